@@ -1,0 +1,3 @@
+"""socialdesk: a local-first cockpit for social media managers."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,45 @@
+"""The Rich console, the workspace option and progress display shared by the commands."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from socialdesk.config import Settings, default_workspace
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+WorkspaceOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace", "-w",
+        help="Workspace folder (default: a per-user data folder). "
+        "SOCIALDESK_DATABASE_URL points the data at PostgreSQL instead of the folder's SQLite file.",
+        envvar="SOCIALDESK_WORKSPACE",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+def resolve_workspace(workspace: Path | None) -> Path:
+    return (workspace or default_workspace(Settings())).expanduser()
+
+
+def safe_db_url(url: str) -> str:
+    """The database URL without its password, for display."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}@{host}"
+    return url
+
+
+def is_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")

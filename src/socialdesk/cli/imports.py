@@ -1,0 +1,152 @@
+"""socialdesk import / status / formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from socialdesk.cli.console import (
+    JsonOpt,
+    WorkspaceOpt,
+    console,
+    err_console,
+    resolve_workspace,
+    safe_db_url,
+)
+from socialdesk.importers import builtin_formats
+from socialdesk.importers.runner import FileReport, Importer
+from socialdesk.store import open_workspace, session_scope
+from socialdesk.store.status import workspace_status
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_files)
+    app.command("status")(status)
+    app.command("formats")(formats)
+
+
+def import_files(
+    files: Annotated[list[Path], typer.Argument(help="Export files, zips or folders.", exists=True)],
+    workspace: WorkspaceOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be imported; change nothing.")] = False,
+    account: Annotated[
+        str | None, typer.Option(help="Account name for files that do not name one (TikTok, YouTube...).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option(help="Snapshot date of lifetime totals (YYYY-MM-DD); default: from the file name.")
+    ] = None,
+    format_name: Annotated[str | None, typer.Option("--format", help="Skip detection: use this format.")] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="Column mapping file (TOML) for the generic posts import.", exists=True)
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Detect each file's export format and import it (atomic per file; re-imports change nothing)."""
+    folder = resolve_workspace(workspace)
+    handle = open_workspace(folder)
+    importer = Importer(handle.engine, handle.workspace_id)
+    snapshot = dt.date.fromisoformat(as_of) if as_of else None
+    options = {"mapping": str(mapping)} if mapping else {}
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"),
+        TimeElapsedColumn(), console=err_console, transient=True, disable=as_json,
+    ) as progress:
+        tasks: dict[str, int] = {}
+
+        def tick(file: str, rows: int) -> None:
+            if file not in tasks:
+                tasks[file] = progress.add_task(Path(file).name, total=None)
+            progress.update(tasks[file], completed=rows)
+
+        reports = importer.import_paths(
+            files, dry_run=dry_run, account=account, as_of=snapshot, format_name=format_name,
+            options=options, progress=tick,
+        )
+    if as_json:
+        console.print_json(json.dumps([r.__dict__ for r in reports], default=str))
+    else:
+        _print_reports(reports, dry_run)
+    if any(r.status in ("failed", "not-recognised") for r in reports):
+        raise typer.Exit(1)
+
+
+_STATUS_STYLE = {
+    "imported": "[green]imported[/]",
+    "would-import": "[cyan]would import[/]",
+    "unchanged": "[dim]unchanged[/]",
+    "failed": "[red]failed[/]",
+    "not-recognised": "[yellow]not recognised[/]",
+}
+
+
+def _print_reports(reports: list[FileReport], dry_run: bool) -> None:
+    table = Table(title="Dry run: nothing was changed" if dry_run else "Import", title_justify="left")
+    for col in ("File", "Format", "Result", "Rows", "Added", "Updated"):
+        table.add_column(col, justify="right" if col in ("Rows", "Added", "Updated") else "left")
+    for r in reports:
+        table.add_row(
+            Path(r.file).name if ":" not in r.file else r.file,
+            r.format_title or "–",
+            _STATUS_STYLE.get(r.status, r.status),
+            f"{r.rows_read:,}", f"{r.rows_added:,}", f"{r.rows_updated:,}",
+        )
+    console.print(table)
+    for r in reports:
+        if r.error:
+            console.print(f"[red]✗[/] {r.file}: {r.error}", markup=True)
+        for note in r.notes:
+            console.print(f"[dim]•[/] {Path(r.file).name}: {note}")
+
+
+def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """What the workspace holds: rows per entity, per platform and account, and date ranges."""
+    folder = resolve_workspace(workspace)
+    handle = open_workspace(folder)
+    with session_scope(handle.engine) as session:
+        st = workspace_status(session, handle.workspace_id, handle.slug, safe_db_url(str(handle.engine.url)))
+    if as_json:
+        console.print_json(json.dumps(st.to_dict()))
+        return
+    console.print(f"[bold]Workspace[/] {st.workspace}  [dim]{st.database}[/]")
+    console.print(f"{st.imports} imported files, last {st.last_import or '–'}")
+    totals = Table(title="Rows per entity", title_justify="left")
+    totals.add_column("Entity")
+    totals.add_column("Rows", justify="right")
+    for k, v in st.entities.items():
+        totals.add_row(k.replace("_", " "), f"{v:,}")
+    console.print(totals)
+    if not st.accounts:
+        console.print("No data yet. Import export files with [bold]socialdesk import FILE[/], "
+                      "or build the demo with [bold]socialdesk demo[/].")
+        return
+    per = Table(title="Per account", title_justify="left")
+    for col in ("Platform", "Account", "Rows", "From", "To"):
+        per.add_column(col)
+    for a in st.accounts:
+        rows = ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in a.rows.items() if v)
+        per.add_row(a.platform, a.name or a.handle, rows or "–", a.first or "–", a.last or "–")
+    console.print(per)
+
+
+def formats(as_json: JsonOpt = False) -> None:
+    """Every supported export format, with where to download it."""
+    fmts = builtin_formats()
+    if as_json:
+        console.print_json(json.dumps([
+            {"name": f.name, "platform": f.platform, "title": f.title, "how_to": f.how_to,
+             "extensions": list(f.extensions)} for f in fmts
+        ]))
+        return
+    table = Table(title=f"{len(fmts)} supported export formats", title_justify="left", show_lines=True)
+    table.add_column("Platform")
+    table.add_column("Format")
+    table.add_column("How to download")
+    for f in sorted(fmts, key=lambda f: (f.platform, f.title)):
+        table.add_row(f.platform, f"{f.title}\n[dim]{f.name}[/]", f.how_to)
+    console.print(table)

@@ -1,0 +1,113 @@
+"""Shared fixtures: every store and importer test runs on SQLite and on a real PostgreSQL.
+
+PostgreSQL comes from SOCIALDESK_TEST_DATABASE_URL (default: the local server's `test`
+database); the suite creates a database of its own there and drops it at the end. Without a
+server the PostgreSQL half is skipped with the reason, except under CI=true, where nothing
+may be skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from socialdesk.store.engine import make_engine, upgrade
+from socialdesk.store.session import WorkspaceHandle, ensure_workspace
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FORMATS = FIXTURES / "formats"
+PG_URL = os.environ.get("SOCIALDESK_TEST_DATABASE_URL", "postgresql://127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-slow", action="store_true", help="also run tests marked slow")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--run-slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --run-slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+def _pg_unavailable(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"PostgreSQL is required in CI: {reason}")
+    pytest.skip(f"PostgreSQL not reachable at {PG_URL} ({reason}); start it or set SOCIALDESK_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def pg_engine() -> Iterator[Engine]:
+    """A fresh PostgreSQL database for this test session, migrated to head."""
+    try:
+        admin = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text("select 1"))
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server"
+        _pg_unavailable(str(exc).splitlines()[0])
+    name = f"sd_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin.url.set(database=name)
+    engine = make_engine(url.render_as_string(hide_password=False))
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file migrated to head, copied for each test (migrations run once)."""
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        db = tmp_path / "socialdesk.db"
+        shutil.copy(sqlite_template, db)
+        eng = make_engine(f"sqlite:///{db}")
+        yield eng
+        eng.dispose()
+    else:
+        yield request.getfixturevalue("pg_engine")
+
+
+@pytest.fixture
+def ws(engine: Engine, tmp_path: Path) -> WorkspaceHandle:
+    """A fresh workspace (its own id, so tests on a shared PostgreSQL never meet)."""
+    slug = f"t-{uuid.uuid4().hex[:12]}"
+    ws_id = ensure_workspace(engine, slug)
+    return WorkspaceHandle(folder=tmp_path, engine=engine, workspace_id=ws_id, slug=slug)
+
+
+@pytest.fixture
+def importer(ws: WorkspaceHandle):
+    from socialdesk.importers.runner import Importer
+
+    return Importer(ws.engine, ws.workspace_id, imported_by="tests")
+
+
+def fixture_path(*parts: str) -> Path:
+    return FORMATS.joinpath(*parts)
