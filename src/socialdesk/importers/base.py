@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -58,6 +59,9 @@ class ReadContext:
     account: str | None = None  # the user's --account, for files that do not name one
     options: Mapping[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # Other files that arrived with this one (members of the same zip, by base name), e.g.
+    # Search Console's Filters.csv holding the date range of Queries.csv.
+    siblings: Mapping[str, Path] = field(default_factory=dict)
 
     def note(self, message: str) -> None:
         if message not in self.notes:

@@ -149,10 +149,15 @@ class Importer:
         reports = []
         with _expanded(paths) as files:
             for path, display in files:
+                siblings = {
+                    p.name: p for p, d in files
+                    if p != path and d.rsplit(":", 1)[0] == display.rsplit(":", 1)[0] and ":" in d
+                }
                 reports.append(
                     self.import_file(
                         path, display, dry_run=dry_run, account=account, as_of=as_of,
                         format_name=format_name, options=options, progress=progress,
+                        siblings=siblings,
                     )
                 )
         return reports
@@ -168,6 +173,7 @@ class Importer:
         format_name: str | None = None,
         options: dict[str, str] | None = None,
         progress: Progress | None = None,
+        siblings: dict[str, Path] | None = None,
     ) -> FileReport:
         display = display or str(path)
         report = FileReport(file=display, status="failed")
@@ -210,6 +216,7 @@ class Importer:
                 timezone=self.timezone,
                 account=account,
                 options=options or {},
+                siblings=siblings or {},
             )
             try:
                 with session.begin():
