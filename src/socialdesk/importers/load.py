@@ -30,7 +30,7 @@ from socialdesk.model import (
     SearchPerformance,
     WebDay,
 )
-from socialdesk.store.upsert import upsert
+from socialdesk.store.upsert import upsert, upsert_frame
 
 POST_FIELDS = (
     "published_at", "text", "title", "media_type", "source_type", "permalink", "language",
@@ -114,83 +114,75 @@ class Loader:
         getattr(self, f"_load_{chunk.kind}")(account_id, frame)
 
     # -- kinds ------------------------------------------------------------------------
+    def _frame(
+        self, frame: pd.DataFrame, columns: Sequence[str], *, extra: bool = False, **const: Any
+    ) -> pd.DataFrame:
+        """The named columns that the frame has, plus constants, ready for upsert_frame."""
+        out = frame[[c for c in columns if c in frame.columns]].copy()
+        for name, value in const.items():
+            out[name] = value
+        if extra:
+            extras = _extras(frame)
+            if extras is not None:
+                out["extra"] = extras
+        return out
+
     def _load_posts(self, account_id: int, frame: pd.DataFrame) -> None:
-        cols = [c for c in POST_FIELDS if c in frame.columns]
-        posts = _records(frame, ["external_id", *cols])
-        for r in posts:
-            r["account_id"] = account_id
-            r["import_batch_id"] = self.batch_id
-        self._count("post", upsert(self.session, Post.__table__, posts, keys=("account_id", "external_id")))
-        ids = self._post_ids(account_id, [r["external_id"] for r in posts])
+        posts = self._frame(
+            frame, ["external_id", *POST_FIELDS], account_id=account_id, import_batch_id=self.batch_id
+        )
+        res = upsert_frame(
+            self.session, Post.__table__, posts, keys=("account_id", "external_id"), return_ids=True
+        )
+        self._count("post", res.pair)
+        assert res.ids is not None
+        ids = {ext: pid for (_acc, ext), pid in res.ids.items()}
         metric_cols = [c for c in POST_METRICS if c in frame.columns]
         if not metric_cols:
             return
-        rows = _records(frame, ["external_id", "as_of", *metric_cols], extra=True)
-        for r in rows:
-            r["post_id"] = ids[r.pop("external_id")]
-            r["import_batch_id"] = self.batch_id
+        rows = self._frame(frame, ["as_of", *metric_cols], extra=True, import_batch_id=self.batch_id)
+        rows.insert(0, "post_id", frame["external_id"].map(ids).astype("int64"))
         self._count(
-            "post_metrics", upsert(self.session, PostMetrics.__table__, rows, keys=("post_id", "as_of"))
+            "post_metrics",
+            upsert_frame(self.session, PostMetrics.__table__, rows, keys=("post_id", "as_of")).pair,
         )
-
-    def _post_ids(self, account_id: int, external_ids: Sequence[str]) -> dict[str, int]:
-        out: dict[str, int] = {}
-        unique = list(dict.fromkeys(external_ids))
-        for i in range(0, len(unique), 5000):
-            part = unique[i : i + 5000]
-            q = select(Post.external_id, Post.id).where(
-                Post.account_id == account_id, Post.external_id.in_(part)
-            )
-            out.update({e: pid for e, pid in self.session.execute(q)})
-        return out
 
     def _load_account_days(self, account_id: int, frame: pd.DataFrame) -> None:
-        cols = [c for c in ACCOUNT_DAY_METRICS if c in frame.columns]
-        rows = _records(frame, ["date", *cols], extra=True)
-        for r in rows:
-            r["account_id"] = account_id
-            r["import_batch_id"] = self.batch_id
-        self._count("account_day", upsert(self.session, AccountDay.__table__, rows, keys=("account_id", "date")))
-
-    def _load_audience(self, account_id: int, frame: pd.DataFrame) -> None:
-        cols = [c for c in ("share", "count") if c in frame.columns]
-        rows = _records(frame, ["as_of", "dimension", "bucket", *cols])
-        for r in rows:
-            r["account_id"] = account_id
-            r["import_batch_id"] = self.batch_id
+        rows = self._frame(
+            frame, ["date", *ACCOUNT_DAY_METRICS], extra=True,
+            account_id=account_id, import_batch_id=self.batch_id,
+        )
         self._count(
-            "audience_share",
-            upsert(self.session, AudienceShare.__table__, rows, keys=("account_id", "as_of", "dimension", "bucket")),
+            "account_day",
+            upsert_frame(self.session, AccountDay.__table__, rows, keys=("account_id", "date")).pair,
         )
 
+    def _load_audience(self, account_id: int, frame: pd.DataFrame) -> None:
+        rows = self._frame(
+            frame, ["as_of", "dimension", "bucket", "share", "count"],
+            account_id=account_id, import_batch_id=self.batch_id,
+        )
+        keys = ("account_id", "as_of", "dimension", "bucket")
+        self._count("audience_share", upsert_frame(self.session, AudienceShare.__table__, rows, keys=keys).pair)
+
     def _load_search(self, account_id: int, frame: pd.DataFrame) -> None:
-        cols = [c for c in SEARCH_METRICS if c in frame.columns]
-        rows = _records(frame, ["dimension", "value", "date_start", "date_end", *cols])
-        for r in rows:
-            r["account_id"] = account_id
-            r["import_batch_id"] = self.batch_id
+        rows = self._frame(
+            frame, ["dimension", "value", "date_start", "date_end", *SEARCH_METRICS],
+            account_id=account_id, import_batch_id=self.batch_id,
+        )
+        keys = ("account_id", "dimension", "value", "date_start", "date_end")
         self._count(
-            "search_performance",
-            upsert(
-                self.session, SearchPerformance.__table__, rows,
-                keys=("account_id", "dimension", "value", "date_start", "date_end"),
-            ),
+            "search_performance", upsert_frame(self.session, SearchPerformance.__table__, rows, keys=keys).pair
         )
 
     def _load_web_days(self, account_id: int, frame: pd.DataFrame) -> None:
-        dims = [c for c in ("source", "medium", "campaign", "page_path", "event_name", "channel_group") if c in frame.columns]
-        cols = [c for c in WEB_METRICS if c in frame.columns]
-        rows = _records(frame, ["report", "dimension_key", "date_start", "date_end", *dims, *cols], extra=True)
-        for r in rows:
-            r["account_id"] = account_id
-            r["import_batch_id"] = self.batch_id
-        self._count(
-            "web_day",
-            upsert(
-                self.session, WebDay.__table__, rows,
-                keys=("account_id", "report", "dimension_key", "date_start", "date_end"),
-            ),
+        dims = ("source", "medium", "campaign", "page_path", "event_name", "channel_group")
+        rows = self._frame(
+            frame, ["report", "dimension_key", "date_start", "date_end", *dims, *WEB_METRICS],
+            extra=True, account_id=account_id, import_batch_id=self.batch_id,
         )
+        keys = ("account_id", "report", "dimension_key", "date_start", "date_end")
+        self._count("web_day", upsert_frame(self.session, WebDay.__table__, rows, keys=keys).pair)
 
     def _load_ad_days(self, account_id: int, frame: pd.DataFrame) -> None:
         frame = frame.copy()
@@ -259,17 +251,18 @@ class Loader:
                 ad_ids[(int(s), k)] for s, k in zip(frame.loc[has, "ad_set_id"], frame.loc[has, "ad_key"], strict=True)
             ]
         frame["grain"] = _grain(frame)
-        cols = [c for c in (*AD_METRICS, "currency", "result_type", "attribution_setting", "breakdown") if c in frame.columns]
-        rows = _records(frame, ["campaign_id", "ad_set_id", "ad_id", "grain", "date_start", "date_end", *cols], extra=True)
-        for r in rows:
-            r["campaign_id"] = int(r["campaign_id"])
-            r["ad_set_id"] = None if r["ad_set_id"] is None else int(r["ad_set_id"])
-            r["ad_id"] = None if r["ad_id"] is None else int(r["ad_id"])
-            r["import_batch_id"] = self.batch_id
-        self._count(
-            "ad_day",
-            upsert(self.session, AdDay.__table__, rows, keys=("campaign_id", "grain", "date_start", "date_end")),
+        cols = [
+            c for c in (*AD_METRICS, "currency", "result_type", "attribution_setting", "breakdown")
+            if c in frame.columns
+        ]
+        rows = self._frame(
+            frame, ["campaign_id", "ad_set_id", "ad_id", "grain", "date_start", "date_end", *cols],
+            extra=True, import_batch_id=self.batch_id,
         )
+        for c in ("campaign_id", "ad_set_id", "ad_id"):
+            rows[c] = rows[c].astype("Int64")
+        keys = ("campaign_id", "grain", "date_start", "date_end")
+        self._count("ad_day", upsert_frame(self.session, AdDay.__table__, rows, keys=keys).pair)
 
     def _ids(self, model: Any, parent: str, rows: Sequence[dict[str, Any]]) -> dict[tuple[int, str], int]:
         wanted = list({(r[parent], r["key"]) for r in rows})
@@ -309,6 +302,20 @@ def _opt(value: Any) -> Any:
     if value is pd.NA or value is pd.NaT:
         return None
     return value
+
+
+def _extras(frame: pd.DataFrame) -> pd.Series | None:
+    """The `extra:` columns of a frame as one JSON-ready dict per row (None when empty)."""
+    extras = [c for c in frame.columns if c.startswith(EXTRA_PREFIX)]
+    if not extras:
+        return None
+    sub = frame[extras].astype(object).where(frame[extras].notna(), None)
+    names = [c[len(EXTRA_PREFIX):] for c in extras]
+    out = []
+    for values in sub.itertuples(index=False, name=None):
+        kept = {k: v for k, v in zip(names, values, strict=True) if v is not None}
+        out.append(kept or None)
+    return pd.Series(out, index=frame.index, dtype=object)
 
 
 def _records(frame: pd.DataFrame, columns: Iterable[str], *, extra: bool = False) -> list[dict[str, Any]]:

@@ -52,15 +52,18 @@ def ids(frame: pd.DataFrame, column: str, file: str, *, required: bool = True) -
         missing = s.isna()
         if missing.any():
             _raise(frame, missing, file, column, "the id is empty.")
-    rounded = s.fillna("").str.match(_EXCEL_ROUNDED)
-    if rounded.any():
-        _raise(
-            frame, rounded, file, column,
-            "the id {value!r} was rounded by a spreadsheet program; "
-            "export the file again and import it without opening it in Excel.",
-        )
-    # ids that a spreadsheet turned into floats ("1234.0")
-    s = s.str.replace(r"^(\d+)\.0$", r"\1", regex=True)
+    maybe = s.str.contains("E+", regex=False).fillna(False)
+    if maybe.any():
+        rounded = s[maybe].str.match(_EXCEL_ROUNDED).reindex(s.index, fill_value=False)
+        if rounded.any():
+            _raise(
+                frame, rounded, file, column,
+                "the id {value!r} was rounded by a spreadsheet program; "
+                "export the file again and import it without opening it in Excel.",
+            )
+    floaty = s.str.endswith(".0").fillna(False)
+    if floaty.any():  # ids that a spreadsheet turned into floats ("1234.0")
+        s = s.where(~floaty, s.str.replace(r"^(\d+)\.0$", r"\1", regex=True))
     return s.astype(object).where(s.notna(), None)
 
 
@@ -86,7 +89,24 @@ def numbers(
     With percent=True the column is a rate: "26.96%" and "26.96" become 0.2696 only when the
     cell carries a percent sign; bare numbers are taken as fractions already.
     """
-    s = cleaned(frame[column])
+    raw = frame[column]
+    if decimal == ".":
+        # Fast path: most cells are plain numbers that pandas converts in C.
+        fast = pd.to_numeric(raw, errors="coerce").astype("float64")
+        todo = fast.isna() & (raw != "")
+        if not todo.any():
+            return fast
+        s = cleaned(raw[todo])
+        slow, is_pct = _to_number(s, decimal)
+        bad = s.notna() & slow.isna()
+        if bad.any():
+            _raise(frame, bad.reindex(frame.index, fill_value=False), file, column,
+                   "{value!r} is not a number.")
+        if percent:
+            slow = slow.where(~is_pct, slow / 100.0)
+        fast[todo] = slow
+        return fast
+    s = cleaned(raw)
     nums, is_pct = _to_number(s, decimal)
     bad = s.notna() & nums.isna()
     if bad.any():
