@@ -84,3 +84,23 @@ def test_snapshot_json_extra_roundtrip(ws):
     with ws.session() as s:
         m = s.scalars(select(PostMetrics).where(PostMetrics.post_id == pid)).one()
         assert (m.as_of, m.views, m.extra, m.likes) == (dt.date(2026, 2, 1), 12.0, {"photo_clicks": 3.0}, None)
+
+
+def test_extra_json_is_merged_not_replaced(ws):
+    acc = _account(ws)
+    day = pd.Timestamp("2026-03-01")
+    with session_scope(ws.engine) as s:
+        upsert_frame(s, AccountDay.__table__, pd.DataFrame(
+            {"account_id": [acc], "date": [day], "extra": [{"new_viewers": 5.0, "returning": 2.0}]}),
+            keys=("account_id", "date"))
+    with session_scope(ws.engine) as s:
+        upsert_frame(s, AccountDay.__table__, pd.DataFrame(
+            {"account_id": [acc], "date": [day], "views": [9.0], "extra": [{"returning": 3.0, "net_subscribers": 1.0}]}),
+            keys=("account_id", "date"))
+    with session_scope(ws.engine) as s:  # a row without extras keeps what it had
+        upsert_frame(s, AccountDay.__table__, pd.DataFrame(
+            {"account_id": [acc], "date": [day], "extra": [None]}), keys=("account_id", "date"))
+    with ws.session() as s:
+        row = s.scalars(select(AccountDay).where(AccountDay.account_id == acc)).one()
+    assert row.views == 9.0
+    assert row.extra == {"new_viewers": 5.0, "returning": 3.0, "net_subscribers": 1.0}

@@ -13,6 +13,23 @@ from socialdesk.importers.base import ExportFormat
 
 BUILTIN_FORMATS: tuple[str, ...] = (
     "socialdesk.importers.meta_business_suite_facebook_posts_csv",
+    "socialdesk.importers.generic_posts_mapped",
+    "socialdesk.importers.linkedin_page_content_xls",
+    "socialdesk.importers.linkedin_campaign_manager_csv",
+    "socialdesk.importers.x_tweet_activity_metrics_csv",
+    "socialdesk.importers.x_account_analytics_content_csv",
+    "socialdesk.importers.x_account_overview_csv",
+    "socialdesk.importers.google_ads_campaigns_csv",
+    "socialdesk.importers.ga4_report_csv",
+    "socialdesk.importers.search_console_performance_csv",
+    "socialdesk.importers.search_console_filters_csv",
+    "socialdesk.importers.tiktok_studio_content_csv",
+    "socialdesk.importers.tiktok_studio_overview_csv",
+    "socialdesk.importers.tiktok_studio_followers_csv",
+    "socialdesk.importers.tiktok_studio_viewers_csv",
+    "socialdesk.importers.youtube_studio_table_csv",
+    "socialdesk.importers.youtube_studio_chart_csv",
+    "socialdesk.importers.youtube_studio_totals_csv",
 )
 
 

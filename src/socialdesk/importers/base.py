@@ -55,6 +55,9 @@ class ReadContext:
 
     file: str  # the name shown in messages (zip members: "export.zip:Queries.csv")
     as_of: dt.date  # snapshot date for lifetime totals when the file has none of its own
+    # where as_of came from: "option" (the user's --as-of), "file name" or "modified time";
+    # a reader that knows the export date better may replace all but the user's choice
+    as_of_source: str = "option"
     timezone: str = "Europe/Amsterdam"
     account: str | None = None  # the user's --account, for files that do not name one
     options: Mapping[str, str] = field(default_factory=dict)

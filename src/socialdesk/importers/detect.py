@@ -1,17 +1,26 @@
 """Which export format is this file? Header rows are found by scoring rows against each
 format's known column spellings (in every language), so title lines, comment lines and
-description rows above the header do not matter."""
+description rows above the header do not matter.
+
+A format that requires no columns (the generic mapped import) can only be chosen by name:
+detection never picks it for a file on its own. When nothing fits, FormatNotRecognised
+names the columns found and the formats whose column names share the most words with them.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from socialdesk.errors import Candidate, FormatNotRecognised
 from socialdesk.importers.base import ExportFormat
 from socialdesk.importers.tabular import Probe, Table, dedupe, normalise_header, probe_file
+
+_WORD = re.compile(r"[^\W_]{3,}")  # words of three letters or digits and more
+_STOPWORDS = frozenset({"the", "and", "for", "van", "het", "een", "per", "with", "your", "from"})
 
 
 @dataclass(frozen=True)
@@ -21,7 +30,8 @@ class Match:
     score: float
 
 
-def _matcher(spellings: Iterable[str]) -> tuple[frozenset[str], list[re.Pattern[str]]]:
+@cache
+def _matcher(spellings: tuple[str, ...]) -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
     exact = set()
     patterns = []
     for sp in spellings:
@@ -29,40 +39,55 @@ def _matcher(spellings: Iterable[str]) -> tuple[frozenset[str], list[re.Pattern[
             patterns.append(re.compile(sp[3:], re.IGNORECASE))
         else:
             exact.add(normalise_header(sp))
-    return frozenset(exact), patterns
+    return frozenset(exact), tuple(patterns)
 
 
 def map_fields(fmt: ExportFormat, header: Sequence[str]) -> dict[str, str]:
     """canonical field -> the (de-duplicated) header name it has in this file."""
     normal = [normalise_header(h) for h in header]
     out: dict[str, str] = {}
+    taken: set[str] = set()
     for canonical, spellings in fmt.columns.items():
-        exact, patterns = _matcher(spellings)
+        exact, patterns = _matcher(tuple(spellings))
         for name, norm in zip(header, normal, strict=True):
+            if name in taken:
+                continue
             if norm in exact or any(p.fullmatch(norm) for p in patterns):
-                if name not in out.values():
-                    out[canonical] = name
-                    break
+                out[canonical] = name
+                taken.add(name)
+                break
     return out
 
 
-def _score_table(fmt: ExportFormat, probe: Probe) -> tuple[Match | None, Candidate]:
+def _header_of(row: Sequence[str]) -> list[str]:
+    header = dedupe(row)
+    while header and not header[-1]:
+        header.pop()  # trailing commas of an Excel re-save
+    return header
+
+
+def _kind_fits(fmt: ExportFormat, probe: Probe) -> bool:
+    if probe.kind == "csv":
+        return ".csv" in fmt.extensions or ".txt" in fmt.extensions
+    return f".{probe.kind}" in fmt.extensions
+
+
+def _score_table(
+    fmt: ExportFormat, probe: Probe, *, by_name: bool = False
+) -> tuple[Match | None, Candidate]:
     best: Match | None = None
     best_cand = Candidate(fmt.name, 0.0, tuple(fmt.required))
-    if probe.kind == "csv" and ".csv" not in fmt.extensions and ".txt" not in fmt.extensions:
+    if not _kind_fits(fmt, probe):
         return None, best_cand
-    if probe.kind in ("xlsx", "xls") and f".{probe.kind}" not in fmt.extensions:
-        return None, best_cand
+    min_cells = 1 if by_name and not fmt.required else 2
     for sheet in probe.sheets:
         if fmt.sheet and probe.kind != "csv" and sheet.name.casefold() != fmt.sheet.casefold():
             continue
         for index, row in enumerate(sheet.rows):
             cells = [c for c in row if str(c).strip()]
-            if len(cells) < 2:
+            if len(cells) < min_cells:
                 continue
-            header = dedupe(row)
-            while header and not header[-1]:
-                header.pop()  # trailing commas of an Excel re-save
+            header = _header_of(row)
             fields = map_fields(fmt, header)
             missing = tuple(r for r in fmt.required if r not in fields)
             req_score = 1 - len(missing) / max(1, len(fmt.required))
@@ -70,7 +95,7 @@ def _score_table(fmt: ExportFormat, probe: Probe) -> tuple[Match | None, Candida
             score = req_score + 0.5 * coverage
             if fmt.file_pattern and re.search(fmt.file_pattern, probe.display, re.IGNORECASE):
                 score += 0.25
-            if req_score > best_cand.score:
+            if req_score > best_cand.score and fmt.required:
                 shown = [fmt.spellings(m)[0] for m in missing]
                 best_cand = Candidate(fmt.name, req_score, tuple(shown))
             if missing or any(f in fields for f in fmt.forbidden):
@@ -90,20 +115,83 @@ def detect(
 
 
 def detect_probe(probe: Probe, formats: Sequence[ExportFormat]) -> Match:
+    by_name = len(formats) == 1  # one format asked for by name (--format, a mapping)
     matches: list[Match] = []
     candidates: list[Candidate] = []
     for fmt in formats:
-        match, cand = _score_table(fmt, probe)
+        if not fmt.required and not by_name:
+            continue  # only ever chosen by name
+        match, cand = _score_table(fmt, probe, by_name=by_name)
         if match:
             matches.append(match)
-        candidates.append(cand)
+        if cand.score > 0:
+            candidates.append(cand)
     if matches:
         return max(matches, key=lambda m: m.score)
+    columns, words = _columns_found(probe, formats)
+    if not candidates:
+        candidates = _resembling(formats, words)
     candidates.sort(key=lambda c: -c.score)
-    columns: list[str] = []
+    raise FormatNotRecognised(probe.display, candidates, columns)
+
+
+# -- when nothing fits: what was found, and what it resembles -------------------------------
+def _words(texts: Iterable[str]) -> frozenset[str]:
+    found = set()
+    for t in texts:
+        found.update(w for w in _WORD.findall(normalise_header(t)) if w not in _STOPWORDS)
+    return frozenset(found)
+
+
+_FORMAT_WORDS: dict[tuple[str, int], list[list[frozenset[str]]]] = {}
+
+
+def _format_words(fmt: ExportFormat) -> list[list[frozenset[str]]]:
+    """Per canonical column, the word sets of its plain spellings."""
+    key = (fmt.name, id(fmt.columns))
+    if key not in _FORMAT_WORDS:
+        _FORMAT_WORDS[key] = [
+            [ws for sp in spellings if not sp.startswith("re:") and (ws := _words([sp]))]
+            for spellings in fmt.columns.values()
+        ]
+    return _FORMAT_WORDS[key]
+
+
+def _resemblance(fmt: ExportFormat, words: frozenset[str]) -> float:
+    """The share of a format's columns with a spelling at least half of whose words occur."""
+    columns = _format_words(fmt)
+    if not columns or not words:
+        return 0.0
+    close = sum(1 for sets in columns if any(2 * len(ws & words) >= len(ws) for ws in sets))
+    return close / len(columns)
+
+
+def _columns_found(
+    probe: Probe, formats: Sequence[ExportFormat]
+) -> tuple[list[str], frozenset[str]]:
+    """The row most like a header (the most words shared with any format), its cells and words."""
+    best: tuple[float, list[str], frozenset[str]] | None = None
+    known = [f for f in formats if f.required]
     for sheet in probe.sheets:
-        rows = [r for r in sheet.rows if sum(1 for c in r if str(c).strip()) >= 2]
-        if rows:
-            columns = [c for c in rows[0] if str(c).strip()]
-            break
-    raise FormatNotRecognised(probe.display, [c for c in candidates if c.score > 0], columns)
+        for row in sheet.rows:
+            cells = [str(c).strip() for c in row if str(c).strip()]
+            if len(cells) < 2:
+                continue
+            words = _words(cells)
+            score = max((_resemblance(f, words) for f in known), default=0.0)
+            if best is None or score > best[0]:
+                best = (score, cells, words)
+    if best is None:
+        return [], frozenset()
+    return best[1], best[2]
+
+
+def _resembling(formats: Sequence[ExportFormat], words: frozenset[str]) -> list[Candidate]:
+    out = []
+    for fmt in formats:
+        if not fmt.required:
+            continue
+        score = _resemblance(fmt, words)
+        if score > 0:
+            out.append(Candidate(fmt.name, score, tuple(fmt.spellings(r)[0] for r in fmt.required)))
+    return out

@@ -13,6 +13,7 @@ import hashlib
 import re
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -74,7 +75,7 @@ def date_from_name(name: str) -> dt.date | None:
     """The latest date written in a file name (2026-01-31, 20260131, Jan-31-2026, 1-Sep-2024)."""
     found: list[dt.date] = []
     low = name.lower()
-    for y, m, d in re.findall(r"(20\d\d)[-_]?(\d\d)[-_]?(\d\d)", low):
+    for y, m, d in re.findall(r"(?<!\d)(20\d\d)[-_]?(\d\d)[-_]?(\d\d)(?!\d)", low):
         try:
             found.append(dt.date(int(y), int(m), int(d)))
         except ValueError:
@@ -111,15 +112,21 @@ def _expanded(paths: Iterable[Path]) -> Iterator[list[tuple[Path, str]]]:
                 out.extend((p, str(p)) for p in sorted(path.rglob("*")) if p.is_file())
                 continue
             if zipfile.is_zipfile(path) and path.suffix.lower() == ".zip":
-                with zipfile.ZipFile(path) as zf:
-                    for i, info in enumerate(zf.infolist()):
-                        if info.is_dir() or Path(info.filename).name.startswith("."):
-                            continue
-                        target = Path(tmp) / f"{i}" / Path(info.filename).name
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        with zf.open(info) as src, target.open("wb") as dst:
-                            dst.write(src.read())
-                        out.append((target, f"{path.name}:{info.filename}"))
+                members: list[tuple[Path, str]] = []
+                try:
+                    with zipfile.ZipFile(path) as zf:
+                        for i, info in enumerate(zf.infolist()):
+                            if info.is_dir() or Path(info.filename).name.startswith("."):
+                                continue
+                            # a folder per zip and member: two zips may both hold Queries.csv
+                            target = Path(tmp) / f"{len(out)}-{i}" / Path(info.filename).name
+                            target.parent.mkdir(parents=True, exist_ok=True)
+                            with zf.open(info) as src, target.open("wb") as dst:
+                                dst.write(src.read())
+                            members.append((target, f"{path.name}:{info.filename}"))
+                except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError):
+                    members = [(path, str(path))]  # damaged or encrypted: import_file says so
+                out.extend(members)
                 continue
             out.append((path, str(path)))
         yield out
@@ -177,6 +184,8 @@ class Importer:
     ) -> FileReport:
         display = display or str(path)
         report = FileReport(file=display, status="failed")
+        if options and options.get("mapping") and not format_name:
+            format_name = "generic_posts_mapped"
         formats = self.formats
         if format_name:
             formats = [f for f in formats if f.name == format_name]
@@ -185,6 +194,10 @@ class Importer:
                 return report
         try:
             digest = sha256_of(path)
+            if options and options.get("mapping") and Path(options["mapping"]).is_file():
+                # the same file read through another mapping is another import
+                both = digest + sha256_of(Path(options["mapping"]))
+                digest = hashlib.sha256(both.encode()).hexdigest()
             match = detect(path, formats, display)
         except FileUnreadable as exc:
             report.error = exc.message
@@ -213,6 +226,9 @@ class Importer:
             ctx = ReadContext(
                 file=display,
                 as_of=as_of or snapshot_date(path, display),
+                as_of_source="option" if as_of else (
+                    "file name" if date_from_name(Path(display).name) else "modified time"
+                ),
                 timezone=self.timezone,
                 account=account,
                 options=options or {},

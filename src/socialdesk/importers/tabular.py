@@ -2,20 +2,38 @@
 
 A `Table` is one header plus its data rows in one file (or one sheet of a workbook).
 `frames()` streams it as frames of strings, in chunks, so memory stays flat in file size.
+
+What the bytes can be like, and what happens to them:
+- UTF-8 with or without a BOM, UTF-16 with a BOM (Google Ads "Excel .csv") or without one,
+  Windows-1252 from old Excel re-saves. The BOM decides, else a UTF-8 trial; a file that is
+  UTF-8 elsewhere but holds an invalid byte is damaged and refused naming the row, never read
+  as Windows-1252 (that would garble every accented letter in it).
+- Comma, semicolon, tab or pipe delimiters are sniffed from the first lines (or told).
+- A quoted field holding line breaks is one row, numbered as a spreadsheet shows it.
+- A row with more fields than the header is refused (a delimiter inside an unquoted value
+  shifts every column after it), unless the extra fields are empty (Excel re-saves pad lines
+  with delimiters); shorter rows are padded with empty cells.
+- A file that ends inside a quoted field, or in the middle of a row without its final line
+  break, is refused as truncated.
+- Images, PDFs, archives and random bytes are refused before any parsing.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import io
 import re
-from collections.abc import Iterator, Sequence
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 
-from socialdesk.errors import FileUnreadable
+from socialdesk.errors import FileUnreadable, ImportError_, RowInvalid
 
 PROBE_ROWS = 40
 PROBE_BYTES = 256 * 1024
@@ -27,33 +45,100 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# File signatures worth naming when someone imports the wrong file.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+)
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+# Control characters that never occur in text exports (tab, line breaks and form feed do).
+_CONTROL = frozenset([*range(0, 9), *range(14, 32), 127])
+_CONTROL_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+_BAD_MARK = "\udcff"  # a lone surrogate: no valid decode ever produces one
+
+
+def _mark_undecodable(exc: UnicodeError) -> tuple[str, int]:
+    assert isinstance(exc, UnicodeDecodeError)
+    return _BAD_MARK, exc.end
+
+
+codecs.register_error("socialdesk-mark", _mark_undecodable)
 
 
 def normalise_header(text: object) -> str:
     """Case-folded header with its white space (line breaks too) folded to single spaces."""
-    return re.sub(r"\s+", " ", str(text)).strip().casefold()
+    return re.sub(r"\s+", " ", str(text).replace("\ufeff", "")).strip().casefold()
+
+
+def encoding_name(encoding: str) -> str:
+    """How an encoding is called in messages to the user."""
+    low = encoding.lower().replace("_", "-")
+    if low.startswith("utf-8"):
+        return "UTF-8"
+    if low.startswith("utf-16"):
+        return "UTF-16"
+    if low in ("cp1252", "windows-1252"):
+        return "Windows-1252"
+    return encoding
 
 
 def sniff_encoding(head: bytes) -> str:
+    """The encoding of a file from its first bytes: BOM, UTF-16 zero bytes, UTF-8, else 1252.
+
+    Bytes that are not UTF-8 mean Windows-1252 only when nothing in the sample is a valid
+    UTF-8 multi-byte sequence; otherwise the file is UTF-8 with damage, and reading it says
+    which row is damaged.
+    """
     for bom, name in _BOMS:
         if head.startswith(bom):
             return name
-    # UTF-16 without a BOM shows as every other byte zero
-    if len(head) >= 4 and head[1:40:2].count(0) > 15:
-        return "utf-16-le"
+    if len(head) >= 8:
+        even, odd = head[0:80:2], head[1:80:2]
+        if odd.count(0) > 0.6 * len(odd) and even.count(0) == 0:
+            return "utf-16-le"
+        if even.count(0) > 0.6 * len(even) and odd.count(0) == 0:
+            return "utf-16-be"
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not just a character cut at the probe's end
-            return "cp1252"
+        if exc.start >= len(head) - 3:  # a character cut at the probe's end
+            return "utf-8"
+        if _UTF8_MULTIBYTE.search(head):
+            return "utf-8"
+        return "cp1252"
     return "utf-8"
 
 
-def is_binary(head: bytes, encoding: str) -> bool:
-    if encoding.startswith("utf-16"):
-        return False
+def binary_kind(head: bytes, encoding: str) -> str | None:
+    """What a non-text file is ("a PNG image", "a binary file"), or None for text."""
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
     sample = head[:8192]
-    return b"\x00" in sample
+    if not sample:
+        return None
+    if encoding.startswith("utf-16"):
+        text = sample.decode(encoding, errors="replace")
+        if text and len(_CONTROL_TEXT.findall(text)) > 0.05 * len(text):
+            return "a binary file"
+        return None
+    if b"\x00" in sample:
+        return "a binary file"
+    control = sum(1 for b in sample if b in _CONTROL)
+    return "a binary file" if control > 0.05 * len(sample) else None
+
+
+def is_binary(head: bytes, encoding: str) -> bool:
+    return binary_kind(head, encoding) is not None
 
 
 def sniff_delimiter(lines: Sequence[str]) -> str:
@@ -63,7 +148,10 @@ def sniff_delimiter(lines: Sequence[str]) -> str:
     if not sample:
         return ","
     for delim in (",", "\t", ";", "|"):
-        widths = [len(next(csv.reader([ln], delimiter=delim), [])) for ln in sample]
+        try:
+            widths = [len(next(csv.reader([ln], delimiter=delim), [])) for ln in sample]
+        except csv.Error:
+            continue
         multi = [w for w in widths if w > 1]
         if not multi:
             continue
@@ -102,7 +190,7 @@ def _xls_text(value: object, ctype: int, datemode: int) -> str:
     if ctype == xlrd.XL_CELL_DATE:
         try:
             return xlrd.xldate.xldate_as_datetime(float(value), datemode).isoformat()  # type: ignore[arg-type]
-        except Exception:  # noqa: BLE001 - fall back to the serial number
+        except Exception:  # fall back to the serial number
             return str(value)
     if ctype == xlrd.XL_CELL_NUMBER:
         return repr(float(value))  # type: ignore[arg-type]
@@ -146,36 +234,102 @@ def _iter_xls_rows(path: Path, sheet_name: str) -> Iterator[list[str]]:
         book.release_resources()
 
 
-def probe_file(path: Path, display: str | None = None) -> Probe:
-    """Read just enough of a file to detect its format. Raises FileUnreadable."""
-    display = display or path.name
+def _read_head(path: Path, display: str) -> tuple[bytes, bool]:
+    """The first PROBE_BYTES of a file, and whether the file goes on after them."""
     try:
         with path.open("rb") as fh:
-            head = fh.read(PROBE_BYTES)
+            head = fh.read(PROBE_BYTES + 1)
     except OSError as exc:
         raise FileUnreadable(display, f"cannot be read ({exc.strerror}).") from exc
+    return head[:PROBE_BYTES], len(head) > PROBE_BYTES
+
+
+def _zip_problem(path: Path) -> str | None:
+    """None for an .xlsx workbook, else what is wrong with importing this zip file."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            if "xl/workbook.xml" in names:
+                return None
+            if any(n.startswith("word/") for n in names):
+                return "this is a Word document, not a CSV or Excel export."
+            bad = zf.testzip()
+    except RuntimeError:
+        return "this zip archive is password-protected: unzip it yourself and import the files."
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
+        return "this zip archive (or workbook) is damaged or truncated: download it again."
+    if bad:
+        return f"this zip archive is damaged ({bad!r} cannot be read): download it again."
+    return "this is a zip archive, not a CSV or Excel export: import the files inside it."
+
+
+def probe_file(
+    path: Path,
+    display: str | None = None,
+    *,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+) -> Probe:
+    """Read just enough of a file to detect its format. Raises FileUnreadable.
+
+    `delimiter` and `encoding` override the sniffed ones (a mapping file may set them).
+    """
+    display = display or path.name
+    head, more = _read_head(path, display)
     if not head.strip():
         raise FileUnreadable(display, "the file is empty.")
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            return _probe_xlsx(path, display)
-        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds
-            raise FileUnreadable(display, f"looks like a workbook but cannot be opened ({exc}).") from exc
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        try:
-            return _probe_xls(path, display)
-        except Exception as exc:  # noqa: BLE001
-            raise FileUnreadable(display, f"looks like an .xls workbook but cannot be opened ({exc}).") from exc
-    encoding = sniff_encoding(head)
-    if is_binary(head, encoding):
-        raise FileUnreadable(display, "this is a binary file, not a CSV or Excel export.")
-    text = head.decode(encoding, errors="replace")
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        problem = _zip_problem(path)
+        if problem:
+            raise FileUnreadable(display, problem)
+        return _open_workbook(_probe_xlsx, path, display, "an .xlsx workbook")
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return _open_workbook(_probe_xls, path, display, "an .xls workbook")
+    enc = encoding or sniff_encoding(head)
+    try:
+        codecs.lookup(enc)
+    except LookupError as exc:
+        raise FileUnreadable(display, f"unknown encoding {enc!r}.") from exc
+    kind = binary_kind(head, enc)
+    if kind:
+        raise FileUnreadable(display, f"this is {kind}, not a CSV or Excel export.")
+    text = head.decode(enc, errors="replace").lstrip("\ufeff")
+    if not text.strip():
+        raise FileUnreadable(display, "the file is empty.")
     lines = text.splitlines()
-    if len(head) == PROBE_BYTES and lines:
+    if more and lines:
         lines = lines[:-1]  # the last line may be cut by the probe
-    delimiter = sniff_delimiter(lines)
-    rows = list(csv.reader(lines[: PROBE_ROWS * 3], delimiter=delimiter))[:PROBE_ROWS]
-    return Probe(path, display, "csv", encoding, delimiter, [Sheet("", rows)])
+    delim = delimiter or sniff_delimiter(lines)
+    rows = _probe_rows(text, delim, cut=more)
+    return Probe(path, display, "csv", enc, delim, [Sheet("", rows)])
+
+
+def _open_workbook(
+    opener: Callable[[Path, str], Probe], path: Path, display: str, what: str
+) -> Probe:
+    try:
+        return opener(path, display)
+    except Exception as exc:  # openpyxl and xlrd raise many kinds
+        first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise FileUnreadable(
+            display, f"looks like {what} but cannot be opened ({first}); it may be damaged."
+        ) from exc
+
+
+def _probe_rows(text: str, delimiter: str, *, cut: bool) -> list[list[str]]:
+    """The first records of the text, parsed leniently (detection only looks)."""
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) > PROBE_ROWS:
+                break
+    except csv.Error:
+        pass  # detection works with what was read; frames() names the bad row
+    if cut and len(rows) <= PROBE_ROWS and rows:
+        rows.pop()  # the last record may be cut by the probe
+    return rows[:PROBE_ROWS]
 
 
 def _probe_xlsx(path: Path, display: str) -> Probe:
@@ -185,6 +339,8 @@ def _probe_xlsx(path: Path, display: str) -> Probe:
     sheets = []
     try:
         for ws in wb.worksheets:
+            if not hasattr(ws, "iter_rows"):
+                continue  # chart sheets
             ws.reset_dimensions()
             rows = []
             for i, row in enumerate(ws.iter_rows(values_only=True)):
@@ -219,11 +375,29 @@ def dedupe(header: Sequence[str]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
     for raw in header:
-        name = re.sub(r"\s+", " ", str(raw)).strip()
+        name = re.sub(r"\s+", " ", str(raw).replace("\ufeff", "")).strip()
         key = name.casefold()
         seen[key] = seen.get(key, 0) + 1
         out.append(name if seen[key] == 1 else f"{name} [{seen[key]}]")
     return out
+
+
+class _NulByte(Exception):
+    """A NUL character inside a text file: binary data where text belongs."""
+
+
+def _checked_lines(fh: IO[str]) -> Iterator[str]:
+    for line in fh:
+        if "\x00" in line:
+            raise _NulByte
+        yield line
+
+
+def _unreadable(display: str, message: str, row: int | None = None) -> FileUnreadable:
+    """A FileUnreadable that also carries the row (the runner reports `exc.row`)."""
+    exc = FileUnreadable(display, message)
+    exc.row = row  # type: ignore[attr-defined]
+    return exc
 
 
 @dataclass
@@ -236,6 +410,9 @@ class Table:
     header: list[str]  # de-duplicated header names
     skip_after_header: int = 0  # description rows under the header (legacy Facebook)
     fields: dict[str, str] = field(default_factory=dict)  # canonical -> header in this file
+    # Rows may be wider than the header (files of several blocks, e.g. the GA4 snapshot):
+    # fields beyond the header are dropped instead of refused.
+    ragged: bool = False
 
     def has(self, canonical: str) -> bool:
         return canonical in self.fields
@@ -270,90 +447,165 @@ class Table:
         else:
             yield from self._sheet_frames(chunksize)
 
-    def _finish(self, frame: pd.DataFrame, start: int) -> pd.DataFrame:
-        frame[ROW_COL] = range(start, start + len(frame))
-        cells = frame.drop(columns=[ROW_COL])
-        if len(cells.columns):
-            blank = (cells == "").all(axis=1)
-            if blank.any():
-                frame = frame[~blank]
-        return frame.reset_index(drop=True)
+    def _frame(self, rows: list[list[str]], numbers: list[int]) -> pd.DataFrame:
+        frame = pd.DataFrame(rows, columns=self.header, dtype=object)
+        frame[ROW_COL] = numbers
+        return frame
 
-    def _csv_frames(self, chunksize: int) -> Iterator[pd.DataFrame]:
+    # -- CSV ----------------------------------------------------------------------------
+    def _open_text(self, errors: str = "strict") -> IO[str]:
         probe = self.probe
-        assert probe.encoding and probe.delimiter
-        width = len(self.header)
+        assert probe.encoding
         try:
-            fh = probe.path.open("r", encoding=probe.encoding, newline="", errors="strict")
+            return probe.path.open("r", encoding=probe.encoding, newline="", errors=errors)
         except OSError as exc:
             raise FileUnreadable(self.display, f"cannot be read ({exc.strerror}).") from exc
-        with fh:
-            reader = csv.reader(fh, delimiter=probe.delimiter)
-            try:
-                for _ in range(self.header_index + 1 + self.skip_after_header):
-                    next(reader)
-            except StopIteration:
-                return
-            except (csv.Error, UnicodeDecodeError) as exc:
-                raise FileUnreadable(self.display, f"cannot be parsed near the header ({exc}).") from exc
-            start = self.first_data_row
-            try:
-                chunks = pd.read_csv(
-                    fh,  # pandas reads on from the first data row
-                    sep=probe.delimiter,
-                    header=None,
-                    names=list(range(width)),
-                    dtype=str,
-                    keep_default_na=False,
-                    na_filter=False,
-                    skip_blank_lines=False,
-                    chunksize=chunksize,
-                    engine="c",
-                    on_bad_lines="error",
-                    index_col=False,
-                )
-                for frame in chunks:
-                    n = len(frame)
-                    frame.columns = self.header
-                    yield self._finish(frame, start)
-                    start += n
-            except pd.errors.ParserError as exc:
-                raise FileUnreadable(self.display, _parser_message(exc, start)) from exc
-            except UnicodeDecodeError as exc:
-                raise FileUnreadable(
-                    self.display, f"is not valid {probe.encoding} text ({exc.reason})."
-                ) from exc
-            except pd.errors.EmptyDataError:
-                return
 
+    def _csv_frames(self, chunksize: int) -> Iterator[pd.DataFrame]:
+        delimiter = self.probe.delimiter or ","
+        width = len(self.header)
+        skip = self.header_index + 1 + self.skip_after_header
+        rows: list[list[str]] = []
+        numbers: list[int] = []
+        row = 0  # records read so far; the one being read is row + 1
+        last: list[str] = []
+        last_row = 0
+        try:
+            with self._open_text() as fh:
+                for rec in csv.reader(_checked_lines(fh), delimiter=delimiter, strict=True):
+                    row += 1
+                    if row <= skip or not any(rec):
+                        continue
+                    last, last_row = rec, row
+                    if len(rec) != width:
+                        rec = self._fit(rec, row, width, delimiter)
+                    rows.append(rec)
+                    numbers.append(row)
+                    if len(rows) >= chunksize:
+                        yield self._frame(rows, numbers)
+                        rows, numbers = [], []
+        except csv.Error as exc:
+            raise self._csv_error(exc, row + 1) from exc
+        except _NulByte as exc:
+            raise _unreadable(
+                self.display,
+                f"row {row + 1} holds a NUL byte: binary data inside a text file. "
+                "Download the export again.",
+                row + 1,
+            ) from exc
+        except UnicodeDecodeError as exc:
+            raise self._decode_error() from exc
+        if 2 <= len(last) < width and not self._ends_with_newline():
+            raise RowInvalid(
+                self.display, last_row, self.header[len(last) - 1],
+                f"the file ends in the middle of this row (after {len(last)} of the header's "
+                f"{width} columns): it looks truncated. Download it again.",
+            )
+        if rows:
+            yield self._frame(rows, numbers)
+
+    def _fit(self, rec: list[str], row: int, width: int, delimiter: str) -> list[str]:
+        """A record cut or padded to the header's width; non-empty extra fields are refused."""
+        if len(rec) < width:
+            return rec + [""] * (width - len(rec))
+        extra = rec[width:]
+        if self.ragged or not any(f.strip() for f in extra):
+            return rec[:width]
+        k = next(i for i, f in enumerate(extra) if f.strip())
+        raise RowInvalid(
+            self.display, row, f"field {width + k + 1} (beyond the header)",
+            f"this row has {len(rec)} fields but the header has {width}; a value holding "
+            f"the delimiter {delimiter!r} was probably not quoted.",
+        )
+
+    def _csv_error(self, exc: csv.Error, row: int) -> FileUnreadable:
+        text = str(exc)
+        if "unexpected end of data" in text:
+            message = (
+                f"the file ends inside a quoted field that starts on row {row}: "
+                "it looks truncated. Download it again."
+            )
+        elif "field larger than field limit" in text:
+            message = (
+                f"row {row} holds a quoted field longer than 128 KB: probably an opening quote "
+                "without its closing quote."
+            )
+        else:
+            message = f"row {row} is not valid CSV ({text}): a stray quote inside a value?"
+        return _unreadable(self.display, message, row)
+
+    def _decode_error(self) -> ImportError_:
+        """Name the first row (and column) holding bytes the file's encoding cannot decode."""
+        name = encoding_name(self.probe.encoding or "")
+        advice = (
+            f"holds bytes that are not valid {name} text: the file is damaged or was saved "
+            "in another encoding. Download it again, or save it as CSV UTF-8."
+        )
+        row = 0
+        with self._open_text(errors="socialdesk-mark") as fh:
+            reader = csv.reader(fh, delimiter=self.probe.delimiter or ",")
+            try:
+                for rec in reader:
+                    row += 1
+                    for i, value in enumerate(rec):
+                        if _BAD_MARK in value:
+                            column = self._column_name(row, i)
+                            return RowInvalid(self.display, row, column, advice)
+            except csv.Error:
+                pass
+        return _unreadable(self.display, f"row {row + 1} {advice}", row + 1)
+
+    def _column_name(self, row: int, index: int) -> str:
+        if row > self.header_index + 1 and index < len(self.header):
+            return self.header[index]
+        return f"field {index + 1}"
+
+    def _ends_with_newline(self) -> bool:
+        try:
+            with self.probe.path.open("rb") as fh:
+                fh.seek(0, 2)
+                size = fh.tell()
+                fh.seek(max(0, size - 2))
+                tail = fh.read()
+        except OSError:
+            return True
+        if (self.probe.encoding or "").startswith("utf-16"):
+            return tail in (b"\n\x00", b"\r\x00", b"\x00\n", b"\x00\r")
+        return tail[-1:] in (b"\n", b"\r")
+
+    # -- workbooks ----------------------------------------------------------------------
     def _sheet_frames(self, chunksize: int) -> Iterator[pd.DataFrame]:
-        rows_iter = (
+        """Sheet rows padded or cut to the header's width.
+
+        Cells to the right of the header are dropped: in a worksheet they cannot shift the
+        other columns (notes beside a table are common).
+        """
+        try:
+            yield from self._sheet_frames_unchecked(chunksize)
+        except ImportError_:
+            raise
+        except Exception as exc:  # openpyxl and xlrd raise many kinds
+            first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            message = f"the workbook cannot be read to its end ({first}); it may be damaged."
+            raise FileUnreadable(self.display, message) from exc
+
+    def _sheet_frames_unchecked(self, chunksize: int) -> Iterator[pd.DataFrame]:
+        rows_iter: Iterable[list[str]] = (
             _iter_xlsx_rows(self.probe.path, self.sheet)
             if self.probe.kind == "xlsx"
             else _iter_xls_rows(self.probe.path, self.sheet)
         )
         width = len(self.header)
-        start = self.first_data_row
-        buf: list[list[str]] = []
-        for i, row in enumerate(rows_iter):
-            if i < self.header_index + 1 + self.skip_after_header:
+        skip = self.header_index + 1 + self.skip_after_header
+        rows: list[list[str]] = []
+        numbers: list[int] = []
+        for i, row in enumerate(rows_iter, start=1):
+            if i <= skip or not any(row):
                 continue
-            row = (row + [""] * width)[:width]
-            buf.append(row)
-            if len(buf) >= chunksize:
-                yield self._finish(pd.DataFrame(buf, columns=self.header, dtype=str), start)
-                start += len(buf)
-                buf = []
-        if buf:
-            yield self._finish(pd.DataFrame(buf, columns=self.header, dtype=str), start)
-
-
-def _parser_message(exc: Exception, first_row: int) -> str:
-    text = str(exc)
-    m = re.search(r"line (\d+)", text)
-    if m and "Expected" in text:
-        row = first_row + int(m.group(1)) - 1
-        return f"row {row} has more fields than the header ({text.split('.', 1)[0]})."
-    if "EOF" in text:
-        return "the file ends inside a quoted field: it looks truncated. Download it again."
-    return f"cannot be parsed as CSV ({text})."
+            rows.append((row + [""] * width)[:width])
+            numbers.append(i)
+            if len(rows) >= chunksize:
+                yield self._frame(rows, numbers)
+                rows, numbers = [], []
+        if rows:
+            yield self._frame(rows, numbers)

@@ -22,7 +22,8 @@ NULL_TOKENS = frozenset(
      "No data available.", "(not set)*"}
 )
 
-_EXCEL_ROUNDED = re.compile(r"^\d(\.\d+)?E\+\d+$", re.IGNORECASE)
+# "1.22158E+17", or "1,22158E+17" from a Dutch Excel.
+_EXCEL_ROUNDED = re.compile(r"^\d([.,]\d+)?E\+?\d+$", re.IGNORECASE)
 
 
 def _raise(frame: pd.DataFrame, bad: pd.Series, file: str, column: str, message: str) -> None:
@@ -67,18 +68,45 @@ def ids(frame: pd.DataFrame, column: str, file: str, *, required: bool = True) -
     return s.astype(object).where(s.notna(), None)
 
 
+_GROUPED_POINT = r"[+-]?(?:\d+|\d{1,3}(?:,\d{2,3})*,\d{3})(?:\.\d*)?(?:[eE][+-]?\d+)?|[+-]?\.\d+"
+_GROUPED_COMMA = r"[+-]?(?:\d+|\d{1,3}(?:\.\d{2,3})*\.\d{3})(?:,\d*)?|[+-]?,\d+"
+# Currency written before or after an amount: "US$ 0,00", "€12", "12,50 EUR".
+_CURRENCY_BEFORE = r"^([+-]?)(?:[A-Z]{3}|[A-Z]{1,2}\$|[$€£¥₹])"
+_CURRENCY_AFTER = r"(?:[A-Z]{3}|[$€£¥₹])$"
+
+
 def _to_number(s: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series]:
-    """(numbers, is_percent) from cleaned strings; unparsable cells become NaN."""
-    t = s.str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
-    is_pct = t.str.endswith("%").fillna(False)
-    t = t.str.rstrip("%").str.lstrip("<>~")
-    t = t.str.replace(r"^[^\d\-+.,]+", "", regex=True)  # currency prefixes: "US$ 0,00", "€12"
-    if decimal == ",":
-        t = t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    else:
-        t = t.str.replace(",", "", regex=False)
-    nums = pd.to_numeric(t, errors="coerce")
-    return nums.astype("float64"), is_pct
+    """(numbers, is_percent) from cleaned strings; cells that are not numbers become NaN.
+
+    Plain numbers take a fast path. The rest may carry a percent sign, a comparison ("< 10%"),
+    a currency, spaces or thousands separators; a separator that is not a thousands
+    separator ("1,5" when the decimal mark is ".") makes the cell not a number, never 15.
+    """
+    raw = s.astype(object).where(s.notna(), None)
+    nums = pd.Series(np.nan, index=s.index, dtype="float64")
+    todo = s.notna()
+    if decimal == "." and todo.any():
+        fast = pd.to_numeric(raw[todo], errors="coerce").astype("float64")
+        nums[todo] = fast
+        todo = todo & nums.isna()
+    is_pct = pd.Series(False, index=s.index)
+    if todo.any():
+        t = s[todo].str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace("\u2212", "-")
+        pct = t.str.endswith("%").fillna(False)
+        t = t.str.removesuffix("%").str.lstrip("<>~≈")
+        t = t.str.replace(_CURRENCY_BEFORE, r"\1", regex=True).str.replace(
+            _CURRENCY_AFTER, "", regex=True
+        )
+        valid = t.str.fullmatch(_GROUPED_POINT if decimal == "." else _GROUPED_COMMA).fillna(False)
+        if decimal == ",":
+            t = t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        else:
+            t = t.str.replace(",", "", regex=False)
+        parsed = pd.to_numeric(t.where(valid).astype(object), errors="coerce").astype("float64")
+        nums[todo] = parsed
+        is_pct[todo] = pct.astype(bool)
+    nums = nums.where(np.isfinite(nums))
+    return nums, is_pct
 
 
 def numbers(
@@ -87,61 +115,75 @@ def numbers(
     """Numbers with thousands separators, percent signs and null tokens handled.
 
     With percent=True the column is a rate: "26.96%" and "26.96" become 0.2696 only when the
-    cell carries a percent sign; bare numbers are taken as fractions already.
+    cell carries a percent sign; bare numbers are taken as fractions already. Infinity and
+    text ("lots", "abc123") are refused naming the cell.
     """
-    raw = frame[column]
-    if decimal == ".":
-        # Fast path: most cells are plain numbers that pandas converts in C.
-        fast = pd.to_numeric(raw, errors="coerce").astype("float64")
-        todo = fast.isna() & (raw != "")
-        if not todo.any():
-            return fast
-        s = cleaned(raw[todo])
-        slow, is_pct = _to_number(s, decimal)
-        bad = s.notna() & slow.isna()
-        if bad.any():
-            _raise(frame, bad.reindex(frame.index, fill_value=False), file, column,
-                   "{value!r} is not a number.")
-        if percent:
-            slow = slow.where(~is_pct, slow / 100.0)
-        fast[todo] = slow
-        return fast
-    s = cleaned(raw)
+    s = cleaned(frame[column])
     nums, is_pct = _to_number(s, decimal)
     bad = s.notna() & nums.isna()
     if bad.any():
-        _raise(frame, bad, file, column, "{value!r} is not a number.")
+        first = str(s[bad].iloc[0]).replace(" ", "")
+        other = _GROUPED_COMMA if decimal == "." else _GROUPED_POINT
+        hint = ""
+        if re.fullmatch(other, first.rstrip("%")):
+            mark = "comma" if decimal == "." else "point"
+            hint = f" (the file seems to write numbers with a decimal {mark})"
+        _raise(frame, bad, file, column, "{value!r} is not a number" + hint + ".")
     if percent:
         nums = nums.where(~is_pct, nums / 100.0)
     return nums
 
 
-def percent_numbers(frame: pd.DataFrame, column: str, file: str, *, decimal: str = ".") -> pd.Series:
+def percent_numbers(
+    frame: pd.DataFrame, column: str, file: str, *, decimal: str = "."
+) -> pd.Series:
     """A rate always given in percent ("5.15" in a "(%)" column) as a fraction."""
     return numbers(frame, column, file, decimal=decimal) / 100.0
 
 
+_CLOCK = r"^(?:(\d+):)?(\d+):(\d+(?:[.,]\d+)?)$"
+
+
 def durations(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
-    """Seconds from "H:MM:SS", "M:SS" or a plain number of seconds."""
+    """Seconds from "H:MM:SS", "M:SS" (minutes may pass 59) or a plain number of seconds."""
     s = cleaned(frame[column])
-    parts = s.str.split(":", expand=True)
-    if parts.shape[1] == 1:
-        return numbers(frame, column, file)
-    width = parts.shape[1]
-    n = parts.notna().sum(axis=1)
-    # "45" alone (no colon) is seconds; "1:02" is M:SS; "0:03:53" is H:MM:SS
-    fixed = pd.Series(np.nan, index=s.index)
-    for k in range(1, width + 1):
-        sel = n == k
-        if sel.any():
-            sub = pd.Series(0.0, index=s.index[sel])
-            for i in range(k):
-                sub = sub * 60 + pd.to_numeric(parts.loc[sel, i], errors="coerce")
-            fixed[sel] = sub
-    bad = s.notna() & fixed.isna()
+    out = pd.Series(np.nan, index=s.index, dtype="float64")
+    clock = s.str.contains(":", regex=False).fillna(False).astype(bool)
+    plain = s.notna() & ~clock
+    if plain.any():
+        out[plain] = _to_number(s[plain], ".")[0]
+    if clock.any():
+        parts = s[clock].str.extract(_CLOCK)
+        hours = pd.to_numeric(parts[0], errors="coerce").fillna(0)
+        minutes = pd.to_numeric(parts[1], errors="coerce")
+        seconds = pd.to_numeric(parts[2].str.replace(",", ".", regex=False), errors="coerce")
+        out[clock] = (hours * 3600 + minutes * 60 + seconds).astype("float64")
+    bad = s.notna() & out.isna()
     if bad.any():
         _raise(frame, bad, file, column, "{value!r} is not a duration (H:MM:SS).")
-    return fixed
+    return out
+
+
+_TRUE = frozenset({"1", "1.0", "true", "yes", "y", "ja", "j", "waar", "paid", "betaald", "x"})
+_FALSE = frozenset(
+    {"0", "0.0", "false", "no", "n", "nee", "onwaar", "organic", "organisch", "unpaid"}
+)
+
+
+def _flag(value: str) -> bool | None:
+    if value in _TRUE:
+        return True
+    return False if value in _FALSE else None
+
+
+def flags(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
+    """Yes/no cells (1/0, true/false, yes/no, ja/nee, paid/organic) as True/False/None."""
+    s = cleaned(frame[column]).str.casefold()
+    out = s.astype(object).map(_flag, na_action="ignore").where(s.notna(), None)
+    bad = s.notna() & out.isna()
+    if bad.any():
+        _raise(frame, bad, file, column, "{value!r} is not yes or no (1/0, true/false, yes/no).")
+    return out
 
 
 def datetimes(
@@ -189,6 +231,9 @@ def dates(
 def excel_serial_dates(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
     """Dates stored as Excel serial numbers (days since 1899-12-30)."""
     nums = numbers(frame, column, file)
+    bad = nums.notna() & ((nums < 1) | (nums > 2958465))  # 1900-01-01 .. 9999-12-31
+    if bad.any():
+        _raise(frame, bad, file, column, "{value!r} is not a spreadsheet date serial number.")
     return pd.to_datetime(nums, unit="D", origin="1899-12-30").dt.normalize()
 
 
@@ -207,16 +252,8 @@ def year_for_month_day(
         if m is None:
             out.append(None)
             continue
-        month, day = m
-        year = reference.year
-        try:
-            candidate = dt.date(year, month, day)
-            if candidate > reference:
-                candidate = dt.date(year - 1, month, day)
-        except ValueError:
-            out.append(None)
-            continue
-        out.append(pd.Timestamp(candidate))
+        candidate = _latest_on_or_before(reference, *m)
+        out.append(pd.Timestamp(candidate) if candidate else None)
     series = pd.Series(out, index=s.index, dtype="object")
     bad = s.notna() & series.isna()
     if bad.any():
@@ -224,15 +261,32 @@ def year_for_month_day(
     return pd.to_datetime(series)
 
 
+def _latest_on_or_before(reference: dt.date, month: int, day: int) -> dt.date | None:
+    """The latest existing date with this month and day on or before `reference` (29 February
+    looks back up to four years, to the last leap year)."""
+    for year in range(reference.year, reference.year - 5, -1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if candidate <= reference:
+            return candidate
+    return None
+
+
+_MONTH_FILLERS = frozenset({"de", "del", "di", "of"})  # "16 de mayo"
+
+
 def _month_day(value: str, months: dict[str, int]) -> tuple[int, int] | None:
-    v = value.strip().casefold().replace(",", " ")
+    """(month, day) when the cell is a day number and a month name, nothing else."""
+    v = value.strip().casefold().replace(",", " ").replace(".", " ")
     day_m = re.search(r"\b(\d{1,2})\b", v)
     if not day_m:
         return None
-    rest = (v[: day_m.start()] + " " + v[day_m.end() :]).strip()
-    rest = re.sub(r"\s+", " ", rest)
-    for name, num in sorted(months.items(), key=lambda kv: -len(kv[0])):
-        if name.casefold() in rest:
+    words = (v[: day_m.start()] + " " + v[day_m.end() :]).split()
+    rest = " ".join(w for w in words if w not in _MONTH_FILLERS)
+    for name, num in months.items():
+        if name.casefold() == rest:
             return num, int(day_m.group(1))
     return None
 
@@ -260,4 +314,5 @@ def add_numbers(
     """
     for canonical, target in mapping.items():
         if canonical in fields:
-            out[target] = numbers(frame, fields[canonical], file, decimal=decimal, percent=percent).values
+            values = numbers(frame, fields[canonical], file, decimal=decimal, percent=percent)
+            out[target] = values.values
