@@ -120,6 +120,22 @@ def _column_values(series: pd.Series, column: Column[Any], dialect: str) -> list
     return values
 
 
+def _set_clause(table: str, column: str, col: Column[Any], dialect: str) -> str:
+    """`col = excluded.col`; JSON columns are merged key by key, so two files that each
+    give some platform-specific figures of the same row complete each other."""
+    if not isinstance(col.type, JSON):
+        return f'"{column}" = excluded."{column}"'
+    old, new = f'"{table}"."{column}"', f'excluded."{column}"'
+    if dialect == "postgresql":
+        merged = f"({old}::jsonb || {new}::jsonb)::json"
+    else:
+        merged = f"json_patch({old}, {new})"
+    return (
+        f'"{column}" = CASE WHEN {new} IS NULL THEN {old} WHEN {old} IS NULL THEN {new} '
+        f"ELSE {merged} END"
+    )
+
+
 def upsert_frame(
     session: Session,
     table: Table,
@@ -170,7 +186,7 @@ def upsert_frame(
         existing = int(cur.fetchone()[0])
         key_list = ", ".join(f'"{k}"' for k in keys)
         if update:
-            sets = ", ".join(f'"{c}" = excluded."{c}"' for c in update)
+            sets = ", ".join(_set_clause(name, c, table.c[c], dialect) for c in update)
             action = f"DO UPDATE SET {sets}"
         else:
             action = "DO NOTHING"
