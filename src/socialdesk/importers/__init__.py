@@ -13,6 +13,9 @@ from socialdesk.importers.base import ExportFormat
 
 BUILTIN_FORMATS: tuple[str, ...] = (
     "socialdesk.importers.meta_business_suite_facebook_posts_csv",
+    "socialdesk.importers.meta_business_suite_instagram_posts_csv",
+    "socialdesk.importers.facebook_insights_posts_csv",
+    "socialdesk.importers.meta_ads_manager_csv",
     "socialdesk.importers.generic_posts_mapped",
     "socialdesk.importers.linkedin_page_content_xls",
     "socialdesk.importers.linkedin_campaign_manager_csv",

@@ -36,7 +36,7 @@ POST_FIELDS = (
     "published_at", "text", "title", "media_type", "source_type", "permalink", "language",
     "is_paid", "duration_seconds",
 )
-DATE_FIELDS = ("as_of", "date", "date_start", "date_end")
+DATE_FIELDS = ("as_of", "date", "date_start", "date_end", "start_date", "end_date")
 EXTRA_PREFIX = "extra:"
 
 
@@ -190,7 +190,8 @@ class Loader:
             ext = frame["campaign_external_id"] if "campaign_external_id" in frame.columns else None
             frame["campaign_key"] = ext.fillna(frame["campaign_name"]) if ext is not None else frame["campaign_name"]
         camp_cols = [
-            c for c in ("campaign_external_id", "campaign_name", "objective", "status", "budget", "budget_type")
+            c for c in ("campaign_external_id", "campaign_name", "objective", "status", "budget", "budget_type",
+                        "start_date", "end_date")
             if c in frame.columns
         ]
         camps = _records(frame.drop_duplicates("campaign_key", keep="last"), ["campaign_key", *camp_cols])
@@ -199,7 +200,8 @@ class Loader:
                 "account_id": account_id,
                 "key": r["campaign_key"],
                 "name": r.get("campaign_name") or r["campaign_key"],
-                **{k: r[k] for k in ("objective", "status", "budget", "budget_type") if k in r},
+                **{k: r[k] for k in ("objective", "status", "budget", "budget_type", "start_date", "end_date")
+                   if k in r},
                 **({"external_id": r["campaign_external_id"]} if "campaign_external_id" in r else {}),
             }
             for r in camps
