@@ -43,6 +43,7 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database schema to `revision` (idempotent)."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Bring the database schema to `revision` (idempotent). Skills may add their tables on
+    branches of their own; "heads" applies them all."""
     command.upgrade(alembic_config(engine), revision)
