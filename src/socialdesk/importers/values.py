@@ -118,11 +118,23 @@ def numbers(
     cell carries a percent sign; bare numbers are taken as fractions already. Infinity and
     text ("lots", "abc123") are refused naming the cell.
     """
-    s = cleaned(frame[column])
-    nums, is_pct = _to_number(s, decimal)
-    bad = s.notna() & nums.isna()
+    raw = frame[column]
+    fast = pd.to_numeric(raw, errors="coerce").astype("float64")
+    done = pd.Series(np.isfinite(fast.to_numpy()), index=raw.index) | (raw == "")
+    if decimal == ",":
+        # "1.234" is a thousand two hundred and thirty-four in a decimal-comma file
+        done &= ~raw.str.contains(".", regex=False).fillna(False).astype(bool)
+    if done.all():  # the common case: plain numbers, converted in C
+        return fast
+    s = cleaned(raw[~done])
+    slow, slow_pct = _to_number(s, decimal)
+    nums = fast.where(done)
+    nums[~done] = slow
+    is_pct = pd.Series(False, index=raw.index)
+    is_pct[~done] = slow_pct.astype(bool)
+    bad = (s.notna() & slow.isna()).reindex(raw.index, fill_value=False)
     if bad.any():
-        first = str(s[bad].iloc[0]).replace(" ", "")
+        first = str(s[bad[~done]].iloc[0]).replace(" ", "")
         other = _GROUPED_COMMA if decimal == "." else _GROUPED_POINT
         hint = ""
         if re.fullmatch(other, first.rstrip("%")):
