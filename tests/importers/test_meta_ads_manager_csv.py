@@ -98,6 +98,18 @@ def test_account_from_the_user_when_the_file_does_not_name_it(importer, ws):
         assert _account(s, ws).handle == "Acme UK"
 
 
+@pytest.mark.parametrize(
+    ("account", "handle"), [("Other BV", "Acme India"), ("acme-india", "acme-india")]
+)
+def test_the_file_name_names_the_account_unless_it_is_the_users_own_spelling(
+    importer, ws, account, handle
+):
+    report = importer.import_file(CAMPAIGNS, account=account)
+    assert report.status == "imported", report.error
+    with ws.session() as s:
+        assert _account(s, ws).handle == handle
+
+
 def test_2017_title_case_campaign_export(importer, ws):
     report = importer.import_file(TITLE_CASE)
     assert report.status == "imported", report.error
@@ -203,16 +215,23 @@ def test_a_total_row_is_skipped_and_counted(importer, ws, tmp_path):
     assert (report.rows_read, report.rows_skipped) == (3, 1)
 
 
-def test_excel_resaved_day_first_dates(importer, ws, tmp_path):
+@pytest.mark.parametrize(
+    ("start", "end", "period", "ambiguous"),
+    [
+        ("01/03/2025", "31/03/2025", (dt.date(2025, 3, 1), dt.date(2025, 3, 31)), False),
+        ("03/01/2025", "03/31/2025", (dt.date(2025, 3, 1), dt.date(2025, 3, 31)), False),
+        ("01/03/2025", "12/03/2025", (dt.date(2025, 3, 1), dt.date(2025, 3, 12)), True),
+    ],
+)
+def test_excel_resaved_slashed_dates(importer, ws, tmp_path, start, end, period, ambiguous):
     rows = _rows(AD_LEVEL)
     for row in rows[1:]:
-        row[-2], row[-1] = "01/03/2025", "31/03/2025"
+        row[-2], row[-1] = start, end
     report = importer.import_file(_write(tmp_path / "ads.csv", rows))
     assert report.status == "imported", report.error
+    assert any("either way" in n for n in report.notes) == ambiguous
     with ws.session() as s:
-        assert {(d.date_start, d.date_end) for d in _days(s, ws)} == {
-            (dt.date(2025, 3, 1), dt.date(2025, 3, 31))
-        }
+        assert {(d.date_start, d.date_end) for d in _days(s, ws)} == {period}
 
 
 def test_xlsx_export_reads_like_the_csv(importer, ws, tmp_path):

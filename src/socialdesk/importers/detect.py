@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from socialdesk.errors import Candidate, FormatNotRecognised
@@ -42,13 +42,19 @@ def _matcher(spellings: tuple[str, ...]) -> tuple[frozenset[str], tuple[re.Patte
     return frozenset(exact), tuple(patterns)
 
 
-def map_fields(fmt: ExportFormat, header: Sequence[str]) -> dict[str, str]:
+def map_fields(
+    fmt: ExportFormat, header: Sequence[str], normal: Sequence[str] | None = None
+) -> dict[str, str]:
     """canonical field -> the (de-duplicated) header name it has in this file."""
-    normal = [normalise_header(h) for h in header]
+    if normal is None:
+        normal = [normalise_header(h) for h in header]
+    present = frozenset(normal)
     out: dict[str, str] = {}
     taken: set[str] = set()
     for canonical, spellings in fmt.columns.items():
         exact, patterns = _matcher(tuple(spellings))
+        if not patterns and exact.isdisjoint(present):
+            continue  # the common case: none of its spellings is in this row
         for name, norm in zip(header, normal, strict=True):
             if name in taken:
                 continue
@@ -57,6 +63,13 @@ def map_fields(fmt: ExportFormat, header: Sequence[str]) -> dict[str, str]:
                 taken.add(name)
                 break
     return out
+
+
+@lru_cache(maxsize=4096)
+def _prepared(row: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """A candidate header row, de-duplicated and normalised once for all formats."""
+    header = _header_of(row)
+    return header, [normalise_header(h) for h in header]
 
 
 def _header_of(row: Sequence[str]) -> list[str]:
@@ -87,8 +100,9 @@ def _score_table(
             cells = [c for c in row if str(c).strip()]
             if len(cells) < min_cells:
                 continue
-            header = _header_of(row)
-            fields = map_fields(fmt, header)
+            header, normal = _prepared(tuple(str(c) for c in row))
+            header = list(header)
+            fields = map_fields(fmt, header, normal)
             missing = tuple(r for r in fmt.required if r not in fields)
             req_score = 1 - len(missing) / max(1, len(fmt.required))
             coverage = len(fields) / max(1, len(fmt.columns))

@@ -118,7 +118,7 @@ MEDIA_TYPES = {
     "video": "video", "image": "photo", "photo": "photo", "images": "carousel",
     "multi-image": "carousel", "multi image": "carousel", "carousel": "carousel",
     "document": "carousel", "text": "text", "link": "link", "url": "link",
-    "article": "other", "poll": "other", "event": "other", "newsletter": "other",
+    "article": "link", "poll": "other", "event": "other", "newsletter": "other",
 }
 PAID = {"sponsored": True, "organic": False}
 DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")

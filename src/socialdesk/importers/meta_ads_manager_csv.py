@@ -154,6 +154,7 @@ _ONGOING = frozenset({"ongoing", "doorlopend", "lopend"})
 _NO_DATA = "no data available."
 _ISO = ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
 _NAMES = ("campaign_name", "ad_set_name", "ad_name")
+_DATE_FIELDS = ("reporting_starts", "reporting_ends", "starts", "ends")
 
 
 # -- the file as a whole ---------------------------------------------------------------------
@@ -181,8 +182,19 @@ def account_from_name(file: str) -> str | None:
 
 
 def _handle(ctx: ReadContext) -> str:
-    """The account for rows that do not name one: file name, --account, else the default."""
-    return account_from_name(ctx.file) or ctx.account or DEFAULT_HANDLE
+    """The account for rows that do not name one: file name, --account, else the default.
+
+    A file name may write the account's spaces as hyphens: when it names the --account
+    that way, the user's spelling is kept, so one ad account does not become two.
+    """
+    named = account_from_name(ctx.file)
+    if named and ctx.account and _loose(named) == _loose(ctx.account):
+        return ctx.account
+    return named or ctx.account or DEFAULT_HANDLE
+
+
+def _loose(name: str) -> str:
+    return re.sub(r"[\s_-]+", " ", name).strip().casefold()
 
 
 def other_columns(table: Table) -> dict[str, str]:
@@ -208,8 +220,10 @@ class DateOrder:
     day_first: bool | None = None
 
     def decide(self, values: pd.Series, ctx: ReadContext) -> bool:
-        if self.day_first is None:
-            parts = values.str.extract(r"^(\d{1,2})/(\d{1,2})/\d{4}").dropna().astype(int)
+        """Day-first unless a date says otherwise (a part above 12); noted when undecidable."""
+        parts = values.astype("string").str.extract(r"^(\d{1,2})/(\d{1,2})/\d{4}").dropna()
+        if self.day_first is None and not parts.empty:
+            parts = parts.astype(int)
             if (parts[0] > 12).any():
                 self.day_first = True
             elif (parts[1] > 12).any():
@@ -220,7 +234,12 @@ class DateOrder:
                     "the dates are written with slashes and could be read either way; they "
                     "are read as DD/MM/YYYY (an Excel re-save in a European locale)."
                 )
-        return self.day_first
+        return self.day_first is not False
+
+    def observe(self, frame: pd.DataFrame, columns: list[str], ctx: ReadContext) -> None:
+        """Decide from every date column of the first chunk holding slashed dates."""
+        if self.day_first is None and columns:
+            self.decide(pd.concat([cleaned(frame[c]) for c in columns]).dropna(), ctx)
 
 
 def parse_dates(
@@ -500,6 +519,7 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
         out = pd.DataFrame(index=frame.index)
         out[ROW_COL] = frame[ROW_COL]
         _hierarchy(out, frame, f, lvl, ctx.file)
+        order.observe(frame, [f[c] for c in _DATE_FIELDS if c in f], ctx)
         out["date_start"] = parse_dates(frame, f["reporting_starts"], ctx.file, order, ctx)
         out["date_end"] = parse_dates(frame, f["reporting_ends"], ctx.file, order, ctx)
         _schedule(out, frame, f, lvl, order, ctx)

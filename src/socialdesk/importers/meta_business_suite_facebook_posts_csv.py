@@ -19,6 +19,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "post_id": ("Post ID", "Bericht-ID"),
     "page_id": ("Page ID", "Pagina-ID"),
     "page_name": ("Page name", "Naam van pagina"),
+    "account_username": ("Account username", "Gebruikersnaam van account"),  # Instagram only
     "title": ("Title", "Titel"),
     "description": ("Description", "Omschrijving"),
     "duration": ("Duration (sec)", "Duur (sec.)"),

@@ -198,6 +198,17 @@ class Importer:
                 # the same file read through another mapping is another import
                 both = digest + sha256_of(Path(options["mapping"]))
                 digest = hashlib.sha256(both.encode()).hexdigest()
+            known = self._known_batch(digest)
+            if known is not None:  # the same bytes again: nothing to read or detect
+                batch_id, batch_format = known
+                report.status, report.batch_id, report.format = "unchanged", batch_id, batch_format
+                report.format_title = next(
+                    (f.title for f in self.formats if f.name == batch_format), batch_format
+                )
+                report.notes.append(
+                    f"this exact file was imported before (batch {batch_id}); nothing changed."
+                )
+                return report
             match = detect(path, formats, display)
         except FileUnreadable as exc:
             report.error = exc.message
@@ -212,16 +223,6 @@ class Importer:
         fmt = match.format
         report.format, report.format_title = fmt.name, fmt.title
         factory = sessionmaker(self.engine, expire_on_commit=False)
-        with factory() as session:
-            known = session.scalar(
-                select(ImportBatch.id).where(
-                    ImportBatch.workspace_id == self.workspace_id, ImportBatch.sha256 == digest
-                )
-            )
-            if known is not None:
-                report.status, report.batch_id = "unchanged", known
-                report.notes.append(f"this exact file was imported before (batch {known}); nothing changed.")
-                return report
         with factory() as session:
             ctx = ReadContext(
                 file=display,
@@ -257,6 +258,16 @@ class Importer:
                 report.batch_id = None
         report.notes.extend(ctx.notes)
         return report
+
+    def _known_batch(self, digest: str) -> tuple[int, str] | None:
+        """The batch that imported these exact bytes before, with its format."""
+        with sessionmaker(self.engine)() as session:
+            row = session.execute(
+                select(ImportBatch.id, ImportBatch.format).where(
+                    ImportBatch.workspace_id == self.workspace_id, ImportBatch.sha256 == digest
+                )
+            ).first()
+        return (row[0], row[1]) if row else None
 
     def _run(
         self, session: Session, path: Path, display: str, digest: str, match, ctx: ReadContext,
@@ -301,5 +312,5 @@ class Importer:
 def _user() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in some containers
+    except Exception:
         return "unknown"

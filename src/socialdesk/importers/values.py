@@ -53,7 +53,7 @@ def ids(frame: pd.DataFrame, column: str, file: str, *, required: bool = True) -
         missing = s.isna()
         if missing.any():
             _raise(frame, missing, file, column, "the id is empty.")
-    maybe = s.str.contains("E+", regex=False).fillna(False)
+    maybe = s.str.contains("e", case=False, regex=False).fillna(False)
     if maybe.any():
         rounded = s[maybe].str.match(_EXCEL_ROUNDED).reindex(s.index, fill_value=False)
         if rounded.any():

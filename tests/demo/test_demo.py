@@ -1,0 +1,284 @@
+"""The demo organisation, built once per module through the real importers (SQLite), once on
+PostgreSQL, and rebuilt to check that nothing doubles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from rich.console import Console
+from sqlalchemy import Engine, func, select
+from typer.testing import CliRunner
+
+from socialdesk.demo import FACT_KEY, DemoResult, build_demo
+from socialdesk.demo.build import write_exports
+from socialdesk.demo.paid import hill
+from socialdesk.errors import ConfigError
+from socialdesk.model import (
+    Account,
+    AccountDay,
+    AdDay,
+    Campaign,
+    Post,
+    PostMetrics,
+    SearchPerformance,
+    WebDay,
+    WorkspaceFact,
+)
+from socialdesk.store import open_workspace, session_scope
+from socialdesk.store.status import workspace_status
+
+END = dt.date(2026, 10, 31)
+SEED = 7
+
+# Which importer must read which demo file (file name pattern -> format).
+EXPECTED_FORMATS = {
+    "facebook": "meta_business_suite_facebook_posts_csv",
+    "instagram": "meta_business_suite_instagram_posts_csv",
+    "linkedin": "linkedin_page_content_xls",
+    "tweet_activity_metrics": "x_tweet_activity_metrics_csv",
+    "account_overview_analytics": "x_account_overview_csv",
+    "Content.csv": "tiktok_studio_content_csv",
+    "Overview.csv": "tiktok_studio_overview_csv",
+    "Follower": "tiktok_studio_followers_csv",
+    "Viewers.csv": "tiktok_studio_viewers_csv",
+    "Table data.csv": "youtube_studio_table_csv",
+    "Chart data.csv": "youtube_studio_chart_csv",
+    "Totals.csv": "youtube_studio_totals_csv",
+    "meta_ads": "meta_ads_manager_csv",
+    "Campaign report": "google_ads_campaigns_csv",
+    "ga4": "ga4_report_csv",
+    "Filters.csv": "search_console_filters_csv",
+    "Performance-on-Search": "search_console_performance_csv",
+}
+
+
+def _quiet() -> Console:
+    return Console(file=io.StringIO(), width=100)
+
+
+def _expected_format(file: str) -> str:
+    for marker, fmt in EXPECTED_FORMATS.items():
+        if marker in file:
+            return fmt
+    raise AssertionError(f"no expected format for {file}")
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "TRUTH.json"}
+
+
+def _counts(engine: Engine, workspace_id: int, slug: str) -> dict[str, object]:
+    with session_scope(engine) as session:
+        st = workspace_status(session, workspace_id, slug, "")
+    return {"entities": st.entities,
+            "accounts": {(a.platform, a.handle): a.rows for a in st.accounts}}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
+    folder = tmp_path_factory.mktemp("demo") / "sd-demo"
+    return build_demo(folder, seed=SEED, console=_quiet(), end=END)
+
+
+@pytest.fixture(scope="module")
+def handle(built: DemoResult):
+    return open_workspace(built.folder)
+
+
+def test_every_export_file_imports_with_its_own_format(built: DemoResult) -> None:
+    assert len(built.files) >= 30
+    assert built.reports
+    for report in built.reports:
+        assert report.status == "imported", (report.file, report.error)
+        assert report.format == _expected_format(report.file), report.file
+    named = {Path(r.file.split(":")[0]).name for r in built.reports}
+    assert named == {p.name for p in built.files}
+
+
+def _rows(session, model, *where) -> int:
+    return int(session.scalar(select(func.count()).select_from(model).where(*where)))
+
+
+def test_row_counts_per_platform_are_plausible(built: DemoResult, handle) -> None:
+    ranges = {"facebook": (200, 300), "instagram": (170, 270), "linkedin": (100, 200),
+              "x": (250, 380), "tiktok": (90, 210), "youtube": (50, 110)}
+    with handle.session() as s:
+        in_ws = Account.workspace_id == handle.workspace_id
+        for platform, (low, high) in ranges.items():
+            n = _rows(s, Post, Post.account_id == Account.id, in_ws, Account.platform == platform)
+            assert low <= n <= high, (platform, n)
+        for platform in ("linkedin", "x", "tiktok", "youtube"):
+            days = _rows(s, AccountDay, AccountDay.account_id == Account.id, in_ws,
+                         Account.platform == platform)
+            assert days == 365, platform
+        assert _rows(s, Campaign, Campaign.account_id == Account.id, in_ws,
+                     Account.platform == "google_ads") == 3
+        assert _rows(s, Campaign, Campaign.account_id == Account.id, in_ws,
+                     Account.platform == "meta_ads") == 5
+        assert _rows(s, AdDay, AdDay.campaign_id == Campaign.id, Campaign.account_id == Account.id,
+                     in_ws, Account.platform == "google_ads") == 3 * 365
+        meta_days = _rows(s, AdDay, AdDay.campaign_id == Campaign.id,
+                          Campaign.account_id == Account.id, in_ws, Account.platform == "meta_ads")
+        assert 1000 < meta_days < 4000
+        assert _rows(s, WebDay, WebDay.account_id == Account.id, in_ws) > 365 * 10
+        assert _rows(s, SearchPerformance, SearchPerformance.account_id == Account.id, in_ws) > 365
+        snapshots = _rows(s, PostMetrics, PostMetrics.post_id == Post.id,
+                          Post.account_id == Account.id, in_ws)
+        posts = _rows(s, Post, Post.account_id == Account.id, in_ws)
+        assert snapshots == posts  # one export per post: one snapshot each
+
+
+def test_truth_is_stored_and_matches_truth_json(built: DemoResult, handle) -> None:
+    on_disk = json.loads((built.folder / "exports" / "TRUTH.json").read_text("utf-8"))
+    with handle.session() as s:
+        fact = s.scalar(select(WorkspaceFact.value).where(
+            WorkspaceFact.workspace_id == handle.workspace_id, WorkspaceFact.key == FACT_KEY))
+    assert fact == on_disk == built.truths
+    assert fact["organisation"]["seed"] == SEED and fact["organisation"]["end"] == END.isoformat()
+    assert set(fact["organic"]) == {"facebook", "instagram", "linkedin", "x", "tiktok", "youtube"}
+    fb = fact["organic"]["facebook"]
+    assert fb["media_type_rate_ratio"]["photo"] == 1.0 and fb["best_hours"][0] in range(8, 22)
+    assert 0 < fb["followers"]["daily_growth_rate"] < 0.01
+    assert 6 <= len(fact["campaigns"]) <= 10
+    for camp in fact["campaigns"]:
+        curve = camp["response_curve"]
+        assert curve["top"] > 0 and curve["k"] > 0 and curve["s"] > 0
+        assert camp["spend"]["max_day"] > 2 * camp["spend"]["min_day"]  # enough spread to fit
+    planted = fact["planted"]
+    assert planted["uncovered_search_topic"]["posts_covering_it"] == 0
+    assert planted["untagged_campaign"]["sessions"] > 0
+
+
+def test_planted_gaps_are_in_the_imported_data(built: DemoResult, handle) -> None:
+    planted = built.truths["planted"]
+    topic = planted["uncovered_search_topic"]["topic"]
+    with handle.session() as s:
+        in_ws = Account.workspace_id == handle.workspace_id
+        texts = s.scalars(select(Post.text).join(Account).where(in_ws)).all()
+        assert texts and not any(topic in (t or "").casefold() for t in texts)
+        queries = dict(s.execute(
+            select(SearchPerformance.value, SearchPerformance.impressions).join(Account)
+            .where(in_ws, SearchPerformance.dimension == "query")).all())
+        gap = sum(v for q, v in queries.items() if topic in q)
+        assert gap == planted["uncovered_search_topic"]["impressions"]
+        assert gap > 0.08 * sum(queries.values())
+        web = pd.DataFrame(s.execute(
+            select(WebDay.date_start, WebDay.source, WebDay.medium, WebDay.campaign,
+                   WebDay.sessions).join(Account).where(in_ws)).all())
+    untagged = planted["untagged_campaign"]
+    direct = web[(web.source == "(direct)") & (web.medium == "(none)")]
+    during = direct.date_start.between(dt.date.fromisoformat(untagged["start"]),
+                                       dt.date.fromisoformat(untagged["end"]))
+    assert direct[during].sessions.mean() > 2 * direct[~during].sessions.mean()
+    assert untagged["campaign"] not in set(web.campaign)
+    tagged = {c["ga4"]["campaign"] for c in built.truths["campaigns"] if "untagged" not in c["ga4"]}
+    assert tagged <= set(web.campaign)
+
+
+def test_ad_results_follow_the_recorded_response_curves(built: DemoResult, handle) -> None:
+    with handle.session() as s:
+        rows = pd.DataFrame(s.execute(
+            select(Campaign.name, AdDay.date_start, AdDay.spend, AdDay.results,
+                   AdDay.conversions, AdDay.link_clicks)
+            .join(Campaign, AdDay.campaign_id == Campaign.id).join(Account)
+            .where(Account.workspace_id == handle.workspace_id)).all())
+    for camp in built.truths["campaigns"]:
+        days = rows[rows.name == camp["name"]].groupby("date_start").sum(numeric_only=True)
+        outcome = days["results"] if camp["platform"] == "meta_ads" else days["conversions"]
+        curve = camp["response_curve"]
+        expected = hill(days["spend"].to_numpy(), curve["top"], curve["k"], curve["s"])
+        assert outcome.sum() == pytest.approx(expected.sum(), rel=0.1), camp["name"]
+        quartile = pd.qcut(days["spend"].to_numpy(), 4, labels=False)
+        seen = pd.Series(outcome.to_numpy()).groupby(quartile).mean()
+        model = pd.Series(expected).groupby(quartile).mean()
+        assert model.iloc[-1] > 1.5 * model.iloc[0], camp["name"]  # the spend spans the bend
+        assert np.allclose(seen, model, rtol=0.25), (camp["name"], seen, model)
+
+
+def test_media_type_effects_show_through_the_import(built: DemoResult, handle) -> None:
+    truth = built.truths["organic"]["facebook"]
+    with handle.session() as s:
+        rows = pd.DataFrame(s.execute(
+            select(Post.media_type, PostMetrics.reach, PostMetrics.engagements)
+            .join(PostMetrics, PostMetrics.post_id == Post.id).join(Account)
+            .where(Account.workspace_id == handle.workspace_id, Account.platform == "facebook",
+                   Account.handle == truth["account"])).all())
+    sums = rows.groupby("media_type")[["engagements", "reach"]].sum()
+    rate = sums["engagements"] / sums["reach"]
+    observed = rate / rate["photo"]
+    for media, ratio in truth["media_type_rate_ratio"].items():
+        assert observed[media] == pytest.approx(ratio, rel=0.35), media
+
+
+def test_a_second_build_changes_nothing(built: DemoResult, handle) -> None:
+    before = _counts(handle.engine, handle.workspace_id, handle.slug)
+    again = build_demo(built.folder, seed=SEED, console=_quiet(), end=END)
+    assert {r.status for r in again.reports} == {"unchanged"}
+    assert _counts(handle.engine, handle.workspace_id, handle.slug) == before
+    assert again.truths == built.truths
+
+
+def test_the_cli_rebuilds_without_doubling(built: DemoResult, handle, monkeypatch) -> None:
+    from socialdesk.cli import app
+
+    monkeypatch.delenv("SOCIALDESK_DATABASE_URL", raising=False)
+    before = _counts(handle.engine, handle.workspace_id, handle.slug)
+    result = CliRunner().invoke(app, ["demo", "--workspace", str(built.folder), "--no-serve"])
+    assert result.exit_code == 0, result.output
+    assert "Demo workspace ready" in result.output
+    assert _counts(handle.engine, handle.workspace_id, handle.slug) == before
+
+
+def test_another_seed_is_refused_in_the_same_workspace(built: DemoResult) -> None:
+    with pytest.raises(ConfigError, match="seed 7"):
+        build_demo(built.folder, seed=SEED + 1, console=_quiet(), end=END)
+
+
+def test_same_seed_gives_identical_files(built: DemoResult, tmp_path: Path) -> None:
+    write_exports(tmp_path / "a", SEED, END)
+    write_exports(tmp_path / "b", SEED, END)
+    first = _hashes(tmp_path / "a")
+    assert first == _hashes(tmp_path / "b") == _hashes(built.folder / "exports")
+
+
+def test_another_seed_gives_other_data(built: DemoResult, tmp_path: Path) -> None:
+    world, _ = write_exports(tmp_path / "other", SEED + 1, END)
+    mine, theirs = _hashes(built.folder / "exports"), _hashes(tmp_path / "other")
+    assert len(mine) == len(theirs)
+    assert not set(mine.values()) & set(theirs.values())
+    fb = built.truths["organic"]["facebook"]
+    assert world.effects["facebook"].rate_ratio != fb["media_type_rate_ratio"]
+
+
+def test_an_end_date_moves_the_year(tmp_path: Path) -> None:
+    world, files = write_exports(tmp_path, SEED, dt.date(2026, 3, 31))
+    assert world.period.start == dt.date(2025, 4, 1)
+    for camp, days in world.campaigns:
+        assert world.period.start <= camp.start <= camp.end <= world.period.end, camp.name
+        assert len(days) == (camp.end - camp.start).days + 1
+    assert any("20250401" in f.path.name for f in files)
+
+
+def test_postgresql_build_matches_sqlite(built: DemoResult, pg_engine: Engine, tmp_path: Path,
+                                         handle) -> None:
+    url = pg_engine.url.render_as_string(hide_password=False)
+    folder = tmp_path / f"sd-demo-pg-{uuid.uuid4().hex[:8]}"
+    result = build_demo(folder, seed=SEED, console=_quiet(), end=END, url=url)
+    assert {r.status for r in result.reports} == {"imported"}
+    pg = open_workspace(folder, url=url)
+    assert _counts(pg.engine, pg.workspace_id, pg.slug) == _counts(
+        handle.engine, handle.workspace_id, handle.slug)
+    with session_scope(pg.engine) as s:
+        fact = s.scalar(select(WorkspaceFact.value).where(
+            WorkspaceFact.workspace_id == pg.workspace_id, WorkspaceFact.key == FACT_KEY))
+    assert fact == built.truths
+    pg.engine.dispose()
