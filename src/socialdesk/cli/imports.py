@@ -126,12 +126,30 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
                       "or build the demo with [bold]socialdesk demo[/].")
         return
     per = Table(title="Per account", title_justify="left")
-    for col in ("Platform", "Account", "Rows", "From", "To"):
-        per.add_column(col)
+    columns = (
+        ("Posts", ("posts",)),
+        ("Snapshots", ("post_metric_snapshots",)),
+        ("Days", ("account_days",)),
+        ("Ads", ("campaigns", "ad_days")),
+        ("Web", ("web_days",)),
+        ("Search", ("search_rows",)),
+        ("Audience", ("audience_rows",)),
+    )
+    per.add_column("Platform")
+    per.add_column("Account", overflow="fold")
+    for title, _ in columns:
+        per.add_column(title, justify="right")
+    per.add_column("From")
+    per.add_column("To")
     for a in st.accounts:
-        rows = ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in a.rows.items() if v)
-        per.add_row(a.platform, a.name or a.handle, rows or "–", a.first or "–", a.last or "–")
+        cells = []
+        for _, keys in columns:
+            values = [a.rows.get(k, 0) for k in keys]
+            cells.append("/".join(f"{v:,}" for v in values) if any(values) else "[dim]–[/]")
+        per.add_row(a.platform, a.name or a.handle, *cells, a.first or "–", a.last or "–")
     console.print(per)
+    console.print("[dim]Days: account-level daily rows. Ads: campaigns/ad rows. "
+                  "Web: GA4 report rows. Search: Search Console rows.[/]")
 
 
 def formats(as_json: JsonOpt = False) -> None:
