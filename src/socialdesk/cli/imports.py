@@ -126,30 +126,19 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
                       "or build the demo with [bold]socialdesk demo[/].")
         return
     per = Table(title="Per account", title_justify="left")
-    columns = (
-        ("Posts", ("posts",)),
-        ("Snapshots", ("post_metric_snapshots",)),
-        ("Days", ("account_days",)),
-        ("Ads", ("campaigns", "ad_days")),
-        ("Web", ("web_days",)),
-        ("Search", ("search_rows",)),
-        ("Audience", ("audience_rows",)),
-    )
-    per.add_column("Platform")
-    per.add_column("Account", overflow="fold")
-    for title, _ in columns:
-        per.add_column(title, justify="right")
-    per.add_column("From")
-    per.add_column("To")
+    per.add_column("Account")
+    per.add_column("Holds")
+    per.add_column("Period", no_wrap=True)
+    labels = {
+        "posts": "posts", "account_days": "daily rows", "campaigns": "campaigns",
+        "ad_days": "ad rows", "web_days": "GA4 rows", "search_rows": "search rows",
+        "audience_rows": "audience rows",
+    }
     for a in st.accounts:
-        cells = []
-        for _, keys in columns:
-            values = [a.rows.get(k, 0) for k in keys]
-            cells.append("/".join(f"{v:,}" for v in values) if any(values) else "[dim]–[/]")
-        per.add_row(a.platform, a.name or a.handle, *cells, a.first or "–", a.last or "–")
+        held = ", ".join(f"{a.rows[k]:,} {label}" for k, label in labels.items() if a.rows.get(k))
+        period = f"{a.first} – {a.last}" if a.first and a.last else "–"
+        per.add_row(f"{a.name or a.handle}\n[dim]{a.platform}[/]", held or "–", period)
     console.print(per)
-    console.print("[dim]Days: account-level daily rows. Ads: campaigns/ad rows. "
-                  "Web: GA4 report rows. Search: Search Console rows.[/]")
 
 
 def formats(as_json: JsonOpt = False) -> None:
