@@ -385,3 +385,359 @@ class SearchPerformance(Base):
     import_batch_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_batch.id", ondelete="SET NULL")
     )
+
+
+# -- people: the web cockpit's team mode ---------------------------------------------------
+ROLES = ("viewer", "editor", "admin")  # each role may do what the ones before it may
+
+
+class User(Base):
+    """A person who logs in to the cockpit in team mode. Passwords are argon2 hashes."""
+
+    __tablename__ = "app_user"  # "user" is a reserved word in PostgreSQL
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(150), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Membership(Base):
+    """A user's access to one workspace, with a role: viewer, editor or admin."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("user_id", "workspace_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20))
+
+
+class LoginFailure(Base):
+    """A failed login, kept for throttling (so every web worker sees the same count)."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_username_at", "username", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(150))
+    ip: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+# Indexes the cockpit's pages need at agency scale (1 M posts), declared here so the model
+# and migration 0002 agree: the posts table is read newest first (undated posts last) across
+# all accounts. SQLite walks a plain index in that order; PostgreSQL needs it spelled out.
+Index(
+    "ix_post_published_at", Post.published_at,
+    postgresql_ops={"published_at": "DESC NULLS LAST"},
+)
+
+
+# -- the inbox (skill 2): messages, threads, labels, assignments, replies ---------------------
+THREAD_STATUSES = ("new", "open", "waiting", "done")
+MESSAGE_KINDS = ("comment", "reply", "mention", "dm")
+
+
+class MessageThread(Base):
+    """A conversation: the comments under one post by one person, a DM thread, a mention.
+
+    `status` moves new -> open -> waiting (on the person) -> done; `assignee` is the team
+    member who answers it. Times are UTC.
+    """
+
+    __tablename__ = "message_thread"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "platform", "external_id"),
+        Index("ix_message_thread_queue", "workspace_id", "status", "last_message_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    platform: Mapped[str] = mapped_column(String(30))
+    external_id: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20), default="comment")
+    subject: Mapped[str | None] = mapped_column(Text)  # the post commented on, or a topic
+    post_external_id: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10), default="new")
+    assignee: Mapped[str | None] = mapped_column(String(150))
+    opened_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # first message from outside
+    last_message_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class Message(Base):
+    """One comment, reply, mention or direct message, from outside or from the organisation.
+
+    The triage columns hold the latest automatic reading (lexicon or the workspace's learnt
+    model, named in `triaged_by`); what a person set lives in MessageLabel and wins.
+    """
+
+    __tablename__ = "message"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "platform", "external_id"),
+        Index("ix_message_thread_received", "thread_id", "received_at"),
+        Index("ix_message_workspace_received", "workspace_id", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    thread_id: Mapped[int] = mapped_column(ForeignKey("message_thread.id", ondelete="CASCADE"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    platform: Mapped[str] = mapped_column(String(30))
+    external_id: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20), default="comment")
+    author_handle: Mapped[str] = mapped_column(String(300))
+    author_name: Mapped[str | None] = mapped_column(String(300))
+    author_followers: Mapped[float | None] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str | None] = mapped_column(String(20))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    is_from_org: Mapped[bool] = mapped_column(default=False)
+    in_reply_to: Mapped[str | None] = mapped_column(String(300))  # external id
+    answered_by: Mapped[str | None] = mapped_column(String(150))  # team member, org messages
+    permalink: Mapped[str | None] = mapped_column(String(1000))
+    sentiment: Mapped[str | None] = mapped_column(String(10))
+    sentiment_score: Mapped[float | None] = mapped_column(Float)
+    sentiment_confidence: Mapped[float | None] = mapped_column(Float)
+    intent: Mapped[str | None] = mapped_column(String(20))
+    intent_confidence: Mapped[float | None] = mapped_column(Float)
+    urgency: Mapped[float | None] = mapped_column(Float)  # 0..1
+    triaged_by: Mapped[str | None] = mapped_column(String(100))
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    import_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batch.id", ondelete="SET NULL")
+    )
+
+
+class MessageLabel(Base):
+    """A label a person set on a message (sentiment, intent, urgency or a free tag).
+
+    These are the team's ground truth: they train the workspace's model and override triage.
+    """
+
+    __tablename__ = "message_label"
+    __table_args__ = (
+        UniqueConstraint("message_id", "kind", "value"),
+        Index("ix_message_label_workspace_kind", "workspace_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    message_id: Mapped[int] = mapped_column(ForeignKey("message.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(100))
+    set_by: Mapped[str] = mapped_column(String(150))
+    source: Mapped[str] = mapped_column(String(20), default="person")
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class MessageAssignment(Base):
+    """Who a thread was given to, by whom and when (the history; the thread holds the latest)."""
+
+    __tablename__ = "message_assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("message_thread.id", ondelete="CASCADE"))
+    assignee: Mapped[str | None] = mapped_column(String(150))
+    assigned_by: Mapped[str] = mapped_column(String(150))
+    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class MessageReply(Base):
+    """A reply written in the cockpit: a draft until a person marks it sent."""
+
+    __tablename__ = "message_reply"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    thread_id: Mapped[int] = mapped_column(ForeignKey("message_thread.id", ondelete="CASCADE"))
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(20))
+    author: Mapped[str] = mapped_column(String(150))
+    status: Mapped[str] = mapped_column(String(10), default="draft")  # draft | sent
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class SavedReply(Base):
+    """A reusable answer with variables ({name}, {topic}, {team}), per language."""
+
+    __tablename__ = "saved_reply"
+    __table_args__ = (UniqueConstraint("workspace_id", "name", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(20))
+    intent: Mapped[str | None] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class InboxModel(Base):
+    """The classifier a workspace learnt from its team's labels, with its held-back scores.
+
+    `in_charge` is true only when the model beat the lexicon on the held-back labels.
+    `payload` is the fitted scikit-learn pipeline, pickled and base64-encoded.
+    """
+
+    __tablename__ = "inbox_model"
+    __table_args__ = (UniqueConstraint("workspace_id", "target"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    target: Mapped[str] = mapped_column(String(20))  # sentiment | intent
+    trained_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    n_labels: Mapped[int] = mapped_column(Integer)
+    holdout_n: Mapped[int] = mapped_column(Integer)
+    score_model: Mapped[float | None] = mapped_column(Float)
+    score_lexicon: Mapped[float | None] = mapped_column(Float)
+    metric: Mapped[str] = mapped_column(String(50), default="macro-F1")
+    in_charge: Mapped[bool] = mapped_column(default=False)
+    payload: Mapped[str] = mapped_column(Text)
+
+
+# -- visual (skill 1): image files, their measured features, and the posts that used them ------
+class Media(Base):
+    """An image file the workspace knows, with what socialdesk measured in it.
+
+    `post_id` joins it to the post that used it (NULL for a file not matched to a post);
+    `features` holds every measured figure (socialdesk.visual.images.ImageFeatures).
+    """
+
+    __tablename__ = "media"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "path"),
+        Index("ix_media_post_id", "post_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="SET NULL"))
+    path: Mapped[str] = mapped_column(String(1000))
+    sha256: Mapped[str] = mapped_column(String(64))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    file_size: Mapped[int] = mapped_column(BigInteger)
+    format: Mapped[str | None] = mapped_column(String(20))
+    features: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    analysed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+# -- online marketing (skill 4): the plan, the content calendar, links and tags ---------------
+# The analytics skill keeps its steering goals (metric, target, period) in the workspace fact
+# "analytics.goals"; the marketing plan is a document of its own (goals -> objectives ->
+# audiences -> channels -> KPIs, plus content pillars), versioned here. An objective may name
+# an analytics goal by its id, so both faces show the same target.
+PLAN_ITEM_STATUSES = ("idea", "draft", "approved", "scheduled", "published")
+TAG_TARGETS = ("post", "campaign", "link", "plan_item")
+TAG_DIMENSIONS = ("objective", "audience", "pillar")
+
+
+class MarketingPlanVersion(Base):
+    """One saved version of the marketing plan (the whole document as JSON); the highest
+    `version` of a workspace is the plan in force."""
+
+    __tablename__ = "marketing_plan_version"
+    __table_args__ = (UniqueConstraint("workspace_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    saved_by: Mapped[str] = mapped_column(String(150))
+    note: Mapped[str | None] = mapped_column(Text)
+    saved_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class PlanItem(Base):
+    """A planned piece of content on the calendar: idea -> draft -> approved -> scheduled ->
+    published. `scheduled_at` is UTC (as Post.published_at); `post_id` is the imported post
+    it was matched to once published."""
+
+    __tablename__ = "plan_item"
+    __table_args__ = (Index("ix_plan_item_workspace_scheduled", "workspace_id", "scheduled_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20), default="idea")
+    platform: Mapped[str | None] = mapped_column(String(30))
+    scheduled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    pillar: Mapped[str | None] = mapped_column(String(100))
+    audience: Mapped[str | None] = mapped_column(String(100))
+    objective: Mapped[str | None] = mapped_column(String(100))
+    owner: Mapped[str | None] = mapped_column(String(150))
+    text: Mapped[str | None] = mapped_column(Text)
+    media: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # {"files": [...]}
+    link: Mapped[str | None] = mapped_column(String(2000))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="SET NULL"))
+    match_score: Mapped[float | None] = mapped_column(Float)
+    approved_by: Mapped[str | None] = mapped_column(String(150))
+    approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_by: Mapped[str | None] = mapped_column(String(150))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class PlanItemComment(Base):
+    """A stakeholder's comment on a plan item; kind "approve" / "reject" records a decision."""
+
+    __tablename__ = "plan_item_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_item_id: Mapped[int] = mapped_column(ForeignKey("plan_item.id", ondelete="CASCADE"))
+    author: Mapped[str] = mapped_column(String(150))
+    kind: Mapped[str] = mapped_column(String(20), default="comment")
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class MarketingLink(Base):
+    """A tagged link built with the UTM builder (or registered for validation)."""
+
+    __tablename__ = "marketing_link"
+    __table_args__ = (UniqueConstraint("workspace_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(String(2000))
+    base_url: Mapped[str] = mapped_column(String(2000))
+    utm_source: Mapped[str | None] = mapped_column(String(200))
+    utm_medium: Mapped[str | None] = mapped_column(String(200))
+    utm_campaign: Mapped[str | None] = mapped_column(String(300))
+    utm_content: Mapped[str | None] = mapped_column(String(300))
+    utm_term: Mapped[str | None] = mapped_column(String(300))
+    plan_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_item.id", ondelete="SET NULL")
+    )
+    created_by: Mapped[str | None] = mapped_column(String(150))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class MarketingTag(Base):
+    """Ties a post, campaign, link or plan item to one objective, audience or pillar (by the
+    key it has in the plan): one value per target and dimension."""
+
+    __tablename__ = "marketing_tag"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "target_kind", "target_id", "dimension"),
+        Index("ix_marketing_tag_lookup", "workspace_id", "dimension", "value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    target_kind: Mapped[str] = mapped_column(String(20))
+    target_id: Mapped[int] = mapped_column(Integer)
+    dimension: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(String(100))
+    set_by: Mapped[str] = mapped_column(String(150))
+    source: Mapped[str] = mapped_column(String(20), default="person")  # person | rule
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)

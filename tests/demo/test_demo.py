@@ -40,6 +40,7 @@ SEED = 7
 
 # Which importer must read which demo file (file name pattern -> format).
 EXPECTED_FORMATS = {
+    "facebook_comments": "meta_graph_comments_json",  # the inbox's comments
     "facebook": "meta_business_suite_facebook_posts_csv",
     "instagram": "meta_business_suite_instagram_posts_csv",
     "linkedin": "linkedin_page_content_xls",

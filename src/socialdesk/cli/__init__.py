@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import typer
 
+from socialdesk.cli import ads as _ads
+from socialdesk.cli import analytics as _analytics
 from socialdesk.cli import demo as _demo
 from socialdesk.cli import imports as _imports
+from socialdesk.cli import inbox as _inbox
+from socialdesk.cli import marketing as _marketing
+from socialdesk.cli import serve as _serve
+from socialdesk.cli import users as _users
+from socialdesk.cli import visual as _visual
 
 app = typer.Typer(
     name="socialdesk",
@@ -16,6 +23,13 @@ app = typer.Typer(
 )
 _imports.register(app)
 _demo.register(app)
+_serve.register(app)
+_users.register(app)
+_analytics.register(app)
+_visual.register(app)
+_ads.register(app)
+_marketing.register(app)
+_inbox.register(app)
 
 
 def main() -> None:

@@ -43,3 +43,13 @@ def safe_db_url(url: str) -> str:
 
 def is_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def triage_new_messages(folder: Path) -> int:
+    """Triage the messages that arrived without one (after an import or the demo build)."""
+    from socialdesk.inbox.workflow import triage_workspace
+    from socialdesk.store import open_workspace, session_scope
+
+    handle = open_workspace(folder)
+    with session_scope(handle.engine) as session:
+        return triage_workspace(session, handle.workspace_id)

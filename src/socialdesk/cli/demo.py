@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from socialdesk.cli.console import WorkspaceOpt, console, resolve_workspace
+from socialdesk.cli.console import WorkspaceOpt, console, resolve_workspace, triage_new_messages
 
 
 def register(app: typer.Typer) -> None:
@@ -17,10 +17,19 @@ def demo(
     workspace: WorkspaceOpt = None,
     seed: Annotated[int, typer.Option(help="Random seed of the generated organisation.")] = 7,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="Build the workspace only; do not serve it.")] = False,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Serve, but do not open a browser.")] = False,
+    port: Annotated[int, typer.Option(help="Port of the cockpit on 127.0.0.1.")] = 8765,
 ) -> None:
     """Build a realistic demo organisation from a seed, through the real importers."""
     from socialdesk.demo import build_demo
 
     folder = resolve_workspace(workspace)
     result = build_demo(folder, seed=seed, console=console)
+    triaged = triage_new_messages(result.folder)
+    if triaged:
+        console.print(f"Triaged {triaged:,} comments and messages for the inbox.")
     console.print(f"Demo workspace ready in [bold]{result.folder}[/]")
+    if not no_serve:
+        from socialdesk.cli.serve import run_server
+
+        run_server(result.folder, host="127.0.0.1", port=port, open_browser=not no_browser)

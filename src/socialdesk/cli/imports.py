@@ -18,6 +18,7 @@ from socialdesk.cli.console import (
     err_console,
     resolve_workspace,
     safe_db_url,
+    triage_new_messages,
 )
 from socialdesk.importers import builtin_formats
 from socialdesk.importers.runner import FileReport, Importer
@@ -68,6 +69,8 @@ def import_files(
             files, dry_run=dry_run, account=account, as_of=snapshot, format_name=format_name,
             options=options, progress=tick,
         )
+    if not dry_run and any(r.counts.get("message") for r in reports):
+        triage_new_messages(folder)
     if as_json:
         console.print_json(json.dumps([r.__dict__ for r in reports], default=str))
     else:

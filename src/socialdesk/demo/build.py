@@ -28,7 +28,8 @@ from rich.progress import (
 )
 from sqlalchemy import select
 
-from socialdesk.demo.organisation import DEFAULT_END
+from socialdesk.demo.messages import generate_messages
+from socialdesk.demo.organisation import DEFAULT_END, rng_for
 from socialdesk.demo.truth import FACT_KEY, build_truth, dumps
 from socialdesk.demo.world import World, generate_world
 from socialdesk.demo.writers import WRITERS, ExportFile, write_all
@@ -112,6 +113,12 @@ def write_exports(
         files += written
         if progress is not None and task is not None:
             progress.update(task, description=f"Wrote {label}", advance=1)
+    # a year of comments on the Facebook page, with their true labels (the inbox)
+    message_files, message_truth = generate_messages(
+        rng_for(seed, "messages"), world.org, end, folder / "inbox"
+    )
+    files += message_files
+    world.message_truth = message_truth
     return world, files
 
 
@@ -156,7 +163,9 @@ def build_demo(
         failed = [r for r in reports if r.status not in OK_STATUSES]
         if failed and strict:
             raise DemoImportFailed(failed)
-        truth = json.loads(dumps(build_truth(world, files, exports, _stored_accounts(handle))))
+        truth = build_truth(world, files, exports, _stored_accounts(handle))
+        truth["messages"] = world.message_truth
+        truth = json.loads(dumps(truth))
         (exports / "TRUTH.json").write_text(dumps(truth), encoding="utf-8")
         _store_truth(handle, truth)
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,7 @@ class World:
     meta_ads: dict[str, pd.DataFrame]  # campaign name -> delivery per ad per day
     search: SearchData
     web: WebData
+    message_truth: dict[str, Any] | None = None  # filled when the inbox's comments are written
 
 
 def generate_world(seed: int, end: dt.date = DEFAULT_END) -> World:

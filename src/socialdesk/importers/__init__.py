@@ -17,12 +17,14 @@ BUILTIN_FORMATS: tuple[str, ...] = (
     "socialdesk.importers.facebook_insights_posts_csv",
     "socialdesk.importers.meta_ads_manager_csv",
     "socialdesk.importers.generic_posts_mapped",
+    "socialdesk.importers.generic_ads_mapped",
     "socialdesk.importers.linkedin_page_content_xls",
     "socialdesk.importers.linkedin_campaign_manager_csv",
     "socialdesk.importers.x_tweet_activity_metrics_csv",
     "socialdesk.importers.x_account_analytics_content_csv",
     "socialdesk.importers.x_account_overview_csv",
     "socialdesk.importers.google_ads_campaigns_csv",
+    "socialdesk.importers.google_ads_search_terms_csv",
     "socialdesk.importers.ga4_report_csv",
     "socialdesk.importers.search_console_performance_csv",
     "socialdesk.importers.search_console_filters_csv",
@@ -33,6 +35,11 @@ BUILTIN_FORMATS: tuple[str, ...] = (
     "socialdesk.importers.youtube_studio_table_csv",
     "socialdesk.importers.youtube_studio_chart_csv",
     "socialdesk.importers.youtube_studio_totals_csv",
+    "socialdesk.importers.messages_generic_mapped",
+    "socialdesk.importers.meta_graph_comments_json",
+    "socialdesk.importers.mastodon_notifications_json",
+    "socialdesk.importers.bluesky_notifications_json",
+    "socialdesk.importers.twcs_csv",
 )
 
 

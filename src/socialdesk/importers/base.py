@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from socialdesk.importers.tabular import Table
 
 # The kinds of records a reader can yield, and where the runner writes them.
-KINDS = ("posts", "account_days", "ad_days", "web_days", "search", "audience")
+KINDS = ("posts", "account_days", "ad_days", "web_days", "search", "audience", "messages")
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,11 @@ class Loader:
                 )
                 self._load_posts(self.account_id(ref), part)
             return
+        if chunk.kind == "messages":  # threads and accounts resolved per row: see messages.py
+            from socialdesk.importers.messages import load_messages
+
+            load_messages(self, chunk)
+            return
         account_id = self.account_id(chunk.account)
         getattr(self, f"_load_{chunk.kind}")(account_id, frame)
 

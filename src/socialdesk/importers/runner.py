@@ -185,7 +185,9 @@ class Importer:
         display = display or str(path)
         report = FileReport(file=display, status="failed")
         if options and options.get("mapping") and not format_name:
-            format_name = "generic_posts_mapped"
+            from socialdesk.importers.generic_ads_mapped import format_for_mapping
+
+            format_name = format_for_mapping(Path(options["mapping"]))  # kind = "ads" or posts
         formats = self.formats
         if format_name:
             formats = [f for f in formats if f.name == format_name]
@@ -289,7 +291,8 @@ class Importer:
                 progress(display, report.rows_read)
         report.counts = {k: {"added": v.added, "updated": v.updated} for k, v in loader.counts.items()}
         main = next(
-            (t for t in ("post", "account_day", "ad_day", "web_day", "search_performance", "audience_share")
+            (t for t in ("post", "account_day", "ad_day", "web_day", "search_performance", "audience_share",
+                       "message")
              if t in loader.counts),
             None,
         )

@@ -176,7 +176,7 @@ class Probe:
 
     path: Path
     display: str
-    kind: str  # "csv" | "xlsx" | "xls"
+    kind: str  # "csv" | "xlsx" | "xls" | "json"
     encoding: str | None = None
     delimiter: str | None = None
     sheets: list[Sheet] = field(default_factory=list)
@@ -278,6 +278,10 @@ def probe_file(
     head, more = _read_head(path, display)
     if not head.strip():
         raise FileUnreadable(display, "the file is empty.")
+    if path.suffix.lower() == ".json" or display.lower().endswith(".json"):
+        from socialdesk.importers.jsonprobe import probe_json  # API responses: see there
+
+        return probe_json(path, display)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         problem = _zip_problem(path)
         if problem:

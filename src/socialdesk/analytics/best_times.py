@@ -1,0 +1,222 @@
+"""Best time to post, learned from the workspace's own posts, per platform.
+
+Model (statsmodels): a negative binomial regression of a post's interactions with its
+exposure as offset (reach, else impressions, else views: so a rate per person reached, and
+an hour is not "good" just because more people were online),
+
+    log E[interactions] = log(exposure) + hour + weekday + media type
+
+Hours and weekdays are the post's local clock time as stored. The effects are rate ratios
+against the hour (weekday) with most posts, with Wald 95% intervals; `vs_best` compares each
+hour with the estimated best one, and the hours whose interval reaches 1 are "not clearly
+worse" than the best. An hour (weekday) with fewer than MIN_POSTS posts gets no estimate
+("not enough data") and its posts are left out of the fit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from socialdesk.analytics.anomalies import exposure_of
+from socialdesk.estimates import Estimate
+
+MIN_POSTS = 5  # per hour or weekday
+MIN_TOTAL = 40  # per platform
+LEVEL = 0.95
+Z = 1.959963984540054
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@dataclass(frozen=True)
+class SlotEffect:
+    slot: int  # hour 0–23, or weekday 0 (Monday)–6
+    posts: int
+    rate_ratio: Estimate  # against the reference slot
+    vs_best: Estimate  # against the best slot
+    contender: bool  # not clearly worse than the best
+
+
+@dataclass(frozen=True)
+class PlatformTimes:
+    platform: str
+    posts: int
+    exposure: str
+    reference_hour: int | None
+    reference_weekday: int | None
+    hours: tuple[SlotEffect, ...]
+    weekdays: tuple[SlotEffect, ...]
+    best_hour: int | None
+    best_weekday: int | None
+    method: str
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.best_hour is not None
+
+
+def _nope(platform: str, posts: int, exposure: str, note: str) -> PlatformTimes:
+    return PlatformTimes(platform, posts, exposure, None, None, (), (), None, None, "", note)
+
+
+def _effects(
+    names: list[str],
+    params: pd.Series,
+    cov: pd.DataFrame,
+    prefix: str,
+    levels: list[int],
+    reference: int,
+    counts: pd.Series,
+    all_slots: range,
+) -> tuple[list[SlotEffect], int]:
+    """Rate ratios of each level against the reference and against the best level."""
+
+    def coef(level: int) -> str | None:
+        return None if level == reference else f"{prefix}[T.{level}]"
+
+    est = {lv: (0.0 if coef(lv) is None else float(params[coef(lv)])) for lv in levels}
+    best = max(levels, key=lambda lv: est[lv])
+
+    def var_of(a: int, b: int) -> float:
+        ca, cb = coef(a), coef(b)
+        v = 0.0
+        if ca:
+            v += float(cov.loc[ca, ca])
+        if cb:
+            v += float(cov.loc[cb, cb])
+        if ca and cb:
+            v -= 2 * float(cov.loc[ca, cb])
+        return max(v, 0.0)
+
+    out = []
+    for slot in all_slots:
+        n = int(counts.get(slot, 0))
+        if slot not in levels:
+            nope = Estimate.not_enough(n, f"{n} posts, at least {MIN_POSTS} needed")
+            out.append(SlotEffect(slot, n, nope, nope, False))
+            continue
+        d_ref, s_ref = est[slot], math.sqrt(var_of(slot, reference))
+        d_best, s_best = est[slot] - est[best], math.sqrt(var_of(slot, best))
+        rr = Estimate(
+            math.exp(d_ref),
+            math.exp(d_ref - Z * s_ref),
+            math.exp(d_ref + Z * s_ref),
+            LEVEL,
+            n,
+            "negative binomial rate ratio, Wald interval",
+        )
+        vb = Estimate(
+            math.exp(d_best),
+            math.exp(d_best - Z * s_best),
+            math.exp(d_best + Z * s_best),
+            LEVEL,
+            n,
+            "against the best slot",
+        )
+        out.append(SlotEffect(slot, n, rr, vb, (vb.high or 0) >= 1.0))
+    return out, best
+
+
+def platform_times(platform: str, posts: pd.DataFrame) -> PlatformTimes:
+    """Hour and weekday effects for one platform's posts (queries.post_frame rows)."""
+    import statsmodels.formula.api as smf
+
+    exposure, col = exposure_of(posts)
+    frame = posts.assign(exposure=exposure)
+    frame = frame[
+        (frame["exposure"] > 0) & frame["interactions"].notna() & frame["published_at"].notna()
+    ].copy()
+    if frame.empty:
+        return _nope(platform, 0, col, "not enough data: no posts with interactions and exposure")
+    ts = pd.to_datetime(frame["published_at"])
+    if ((ts.dt.hour == 0) & (ts.dt.minute == 0)).mean() > 0.5:
+        return _nope(
+            platform,
+            len(frame),
+            col,
+            "not enough data: this platform's export gives publish dates without times",
+        )
+    frame["hour"] = ts.dt.hour
+    frame["weekday"] = ts.dt.day_of_week
+    frame["media"] = frame["media_type"].fillna("other")
+    hour_counts = frame["hour"].value_counts()
+    day_counts = frame["weekday"].value_counts()
+    keep = frame["hour"].map(hour_counts).ge(MIN_POSTS) & frame["weekday"].map(day_counts).ge(
+        MIN_POSTS
+    )
+    fit_frame = frame[keep]
+    if len(fit_frame) < MIN_TOTAL or fit_frame["hour"].nunique() < 2:
+        return _nope(
+            platform,
+            len(frame),
+            col,
+            f"not enough data: {len(fit_frame)} posts in hours and weekdays with at least "
+            f"{MIN_POSTS} posts, at least {MIN_TOTAL} needed",
+        )
+    ref_hour = int(fit_frame["hour"].value_counts().idxmax())
+    ref_day = int(fit_frame["weekday"].value_counts().idxmax())
+    media_ref = fit_frame["media"].value_counts().idxmax()
+    formula = (
+        f"interactions ~ C(hour, Treatment({ref_hour})) + C(weekday, Treatment({ref_day}))"
+        + (f" + C(media, Treatment('{media_ref}'))" if fit_frame["media"].nunique() > 1 else "")
+    )
+    offset = np.log(fit_frame["exposure"].to_numpy(float))
+    try:
+        res = smf.negativebinomial(formula, fit_frame, offset=offset).fit(
+            disp=0, maxiter=200, cov_type="HC1"
+        )
+        method = "negative binomial (NB2) with log exposure offset"
+        if not res.mle_retvals.get("converged", True):
+            raise RuntimeError("not converged")
+    except Exception:
+        import statsmodels.api as sm
+
+        res = smf.glm(formula, fit_frame, family=sm.families.Poisson(), offset=offset).fit(
+            scale="X2"
+        )
+        method = "quasi-Poisson GLM with log exposure offset"
+    params, cov = res.params, res.cov_params()
+    hp = f"C(hour, Treatment({ref_hour}))"
+    dp = f"C(weekday, Treatment({ref_day}))"
+    hours, best_hour = _effects(
+        list(params.index),
+        params,
+        cov,
+        hp,
+        sorted(fit_frame["hour"].unique().tolist()),
+        ref_hour,
+        hour_counts,
+        range(24),
+    )
+    days, best_day = _effects(
+        list(params.index),
+        params,
+        cov,
+        dp,
+        sorted(fit_frame["weekday"].unique().tolist()),
+        ref_day,
+        day_counts,
+        range(7),
+    )
+    return PlatformTimes(
+        platform,
+        len(fit_frame),
+        col,
+        ref_hour,
+        ref_day,
+        tuple(hours),
+        tuple(days),
+        int(best_hour),
+        int(best_day),
+        f"{method}; adjusted for media type; {LEVEL:.0%} Wald intervals, "
+        "robust (HC1) standard errors",
+    )
+
+
+def best_times(posts: pd.DataFrame) -> tuple[PlatformTimes, ...]:
+    """Per platform of `posts` (queries.post_frame rows)."""
+    return tuple(platform_times(str(p), g) for p, g in posts.groupby("platform"))

@@ -1,0 +1,503 @@
+"""socialdesk metrics / kpi / kpi-tree / goals / anomalies / best-times (skill 5, analytics)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from socialdesk.cli.console import JsonOpt, WorkspaceOpt, console, err_console, resolve_workspace
+
+goals_app = typer.Typer(
+    help="Goals with a steering metric, a target and a period: progress, "
+    "forecast and on-track / at-risk / off-track.",
+    no_args_is_help=True,
+)
+
+Days = Annotated[int, typer.Option("--days", "-d", help="Length of the period in days.")]
+End = Annotated[
+    str | None,
+    typer.Option(help="Last day of the period, YYYY-MM-DD (default: the last day with data)."),
+]
+Platform = Annotated[
+    str | None,
+    typer.Option("--platform", "-p", help="Only this platform (facebook, instagram, meta_ads…)."),
+]
+Account = Annotated[
+    int | None, typer.Option(help="Only this account (its id, see 'socialdesk status').")
+]
+By = Annotated[
+    str, typer.Option("--by", help="Group by: platform, account, media_type, campaign, or none.")
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("metrics")(metrics_command)
+    app.command("kpi")(kpi_command)
+    app.command("kpi-tree")(kpi_tree_command)
+    app.command("anomalies")(anomalies_command)
+    app.command("best-times")(best_times_command)
+    app.add_typer(goals_app, name="goals")
+
+
+# -- output helpers ----------------------------------------------------------------------------
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
+
+
+def _print_json(value: Any) -> None:
+    console.print_json(json.dumps(_plain(value), ensure_ascii=False))
+
+
+def fmt_value(value: float | None, unit: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if unit == "fraction":
+        return f"{value * 100:.2f}%"
+    if unit in ("money", "money_per_click", "money_per_mille"):
+        return f"{value:,.2f}"
+    if unit in ("ratio", "position", "seconds", "hours"):
+        return f"{value:,.2f}"
+    return f"{value:,.0f}"
+
+
+def _estimate(est: Any, unit: str) -> tuple[str, str]:
+    if not est.ok:
+        return "–", est.method
+    if est.level == 1.0:
+        return fmt_value(est.value, unit), ""
+    return fmt_value(est.value, unit), f"{fmt_value(est.low, unit)} – {fmt_value(est.high, unit)}"
+
+
+def _open(workspace: Path | None) -> Any:
+    from socialdesk.store import open_workspace
+
+    return open_workspace(resolve_workspace(workspace))
+
+
+def _window(session: Any, ws_id: int, days: int, end: str | None) -> tuple[dt.date, dt.date]:
+    from socialdesk.analytics import default_window
+
+    return default_window(session, ws_id, days, dt.date.fromisoformat(end) if end else None)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err_console.print(f"[red]✗[/] {message}")
+    raise typer.Exit(code)
+
+
+# -- metrics -----------------------------------------------------------------------------------
+def metrics_command(
+    name: Annotated[
+        str | None, typer.Argument(help="A metric (snake_case), e.g. engagement_rate.")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language of the definitions: nl or en.")] = "en",
+    as_json: JsonOpt = False,
+) -> None:
+    """The metrics catalogue: what each metric means and where every platform puts it."""
+    from socialdesk.catalogue import UnknownMetric, get_metric, metrics
+
+    if name is None:
+        if as_json:
+            _print_json(
+                [
+                    {
+                        "name": m.name,
+                        "label": m.label_in(lang),
+                        "unit": m.unit,
+                        "kind": m.kind,
+                        "formula": m.formula,
+                    }
+                    for m in metrics()
+                ]
+            )
+            return
+        table = Table(title="Metrics catalogue", show_lines=False)
+        table.add_column("name", no_wrap=True)
+        for col in ("label", "unit", "formula"):
+            table.add_column(col)
+        for m in metrics():
+            table.add_row(m.name, m.label_in(lang), m.unit, m.formula)
+        console.print(table)
+        console.print("'socialdesk metrics NAME' explains one.")
+        return
+    try:
+        m = get_metric(name)
+    except UnknownMetric as exc:
+        _fail(str(exc.args[0]))
+        return
+    if as_json:
+        _print_json(m)
+        return
+    console.print(f"[bold]{m.name}[/] — {m.label_in(lang)}")
+    console.print(m.definition_in(lang))
+    direction = {"up": "more is better", "down": "less is better", "neutral": "neither"}[
+        m.direction
+    ]
+    console.print(f"unit: {m.unit} · {direction} · formula: {m.formula}")
+    if m.counted:
+        table = Table(title="What is summed, per platform")
+        table.add_column("platform")
+        table.add_column("counted")
+        for platform, what in m.counted.items():
+            table.add_row(platform, what)
+        console.print(table)
+    if m.sources:
+        table = Table(title="Where each platform's export puts it")
+        for col in ("platform", "export format", "column", "stored in", "note"):
+            table.add_column(col)
+        for s in m.sources:
+            fmt = s.format + (f" ({s.sheet} sheet)" if s.sheet else "")
+            table.add_row(s.platform, fmt, s.header, s.table, s.note_in(lang))
+        console.print(table)
+    elif m.kind != "base":
+        console.print(f"computed from: {', '.join(m.inputs)}")
+
+
+# -- kpi -------------------------------------------------------------------------------------
+def kpi_command(
+    metric: Annotated[
+        str, typer.Argument(help="A catalogue metric, e.g. engagement_rate, ctr, roas.")
+    ],
+    workspace: WorkspaceOpt = None,
+    days: Days = 30,
+    end: End = None,
+    platform: Platform = None,
+    account: Account = None,
+    media_type: Annotated[str | None, typer.Option(help="Only posts of this media type.")] = None,
+    by: By = "platform",
+    source: Annotated[
+        str | None, typer.Option(help="Compute from: posts, account_days, ads, web or search.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A metric for a slice (platform, account, media type, period), with its sample size."""
+    from socialdesk.analytics import Slice, kpi
+    from socialdesk.catalogue import UnknownMetric, get_metric
+
+    try:
+        m = get_metric(metric)
+    except UnknownMetric as exc:
+        _fail(str(exc.args[0]))
+        return
+    group_by = () if by in ("none", "") else tuple(b.strip() for b in by.split(","))
+    handle = _open(workspace)
+    with handle.session() as session:
+        start, stop = _window(session, handle.workspace_id, days, end)
+        sl = Slice(start, stop, platform, account, media_type)
+        try:
+            result = kpi(session, handle.workspace_id, m.name, sl, group_by, source)
+        except ValueError as exc:
+            _fail(str(exc))
+            return
+    if as_json:
+        _print_json(result)
+        return
+    console.print(
+        f"[bold]{m.label_in('en')}[/] ({m.name}) {start} – {stop}, from {result.domain or '–'}"
+    )
+    console.print(f"formula: {m.formula}")
+    if result.note:
+        console.print(result.note)
+    table = Table()
+    shown = list(result.values[0].group) if result.values else list(group_by)
+    for g in shown:
+        table.add_column(g)
+    for col in ("value", "95% interval", result.unit_name or "units"):
+        table.add_column(col, justify="right")
+    for v in result.values:
+        value, interval = _estimate(v.value, m.unit)
+        table.add_row(*(str(v.group.get(g)) for g in shown), value, interval, str(v.value.n))
+    console.print(table)
+
+
+def kpi_tree_command(
+    tree: Annotated[
+        str,
+        typer.Argument(
+            help="engagement, engagement_impressions, conversions, roas, clicks or web_conversions."
+        ),
+    ],
+    workspace: WorkspaceOpt = None,
+    days: Days = 30,
+    end: End = None,
+    by: Annotated[str, typer.Option("--by", help="Also per: platform or account.")] = "platform",
+    as_json: JsonOpt = False,
+) -> None:
+    """How much each factor of a KPI tree contributed to its change: the last `days` days
+    against the `days` days before (contributions add up to the change)."""
+    from socialdesk.analytics import TREES, Slice, kpi_tree
+
+    if tree not in TREES:
+        _fail(f"no KPI tree {tree!r}; choose one of {', '.join(TREES)}")
+    handle = _open(workspace)
+    with handle.session() as session:
+        start, stop = _window(session, handle.workspace_id, days, end)
+        before = Slice(start - dt.timedelta(days=days), start - dt.timedelta(days=1))
+        result = kpi_tree(session, handle.workspace_id, tree, before, Slice(start, stop), (by,))
+    if as_json:
+        _print_json(result)
+        return
+    console.print(f"[bold]{result.title}[/]")
+    console.print(
+        f"{result.before[0]} – {result.before[1]}  →  {result.after[0]} – {result.after[1]}"
+    )
+    for group, change in result.changes:
+        who = ", ".join(f"{k}={v}" for k, v in group.items()) or "total"
+        if change.before is None:
+            console.print(f"\n[bold]{who}[/]: {change.note}")
+            continue
+        console.print(
+            f"\n[bold]{who}[/]: {change.goal} {change.before:,.4g} → {change.after:,.4g} "
+            f"(change {change.change:+,.4g})" + (f" — {change.note}" if change.note else "")
+        )
+        table = Table()
+        for col in ("factor", "before", "after", "contribution", "share"):
+            table.add_column(col, justify="right" if col != "factor" else "left")
+        for f in change.factors:
+            share = "–" if f.share is None else f"{f.share * 100:.0f}%"
+            contrib = "–" if math.isnan(f.contribution) else f"{f.contribution:+,.4g}"
+            table.add_row(f.name, f"{f.before:,.4g}", f"{f.after:,.4g}", contrib, share)
+        console.print(table)
+
+
+# -- goals -------------------------------------------------------------------------------------
+@goals_app.command("add")
+def goals_add(
+    name: Annotated[str, typer.Argument(help="What the goal is called, e.g. 'LinkedIn reach Q3'.")],
+    metric: Annotated[str, typer.Option(help="The steering metric (catalogue name).")],
+    target: Annotated[
+        str,
+        typer.Option(
+            help="A total (5000), a change against the period before (+20%), or a rate (4.5%)."
+        ),
+    ],
+    start: Annotated[str, typer.Option(help="First day, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option(help="Last day, YYYY-MM-DD.")],
+    workspace: WorkspaceOpt = None,
+    platform: Platform = None,
+    account: Account = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Set a goal."""
+    from socialdesk.analytics import add_goal
+    from socialdesk.catalogue import UnknownMetric
+    from socialdesk.store import session_scope
+
+    handle = _open(workspace)
+    try:
+        with session_scope(handle.engine) as session:
+            goal = add_goal(
+                session,
+                handle.workspace_id,
+                name=name,
+                metric=metric,
+                start=dt.date.fromisoformat(start),
+                end=dt.date.fromisoformat(end),
+                target=target,
+                platform=platform,
+                account_id=account,
+            )
+    except (ValueError, UnknownMetric) as exc:
+        _fail(str(exc.args[0]) if exc.args else str(exc))
+        return
+    if as_json:
+        _print_json(goal)
+        return
+    console.print(
+        f"[green]✓[/] goal {goal.id} '{goal.name}' set: {goal.metric} {target} "
+        f"from {goal.start} to {goal.end}."
+    )
+
+
+@goals_app.command("remove")
+def goals_remove(
+    goal_id: Annotated[str, typer.Argument(help="The goal's id (see 'socialdesk goals list').")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Remove a goal."""
+    from socialdesk.analytics import remove_goal
+    from socialdesk.store import session_scope
+
+    handle = _open(workspace)
+    with session_scope(handle.engine) as session:
+        removed = remove_goal(session, handle.workspace_id, goal_id)
+    if not removed:
+        _fail(f"no goal {goal_id!r}; 'socialdesk goals list' shows the ids", 1)
+    console.print(f"[green]✓[/] goal {goal_id} removed.")
+
+
+@goals_app.command("list")
+def goals_list(
+    workspace: WorkspaceOpt = None,
+    today: Annotated[
+        str | None, typer.Option(help="Judge as of this day, YYYY-MM-DD (default: today).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Every goal with its progress, forecast and status."""
+    from socialdesk.analytics import all_goal_statuses
+    from socialdesk.catalogue import get_metric
+
+    handle = _open(workspace)
+    with handle.session() as session:
+        statuses = all_goal_statuses(
+            session, handle.workspace_id, dt.date.fromisoformat(today) if today else None
+        )
+    if as_json:
+        _print_json(statuses)
+        return
+    if not statuses:
+        console.print(
+            "No goals yet: 'socialdesk goals add NAME --metric … --target … --start … --end …'."
+        )
+        return
+    table = Table()
+    for col in ("id", "goal", "metric", "period", "so far", "target", "forecast (95%)", "status"):
+        table.add_column(col)
+    for st in statuses:
+        unit = get_metric(st.goal.metric).unit
+        value, interval = _estimate(st.forecast, unit)
+        forecast = f"{value} ({interval})" if interval else st.forecast.method
+        scope = st.goal.platform or "all"
+        table.add_row(
+            st.goal.id,
+            st.goal.name,
+            f"{st.goal.metric} · {scope}",
+            f"{st.goal.start} – {st.goal.end}",
+            fmt_value(st.observed, unit),
+            fmt_value(st.target_value, unit),
+            forecast,
+            st.status,
+        )
+    console.print(table)
+
+
+# -- anomalies and best times ------------------------------------------------------------------
+def anomalies_command(
+    workspace: WorkspaceOpt = None,
+    days: Days = 90,
+    end: End = None,
+    platform: Platform = None,
+    threshold: Annotated[
+        float, typer.Option(help="How unusual, in robust standard deviations.")
+    ] = 3.5,
+    limit: Annotated[int, typer.Option(help="Show at most this many of each kind.")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """Days and posts far outside their expected range."""
+    from socialdesk.analytics import Slice, find_anomalies
+
+    handle = _open(workspace)
+    with handle.session() as session:
+        start, stop = _window(session, handle.workspace_id, days, end)
+        result = find_anomalies(
+            session, handle.workspace_id, Slice(start, stop, platform), threshold
+        )
+    if as_json:
+        _print_json(result)
+        return
+    console.print(
+        f"[bold]Anomalies[/] {start} – {stop}: {len(result.days)} days, {len(result.posts)} posts"
+    )
+    console.print(result.method)
+    if result.days:
+        table = Table(title="Days")
+        for col in ("day", "platform", "account", "metric", "value", "expected", "range", "score"):
+            table.add_column(col)
+        for a in result.days[:limit]:
+            table.add_row(
+                a.day,
+                a.platform,
+                a.account,
+                a.metric,
+                f"{a.value:,.0f}",
+                f"{a.expected:,.0f}",
+                f"{a.low:,.0f} – {a.high:,.0f}",
+                f"{a.score:+.1f}",
+            )
+        console.print(table)
+    if result.posts:
+        table = Table(title="Posts")
+        for col in ("published", "platform", "media", "rate", "expected", "score", "post id"):
+            table.add_column(col)
+        for p in result.posts[:limit]:
+            table.add_row(
+                p.published_at[:16],
+                p.platform,
+                p.media_type,
+                f"{p.rate * 100:.2f}%",
+                f"{p.expected_rate * 100:.2f}%",
+                f"{p.score:+.1f}",
+                str(p.post_id),
+            )
+        console.print(table)
+    for s in result.skipped:
+        console.print(f"[dim]{s.what}: {s.reason}[/]")
+
+
+def best_times_command(
+    workspace: WorkspaceOpt = None,
+    days: Days = 365,
+    end: End = None,
+    platform: Platform = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Best hours and weekdays to post, per platform, from the workspace's own posts."""
+    from socialdesk.analytics import Slice, find_best_times
+    from socialdesk.analytics.best_times import WEEKDAYS
+
+    handle = _open(workspace)
+    with handle.session() as session:
+        start, stop = _window(session, handle.workspace_id, days, end)
+        result = find_best_times(session, handle.workspace_id, Slice(start, stop, platform))
+    if as_json:
+        _print_json(result)
+        return
+    console.print(f"[bold]Best times to post[/] {start} – {stop}")
+    for pt in result:
+        if not pt.ok:
+            console.print(f"\n[bold]{pt.platform}[/]: {pt.note}")
+            continue
+        contenders = [e.slot for e in pt.hours if e.contender]
+        console.print(
+            f"\n[bold]{pt.platform}[/] ({pt.posts} posts, per {pt.exposure}): best hour "
+            f"{pt.best_hour}:00; not clearly worse: "
+            f"{', '.join(f'{h}:00' for h in contenders)}; best weekday "
+            f"{WEEKDAYS[pt.best_weekday or 0]}"
+        )
+        table = Table()
+        for col in ("hour", "posts", f"rate vs {pt.reference_hour}:00", "95% interval"):
+            table.add_column(col, justify="right")
+        for e in pt.hours:
+            if e.posts == 0:
+                continue
+            if e.rate_ratio.ok:
+                table.add_row(
+                    f"{e.slot}:00",
+                    str(e.posts),
+                    f"{e.rate_ratio.value:.2f}",
+                    f"{e.rate_ratio.low:.2f} – {e.rate_ratio.high:.2f}",
+                )
+            else:
+                table.add_row(f"{e.slot}:00", str(e.posts), "–", "not enough data")
+        console.print(table)
+        console.print(f"[dim]{pt.method}[/]")

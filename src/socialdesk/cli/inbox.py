@@ -1,0 +1,284 @@
+"""socialdesk inbox …: classify files, triage the workspace, the queue, figures, learning."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from socialdesk.cli.console import JsonOpt, WorkspaceOpt, console, err_console, resolve_workspace
+
+inbox_app = typer.Typer(
+    name="inbox",
+    help="The inbox: triage comments and messages, response figures, drafts.",
+    no_args_is_help=True,
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(inbox_app, name="inbox")
+
+
+def _read_table(path: Path, sheet: str | None):  # -> pd.DataFrame
+    import pandas as pd
+
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xls"):
+        return pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False)
+    return pd.read_csv(
+        path, dtype=str, keep_default_na=False, sep=None, engine="python", encoding="utf-8-sig"
+    )
+
+
+@inbox_app.command("classify")
+def classify(
+    file: Annotated[
+        Path, typer.Argument(help="A CSV or XLSX file with a column of text.", exists=True)
+    ],
+    text_column: Annotated[str, typer.Option("--text-column", help="The column holding the text.")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the result (.csv or .xlsx).")],
+    sheet: Annotated[
+        str | None, typer.Option(help="Sheet of a workbook (default: the first).")
+    ] = None,
+) -> None:
+    """Add language, sentiment, intent, urgency and confidence to every row of a file.
+
+    Every input column is kept. Nothing leaves the machine; the lexicon and rules are used
+    (a workspace's learnt model is not: the file belongs to no workspace).
+    """
+    from socialdesk.inbox.triage import triage_frame
+
+    frame = _read_table(file, sheet)
+    if text_column not in frame.columns:
+        err_console.print(
+            f"[red]{file.name} has no column {text_column!r}.[/] "
+            f"Columns: {', '.join(map(str, frame.columns))}"
+        )
+        raise typer.Exit(2)
+    result = triage_frame(frame, text_column=text_column)
+    added = ["language", "sentiment", "intent", "urgency", "confidence"]
+    clash = [c for c in added if c in frame.columns]
+    output = frame.copy()
+    for c in added:
+        output[f"{c}_triage" if c in clash else c] = result[c]
+    if out.suffix.lower() == ".xlsx":
+        output.to_excel(out, index=False)
+    else:
+        output.to_csv(out, index=False)
+    counts = result["sentiment"].value_counts()
+    console.print(
+        f"{len(output):,} rows classified into {out}: "
+        + ", ".join(f"{counts.get(s, 0):,} {s}" for s in ("negative", "neutral", "positive"))
+    )
+    if clash:
+        console.print(f"columns already present, written with _triage: {', '.join(clash)}")
+
+
+@inbox_app.command("triage")
+def triage(
+    workspace: WorkspaceOpt = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Triage every message again, not only new ones.")
+    ] = False,
+) -> None:
+    """Triage the workspace's messages that have no triage yet."""
+    from socialdesk.inbox.workflow import triage_workspace
+    from socialdesk.store import open_workspace, session_scope
+
+    handle = open_workspace(resolve_workspace(workspace))
+    with session_scope(handle.engine) as session:
+        n = triage_workspace(session, handle.workspace_id, all_=all_)
+    console.print(f"{n:,} messages triaged.")
+
+
+def _short(text: str | None, width: int = 60) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@inbox_app.command("queue")
+def queue(
+    workspace: WorkspaceOpt = None,
+    platform: Annotated[str | None, typer.Option(help="Only this platform.")] = None,
+    intent: Annotated[str | None, typer.Option(help="Only this intent.")] = None,
+    limit: Annotated[int, typer.Option(help="How many threads to show.")] = 20,
+    now: Annotated[
+        str | None, typer.Option(help="The time to count waiting from (ISO, UTC).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Open threads, most urgent first (urgency x reach x time waiting)."""
+    from socialdesk.inbox import queries
+    from socialdesk.inbox.sla import sla_clocks
+    from socialdesk.inbox.triage import prioritise
+    from socialdesk.store import open_workspace, session_scope
+
+    moment = dt.datetime.fromisoformat(now) if now else dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    handle = open_workspace(resolve_workspace(workspace))
+    with session_scope(handle.engine) as session:
+        q = queries.queue(
+            session, handle.workspace_id, platform=platform, intent=intent, limit=5000
+        )
+    ranked = sla_clocks(prioritise(q, moment), moment).head(limit)
+    if as_json:
+        console.print_json(ranked.to_json(orient="records", date_format="iso"))
+        return
+    if ranked.empty:
+        console.print("The queue is empty.")
+        return
+    table = Table("priority", "platform", "author", "message", "sentiment", "intent", "waiting")
+    for r in ranked.itertuples():
+        table.add_row(
+            f"{r.priority:.2f}",
+            r.platform,
+            _short(r.author_handle, 18),
+            _short(r.text, 48),
+            f"{r.sentiment or '?'} ({(r.sentiment_confidence or 0):.0%})",
+            f"{r.intent or '?'} ({(r.intent_confidence or 0):.0%})",
+            f"{r.minutes_waiting / 60:.1f} h" + (" [red]late[/]" if r.breached else ""),
+        )
+    console.print(table)
+
+
+def _fmt_minutes(est) -> str:
+    if est.value is None:
+        return "–"
+    if est.low is None:
+        return f"{est.value:.0f}"
+    return f"{est.value:.0f} ({est.low:.0f}–{est.high:.0f})"
+
+
+@inbox_app.command("figures")
+def figures(
+    workspace: WorkspaceOpt = None,
+    since: Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Response figures: response rate, first response and resolution time (minutes)."""
+    from dataclasses import asdict
+
+    from socialdesk.inbox import queries
+    from socialdesk.inbox.sla import first_responses, response_report
+    from socialdesk.store import open_workspace, session_scope
+
+    start = dt.datetime.fromisoformat(since) if since else None
+    handle = open_workspace(resolve_workspace(workspace))
+    with session_scope(handle.engine) as session:
+        msgs = queries.messages(session, handle.workspace_id, since=start)
+        threads = queries.threads(session, handle.workspace_id)
+    report = response_report(first_responses(msgs, threads))
+    if as_json:
+        console.print_json(json.dumps(asdict(report), default=str))
+        return
+    table = Table(
+        "group",
+        "threads",
+        "answered",
+        "response rate",
+        "first response mean",
+        "median",
+        "resolution median",
+        title="minutes, 95% intervals in brackets",
+    )
+    for f in [report.overall, *report.by_platform, *report.by_hours, *report.by_person]:
+        rate = f.response_rate
+        table.add_row(
+            f.group,
+            f"{f.threads:,}",
+            f"{f.answered:,}",
+            "–" if rate.value is None else f"{rate.value:.0%} ({rate.low:.0%}–{rate.high:.0%})",
+            _fmt_minutes(f.first_response.mean),
+            _fmt_minutes(f.first_response.median),
+            _fmt_minutes(f.resolution.median),
+        )
+    console.print(table)
+
+
+@inbox_app.command("train")
+def train(workspace: WorkspaceOpt = None) -> None:
+    """Learn from the team's labels; the model takes over only if it beats the lexicon."""
+    from socialdesk.inbox.workflow import train_workspace
+    from socialdesk.store import open_workspace, session_scope
+
+    handle = open_workspace(resolve_workspace(workspace))
+    with session_scope(handle.engine) as session:
+        results = train_workspace(session, handle.workspace_id)
+    for r in results:
+        console.print(r.message)
+
+
+@inbox_app.command("alerts")
+def alerts(
+    workspace: WorkspaceOpt = None,
+    since: Annotated[
+        str | None, typer.Option(help="Report alerts from this date (YYYY-MM-DD).")
+    ] = None,
+) -> None:
+    """Days when negative messages on a topic rose far above the topic's baseline."""
+    from socialdesk.inbox import queries
+    from socialdesk.inbox.alerts import crisis_alerts
+    from socialdesk.store import open_workspace, session_scope
+
+    handle = open_workspace(resolve_workspace(workspace))
+    with session_scope(handle.engine) as session:
+        msgs = queries.messages(session, handle.workspace_id)
+    found = crisis_alerts(msgs, since=dt.date.fromisoformat(since) if since else None)
+    if not found:
+        console.print("No crisis alerts.")
+        return
+    table = Table("day", "topic", "negative", "baseline a day", "x baseline", "example")
+    for a in found[:30]:
+        table.add_row(
+            str(a.day),
+            a.topic,
+            str(a.negative),
+            f"{a.baseline.value:.2f}",
+            f"{a.ratio:.1f}",
+            _short(a.examples[0] if a.examples else "", 40),
+        )
+    console.print(table)
+
+
+@inbox_app.command("draft")
+def draft(
+    thread: Annotated[int, typer.Argument(help="Thread id (see `inbox queue --json`).")],
+    workspace: WorkspaceOpt = None,
+    formal: Annotated[bool, typer.Option(help="Dutch 'u' instead of 'je'.")] = False,
+    save: Annotated[bool, typer.Option(help="Save it as a draft on the thread.")] = False,
+) -> None:
+    """A reply draft for a thread's last message from outside (never sent by socialdesk)."""
+    from socialdesk.inbox import queries
+    from socialdesk.inbox.drafts import Tone, draft_reply, first_name
+    from socialdesk.store import open_workspace, session_scope
+
+    handle = open_workspace(resolve_workspace(workspace))
+    with session_scope(handle.engine) as session:
+        msgs = queries.thread_messages(session, handle.workspace_id, thread)
+        inbound = msgs[~msgs["is_from_org"].astype(bool)]
+        if inbound.empty:
+            err_console.print(
+                f"[red]Thread {thread} has no message from outside in this workspace.[/]"
+            )
+            raise typer.Exit(1)
+        last = inbound.iloc[-1]
+        d = draft_reply(
+            intent=last["intent"] or "other",
+            language=last["language"],
+            name=first_name(last["author_name"], last["author_handle"]),
+            tone=Tone(formal=formal),
+        )
+        if save:
+            queries.save_draft(
+                session,
+                handle.workspace_id,
+                thread,
+                int(last["id"]),
+                d.text,
+                d.language,
+                author="cli",
+            )
+    console.print(d.text)

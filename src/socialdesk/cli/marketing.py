@@ -1,0 +1,670 @@
+"""socialdesk plan / calendar / utm / search-gaps / site: the online-marketing skill."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from socialdesk.cli.console import JsonOpt, WorkspaceOpt, console, err_console, resolve_workspace
+
+plan_app = typer.Typer(
+    help="The marketing plan: goals, objectives, audiences, pillars.", no_args_is_help=True
+)
+calendar_app = typer.Typer(
+    help="The content calendar: plan items, clashes, gaps, exports.", no_args_is_help=True
+)
+
+StartOpt = Annotated[
+    str | None, typer.Option("--start", help="First day (YYYY-MM-DD); default: all data.")
+]
+EndOpt = Annotated[
+    str | None, typer.Option("--end", help="Last day (YYYY-MM-DD); default: all data.")
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(plan_app, name="plan")
+    app.add_typer(calendar_app, name="calendar")
+    app.command("utm")(utm_command)
+    app.command("utm-check")(utm_check_command)
+    app.command("search-gaps")(search_gaps_command)
+    app.command("site")(site_command)
+
+
+# -- helpers -------------------------------------------------------------------------------
+def plain(value: Any) -> Any:
+    """Dataclasses, frames, dates and numpy values as JSON-ready Python values."""
+    import pandas as pd
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, pd.DataFrame):
+        return [plain(r) for r in value.to_dict("records")]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(v) for v in value]
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if value is pd.NaT:
+        return None
+    return value
+
+
+def _json(value: Any) -> None:
+    typer.echo(json.dumps(plain(value), ensure_ascii=False, indent=2))
+
+
+def _open(workspace: Path | None) -> Any:
+    from socialdesk.store import open_workspace
+
+    return open_workspace(resolve_workspace(workspace))
+
+
+def _date(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        _fail(f"{text!r} is not a date: write YYYY-MM-DD")
+    return None  # pragma: no cover
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err_console.print(f"[red]✗[/] {message}")
+    raise typer.Exit(code)
+
+
+def pct(value: float | None, places: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value * 100:.{places}f}%"
+
+
+def interval(est: Any, places: int = 1) -> str:
+    if not est.ok:
+        return est.method
+    return f"{pct(est.low, places)} – {pct(est.high, places)}"
+
+
+def num(value: float | None) -> str:
+    return (
+        "–"
+        if value is None or (isinstance(value, float) and math.isnan(value))
+        else f"{value:,.0f}"
+    )
+
+
+# -- plan ----------------------------------------------------------------------------------
+@plan_app.command("show")
+def plan_show(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """The plan in force and what keeps it from being checkable (SMART gaps, dangling keys)."""
+    from socialdesk.marketing import run
+
+    ws = _open(workspace)
+    with ws.session() as s:
+        version, plan = run.current_plan(s, ws.workspace_id)
+        findings = run.plan_findings(s, ws.workspace_id, dt.date.today())
+    if as_json:
+        from socialdesk.marketing.plan import plan_to_dict
+
+        _json({"version": version, "plan": plan_to_dict(plan), "findings": findings})
+        return
+    if version == 0:
+        console.print(
+            "No plan yet. Write one as YAML and run [bold]socialdesk plan import FILE[/] "
+            "(see docs/marketing.md for the layout)."
+        )
+        return
+    console.print(f"[bold]{plan.name}[/] (version {version})")
+    t = Table("goal", "objective", "metric", "target", "due", "audiences", "channels")
+    for g in plan.goals:
+        for o in g.objectives:
+            t.add_row(
+                g.name,
+                o.name,
+                o.metric or "–",
+                num(o.target),
+                str(o.due or "–"),
+                ", ".join(o.audiences) or "–",
+                ", ".join(o.channels) or "–",
+            )
+    console.print(t)
+    if plan.pillars:
+        console.print("Pillars: " + ", ".join(f"{p.name} ({p.key})" for p in plan.pillars))
+    for f in findings:
+        mark = "[red]✗[/]" if f.severity == "error" else "[yellow]![/]"
+        console.print(f"{mark} {f.where}: {f.message}")
+
+
+@plan_app.command("export")
+def plan_export(
+    out: Annotated[
+        Path | None, typer.Argument(help="YAML file to write; default: print it.")
+    ] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Write the plan in force as YAML."""
+    from socialdesk.marketing import run
+    from socialdesk.marketing.plan import to_yaml
+
+    ws = _open(workspace)
+    with ws.session() as s:
+        _version, plan = run.current_plan(s, ws.workspace_id)
+    text = to_yaml(plan)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        console.print(f"Plan written to {out}")
+
+
+@plan_app.command("import")
+def plan_import(
+    file: Annotated[Path, typer.Argument(help="YAML plan file.", exists=True, dir_okay=False)],
+    note: Annotated[str | None, typer.Option(help="What changed (kept with the version).")] = None,
+    by: Annotated[str, typer.Option("--by", help="Who saves it.")] = "cli",
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Read a YAML plan and save it as the next version."""
+    from socialdesk.marketing import run
+    from socialdesk.marketing.plan import PlanInvalid, from_yaml
+
+    try:
+        plan = from_yaml(file.read_text(encoding="utf-8"))
+    except PlanInvalid as exc:
+        _fail(str(exc))
+    ws = _open(workspace)
+    from socialdesk.store import session_scope
+
+    with session_scope(ws.engine) as s:
+        version = run.save_plan(s, ws.workspace_id, plan, by, note)
+    with ws.session() as s:
+        findings = run.plan_findings(s, ws.workspace_id, dt.date.today())
+    console.print(
+        f"[green]✓[/] Plan {plan.name!r} saved as version {version}: "
+        f"{len(plan.objectives)} objectives, {len(plan.audiences)} audiences, "
+        f"{len(plan.pillars)} pillars."
+    )
+    for f in findings:
+        mark = "[red]✗[/]" if f.severity == "error" else "[yellow]![/]"
+        console.print(f"{mark} {f.where}: {f.message}")
+
+
+@plan_app.command("coverage")
+def plan_coverage(
+    start: StartOpt = None,
+    end: EndOpt = None,
+    metric: Annotated[str, typer.Option(help="The result counted per post.")] = "engagements",
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Share of the effort (posts) and of the results per objective, audience and pillar."""
+    from socialdesk.marketing import run
+
+    ws = _open(workspace)
+    with ws.session() as s:
+        result = run.coverage_for(s, ws.workspace_id, _date(start), _date(end), metric)
+    if as_json:
+        _json(result)
+        return
+    console.print(f"{result.n_posts} posts; {result.posts_with_metric} report {metric}.")
+    for dim, rows in result.dimensions.items():
+        t = Table(
+            dim,
+            "posts",
+            "share of posts",
+            f"{metric}",
+            "share",
+            "per post",
+            "95% interval",
+            title=f"by {dim}",
+        )
+        for r in rows:
+            per = r.results_per_post
+            t.add_row(
+                r.name,
+                str(r.posts),
+                pct(r.share_of_posts.value),
+                num(r.results),
+                pct(r.share_of_results.value),
+                f"{per.value:,.1f}" if per.ok else "–",
+                f"{per.low:,.1f} – {per.high:,.1f}" if per.ok else per.method,
+            )
+        console.print(t)
+    if result.objectives_without_content:
+        console.print(
+            "[yellow]Objectives without any content:[/] "
+            + ", ".join(result.objectives_without_content)
+        )
+    for n in result.notes:
+        console.print(f"[dim]{n}[/]")
+
+
+@plan_app.command("versions")
+def plan_versions(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """The saved versions of the plan, newest first."""
+    from socialdesk.marketing import queries
+
+    ws = _open(workspace)
+    with ws.session() as s:
+        frame = queries.plan_versions(s, ws.workspace_id)
+    if as_json:
+        _json(frame)
+        return
+    t = Table("version", "saved by", "saved at (UTC)", "note")
+    for r in frame.itertuples(index=False):
+        t.add_row(str(r.version), r.saved_by, str(r.saved_at)[:16], r.note or "")
+    console.print(t)
+
+
+# -- calendar ------------------------------------------------------------------------------
+def _when(text: str) -> dt.datetime:
+    from socialdesk.marketing.calendar import to_utc
+
+    try:
+        return to_utc(dt.datetime.fromisoformat(text))
+    except ValueError:
+        _fail(f"{text!r} is not a date and time: write 'YYYY-MM-DD HH:MM' (local time)")
+    raise AssertionError  # pragma: no cover
+
+
+@calendar_app.command("add")
+def calendar_add(
+    title: Annotated[str, typer.Argument(help="A short title of the post.")],
+    platform: Annotated[str | None, typer.Option(help="facebook, instagram, linkedin, …")] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help="Local date and time, 'YYYY-MM-DD HH:MM'.")
+    ] = None,
+    status: Annotated[
+        str, typer.Option(help="idea, draft, approved, scheduled, published")
+    ] = "idea",
+    pillar: Annotated[str | None, typer.Option()] = None,
+    objective: Annotated[str | None, typer.Option()] = None,
+    audience: Annotated[str | None, typer.Option()] = None,
+    owner: Annotated[str | None, typer.Option()] = None,
+    text: Annotated[str | None, typer.Option(help="The post text.")] = None,
+    link: Annotated[str | None, typer.Option(help="The link in the post.")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Add a plan item to the calendar."""
+    from socialdesk.marketing import queries
+    from socialdesk.store import session_scope
+
+    ws = _open(workspace)
+    try:
+        with session_scope(ws.engine) as s:
+            item_id = queries.add_item(
+                s,
+                ws.workspace_id,
+                title=title,
+                created_by=owner or "cli",
+                status=status,
+                platform=platform,
+                scheduled_at=_when(at) if at else None,
+                pillar=pillar,
+                objective=objective,
+                audience=audience,
+                owner=owner,
+                text=text,
+                link=link,
+            )
+    except ValueError as exc:
+        _fail(str(exc))
+    console.print(f"[green]✓[/] Plan item {item_id} added ({status}).")
+
+
+@calendar_app.command("move")
+def calendar_move(
+    item: Annotated[int, typer.Argument(help="The plan item's id.")],
+    status: Annotated[str | None, typer.Option(help="The new status.")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="New local date and time.")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Move a plan item to another status (one step forward, or back) or another time."""
+    from socialdesk.marketing import queries
+    from socialdesk.marketing.calendar import can_move
+    from socialdesk.store import session_scope
+
+    ws = _open(workspace)
+    with session_scope(ws.engine) as s:
+        found = queries.get_item(s, ws.workspace_id, item)
+        if found is None:
+            _fail(f"there is no plan item {item}")
+        assert found is not None
+        changes: dict[str, Any] = {}
+        if status:
+            if not can_move(found.status, status):
+                _fail(
+                    f"an item cannot go from {found.status} to {status}: one step forward, or "
+                    "back to draft or idea"
+                )
+            changes["status"] = status
+        if at:
+            changes["scheduled_at"] = _when(at)
+        queries.update_item(s, ws.workspace_id, item, **changes)
+    console.print(f"[green]✓[/] Plan item {item} updated.")
+
+
+@calendar_app.command("list")
+def calendar_list(
+    start: StartOpt = None,
+    end: EndOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The plan items with their clashes and the pillars' gaps in the window."""
+    from socialdesk.marketing import run
+    from socialdesk.marketing.calendar import to_csv
+
+    ws = _open(workspace)
+    today = dt.date.today()
+    lo = _date(start) or today - dt.timedelta(days=7)
+    hi = _date(end) or lo + dt.timedelta(days=41)
+    with ws.session() as s:
+        check = run.calendar_check(s, ws.workspace_id, lo, hi)
+    if as_json:
+        _json(
+            {
+                "start": lo,
+                "end": hi,
+                "items": check.items.drop(columns=["media"]),
+                "clashes": check.clashes,
+                "gaps": check.gaps,
+            }
+        )
+        return
+    import csv
+    import io
+
+    t = Table("id", "date", "time", "platform", "status", "pillar", "title", title=f"{lo} – {hi}")
+    for row in list(csv.DictReader(io.StringIO(to_csv(check.items)))):
+        t.add_row(
+            row["id"],
+            row["date"],
+            row["time"],
+            row["platform"],
+            row["status"],
+            row["pillar"],
+            row["title"],
+        )
+    console.print(t)
+    for c in check.clashes:
+        console.print(
+            f"[yellow]![/] clash on {c.platform} at {c.hour}: items " + ", ".join(map(str, c.items))
+        )
+    for g in check.gaps:
+        console.print(
+            f"[yellow]![/] nothing for pillar {g.pillar} from {g.start} to {g.end} ({g.days} days)"
+        )
+
+
+@calendar_app.command("export")
+def calendar_export(
+    out: Annotated[Path, typer.Argument(help="File to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="ics, csv or meta (bulk upload).")] = "ics",
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Export the calendar as ICS (subscribe from a calendar app), CSV, or Meta bulk upload."""
+    from socialdesk.marketing import queries
+    from socialdesk.marketing.calendar import to_csv, to_ics, to_meta_bulk_csv
+
+    ws = _open(workspace)
+    with ws.session() as s:
+        items = queries.plan_items(s, ws.workspace_id)
+    if fmt == "ics":
+        out.write_bytes(to_ics(items, name=f"socialdesk {ws.slug}"))
+    elif fmt == "csv":
+        out.write_text(to_csv(items), encoding="utf-8")
+    elif fmt == "meta":
+        out.write_text(to_meta_bulk_csv(items), encoding="utf-8")
+    else:
+        _fail(f"unknown format {fmt!r}: use ics, csv or meta")
+    console.print(f"[green]✓[/] {len(items)} plan items written to {out} ({fmt}).")
+
+
+@calendar_app.command("match")
+def calendar_match(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show matches, store nothing.")
+    ] = False,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Match imported posts to their plan items (by link, time and text)."""
+    from socialdesk.marketing import run
+    from socialdesk.store import session_scope
+
+    ws = _open(workspace)
+    with session_scope(ws.engine) as s:
+        found = run.match_calendar(s, ws.workspace_id, apply=not dry_run)
+    if as_json:
+        _json(found)
+        return
+    for m in found:
+        console.print(
+            f"item {m.item_id} ← post {m.post_id}: score {m.score:.2f} (text "
+            f"{m.text_similarity:.2f}, link {'yes' if m.link else 'no'}, "
+            f"{m.hours_apart:.1f} h apart)"
+        )
+    console.print(f"{len(found)} matches" + (" (not stored)" if dry_run else " stored"))
+
+
+# -- links ---------------------------------------------------------------------------------
+def utm_command(
+    url: Annotated[str, typer.Argument(help="The page to link to, with https://.")],
+    source: Annotated[str, typer.Option("--source", help="utm_source, e.g. instagram.")],
+    medium: Annotated[str, typer.Option("--medium", help="utm_medium, e.g. social.")],
+    campaign: Annotated[
+        str, typer.Option("--campaign", help="utm_campaign: a campaign of the plan.")
+    ],
+    content: Annotated[
+        str | None, typer.Option("--content", help="utm_content (optional).")
+    ] = None,
+    term: Annotated[str | None, typer.Option("--term", help="utm_term (optional).")] = None,
+    save: Annotated[bool, typer.Option("--save", help="Keep it in the links table.")] = False,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Build a UTM link by the plan's naming rules (lower case, allowed sources and mediums)."""
+    from socialdesk.marketing import run
+    from socialdesk.store import session_scope
+
+    ws = _open(workspace)
+    try:
+        with session_scope(ws.engine) as s:
+            link = run.make_link(
+                s,
+                ws.workspace_id,
+                url,
+                source=source,
+                medium=medium,
+                campaign=campaign,
+                content=content,
+                term=term,
+                save=save,
+                created_by="cli",
+            )
+    except ValueError as exc:
+        _fail(str(exc))
+    if as_json:
+        _json(link)
+    else:
+        for p in link.problems:
+            mark = "[red]✗[/]" if p.severity == "error" else "[yellow]![/]"
+            err_console.print(f"{mark} {p.message}")
+        typer.echo(link.url)
+    if not link.ok:
+        raise typer.Exit(1)
+
+
+def utm_check_command(
+    urls: Annotated[list[str], typer.Argument(help="Links to check.")],
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check existing links against the naming rules; exit 1 when any breaks them."""
+    from socialdesk.marketing import run
+    from socialdesk.marketing.utm import check_link
+
+    ws = _open(workspace)
+    with ws.session() as s:
+        _v, plan = run.current_plan(s, ws.workspace_id)
+    checks = [check_link(u, plan.utm_rules()) for u in urls]
+    if as_json:
+        _json(checks)
+    else:
+        for c in checks:
+            console.print(("[green]✓[/] " if c.ok else "[red]✗[/] ") + c.url)
+            for p in c.problems:
+                console.print(f"    {p.severity}: {p.message}")
+    if not all(c.ok for c in checks):
+        raise typer.Exit(1)
+
+
+# -- search and site -------------------------------------------------------------------------
+def search_gaps_command(
+    start: StartOpt = None,
+    end: EndOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Where search demand and social content meet, and where they do not."""
+    from socialdesk.marketing import run
+
+    ws = _open(workspace)
+    with ws.session() as s:
+        r = run.search_gaps_for(s, ws.workspace_id, _date(start), _date(end))
+    if as_json:
+        _json({**plain(r), "gaps": [t.key for t in r.gaps]})
+        return
+    console.print(
+        f"{r.n_queries} search queries ({num(r.query_impressions)} impressions), "
+        f"{r.n_posts} posts. Shared terms: {', '.join(r.shared_terms) or '–'}"
+    )
+    t = Table(
+        "topic",
+        "status",
+        "queries",
+        "impressions",
+        "share",
+        "position",
+        "posts",
+        "share of posts (95%)",
+        title="Search topics",
+    )
+    for tp in r.topics:
+        style = "red" if tp.status == "gap" else ("yellow" if tp.status == "thin" else "")
+        t.add_row(
+            tp.name,
+            f"[{style}]{tp.status}[/]" if style else tp.status,
+            str(len(tp.queries)),
+            num(tp.impressions),
+            pct(tp.demand_share.value),
+            f"{tp.position:.1f}" if tp.position is not None else "–",
+            str(tp.posts_covering),
+            interval(tp.post_share),
+        )
+    console.print(t)
+    if r.social_only:
+        console.print(
+            "Social pushes, nobody searches: "
+            + ", ".join(f"{s.name} ({s.posts} posts)" for s in r.social_only)
+        )
+    for p in r.pages:
+        console.print(
+            f"Page to promote: {p.page} (position {p.position:.1f}, "
+            f"{num(p.impressions)} impressions, CTR {pct(p.ctr.value)} "
+            f"[{interval(p.ctr)}], no post links to it)"
+        )
+    for p in r.paid_terms:
+        console.print(f"Paid term social could support: {p.term!r} ({num(p.clicks)} clicks)")
+    for n in r.notes:
+        console.print(f"[dim]{n}[/]")
+
+
+def site_command(
+    start: StartOpt = None,
+    end: EndOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What social brings to the site (GA4), and ad campaigns whose visits arrive untagged."""
+    from socialdesk.marketing import run
+
+    ws = _open(workspace)
+    with ws.session() as s:
+        site = run.site_for(s, ws.workspace_id, _date(start), _date(end))
+        tagging = run.tagging_for(s, ws.workspace_id, _date(start), _date(end))
+    if as_json:
+        _json({"site": site, "campaigns": tagging})
+        return
+    if site.social is None:
+        console.print(
+            "No social traffic in the GA4 data."
+            if site.site_sessions
+            else "Not enough data: import a GA4 traffic acquisition report first."
+        )
+    else:
+        console.print(
+            f"{site.start} – {site.end}: social brought {num(site.social.sessions)} of "
+            f"{num(site.site_sessions)} sessions ({pct(site.social.share_of_sessions.value)}) "
+            f"and {num(site.social.conversions)} of {num(site.site_conversions)} key events "
+            f"({pct(site.social.share_of_conversions.value)})."
+        )
+        t = Table(
+            "platform",
+            "paid",
+            "sessions",
+            "share",
+            "engaged",
+            "key events",
+            "share",
+            "per session (95%)",
+            "revenue",
+        )
+        for c in site.by_platform:
+            t.add_row(
+                c.label,
+                "paid" if c.paid else "organic",
+                num(c.sessions),
+                pct(c.share_of_sessions.value),
+                num(c.engaged_sessions),
+                num(c.conversions),
+                pct(c.share_of_conversions.value),
+                f"{pct(c.conversion_rate.value, 2)} [{interval(c.conversion_rate, 2)}]",
+                f"{c.revenue:,.2f}",
+            )
+        console.print(t)
+    for c in tagging:
+        if c.tagged:
+            continue
+        console.print(
+            f"[red]✗[/] {c.campaign} ({c.platform}, {c.start} – {c.end}, "
+            f"{num(c.clicks)} clicks): {c.note}"
+        )
+        if c.likely_landing:
+            est = c.likely_landing.sessions
+            console.print(
+                f"    about {num(est.value)} sessions ({num(est.low)} – {num(est.high)}, "
+                f"95%) arrived as {c.likely_landing.source_medium}"
+            )
+    tagged = [c for c in tagging if c.tagged]
+    if tagged:
+        console.print(f"[green]✓[/] {len(tagged)} campaigns found in GA4 under their UTM campaign.")
+    for n in site.notes:
+        console.print(f"[dim]{n}[/]")

@@ -1,0 +1,318 @@
+"""socialdesk visual uplift / check / crop / media / features / brief (skill 1, visual)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from socialdesk.cli.console import JsonOpt, WorkspaceOpt, console, err_console, resolve_workspace
+
+visual_app = typer.Typer(
+    help="Visuals: what media types do for engagement on your own posts, image checks against "
+    "each platform's specs, smart crops, and a designer brief.",
+    no_args_is_help=True,
+)
+Platform = Annotated[str | None, typer.Option(
+    "--platform", "-p",
+    help="Only this platform (facebook, instagram, linkedin, x, tiktok, youtube).")]
+Placements = Annotated[list[str] | None, typer.Option(
+    "--placement", help="feed, story, reel, link or profile (repeat for more).")]
+METRIC_HELP = ("interactions, engagements, reactions, likes, comments, shares, saves, clicks, "
+               "link_clicks or video_views.")
+BASIS_HELP = ("per_exposure (per person reached), total, or exposure (how far each type is "
+              "distributed).")
+REFERENCE_HELP = "The media type the others are compared with (default: the most common)."
+OBJECTIVE_HELP = ("awareness, engagement or traffic (or your own words: then engagement is "
+                  "measured).")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(visual_app, name="visual")
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
+
+
+def _json(value: Any) -> None:
+    console.print_json(json.dumps(_plain(value), ensure_ascii=False))
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err_console.print(f"[red]✗[/] {message}")
+    raise typer.Exit(code)
+
+
+def _open(workspace: Path | None) -> Any:
+    from socialdesk.store import open_workspace
+
+    return open_workspace(resolve_workspace(workspace))
+
+
+def _num(v: float | None, places: int = 0) -> str:
+    return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:,.{places}f}"
+
+
+# -- uplift ------------------------------------------------------------------------------------
+@visual_app.command("uplift")
+def uplift_command(
+    workspace: WorkspaceOpt = None,
+    platform: Platform = None,
+    metric: Annotated[str, typer.Option(help=METRIC_HELP)] = "interactions",
+    basis: Annotated[str, typer.Option(help=BASIS_HELP)] = "per_exposure",
+    reference: Annotated[str | None, typer.Option(help=REFERENCE_HELP)] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What each media type does for engagement, with 95% intervals (negative binomial model)."""
+    from socialdesk.visual import uplift_report
+    from socialdesk.visual.uplift import fmt_interval
+
+    handle = _open(workspace)
+    with handle.session() as session:
+        try:
+            report = uplift_report(session, handle.workspace_id, platform=platform,
+                                   metric=metric, basis=basis, reference=reference)
+        except ValueError as exc:
+            _fail(str(exc))
+            return
+    if as_json:
+        _json(report)
+        return
+    if not report.results:
+        console.print("No posts in this workspace" + (f" on {platform}" if platform else "")
+                      + ": import exports first ('socialdesk import FILE').")
+        return
+    for r in report.results:
+        console.rule(f"[bold]{r.label}[/]")
+        console.print(f"{r.posts} posts in the model · {r.metric} per post, median · "
+                      f"exposure: {r.exposure} · reference: {r.reference or '–'}")
+        table = Table(show_edge=False)
+        for col, justify in (("type", "left"), ("posts", "right"), ("median", "right"),
+                             (f"median {r.exposure}", "right"), ("per 1000", "right"),
+                             ("ratio (95%)", "right"), ("p (Holm)", "right")):
+            table.add_column(col, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+        effects = {e.media_type: e for e in r.effects}
+        for raw in r.raw:
+            e = effects.get(raw.media_type)
+            if raw.media_type == r.reference:
+                ratio, p = "1 (ref.)", ""
+            elif e is None:
+                ratio, p = "–", ""
+            elif not e.ratio.ok:
+                ratio, p = "not enough data", ""
+            else:
+                ratio = fmt_interval(e.ratio) + ("" if e.clear else " ~")
+                p = f"{e.p_adjusted:.3f}" if e.p_adjusted is not None else ""
+            table.add_row(raw.media_type, str(raw.posts), _num(raw.median_metric),
+                          _num(raw.median_exposure), _num(raw.median_per_1000, 1), ratio, p)
+        console.print(table)
+        for e in r.effects:
+            console.print(f"• {e.sentence}")
+        for x in report.explanations.get(r.label, ()):
+            console.print(f"  [dim]↳[/] {x.sentence}")
+        for note in r.notes:
+            warn = any(w in note for w in ("not enough", "left out", "too few", "only"))
+            console.print(f"[yellow]![/] {note}" if warn else f"[dim]· {note}[/]")
+        if r.method:
+            console.print(f"[dim]{r.method}[/]")
+    console.print("[dim]~ = not clearly different from the reference after the Holm correction.[/]")
+
+
+# -- image checks and crops ----------------------------------------------------------------------
+def _places(platform: str | None, placement: list[str] | None) -> tuple[Any, ...]:
+    from socialdesk.visual.specs import PLACEMENTS, PLATFORMS, placements
+
+    if platform is not None and platform not in PLATFORMS:
+        _fail(f"unknown platform {platform!r}; choose from {', '.join(PLATFORMS)}.")
+    for name in placement or ():
+        if name not in PLACEMENTS:
+            _fail(f"unknown placement {name!r}; choose from {', '.join(PLACEMENTS)}.")
+    return tuple(p for p in placements(platform) if not placement or p.name in placement)
+
+
+@visual_app.command("check")
+def check_command(
+    images: Annotated[list[Path], typer.Argument(
+        help="Image files to check.", exists=True, dir_okay=False)],
+    platform: Platform = None,
+    placement: Placements = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check images against each platform's specs: size, ratio, file size, safe zones, and
+    brightness, contrast, colourfulness, sharpness and faces — each with what to change."""
+    from socialdesk.visual import NotAnImage, check_image
+
+    places = _places(platform, placement)
+    reports = []
+    for path in images:
+        try:
+            reports.append(check_image(path, places))
+        except NotAnImage as exc:
+            _fail(str(exc))
+    if as_json:
+        _json(reports)
+        return
+    for rep in reports:
+        f = rep.features
+        console.rule(f"[bold]{Path(f.path).name}[/]")
+        console.print(f"{f.width}×{f.height} px · ratio {f.aspect:.2f} · "
+                      f"{f.file_size / 1_000_000:.2f} MB · {f.format or '?'}")
+        for g in rep.general:
+            mark = "[green]✓[/]" if g.status == "ok" else "[yellow]![/]"
+            console.print(f"{mark} {g.check}: {g.value}" + (f" — {g.advice}" if g.advice else ""))
+        table = Table(show_edge=False)
+        for col in ("placement", "spec", "status", "what to change"):
+            table.add_column(col)
+        for pc in rep.placements:
+            todo = " ".join(x.advice for x in pc.findings if x.advice)
+            spec = f"{pc.placement.size_text}, {pc.placement.ratio_text}"
+            table.add_row(pc.placement.key, spec, pc.status, todo or "–")
+        console.print(table)
+    if places:
+        console.print(f"[dim]Specs as of {places[0].as_of}: platforms change them; sources in "
+                      "'socialdesk visual specs'.[/]")
+
+
+@visual_app.command("specs")
+def specs_command(platform: Platform = None, as_json: JsonOpt = False) -> None:
+    """The image specs socialdesk checks against, with the page each one comes from."""
+    from socialdesk.visual.specs import placements
+
+    places = placements(platform, available_only=False)
+    if as_json:
+        _json(places)
+        return
+    table = Table(show_edge=False)
+    for col in ("placement", "size", "ratios", "max", "source (as of)"):
+        table.add_column(col)
+    for p in places:
+        if not p.available:
+            table.add_row(p.key, "–", "–", "–", p.note)
+            continue
+        table.add_row(p.key, p.size_text, p.ratio_text, f"{p.max_mb:g} MB",
+                      f"{p.source} ({p.as_of})")
+    console.print(table)
+
+
+@visual_app.command("crop")
+def crop_command(
+    images: Annotated[list[Path], typer.Argument(
+        help="Image files to crop.", exists=True, dir_okay=False)],
+    platform: Platform = None,
+    placement: Placements = None,
+    out: Annotated[Path, typer.Option(help="Folder for the cropped files.")] = Path("crops"),
+) -> None:
+    """Smart crops for each placement, keeping faces and the salient region (new files)."""
+    from socialdesk.visual import NotAnImage, smart_crop
+
+    places = _places(platform, placement)
+    for path in images:
+        try:
+            crops = smart_crop(path, places, out)
+        except NotAnImage as exc:
+            _fail(str(exc))
+            return
+        for c in crops:
+            faces = (f", {c.faces_kept}/{c.faces_total} faces in the safe area"
+                     if c.faces_total else "")
+            small = " (smaller than recommended: use a larger original)" if c.upscale_needed else ""
+            console.print(f"{c.path} ← {c.placement.key}: {c.width}×{c.height}{faces}{small}")
+
+
+# -- media files and their features -----------------------------------------------------------
+@visual_app.command("media")
+def media_command(
+    folder: Annotated[Path, typer.Argument(
+        help="Folder with the image files of your posts.", exists=True, file_okay=False)],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Measure the images in FOLDER and join them to their posts (file name = the post's id in
+    its export, or a media.csv with columns file,post)."""
+    from socialdesk.visual import scan_media
+
+    handle = _open(workspace)
+    with handle.session() as session, session.begin():
+        result = scan_media(session, handle.workspace_id, folder)
+    console.print(f"{result.analysed} of {result.files} image files measured, {result.matched} "
+                  "joined to a post.")
+    for name in result.unreadable:
+        console.print(f"[yellow]![/] {name}: not an image socialdesk can read")
+
+
+@visual_app.command("features")
+def features_command(
+    workspace: WorkspaceOpt = None,
+    platform: Platform = None,
+    metric: Annotated[str, typer.Option(help="The engagement metric.")] = "interactions",
+    as_json: JsonOpt = False,
+) -> None:
+    """Which image features go with engagement on your posts (needs 'visual media' first)."""
+    from socialdesk.visual import feature_report
+
+    handle = _open(workspace)
+    with handle.session() as session:
+        result = feature_report(session, handle.workspace_id, platform=platform, metric=metric)
+    if as_json:
+        _json(result)
+        return
+    console.print(f"{result.posts} posts with an analysed image · exposure: {result.exposure}")
+    for e in result.effects:
+        console.print(f"• {e.sentence}")
+    for note in result.notes:
+        console.print(f"[yellow]![/] {note}")
+
+
+# -- the designer brief ----------------------------------------------------------------------------
+@visual_app.command("brief")
+def brief_command(
+    objective: Annotated[str, typer.Option(help=OBJECTIVE_HELP)],
+    platform: Annotated[str, typer.Option(
+        "--platform", "-p", help="The platform the visuals are for.")],
+    audience: Annotated[str, typer.Option(help="Who the visuals are for, in your words.")],
+    workspace: WorkspaceOpt = None,
+    lang: Annotated[str, typer.Option(help="nl or en.")] = "nl",
+    placement: Placements = None,
+    out: Annotated[Path, typer.Option(help="Folder for brief.md and brief.pdf.")] = Path("."),
+) -> None:
+    """A one-page designer brief (Markdown and PDF) from your own account's data."""
+    from socialdesk.visual import brief_for, to_markdown, write_pdf
+    from socialdesk.visual.specs import PLATFORMS
+
+    if platform not in PLATFORMS:
+        _fail(f"unknown platform {platform!r}; choose from {', '.join(PLATFORMS)}.")
+    if lang not in ("nl", "en"):
+        _fail("--lang must be nl or en.")
+    handle = _open(workspace)
+    with handle.session() as session:
+        brief = brief_for(session, handle.workspace_id, objective=objective, platform=platform,
+                          audience=audience, lang=lang,
+                          placements_wanted=tuple(placement) if placement else None)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"brief-{platform}-{lang}"
+    md = out / f"{stem}.md"
+    md.write_text(to_markdown(brief), encoding="utf-8")
+    pdf = write_pdf(brief, out / f"{stem}.pdf")
+    console.print(f"Wrote {md} and {pdf}.")
+    for line in (*brief.dos[:3], *brief.donts[:2]):
+        console.print(f"• {line}")

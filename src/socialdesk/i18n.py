@@ -1,0 +1,305 @@
+"""Languages, number and date formats: Babel's, in Dutch (default) and English.
+
+Messages are written in English in the code and the templates (`_("Posts")`) and translated
+by the gettext catalogues in `socialdesk/locales/<lang>/LC_MESSAGES/messages.po`. The compiled
+`.mo` files are committed next to them; after editing a `.po` file run
+
+    python -m socialdesk.i18n compile
+
+and `tests/web/test_i18n.py` fails when a `.mo` file is older than its `.po` or a message in
+the code has no Dutch translation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import (
+    NumberPattern,
+    format_compact_decimal,
+    format_currency,
+    parse_pattern,
+)
+from babel.support import Translations
+
+LOCALES: tuple[str, ...] = ("nl", "en")
+DEFAULT_LOCALE = "nl"
+LOCALE_DIR = Path(__file__).parent / "locales"
+DOMAIN = "messages"
+NO_DATA = "–"  # shown where a figure is absent; never a zero
+
+
+# -- choosing the language -----------------------------------------------------------------
+def normalise(lang: str | None) -> str | None:
+    """'nl-NL', 'NL', 'en_GB' -> 'nl', 'nl', 'en'; anything else -> None."""
+    if not lang:
+        return None
+    base = lang.strip().replace("_", "-").split("-", 1)[0].lower()
+    return base if base in LOCALES else None
+
+
+def parse_accept_language(header: str | None) -> list[str]:
+    """The languages of an Accept-Language header, best first ('nl-NL,nl;q=0.9,en;q=0.8')."""
+    if not header:
+        return []
+    weighted: list[tuple[float, int, str]] = []
+    for i, part in enumerate(header.split(",")):
+        piece = part.strip()
+        if not piece:
+            continue
+        lang, _, params = piece.partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > 0:
+            weighted.append((-q, i, lang.strip()))
+    return [lang for _, _, lang in sorted(weighted)]
+
+
+def negotiate(
+    query: str | None,
+    cookie: str | None,
+    accept_language: str | None,
+    default: str = DEFAULT_LOCALE,
+) -> str:
+    """The language to answer in: ?lang= first, then the cookie, then the browser's wish."""
+    for candidate in (query, cookie, *parse_accept_language(accept_language)):
+        found = normalise(candidate)
+        if found:
+            return found
+    return normalise(default) or DEFAULT_LOCALE
+
+
+# -- messages ------------------------------------------------------------------------------
+@cache
+def translations(locale: str) -> Translations:
+    """The compiled catalogue of `locale` (an empty one when it has none)."""
+    mo = LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    if mo.exists():
+        with mo.open("rb") as fh:
+            return Translations(fh, domain=DOMAIN)
+    return Translations()
+
+
+def gettext(locale: str, message: str) -> str:
+    return translations(locale).ugettext(message)
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogue without translating it yet (translated when shown)."""
+    return message
+
+
+def compile_po(po_path: Path) -> bytes:
+    """The .mo bytes for one .po file (fuzzy entries left out, as msgfmt does)."""
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh, locale=po_path.parent.parent.name)
+    out = io.BytesIO()
+    write_mo(out, catalog)
+    return out.getvalue()
+
+
+def catalogue_paths() -> list[Path]:
+    return sorted(LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+def compile_catalogues() -> list[Path]:
+    """Write every .mo next to its .po; returns the .mo files written."""
+    written = []
+    for po in catalogue_paths():
+        mo = po.with_suffix(".mo")
+        mo.write_bytes(compile_po(po))
+        written.append(mo)
+    translations.cache_clear()
+    return written
+
+
+# -- formats -------------------------------------------------------------------------------
+@cache
+def _pattern(pattern: str) -> NumberPattern:
+    return parse_pattern(pattern)
+
+
+@cache
+def _locale(locale: str) -> Locale:
+    return Locale.parse(locale)
+
+
+def _apply(pattern: str, value: float, locale: str) -> str:
+    """Babel's number formatting with the pattern parsed once (pages format thousands)."""
+    return _pattern(pattern).apply(value, _locale(locale))
+
+
+def _absent(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+@dataclass(frozen=True)
+class Formats:
+    """Number and date formats of one locale. Absent values show as a dash, never 0."""
+
+    locale: str
+
+    @property
+    def babel_locale(self) -> Locale:
+        return Locale.parse(self.locale)
+
+    def number(self, value: float | None, digits: int = 0) -> str:
+        if _absent(value):
+            return NO_DATA
+        assert value is not None
+        pattern = "#,##0" + ("." + "#" * digits if digits else "")
+        return _apply(pattern, value, self.locale)
+
+    def decimal(self, value: float | None, digits: int = 1) -> str:
+        if _absent(value):
+            return NO_DATA
+        assert value is not None
+        pattern = "#,##0." + "0" * digits
+        return _apply(pattern, value, self.locale)
+
+    def compact(self, value: float | None) -> str:
+        if _absent(value):
+            return NO_DATA
+        assert value is not None
+        return format_compact_decimal(
+            value, format_type="short", locale=self.locale, fraction_digits=1
+        )
+
+    def percent(self, value: float | None, digits: int = 1) -> str:
+        if _absent(value):
+            return NO_DATA
+        assert value is not None
+        pattern = "#,##0." + "0" * digits + "%" if digits else "#,##0%"
+        return _apply(pattern, value, self.locale)
+
+    def change(self, value: float | None) -> str:
+        """A relative change with its sign: +12,3% / −4,0%."""
+        if _absent(value):
+            return NO_DATA
+        assert value is not None
+        text = _apply("+#,##0.0%;-#,##0.0%", value, self.locale)
+        return text.replace("-", "−")
+
+    def money(self, value: float | None, currency: str | None) -> str:
+        if _absent(value):
+            return NO_DATA
+        assert value is not None
+        if not currency:
+            return self.decimal(value, 2)
+        return format_currency(value, currency, locale=self.locale)
+
+    def date(self, value: dt.date | dt.datetime | None) -> str:
+        if value is None:
+            return NO_DATA
+        return format_date(value, "medium", locale=self.locale)
+
+    def datetime(self, value: dt.datetime | None) -> str:
+        """A wall-clock time as stored (post times are the account's local time)."""
+        if value is None:
+            return NO_DATA
+        return format_datetime(value, "d MMM y HH:mm", locale=self.locale)
+
+    def timestamp(self, value: dt.datetime | None, timezone: str = "Europe/Amsterdam") -> str:
+        """A moment stored in UTC (imports, logins), shown in `timezone`."""
+        if value is None:
+            return NO_DATA
+        from zoneinfo import ZoneInfo
+
+        aware = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+        return format_datetime(
+            aware.astimezone(ZoneInfo(timezone)), "d MMM y HH:mm", locale=self.locale
+        )
+
+
+def formats(locale: str) -> Formats:
+    return Formats(normalise(locale) or DEFAULT_LOCALE)
+
+
+# Where messages live: the web face's code and templates. `gettext(locale, "…")` is the
+# call in Python code, `_("…")` in templates, `N_("…")` marks a message translated later.
+EXTRACT_FROM = Path(__file__).parent / "web"
+KEYWORDS: dict[str, object] = {"_": None, "N_": None, "gettext": (2,)}
+METHOD_MAP = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
+
+
+def extract_messages() -> dict[str, list[tuple[str, int]]]:
+    """Every message in the code and templates, with where it is used."""
+    from babel.messages.extract import extract_from_dir
+
+    found: dict[str, list[tuple[str, int]]] = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(EXTRACT_FROM),
+        method_map=METHOD_MAP,
+        keywords=KEYWORDS,
+        options_map={"**/templates/**.html": {"extensions": ""}},
+    ):
+        if isinstance(message, str):
+            found.setdefault(message, []).append((f"web/{filename}", lineno))
+    return found
+
+
+def update_catalogues() -> list[Path]:
+    """Add new messages to every .po (translations kept, unused ones marked obsolete)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    template = Catalog(project="socialdesk", msgid_bugs_address="", fuzzy=False)
+    for message, places in sorted(extract_messages().items()):
+        template.add(message, locations=places)
+    written = []
+    for lang in LOCALES:
+        po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if po.exists():
+            with po.open("rb") as fh:
+                catalog = read_po(fh, locale=lang)
+        else:
+            po.parent.mkdir(parents=True, exist_ok=True)
+            catalog = Catalog(locale=lang, project="socialdesk", fuzzy=False)
+        catalog.update(template, no_fuzzy_matching=True)
+        catalog.obsolete.clear()
+        with po.open("wb") as fh:
+            write_po(
+                fh, catalog, width=100, omit_header=False, sort_output=True, include_previous=False
+            )
+        written.append(po)
+    return written
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["compile"]:
+        for mo in compile_catalogues():
+            print(f"wrote {mo}")
+        return 0
+    if args[:1] == ["update"]:
+        for po in update_catalogues():
+            print(f"updated {po}")
+        return 0
+    print(
+        "usage: python -m socialdesk.i18n update|compile\n"
+        "  update   add the messages of the code and templates to every .po file\n"
+        "  compile  write the .mo files from the .po files",
+        file=sys.stderr,
+    )
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

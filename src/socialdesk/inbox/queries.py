@@ -1,0 +1,488 @@
+"""The inbox's only door to the database: select and write, returning plain frames.
+
+Every statement filters on the workspace and runs on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy.orm import Session
+
+from socialdesk.model import (
+    Account,
+    InboxModel,
+    Message,
+    MessageAssignment,
+    MessageLabel,
+    MessageReply,
+    MessageThread,
+    Post,
+    SavedReply,
+)
+
+SINGLE_LABELS = ("sentiment", "intent", "urgency")  # one value per message
+OPEN = ("new", "open")
+MESSAGE_COLUMNS = (
+    "id",
+    "thread_id",
+    "platform",
+    "external_id",
+    "kind",
+    "author_handle",
+    "author_name",
+    "author_followers",
+    "text",
+    "language",
+    "received_at",
+    "is_from_org",
+    "in_reply_to",
+    "answered_by",
+    "sentiment",
+    "sentiment_score",
+    "sentiment_confidence",
+    "intent",
+    "intent_confidence",
+    "urgency",
+    "triaged_by",
+)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _frame(rows: Sequence[Any], columns: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame([tuple(r) for r in rows], columns=list(columns))
+
+
+def messages(
+    session: Session,
+    workspace_id: int,
+    *,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    platform: str | None = None,
+) -> pd.DataFrame:
+    """Messages with their thread's post id, oldest first."""
+    cols = [getattr(Message, c) for c in MESSAGE_COLUMNS]
+    q = (
+        select(*cols, MessageThread.post_external_id, MessageThread.status)
+        .join(MessageThread, MessageThread.id == Message.thread_id)
+        .where(Message.workspace_id == workspace_id)
+    )
+    if since is not None:
+        q = q.where(Message.received_at >= since)
+    if until is not None:
+        q = q.where(Message.received_at < until)
+    if platform:
+        q = q.where(Message.platform == platform)
+    q = q.order_by(Message.received_at, Message.id)
+    frame = _frame(session.execute(q).all(), [*MESSAGE_COLUMNS, "post_external_id", "status"])
+    frame["received_at"] = pd.to_datetime(frame["received_at"])
+    return frame
+
+
+def threads(session: Session, workspace_id: int) -> pd.DataFrame:
+    cols = (
+        "id",
+        "platform",
+        "kind",
+        "status",
+        "assignee",
+        "opened_at",
+        "last_message_at",
+        "done_at",
+    )
+    q = select(*[getattr(MessageThread, c) for c in cols]).where(
+        MessageThread.workspace_id == workspace_id
+    )
+    frame = _frame(session.execute(q).all(), cols).rename(columns={"id": "thread_id"})
+    for c in ("opened_at", "last_message_at", "done_at"):
+        frame[c] = pd.to_datetime(frame[c])
+    return frame
+
+
+def untriaged(
+    session: Session, workspace_id: int, *, limit: int = 5000, all_: bool = False
+) -> pd.DataFrame:
+    """Messages from outside without a triage yet (or all of them with all_=True)."""
+    q = select(Message.id, Message.text, Message.language).where(
+        Message.workspace_id == workspace_id, Message.is_from_org.is_(False)
+    )
+    if not all_:
+        q = q.where(Message.triaged_by.is_(None))
+    q = q.order_by(Message.id).limit(limit)
+    return _frame(session.execute(q).all(), ["id", "text", "language"])
+
+
+def write_triage(session: Session, workspace_id: int, frame: pd.DataFrame) -> int:
+    """Store triage columns (id + the TRIAGE columns) on the messages."""
+    fields = (
+        "language",
+        "sentiment",
+        "sentiment_score",
+        "sentiment_confidence",
+        "intent",
+        "intent_confidence",
+        "urgency",
+        "triaged_by",
+    )
+    rows = frame[["id", *fields]].astype(object).where(frame[["id", *fields]].notna(), None)
+    params = [{"_id": int(r["id"]), **{f: r[f] for f in fields}} for r in rows.to_dict("records")]
+    if not params:
+        return 0
+    from sqlalchemy import bindparam
+
+    stmt = (
+        update(Message.__table__)
+        .where(
+            and_(
+                Message.__table__.c.id == bindparam("_id"),
+                Message.__table__.c.workspace_id == workspace_id,
+            )
+        )
+        .values({f: bindparam(f) for f in fields})
+    )
+    session.connection().execute(stmt, params)
+    return len(params)
+
+
+def queue(
+    session: Session,
+    workspace_id: int,
+    *,
+    statuses: Sequence[str] = OPEN,
+    platform: str | None = None,
+    assignee: str | None = None,
+    intent: str | None = None,
+    sentiment: str | None = None,
+    limit: int = 200,
+) -> pd.DataFrame:
+    """Open threads with their latest message from outside and what triage said of it.
+
+    `waiting_since` is the first message from outside after the organisation's last answer.
+    """
+    last_org = (
+        select(Message.thread_id, func.max(Message.received_at).label("answered"))
+        .where(Message.workspace_id == workspace_id, Message.is_from_org.is_(True))
+        .group_by(Message.thread_id)
+        .subquery()
+    )
+    waiting = (
+        select(
+            Message.thread_id,
+            func.min(Message.received_at).label("since"),
+            func.max(Message.id).label("last_id"),
+        )
+        .outerjoin(last_org, last_org.c.thread_id == Message.thread_id)
+        .where(
+            Message.workspace_id == workspace_id,
+            Message.is_from_org.is_(False),
+            (last_org.c.answered.is_(None)) | (Message.received_at > last_org.c.answered),
+        )
+        .group_by(Message.thread_id)
+        .subquery()
+    )
+    q = (
+        select(
+            MessageThread.id,
+            MessageThread.platform,
+            MessageThread.kind,
+            MessageThread.status,
+            MessageThread.assignee,
+            MessageThread.subject,
+            waiting.c.since,
+            Message.id,
+            Message.author_handle,
+            Message.author_name,
+            Message.author_followers,
+            Message.text,
+            Message.language,
+            Message.sentiment,
+            Message.sentiment_confidence,
+            Message.intent,
+            Message.intent_confidence,
+            Message.urgency,
+            Message.triaged_by,
+            Message.received_at,
+        )
+        .join(waiting, waiting.c.thread_id == MessageThread.id)
+        .join(Message, Message.id == waiting.c.last_id)
+        .where(MessageThread.workspace_id == workspace_id, MessageThread.status.in_(list(statuses)))
+    )
+    if platform:
+        q = q.where(MessageThread.platform == platform)
+    if assignee:
+        q = q.where(MessageThread.assignee == assignee)
+    if intent:
+        q = q.where(Message.intent == intent)
+    if sentiment:
+        q = q.where(Message.sentiment == sentiment)
+    q = q.order_by(waiting.c.since).limit(limit)
+    cols = [
+        "thread_id",
+        "platform",
+        "kind",
+        "status",
+        "assignee",
+        "subject",
+        "waiting_since",
+        "message_id",
+        "author_handle",
+        "author_name",
+        "author_followers",
+        "text",
+        "language",
+        "sentiment",
+        "sentiment_confidence",
+        "intent",
+        "intent_confidence",
+        "urgency",
+        "triaged_by",
+        "received_at",
+    ]
+    frame = _frame(session.execute(q).all(), cols)
+    frame["waiting_since"] = pd.to_datetime(frame["waiting_since"])
+    return frame
+
+
+def thread_messages(session: Session, workspace_id: int, thread_id: int) -> pd.DataFrame:
+    cols = [getattr(Message, c) for c in MESSAGE_COLUMNS]
+    q = (
+        select(*cols)
+        .where(Message.workspace_id == workspace_id, Message.thread_id == thread_id)
+        .order_by(Message.received_at, Message.id)
+    )
+    return _frame(session.execute(q).all(), MESSAGE_COLUMNS)
+
+
+def thread_row(session: Session, workspace_id: int, thread_id: int) -> MessageThread | None:
+    return session.scalar(
+        select(MessageThread).where(
+            MessageThread.workspace_id == workspace_id, MessageThread.id == thread_id
+        )
+    )
+
+
+def set_status(session: Session, workspace_id: int, thread_id: int, status: str) -> bool:
+    values: dict[str, Any] = {"status": status, "updated_at": _now()}
+    values["done_at"] = _now() if status == "done" else None
+    res = session.execute(
+        update(MessageThread)
+        .where(MessageThread.workspace_id == workspace_id, MessageThread.id == thread_id)
+        .values(**values)
+    )
+    return bool(res.rowcount)
+
+
+def assign(
+    session: Session, workspace_id: int, thread_id: int, assignee: str | None, by: str
+) -> bool:
+    res = session.execute(
+        update(MessageThread)
+        .where(MessageThread.workspace_id == workspace_id, MessageThread.id == thread_id)
+        .values(assignee=assignee, updated_at=_now())
+    )
+    if not res.rowcount:
+        return False
+    session.add(MessageAssignment(thread_id=thread_id, assignee=assignee, assigned_by=by))
+    return True
+
+
+def set_label(
+    session: Session, workspace_id: int, message_id: int, kind: str, value: str, by: str
+) -> bool:
+    """A person's label; for sentiment, intent and urgency it replaces the earlier one."""
+    owned = session.scalar(
+        select(Message.id).where(Message.workspace_id == workspace_id, Message.id == message_id)
+    )
+    if owned is None:
+        return False
+    if kind in SINGLE_LABELS:
+        session.execute(
+            delete(MessageLabel).where(
+                MessageLabel.message_id == message_id, MessageLabel.kind == kind
+            )
+        )
+    session.add(
+        MessageLabel(
+            workspace_id=workspace_id,
+            message_id=message_id,
+            kind=kind,
+            value=value,
+            set_by=by,
+            source="person",
+        )
+    )
+    return True
+
+
+def labels(session: Session, workspace_id: int, kind: str) -> pd.DataFrame:
+    """The labels of one kind with their message's text and language (the training set)."""
+    q = (
+        select(Message.id, Message.text, Message.language, MessageLabel.value, MessageLabel.source)
+        .join(MessageLabel, MessageLabel.message_id == Message.id)
+        .where(MessageLabel.workspace_id == workspace_id, MessageLabel.kind == kind)
+        .order_by(Message.id)
+    )
+    return _frame(session.execute(q).all(), ["id", "text", "language", "label", "source"])
+
+
+def save_draft(
+    session: Session,
+    workspace_id: int,
+    thread_id: int,
+    message_id: int | None,
+    text: str,
+    language: str | None,
+    author: str,
+) -> int:
+    reply = MessageReply(
+        workspace_id=workspace_id,
+        thread_id=thread_id,
+        message_id=message_id,
+        text=text,
+        language=language,
+        author=author,
+        status="draft",
+    )
+    session.add(reply)
+    session.flush()
+    return reply.id
+
+
+def mark_sent(session: Session, workspace_id: int, reply_id: int, by: str) -> bool:
+    """A person says they sent this reply on the platform: it counts as the team's answer."""
+    reply = session.scalar(
+        select(MessageReply).where(
+            MessageReply.workspace_id == workspace_id, MessageReply.id == reply_id
+        )
+    )
+    if reply is None or reply.status == "sent":
+        return False
+    reply.status, reply.sent_at, reply.author = "sent", _now(), by
+    return True
+
+
+def replies(session: Session, workspace_id: int, thread_id: int) -> pd.DataFrame:
+    cols = ("id", "message_id", "text", "language", "author", "status", "created_at", "sent_at")
+    q = (
+        select(*[getattr(MessageReply, c) for c in cols])
+        .where(MessageReply.workspace_id == workspace_id, MessageReply.thread_id == thread_id)
+        .order_by(MessageReply.created_at)
+    )
+    return _frame(session.execute(q).all(), cols)
+
+
+def saved_replies(session: Session, workspace_id: int, language: str | None = None) -> pd.DataFrame:
+    cols = ("id", "name", "language", "intent", "text")
+    q = select(*[getattr(SavedReply, c) for c in cols]).where(
+        SavedReply.workspace_id == workspace_id
+    )
+    if language:
+        q = q.where(SavedReply.language == language)
+    return _frame(session.execute(q.order_by(SavedReply.name)).all(), cols)
+
+
+def save_saved_reply(
+    session: Session,
+    workspace_id: int,
+    name: str,
+    language: str,
+    text: str,
+    intent: str | None = None,
+) -> None:
+    from socialdesk.store.upsert import upsert
+
+    upsert(
+        session,
+        SavedReply.__table__,
+        [
+            {
+                "workspace_id": workspace_id,
+                "name": name,
+                "language": language,
+                "intent": intent,
+                "text": text,
+            }
+        ],
+        keys=("workspace_id", "name", "language"),
+        update=["intent", "text"],
+    )
+
+
+def save_model(
+    session: Session,
+    workspace_id: int,
+    *,
+    target: str,
+    payload: str,
+    n_labels: int,
+    holdout_n: int,
+    score_model: float | None,
+    score_lexicon: float | None,
+    in_charge: bool,
+) -> None:
+    from socialdesk.store.upsert import upsert
+
+    upsert(
+        session,
+        InboxModel.__table__,
+        [
+            {
+                "workspace_id": workspace_id,
+                "target": target,
+                "trained_at": _now(),
+                "n_labels": n_labels,
+                "holdout_n": holdout_n,
+                "score_model": score_model,
+                "score_lexicon": score_lexicon,
+                "metric": "macro-F1",
+                "in_charge": in_charge,
+                "payload": payload,
+            }
+        ],
+        keys=("workspace_id", "target"),
+    )
+
+
+def models(session: Session, workspace_id: int) -> list[InboxModel]:
+    return list(session.scalars(select(InboxModel).where(InboxModel.workspace_id == workspace_id)))
+
+
+def posts_media(session: Session, workspace_id: int) -> pd.DataFrame:
+    """Post external ids with their media type (what the comments reacted to)."""
+    q = (
+        select(Post.external_id, Post.media_type)
+        .join(Account, Account.id == Post.account_id)
+        .where(Account.workspace_id == workspace_id, Post.media_type.is_not(None))
+    )
+    return _frame(session.execute(q).all(), ["external_id", "media_type"])
+
+
+__all__ = [
+    "assign",
+    "labels",
+    "mark_sent",
+    "messages",
+    "models",
+    "posts_media",
+    "queue",
+    "replies",
+    "save_draft",
+    "save_model",
+    "save_saved_reply",
+    "saved_replies",
+    "set_label",
+    "set_status",
+    "thread_messages",
+    "thread_row",
+    "threads",
+    "untriaged",
+    "write_triage",
+]

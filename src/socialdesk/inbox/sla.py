@@ -1,0 +1,261 @@
+"""Response figures: how fast and how often the team answers, and the clocks on the queue.
+
+- First response time: from a thread's first message from outside to the organisation's
+  first message after it.
+- Resolution time: from that first message to the moment the thread was marked done.
+- Response rate: the share of threads from outside that the organisation answered (Wilson
+  interval).
+- Average and median with 95% bootstrap intervals, split by platform, by team member
+  (`answered_by` of the first answer), and by whether the message arrived inside business
+  hours (default Monday-Friday 09:00-17:00, Europe/Amsterdam).
+- SLA clocks: for each open thread, the time left before its target (default one hour), and
+  Meta's responsiveness badge check (90% answered within 15 minutes over the last 7 days).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from socialdesk.estimates import Estimate
+
+MIN_FOR_INTERVAL = 5
+
+
+@dataclass(frozen=True)
+class BusinessHours:
+    timezone: str = "Europe/Amsterdam"
+    days: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday = 0
+    start_hour: int = 9
+    end_hour: int = 17
+
+
+@dataclass(frozen=True)
+class TimeFigures:
+    """Times in minutes for one group of threads."""
+
+    n: int
+    mean: Estimate
+    median: Estimate
+
+
+@dataclass(frozen=True)
+class ResponseFigures:
+    group: str  # "all", "platform=facebook", "person=anna", "hours=inside"
+    threads: int
+    answered: int
+    response_rate: Estimate
+    first_response: TimeFigures
+    resolution: TimeFigures
+
+
+@dataclass(frozen=True)
+class ResponseReport:
+    overall: ResponseFigures
+    by_platform: list[ResponseFigures] = field(default_factory=list)
+    by_person: list[ResponseFigures] = field(default_factory=list)
+    by_hours: list[ResponseFigures] = field(default_factory=list)
+
+
+def inside_business_hours(times: pd.Series, hours: BusinessHours) -> pd.Series:
+    """Whether each naive-UTC time falls inside business hours (local time)."""
+    local = pd.to_datetime(times).dt.tz_localize("UTC").dt.tz_convert(hours.timezone)
+    return (
+        local.dt.day_of_week.isin(hours.days)
+        & (local.dt.hour >= hours.start_hour)
+        & (local.dt.hour < hours.end_hour)
+    )
+
+
+def first_responses(messages: pd.DataFrame, threads: pd.DataFrame) -> pd.DataFrame:
+    """Per thread with a message from outside: opened_at, first answer and who gave it.
+
+    `messages`: thread_id, received_at, is_from_org, answered_by. `threads`: thread_id,
+    platform, done_at. Returns thread_id, platform, opened_at, answered_at, responder,
+    first_response_min, resolution_min.
+    """
+    cols = [
+        "thread_id",
+        "platform",
+        "opened_at",
+        "answered_at",
+        "responder",
+        "first_response_min",
+        "resolution_min",
+    ]
+    if messages.empty:
+        return pd.DataFrame(columns=cols)
+    m = messages.sort_values(["thread_id", "received_at"], kind="stable")
+    m = m.assign(
+        received_at=pd.to_datetime(m["received_at"]), is_from_org=m["is_from_org"].astype(bool)
+    )
+    inbound = m[~m["is_from_org"]].groupby("thread_id")["received_at"].min().rename("opened_at")
+    org = m[m["is_from_org"]].merge(inbound, left_on="thread_id", right_index=True)
+    org = org[org["received_at"] >= org["opened_at"]]
+    first = (
+        org.groupby("thread_id")
+        .first()[["received_at", "answered_by"]]
+        .rename(columns={"received_at": "answered_at", "answered_by": "responder"})
+    )
+    out = inbound.to_frame().join(first, how="left").reset_index()
+    out = out.merge(threads[["thread_id", "platform", "done_at"]], on="thread_id", how="left")
+    out["first_response_min"] = (out["answered_at"] - out["opened_at"]).dt.total_seconds() / 60
+    done = pd.to_datetime(out["done_at"])
+    out["resolution_min"] = (done - out["opened_at"]).dt.total_seconds() / 60
+    out.loc[out["resolution_min"] < 0, "resolution_min"] = np.nan
+    return out[cols]
+
+
+def _bootstrap(values: np.ndarray, stat: str, seed: int) -> Estimate:
+    n = len(values)
+    if n == 0:
+        return Estimate.not_enough(0, "no threads")
+    func = np.mean if stat == "mean" else np.median
+    value = float(func(values))
+    if n < MIN_FOR_INTERVAL:
+        return Estimate(
+            value, None, None, 0.95, n, f"{stat}; interval needs {MIN_FOR_INTERVAL} threads"
+        )
+    from scipy.stats import bootstrap
+
+    res = bootstrap(
+        (values,),
+        func,
+        confidence_level=0.95,
+        n_resamples=999,
+        method="percentile",
+        random_state=np.random.default_rng(seed),
+    )
+    low, high = float(res.confidence_interval.low), float(res.confidence_interval.high)
+    return Estimate(value, low, high, 0.95, n, f"{stat} minutes, percentile bootstrap")
+
+
+def _times(values: pd.Series, seed: int) -> TimeFigures:
+    arr = values.dropna().to_numpy(dtype=float)
+    return TimeFigures(len(arr), _bootstrap(arr, "mean", seed), _bootstrap(arr, "median", seed))
+
+
+def share(k: int, n: int, what: str) -> Estimate:
+    """k of n as a share with its 95% Wilson interval; `what` names it ("share answered")."""
+    if n == 0:
+        return Estimate.not_enough(0, "no messages")
+    from statsmodels.stats.proportion import proportion_confint
+
+    low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
+    return Estimate(k / n, float(low), float(high), 0.95, n, f"{what}, Wilson interval")
+
+
+def response_rate(answered: int, threads: int) -> Estimate:
+    if threads == 0:
+        return Estimate.not_enough(0, "no threads from outside")
+    return share(answered, threads, "share answered")
+
+
+def _figures(group: str, frame: pd.DataFrame, seed: int) -> ResponseFigures:
+    answered = int(frame["answered_at"].notna().sum())
+    return ResponseFigures(
+        group,
+        len(frame),
+        answered,
+        response_rate(answered, len(frame)),
+        _times(frame["first_response_min"], seed),
+        _times(frame["resolution_min"], seed),
+    )
+
+
+def response_report(
+    responses: pd.DataFrame, hours: BusinessHours | None = None, *, seed: int = 0
+) -> ResponseReport:
+    """Response figures overall and split by platform, person and business hours."""
+    hours = hours or BusinessHours()
+    overall = _figures("all", responses, seed)
+    by_platform = [
+        _figures(f"platform={p}", part, seed)
+        for p, part in responses.groupby("platform", sort=True)
+    ]
+    answered = responses[responses["answered_at"].notna()]
+    no_rate = Estimate.not_enough(0, "a person only has the threads they answered")
+    named = answered.assign(responder=answered["responder"].fillna("unknown"))
+    by_person = [
+        replace(_figures(f"person={p}", part, seed), response_rate=no_rate)
+        for p, part in named.groupby("responder")
+    ]
+    inside = (
+        inside_business_hours(responses["opened_at"], hours)
+        if len(responses)
+        else pd.Series(dtype=bool)
+    )
+    by_hours = (
+        [
+            _figures(f"hours={'inside' if flag else 'outside'}", part, seed)
+            for flag, part in responses.groupby(inside.to_numpy(), sort=True)
+        ]
+        if len(responses)
+        else []
+    )
+    return ResponseReport(overall, by_platform, by_person, by_hours)
+
+
+def sla_clocks(
+    queue: pd.DataFrame, now: dt.datetime, target: dt.timedelta = dt.timedelta(hours=1)
+) -> pd.DataFrame:
+    """`queue` (with waiting_since) plus minutes_waiting, minutes_left and breached."""
+    out = queue.copy()
+    waited = (pd.Timestamp(now) - pd.to_datetime(out["waiting_since"])).dt.total_seconds() / 60
+    out["minutes_waiting"] = waited.round(1)
+    out["minutes_left"] = (target.total_seconds() / 60 - waited).round(1)
+    out["breached"] = out["minutes_left"] < 0
+    return out
+
+
+@dataclass(frozen=True)
+class BadgeCheck:
+    """Meta's responsiveness badge: >= 90% of messages answered within 15 minutes, 7 days."""
+
+    threads: int
+    within: int
+    share: Estimate
+    earned: bool | None  # None when there were no messages in the window
+
+
+def badge_check(
+    responses: pd.DataFrame,
+    now: dt.datetime,
+    *,
+    platforms: Sequence[str] = ("facebook", "instagram"),
+    window: dt.timedelta = dt.timedelta(days=7),
+    limit_minutes: float = 15.0,
+    goal: float = 0.90,
+) -> BadgeCheck:
+    recent = responses[
+        responses["platform"].isin(platforms)
+        & (pd.to_datetime(responses["opened_at"]) >= pd.Timestamp(now - window))
+    ]
+    n = len(recent)
+    within = int((recent["first_response_min"] <= limit_minutes).sum())
+    rate = (
+        share(within, n, f"share answered within {limit_minutes:g} minutes")
+        if n
+        else (Estimate.not_enough(0, "no messages in the window"))
+    )
+    return BadgeCheck(n, within, rate, None if n == 0 else within / n >= goal)
+
+
+__all__ = [
+    "BadgeCheck",
+    "BusinessHours",
+    "ResponseFigures",
+    "ResponseReport",
+    "TimeFigures",
+    "badge_check",
+    "first_responses",
+    "inside_business_hours",
+    "response_rate",
+    "response_report",
+    "share",
+    "sla_clocks",
+]

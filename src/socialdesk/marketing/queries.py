@@ -1,0 +1,533 @@
+"""The only module of the marketing skill that touches the database.
+
+Reads return DataFrames with explicit columns; writes take plain values. Every statement runs
+on SQLite and PostgreSQL alike and is filtered by workspace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from socialdesk.model import (
+    PLAN_ITEM_STATUSES,
+    TAG_DIMENSIONS,
+    TAG_TARGETS,
+    Account,
+    AdDay,
+    Campaign,
+    MarketingLink,
+    MarketingPlanVersion,
+    MarketingTag,
+    PlanItem,
+    PlanItemComment,
+    Post,
+    PostMetrics,
+    SearchPerformance,
+    WebDay,
+)
+
+SEARCH_COLUMNS = [
+    "account_id",
+    "platform",
+    "dimension",
+    "value",
+    "date_start",
+    "date_end",
+    "clicks",
+    "impressions",
+    "position",
+]
+POST_COLUMNS = [
+    "post_id",
+    "account_id",
+    "platform",
+    "published_at",
+    "text",
+    "title",
+    "language",
+    "permalink",
+    "impressions",
+    "reach",
+    "engagements",
+    "link_clicks",
+    "clicks",
+]
+WEB_COLUMNS = [
+    "account_id",
+    "report",
+    "date_start",
+    "date_end",
+    "source",
+    "medium",
+    "campaign",
+    "channel_group",
+    "sessions",
+    "engaged_sessions",
+    "conversions",
+    "revenue",
+]
+AD_COLUMNS = [
+    "campaign_id",
+    "campaign",
+    "platform",
+    "grain",
+    "date_start",
+    "date_end",
+    "spend",
+    "impressions",
+    "clicks",
+    "link_clicks",
+]
+ITEM_COLUMNS = [
+    "id",
+    "title",
+    "status",
+    "platform",
+    "scheduled_at",
+    "pillar",
+    "audience",
+    "objective",
+    "owner",
+    "text",
+    "link",
+    "post_id",
+    "match_score",
+    "approved_by",
+    "approved_at",
+    "updated_at",
+    "media",
+]
+
+
+def _frame(rows: Any, columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+def _in_window(start_col: Any, end_col: Any, start: dt.date | None, end: dt.date | None) -> Any:
+    cond = []
+    if start is not None:
+        cond.append(start_col >= start)
+    if end is not None:
+        cond.append(end_col <= end)
+    return and_(*cond) if cond else None
+
+
+# -- reading -----------------------------------------------------------------------------
+def search_rows(
+    session: Session,
+    workspace_id: int,
+    dimensions: tuple[str, ...],
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pd.DataFrame:
+    """Search Console / search-term rows of the given dimensions whose period lies in the window."""
+    stmt = (
+        select(
+            SearchPerformance.account_id,
+            Account.platform,
+            SearchPerformance.dimension,
+            SearchPerformance.value,
+            SearchPerformance.date_start,
+            SearchPerformance.date_end,
+            SearchPerformance.clicks,
+            SearchPerformance.impressions,
+            SearchPerformance.position,
+        )
+        .join(Account, Account.id == SearchPerformance.account_id)
+        .where(Account.workspace_id == workspace_id, SearchPerformance.dimension.in_(dimensions))
+    )
+    window = _in_window(SearchPerformance.date_start, SearchPerformance.date_end, start, end)
+    if window is not None:
+        stmt = stmt.where(window)
+    return _frame(session.execute(stmt), SEARCH_COLUMNS)
+
+
+def posts(
+    session: Session,
+    workspace_id: int,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pd.DataFrame:
+    """Posts published in the window with their latest snapshot's figures."""
+    latest = (
+        select(PostMetrics.post_id, func.max(PostMetrics.as_of).label("as_of"))
+        .group_by(PostMetrics.post_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Post.id,
+            Post.account_id,
+            Account.platform,
+            Post.published_at,
+            Post.text,
+            Post.title,
+            Post.language,
+            Post.permalink,
+            PostMetrics.impressions,
+            PostMetrics.reach,
+            PostMetrics.engagements,
+            PostMetrics.link_clicks,
+            PostMetrics.clicks,
+        )
+        .join(Account, Account.id == Post.account_id)
+        .outerjoin(latest, latest.c.post_id == Post.id)
+        .outerjoin(
+            PostMetrics, and_(PostMetrics.post_id == Post.id, PostMetrics.as_of == latest.c.as_of)
+        )
+        .where(Account.workspace_id == workspace_id)
+    )
+    if start is not None:
+        stmt = stmt.where(Post.published_at >= dt.datetime.combine(start, dt.time()))
+    if end is not None:
+        stmt = stmt.where(
+            Post.published_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
+        )
+    return _frame(session.execute(stmt.order_by(Post.published_at)), POST_COLUMNS)
+
+
+def web_rows(
+    session: Session,
+    workspace_id: int,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pd.DataFrame:
+    """GA4 rows that carry a source or medium (traffic acquisition), in the window."""
+    stmt = (
+        select(
+            WebDay.account_id,
+            WebDay.report,
+            WebDay.date_start,
+            WebDay.date_end,
+            WebDay.source,
+            WebDay.medium,
+            WebDay.campaign,
+            WebDay.channel_group,
+            WebDay.sessions,
+            WebDay.engaged_sessions,
+            WebDay.conversions,
+            WebDay.revenue,
+        )
+        .join(Account, Account.id == WebDay.account_id)
+        .where(
+            Account.workspace_id == workspace_id,
+            or_(WebDay.source.is_not(None), WebDay.medium.is_not(None)),
+        )
+    )
+    window = _in_window(WebDay.date_start, WebDay.date_end, start, end)
+    if window is not None:
+        stmt = stmt.where(window)
+    return _frame(session.execute(stmt), WEB_COLUMNS)
+
+
+def ad_rows(
+    session: Session,
+    workspace_id: int,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pd.DataFrame:
+    """Delivery rows without a breakdown (every grain), in the window."""
+    stmt = (
+        select(
+            Campaign.id,
+            Campaign.name,
+            Account.platform,
+            AdDay.grain,
+            AdDay.date_start,
+            AdDay.date_end,
+            AdDay.spend,
+            AdDay.impressions,
+            AdDay.clicks,
+            AdDay.link_clicks,
+        )
+        .join(Campaign, Campaign.id == AdDay.campaign_id)
+        .join(Account, Account.id == Campaign.account_id)
+        .where(Account.workspace_id == workspace_id, AdDay.breakdown.is_(None))
+    )
+    window = _in_window(AdDay.date_start, AdDay.date_end, start, end)
+    if window is not None:
+        stmt = stmt.where(window)
+    return _frame(session.execute(stmt), AD_COLUMNS)
+
+
+def data_window(session: Session, workspace_id: int) -> tuple[dt.date | None, dt.date | None]:
+    """First and last day of the web and search data (None when there is none)."""
+    lo = hi = None
+    for model in (WebDay, SearchPerformance):
+        row = session.execute(
+            select(func.min(model.date_start), func.max(model.date_end))
+            .join(Account, Account.id == model.account_id)
+            .where(Account.workspace_id == workspace_id)
+        ).one()
+        if row[0] is not None:
+            lo = row[0] if lo is None else min(lo, row[0])
+            hi = row[1] if hi is None else max(hi, row[1])
+    return lo, hi
+
+
+# -- the plan ----------------------------------------------------------------------------
+def load_plan(
+    session: Session, workspace_id: int, version: int | None = None
+) -> tuple[int, dict[str, Any]] | None:
+    """(version, document) of the plan in force (or of `version`); None when there is none."""
+    stmt = select(MarketingPlanVersion.version, MarketingPlanVersion.document).where(
+        MarketingPlanVersion.workspace_id == workspace_id
+    )
+    if version is not None:
+        stmt = stmt.where(MarketingPlanVersion.version == version)
+    row = session.execute(stmt.order_by(MarketingPlanVersion.version.desc()).limit(1)).first()
+    return None if row is None else (int(row[0]), dict(row[1]))
+
+
+def save_plan(
+    session: Session,
+    workspace_id: int,
+    document: dict[str, Any],
+    saved_by: str,
+    note: str | None = None,
+) -> int:
+    """Store `document` as the next version; returns its number."""
+    last = session.scalar(
+        select(func.max(MarketingPlanVersion.version)).where(
+            MarketingPlanVersion.workspace_id == workspace_id
+        )
+    )
+    version = int(last or 0) + 1
+    session.add(
+        MarketingPlanVersion(
+            workspace_id=workspace_id,
+            version=version,
+            document=document,
+            saved_by=saved_by,
+            note=note,
+        )
+    )
+    session.flush()
+    return version
+
+
+def plan_versions(session: Session, workspace_id: int) -> pd.DataFrame:
+    rows = session.execute(
+        select(
+            MarketingPlanVersion.version,
+            MarketingPlanVersion.saved_by,
+            MarketingPlanVersion.saved_at,
+            MarketingPlanVersion.note,
+        )
+        .where(MarketingPlanVersion.workspace_id == workspace_id)
+        .order_by(MarketingPlanVersion.version.desc())
+    )
+    return _frame(rows, ["version", "saved_by", "saved_at", "note"])
+
+
+# -- the calendar ------------------------------------------------------------------------
+def plan_items(
+    session: Session,
+    workspace_id: int,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> pd.DataFrame:
+    stmt = select(*(getattr(PlanItem, c) for c in ITEM_COLUMNS)).where(
+        PlanItem.workspace_id == workspace_id
+    )
+    if start is not None:
+        stmt = stmt.where(or_(PlanItem.scheduled_at.is_(None), PlanItem.scheduled_at >= start))
+    if end is not None:
+        stmt = stmt.where(or_(PlanItem.scheduled_at.is_(None), PlanItem.scheduled_at < end))
+    stmt = stmt.order_by(PlanItem.scheduled_at, PlanItem.id)
+    return _frame(session.execute(stmt), ITEM_COLUMNS)
+
+
+def get_item(session: Session, workspace_id: int, item_id: int) -> PlanItem | None:
+    return session.scalar(
+        select(PlanItem).where(PlanItem.workspace_id == workspace_id, PlanItem.id == item_id)
+    )
+
+
+def add_item(
+    session: Session, workspace_id: int, *, title: str, created_by: str, **fields: Any
+) -> int:
+    status = fields.get("status", "idea")
+    if status not in PLAN_ITEM_STATUSES:
+        raise ValueError(f"status {status!r} is not one of {', '.join(PLAN_ITEM_STATUSES)}")
+    item = PlanItem(workspace_id=workspace_id, title=title, created_by=created_by, **fields)
+    session.add(item)
+    session.flush()
+    return item.id
+
+
+def update_item(session: Session, workspace_id: int, item_id: int, **fields: Any) -> PlanItem:
+    item = get_item(session, workspace_id, item_id)
+    if item is None:
+        raise KeyError(item_id)
+    if "status" in fields and fields["status"] not in PLAN_ITEM_STATUSES:
+        raise ValueError(
+            f"status {fields['status']!r} is not one of {', '.join(PLAN_ITEM_STATUSES)}"
+        )
+    for key, value in fields.items():
+        setattr(item, key, value)
+    item.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    session.flush()
+    return item
+
+
+def add_comment(
+    session: Session, workspace_id: int, item_id: int, author: str, text: str, kind: str = "comment"
+) -> int:
+    if get_item(session, workspace_id, item_id) is None:
+        raise KeyError(item_id)
+    c = PlanItemComment(plan_item_id=item_id, author=author, text=text, kind=kind)
+    session.add(c)
+    session.flush()
+    return c.id
+
+
+def comments(session: Session, workspace_id: int, item_id: int) -> pd.DataFrame:
+    rows = session.execute(
+        select(
+            PlanItemComment.id,
+            PlanItemComment.author,
+            PlanItemComment.kind,
+            PlanItemComment.text,
+            PlanItemComment.created_at,
+        )
+        .join(PlanItem, PlanItem.id == PlanItemComment.plan_item_id)
+        .where(PlanItem.workspace_id == workspace_id, PlanItem.id == item_id)
+        .order_by(PlanItemComment.created_at, PlanItemComment.id)
+    )
+    return _frame(rows, ["id", "author", "kind", "text", "created_at"])
+
+
+# -- links and tags ----------------------------------------------------------------------
+def save_link(
+    session: Session,
+    workspace_id: int,
+    *,
+    url: str,
+    base_url: str,
+    params: dict[str, str | None],
+    created_by: str | None = None,
+    plan_item_id: int | None = None,
+) -> int:
+    found = session.scalar(
+        select(MarketingLink).where(
+            MarketingLink.workspace_id == workspace_id, MarketingLink.url == url
+        )
+    )
+    if found is not None:
+        return found.id
+    link = MarketingLink(
+        workspace_id=workspace_id,
+        url=url,
+        base_url=base_url,
+        created_by=created_by,
+        plan_item_id=plan_item_id,
+        **{
+            k: params.get(k)
+            for k in ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term")
+        },
+    )
+    session.add(link)
+    session.flush()
+    return link.id
+
+
+def links(session: Session, workspace_id: int) -> pd.DataFrame:
+    cols = [
+        "id",
+        "url",
+        "base_url",
+        "utm_source",
+        "utm_medium",
+        "utm_campaign",
+        "utm_content",
+        "utm_term",
+        "plan_item_id",
+        "created_by",
+        "created_at",
+    ]
+    rows = session.execute(
+        select(*(getattr(MarketingLink, c) for c in cols))
+        .where(MarketingLink.workspace_id == workspace_id)
+        .order_by(MarketingLink.created_at.desc(), MarketingLink.id.desc())
+    )
+    return _frame(rows, cols)
+
+
+def set_tag(
+    session: Session,
+    workspace_id: int,
+    target_kind: str,
+    target_id: int,
+    dimension: str,
+    value: str | None,
+    set_by: str,
+    source: str = "person",
+) -> None:
+    """Tie a target to one objective/audience/pillar key (value None removes the tie)."""
+    if target_kind not in TAG_TARGETS:
+        raise ValueError(f"target {target_kind!r} is not one of {', '.join(TAG_TARGETS)}")
+    if dimension not in TAG_DIMENSIONS:
+        raise ValueError(f"dimension {dimension!r} is not one of {', '.join(TAG_DIMENSIONS)}")
+    session.execute(
+        delete(MarketingTag).where(
+            MarketingTag.workspace_id == workspace_id,
+            MarketingTag.target_kind == target_kind,
+            MarketingTag.target_id == target_id,
+            MarketingTag.dimension == dimension,
+        )
+    )
+    if value:
+        session.add(
+            MarketingTag(
+                workspace_id=workspace_id,
+                target_kind=target_kind,
+                target_id=target_id,
+                dimension=dimension,
+                value=value,
+                set_by=set_by,
+                source=source,
+            )
+        )
+    session.flush()
+
+
+def tags(session: Session, workspace_id: int, target_kind: str | None = None) -> pd.DataFrame:
+    cols = ["target_kind", "target_id", "dimension", "value", "source"]
+    stmt = select(*(getattr(MarketingTag, c) for c in cols)).where(
+        MarketingTag.workspace_id == workspace_id
+    )
+    if target_kind:
+        stmt = stmt.where(MarketingTag.target_kind == target_kind)
+    return _frame(session.execute(stmt), cols)
+
+
+def match_item_to_post(
+    session: Session, workspace_id: int, item_id: int, post_id: int, score: float
+) -> None:
+    update_item(
+        session, workspace_id, item_id, post_id=post_id, match_score=score, status="published"
+    )
+
+
+def account_names(session: Session, workspace_id: int) -> list[str]:
+    """The names and handles of the workspace's accounts (the organisation's brand words)."""
+    rows = session.execute(
+        select(Account.name, Account.handle).where(Account.workspace_id == workspace_id)
+    )
+    return sorted({str(v) for r in rows for v in r if v})
+
+
+def matched_post_ids(session: Session, workspace_id: int) -> set[int]:
+    return set(
+        session.scalars(
+            select(PlanItem.post_id).where(
+                PlanItem.workspace_id == workspace_id, PlanItem.post_id.is_not(None)
+            )
+        )
+    )

@@ -1,0 +1,659 @@
+"""Every database read of the cockpit's first pages: overview, posts, a post, imports.
+
+The only module of this package that touches SQLAlchemy. Each function takes a Session and
+plain values and returns plain rows (dataclasses, dicts, tuples). The queries stay fast at
+agency scale (1 M posts, 200 accounts): filters go through the account list of the
+workspace (a few hundred ids) onto the (account_id, …) and published_at indexes, and a
+post's latest snapshot is found per post through the unique (post_id, as_of) index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    cast,
+    exists,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
+from sqlalchemy.orm import Session, aliased
+
+from socialdesk.model import (
+    Account,
+    AccountDay,
+    AdDay,
+    Campaign,
+    ImportBatch,
+    Post,
+    PostMetrics,
+)
+from socialdesk.overview.periods import Window
+
+FLOW_METRICS: tuple[str, ...] = ("reach", "impressions", "engagements", "clicks")
+POST_TABLE_METRICS: tuple[str, ...] = ("impressions", "reach", "engagements", "clicks")
+HISTORY_METRICS: tuple[str, ...] = (
+    "impressions",
+    "views",
+    "reach",
+    "engagements",
+    "reactions",
+    "comments",
+    "shares",
+    "saves",
+    "clicks",
+    "video_views",
+)
+SORTS: tuple[str, ...] = ("published", *POST_TABLE_METRICS, "engagement_rate")
+MAX_OFFSET = 100_000  # deeper pages: narrow the filters instead (the page says so)
+
+
+# -- accounts ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AccountRow:
+    id: int
+    platform: str
+    handle: str
+    name: str | None
+    currency: str | None
+
+    @property
+    def label(self) -> str:
+        return self.name or self.handle
+
+
+def workspace_accounts(
+    session: Session, workspace_id: int, platform: str | None = None
+) -> list[AccountRow]:
+    stmt = select(
+        Account.id, Account.platform, Account.handle, Account.name, Account.currency
+    ).where(Account.workspace_id == workspace_id)
+    if platform:
+        stmt = stmt.where(Account.platform == platform)
+    stmt = stmt.order_by(Account.platform, func.coalesce(Account.name, Account.handle), Account.id)
+    return [AccountRow(*row) for row in session.execute(stmt)]
+
+
+def workspace_platforms(session: Session, workspace_id: int) -> list[str]:
+    stmt = (
+        select(Account.platform)
+        .where(Account.workspace_id == workspace_id)
+        .group_by(Account.platform)
+        .order_by(Account.platform)
+    )
+    return list(session.scalars(stmt))
+
+
+# -- overview ------------------------------------------------------------------------------
+def latest_data_date(session: Session, account_ids: Sequence[int]) -> dt.date | None:
+    """The last day with any figure (account days, posts, ad delivery) of these accounts."""
+    if not account_ids:
+        return None
+    ids = list(account_ids)
+    # per account through the (account_id, date) index, then the largest
+    per_account = (
+        select(func.max(AccountDay.date))
+        .where(AccountDay.account_id == Account.id)
+        .correlate(Account)
+        .scalar_subquery()
+    )
+    days = session.scalar(
+        select(func.max(per_account)).select_from(Account).where(Account.id.in_(ids))
+    )
+    posted = session.scalar(  # walks the published_at index from the end
+        select(Post.published_at)
+        .where((Post.account_id + 0).in_(ids), Post.published_at.is_not(None))
+        .order_by(Post.published_at.desc().nulls_last())
+        .limit(1)
+    )
+    ads = session.scalar(
+        select(AdDay.date_end)
+        .join(Campaign, Campaign.id == AdDay.campaign_id + 0)
+        .where(Campaign.account_id.in_(ids))
+        .order_by(AdDay.date_start.desc(), AdDay.date_end.desc())
+        .limit(1)
+    )
+    found = [d for d in (_as_date(days), _as_date(posted), _as_date(ads)) if d is not None]
+    return max(found) if found else None
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+@dataclass
+class FlowTotals:
+    """Sums and day counts of the flow metrics of one account in two periods."""
+
+    current: dict[str, float | None] = field(default_factory=dict)
+    previous: dict[str, float | None] = field(default_factory=dict)
+    days_current: dict[str, int] = field(default_factory=dict)
+    days_previous: dict[str, int] = field(default_factory=dict)
+
+
+def _f(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def last_followers(
+    session: Session, account_ids: Sequence[int], window: Window
+) -> dict[int, tuple[dt.date, float]]:
+    """Per account: the last day in `window` with a follower count, and that count."""
+    if not account_ids:
+        return {}
+    last = (
+        select(AccountDay.account_id, func.max(AccountDay.date).label("day"))
+        .where(
+            AccountDay.account_id.in_(list(account_ids)),
+            AccountDay.followers.is_not(None),
+            AccountDay.date >= window.start,
+            AccountDay.date <= window.end,
+        )
+        .group_by(AccountDay.account_id)
+        .subquery()
+    )
+    stmt = select(AccountDay.account_id, AccountDay.date, AccountDay.followers).join(
+        last, and_(AccountDay.account_id == last.c.account_id, AccountDay.date == last.c.day)
+    )
+    return {acc: (_as_date(day), float(value)) for acc, day, value in session.execute(stmt)}  # type: ignore[misc]
+
+
+def _day_index(session: Session, column: Any, start: dt.date) -> ColumnElement[int]:
+    """Whole days from `start` to `column`, in SQL that each engine understands."""
+    if session.get_bind().dialect.name == "sqlite":
+        return cast(func.julianday(column) - func.julianday(start.isoformat()), Integer)
+    return type_coerce(column - bindparam("series_start", start, type_=Date), Integer)
+
+
+def daily_figures(
+    session: Session, account_ids: Sequence[int], current: Window, previous: Window, step: int
+) -> tuple[dict[int, FlowTotals], dict[int, dict[str, dict[int, float]]]]:
+    """One pass over the account days of both periods: per account the flow sums and day
+    counts of each period, and the sparkline points of the current one.
+
+    Points are per bucket of `step` days (0 = the current period's first bucket); flows are
+    summed per bucket, followers take the bucket's highest count.
+    """
+    if not account_ids:
+        return {}, {}
+    in_cur = AccountDay.date >= current.start
+    bucket = case(
+        (in_cur, _day_index(session, AccountDay.date, current.start) // step), else_=-1
+    ).label("bucket")
+    cols: list[Any] = [AccountDay.account_id, bucket, func.max(AccountDay.followers)]
+    for name in FLOW_METRICS:
+        col = getattr(AccountDay, name)
+        cols += [func.sum(col), func.count(col)]
+    stmt = (
+        select(*cols)
+        .where(
+            AccountDay.account_id.in_(list(account_ids)),
+            AccountDay.date >= previous.start,
+            AccountDay.date <= current.end,
+        )
+        .group_by(AccountDay.account_id, bucket)
+    )
+    totals: dict[int, FlowTotals] = {}
+    points: dict[int, dict[str, dict[int, float]]] = {}
+    for row in session.execute(stmt):
+        acc, b = row[0], int(row[1])
+        tot = totals.setdefault(acc, FlowTotals())
+        per = points.setdefault(acc, {})
+        if b >= 0 and row[2] is not None:
+            per.setdefault("followers", {})[b] = float(row[2])
+        for i, name in enumerate(FLOW_METRICS):
+            value, n = row[3 + 2 * i], int(row[4 + 2 * i] or 0)
+            sums, days = (
+                (tot.current, tot.days_current) if b >= 0 else (tot.previous, tot.days_previous)
+            )
+            if value is not None:
+                sums[name] = _add(sums.get(name), value)
+                if b >= 0:
+                    per.setdefault(name, {})[b] = float(value)
+            else:
+                sums.setdefault(name, None)
+            days[name] = days.get(name, 0) + n
+    return totals, points
+
+
+def post_counts(
+    session: Session, account_ids: Sequence[int], current: Window, previous: Window
+) -> dict[int, tuple[int, int]]:
+    """Posts published per account in (current, previous); accounts without any post left out."""
+    if not account_ids:
+        return {}
+    ids = list(account_ids)
+    cur_start = dt.datetime.combine(current.start, dt.time())
+    prev_start = dt.datetime.combine(previous.start, dt.time())
+    end = dt.datetime.combine(current.end + dt.timedelta(days=1), dt.time())
+    stmt = (
+        select(
+            Post.account_id,
+            func.count(case((Post.published_at >= cur_start, 1))),
+            func.count(case((Post.published_at < cur_start, 1))),
+        )
+        .where(Post.account_id.in_(ids), Post.published_at >= prev_start, Post.published_at < end)
+        .group_by(Post.account_id)
+    )
+    out = {acc: (int(c), int(p)) for acc, c, p in session.execute(stmt)}
+    with_posts = select(Account.id).where(
+        Account.id.in_(ids), exists().where(Post.account_id == Account.id)
+    )
+    for acc in session.scalars(with_posts):
+        out.setdefault(acc, (0, 0))
+    return out
+
+
+POST_FIGURES: tuple[str, ...] = ("reach", "engagements")
+
+
+def post_figures(
+    session: Session, account_ids: Sequence[int], current: Window, previous: Window
+) -> dict[int, dict[str, tuple[float | None, float | None]]]:
+    """Per account: reach and engagements of the posts published in (current, previous),
+    each post at its latest snapshot."""
+    if not account_ids:
+        return {}
+    cur_start = dt.datetime.combine(current.start, dt.time())
+    prev_start = dt.datetime.combine(previous.start, dt.time())
+    end = dt.datetime.combine(current.end + dt.timedelta(days=1), dt.time())
+    is_cur = case((Post.published_at >= cur_start, 1), else_=0).label("is_cur")
+    stmt = (
+        select(Post.account_id, is_cur, *[func.sum(getattr(PostMetrics, m)) for m in POST_FIGURES])
+        .select_from(Post)
+        .join(PostMetrics, PostMetrics.post_id == Post.id)
+        .where(
+            Post.account_id.in_(list(account_ids)),
+            Post.published_at >= prev_start,
+            Post.published_at < end,
+            _no_newer_snapshot(PostMetrics),
+        )
+        .group_by(Post.account_id, is_cur)
+    )
+    out: dict[int, dict[str, tuple[float | None, float | None]]] = {}
+    for acc, cur, *values in session.execute(stmt):
+        per = out.setdefault(acc, dict.fromkeys(POST_FIGURES, (None, None)))
+        for name, value in zip(POST_FIGURES, values, strict=True):
+            now, before = per[name]
+            per[name] = (_f(value), before) if cur else (now, _f(value))
+    return out
+
+
+def spend(
+    session: Session, account_ids: Sequence[int], current: Window, previous: Window
+) -> dict[int, dict[str, tuple[float | None, float | None]]]:
+    """Ad spend per account and currency in (current, previous).
+
+    Each campaign counts once, at the coarsest level its exports give (campaign, else ad
+    sets, else ads; breakdown rows never), so levels are not added on top of each other.
+    Only reporting periods wholly inside a period count.
+    """
+    if not account_ids:
+        return {}
+    level = case((AdDay.ad_id.is_not(None), 2), (AdDay.ad_set_id.is_not(None), 1), else_=0)
+    currency = func.coalesce(AdDay.currency, Account.currency, "")
+    in_cur = AdDay.date_start >= current.start
+    in_prev = AdDay.date_end < current.start
+    stmt = (
+        select(
+            Campaign.account_id,
+            AdDay.campaign_id,
+            level,
+            currency,
+            func.sum(case((in_cur, AdDay.spend))),
+            func.sum(case((in_prev, AdDay.spend))),
+        )
+        .select_from(AdDay)
+        # `+ 0`: read the period's rows through the (date_start, date_end) index, not every
+        # day of every campaign through the campaign index
+        .join(Campaign, Campaign.id == AdDay.campaign_id + 0)
+        .join(Account, Account.id == Campaign.account_id)
+        .where(
+            Campaign.account_id.in_(list(account_ids)),
+            AdDay.breakdown.is_(None),
+            AdDay.date_start >= previous.start,
+            AdDay.date_end <= current.end,
+        )
+        .group_by(Campaign.account_id, AdDay.campaign_id, level, currency)
+    )
+    rows = session.execute(stmt).all()
+    coarsest: dict[int, int] = {}
+    for _acc, campaign, lvl, _cur, _a, _b in rows:
+        coarsest[campaign] = min(lvl, coarsest.get(campaign, lvl))
+    out: dict[int, dict[str, tuple[float | None, float | None]]] = {}
+    for acc, campaign, lvl, cur, cur_sum, prev_sum in rows:
+        if lvl != coarsest[campaign]:
+            continue
+        per = out.setdefault(acc, {})
+        old_cur, old_prev = per.get(cur, (None, None))
+        per[cur] = (_add(old_cur, cur_sum), _add(old_prev, prev_sum))
+    return out
+
+
+def _add(a: float | None, b: Any) -> float | None:
+    if b is None:
+        return a
+    return float(b) if a is None else a + float(b)
+
+
+# -- posts ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PostFilter:
+    workspace_id: int
+    platform: str | None = None
+    account_id: int | None = None
+    media_type: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    q: str | None = None
+
+
+@dataclass(frozen=True)
+class PostRow:
+    id: int
+    account_id: int
+    platform: str
+    account: str
+    published_at: dt.datetime | None
+    text: str | None
+    media_type: str | None
+    permalink: str | None
+    as_of: dt.date | None
+    metrics: dict[str, float | None]
+
+    __json_properties__: ClassVar[tuple[str, ...]] = ("engagement_rate",)
+
+    @property
+    def engagement_rate(self) -> float | None:
+        engagements, reach = self.metrics.get("engagements"), self.metrics.get("reach")
+        if engagements is None or not reach:
+            return None
+        return engagements / reach
+
+
+def _like_pattern(q: str) -> str:
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+# Above this many accounts, "newest first" walks the published_at index and checks the
+# account of each post, instead of gathering every post of every account and sorting them.
+WALK_DATES_ABOVE = 8
+
+
+def _post_conditions(
+    session: Session, flt: PostFilter, *, by_date: bool = False
+) -> tuple[list[Any], dict[int, AccountRow]]:
+    accounts = {a.id: a for a in workspace_accounts(session, flt.workspace_id, flt.platform)}
+    ids = [flt.account_id] if flt.account_id in accounts else list(accounts)
+    if flt.account_id is not None and flt.account_id not in accounts:
+        ids = []
+    # `account_id + 0` keeps both planners off the account index (SQLite's unary-plus idiom)
+    column: Any = (
+        Post.account_id + 0 if by_date and len(ids) > WALK_DATES_ABOVE else Post.account_id
+    )
+    conds: list[Any] = [column.in_(ids) if ids else Post.id.is_(None)]
+    if flt.media_type:
+        conds.append(Post.media_type == flt.media_type)
+    if flt.start:
+        conds.append(Post.published_at >= dt.datetime.combine(flt.start, dt.time()))
+    if flt.end:
+        conds.append(
+            Post.published_at < dt.datetime.combine(flt.end + dt.timedelta(days=1), dt.time())
+        )
+    if flt.q and flt.q.strip():
+        pattern = _like_pattern(flt.q.strip())
+        conds.append(
+            or_(Post.text.ilike(pattern, escape="\\"), Post.title.ilike(pattern, escape="\\"))
+        )
+    return conds, accounts
+
+
+def _no_newer_snapshot(snapshot: Any) -> Any:
+    """True for a post's latest snapshot. NOT EXISTS: PostgreSQL makes it an anti-join,
+    SQLite a lookup in the (post_id, as_of) index; both stay fast at a million posts."""
+    newer = aliased(PostMetrics, name="newer")
+    return ~exists().where(newer.post_id == snapshot.post_id, newer.as_of > snapshot.as_of)
+
+
+def _latest_metrics_join() -> tuple[Any, Any]:
+    """PostMetrics aliased as the latest snapshot of each post, and its join condition."""
+    latest = aliased(PostMetrics, name="latest")
+    return latest, and_(latest.post_id == Post.id, _no_newer_snapshot(latest))
+
+
+def _post_select(latest: Any) -> Any:
+    return select(
+        Post.id,
+        Post.account_id,
+        Post.published_at,
+        func.coalesce(Post.text, Post.title),
+        Post.media_type,
+        Post.permalink,
+        latest.as_of,
+        *[getattr(latest, m) for m in POST_TABLE_METRICS],
+    )
+
+
+def _order(latest: Any, sort: str, descending: bool) -> list[Any]:
+    if sort == "published":
+        key: Any = Post.published_at
+    elif sort == "engagement_rate":
+        key = latest.engagements / func.nullif(latest.reach, 0)
+    else:
+        key = getattr(latest, sort)
+    key = key.desc() if descending else key.asc()
+    tie = Post.id.desc() if descending else Post.id.asc()
+    return [key.nulls_last(), tie]
+
+
+def _rows(result: Any, accounts: dict[int, AccountRow]) -> Iterator[PostRow]:
+    for row in result:
+        acc = accounts[row[1]]
+        yield PostRow(
+            id=row[0],
+            account_id=row[1],
+            platform=acc.platform,
+            account=acc.label,
+            published_at=row[2],
+            text=row[3],
+            media_type=row[4],
+            permalink=row[5],
+            as_of=_as_date(row[6]),
+            metrics=dict(zip(POST_TABLE_METRICS, (_f(v) for v in row[7:]), strict=True)),
+        )
+
+
+def count_posts(session: Session, flt: PostFilter, cap: int | None = None) -> int:
+    """Posts matching the filter; with `cap`, counting stops there (cap + 1 means "more")."""
+    conds, _ = _post_conditions(session, flt)
+    if cap is None:
+        return int(session.scalar(select(func.count()).select_from(Post).where(*conds)) or 0)
+    inner = select(Post.id).where(*conds).limit(cap + 1).subquery()
+    return int(session.scalar(select(func.count()).select_from(inner)) or 0)
+
+
+def posts_page(
+    session: Session,
+    flt: PostFilter,
+    *,
+    sort: str = "published",
+    descending: bool = True,
+    offset: int = 0,
+    limit: int = 50,
+) -> list[PostRow]:
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
+    conds, accounts = _post_conditions(session, flt, by_date=sort == "published")
+    latest, on = _latest_metrics_join()
+    offset = min(max(offset, 0), MAX_OFFSET)
+    if sort == "published":
+        # the page's ids from the post table alone, then the snapshots of those few posts
+        ids = list(
+            session.scalars(
+                select(Post.id)
+                .where(*conds)
+                .order_by(*_order(latest, sort, descending))
+                .offset(offset)
+                .limit(limit)
+            )
+        )
+        if not ids:
+            return []
+        stmt = (
+            _post_select(latest)
+            .outerjoin(latest, on)
+            .where(Post.id.in_(ids))
+            .order_by(*_order(latest, sort, descending))
+        )
+    else:
+        stmt = (
+            _post_select(latest)
+            .outerjoin(latest, on)
+            .where(*conds)
+            .order_by(*_order(latest, sort, descending))
+            .offset(offset)
+            .limit(limit)
+        )
+    return list(_rows(session.execute(stmt), accounts))
+
+
+def iter_posts(
+    session: Session,
+    flt: PostFilter,
+    *,
+    sort: str = "published",
+    descending: bool = True,
+    limit: int = 100_000,
+    chunk: int = 2_000,
+) -> Iterator[PostRow]:
+    """Every post of the filter (up to `limit`) in order, read in chunks: for exports."""
+    conds, accounts = _post_conditions(session, flt, by_date=sort == "published")
+    latest, on = _latest_metrics_join()
+    stmt = (
+        _post_select(latest)
+        .outerjoin(latest, on)
+        .where(*conds)
+        .order_by(*_order(latest, sort, descending))
+        .limit(limit)
+        .execution_options(yield_per=chunk)
+    )
+    yield from _rows(session.execute(stmt), accounts)
+
+
+@dataclass(frozen=True)
+class PostDetail:
+    post: PostRow
+    title: str | None
+    full_text: str | None
+    source_type: str | None
+    language: str | None
+    is_paid: bool | None
+    snapshots: list[dict[str, Any]]  # {"as_of": date, metric: value, ...}, oldest first
+
+
+def post_detail(session: Session, workspace_id: int, post_id: int) -> PostDetail | None:
+    """A post of this workspace with its whole metric history, or None."""
+    found = session.execute(
+        select(Post, Account)
+        .join(Account, Account.id == Post.account_id)
+        .where(Post.id == post_id, Account.workspace_id == workspace_id)
+    ).first()
+    if found is None:
+        return None
+    post, account = found
+    cols = [getattr(PostMetrics, m) for m in HISTORY_METRICS]
+    snaps = [
+        {
+            "as_of": _as_date(row[0]),
+            **dict(zip(HISTORY_METRICS, (_f(v) for v in row[1:]), strict=True)),
+        }
+        for row in session.execute(
+            select(PostMetrics.as_of, *cols)
+            .where(PostMetrics.post_id == post_id)
+            .order_by(PostMetrics.as_of)
+        )
+    ]
+    last = snaps[-1] if snaps else {}
+    row = PostRow(
+        id=post.id,
+        account_id=account.id,
+        platform=account.platform,
+        account=account.name or account.handle,
+        published_at=post.published_at,
+        text=post.text or post.title,
+        media_type=post.media_type,
+        permalink=post.permalink,
+        as_of=last.get("as_of"),
+        metrics={m: last.get(m) for m in POST_TABLE_METRICS},
+    )
+    return PostDetail(
+        post=row,
+        title=post.title,
+        full_text=post.text,
+        source_type=post.source_type,
+        language=post.language,
+        is_paid=post.is_paid,
+        snapshots=snaps,
+    )
+
+
+# -- imports -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ImportRow:
+    id: int
+    filename: str
+    format: str
+    rows_read: int
+    rows_added: int
+    rows_updated: int
+    rows_skipped: int
+    imported_by: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    notes: list[str]
+
+
+def import_history(session: Session, workspace_id: int, limit: int = 100) -> list[ImportRow]:
+    stmt = (
+        select(ImportBatch)
+        .where(ImportBatch.workspace_id == workspace_id)
+        .order_by(ImportBatch.started_at.desc(), ImportBatch.id.desc())
+        .limit(limit)
+    )
+    out = []
+    for b in session.scalars(stmt):
+        notes = b.notes.get("notes", []) if isinstance(b.notes, dict) else []
+        out.append(
+            ImportRow(
+                b.id,
+                b.filename,
+                b.format,
+                b.rows_read,
+                b.rows_added,
+                b.rows_updated,
+                b.rows_skipped,
+                b.imported_by,
+                b.started_at,
+                b.finished_at,
+                [str(n) for n in notes],
+            )
+        )
+    return out

@@ -1,0 +1,167 @@
+"""create_app(): the cockpit as an ASGI app over one workspace.
+
+One router per skill (web/routes/<skill>.py) with its templates in templates/<skill>/.
+A middleware gives every request its language, its session (signed cookie with the CSRF
+token and, in team mode, the user) and the security headers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from socialdesk.i18n import N_, negotiate, normalise
+from socialdesk.web import auth
+from socialdesk.web.deps import NotAuthenticated, WebConfig, make_env, render
+from socialdesk.web.routes import ROUTERS
+
+STATIC = Path(__file__).parent / "static"
+
+# vega compiles its expressions with Function(), hence 'unsafe-eval'; nothing else runs
+# that the package does not ship, and no inline script at all.
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+    "form-action 'self'; object-src 'none'"
+)
+SECURITY_HEADERS = {
+    "content-security-policy": CSP,
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",
+    "cross-origin-opener-policy": "same-origin",
+}
+
+
+def create_app(config: WebConfig) -> FastAPI:
+    if not config.secret_key:
+        raise ValueError("WebConfig.secret_key is empty: sessions cannot be signed")
+    app = FastAPI(title="socialdesk", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.config = config
+    app.state.jinja = make_env()
+    app.state.signer = auth.SessionSigner(config.secret_key)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    _add_middleware(app)
+    _add_error_pages(app)
+    return app
+
+
+def _wants_html(request: Request) -> bool:
+    path = request.url.path
+    if path.endswith((".json", ".csv", ".xlsx")) or request.headers.get("hx-request") == "true":
+        return False
+    return request.method in ("GET", "HEAD")
+
+
+def _add_middleware(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def per_request(request: Request, call_next: Any) -> Response:
+        config: WebConfig = request.app.state.config
+        if config.allowed_hosts:
+            host = (request.headers.get("host") or "").rsplit(":", 1)[0].strip("[]").lower()
+            if host not in config.allowed_hosts:
+                return PlainTextResponse(
+                    "This cockpit only answers to localhost addresses.", status_code=400
+                )
+        signer: auth.SessionSigner = request.app.state.signer
+        payload = signer.loads(request.cookies.get(auth.SESSION_COOKIE))
+        fresh = payload is None or "c" not in payload
+        request.state.session = auth.new_session() if fresh else payload
+        request.state.session_dirty = fresh
+        request.state.principal = None
+        if config.team and not fresh and "u" in request.state.session:
+            with config.workspace.session() as db:
+                request.state.principal = auth.principal_for(
+                    db,
+                    config.workspace.workspace_id,
+                    int(request.state.session["u"]),
+                    str(request.state.session.get("h", "")),
+                )
+            if request.state.principal is None:  # user removed, disabled or password changed
+                request.state.session = auth.new_session()
+                request.state.session_dirty = True
+        asked = normalise(request.query_params.get("lang"))
+        request.state.locale = negotiate(
+            asked,
+            request.cookies.get(auth.LANG_COOKIE),
+            request.headers.get("accept-language"),
+            config.default_locale,
+        )
+        response: Response = await call_next(request)
+        secure = config.secure_cookies or request.url.scheme == "https"
+        if asked and request.cookies.get(auth.LANG_COOKIE) != asked:
+            response.set_cookie(
+                auth.LANG_COOKIE,
+                asked,
+                max_age=365 * 24 * 3600,
+                httponly=True,
+                samesite="lax",
+                secure=secure,
+            )
+        if request.state.session_dirty:
+            response.set_cookie(
+                auth.SESSION_COOKIE,
+                signer.dumps(request.state.session),
+                max_age=auth.SESSION_MAX_AGE,
+                httponly=True,
+                samesite="lax",
+                secure=secure,
+            )
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("cache-control", "no-store")
+        response.headers.setdefault("content-language", request.state.locale)
+        return response
+
+
+def _add_error_pages(app: FastAPI) -> None:
+    @app.exception_handler(NotAuthenticated)
+    async def not_authenticated(request: Request, _exc: NotAuthenticated) -> Response:
+        if _wants_html(request):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={_quote(target)}", status_code=303)
+        headers = {"hx-redirect": "/login"} if request.headers.get("hx-request") else None
+        return JSONResponse(
+            {"error": "log in first", "login": "/login"}, status_code=401, headers=headers
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if not _wants_html(request) and request.headers.get("hx-request") != "true":
+            return JSONResponse(
+                {"error": exc.detail},
+                status_code=exc.status_code,
+                headers=getattr(exc, "headers", None),
+            )
+        if not hasattr(request.state, "locale"):
+            return PlainTextResponse(str(exc.detail), status_code=exc.status_code)
+        from socialdesk.web.routes.home import ErrorPage
+
+        detail = str(exc.detail)
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = N_("This page does not exist.")
+        page = ErrorPage(status=exc.status_code, detail=detail)
+        return render(request, "error.html", page, status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg')}"
+            for e in exc.errors()
+        )
+        return await http_error(request, StarletteHTTPException(status_code=422, detail=problems))
+
+
+def _quote(target: str) -> str:
+    from urllib.parse import quote
+
+    return quote(target, safe="/")

@@ -1,0 +1,254 @@
+"""What every route receives: the settings, a database session, the language, the person.
+
+Route modules declare their needs with the Annotated aliases below (`SessionDep`,
+`LocaleDep`, `Viewer`, `Editor`, `Admin`) and render through `render()`, which gives
+every template the same helpers and answers the `.json` twin from the same context.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import jinja2
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from sqlalchemy.orm import Session
+
+from socialdesk.i18n import LOCALES, N_, formats, gettext
+from socialdesk.overview.definitions import DEFINITIONS, platform_name
+from socialdesk.store.session import WorkspaceHandle
+from socialdesk.web.auth import CSRF_FIELD, CSRF_HEADER, LOCAL_PRINCIPAL, Principal, csrf_ok
+from socialdesk.web.labels import LABELS
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass
+class WebConfig:
+    """How the cockpit runs: which workspace, local or team mode, and the signing key."""
+
+    workspace: WorkspaceHandle
+    team: bool = False
+    secret_key: str = ""
+    default_locale: str = "nl"
+    max_upload_bytes: int = 512 * 1024 * 1024
+    secure_cookies: bool = False  # force Secure cookies (else: only on https requests)
+    allowed_hosts: tuple[str, ...] = ()  # local mode: localhost names only (DNS rebinding)
+
+
+class NotAuthenticated(Exception):
+    """Team mode and nobody logged in: HTML pages go to the login page, the rest get 401."""
+
+
+# -- navigation: the five skills, shown when they exist ------------------------------------
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str  # an English msgid, translated in the template
+    href: str
+    role: str = "viewer"
+
+
+NAV: tuple[NavItem, ...] = (
+    NavItem("overview", "Overview", "/overview"),
+    NavItem("posts", "Posts", "/posts"),
+    NavItem("visual", "Visuals", "/visual"),
+    NavItem("ads", "Advertising", "/ads"),
+    NavItem("marketing", "Marketing", "/marketing"),
+    NavItem("imports", "Imports", "/imports"),
+    NavItem("users", "Users", "/admin/users", role="admin"),
+)
+
+
+# -- templates -----------------------------------------------------------------------------
+def make_env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,  # every template, whatever its name; never |safe on user text
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}
+    return env
+
+
+def url_with(request: Request, path: str | None = None, **changes: Any) -> str:
+    """The current URL with some query parameters changed (None removes one)."""
+    params = dict(request.query_params)
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    query = urlencode(params)
+    return (path or request.url.path) + (f"?{query}" if query else "")
+
+
+def page_context(request: Request, page: Any) -> dict[str, Any]:
+    locale: str = request.state.locale
+    principal: Principal | None = getattr(request.state, "principal", None)
+
+    def _(message: str, **values: Any) -> str:
+        text = gettext(locale, message)
+        return text % values if values else text
+
+    return {
+        "request": request,
+        "page": page,
+        "locale": locale,
+        "locales": LOCALES,
+        "fmt": formats(locale),
+        "_": _,
+        "principal": principal,
+        "csrf_token": request.state.session.get("c", ""),
+        "nav": [n for n in NAV if principal is None or principal.can(n.role)],
+        "url_with": lambda **kw: url_with(request, **kw),
+        "team_mode": request.app.state.config.team,
+        "definitions": {k: d.label_in(locale) for k, d in DEFINITIONS.items()},
+        "platform_name": platform_name,
+        "platform_names": lambda platforms: ", ".join(platform_name(p) for p in platforms),
+        "label": lambda kind, key: _(LABELS.get(kind, {}).get(key, key)) if key else "",
+    }
+
+
+def render(
+    request: Request,
+    template: str,
+    page: Any,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    env: jinja2.Environment = request.app.state.jinja
+    html = env.get_template(template).render(page_context(request, page))
+    return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+def jsonable(value: Any) -> Any:
+    """Dataclasses, dates and enums as JSON; fields with metadata json=False left out."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {}
+        for f in dataclasses.fields(value):
+            if f.metadata.get("json", True):
+                out[f.name] = jsonable(getattr(value, f.name))
+        for name in getattr(value, "__json_properties__", ()):
+            out[name] = jsonable(getattr(value, name))
+        return out
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
+
+
+def render_json(page: Any, *, status_code: int = 200) -> JSONResponse:
+    return JSONResponse(jsonable(page), status_code=status_code)
+
+
+def int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def date_or_none(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def is_htmx(request: Request, target: str | None = None) -> bool:
+    if request.headers.get("hx-request") != "true":
+        return False
+    return target is None or request.headers.get("hx-target") == target
+
+
+# -- dependencies --------------------------------------------------------------------------
+def get_config(request: Request) -> WebConfig:
+    return request.app.state.config  # type: ignore[no-any-return]
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    handle: WorkspaceHandle = request.app.state.config.workspace
+    with handle.session() as session:
+        yield session
+
+
+def get_locale(request: Request) -> str:
+    return request.state.locale  # type: ignore[no-any-return]
+
+
+def get_principal(request: Request) -> Principal:
+    """The person asking. Local mode: the machine's user, as admin. Team mode: the session's."""
+    config: WebConfig = request.app.state.config
+    if not config.team:
+        request.state.principal = LOCAL_PRINCIPAL
+        return LOCAL_PRINCIPAL
+    principal = getattr(request.state, "principal", None)
+    if principal is None:
+        raise NotAuthenticated()
+    return principal  # type: ignore[no-any-return]
+
+
+_ROLE_NEEDED = {
+    "viewer": N_("You have no access to this workspace."),
+    "editor": N_("This needs the editor role. Ask an admin of this workspace."),
+    "admin": N_("This needs the admin role."),
+}
+
+
+def require(role: str) -> Any:
+    def dependency(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        if not principal.can(role):
+            raise HTTPException(status_code=403, detail=_ROLE_NEEDED[role])
+        return principal
+
+    dependency.__name__ = f"require_{role}"
+    return dependency
+
+
+async def verify_csrf(request: Request) -> None:
+    """Every request that changes something carries the session's CSRF token."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    expected = request.state.session.get("c")
+    given = request.headers.get(CSRF_HEADER)
+    if not given:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+            form = await request.form(max_files=100, max_part_size=1024 * 1024)
+            given = form.get(CSRF_FIELD)  # type: ignore[assignment]
+    if not csrf_ok(expected, given if isinstance(given, str) else None):
+        raise HTTPException(
+            status_code=403,
+            detail=N_(
+                "The form's security token is missing or out of date. "
+                "Reload the page and try again."
+            ),
+        )
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+LocaleDep = Annotated[str, Depends(get_locale)]
+ConfigDep = Annotated[WebConfig, Depends(get_config)]
+Viewer = Annotated[Principal, Depends(require("viewer"))]
+Editor = Annotated[Principal, Depends(require("editor"))]
+Admin = Annotated[Principal, Depends(require("admin"))]
+CsrfDep = Depends(verify_csrf)

@@ -1,0 +1,20 @@
+"""One router per skill. A new skill adds its module here and its templates/<skill>/ folder."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from socialdesk.web.routes import admin, ads, auth, home, imports, marketing, posts, visual
+
+ROUTERS: tuple[APIRouter, ...] = (
+    home.router,
+    posts.router,
+    ads.router,
+    imports.router,
+    auth.router,
+    admin.router,
+    visual.router,
+    marketing.router,
+)
+
+__all__ = ["ROUTERS"]

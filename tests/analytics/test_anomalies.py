@@ -1,0 +1,80 @@
+"""Anomalies: a planted spike is found, a quiet series raises nothing, short series say so."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from socialdesk.analytics.anomalies import day_anomalies, post_anomalies
+
+
+def _series(values, start=dt.date(2026, 1, 1)) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "day": [start + dt.timedelta(days=i) for i in range(len(values))],
+            "account_id": 1,
+            "platform": "x",
+            "account": "acc",
+            "value": values,
+        }
+    )
+
+
+def _weekly(rng, n=120, level=400.0):
+    weekday = np.array([1.0, 1.1, 1.2, 1.1, 1.0, 0.6, 0.5])
+    return rng.poisson(level * weekday[np.arange(n) % 7]).astype(float)
+
+
+def test_a_planted_spike_and_drop_are_found_with_their_expected_range():
+    rng = np.random.default_rng(8)
+    values = _weekly(rng)
+    values[60] *= 3.0
+    values[90] *= 0.2
+    found, skipped = day_anomalies(_series(values), "impressions")
+    days = {a.day: a for a in found}
+    spike, drop = days["2026-03-02"], days["2026-04-01"]
+    assert spike.score > 3.5 and drop.score < -3.5
+    assert spike.value > spike.high and drop.value < drop.low
+    assert spike.low < spike.expected < spike.high
+    top_two = sorted(found, key=lambda a: -abs(a.score))[:2]
+    assert {a.day for a in top_two} == {"2026-03-02", "2026-04-01"} and not skipped
+    assert len(found) <= 4  # at most a chance day or two besides the planted ones
+
+
+def test_a_quiet_weekly_series_raises_nothing():
+    found, _ = day_anomalies(_series(_weekly(np.random.default_rng(9))), "impressions")
+    assert found == []
+
+
+def test_short_gappy_or_net_series_are_skipped_with_the_reason():
+    _, skipped = day_anomalies(_series([5.0] * 10), "reach")
+    assert "not enough data: 10 days" in skipped[0].reason
+    values = _weekly(np.random.default_rng(1), 60)
+    values[5] = -3
+    _, skipped = day_anomalies(_series(values), "reactions")
+    assert "negative" in skipped[0].reason
+
+
+def test_a_post_with_an_unusual_engagement_rate_is_listed():
+    rng = np.random.default_rng(4)
+    reach = rng.integers(1000, 5000, 60).astype(float)
+    inter = rng.binomial(reach.astype(int), 0.04).astype(float)
+    inter[17] = reach[17] * 0.3
+    posts = pd.DataFrame(
+        {
+            "post_id": range(60),
+            "platform": "instagram",
+            "account": "acc",
+            "media_type": "photo",
+            "published_at": pd.date_range("2026-01-01", periods=60, freq="D"),
+            "reach": reach,
+            "impressions": np.nan,
+            "views": np.nan,
+            "interactions": inter,
+        }
+    )
+    found, _ = post_anomalies(posts)
+    assert [a.post_id for a in found] == [17]
+    assert found[0].metric == "interactions / reach" and found[0].expected_rate < 0.05

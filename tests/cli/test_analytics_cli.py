@@ -1,0 +1,137 @@
+"""socialdesk metrics / kpi / kpi-tree / goals / anomalies / best-times, end to end."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from socialdesk.cli import app
+from tests.conftest import fixture_path
+
+runner = CliRunner()
+IG = [
+    str(fixture_path("meta", f"meta_business_suite_instagram_posts_{n}.csv"))
+    for n in ("en", "nl", "other_order")
+]
+
+
+def _ws(tmp_path):
+    ws = tmp_path / "ws"
+    r = runner.invoke(app, ["import", "-w", str(ws), *IG])
+    assert r.exit_code == 0, r.output
+    return str(ws)
+
+
+def test_metrics_lists_and_explains_with_the_platform_columns():
+    r = runner.invoke(app, ["metrics"])
+    assert r.exit_code == 0 and "engagement_rate_followers" in r.output
+    r = runner.invoke(app, ["metrics", "interactions"])
+    assert r.exit_code == 0, r.output
+    assert "likes + replies + reposts + bookmarks" in r.output
+    r = runner.invoke(app, ["metrics", "reach", "--json"])
+    data = json.loads(r.output)
+    assert {s["platform"] for s in data["sources"]} >= {"facebook", "instagram", "meta_ads"}
+    r = runner.invoke(app, ["metrics", "views", "--lang", "nl"])
+    assert "Weergaven" in r.output
+    r = runner.invoke(app, ["metrics", "engagment_rate"])
+    assert r.exit_code == 2 and "socialdesk metrics" in r.output
+
+
+def test_kpi_json_has_value_interval_and_sample_size(tmp_path):
+    ws = _ws(tmp_path)
+    r = runner.invoke(
+        app,
+        [
+            "kpi",
+            "engagement_rate",
+            "-w",
+            ws,
+            "--days",
+            "120",
+            "--end",
+            "2026-02-28",
+            "--by",
+            "none",
+            "--json",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    (value,) = data["values"]
+    assert value["numerator"] == 5484 and value["denominator"] == 126017
+    assert value["value"]["n"] == 8 and value["value"]["low"] < value["value"]["value"]
+    r = runner.invoke(
+        app, ["kpi", "engagement_rate", "-w", ws, "--days", "120", "--end", "2026-02-28"]
+    )
+    assert "4.35%" in r.output and "instagram" in r.output
+
+
+def test_goals_add_list_remove(tmp_path):
+    ws = _ws(tmp_path)
+    r = runner.invoke(
+        app,
+        [
+            "goals",
+            "add",
+            "IG interactions",
+            "-w",
+            ws,
+            "--metric",
+            "interactions",
+            "--target",
+            "3000",
+            "--start",
+            "2026-01-01",
+            "--end",
+            "2026-02-28",
+            "--json",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    goal_id = json.loads(r.output)["id"]
+    r = runner.invoke(app, ["goals", "list", "-w", ws, "--today", "2026-02-10", "--json"])
+    (status,) = json.loads(r.output)
+    assert status["goal"]["id"] == goal_id and status["status"] in (
+        "on-track",
+        "at-risk",
+        "off-track",
+        "not-enough-data",
+    )
+    r = runner.invoke(
+        app,
+        [
+            "goals",
+            "add",
+            "bad",
+            "-w",
+            ws,
+            "--metric",
+            "interactions",
+            "--target",
+            "+5",
+            "--start",
+            "2026-01-01",
+            "--end",
+            "2026-02-28",
+        ],
+    )
+    assert r.exit_code == 2 and "percentage" in r.output
+    assert runner.invoke(app, ["goals", "remove", goal_id, "-w", ws]).exit_code == 0
+    assert runner.invoke(app, ["goals", "remove", goal_id, "-w", ws]).exit_code == 1
+
+
+def test_tree_anomalies_and_best_times_answer_honestly_on_little_data(tmp_path):
+    ws = _ws(tmp_path)
+    r = runner.invoke(
+        app, ["kpi-tree", "engagement", "-w", ws, "--days", "31", "--end", "2026-01-31", "--json"]
+    )
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    total = data["changes"][0][1]
+    assert total["tree"] == "engagement"
+    r = runner.invoke(app, ["best-times", "-w", ws])
+    assert r.exit_code == 0 and "not enough data" in r.output
+    r = runner.invoke(app, ["anomalies", "-w", ws, "--json"])
+    assert r.exit_code == 0
+    assert any("not enough data" in s["reason"] for s in json.loads(r.output)["skipped"])

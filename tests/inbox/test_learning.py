@@ -1,0 +1,71 @@
+"""The workspace model: learns what the lexicon cannot, and stays out when it is not better."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from socialdesk.inbox.learning import LearntModel, ask_for_labels, macro_f1_estimate, train
+from socialdesk.inbox.triage import triage_text
+
+# Words the lexicon gives no polarity, which this team's labels tie to a sentiment.
+NEG = ["pakketje kwijt", "bezorger kwam weer niet", "parcel missing", "driver never showed up"]
+POS = ["kaartjes binnen", "lentepakket ontvangen", "tickets arrived", "spring box delivered"]
+NEU = ["adres gewijzigd", "nieuw rekeningnummer", "address changed", "new account number"]
+FILL = ["vandaag", "gisteren", "today", "this morning", "om tien uur", "at ten", "", "bij ons"]
+
+
+def _labelled(n: int, seed: int):
+    rng = np.random.default_rng(seed)
+    texts, labels = [], []
+    for i in range(n):
+        label = ("negative", "positive", "neutral")[i % 3]
+        phrase = rng.choice({"negative": NEG, "positive": POS, "neutral": NEU}[label])
+        texts.append(f"{rng.choice(FILL)} {phrase} {rng.choice(FILL)}".strip())
+        labels.append(label)
+    return texts, labels
+
+
+def test_model_learns_the_teams_words_and_takes_over():
+    texts, labels = _labelled(150, seed=1)
+    langs = [None] * len(texts)
+    lexicon = [triage_text(t).sentiment for t in texts]
+    result = train("sentiment", texts, langs, labels, lexicon, seed=0)
+    model = result.model
+    assert model is not None and model.in_charge
+    assert model.score_model.value > model.score_lexicon.value
+    assert model.score_model.low <= model.score_model.value <= model.score_model.high
+    assert model.holdout_n == 38  # a quarter of 150 held back
+    predicted, confidence = model.predict(
+        ["Mijn pakketje kwijt!", "tickets arrived today"], [None, None]
+    )
+    assert predicted == ["negative", "positive"]
+    assert all(0.34 < c <= 1 for c in confidence)
+    # round trip through the store's text payload
+    restored = LearntModel.loads_pipeline(model.dumps())
+    assert list(restored.classes_) == ["negative", "neutral", "positive"]
+
+
+def test_lexicon_stays_in_charge_unless_the_model_is_as_good():
+    texts, _ = _labelled(120, seed=2)
+    texts = [*texts, *["Top, bedankt!", "Waardeloos, slecht!", "De bus rijdt"] * 20]
+    lexicon = [triage_text(t).sentiment for t in texts]
+    result = train("sentiment", texts, [None] * len(texts), lexicon, lexicon, seed=0)
+    model = result.model
+    assert model is not None
+    assert model.score_lexicon.value == pytest.approx(1.0)  # the labels are the lexicon's own
+    assert model.in_charge == (model.score_model.value >= 1.0)
+
+
+def test_not_enough_labels():
+    result = train("sentiment", ["a"] * 10, [None] * 10, ["positive"] * 10, ["neutral"] * 10)
+    assert result.model is None and result.message.startswith("not enough data")
+    one_class = train("intent", ["x"] * 40, [None] * 40, ["question"] * 40, ["other"] * 40)
+    assert one_class.model is None
+
+
+def test_macro_f1_and_least_sure_first():
+    est = macro_f1_estimate(["a", "a", "b", "b"] * 5, ["a", "b", "b", "b"] * 5)
+    # class a: P 1, R .5 -> F1 2/3; class b: P 2/3, R 1 -> F1 .8; macro .7333
+    assert est.value == pytest.approx((2 / 3 + 0.8) / 2)
+    assert ask_for_labels([0.9, 0.4, 0.6, 0.41], k=2) == [1, 3]

@@ -1,0 +1,131 @@
+"""Lexicon sentiment, intent rules, language and priority: checked on texts and by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+import pytest
+
+from socialdesk.inbox.intent import read_intent, urgency
+from socialdesk.inbox.language import detect_language
+from socialdesk.inbox.sentiment import dutch_lexicon, dutch_score, read_sentiment, service_signals
+from socialdesk.inbox.triage import prioritise, priority, reach_factor, triage_frame, triage_text
+
+
+def test_vendored_pattern_lexicon_is_complete_and_licensed():
+    from socialdesk.inbox.sentiment import DATA
+
+    lines = [
+        line
+        for line in (DATA / "pattern_nl_sentiment.txt").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#") and not line.startswith("form\t")
+    ]
+    assert len(lines) == 3918  # every <word> entry of nl-sentiment.xml v1.2
+    assert "PDDL" in (DATA / "pattern_nl_sentiment.txt").read_text(encoding="utf-8")[:2000]
+    assert (DATA / "PATTERN_LICENSE.txt").is_file()
+    # "slecht" has one sense, polarity -0.7 in the XML
+    assert dutch_lexicon()["slecht"][0] == pytest.approx(-0.7)
+
+
+def test_dutch_score_by_hand():
+    # "mooi": two senses of 0.7 -> 0.7; "heel" intensifies x1.6 -> 1.12, capped at 1.0
+    assert dutch_score("mooi")[0] == pytest.approx(0.7)
+    assert dutch_score("heel mooi")[0] == pytest.approx(1.0)
+    # negation within three words turns it round with VADER's factor 0.74
+    assert dutch_score("niet mooi")[0] == pytest.approx(-0.7 * 0.74)
+    # average over the lexicon words found: slecht -0.7 and mooi 0.7
+    assert dutch_score("slecht en mooi")[0] == pytest.approx(0.0)
+    assert dutch_score("de trein")[1] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "label"),
+    [
+        ("Bedankt voor de snelle hulp, top!", "nl", "positive"),
+        ("Waardeloze service, ik ben echt teleurgesteld", "nl", "negative"),
+        ("De trein vertrekt om negen uur", "nl", "neutral"),
+        ("Thanks so much, you are amazing!", "en", "positive"),
+        ("This is the worst service ever, I hate it", "en", "negative"),
+        ("The store opens at nine", "en", "neutral"),
+        ("😡😡😡", "nl", "negative"),
+    ],
+)
+def test_sentiment_labels(text, language, label):
+    reading = read_sentiment(text, language)
+    assert reading.label == label
+    assert 0.34 <= reading.confidence <= 0.95
+
+
+def test_service_rules_make_a_polite_complaint_negative():
+    text = "Still no answer to my refund request, this is the third time I asked"
+    assert {"still_waiting", "refund"} <= set(service_signals(text))
+    assert read_sentiment(text, "en").label == "negative"
+    assert service_signals("Waiting for the weekend!") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Ik wil een klacht indienen over mijn bestelling", "complaint"),
+        ("Wanneer is de volgende open dag?", "question"),
+        ("Bedankt, geweldig gedaan!", "praise"),
+        ("Wat kost een lidmaatschap voor een bedrijf?", "lead"),
+        ("Can I speak to a real person please?", "human"),
+        ("Free followers! check my bio http://a.example http://b.example", "spam"),
+        ("Jullie zijn een stel idioten", "abuse"),
+        ("Er is een datalek, mijn gegevens staan online. Ik stap naar de pers", "crisis"),
+        ("Ok", "other"),
+    ],
+)
+def test_intents(text, intent):
+    assert read_intent(text, read_sentiment(text, None).score).intent == intent
+
+
+def test_urgency_orders_intents_and_repeats():
+    assert urgency("crisis", 0, "x") > urgency("complaint", 0, "x") > urgency("praise", 0, "x")
+    assert urgency("complaint", 0, "nog steeds niets") == pytest.approx(
+        urgency("complaint", 0, "x") + 0.15
+    )
+    assert urgency("spam", -1, "x") == pytest.approx(0.02)
+
+
+def test_language_detection():
+    assert detect_language("Waar blijft mijn pakket? Al drie weken gewacht!").language == "nl"
+    assert detect_language("Where is my parcel? I have waited three weeks!").language == "en"
+    assert detect_language("ok 👍").language is None  # too few letters to tell
+
+
+def test_priority_by_hand():
+    now = dt.datetime(2025, 1, 2, 12, 0)
+    # urgency 0.5, 999 followers -> reach 1 + log10(1000)/2 = 2.5, 24 h waiting -> 2.0
+    assert reach_factor(999) == pytest.approx(2.5)
+    assert priority(0.5, 999, now - dt.timedelta(hours=24), now) == pytest.approx(2.5)
+    assert priority(0.5, None, now, now) == pytest.approx(0.5)
+    assert priority(0.5, float("nan"), now - dt.timedelta(days=10), now) == pytest.approx(
+        1.5
+    )  # capped at 3
+    queue = pd.DataFrame(
+        {
+            "urgency": [0.2, 0.9, 0.5],
+            "author_followers": [None, 0, 99_999],
+            "waiting_since": [now - dt.timedelta(hours=1), now, now - dt.timedelta(hours=48)],
+        }
+    )
+    ranked = prioritise(queue, now)
+    assert ranked.index.tolist() == [2, 1, 0]
+
+
+def test_triage_frame_keeps_columns_and_uses_given_language():
+    frame = pd.DataFrame({"id": [1, 2], "body": ["mooi", "mooi"], "lang": ["nl", "en"]})
+    out = triage_frame(frame, text_column="body", language_column="lang")
+    assert list(frame.columns) == ["id", "body", "lang"]  # input unchanged
+    assert out["language"].tolist() == ["nl", "en"]
+    assert out.loc[0, "sentiment"] == "positive"  # Dutch lexicon: 0.7
+    assert out.loc[1, "sentiment"] == "neutral"  # not an English word
+    assert (
+        out["confidence"] == out[["sentiment_confidence", "intent_confidence"]].min(axis=1)
+    ).all()
+    assert triage_text("").sentiment == "neutral"
+    assert not math.isnan(triage_text("Top!").urgency)

@@ -1,0 +1,68 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from socialdesk.marketing.coverage import UNTAGGED, coverage, mean_interval
+from socialdesk.marketing.plan import from_yaml
+
+PLAN = from_yaml("""
+goals:
+  - key: g
+    objectives:
+      - {key: werven, name: Werven, metric: conversions, target: 10, due: 2026-06-01}
+      - {key: verkopen, name: Verkopen, metric: conversions, target: 10, due: 2026-06-01}
+      - {key: leeg, name: Niets, metric: reach, target: 10, due: 2026-06-01}
+pillars:
+  - {key: vrijwilligers, name: Vrijwilligers, keywords: ["#vrijwilligers", vrijwilliger], objectives: [werven]}
+  - {key: shop, name: Shop, keywords: ["#webshop"], objectives: [verkopen]}
+""")
+
+
+def test_effort_and_results_recomputed_by_hand():
+    posts = pd.DataFrame(
+        {
+            "post_id": [1, 2, 3, 4, 5, 6],
+            "text": [
+                "Dank vrijwilligers! #vrijwilligers",
+                "Word vrijwilliger",
+                "Nieuw in de #webshop",
+                "Bijen",
+                "Onze #webshop",
+                "Tagged by hand",
+            ],
+            "title": [None] * 6,
+            "engagements": [10.0, 20.0, 5.0, None, 7.0, 100.0],
+        }
+    )
+    tags = pd.DataFrame(
+        {
+            "target_kind": ["post"],
+            "target_id": [6],
+            "dimension": ["pillar"],
+            "value": ["vrijwilligers"],
+            "source": ["person"],
+        }
+    )
+    items = pd.DataFrame(columns=["post_id", "objective", "pillar", "audience"])
+    r = coverage(posts, tags, items, PLAN)
+    pillars = {s.key: s for s in r.dimensions["pillar"]}
+    v = pillars["vrijwilligers"]
+    assert v.posts == 3 and v.results == 130.0
+    assert v.share_of_posts.value == pytest.approx(3 / 6)
+    assert v.share_of_results.value == pytest.approx(130 / 142)
+    assert v.by_source == {"rule": 2, "tag": 1}
+    assert pillars["shop"].results == 12.0
+    assert pillars[UNTAGGED].posts == 1 and not pillars[UNTAGGED].results_per_post.ok
+    objectives = {s.key: s.posts for s in r.dimensions["objective"]}
+    # the hand-tagged pillar serves one objective, so post 6 counts to it too
+    assert objectives == {"verkopen": 2, "werven": 3, UNTAGGED: 1}
+    assert r.objectives_without_content == ("leeg",)
+    assert r.posts_with_metric == 5 and r.notes
+
+
+def test_mean_interval_bootstrap_brackets_the_mean():
+    rng = np.random.default_rng(1)
+    v = rng.poisson(20, 50).astype(float)
+    e = mean_interval(v)
+    assert e.low < v.mean() < e.high
+    assert e.high - e.low < 4

@@ -1,0 +1,237 @@
+"""Who may do what: every route for nobody, viewer, editor and admin (team mode) and in
+local mode; CSRF on every change; sessions, throttling and redirects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from sqlalchemy import update
+
+from socialdesk.model import LoginFailure, Membership, User
+from socialdesk.store.session import ensure_workspace, session_scope
+from socialdesk.web.auth import MAX_FAILURES, add_user, hash_password
+from tests.conftest import fixture_path
+from tests.web.conftest import PASSWORD, csrf_of, login, make_client
+
+# Every route of the app and the least role it needs ("public": anybody).
+MATRIX: dict[tuple[str, str], str] = {
+    ("GET", "/"): "viewer",
+    ("GET", "/overview"): "viewer",
+    ("GET", "/overview.json"): "viewer",
+    ("GET", "/posts"): "viewer",
+    ("GET", "/posts.json"): "viewer",
+    ("GET", "/posts.csv"): "viewer",
+    ("GET", "/posts.xlsx"): "viewer",
+    ("GET", "/posts/{post_id}"): "viewer",
+    ("GET", "/posts/{post_id}.json"): "viewer",
+    ("GET", "/imports"): "viewer",
+    ("GET", "/imports.json"): "viewer",
+    ("POST", "/imports"): "editor",
+    ("GET", "/admin/users"): "admin",
+    ("GET", "/admin/users.json"): "admin",
+    ("GET", "/login"): "public",
+    ("POST", "/login"): "public",
+    ("POST", "/logout"): "public",
+}
+RANK = {"viewer": 0, "editor": 1, "admin": 2}
+WHO = ("anonymous", "viewer", "editor", "admin")
+
+
+def _leaf_routes(routes):
+    for route in routes:
+        inner = getattr(route, "original_router", None)  # FastAPI's included routers
+        if inner is not None:
+            yield from _leaf_routes(inner.routes)
+        else:
+            yield route
+
+
+def app_routes(app) -> set[tuple[str, str]]:
+    found = set()
+    for route in _leaf_routes(app.routes):
+        methods = getattr(route, "methods", None)
+        if not methods or route.path.startswith("/static"):
+            continue
+        path = route.path.replace(":int}", "}")
+        for method in methods - {"HEAD"}:
+            found.add((method, path))
+    return found
+
+
+def test_matrix_covers_every_route(sqlite_seeded):
+    routes = app_routes(make_client(sqlite_seeded.ws).app)
+    assert routes == set(MATRIX)
+
+
+def _call(client, method: str, path: str, ids: dict[str, int]):
+    url = path.replace("{post_id}", str(ids["post_p2"]))
+    if method == "GET":
+        return client.get(url)
+    token = csrf_of(client)
+    if path == "/imports":
+        data = fixture_path("meta", "meta_business_suite_facebook_posts_en.csv").read_bytes()
+        return client.post(
+            url,
+            data={"csrf_token": token},
+            files={"files": ("posts.csv", io.BytesIO(data), "text/csv")},
+        )
+    if path == "/login":
+        return client.post(
+            url, data={"csrf_token": token, "username": "viewer", "password": PASSWORD}
+        )
+    return client.post(url, data={"csrf_token": token})
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize(("method", "path"), sorted(MATRIX))
+def test_team_mode_authorisation(team_clients, sqlite_seeded, who, method, path):
+    client = team_clients(None if who == "anonymous" else who)
+    response = _call(client, method, path, sqlite_seeded.ids)
+    needed = MATRIX[(method, path)]
+    allowed = needed == "public" or (who != "anonymous" and RANK[who] >= RANK[needed])
+    if allowed:
+        assert response.status_code in (200, 303, 307), (response.status_code, response.text[:300])
+        assert not response.headers.get("location", "").startswith("/login?")
+    elif who == "anonymous":
+        if method == "GET" and not path.endswith((".json", ".csv", ".xlsx")):
+            assert response.status_code == 303
+            assert response.headers["location"].startswith("/login?next=")
+        else:
+            assert response.status_code == 401
+    else:
+        assert response.status_code == 403, response.text[:300]
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(MATRIX))
+def test_local_mode_serves_everything_without_login(sqlite_seeded, method, path):
+    client = make_client(sqlite_seeded.ws)
+    response = _call(client, method, path, sqlite_seeded.ids)
+    assert response.status_code in (200, 303, 307), (response.status_code, response.text[:300])
+    assert not response.headers.get("location", "").startswith("/login")
+
+
+def test_viewer_sees_no_upload_form(team_clients):
+    assert 'id="upload-form"' not in team_clients("viewer").get("/imports").text
+    assert 'id="upload-form"' in team_clients("editor").get("/imports").text
+
+
+@pytest.mark.parametrize("team", [False, True])
+@pytest.mark.parametrize("path", sorted(p for m, p in MATRIX if m == "POST"))
+def test_every_post_needs_the_csrf_token(sqlite_seeded, team_clients, team, path):
+    client = team_clients("admin") if team else make_client(sqlite_seeded.ws)
+    assert client.post(path, data={"username": "admin", "password": PASSWORD}).status_code == 403
+    assert client.post(path, data={"csrf_token": "forged"}).status_code == 403
+    other = make_client(sqlite_seeded.ws, team=team)
+    assert client.post(path, data={"csrf_token": csrf_of(other)}).status_code == 403
+    assert client.post(path, headers={"X-CSRF-Token": "forged"}).status_code == 403
+
+
+def test_htmx_header_token_is_accepted(sqlite_seeded):
+    client = make_client(sqlite_seeded.ws)
+    token = csrf_of(client)
+    data = fixture_path("meta", "meta_business_suite_facebook_posts_en.csv").read_bytes()
+    response = client.post(
+        "/imports",
+        headers={"X-CSRF-Token": token, "HX-Request": "true"},
+        files={"files": ("a.csv", io.BytesIO(data), "text/csv")},
+    )
+    assert response.status_code == 200 and response.text.startswith('<div id="import-results"')
+
+
+def test_session_cookie_flags(team_clients, sqlite_seeded):
+    client = make_client(sqlite_seeded.ws, team=True)
+    cookie = client.get("/login").headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
+    secure = make_client(sqlite_seeded.ws, team=True)
+    secure.base_url = "https://127.0.0.1"
+    assert "secure" in secure.get("https://127.0.0.1/login").headers["set-cookie"].lower()
+
+
+def test_login_rotates_the_session(team_clients, sqlite_seeded):
+    client = make_client(sqlite_seeded.ws, team=True)
+    before = csrf_of(client)
+    assert login(client, "viewer").status_code == 303
+    assert csrf_of(client) != before
+
+
+def test_wrong_password_and_throttling(team_clients, sqlite_seeded):
+    client = team_clients(None)
+    for _ in range(MAX_FAILURES):
+        response = login(client, "editor", "wrong password!")
+        assert response.status_code == 401
+        assert "Onjuiste gebruikersnaam of wachtwoord." in response.text
+    blocked = login(client, "editor")  # even the right password waits now
+    assert blocked.status_code == 429
+    assert login(client, "viewer").status_code == 303  # another user from the same address
+    with session_scope(sqlite_seeded.ws.engine) as s:  # the window passes
+        s.execute(update(LoginFailure).values(at=dt.datetime(2020, 1, 1)))
+    assert login(team_clients(None), "editor").status_code == 303
+
+
+def test_unknown_user_is_answered_like_a_wrong_password(team_clients):
+    response = login(team_clients(None), "nobody", "whatever-it-is")
+    assert response.status_code == 401 and "Onjuiste gebruikersnaam" in response.text
+
+
+def test_member_of_another_workspace_only_gets_no_access(team_clients, sqlite_seeded):
+    engine = sqlite_seeded.ws.engine
+    other = ensure_workspace(engine, "elsewhere")
+    with session_scope(engine) as s:
+        add_user(s, other, "outsider", PASSWORD, "admin")
+    response = login(team_clients(None), "outsider")
+    assert response.status_code == 403
+
+
+def test_password_change_and_removal_end_sessions(team_clients, sqlite_seeded):
+    engine = sqlite_seeded.ws.engine
+    client = team_clients("editor")
+    assert client.get("/overview").status_code == 200
+    with session_scope(engine) as s:
+        s.execute(
+            update(User)
+            .where(User.username == "editor")
+            .values(password_hash=hash_password("a whole new password"))
+        )
+    assert client.get("/overview").status_code == 303
+    viewer = team_clients("viewer")
+    with session_scope(engine) as s:
+        uid = s.query(User.id).filter(User.username == "viewer").scalar()
+        s.query(Membership).filter(Membership.user_id == uid).delete()
+    assert viewer.get("/overview.json").status_code == 401
+
+
+def test_logout(team_clients):
+    client = team_clients("admin")
+    response = client.post("/logout", data={"csrf_token": csrf_of(client)})
+    assert response.status_code == 303 and response.headers["location"] == "/login"
+    assert client.get("/overview").status_code == 303
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example", "/\\evil", "evil"])
+def test_login_never_redirects_off_site(team_clients, sqlite_seeded, target):
+    client = make_client(sqlite_seeded.ws, team=True)
+    response = client.post(
+        "/login",
+        data={
+            "csrf_token": csrf_of(client),
+            "username": "viewer",
+            "password": PASSWORD,
+            "next": target,
+        },
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/overview"
+
+
+def test_local_mode_answers_only_to_localhost_names(sqlite_seeded):
+    client = make_client(sqlite_seeded.ws, allowed_hosts=("127.0.0.1", "localhost", "::1"))
+    assert client.get("/overview").status_code == 200
+    assert client.get("/overview", headers={"host": "localhost:8765"}).status_code == 200
+    assert client.get("/overview", headers={"host": "attacker.example"}).status_code == 400
+
+
+def test_security_headers(local_client):
+    headers = local_client.get("/overview").headers
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
