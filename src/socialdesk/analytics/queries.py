@@ -40,7 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from socialdesk.catalogue import get_metric
+from socialdesk.catalogue.sql import term_expr
 from socialdesk.model import (
     Account,
     AccountDay,
@@ -204,38 +204,6 @@ def _web_reports(session: Session, sl: Slice) -> list[tuple[int, str]]:
         if acc not in best or (rows, rep) > best[acc]:
             best[acc] = (rows, rep)
     return [(acc, rep) for acc, (_rows, rep) in sorted(best.items())]
-
-
-def term_expr(table: Any, term: str) -> ColumnElement[Any] | None:
-    """The row-level SQL expression of a term, or None when the table has none of it."""
-    if term == "posts":
-        return literal(1.0, Float)
-    if "*" in term:
-        parts = [term_expr(table, t) for t in term.split("*")]
-        if any(p is None for p in parts):
-            return None
-        out = parts[0]
-        for p in parts[1:]:
-            out = out * p
-        return out
-    if "|" in term:
-        parts = [e for e in (term_expr(table, t) for t in term.split("|")) if e is not None]
-        if not parts:
-            return None
-        return parts[0] if len(parts) == 1 else func.coalesce(*parts)
-    metric = get_metric(term)
-    if metric.kind == "sum":
-        parts = [e for e in (term_expr(table, t) for t in metric.terms) if e is not None]
-        if not parts:
-            return None
-        total = func.coalesce(parts[0], 0.0)
-        for p in parts[1:]:
-            total = total + func.coalesce(p, 0.0)
-        return case((and_(*(p.is_(None) for p in parts)), null()), else_=total)
-    column = getattr(table, term, None)
-    if column is None or term not in table.__table__.c:
-        return None
-    return column
 
 
 # -- aggregates --------------------------------------------------------------------------------
