@@ -67,11 +67,13 @@ DEFINITIONS: dict[str, Definition] = {
             "engagements",
             "flow",
             "Interacties",
-            "Engagements",
-            "Reacties, opmerkingen, delen, opslaan en klikken zoals het platform ze als "
-            "interactie telt, opgeteld over de dagen. Platforms tellen dit verschillend.",
-            "Reactions, comments, shares, saves and clicks as the platform counts engagements, "
-            "summed over the days. Platforms count these differently.",
+            "Interactions",
+            "socialdesk's eigen telling, gelijk op elk platform: reacties (of likes) + "
+            "opmerkingen + deelacties + opgeslagen, opgeteld over de dagen. Klikken tellen niet "
+            "mee. Levert een export geen van die delen, dan telt het eigen getal van het platform.",
+            "socialdesk's own count, the same on every platform: reactions (or likes) + comments"
+            " + shares + saves, summed over the days. Clicks do not count. Where an export gives "
+            "none of those parts, the platform's own engagements count stands in.",
         ),
         _d(
             "clicks",
@@ -106,11 +108,11 @@ DEFINITIONS: dict[str, Definition] = {
             "post_engagements",
             "flow",
             "Interacties berichten",
-            "Post engagements",
+            "Post interactions",
             "De interacties op de berichten die in de periode zijn geplaatst, opgeteld, elk "
             "volgens de laatste export. Berichten van de laatste dagen verzamelen nog "
             "interacties.",
-            "The engagements on the posts published in the period, added up, each as of its "
+            "The interactions on the posts published in the period, added up, each as of its "
             "latest export. Posts of the last days are still gathering engagements.",
         ),
         _d(

@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from socialdesk.catalogue.sql import term_expr
 from socialdesk.model import (
     Account,
     AccountDay,
@@ -57,6 +58,19 @@ HISTORY_METRICS: tuple[str, ...] = (
 )
 SORTS: tuple[str, ...] = ("published", *POST_TABLE_METRICS, "engagement_rate")
 MAX_OFFSET = 100_000  # deeper pages: narrow the filters instead (the page says so)
+
+
+def metric_column(table: Any, name: str) -> Any:
+    """A figure of a metrics table. "engagements" on the cockpit is socialdesk's own
+    interactions count from the catalogue (reactions or likes + comments + shares + saves),
+    the same on every platform, instead of each platform's differing engagements column;
+    only where an export gives none of those parts does the platform's own count stand in."""
+    if name == "engagements":
+        expr = term_expr(table, "interactions")
+        own = getattr(table, name)
+        # where an export gives none of the parts, the platform's own count stands in
+        return own if expr is None else func.coalesce(expr, own)
+    return getattr(table, name)
 
 
 # -- accounts ------------------------------------------------------------------------------
@@ -199,7 +213,7 @@ def daily_figures(
     ).label("bucket")
     cols: list[Any] = [AccountDay.account_id, bucket, func.max(AccountDay.followers)]
     for name in FLOW_METRICS:
-        col = getattr(AccountDay, name)
+        col = metric_column(AccountDay, name)
         cols += [func.sum(col), func.count(col)]
     stmt = (
         select(*cols)
@@ -276,7 +290,11 @@ def post_figures(
     end = dt.datetime.combine(current.end + dt.timedelta(days=1), dt.time())
     is_cur = case((Post.published_at >= cur_start, 1), else_=0).label("is_cur")
     stmt = (
-        select(Post.account_id, is_cur, *[func.sum(getattr(PostMetrics, m)) for m in POST_FIGURES])
+        select(
+            Post.account_id,
+            is_cur,
+            *[func.sum(metric_column(PostMetrics, m)) for m in POST_FIGURES],
+        )
         .select_from(Post)
         .join(PostMetrics, PostMetrics.post_id == Post.id)
         .where(
@@ -448,7 +466,7 @@ def _post_select(latest: Any) -> Any:
         Post.media_type,
         Post.permalink,
         latest.as_of,
-        *[getattr(latest, m) for m in POST_TABLE_METRICS],
+        *[metric_column(latest, m).label(m) for m in POST_TABLE_METRICS],
     )
 
 
@@ -456,9 +474,9 @@ def _order(latest: Any, sort: str, descending: bool) -> list[Any]:
     if sort == "published":
         key: Any = Post.published_at
     elif sort == "engagement_rate":
-        key = latest.engagements / func.nullif(latest.reach, 0)
+        key = metric_column(latest, "engagements") / func.nullif(latest.reach, 0)
     else:
-        key = getattr(latest, sort)
+        key = metric_column(latest, sort)
     key = key.desc() if descending else key.asc()
     tie = Post.id.desc() if descending else Post.id.asc()
     return [key.nulls_last(), tie]
