@@ -363,6 +363,8 @@ def run(db: str, args: argparse.Namespace) -> list[tuple[str, str, float, float,
     }
     results = []
     for name, url in pages.items():
+        if args.only not in name:
+            continue
         for _ in range(3):  # warm the caches the way a running server has them
             client.get(url())
         times, cpu = [], []
@@ -408,6 +410,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--cache", default="/tmp/socialdesk-bench")
+    parser.add_argument("--only", default="", help="only the pages whose name contains this")
     args = parser.parse_args()
     dbs = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
     all_results = []

@@ -63,6 +63,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem("visual", "Visuals", "/visual"),
     NavItem("ads", "Advertising", "/ads"),
     NavItem("marketing", "Marketing", "/marketing"),
+    NavItem("analytics", "Analytics", "/analytics/metrics"),
+    NavItem("inbox", "Inbox", "/inbox"),
     NavItem("imports", "Imports", "/imports"),
     NavItem("users", "Users", "/admin/users", role="admin"),
 )

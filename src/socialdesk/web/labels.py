@@ -42,6 +42,8 @@ LABELS: dict[str, dict[str, str]] = {
         "visual": N_("Visuals"),
         "ads": N_("Advertising"),
         "marketing": N_("Marketing"),
+        "analytics": N_("Analytics"),
+        "inbox": N_("Inbox"),
         "imports": N_("Imports"),
         "users": N_("Users"),
     },

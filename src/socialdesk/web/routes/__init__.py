@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from socialdesk.web.routes import admin, ads, auth, home, imports, marketing, posts, visual
+from socialdesk.web.routes import (
+    admin,
+    ads,
+    analytics,
+    auth,
+    home,
+    imports,
+    inbox,
+    marketing,
+    posts,
+    visual,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     home.router,
@@ -15,6 +26,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin.router,
     visual.router,
     marketing.router,
+    analytics.router,
+    inbox.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -37,6 +37,7 @@ router = APIRouter()
 PER_PAGE_CHOICES = (25, 50, 100, 200)
 PERIODS = (0, 30, 90, 365)  # 0: all time
 EXPORT_LIMIT = 100_000
+SEARCH_COUNT_CAP = 10_000  # a text search reads every text: count this far, then "more than"
 COLUMN_METRICS = q.POST_TABLE_METRICS
 
 
@@ -155,7 +156,7 @@ def _posts_page(session: Any, workspace_id: int, query: PostsQuery) -> PostsPage
         query.platform = ""
     flt, start, end = _filter(session, workspace_id, query)
     # a text search reads every post's text: count no further than the pages one can reach
-    cap = q.MAX_OFFSET if query.q else None
+    cap = SEARCH_COUNT_CAP if query.q else None
     total = q.count_posts(session, flt, cap=cap)
     total_capped = cap is not None and total > cap
     total = min(total, cap) if cap is not None else total

@@ -1,0 +1,150 @@
+"""The analytics pages in process: catalogue, KPI tree, goals, anomalies, best times."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from socialdesk.catalogue import get_metric, metric_names
+from tests.web.conftest import csrf_of, make_client
+from tests.web.seeding import XSS_NAME
+
+PAGES = (
+    "/analytics/metrics",
+    "/analytics/kpi-tree",
+    "/analytics/goals",
+    "/analytics/anomalies",
+    "/analytics/best-times",
+)
+
+
+def test_metrics_catalogue_in_both_languages(sqlite_seeded):
+    client = make_client(sqlite_seeded.ws)
+    data = client.get("/analytics/metrics.json").json()
+    assert [m["name"] for m in data["metrics"]] == list(metric_names())
+    reach = get_metric("reach")
+    nl = client.get("/analytics/metrics?lang=nl").text
+    en = client.get("/analytics/metrics?lang=en").text
+    assert reach.label_in("nl") in nl and reach.label_in("en") in en
+    one = client.get("/analytics/metrics/reach.json?lang=nl").json()
+    assert one["definition"] == reach.definition_in("nl")
+    assert {s["platform"] for s in one["sources"]} == {s.platform for s in reach.sources}
+    html = client.get("/analytics/metrics/reach?lang=en").text
+    assert reach.sources[0].header in html and reach.formula in html
+    assert client.get("/analytics/metrics/nonsense").status_code == 404
+
+
+def test_every_page_renders_with_its_twin_and_escapes(sqlite_seeded):
+    client = make_client(sqlite_seeded.ws)
+    for path in PAGES:
+        for lang in ("nl", "en"):
+            r = client.get(f"{path}?lang={lang}")
+            assert r.status_code == 200, (path, r.text[:500])
+            assert XSS_NAME not in r.text
+        assert client.get(path + ".json").status_code == 200
+    assert 'href="/analytics/metrics"' in client.get("/overview").text  # the nav item
+
+
+def test_kpi_tree_contributions_add_up(sqlite_seeded):
+    client = make_client(sqlite_seeded.ws)
+    data = client.get(
+        "/analytics/kpi-tree.json?tree=engagement&group_by=platform"
+        "&after_start=2026-10-22&after_end=2026-11-20"
+    ).json()
+    assert data["after"] == ["2026-10-22", "2026-11-20"]
+    assert data["before"] == ["2026-09-22", "2026-10-21"]
+    for _group, change in data["result"]["changes"]:
+        if change["decomposable"] and change["change"] is not None:
+            total = sum(f["contribution"] for f in change["factors"])
+            assert abs(total - change["change"]) < 1e-6 * max(1, abs(change["change"]))
+    html = client.get("/analytics/kpi-tree?tree=engagement").text
+    spec = json.loads(html.split('id="chart-tree">', 1)[1].split("</script>", 1)[0])
+    assert spec["mark"] == "bar"
+    assert client.get("/analytics/kpi-tree?tree=nonsense").status_code in (400, 422)
+
+
+def test_goals_add_list_and_remove(sqlite_seeded):
+    client = make_client(sqlite_seeded.ws)
+    token = csrf_of(client)
+    form = {
+        "csrf_token": token,
+        "name": "<i>Meer bereik</i>",
+        "metric": "reach",
+        "start": "2026-11-01",
+        "end": "2026-11-30",
+        "target": "100000",
+    }
+    forged = client.post("/analytics/goals", data={**form, "csrf_token": "forged"})
+    assert forged.status_code == 403
+    assert client.post("/analytics/goals", data=form).status_code == 303
+    (goal,) = client.get("/analytics/goals.json").json()["goals"]
+    assert goal["goal"]["name"] == "<i>Meer bereik</i>"
+    assert goal["status"]
+    html = client.get("/analytics/goals?lang=en").text
+    assert "<i>Meer bereik</i>" not in html and "&lt;i&gt;Meer bereik&lt;/i&gt;" in html
+    other = client.post("/analytics/goals", data={**form, "platform": "<script>"})
+    assert other.status_code == 400 and "<script>" not in other.text.split("<main", 1)[1]
+    bad = client.post("/analytics/goals", data={**form, "target": "lots"})
+    assert bad.status_code == 400 and 'role="alert"' in bad.text
+    gid = goal["goal"]["id"]
+    assert (
+        client.post(f"/analytics/goals/{gid}/delete", data={"csrf_token": token}).status_code == 303
+    )
+    assert client.get("/analytics/goals.json").json()["goals"] == []
+    assert (
+        client.post(f"/analytics/goals/{gid}/delete", data={"csrf_token": token}).status_code == 404
+    )
+
+
+def test_viewer_sees_no_goal_form(team_clients):
+    assert 'id="goal-form"' not in team_clients("viewer").get("/analytics/goals").text
+    assert 'id="goal-form"' in team_clients("editor").get("/analytics/goals").text
+
+
+def test_best_times_and_anomalies_twins(sqlite_seeded):
+    client = make_client(sqlite_seeded.ws)
+    bt = client.get("/analytics/best-times.json").json()
+    assert set(bt) >= {"start", "end", "platforms"}
+    for p in bt["platforms"]:
+        for e in p["hours"]:
+            assert 0 <= e["slot"] <= 23
+    an = client.get("/analytics/anomalies.json?start=2026-08-01&end=2026-11-20").json()
+    assert an["start"] == "2026-08-01" and an["end"] == "2026-11-20"
+    assert set(an["result"]) >= {"days", "posts", "skipped", "threshold", "method"}
+
+
+def test_kpi_tree_and_best_times_from_posts(sqlite_ws):
+    import numpy as np
+
+    from tests.analytics.seeding import hourly_posts, seed_posts
+
+    rng = np.random.default_rng(21)
+    seed_posts(
+        sqlite_ws.engine,
+        sqlite_ws.workspace_id,
+        "instagram",
+        hourly_posts(rng, 400, dt.date(2026, 1, 1), {9: 1.0, 12: 1.0, 18: 1.6}),
+        "ig",
+    )
+    client = make_client(sqlite_ws)
+    data = client.get(
+        "/analytics/kpi-tree.json?before_start=2026-08-01&before_end=2026-08-31"
+        "&after_start=2026-09-01&after_end=2026-09-30"
+    ).json()
+    (total_group, total), (ig_group, _ig) = data["result"]["changes"]
+    assert total_group == {} and ig_group == {"platform": "instagram"}
+    assert total["decomposable"] and total["change"] is not None
+    assert sum(f["contribution"] for f in total["factors"]) == pytest.approx(total["change"])
+    html = client.get(
+        "/analytics/kpi-tree?before_start=2026-08-01&before_end=2026-08-31"
+        "&after_start=2026-09-01&after_end=2026-09-30&lang=nl"
+    ).text
+    assert "Bijdragen" in html and "Instagram" in html
+    (times,) = client.get("/analytics/best-times.json?start=2026-01-01&end=2026-12-31").json()[
+        "platforms"
+    ]
+    assert times["best_hour"] == 18
+    best = client.get("/analytics/best-times?start=2026-01-01&end=2026-12-31&lang=nl").text
+    assert "18:00" in best and "Beste uur" in best
