@@ -35,6 +35,7 @@ from sqlalchemy import Engine, event, text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from socialdesk.store.engine import make_engine, upgrade
+from socialdesk.store.rollups import refresh_all
 from socialdesk.store.session import WorkspaceHandle, ensure_workspace
 
 END = dt.date(2026, 10, 31)
@@ -236,6 +237,10 @@ def build(engine: Engine, workspace_id: int, n_posts: int, n_accounts: int, year
         raw.commit()
     finally:
         raw.close()
+    t0 = time.perf_counter()
+    with engine.begin() as conn:  # written here, not imported: the store's latest figures
+        refresh_all(conn)
+    print(f"  post_latest refreshed in {time.perf_counter() - t0:.1f} s", flush=True)
     if pg:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")
@@ -342,10 +347,11 @@ def run(db: str, args: argparse.Namespace) -> list[tuple[str, str, float, float,
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
 
-    from socialdesk.web import WebConfig, create_app
+    from socialdesk.web import WebConfig, create_app, settle_for_serving
 
     handle = open_bench(db, args.posts, args.accounts, args.years, Path(args.cache))
     app = Timed(create_app(WebConfig(workspace=handle, secret_key="bench-" + "b" * 40)))
+    settle_for_serving()  # as `socialdesk serve` does before it serves
     log = StatementLog(handle.engine)
     client = TestClient(app, base_url="http://127.0.0.1")
     rng = random.Random(1)

@@ -18,6 +18,7 @@ import math
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 from pathlib import Path
 
@@ -146,6 +147,44 @@ def _apply(pattern: str, value: float, locale: str) -> str:
     return _pattern(pattern).apply(value, _locale(locale))
 
 
+@cache
+def _separators(locale: str) -> tuple[str, str]:
+    symbols = _locale(locale).number_symbols["latn"]
+    return symbols["group"], symbols["minusSign"]
+
+
+def _whole(value: float, locale: str) -> str:
+    """A whole number with the locale's grouping: Babel's "#,##0" (half-even rounding, as
+    Babel's), written by Python's own formatting because pages show thousands of them."""
+    group, minus = _separators(locale)
+    text = f"{round(value):,}"
+    if text == "-0":
+        text = "0"
+    return text.replace(",", group).replace("-", minus)
+
+
+@cache
+def _decimal_symbol(locale: str) -> str:
+    return str(_locale(locale).number_symbols["latn"]["decimal"])
+
+
+def _fixed(value: float, digits: int, locale: str, *, scale: int = 1) -> str:
+    """Babel's "#,##0.00" (`digits` zeros; `scale` 100 for a percentage, without the sign):
+    the same decimal half-even rounding, written by Python's formatting."""
+    number = Decimal(str(value)) * scale
+    rounded = number.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
+    group, minus = _separators(locale)
+    text = f"{rounded:,.{digits}f}"
+    if rounded == 0:
+        text = text.lstrip("-")
+    return (
+        text.replace(",", "\x00")
+        .replace(".", _decimal_symbol(locale))
+        .replace("\x00", group)
+        .replace("-", minus)
+    )
+
+
 def _absent(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
@@ -164,6 +203,8 @@ class Formats:
         if _absent(value):
             return NO_DATA
         assert value is not None
+        if not digits and abs(value) < 1e15:
+            return _whole(value, self.locale)
         pattern = "#,##0" + ("." + "#" * digits if digits else "")
         return _apply(pattern, value, self.locale)
 
@@ -171,6 +212,8 @@ class Formats:
         if _absent(value):
             return NO_DATA
         assert value is not None
+        if digits and abs(value) < 1e15:
+            return _fixed(value, digits, self.locale)
         pattern = "#,##0." + "0" * digits
         return _apply(pattern, value, self.locale)
 
@@ -194,6 +237,10 @@ class Formats:
         if _absent(value):
             return NO_DATA
         assert value is not None
+        if abs(value) < 1e12 and self.locale in ("nl", "en"):
+            text = _fixed(value, 1, self.locale, scale=100)
+            text = text if text.startswith("-") else "+" + text
+            return text.replace("-", "−") + "%"
         text = _apply("+#,##0.0%;-#,##0.0%", value, self.locale)
         return text.replace("-", "−")
 

@@ -195,6 +195,79 @@ class PostMetrics(Base):
     )
 
 
+class PostLatest(Base):
+    """Each post's latest snapshot, kept by the store (`store.rollups`), never imported.
+
+    The cockpit's pages sum and sort posts by their latest figures; finding that snapshot
+    among all of them per request costs seconds at a million posts, so every import
+    refreshes this row for the posts it touched. One row per post (a post without
+    snapshots has NULL figures); `engagements` is the cockpit's interactions count
+    (see `catalogue.sql.metric_column`).
+    """
+
+    __tablename__ = "post_latest"
+    __table_args__ = (
+        Index(
+            "ix_post_latest_account_published",
+            "account_id",
+            "published_at",
+            "reach",
+            "engagements",
+        ),
+    )
+
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("post.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    as_of: Mapped[dt.date | None] = mapped_column(Date)
+    impressions: Mapped[float | None] = mapped_column(Float)
+    reach: Mapped[float | None] = mapped_column(Float)
+    engagements: Mapped[float | None] = mapped_column(Float)
+    clicks: Mapped[float | None] = mapped_column(Float)
+
+
+class AccountWeek(Base):
+    """An account's days summed per week (Monday first), kept by the store (`store.rollups`).
+
+    Long periods on the overview read these instead of every day: 52 rows a year per
+    account instead of 365. `<metric>_days` counts the days that had the metric, so that
+    averages and "days with data" stay as exact as from the days themselves.
+    """
+
+    __tablename__ = "account_week"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), primary_key=True
+    )
+    week: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    followers_max: Mapped[float | None] = mapped_column(Float)
+    reach: Mapped[float | None] = mapped_column(Float)
+    reach_days: Mapped[int] = mapped_column(Integer)
+    impressions: Mapped[float | None] = mapped_column(Float)
+    impressions_days: Mapped[int] = mapped_column(Integer)
+    engagements: Mapped[float | None] = mapped_column(Float)
+    engagements_days: Mapped[int] = mapped_column(Integer)
+    clicks: Mapped[float | None] = mapped_column(Float)
+    clicks_days: Mapped[int] = mapped_column(Integer)
+
+
+class PostWeek(Base):
+    """Posts published per account and week (Monday first), with their latest reach and
+    engagements summed; kept by the store from `post_latest`."""
+
+    __tablename__ = "post_week"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), primary_key=True
+    )
+    week: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    posts: Mapped[int] = mapped_column(Integer)
+    reach: Mapped[float | None] = mapped_column(Float)
+    engagements: Mapped[float | None] = mapped_column(Float)
+
+
 class AccountDay(Base):
     """Account-level metrics for one day. Several files may fill different columns."""
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from socialdesk.model import Account, AccountDay, Post, PostMetrics
 from socialdesk.store import session_scope
+from socialdesk.store.rollups import refresh_accounts
 
 
 def seed_posts(
@@ -29,6 +30,8 @@ def seed_posts(
             s.add(post)
             s.flush()
             s.add(PostMetrics(post_id=post.id, as_of=dt.date(2030, 1, 1), **p))
+        s.flush()
+        refresh_accounts(s, [acc.id])  # written here, not imported: keep what the store derives
         return acc.id
 
 
@@ -41,6 +44,8 @@ def seed_days(
         s.flush()
         for day, values in days.items():
             s.add(AccountDay(account_id=acc.id, date=day, **values))
+        s.flush()
+        refresh_accounts(s, [acc.id])
         return acc.id
 
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from socialdesk.model import Account, Post, PostMetrics
 from socialdesk.store import session_scope
+from socialdesk.store.rollups import refresh_accounts
 
 START = dt.datetime(2026, 1, 5, 9, 0)
 
@@ -53,4 +54,6 @@ def seed(engine, workspace_id: int, posts: list[dict], *, platform: str = "insta
             s.flush()
             metrics = {k: v for k, v in p.items() if k not in post_fields and k != "external_id"}
             s.add(PostMetrics(post_id=post.id, as_of=dt.date(2027, 1, 31), **metrics))
+        s.flush()
+        refresh_accounts(s, [acc.id])  # written here, not imported: keep what the store derives
         return acc.id

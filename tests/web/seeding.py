@@ -12,6 +12,7 @@ import datetime as dt
 from sqlalchemy import Engine, insert
 
 from socialdesk.model import Account, AccountDay, AdDay, Campaign, Post, PostMetrics
+from socialdesk.store.rollups import refresh_accounts
 from socialdesk.store.session import session_scope
 
 END = dt.date(2026, 11, 20)
@@ -127,6 +128,8 @@ def seed(engine: Engine, workspace_id: int) -> dict[str, int]:
                 }
             )
         s.execute(insert(PostMetrics), snaps)
+        # written here, not imported: keep what the store derives from these rows
+        refresh_accounts(s, ids.values())
 
         for key, acc, cur in (("eur", ads_eur, "EUR"), ("usd", ads_usd, "USD")):
             camp = Campaign(account_id=acc, key=f"c-{key}", name=f"Campaign {key}")

@@ -28,7 +28,11 @@ def test_windows_are_adjacent_and_equal_in_length():
 def test_buckets():
     cur, _ = comparison_windows(dt.date(2026, 12, 31), 365)
     assert bucket_step(30) == 1 and bucket_step(90) == 7
-    assert len(bucket_starts(cur, 7)) == 53 and bucket_starts(cur, 7)[0] == cur.start
+    # 1 Jan 2026 (a Thursday) to 31 Dec 2026 (a Thursday): the whole weeks run from
+    # Monday 5 January to Sunday 27 December
+    weeks = bucket_starts(cur, 7)
+    assert (weeks[0], weeks[-1], len(weeks)) == (dt.date(2026, 1, 5), dt.date(2026, 12, 21), 51)
+    assert len(bucket_starts(cur, 1)) == 365 and bucket_starts(cur, 1)[0] == cur.start
 
 
 def test_relative_change():

@@ -40,3 +40,16 @@ def term_expr(table: Any, term: str) -> ColumnElement[Any] | None:
     if column is None or term not in table.__table__.c:
         return None
     return column
+
+
+def metric_column(table: Any, name: str) -> Any:
+    """A figure of a metrics table. "engagements" on the cockpit is socialdesk's own
+    interactions count from the catalogue (reactions or likes + comments + shares + saves),
+    the same on every platform, instead of each platform's differing engagements column;
+    only where an export gives none of those parts does the platform's own count stand in."""
+    if name == "engagements":
+        expr = term_expr(table, "interactions")
+        own = getattr(table, name)
+        # where an export gives none of the parts, the platform's own count stands in
+        return own if expr is None else func.coalesce(expr, own)
+    return getattr(table, name)

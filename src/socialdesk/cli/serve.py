@@ -59,7 +59,7 @@ def run_server(
     import uvicorn
 
     from socialdesk.store import open_workspace, session_scope
-    from socialdesk.web import WebConfig, create_app
+    from socialdesk.web import WebConfig, create_app, settle_for_serving
     from socialdesk.web.auth import LOCAL_HOSTS, is_local_host, secret_key_for, team_exists
 
     handle = open_workspace(folder)
@@ -91,6 +91,7 @@ def run_server(
     console.print("Stop it with Ctrl+C.")
     if open_browser:
         threading.Timer(1.0, lambda: webbrowser.open(url)).start()
+    settle_for_serving()
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
 
 

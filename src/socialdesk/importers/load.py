@@ -30,6 +30,7 @@ from socialdesk.model import (
     SearchPerformance,
     WebDay,
 )
+from socialdesk.store.rollups import refresh_post_latest, refresh_weeks
 from socialdesk.store.upsert import upsert, upsert_frame
 
 POST_FIELDS = (
@@ -59,6 +60,7 @@ class Loader:
     batch_id: int | None
     counts: dict[str, Counts] = field(default_factory=dict)
     _accounts: dict[tuple[str, str], int] = field(default_factory=dict)
+    _posts: set[int] = field(default_factory=set)  # the posts this file touched
 
     def _count(self, table: str, pair: tuple[int, int]) -> None:
         self.counts.setdefault(table, Counts()).add(pair)
@@ -93,6 +95,15 @@ class Loader:
         assert acc_id is not None
         self._accounts[key] = acc_id
         return acc_id
+
+    def finish(self) -> None:
+        """After the file's last chunk: refresh what the store derives from its rows."""
+        if self.batch_id is not None and ("post" in self.counts or "post_metrics" in self.counts):
+            refresh_post_latest(self.session, batch_id=self.batch_id)
+        elif self._posts:
+            refresh_post_latest(self.session, post_ids=self._posts)
+        if {"post", "post_metrics", "account_day"} & set(self.counts):
+            refresh_weeks(self.session, self._accounts.values())
 
     # -- dispatch ---------------------------------------------------------------------
     def load(self, chunk: Chunk) -> None:
@@ -142,6 +153,7 @@ class Loader:
         self._count("post", res.pair)
         assert res.ids is not None
         ids = {ext: pid for (_acc, ext), pid in res.ids.items()}
+        self._posts.update(ids.values())
         metric_cols = [c for c in POST_METRICS if c in frame.columns]
         if not metric_cols:
             return

@@ -289,6 +289,7 @@ class Importer:
             loader.load(chunk)
             if progress:
                 progress(display, report.rows_read)
+        loader.finish()
         report.counts = {k: {"added": v.added, "updated": v.updated} for k, v in loader.counts.items()}
         main = next(
             (t for t in ("post", "account_day", "ad_day", "web_day", "search_performance", "audience_share",

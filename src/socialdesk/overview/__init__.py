@@ -21,10 +21,6 @@ from socialdesk.overview.periods import (
 )
 from socialdesk.overview.summary import AccountOverview, OverviewResult, PlatformOverview, assemble
 
-# Post reach and engagements sum each post's latest snapshot: over a year of an agency's
-# posts (200,000 of them) that takes seconds, so they are shown for periods up to 90 days.
-POST_FIGURES_MAX_DAYS = 90
-
 
 def build_overview(
     session: Session,
@@ -44,11 +40,7 @@ def build_overview(
     current, previous = comparison_windows(end, days)
     step = bucket_step(days)
     flows, points = queries.daily_figures(session, ids, current, previous, step)
-    post_figures = (
-        queries.post_figures(session, ids, current, previous)
-        if days <= POST_FIGURES_MAX_DAYS
-        else {}
-    )
+    posts, post_figures = queries.post_totals(session, ids, current, previous)
     return assemble(
         current,
         previous,
@@ -57,7 +49,7 @@ def build_overview(
         flows=flows,
         followers_now=queries.last_followers(session, ids, current),
         followers_before=queries.last_followers(session, ids, previous),
-        posts=queries.post_counts(session, ids, current, previous),
+        posts=posts,
         spend=queries.spend(session, ids, current, previous),
         points=points,
         post_figures=post_figures,
@@ -68,7 +60,6 @@ __all__ = [
     "DEFINITIONS",
     "OVERVIEW_METRICS",
     "PERIOD_CHOICES",
-    "POST_FIGURES_MAX_DAYS",
     "AccountOverview",
     "Comparison",
     "Definition",

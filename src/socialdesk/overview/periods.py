@@ -47,8 +47,24 @@ def bucket_step(days: int) -> int:
     return 1 if days <= 31 else 7
 
 
+def full_weeks(window: Window) -> tuple[dt.date, dt.date] | None:
+    """The Mondays of the first and last whole week (Monday to Sunday) inside the window."""
+    first = window.start + dt.timedelta(days=(7 - window.start.weekday()) % 7)
+    last = window.end - dt.timedelta(days=(window.end.weekday() + 1) % 7 + 6)
+    return (first, last) if first <= last else None
+
+
 def bucket_starts(window: Window, step: int) -> list[dt.date]:
-    return [window.start + dt.timedelta(days=i) for i in range(0, window.days, step)]
+    """The first day of every sparkline point: each day, or each whole week (Monday to
+    Sunday; the few days before the first and after the last whole week count in the
+    period's totals but make no point of their own, as a part-week would show a dip)."""
+    if step == 1:
+        return [window.start + dt.timedelta(days=i) for i in range(window.days)]
+    weeks = full_weeks(window)
+    if weeks is None:
+        return []
+    first, last = weeks
+    return [first + dt.timedelta(days=i) for i in range(0, (last - first).days + 1, 7)]
 
 
 def relative_change(current: float | None, previous: float | None) -> float | None:

@@ -18,7 +18,6 @@ from sqlalchemy import (
     ColumnElement,
     Date,
     Integer,
-    and_,
     bindparam,
     case,
     cast,
@@ -28,19 +27,22 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from socialdesk.catalogue.sql import term_expr
+from socialdesk.catalogue.sql import metric_column
 from socialdesk.model import (
     Account,
     AccountDay,
+    AccountWeek,
     AdDay,
     Campaign,
     ImportBatch,
     Post,
+    PostLatest,
     PostMetrics,
+    PostWeek,
 )
-from socialdesk.overview.periods import Window
+from socialdesk.overview.periods import Window, full_weeks
 
 FLOW_METRICS: tuple[str, ...] = ("reach", "impressions", "engagements", "clicks")
 POST_TABLE_METRICS: tuple[str, ...] = ("impressions", "reach", "engagements", "clicks")
@@ -58,19 +60,6 @@ HISTORY_METRICS: tuple[str, ...] = (
 )
 SORTS: tuple[str, ...] = ("published", *POST_TABLE_METRICS, "engagement_rate")
 MAX_OFFSET = 100_000  # deeper pages: narrow the filters instead (the page says so)
-
-
-def metric_column(table: Any, name: str) -> Any:
-    """A figure of a metrics table. "engagements" on the cockpit is socialdesk's own
-    interactions count from the catalogue (reactions or likes + comments + shares + saves),
-    the same on every platform, instead of each platform's differing engagements column;
-    only where an export gives none of those parts does the platform's own count stand in."""
-    if name == "engagements":
-        expr = term_expr(table, "interactions")
-        own = getattr(table, name)
-        # where an export gives none of the parts, the platform's own count stands in
-        return own if expr is None else func.coalesce(expr, own)
-    return getattr(table, name)
 
 
 # -- accounts ------------------------------------------------------------------------------
@@ -169,24 +158,35 @@ def _f(value: Any) -> float | None:
 def last_followers(
     session: Session, account_ids: Sequence[int], window: Window
 ) -> dict[int, tuple[dt.date, float]]:
-    """Per account: the last day in `window` with a follower count, and that count."""
+    """Per account: the last day in `window` with a follower count, and that count.
+
+    Per account a walk back through the (account, date) index that stops at the first
+    day with a count: a few rows each, however long the window."""
     if not account_ids:
         return {}
-    last = (
-        select(AccountDay.account_id, func.max(AccountDay.date).label("day"))
-        .where(
-            AccountDay.account_id.in_(list(account_ids)),
-            AccountDay.followers.is_not(None),
-            AccountDay.date >= window.start,
-            AccountDay.date <= window.end,
+
+    def last(column: Any) -> Any:
+        return (
+            select(column)
+            .where(
+                AccountDay.account_id == Account.id,
+                AccountDay.followers.is_not(None),
+                AccountDay.date >= window.start,
+                AccountDay.date <= window.end,
+            )
+            .order_by(AccountDay.date.desc())
+            .limit(1)
+            .scalar_subquery()
         )
-        .group_by(AccountDay.account_id)
-        .subquery()
+
+    stmt = select(Account.id, last(AccountDay.date), last(AccountDay.followers)).where(
+        Account.id.in_(list(account_ids))
     )
-    stmt = select(AccountDay.account_id, AccountDay.date, AccountDay.followers).join(
-        last, and_(AccountDay.account_id == last.c.account_id, AccountDay.date == last.c.day)
-    )
-    return {acc: (_as_date(day), float(value)) for acc, day, value in session.execute(stmt)}  # type: ignore[misc]
+    return {
+        acc: (_as_date(day), float(value))  # type: ignore[misc]
+        for acc, day, value in session.execute(stmt)
+        if day is not None
+    }
 
 
 def _day_index(session: Session, column: Any, start: dt.date) -> ColumnElement[int]:
@@ -207,6 +207,8 @@ def daily_figures(
     """
     if not account_ids:
         return {}, {}
+    if step == 7:
+        return _weekly_figures(session, account_ids, current, previous)
     in_cur = AccountDay.date >= current.start
     bucket = case(
         (in_cur, _day_index(session, AccountDay.date, current.start) // step), else_=-1
@@ -247,71 +249,173 @@ def daily_figures(
     return totals, points
 
 
-def post_counts(
-    session: Session, account_ids: Sequence[int], current: Window, previous: Window
-) -> dict[int, tuple[int, int]]:
-    """Posts published per account in (current, previous); accounts without any post left out."""
-    if not account_ids:
-        return {}
-    ids = list(account_ids)
-    cur_start = dt.datetime.combine(current.start, dt.time())
-    prev_start = dt.datetime.combine(previous.start, dt.time())
-    end = dt.datetime.combine(current.end + dt.timedelta(days=1), dt.time())
-    stmt = (
-        select(
-            Post.account_id,
-            func.count(case((Post.published_at >= cur_start, 1))),
-            func.count(case((Post.published_at < cur_start, 1))),
-        )
-        .where(Post.account_id.in_(ids), Post.published_at >= prev_start, Post.published_at < end)
-        .group_by(Post.account_id)
-    )
-    out = {acc: (int(c), int(p)) for acc, c, p in session.execute(stmt)}
-    with_posts = select(Account.id).where(
-        Account.id.in_(ids), exists().where(Post.account_id == Account.id)
-    )
-    for acc in session.scalars(with_posts):
-        out.setdefault(acc, (0, 0))
+def _edges(window: Window) -> list[Any]:
+    """Conditions on AccountDay.date for the days of the window outside its whole weeks."""
+    weeks = full_weeks(window)
+    if weeks is None:
+        return [AccountDay.date.between(window.start, window.end)]
+    first, last = weeks
+    out = []
+    if first > window.start:
+        out.append(AccountDay.date.between(window.start, first - dt.timedelta(days=1)))
+    if last + dt.timedelta(days=6) < window.end:
+        out.append(AccountDay.date.between(last + dt.timedelta(days=7), window.end))
     return out
+
+
+def _weekly_figures(
+    session: Session, account_ids: Sequence[int], current: Window, previous: Window
+) -> tuple[dict[int, FlowTotals], dict[int, dict[str, dict[int, float]]]]:
+    """`daily_figures` for weekly points, from the store's weekly sums (`account_week`):
+    52 rows a year per account instead of 365, plus the few days at the ends of each
+    period that fall outside its whole weeks."""
+    ids = list(account_ids)
+    totals: dict[int, FlowTotals] = {}
+    points: dict[int, dict[str, dict[int, float]]] = {}
+
+    def add(acc: int, is_cur: bool, sums: Sequence[Any], counts: Sequence[Any]) -> None:
+        tot = totals.setdefault(acc, FlowTotals())
+        into, days = (
+            (tot.current, tot.days_current) if is_cur else (tot.previous, tot.days_previous)
+        )
+        for name, value, n in zip(FLOW_METRICS, sums, counts, strict=True):
+            if value is not None:
+                into[name] = _add(into.get(name), value)
+            else:
+                into.setdefault(name, None)
+            days[name] = days.get(name, 0) + int(n or 0)
+
+    week_cols: list[Any] = []
+    for name in FLOW_METRICS:
+        week_cols += [getattr(AccountWeek, name), getattr(AccountWeek, f"{name}_days")]
+    for window, is_cur in ((current, True), (previous, False)):
+        weeks = full_weeks(window)
+        if weeks is not None:
+            in_weeks = (
+                AccountWeek.account_id.in_(ids),
+                AccountWeek.week.between(weeks[0], weeks[1]),
+            )
+            sums = [func.sum(c) for c in week_cols]
+            stmt = (
+                select(AccountWeek.account_id, *sums)
+                .where(*in_weeks)
+                .group_by(AccountWeek.account_id)
+            )
+            for acc, *values in session.execute(stmt):
+                add(acc, is_cur, values[0::2], values[1::2])
+            if is_cur:  # a point per week
+                flows = [getattr(AccountWeek, name) for name in FLOW_METRICS]
+                stmt = select(
+                    AccountWeek.account_id, AccountWeek.week, AccountWeek.followers_max, *flows
+                ).where(*in_weeks)
+                first = weeks[0]
+                for acc, week, *values in session.execute(stmt):
+                    b = (_as_date(week) - first).days // 7  # type: ignore[operator]
+                    per = points.get(acc)
+                    if per is None:
+                        per = points[acc] = {name: {} for name in ("followers", *FLOW_METRICS)}
+                    for name, value in zip(("followers", *FLOW_METRICS), values, strict=True):
+                        if value is not None:
+                            per[name][b] = value
+        for edge in _edges(window):  # one range a statement: each walks the index
+            cols: list[Any] = []
+            for name in FLOW_METRICS:
+                col = metric_column(AccountDay, name)
+                cols += [func.sum(col), func.count(col)]
+            stmt = (
+                select(AccountDay.account_id, *cols)
+                .where(AccountDay.account_id.in_(ids), edge)
+                .group_by(AccountDay.account_id)
+            )
+            for acc, *values in session.execute(stmt):
+                add(acc, is_cur, values[0::2], values[1::2])
+    return totals, points
 
 
 POST_FIGURES: tuple[str, ...] = ("reach", "engagements")
 
 
-def post_figures(
-    session: Session, account_ids: Sequence[int], current: Window, previous: Window
-) -> dict[int, dict[str, tuple[float | None, float | None]]]:
-    """Per account: reach and engagements of the posts published in (current, previous),
-    each post at its latest snapshot."""
-    if not account_ids:
-        return {}
-    cur_start = dt.datetime.combine(current.start, dt.time())
-    prev_start = dt.datetime.combine(previous.start, dt.time())
-    end = dt.datetime.combine(current.end + dt.timedelta(days=1), dt.time())
-    is_cur = case((Post.published_at >= cur_start, 1), else_=0).label("is_cur")
-    stmt = (
-        select(
-            Post.account_id,
-            is_cur,
-            *[func.sum(metric_column(PostMetrics, m)) for m in POST_FIGURES],
-        )
-        .select_from(Post)
-        .join(PostMetrics, PostMetrics.post_id == Post.id)
-        .where(
-            Post.account_id.in_(list(account_ids)),
-            Post.published_at >= prev_start,
-            Post.published_at < end,
-            _no_newer_snapshot(PostMetrics),
-        )
-        .group_by(Post.account_id, is_cur)
-    )
-    out: dict[int, dict[str, tuple[float | None, float | None]]] = {}
-    for acc, cur, *values in session.execute(stmt):
-        per = out.setdefault(acc, dict.fromkeys(POST_FIGURES, (None, None)))
-        for name, value in zip(POST_FIGURES, values, strict=True):
-            now, before = per[name]
-            per[name] = (_f(value), before) if cur else (now, _f(value))
+def _day_ranges(window: Window) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The window's days outside its whole weeks, as [from, to) moments."""
+
+    def at(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time())
+
+    weeks = full_weeks(window)
+    end = window.end + dt.timedelta(days=1)
+    if weeks is None:
+        return [(at(window.start), at(end))]
+    first, last = weeks
+    out = []
+    if first > window.start:
+        out.append((at(window.start), at(first)))
+    if last + dt.timedelta(days=7) < end:
+        out.append((at(last + dt.timedelta(days=7)), at(end)))
     return out
+
+
+def post_totals(
+    session: Session, account_ids: Sequence[int], current: Window, previous: Window
+) -> tuple[dict[int, tuple[int, int]], dict[int, dict[str, tuple[float | None, float | None]]]]:
+    """Per account: the posts published in (current, previous), and the reach and
+    engagements of those posts, each at its latest snapshot.
+
+    Whole weeks come from the store's weekly sums (`post_week`), the days around them from
+    each post's latest figures (`post_latest`). Accounts that have posts, but none in
+    either period, count (0, 0); accounts without any post are left out.
+    """
+    if not account_ids:
+        return {}, {}
+    ids = list(account_ids)
+    found: dict[int, list[list[Any]]] = {}  # account -> [current, previous] of [n, reach, eng]
+
+    def add(acc: int, slot: int, n: Any, *values: Any) -> None:
+        per = found.setdefault(acc, [[0, None, None], [0, None, None]])[slot]
+        per[0] += int(n or 0)
+        for i, value in enumerate(values, start=1):
+            per[i] = _add(per[i], value)
+
+    for slot, window in enumerate((current, previous)):
+        weeks = full_weeks(window)
+        if weeks is not None:
+            stmt = (
+                select(
+                    PostWeek.account_id,
+                    func.sum(PostWeek.posts),
+                    *[func.sum(getattr(PostWeek, m)) for m in POST_FIGURES],
+                )
+                .where(PostWeek.account_id.in_(ids), PostWeek.week.between(*weeks))
+                .group_by(PostWeek.account_id)
+            )
+            for acc, n, *values in session.execute(stmt):
+                add(acc, slot, n, *values)
+        for lo, hi in _day_ranges(window):  # one range a statement: each walks the index
+            stmt = (
+                select(
+                    PostLatest.account_id,
+                    func.count(),
+                    *[func.sum(getattr(PostLatest, m)) for m in POST_FIGURES],
+                )
+                .where(
+                    PostLatest.account_id.in_(ids),
+                    PostLatest.published_at >= lo,
+                    PostLatest.published_at < hi,
+                )
+                .group_by(PostLatest.account_id)
+            )
+            for acc, n, *values in session.execute(stmt):
+                add(acc, slot, n, *values)
+    counts: dict[int, tuple[int, int]] = {}
+    figures: dict[int, dict[str, tuple[float | None, float | None]]] = {}
+    for acc, (now, before) in found.items():
+        counts[acc] = (now[0], before[0])
+        figures[acc] = {name: (now[i], before[i]) for i, name in enumerate(POST_FIGURES, start=1)}
+    with_posts = select(Account.id).where(
+        Account.id.in_(ids), exists().where(Post.account_id == Account.id)
+    )
+    for acc in session.scalars(with_posts):
+        counts.setdefault(acc, (0, 0))
+    return counts, figures
 
 
 def spend(
@@ -444,20 +548,7 @@ def _post_conditions(
     return conds, accounts
 
 
-def _no_newer_snapshot(snapshot: Any) -> Any:
-    """True for a post's latest snapshot. NOT EXISTS: PostgreSQL makes it an anti-join,
-    SQLite a lookup in the (post_id, as_of) index; both stay fast at a million posts."""
-    newer = aliased(PostMetrics, name="newer")
-    return ~exists().where(newer.post_id == snapshot.post_id, newer.as_of > snapshot.as_of)
-
-
-def _latest_metrics_join() -> tuple[Any, Any]:
-    """PostMetrics aliased as the latest snapshot of each post, and its join condition."""
-    latest = aliased(PostMetrics, name="latest")
-    return latest, and_(latest.post_id == Post.id, _no_newer_snapshot(latest))
-
-
-def _post_select(latest: Any) -> Any:
+def _post_select() -> Any:
     return select(
         Post.id,
         Post.account_id,
@@ -465,20 +556,25 @@ def _post_select(latest: Any) -> Any:
         func.coalesce(Post.text, Post.title),
         Post.media_type,
         Post.permalink,
-        latest.as_of,
-        *[metric_column(latest, m).label(m) for m in POST_TABLE_METRICS],
+        PostLatest.as_of,
+        *[getattr(PostLatest, m).label(m) for m in POST_TABLE_METRICS],
     )
 
 
-def _order(latest: Any, sort: str, descending: bool) -> list[Any]:
+def _with_latest(stmt: Any) -> Any:
+    """The posts joined to their latest snapshot (kept per post by the store)."""
+    return stmt.outerjoin(PostLatest, PostLatest.post_id == Post.id)
+
+
+def _order(sort: str, descending: bool, *, post_id: Any = Post.id) -> list[Any]:
     if sort == "published":
-        key: Any = Post.published_at
+        key: Any = Post.published_at if post_id is Post.id else PostLatest.published_at
     elif sort == "engagement_rate":
-        key = metric_column(latest, "engagements") / func.nullif(latest.reach, 0)
+        key = PostLatest.engagements / func.nullif(PostLatest.reach, 0)
     else:
-        key = metric_column(latest, sort)
+        key = getattr(PostLatest, sort)
     key = key.desc() if descending else key.asc()
-    tie = Post.id.desc() if descending else Post.id.asc()
+    tie = post_id.desc() if descending else post_id.asc()
     return [key.nulls_last(), tie]
 
 
@@ -522,37 +618,44 @@ def posts_page(
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}; choose one of {', '.join(SORTS)}")
     conds, accounts = _post_conditions(session, flt, by_date=sort == "published")
-    latest, on = _latest_metrics_join()
     offset = min(max(offset, 0), MAX_OFFSET)
+    key: Any = Post.id
     if sort == "published":
-        # the page's ids from the post table alone, then the snapshots of those few posts
-        ids = list(
-            session.scalars(
-                select(Post.id)
-                .where(*conds)
-                .order_by(*_order(latest, sort, descending))
-                .offset(offset)
-                .limit(limit)
-            )
-        )
-        if not ids:
-            return []
-        stmt = (
-            _post_select(latest)
-            .outerjoin(latest, on)
-            .where(Post.id.in_(ids))
-            .order_by(*_order(latest, sort, descending))
-        )
+        # the page's ids from the post table alone, then the figures of those few posts
+        page_ids = select(Post.id).where(*conds)
+    elif not (flt.media_type or (flt.q and flt.q.strip())):
+        # only accounts and dates filter: the latest figures' own index has both
+        page_ids = select(PostLatest.post_id).where(*_latest_conditions(flt, list(accounts)))
+        key = PostLatest.post_id
     else:
-        stmt = (
-            _post_select(latest)
-            .outerjoin(latest, on)
-            .where(*conds)
-            .order_by(*_order(latest, sort, descending))
-            .offset(offset)
-            .limit(limit)
+        page_ids = _with_latest(select(Post.id).select_from(Post)).where(*conds)
+    ids = list(
+        session.scalars(
+            page_ids.order_by(*_order(sort, descending, post_id=key)).offset(offset).limit(limit)
         )
+    )
+    if not ids:
+        return []
+    stmt = (
+        _with_latest(_post_select().select_from(Post))
+        .where(Post.id.in_(ids))
+        .order_by(*_order(sort, descending))
+    )
     return list(_rows(session.execute(stmt), accounts))
+
+
+def _latest_conditions(flt: PostFilter, account_ids: list[int]) -> list[Any]:
+    ids = [flt.account_id] if flt.account_id in account_ids else account_ids
+    if flt.account_id is not None and flt.account_id not in account_ids:
+        ids = []
+    conds: list[Any] = [PostLatest.account_id.in_(ids) if ids else PostLatest.post_id.is_(None)]
+    if flt.start:
+        conds.append(PostLatest.published_at >= dt.datetime.combine(flt.start, dt.time()))
+    if flt.end:
+        conds.append(
+            PostLatest.published_at < dt.datetime.combine(flt.end + dt.timedelta(days=1), dt.time())
+        )
+    return conds
 
 
 def iter_posts(
@@ -566,12 +669,10 @@ def iter_posts(
 ) -> Iterator[PostRow]:
     """Every post of the filter (up to `limit`) in order, read in chunks: for exports."""
     conds, accounts = _post_conditions(session, flt, by_date=sort == "published")
-    latest, on = _latest_metrics_join()
     stmt = (
-        _post_select(latest)
-        .outerjoin(latest, on)
+        _with_latest(_post_select().select_from(Post))
         .where(*conds)
-        .order_by(*_order(latest, sort, descending))
+        .order_by(*_order(sort, descending))
         .limit(limit)
         .execution_options(yield_per=chunk)
     )

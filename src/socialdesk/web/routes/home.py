@@ -15,7 +15,6 @@ from socialdesk.overview import (
     DEFINITIONS,
     OVERVIEW_METRICS,
     PERIOD_CHOICES,
-    POST_FIGURES_MAX_DAYS,
     AccountOverview,
     OverviewResult,
     build_overview,
@@ -65,9 +64,6 @@ class OverviewPage:
     platform: str | None = field(metadata={"help": "Only this platform, or all"})
     platforms: list[str] = field(metadata={"help": "Platforms of the workspace, for the filter"})
     period_choices: tuple[int, ...]
-    post_figures_max_days: int = field(
-        metadata={"help": "Longest period for which post reach and engagements are summed"}
-    )
     metrics: list[MetricInfo] = field(metadata={"help": "The figures shown, with definitions"})
     result: OverviewResult = field(metadata={"help": "Per platform and account: the comparisons"})
     shown: dict[str, list[AccountOverview]] = field(
@@ -145,7 +141,6 @@ def _overview_page(
         platform=platform,
         platforms=platforms,
         period_choices=PERIOD_CHOICES,
-        post_figures_max_days=POST_FIGURES_MAX_DAYS,
         metrics=metrics,
         result=result,
         shown=shown,

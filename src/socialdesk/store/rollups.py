@@ -1,0 +1,226 @@
+"""Figures the store keeps derived from the imported rows, refreshed by every import.
+
+`post_latest` holds each post's latest snapshot, `account_week` and `post_week` the days
+and posts of each account summed per week (see the model). The importer refreshes them in
+the import's own transaction; whatever writes posts, snapshots or account days outside the
+importers (a benchmark's bulk build, a test's seeding) calls `refresh_all` afterwards.
+`check_post_latest` and `check_weeks` say whether the tables agree with the rows they
+come from, and the tests hold every import to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Date, and_, cast, delete, exists, func, insert, or_, select, true, union
+from sqlalchemy.orm import aliased
+
+from socialdesk.catalogue.sql import metric_column
+from socialdesk.model import (
+    Account,
+    AccountDay,
+    AccountWeek,
+    Post,
+    PostLatest,
+    PostMetrics,
+    PostWeek,
+)
+
+LATEST_FIGURES: tuple[str, ...] = ("impressions", "reach", "engagements", "clicks")
+_CHUNK = 20_000  # post ids per statement (under both engines' bound-parameter limits)
+
+
+def _latest_select(where: Any) -> Any:
+    """Per post matching `where`: its account, time and latest snapshot's figures."""
+    latest = aliased(PostMetrics, name="latest")
+    newer = aliased(PostMetrics, name="newer")
+    no_newer = ~exists().where(newer.post_id == latest.post_id, newer.as_of > latest.as_of)
+    return (
+        select(
+            Post.id,
+            Post.account_id,
+            Post.published_at,
+            latest.as_of,
+            *[metric_column(latest, m) for m in LATEST_FIGURES],
+        )
+        .select_from(Post)
+        .outerjoin(latest, and_(latest.post_id == Post.id, no_newer))
+        .where(where)
+    )
+
+
+_COLUMNS = ["post_id", "account_id", "published_at", "as_of", *LATEST_FIGURES]
+
+
+def refresh_post_latest(
+    conn: Any, *, batch_id: int | None = None, post_ids: Iterable[int] | None = None
+) -> None:
+    """Recompute `post_latest` for the posts an import batch touched, for the given posts,
+    or (neither given) for every post. Runs in the caller's transaction."""
+    if batch_id is not None:
+        touched = union(
+            select(Post.id).where(Post.import_batch_id == batch_id),
+            select(PostMetrics.post_id).where(PostMetrics.import_batch_id == batch_id),
+        ).subquery()
+        conn.execute(delete(PostLatest).where(PostLatest.post_id.in_(select(touched.c[0]))))
+        conn.execute(
+            insert(PostLatest).from_select(
+                _COLUMNS, _latest_select(Post.id.in_(select(touched.c[0])))
+            )
+        )
+        return
+    if post_ids is None:
+        conn.execute(delete(PostLatest))
+        conn.execute(insert(PostLatest).from_select(_COLUMNS, _latest_select(true())))
+        return
+    ids = sorted(set(post_ids))
+    for i in range(0, len(ids), _CHUNK):
+        part = ids[i : i + _CHUNK]
+        conn.execute(delete(PostLatest).where(PostLatest.post_id.in_(part)))
+        conn.execute(insert(PostLatest).from_select(_COLUMNS, _latest_select(Post.id.in_(part))))
+
+
+def check_post_latest(conn: Any, workspace_id: int | None = None) -> list[tuple[Any, ...]]:
+    """The posts whose `post_latest` row disagrees with their snapshots, or is missing,
+    or outlives its post (empty when all is well); of one workspace or of all."""
+    where: Any = true()
+    if workspace_id is not None:
+        where = Post.account_id.in_(select(Account.id).where(Account.workspace_id == workspace_id))
+    fresh = _latest_select(where).subquery()
+    kept = PostLatest.__table__
+    cols = list(fresh.c)
+    differs = [
+        func.coalesce(kept.c[name] != cols[i], kept.c[name].is_(None) != cols[i].is_(None))
+        for i, name in enumerate(_COLUMNS)
+        if i > 0
+    ]
+    stale = (
+        select(cols[0])
+        .select_from(fresh.outerjoin(kept, kept.c.post_id == cols[0]))
+        .where(or_(kept.c.post_id.is_(None), *differs))
+    )
+    orphans = select(kept.c.post_id).where(~exists().where(Post.id == kept.c.post_id))
+    return [tuple(r) for r in conn.execute(stale)] + [tuple(r) for r in conn.execute(orphans)]
+
+
+# -- weeks ---------------------------------------------------------------------------------
+WEEK_FLOWS: tuple[str, ...] = ("reach", "impressions", "engagements", "clicks")
+
+
+def _dialect(conn: Any) -> str:
+    bind = conn.get_bind() if hasattr(conn, "get_bind") else conn
+    return str(bind.dialect.name)
+
+
+def week_of(column: Any, dialect: str) -> Any:
+    """The Monday of the week of a date or timestamp column, as a date."""
+    if dialect == "sqlite":
+        # the coming Sunday (the day itself on a Sunday), six days back
+        return func.date(column, "weekday 0", "-6 days")
+    return cast(func.date_trunc("week", column), Date)
+
+
+def _account_week_select(conn: Any, where: Any) -> Any:
+    week = week_of(AccountDay.date, _dialect(conn))
+    cols: list[Any] = [AccountDay.account_id, week, func.max(AccountDay.followers)]
+    for name in WEEK_FLOWS:
+        col = metric_column(AccountDay, name)
+        cols += [func.sum(col), func.count(col)]
+    return select(*cols).where(where).group_by(AccountDay.account_id, week)
+
+
+def _post_week_select(conn: Any, where: Any) -> Any:
+    week = week_of(PostLatest.published_at, _dialect(conn))
+    return (
+        select(
+            PostLatest.account_id,
+            week,
+            func.count(),
+            func.sum(PostLatest.reach),
+            func.sum(PostLatest.engagements),
+        )
+        .where(PostLatest.published_at.is_not(None), where)
+        .group_by(PostLatest.account_id, week)
+    )
+
+
+_ACCOUNT_WEEK_COLUMNS = [
+    "account_id",
+    "week",
+    "followers_max",
+    *[c for name in WEEK_FLOWS for c in (name, f"{name}_days")],
+]
+_POST_WEEK_COLUMNS = ["account_id", "week", "posts", "reach", "engagements"]
+
+
+def refresh_weeks(conn: Any, account_ids: Iterable[int] | None = None) -> None:
+    """Recompute `account_week` and `post_week` for these accounts (None: all). A week is
+    cheap to sum again, so a whole account is redone whenever any of its rows changed."""
+    if account_ids is None:
+        parts: list[list[int] | None] = [None]
+    else:
+        ids = sorted(set(account_ids))
+        parts = [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
+    for part in parts:
+
+        def only(column: Any, part: list[int] | None = part) -> Any:
+            return true() if part is None else column.in_(part)
+
+        conn.execute(delete(AccountWeek).where(only(AccountWeek.account_id)))
+        conn.execute(
+            insert(AccountWeek).from_select(
+                _ACCOUNT_WEEK_COLUMNS, _account_week_select(conn, only(AccountDay.account_id))
+            )
+        )
+        conn.execute(delete(PostWeek).where(only(PostWeek.account_id)))
+        conn.execute(
+            insert(PostWeek).from_select(
+                _POST_WEEK_COLUMNS, _post_week_select(conn, only(PostLatest.account_id))
+            )
+        )
+
+
+def check_weeks(conn: Any, workspace_id: int | None = None) -> list[tuple[str, Any, Any]]:
+    """The (table, account, week) whose weekly sums disagree with the rows they come from
+    (empty when all is well); of one workspace or of all."""
+    accounts: Any = select(Account.id)
+    if workspace_id is not None:
+        accounts = accounts.where(Account.workspace_id == workspace_id)
+    out: list[tuple[str, Any, Any]] = []
+    for table, fresh_select, day_col in (
+        (AccountWeek, _account_week_select, AccountDay.account_id),
+        (PostWeek, _post_week_select, PostLatest.account_id),
+    ):
+        fresh = {
+            (r[0], str(r[1])): tuple(r[2:])
+            for r in conn.execute(fresh_select(conn, day_col.in_(accounts)))
+        }
+        names = [c.name for c in table.__table__.c][2:]
+        kept = {
+            (r[0], str(r[1])): tuple(r[2:])
+            for r in conn.execute(
+                select(table.account_id, table.week, *[table.__table__.c[n] for n in names]).where(
+                    table.account_id.in_(accounts)
+                )
+            )
+        }
+        for key in sorted(fresh.keys() | kept.keys()):
+            if fresh.get(key) != kept.get(key):
+                out.append((table.__tablename__, *key))
+    return out
+
+
+def refresh_accounts(conn: Any, account_ids: Iterable[int]) -> None:
+    """Every derived table for these accounts' rows (after writing them outside the
+    importers, as tests' seeding does)."""
+    ids = sorted(set(account_ids))
+    posts = conn.execute(select(Post.id).where(Post.account_id.in_(ids))).scalars().all()
+    refresh_post_latest(conn, post_ids=posts)
+    refresh_weeks(conn, ids)
+
+
+def refresh_all(conn: Any) -> None:
+    """Every derived table, for the whole store (after a bulk write outside the importers)."""
+    refresh_post_latest(conn)
+    refresh_weeks(conn)

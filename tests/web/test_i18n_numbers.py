@@ -1,0 +1,48 @@
+"""Whole numbers are written the way Babel writes them, only faster."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from socialdesk.i18n import _apply, formats
+
+
+@given(
+    value=st.one_of(
+        st.floats(min_value=-1e14, max_value=1e14, allow_nan=False),
+        st.integers(min_value=-(10**12), max_value=10**12).map(lambda i: i + 0.5),
+    ),
+    locale=st.sampled_from(["nl", "en"]),
+)
+def test_whole_numbers_match_babel(value, locale):
+    babel = _apply("#,##0", value, locale)
+    if babel in ("-0", "−0"):
+        babel = "0"  # Babel keeps the sign of a negative fraction rounded to zero; we don't
+    assert formats(locale).number(value) == babel
+
+
+def test_dutch_and_english_grouping():
+    assert formats("nl").number(1234567.5) == "1.234.568"
+    assert formats("en").number(-1234567.4) == "-1,234,567"
+    assert formats("nl").number(None) == "–"
+
+
+@given(
+    value=st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
+    locale=st.sampled_from(["nl", "en"]),
+    digits=st.integers(min_value=1, max_value=3),
+)
+def test_decimals_and_changes_match_babel(value, locale, digits):
+    fmt = formats(locale)
+
+    def unsigned_zero(text: str) -> str:  # Babel keeps the sign of a value rounded to zero
+        bare = text.lstrip("+-−")
+        return bare if not any(c in "123456789" for c in bare) else text
+
+    babel = _apply("#,##0." + "0" * digits, value, locale)
+    assert unsigned_zero(fmt.decimal(value, digits)) == unsigned_zero(babel)
+    babel = _apply("+#,##0.0%;-#,##0.0%", value, locale).replace("-", "−")
+    assert unsigned_zero(fmt.change(value)) == unsigned_zero(babel)
+    assert fmt.change(0.123) == ("+12,3%" if locale == "nl" else "+12.3%")
+    assert fmt.change(-0.04) == ("−4,0%" if locale == "nl" else "−4.0%")
