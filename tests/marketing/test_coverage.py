@@ -13,7 +13,10 @@ goals:
       - {key: verkopen, name: Verkopen, metric: conversions, target: 10, due: 2026-06-01}
       - {key: leeg, name: Niets, metric: reach, target: 10, due: 2026-06-01}
 pillars:
-  - {key: vrijwilligers, name: Vrijwilligers, keywords: ["#vrijwilligers", vrijwilliger], objectives: [werven]}
+  - key: vrijwilligers
+    name: Vrijwilligers
+    keywords: ["#vrijwilligers", vrijwilliger]
+    objectives: [werven]
   - {key: shop, name: Shop, keywords: ["#webshop"], objectives: [verkopen]}
 """)
 
@@ -66,3 +69,26 @@ def test_mean_interval_bootstrap_brackets_the_mean():
     e = mean_interval(v)
     assert e.low < v.mean() < e.high
     assert e.high - e.low < 4
+
+
+def test_link_sessions_split_over_links_sharing_their_tags():
+    from socialdesk.marketing.coverage import link_sessions
+
+    links = pd.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "utm_source": ["instagram", "Instagram", "facebook"],
+            "utm_medium": ["social", "social", "social"],
+            "utm_campaign": ["voorjaar", "voorjaar", "najaar"],
+        }
+    )
+    web = pd.DataFrame(
+        {
+            "source": ["instagram", "instagram", "facebook", "google"],
+            "medium": ["social", "social", "social", "organic"],
+            "campaign": ["voorjaar", "voorjaar", "zomer", "(organic)"],
+            "sessions": [30.0, 10.0, 99.0, 500.0],
+        }
+    )
+    got = link_sessions(links, web)
+    assert got.to_dict() == {1: 20.0, 2: 20.0, 3: 0.0}

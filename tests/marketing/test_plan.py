@@ -80,3 +80,30 @@ def test_malformed_plan_lists_every_problem():
     assert any("not a date" in p for p in problems)
     assert any("not a number" in p for p in problems)
     assert any("audiences" in p and "list" in p for p in problems)
+
+
+def test_objectives_and_audiences_added_and_edited_by_form():
+    from socialdesk.marketing.plan import Audience, Objective, put_audience, put_objective
+
+    plan = from_yaml(PLAN)
+    new = Objective("nieuw", "Nieuwe", goal="", metric="sessions", target=50.0)
+    added = put_objective(plan, "vrijwilligers", new)
+    assert [o.key for o in added.goals[0].objectives] == ["aanmeldingen", "bekendheid", "nieuw"]
+    assert added.objective("nieuw").goal == "vrijwilligers"
+    # editing keeps its place; moving to a new goal creates the goal
+    edited = put_objective(added, "vrijwilligers", Objective("aanmeldingen", "200", goal=""))
+    assert edited.goals[0].objectives[0].name == "200"
+    moved = put_objective(edited, "omzet", new, goal_name="Omzet")
+    assert [o.key for o in moved.goals[0].objectives] == ["aanmeldingen", "bekendheid"]
+    assert (moved.goals[-1].key, moved.goals[-1].name) == ("omzet", "Omzet")
+    assert [o.key for o in moved.goals[-1].objectives] == ["nieuw"]
+    assert from_yaml(to_yaml(moved)) == moved  # still a plan that round-trips
+    with pytest.raises(PlanInvalid) as bad:
+        put_objective(plan, "Goal X", Objective("A b", "", goal=""))
+    assert len(bad.value.problems) == 3
+    a = put_audience(plan, Audience("ouders", "Ouders", platforms=("facebook",)))
+    assert [x.key for x in a.audiences] == ["natuurliefhebbers", "donateurs", "ouders"]
+    b = put_audience(a, Audience("donateurs", "Vaste donateurs"))
+    assert [x.name for x in b.audiences] == ["Natuurliefhebbers 18-45", "Vaste donateurs", "Ouders"]
+    with pytest.raises(PlanInvalid):
+        put_audience(plan, Audience("x", " "))

@@ -15,7 +15,8 @@ name: Test
 goals:
   - key: g
     objectives:
-      - {key: o, name: O, metric: sessions, target: 100, due: 2026-12-31, audiences: [a], channels: [instagram]}
+      - {key: o, name: O, metric: sessions, target: 100, due: 2026-12-31,
+         audiences: [a], channels: [instagram]}
 audiences:
   - {key: a, name: A}
 pillars:
@@ -132,9 +133,15 @@ def test_migration_0006_matches_the_model(engine):
 
     from socialdesk.model import Base
 
-    mine = {"marketing_plan_version", "plan_item", "plan_item_comment", "marketing_link",
-            "marketing_tag"}
+    mine = {
+        "marketing_plan_version",
+        "plan_item",
+        "plan_item_comment",
+        "marketing_link",
+        "marketing_tag",
+    }
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}),
-                                Base.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+        )
     assert [d for d in diff if any(t in str(d) for t in mine)] == []

@@ -246,6 +246,29 @@ def plan_coverage(
                 f"{per.low:,.1f} – {per.high:,.1f}" if per.ok else per.method,
             )
         console.print(t)
+    for target in (result.campaigns, result.links):
+        if target is None:
+            continue
+        rows = target.dimensions["objective"]
+        t = Table(
+            "objective",
+            f"{target.kind}s",
+            target.effort,
+            "share",
+            target.result,
+            "share",
+            title=f"{target.kind}s by objective (tag, else the plan's campaigns)",
+        )
+        for r in rows:
+            t.add_row(
+                r.name,
+                str(r.count),
+                num(r.effort),
+                pct(r.share_of_effort.value),
+                num(r.results),
+                pct(r.share_of_results.value),
+            )
+        console.print(t)
     if result.objectives_without_content:
         console.print(
             "[yellow]Objectives without any content:[/] "
@@ -270,6 +293,57 @@ def plan_versions(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> N
     for r in frame.itertuples(index=False):
         t.add_row(str(r.version), r.saved_by, str(r.saved_at)[:16], r.note or "")
     console.print(t)
+
+
+@plan_app.command("tag")
+def plan_tag(
+    post: Annotated[int | None, typer.Option("--post", help="A post's id.")] = None,
+    campaign: Annotated[int | None, typer.Option("--campaign", help="An ad campaign's id.")] = None,
+    link: Annotated[int | None, typer.Option("--link", help="A saved link's id.")] = None,
+    objective: Annotated[
+        str | None, typer.Option(help="An objective's key ('none' removes the tie).")
+    ] = None,
+    audience: Annotated[
+        str | None, typer.Option(help="An audience's key ('none' removes the tie).")
+    ] = None,
+    pillar: Annotated[
+        str | None, typer.Option(help="A content pillar's key ('none' removes the tie).")
+    ] = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Tie a post, ad campaign or link to an objective, audience and pillar of the plan.
+
+    Only the options given change; the plan page counts effort and results by these ties."""
+    from socialdesk.marketing import queries, run
+    from socialdesk.store import session_scope
+
+    targets = [(k, v) for k, v in (("post", post), ("campaign", campaign), ("link", link)) if v]
+    if len(targets) != 1:
+        _fail("name exactly one of --post, --campaign or --link")
+    kind, target_id = targets[0]
+    assert target_id is not None
+    values = {
+        d: ("" if v.lower() == "none" else v.strip())
+        for d, v in (("objective", objective), ("audience", audience), ("pillar", pillar))
+        if v is not None
+    }
+    if not values:
+        _fail("give at least one of --objective, --audience or --pillar")
+    ws = _open(workspace)
+    try:
+        with session_scope(ws.engine) as s:
+            run.set_tags(s, ws.workspace_id, kind, target_id, values, "cli")
+            now = queries.tags_of(s, ws.workspace_id, kind, [target_id]).get(target_id, {})
+    except LookupError as exc:
+        _fail(str(exc))
+    except ValueError as exc:
+        _fail(str(exc))
+    if as_json:
+        _json({"kind": kind, "id": target_id, "tags": now})
+        return
+    shown = ", ".join(f"{d} {now[d]}" for d in ("objective", "audience", "pillar") if d in now)
+    console.print(f"[green]✓[/] {kind} {target_id}: {shown or 'no ties'}")
 
 
 # -- calendar ------------------------------------------------------------------------------

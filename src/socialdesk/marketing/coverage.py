@@ -9,9 +9,19 @@ Each post is counted to at most one value per dimension, in this order:
 Posts none of these reach are "(untagged)" and shown as such.
 
 Effort is the number of posts; results are the sum of one metric over the posts that report it
-(engagements by default). Both shares are counted, not estimated. The results per post carry a
-bootstrap interval (percentile, 2,000 resamples, fixed seed), so a pillar that seems to punch
-above its weight on three posts does not look certain.
+(engagements by default).
+
+Ad campaigns and UTM links are counted the same way, each in its own table (`target_coverage`):
+  - a campaign's effort is its spend and its results its link clicks (clicks where a platform
+    gives no link clicks), both at the campaign's coarsest daily grain; it gets its values from
+    a tag a person set, else from the plan's `campaigns` section (matched by name);
+  - a link's effort is one link and its results the GA4 sessions of its source / medium /
+    campaign, split evenly over the saved links that share those three values.
+An objective tied to a campaign or a link by a tag has content too (it is not "bare").
+
+Both shares are counted, not estimated. The results per post carry a bootstrap interval
+(percentile, 2,000 resamples, fixed seed), so a pillar that seems to punch above its weight
+on three posts does not look certain.
 """
 
 from __future__ import annotations
@@ -45,6 +55,29 @@ class Share:
 
 
 @dataclass(frozen=True)
+class TargetShare:
+    key: str
+    name: str
+    count: int  # campaigns or links
+    effort: float
+    share_of_effort: Estimate
+    results: float
+    share_of_results: Estimate
+    by_source: dict[str, int]  # tag | plan -> campaigns or links
+
+
+@dataclass(frozen=True)
+class TargetCoverage:
+    """Shares per dimension for ad campaigns or UTM links (see the module docstring)."""
+
+    kind: str  # campaign | link
+    effort: str  # what effort counts: spend | links
+    result: str  # what results count: link_clicks | sessions
+    n: int
+    dimensions: dict[str, tuple[TargetShare, ...]]
+
+
+@dataclass(frozen=True)
 class CoverageResult:
     metric: str
     n_posts: int
@@ -52,6 +85,8 @@ class CoverageResult:
     dimensions: dict[str, tuple[Share, ...]]
     objectives_without_content: tuple[str, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    campaigns: TargetCoverage | None = None
+    links: TargetCoverage | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -151,21 +186,109 @@ def assign(
     return out
 
 
+def _names(plan: Plan) -> dict[str, str]:
+    names = {o.key: o.name for o in plan.objectives}
+    return names | {a.key: a.name for a in plan.audiences} | {p.key: p.name for p in plan.pillars}
+
+
+def target_coverage(
+    kind: str,
+    targets: pd.DataFrame,
+    tags: pd.DataFrame,
+    plan: Plan,
+    effort: str,
+    result: str,
+    by_name: dict[str, dict[str, str | None]] | None = None,
+) -> TargetCoverage:
+    """Shares of effort and results per dimension for campaigns or links.
+
+    `targets` has the columns id, name, effort, result (one row per campaign or link); `tags`
+    is queries.tags; `by_name` gives values per target name (the plan's campaigns), used where
+    no tag is set."""
+    names = _names(plan)
+    mine = tags[tags["target_kind"] == kind] if not tags.empty else tags
+    eff = pd.to_numeric(targets["effort"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    res = pd.to_numeric(targets["result"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    total_effort, total_results = float(eff.sum()), float(res.sum())
+    n = len(targets)
+    dims: dict[str, tuple[TargetShare, ...]] = {}
+    for dim in DIMENSIONS:
+        tagged: dict[int, str] = {}
+        if not mine.empty:
+            t = mine[mine["dimension"] == dim]
+            tagged = {int(i): str(v) for i, v in zip(t["target_id"], t["value"], strict=True)}
+        values, sources = [], []
+        for tid, name in zip(targets["id"], targets["name"], strict=True):
+            if int(tid) in tagged:
+                values.append(tagged[int(tid)])
+                sources.append("tag")
+            elif by_name and (by_name.get(str(name)) or {}).get(dim):
+                values.append(str(by_name[str(name)][dim]))
+                sources.append("plan")
+            else:
+                values.append(UNTAGGED)
+                sources.append("none")
+        col = np.array(values, dtype=object)
+        src = np.array(sources, dtype=object)
+        rows = []
+        for key in sorted(set(values), key=lambda k: (k == UNTAGGED, k)):
+            mask = col == key
+            e, r = float(eff[mask].sum()), float(res[mask].sum())
+            counts = pd.Series(src[mask]).value_counts().to_dict()
+            rows.append(
+                TargetShare(
+                    key,
+                    names.get(key, key),
+                    int(mask.sum()),
+                    e,
+                    Estimate.exact(
+                        e / total_effort if total_effort else 0.0, n, f"share of {effort}"
+                    ),
+                    r,
+                    Estimate.exact(
+                        r / total_results if total_results else 0.0, n, f"share of {result}"
+                    ),
+                    {str(a): int(b) for a, b in counts.items()},
+                )
+            )
+        dims[dim] = tuple(rows)
+    return TargetCoverage(kind, effort, result, n, dims)
+
+
 def coverage(
     posts: pd.DataFrame,
     tags: pd.DataFrame,
     items: pd.DataFrame,
     plan: Plan,
     metric: str = "engagements",
+    campaigns: TargetCoverage | None = None,
+    links: TargetCoverage | None = None,
 ) -> CoverageResult:
-    """Shares of effort and results per objective, audience and pillar (posts: queries.posts)."""
+    """Shares of effort and results per objective, audience and pillar (posts: queries.posts);
+    `campaigns` and `links` (from target_coverage) ride along and count as content."""
     notes: list[str] = []
     n = len(posts)
-    names = {o.key: o.name for o in plan.objectives}
-    names |= {a.key: a.name for a in plan.audiences} | {p.key: p.name for p in plan.pillars}
+    names = _names(plan)
+    served = set()
+    if not tags.empty:
+        t = tags[
+            (tags["dimension"] == "objective") & tags["target_kind"].isin(("campaign", "link"))
+        ]
+        served = set(t["value"])
+    if not items.empty:
+        served |= set(items["objective"].dropna())
     if n == 0:
-        bare = tuple(o.key for o in plan.objectives)
-        return CoverageResult(metric, 0, 0, {}, bare, ("not enough data: no posts in the period",))
+        bare = tuple(o.key for o in plan.objectives if o.key not in served)
+        return CoverageResult(
+            metric,
+            0,
+            0,
+            {},
+            bare,
+            ("not enough data: no posts in the period",),
+            campaigns,
+            links,
+        )
     given = assign(posts, tags, items, plan)
     values = (
         pd.to_numeric(posts[metric], errors="coerce").to_numpy(dtype=float)
@@ -207,11 +330,68 @@ def coverage(
                 )
             )
         dims[dim] = tuple(rows)
-    with_content = set(given["objective"].dropna())
-    if not items.empty:
-        with_content |= set(items["objective"].dropna())
+    with_content = set(given["objective"].dropna()) | served
     bare = tuple(o.key for o in plan.objectives if o.key not in with_content)
-    return CoverageResult(metric, n, with_metric, dims, bare, tuple(notes))
+    return CoverageResult(metric, n, with_metric, dims, bare, tuple(notes), campaigns, links)
 
 
-__all__ = ["CoverageResult", "Share", "assign", "coverage", "mean_interval", "pillar_by_keywords"]
+def campaign_totals(ads: pd.DataFrame) -> pd.DataFrame:
+    """campaign_id, campaign, spend, clicks per campaign (queries.ad_rows), at each campaign's
+    coarsest daily grain (campaign < ad set < ad) so nothing is counted twice; a campaign with
+    no daily rows counts its widest row."""
+    cols = ["campaign_id", "campaign", "spend", "clicks"]
+    if ads.empty:
+        return pd.DataFrame(columns=cols)
+    a = ads.copy()
+    a["level"] = np.where(
+        a["grain"] == "campaign", 0, np.where(a["grain"].str.contains("ad:"), 2, 1)
+    )
+    a = a[a.groupby("campaign_id")["level"].transform("min") == a["level"]]
+    a["daily"] = a["date_start"] == a["date_end"]
+    has_daily = a.groupby("campaign_id")["daily"].transform("any")
+    span = pd.to_datetime(a["date_end"]) - pd.to_datetime(a["date_start"])
+    widest = span == span.groupby(a["campaign_id"]).transform("max")
+    a = a[(has_daily & a["daily"]) | (~has_daily & widest)]
+    a["c"] = a["link_clicks"].where(a["link_clicks"].notna(), a["clicks"])
+    out = a.groupby(["campaign_id", "campaign"], as_index=False).agg(
+        spend=("spend", "sum"), clicks=("c", "sum")
+    )
+    return out[cols]
+
+
+def link_sessions(links: pd.DataFrame, web: pd.DataFrame) -> pd.Series:
+    """GA4 sessions per saved link (queries.links, queries.web_rows): the sessions of its
+    source / medium / campaign, split evenly over the links sharing them (index: link id)."""
+    if links.empty:
+        return pd.Series(dtype=float)
+    key_cols = ["utm_source", "utm_medium", "utm_campaign"]
+    keys = links[key_cols].fillna("").astype(str).apply(lambda c: c.str.lower())
+    if web.empty:
+        return pd.Series(0.0, index=links["id"].astype(int).to_numpy())
+    w = web.copy()
+    w["k"] = list(
+        zip(
+            *(w[c].fillna("").astype(str).str.lower() for c in ("source", "medium", "campaign")),
+            strict=True,
+        )
+    )
+    by_key = w.groupby("k")["sessions"].sum()
+    k = pd.Series(list(zip(*(keys[c] for c in key_cols), strict=True)))
+    sharing = k.map(k.value_counts())
+    sessions = k.map(by_key).fillna(0.0).astype(float) / sharing
+    return pd.Series(sessions.to_numpy(), index=links["id"].astype(int).to_numpy())
+
+
+__all__ = [
+    "CoverageResult",
+    "Share",
+    "TargetCoverage",
+    "TargetShare",
+    "assign",
+    "campaign_totals",
+    "coverage",
+    "link_sessions",
+    "mean_interval",
+    "pillar_by_keywords",
+    "target_coverage",
+]

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from socialdesk.errors import SocialdeskError
@@ -370,6 +370,52 @@ def from_yaml(text: str) -> Plan:
     return plan_from_dict(doc or {})
 
 
+# -- editing by form ----------------------------------------------------------------------
+def put_objective(
+    plan: Plan, goal_key: str, objective: Objective, goal_name: str | None = None
+) -> Plan:
+    """The plan with `objective` added to goal `goal_key` or, when an objective with its key
+    exists, replaced (moved to `goal_key` when that differs). A goal that does not exist yet is
+    created with `goal_name`. PlanInvalid when a key is malformed."""
+    problems = []
+    if not KEY.match(goal_key):
+        problems.append(f"goal key {goal_key!r} is not a key (lower case a-z, 0-9, _ and -)")
+    if not KEY.match(objective.key):
+        problems.append(
+            f"objective key {objective.key!r} is not a key (lower case a-z, 0-9, _ and -)"
+        )
+    if not objective.name.strip():
+        problems.append("the objective needs a name")
+    if problems:
+        raise PlanInvalid(problems)
+    o = replace(objective, goal=goal_key)
+    goals = []
+    placed = False
+    for g in plan.goals:
+        kept = tuple(x for x in g.objectives if x.key != o.key)
+        if g.key == goal_key:
+            at = next((i for i, x in enumerate(g.objectives) if x.key == o.key), len(kept))
+            kept = (*kept[:at], o, *kept[at:])
+            placed = True
+        goals.append(replace(g, objectives=kept))
+    if not placed:
+        goals.append(PlanGoal(goal_key, (goal_name or "").strip() or goal_key, (o,)))
+    return replace(plan, goals=tuple(goals))
+
+
+def put_audience(plan: Plan, audience: Audience) -> Plan:
+    """The plan with `audience` added, or replacing the audience with its key."""
+    if not KEY.match(audience.key):
+        raise PlanInvalid(
+            [f"audience key {audience.key!r} is not a key (lower case a-z, 0-9, _ and -)"]
+        )
+    if not audience.name.strip():
+        raise PlanInvalid(["the audience needs a name"])
+    found = any(a.key == audience.key for a in plan.audiences)
+    audiences = tuple(audience if a.key == audience.key else a for a in plan.audiences)
+    return replace(plan, audiences=audiences if found else (*plan.audiences, audience))
+
+
 # -- checking ----------------------------------------------------------------------------
 def check_plan(
     plan: Plan, metric_names: tuple[str, ...] | None = None, today: dt.date | None = None
@@ -452,5 +498,7 @@ __all__ = [
     "from_yaml",
     "plan_from_dict",
     "plan_to_dict",
+    "put_audience",
+    "put_objective",
     "to_yaml",
 ]

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from socialdesk.model import (
@@ -505,6 +505,117 @@ def tags(session: Session, workspace_id: int, target_kind: str | None = None) ->
     if target_kind:
         stmt = stmt.where(MarketingTag.target_kind == target_kind)
     return _frame(session.execute(stmt), cols)
+
+
+def tags_of(
+    session: Session, workspace_id: int, target_kind: str, ids: list[int]
+) -> dict[int, dict[str, str]]:
+    """{target id: {dimension: value}} for the given targets of one kind."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(MarketingTag.target_id, MarketingTag.dimension, MarketingTag.value).where(
+            MarketingTag.workspace_id == workspace_id,
+            MarketingTag.target_kind == target_kind,
+            MarketingTag.target_id.in_(ids),
+        )
+    )
+    out: dict[int, dict[str, str]] = {}
+    for tid, dim, value in rows:
+        out.setdefault(int(tid), {})[dim] = value
+    return out
+
+
+TAG_TARGET_COLUMNS = ["id", "label", "detail", "platform", "when"]
+
+
+def _target_select(kind: str, workspace_id: int) -> tuple[Any, Any]:
+    """(select of TAG_TARGET_COLUMNS, the id column) for posts, campaigns or links."""
+    if kind == "post":
+        return (
+            select(
+                Post.id,
+                func.coalesce(Post.title, func.substr(Post.text, 1, 140)),
+                Account.name,
+                Account.platform,
+                Post.published_at,
+            )
+            .join(Account, Account.id == Post.account_id)
+            .where(Account.workspace_id == workspace_id)
+            .order_by(Post.published_at.desc(), Post.id.desc())
+        ), Post.id
+    if kind == "campaign":
+        return (
+            select(
+                Campaign.id,
+                Campaign.name,
+                Campaign.objective,
+                Account.platform,
+                Campaign.start_date,
+            )
+            .join(Account, Account.id == Campaign.account_id)
+            .where(Account.workspace_id == workspace_id)
+            .order_by(Campaign.name, Campaign.id)
+        ), Campaign.id
+    if kind == "link":
+        return (
+            select(
+                MarketingLink.id,
+                MarketingLink.url,
+                MarketingLink.utm_campaign,
+                MarketingLink.utm_source,
+                MarketingLink.created_at,
+            )
+            .where(MarketingLink.workspace_id == workspace_id)
+            .order_by(MarketingLink.created_at.desc(), MarketingLink.id.desc())
+        ), MarketingLink.id
+    raise ValueError(f"target {kind!r} is not one of post, campaign, link")
+
+
+def tag_targets(
+    session: Session,
+    workspace_id: int,
+    kind: str,
+    *,
+    untagged_only: bool = True,
+    target_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[pd.DataFrame, int]:
+    """Posts, campaigns or links to tag (newest first) and how many there are in all.
+
+    Untagged: not one tag in any dimension. The count and page run in SQL (NOT EXISTS on the
+    tag table's unique index), so they stay fast at a million posts."""
+    stmt, id_col = _target_select(kind, workspace_id)
+    if target_id is not None:
+        stmt = stmt.where(id_col == target_id)
+    if untagged_only:
+        stmt = stmt.where(
+            ~exists().where(
+                MarketingTag.workspace_id == workspace_id,
+                MarketingTag.target_kind == kind,
+                MarketingTag.target_id == id_col,
+            )
+        )
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    frame = _frame(session.execute(stmt.limit(limit).offset(offset)), TAG_TARGET_COLUMNS)
+    return frame, int(total or 0)
+
+
+def target_exists(session: Session, workspace_id: int, kind: str, target_id: int) -> bool:
+    stmt, id_col = _target_select(kind, workspace_id)
+    return session.execute(stmt.where(id_col == target_id).limit(1)).first() is not None
+
+
+def campaigns(session: Session, workspace_id: int) -> pd.DataFrame:
+    """The workspace's ad campaigns: id, name, platform."""
+    rows = session.execute(
+        select(Campaign.id, Campaign.name, Account.platform)
+        .join(Account, Account.id == Campaign.account_id)
+        .where(Account.workspace_id == workspace_id)
+        .order_by(Campaign.id)
+    )
+    return _frame(rows, ["id", "name", "platform"])
 
 
 def match_item_to_post(

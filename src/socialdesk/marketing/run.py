@@ -11,7 +11,15 @@ from sqlalchemy.orm import Session
 
 from socialdesk.marketing import queries
 from socialdesk.marketing.calendar import Clash, Match, PillarGap, clashes, gaps, match_posts
-from socialdesk.marketing.coverage import CoverageResult, assign, coverage
+from socialdesk.marketing.coverage import (
+    CoverageResult,
+    TargetCoverage,
+    assign,
+    campaign_totals,
+    coverage,
+    link_sessions,
+    target_coverage,
+)
 from socialdesk.marketing.plan import Finding, Plan, check_plan, plan_from_dict, plan_to_dict
 from socialdesk.marketing.search import (
     SearchGapSettings,
@@ -22,6 +30,7 @@ from socialdesk.marketing.search import (
 from socialdesk.marketing.site import (
     CampaignTagging,
     SiteContribution,
+    pick_report,
     site_contribution,
     untagged_campaigns,
 )
@@ -110,13 +119,186 @@ def coverage_for(
     metric: str = "engagements",
 ) -> CoverageResult:
     _v, plan = current_plan(session, workspace_id)
+    tags = queries.tags(session, workspace_id)
     return coverage(
         queries.posts(session, workspace_id, start, end),
-        queries.tags(session, workspace_id),
+        tags,
         queries.plan_items(session, workspace_id),
         plan,
         metric,
+        campaigns=campaign_coverage(session, workspace_id, plan, tags, start, end),
+        links=link_coverage(session, workspace_id, plan, tags, start, end),
     )
+
+
+def campaign_coverage(
+    session: Session,
+    workspace_id: int,
+    plan: Plan,
+    tags: pd.DataFrame,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> TargetCoverage | None:
+    """Spend and link clicks per objective, audience and pillar (None: no campaigns)."""
+    camps = queries.campaigns(session, workspace_id)
+    if camps.empty:
+        return None
+    totals = campaign_totals(queries.ad_rows(session, workspace_id, start, end))
+    t = camps.merge(
+        totals[["campaign_id", "spend", "clicks"]], how="left", left_on="id", right_on="campaign_id"
+    )
+    frame = pd.DataFrame(
+        {"id": t["id"], "name": t["name"], "effort": t["spend"], "result": t["clicks"]}
+    )
+    by_name = {
+        c.name: {"objective": c.objective, "pillar": c.pillar, "audience": c.audience}
+        for c in plan.campaigns
+    }
+    return target_coverage("campaign", frame, tags, plan, "spend", "link_clicks", by_name)
+
+
+def link_coverage(
+    session: Session,
+    workspace_id: int,
+    plan: Plan,
+    tags: pd.DataFrame,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> TargetCoverage | None:
+    """Links and their GA4 sessions per objective, audience and pillar (None: no links)."""
+    links = queries.links(session, workspace_id)
+    if links.empty:
+        return None
+    web, _report, _notes = pick_report(queries.web_rows(session, workspace_id, start, end))
+    sessions = link_sessions(links, web)
+    frame = pd.DataFrame(
+        {
+            "id": links["id"],
+            "name": links["utm_campaign"],
+            "effort": 1.0,
+            "result": links["id"].astype(int).map(sessions).to_numpy(),
+        }
+    )
+    by_name = {
+        c.name: {"objective": c.objective, "pillar": c.pillar, "audience": c.audience}
+        for c in plan.campaigns
+    }
+    return target_coverage("link", frame, tags, plan, "links", "sessions", by_name)
+
+
+TAG_KINDS = ("post", "campaign", "link")
+
+
+def set_tags(
+    session: Session,
+    workspace_id: int,
+    kind: str,
+    target_id: int,
+    values: dict[str, str | None],
+    set_by: str,
+) -> dict[str, str | None]:
+    """Tie a post, campaign or link to an objective, audience and pillar of the plan in force.
+
+    `values` holds the dimensions to change ('' or None removes a tie). ValueError when a
+    value is not a key of the plan, LookupError when the target does not exist."""
+    if kind not in TAG_KINDS:
+        raise ValueError(f"{kind!r} is not one of {', '.join(TAG_KINDS)}")
+    if not queries.target_exists(session, workspace_id, kind, target_id):
+        raise LookupError(f"there is no {kind} {target_id}")
+    _v, plan = current_plan(session, workspace_id)
+    known = {
+        "objective": {o.key for o in plan.objectives},
+        "audience": {a.key for a in plan.audiences},
+        "pillar": {p.key for p in plan.pillars},
+    }
+    for dim, value in values.items():
+        if dim not in known:
+            raise ValueError(f"{dim!r} is not one of objective, audience, pillar")
+        if value and value not in known[dim]:
+            choices = ", ".join(sorted(known[dim])) or "none: add one to the plan first"
+            raise ValueError(f"{dim} {value!r} is not in the plan (choose from {choices})")
+    for dim, value in values.items():
+        queries.set_tag(session, workspace_id, kind, target_id, dim, value or None, set_by)
+    return values
+
+
+@dataclass(frozen=True)
+class TagRow:
+    kind: str
+    id: int
+    label: str
+    detail: str | None
+    platform: str | None
+    when: str | None
+    tags: dict[str, str]  # dimension -> value set by a person
+    suggested: dict[str, str]  # dimension -> value from the plan item or the keyword rule
+
+
+def tag_rows(
+    session: Session,
+    workspace_id: int,
+    kind: str,
+    *,
+    untagged_only: bool = True,
+    target_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[TagRow], int]:
+    """A page of targets to tag with their ties and, for posts, what coverage would count them
+    to without a tag (the plan item they were matched to, or the pillar's keywords)."""
+    frame, total = queries.tag_targets(
+        session,
+        workspace_id,
+        kind,
+        untagged_only=untagged_only,
+        target_id=target_id,
+        limit=limit,
+        offset=offset,
+    )
+    ids = [int(i) for i in frame["id"]]
+    set_now = queries.tags_of(session, workspace_id, kind, ids)
+    suggested: dict[int, dict[str, str]] = {}
+    _v, plan = current_plan(session, workspace_id)
+    if kind == "post" and ids:
+        posts = queries.posts(session, workspace_id)
+        posts = posts[posts["post_id"].isin(ids)]
+        given = assign(posts, pd.DataFrame(), queries.plan_items(session, workspace_id), plan)
+        for r in given.to_dict("records"):
+            suggested[int(r["post_id"])] = {
+                d: r[d] for d in ("objective", "audience", "pillar") if isinstance(r[d], str)
+            }
+    elif kind in ("campaign", "link") and ids:
+        by_name = {c.name: c for c in plan.campaigns}
+        for r in frame.itertuples(index=False):
+            c = by_name.get(str(r.label if kind == "campaign" else r.detail))
+            if c is not None:
+                suggested[int(r.id)] = {
+                    d: v
+                    for d, v in (
+                        ("objective", c.objective),
+                        ("audience", c.audience),
+                        ("pillar", c.pillar),
+                    )
+                    if v
+                }
+
+    def text(v: object) -> str | None:
+        return None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+
+    rows = [
+        TagRow(
+            kind,
+            int(r.id),
+            text(r.label) or "",
+            text(r.detail),
+            text(r.platform),
+            None if r.when is None or str(r.when) in ("NaT", "nan") else str(r.when)[:16],
+            set_now.get(int(r.id), {}),
+            suggested.get(int(r.id), {}),
+        )
+        for r in frame.itertuples(index=False)
+    ]
+    return rows, total
 
 
 @dataclass(frozen=True)
@@ -214,15 +396,21 @@ def make_link(
 
 
 __all__ = [
+    "TAG_KINDS",
     "CalendarCheck",
+    "TagRow",
     "calendar_check",
+    "campaign_coverage",
     "coverage_for",
     "current_plan",
+    "link_coverage",
     "make_link",
     "match_calendar",
     "plan_findings",
     "save_plan",
     "search_gaps_for",
+    "set_tags",
     "site_for",
+    "tag_rows",
     "tagging_for",
 ]

@@ -27,7 +27,16 @@ from socialdesk.marketing.calendar import (
     to_utc,
 )
 from socialdesk.marketing.coverage import CoverageResult
-from socialdesk.marketing.plan import Finding, PlanInvalid, from_yaml, to_yaml
+from socialdesk.marketing.plan import (
+    Audience,
+    Finding,
+    Objective,
+    PlanInvalid,
+    from_yaml,
+    put_audience,
+    put_objective,
+    to_yaml,
+)
 from socialdesk.marketing.search import SearchGapsResult
 from socialdesk.marketing.site import CampaignTagging, SiteContribution
 from socialdesk.marketing.utm import UtmLink, check_link
@@ -37,7 +46,7 @@ from socialdesk.web.deps import ConfigDep, CsrfDep, Editor, SessionDep, Viewer, 
 
 router = APIRouter()
 
-TABS = ("search", "site", "plan", "calendar", "links")
+TABS = ("search", "site", "plan", "calendar", "links", "tags")
 QDate = Annotated[dt.date | None, Query()]
 
 
@@ -144,12 +153,56 @@ class MarketingPlanPage:
     coverage: CoverageResult
     versions: list[dict[str, Any]]
     errors: list[str] = field(default_factory=list)
+    goals: list[dict[str, str]] = field(default_factory=list)
+    objectives: list[dict[str, Any]] = field(
+        default_factory=list, metadata={"help": "Every objective with its goal (for the forms)"}
+    )
+    audiences: list[dict[str, Any]] = field(default_factory=list)
+    metrics: tuple[str, ...] = field(
+        default=(), metadata={"help": "The metrics of the catalogue an objective can count"}
+    )
+    edit_objective: dict[str, Any] | None = field(
+        default=None, metadata={"help": "The objective the form edits (?objective=KEY)"}
+    )
+    edit_audience: dict[str, Any] | None = None
+
+
+def _objective_row(o: Objective) -> dict[str, Any]:
+    return {
+        "key": o.key,
+        "name": o.name,
+        "goal": o.goal,
+        "metric": o.metric,
+        "target": o.target,
+        "due": o.due,
+        "audiences": list(o.audiences),
+        "channels": list(o.channels),
+    }
+
+
+def _audience_row(a: Audience) -> dict[str, Any]:
+    return {
+        "key": a.key,
+        "name": a.name,
+        "description": a.description,
+        "platforms": list(a.platforms),
+        "interests": list(a.interests),
+    }
 
 
 def _plan_page(
-    session: Any, wid: int, text: str | None = None, errors: list[str] | None = None
+    session: Any,
+    wid: int,
+    text: str | None = None,
+    errors: list[str] | None = None,
+    objective: str | None = None,
+    audience: str | None = None,
 ) -> MarketingPlanPage:
+    from socialdesk.catalogue import metric_names
+
     version, plan = run.current_plan(session, wid)
+    objectives = [_objective_row(o) for o in plan.objectives]
+    audiences = [_audience_row(a) for a in plan.audiences]
     versions = [
         {"version": int(r.version), "saved_by": r.saved_by, "saved_at": r.saved_at, "note": r.note}
         for r in queries.plan_versions(session, wid).itertuples(index=False)
@@ -163,19 +216,140 @@ def _plan_page(
         run.coverage_for(session, wid),
         versions,
         errors or [],
+        [{"key": g.key, "name": g.name} for g in plan.goals],
+        objectives,
+        audiences,
+        tuple(sorted(metric_names())),
+        next((o for o in objectives if o["key"] == objective), None),
+        next((a for a in audiences if a["key"] == audience), None),
     )
 
 
 @router.get("/marketing/plan", name="marketing_plan")
 def marketing_plan(
-    request: Request, session: SessionDep, config: ConfigDep, _who: Viewer
+    request: Request,
+    session: SessionDep,
+    config: ConfigDep,
+    _who: Viewer,
+    objective: str | None = None,
+    audience: str | None = None,
 ) -> Response:
-    return render(request, "marketing/plan.html", _plan_page(session, _workspace(config)))
+    page = _plan_page(session, _workspace(config), objective=objective, audience=audience)
+    return render(request, "marketing/plan.html", page)
 
 
 @router.get("/marketing/plan.json", name="marketing_plan_json")
 def marketing_plan_json(session: SessionDep, config: ConfigDep, _who: Viewer) -> Response:
     return render_json(_plan_page(session, _workspace(config)))
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """'a, b c' -> ('a', 'b', 'c'): a list typed into one field."""
+    return tuple(w for w in text.replace(",", " ").split() if w)
+
+
+def _save_form_plan(
+    request: Request, session: Any, config: Any, who: Any, change: Any, note: str
+) -> Response:
+    """Apply `change(plan) -> plan` to the plan in force and save it as a new version."""
+    wid = _workspace(config)
+    _v, plan = run.current_plan(session, wid)
+    try:
+        changed = change(plan)
+    except PlanInvalid as exc:
+        page = _plan_page(session, wid, errors=exc.problems)
+        return render(request, "marketing/plan.html", page, status_code=422)
+    with session_scope(config.workspace.engine) as s:
+        run.save_plan(s, wid, changed, who.username, note)
+    return RedirectResponse("/marketing/plan", status_code=303)
+
+
+@router.post("/marketing/plan/objective", name="marketing_plan_objective", dependencies=[CsrfDep])
+def marketing_plan_objective(
+    request: Request,
+    session: SessionDep,
+    config: ConfigDep,
+    who: Editor,
+    key: Annotated[str, Form(max_length=100)],
+    name: Annotated[str, Form(max_length=300)],
+    goal: Annotated[str, Form(max_length=100)],
+    goal_name: Annotated[str, Form(max_length=300)] = "",
+    metric: Annotated[str, Form(max_length=100)] = "",
+    target: Annotated[str, Form(max_length=30)] = "",
+    due: Annotated[str, Form(max_length=10)] = "",
+    audiences: Annotated[list[str] | None, Form()] = None,
+    channels: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Add an objective, or edit the one with this key (a new plan version)."""
+    problems = []
+    number = None
+    if target.strip():
+        try:
+            number = float(target.replace(",", ".").strip())
+        except ValueError:
+            problems.append(f"target {target!r} is not a number")
+    when = None
+    if due:
+        try:
+            when = dt.date.fromisoformat(due)
+        except ValueError:
+            problems.append(f"date {due!r} is not a date (YYYY-MM-DD)")
+    if problems:
+        page = _plan_page(session, _workspace(config), errors=problems)
+        return render(request, "marketing/plan.html", page, status_code=422)
+    objective = Objective(
+        key=key.strip(),
+        name=name.strip(),
+        goal=goal.strip(),
+        metric=metric or None,
+        target=number,
+        due=when,
+        audiences=tuple(audiences or ()),
+        channels=tuple(c.lower() for c in _words(channels)),
+    )
+
+    def change(plan: Any) -> Any:
+        old = plan.objective(objective.key)
+        kept = objective
+        if old is not None:  # the form does not show KPIs nor the analytics goal: keep them
+            from dataclasses import replace
+
+            kept = replace(objective, kpis=old.kpis, analytics_goal=old.analytics_goal)
+        return put_objective(plan, goal.strip(), kept, goal_name)
+
+    return _save_form_plan(
+        request, session, config, who, change, f"objective {objective.key} (form)"
+    )
+
+
+@router.post("/marketing/plan/audience", name="marketing_plan_audience", dependencies=[CsrfDep])
+def marketing_plan_audience(
+    request: Request,
+    session: SessionDep,
+    config: ConfigDep,
+    who: Editor,
+    key: Annotated[str, Form(max_length=100)],
+    name: Annotated[str, Form(max_length=300)],
+    description: Annotated[str, Form(max_length=2000)] = "",
+    platforms: Annotated[str, Form(max_length=500)] = "",
+    interests: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """Add an audience (a persona), or edit the one with this key (a new plan version)."""
+    audience = Audience(
+        key.strip(),
+        name.strip(),
+        description.strip(),
+        tuple(p.lower() for p in _words(platforms)),
+        tuple(i.strip() for i in interests.split(",") if i.strip()),
+    )
+    return _save_form_plan(
+        request,
+        session,
+        config,
+        who,
+        lambda plan: put_audience(plan, audience),
+        f"audience {audience.key} (form)",
+    )
 
 
 @router.post("/marketing/plan", name="marketing_plan_save", dependencies=[CsrfDep])
@@ -325,6 +499,110 @@ def marketing_calendar_json(
     return render_json(_calendar_page(session, _workspace(config), month))
 
 
+@dataclass
+class WeekHour:
+    """One hour row of the week view: per day (Monday first) the items starting in it."""
+
+    hour: int
+    time: str = field(metadata={"help": "HH:00, local"})
+    cells: list[list[CalendarItem]]
+
+
+@dataclass
+class MarketingWeekPage:
+    """A week of plan items, one column per day and one row per hour
+    (/marketing/calendar/week[.json]?week=YYYY-MM-DD, any day of the week)."""
+
+    tab: str
+    week: str = field(metadata={"help": "ISO week, YYYY-Www"})
+    start: dt.date = field(metadata={"help": "Monday"})
+    end: dt.date = field(metadata={"help": "Sunday"})
+    previous: str = field(metadata={"help": "Monday of the week before"})
+    next: str
+    month: str = field(metadata={"help": "YYYY-MM of the month view holding the Monday"})
+    days: list[CalendarDay]
+    hours: list[WeekHour]
+    undated: list[CalendarItem]
+    clashes: tuple[Clash, ...]
+    clashing: tuple[int, ...] = field(metadata={"help": "Ids of the items in a clash"})
+    statuses: tuple[str, ...] = PLAN_ITEM_STATUSES
+
+
+FIRST_HOUR, LAST_HOUR = 8, 20  # the rows always shown; earlier or later items add rows
+
+
+def _monday(text: str | None) -> dt.date:
+    day = dt.date.today()
+    if text:
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            raise HTTPException(422, N_("Write the week as a date, YYYY-MM-DD.")) from None
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _week_page(session: Any, wid: int, week: str | None) -> MarketingWeekPage:
+    monday = _monday(week)
+    sunday = monday + dt.timedelta(days=6)
+    check = run.calendar_check(session, wid, monday - dt.timedelta(days=1), sunday)
+    items = [_item(r) for r in check.items.itertuples(index=False)]
+    items = [i for i in items if i.date is not None and monday <= i.date <= sunday]
+    dates = [monday + dt.timedelta(days=k) for k in range(7)]
+    days = [CalendarDay(d, True, [i for i in items if i.date == d]) for d in dates]
+    used = [int(i.time[:2]) for i in items if i.time]
+    lo, hi = min([FIRST_HOUR, *used]), max([LAST_HOUR, *used])
+    hours = [
+        WeekHour(
+            h,
+            f"{h:02d}:00",
+            [[i for i in day.items if i.time and int(i.time[:2]) == h] for day in days],
+        )
+        for h in range(lo, hi + 1)
+    ]
+    everything = queries.plan_items(session, wid)
+    iso = monday.isocalendar()
+    first, last = monday.isoformat(), sunday.isoformat()
+    clashes = tuple(c for c in check.clashes if first <= c.hour[:10] <= last)
+    return MarketingWeekPage(
+        "calendar",
+        f"{iso.year}-W{iso.week:02d}",
+        monday,
+        sunday,
+        (monday - dt.timedelta(days=7)).isoformat(),
+        (monday + dt.timedelta(days=7)).isoformat(),
+        monday.strftime("%Y-%m"),
+        days,
+        hours,
+        [i for i in map(_item, everything.itertuples(index=False)) if i.date is None],
+        clashes,
+        tuple(sorted({n for c in clashes for n in c.items})),
+    )
+
+
+@router.get("/marketing/calendar/week", name="marketing_calendar_week")
+def marketing_calendar_week(
+    request: Request, session: SessionDep, config: ConfigDep, _who: Viewer, week: str | None = None
+) -> Response:
+    return render(request, "marketing/week.html", _week_page(session, _workspace(config), week))
+
+
+@router.get("/marketing/calendar/week.json", name="marketing_calendar_week_json")
+def marketing_calendar_week_json(
+    session: SessionDep, config: ConfigDep, _who: Viewer, week: str | None = None
+) -> Response:
+    return render_json(_week_page(session, _workspace(config), week))
+
+
+def _back(view: str, when: dt.datetime | None) -> str:
+    """Where a calendar form returns to: the week or the month that holds `when`."""
+    if view == "week":
+        if when is None:
+            return "/marketing/calendar/week"
+        local = when.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(TIMEZONE))
+        return f"/marketing/calendar/week?week={local.date().isoformat()}"
+    return f"/marketing/calendar{f'?month={when:%Y-%m}' if when else ''}"
+
+
 @router.get("/marketing/calendar.ics", name="marketing_calendar_ics")
 def marketing_calendar_ics(session: SessionDep, config: ConfigDep, _who: Viewer) -> Response:
     items = queries.plan_items(session, _workspace(config))
@@ -402,6 +680,7 @@ def marketing_calendar_move(
     date: Annotated[str, Form()] = "",
     time: Annotated[str, Form()] = "",
     status: Annotated[str, Form()] = "",
+    view: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     """Reschedule (drag-and-drop or the date field) or move to another status."""
     wid = _workspace(config)
@@ -429,8 +708,7 @@ def marketing_calendar_move(
         when = changes.get("scheduled_at") or item.scheduled_at
     if request.headers.get("hx-request") == "true":
         return Response(status_code=204, headers={"hx-refresh": "true"})
-    month = f"?month={when:%Y-%m}" if when else ""
-    return RedirectResponse(f"/marketing/calendar{month}", status_code=303)
+    return RedirectResponse(_back(view, when), status_code=303)
 
 
 @router.post(
@@ -442,6 +720,7 @@ def marketing_calendar_review(
     item_id: int,
     decision: Annotated[Literal["approve", "reject", "comment"], Form()],
     comment: Annotated[str, Form(max_length=5000)] = "",
+    view: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     """A stakeholder (any role, viewers included) approves a draft, sends it back, or comments."""
     wid = _workspace(config)
@@ -465,8 +744,7 @@ def marketing_calendar_review(
         if decision != "comment" or comment.strip():
             queries.add_comment(s, wid, item_id, who.username, comment.strip(), kind=decision)
         when = item.scheduled_at
-    month = f"?month={when:%Y-%m}" if when else ""
-    return RedirectResponse(f"/marketing/calendar{month}", status_code=303)
+    return RedirectResponse(_back(view, when), status_code=303)
 
 
 # -- links ---------------------------------------------------------------------------------
@@ -579,3 +857,121 @@ def marketing_links_save(
             422, "; ".join(p.message for p in link.problems if p.severity == "error")
         )
     return RedirectResponse("/marketing/links", status_code=303)
+
+
+# -- tags: posts, campaigns and links tied to an objective, audience and pillar ------------------
+PAGE_SIZE = 50
+
+
+@dataclass
+class MarketingTagsPage:
+    """Posts, campaigns or links with their objective, audience and pillar
+    (/marketing/tags[.json]?kind=post|campaign|link&show=untagged|all&id=ID&page=N)."""
+
+    tab: str
+    kind: str = field(metadata={"help": "post, campaign or link"})
+    show: str = field(metadata={"help": "untagged (no tag at all) or all"})
+    total: int = field(metadata={"help": "How many there are in all (this kind, this filter)"})
+    page: int
+    pages: int
+    rows: list[run.TagRow]
+    untagged: dict[str, int] = field(metadata={"help": "Per kind, how many have no tag at all"})
+    objectives: list[tuple[str, str]] = field(metadata={"help": "(key, name) of the plan"})
+    audiences: list[tuple[str, str]]
+    pillars: list[tuple[str, str]]
+
+
+def _tags_page(
+    session: Any, wid: int, kind: str, show: str, target_id: int | None, page: int
+) -> MarketingTagsPage:
+    if kind not in run.TAG_KINDS:
+        raise HTTPException(422, N_("Choose posts, campaigns or links."))
+    untagged_only = show != "all" and target_id is None
+    page = max(page, 1)
+    rows, total = run.tag_rows(
+        session,
+        wid,
+        kind,
+        untagged_only=untagged_only,
+        target_id=target_id,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    counts = {k: queries.tag_targets(session, wid, k, limit=0)[1] for k in run.TAG_KINDS}
+    _v, plan = run.current_plan(session, wid)
+    return MarketingTagsPage(
+        "tags",
+        kind,
+        "untagged" if untagged_only else "all",
+        total,
+        page,
+        max(1, -(-total // PAGE_SIZE)),
+        rows,
+        counts,
+        [(o.key, o.name) for o in plan.objectives],
+        [(a.key, a.name) for a in plan.audiences],
+        [(p.key, p.name) for p in plan.pillars],
+    )
+
+
+@router.get("/marketing/tags", name="marketing_tags")
+def marketing_tags(
+    request: Request,
+    session: SessionDep,
+    config: ConfigDep,
+    _who: Viewer,
+    kind: str = "post",
+    show: str = "untagged",
+    id: int | None = None,
+    page: int = 1,
+) -> Response:
+    return render(
+        request,
+        "marketing/tags.html",
+        _tags_page(session, _workspace(config), kind, show, id, page),
+    )
+
+
+@router.get("/marketing/tags.json", name="marketing_tags_json")
+def marketing_tags_json(
+    session: SessionDep,
+    config: ConfigDep,
+    _who: Viewer,
+    kind: str = "post",
+    show: str = "untagged",
+    id: int | None = None,
+    page: int = 1,
+) -> Response:
+    return render_json(_tags_page(session, _workspace(config), kind, show, id, page))
+
+
+@router.post("/marketing/tags", name="marketing_tags_save", dependencies=[CsrfDep])
+def marketing_tags_save(
+    request: Request,
+    config: ConfigDep,
+    who: Editor,
+    kind: Annotated[str, Form(max_length=20)],
+    target_id: Annotated[int, Form()],
+    objective: Annotated[str, Form(max_length=100)] = "",
+    audience: Annotated[str, Form(max_length=100)] = "",
+    pillar: Annotated[str, Form(max_length=100)] = "",
+    back: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Set (or with an empty value remove) the objective, audience and pillar of a target."""
+    try:
+        with session_scope(config.workspace.engine) as s:
+            run.set_tags(
+                s,
+                _workspace(config),
+                kind,
+                target_id,
+                {"objective": objective, "audience": audience, "pillar": pillar},
+                who.username,
+            )
+    except LookupError:
+        raise HTTPException(404, N_("This post, campaign or link does not exist.")) from None
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    # back to the list it came from (a local path only: never an open redirect)
+    target = back if back.startswith("/marketing/tags") else f"/marketing/tags?kind={kind}"
+    return RedirectResponse(target, status_code=303)
