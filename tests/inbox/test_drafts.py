@@ -1,6 +1,13 @@
 from __future__ import annotations
 
-from socialdesk.inbox.drafts import Tone, draft_reply, fill_saved_reply, first_name
+from socialdesk.inbox.drafts import (
+    Tone,
+    draft_reply,
+    fill_saved_reply,
+    first_name,
+    topic_of,
+    unknown_variables,
+)
 
 
 def test_dutch_complaint_draft_informal_and_formal():
@@ -30,3 +37,14 @@ def test_first_name():
     assert first_name("Anna de Vries", "5550001") == "Anna"
     assert first_name(None, "@marieke") == "marieke"
     assert first_name(None, "123456") == ""
+
+
+def test_saved_reply_is_plain_substitution():
+    """Broken or clever braces never raise and never reach into Python objects."""
+    d = fill_saved_reply("Hi {name} {name.__class__} {0} {name", {"name": "Eva"})
+    assert d.text == "Hi Eva {name.__class__} {0} {name"
+    assert d.missing == ("0",)  # shown as a blank to fill in
+    assert unknown_variables("Hoi {naam}, over {topic} van {organisation}") == ("naam",)
+    assert topic_of("Waar blijft mijn #Lentepakket ?", None) == "Lentepakket"
+    assert topic_of("#bomen", "Uw donatie") == "Uw donatie"
+    assert topic_of("geen hashtag", "") == ""

@@ -109,3 +109,50 @@ def test_sla_clock_and_badge():
     badge = badge_check(first_responses(*_frames()), T0 + dt.timedelta(days=1))
     # facebook threads in the last 7 days: 1 (30 min), 3 (never), 4 (10 min) -> 1 of 3
     assert (badge.threads, badge.within, badge.earned) == (3, 1, False)
+
+
+def test_no_answer_from_the_organisation_at_all():
+    """Nobody from the organisation replied yet: every thread counts, no time is made up."""
+    m = pd.DataFrame(
+        [
+            (1, T0, False, None),
+            (1, T0 + dt.timedelta(minutes=5), False, None),
+            (2, T0 + dt.timedelta(hours=1), False, None),
+        ],
+        columns=["thread_id", "received_at", "is_from_org", "answered_by"],
+    )
+    t = pd.DataFrame({"thread_id": [1, 2], "platform": ["facebook", "x"], "done_at": [None, None]})
+    r = first_responses(m, t).set_index("thread_id")
+    assert r.index.tolist() == [1, 2]
+    assert r.loc[1, "opened_at"] == T0
+    assert r["answered_at"].isna().all() and r["first_response_min"].isna().all()
+    report = response_report(r.reset_index())
+    o = report.overall
+    assert (o.threads, o.answered) == (2, 0)
+    assert o.response_rate.value == 0.0  # a real zero: two threads, none answered
+    for figure in (o.first_response.mean, o.first_response.median, o.resolution.median):
+        assert figure.value is None and "not enough data" in figure.method
+    assert report.by_person == []
+    assert [f.group for f in report.by_platform] == ["platform=facebook", "platform=x"]
+
+
+def test_answer_only_before_the_question_and_unknown_responder():
+    """The organisation wrote only before the person (not an answer); in another thread the
+    first answer has no known author and a later one has: the first answer still counts."""
+    m = pd.DataFrame(
+        [
+            (1, T0, True, "anna"),
+            (1, T0 + dt.timedelta(minutes=5), False, None),
+            (2, T0, False, None),
+            (2, T0 + dt.timedelta(minutes=7), True, None),
+            (2, T0 + dt.timedelta(minutes=9), True, "bert"),
+        ],
+        columns=["thread_id", "received_at", "is_from_org", "answered_by"],
+    )
+    t = pd.DataFrame({"thread_id": [1, 2], "platform": ["x", "x"], "done_at": [None, None]})
+    r = first_responses(m, t).set_index("thread_id")
+    assert pd.isna(r.loc[1, "answered_at"]) and pd.isna(r.loc[1, "first_response_min"])
+    assert r.loc[2, "first_response_min"] == 7
+    assert pd.isna(r.loc[2, "responder"])  # not bert: he answered later
+    report = response_report(r.reset_index())
+    assert [f.group for f in report.by_person] == ["person=unknown"]

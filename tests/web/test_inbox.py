@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+import pytest
 from sqlalchemy.orm import Session
 
 from socialdesk.model import Message, MessageLabel, MessageReply, MessageThread
@@ -110,3 +112,242 @@ def test_actions_need_csrf_and_write(ws):
         assert reply.status == "sent"
     html = client.get(f"/inbox/threads/{tid}").text
     assert SCRIPT not in html
+
+
+def test_figures_without_any_answer_show_no_data(ws):
+    """Nobody answered yet: the page works, the rate is a real 0% and times are "no data"."""
+    _seed(ws)
+    client = make_client(ws)
+    report = client.get("/inbox/figures.json").json()["report"]
+    overall = report["overall"]
+    assert (overall["threads"], overall["answered"]) == (1, 0)
+    assert overall["response_rate"]["value"] == 0.0
+    assert overall["first_response"]["median"]["value"] is None
+    html = client.get("/inbox/figures?lang=nl").text
+    row = html.split('data-group="all"')[1].split("</tr>")[0]
+    assert "Alle gesprekken" in row and "0,0%" in row
+    for figure in ("first-mean", "first-median", "resolution-median"):
+        cell = row.split(f'data-figure="{figure}">')[1].split("</td>")[0]
+        assert "geen gegevens" in cell and "0" not in cell
+
+
+def _thread_with(ws, texts: list[tuple[str, dt.datetime, bool]], subject: str | None = None):
+    """A thread with messages (text, received_at, is_from_org); returns its id."""
+    with Session(ws.engine) as s, s.begin():
+        t = MessageThread(
+            workspace_id=ws.workspace_id,
+            platform="instagram",
+            external_id=f"t-{texts[0][1].isoformat()}-{len(texts)}-{texts[0][0][:10]}",
+            status="new",
+            subject=subject,
+            opened_at=texts[0][1],
+        )
+        s.add(t)
+        s.flush()
+        for i, (text, at, ours) in enumerate(texts):
+            s.add(
+                Message(
+                    workspace_id=ws.workspace_id,
+                    thread_id=t.id,
+                    platform="instagram",
+                    external_id=f"{t.id}-{i}",
+                    author_handle="@groenfonds" if ours else "@eva",
+                    author_name=None if ours else "Eva Jansen",
+                    text=text,
+                    language="nl",
+                    received_at=at,
+                    is_from_org=ours,
+                    sentiment=None if ours else "negative",
+                    sentiment_confidence=None if ours else 0.6,
+                    intent=None if ours else "complaint",
+                    intent_confidence=None if ours else 0.5,
+                    urgency=None if ours else 0.8,
+                    triaged_by=None if ours else "lexicon",
+                )
+            )
+        return t.id
+
+
+def test_saved_replies_create_edit_delete_and_pick(ws):
+    tid = _thread_with(
+        ws, [("Waar blijft mijn #lentepakket? " + SCRIPT, dt.datetime(2026, 3, 2, 9), False)]
+    )
+    client = make_client(ws)
+    token = csrf_of(client)
+    ok = {"follow_redirects": False}
+    text = "Hoi {name}, sorry dat {topic} zo lang duurt. Groet, {organisation} " + SCRIPT
+    r = client.post(
+        "/inbox/replies",
+        data={"csrf_token": token, "name": "vertraging", "language": "nl", "text": text},
+        **ok,
+    )
+    assert r.status_code == 303
+    (saved,) = client.get("/inbox/replies.json").json()["replies"]
+    assert saved["text"] == text and saved["intent"] is None
+    # a typo in a variable, a duplicate name and an empty text are refused, nothing stored
+    for data in (
+        {"name": "x", "language": "nl", "text": "Hoi {naam}"},
+        {"name": "vertraging", "language": "nl", "text": "Nog een"},
+        {"name": "leeg", "language": "nl", "text": "  "},
+        {"name": "taal", "language": "xx", "text": "Hoi"},
+    ):
+        assert client.post("/inbox/replies", data={"csrf_token": token, **data}).status_code == 400
+    assert len(client.get("/inbox/replies.json").json()["replies"]) == 1
+    html = client.get("/inbox/replies?lang=nl").text
+    assert SCRIPT not in html and "Opgeslagen antwoorden" in html
+    # edit: same id, new text and intent
+    edited = "Hoi {name}, {topic} komt eraan! Groet, {agent}"
+    r = client.post(
+        "/inbox/replies",
+        data={
+            "csrf_token": token,
+            "reply_id": saved["id"],
+            "name": "vertraging",
+            "language": "nl",
+            "intent": "complaint",
+            "text": edited,
+        },
+        **ok,
+    )
+    assert r.status_code == 303
+    (after,) = client.get("/inbox/replies.json").json()["replies"]
+    assert (after["id"], after["text"], after["intent"]) == (saved["id"], edited, "complaint")
+    edit_form = client.get(f"/inbox/replies?edit={saved['id']}").text
+    assert f'name="reply_id" value="{saved["id"]}"' in edit_form
+    # the thread offers it filled in; {agent} has no value in local mode and stays visible
+    page = client.get(f"/inbox/threads/{tid}.json").json()
+    (offer,) = page["saved"]
+    assert offer["text"] == "Hoi Eva, lentepakket komt eraan! Groet, {agent}"
+    assert offer["missing"] == ["agent"]
+    picked = client.get(f"/inbox/threads/{tid}.json?reply={saved['id']}").json()
+    assert picked["draft"] == offer["text"] and picked["chosen"] == saved["id"]
+    thread_html = client.get(f"/inbox/threads/{tid}?lang=nl").text
+    assert "data-saved-reply" in thread_html and 'data-text="Hoi Eva, lentepakket' in thread_html
+    # never sent: picking it stored no reply
+    with Session(ws.engine) as s:
+        assert s.query(MessageReply).filter_by(workspace_id=ws.workspace_id).count() == 0
+    # delete
+    r = client.post(f"/inbox/replies/{saved['id']}/delete", data={"csrf_token": token}, **ok)
+    assert r.status_code == 303
+    assert client.get("/inbox/replies.json").json()["replies"] == []
+    assert (
+        client.post(f"/inbox/replies/{saved['id']}/delete", data={"csrf_token": token}).status_code
+        == 404
+    )
+
+
+def test_crisis_banner_with_its_figures(ws):
+    """A topic with one negative message a day for four weeks, then nine in one day."""
+    start = dt.datetime(2026, 2, 1, 10)
+    for day in range(28):
+        _thread_with(
+            ws, [(f"Weer #storing bij de app, dag {day}", start + dt.timedelta(days=day), False)]
+        )
+    spike = start + dt.timedelta(days=28)
+    for i in range(9):
+        _thread_with(
+            ws, [(f"#storing alweer, niets werkt {i}", spike + dt.timedelta(minutes=i), False)]
+        )
+    client = make_client(ws)
+    alerts = client.get("/inbox.json").json()["alerts"]
+    # the hashtag, and the service signal "storing" matches (something does not work)
+    assert sorted(a["topic"] for a in alerts) == ["#storing", "not_working"]
+    alert = next(a for a in alerts if a["topic"] == "#storing")
+    assert alert["negative"] == 9
+    assert alert["day"] == "2026-03-01"
+    assert alert["baseline"]["value"] == pytest.approx(1.0)  # 28 messages over 28 days
+    assert alert["ratio"] == 9.0
+    html = client.get("/inbox?lang=nl").text
+    banner = html.split('role="alert" aria-labelledby="h-crisis"')[1].split("</section>")[0]
+    assert "Crisismelding" in banner and "#storing" in banner and "iets werkt niet" in banner
+    assert "not_working" not in re.sub(r"<[^>]+>", "", banner)  # no code word on the page
+    assert "9 negatieve berichten" in banner and "1,00 per dag" in banner and "9,0 ×" in banner
+
+
+def test_no_banner_without_a_spike(ws):
+    _seed(ws)
+    client = make_client(ws)
+    assert client.get("/inbox.json").json()["alerts"] == []
+    assert "h-crisis" not in client.get("/inbox").text
+
+
+def test_dutch_pages_show_dutch_labels(ws):
+    tid = _seed(ws)
+    client = make_client(ws)
+    queue = client.get("/inbox?lang=nl").text
+    row = queue.split("<tbody>")[1]
+    assert "negatief" in row and "klacht" in row and "nieuw" in row and "hoog" in row
+    for code in (">negative<", ">complaint<", ">new<"):
+        assert code not in row
+    assert '<option value="crisis">crisissignaal</option>' in queue
+    thread = client.get(f"/inbox/threads/{tid}?lang=nl").text
+    assert "Sentiment: negatief" in thread and "Bedoeling: klacht" in thread
+    assert '<option value="done">afgehandeld</option>' in thread
+    assert "lexicon en regels" in thread
+    english = client.get(f"/inbox/threads/{tid}?lang=en").text
+    assert "Sentiment: negative" in english and '<option value="done">done</option>' in english
+
+
+def test_ask_for_labels_and_train_now(ws):
+    """Least sure first; a label set there returns to the list; training shows who is in
+    charge with the held-back scores."""
+    at = dt.datetime(2026, 3, 2, 9)
+    words = {
+        "negative": ["pakketje kwijt", "bezorger kwam weer niet"],
+        "positive": ["kaartjes binnen", "lentepakket ontvangen"],
+        "neutral": ["adres gewijzigd", "nieuw rekeningnummer"],
+    }
+    ids = []
+    for i in range(45):
+        label = ("negative", "positive", "neutral")[i % 3]
+        text = f"{words[label][i % 2]} {i}"
+        tid = _thread_with(ws, [(text, at + dt.timedelta(minutes=i), False)])
+        ids.append((tid, label))
+    with Session(ws.engine) as s, s.begin():
+        # the stored triage confidences: message i has 0.3 + i/100
+        for n, m in enumerate(
+            s.query(Message).filter_by(workspace_id=ws.workspace_id).order_by(Message.id)
+        ):
+            m.sentiment_confidence = 0.3 + n / 100
+            m.intent_confidence = 0.9
+    client = make_client(ws)
+    page = client.get("/inbox/labels.json").json()
+    confidences = [r["confidence"] for r in page["rows"]]
+    assert len(confidences) == 25 and confidences == sorted(confidences)
+    assert confidences[0] == pytest.approx(0.3) and page["rows"][0]["asked_by"] == "lexicon"
+    assert page["models"] == []
+    token = csrf_of(client)
+    first = page["rows"][0]
+    r = client.post(
+        f"/inbox/threads/{first['thread_id']}/label",
+        data={
+            "csrf_token": token,
+            "message_id": first["message_id"],
+            "kind": "sentiment",
+            "value": "negative",
+            "back": "labels",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/inbox/labels"
+    again = client.get("/inbox/labels.json").json()
+    assert first["message_id"] not in [r["message_id"] for r in again["rows"]]
+    assert again["label_counts"] == {"sentiment": 1}
+    # label them all (as a team would) and train
+    with Session(ws.engine) as s, s.begin():
+        from socialdesk.inbox import queries
+
+        for tid, label in ids:
+            (mid,) = [m.id for m in s.query(Message).filter_by(thread_id=tid)]
+            queries.set_label(s, ws.workspace_id, mid, "sentiment", label, by="anna")
+    html = client.post("/inbox/train", data={"csrf_token": token, "lang": "nl"}).text
+    assert "Zojuist getraind" in html
+    trained = client.get("/inbox/labels.json").json()
+    (model,) = trained["models"]
+    assert model["target"] == "sentiment" and model["n_labels"] == 45
+    assert model["holdout_n"] == 12  # a quarter held back
+    assert model["score_model"] >= model["score_lexicon"] and model["in_charge"]
+    nl = client.get("/inbox/labels?lang=nl").text
+    assert 'data-in-charge="model"' in nl and "het geleerde model" in nl
+    # every message now has a sentiment label: nothing left to ask
+    assert trained["rows"] == []

@@ -38,7 +38,7 @@ class CrisisAlert:
 def topics_of(text: str, post_external_id: str | None = None) -> list[str]:
     found = [f"#{t.lower()}" for t in _HASHTAG.findall(text or "")]
     found += list(service_signals(text or ""))
-    if post_external_id:
+    if isinstance(post_external_id, str) and post_external_id:  # not None, not NaN
         found.append(f"post:{post_external_id}")
     return list(dict.fromkeys(found))
 
@@ -64,36 +64,42 @@ def crisis_alerts(
     if neg.empty:
         return []
     counts = neg.groupby(["topic", "day"]).size().rename("n").reset_index()
-    alerts = []
     first_day = pd.Timestamp(since) if since else counts["day"].min()
-    for topic, part in counts.groupby("topic"):
+    # only topics with a day of at least min_count from first_day on can raise an alert
+    hot = counts[(counts["n"] >= min_count) & (counts["day"] >= first_day)]["topic"].unique()
+    alerts = []
+    days = BASELINE_DAYS
+    for topic, part in counts[counts["topic"].isin(hot)].groupby("topic"):
         series = part.set_index("day")["n"].asfreq("D", fill_value=0)
-        for day, n in series.items():
-            if day < first_day or n < min_count:
+        # negative messages over the 28 days before each day (days before the first count: 0)
+        before = series.shift(1, fill_value=0).rolling(days, min_periods=1).sum()
+        lam = (before / days).clip(lower=0.5)
+        check = (series.index >= first_day) & (series >= min_count)
+        if not check.any():
+            continue
+        p_values = poisson.sf(series[check] - 1, lam[check])
+        for (day, n), total, rate, p in zip(
+            series[check].items(), before[check], lam[check], p_values, strict=True
+        ):
+            p = float(p)
+            if p >= p_alert:
                 continue
-            window = series[
-                (series.index < day) & (series.index >= day - pd.Timedelta(days=BASELINE_DAYS))
-            ]
-            days = BASELINE_DAYS
-            mean = float(window.sum()) / days
-            lam = max(mean, 0.5)
-            p = float(poisson.sf(n - 1, lam))
-            if p < p_alert:
-                low, high = poisson.interval(0.95, window.sum()) if window.sum() else (0.0, 3.69)
-                baseline = Estimate(
-                    mean,
-                    float(low) / days,
-                    float(high) / days,
-                    0.95,
-                    days,
-                    f"mean negative messages a day over the {days} days before",
+            mean = float(total) / days
+            low, high = poisson.interval(0.95, total) if total else (0.0, 3.69)
+            baseline = Estimate(
+                mean,
+                float(low) / days,
+                float(high) / days,
+                0.95,
+                days,
+                f"mean negative messages a day over the {days} days before",
+            )
+            texts = neg[(neg["topic"] == topic) & (neg["day"] == day)]["text"].head(3)
+            alerts.append(
+                CrisisAlert(
+                    str(topic), day.date(), int(n), baseline, round(n / rate, 1), p, tuple(texts)
                 )
-                texts = neg[(neg["topic"] == topic) & (neg["day"] == day)]["text"].head(3)
-                alerts.append(
-                    CrisisAlert(
-                        str(topic), day.date(), int(n), baseline, round(n / lam, 1), p, tuple(texts)
-                    )
-                )
+            )
     return sorted(alerts, key=lambda a: (a.day, a.p_value), reverse=True)
 
 

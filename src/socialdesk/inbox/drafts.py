@@ -14,7 +14,6 @@ so a person sees what to fill in.
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -193,17 +192,44 @@ def draft_reply(
     )
 
 
+VARIABLES = ("name", "topic", "organisation", "agent")  # what the inbox fills in
+_HASHTAG = re.compile(r"#(\w{2,})")
+
+
+def unknown_variables(template: str) -> tuple[str, ...]:
+    """The {variables} of a saved reply that the inbox never fills (a typo such as {naam})."""
+    return tuple(sorted({v for v in _VARIABLE.findall(template) if v not in VARIABLES}))
+
+
 def fill_saved_reply(template: str, variables: Mapping[str, str]) -> Draft:
-    """A saved reply with its {variables} filled; unknown or empty ones stay and are named."""
+    """A saved reply with its {variables} filled; unknown or empty ones stay and are named.
+
+    Plain substitution of {word}: other braces stay as written, and nothing else in the text
+    is interpreted (no format-string attribute access)."""
     missing = sorted({v for v in _VARIABLE.findall(template) if not variables.get(v)})
 
-    class _Keep(dict[str, str]):
-        def __missing__(self, key: str) -> str:
-            return "{" + key + "}"
+    def value(match: re.Match[str]) -> str:
+        return variables.get(match.group(1)) or match.group(0)
 
-    known = _Keep({k: v for k, v in variables.items() if v})
-    text = string.Formatter().vformat(template, (), known)
+    text = _VARIABLE.sub(value, template)
     return Draft(text, "", (text,), tuple(missing))
 
 
-__all__ = ["Draft", "Tone", "draft_reply", "fill_saved_reply", "first_name"]
+def topic_of(text: str | None, subject: str | None = None) -> str:
+    """The topic to name in a reply: the thread's subject, else the message's first hashtag."""
+    if subject and subject.strip():
+        return subject.strip()
+    found = _HASHTAG.search(text or "")
+    return found.group(1) if found else ""
+
+
+__all__ = [
+    "VARIABLES",
+    "Draft",
+    "Tone",
+    "draft_reply",
+    "fill_saved_reply",
+    "first_name",
+    "topic_of",
+    "unknown_variables",
+]

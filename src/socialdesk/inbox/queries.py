@@ -23,6 +23,7 @@ from socialdesk.model import (
     MessageThread,
     Post,
     SavedReply,
+    Workspace,
 )
 
 SINGLE_LABELS = ("sentiment", "intent", "urgency")  # one value per message
@@ -416,6 +417,123 @@ def save_saved_reply(
     )
 
 
+def saved_reply(session: Session, workspace_id: int, reply_id: int) -> SavedReply | None:
+    return session.scalar(
+        select(SavedReply).where(SavedReply.workspace_id == workspace_id, SavedReply.id == reply_id)
+    )
+
+
+class DuplicateName(ValueError):
+    """Another saved reply of the workspace already has this name in this language."""
+
+
+def put_saved_reply(
+    session: Session,
+    workspace_id: int,
+    reply_id: int | None,
+    *,
+    name: str,
+    language: str,
+    text: str,
+    intent: str | None = None,
+) -> int | None:
+    """Add a saved reply (reply_id None) or change one; its id, or None if it is not ours.
+
+    Raises DuplicateName when another reply has the same name and language."""
+    clash = session.scalar(
+        select(SavedReply.id).where(
+            SavedReply.workspace_id == workspace_id,
+            SavedReply.name == name,
+            SavedReply.language == language,
+        )
+    )
+    if clash is not None and clash != reply_id:
+        raise DuplicateName(name)
+    if reply_id is None:
+        row = SavedReply(
+            workspace_id=workspace_id, name=name, language=language, intent=intent, text=text
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+    found = saved_reply(session, workspace_id, reply_id)
+    if found is None:
+        return None
+    found.name, found.language, found.intent, found.text = name, language, intent, text
+    session.flush()
+    return found.id
+
+
+def delete_saved_reply(session: Session, workspace_id: int, reply_id: int) -> bool:
+    res = session.execute(
+        delete(SavedReply).where(SavedReply.workspace_id == workspace_id, SavedReply.id == reply_id)
+    )
+    return bool(res.rowcount)
+
+
+def unlabelled(
+    session: Session, workspace_id: int, kind: str = "sentiment", *, limit: int = 1000
+) -> pd.DataFrame:
+    """The newest messages from outside that no person labelled (of `kind`) yet: the pool
+    the inbox asks labels for."""
+    labelled = select(MessageLabel.message_id).where(
+        MessageLabel.workspace_id == workspace_id,
+        MessageLabel.kind == kind,
+        MessageLabel.message_id == Message.id,
+    )
+    cols = (
+        "id",
+        "thread_id",
+        "platform",
+        "author_handle",
+        "author_name",
+        "text",
+        "language",
+        "received_at",
+        "sentiment",
+        "sentiment_confidence",
+        "intent",
+        "intent_confidence",
+        "triaged_by",
+    )
+    q = (
+        select(*[getattr(Message, c) for c in cols])
+        .where(
+            Message.workspace_id == workspace_id,
+            Message.is_from_org.is_(False),
+            ~labelled.exists(),
+        )
+        .order_by(Message.received_at.desc(), Message.id.desc())
+        .limit(limit)
+    )
+    frame = _frame(session.execute(q).all(), cols).rename(columns={"id": "message_id"})
+    frame["received_at"] = pd.to_datetime(frame["received_at"])
+    return frame
+
+
+def label_counts(session: Session, workspace_id: int) -> dict[str, int]:
+    """How many messages a person labelled, per kind."""
+    q = (
+        select(MessageLabel.kind, func.count(func.distinct(MessageLabel.message_id)))
+        .where(MessageLabel.workspace_id == workspace_id)
+        .group_by(MessageLabel.kind)
+    )
+    return {str(k): int(n) for k, n in session.execute(q).all()}
+
+
+def workspace_name(session: Session, workspace_id: int) -> str | None:
+    return session.scalar(select(Workspace.name).where(Workspace.id == workspace_id))
+
+
+def newest_message_at(session: Session, workspace_id: int) -> dt.datetime | None:
+    """When the newest message from outside arrived (None in an empty inbox)."""
+    return session.scalar(
+        select(func.max(Message.received_at)).where(
+            Message.workspace_id == workspace_id, Message.is_from_org.is_(False)
+        )
+    )
+
+
 def save_model(
     session: Session,
     workspace_id: int,
@@ -466,23 +584,31 @@ def posts_media(session: Session, workspace_id: int) -> pd.DataFrame:
 
 
 __all__ = [
+    "DuplicateName",
     "assign",
+    "delete_saved_reply",
+    "label_counts",
     "labels",
     "mark_sent",
     "messages",
     "models",
+    "newest_message_at",
     "posts_media",
+    "put_saved_reply",
     "queue",
     "replies",
     "save_draft",
     "save_model",
     "save_saved_reply",
     "saved_replies",
+    "saved_reply",
     "set_label",
     "set_status",
     "thread_messages",
     "thread_row",
     "threads",
+    "unlabelled",
     "untriaged",
+    "workspace_name",
     "write_triage",
 ]

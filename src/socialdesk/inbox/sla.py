@@ -93,16 +93,26 @@ def first_responses(messages: pd.DataFrame, threads: pd.DataFrame) -> pd.DataFra
     m = m.assign(
         received_at=pd.to_datetime(m["received_at"]), is_from_org=m["is_from_org"].astype(bool)
     )
-    inbound = m[~m["is_from_org"]].groupby("thread_id")["received_at"].min().rename("opened_at")
-    org = m[m["is_from_org"]].merge(inbound, left_on="thread_id", right_index=True)
-    org = org[org["received_at"] >= org["opened_at"]]
-    first = (
-        org.groupby("thread_id")
-        .first()[["received_at", "answered_by"]]
-        .rename(columns={"received_at": "answered_at", "answered_by": "responder"})
+    inbound = (
+        m.loc[~m["is_from_org"]]
+        .groupby("thread_id", as_index=False)["received_at"]
+        .min()
+        .rename(columns={"received_at": "opened_at"})
     )
-    out = inbound.to_frame().join(first, how="left").reset_index()
+    # The organisation's messages at or after each thread's first message from outside; a
+    # workspace where nobody answered yet gives none (and every thread stays unanswered).
+    org = m.loc[m["is_from_org"], ["thread_id", "received_at", "answered_by"]].merge(
+        inbound, on="thread_id", how="inner"
+    )
+    org = org[org["received_at"] >= org["opened_at"]]
+    # the first answer itself, even when its author is unknown (groupby.first skips None)
+    first = org.drop_duplicates("thread_id", keep="first")[
+        ["thread_id", "received_at", "answered_by"]
+    ].rename(columns={"received_at": "answered_at", "answered_by": "responder"})
+    out = inbound.merge(first, on="thread_id", how="left")
     out = out.merge(threads[["thread_id", "platform", "done_at"]], on="thread_id", how="left")
+    out["answered_at"] = pd.to_datetime(out["answered_at"])
+    out["responder"] = out["responder"].astype(object).where(out["responder"].notna(), None)
     out["first_response_min"] = (out["answered_at"] - out["opened_at"]).dt.total_seconds() / 60
     done = pd.to_datetime(out["done_at"])
     out["resolution_min"] = (done - out["opened_at"]).dt.total_seconds() / 60

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from socialdesk.estimates import Estimate
 from socialdesk.inbox import queries
+from socialdesk.inbox.alerts import BASELINE_DAYS, CrisisAlert, crisis_alerts
 from socialdesk.inbox.learning import LearntModel, TrainResult, macro_f1_estimate, train
 from socialdesk.inbox.triage import triage_frame, triage_text
 
@@ -103,21 +104,63 @@ def lexicon_agreement(session: Session, workspace_id: int, target: str = "sentim
     return macro_f1_estimate(labelled["label"].tolist(), readings[target].tolist())
 
 
-def ask_for_labels(session: Session, workspace_id: int, *, k: int = 20) -> pd.DataFrame:
-    """The open messages triage is least sure about, with no person's label yet."""
-    q = queries.queue(
-        session, workspace_id, statuses=("new", "open", "waiting", "done"), limit=5000
+def ask_for_labels(
+    session: Session, workspace_id: int, *, k: int = 20, pool: int = 1000
+) -> pd.DataFrame:
+    """The messages to label first: those the current readers are least sure about.
+
+    The pool is the newest `pool` messages from outside without a person's sentiment label.
+    Where the workspace has a learnt model (in charge or not yet), its own calibrated
+    probability is the certainty, so each label teaches the model the most; otherwise the
+    stored triage confidence (the lexicon's). A message's certainty is the lower of its
+    sentiment and intent readings; `asked_by` names whose doubt it is.
+    """
+    from socialdesk.inbox.learning import ask_for_labels as least_sure
+
+    candidates = queries.unlabelled(session, workspace_id, "sentiment", limit=pool)
+    if candidates.empty:
+        return candidates.assign(confidence=pd.Series(dtype=float), asked_by=pd.Series(dtype=str))
+    models = load_models(session, workspace_id)
+    sure = {}
+    readers = []
+    for target in TARGETS:
+        stored = candidates[f"{target}_confidence"].astype(float).fillna(0.0)
+        model = models.get(target)
+        if model is not None:
+            _labels, proba = model.predict(
+                candidates["text"].fillna("").tolist(), candidates["language"].tolist()
+            )
+            sure[target] = pd.Series(proba, index=candidates.index, dtype=float)
+            readers.append(f"{target} model")
+        else:
+            sure[target] = stored
+    confidence = pd.concat(sure, axis=1).min(axis=1)
+    ranked = candidates.assign(
+        confidence=confidence.round(3), asked_by=" + ".join(readers) or "lexicon"
     )
-    if q.empty:
-        return q
-    labelled = set(queries.labels(session, workspace_id, "sentiment")["id"])
-    q = q[~q["message_id"].isin(labelled)]
-    conf = q[["sentiment_confidence", "intent_confidence"]].min(axis=1).fillna(0)
-    return q.assign(confidence=conf).sort_values("confidence", kind="stable").head(k)
+    return ranked.iloc[least_sure(ranked["confidence"].tolist(), k=k)].reset_index(drop=True)
+
+
+def current_alerts(
+    session: Session, workspace_id: int, *, days: int = 7, limit: int = 3
+) -> list[CrisisAlert]:
+    """Crisis alerts on the last `days` days of the inbox (counted back from its newest
+    message from outside, so an imported history shows its own last week), strongest first.
+
+    Only the messages of those days and of the baseline window before them are read."""
+    newest = queries.newest_message_at(session, workspace_id)
+    if newest is None:
+        return []
+    first_day = (pd.Timestamp(newest).normalize() - pd.Timedelta(days=days - 1)).date()
+    since = pd.Timestamp(first_day) - pd.Timedelta(days=BASELINE_DAYS)
+    msgs = queries.messages(session, workspace_id, since=since.to_pydatetime())
+    found = crisis_alerts(msgs, since=first_day)
+    return sorted(found, key=lambda a: (a.p_value, -a.ratio))[:limit]
 
 
 __all__ = [
     "ask_for_labels",
+    "current_alerts",
     "lexicon_agreement",
     "load_models",
     "train_workspace",
