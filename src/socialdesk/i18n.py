@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import (
@@ -251,6 +251,15 @@ class Formats:
         if not currency:
             return self.decimal(value, 2)
         return format_currency(value, currency, locale=self.locale)
+
+    def duration(self, minutes: float | None) -> str:
+        """A waiting time rounded to its largest unit: 45 minuten, 3 uur, 4 dagen."""
+        if _absent(minutes):
+            return NO_DATA
+        assert minutes is not None
+        return format_timedelta(
+            dt.timedelta(minutes=minutes), threshold=1.1, locale=self.locale
+        )
 
     def date(self, value: dt.date | dt.datetime | None) -> str:
         if value is None:

@@ -46,3 +46,11 @@ def test_decimals_and_changes_match_babel(value, locale, digits):
     assert unsigned_zero(fmt.change(value)) == unsigned_zero(babel)
     assert fmt.change(0.123) == ("+12,3%" if locale == "nl" else "+12.3%")
     assert fmt.change(-0.04) == ("−4,0%" if locale == "nl" else "−4.0%")
+
+
+def test_waiting_times_in_their_largest_unit():
+    nl, en = formats("nl"), formats("en")
+    assert [nl.duration(m) for m in (45, 150, 5123, 86142)] == [
+        "45 minuten", "2 uur", "4 dagen", "2 maanden",
+    ]
+    assert en.duration(150) == "2 hours" and nl.duration(None) == "–"
