@@ -9,9 +9,22 @@ import pandas as pd
 import pytest
 
 from socialdesk.inbox.intent import read_intent, urgency
-from socialdesk.inbox.language import detect_language
-from socialdesk.inbox.sentiment import dutch_lexicon, dutch_score, read_sentiment, service_signals
-from socialdesk.inbox.triage import prioritise, priority, reach_factor, triage_frame, triage_text
+from socialdesk.inbox.language import detect_language, detect_languages
+from socialdesk.inbox.sentiment import (
+    dutch_lexicon,
+    dutch_polarity,
+    dutch_score,
+    read_sentiment,
+    service_signals,
+)
+from socialdesk.inbox.triage import (
+    prioritise,
+    priority,
+    reach_factor,
+    triage_frame,
+    triage_text,
+    triage_texts,
+)
 
 
 def test_vendored_pattern_lexicon_is_complete_and_licensed():
@@ -29,15 +42,37 @@ def test_vendored_pattern_lexicon_is_complete_and_licensed():
     assert dutch_lexicon()["slecht"][0] == pytest.approx(-0.7)
 
 
+def _squash(total: float) -> float:
+    """The summed polarity squashed into -1..1, as dutch_score does (alpha 1)."""
+    return total / math.sqrt(total * total + 1.0)
+
+
 def test_dutch_score_by_hand():
-    # "mooi": two senses of 0.7 -> 0.7; "heel" intensifies x1.6 -> 1.12, capped at 1.0
-    assert dutch_score("mooi")[0] == pytest.approx(0.7)
-    assert dutch_score("heel mooi")[0] == pytest.approx(1.0)
+    # "mooi": two senses of 0.7 -> 0.7, squashed: 0.7 / sqrt(0.49 + 1) = 0.573
+    assert dutch_score("mooi")[0] == pytest.approx(0.7 / math.sqrt(1.49))
+    # "heel" intensifies x1.6 -> 1.12, capped at 1.0 per word, and does not count itself
+    assert dutch_score("heel mooi") == (pytest.approx(_squash(1.0)), 1)
     # negation within three words turns it round with VADER's factor 0.74
-    assert dutch_score("niet mooi")[0] == pytest.approx(-0.7 * 0.74)
-    # average over the lexicon words found: slecht -0.7 and mooi 0.7
+    assert dutch_score("niet mooi")[0] == pytest.approx(_squash(-0.7 * 0.74))
+    # summed over the lexicon words found: slecht -0.7 and mooi 0.7
     assert dutch_score("slecht en mooi")[0] == pytest.approx(0.0)
+    # two positive words weigh more than one
+    assert dutch_score("mooi en fijn")[0] > dutch_score("mooi")[0]
     assert dutch_score("de trein")[1] == 0
+
+
+def test_dutch_function_words_and_inflections():
+    # Pattern lists "naar" (nasty), "waar" and "laat" as adjectives; in a message they are
+    # "to", "where" and "let": they must not make a plain sentence negative
+    assert dutch_score("Ik ga morgen naar Utrecht, waar laat ik de fiets?") == (0.0, 0)
+    # inflected, comparative and superlative forms read as their base adjective
+    assert dutch_polarity("mooiere") == pytest.approx(dutch_lexicon()["mooi"][0])
+    assert dutch_polarity("slechtste") == pytest.approx(-0.7)
+    assert dutch_polarity("prachtige") == pytest.approx(dutch_lexicon()["prachtig"][0])
+    assert dutch_polarity("trein") is None
+    # nouns and verbs from socialdesk's own list (Pattern has adjectives only)
+    assert read_sentiment("Wat een schande, het kabinet heeft gefaald", "nl").label == "negative"
+    assert read_sentiment("Gefeliciteerd met de overwinning!", "nl").label == "positive"
 
 
 @pytest.mark.parametrize(
@@ -63,6 +98,10 @@ def test_service_rules_make_a_polite_complaint_negative():
     assert {"still_waiting", "refund"} <= set(service_signals(text))
     assert read_sentiment(text, "en").label == "negative"
     assert service_signals("Waiting for the weekend!") == ()
+    # the rules run on the lower-cased text: capitals change nothing
+    assert service_signals(text.upper()) == service_signals(text)
+    assert read_intent("NOG STEEDS GEEN ANTWOORD OP MIJN KLACHT").intent == "complaint"
+    assert urgency("complaint", 0, "NOG STEEDS") == urgency("complaint", 0, "nog steeds")
 
 
 @pytest.mark.parametrize(
@@ -95,6 +134,41 @@ def test_language_detection():
     assert detect_language("Waar blijft mijn pakket? Al drie weken gewacht!").language == "nl"
     assert detect_language("Where is my parcel? I have waited three weeks!").language == "en"
     assert detect_language("ok 👍").language is None  # too few letters to tell
+
+
+MIXED = [
+    "Thank you for the quick help, I really appreciate it",  # clear English: no model asked
+    "Ik heb nog steeds geen antwoord van jullie gehad",  # clear Dutch: no model asked
+    "Wo bleibt mein Paket? Ich warte seit drei Wochen",
+    "Merci beaucoup pour votre aide rapide",
+    "Hallo",
+    "",
+    "👍👍",
+    "@user https://example.com #tbt",
+]
+
+
+def test_language_fast_path_and_batches_agree_with_lingua():
+    from socialdesk.inbox.language import _clear_case
+
+    english = _clear_case("Thank you for the quick help, I really appreciate it")
+    assert english is not None and english.language == "en"
+    assert english.confidence == pytest.approx(0.79 + 0.02 * 6)  # thank you for the really it
+    assert _clear_case("Ik heb nog steeds geen antwoord van jullie gehad").language == "nl"
+    assert _clear_case("Wo bleibt mein Paket? Ich warte seit drei Wochen") is None  # lingua
+    assert _clear_case("I zie het niet, the the the") is None  # both: lingua decides
+    one_by_one = [detect_language(t) for t in MIXED]
+    assert detect_languages(MIXED) == one_by_one
+    languages = [r.language for r in one_by_one]
+    assert languages[:4] == ["en", "nl", "de", "fr"]
+    assert languages[5:] == [None, None, None]  # nothing, emoji only, links and names only
+
+
+def test_triage_texts_equals_triage_text():
+    languages = [None, None, "de", None, "nl", None, None, "en"]
+    assert triage_texts(MIXED, languages) == [
+        triage_text(t, lang) for t, lang in zip(MIXED, languages, strict=True)
+    ]
 
 
 def test_priority_by_hand():

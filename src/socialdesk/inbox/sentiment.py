@@ -2,11 +2,13 @@
 
 - English: VADER (vaderSentiment), which already reads emoji, negation, intensifiers,
   capitals and exclamation marks.
-- Dutch: the public-domain Pattern lexicon of Dutch adjectives (vendored in data/, PDDL)
-  scored the way Pattern does (average polarity of the lexicon words, an intensifier such as
-  "heel" or "erg" multiplies the next word, a negation within three words turns it round),
-  completed by a short list of words that social-media messages use and book reviews do not
-  ("bedankt", "klacht", "waardeloos").
+- Dutch: the public-domain Pattern lexicon of Dutch adjectives (vendored in data/, PDDL):
+  the polarities of the lexicon words summed and squashed into -1..1 as VADER does, an
+  intensifier such as "heel" or "erg" multiplies the next word, a negation within three words
+  turns it round; inflected forms read as their base ("mooiere", "slechtste"); function words
+  that Pattern lists as adjectives ("naar", "waar", "laat") are left out; completed by a list
+  of nouns and verbs that social-media messages use and Pattern's adjectives lack ("bedankt",
+  "gefeliciteerd", "klacht", "schande", "gefaald").
 - Emoji in any language: VADER's emoji descriptions scored by VADER.
 - Service messages: rules for what a customer-service complaint looks like (delays, refunds,
   "still no answer", contacting again), which push the score towards negative.
@@ -32,10 +34,11 @@ SENTIMENTS = ("negative", "neutral", "positive")
 
 # Class boundaries on the combined score (-1..1). Chosen on public *validation* splits only
 # (TweetEval validation for English, the Dutch political tweets' train split for Dutch), by
-# maximising macro-recall; the test splits were never looked at (benchmarks/triage_quality.py).
+# maximising macro-recall (English) and macro-F1 (Dutch, the data set's own measure); the test
+# splits are only scored (benchmarks/triage_quality.py).
 THRESHOLDS: dict[str, tuple[float, float]] = {
     "en": (-0.10, 0.35),
-    "nl": (-0.05, 0.15),
+    "nl": (-0.05, 0.20),
 }
 _DEFAULT_THRESHOLDS = (-0.05, 0.25)
 
@@ -140,6 +143,155 @@ _NL_EXTRA: dict[str, float] = {
     "genegeerd": -0.7,
     "wachten": -0.2,
     "wacht": -0.2,
+    "felicitaties": 0.7,
+    "feliciteren": 0.6,
+    "succes": 0.5,
+    "succesvol": 0.6,
+    "welkom": 0.6,
+    "dankbaar": 0.7,
+    "dankbaarheid": 0.7,
+    "waardering": 0.6,
+    "bewondering": 0.7,
+    "compliment": 0.6,
+    "complimenten": 0.6,
+    "applaus": 0.6,
+    "bravo": 0.7,
+    "gelukkig": 0.5,
+    "geluk": 0.6,
+    "vreugde": 0.7,
+    "plezier": 0.6,
+    "liefde": 0.7,
+    "heerlijk": 0.7,
+    "fantastisch": 0.8,
+    "schitterend": 0.8,
+    "indrukwekkend": 0.6,
+    "inspirerend": 0.6,
+    "sterk": 0.4,
+    "knap": 0.6,
+    "goedzo": 0.7,
+    "toppers": 0.7,
+    "kanjer": 0.7,
+    "kanjers": 0.7,
+    "heldin": 0.6,
+    "overwinning": 0.6,
+    "gewonnen": 0.5,
+    "winnaar": 0.5,
+    "feest": 0.5,
+    "gefeest": 0.5,
+    "vieren": 0.5,
+    "geniet": 0.6,
+    "beterschap": 0.4,
+    "sterkte": 0.3,
+    "hoopvol": 0.5,
+    "optimistisch": 0.5,
+    "positief": 0.5,
+    "positieve": 0.5,
+    "oplossing": 0.3,
+    "verbetering": 0.4,
+    "vooruitgang": 0.5,
+    "doorbraak": 0.5,
+    "samenwerking": 0.3,
+    "solidariteit": 0.4,
+    "hartverwarmend": 0.8,
+    "ontroerend": 0.5,
+    "geweldige": 0.8,
+    "eindelijk": 0.2,
+    "gelukt": 0.6,
+    "blijdschap": 0.7,
+    "dankzij": 0.3,
+    "perfect": 0.8,
+    "uitstekend": 0.8,
+    "prima": 0.5,
+    "tevreden": 0.6,
+    "klasse": 0.7,
+    "schandaal": -0.7,
+    "onaanvaardbaar": -0.8,
+    "onbegrijpelijk": -0.6,
+    "onverantwoord": -0.7,
+    "kritiek": -0.4,
+    "falen": -0.7,
+    "faalt": -0.7,
+    "gefaald": -0.7,
+    "mislukt": -0.7,
+    "wanbeleid": -0.8,
+    "chaos": -0.6,
+    "leugen": -0.7,
+    "leugens": -0.7,
+    "gelogen": -0.7,
+    "liegen": -0.7,
+    "liegt": -0.7,
+    "bedrog": -0.8,
+    "misleidend": -0.7,
+    "diefstal": -0.7,
+    "geweld": -0.7,
+    "bedreiging": -0.7,
+    "bedreigd": -0.7,
+    "aanslag": -0.8,
+    "moord": -0.8,
+    "dood": -0.4,
+    "doden": -0.5,
+    "overleden": -0.5,
+    "slachtoffer": -0.5,
+    "slachtoffers": -0.5,
+    "ziek": -0.4,
+    "zieken": -0.3,
+    "armoede": -0.5,
+    "honger": -0.5,
+    "ellende": -0.7,
+    "leed": -0.6,
+    "onrecht": -0.7,
+    "ongelijkheid": -0.4,
+    "discriminatie": -0.7,
+    "racisme": -0.7,
+    "haat": -0.8,
+    "woede": -0.7,
+    "boosheid": -0.6,
+    "frustratie": -0.6,
+    "zorgwekkend": -0.5,
+    "verontrustend": -0.6,
+    "bizar": -0.5,
+    "absurd": -0.6,
+    "treurig": -0.6,
+    "tekort": -0.4,
+    "tekorten": -0.4,
+    "verlies": -0.4,
+    "verliezen": -0.3,
+    "ontslag": -0.4,
+    "ontslagen": -0.5,
+    "failliet": -0.6,
+    "faillissement": -0.6,
+    "bezuinigingen": -0.4,
+    "bezuinigen": -0.3,
+    "weigert": -0.4,
+    "weigeren": -0.4,
+    "weigering": -0.5,
+    "negeert": -0.5,
+    "negeren": -0.4,
+    "pijnlijk": -0.6,
+    "dramatisch": -0.7,
+    "desastreus": -0.9,
+    "schadelijk": -0.6,
+    "schade": -0.5,
+    "gevaarlijk": -0.6,
+    "gevaar": -0.5,
+    "risico": -0.2,
+    "angstig": -0.5,
+    "paniek": -0.6,
+    "negatief": -0.5,
+    "negatieve": -0.5,
+    "zonde": -0.4,
+    "kwalijk": -0.6,
+    "laf": -0.7,
+    "hypocriet": -0.7,
+    "arrogant": -0.6,
+    "respectloos": -0.7,
+    "walgelijk": -0.9,
+    "stuitend": -0.8,
+    "ergernis": -0.6,
+    "erger": -0.5,
+    "ergste": -0.7,
+    "verspilling": -0.6,
+    "wanhoop": -0.7,
 }
 _NL_INTENSIFIERS: dict[str, float] = {
     "heel": 1.6,
@@ -175,8 +327,9 @@ _NL_DAMPENERS: dict[str, float] = {
 
 # What a service complaint looks like, in both languages: each match is evidence of a
 # negative experience whatever the adjectives say.
+# Written in lower case and run on the lower-cased text (faster than re.IGNORECASE).
 _SERVICE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(rx, re.IGNORECASE))
+    (name, re.compile(rx))
     for name, rx in (
         (
             "still_waiting",
@@ -184,7 +337,7 @@ _SERVICE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "repeat_contact",
-            r"\b((second|third|fourth|3rd|2nd|4th) time (i|I|we)|(al|voor de) (twee|drie|vier|vijf|\d+)(de)? ?(keer|maal) (gebeld|gemaild|gevraagd|contact)|opnieuw (gebeld|gemaild|contact)|keer gebeld|times? (called|emailed|asked|contacted))",
+            r"\b((second|third|fourth|3rd|2nd|4th) time (i|we)|(al|voor de) (twee|drie|vier|vijf|\d+)(de)? ?(keer|maal) (gebeld|gemaild|gevraagd|contact)|opnieuw (gebeld|gemaild|contact)|keer gebeld|times? (called|emailed|asked|contacted))",
         ),
         (
             "delay",
@@ -295,11 +448,12 @@ def emoji_score(text: str) -> tuple[float, int]:
     return sum(found) / len(found), len(found)
 
 
-_ANY_SERVICE = re.compile("|".join(f"(?:{rx.pattern})" for _n, rx in _SERVICE_RULES), re.IGNORECASE)
+_ANY_SERVICE = re.compile("|".join(f"(?:{rx.pattern})" for _n, rx in _SERVICE_RULES))
 
 
 def service_signals(text: str) -> tuple[str, ...]:
     """The service-complaint rules a text matches (delay, refund, still_waiting...)."""
+    text = text.lower()
     if not _ANY_SERVICE.search(text):
         return ()
     return tuple(name for name, rx in _SERVICE_RULES if rx.search(text))
@@ -309,32 +463,133 @@ def _clean(text: str) -> str:
     return _MENTION.sub(" ", _URL.sub(" ", text))
 
 
-def dutch_score(text: str) -> tuple[float, int]:
-    """Pattern-style polarity (-1..1) of a Dutch text, and the number of lexicon words used."""
+# Words that Pattern lists as adjectives but that a Dutch message nearly always uses as
+# something else: "naar" (to, not "nasty"), "waar" (where), "laat" (let), "net" (just),
+# "gemaakt" (made, not "affected"), "huiselijk" ("huiselijk geweld"), "links" (left)...
+_NL_IGNORE = frozenset(
+    {
+        "naar",
+        "waar",
+        "laat",
+        "net",
+        "eens",
+        "gemaakt",
+        "huiselijk",
+        "links",
+        "rechts",
+        "mogelijk",
+        "stil",
+        "open",
+        "vol",
+        "recht",
+        "even",
+        "klein",
+        "hoog",
+        "laag",
+        "nieuw",
+        "extra",
+        "tijdelijk",
+        "normaal",
+        "volledig",
+        "massaal",
+        "keihard",
+        "druk",
+        "bekend",
+        "stuk",
+        "zeker",
+        "natuurlijk",
+        "juist",
+        "precies",
+        "eigen",
+        "oud",
+        "jong",
+        "lang",
+        "kort",
+        "vrij",
+        "gewoon",
+        "samen",
+        "klaar",
+        "nodig",
+        "mis",
+        "groot",
+        "hard",
+        "zwart",
+        "wit",
+        "rood",
+        "groen",
+        "geel",
+        "blauw",
+        "algemeen",
+        "direct",
+    }
+)
+_NL_NEGATION_WINDOW = 3
+_NL_NEGATION_FACTOR = -0.74  # VADER's factor: "niet slecht" is mildly positive
+_NL_SUFFIXES = ("ste", "st", "ere", "er", "e", "s")
+
+
+@cache
+def dutch_polarity(token: str) -> float | None:
+    """A (casefolded) token's polarity: the lexicon's own entry, else that of its inflected
+    base ("mooiere" -> "mooi", "slechtste" -> "slecht", "prachtige" -> "prachtig"), else None.
+
+    (A Snowball stem fallback was tried and dropped: it matched more wrong words than right
+    ones on the Dutch political tweets' train split.)"""
+    if token in _NL_IGNORE or token in _NL_NEGATIONS:
+        return None
     lex = dutch_lexicon()
+    if token in lex:
+        return lex[token][0]
+    if len(token) < 5:
+        return None
+    for suffix in _NL_SUFFIXES:  # comparative, superlative and inflected adjectives
+        if token.endswith(suffix):
+            base = token[: -len(suffix)]
+            if len(base) >= 3 and base not in _NL_IGNORE:
+                for candidate in (base, base[:-1] if base[-1:] == base[-2:-1] else None):
+                    if candidate and candidate in lex:
+                        return lex[candidate][0]
+    return None
+
+
+_NL_ALPHA = 1.0  # saturation of the summed polarity (chosen on the Dutch train split)
+
+
+def _aggregate(scores: list[float]) -> float:
+    """Summed polarity squashed into -1..1 like VADER's compound: more words, more evidence
+    (Pattern's mean let one neutral-ish adjective cancel a strong one; the sum scored 0.58
+    macro-F1 against the mean's 0.57 on the Dutch political tweets' train split)."""
+    total = sum(scores)
+    return total / math.sqrt(total * total + _NL_ALPHA)
+
+
+def dutch_score(text: str) -> tuple[float, int]:
+    """Pattern-style polarity (-1..1) of a Dutch text, and the number of lexicon words used.
+
+    The summed, squashed polarity of the lexicon words (or their inflected forms); an
+    intensifier ("heel", "erg", "super") multiplies the next word and never counts itself; a
+    negation ("niet", "geen", "nooit") within three words before a word turns it round.
+    """
     tokens = [t.casefold().lstrip("#") for t in _TOKEN.findall(_clean(text))]
     scores: list[float] = []
-    skip = -1
     for i, tok in enumerate(tokens):
-        if i == skip or tok not in lex or tok in _NL_NEGATIONS:
-            continue
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if (tok in _NL_INTENSIFIERS or tok in _NL_DAMPENERS) and nxt in lex:
+        if tok in _NL_INTENSIFIERS or tok in _NL_DAMPENERS:
             continue  # a modifier: it acts on the next word instead of counting itself
-        polarity = lex[tok][0]
-        if polarity == 0.0:
+        found = dutch_polarity(tok)
+        if not found:
             continue
+        polarity = found
         prev = tokens[i - 1] if i > 0 else None
         if prev in _NL_INTENSIFIERS:
             polarity *= _NL_INTENSIFIERS[prev]
         elif prev in _NL_DAMPENERS:
             polarity *= _NL_DAMPENERS[prev]
-        if any(t in _NL_NEGATIONS for t in tokens[max(0, i - 3) : i]):
-            polarity *= -0.74  # VADER's factor: "niet slecht" is mildly positive
+        if any(t in _NL_NEGATIONS for t in tokens[max(0, i - _NL_NEGATION_WINDOW) : i]):
+            polarity *= _NL_NEGATION_FACTOR
         scores.append(max(-1.0, min(1.0, polarity)))
     if not scores:
         return 0.0, 0
-    value = sum(scores) / len(scores)
+    value = _aggregate(scores)
     if "!" in text:
         value *= 1.0 + min(3, text.count("!")) * 0.07
     return max(-1.0, min(1.0, value)), len(scores)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from socialdesk.inbox.intent import read_intent, urgency
-from socialdesk.inbox.language import detect_language
+from socialdesk.inbox.language import LanguageReading, detect_language, detect_languages
 from socialdesk.inbox.sentiment import (
     combined_score,
     label_for,
@@ -72,10 +72,24 @@ class Triage:
 def triage_text(text: str, language: str | None = None) -> Triage:
     """Triage one text with the lexicon and rules (`language` skips detection when given)."""
     text = text or ""
-    lang_conf = 1.0
-    if language is None:
-        reading = detect_language(text)
-        language, lang_conf = reading.language, reading.confidence
+    reading = detect_language(text) if language is None else LanguageReading(language, 1.0)
+    return _triage(text, reading)
+
+
+def triage_texts(
+    texts: Sequence[str], languages: Sequence[str | None] | None = None
+) -> list[Triage]:
+    """Triage many texts: the same answers as triage_text, the language detected in one batch."""
+    given = list(languages) if languages is not None else [None] * len(texts)
+    todo = [i for i, lang in enumerate(given) if lang is None]
+    readings: list[LanguageReading] = [LanguageReading(lang, 1.0) for lang in given]
+    for i, reading in zip(todo, detect_languages([texts[i] or "" for i in todo]), strict=True):
+        readings[i] = reading
+    return [_triage(t or "", r) for t, r in zip(texts, readings, strict=True)]
+
+
+def _triage(text: str, reading: LanguageReading) -> Triage:
+    language, lang_conf = reading.language, reading.confidence
     features = lexicon_features(text, language)
     score, evidence = combined_score(features, language)
     label = label_for(score, language)
@@ -111,13 +125,13 @@ def triage_frame(
         if language_column and language_column in frame
         else [None] * len(texts)
     )
-    rows = [
-        triage_text(
-            t,
-            None if (g is None or (isinstance(g, float) and math.isnan(g)) or g == "") else str(g),
-        )
-        for t, g in zip(texts, given, strict=True)
-    ]
+    rows = triage_texts(
+        texts,
+        [
+            None if (g is None or (isinstance(g, float) and math.isnan(g)) or g == "") else str(g)
+            for g in given
+        ],
+    )
     out = frame.copy()
     for col in TRIAGE_COLUMNS:
         out[col] = [getattr(r, col) for r in rows]
@@ -191,5 +205,6 @@ __all__ = [
     "reach_factor",
     "triage_frame",
     "triage_text",
+    "triage_texts",
     "waiting_factor",
 ]
