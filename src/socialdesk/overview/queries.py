@@ -120,12 +120,16 @@ def latest_data_date(session: Session, account_ids: Sequence[int]) -> dt.date | 
         .order_by(Post.published_at.desc().nulls_last())
         .limit(1)
     )
-    ads = session.scalar(
-        select(AdDay.date_end)
-        .join(Campaign, Campaign.id == AdDay.campaign_id + 0)
-        .where(Campaign.account_id.in_(ids))
-        .order_by(AdDay.date_start.desc(), AdDay.date_end.desc())
-        .limit(1)
+    campaigns = list(session.scalars(select(Campaign.id).where(Campaign.account_id.in_(ids))))
+    ads = (  # walks the dates index from the end; skipped for accounts without campaigns
+        session.scalar(
+            select(AdDay.date_end)
+            .where((AdDay.campaign_id + 0).in_(campaigns))
+            .order_by(AdDay.date_start.desc(), AdDay.date_end.desc())
+            .limit(1)
+        )
+        if campaigns
+        else None
     )
     found = [d for d in (_as_date(days), _as_date(posted), _as_date(ads)) if d is not None]
     return max(found) if found else None
