@@ -31,12 +31,6 @@ def upgrade() -> None:
         sa.Column("engagements", sa.Float(), nullable=True),
         sa.Column("clicks", sa.Float(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["account_id"],
-            ["account.id"],
-            name=op.f("fk_post_latest_account_id_account"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
             ["post_id"],
             ["post.id"],
             name=op.f("fk_post_latest_post_id_post"),
