@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -270,6 +271,22 @@ class PostWeek(Base):
     engagements: Mapped[float | None] = mapped_column(Float)
 
 
+class AdWeek(Base):
+    """A campaign's daily delivery summed per week (Monday first), per level (0 campaign,
+    1 ad set, 2 ad) and currency ("" where the export gave none); breakdown rows and
+    reporting periods longer than a day stay out. Kept by the store (`store.rollups`)."""
+
+    __tablename__ = "ad_week"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True
+    )
+    week: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    level: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    spend: Mapped[float | None] = mapped_column(Float)
+
+
 class AccountDay(Base):
     """Account-level metrics for one day. Several files may fill different columns."""
 
@@ -370,6 +387,12 @@ class AdDay(Base):
     __table_args__ = (
         UniqueConstraint("campaign_id", "grain", "date_start", "date_end"),
         Index("ix_ad_day_dates", "date_start", "date_end"),
+        # the few rows of reporting periods longer than a day (the rest is in `ad_week`)
+        Index(
+            "ix_ad_day_periods", "date_start", "date_end",
+            sqlite_where=text("date_start <> date_end"),
+            postgresql_where=text("date_start <> date_end"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

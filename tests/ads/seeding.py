@@ -26,8 +26,9 @@ def write_rows(ws: WorkspaceHandle, rows: Sequence[dict], *, platform: str = "me
     if "currency" not in frame.columns:
         frame["currency"] = currency
     with session_scope(ws.engine) as session:
-        Loader(session, ws.workspace_id, None).load(
-            Chunk("ad_days", AccountRef(platform, account, currency=currency), frame))
+        loader = Loader(session, ws.workspace_id, None)
+        loader.load(Chunk("ad_days", AccountRef(platform, account, currency=currency), frame))
+        loader.finish()  # as the importer does after a file's last chunk
 
 
 def hill(x, top, k, s):

@@ -6,7 +6,16 @@ import datetime as dt
 
 from sqlalchemy import delete, func, insert, select
 
-from socialdesk.model import Account, AccountWeek, ImportBatch, Post, PostLatest, PostMetrics
+from socialdesk.model import (
+    Account,
+    AccountWeek,
+    AdWeek,
+    Campaign,
+    ImportBatch,
+    Post,
+    PostLatest,
+    PostMetrics,
+)
 from socialdesk.store.rollups import check_post_latest, check_weeks, refresh_post_latest
 from socialdesk.store.session import session_scope
 from tests.conftest import fixture_path
@@ -63,6 +72,20 @@ def test_account_days_are_summed_per_week(ws, importer):
         ).all()
         assert weeks and all(w.weekday() == 0 for w, _ in weeks)  # Mondays
         assert all(1 <= n <= 7 for _, n in weeks)
+        assert check_weeks(conn, ws.workspace_id) == []
+
+
+def test_ad_days_are_summed_per_week(ws, importer):
+    report = importer.import_file(fixture_path("google", "google_ads_campaign_report_daily.csv"))
+    assert report.status == "imported", report.errors
+    with ws.engine.connect() as conn:
+        weeks = conn.execute(
+            select(AdWeek.week, AdWeek.level)
+            .join(Campaign, Campaign.id == AdWeek.campaign_id)
+            .join(Account, Account.id == Campaign.account_id)
+            .where(Account.workspace_id == ws.workspace_id)
+        ).all()
+        assert weeks and all(w.weekday() == 0 and lvl in (0, 1, 2) for w, lvl in weeks)
         assert check_weeks(conn, ws.workspace_id) == []
 
 

@@ -128,8 +128,6 @@ def seed(engine: Engine, workspace_id: int) -> dict[str, int]:
                 }
             )
         s.execute(insert(PostMetrics), snaps)
-        # written here, not imported: keep what the store derives from these rows
-        refresh_accounts(s, ids.values())
 
         for key, acc, cur in (("eur", ads_eur, "EUR"), ("usd", ads_usd, "USD")):
             camp = Campaign(account_id=acc, key=f"c-{key}", name=f"Campaign {key}")
@@ -166,4 +164,6 @@ def seed(engine: Engine, workspace_id: int) -> dict[str, int]:
                     }
                 )
             s.execute(insert(AdDay), rows)
+        # written here, not imported: keep what the store derives from these rows
+        refresh_accounts(s, ids.values())
     return ids

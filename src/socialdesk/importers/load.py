@@ -102,7 +102,7 @@ class Loader:
             refresh_post_latest(self.session, batch_id=self.batch_id)
         elif self._posts:
             refresh_post_latest(self.session, post_ids=self._posts)
-        if {"post", "post_metrics", "account_day"} & set(self.counts):
+        if {"post", "post_metrics", "account_day", "ad_day"} & set(self.counts):
             refresh_weeks(self.session, self._accounts.values())
 
     # -- dispatch ---------------------------------------------------------------------

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ColumnElement,
     Date,
     Integer,
+    and_,
     bindparam,
     case,
     cast,
@@ -35,6 +36,7 @@ from socialdesk.model import (
     AccountDay,
     AccountWeek,
     AdDay,
+    AdWeek,
     Campaign,
     ImportBatch,
     Post,
@@ -43,6 +45,7 @@ from socialdesk.model import (
     PostWeek,
 )
 from socialdesk.overview.periods import Window, full_weeks
+from socialdesk.store.rollups import ad_level
 
 FLOW_METRICS: tuple[str, ...] = ("reach", "impressions", "engagements", "clicks")
 POST_TABLE_METRICS: tuple[str, ...] = ("impressions", "reach", "engagements", "clicks")
@@ -213,44 +216,56 @@ def daily_figures(
         return {}, {}
     if step == 7:
         return _weekly_figures(session, account_ids, current, previous)
-    in_cur = AccountDay.date >= current.start
-    bucket = case(
-        (in_cur, _day_index(session, AccountDay.date, current.start) // step), else_=-1
-    ).label("bucket")
-    cols: list[Any] = [AccountDay.account_id, bucket, func.max(AccountDay.followers)]
-    for name in FLOW_METRICS:
-        col = metric_column(AccountDay, name)
-        cols += [func.sum(col), func.count(col)]
-    stmt = (
-        select(*cols)
-        .where(
-            AccountDay.account_id.in_(list(account_ids)),
-            AccountDay.date >= previous.start,
-            AccountDay.date <= current.end,
-        )
-        .group_by(AccountDay.account_id, bucket)
-    )
+    ids = list(account_ids)
     totals: dict[int, FlowTotals] = {}
     points: dict[int, dict[str, dict[int, float]]] = {}
-    for row in session.execute(stmt):
-        acc, b = row[0], int(row[1])
-        tot = totals.setdefault(acc, FlowTotals())
-        per = points.setdefault(acc, {})
-        if b >= 0 and row[2] is not None:
-            per.setdefault("followers", {})[b] = float(row[2])
-        for i, name in enumerate(FLOW_METRICS):
-            value, n = row[3 + 2 * i], int(row[4 + 2 * i] or 0)
-            sums, days = (
-                (tot.current, tot.days_current) if b >= 0 else (tot.previous, tot.days_previous)
+    flows = [metric_column(AccountDay, name) for name in FLOW_METRICS]
+    sums: list[Any] = []
+    for col in flows:
+        sums += [func.sum(col), func.count(col)]
+    for window, is_cur in ((current, True), (previous, False)):
+        # per account in the (account_id, date) index's order: no sort
+        stmt = (
+            select(AccountDay.account_id, *sums)
+            .where(
+                AccountDay.account_id.in_(ids), AccountDay.date.between(window.start, window.end)
             )
+            .group_by(AccountDay.account_id)
+        )
+        for acc, *values in session.execute(stmt):
+            _add_flows(totals, acc, is_cur, values[0::2], values[1::2])
+    # the current period's days are the points themselves (one row per account and day)
+    day = _day_index(session, AccountDay.date, current.start)
+    stmt = select(AccountDay.account_id, day, AccountDay.followers, *flows).where(
+        AccountDay.account_id.in_(ids), AccountDay.date.between(current.start, current.end)
+    )
+    names = ("followers", *FLOW_METRICS)
+    for acc, b, *values in session.execute(stmt):
+        per = points.get(acc)
+        if per is None:
+            per = points[acc] = {name: {} for name in names}
+        for name, value in zip(names, values, strict=True):
             if value is not None:
-                sums[name] = _add(sums.get(name), value)
-                if b >= 0:
-                    per.setdefault(name, {})[b] = float(value)
-            else:
-                sums.setdefault(name, None)
-            days[name] = days.get(name, 0) + n
+                per[name][b // step] = float(value)
     return totals, points
+
+
+def _add_flows(
+    totals: dict[int, FlowTotals],
+    acc: int,
+    is_cur: bool,
+    sums: Sequence[Any],
+    counts: Sequence[Any],
+) -> None:
+    """Add one account's flow sums and day counts to a period's totals."""
+    tot = totals.setdefault(acc, FlowTotals())
+    into, days = (tot.current, tot.days_current) if is_cur else (tot.previous, tot.days_previous)
+    for name, value, n in zip(FLOW_METRICS, sums, counts, strict=True):
+        if value is not None:
+            into[name] = _add(into.get(name), value)
+        else:
+            into.setdefault(name, None)
+        days[name] = days.get(name, 0) + int(n or 0)
 
 
 def _edges(window: Window) -> list[Any]:
@@ -278,16 +293,7 @@ def _weekly_figures(
     points: dict[int, dict[str, dict[int, float]]] = {}
 
     def add(acc: int, is_cur: bool, sums: Sequence[Any], counts: Sequence[Any]) -> None:
-        tot = totals.setdefault(acc, FlowTotals())
-        into, days = (
-            (tot.current, tot.days_current) if is_cur else (tot.previous, tot.days_previous)
-        )
-        for name, value, n in zip(FLOW_METRICS, sums, counts, strict=True):
-            if value is not None:
-                into[name] = _add(into.get(name), value)
-            else:
-                into.setdefault(name, None)
-            days[name] = days.get(name, 0) + int(n or 0)
+        _add_flows(totals, acc, is_cur, sums, counts)
 
     week_cols: list[Any] = []
     for name in FLOW_METRICS:
@@ -433,33 +439,76 @@ def spend(
     """
     if not account_ids:
         return {}
-    level = case((AdDay.ad_id.is_not(None), 2), (AdDay.ad_set_id.is_not(None), 1), else_=0)
-    currency = func.coalesce(AdDay.currency, Account.currency, "")
+    ids = list(account_ids)
+    found: dict[tuple[int, int, int, str], list[float | None]] = {}
+
+    def add(result: Any, slot: int | None = None) -> None:
+        for acc, campaign, lvl, cur, *sums in result:
+            per = found.setdefault((acc, campaign, int(lvl), cur), [None, None])
+            values = (
+                sums
+                if slot is None
+                else [sums[0] if slot == 0 else None, sums[0] if slot == 1 else None]
+            )
+            per[0], per[1] = _add(per[0], values[0]), _add(per[1], values[1])
+
+    def per_campaign(table: Any, level: Any, currency: Any, *sums: Any) -> Any:
+        # `+ 0` on ad days: read the range through the dates index, not every day of every
+        # campaign through the campaign index
+        key = table.campaign_id + 0 if table is AdDay else table.campaign_id
+        return (
+            select(Campaign.account_id, table.campaign_id, level, currency, *sums)
+            .join(Campaign, Campaign.id == key)
+            .join(Account, Account.id == Campaign.account_id)
+            .where(Campaign.account_id.in_(ids))
+            .group_by(Campaign.account_id, table.campaign_id, level, currency)
+        )
+
+    week_currency = func.coalesce(func.nullif(AdWeek.currency, ""), Account.currency, "")
+    day_currency = func.coalesce(AdDay.currency, Account.currency, "")
+    daily = and_(AdDay.breakdown.is_(None), AdDay.date_start == AdDay.date_end)
+    for slot, window in enumerate((current, previous)):
+        weeks = full_weeks(window)
+        if weeks is not None:  # whole weeks of daily rows: the store's weekly sums
+            add(
+                session.execute(
+                    per_campaign(AdWeek, AdWeek.level, week_currency, func.sum(AdWeek.spend)).where(
+                        AdWeek.week.between(*weeks)
+                    )
+                ),
+                slot,
+            )
+        for lo, hi in _day_ranges(window):  # the daily rows around them
+            add(
+                session.execute(
+                    per_campaign(AdDay, ad_level(), day_currency, func.sum(AdDay.spend)).where(
+                        daily,
+                        AdDay.date_start >= lo.date(),
+                        AdDay.date_start < hi.date(),
+                    )
+                ),
+                slot,
+            )
+    # reporting periods longer than a day (few; their own partial index): wholly inside a period
     in_cur = AdDay.date_start >= current.start
     in_prev = AdDay.date_end < current.start
-    stmt = (
-        select(
-            Campaign.account_id,
-            AdDay.campaign_id,
-            level,
-            currency,
-            func.sum(case((in_cur, AdDay.spend))),
-            func.sum(case((in_prev, AdDay.spend))),
+    add(
+        session.execute(
+            per_campaign(
+                AdDay,
+                ad_level(),
+                day_currency,
+                func.sum(case((in_cur, AdDay.spend))),
+                func.sum(case((in_prev, AdDay.spend))),
+            ).where(
+                AdDay.breakdown.is_(None),
+                AdDay.date_start != AdDay.date_end,
+                AdDay.date_start >= previous.start,
+                AdDay.date_end <= current.end,
+            )
         )
-        .select_from(AdDay)
-        # `+ 0`: read the period's rows through the (date_start, date_end) index, not every
-        # day of every campaign through the campaign index
-        .join(Campaign, Campaign.id == AdDay.campaign_id + 0)
-        .join(Account, Account.id == Campaign.account_id)
-        .where(
-            Campaign.account_id.in_(list(account_ids)),
-            AdDay.breakdown.is_(None),
-            AdDay.date_start >= previous.start,
-            AdDay.date_end <= current.end,
-        )
-        .group_by(Campaign.account_id, AdDay.campaign_id, level, currency)
     )
-    rows = session.execute(stmt).all()
+    rows = [(*key, now, before) for key, (now, before) in found.items()]
     coarsest: dict[int, int] = {}
     for _acc, campaign, lvl, _cur, _a, _b in rows:
         coarsest[campaign] = min(lvl, coarsest.get(campaign, lvl))

@@ -13,7 +13,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Date, and_, cast, delete, exists, func, insert, or_, select, true, union
+from sqlalchemy import (
+    Date,
+    and_,
+    case,
+    cast,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    union,
+)
 from sqlalchemy.orm import aliased
 
 from socialdesk.catalogue.sql import metric_column
@@ -21,6 +34,9 @@ from socialdesk.model import (
     Account,
     AccountDay,
     AccountWeek,
+    AdDay,
+    AdWeek,
+    Campaign,
     Post,
     PostLatest,
     PostMetrics,
@@ -145,6 +161,25 @@ def _post_week_select(conn: Any, where: Any) -> Any:
     )
 
 
+def ad_level(table: Any = AdDay) -> Any:
+    """0 for a campaign's own row, 1 for an ad set's, 2 for an ad's."""
+    return case((table.ad_id.is_not(None), 2), (table.ad_set_id.is_not(None), 1), else_=0)
+
+
+def _ad_week_select(conn: Any, where: Any) -> Any:
+    week = week_of(AdDay.date_start, _dialect(conn))
+    level = ad_level()
+    currency = func.coalesce(AdDay.currency, "")
+    return (
+        select(AdDay.campaign_id, week, level, currency, func.sum(AdDay.spend))
+        .where(AdDay.breakdown.is_(None), AdDay.date_start == AdDay.date_end, where)
+        .group_by(AdDay.campaign_id, week, level, currency)
+    )
+
+
+_AD_WEEK_COLUMNS = ["campaign_id", "week", "level", "currency", "spend"]
+
+
 _ACCOUNT_WEEK_COLUMNS = [
     "account_id",
     "week",
@@ -155,7 +190,7 @@ _POST_WEEK_COLUMNS = ["account_id", "week", "posts", "reach", "engagements"]
 
 
 def refresh_weeks(conn: Any, account_ids: Iterable[int] | None = None) -> None:
-    """Recompute `account_week` and `post_week` for these accounts (None: all). A week is
+    """Recompute `account_week`, `post_week` and `ad_week` for these accounts (None: all). A week is
     cheap to sum again, so a whole account is redone whenever any of its rows changed."""
     if account_ids is None:
         parts: list[list[int] | None] = [None]
@@ -179,30 +214,38 @@ def refresh_weeks(conn: Any, account_ids: Iterable[int] | None = None) -> None:
                 _POST_WEEK_COLUMNS, _post_week_select(conn, only(PostLatest.account_id))
             )
         )
+        campaigns = select(Campaign.id).where(only(Campaign.account_id))
+        conn.execute(delete(AdWeek).where(AdWeek.campaign_id.in_(campaigns)))
+        conn.execute(
+            insert(AdWeek).from_select(
+                _AD_WEEK_COLUMNS, _ad_week_select(conn, AdDay.campaign_id.in_(campaigns))
+            )
+        )
 
 
-def check_weeks(conn: Any, workspace_id: int | None = None) -> list[tuple[str, Any, Any]]:
-    """The (table, account, week) whose weekly sums disagree with the rows they come from
+def check_weeks(conn: Any, workspace_id: int | None = None) -> list[tuple[Any, ...]]:
+    """The (table, owner, week, ...) whose weekly sums disagree with the rows they come from
     (empty when all is well); of one workspace or of all."""
     accounts: Any = select(Account.id)
     if workspace_id is not None:
         accounts = accounts.where(Account.workspace_id == workspace_id)
-    out: list[tuple[str, Any, Any]] = []
-    for table, fresh_select, day_col in (
-        (AccountWeek, _account_week_select, AccountDay.account_id),
-        (PostWeek, _post_week_select, PostLatest.account_id),
+    out: list[tuple[Any, ...]] = []
+    campaigns = select(Campaign.id).where(Campaign.account_id.in_(accounts))
+    for table, fresh_select, where, n_keys in (
+        (AccountWeek, _account_week_select, AccountDay.account_id.in_(accounts), 2),
+        (PostWeek, _post_week_select, PostLatest.account_id.in_(accounts), 2),
+        (AdWeek, _ad_week_select, AdDay.campaign_id.in_(campaigns), 4),
     ):
+        cols = list(table.__table__.c)
+        owner = cols[0]
         fresh = {
-            (r[0], str(r[1])): tuple(r[2:])
-            for r in conn.execute(fresh_select(conn, day_col.in_(accounts)))
+            tuple(str(v) for v in r[:n_keys]): tuple(r[n_keys:])
+            for r in conn.execute(fresh_select(conn, where))
         }
-        names = [c.name for c in table.__table__.c][2:]
         kept = {
-            (r[0], str(r[1])): tuple(r[2:])
+            tuple(str(v) for v in r[:n_keys]): tuple(r[n_keys:])
             for r in conn.execute(
-                select(table.account_id, table.week, *[table.__table__.c[n] for n in names]).where(
-                    table.account_id.in_(accounts)
-                )
+                select(*cols).where(owner.in_(campaigns if table is AdWeek else accounts))
             )
         }
         for key in sorted(fresh.keys() | kept.keys()):

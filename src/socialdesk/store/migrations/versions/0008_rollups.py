@@ -80,12 +80,39 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("account_id", "week", name=op.f("pk_post_week")),
     )
+    op.create_table(
+        "ad_week",
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("week", sa.Date(), nullable=False),
+        sa.Column("level", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("spend", sa.Float(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"],
+            ["campaign.id"],
+            name=op.f("fk_ad_week_campaign_id_campaign"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "campaign_id", "week", "level", "currency", name=op.f("pk_ad_week")
+        ),
+    )
+    op.create_index(
+        "ix_ad_day_periods",
+        "ad_day",
+        ["date_start", "date_end"],
+        unique=False,
+        sqlite_where=sa.text("date_start <> date_end"),
+        postgresql_where=sa.text("date_start <> date_end"),
+    )
     from socialdesk.store.rollups import refresh_all
 
     refresh_all(op.get_bind())
 
 
 def downgrade() -> None:
+    op.drop_index("ix_ad_day_periods", table_name="ad_day")
+    op.drop_table("ad_week")
     op.drop_table("post_week")
     op.drop_table("account_week")
     op.drop_index("ix_post_latest_account_published", table_name="post_latest")
