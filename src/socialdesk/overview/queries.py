@@ -19,6 +19,7 @@ from sqlalchemy import (
     Date,
     Integer,
     and_,
+    any_,
     bindparam,
     case,
     cast,
@@ -28,6 +29,7 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from socialdesk.catalogue.sql import metric_column
@@ -102,6 +104,16 @@ def workspace_platforms(session: Session, workspace_id: int) -> list[str]:
 
 
 # -- overview ------------------------------------------------------------------------------
+
+
+def _among(session: Session, column: Any, ids: Sequence[int]) -> Any:
+    """`column IN (ids)`; on PostgreSQL `column = ANY(:ids)`, one array parameter instead of
+    a parameter per account (the overview sends some twenty statements with 200 ids each)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+    return column.in_(list(ids))
+
+
 def latest_data_date(session: Session, account_ids: Sequence[int]) -> dt.date | None:
     """The last day with any figure (account days, posts, ad delivery) of these accounts."""
     if not account_ids:
@@ -115,15 +127,17 @@ def latest_data_date(session: Session, account_ids: Sequence[int]) -> dt.date | 
         .scalar_subquery()
     )
     days = session.scalar(
-        select(func.max(per_account)).select_from(Account).where(Account.id.in_(ids))
+        select(func.max(per_account)).select_from(Account).where(_among(session, Account.id, ids))
     )
     posted = session.scalar(  # walks the published_at index from the end
         select(Post.published_at)
-        .where((Post.account_id + 0).in_(ids), Post.published_at.is_not(None))
+        .where(_among(session, Post.account_id + 0, ids), Post.published_at.is_not(None))
         .order_by(Post.published_at.desc().nulls_last())
         .limit(1)
     )
-    campaigns = list(session.scalars(select(Campaign.id).where(Campaign.account_id.in_(ids))))
+    campaigns = list(
+        session.scalars(select(Campaign.id).where(_among(session, Campaign.account_id, ids)))
+    )
     ads = (  # walks the dates index from the end; skipped for accounts without campaigns
         session.scalar(
             select(AdDay.date_end)
@@ -187,7 +201,7 @@ def last_followers(
         )
 
     stmt = select(Account.id, last(AccountDay.date), last(AccountDay.followers)).where(
-        Account.id.in_(list(account_ids))
+        _among(session, Account.id, account_ids)
     )
     return {
         acc: (_as_date(day), float(value))  # type: ignore[misc]
@@ -228,7 +242,8 @@ def daily_figures(
         stmt = (
             select(AccountDay.account_id, *sums)
             .where(
-                AccountDay.account_id.in_(ids), AccountDay.date.between(window.start, window.end)
+                _among(session, AccountDay.account_id, ids),
+                AccountDay.date.between(window.start, window.end),
             )
             .group_by(AccountDay.account_id)
         )
@@ -237,7 +252,8 @@ def daily_figures(
     # the current period's days are the points themselves (one row per account and day)
     day = _day_index(session, AccountDay.date, current.start)
     stmt = select(AccountDay.account_id, day, AccountDay.followers, *flows).where(
-        AccountDay.account_id.in_(ids), AccountDay.date.between(current.start, current.end)
+        _among(session, AccountDay.account_id, ids),
+        AccountDay.date.between(current.start, current.end),
     )
     names = ("followers", *FLOW_METRICS)
     for acc, b, *values in session.execute(stmt):
@@ -302,7 +318,7 @@ def _weekly_figures(
         weeks = full_weeks(window)
         if weeks is not None:
             in_weeks = (
-                AccountWeek.account_id.in_(ids),
+                _among(session, AccountWeek.account_id, ids),
                 AccountWeek.week.between(weeks[0], weeks[1]),
             )
             sums = [func.sum(c) for c in week_cols]
@@ -334,7 +350,7 @@ def _weekly_figures(
                 cols += [func.sum(col), func.count(col)]
             stmt = (
                 select(AccountDay.account_id, *cols)
-                .where(AccountDay.account_id.in_(ids), edge)
+                .where(_among(session, AccountDay.account_id, ids), edge)
                 .group_by(AccountDay.account_id)
             )
             for acc, *values in session.execute(stmt):
@@ -394,7 +410,7 @@ def post_totals(
                     func.sum(PostWeek.posts),
                     *[func.sum(getattr(PostWeek, m)) for m in POST_FIGURES],
                 )
-                .where(PostWeek.account_id.in_(ids), PostWeek.week.between(*weeks))
+                .where(_among(session, PostWeek.account_id, ids), PostWeek.week.between(*weeks))
                 .group_by(PostWeek.account_id)
             )
             for acc, n, *values in session.execute(stmt):
@@ -407,7 +423,7 @@ def post_totals(
                     *[func.sum(getattr(PostLatest, m)) for m in POST_FIGURES],
                 )
                 .where(
-                    PostLatest.account_id.in_(ids),
+                    _among(session, PostLatest.account_id, ids),
                     PostLatest.published_at >= lo,
                     PostLatest.published_at < hi,
                 )
@@ -421,7 +437,7 @@ def post_totals(
         counts[acc] = (now[0], before[0])
         figures[acc] = {name: (now[i], before[i]) for i, name in enumerate(POST_FIGURES, start=1)}
     with_posts = select(Account.id).where(
-        Account.id.in_(ids), exists().where(Post.account_id == Account.id)
+        _among(session, Account.id, ids), exists().where(Post.account_id == Account.id)
     )
     for acc in session.scalars(with_posts):
         counts.setdefault(acc, (0, 0))
@@ -460,7 +476,7 @@ def spend(
             select(Campaign.account_id, table.campaign_id, level, currency, *sums)
             .join(Campaign, Campaign.id == key)
             .join(Account, Account.id == Campaign.account_id)
-            .where(Campaign.account_id.in_(ids))
+            .where(_among(session, Campaign.account_id, ids))
             .group_by(Campaign.account_id, table.campaign_id, level, currency)
         )
 
