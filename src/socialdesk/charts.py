@@ -1,12 +1,17 @@
 """Vega-Lite specs as plain dicts, shared by the web pages (vega-embed) and later reports.
 
-Values arrive already formatted for the reader's language (`labels`), so tooltips show
-1.234,5 and 26 nov 2026 in Dutch without teaching Vega the locale.
+Most values arrive already formatted for the reader's language (`labels`), so tooltips show
+1.234,5 and 26 nov 2026 in Dutch. The overview's many sparklines instead send bare points and
+let Vega write the labels with the reader's number and date locale (`sparkline_base(locale=)`
+and `sparkline_points`): a year of weekly points for a hundred sparklines is then a few
+kilobytes instead of half a megabyte of labels.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -16,6 +21,11 @@ MUTED = "#8a94a6"
 
 Spec = dict[str, Any]
 
+# How the sparklines' tooltips write a day, per language (Babel's "medium" date: 3 nov 2026,
+# Nov 3, 2026), and a whole number (Babel's decimal format rounds to whole numbers too).
+DAY_FORMATS: dict[str, str] = {"nl": "%-d %b %Y", "en": "%b %-d, %Y"}
+VALUE_FORMAT = ",.0f"
+
 # d3-format locales for the axes Vega draws itself (tooltips come formatted by Babel).
 NUMBER_LOCALES: dict[str, dict[str, Any]] = {
     "nl": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€\u00a0", ""]},
@@ -23,8 +33,75 @@ NUMBER_LOCALES: dict[str, dict[str, Any]] = {
 }
 
 
-def sparkline_base(width: int = 120, height: int = 28) -> Spec:
-    """Everything of a sparkline but its data and description (shared by a page's sparklines)."""
+@functools.cache
+def time_locale(locale: str) -> dict[str, Any]:
+    """A d3 time-format locale from Babel's names (months and days as the cockpit writes them)."""
+    from babel.dates import get_day_names, get_month_names
+
+    def months(width: str) -> list[str]:
+        names = get_month_names(width, context="format", locale=locale)
+        return [str(names[m]).rstrip(".") for m in range(1, 13)]
+
+    def days(width: str) -> list[str]:
+        names = get_day_names(width, context="format", locale=locale)
+        return [str(names[(d + 6) % 7]) for d in range(7)]  # d3 starts on Sunday
+
+    return {
+        "dateTime": "%x %X",
+        "date": "%Y-%m-%d",
+        "time": "%H:%M:%S",
+        "periods": ["AM", "PM"],
+        "days": days("wide"),
+        "shortDays": days("abbreviated"),
+        "months": months("wide"),
+        "shortMonths": months("abbreviated"),
+    }
+
+
+def sparkline_base(width: int = 120, height: int = 28, *, locale: str | None = None) -> Spec:
+    """Everything of a sparkline but its data and description (shared by a page's sparklines).
+
+    With `locale`, points without a label of their own get one from Vega: the day and the
+    value in that language's formats (for `sparkline_points`)."""
+    spec = _spark_base(width, height)
+    if locale is not None:
+        lang = locale if locale in NUMBER_LOCALES else "en"
+        day = DAY_FORMATS.get(lang, DAY_FORMATS["en"])
+        spec["transform"] = [
+            {
+                "calculate": (
+                    f"isValid(datum.label) ? datum.label : utcFormat(toDate(datum.day), '{day}')"
+                    f" + ': ' + format(datum.value, '{VALUE_FORMAT}')"
+                ),
+                "as": "label",
+            }
+        ]
+        spec["config"] = {
+            **spec["config"],
+            "locale": {"number": NUMBER_LOCALES[lang], "time": time_locale(lang)},
+        }
+    return spec
+
+
+def sparkline_points(
+    points: Sequence[float | None], starts: Sequence[dt.date], *, description: str
+) -> Spec | None:
+    """One sparkline as bare points at regular steps (app.js spreads them into rows; Vega
+    writes the labels, see `sparkline_base(locale=)`); None when there is nothing to draw."""
+    present = [v for v in points[: len(starts)] if v is not None]
+    if len(present) < 2 or not starts:
+        return None
+    step = (starts[1] - starts[0]).days if len(starts) > 1 else 1
+    if any((b - a).days != step for a, b in itertools.pairwise(starts)):
+        raise ValueError("sparkline_points needs days at regular steps")
+    values = [None if v is None else round(float(v), 2) for v in points[: len(starts)]]
+    return {
+        "description": description,
+        "points": {"start": starts[0].isoformat(), "step": step, "values": values},
+    }
+
+
+def _spark_base(width: int, height: int) -> Spec:
     return {
         "$schema": SCHEMA,
         "width": width,

@@ -142,3 +142,38 @@ def test_export_csv(page, live_server):
     rows = list(csv.reader(io.StringIO(content)))
     assert rows[0][0] == "Geplaatst" and len(rows) == 11
     assert {r[1] for r in rows[1:]} == {"Instagram"}
+
+
+SPARK_LABELS = """(fig) => {
+  const view = fig.vegaView;
+  for (const name of Object.keys(view.getState({data: () => true}).data || {})) {
+    const rows = view.data(name);
+    if (rows && rows.length && rows[0].label) return rows.map((r) => [r.day, r.value, r.label]);
+  }
+  return [];
+}"""
+
+
+def test_sparkline_tooltips_speak_the_language(page, live_server):
+    """The overview sends bare points; Vega writes the tooltips in the reader's formats."""
+    import datetime as dt
+
+    from socialdesk.i18n import formats
+
+    _login(page, live_server.url)
+    for lang in ("nl", "en"):
+        page.goto(f"{live_server.url}/overview?days=30&lang={lang}")
+        fig = page.locator("figure[data-chart]").first
+        fig.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "document.querySelector('figure[data-chart]').vegaView !== undefined", timeout=15000
+        )
+        rows = fig.evaluate(SPARK_LABELS)
+        assert len(rows) >= 2
+        fmt = formats(lang)
+        for day, value, label in rows:  # Vega-Lite may have parsed the day into a timestamp
+            if isinstance(day, int | float):
+                when = dt.datetime.fromtimestamp(day / 1000, dt.UTC).date()
+            else:
+                when = dt.date.fromisoformat(str(day)[:10])
+            assert label == f"{fmt.date(when)}: {fmt.number(value)}", (lang, label)

@@ -41,14 +41,15 @@ def build_overview(
     step = bucket_step(days)
     flows, points = queries.daily_figures(session, ids, current, previous, step)
     posts, post_figures = queries.post_totals(session, ids, current, previous)
+    followers_now, followers_before = queries.last_followers(session, ids, current, previous)
     return assemble(
         current,
         previous,
         step,
         accounts,
         flows=flows,
-        followers_now=queries.last_followers(session, ids, current),
-        followers_before=queries.last_followers(session, ids, previous),
+        followers_now=followers_now,
+        followers_before=followers_before,
         posts=posts,
         spend=queries.spend(session, ids, current, previous),
         points=points,

@@ -25,9 +25,11 @@ from sqlalchemy import (
     cast,
     exists,
     func,
+    literal_column,
     or_,
     select,
     type_coerce,
+    union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
@@ -114,6 +116,22 @@ def _among(session: Session, column: Any, ids: Sequence[int]) -> Any:
     return column.in_(list(ids))
 
 
+def _core(session: Session, stmt: Any) -> Any:
+    """Plain rows of a Core statement, without the ORM's per-row loading."""
+    return session.connection().execute(stmt)
+
+
+def _slot(n: int) -> Any:
+    """A constant column that tells the branches of a UNION ALL apart."""
+    return literal_column(str(int(n)), Integer).label("slot")
+
+
+def _union(branches: Sequence[Any]) -> Any:
+    """One statement (one round trip) for several grouped reads of the same shape; each
+    branch keeps its own range, so each still walks its index."""
+    return branches[0] if len(branches) == 1 else union_all(*branches)
+
+
 def latest_data_date(session: Session, account_ids: Sequence[int]) -> dt.date | None:
     """The last day with any figure (account days, posts, ad delivery) of these accounts."""
     if not account_ids:
@@ -177,16 +195,17 @@ def _f(value: Any) -> float | None:
 
 
 def last_followers(
-    session: Session, account_ids: Sequence[int], window: Window
-) -> dict[int, tuple[dt.date, float]]:
-    """Per account: the last day in `window` with a follower count, and that count.
+    session: Session, account_ids: Sequence[int], *windows: Window
+) -> list[dict[int, tuple[dt.date, float]]]:
+    """Per window and account: the last day in the window with a follower count, and that
+    count (one dict per window, in the order given; one statement for all of them).
 
     Per account a walk back through the (account, date) index that stops at the first
     day with a count: a few rows each, however long the window."""
-    if not account_ids:
-        return {}
+    if not account_ids or not windows:
+        return [{} for _ in windows]
 
-    def last(column: Any) -> Any:
+    def last(column: Any, window: Window) -> Any:
         return (
             select(column)
             .where(
@@ -200,14 +219,17 @@ def last_followers(
             .scalar_subquery()
         )
 
-    stmt = select(Account.id, last(AccountDay.date), last(AccountDay.followers)).where(
-        _among(session, Account.id, account_ids)
-    )
-    return {
-        acc: (_as_date(day), float(value))  # type: ignore[misc]
-        for acc, day, value in session.execute(stmt)
-        if day is not None
-    }
+    cols = []
+    for window in windows:
+        cols += [last(AccountDay.date, window), last(AccountDay.followers, window)]
+    stmt = select(Account.id, *cols).where(_among(session, Account.id, account_ids))
+    out: list[dict[int, tuple[dt.date, float]]] = [{} for _ in windows]
+    for acc, *values in _core(session, stmt):
+        for k, found in enumerate(out):
+            day, value = values[2 * k], values[2 * k + 1]
+            if day is not None:
+                found[acc] = (_as_date(day), float(value))  # type: ignore[assignment]
+    return out
 
 
 def _day_index(session: Session, column: Any, start: dt.date) -> ColumnElement[int]:
@@ -220,8 +242,8 @@ def _day_index(session: Session, column: Any, start: dt.date) -> ColumnElement[i
 def daily_figures(
     session: Session, account_ids: Sequence[int], current: Window, previous: Window, step: int
 ) -> tuple[dict[int, FlowTotals], dict[int, dict[str, dict[int, float]]]]:
-    """One pass over the account days of both periods: per account the flow sums and day
-    counts of each period, and the sparkline points of the current one.
+    """Per account the flow sums and day counts of each period, and the sparkline points of
+    the current one: two statements whatever the period.
 
     Points are per bucket of `step` days (0 = the current period's first bucket); flows are
     summed per bucket, followers take the bucket's highest count.
@@ -232,38 +254,51 @@ def daily_figures(
         return _weekly_figures(session, account_ids, current, previous)
     ids = list(account_ids)
     totals: dict[int, FlowTotals] = {}
-    points: dict[int, dict[str, dict[int, float]]] = {}
     flows = [metric_column(AccountDay, name) for name in FLOW_METRICS]
-    sums: list[Any] = []
-    for col in flows:
-        sums += [func.sum(col), func.count(col)]
-    for window, is_cur in ((current, True), (previous, False)):
-        # per account in the (account_id, date) index's order: no sort
-        stmt = (
-            select(AccountDay.account_id, *sums)
-            .where(
-                _among(session, AccountDay.account_id, ids),
-                AccountDay.date.between(window.start, window.end),
-            )
-            .group_by(AccountDay.account_id)
-        )
-        for acc, *values in session.execute(stmt):
-            _add_flows(totals, acc, is_cur, values[0::2], values[1::2])
+    # per account in the (account_id, date) index's order: no sort
+    branches = [
+        _day_sums(session, ids, slot, AccountDay.date.between(window.start, window.end))
+        for slot, window in enumerate((current, previous))
+    ]
+    for slot, acc, *values in _core(session, _union(branches)):
+        _add_flows(totals, acc, slot == 0, values[0::2], values[1::2])
     # the current period's days are the points themselves (one row per account and day)
     day = _day_index(session, AccountDay.date, current.start)
     stmt = select(AccountDay.account_id, day, AccountDay.followers, *flows).where(
         _among(session, AccountDay.account_id, ids),
         AccountDay.date.between(current.start, current.end),
     )
+    return totals, _points(_core(session, stmt), step)
+
+
+def _points(rows: Any, step: int) -> dict[int, dict[str, dict[int, float]]]:
+    """Rows of (account, days from the first point's start, followers, *flows), one per
+    account and point (a day, or a week of the store's weekly sums), as points per account,
+    metric and point index."""
     names = ("followers", *FLOW_METRICS)
-    for acc, b, *values in session.execute(stmt):
+    points: dict[int, dict[str, dict[int, float]]] = {}
+    for acc, b, *values in rows:
         per = points.get(acc)
         if per is None:
             per = points[acc] = {name: {} for name in names}
+        bucket = b // step
         for name, value in zip(names, values, strict=True):
             if value is not None:
-                per[name][b // step] = float(value)
-    return totals, points
+                per[name][bucket] = float(value)
+    return points
+
+
+def _day_sums(session: Session, ids: list[int], slot: int, when: Any) -> Any:
+    """Per account: (slot, account, sum and count of each flow metric) over account days."""
+    cols: list[Any] = []
+    for name in FLOW_METRICS:
+        col = metric_column(AccountDay, name)
+        cols += [func.sum(col), func.count(col)]
+    return (
+        select(_slot(slot), AccountDay.account_id, *cols)
+        .where(_among(session, AccountDay.account_id, ids), when)
+        .group_by(AccountDay.account_id)
+    )
 
 
 def _add_flows(
@@ -303,59 +338,45 @@ def _weekly_figures(
 ) -> tuple[dict[int, FlowTotals], dict[int, dict[str, dict[int, float]]]]:
     """`daily_figures` for weekly points, from the store's weekly sums (`account_week`):
     52 rows a year per account instead of 365, plus the few days at the ends of each
-    period that fall outside its whole weeks."""
+    period that fall outside its whole weeks (one UNION ALL for all the sums)."""
     ids = list(account_ids)
     totals: dict[int, FlowTotals] = {}
-    points: dict[int, dict[str, dict[int, float]]] = {}
-
-    def add(acc: int, is_cur: bool, sums: Sequence[Any], counts: Sequence[Any]) -> None:
-        _add_flows(totals, acc, is_cur, sums, counts)
-
     week_cols: list[Any] = []
     for name in FLOW_METRICS:
-        week_cols += [getattr(AccountWeek, name), getattr(AccountWeek, f"{name}_days")]
-    for window, is_cur in ((current, True), (previous, False)):
+        week_cols += [
+            func.sum(getattr(AccountWeek, name)),
+            func.sum(getattr(AccountWeek, f"{name}_days")),
+        ]
+    branches: list[Any] = []
+    first_week: dt.date | None = None
+    for slot, window in enumerate((current, previous)):
         weeks = full_weeks(window)
         if weeks is not None:
-            in_weeks = (
-                _among(session, AccountWeek.account_id, ids),
-                AccountWeek.week.between(weeks[0], weeks[1]),
-            )
-            sums = [func.sum(c) for c in week_cols]
-            stmt = (
-                select(AccountWeek.account_id, *sums)
-                .where(*in_weeks)
+            if slot == 0:
+                first_week = weeks[0]
+            branches.append(
+                select(_slot(slot), AccountWeek.account_id, *week_cols)
+                .where(
+                    _among(session, AccountWeek.account_id, ids),
+                    AccountWeek.week.between(weeks[0], weeks[1]),
+                )
                 .group_by(AccountWeek.account_id)
             )
-            for acc, *values in session.execute(stmt):
-                add(acc, is_cur, values[0::2], values[1::2])
-            if is_cur:  # a point per week
-                flows = [getattr(AccountWeek, name) for name in FLOW_METRICS]
-                stmt = select(
-                    AccountWeek.account_id, AccountWeek.week, AccountWeek.followers_max, *flows
-                ).where(*in_weeks)
-                first = weeks[0]
-                for acc, week, *values in session.execute(stmt):
-                    b = (_as_date(week) - first).days // 7  # type: ignore[operator]
-                    per = points.get(acc)
-                    if per is None:
-                        per = points[acc] = {name: {} for name in ("followers", *FLOW_METRICS)}
-                    for name, value in zip(("followers", *FLOW_METRICS), values, strict=True):
-                        if value is not None:
-                            per[name][b] = value
-        for edge in _edges(window):  # one range a statement: each walks the index
-            cols: list[Any] = []
-            for name in FLOW_METRICS:
-                col = metric_column(AccountDay, name)
-                cols += [func.sum(col), func.count(col)]
-            stmt = (
-                select(AccountDay.account_id, *cols)
-                .where(_among(session, AccountDay.account_id, ids), edge)
-                .group_by(AccountDay.account_id)
-            )
-            for acc, *values in session.execute(stmt):
-                add(acc, is_cur, values[0::2], values[1::2])
-    return totals, points
+        # the days outside whole weeks: one range a branch, so each walks the index
+        branches += [_day_sums(session, ids, slot, edge) for edge in _edges(window)]
+    for slot, acc, *values in _core(session, _union(branches)):
+        _add_flows(totals, acc, slot == 0, values[0::2], values[1::2])
+    if first_week is None:
+        return totals, {}
+    last_week = full_weeks(current)[1]  # type: ignore[index]
+    # a point per whole week: its index from the week's Monday, computed by the database
+    index = _day_index(session, AccountWeek.week, first_week)
+    flows = [getattr(AccountWeek, name) for name in FLOW_METRICS]
+    stmt = select(AccountWeek.account_id, index, AccountWeek.followers_max, *flows).where(
+        _among(session, AccountWeek.account_id, ids),
+        AccountWeek.week.between(first_week, last_week),
+    )
+    return totals, _points(_core(session, stmt), 7)
 
 
 POST_FIGURES: tuple[str, ...] = ("reach", "engagements")
@@ -401,11 +422,13 @@ def post_totals(
         for i, value in enumerate(values, start=1):
             per[i] = _add(per[i], value)
 
+    branches: list[Any] = []
     for slot, window in enumerate((current, previous)):
         weeks = full_weeks(window)
         if weeks is not None:
-            stmt = (
+            branches.append(
                 select(
+                    _slot(slot),
                     PostWeek.account_id,
                     func.sum(PostWeek.posts),
                     *[func.sum(getattr(PostWeek, m)) for m in POST_FIGURES],
@@ -413,11 +436,10 @@ def post_totals(
                 .where(_among(session, PostWeek.account_id, ids), PostWeek.week.between(*weeks))
                 .group_by(PostWeek.account_id)
             )
-            for acc, n, *values in session.execute(stmt):
-                add(acc, slot, n, *values)
-        for lo, hi in _day_ranges(window):  # one range a statement: each walks the index
-            stmt = (
+        for lo, hi in _day_ranges(window):  # one range a branch: each walks the index
+            branches.append(
                 select(
+                    _slot(slot),
                     PostLatest.account_id,
                     func.count(),
                     *[func.sum(getattr(PostLatest, m)) for m in POST_FIGURES],
@@ -429,8 +451,8 @@ def post_totals(
                 )
                 .group_by(PostLatest.account_id)
             )
-            for acc, n, *values in session.execute(stmt):
-                add(acc, slot, n, *values)
+    for slot, acc, n, *values in _core(session, _union(branches)):
+        add(acc, slot, n, *values)
     counts: dict[int, tuple[int, int]] = {}
     figures: dict[int, dict[str, tuple[float | None, float | None]]] = {}
     for acc, (now, before) in found.items():
@@ -439,7 +461,7 @@ def post_totals(
     with_posts = select(Account.id).where(
         _among(session, Account.id, ids), exists().where(Post.account_id == Account.id)
     )
-    for acc in session.scalars(with_posts):
+    for (acc,) in _core(session, with_posts):
         counts.setdefault(acc, (0, 0))
     return counts, figures
 
@@ -458,16 +480,6 @@ def spend(
     ids = list(account_ids)
     found: dict[tuple[int, int, int, str], list[float | None]] = {}
 
-    def add(result: Any, slot: int | None = None) -> None:
-        for acc, campaign, lvl, cur, *sums in result:
-            per = found.setdefault((acc, campaign, int(lvl), cur), [None, None])
-            values = (
-                sums
-                if slot is None
-                else [sums[0] if slot == 0 else None, sums[0] if slot == 1 else None]
-            )
-            per[0], per[1] = _add(per[0], values[0]), _add(per[1], values[1])
-
     def per_campaign(table: Any, level: Any, currency: Any, *sums: Any) -> Any:
         # `+ 0` on ad days: read the range through the dates index, not every day of every
         # campaign through the campaign index
@@ -480,50 +492,49 @@ def spend(
             .group_by(Campaign.account_id, table.campaign_id, level, currency)
         )
 
+    def in_slot(slot: int, total: Any) -> list[Any]:
+        """(current, previous) sums of a branch that reads one period only."""
+        none = cast(literal_column("NULL"), total.type)
+        return [total, none] if slot == 0 else [none, total]
+
     week_currency = func.coalesce(func.nullif(AdWeek.currency, ""), Account.currency, "")
     day_currency = func.coalesce(AdDay.currency, Account.currency, "")
     daily = and_(AdDay.breakdown.is_(None), AdDay.date_start == AdDay.date_end)
+    branches: list[Any] = []
     for slot, window in enumerate((current, previous)):
         weeks = full_weeks(window)
         if weeks is not None:  # whole weeks of daily rows: the store's weekly sums
-            add(
-                session.execute(
-                    per_campaign(AdWeek, AdWeek.level, week_currency, func.sum(AdWeek.spend)).where(
-                        AdWeek.week.between(*weeks)
-                    )
-                ),
-                slot,
+            branches.append(
+                per_campaign(
+                    AdWeek, AdWeek.level, week_currency, *in_slot(slot, func.sum(AdWeek.spend))
+                ).where(AdWeek.week.between(*weeks))
             )
         for lo, hi in _day_ranges(window):  # the daily rows around them
-            add(
-                session.execute(
-                    per_campaign(AdDay, ad_level(), day_currency, func.sum(AdDay.spend)).where(
-                        daily,
-                        AdDay.date_start >= lo.date(),
-                        AdDay.date_start < hi.date(),
-                    )
-                ),
-                slot,
+            branches.append(
+                per_campaign(
+                    AdDay, ad_level(), day_currency, *in_slot(slot, func.sum(AdDay.spend))
+                ).where(daily, AdDay.date_start >= lo.date(), AdDay.date_start < hi.date())
             )
     # reporting periods longer than a day (few; their own partial index): wholly inside a period
     in_cur = AdDay.date_start >= current.start
     in_prev = AdDay.date_end < current.start
-    add(
-        session.execute(
-            per_campaign(
-                AdDay,
-                ad_level(),
-                day_currency,
-                func.sum(case((in_cur, AdDay.spend))),
-                func.sum(case((in_prev, AdDay.spend))),
-            ).where(
-                AdDay.breakdown.is_(None),
-                AdDay.date_start != AdDay.date_end,
-                AdDay.date_start >= previous.start,
-                AdDay.date_end <= current.end,
-            )
+    branches.append(
+        per_campaign(
+            AdDay,
+            ad_level(),
+            day_currency,
+            func.sum(case((in_cur, AdDay.spend))),
+            func.sum(case((in_prev, AdDay.spend))),
+        ).where(
+            AdDay.breakdown.is_(None),
+            AdDay.date_start != AdDay.date_end,
+            AdDay.date_start >= previous.start,
+            AdDay.date_end <= current.end,
         )
     )
+    for acc, campaign, lvl, cur, now, before in _core(session, _union(branches)):
+        per = found.setdefault((acc, campaign, int(lvl), cur), [None, None])
+        per[0], per[1] = _add(per[0], now), _add(per[1], before)
     rows = [(*key, now, before) for key, (now, before) in found.items()]
     coarsest: dict[int, int] = {}
     for _acc, campaign, lvl, _cur, _a, _b in rows:

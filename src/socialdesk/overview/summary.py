@@ -120,8 +120,10 @@ def account_overview(
         cur: Comparison(now, before, _rel(now, before))
         for cur, (now, before) in sorted((spend or {}).items())
     }
+    found = points or {}
+    blank: list[float | None] = [None] * n_points
     series = {
-        name: [(points or {}).get(name, {}).get(i) for i in range(n_points)]
+        name: list(map(found[name].get, range(n_points))) if found.get(name) else blank.copy()
         for name in SERIES_METRICS
     }
     return AccountOverview(
@@ -167,9 +169,8 @@ def platform_overview(platform: str, accounts: list[AccountOverview]) -> Platfor
         now = _sum([a.spend[cur].current for a in accounts if cur in a.spend])
         before = _sum([a.spend[cur].previous for a in accounts if cur in a.spend])
         money[cur] = Comparison(now, before, _rel(now, before))
-    n = len(accounts[0].series[SERIES_METRICS[0]]) if accounts else 0
     series = {
-        name: [_sum([a.series[name][i] for a in accounts]) for i in range(n)]
+        name: [_sum(at) for at in zip(*(a.series[name] for a in accounts), strict=True)]
         for name in SERIES_METRICS
     }
     return PlatformOverview(platform, accounts, figures, money, series)

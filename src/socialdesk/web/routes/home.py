@@ -10,7 +10,6 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from socialdesk import charts
-from socialdesk.i18n import formats
 from socialdesk.overview import (
     DEFINITIONS,
     OVERVIEW_METRICS,
@@ -79,18 +78,13 @@ def _charts(
     labels: dict[str, str],
     shown: dict[str, list[AccountOverview]],
 ) -> dict[str, Any]:
-    """Sparkline data per key; the spec they share is under "spark-base"."""
-    fmt = formats(locale)
-    out: dict[str, Any] = {"spark-base": charts.sparkline_base()}
-    day_labels = {d: fmt.date(d) for d in result.points}  # the same days in every sparkline
+    """Sparkline points per key; the spec they share (with the locale Vega writes their
+    tooltips in) is under "spark-base"."""
+    out: dict[str, Any] = {"spark-base": charts.sparkline_base(locale=locale)}
 
     def add(key: str, points: list[float | None], metric: str, what: str) -> None:
-        spec = charts.sparkline_data(
-            points,
-            result.points,
-            value_label=lambda v: fmt.number(v),
-            date_label=day_labels.__getitem__,
-            description=f"{labels[metric]}: {what}",
+        spec = charts.sparkline_points(
+            points, result.points, description=f"{labels[metric]}: {what}"
         )
         if spec is not None:
             out[key] = spec

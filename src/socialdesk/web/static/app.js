@@ -23,12 +23,23 @@
       var target = document.createElement("div");
       fig.appendChild(target);
       var spec = JSON.parse(holder.textContent);
+      if (spec.points) {  // bare points at regular steps: rows of day and value
+        var p = spec.points, start = Date.parse(p.start + "T00:00:00Z"), rows = [];
+        p.values.forEach(function (v, i) {
+          if (v === null) return;
+          var day = new Date(start + i * p.step * 86400000).toISOString().slice(0, 10);
+          rows.push({day: day, value: v});
+        });
+        spec.data = {values: rows};
+        delete spec.points;
+      }
       if (!spec.$schema) {  // sparkline data: the page's shared spec gives the rest
         var base = document.getElementById("chart-spark-base");
         if (!base) return;
         spec = Object.assign(JSON.parse(base.textContent), spec);
       }
       vegaEmbed(target, spec, {actions: false, renderer: "svg"})
+        .then(function (result) { fig.vegaView = result.view; })  // for tests and the console
         .catch(function (err) { fig.setAttribute("data-error", String(err)); });
     };
     if ("IntersectionObserver" in window) {
