@@ -8,8 +8,9 @@ spaces and the text is cut at about 280 characters; rows are not sorted. `Date` 
 without a time ("Sat, Aug 22, 2026"), so the publish time is recovered from the snowflake
 post id: (id >> 22) + 1288834974657 is the creation time in ms since the Unix epoch (UTC),
 converted to the workspace time zone. A `Date` more than a day away from the id's own date
-means the row is damaged and is refused. X builds the headers from translated strings;
-only the English headers are known (other UI languages are not recognised yet).
+means the row is damaged and is refused. X builds the headers from translated strings and
+writes the date in the UI language: Dutch, German, French and Spanish headers and dates are
+read too (our translations, see _x_headers; only the English ones are confirmed).
 
 Canonical meaning (the same in the other X importers): `Reposts` are `shares`
 (redistribution to one's own followers, like LinkedIn reposts and Facebook shares); X's own
@@ -31,9 +32,10 @@ from pathlib import Path
 import pandas as pd
 
 from socialdesk.errors import RowInvalid
+from socialdesk.importers._x_headers import spellings, x_dates
 from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table
-from socialdesk.importers.values import add_numbers, dates, ids, text
+from socialdesk.importers.values import add_numbers, ids, text
 from socialdesk.importers.x_tweet_activity_metrics_csv import (
     PLATFORM,
     handle_from_links,
@@ -41,24 +43,14 @@ from socialdesk.importers.x_tweet_activity_metrics_csv import (
     x_handle,
 )
 
+# Every spelling of each column, English first, then X's other UI languages (see _x_headers).
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "post_id": ("Post id",),
-    "date": ("Date",),
-    "text": ("Post text",),
-    "link": ("Post Link",),
-    "impressions": ("Impressions",),
-    "likes": ("Likes",),
-    "engagements": ("Engagements",),
-    "bookmarks": ("Bookmarks",),
-    "shares": ("Shares",),
-    "new_follows": ("New follows",),
-    "replies": ("Replies",),
-    "reposts": ("Reposts",),
-    "profile_visits": ("Profile visits",),
-    "detail_expands": ("Detail Expands",),
-    "url_clicks": ("URL Clicks",),
-    "hashtag_clicks": ("Hashtag Clicks",),
-    "permalink_clicks": ("Permalink Clicks",),
+    key: spellings(key)
+    for key in (
+        "post_id", "date", "text", "link", "impressions", "likes", "engagements", "bookmarks",
+        "shares", "new_follows", "replies", "reposts", "profile_visits", "detail_expands",
+        "url_clicks", "hashtag_clicks", "permalink_clicks",
+    )
 }
 
 METRICS = {
@@ -147,7 +139,7 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
             account = account_for(handle_from_links(links, ctx), ctx)
         out["external_id"] = ids(frame, f["post_id"], ctx.file)
         _require_digits(frame, f["post_id"], out["external_id"], ctx.file)
-        day = dates(frame, f["date"], ctx.file, DATE_FORMATS)
+        day = x_dates(frame, f["date"], ctx.file, DATE_FORMATS)
         out["published_at"] = snowflake_times(out["external_id"], ctx.timezone)
         _check_dates(frame, f["date"], ctx.file, day, out["published_at"])
         if "text" in f:

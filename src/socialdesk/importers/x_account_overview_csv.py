@@ -2,7 +2,9 @@
 
 Quirks: one row per day, newest first, zero days included (a zero there is a real zero);
 `Date` is "Fri, Mar 21, 2025" (quoted, it holds commas). The file does not name the
-account. Only the English headers are known.
+account. X builds the headers from translated strings and writes the date in the UI
+language: Dutch, German, French and Spanish headers and dates are read too (our
+translations, see _x_headers; only the English ones are confirmed).
 
 Canonical meaning, kept the same as in the X content importer: `Reposts` are `shares`
 (redistribution to one's own followers, like LinkedIn reposts and Facebook shares), while
@@ -22,28 +24,22 @@ from collections.abc import Iterator
 
 import pandas as pd
 
+from socialdesk.importers._x_headers import spellings, x_dates
 from socialdesk.importers.base import Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table
-from socialdesk.importers.values import add_numbers, dates
+from socialdesk.importers.values import add_numbers
 from socialdesk.importers.x_account_analytics_content_csv import DATE_FORMATS, account_for
 from socialdesk.importers.x_tweet_activity_metrics_csv import PLATFORM
 
+# Every spelling of each column, English first, then X's other UI languages (see _x_headers).
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "date": ("Date",),
-    "impressions": ("Impressions",),
-    "likes": ("Likes",),
-    "engagements": ("Engagements",),
-    "bookmarks": ("Bookmarks",),
-    "shares": ("Shares",),
-    "new_follows": ("New follows",),
-    "unfollows": ("Unfollows",),
-    "replies": ("Replies",),
-    "reposts": ("Reposts",),
-    "profile_visits": ("Profile visits",),
-    "create_post": ("Create Post",),
-    "video_views": ("Video views",),
-    "media_views": ("Media views",),
-    "post_id": ("Post id",),  # only to rule out the content export
+    key: spellings(key)
+    for key in (
+        "date", "impressions", "likes", "engagements", "bookmarks", "shares", "new_follows",
+        "unfollows", "replies", "reposts", "profile_visits", "create_post", "video_views",
+        "media_views",
+        "post_id",  # only to rule out the content export
+    )
 }
 
 METRICS = {
@@ -64,7 +60,7 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
     for frame in table.frames():
         out = pd.DataFrame(index=frame.index)
         out[ROW_COL] = frame[ROW_COL]
-        out["date"] = dates(frame, f["date"], ctx.file, DATE_FORMATS)
+        out["date"] = x_dates(frame, f["date"], ctx.file, DATE_FORMATS)
         add_numbers(out, frame, f, METRICS, ctx.file)
         add_numbers(out, frame, f, EXTRAS, ctx.file)
         yield Chunk("account_days", account, out)

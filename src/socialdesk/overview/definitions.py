@@ -163,6 +163,7 @@ PLATFORM_NAMES: dict[str, str] = {
     "x_ads": "X Ads",
     "ga4": "Google Analytics 4",
     "search_console": "Search Console",
+    "google_business_profile": "Google Business Profile",
     "other": "Other",
 }
 
