@@ -116,9 +116,10 @@ def _among(session: Session, column: Any, ids: Sequence[int]) -> Any:
     return column.in_(list(ids))
 
 
-def _core(session: Session, stmt: Any) -> Any:
-    """Plain rows of a Core statement, without the ORM's per-row loading."""
-    return session.connection().execute(stmt)
+def _core(session: Session, stmt: Any) -> Sequence[Any]:
+    """The rows of a Core statement, all at once: without the ORM's per-row loading and
+    without a driver call per row (iterating a result fetches one row at a time)."""
+    return session.connection().execute(stmt).fetchall()
 
 
 def _slot(n: int) -> Any:

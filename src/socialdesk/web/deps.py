@@ -26,6 +26,7 @@ from socialdesk.i18n import LOCALES, N_, formats, gettext
 from socialdesk.overview.definitions import DEFINITIONS, platform_name
 from socialdesk.store.session import WorkspaceHandle
 from socialdesk.web.auth import CSRF_FIELD, CSRF_HEADER, LOCAL_PRINCIPAL, Principal, csrf_ok
+from socialdesk.web.cells import figure_cells
 from socialdesk.web.labels import LABELS
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -109,6 +110,7 @@ def page_context(request: Request, page: Any) -> dict[str, Any]:
         "locale": locale,
         "locales": LOCALES,
         "fmt": formats(locale),
+        "cells": figure_cells(locale),
         "_": _,
         "principal": principal,
         "csrf_token": request.state.session.get("c", ""),
