@@ -78,3 +78,20 @@ def test_database_url_points_the_same_commands_at_postgresql(tmp_path, pg_engine
     r = runner.invoke(app, ["status", "-w", str(ws), "--json"])
     st = json.loads(r.output)
     assert st["database"].startswith("postgresql") and st["entities"]["posts"] == 3
+
+
+def test_currency_option_reaches_reports_without_one(tmp_path):
+    """X Ads' report names no currency: --currency gives it; a bad code is refused, nothing stored."""
+    from socialdesk.model import AdDay
+
+    report = fixture_path("x", "2017-04-01-to-2017-04-30-6hm1atwrnaio.xlsx")
+    ws = tmp_path / "ws"
+    r = runner.invoke(app, ["import", "-w", str(ws), "--currency", "euro", str(report)])
+    assert r.exit_code == 1, r.output
+    assert "three-letter" in r.output
+    r = runner.invoke(app, ["import", "-w", str(ws), "--currency", "eur", str(report)])
+    assert r.exit_code == 0, r.output
+    handle = open_workspace(ws)
+    with handle.session() as s:
+        currencies = set(s.scalars(select(AdDay.currency).distinct()))
+    assert currencies == {"EUR"}

@@ -46,6 +46,10 @@ def import_files(
     mapping: Annotated[
         Path | None, typer.Option(help="Column mapping file (TOML) for the generic posts import.", exists=True)
     ] = None,
+    currency: Annotated[
+        str | None,
+        typer.Option(help="Currency of the spend in ad reports that do not say it (e.g. EUR; X Ads)."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Detect each file's export format and import it (atomic per file; re-imports change nothing)."""
@@ -54,6 +58,8 @@ def import_files(
     importer = Importer(handle.engine, handle.workspace_id)
     snapshot = dt.date.fromisoformat(as_of) if as_of else None
     options = {"mapping": str(mapping)} if mapping else {}
+    if currency:
+        options["currency"] = currency
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"),
         TimeElapsedColumn(), console=err_console, transient=True, disable=as_json,
