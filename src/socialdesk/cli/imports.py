@@ -140,7 +140,7 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     per.add_column("Period", no_wrap=True)
     labels = {
         "posts": "posts", "account_days": "daily rows", "campaigns": "campaigns",
-        "ad_days": "ad rows", "web_days": "GA4 rows", "search_rows": "search rows",
+        "ad_days": "ad rows", "web_days": "web rows", "search_rows": "search rows",
         "audience_rows": "audience rows",
     }
     for a in st.accounts:
