@@ -290,8 +290,10 @@ def formats(locale: str) -> Formats:
 
 # Where messages live: the web face's code and templates. `gettext(locale, "…")` is the
 # call in Python code, `_("…")` in templates, `N_("…")` marks a message translated later.
+# The skills' sentences are `Phrase("…", **values)` (socialdesk.phrases), translated when shown.
 EXTRACT_FROM = Path(__file__).parent / "web"
-KEYWORDS: dict[str, object] = {"_": None, "N_": None, "gettext": (2,)}
+PHRASES_FROM = tuple(Path(__file__).parent / skill for skill in ("visual", "ads", "analytics"))
+KEYWORDS: dict[str, object] = {"_": None, "N_": None, "gettext": (2,), "Phrase": None}
 METHOD_MAP = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 
 
@@ -300,14 +302,15 @@ def extract_messages() -> dict[str, list[tuple[str, int]]]:
     from babel.messages.extract import extract_from_dir
 
     found: dict[str, list[tuple[str, int]]] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(EXTRACT_FROM),
-        method_map=METHOD_MAP,
-        keywords=KEYWORDS,
-        options_map={"**/templates/**.html": {"extensions": ""}},
-    ):
-        if isinstance(message, str):
-            found.setdefault(message, []).append((f"web/{filename}", lineno))
+    for folder in (EXTRACT_FROM, *PHRASES_FROM):
+        for filename, lineno, message, _comments, _context in extract_from_dir(
+            str(folder),
+            method_map=METHOD_MAP,
+            keywords=KEYWORDS,
+            options_map={"**/templates/**.html": {"extensions": ""}},
+        ):
+            if isinstance(message, str):
+                found.setdefault(message, []).append((f"{folder.name}/{filename}", lineno))
     return found
 
 

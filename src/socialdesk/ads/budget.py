@@ -28,6 +28,7 @@ import numpy as np
 
 from socialdesk.ads.response_curves import Z95, ResponseCurve
 from socialdesk.estimates import Estimate
+from socialdesk.phrases import Num, Phrase
 
 ACTIVE_WITHIN_DAYS = 14
 
@@ -78,8 +79,8 @@ def _weights(curves: Sequence[ResponseCurve], values: Mapping[str, float] | None
             if c.result_type in values:
                 weights[c.campaign_id] = float(values[c.result_type])
             else:
-                excluded.append((c.campaign, f"no value was given for its results "
-                                             f"({c.result_type})"))
+                excluded.append((c.campaign, Phrase("no value was given for its results "
+                                                    "(%(type)s)", type=c.result_type)))
         return "value", weights, excluded
     spend_by_type: dict[str, float] = {}
     for c in curves:
@@ -92,8 +93,9 @@ def _weights(curves: Sequence[ResponseCurve], values: Mapping[str, float] | None
         if c.result_type == chosen:
             weights[c.campaign_id] = 1.0
         else:
-            excluded.append((c.campaign, f"its results ({c.result_type}) are not {chosen}; give "
-                                         "a value per result type to weigh them together"))
+            excluded.append((c.campaign, Phrase(
+                "its results (%(type)s) are not %(chosen)s; give a value per result type to "
+                "weigh them together", type=c.result_type, chosen=chosen)))
     return chosen or "results", weights, excluded
 
 
@@ -160,14 +162,15 @@ def _period_estimate(curve: ResponseCurve, daily: float, days: int) -> Estimate:
     if not e.ok:
         return e
     return Estimate(e.value * days, e.low * days, e.high * days, e.level, e.n,
-                    e.method + f", x {days} days")
+                    Phrase("%(method)s, x %(days)s days", method=e.method, days=days))
 
 
 def _sum_estimate(parts: list[tuple[float, np.ndarray, np.ndarray]], n: int,
                   method: str) -> Estimate:
     """Sum of weighted predictions; parts are (weight*days, gradient, cov) per campaign."""
     if not parts:
-        return Estimate.not_enough(n, "no campaign with a fitted curve")
+        return Estimate(None, None, None, 0.95, n,
+                        Phrase("not enough data: no campaign with a fitted curve"))
     value = sum(p[0] for p in parts)
     var = sum(float(g @ c @ g) for _, g, c in parts)
     se = float(np.sqrt(max(var, 0.0)))
@@ -200,15 +203,16 @@ def recommend_budget(
         stale = c.last_day is None or (last is not None
                                        and (last - c.last_day).days >= ACTIVE_WITHIN_DAYS)
         if last is not None and (stale or c.current_spend <= 0):
-            excluded.append((c.campaign, f"not running in the last {ACTIVE_WITHIN_DAYS} days of "
-                                         "data"))
+            excluded.append((c.campaign, Phrase("not running in the last %(days)s days of data",
+                                                days=ACTIVE_WITHIN_DAYS)))
         else:
             running.append(c)
     currencies = {c.currency for c in running}
     cur = currency or (max(currencies, key=lambda x: sum(
         r.current_spend for r in running if r.currency == x)) if currencies else None)
     for c in [c for c in running if c.currency != cur]:
-        excluded.append((c.campaign, f"spends {c.currency}, not {cur}; currencies are not mixed"))
+        excluded.append((c.campaign, Phrase("spends %(currency)s, not %(chosen)s; currencies are "
+                                            "not mixed", currency=c.currency, chosen=cur)))
     running = [c for c in running if c.currency == cur]
     objective, weights, other = _weights(running, values, result_type)
     excluded += other
@@ -217,16 +221,17 @@ def recommend_budget(
         empty = Estimate.not_enough(0, "no running campaign to allocate to")
         return BudgetPlan(total or 0.0, days, cur, objective, max_change, (), empty, empty,
                           empty, total or 0.0, tuple(excluded),
-                          ("no running campaign to allocate to",))
+                          (Phrase("no running campaign to allocate to"),))
     recent = np.array([c.current_spend for c in running])
     if total is None:
         total = float(recent.sum() * days)
     daily_total = total / days
     cur_daily = recent * daily_total / recent.sum()
     if abs(daily_total - recent.sum()) > 0.01 * recent.sum():
-        notes.append(
-            f"the total is {daily_total:,.2f} a day against {recent.sum():,.2f} spent a day "
-            "recently; the current split is scaled to it.")
+        notes.append(Phrase(
+            "the total is %(total)s a day against %(recent)s spent a day recently; the current "
+            "split is scaled to it.", total=Num(daily_total, ",.2f"),
+            recent=Num(recent.sum(), ",.2f")))
     fit = [c.ok for c in running]
     lo = np.array([c.spend_min for c in running])
     hi = np.array([c.spend_max for c in running])
@@ -245,14 +250,14 @@ def recommend_budget(
         budget = fixed
         if budget > ohi.sum():
             unallocated = (budget - ohi.sum()) * days
-            notes.append(
-                f"{unallocated:,.0f} of the total cannot be placed: the campaigns never spent "
-                "that much a day (or the move limit holds them), and their curves are not "
-                "extrapolated beyond the spend seen.")
+            notes.append(Phrase(
+                "%(amount)s of the total cannot be placed: the campaigns never spent that much "
+                "a day (or the move limit holds them), and their curves are not extrapolated "
+                "beyond the spend seen.", amount=Num(unallocated, ",.0f")))
             budget = float(ohi.sum())
         elif budget < olo.sum():
-            notes.append("the total is below what the move limits allow; every campaign is cut "
-                          "to its lower limit and the rest is left unspent.")
+            notes.append(Phrase("the total is below what the move limits allow; every campaign "
+                                "is cut to its lower limit and the rest is left unspent."))
             budget = float(olo.sum())
         w = np.array([weights[running[i].campaign_id] for i in opt])
         rec[opt] = _solve([running[i] for i in opt], w, olo, ohi, budget)
@@ -278,18 +283,21 @@ def recommend_budget(
             i in opt, tuple(_reasons(c, i, cur_daily, rec, lo, hi, margins, max_change)),
         ))
     n = sum(c.n_days for c in running)
-    what = "results" if objective != "value" else "value"
+    what = Phrase("results") if objective != "value" else Phrase("value")
     unscored = [c.campaign for c in running if not c.ok or not (
         c.inside(cur_daily[running.index(c)]) and c.inside(rec[running.index(c)]))]
     if unscored:
-        notes.append("expected totals leave out " + ", ".join(unscored) +
-                     " (no curve, or a budget outside the spend seen).")
+        notes.append(Phrase("expected totals leave out %(campaigns)s (no curve, or a budget "
+                            "outside the spend seen).", campaigns=", ".join(unscored)))
     return BudgetPlan(
         total=total, days=days, currency=cur, objective=objective, max_change=max_change,
         allocations=tuple(allocations),
-        expected_current=_sum_estimate(cur_parts, n, f"sum of Hill curves ({what})"),
-        expected_recommended=_sum_estimate(rec_parts, n, f"sum of Hill curves ({what})"),
-        expected_gain=_sum_estimate(gain_parts, n, "difference of Hill curves, delta method"),
+        expected_current=_sum_estimate(cur_parts, n, Phrase("sum of Hill curves (%(what)s)",
+                                                            what=what)),
+        expected_recommended=_sum_estimate(rec_parts, n, Phrase("sum of Hill curves (%(what)s)",
+                                                                what=what)),
+        expected_gain=_sum_estimate(gain_parts, n,
+                                    Phrase("difference of Hill curves, delta method")),
         unallocated=unallocated, excluded=tuple(excluded), notes=tuple(notes),
     )
 
@@ -298,55 +306,69 @@ def _reasons(c: ResponseCurve, i: int, cur: np.ndarray, rec: np.ndarray, lo: np.
              hi: np.ndarray, margins: Mapping[int, float],
              max_change: float | None) -> list[str]:
     if not c.ok:
-        return [f"kept at its current share: no response curve ({c.reason})"]
+        return [Phrase("kept at its current share: no response curve (%(reason)s)",
+                       reason=c.reason)]
     if i not in margins:
-        return ["kept at its current share: the move limit and the spend seen leave no room"]
+        return [Phrase("kept at its current share: the move limit and the spend seen leave no "
+                       "room")]
     out: list[str] = []
     change = rec[i] - cur[i]
     top, k = float(np.exp(c.theta[0])), float(np.exp(c.theta[1]))  # type: ignore[index]
     seen_bend = k <= c.spend_max
     here = float(c.slope(np.array([rec[i]]))[0])
     others = [m for j, m in margins.items() if j != i]
-    unit = c.result_type or "results"
+    unit = c.result_type or Phrase("results")
     if abs(change) < 0.02 * cur[i]:
-        return ["about right where it is: its last euro buys about as much as elsewhere"]
+        return [Phrase("about right where it is: its last euro buys about as much as "
+                       "elsewhere")]
     if change < 0 and cur[i] > c.spend_max + 1e-6:
-        return [f"cut to {c.spend_max:,.2f} a day, the most it spent on any day: what more "
-                "would buy is unknown (the curve is not extrapolated)"]
+        return [Phrase("cut to %(amount)s a day, the most it spent on any day: what more would "
+                       "buy is unknown (the curve is not extrapolated)",
+                       amount=Num(c.spend_max, ",.2f"))]
     if change > 0 and cur[i] < c.spend_min - 1e-6 and rec[i] <= c.spend_min + 1e-6:
-        return [f"raised to {c.spend_min:,.2f} a day, the least it spent on any day: below "
-                "that its curve is unknown"]
+        return [Phrase("raised to %(amount)s a day, the least it spent on any day: below that "
+                       "its curve is unknown", amount=Num(c.spend_min, ",.2f"))]
     if change > 0:
         if seen_bend:
             share = float(c.mean(np.array([rec[i]]))[0]) / top
-            where = "below its saturation point" if rec[i] < k else "still rising"
-            out.append(f"{where}: at {rec[i]:,.2f} a day it delivers {share:.0%} of the most "
-                       "it can")
+            if rec[i] < k:
+                out.append(Phrase("below its saturation point: at %(amount)s a day it delivers "
+                                  "%(share)s of the most it can", amount=Num(rec[i], ",.2f"),
+                                  share=Num(share, ".0%")))
+            else:
+                out.append(Phrase("still rising: at %(amount)s a day it delivers %(share)s of "
+                                  "the most it can", amount=Num(rec[i], ",.2f"),
+                                  share=Num(share, ".0%")))
         else:
-            out.append("no saturation within the spend seen")
-        out.append(f"an extra 1 a day still buys {here:.3g} {unit} a day")
+            out.append(Phrase("no saturation within the spend seen"))
+        out.append(Phrase("an extra 1 a day still buys %(more)s %(unit)s a day",
+                          more=Num(here, ".3g"), unit=unit))
     else:
         if seen_bend and cur[i] >= k:
             share = float(c.mean(np.array([cur[i]]))[0]) / top
-            out.append(f"past its saturation point: at {cur[i]:,.2f} a day it already delivers "
-                       f"{share:.0%} of the most it can (half of it at about {k:,.0f} a day)")
+            out.append(Phrase("past its saturation point: at %(amount)s a day it already "
+                              "delivers %(share)s of the most it can (half of it at about "
+                              "%(half)s a day)", amount=Num(cur[i], ",.2f"),
+                              share=Num(share, ".0%"), half=Num(k, ",.0f")))
         else:
-            out.append("its returns flatten as spend rises")
+            out.append(Phrase("its returns flatten as spend rises"))
         if others and max(others) > here:
-            out.append(f"the same money buys more elsewhere (last euro: {max(others):.3g} "
-                       f"against {here:.3g} here)")
+            out.append(Phrase("the same money buys more elsewhere (last euro: %(there)s against "
+                              "%(here)s here)", there=Num(max(others), ".3g"),
+                              here=Num(here, ".3g")))
     if change > 0 and rec[i] >= hi[i] - 1e-6:
         if hi[i] >= c.spend_max - 1e-6:
-            out.append(f"held at {c.spend_max:,.2f} a day, the most it spent on any day: "
-                       "beyond that the curve is unknown")
+            out.append(Phrase("held at %(amount)s a day, the most it spent on any day: beyond "
+                              "that the curve is unknown", amount=Num(c.spend_max, ",.2f")))
         elif max_change is not None:
-            out.append(f"held at the +{max_change:.0%} move limit (larger edits restart the "
-                       "learning phase)")
+            out.append(Phrase("held at the +%(limit)s move limit (larger edits restart the "
+                              "learning phase)", limit=Num(max_change, ".0%")))
     if change < 0 and rec[i] <= lo[i] + 1e-6:
         if lo[i] <= c.spend_min + 1e-6:
-            out.append(f"held at {c.spend_min:,.2f} a day, the least it spent on any day")
+            out.append(Phrase("held at %(amount)s a day, the least it spent on any day",
+                              amount=Num(c.spend_min, ",.2f")))
         elif max_change is not None:
-            out.append(f"held at the -{max_change:.0%} move limit")
+            out.append(Phrase("held at the -%(limit)s move limit", limit=Num(max_change, ".0%")))
     return out
 
 

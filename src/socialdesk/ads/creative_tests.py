@@ -34,6 +34,7 @@ import pandas as pd
 
 from socialdesk.ads.kpis import with_results
 from socialdesk.estimates import Estimate
+from socialdesk.phrases import Num, Phrase
 
 METRICS = ("ctr", "conversion_rate", "cpa")
 # results that are not conversions: a "conversion rate" of them per click means nothing
@@ -250,35 +251,45 @@ def _decide(group_id: int, g: pd.DataFrame, gname: str, level: str, metric: str,
     )
     last = max((v.last_day for v in variants if v.last_day), default=None)
     running = as_of is not None and last is not None and (as_of - last).days < RUNNING_WITHIN_DAYS
-    unit = {"ctr": "impressions", "conversion_rate": "link clicks", "cpa": "spend"}[metric]
+    unit = {"ctr": Phrase("impressions"), "conversion_rate": Phrase("link clicks"),
+            "cpa": Phrase("spend")}[metric]
     warning = None
     if running and not reached:
-        warning = (
-            f"this test is still running and has not reached its planned sample "
-            f"({_fmt(needed)} {unit} per variant; the smallest has {_fmt(smallest)}). Looking "
-            "now and stopping at the first significant result inflates false positives "
-            "(daily looks over 30 days: about 28% instead of 5%). Decide when the sample is in.")
+        warning = Phrase(
+            "this test is still running and has not reached its planned sample (%(needed)s "
+            "%(unit)s per variant; the smallest has %(smallest)s). Looking now and stopping at "
+            "the first significant result inflates false positives (daily looks over 30 days: "
+            "about 28%% instead of 5%%). Decide when the sample is in.", needed=_fmt(needed),
+            unit=unit, smallest=_fmt(smallest))
     winner = leader if beats_all and (reached or not running) else None
-    lift = ""
+    lift: Phrase | None = None
     if leader is not None and len(rated) > 1:
         lead = next(v for v in rated if v.name == leader)
         second = max((v for v in rated if v.name != leader), key=lambda v: v.rate.value or 0.0)
         if second.rate.value:
-            lift = f" (+{lead.rate.value / second.rate.value - 1:.1%} over {second.name})"  # type: ignore[operator]
-    if winner:
-        verdict = (f"{winner} wins{lift}: better than every other variant after the Holm "
-                   "correction")
+            lift = Phrase("+%(lift)s over %(second)s",
+                          lift=Num(lead.rate.value / second.rate.value - 1, ".1%"),  # type: ignore[operator]
+                          second=second.name)
+    if winner and lift:
+        verdict = Phrase("%(winner)s wins (%(lift)s): better than every other variant after "
+                         "the Holm correction", winner=winner, lift=lift)
+    elif winner:
+        verdict = Phrase("%(winner)s wins: better than every other variant after the Holm "
+                         "correction", winner=winner)
+    elif beats_all and lift:
+        verdict = Phrase("%(leader)s leads significantly (%(lift)s), but the planned sample is "
+                         "not reached yet: not a decision", leader=leader, lift=lift)
     elif beats_all:
-        verdict = (f"{leader} leads significantly{lift}, but the planned sample is not "
-                   "reached yet: not a decision")
+        verdict = Phrase("%(leader)s leads significantly, but the planned sample is not reached "
+                         "yet: not a decision", leader=leader)
     elif needed is None:
-        verdict = "not enough data: no events yet"
+        verdict = Phrase("not enough data: no events yet")
     elif reached:
-        verdict = (f"no variant is better by {min_lift:.0%} or more: the sample is large enough "
-                   "to have seen it")
+        verdict = Phrase("no variant is better by %(lift)s or more: the sample is large enough "
+                         "to have seen it", lift=Num(min_lift, ".0%"))
     else:
-        verdict = (f"no decision yet: about {_fmt(max(needed - smallest, 0))} more {unit} per "
-                   "variant are needed")
+        verdict = Phrase("no decision yet: about %(more)s more %(unit)s per variant are needed",
+                         more=_fmt(max(needed - smallest, 0)), unit=unit)
     return CreativeTest(
         group_id=group_id, group=str(g[gname].iloc[0]), campaign=str(g["campaign"].iloc[0]),
         level=level, metric=metric, variants=tuple(variants), pairs=pairs, leader=leader,
@@ -294,8 +305,8 @@ def _a_better(p: PairTest, metric: str) -> bool:
     return v > 1.0 if metric == "cpa" else v > 0.0
 
 
-def _fmt(value: float | None) -> str:
-    return "?" if value is None else f"{value:,.0f}"
+def _fmt(value: float | None) -> str | Num:
+    return "?" if value is None else Num(value, ",.0f")
 
 
 __all__ = ["METRICS", "CreativeTest", "PairTest", "Variant", "compare_variants"]

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from socialdesk.phrases import Phrase
+
 LEVELS: tuple[str, ...] = ("campaign", "ad_set", "ad", "breakdown")
 ENTITY_LEVELS: tuple[str, ...] = ("account", "campaign", "ad_set", "ad")
 
@@ -79,16 +81,15 @@ def additive_rows(
         outside |= f["date_end"] > end
     if outside.any():
         n = int(outside.sum())
-        notes.append(
-            f"{n} row(s) cover a period that reaches outside the window; they cannot be cut "
-            "into days and were left out."
-        )
+        notes.append(Phrase(
+            "%(n)s row(s) cover a period that reaches outside the window; they cannot be cut "
+            "into days and were left out.", n=n))
         f = f[~outside]
     if daily_only:
         longer = f["date_start"] != f["date_end"]
         if longer.any():
-            notes.append(f"{int(longer.sum())} row(s) cover several days; a daily view leaves "
-                         "them out.")
+            notes.append(Phrase("%(n)s row(s) cover several days; a daily view leaves them "
+                                "out.", n=int(longer.sum())))
         f = f[~longer]
     if f.empty:
         return Delivery(f, tuple(notes))
@@ -105,10 +106,9 @@ def additive_rows(
         keep[bd] = f.loc[bd, "bd_dims"] == first_dims
         f = f[keep]
     if dropped_levels:
-        notes.append(
-            f"{dropped_levels} row(s) repeat figures already counted at a coarser level "
-            "(e.g. ad rows beside campaign totals) and were not added again."
-        )
+        notes.append(Phrase(
+            "%(n)s row(s) repeat figures already counted at a coarser level (e.g. ad rows "
+            "beside campaign totals) and were not added again.", n=dropped_levels))
     # 2. per campaign: daily periods first, then longer ones that overlap nothing kept
     periods = f[keys].drop_duplicates()
     periods = periods.assign(
@@ -127,10 +127,9 @@ def additive_rows(
             covered.update(days)
             kept.append((int(camp), s, e))
     if overlapping:
-        notes.append(
-            f"{overlapping} reporting period(s) overlap days already counted (e.g. a monthly "
-            "export beside a daily one) and were not added again."
-        )
+        notes.append(Phrase(
+            "%(n)s reporting period(s) overlap days already counted (e.g. a monthly export "
+            "beside a daily one) and were not added again.", n=overlapping))
     keep_idx = pd.MultiIndex.from_tuples(kept, names=keys)
     f = f[pd.MultiIndex.from_frame(f[keys]).isin(keep_idx)]
     return Delivery(f.drop(columns=["bd_dims", "lvl_rank"]), tuple(notes))

@@ -22,6 +22,7 @@ import pandas as pd
 
 from socialdesk.ads.kpis import with_results
 from socialdesk.estimates import Estimate
+from socialdesk.phrases import Num, Phrase
 
 MIN_DAYS = 14
 MIN_EVENTS = 30
@@ -63,20 +64,20 @@ def _fit(days: pd.DataFrame, k: str, n: str) -> tuple[Estimate, float] | str:
     succ = days[k].to_numpy(float)
     trials = days[n].to_numpy(float)
     if np.any(succ > trials):
-        return "more events than exposures on some days"
+        return Phrase("more events than exposures on some days")
     exog = sm.add_constant(x)
     try:
         # proportions weighted by their exposures: the Pearson scale is then per day
         res = sm.GLM(succ / trials, exog, family=sm.families.Binomial(),
                      var_weights=trials).fit(scale="X2")
     except Exception as exc:
-        return f"the model could not be fitted ({type(exc).__name__})"
+        return Phrase("the model could not be fitted (%(error)s)", error=type(exc).__name__)
     slope, se = float(res.params[1]), float(res.bse[1])
     if not np.isfinite(se):
-        return "the model could not be fitted (no spread)"
+        return Phrase("the model could not be fitted (no spread)")
     est = Estimate(float(np.exp(slope)), float(np.exp(slope - 1.96 * se)),
                    float(np.exp(slope + 1.96 * se)), 0.95, len(days),
-                   "quasi-binomial GLM on log2 frequency (odds ratio per doubling)")
+                   Phrase("quasi-binomial GLM on log2 frequency (odds ratio per doubling)"))
     return est, float(res.pvalues[1])
 
 
@@ -105,10 +106,12 @@ def check_fatigue(rows: pd.DataFrame, *, metric: str = "ctr", alpha: float = 0.0
         base = {"ad_id": int(ad_id), "ad": str(first["ad"]), "ad_set": str(first["ad_set"]),
                     "campaign": str(first["campaign"]), "metric": metric, "days": len(g)}
         if len(g) == 0:
-            none = Estimate.not_enough(0, "no frequency in the export")
+            none = Estimate(None, None, None, 0.95, 0,
+                            Phrase("not enough data: no frequency in the export"))
             pending.append({**base, "frequency_low": None, "frequency_high": None,
                             "rate_low": none, "rate_high": none, "odds": none, "p": None,
-                            "reason": "no days with a frequency (Meta exports give one)"})
+                            "reason": Phrase("no days with a frequency (Meta exports give "
+                                             "one)")})
             continue
         thirds = np.array_split(np.arange(len(g)), 3)
         low, high = g.iloc[thirds[0]], g.iloc[thirds[-1]]
@@ -120,16 +123,21 @@ def check_fatigue(rows: pd.DataFrame, *, metric: str = "ctr", alpha: float = 0.0
         )
         reason = None
         if len(g) < MIN_DAYS:
-            reason = f"{len(g)} days with a frequency, at least {MIN_DAYS} needed"
+            reason = Phrase("%(n)s days with a frequency, at least %(min)s needed", n=len(g),
+                            min=MIN_DAYS)
         elif g[k].sum() < MIN_EVENTS:
-            reason = f"{g[k].sum():.0f} events, at least {MIN_EVENTS} needed"
+            reason = Phrase("%(n)s events, at least %(min)s needed",
+                            n=Num(float(g[k].sum()), ".0f"), min=MIN_EVENTS)
         elif base["frequency_high"] < MIN_FREQ_SPREAD * base["frequency_low"]:
-            reason = (f"frequency hardly varied ({base['frequency_low']:.2f} to "
-                      f"{base['frequency_high']:.2f})")
+            reason = Phrase("frequency hardly varied (%(low)s to %(high)s)",
+                            low=Num(base["frequency_low"], ".2f"),
+                            high=Num(base["frequency_high"], ".2f"))
         fitted = reason or _fit(g, k, n)
         if isinstance(fitted, str):
-            pending.append({**base, "odds": Estimate.not_enough(len(g), fitted), "p": None,
-                            "reason": fitted})
+            pending.append({**base, "odds": Estimate(
+                None, None, None, 0.95, len(g),
+                Phrase("not enough data: %(reason)s", reason=fitted)), "p": None,
+                "reason": fitted})
         else:
             pending.append({**base, "odds": fitted[0], "p": fitted[1], "reason": None})
     tested = [i for i, p in enumerate(pending) if p["p"] is not None]
@@ -157,19 +165,27 @@ def check_fatigue(rows: pd.DataFrame, *, metric: str = "ctr", alpha: float = 0.0
 def _evidence(p: dict, odds: Estimate, p_adj: float | None, flagged: bool, m: int,
               metric: str) -> str:
     if p["reason"]:
-        return f"not checked: {p['reason']}"
-    name = "CTR" if metric == "ctr" else "conversion rate"
+        return Phrase("not checked: %(reason)s", reason=p["reason"])
+    name = "CTR" if metric == "ctr" else Phrase("conversion rate")
     lo, hi = p["rate_low"], p["rate_high"]
-    change = ""
+    values = {"name": name, "low": Num(lo.value, ".2%"), "f_low": Num(p["frequency_low"], ".2f"),
+              "high": Num(hi.value, ".2%"), "f_high": Num(p["frequency_high"], ".2f"),
+              "days": p["days"], "odds": Num(odds.value, ".2f"), "odds_low": Num(odds.low, ".2f"),
+              "odds_high": Num(odds.high, ".2f"), "p": Num(p_adj, ".3g"), "m": m}
     if lo.ok and hi.ok and lo.value:
-        change = f" ({hi.value / lo.value - 1:+.0%})"
-    text = (f"{name} {lo.value:.2%} at frequency {p['frequency_low']:.2f} and {hi.value:.2%} at "
-            f"{p['frequency_high']:.2f}{change} over {p['days']} days; odds x{odds.value:.2f} "
-            f"per doubling of frequency (95% CI {odds.low:.2f}-{odds.high:.2f}), "
-            f"p = {p_adj:.3g} after Holm over {m} ads")
+        text = Phrase("%(name)s %(low)s at frequency %(f_low)s and %(high)s at %(f_high)s "
+                      "(%(change)s) over %(days)s days; odds x%(odds)s per doubling of frequency "
+                      "(95%% CI %(odds_low)s-%(odds_high)s), p = %(p)s after Holm over %(m)s ads",
+                      change=Num(hi.value / lo.value - 1, "+.0%"), **values)
+    else:
+        text = Phrase("%(name)s %(low)s at frequency %(f_low)s and %(high)s at %(f_high)s over "
+                      "%(days)s days; odds x%(odds)s per doubling of frequency (95%% CI "
+                      "%(odds_low)s-%(odds_high)s), p = %(p)s after Holm over %(m)s ads",
+                      **values)
     if flagged:
-        return "fatigue: " + text + ". Refresh the creative or widen the audience."
-    return "no sign of fatigue: " + text
+        return Phrase("fatigue: %(evidence)s. Refresh the creative or widen the audience.",
+                      evidence=text)
+    return Phrase("no sign of fatigue: %(evidence)s", evidence=text)
 
 
 __all__ = ["FatigueCheck", "check_fatigue"]

@@ -26,6 +26,7 @@ import pandas as pd
 
 from socialdesk.ads.delivery import additive_rows, entity_key
 from socialdesk.estimates import Estimate
+from socialdesk.phrases import Phrase
 
 SUMMED = ("spend", "impressions", "clicks", "link_clicks", "conversions", "conversion_value")
 
@@ -225,10 +226,9 @@ def build_report(
             totals[str(cur) if not pd.isna(cur) else "?"] = figures(part, single_entity=False)
     notes = list(picked.notes)
     if len(totals) > 1:
-        notes.append(
-            "spend is in more than one currency (" + ", ".join(totals) + "): totals are per "
-            "currency; give exchange rates to add them up."
-        )
+        notes.append(Phrase(
+            "spend is in more than one currency (%(currencies)s): totals are per currency; "
+            "give exchange rates to add them up.", currencies=", ".join(totals)))
     return AdsReport(level, start, end, tuple(out), totals, tuple(notes))
 
 

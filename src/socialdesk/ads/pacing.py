@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from socialdesk.estimates import Estimate
+from socialdesk.phrases import Num, Phrase
 
 RECENT_DAYS = 7
 TOLERANCE = 0.10
@@ -128,12 +129,13 @@ def budget_lines(
             days = (end - start).days + 1
             lines.append(BudgetLine(str(r.campaign), (int(r.campaign_id),), start, end,
                                     float(r.budget) * days, r.account_currency,
-                                    f"export (daily budget {float(r.budget):,.2f})"))
+                                    Phrase("export (daily budget %(amount)s)",
+                                           amount=Num(float(r.budget), ",.2f"))))
         elif ("lifetime" in kind or "total" in kind or "looptijd" in kind) and isinstance(
                 r.start_date, dt.date) and isinstance(r.end_date, dt.date):
             lines.append(BudgetLine(str(r.campaign), (int(r.campaign_id),), r.start_date,
                                     r.end_date, float(r.budget), r.account_currency,
-                                    "export (lifetime budget)"))
+                                    Phrase("export (lifetime budget)")))
     return lines
 
 
@@ -155,12 +157,15 @@ def compute_pacing(daily: pd.DataFrame, budgets: Sequence[BudgetLine], today: dt
         expected = b.amount * elapsed / days_total
         remaining = days_total - elapsed
         if elapsed == 0:
-            proj = Estimate.not_enough(0, "the period has not started")
-            status, msg = "not started", f"starts {b.start.isoformat()}"
+            proj = Estimate(None, None, None, 0.95, 0,
+                            Phrase("not enough data: the period has not started"))
+            status, msg = "not started", Phrase("starts %(date)s", date=b.start.isoformat())
         elif remaining == 0:
-            proj = Estimate.exact(spent, elapsed, "spent (the period is over)")
+            proj = Estimate.exact(spent, elapsed, Phrase("spent (the period is over)"))
             status = _status(spent, b.amount)
-            msg = f"ended: spent {spent:,.2f} of {b.amount:,.2f} ({spent / b.amount:.0%})"
+            msg = Phrase("ended: spent %(spent)s of %(amount)s (%(share)s)",
+                         spent=Num(spent, ",.2f"), amount=Num(b.amount, ",.2f"),
+                         share=Num(spent / b.amount, ".0%"))
         else:
             window_days = [b.start + dt.timedelta(days=i) for i in range(elapsed)][-RECENT_DAYS:]
             recent = per_day.reindex(window_days, fill_value=0.0).to_numpy(float)
@@ -172,10 +177,12 @@ def compute_pacing(daily: pd.DataFrame, budgets: Sequence[BudgetLine], today: dt
                 q = float(student_t.ppf(0.975, n - 1))
                 value = spent + remaining * mean
                 proj = Estimate(value, max(spent, value - q * se_total), value + q * se_total,
-                                0.95, n, f"spend to date + {remaining} days at the mean of the "
-                                         f"last {n} days")
+                                0.95, n, Phrase("spend to date + %(remaining)s days at the mean "
+                                                "of the last %(n)s days", remaining=remaining,
+                                                n=n))
             else:
-                proj = Estimate.not_enough(n, f"{n} day(s) of spend, 3 needed to project")
+                proj = Estimate(None, None, None, 0.95, n, Phrase(
+                    "not enough data: %(n)s day(s) of spend, 3 needed to project", n=n))
             status = _status(proj.value, b.amount) if proj.ok else "too early"
             msg = _message(status, proj, b.amount)
         out.append(PacingRow(b, today, elapsed, days_total, spent, expected,
@@ -196,13 +203,18 @@ def _status(value: float | None, budget: float) -> str:
 def _message(status: str, proj: Estimate, budget: float) -> str:
     if not proj.ok:
         return proj.method
-    rng = f"{proj.low:,.2f}-{proj.high:,.2f}"
+    value, low, high = (Num(x, ",.2f") for x in (proj.value, proj.low, proj.high))
     if status == "on track":
-        return f"on track: projected {proj.value:,.2f} (95% {rng}) of {budget:,.2f}"
+        return Phrase("on track: projected %(value)s (95%% %(low)s-%(high)s) of %(budget)s",
+                      value=value, low=low, high=high, budget=Num(budget, ",.2f"))
     gap = proj.value - budget  # type: ignore[operator]
-    word = "over" if gap > 0 else "under"
-    return (f"projected {proj.value:,.2f} (95% {rng}), {abs(gap):,.2f} {word} the budget of "
-            f"{budget:,.2f}")
+    if gap > 0:
+        return Phrase("projected %(value)s (95%% %(low)s-%(high)s), %(gap)s over the budget of "
+                      "%(budget)s", value=value, low=low, high=high, gap=Num(abs(gap), ",.2f"),
+                      budget=Num(budget, ",.2f"))
+    return Phrase("projected %(value)s (95%% %(low)s-%(high)s), %(gap)s under the budget of "
+                  "%(budget)s", value=value, low=low, high=high, gap=Num(abs(gap), ",.2f"),
+                  budget=Num(budget, ",.2f"))
 
 
 __all__ = ["BudgetLine", "PacingRow", "PlanInvalid", "budget_lines", "compute_pacing"]

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from socialdesk.estimates import Estimate
+from socialdesk.phrases import Num, Phrase
 
 MIN_DAYS = 21
 MIN_SPREAD = 1.5  # the 90th percentile of daily spend over the 10th
@@ -101,23 +102,27 @@ class ResponseCurve:
 
     @property
     def top(self) -> Estimate:
-        return self._param(0, "most results a day")
+        return self._param(0, Phrase("most results a day"))
 
     @property
     def k(self) -> Estimate:
-        return self._param(1, "half-saturation spend a day")
+        return self._param(1, Phrase("half-saturation spend a day"))
 
     @property
     def s(self) -> Estimate:
-        return self._param(2, "shape")
+        return self._param(2, Phrase("shape"))
+
+    def _not_enough(self, reason: str) -> Estimate:
+        return Estimate(None, None, None, 0.95, self.n_days,
+                        Phrase("not enough data: %(reason)s", reason=reason))
 
     def _param(self, i: int, what: str) -> Estimate:
         if not self.ok:
-            return Estimate.not_enough(self.n_days, self.reason)
+            return self._not_enough(self.reason)
         th, se = self._theta()[i], float(np.sqrt(max(self._cov()[i, i], 0.0)))
         return Estimate(float(np.exp(th)), float(np.exp(th - Z95 * se)),
                         float(np.exp(th + Z95 * se)), 0.95, self.n_days,
-                        f"Hill curve ({what}), quasi-Poisson ML")
+                        Phrase("Hill curve (%(what)s), quasi-Poisson ML", what=what))
 
     @property
     def saturation_seen(self) -> bool:
@@ -131,27 +136,28 @@ class ResponseCurve:
     def predict(self, spend: float) -> Estimate:
         """Expected results a day at `spend` a day, only inside the spend range seen."""
         if not self.ok:
-            return Estimate.not_enough(self.n_days, self.reason)
+            return self._not_enough(self.reason)
         if not self.inside(spend):
-            return Estimate.not_enough(
-                self.n_days, f"{spend:,.2f} a day is outside the spend seen "
-                f"({self.spend_min:,.2f}-{self.spend_max:,.2f}); the curve is not extrapolated")
+            return self._not_enough(Phrase(
+                "%(spend)s a day is outside the spend seen (%(low)s-%(high)s); the curve is not "
+                "extrapolated", spend=Num(spend, ",.2f"), low=Num(self.spend_min, ",.2f"),
+                high=Num(self.spend_max, ",.2f")))
         mu, jac = _jacobian(np.array([spend]), self._theta())
         var = float(jac[0] @ self._cov() @ jac[0])
         se = np.sqrt(max(var, 0.0))
         return Estimate(float(mu[0]), float(max(mu[0] - Z95 * se, 0.0)), float(mu[0] + Z95 * se),
-                        0.95, self.n_days, "Hill curve, delta method")
+                        0.95, self.n_days, Phrase("Hill curve, delta method"))
 
     def marginal(self, spend: float) -> Estimate:
         """Extra results a day per extra unit of daily spend at `spend`."""
         if not self.ok:
-            return Estimate.not_enough(self.n_days, self.reason)
+            return self._not_enough(self.reason)
         if not self.inside(spend):
-            return Estimate.not_enough(self.n_days, "outside the spend seen")
+            return self._not_enough(Phrase("outside the spend seen"))
         m, grad = _marginal(np.array([spend]), self._theta())
         se = float(np.sqrt(max(grad[0] @ self._cov() @ grad[0], 0.0)))
         return Estimate(float(m[0]), float(max(m[0] - Z95 * se, 0.0)), float(m[0] + Z95 * se),
-                        0.95, self.n_days, "slope of the Hill curve, delta method")
+                        0.95, self.n_days, Phrase("slope of the Hill curve, delta method"))
 
     def mean(self, spend: np.ndarray) -> np.ndarray:
         """Point predictions (no range check): for optimisation inside checked bounds."""
@@ -184,14 +190,14 @@ def fit_curve(
     x, y = x[keep], y[keep]
     n = len(x)
     if n < MIN_DAYS:
-        return f"{n} days with spend, at least {MIN_DAYS} needed"
+        return Phrase("%(n)s days with spend, at least %(min)s needed", n=n, min=MIN_DAYS)
     lo, hi = np.percentile(x, [10, 90])
     cv = float(np.std(x) / np.mean(x))
     if hi < MIN_SPREAD * lo or cv < MIN_CV:
-        return (f"daily spend varied too little to show the curve's shape (mostly between "
-                f"{lo:,.2f} and {hi:,.2f})")
+        return Phrase("daily spend varied too little to show the curve's shape (mostly between "
+                      "%(low)s and %(high)s)", low=Num(lo, ",.2f"), high=Num(hi, ",.2f"))
     if y.sum() <= 0:
-        return "no results in these days"
+        return Phrase("no results in these days")
     bounds = [(np.log(max(y.max(), 1e-3) * 0.3), np.log(max(y.max(), 1.0) * 200)),
               (np.log(x.min() / 20), np.log(x.max() * 50)), (np.log(0.5), np.log(3.0))]
     best = None
@@ -212,7 +218,7 @@ def fit_curve(
     try:
         cov = np.linalg.pinv(info) * dispersion
     except np.linalg.LinAlgError:
-        return "the curve could not be fitted (singular information)"
+        return Phrase("the curve could not be fitted (singular information)")
     null = np.maximum(y.mean(), 1e-9)
     dev = 2 * np.sum(np.where(y > 0, y * np.log(np.maximum(y, 1e-12) / mu), 0) - (y - mu))
     dev0 = 2 * np.sum(np.where(y > 0, y * np.log(np.maximum(y, 1e-12) / null), 0) - (y - null))

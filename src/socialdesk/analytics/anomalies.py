@@ -24,6 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from socialdesk.phrases import Num, Phrase
+
 THRESHOLD = 3.5
 MIN_DAYS = 28  # four weeks: a weekday pattern needs at least that
 MIN_PEERS = 20
@@ -120,14 +122,16 @@ def day_anomalies(
         what = f"{platform} {name}: {metric}"
         if known < MIN_DAYS:
             skipped.append(
-                Skipped(what, f"not enough data: {known} days, at least {MIN_DAYS} needed")
+                Skipped(what, Phrase("not enough data: %(n)s days, at least %(min)s needed",
+                                     n=int(known), min=MIN_DAYS))
             )
             continue
         if full.isna().mean() > 0.2:
-            skipped.append(Skipped(what, "more than a fifth of the days are missing"))
+            skipped.append(Skipped(what, Phrase("more than a fifth of the days are missing")))
             continue
         if (full.dropna() < 0).any():
-            skipped.append(Skipped(what, "negative daily values (net changes): not checked"))
+            skipped.append(Skipped(what, Phrase("negative daily values (net changes): not "
+                                                "checked")))
             continue
         logged = np.log1p(full.interpolate(limit_direction="both"))
         base, sd = _baseline(logged, threshold)
@@ -148,6 +152,10 @@ def day_anomalies(
                 )
             )
     return found, skipped
+
+
+EXPOSURES = {"reach": Phrase("reach"), "impressions": Phrase("impressions"),
+             "views": Phrase("views"), "none": Phrase("none")}
 
 
 def exposure_of(posts: pd.DataFrame) -> tuple[pd.Series, str]:
@@ -172,9 +180,10 @@ def post_anomalies(
         if len(ok) < MIN_PEERS:
             skipped.append(
                 Skipped(
-                    f"{platform} posts",
-                    f"not enough data: {len(ok)} posts with "
-                    f"interactions and {col}, at least {MIN_PEERS} needed",
+                    Phrase("%(platform)s posts", platform=platform),
+                    Phrase("not enough data: %(n)s posts with interactions and %(exposure)s, at "
+                           "least %(min)s needed", n=len(ok), exposure=EXPOSURES.get(col, col),
+                           min=MIN_PEERS),
                 )
             )
             continue
@@ -224,6 +233,6 @@ def anomalies(
         tuple(p),
         tuple(skipped),
         threshold,
-        f"STL (period 7, fitted twice) on log1p for days; robust z of log engagement "
-        f"rate among peers for posts; |score| ≥ {threshold}",
+        Phrase("STL (period 7, fitted twice) on log1p for days; robust z of log engagement "
+               "rate among peers for posts; |score| ≥ %(threshold)s", threshold=Num(threshold)),
     )

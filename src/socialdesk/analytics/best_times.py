@@ -21,8 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from socialdesk.analytics.anomalies import exposure_of
+from socialdesk.analytics.anomalies import EXPOSURES, exposure_of
 from socialdesk.estimates import Estimate
+from socialdesk.phrases import Num, Phrase
 
 MIN_POSTS = 5  # per hour or weekday
 MIN_TOTAL = 40  # per platform
@@ -57,6 +58,11 @@ class PlatformTimes:
     @property
     def ok(self) -> bool:
         return self.best_hour is not None
+
+    @property
+    def exposure_word(self) -> str:
+        """The exposure's name to show (translated when shown)."""
+        return EXPOSURES.get(self.exposure, self.exposure)
 
 
 def _nope(platform: str, posts: int, exposure: str, note: str) -> PlatformTimes:
@@ -96,7 +102,8 @@ def _effects(
     for slot in all_slots:
         n = int(counts.get(slot, 0))
         if slot not in levels:
-            nope = Estimate.not_enough(n, f"{n} posts, at least {MIN_POSTS} needed")
+            nope = Estimate(None, None, None, LEVEL, n, Phrase(
+                "not enough data: %(n)s posts, at least %(min)s needed", n=n, min=MIN_POSTS))
             out.append(SlotEffect(slot, n, nope, nope, False))
             continue
         d_ref, s_ref = est[slot], math.sqrt(var_of(slot, reference))
@@ -107,7 +114,7 @@ def _effects(
             math.exp(d_ref + Z * s_ref),
             LEVEL,
             n,
-            "negative binomial rate ratio, Wald interval",
+            Phrase("negative binomial rate ratio, Wald interval"),
         )
         vb = Estimate(
             math.exp(d_best),
@@ -115,7 +122,7 @@ def _effects(
             math.exp(d_best + Z * s_best),
             LEVEL,
             n,
-            "against the best slot",
+            Phrase("against the best slot"),
         )
         out.append(SlotEffect(slot, n, rr, vb, (vb.high or 0) >= 1.0))
     return out, best
@@ -131,14 +138,15 @@ def platform_times(platform: str, posts: pd.DataFrame) -> PlatformTimes:
         (frame["exposure"] > 0) & frame["interactions"].notna() & frame["published_at"].notna()
     ].copy()
     if frame.empty:
-        return _nope(platform, 0, col, "not enough data: no posts with interactions and exposure")
+        return _nope(platform, 0, col,
+                     Phrase("not enough data: no posts with interactions and exposure"))
     ts = pd.to_datetime(frame["published_at"])
     if ((ts.dt.hour == 0) & (ts.dt.minute == 0)).mean() > 0.5:
         return _nope(
             platform,
             len(frame),
             col,
-            "not enough data: this platform's export gives publish dates without times",
+            Phrase("not enough data: this platform's export gives publish dates without times"),
         )
     frame["hour"] = ts.dt.hour
     frame["weekday"] = ts.dt.day_of_week
@@ -154,8 +162,9 @@ def platform_times(platform: str, posts: pd.DataFrame) -> PlatformTimes:
             platform,
             len(frame),
             col,
-            f"not enough data: {len(fit_frame)} posts in hours and weekdays with at least "
-            f"{MIN_POSTS} posts, at least {MIN_TOTAL} needed",
+            Phrase("not enough data: %(n)s posts in hours and weekdays with at least %(min)s "
+                   "posts, at least %(total)s needed", n=len(fit_frame), min=MIN_POSTS,
+                   total=MIN_TOTAL),
         )
     ref_hour = int(fit_frame["hour"].value_counts().idxmax())
     ref_day = int(fit_frame["weekday"].value_counts().idxmax())
@@ -169,7 +178,7 @@ def platform_times(platform: str, posts: pd.DataFrame) -> PlatformTimes:
         res = smf.negativebinomial(formula, fit_frame, offset=offset).fit(
             disp=0, maxiter=200, cov_type="HC1"
         )
-        method = "negative binomial (NB2) with log exposure offset"
+        method = Phrase("negative binomial (NB2) with log exposure offset")
         if not res.mle_retvals.get("converged", True):
             raise RuntimeError("not converged")
     except Exception:
@@ -178,7 +187,7 @@ def platform_times(platform: str, posts: pd.DataFrame) -> PlatformTimes:
         res = smf.glm(formula, fit_frame, family=sm.families.Poisson(), offset=offset).fit(
             scale="X2"
         )
-        method = "quasi-Poisson GLM with log exposure offset"
+        method = Phrase("quasi-Poisson GLM with log exposure offset")
     params, cov = res.params, res.cov_params()
     hp = f"C(hour, Treatment({ref_hour}))"
     dp = f"C(weekday, Treatment({ref_day}))"
@@ -212,8 +221,8 @@ def platform_times(platform: str, posts: pd.DataFrame) -> PlatformTimes:
         tuple(days),
         int(best_hour),
         int(best_day),
-        f"{method}; adjusted for media type; {LEVEL:.0%} Wald intervals, "
-        "robust (HC1) standard errors",
+        Phrase("%(method)s; adjusted for media type; %(level)s Wald intervals, robust (HC1) "
+               "standard errors", method=method, level=Num(LEVEL, ".0%")),
     )
 
 

@@ -34,6 +34,7 @@ import pandas as pd
 from socialdesk.analytics.kpis import LEVEL, MIN_UNITS, ratio_estimate
 from socialdesk.catalogue import get_metric
 from socialdesk.estimates import Estimate
+from socialdesk.phrases import Phrase
 
 STATUSES = ("on-track", "at-risk", "off-track", "not-enough-data", "not-started")
 
@@ -165,7 +166,8 @@ def track(
     else:
         target = goal.target
     if today < goal.start:
-        nope = Estimate.not_enough(0, "the goal has not started")
+        nope = Estimate(None, None, None, LEVEL, 0,
+                        Phrase("not enough data: the goal has not started"))
         return GoalStatus(
             goal,
             label,
@@ -189,7 +191,8 @@ def track(
         frame = frame[(frame["day"] >= goal.start) & (frame["day"] <= as_of)]
     note = ""
     if goal.kind == "change" and baseline is None:
-        note = "no figures for the period before the goal, so a change cannot be measured"
+        note = Phrase("no figures for the period before the goal, so a change cannot be "
+                      "measured")
     if is_rate:
         frame = frame.dropna(subset=["y", "x"])
         n = len(frame)
@@ -226,7 +229,9 @@ def track(
     observed = float(values.sum())
     n = len(values)
     if n < MIN_UNITS:
-        est = Estimate.not_enough(n, f"{n} days into the goal, at least {MIN_UNITS} needed")
+        est = Estimate(None, None, None, LEVEL, n, Phrase(
+            "not enough data: %(n)s days into the goal, at least %(min)s needed", n=n,
+            min=MIN_UNITS))
     else:
         from scipy import stats
 
@@ -240,7 +245,8 @@ def track(
             observed + rest + half,
             LEVEL,
             n,
-            f"so far + {days_left} days × daily mean of {n} days; t prediction interval",
+            Phrase("so far + %(left)s days × daily mean of %(n)s days; t prediction interval",
+                   left=days_left, n=n),
         )
     status = _status(est, target, m.direction)
     progress = observed / target if target else None

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from socialdesk.catalogue import get_metric, metrics
+from socialdesk.phrases import Phrase
 
 
 @dataclass(frozen=True)
@@ -51,38 +52,40 @@ TREES: dict[str, Tree] = {
     for t in (
         Tree(
             "engagement",
-            "interactions = posts × reach per post × engagement rate",
+            Phrase("interactions = posts × reach per post × engagement rate"),
             ("posts", "reach", "interactions"),
             "posts",
         ),
         Tree(
             "engagement_impressions",
-            "interactions = posts × impressions per post × engagement rate (by impressions)",
+            Phrase(
+                "interactions = posts × impressions per post × engagement rate (by impressions)"
+            ),
             ("posts", "impressions|views", "interactions"),
             "posts",
         ),
         Tree(
             "conversions",
-            "conversions = impressions × CTR × conversion rate",
+            Phrase("conversions = impressions × CTR × conversion rate"),
             ("impressions", "clicks", "conversions"),
             "ads",
         ),
         Tree(
             "roas",
-            "ROAS = 1000 / CPM × CTR × conversion rate × value per conversion",
+            Phrase("ROAS = 1000 / CPM × CTR × conversion rate × value per conversion"),
             ("spend", "impressions", "clicks", "conversions", "conversion_value"),
             "ads",
             ratio_goal=True,
         ),
         Tree(
             "clicks",
-            "clicks = spend × impressions per money unit (1000 / CPM) × CTR",
+            Phrase("clicks = spend × impressions per money unit (1000 / CPM) × CTR"),
             ("spend", "impressions", "clicks"),
             "ads",
         ),
         Tree(
             "web_conversions",
-            "conversions = sessions × session conversion rate",
+            Phrase("conversions = sessions × session conversion rate"),
             ("sessions", "conversions"),
             "web",
         ),
@@ -106,11 +109,19 @@ def _ratio_name(num: str, den: str) -> str:
     return f"{num.split('|')[0]}_per_{den.split('|')[0]}"
 
 
+# factors that are no metric of the catalogue, by name (translated when shown)
+FACTOR_WORDS = {"posts": Phrase("posts"), "reach_per_post": Phrase("reach per post"),
+                "impressions_per_post": Phrase("impressions per post"),
+                "impressions_per_spend": Phrase("impressions per money unit")}
+
+
 def factor_label(name: str, locale: str = "en") -> str:
+    """The catalogue's label of a factor in `locale`; a factor the catalogue does not have is
+    a Phrase (English; a page translates it) or its name."""
     try:
         return get_metric(name).label_in(locale)
     except KeyError:
-        return name.replace("_", " ")
+        return FACTOR_WORDS.get(name) or name.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -166,7 +177,8 @@ def decompose(
     """Split the change of the tree's goal between two periods over its factors (LMDI-I)."""
     names = tree.factor_names()
     if before is None or after is None or not rows_before or not rows_after:
-        which = "the first period" if not rows_before else "the second period"
+        which = (Phrase("the first period") if not rows_before
+                 else Phrase("the second period"))
         return TreeChange(
             tree.name,
             tree.goal,
@@ -175,7 +187,7 @@ def decompose(
             None,
             (),
             False,
-            f"not enough data: no rows with every factor in {which}",
+            Phrase("not enough data: no rows with every factor in %(which)s", which=which),
             rows_before,
             rows_after,
         )
@@ -197,7 +209,8 @@ def decompose(
                 FactorChange(n, a, b, math.nan, None) for n, a, b in zip(names, f0, f1, strict=True)
             ),
             False,
-            f"not decomposable: {', '.join(bad) or tree.goal} is zero in a period",
+            Phrase("not decomposable: %(factors)s is zero in a period",
+                   factors=", ".join(bad) or tree.goal),
             rows_before,
             rows_after,
         )

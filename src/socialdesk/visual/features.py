@@ -22,6 +22,8 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from socialdesk.phrases import Phrase
+
 INTERACTION_TERMS = (("reactions", "likes"), ("comments",), ("shares",), ("saves",))
 EXPOSURES = ("reach", "impressions", "views", "followers")
 VIEWS_FIRST = ("views", "reach", "impressions", "followers")
@@ -135,8 +137,8 @@ def topics(frame: pd.DataFrame, min_posts: int = MIN_TOPIC_POSTS) -> tuple[pd.Da
     if usable:
         cols = {f"#{t}": tags.map(lambda ts, t=t: float(t in ts)) for t in usable}
         return (pd.DataFrame(cols, index=frame.index),
-                f"topics from hashtags used by at least {min_posts} posts: "
-                + ", ".join(f"#{t}" for t in usable))
+                Phrase("topics from hashtags used by at least %(n)s posts: %(tags)s",
+                       n=min_posts, tags=", ".join(f"#{t}" for t in usable)))
     category = frame["extra"].map(lambda e: e.get("category") if isinstance(e, dict) else None)
     if category.notna().mean() >= 0.5:
         values = category.astype(str).where(category.notna())
@@ -146,5 +148,7 @@ def topics(frame: pd.DataFrame, min_posts: int = MIN_TOPIC_POSTS) -> tuple[pd.Da
         if keep:
             cols = {f"category={v}": (values == v).astype(float) for v in keep}
             return (pd.DataFrame(cols, index=frame.index),
-                    "topics from the 'category' figure of the mapped import (no hashtags)")
-    return pd.DataFrame(index=frame.index), "no topics: no hashtag is used by enough posts"
+                    Phrase("topics from the 'category' figure of the mapped import (no "
+                           "hashtags)"))
+    return (pd.DataFrame(index=frame.index),
+            Phrase("no topics: no hashtag is used by enough posts"))

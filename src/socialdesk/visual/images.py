@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from socialdesk.phrases import Num, Phrase, number
 from socialdesk.visual.specs import Placement
 
 SHARP_SIDE = 512
@@ -211,43 +212,49 @@ def measure(path: Path) -> ImageFeatures:
 
 # -- checking ----------------------------------------------------------------------------------
 def colour_class(m: float) -> str:
-    for limit, name in ((15, "not colourful"), (33, "slightly colourful"),
-                        (45, "moderately colourful"), (59, "averagely colourful"),
-                        (82, "quite colourful")):
+    for limit, name in ((15, Phrase("not colourful")), (33, Phrase("slightly colourful")),
+                        (45, Phrase("moderately colourful")),
+                        (59, Phrase("averagely colourful")), (82, Phrase("quite colourful"))):
         if m < limit:
             return name
-    return "highly colourful"
+    return Phrase("highly colourful")
 
 
 def general_findings(f: ImageFeatures) -> tuple[Finding, ...]:
     out = []
     if f.brightness < DARK:
-        out.append(Finding("brightness", "advice", f"{f.brightness:.2f}",
-                           "Dark on a phone screen: brighten the image or lift the shadows."))
+        out.append(Finding("brightness", "advice", number(f.brightness, ".2f"),
+                           Phrase("Dark on a phone screen: brighten the image or lift the "
+                                  "shadows.")))
     elif f.brightness > BRIGHT:
-        out.append(Finding("brightness", "advice", f"{f.brightness:.2f}",
-                           "Very bright: details may wash out; lower the exposure a little."))
+        out.append(Finding("brightness", "advice", number(f.brightness, ".2f"),
+                           Phrase("Very bright: details may wash out; lower the exposure a "
+                                  "little.")))
     else:
-        out.append(Finding("brightness", "ok", f"{f.brightness:.2f}", ""))
+        out.append(Finding("brightness", "ok", number(f.brightness, ".2f"), ""))
     if f.contrast < FLAT:
-        out.append(Finding("contrast", "advice", f"{f.contrast:.2f}",
-                           "Flat: raise the contrast so the subject stands out in a busy feed."))
+        out.append(Finding("contrast", "advice", number(f.contrast, ".2f"),
+                           Phrase("Flat: raise the contrast so the subject stands out in a busy "
+                                  "feed.")))
     else:
-        out.append(Finding("contrast", "ok", f"{f.contrast:.2f}", ""))
+        out.append(Finding("contrast", "ok", number(f.contrast, ".2f"), ""))
     cls = colour_class(f.colourfulness)
     out.append(Finding("colourfulness", "advice" if f.colourfulness < DULL else "ok",
-                       f"{f.colourfulness:.0f} ({cls})",
-                       "Almost no colour: fine if deliberate (black and white); otherwise "
-                       "check the white balance." if f.colourfulness < DULL else ""))
+                       Phrase("%(value)s (%(class)s)", value=Num(f.colourfulness, ".0f"),
+                              **{"class": cls}),
+                       Phrase("Almost no colour: fine if deliberate (black and white); "
+                              "otherwise check the white balance.")
+                       if f.colourfulness < DULL else ""))
     if f.sharpness < BLURRY:
-        out.append(Finding("sharpness", "advice", f"{f.sharpness:.0f}",
-                           "Looks soft or blurred: use a sharper shot or a larger original."))
+        out.append(Finding("sharpness", "advice", number(f.sharpness, ".0f"),
+                           Phrase("Looks soft or blurred: use a sharper shot or a larger "
+                                  "original.")))
     else:
-        out.append(Finding("sharpness", "ok", f"{f.sharpness:.0f}", ""))
+        out.append(Finding("sharpness", "ok", number(f.sharpness, ".0f"), ""))
     n = len(f.faces)
     out.append(Finding("faces", "ok", str(n),
-                       "" if n else "No frontal face found (profiles and small faces are "
-                       "missed)."))
+                       "" if n else Phrase("No frontal face found (profiles and small faces "
+                                           "are missed).")))
     return tuple(out)
 
 
@@ -275,64 +282,72 @@ def _outside_safe(box: Box, p: Placement, view: tuple[int, int, int, int]) -> st
         corners = [(box.x, box.y), (box.x + box.w, box.y), (box.x, box.y + box.h),
                    (box.x + box.w, box.y + box.h)]
         if any((x - cx) ** 2 + (y - cy) ** 2 > r * r for x, y in corners):
-            return "the corners"
+            return Phrase("the corners")
         return None
-    zones = []
+    zones: list[str] = []
     if s.top and box.y < y0 + s.top * h:
-        zones.append(f"the top {s.top:.0%}")
+        zones.append(Phrase("the top %(share)s", share=Num(s.top, ".0%")))
     if s.bottom and box.y + box.h > y0 + (1 - s.bottom) * h:
-        zones.append(f"the bottom {s.bottom:.0%}")
+        zones.append(Phrase("the bottom %(share)s", share=Num(s.bottom, ".0%")))
     if s.left and box.x < x0 + s.left * w:
-        zones.append(f"the left {s.left:.0%}")
+        zones.append(Phrase("the left %(share)s", share=Num(s.left, ".0%")))
     if s.right and box.x + box.w > x0 + (1 - s.right) * w:
-        zones.append(f"the right {s.right:.0%}")
-    return " and ".join(zones) or None
+        zones.append(Phrase("the right %(share)s", share=Num(s.right, ".0%")))
+    if not zones:
+        return None
+    joined = zones[0]
+    for zone in zones[1:]:
+        joined = Phrase("%(first)s and %(second)s", first=joined, second=zone)
+    return joined
 
 
 def check_placement(f: ImageFeatures, p: Placement) -> PlacementCheck:
     out: list[Finding] = []
     size = f"{f.width}×{f.height}"
+    recommended = f"{p.width}×{p.height}"
     if p.min_width and f.width < p.min_width:
         out.append(Finding("size", "problem", size,
-                           f"Too small: at least {p.min_width} px wide; upload "
-                           f"{p.width}×{p.height}."))
+                           Phrase("Too small: at least %(min)s px wide; upload %(size)s.",
+                                  min=p.min_width, size=recommended)))
     elif p.width and p.height and (f.width < p.width and f.height < p.height):
         out.append(Finding("size", "advice", size,
-                           f"Smaller than the recommended {p.width}×{p.height}: it may look "
-                           "soft on large screens."))
+                           Phrase("Smaller than the recommended %(size)s: it may look soft on "
+                                  "large screens.", size=recommended)))
     else:
         out.append(Finding("size", "ok", size, ""))
     if p.ratio_min is not None and p.ratio_max is not None:
         if p.ratio_min - 0.01 <= f.aspect <= p.ratio_max + 0.01:
-            out.append(Finding("aspect ratio", "ok", f"{f.aspect:.2f}", ""))
+            out.append(Finding("aspect ratio", "ok", number(f.aspect, ".2f"), ""))
         else:
-            out.append(Finding("aspect ratio", "advice", f"{f.aspect:.2f}",
-                               f"Outside {p.ratio_text}: the platform crops it. Crop it "
-                               "yourself ('socialdesk visual crop') to choose what stays."))
+            out.append(Finding("aspect ratio", "advice", number(f.aspect, ".2f"),
+                               Phrase("Outside %(ratios)s: the platform crops it. Crop it "
+                                      "yourself ('socialdesk visual crop') to choose what "
+                                      "stays.", ratios=p.ratio_text)))
     mb = f.file_size / 1_000_000
     if p.max_mb and mb > p.max_mb:
-        out.append(Finding("file size", "problem", f"{mb:.1f} MB",
-                           f"Over {p.max_mb:g} MB: export as JPEG (quality about 85) or "
-                           "scale down."))
+        out.append(Finding("file size", "problem", Phrase("%(mb)s MB", mb=Num(mb, ".1f")),
+                           Phrase("Over %(max)s MB: export as JPEG (quality about 85) or scale "
+                                  "down.", max=Num(p.max_mb, "g"))))
     else:
-        out.append(Finding("file size", "ok", f"{mb:.1f} MB", ""))
+        out.append(Finding("file size", "ok", Phrase("%(mb)s MB", mb=Num(mb, ".1f")), ""))
     if p.formats and f.format and _fmt(f.format) not in p.formats:
         out.append(Finding("format", "problem", f.format,
-                           f"Not accepted here: use {', '.join(p.formats)}."))
+                           Phrase("Not accepted here: use %(formats)s.",
+                                  formats=", ".join(p.formats))))
     if p.safe.any:
         view = _visible(f, p)
-        hits = [(what, z) for what, boxes in (("a face", f.faces), ("the main subject",
-                                                                     (f.salient,)))
+        hits = [(what, z) for what, boxes in ((Phrase("A face"), f.faces),
+                                              (Phrase("The main subject"), (f.salient,)))
                 for b in boxes if (z := _outside_safe(b, p, view))]
         if hits:
             what, zone = hits[0]
-            why = ("the round crop cuts off" if p.safe.circle else
-                   "the platform covers with its buttons and captions")
+            why = (Phrase("the round crop cuts off") if p.safe.circle else
+                   Phrase("the platform covers with its buttons and captions"))
             out.append(Finding("safe zone", "advice", zone,
-                               f"{what.capitalize()} reaches into {zone}: {why}; move it "
-                               "inward."))
+                               Phrase("%(what)s reaches into %(zone)s: %(why)s; move it "
+                                      "inward.", what=what, zone=zone, why=why)))
         else:
-            out.append(Finding("safe zone", "ok", "clear", ""))
+            out.append(Finding("safe zone", "ok", Phrase("clear"), ""))
     return PlacementCheck(p, tuple(out))
 
 

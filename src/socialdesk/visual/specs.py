@@ -9,6 +9,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from socialdesk.phrases import Phrase
+
 SPECS_FILE = Path(__file__).with_name("specs.toml")
 PLACEMENTS = ("feed", "story", "reel", "link", "profile")
 PLATFORMS = ("facebook", "instagram", "linkedin", "x", "tiktok", "youtube")
@@ -65,7 +67,7 @@ class Placement:
     @property
     def size_text(self) -> str:
         if not self.available:
-            return "not available"
+            return Phrase("not available")
         return f"{self.width}×{self.height} px"
 
 
@@ -86,7 +88,9 @@ def _placement(platform: str, name: str, raw: dict[str, Any]) -> Placement:
         safe = SafeZone(**{k: float(v) for k, v in safe_raw.items()})
     else:
         safe = SafeZone()
-    text = " to ".join(dict.fromkeys(ratios)) if ratios else ""
+    distinct = list(dict.fromkeys(ratios))
+    text = (Phrase("%(narrowest)s to %(widest)s", narrowest=distinct[0], widest=distinct[-1])
+            if len(distinct) == 2 else " to ".join(distinct))
     return Placement(
         platform, name, available, raw.get("width"), raw.get("height"), raw.get("min_width"),
         values[0] if values else None, values[-1] if values else None, text,

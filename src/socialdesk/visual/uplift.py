@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from socialdesk.estimates import Estimate
+from socialdesk.phrases import Cap, Join, Num, Phrase
 from socialdesk.visual import features as F
 
 MIN_TYPE_POSTS = 10
@@ -42,11 +43,26 @@ LEVEL = 0.95
 BASES = ("per_exposure", "total", "exposure")
 METRICS = ("interactions", "engagements", "reactions", "likes", "comments", "shares", "saves",
            "clicks", "link_clicks", "video_views")
-PLURAL = {"photo": "photos", "video": "videos", "reel": "reels", "carousel": "carousels",
-          "link": "link posts", "text": "text posts", "story": "stories", "other": "other posts"}
-PER = {"reach": "Per person reached", "impressions": "Per impression", "views": "Per view",
-       "followers": "Per follower",
-       "mixed": "Per unit of each platform's exposure (reach, impressions or views)"}
+PLURAL = {"photo": Phrase("photos"), "video": Phrase("videos"), "reel": Phrase("reels"),
+          "carousel": Phrase("carousels"), "link": Phrase("link posts"),
+          "text": Phrase("text posts"), "story": Phrase("stories"),
+          "other": Phrase("other posts")}
+PER = {"reach": Phrase("Per person reached"), "impressions": Phrase("Per impression"),
+       "views": Phrase("Per view"), "followers": Phrase("Per follower"),
+       "mixed": Phrase("Per unit of each platform's exposure (reach, impressions or views)")}
+# what a count is of, in a sentence (the metric names of METRICS and the exposures)
+WORDS = {"interactions": Phrase("interactions"), "engagements": Phrase("engagements"),
+         "reactions": Phrase("reactions"), "likes": Phrase("likes"),
+         "comments": Phrase("comments"), "shares": Phrase("shares"), "saves": Phrase("saves"),
+         "clicks": Phrase("clicks"), "link_clicks": Phrase("link_clicks"),
+         "video_views": Phrase("video_views"), "reach": Phrase("reach"),
+         "impressions": Phrase("impressions"), "views": Phrase("views"),
+         "followers": Phrase("followers"), "mixed": Phrase("mixed"), "none": Phrase("none")}
+# the controls of the model, as `method` and the notes name them
+CONTROLS = {"account": Phrase("account"), "paid": Phrase("paid"), "trend": Phrase("trend"),
+            "account size": Phrase("account size"), "hour": Phrase("hour"),
+            "weekend": Phrase("weekend"), "topic": Phrase("topic"),
+            "language": Phrase("language")}
 
 
 @dataclass(frozen=True)
@@ -95,6 +111,11 @@ class UpliftResult:
         return any(e.ratio.ok for e in self.effects)
 
     @property
+    def exposure_word(self) -> str:
+        """The exposure's name to show (translated when shown)."""
+        return word(self.exposure)
+
+    @property
     def label(self) -> str:
         if self.scope == "pooled":
             return "all accounts"
@@ -113,7 +134,7 @@ def fmt_ratio(value: float) -> str:
 
 
 def fmt_interval(est: Estimate) -> str:
-    """"2.3× (1.9–2.8)", in the precision of the value."""
+    """"2.3× (1.9–2.8)", in the precision of the value (a Phrase: Dutch writes 2,3×)."""
     if not est.ok or est.low is None or est.high is None or est.value is None:
         return "–"
     if est.value >= 10:
@@ -122,27 +143,34 @@ def fmt_interval(est: Estimate) -> str:
         spec = ".1f"
     else:
         spec = ".2f"
-    return f"{est.value:{spec}}× ({est.low:{spec}}–{est.high:{spec}})"
+    return Phrase("%(value)s× (%(low)s–%(high)s)", value=Num(est.value, spec),
+                  low=Num(est.low, spec), high=Num(est.high, spec))
 
 
 def plural(media_type: str) -> str:
-    return PLURAL.get(media_type, f"{media_type} posts")
+    return PLURAL.get(media_type) or Phrase("%(type)s posts", type=media_type)
+
+
+def word(name: str) -> str:
+    """A metric or exposure name in a sentence (translated when shown)."""
+    return WORDS.get(name, name)
 
 
 def _where(scope: str, platform: str | None) -> str:
     if scope == "pooled":
-        return "across all accounts"
+        return Phrase("across all accounts")
     if scope == "platform":
-        return f"across the {platform} accounts"
-    return f"on this {platform} account" if platform else "on this account"
+        return Phrase("across the %(platform)s accounts", platform=platform)
+    return (Phrase("on this %(platform)s account", platform=platform) if platform
+            else Phrase("on this account"))
 
 
 def _lead(basis: str, exposure: str) -> str:
     if basis == "per_exposure":
-        return PER.get(exposure, f"Per unit of {exposure}")
+        return PER.get(exposure) or Phrase("Per unit of %(exposure)s", exposure=word(exposure))
     if basis == "exposure":
-        return "In distribution"
-    return "In total"
+        return Phrase("In distribution")
+    return Phrase("In total")
 
 
 def sentence(
@@ -150,14 +178,26 @@ def sentence(
     scope: str, platform: str | None, comparisons: int, clear: bool,
 ) -> str:
     if not est.ok:
-        return f"{plural(media_type).capitalize()}: {est.method}."
+        return Phrase("%(types)s: %(reason)s.", types=Cap(plural(media_type)), reason=est.method)
     what = exposure if basis == "exposure" else metric
-    text = (f"{_lead(basis, exposure)}, {plural(media_type)} get {fmt_interval(est)} the "
-            f"{what} of {plural(reference)} {_where(scope, platform)}.")
-    if not clear:
-        after = f" after correcting for {comparisons} comparisons" if comparisons > 1 else ""
-        text += f" Not clearly different from {plural(reference)}{after}."
+    text = Phrase("%(lead)s, %(types)s get %(ratio)s the %(what)s of %(reference)s %(where)s.",
+                  lead=_lead(basis, exposure), types=plural(media_type),
+                  ratio=fmt_interval(est), what=word(what), reference=plural(reference),
+                  where=_where(scope, platform))
+    if not clear and comparisons > 1:
+        text = Phrase("%(sentence)s Not clearly different from %(reference)s after correcting "
+                      "for %(n)s comparisons.", sentence=text, reference=plural(reference),
+                      n=comparisons)
+    elif not clear:
+        text = Phrase("%(sentence)s Not clearly different from %(reference)s.", sentence=text,
+                      reference=plural(reference))
     return text
+
+
+def not_enough(n: int, reason: str, level: float = LEVEL) -> Estimate:
+    """Estimate.not_enough with its method a Phrase ("not enough data: …", translatable)."""
+    return Estimate(None, None, None, level, n, Phrase("not enough data: %(reason)s",
+                                                       reason=reason))
 
 
 # -- preparing ---------------------------------------------------------------------------------
@@ -188,14 +228,15 @@ def _exposures(frame: pd.DataFrame, basis: str) -> tuple[pd.Series, str, list[st
     kinds = sorted(set(names.values()))
     if len(kinds) == 1:
         return out, kinds[0], notes
-    label = "; ".join(f"{k} ({', '.join(p for p, n in names.items() if n == k)})" for k in kinds)
-    notes.append(f"the exposure differs per platform: {label}")
+    label = Join.of((Phrase("%(exposure)s (%(platforms)s)", exposure=word(k), platforms=", ".join(
+        p for p, n in names.items() if n == k)) for k in kinds), "; ")
+    notes.append(Phrase("the exposure differs per platform: %(list)s", list=label))
     return out, "mixed", notes
 
 
 def _not_enough_type(media_type: str, n: int) -> Estimate:
-    return Estimate.not_enough(
-        n, f"{n} {plural(media_type)}, at least {MIN_TYPE_POSTS} needed")
+    return not_enough(n, Phrase("%(n)s %(types)s, at least %(min)s needed", n=n,
+                                types=plural(media_type), min=MIN_TYPE_POSTS))
 
 
 @dataclass
@@ -266,7 +307,8 @@ def _controls(g: pd.DataFrame, n_types: int, basis: str, exposure: str) -> _Desi
     if "topic" in used:
         notes.append(how)
     if skipped:
-        notes.append(f"too few posts to also control for: {', '.join(skipped)}")
+        notes.append(Phrase("too few posts to also control for: %(controls)s",
+                            controls=Join.of(CONTROLS.get(c, c) for c in skipped)))
     X = pd.concat(parts, axis=1) if parts else pd.DataFrame(index=g.index)
     return _Design(X.astype(float), used, notes)
 
@@ -312,11 +354,11 @@ def _fit(y: np.ndarray, X: pd.DataFrame, offset: np.ndarray | None) -> tuple[
                 cov = cov.drop(index="alpha", columns="alpha")
                 alpha = float(res.params["alpha"])
                 return (params, cov, alpha, int(len(y) - X.shape[1] - 1),
-                        "negative binomial (NB2)")
+                        Phrase("negative binomial (NB2)"))
         # fall back to quasi-Poisson: Poisson means, Pearson-scaled variance
         q = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(scale="X2")
         return (q.params, q.cov_params(), None, int(q.df_resid),
-                "quasi-Poisson (the negative binomial did not converge)")
+                Phrase("quasi-Poisson (the negative binomial did not converge)"))
 
 
 def _raw(g: pd.DataFrame, y: pd.Series, exposure: pd.Series) -> list[RawFigures]:
@@ -361,19 +403,20 @@ def uplift(
     g = frame[frame["media_type"].notna()]
     missing_type = len(frame) - len(g)
     if missing_type:
-        notes.append(f"{missing_type} posts without a media type (the export does not say) "
-                     "are left out")
+        notes.append(Phrase("%(n)s posts without a media type (the export does not say) are "
+                            "left out", n=missing_type))
     if basis != "total" and exp_name == "none":
-        return empty("not enough data: no exposure column (reach, impressions, views or "
-                     "followers) for these posts")
+        return empty(Phrase("not enough data: no exposure column (reach, impressions, views "
+                            "or followers) for these posts"))
     keep = y.loc[g.index].notna() & (y.loc[g.index] >= 0)
     if basis != "total":
         keep &= exposure.loc[g.index] > 0
     dropped = int((~keep).sum())
     if dropped:
-        what = f"{metric} or {exp_name}" if basis == "per_exposure" else (
-            exp_name if basis == "exposure" else metric)
-        notes.append(f"{dropped} posts without {what} are left out")
+        what = Phrase("%(metric)s or %(exposure)s", metric=word(metric),
+                      exposure=word(exp_name)) if basis == "per_exposure" else (
+            word(exp_name) if basis == "exposure" else word(metric))
+        notes.append(Phrase("%(n)s posts without %(what)s are left out", n=dropped, what=what))
     g = g[keep]
     counts = g["media_type"].value_counts()
     usable = [t for t, c in counts.items() if c >= MIN_TYPE_POSTS]
@@ -382,21 +425,25 @@ def uplift(
         reference = str(usable[0]) if usable else None
     effects_short = [
         TypeEffect(t, c, _not_enough_type(t, c), None, None, False,
-                   f"{plural(t).capitalize()}: not enough data ({c} posts, at least "
-                   f"{MIN_TYPE_POSTS} needed).")
+                   Phrase("%(types)s: not enough data (%(n)s posts, at least %(min)s needed).",
+                          types=Cap(plural(t)), n=c, min=MIN_TYPE_POSTS))
         for t, c in short.items() if t != reference
     ]
+    if reference is None:
+        return empty(Phrase("not enough data: no media type has %(min)s posts or more",
+                            min=MIN_TYPE_POSTS), reference, effects_short)
     if reference not in usable:
         n_ref = int(counts.get(reference, 0))
-        return empty(f"not enough data: {n_ref} {plural(str(reference))} as the reference, at "
-                     f"least {MIN_TYPE_POSTS} needed", reference, effects_short)
+        return empty(Phrase("not enough data: %(n)s %(types)s as the reference, at least "
+                            "%(min)s needed", n=n_ref, types=plural(str(reference)),
+                            min=MIN_TYPE_POSTS), reference, effects_short)
     if len(usable) < 2:
-        return empty("not enough data: only one media type has enough posts to compare",
-                     reference, effects_short)
+        return empty(Phrase("not enough data: only one media type has enough posts to "
+                            "compare"), reference, effects_short)
     g = g[g["media_type"].isin(usable)]
     if len(g) < MIN_POSTS:
-        return empty(f"not enough data: {len(g)} posts, at least {MIN_POSTS} needed",
-                     reference, effects_short)
+        return empty(Phrase("not enough data: %(n)s posts, at least %(min)s needed", n=len(g),
+                            min=MIN_POSTS), reference, effects_short)
 
     # types whose posts never overlap in time with the reference's
     overlap_out: list[TypeEffect] = []
@@ -411,20 +458,22 @@ def uplift(
             if inside == 0.0:
                 n_t = int(counts[t])
                 overlap_out.append(TypeEffect(
-                    str(t), n_t, Estimate.not_enough(
-                        n_t, f"{plural(str(t))} and {plural(reference)} were never posted in "
-                        "the same period, so their difference cannot be told from a change "
-                        "over time"), None, None, False,
-                    f"{plural(str(t)).capitalize()} and {plural(reference)} never overlap in "
-                    "time: no comparison."))
+                    str(t), n_t, not_enough(n_t, Phrase(
+                        "%(types)s and %(reference)s were never posted in the same period, so "
+                        "their difference cannot be told from a change over time",
+                        types=plural(str(t)), reference=plural(reference))), None, None, False,
+                    Phrase("%(types)s and %(reference)s never overlap in time: no comparison.",
+                           types=Cap(plural(str(t))), reference=plural(reference))))
             elif inside < 0.5:
-                notes.append(f"only {inside:.0%} of the {plural(str(t))} fall in the period "
-                             f"of the {plural(reference)}: that ratio leans on the trend control")
+                notes.append(Phrase("only %(share)s of the %(types)s fall in the period of the "
+                                    "%(reference)s: that ratio leans on the trend control",
+                                    share=Num(inside, ".0%"), types=plural(str(t)),
+                                    reference=plural(reference)))
     out_types = {e.media_type for e in overlap_out}
     g = g[~g["media_type"].isin(out_types)]
     types = [t for t in usable if t != reference and t not in out_types]
     if not types:
-        return empty("not enough data: no media type to compare with the reference",
+        return empty(Phrase("not enough data: no media type to compare with the reference"),
                      reference, [*effects_short, *overlap_out])
 
     yy = y.loc[g.index].to_numpy(dtype=float)
@@ -448,7 +497,8 @@ def uplift(
         b = float(params[f"type_{t}"])
         se = float(math.sqrt(max(cov.loc[f"type_{t}", f"type_{t}"], 0.0)))
         ests.append(Estimate(math.exp(b), math.exp(b - q * se), math.exp(b + q * se), level,
-                             int(counts[t]), f"{method}, Wald interval (t, {df} df)"))
+                             int(counts[t]), Phrase("%(method)s, Wald interval (t, %(df)s df)",
+                                                    method=method, df=df)))
         pvals.append(float(2 * stats.t.sf(abs(b / se), max(df, 1))) if se > 0 else 1.0)
     adjusted = multipletests(pvals, alpha=1 - level, method="holm")[1] if pvals else []
     effects = []
@@ -460,10 +510,16 @@ def uplift(
                      scope=scope, platform=platform, comparisons=len(types), clear=clear)))
     effects += [*overlap_out, *effects_short]
     controls = tuple(design.controls)
-    described = (f"{method}; outcome {exp_name if basis == 'exposure' else metric}"
-                 + (f", offset log({exp_name})" if basis == "per_exposure" else "")
-                 + f"; controls: {', '.join(controls) or 'none'}; Holm correction over "
-                 f"{len(types)} comparison(s)")
+    outcome = word(exp_name if basis == "exposure" else metric)
+    listed = Join.of(CONTROLS.get(c, c) for c in controls) if controls else Phrase("none")
+    described = (
+        Phrase("%(method)s; outcome %(outcome)s, offset log(%(exposure)s); controls: "
+               "%(controls)s; Holm correction over %(n)s comparison(s)", method=method,
+               outcome=outcome, exposure=word(exp_name), controls=listed, n=len(types))
+        if basis == "per_exposure" else
+        Phrase("%(method)s; outcome %(outcome)s; controls: %(controls)s; Holm correction over "
+               "%(n)s comparison(s)", method=method, outcome=outcome, controls=listed,
+               n=len(types)))
     return UpliftResult(
         scope, platform, account, metric, basis, exp_name, reference, len(g), tuple(effects),
         tuple(_raw(frame.loc[frame["media_type"].notna()], y, raw_exposure)), controls,
@@ -508,26 +564,31 @@ def explain(per_exposure: UpliftResult, total: UpliftResult,
         return {e.media_type: e.ratio for e in r.effects}
 
     pe, di, to = by_type(per_exposure), by_type(distribution), by_type(total)
-    ref = per_exposure.reference or "the reference"
+    ref = per_exposure.reference
     exp = per_exposure.exposure
     out = []
     for t in pe:
         if not (pe[t].ok and t in di and di[t].ok and t in to and to[t].ok):
             continue
         b = di[t].value or 0
-        people, one = {"reach": ("people", "person reached"),
-                       "impressions": ("impressions", "impression"),
-                       "views": ("views", "view")}.get(exp, (exp, f"unit of {exp}"))
-        text = (f"{plural(t).capitalize()} reach {fmt_interval(di[t])} as many {people} as "
-                f"{plural(ref)} and get {fmt_interval(pe[t])} the {per_exposure.metric} per "
-                f"{one}; in total that makes {fmt_interval(to[t])}.")
+        people, one = {"reach": (Phrase("people"), Phrase("person reached")),
+                       "impressions": (Phrase("impressions"), Phrase("impression")),
+                       "views": (Phrase("views"), Phrase("view"))}.get(
+            exp, (word(exp), Phrase("unit of %(exposure)s", exposure=word(exp))))
+        text = Phrase("%(types)s reach %(distribution)s as many %(people)s as %(reference)s and "
+                      "get %(ratio)s the %(metric)s per %(one)s; in total that makes %(total)s.",
+                      types=Cap(plural(t)), distribution=fmt_interval(di[t]), people=people,
+                      reference=plural(ref) if ref else Phrase("the reference"),
+                      ratio=fmt_interval(pe[t]), metric=word(per_exposure.metric), one=one,
+                      total=fmt_interval(to[t]))
         pe_lo, pe_hi = pe[t].low or 0, pe[t].high or 0
         to_lo, to_hi = to[t].low or 0, to[t].high or 0
         if (pe_hi < 1 < to_lo) or (to_hi < 1 < pe_lo):
-            text += (" Per person and in total point in opposite directions: the difference "
-                     "in totals comes from distribution (how many see the post), not from how "
-                     "people respond to it.")
+            text = Phrase("%(sentence)s Per person and in total point in opposite directions: "
+                          "the difference in totals comes from distribution (how many see the "
+                          "post), not from how people respond to it.", sentence=text)
         elif b > 1.5 or b < 1 / 1.5:
-            text += " A good part of the difference in totals is distribution."
+            text = Phrase("%(sentence)s A good part of the difference in totals is "
+                          "distribution.", sentence=text)
         out.append(Explanation(t, pe[t], di[t], to[t], text))
     return tuple(out)

@@ -38,7 +38,8 @@ from socialdesk.analytics import (
 from socialdesk.analytics.kpi_tree import factor_label
 from socialdesk.catalogue import Metric, UnknownMetric, get_metric, metrics
 from socialdesk.charts import SCHEMA
-from socialdesk.i18n import N_
+from socialdesk.i18n import N_, formats, gettext
+from socialdesk.phrases import say
 from socialdesk.web.deps import (
     ConfigDep,
     CsrfDep,
@@ -150,10 +151,11 @@ class TreePage:
     charts: dict[str, Any] = field(default_factory=dict, metadata={"json": False})
 
 
-def _tree_chart(result: TreeResult, labels: dict[str, str]) -> dict[str, Any]:
+def _tree_chart(result: TreeResult, labels: dict[str, str], total: str = "total"
+                ) -> dict[str, Any]:
     rows = []
     for group, change in result.changes:
-        name = " · ".join(str(v) for v in group.values()) or "total"
+        name = " · ".join(str(v) for v in group.values()) or total
         for f in change.factors:
             rows.append(
                 {
@@ -201,7 +203,8 @@ def _tree_page(
     b0 = before_start or (b1 - dt.timedelta(days=days - 1))
     groups = {"platform": ("platform",), "account": ("platform", "account"), "": ()}[group_by]
     result = kpi_tree(session, ws, tree, Slice(b0, b1), Slice(a0, a1), groups)
-    labels = {f.name: factor_label(f.name, locale) for _g, c in result.changes for f in c.factors}
+    labels = {f.name: _say(factor_label(f.name, locale), locale)
+              for _g, c in result.changes for f in c.factors}
     return TreePage(
         tree,
         {k: t.title for k, t in TREES.items()},
@@ -210,8 +213,13 @@ def _tree_page(
         group_by,
         result,
         labels,
-        charts={"tree": _tree_chart(result, labels)},
+        charts={"tree": _tree_chart(result, labels, gettext(locale, "total"))},
     )
+
+
+def _say(text: str, locale: str) -> str:
+    """A skill's text (a Phrase, or a plain name) in `locale`."""
+    return say(text, lambda m: gettext(locale, m), formats(locale))
 
 
 QTree = Annotated[str, Query(pattern="^(" + "|".join(TREES) + ")$")]
@@ -416,7 +424,10 @@ def analytics_anomalies(
     end: str | None = None,
 ) -> Response:
     page = _anomalies_page(session, config.workspace.workspace_id, start, end)
-    page.labels = {d.metric: factor_label(d.metric, request.state.locale) for d in page.result.days}
+    locale = request.state.locale
+    names = {d.metric for d in page.result.days}
+    names |= {x for p in page.result.posts for x in p.metric.split(" / ")}
+    page.labels = {name: _say(factor_label(name, locale), locale) for name in names}
     return render(request, "analytics/anomalies.html", page)
 
 

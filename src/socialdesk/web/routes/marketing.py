@@ -593,14 +593,19 @@ def marketing_calendar_week_json(
     return render_json(_week_page(session, _workspace(config), week))
 
 
+def _local_time(when: dt.datetime) -> dt.datetime:
+    """A stored (naive UTC) time on the workspace's wall clock."""
+    return when.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(TIMEZONE))
+
+
 def _back(view: str, when: dt.datetime | None) -> str:
-    """Where a calendar form returns to: the week or the month that holds `when`."""
+    """Where a calendar form returns to: the week or the month that holds `when` (a stored,
+    naive UTC time) on the workspace's own calendar, not UTC's."""
     if view == "week":
         if when is None:
             return "/marketing/calendar/week"
-        local = when.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(TIMEZONE))
-        return f"/marketing/calendar/week?week={local.date().isoformat()}"
-    return f"/marketing/calendar{f'?month={when:%Y-%m}' if when else ''}"
+        return f"/marketing/calendar/week?week={_local_time(when).date().isoformat()}"
+    return f"/marketing/calendar{f'?month={_local_time(when):%Y-%m}' if when else ''}"
 
 
 @router.get("/marketing/calendar.ics", name="marketing_calendar_ics")
@@ -663,10 +668,7 @@ def marketing_calendar_add(
             text=text or None,
             link=link or None,
         )
-    month = when.strftime("%Y-%m") if when else ""
-    return RedirectResponse(
-        f"/marketing/calendar{'?month=' + month if month else ''}", status_code=303
-    )
+    return RedirectResponse(_back("month", when), status_code=303)
 
 
 @router.post(

@@ -16,10 +16,10 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from socialdesk.charts import SCHEMA
-from socialdesk.i18n import N_
+from socialdesk.i18n import N_, gettext
 from socialdesk.visual import ImageReport, NotAnImage, UpliftReport, check_image, uplift_report
 from socialdesk.visual.specs import PLATFORMS, placements
-from socialdesk.visual.uplift import BASES, METRICS, UpliftResult
+from socialdesk.visual.uplift import BASES, METRICS, WORDS, UpliftResult
 from socialdesk.web.deps import ConfigDep, CsrfDep, SessionDep, Viewer, is_htmx, render, render_json
 from socialdesk.web.routes.imports import safe_filename
 
@@ -46,27 +46,32 @@ class VisualPage:
     check_platform: str | None = None
     error: str | None = None
     charts: dict[str, Any] = field(default_factory=dict, metadata={"json": False})
+    words: dict[str, str] = field(default_factory=lambda: dict(WORDS), metadata={"json": False})
 
 
-def forest(result: UpliftResult, reference_label: str, labels: dict[str, str]) -> dict[str, Any]:
+def forest(result: UpliftResult, reference_label: str, labels: dict[str, str],
+           description: str | None = None) -> dict[str, Any]:
     """A forest plot: each type's ratio against the reference with its 95% interval (log x)."""
     rows = [{"type": labels.get(e.media_type, e.media_type), "ratio": e.ratio.value,
              "low": e.ratio.low, "high": e.ratio.high,
              "clear": "yes" if e.clear else "no"}
             for e in result.effects if e.ratio.ok]
+    type_axis = {"field": "type", "type": "nominal", "title": None, "sort": None}
     return {
         "$schema": SCHEMA,
-        "description": f"ratios against {reference_label}",
+        "description": description or f"ratios against {reference_label}",
         "width": 420, "height": {"step": 28},
         "data": {"values": rows},
-        "encoding": {"y": {"field": "type", "type": "nominal", "title": None, "sort": None}},
+        # the types on y in the two layers of the rows only: the reference line at 1 (a layer
+        # of its own data) then runs across them instead of being a row "undefined"
         "layer": [
             {"mark": {"type": "rule", "strokeWidth": 2},
-             "encoding": {"x": {"field": "low", "type": "quantitative",
+             "encoding": {"y": type_axis,
+                          "x": {"field": "low", "type": "quantitative",
                                 "scale": {"type": "log"}, "title": None},
                           "x2": {"field": "high"}}},
             {"mark": {"type": "point", "filled": True, "size": 70},
-             "encoding": {"x": {"field": "ratio", "type": "quantitative"},
+             "encoding": {"y": type_axis, "x": {"field": "ratio", "type": "quantitative"},
                           "opacity": {"field": "clear", "type": "nominal",
                                       "scale": {"domain": ["yes", "no"], "range": [1, 0.4]},
                                       "legend": None},
@@ -96,8 +101,16 @@ def _page(session: Any, workspace_id: int, request: Request, platform: str | Non
     if platform and platform not in platforms:
         platforms.append(platform)
     labels = _labels(request)
-    charts = {f"forest-{i}": forest(r, labels.get(r.reference or "", r.reference or ""), labels)
-              for i, r in enumerate(report.results) if r.ok}
+    locale = request.state.locale
+
+    def against(reference: str) -> str:
+        return gettext(locale, "ratios against %(reference)s") % {"reference": reference}
+
+    charts = {}
+    for i, r in enumerate(report.results):
+        if r.ok:
+            reference = labels.get(r.reference or "", r.reference or "")
+            charts[f"forest-{i}"] = forest(r, reference, labels, against(reference))
     return VisualPage(platform, metric, basis, platforms, METRICS, BASES, report, charts=charts)
 
 
