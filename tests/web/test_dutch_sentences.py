@@ -91,7 +91,7 @@ def test_visual_page_sentences_in_dutch(ws):
     nl = _only_in_english(client, "/visual?platform=facebook", ("sentence", "method", "notes"),
                           least=3)
     assert re.search(r"Per bereikte persoon krijgen linkberichten \d,\d+× \(\d,\d+–\d,\d+\) de "
-                     r"interacties van foto&#39;s op dit facebook-account\.", nl)
+                     r"interacties van foto&#39;s op dit Facebook-account\.", nl)
     assert "Video&#39;s: te weinig gegevens (6 berichten, minstens 10 nodig)." in nl
     assert "Per person reached" not in nl and "negatief binomiaal (NB2)" in nl
     assert 'lang="en"' not in nl.split('id="main"', 1)[1]

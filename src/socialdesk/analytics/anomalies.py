@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from socialdesk.catalogue.platforms import platform_name
 from socialdesk.phrases import Num, Phrase
 
 THRESHOLD = 3.5
@@ -180,7 +181,7 @@ def post_anomalies(
         if len(ok) < MIN_PEERS:
             skipped.append(
                 Skipped(
-                    Phrase("%(platform)s posts", platform=platform),
+                    Phrase("%(platform)s posts", platform=platform_name(platform)),
                     Phrase("not enough data: %(n)s posts with interactions and %(exposure)s, at "
                            "least %(min)s needed", n=len(ok), exposure=EXPOSURES.get(col, col),
                            min=MIN_PEERS),

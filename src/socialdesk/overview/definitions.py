@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from socialdesk.catalogue.platforms import PLATFORM_NAMES, platform_name  # noqa: F401 (the faces')
+
 
 @dataclass(frozen=True)
 class Definition:
@@ -149,24 +151,3 @@ OVERVIEW_METRICS: tuple[str, ...] = (
     "post_engagements",
     "spend",
 )
-
-PLATFORM_NAMES: dict[str, str] = {
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-    "linkedin": "LinkedIn",
-    "x": "X",
-    "tiktok": "TikTok",
-    "youtube": "YouTube",
-    "meta_ads": "Meta Ads",
-    "google_ads": "Google Ads",
-    "linkedin_ads": "LinkedIn Ads",
-    "x_ads": "X Ads",
-    "ga4": "Google Analytics 4",
-    "search_console": "Search Console",
-    "google_business_profile": "Google Business Profile",
-    "other": "Other",
-}
-
-
-def platform_name(platform: str) -> str:
-    return PLATFORM_NAMES.get(platform, platform)

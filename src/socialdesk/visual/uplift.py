@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from socialdesk.catalogue.platforms import platform_name
 from socialdesk.estimates import Estimate
 from socialdesk.phrases import Cap, Join, Num, Phrase
 from socialdesk.visual import features as F
@@ -160,8 +161,8 @@ def _where(scope: str, platform: str | None) -> str:
     if scope == "pooled":
         return Phrase("across all accounts")
     if scope == "platform":
-        return Phrase("across the %(platform)s accounts", platform=platform)
-    return (Phrase("on this %(platform)s account", platform=platform) if platform
+        return Phrase("across the %(platform)s accounts", platform=platform_name(platform or ""))
+    return (Phrase("on this %(platform)s account", platform=platform_name(platform)) if platform
             else Phrase("on this account"))
 
 
