@@ -146,7 +146,9 @@ def test_error_after_rows_were_written_rolls_back_everything(importer, ws, tmp_p
     path.write_bytes(b"\n".join(lines) + b"\n")
     before = table_counts(ws.engine)
     frames = tabular.Table.frames
-    monkeypatch.setattr(tabular.Table, "frames", lambda self, chunksize=5: frames(self, chunksize))
+    monkeypatch.setattr(
+        tabular.Table, "frames", lambda self, chunksize=5, **kw: frames(self, chunksize, **kw)
+    )
     report = importer.import_file(path)
     assert report.status == "failed" and report.error_row == 41
     assert table_counts(ws.engine) == before

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
@@ -98,10 +100,10 @@ class Loader:
 
     def finish(self) -> None:
         """After the file's last chunk: refresh what the store derives from its rows."""
-        if self.batch_id is not None and ("post" in self.counts or "post_metrics" in self.counts):
-            refresh_post_latest(self.session, batch_id=self.batch_id)
-        elif self._posts:
+        if self._posts:  # every post this file wrote, or wrote a snapshot of
             refresh_post_latest(self.session, post_ids=self._posts)
+        elif self.batch_id is not None and ("post" in self.counts or "post_metrics" in self.counts):
+            refresh_post_latest(self.session, batch_id=self.batch_id)
         if {"post", "post_metrics", "account_day", "ad_day"} & set(self.counts):
             refresh_weeks(self.session, self._accounts.values())
 
@@ -133,12 +135,13 @@ class Loader:
     def _frame(
         self, frame: pd.DataFrame, columns: Sequence[str], *, extra: bool = False, **const: Any
     ) -> pd.DataFrame:
-        """The named columns that the frame has, plus constants, ready for upsert_frame."""
+        """The named columns that the frame has, plus constants, ready for upsert_frame
+        (`extra` as JSON text: pass encoded_json=ENCODED)."""
         out = frame[[c for c in columns if c in frame.columns]].copy()
         for name, value in const.items():
             out[name] = value
         if extra:
-            extras = _extras(frame)
+            extras = _extras_json(frame)
             if extras is not None:
                 out["extra"] = extras
         return out
@@ -161,7 +164,10 @@ class Loader:
         rows.insert(0, "post_id", frame["external_id"].map(ids).astype("int64"))
         self._count(
             "post_metrics",
-            upsert_frame(self.session, PostMetrics.__table__, rows, keys=("post_id", "as_of")).pair,
+            upsert_frame(
+                self.session, PostMetrics.__table__, rows, keys=("post_id", "as_of"),
+                encoded_json=ENCODED,
+            ).pair,
         )
 
     def _load_account_days(self, account_id: int, frame: pd.DataFrame) -> None:
@@ -171,7 +177,10 @@ class Loader:
         )
         self._count(
             "account_day",
-            upsert_frame(self.session, AccountDay.__table__, rows, keys=("account_id", "date")).pair,
+            upsert_frame(
+                self.session, AccountDay.__table__, rows, keys=("account_id", "date"),
+                encoded_json=ENCODED,
+            ).pair,
         )
 
     def _load_audience(self, account_id: int, frame: pd.DataFrame) -> None:
@@ -199,7 +208,10 @@ class Loader:
             extra=True, account_id=account_id, import_batch_id=self.batch_id,
         )
         keys = ("account_id", "report", "dimension_key", "date_start", "date_end")
-        self._count("web_day", upsert_frame(self.session, WebDay.__table__, rows, keys=keys).pair)
+        self._count(
+            "web_day",
+            upsert_frame(self.session, WebDay.__table__, rows, keys=keys, encoded_json=ENCODED).pair,
+        )
 
     def _load_ad_days(self, account_id: int, frame: pd.DataFrame) -> None:
         frame = frame.copy()
@@ -281,7 +293,10 @@ class Loader:
         for c in ("campaign_id", "ad_set_id", "ad_id"):
             rows[c] = rows[c].astype("Int64")
         keys = ("campaign_id", "grain", "date_start", "date_end")
-        self._count("ad_day", upsert_frame(self.session, AdDay.__table__, rows, keys=keys).pair)
+        self._count(
+            "ad_day",
+            upsert_frame(self.session, AdDay.__table__, rows, keys=keys, encoded_json=ENCODED).pair,
+        )
 
     def _ids(self, model: Any, parent: str, rows: Sequence[dict[str, Any]]) -> dict[tuple[int, str], int]:
         wanted = list({(r[parent], r["key"]) for r in rows})
@@ -323,18 +338,36 @@ def _opt(value: Any) -> Any:
     return value
 
 
-def _extras(frame: pd.DataFrame) -> pd.Series | None:
-    """The `extra:` columns of a frame as one JSON-ready dict per row (None when empty)."""
+ENCODED = ("extra",)  # the columns _frame gives as JSON text
+
+
+def _extras_json(frame: pd.DataFrame) -> pd.Series | None:
+    """The `extra:` columns of a frame as one JSON object per row (None when it has no
+    values), the text json.dumps gives `_extras`' dicts, built column by column."""
     extras = [c for c in frame.columns if c.startswith(EXTRA_PREFIX)]
     if not extras:
         return None
-    sub = frame[extras].astype(object).where(frame[extras].notna(), None)
-    names = [c[len(EXTRA_PREFIX):] for c in extras]
-    out = []
-    for values in sub.itertuples(index=False, name=None):
-        kept = {k: v for k, v in zip(names, values, strict=True) if v is not None}
-        out.append(kept or None)
+    n = len(frame)
+    body = np.full(n, "", dtype=object)  # '"a": 1.0, "b": "x"' so far
+    for column in extras:
+        values = frame[column]
+        present = values.notna().to_numpy()
+        if not present.any():
+            continue
+        key = json.dumps(column[len(EXTRA_PREFIX) :]) + ": "
+        items = np.full(n, "", dtype=object)
+        items[present] = [key + v for v in _json_values(values[present])]
+        gap = np.where((body != "") & present, ", ", "")
+        body = body + gap + items
+    out = np.where(body != "", "{" + body + "}", None)
     return pd.Series(out, index=frame.index, dtype=object)
+
+
+def _json_values(values: pd.Series) -> list[str]:
+    """Present cells as JSON, as json.dumps writes them."""
+    if values.dtype.kind == "f" and np.isfinite(values.to_numpy()).all():
+        return [float.__repr__(v) for v in values.tolist()]
+    return [json.dumps(v) for v in values.astype(object).tolist()]
 
 
 def _records(frame: pd.DataFrame, columns: Iterable[str], *, extra: bool = False) -> list[dict[str, Any]]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 
 from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table
-from socialdesk.importers.values import add_numbers, datetimes, ids, numbers, text
+from socialdesk.importers.values import add_numbers, datetimes, ids, number_columns, numbers, text
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "post_id": ("Post ID", "Bericht-ID"),
@@ -77,13 +78,23 @@ EXTRAS = {
 
 
 def media_type(values: pd.Series) -> pd.Series:
-    low = values.astype("string").str.strip().str.casefold()
-    return low.map(lambda v: MEDIA_TYPES.get(v, "other") if isinstance(v, str) and v else None)
+    seen: dict[str, str | None] = {}  # a few distinct values in many rows
+
+    def kind(value: object) -> str | None:
+        if not isinstance(value, str):
+            return None
+        if value not in seen:
+            low = value.strip().casefold()
+            seen[value] = MEDIA_TYPES.get(low, "other") if low else None
+        return seen[value]
+
+    return pd.Series([kind(v) for v in values], index=values.index, dtype=object)
 
 
 def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
     f = table.fields
-    for frame in table.frames():
+    numeric = number_columns(f, METRICS, EXTRAS, {"duration": "duration_seconds"})
+    for frame in table.frames(numeric=numeric):
         out = pd.DataFrame(index=frame.index)
         out[ROW_COL] = frame[ROW_COL]
         out["external_id"] = ids(frame, f["post_id"], ctx.file)
@@ -111,7 +122,9 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
             out["duration_seconds"] = numbers(frame, f["duration"], ctx.file)
         if "funded" in f:
             funded = text(frame, f["funded"])
-            out["is_paid"] = funded.map(lambda v: None if v is None else True)
+            out["is_paid"] = pd.Series(
+                np.where(funded.notna().to_numpy(), True, None), index=frame.index, dtype=object
+            )
         out["as_of"] = pd.Timestamp(ctx.as_of)
         add_numbers(out, frame, f, METRICS, ctx.file)
         add_numbers(out, frame, f, EXTRAS, ctx.file)

@@ -33,7 +33,15 @@ import pandas as pd
 
 from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table
-from socialdesk.importers.values import add_numbers, cleaned, datetimes, ids, numbers, text
+from socialdesk.importers.values import (
+    NULL_TOKENS,
+    add_numbers,
+    datetimes,
+    ids,
+    number_columns,
+    numbers,
+    text,
+)
 
 PLATFORM = "instagram"
 DEFAULT_HANDLE = "Instagram account"
@@ -85,8 +93,17 @@ EXTRAS = {"replies": "extra:replies"}
 
 def media_type(values: pd.Series) -> pd.Series:
     """Canonical media type of each `Post type` value; unknown values are "other"."""
-    low = cleaned(values).str.casefold()
-    return low.map(lambda v: MEDIA_TYPES.get(v, "other") if isinstance(v, str) else None)
+    seen: dict[str, str | None] = {}  # a few distinct values in many rows
+
+    def kind(value: object) -> str | None:
+        if not isinstance(value, str):
+            return None
+        if value not in seen:
+            low = value.strip()
+            seen[value] = None if low in NULL_TOKENS else MEDIA_TYPES.get(low.casefold(), "other")
+        return seen[value]
+
+    return pd.Series([kind(v) for v in values], index=values.index, dtype=object)
 
 
 def _accounts(out: pd.DataFrame, frame: pd.DataFrame, f: dict[str, str], ctx: ReadContext) -> None:
@@ -101,7 +118,10 @@ def _accounts(out: pd.DataFrame, frame: pd.DataFrame, f: dict[str, str], ctx: Re
         if canonical == "account_id":
             values = ids(frame, f[canonical], ctx.file, required=False)
         else:
-            values = text(frame, f[canonical]).map(lambda v: v.strip() if v else v)
+            values = text(frame, f[canonical])
+            values = pd.Series(
+                [v.strip() if v else v for v in values], index=values.index, dtype=object
+            )
         if target:
             out[target] = values
         handle = handle.where(handle.notna(), values)
@@ -118,7 +138,8 @@ def _accounts(out: pd.DataFrame, frame: pd.DataFrame, f: dict[str, str], ctx: Re
 
 def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
     f = table.fields
-    for frame in table.frames():
+    numeric = number_columns(f, METRICS, EXTRAS, {"duration": "duration_seconds"})
+    for frame in table.frames(numeric=numeric):
         out = pd.DataFrame(index=frame.index)
         out[ROW_COL] = frame[ROW_COL]
         out["external_id"] = ids(frame, f["post_id"], ctx.file)

@@ -16,6 +16,11 @@ What the bytes can be like, and what happens to them:
 - A file that ends inside a quoted field, or in the middle of a row without its final line
   break, is refused as truncated.
 - Images, PDFs, archives and random bytes are refused before any parsing.
+
+CSV data rows are read by pandas' C parser when the file is plain strict CSV (every quote
+where strict CSV allows it, no NUL byte, rows no wider than the header, a final line break);
+anything else is read again by the careful `csv.reader` loop, which names the bad row. Both
+give the same frames: the careful reader is the reference, the fast one a shortcut.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+import numpy as np
 import pandas as pd
 
 from socialdesk.errors import FileUnreadable, ImportError_, RowInvalid
@@ -397,6 +403,74 @@ def _checked_lines(fh: IO[str]) -> Iterator[str]:
         yield line
 
 
+class _Refused(Exception):
+    """The fast reader leaves the file (from its last frame on) to the careful one."""
+
+
+# A record of strict CSV (what csv.reader(strict=True) reads without an error): fields that
+# are quoted whole (with doubled quotes inside) or do not start with a quote, then a line
+# break. Possessive quantifiers: the match is linear and never backtracks.
+_RECORDS: dict[str, re.Pattern[str]] = {}
+# Careful reading refuses fields over csv's limit (128 KB); a line this long goes there too.
+_LONG_LINE = 96 * 1024
+_CARRY_LIMIT = 1024 * 1024  # an unfinished record longer than this: read carefully
+
+
+def _records_pattern(delimiter: str) -> re.Pattern[str]:
+    if delimiter not in _RECORDS:
+        d = re.escape(delimiter)
+        cls = delimiter.replace("\\", "\\\\").replace("]", "\\]").replace("^", "\\^")
+        quoted = r'"[^"]*+(?:""[^"]*+)*+"'
+        plain = rf'[^"{cls}\r\n][^{cls}\r\n]*+'
+        field = rf"(?:{quoted}|{plain}|)"
+        _RECORDS[delimiter] = re.compile(rf"(?:{field}(?:{d}{field})*+(?:\r\n|\n|\r))*+")
+    return _RECORDS[delimiter]
+
+
+class _StrictText(io.TextIOBase):
+    """A text file handed to pandas block by block, refusing what pandas would read more
+    leniently than csv.reader(strict=True): a NUL byte, a stray quote, an unfinished last
+    record (no final line break, or a quote never closed), a very long line."""
+
+    def __init__(self, fh: IO[str], delimiter: str) -> None:
+        self._fh = fh
+        self._pattern = _records_pattern(delimiter)
+        self._carry = ""  # the unfinished record at the end of what was read so far
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> str:
+        data = self._fh.read(size)
+        if not data:
+            if self._carry:
+                raise _Refused
+            return data
+        if "\x00" in data:
+            raise _Refused
+        text = self._carry + data if self._carry else data
+        if '"' in text:
+            end = self._pattern.match(text).end()  # type: ignore[union-attr]
+        else:
+            end = max(text.rfind("\n"), text.rfind("\r")) + 1
+        self._carry = text[end:]
+        if len(self._carry) > _CARRY_LIMIT or _has_long_line(text):
+            raise _Refused
+        return data
+
+
+def _has_long_line(text: str) -> bool:
+    """Whether the text holds a run of _LONG_LINE + 32 KB characters without a line break."""
+    step = 32 * 1024
+    for start in range(0, max(0, len(text) - _LONG_LINE) + 1, step):
+        stop = start + _LONG_LINE
+        if stop > len(text):
+            break
+        if text.find("\n", start, stop) < 0 and text.find("\r", start, stop) < 0:
+            return True
+    return False
+
+
 def _unreadable(display: str, message: str, row: int | None = None) -> FileUnreadable:
     """A FileUnreadable that also carries the row (the runner reports `exc.row`)."""
     exc = FileUnreadable(display, message)
@@ -441,13 +515,18 @@ class Table:
                 return sh.rows[: self.header_index]
         return []
 
-    def frames(self, chunksize: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+    def frames(
+        self, chunksize: int = CHUNK_ROWS, *, numeric: Iterable[str] = ()
+    ) -> Iterator[pd.DataFrame]:
         """The data rows as frames of strings (empty cells ""), with `__row__` numbers.
 
         Blank rows are dropped; rows are numbered as a spreadsheet shows them.
+        `numeric` names columns the caller reads only through `values.numbers` (decimal
+        point): in a CSV file such a column may come as float or int numbers (NaN for an
+        empty cell) when every cell of the chunk is a plain number, else as strings.
         """
         if self.probe.kind == "csv":
-            yield from self._csv_frames(chunksize)
+            yield from self._csv_frames(chunksize, tuple(numeric))
         else:
             yield from self._sheet_frames(chunksize)
 
@@ -465,7 +544,105 @@ class Table:
         except OSError as exc:
             raise FileUnreadable(self.display, f"cannot be read ({exc.strerror}).") from exc
 
-    def _csv_frames(self, chunksize: int) -> Iterator[pd.DataFrame]:
+    def _csv_frames(self, chunksize: int, numeric: tuple[str, ...] = ()) -> Iterator[pd.DataFrame]:
+        """The fast reader's frames, then (if it refused) the careful reader's after them."""
+        done = 0  # the last row a frame was yielded for
+        fast = self._fast_csv_frames(chunksize, numeric)
+        try:
+            while True:
+                try:
+                    frame = next(fast)
+                except StopIteration:
+                    return
+                except Exception:  # what the C parser objects to is read carefully
+                    break
+                done = int(frame[ROW_COL].iloc[-1])
+                yield frame
+        finally:
+            fast.close()
+        yield from self._careful_csv_frames(chunksize, after=done)
+
+    def _fast_csv_frames(self, chunksize: int, numeric: tuple[str, ...]) -> Iterator[pd.DataFrame]:
+        """pandas' C parser over strict CSV (see _StrictText); raises on anything else."""
+        delimiter = self.probe.delimiter or ","
+        if len(delimiter) != 1 or delimiter in "\"\r\n":
+            raise _Refused
+        names = list(self.header)
+        if ROW_COL in names or len(set(names)) != len(names):
+            raise _Refused
+        numeric = tuple(c for c in dict.fromkeys(numeric) if c in names)
+        skip = self.header_index + 1 + self.skip_after_header
+        with self._open_text() as fh:
+            # the rows above the data (titles, the header) one record at a time: a quoted
+            # header cell may hold a line break
+            above = csv.reader(iter(fh.readline, ""), delimiter=delimiter, strict=True)
+            for _ in range(skip):
+                if next(above, None) is None:
+                    return
+            # pandas cuts a first row wider than the header (a warning, not an error):
+            # look at that row first, then read from its start
+            start = fh.tell()
+            first_row = next(above, None)
+            if first_row is None:
+                return
+            if len(first_row) > len(names):
+                raise _Refused
+            fh.seek(start)
+            reader = pd.read_csv(
+                _StrictText(fh, delimiter),
+                sep=delimiter,
+                header=None,
+                names=names,
+                index_col=False,
+                dtype={c: object for c in names if c not in numeric},
+                na_filter=bool(numeric),
+                na_values={c: [""] for c in numeric},
+                keep_default_na=False,
+                skip_blank_lines=False,
+                quotechar='"',
+                doublequote=True,
+                engine="c",
+                low_memory=False,
+                chunksize=chunksize,
+            )
+            row = skip
+            with reader:
+                for frame in reader:
+                    first = row + 1
+                    row += len(frame)
+                    out = self._fast_frame(frame, numeric, first)
+                    if len(out):
+                        yield out
+
+    def _fast_frame(
+        self, frame: pd.DataFrame, numeric: tuple[str, ...], first: int
+    ) -> pd.DataFrame:
+        """A parsed chunk as the careful reader gives it: strings ("" for empty), numeric
+        columns numeric or strings, blank rows dropped, `__row__` numbers from `first`."""
+        blank: np.ndarray | None = None  # rows empty in every column looked at so far
+        for name in list(frame.columns):
+            col = frame[name]
+            number = name in numeric and col.dtype.kind in "iuf"
+            if not number:
+                if name in numeric:  # not all plain numbers: the strings, as read carefully
+                    values = col.to_numpy(dtype=object, na_value="")
+                    if col.dtype.kind == "b":
+                        values = np.array([str(v) for v in values], dtype=object)
+                    frame[name] = col = pd.Series(values, index=frame.index, dtype=object)
+                elif col.hasnans:  # cells missing from rows shorter than the header
+                    frame[name] = col = col.fillna("")
+            if blank is None or blank.any():
+                empty = col.isna().to_numpy() if number else col.to_numpy() == ""
+                blank = empty if blank is None else blank & empty
+        frame[ROW_COL] = np.arange(first, first + len(frame), dtype=np.int64)
+        if blank is not None and blank.any():
+            frame = frame[~blank]
+        frame.index = pd.RangeIndex(len(frame))
+        return frame
+
+    def _careful_csv_frames(self, chunksize: int, after: int = 0) -> Iterator[pd.DataFrame]:
+        """csv.reader record by record: the reference, naming the row of any problem.
+        Rows up to `after` were given by the fast reader already (but are still checked)."""
         delimiter = self.probe.delimiter or ","
         width = len(self.header)
         skip = self.header_index + 1 + self.skip_after_header
@@ -481,6 +658,8 @@ class Table:
                     if row <= skip or not any(rec):
                         continue
                     last, last_row = rec, row
+                    if row <= after:
+                        continue
                     if len(rec) != width:
                         rec = self._fit(rec, row, width, delimiter)
                     rows.append(rec)

@@ -36,7 +36,7 @@ import pandas as pd
 
 from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table
-from socialdesk.importers.values import add_numbers, datetimes, ids, numbers, text
+from socialdesk.importers.values import add_numbers, datetimes, ids, number_columns, numbers, text
 
 PLATFORM = "x"
 DEFAULT_HANDLE = "X account"
@@ -142,14 +142,24 @@ def _account(frame: pd.DataFrame, f: dict[str, str], ctx: ReadContext) -> Accoun
     return x_account(linked, ctx, "in the tweet links")
 
 
+def _unescape(value: str) -> str:
+    if value.count("&") == value.count("&amp;"):  # only &amp; (the common case): one replace
+        return value.replace("&amp;", "&")
+    return html.unescape(value)
+
+
 def _unescaped(values: pd.Series) -> pd.Series:
-    return values.map(lambda v: html.unescape(v) if isinstance(v, str) else v)
+    out = [_unescape(v) if isinstance(v, str) and "&" in v else v for v in values]
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
     f = table.fields
     account: AccountRef | None = None
-    for frame in table.frames():
+    numeric = number_columns(
+        f, METRICS, EXTRAS, PROMOTED, RATES, {"promoted_impressions": "is_paid"}
+    )
+    for frame in table.frames(numeric=numeric):
         if account is None:
             account = _account(frame, f, ctx)
         out = pd.DataFrame(index=frame.index)

@@ -10,11 +10,17 @@ come from, and the tests hold every import to them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import (
+    Column,
     Date,
+    Integer,
+    MetaData,
+    Table,
     and_,
     case,
     cast,
@@ -24,6 +30,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
     true,
     union,
 )
@@ -91,10 +98,46 @@ def refresh_post_latest(
         conn.execute(insert(PostLatest).from_select(_COLUMNS, _latest_select(true())))
         return
     ids = sorted(set(post_ids))
+    if len(ids) > _CHUNK:  # an import's posts: one statement each through a temporary table
+        with _id_table(conn, ids) as posts:
+            conn.execute(delete(PostLatest).where(PostLatest.post_id.in_(posts)))
+            fresh = _latest_select(Post.id.in_(posts))
+            conn.execute(insert(PostLatest).from_select(_COLUMNS, fresh))
+        return
     for i in range(0, len(ids), _CHUNK):
         part = ids[i : i + _CHUNK]
         conn.execute(delete(PostLatest).where(PostLatest.post_id.in_(part)))
         conn.execute(insert(PostLatest).from_select(_COLUMNS, _latest_select(Post.id.in_(part))))
+
+
+_IDS = Table("_rollup_ids", MetaData(), Column("id", Integer, primary_key=True))
+
+
+@contextmanager
+def _id_table(conn: Any, ids: list[int]) -> Iterator[Any]:
+    """A temporary table holding `ids` for the transaction (filled through the driver:
+    executemany on SQLite, COPY on PostgreSQL), as a subquery of them."""
+    connection = conn.connection() if hasattr(conn, "get_bind") else conn
+    raw = connection.connection.driver_connection
+    dialect = connection.dialect.name
+    cur = raw.cursor()
+    try:
+        cur.execute("DROP TABLE IF EXISTS _rollup_ids")
+        cur.execute("CREATE TEMP TABLE _rollup_ids (id INTEGER PRIMARY KEY)")
+        if dialect == "postgresql":
+            with cur.copy("COPY _rollup_ids (id) FROM STDIN") as copy:
+                for i in range(0, len(ids), 50_000):
+                    copy.write("".join(f"{v}\n" for v in ids[i : i + 50_000]))
+            cur.execute("ANALYZE _rollup_ids")
+        else:  # one JSON array: half the cost of binding each id
+            fill = "INSERT INTO _rollup_ids (id) SELECT value FROM json_each(?)"
+            cur.execute(fill, (json.dumps(ids),))
+    finally:
+        cur.close()
+    try:
+        yield select(_IDS.c.id)
+    finally:
+        conn.execute(text("DROP TABLE IF EXISTS _rollup_ids"))
 
 
 def check_post_latest(conn: Any, workspace_id: int | None = None) -> list[tuple[Any, ...]]:
