@@ -29,12 +29,13 @@ import codecs
 import csv
 import io
 import re
+import warnings
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -215,10 +216,18 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _iter_xlsx_rows(path: Path, sheet_name: str) -> Iterator[list[str]]:
+def _open_xlsx(path: Path) -> object:
+    """The workbook, read-only; openpyxl's warning about a workbook without a default style
+    (X Ads reports) says nothing a user can act on."""
     import openpyxl
 
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Workbook contains no default style")
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+
+
+def _iter_xlsx_rows(path: Path, sheet_name: str) -> Iterator[list[str]]:
+    wb: Any = _open_xlsx(path)
     try:
         ws = wb[sheet_name]
         ws.reset_dimensions()  # some exports carry a wrong <dimension ref="A1">
@@ -343,9 +352,7 @@ def _probe_rows(text: str, delimiter: str, *, cut: bool) -> list[list[str]]:
 
 
 def _probe_xlsx(path: Path, display: str) -> Probe:
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    wb: Any = _open_xlsx(path)
     sheets = []
     try:
         for ws in wb.worksheets:
