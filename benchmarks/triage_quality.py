@@ -16,8 +16,10 @@
    (triage_texts, which triage_frame uses: lingua asked once for the whole batch).
 
 The data sets are evaluate-only: they are read from the shared data folder when it is there,
-never copied into the repository. The lexicon thresholds were chosen on the validation /
-train splits; the test splits are only scored here.
+never copied into the repository. The out-of-the-box fusion's weights were fitted on the
+TweetEval validation split and the Dutch train split (benchmarks/fit_sentiment_fusion.py);
+the test splits are only scored here. The learning curve draws its labels from those same
+splits, so the fusion's log-probabilities, one of the model's inputs, are in-sample there.
 """
 
 from __future__ import annotations
@@ -150,7 +152,7 @@ def _subset(labels: list[str], n: int, rng: np.random.Generator) -> np.ndarray:
 def learning_curve(root: Path, sizes_en: list[int], sizes_nl: list[int]) -> None:
     from sklearn.metrics import f1_score
 
-    from socialdesk.inbox.learning import _input, _pipeline
+    from socialdesk.inbox.learning import _input, fit_pipeline
 
     print("== 2. Learning curve: the workspace model after n labels ==")
     for name, pool, test, sizes, lang in (
@@ -181,9 +183,8 @@ def learning_curve(root: Path, sizes_en: list[int], sizes_nl: list[int]) -> None
         for n in sizes:
             idx = _subset(labels, n, rng)
             ys = [labels[i] for i in idx]
-            pipe = _pipeline(len(idx), int(pd.Series(ys).value_counts().min()))
             t0 = time.perf_counter()
-            pipe.fit(_input([texts[i] for i in idx], [lang] * len(idx)), ys)
+            pipe = fit_pipeline(_input([texts[i] for i in idx], [lang] * len(idx)), ys)
             fit_s = time.perf_counter() - t0
             pred = pipe.predict(test_input)
             f1 = float(f1_score(truth, pred, labels=list(CLASSES), average="macro"))

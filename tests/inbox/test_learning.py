@@ -69,3 +69,26 @@ def test_macro_f1_and_least_sure_first():
     # class a: P 1, R .5 -> F1 2/3; class b: P 2/3, R 1 -> F1 .8; macro .7333
     assert est.value == pytest.approx((2 / 3 + 0.8) / 2)
     assert ask_for_labels([0.9, 0.4, 0.6, 0.41], k=2) == [1, 3]
+
+
+def test_lexicon_block_and_c_chosen_on_the_labels():
+    from socialdesk.inbox.learning import (
+        C_GRID,
+        FEATURES,
+        LEXICON_WEIGHT,
+        _input,
+        fit_pipeline,
+        lexicon_matrix,
+    )
+
+    texts, labels = _labelled(90, seed=3)
+    frame = lexicon_matrix(texts[:3], ["nl", "en", None])
+    assert list(frame.columns) == [*FEATURES, "is_nl"]
+    # the fusion's log-probabilities: at most 0 and their probabilities sum to 1
+    logs = frame[["fusion_negative", "fusion_neutral", "fusion_positive"]].to_numpy()
+    assert (logs <= 0).all() and np.exp(logs).sum(axis=1) == pytest.approx([1, 1, 1], abs=1e-5)
+    pipe = fit_pipeline(_input(texts, [None] * len(texts)), labels)
+    features, classifier = pipe.named_steps["features"], pipe.named_steps["classify"]
+    assert features.transformer_weights["lexicon"] == LEXICON_WEIGHT
+    assert classifier.C in C_GRID and classifier.class_weight == "balanced"
+    assert pipe.predict(_input(["pakketje kwijt"], [None]))[0] == "negative"

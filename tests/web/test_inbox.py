@@ -342,6 +342,11 @@ def test_ask_for_labels_and_train_now(ws):
             queries.set_label(s, ws.workspace_id, mid, "sentiment", label, by="anna")
     html = client.post("/inbox/train", data={"csrf_token": token, "lang": "nl"}).text
     assert "Zojuist getraind" in html
+    # the stored messages are triaged again by the model now in charge, and the page says so
+    assert 'data-retriaged="45"' in html
+    with Session(ws.engine) as s:
+        readers = {m.triaged_by for m in s.query(Message).filter_by(workspace_id=ws.workspace_id)}
+    assert readers == {"sentiment model"}
     trained = client.get("/inbox/labels.json").json()
     (model,) = trained["models"]
     assert model["target"] == "sentiment" and model["n_labels"] == 45

@@ -1,21 +1,35 @@
-"""Sentiment out of the box: lexicons and rules, nothing downloaded, nothing trained.
+"""Sentiment out of the box: lexicons and rules, nothing downloaded, no text model.
 
-- English: VADER (vaderSentiment), which already reads emoji, negation, intensifiers,
-  capitals and exclamation marks.
+The evidence (`lexicon_features`):
+- English: VADER (vaderSentiment), which reads emoji, negation, intensifiers, capitals and
+  exclamation marks; the public-domain Pattern lexicon of English adjectives (vendored in data/,
+  PDDL) with its modifiers ("very good") and negations ("not good"); and labMT 1.0, the
+  happiness of 10,222 frequent English words rated by people (vendored, CC BY). Hashtags are
+  split into words ("#NotGood", "#notgood" -> "not good") and elongations shortened
+  ("soooo goooood" -> "so good") before VADER reads the text.
 - Dutch: the public-domain Pattern lexicon of Dutch adjectives (vendored in data/, PDDL):
   the polarities of the lexicon words summed and squashed into -1..1 as VADER does, an
   intensifier such as "heel" or "erg" multiplies the next word, a negation within three words
-  turns it round; inflected forms read as their base ("mooiere", "slechtste"); function words
-  that Pattern lists as adjectives ("naar", "waar", "laat") are left out; completed by a list
-  of nouns and verbs that social-media messages use and Pattern's adjectives lack ("bedankt",
-  "gefeliciteerd", "klacht", "schande", "gefaald").
+  turns it round; inflected forms read as their base ("mooiere", "slechtste") and compounds as
+  their last part ("klantonvriendelijk" -> "onvriendelijk"); function words that Pattern lists
+  as adjectives ("naar", "waar", "laat") are left out; completed by a list of nouns and verbs
+  that social-media messages use and Pattern's adjectives lack ("bedankt", "gefeliciteerd",
+  "klacht", "schande", "gefaald").
 - Emoji in any language: VADER's emoji descriptions scored by VADER.
+- The shape of the message: links, mentions, hashtags, length, question and exclamation marks,
+  ALL CAPS, elongations, negations, digits (news-like, announcing messages are mostly neutral).
 - Service messages: rules for what a customer-service complaint looks like (delays, refunds,
-  "still no answer", contacting again), which push the score towards negative.
+  "still no answer", contacting again), which make the reading negative.
 
-Every reading carries a confidence. For the lexicon it is a heuristic of how far the score is
-from the nearest class boundary and how much evidence (matched words) there is; the learnt
-model (learning.py) gives calibrated probabilities instead.
+The fusion (`fusion_probabilities`): per language a multinomial logistic regression over these
+numbers turns them into the probabilities of negative / neutral / positive. Its few weights
+(data/sentiment_fusion.json, 3 x 16 for English, 3 x 15 for Dutch) are fitted by
+benchmarks/fit_sentiment_fusion.py on public *validation* data only (the TweetEval sentiment
+validation split for English, the Dutch political tweets' train split for Dutch), with
+balanced class weights; no word of those data sets is part of the product, and their test
+splits are only scored (benchmarks/triage_quality.py). The label is the most probable class and
+the confidence its probability; the score (-1..1) stays the lexicon's polarity (VADER's
+compound, the Dutch lexicon's sum), which intent and urgency read.
 """
 
 # ruff: noqa: E501 - tables of patterns and phrases read best one per line
@@ -31,16 +45,6 @@ from typing import Any
 
 DATA = Path(__file__).parent / "data"
 SENTIMENTS = ("negative", "neutral", "positive")
-
-# Class boundaries on the combined score (-1..1). Chosen on public *validation* splits only
-# (TweetEval validation for English, the Dutch political tweets' train split for Dutch), by
-# maximising macro-recall (English) and macro-F1 (Dutch, the data set's own measure); the test
-# splits are only scored (benchmarks/triage_quality.py).
-THRESHOLDS: dict[str, tuple[float, float]] = {
-    "en": (-0.10, 0.35),
-    "nl": (-0.05, 0.20),
-}
-_DEFAULT_THRESHOLDS = (-0.05, 0.25)
 
 _TOKEN = re.compile(r"[#@]?[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
@@ -439,10 +443,15 @@ def _emoji_valence() -> dict[str, float]:
     return out
 
 
+def emoji_valences(text: str) -> list[float]:
+    """The valence (-1..1) of each emoji in a text that carries one."""
+    valence = _emoji_valence()
+    return [valence[ch] for ch in text if ch in valence]
+
+
 def emoji_score(text: str) -> tuple[float, int]:
     """Mean valence of the emoji in a text, and how many carried one."""
-    valence = _emoji_valence()
-    found = [valence[ch] for ch in text if ch in valence]
+    found = emoji_valences(text)
     if not found:
         return 0.0, 0
     return sum(found) / len(found), len(found)
@@ -526,12 +535,17 @@ _NL_IGNORE = frozenset(
 _NL_NEGATION_WINDOW = 3
 _NL_NEGATION_FACTOR = -0.74  # VADER's factor: "niet slecht" is mildly positive
 _NL_SUFFIXES = ("ste", "st", "ere", "er", "e", "s")
+_NL_COMPOUND_MIN = 9  # shorter words are not split into parts
+_NL_PART_MIN = 5  # nor read by a last part shorter than this
 
 
 @cache
 def dutch_polarity(token: str) -> float | None:
     """A (casefolded) token's polarity: the lexicon's own entry, else that of its inflected
     base ("mooiere" -> "mooi", "slechtste" -> "slecht", "prachtige" -> "prachtig"), else None.
+
+    A word of nine letters or more that the lexicon lacks reads as its longest known last
+    part of five letters or more ("supervriendelijk" -> "vriendelijk").
 
     (A Snowball stem fallback was tried and dropped: it matched more wrong words than right
     ones on the Dutch political tweets' train split.)"""
@@ -542,6 +556,22 @@ def dutch_polarity(token: str) -> float | None:
         return lex[token][0]
     if len(token) < 5:
         return None
+    found = _inflected(token, lex)
+    if found is not None or len(token) < _NL_COMPOUND_MIN:
+        return found
+    # a compound reads as its last part, the longest that the lexicon knows (Dutch compounds
+    # put the head last: "klantonvriendelijk" -> "onvriendelijk")
+    for start in range(3, len(token) - _NL_PART_MIN + 1):
+        tail = token[start:]
+        if tail in _NL_IGNORE:
+            continue
+        found = lex[tail][0] if tail in lex else _inflected(tail, lex)
+        if found is not None:
+            return found
+    return None
+
+
+def _inflected(token: str, lex: dict[str, tuple[float, float]]) -> float | None:
     for suffix in _NL_SUFFIXES:  # comparative, superlative and inflected adjectives
         if token.endswith(suffix):
             base = token[: -len(suffix)]
@@ -563,12 +593,13 @@ def _aggregate(scores: list[float]) -> float:
     return total / math.sqrt(total * total + _NL_ALPHA)
 
 
-def dutch_score(text: str) -> tuple[float, int]:
+def dutch_score(text: str, extra: Sequence[float] = ()) -> tuple[float, int]:
     """Pattern-style polarity (-1..1) of a Dutch text, and the number of lexicon words used.
 
     The summed, squashed polarity of the lexicon words (or their inflected forms); an
     intensifier ("heel", "erg", "super") multiplies the next word and never counts itself; a
     negation ("niet", "geen", "nooit") within three words before a word turns it round.
+    `extra` valences (the text's emoji) are summed and counted with the words.
     """
     tokens = [t.casefold().lstrip("#") for t in _TOKEN.findall(_clean(text))]
     scores: list[float] = []
@@ -587,6 +618,7 @@ def dutch_score(text: str) -> tuple[float, int]:
         if any(t in _NL_NEGATIONS for t in tokens[max(0, i - _NL_NEGATION_WINDOW) : i]):
             polarity *= _NL_NEGATION_FACTOR
         scores.append(max(-1.0, min(1.0, polarity)))
+    scores += extra
     if not scores:
         return 0.0, 0
     value = _aggregate(scores)
@@ -595,78 +627,373 @@ def dutch_score(text: str) -> tuple[float, int]:
     return max(-1.0, min(1.0, value)), len(scores)
 
 
+@cache
+def english_lexicon() -> dict[str, tuple[float, float, float, bool]]:
+    """word -> (polarity, subjectivity, intensity, modifier): Pattern's English lexicon, senses
+    averaged; a modifier (an adverb such as "very", "really") multiplies the next word."""
+    sums: dict[str, list[Any]] = {}
+    with (DATA / "pattern_en_sentiment.txt").open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or line.startswith("form\t"):
+                continue
+            form, pos, pol, subj, inten, _conf = line.rstrip("\n").split("\t")
+            acc = sums.setdefault(form.casefold(), [0.0, 0.0, 0.0, 0, False])
+            acc[0] += float(pol)
+            acc[1] += float(subj)
+            acc[2] += float(inten)
+            acc[3] += 1
+            acc[4] = acc[4] or pos == "RB"
+    return {w: (p / n, s / n, i / n, rb) for w, (p, s, i, n, rb) in sums.items()}
+
+
+@cache
+def happiness_lexicon() -> dict[str, float]:
+    """word -> labMT 1.0 happiness rescaled from 1..9 to -1..1 (5, neither, is 0)."""
+    out = {}
+    with (DATA / "labmt_en_happiness.txt").open(encoding="utf-8") as fh:
+        for line in fh:  # comments, then the header "word\thappiness\tstddev"
+            if not line.startswith("#"):
+                break
+        for line in fh:  # entries ("#music" is one, and so is "word")
+            word, happiness, _sd = line.rstrip("\n").split("\t")
+            out[word] = (float(happiness) - 5.0) / 4.0
+    return out
+
+
+_EN_NEGATIONS = frozenset(
+    {"not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "cannot", "without"}
+)
+_EN_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?")
+_EN_NEGATION_WINDOW = 3
+_EN_NEGATION_FACTOR = -0.5  # Pattern's: "not good" is mildly negative
+_HAPPINESS_STOP = 0.25  # labMT words between 4 and 6 (of 1..9) carry no signal: the
+# hedonometer's own "stop band" (Dodds et al. 2011)
+
+
+def _is_negation(token: str) -> bool:
+    return token in _EN_NEGATIONS or token.endswith("n't") or token.endswith("n’t")
+
+
+def english_scores(words: Sequence[str]) -> tuple[float, float, int, float, int]:
+    """Pattern polarity (mean, -1..1), subjectivity (mean, 0..1) and number of words scored;
+    labMT happiness (mean, -1..1) and number of words outside the stop band.
+
+    `words` are lower-cased. A Pattern modifier ("very", "really") multiplies the next
+    lexicon word and does not count itself then; a negation up to three words before a
+    lexicon word turns it round with Pattern's factor -0.5.
+    """
+    lex = english_lexicon()
+    happy = happiness_lexicon()
+    pols: list[float] = []
+    subs: list[float] = []
+    moods: list[float] = []
+    modifier = 1.0
+    since_negation = _EN_NEGATION_WINDOW + 1
+    for word in words:
+        mood = happy.get(word)
+        if mood is not None and abs(mood) >= _HAPPINESS_STOP:
+            moods.append(mood)
+        if _is_negation(word):
+            since_negation = 0
+            continue
+        since_negation += 1
+        entry = lex.get(word)
+        if entry is None:
+            continue
+        pol, subj, intensity, is_modifier = entry
+        if is_modifier and intensity != 1.0:
+            modifier = intensity
+            continue
+        pol = max(-1.0, min(1.0, pol * modifier))
+        subj = min(1.0, subj * modifier)
+        modifier = 1.0
+        if since_negation <= _EN_NEGATION_WINDOW:
+            pol *= _EN_NEGATION_FACTOR
+        pols.append(pol)
+        subs.append(subj)
+    n = len(pols)
+    return (
+        sum(pols) / n if n else 0.0,
+        sum(subs) / n if n else 0.0,
+        n,
+        sum(moods) / len(moods) if moods else 0.0,
+        len(moods),
+    )
+
+
+@cache
+def _vocabulary() -> frozenset[str]:
+    """English words the hashtag splitter may use: the three English lexicons' words."""
+    words = set(_vader().lexicon) | set(english_lexicon()) | set(happiness_lexicon())
+    return frozenset(w for w in words | _EN_NEGATIONS if w.isalpha())
+
+
+_HASHTAG = re.compile(r"#(\w+)")
+_CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_ELONGATED = re.compile(r"([^\W\d_])\1{2,}")
+_ELONGATED_WORD = re.compile(r"\b\w*([^\W\d_])\1{2,}\w*\b")
+
+
+@cache
+def split_hashtag(body: str) -> str:
+    """A hashtag's words: "NotGood" -> "not good", "epicfail" -> "epic fail", "happy" -> "happy".
+
+    CamelCase splits at its capitals; a lower-case tag that is no word itself splits into the
+    two known words with the longest shorter part; anything else stays one word."""
+    low = body.lower()
+    vocabulary = _vocabulary()
+    if low in vocabulary:
+        return low
+    parts = _CAMEL.findall(body)
+    if len(parts) > 1:
+        return " ".join(p.lower() for p in parts)
+    best, best_len = low, 0
+    for i in range(2, len(low) - 1):
+        head, tail = low[:i], low[i:]
+        if head in vocabulary and tail in vocabulary and min(len(head), len(tail)) > best_len:
+            best, best_len = f"{head} {tail}", min(len(head), len(tail))
+    return best
+
+
+@cache
+def shorten_elongation(word: str) -> str:
+    """An elongated word shortened to a known word ("goooood" -> "good", "soooo" -> "so"),
+    else to two letters a run ("yesss" -> "yess")."""
+    low = word.lower()
+    two = _ELONGATED.sub(r"\1\1", low)
+    one = _ELONGATED.sub(r"\1", low)
+    vocabulary = _vocabulary()
+    for candidate in (two, one):
+        if candidate in vocabulary:
+            return candidate
+    return two
+
+
+def social_text(text: str) -> str:
+    """The text with hashtags split into words and elongated words shortened."""
+    if "#" in text:
+        text = _HASHTAG.sub(lambda m: split_hashtag(m.group(1)), text)
+    if _ELONGATED.search(text):
+        text = _ELONGATED_WORD.sub(lambda m: shorten_elongation(m.group(0)), text)
+    return text
+
+
+_SHOUTING = re.compile(r"\b[A-Z]{3,}\b")
+_DIGIT = re.compile(r"\d")
+
+# The numbers lexicon_features gives, in this order (the fusion and the learnt model read them).
+FEATURES = (
+    "vader_compound",
+    "vader_pos",
+    "vader_neg",
+    "nl_polarity",
+    "nl_words",
+    "en_polarity",
+    "en_subjectivity",
+    "en_words",
+    "happiness",
+    "happiness_words",
+    "lex_positive",
+    "lex_negative",
+    "lex_max",
+    "lex_min",
+    "emoji",
+    "emoji_n",
+    "service",
+    "question",
+    "exclaim",
+    "negation",
+    "elongated",
+    "shouting",
+    "link",
+    "mention",
+    "hashtags",
+    "length",
+    "digits",
+)
+_WORDS_CAP = 5  # counts of words, emoji, mentions... are capped: more says nothing new
+_LENGTH_CAP = 50
+
+
 def lexicon_features(text: str, language: str | None) -> dict[str, float]:
-    """The lexicon's evidence as numbers (also the learnt model's extra features)."""
-    vader = _vader().polarity_scores(text)
-    nl, nl_n = dutch_score(text) if language in (None, "nl") else (0.0, 0)
-    emo, emo_n = emoji_score(text)
-    signals = service_signals(text)
+    """The lexicons' and rules' evidence as numbers (FEATURES): the fusion's input and the
+    learnt model's extra features. English lexicons for every language but Dutch, the Dutch
+    one for Dutch and for an unknown language; VADER (emoji, emoticons) for all."""
+    text = text or ""
+    social = social_text(text)
+    vader = _vader().polarity_scores(social)
+    clean = _clean(text)
+    dutch = language in (None, "nl")
+    english = language != "nl"
+    emoji = emoji_valences(text)
+    nl, nl_n = dutch_score(text, emoji) if dutch else (0.0, 0)
+    en_pol = en_subj = happiness = 0.0
+    en_n = happy_n = 0
+    valences: list[float] = []
+    negated, length = False, 0
+    if english:
+        words = _EN_WORD.findall(_clean(social).lower())
+        en_pol, en_subj, en_n, happiness, happy_n = english_scores(words)
+        vader_lex = _vader().lexicon
+        valences = [vader_lex[w] / 4.0 for w in words if w in vader_lex]
+        negated = any(_is_negation(w) for w in words)
+        length = len(words)
+    if dutch:
+        tokens = [t.casefold().lstrip("#") for t in _TOKEN.findall(clean)]
+        found = [dutch_polarity(t) for t in tokens]
+        valences += [v for v in found if v]
+        negated = negated or any(t in _NL_NEGATIONS for t in tokens)
+        length = max(length, len(tokens))
+    valences += emoji
     return {
         "vader_compound": vader["compound"],
         "vader_pos": vader["pos"],
         "vader_neg": vader["neg"],
         "nl_polarity": nl,
-        "nl_words": float(nl_n),
-        "emoji": emo,
-        "emoji_n": float(emo_n),
-        "service": float(len(signals)),
+        "nl_words": float(min(nl_n, _WORDS_CAP)),
+        "en_polarity": en_pol,
+        "en_subjectivity": en_subj,
+        "en_words": float(min(en_n, _WORDS_CAP)),
+        "happiness": happiness,
+        "happiness_words": float(min(happy_n, _WORDS_CAP)),
+        "lex_positive": float(min(_WORDS_CAP, sum(1 for v in valences if v > 0))),
+        "lex_negative": float(min(_WORDS_CAP, sum(1 for v in valences if v < 0))),
+        "lex_max": max(valences, default=0.0),
+        "lex_min": min(valences, default=0.0),
+        "emoji": sum(emoji) / len(emoji) if emoji else 0.0,
+        "emoji_n": float(min(len(emoji), 3)),
+        "service": float(len(service_signals(text))),
         "question": float("?" in text),
         "exclaim": float(min(3, text.count("!"))),
+        "negation": float(negated),
+        "elongated": float(bool(_ELONGATED.search(text))),
+        "shouting": float(bool(_SHOUTING.search(text))),
+        "link": float(bool(_URL.search(text))),
+        "mention": float(min(3, len(_MENTION.findall(text)))),
+        "hashtags": float(min(3, text.count("#"))),
+        "length": float(min(length, _LENGTH_CAP)),
+        "digits": float(bool(_DIGIT.search(clean))),
     }
 
 
-def combined_score(features: dict[str, float], language: str | None) -> tuple[float, float]:
-    """The lexicon's score (-1..1) for a text and the weight of its evidence (0..1)."""
-    if language == "nl":
-        base = features["nl_polarity"]
-        evidence = min(1.0, features["nl_words"] / 2)
-        if features["emoji_n"]:
-            base = (base * features["nl_words"] + features["emoji"] * features["emoji_n"]) / (
-                features["nl_words"] + features["emoji_n"]
+_Z_LIMIT = 5.0
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """A multinomial logistic regression over FEATURES (standardised) for one language."""
+
+    classes: tuple[str, ...]
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[tuple[float, ...], ...]
+    intercept: tuple[float, ...]
+
+    def probabilities(self, features: dict[str, float]) -> dict[str, float]:
+        z = [  # standardised, and no further out than the fitting data reached
+            max(-_Z_LIMIT, min(_Z_LIMIT, (features[name] - m) / s))
+            for name, m, s in zip(self.features, self.mean, self.scale, strict=True)
+        ]
+        logits = [
+            b + sum(w * x for w, x in zip(row, z, strict=True))
+            for row, b in zip(self.coef, self.intercept, strict=True)
+        ]
+        top = max(logits)
+        exps = [math.exp(v - top) for v in logits]
+        total = sum(exps)
+        return {c: e / total for c, e in zip(self.classes, exps, strict=True)}
+
+
+FUSION_FILE = DATA / "sentiment_fusion.json"
+
+
+def load_fusions(path: Path) -> dict[str, Fusion]:
+    """Fusions by language from a file written by benchmarks/fit_sentiment_fusion.py."""
+    import json
+
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    out = {}
+    for language, spec in raw["languages"].items():
+        fusion = Fusion(
+            tuple(spec["classes"]),
+            tuple(spec["features"]),
+            tuple(spec["mean"]),
+            tuple(spec["scale"]),
+            tuple(tuple(row) for row in spec["coef"]),
+            tuple(spec["intercept"]),
+        )
+        unknown = sorted(set(fusion.features) - set(FEATURES))
+        if unknown or sorted(fusion.classes) != sorted(SENTIMENTS):
+            raise ValueError(
+                f"{path}: language {language!r}: unknown features {unknown} or classes "
+                f"{list(fusion.classes)} (expected {list(SENTIMENTS)})"
             )
-            evidence = min(1.0, evidence + 0.3 * features["emoji_n"])
-    else:
-        base = features["vader_compound"]  # VADER reads the emoji itself
-        if base == 0.0 and features["emoji_n"]:
-            base = features["emoji"]  # emoji VADER has no valence for (see _EMOJI_EXTRA)
-        evidence = min(1.0, (features["vader_pos"] + features["vader_neg"]) * 2.5)
+        n = len(fusion.features)
+        if (
+            {len(fusion.mean), len(fusion.scale), *map(len, fusion.coef)} != {n}
+            or len(fusion.intercept) != len(fusion.coef)
+            or len(fusion.coef) != len(fusion.classes)
+        ):
+            raise ValueError(f"{path}: language {language!r}: weights do not match the features")
+        out[language] = fusion
+    if "en" not in out or "nl" not in out:
+        raise ValueError(f"{path}: needs a fusion for en and for nl, has {sorted(out)}")
+    return out
+
+
+@cache
+def fusions() -> dict[str, Fusion]:
+    """The fitted fusions by language ("en", "nl"), from data/sentiment_fusion.json."""
+    return load_fusions(FUSION_FILE)
+
+
+def fusion_probabilities(features: dict[str, float], language: str | None) -> dict[str, float]:
+    """P(negative), P(neutral), P(positive) of a text from its lexicon_features: the Dutch
+    fusion for Dutch, the English one for every other language."""
+    table = fusions()
+    return table["nl" if language == "nl" else "en"].probabilities(features)
+
+
+_CONFIDENCE_RANGE = (0.34, 0.95)  # a lexicon is never surer than 0.95
+
+
+def polarity(features: dict[str, float], language: str | None) -> float:
+    """The lexicon's polarity (-1..1): the Dutch lexicon's (emoji included) for Dutch, VADER's
+    compound for other languages (the emoji's mean where VADER knows none of them). It is the
+    reading's score, which intent and urgency read; the label comes from the fusion."""
+    if language == "nl":
+        return features["nl_polarity"]
+    if features["vader_compound"] == 0.0 and features["emoji_n"]:
+        return features["emoji"]
+    return features["vader_compound"]
+
+
+def reading_from_features(features: dict[str, float], language: str | None) -> SentimentReading:
+    """The sentiment the fusion reads from lexicon_features, with the lexicon's polarity as
+    its score; a service complaint (delay, refund, still no answer...) is negative whatever
+    the words say."""
+    proba = fusion_probabilities(features, language)
+    label = max(SENTIMENTS, key=proba.__getitem__)
+    score = polarity(features, language)
+    confidence = proba[label]
     if features["service"]:
-        base = min(base, 0.0) - 0.25 * features["service"]
-        evidence = max(evidence, min(1.0, 0.5 + 0.2 * features["service"]))
-    return max(-1.0, min(1.0, base)), evidence
-
-
-def label_for(score: float, language: str | None) -> str:
-    low, high = THRESHOLDS.get(language or "", _DEFAULT_THRESHOLDS)
-    if score <= low:
-        return "negative"
-    if score >= high:
-        return "positive"
-    return "neutral"
-
-
-def sentiment_confidence(score: float, evidence: float, language: str | None) -> float:
-    """How sure the lexicon is: distance from the nearest boundary, scaled by the evidence.
-
-    0.34 is a coin toss among three classes; a strong, well-supported score nears 0.95.
-    """
-    low, high = THRESHOLDS.get(language or "", _DEFAULT_THRESHOLDS)
-    margin = min(abs(score - low), abs(score - high))
-    strength = 1 - math.exp(-margin / 0.2)
-    if low < score < high:  # neutral: sure when there is little evidence either way
-        strength = max(strength, 1 - evidence) * 0.8
-    else:
-        strength *= 0.5 + 0.5 * evidence
-    return round(0.34 + 0.61 * strength, 3)
+        label = "negative"
+        score = min(score, 0.0) - 0.25 * features["service"]
+        confidence = max(proba["negative"], min(0.9, 0.5 + 0.2 * features["service"]))
+    low, high = _CONFIDENCE_RANGE
+    method = "pattern-nl lexicon + rules" if language == "nl" else "vader + lexicons + rules"
+    return SentimentReading(
+        label,
+        round(max(-1.0, min(1.0, score)), 4),
+        round(max(low, min(high, confidence)), 3),
+        method,
+    )
 
 
 def read_sentiment(text: str, language: str | None = None) -> SentimentReading:
-    """The lexicon's sentiment of one text (`language` "nl", "en" or another ISO code)."""
-    features = lexicon_features(text, language)
-    score, evidence = combined_score(features, language)
-    method = "pattern-nl lexicon + rules" if language == "nl" else "vader + rules"
-    confidence = sentiment_confidence(score, evidence, language)
-    return SentimentReading(label_for(score, language), round(score, 4), confidence, method)
+    """The lexicons' sentiment of one text (`language` "nl", "en" or another ISO code)."""
+    return reading_from_features(lexicon_features(text, language), language)
 
 
 def read_sentiments(
@@ -676,15 +1003,20 @@ def read_sentiments(
 
 
 __all__ = [
+    "FEATURES",
     "SENTIMENTS",
     "SentimentReading",
-    "combined_score",
     "dutch_score",
     "emoji_score",
-    "label_for",
+    "english_scores",
+    "fusion_probabilities",
     "lexicon_features",
+    "load_fusions",
+    "polarity",
     "read_sentiment",
     "read_sentiments",
-    "sentiment_confidence",
+    "reading_from_features",
     "service_signals",
+    "social_text",
+    "split_hashtag",
 ]

@@ -24,12 +24,7 @@ import pandas as pd
 
 from socialdesk.inbox.intent import read_intent, urgency
 from socialdesk.inbox.language import LanguageReading, detect_language, detect_languages
-from socialdesk.inbox.sentiment import (
-    combined_score,
-    label_for,
-    lexicon_features,
-    sentiment_confidence,
-)
+from socialdesk.inbox.sentiment import lexicon_features, reading_from_features
 
 if TYPE_CHECKING:
     from socialdesk.inbox.learning import LearntModel
@@ -90,16 +85,15 @@ def triage_texts(
 
 def _triage(text: str, reading: LanguageReading) -> Triage:
     language, lang_conf = reading.language, reading.confidence
-    features = lexicon_features(text, language)
-    score, evidence = combined_score(features, language)
-    label = label_for(score, language)
+    sentiment = reading_from_features(lexicon_features(text, language), language)
+    score = sentiment.score
     intent = read_intent(text, score)
     return Triage(
         language,
         lang_conf,
-        label,
-        round(score, 4),
-        sentiment_confidence(score, evidence, language),
+        sentiment.label,
+        score,
+        sentiment.confidence,
         intent.intent,
         intent.confidence,
         urgency(intent.intent, score, text),

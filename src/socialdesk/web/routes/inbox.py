@@ -655,12 +655,24 @@ class LabelsPage:
     trained: list[str] = field(
         default_factory=list, metadata={"help": "What the training just done reported"}
     )
+    retriaged: int | None = field(
+        default=None,
+        metadata={
+            "help": "After training: how many messages from outside were triaged again with "
+            "the reading now in charge (as `socialdesk inbox triage --all`)"
+        },
+    )
     min_labels: int = MIN_LABELS
     intents: tuple[str, ...] = INTENTS
     sentiments: tuple[str, ...] = SENTIMENTS
 
 
-def _labels_page(session: Any, workspace_id: int, trained: list[str] | None = None) -> LabelsPage:
+def _labels_page(
+    session: Any,
+    workspace_id: int,
+    trained: list[str] | None = None,
+    retriaged: int | None = None,
+) -> LabelsPage:
     rows = _rows(workflow.ask_for_labels(session, workspace_id, k=25))
     models = [
         {
@@ -677,7 +689,9 @@ def _labels_page(session: Any, workspace_id: int, trained: list[str] | None = No
             queries.models(session, workspace_id), key=lambda m: m.target != "sentiment"
         )
     ]
-    return LabelsPage(rows, models, queries.label_counts(session, workspace_id), trained or [])
+    return LabelsPage(
+        rows, models, queries.label_counts(session, workspace_id), trained or [], retriaged
+    )
 
 
 @router.get("/inbox/labels", name="inbox_labels")
@@ -696,9 +710,12 @@ def inbox_labels_json(session: SessionDep, config: ConfigDep, _who: Viewer) -> R
 
 @router.post("/inbox/train", name="inbox_train", dependencies=[CsrfDep])
 def inbox_train(request: Request, session: SessionDep, config: ConfigDep, _who: Editor) -> Response:
-    """Retrain the workspace's models from the team's labels now, and show the verdict."""
+    """Retrain the workspace's models from the team's labels now, triage every message from
+    outside again with the reading now in charge, and show the verdict and how many."""
     ws = config.workspace.workspace_id
     results = workflow.train_workspace(session, ws)
     session.commit()
-    page = _labels_page(session, ws, [r.message for r in results])
+    retriaged = workflow.triage_workspace(session, ws, all_=True)
+    session.commit()
+    page = _labels_page(session, ws, [r.message for r in results], retriaged)
     return render(request, "inbox/labels.html", page)
