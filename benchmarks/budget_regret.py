@@ -37,8 +37,9 @@ from socialdesk.ads.response_curves import RECENT_DAYS, fit_curves, hill
 DAYS = 90
 
 
-def simulate(rng: np.random.Generator, n: int) -> tuple[list[tuple[float, float, float]],
-                                                       pd.DataFrame]:
+def simulate(
+    rng: np.random.Generator, n: int
+) -> tuple[list[tuple[float, float, float]], pd.DataFrame]:
     curves, rows = [], []
     start = dt.date(2026, 1, 1)
     for c in range(n):
@@ -50,18 +51,24 @@ def simulate(rng: np.random.Generator, n: int) -> tuple[list[tuple[float, float,
         i = 0
         while i < DAYS:
             run = int(rng.integers(7, 15))
-            levels[i:i + run] = k * float(np.exp(rng.uniform(np.log(0.3), np.log(2.5))))
+            levels[i : i + run] = k * float(np.exp(rng.uniform(np.log(0.3), np.log(2.5))))
             i += run
         spend = np.round(levels * rng.uniform(0.85, 1.02, DAYS), 2)
         mean = hill(spend, top, k, s) * rng.gamma(20.0, 1 / 20.0, DAYS)  # over-dispersed
         results = rng.poisson(mean)
         for d in range(DAYS):
-            rows.append({
-                "campaign_id": c, "campaign": f"C{c}", "platform": "meta_ads",
-                "currency": "EUR", "date": start + dt.timedelta(days=d),
-                "spend": float(spend[d]), "result": float(results[d]),
-                "result_label": "Results",
-            })
+            rows.append(
+                {
+                    "campaign_id": c,
+                    "campaign": f"C{c}",
+                    "platform": "meta_ads",
+                    "currency": "EUR",
+                    "date": start + dt.timedelta(days=d),
+                    "spend": float(spend[d]),
+                    "result": float(results[d]),
+                    "result_label": "Results",
+                }
+            )
     return curves, pd.DataFrame(rows)
 
 
@@ -69,8 +76,9 @@ def true_value(curves: list[tuple[float, float, float]], x: np.ndarray) -> float
     return float(sum(hill(np.array([x[i]]), *curves[i])[0] for i in range(len(curves))))
 
 
-def oracle(curves: list[tuple[float, float, float]], lo: np.ndarray, hi: np.ndarray,
-           total: float) -> float:
+def oracle(
+    curves: list[tuple[float, float, float]], lo: np.ndarray, hi: np.ndarray, total: float
+) -> float:
     """Best split under the true curves inside [lo, hi]: a fine Lagrangian grid, polished."""
     n = len(curves)
     grids = [np.linspace(lo[i], hi[i], 2001) for i in range(n)]
@@ -89,9 +97,13 @@ def oracle(curves: list[tuple[float, float, float]], lo: np.ndarray, hi: np.ndar
     if gap > 0 and room.sum() > 0:
         best = best + gap * room / room.sum()
     candidates = [best]
-    res = minimize(lambda x: -true_value(curves, x), best, method="SLSQP",
-                   bounds=list(zip(lo, hi, strict=True)),
-                   constraints=[{"type": "eq", "fun": lambda x: x.sum() - total}])
+    res = minimize(
+        lambda x: -true_value(curves, x),
+        best,
+        method="SLSQP",
+        bounds=list(zip(lo, hi, strict=True)),
+        constraints=[{"type": "eq", "fun": lambda x: x.sum() - total}],
+    )
     if res.success and abs(res.x.sum() - total) < 1e-6 * total:
         candidates.append(np.clip(res.x, lo, hi))
     return max(true_value(curves, x) for x in candidates)
@@ -99,9 +111,9 @@ def oracle(curves: list[tuple[float, float, float]], lo: np.ndarray, hi: np.ndar
 
 def run(portfolios: int, seed: int) -> dict[str, list[float]]:
     rng = np.random.default_rng(seed)
-    regrets: dict[str, list[float]] = {k: [] for k in
-                                       ("socialdesk", "socialdesk ±30%", "current", "equal",
-                                        "ROAS")}
+    regrets: dict[str, list[float]] = {
+        k: [] for k in ("socialdesk", "socialdesk ±30%", "current", "equal", "ROAS")
+    }
     for _ in range(portfolios):
         n = int(rng.integers(3, 13))
         curves, daily = simulate(rng, n)
@@ -138,22 +150,31 @@ def main() -> None:
     t0 = time.perf_counter()
     regrets = run(args.portfolios, args.seed)
     took = time.perf_counter() - t0
-    print(f"budget regret on {args.portfolios} simulated portfolios of 3-12 campaigns "
-          f"(seed {args.seed}, {DAYS} days each, {took:.0f} s)")
+    print(
+        f"budget regret on {args.portfolios} simulated portfolios of 3-12 campaigns "
+        f"(seed {args.seed}, {DAYS} days each, {took:.0f} s)"
+    )
     print(f"{'method':<18}{'median':>9}{'p90':>9}{'mean':>9}{'worst':>9}")
     for name, values in regrets.items():
         v = np.array(values) * 100
-        print(f"{name:<18}{np.median(v):>8.2f}%{np.percentile(v, 90):>8.2f}%"
-              f"{v.mean():>8.2f}%{v.max():>8.2f}%")
-    worse = sum(a > b + 1e-12 for a, b in zip(regrets["socialdesk ±30%"], regrets["current"],
-                                              strict=True))
-    print(f"socialdesk ±30% did worse than keeping the current split in {worse} of "
-          f"{args.portfolios} portfolios")
+        print(
+            f"{name:<18}{np.median(v):>8.2f}%{np.percentile(v, 90):>8.2f}%"
+            f"{v.mean():>8.2f}%{v.max():>8.2f}%"
+        )
+    worse = sum(
+        a > b + 1e-12 for a, b in zip(regrets["socialdesk ±30%"], regrets["current"], strict=True)
+    )
+    print(
+        f"socialdesk ±30% did worse than keeping the current split in {worse} of "
+        f"{args.portfolios} portfolios"
+    )
     ours = np.median(regrets["socialdesk"])
     beats = ours < np.median(regrets["equal"]) and ours < np.median(regrets["ROAS"])
-    print(f"goal: median regret under 3% -> {'met' if ours < 0.03 else 'NOT met'} "
-          f"({ours:.2%}); better than both baselines in the median -> "
-          f"{'yes' if beats else 'NO'}")
+    print(
+        f"goal: median regret under 3% -> {'met' if ours < 0.03 else 'NOT met'} "
+        f"({ours:.2%}); better than both baselines in the median -> "
+        f"{'yes' if beats else 'NO'}"
+    )
 
 
 if __name__ == "__main__":

@@ -42,10 +42,28 @@ IG_HEADER = (
     "Permalink,Post type,Data comment,Date,Views,Reach,Likes,Shares,Follows,Comments,Saves"
 )
 X_HEADER = [
-    "Tweet id", "Tweet permalink", "Tweet text", "time", "impressions", "engagements",
-    "engagement rate", "retweets", "replies", "likes", "user profile clicks", "url clicks",
-    "hashtag clicks", "detail expands", "permalink clicks", "app opens", "app installs",
-    "follows", "email tweet", "dial phone", "media views", "media engagements",
+    "Tweet id",
+    "Tweet permalink",
+    "Tweet text",
+    "time",
+    "impressions",
+    "engagements",
+    "engagement rate",
+    "retweets",
+    "replies",
+    "likes",
+    "user profile clicks",
+    "url clicks",
+    "hashtag clicks",
+    "detail expands",
+    "permalink clicks",
+    "app opens",
+    "app installs",
+    "follows",
+    "email tweet",
+    "dial phone",
+    "media views",
+    "media engagements",
 ]
 
 
@@ -61,15 +79,37 @@ def write_facebook(path: Path, n: int, seed: int) -> None:
         for i in range(n):
             m, d, y, hh, mm = _when(rng)
             reach = rng.randint(0, 50_000)
-            w.writerow([
-                f"{seed}{i:09d}", "100000000000001", "Bench page", f"Bericht {i} over de actie", "",
-                0, f"{m:02d}/{d:02d}/{y} {hh:02d}:{mm:02d}", "N/A",
-                f"https://www.facebook.com/bench/posts/{seed}{i}", 0, 0,
-                rng.choice(["Photos", "Videos", "Links", "Reels"]), "", "", "", "", "Lifetime",
-                reach * 2, reach, rng.randint(0, 900), rng.randint(0, 500), rng.randint(0, 200),
-                rng.randint(0, 50), rng.randint(0, 2000), rng.randint(0, 900), rng.randint(0, 900),
-                rng.randint(0, 5),
-            ])
+            w.writerow(
+                [
+                    f"{seed}{i:09d}",
+                    "100000000000001",
+                    "Bench page",
+                    f"Bericht {i} over de actie",
+                    "",
+                    0,
+                    f"{m:02d}/{d:02d}/{y} {hh:02d}:{mm:02d}",
+                    "N/A",
+                    f"https://www.facebook.com/bench/posts/{seed}{i}",
+                    0,
+                    0,
+                    rng.choice(["Photos", "Videos", "Links", "Reels"]),
+                    "",
+                    "",
+                    "",
+                    "",
+                    "Lifetime",
+                    reach * 2,
+                    reach,
+                    rng.randint(0, 900),
+                    rng.randint(0, 500),
+                    rng.randint(0, 200),
+                    rng.randint(0, 50),
+                    rng.randint(0, 2000),
+                    rng.randint(0, 900),
+                    rng.randint(0, 900),
+                    rng.randint(0, 5),
+                ]
+            )
 
 
 def write_instagram(path: Path, n: int, seed: int) -> None:
@@ -79,14 +119,28 @@ def write_instagram(path: Path, n: int, seed: int) -> None:
         w = csv.writer(fh, lineterminator="\n")
         for i in range(n):
             m, d, y, hh, mm = _when(rng)
-            w.writerow([
-                f"{seed}{i:09d}", "17841400000000001", "benchaccount", "Bench account",
-                f"Foto {i} #bench", 0, f"{m:02d}/{d:02d}/{y} {hh:02d}:{mm:02d}",
-                f"https://www.instagram.com/p/B{seed}{i}/",
-                rng.choice(["IG image", "IG carousel", "IG reel"]), "", "Lifetime",
-                rng.randint(0, 90_000), rng.randint(0, 50_000), rng.randint(0, 900),
-                rng.randint(0, 40), rng.randint(0, 20), rng.randint(0, 90), rng.randint(0, 60),
-            ])
+            w.writerow(
+                [
+                    f"{seed}{i:09d}",
+                    "17841400000000001",
+                    "benchaccount",
+                    "Bench account",
+                    f"Foto {i} #bench",
+                    0,
+                    f"{m:02d}/{d:02d}/{y} {hh:02d}:{mm:02d}",
+                    f"https://www.instagram.com/p/B{seed}{i}/",
+                    rng.choice(["IG image", "IG carousel", "IG reel"]),
+                    "",
+                    "Lifetime",
+                    rng.randint(0, 90_000),
+                    rng.randint(0, 50_000),
+                    rng.randint(0, 900),
+                    rng.randint(0, 40),
+                    rng.randint(0, 20),
+                    rng.randint(0, 90),
+                    rng.randint(0, 60),
+                ]
+            )
 
 
 def write_x(path: Path, n: int, seed: int) -> None:
@@ -98,24 +152,46 @@ def write_x(path: Path, n: int, seed: int) -> None:
             m, d, y, hh, mm = _when(rng)
             imp = rng.randint(1, 20_000)
             eng = rng.randint(0, imp // 10)
-            w.writerow([
-                f"{1_400_000_000_000_000_000 + seed * 10**9 + i}",
-                f"https://twitter.com/bench/status/{i}", f"Tweet {i} &amp; meer",
-                f"{y}-{m:02d}-{d:02d} {hh:02d}:{mm:02d} +0000", f"{imp}.0", f"{eng}.0",
-                str(eng / imp), f"{rng.randint(0, 20)}.0", f"{rng.randint(0, 9)}.0",
-                f"{rng.randint(0, 99)}.0", *[str(rng.randint(0, 30)) for _ in range(12)],
-            ])
+            w.writerow(
+                [
+                    f"{1_400_000_000_000_000_000 + seed * 10**9 + i}",
+                    f"https://twitter.com/bench/status/{i}",
+                    f"Tweet {i} &amp; meer",
+                    f"{y}-{m:02d}-{d:02d} {hh:02d}:{mm:02d} +0000",
+                    f"{imp}.0",
+                    f"{eng}.0",
+                    str(eng / imp),
+                    f"{rng.randint(0, 20)}.0",
+                    f"{rng.randint(0, 9)}.0",
+                    f"{rng.randint(0, 99)}.0",
+                    *[str(rng.randint(0, 30)) for _ in range(12)],
+                ]
+            )
 
 
 # format module -> (file name pattern, writer, read_csv arguments of the bare parse)
 GENERATORS: dict[str, tuple[str, Callable[[Path, int, int], None], dict[str, object]]] = {
-    "meta_business_suite_facebook_posts_csv": ("Jan-01-2025_Dec-31-2025_fb{k}.csv", write_facebook, {"encoding": "utf-8-sig"}),
-    "meta_business_suite_instagram_posts_csv": ("Jan-01-2025_Dec-31-2025_ig{k}.csv", write_instagram, {"encoding": "utf-8-sig"}),
-    "x_tweet_activity_metrics_csv": ("tweet_activity_metrics_bench_20250101_20251231_{k}_en.csv", write_x, {}),
+    "meta_business_suite_facebook_posts_csv": (
+        "Jan-01-2025_Dec-31-2025_fb{k}.csv",
+        write_facebook,
+        {"encoding": "utf-8-sig"},
+    ),
+    "meta_business_suite_instagram_posts_csv": (
+        "Jan-01-2025_Dec-31-2025_ig{k}.csv",
+        write_instagram,
+        {"encoding": "utf-8-sig"},
+    ),
+    "x_tweet_activity_metrics_csv": (
+        "tweet_activity_metrics_bench_20250101_20251231_{k}_en.csv",
+        write_x,
+        {},
+    ),
 }
 
 
-def available_generators() -> dict[str, tuple[str, Callable[[Path, int, int], None], dict[str, object]]]:
+def available_generators() -> dict[
+    str, tuple[str, Callable[[Path, int, int], None], dict[str, object]]
+]:
     from socialdesk.importers import BUILTIN_FORMATS
 
     names = {n.rsplit(".", 1)[-1] for n in BUILTIN_FORMATS}
@@ -128,7 +204,7 @@ def make_files(folder: Path, rows: int, per_file: int) -> list[tuple[Path, dict[
     k = 0
     made = 0
     while made < rows:
-        name, (pattern, writer, read_args) = gens[k % len(gens)]
+        _name, (pattern, writer, read_args) = gens[k % len(gens)]
         n = min(per_file, rows - made)
         path = folder / pattern.format(k=k)
         writer(path, n, seed=k + 1)
@@ -167,7 +243,9 @@ def _timed(cls: type, name: str, phase: str) -> Callable[[], None]:
     return lambda: setattr(cls, name, original)
 
 
-def full_import(files: list[tuple[Path, dict[str, object]]], url: str, folder: Path) -> tuple[float, int]:
+def full_import(
+    files: list[tuple[Path, dict[str, object]]], url: str, folder: Path
+) -> tuple[float, int]:
     from socialdesk.importers.load import Loader
     from socialdesk.importers.runner import Importer
     from socialdesk.store import open_workspace
@@ -190,7 +268,9 @@ def full_import(files: list[tuple[Path, dict[str, object]]], url: str, folder: P
             u()
     secs = time.perf_counter() - t
     PHASES["this process's CPU"] = time.process_time() - cpu
-    PHASES["read, check, map, commit"] = secs - PHASES.get("write rows", 0) - PHASES.get("rollups", 0)
+    PHASES["read, check, map, commit"] = (
+        secs - PHASES.get("write rows", 0) - PHASES.get("rollups", 0)
+    )
     return secs, total
 
 
@@ -206,7 +286,9 @@ def peak_rss_mb(path: Path, url: str, folder: Path) -> float:
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(path), str(folder), url],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return int(out.stdout.strip().splitlines()[-1]) / 1024
 
@@ -233,7 +315,9 @@ def _pg_database(admin_url: str) -> tuple[str, Callable[[], None]]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--per-file", type=int, default=100_000)
     ap.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
@@ -245,14 +329,20 @@ def main() -> None:
         root = Path(tmp)
         t = time.perf_counter()
         files = make_files(root, args.rows, args.per_file)
-        print(f"wrote {len(files)} files, {args.rows:,} post-metric rows "
-              f"({sum(p.stat().st_size for p, _ in files) / 1e6:.0f} MB) in {time.perf_counter() - t:.1f}s; "
-              f"formats: {', '.join(sorted(available_generators()))}")
+        print(
+            f"wrote {len(files)} files, {args.rows:,} post-metric rows "
+            f"({sum(p.stat().st_size for p, _ in files) / 1e6:.0f} MB) in {time.perf_counter() - t:.1f}s; "
+            f"formats: {', '.join(sorted(available_generators()))}"
+        )
         base = bare_parse(files)
-        print(f"baseline  pandas.read_csv only : {base:7.2f}s (best of 3)  {args.rows / base:>10,.0f} rows/s")
+        print(
+            f"baseline  pandas.read_csv only : {base:7.2f}s (best of 3)  {args.rows / base:>10,.0f} rows/s"
+        )
         if os.getloadavg()[0] > 1.5:
-            print(f"(load average {os.getloadavg()[0]:.1f}: other processes share the CPU; "
-                  "times are noisy, the ratio less so)")
+            print(
+                f"(load average {os.getloadavg()[0]:.1f}: other processes share the CPU; "
+                "times are noisy, the ratio less so)"
+            )
         targets = []
         if args.db in ("sqlite", "both"):
             targets.append(("sqlite", f"sqlite:///{root / 'bench.db'}", lambda: None))
@@ -263,8 +353,10 @@ def main() -> None:
             try:
                 secs, added = full_import(files, url, root / f"ws-{label}")
                 assert added == args.rows, f"expected {args.rows} snapshots, got {added}"
-                print(f"{label:10s} full import          : {secs:7.2f}s  {args.rows / secs:>10,.0f} rows/s"
-                      f"  = {secs / base:4.1f}x the bare parse (goal <= 3x)")
+                print(
+                    f"{label:10s} full import          : {secs:7.2f}s  {args.rows / secs:>10,.0f} rows/s"
+                    f"  = {secs / base:4.1f}x the bare parse (goal <= 3x)"
+                )
                 phases = ", ".join(f"{k} {v:.2f}s" for k, v in PHASES.items())
                 print(f"{'':10s}   of which: {phases}")
                 if not args.no_memory:
@@ -274,8 +366,10 @@ def main() -> None:
                     write_facebook(large, 200_000, 902)
                     rss_s = peak_rss_mb(small, url, root / f"mem-{label}-s")
                     rss_l = peak_rss_mb(large, url, root / f"mem-{label}-l")
-                    print(f"{label:10s} peak RSS 50k rows    : {rss_s:7.0f} MB; 200k rows: {rss_l:.0f} MB"
-                          f"  = {rss_l / rss_s:.2f}x for 4x the rows (flat = close to 1x)")
+                    print(
+                        f"{label:10s} peak RSS 50k rows    : {rss_s:7.0f} MB; 200k rows: {rss_l:.0f} MB"
+                        f"  = {rss_l / rss_s:.2f}x for 4x the rows (flat = close to 1x)"
+                    )
             finally:
                 cleanup()
 

@@ -20,8 +20,17 @@ from pathlib import Path
 
 DEFAULT = Path("/work/shared/data/kag_conversion/KAG_conversion_data.csv")
 MAPPING = Path(__file__).with_name("kag_conversion.mapping.toml")
-FIGURES = ("spend", "impressions", "clicks", "ctr", "cpc", "conversions", "cost_per_conversion",
-           "approved", "cost_per_approved")
+FIGURES = (
+    "spend",
+    "impressions",
+    "clicks",
+    "ctr",
+    "cpc",
+    "conversions",
+    "cost_per_conversion",
+    "approved",
+    "cost_per_approved",
+)
 
 
 def direct(path: Path) -> dict[str, dict[str, float]]:
@@ -38,7 +47,9 @@ def direct(path: Path) -> dict[str, dict[str, float]]:
     out = {}
     for camp, s in sums.items():
         out[camp] = {
-            **s, "ctr": s["clicks"] / s["impressions"], "cpc": s["spend"] / s["clicks"],
+            **s,
+            "ctr": s["clicks"] / s["impressions"],
+            "cpc": s["spend"] / s["clicks"],
             "cost_per_conversion": s["spend"] / s["conversions"],
             "cost_per_approved": s["spend"] / s["approved"],
         }
@@ -66,10 +77,15 @@ def via_socialdesk(path: Path) -> tuple[dict[str, dict[str, float]], str]:
         f = row.figures
         approved = f.results.get("Approved conversions", 0.0)
         out[row.name] = {
-            "spend": f.spend, "impressions": f.impressions, "clicks": f.clicks,
-            "ctr": f.ctr.value, "cpc": f.cpc, "conversions": f.conversions,
+            "spend": f.spend,
+            "impressions": f.impressions,
+            "clicks": f.clicks,
+            "ctr": f.ctr.value,
+            "cpc": f.cpc,
+            "conversions": f.conversions,
             "cost_per_conversion": (f.spend / f.conversions) if f.conversions else None,
-            "approved": approved, "cost_per_approved": f.cpa,
+            "approved": approved,
+            "cost_per_approved": f.cpa,
         }
     currency = ", ".join(report.currencies)
     return out, currency
@@ -82,8 +98,10 @@ def main() -> int:
         return 0
     base = direct(path)
     ours, currency = via_socialdesk(path)
-    print(f"Kaggle conversion data ({path.name}): campaign totals, socialdesk vs the CSV summed "
-          f"directly ({currency})")
+    print(
+        f"Kaggle conversion data ({path.name}): campaign totals, socialdesk vs the CSV summed "
+        f"directly ({currency})"
+    )
     worst = 0.0
     for camp in sorted(base, key=int):
         print(f"campaign {camp}")

@@ -245,7 +245,8 @@ def main() -> None:
     took, found = _best(lambda: untagged_campaigns(web, ads), args.repeat)
     bad = [c for c in found if not c.tagged]
     print(
-        f"untagged campaigns: {args.campaigns} campaigns, {len(web):,} GA4 rows, {len(ads):,} ad rows"
+        f"untagged campaigns: {args.campaigns} campaigns, {len(web):,} GA4 rows, "
+        f"{len(ads):,} ad rows"
     )
     print(f"  baseline (daily pivot):          {base:.3f} s")
     print(f"  untagged_campaigns:              {took:.3f} s  ({took / base:.2f}x the baseline)")

@@ -47,23 +47,49 @@ def simulate(rng: np.random.Generator, n: int) -> tuple[pd.DataFrame, dict[str, 
     hour = rng.choice(np.arange(7, 23), size=n)
     hour_rr = np.where((hour >= 17) & (hour < 21), 1.3, 1.0)
     followers = float(rng.uniform(2000, 50000))
-    reach = rng.poisson(followers * 0.2 * np.exp(np.array([log_reach[m] for m in media]))
-                        * np.where(paid, 3.0, 1.0) * rng.lognormal(0, 0.5, n)) + 1
+    reach = (
+        rng.poisson(
+            followers
+            * 0.2
+            * np.exp(np.array([log_reach[m] for m in media]))
+            * np.where(paid, 3.0, 1.0)
+            * rng.lognormal(0, 0.5, n)
+        )
+        + 1
+    )
     shape = float(rng.choice([2.0, 6.0]))
-    rate = (0.03 * np.exp(np.array([log_rr[m] for m in media])) * np.where(paid, 0.6, 1.0)
-            * np.exp(-0.4 * trend) * hour_rr * rng.gamma(shape, 1 / shape, n))
+    rate = (
+        0.03
+        * np.exp(np.array([log_rr[m] for m in media]))
+        * np.where(paid, 0.6, 1.0)
+        * np.exp(-0.4 * trend)
+        * hour_rr
+        * rng.gamma(shape, 1 / shape, n)
+    )
     y = rng.poisson(reach * rate).astype(float)
     start = pd.Timestamp("2025-01-01")
     published = start + pd.to_timedelta(trend * 365, unit="D")
     published = published.normalize() + pd.to_timedelta(hour, unit="h")
-    frame = pd.DataFrame({
-        "post_id": np.arange(n), "account_id": 1, "platform": "facebook", "account": "sim",
-        "published_at": published, "media_type": media, "is_paid": paid, "language": None,
-        "text": None, "reach": reach.astype(float), "reactions": y,
-        "extra": [{} for _ in range(n)], "followers": followers,
-        "hour": hour.astype(float), "weekday": published.day_of_week.astype(float),
-        "trend": trend,
-    })
+    frame = pd.DataFrame(
+        {
+            "post_id": np.arange(n),
+            "account_id": 1,
+            "platform": "facebook",
+            "account": "sim",
+            "published_at": published,
+            "media_type": media,
+            "is_paid": paid,
+            "language": None,
+            "text": None,
+            "reach": reach.astype(float),
+            "reactions": y,
+            "extra": [{} for _ in range(n)],
+            "followers": followers,
+            "hour": hour.astype(float),
+            "weekday": published.day_of_week.astype(float),
+            "trend": trend,
+        }
+    )
     return frame, {t: math.exp(v) for t, v in log_rr.items()}
 
 
@@ -97,32 +123,44 @@ def main() -> None:
                 continue
             true = truth[e.media_type] / truth[ref]
             nv = naive(frame, ref, e.media_type)
-            rows.append({
-                "n": n, "type": e.media_type, "true": true,
-                "model_cover": e.ratio.contains(true),
-                "model_width": (e.ratio.high or 0) - (e.ratio.low or 0),
-                "model_logwidth": math.log((e.ratio.high or 1) / (e.ratio.low or 1)),
-                "naive_cover": nv is not None and nv[1] <= true <= nv[2],
-                "naive_width": None if nv is None else nv[2] - nv[1],
-                "naive_logwidth": None if nv is None else math.log(nv[2] / nv[1]),
-                "model_fallback": "quasi" in e.ratio.method,
-            })
+            rows.append(
+                {
+                    "n": n,
+                    "type": e.media_type,
+                    "true": true,
+                    "model_cover": e.ratio.contains(true),
+                    "model_width": (e.ratio.high or 0) - (e.ratio.low or 0),
+                    "model_logwidth": math.log((e.ratio.high or 1) / (e.ratio.low or 1)),
+                    "naive_cover": nv is not None and nv[1] <= true <= nv[2],
+                    "naive_width": None if nv is None else nv[2] - nv[1],
+                    "naive_logwidth": None if nv is None else math.log(nv[2] / nv[1]),
+                    "model_fallback": "quasi" in e.ratio.method,
+                }
+            )
     elapsed = time.perf_counter() - started
     df = pd.DataFrame(rows)
-    print(f"uplift calibration: {args.accounts} simulated accounts, seed {args.seed}, "
-          f"{len(df)} type comparisons ({skipped} without an estimate: too few posts), "
-          f"{elapsed:.0f} s")
+    print(
+        f"uplift calibration: {args.accounts} simulated accounts, seed {args.seed}, "
+        f"{len(df)} type comparisons ({skipped} without an estimate: too few posts), "
+        f"{elapsed:.0f} s"
+    )
     print("goal: 93-97% of 95% intervals cover the true ratio\n")
-    header = (f"{'posts':>6} {'comparisons':>11} | {'NB GLM cover':>12} {'median width':>12} | "
-              f"{'naive cover':>11} {'median width':>12}")
+    header = (
+        f"{'posts':>6} {'comparisons':>11} | {'NB GLM cover':>12} {'median width':>12} | "
+        f"{'naive cover':>11} {'median width':>12}"
+    )
     print(header)
     print("-" * len(header))
     for n, g in [*df.groupby("n"), ("all", df)]:
-        print(f"{n!s:>6} {len(g):>11} | {g['model_cover'].mean():>12.1%} "
-              f"{g['model_width'].median():>12.3f} | {g['naive_cover'].mean():>11.1%} "
-              f"{g['naive_width'].median():>12.3f}")
-    print(f"\nmedian log-width (ratio high/low): NB GLM {df['model_logwidth'].median():.3f}, "
-          f"naive {df['naive_logwidth'].median():.3f}")
+        print(
+            f"{n!s:>6} {len(g):>11} | {g['model_cover'].mean():>12.1%} "
+            f"{g['model_width'].median():>12.3f} | {g['naive_cover'].mean():>11.1%} "
+            f"{g['naive_width'].median():>12.3f}"
+        )
+    print(
+        f"\nmedian log-width (ratio high/low): NB GLM {df['model_logwidth'].median():.3f}, "
+        f"naive {df['naive_logwidth'].median():.3f}"
+    )
     print(f"fits that fell back to quasi-Poisson: {df['model_fallback'].mean():.1%}")
 
 

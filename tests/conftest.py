@@ -44,7 +44,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _pg_unavailable(reason: str) -> None:
     if IN_CI:
         pytest.fail(f"PostgreSQL is required in CI: {reason}")
-    pytest.skip(f"PostgreSQL not reachable at {PG_URL} ({reason}); start it or set SOCIALDESK_TEST_DATABASE_URL")
+    pytest.skip(
+        f"PostgreSQL not reachable at {PG_URL} ({reason}); "
+        "start it or set SOCIALDESK_TEST_DATABASE_URL"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +57,7 @@ def pg_engine() -> Iterator[Engine]:
         admin = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text("select 1"))
-    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server"
+    except Exception as exc:
         _pg_unavailable(str(exc).splitlines()[0])
     name = f"sd_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     with admin.connect() as conn:
@@ -85,7 +88,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[Engine]:
+def engine(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[Engine]:
     if request.param == "sqlite":
         db = tmp_path / "socialdesk.db"
         shutil.copy(sqlite_template, db)

@@ -24,7 +24,12 @@ def _lint(config: Path, cwd: Path, pythonpath: Path) -> subprocess.CompletedProc
     env = {**os.environ, "PYTHONPATH": str(pythonpath)}
     return subprocess.run(
         [str(LINT), "--no-cache", "--no-logo", str(config)],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 

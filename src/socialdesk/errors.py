@@ -1,12 +1,12 @@
 """One error tree for socialdesk. Every error says what went wrong and what to do.
 
-    SocialdeskError
-    ├── ConfigError                 settings or workspace cannot be used
-    ├── ImportError_                anything that stops a file from importing
-    │   ├── FormatNotRecognised     no export format fits the file (names the closest ones)
-    │   ├── FileUnreadable          empty, binary, truncated or undecodable file
-    │   └── RowInvalid              one cell is wrong (file, row, column)
-    └── MissingExtra                an optional dependency is not installed
+SocialdeskError
+├── ConfigError                 settings or workspace cannot be used
+├── ImportError_                anything that stops a file from importing
+│   ├── FormatNotRecognised     no export format fits the file (names the closest ones)
+│   ├── FileUnreadable          empty, binary, truncated or undecodable file
+│   └── RowInvalid              one cell is wrong (file, row, column)
+└── MissingExtra                an optional dependency is not installed
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class ConfigError(SocialdeskError):
     pass
 
 
-class ImportError_(SocialdeskError):  # noqa: N801 - avoid shadowing the builtin
+class ImportError_(SocialdeskError):
     """A file could not be imported; the database is unchanged."""
 
     def __init__(self, file: str, message: str) -> None:
@@ -56,7 +56,9 @@ class FormatNotRecognised(ImportError_):
             lines.append(f"  Columns found: {shown}{more}")
         for cand in self.candidates[:3]:
             missing = ", ".join(repr(m) for m in cand.missing[:8]) or "nothing"
-            lines.append(f"  Closest: {cand.format} ({cand.score:.0%} of its columns), missing {missing}")
+            lines.append(
+                f"  Closest: {cand.format} ({cand.score:.0%} of its columns), missing {missing}"
+            )
         lines.append("  Run 'socialdesk formats' for the list, or import it with a mapping file.")
         super().__init__(file, "\n".join(lines))
 

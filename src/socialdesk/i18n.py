@@ -257,9 +257,7 @@ class Formats:
         if _absent(minutes):
             return NO_DATA
         assert minutes is not None
-        return format_timedelta(
-            dt.timedelta(minutes=minutes), threshold=1.1, locale=self.locale
-        )
+        return format_timedelta(dt.timedelta(minutes=minutes), threshold=1.1, locale=self.locale)
 
     def date(self, value: dt.date | dt.datetime | None) -> str:
         if value is None:

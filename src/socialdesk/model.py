@@ -35,38 +35,92 @@ NAMING_CONVENTION = {
 }
 
 PLATFORMS = (
-    "facebook", "instagram", "linkedin", "x", "tiktok", "youtube",
-    "meta_ads", "google_ads", "linkedin_ads", "x_ads", "ga4", "search_console", "other",
+    "facebook",
+    "instagram",
+    "linkedin",
+    "x",
+    "tiktok",
+    "youtube",
+    "meta_ads",
+    "google_ads",
+    "linkedin_ads",
+    "x_ads",
+    "ga4",
+    "search_console",
+    "other",
 )
 MEDIA_TYPES = ("photo", "video", "reel", "carousel", "link", "text", "story", "other")
 
 # Post-level metrics kept as columns (lifetime totals as of a snapshot date).
 POST_METRICS = (
-    "impressions", "views", "reach", "engagements", "reactions", "likes", "comments",
-    "shares", "saves", "clicks", "link_clicks", "other_clicks", "video_views",
-    "watch_time_hours", "avg_view_seconds", "follows", "profile_visits", "negative_feedback",
-    "paid_impressions", "paid_reach",
+    "impressions",
+    "views",
+    "reach",
+    "engagements",
+    "reactions",
+    "likes",
+    "comments",
+    "shares",
+    "saves",
+    "clicks",
+    "link_clicks",
+    "other_clicks",
+    "video_views",
+    "watch_time_hours",
+    "avg_view_seconds",
+    "follows",
+    "profile_visits",
+    "negative_feedback",
+    "paid_impressions",
+    "paid_reach",
 )
 # Account-level daily metrics.
 ACCOUNT_DAY_METRICS = (
-    "followers", "followers_gained", "followers_lost", "impressions", "reach", "views",
-    "engagements", "reactions", "likes", "comments", "shares", "clicks", "profile_views",
-    "video_views", "watch_time_hours", "posts_published",
+    "followers",
+    "followers_gained",
+    "followers_lost",
+    "impressions",
+    "reach",
+    "views",
+    "engagements",
+    "reactions",
+    "likes",
+    "comments",
+    "shares",
+    "clicks",
+    "profile_views",
+    "video_views",
+    "watch_time_hours",
+    "posts_published",
 )
 AD_METRICS = (
-    "spend", "impressions", "reach", "frequency", "clicks", "link_clicks", "results",
-    "conversions", "conversion_value",
+    "spend",
+    "impressions",
+    "reach",
+    "frequency",
+    "clicks",
+    "link_clicks",
+    "results",
+    "conversions",
+    "conversion_value",
 )
 WEB_METRICS = (
-    "sessions", "engaged_sessions", "users", "new_users", "views", "event_count",
-    "conversions", "revenue", "engagement_seconds",
+    "sessions",
+    "engaged_sessions",
+    "users",
+    "new_users",
+    "views",
+    "event_count",
+    "conversions",
+    "revenue",
+    "engagement_seconds",
 )
 SEARCH_METRICS = ("clicks", "impressions", "ctr", "position")
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {dict[str, Any]: JSON}
+    type_annotation_map = {dict[str, Any]: JSON}  # noqa: RUF012 (SQLAlchemy reads it)
 
 
 def _now() -> dt.datetime:
@@ -389,7 +443,9 @@ class AdDay(Base):
         Index("ix_ad_day_dates", "date_start", "date_end"),
         # the few rows of reporting periods longer than a day (the rest is in `ad_week`)
         Index(
-            "ix_ad_day_periods", "date_start", "date_end",
+            "ix_ad_day_periods",
+            "date_start",
+            "date_end",
             sqlite_where=text("date_start <> date_end"),
             postgresql_where=text("date_start <> date_end"),
         ),
@@ -531,7 +587,8 @@ class LoginFailure(Base):
 # and migration 0002 agree: the posts table is read newest first (undated posts last) across
 # all accounts. SQLite walks a plain index in that order; PostgreSQL needs it spelled out.
 Index(
-    "ix_post_published_at", Post.published_at,
+    "ix_post_published_at",
+    Post.published_at,
     postgresql_ops={"published_at": "DESC NULLS LAST"},
 )
 

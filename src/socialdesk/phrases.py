@@ -109,8 +109,7 @@ class Phrase(str):
     values: Mapping[str, Any]
 
     def __new__(cls, msgid: str, /, **values: Any) -> Phrase:
-        english = msgid % {k: _say(v, None, None) for k, v in values.items()} if values \
-            else msgid
+        english = msgid % {k: _say(v, None, None) for k, v in values.items()} if values else msgid
         self = super().__new__(cls, english)
         self.msgid = msgid
         self.values = values
@@ -156,8 +155,7 @@ def _say(value: Any, translate: Translate | None, fmt: NumberFormats | None) -> 
     return str(value)
 
 
-def say(value: Any, translate: Translate | None = None, fmt: NumberFormats | None = None
-        ) -> str:
+def say(value: Any, translate: Translate | None = None, fmt: NumberFormats | None = None) -> str:
     """Any text a skill returns in the language of `translate`: a Phrase translated, a plain
     string (a name, a value from the data) as it is."""
     return _say(value, translate, fmt)

@@ -16,16 +16,38 @@ def _ads(spec, last=END, campaign_id=1, ad_set_id=10):
     """spec: name -> (impressions, clicks, results, spend); one row per ad over March."""
     rows = []
     for i, (name, (imp, clk, res, spend)) in enumerate(spec.items()):
-        rows.append({
-            "account_id": 1, "platform": "meta_ads", "account": "A", "account_currency": "EUR",
-            "campaign_id": campaign_id, "campaign": "Lente", "campaign_key": "Lente",
-            "objective": None, "ad_set_id": ad_set_id, "ad_set": "Set", "ad_id": 100 + i,
-            "ad": name, "grain": f"ad_set:Set|ad:{name}", "breakdown": None,
-            "date_start": dt.date(2026, 3, 1), "date_end": last, "currency": "EUR",
-            "spend": spend, "impressions": imp, "reach": None, "frequency": None,
-            "clicks": clk, "link_clicks": clk, "results": res, "conversions": None,
-            "conversion_value": None, "result_type": "Purchases", "attribution_setting": None,
-        })
+        rows.append(
+            {
+                "account_id": 1,
+                "platform": "meta_ads",
+                "account": "A",
+                "account_currency": "EUR",
+                "campaign_id": campaign_id,
+                "campaign": "Lente",
+                "campaign_key": "Lente",
+                "objective": None,
+                "ad_set_id": ad_set_id,
+                "ad_set": "Set",
+                "ad_id": 100 + i,
+                "ad": name,
+                "grain": f"ad_set:Set|ad:{name}",
+                "breakdown": None,
+                "date_start": dt.date(2026, 3, 1),
+                "date_end": last,
+                "currency": "EUR",
+                "spend": spend,
+                "impressions": imp,
+                "reach": None,
+                "frequency": None,
+                "clicks": clk,
+                "link_clicks": clk,
+                "results": res,
+                "conversions": None,
+                "conversion_value": None,
+                "result_type": "Purchases",
+                "attribution_setting": None,
+            }
+        )
     f = pd.DataFrame(rows)
     for c in ("ad_set_id", "ad_id"):
         f[c] = f[c].astype("Int64")
@@ -35,8 +57,11 @@ def _ads(spec, last=END, campaign_id=1, ad_set_id=10):
 def test_pairwise_tests_with_holm_by_hand():
     from statsmodels.stats.proportion import test_proportions_2indep
 
-    spec = {"A": (50000, 600, 30, 500.0), "B": (50000, 500, 25, 500.0),
-            "C": (50000, 480, 24, 500.0)}
+    spec = {
+        "A": (50000, 600, 30, 500.0),
+        "B": (50000, 500, 25, 500.0),
+        "C": (50000, 480, 24, 500.0),
+    }
     (t,) = compare_variants(_ads(spec), metric="ctr", as_of=END + dt.timedelta(days=30))
     raw = {(p.a, p.b): p.p_value for p in t.pairs}
     assert raw[("A", "B")] == pytest.approx(test_proportions_2indep(600, 50000, 500, 50000).pvalue)
@@ -79,8 +104,12 @@ def test_cpa_compares_results_per_euro_and_audience_tests_group_by_campaign():
     a = next(v for v in t.variants if v.name == "A")
     assert a.cpa == pytest.approx(5.0) and a.rate.value == pytest.approx(40 / 200)
     assert t.leader == "A" and t.pairs[0].difference.value == pytest.approx(4.0)
-    sets = pd.concat([_ads({"X": (1000, 10, 1, 5.0)}, ad_set_id=10),
-                      _ads({"Y": (1000, 20, 2, 5.0)}, ad_set_id=11)])
+    sets = pd.concat(
+        [
+            _ads({"X": (1000, 10, 1, 5.0)}, ad_set_id=10),
+            _ads({"Y": (1000, 20, 2, 5.0)}, ad_set_id=11),
+        ]
+    )
     sets["ad_set"] = ["Set 10", "Set 11"]
     (aud,) = compare_variants(sets, metric="ctr", level="ad_set")
     assert {v.name for v in aud.variants} == {"Set 10", "Set 11"} and aud.group == "Lente"

@@ -32,8 +32,11 @@ def demo(tmp_path_factory):
     handle = open_workspace(folder)
     with session_scope(handle.engine) as s:
         frame = queries.ad_delivery(s, handle.workspace_id)
-        truth = s.scalar(select(WorkspaceFact.value).where(
-            WorkspaceFact.workspace_id == handle.workspace_id, WorkspaceFact.key == FACT_KEY))
+        truth = s.scalar(
+            select(WorkspaceFact.value).where(
+                WorkspaceFact.workspace_id == handle.workspace_id, WorkspaceFact.key == FACT_KEY
+            )
+        )
     handle.engine.dispose()
     curves = {c["name"]: c["response_curve"] for c in truth["campaigns"]}
     return fit_curves(daily_table(frame)), curves
@@ -58,17 +61,26 @@ def _oracle(params, lo, hi, total):
 
     best = np.inf
     for x0 in (np.clip(total * (lo + hi) / (lo + hi).sum(), lo, hi), (lo + hi) / 2):
-        res = minimize(neg, x0, method="SLSQP", bounds=list(zip(lo, hi, strict=True)),
-                       constraints=[{"type": "eq", "fun": lambda x: x.sum() - total}])
+        res = minimize(
+            neg,
+            x0,
+            method="SLSQP",
+            bounds=list(zip(lo, hi, strict=True)),
+            constraints=[{"type": "eq", "fun": lambda x: x.sum() - total}],
+        )
         best = min(best, res.fun)
     return -best
 
 
-@pytest.mark.parametrize("kw", [
-    {}, {"max_change": None},
-    {"values": {"Conversions": 1.0, "Website purchases": 1.0}},
-    {"values": {"Conversions": 1.0, "Website purchases": 1.0}, "max_change": None},
-])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"max_change": None},
+        {"values": {"Conversions": 1.0, "Website purchases": 1.0}},
+        {"values": {"Conversions": 1.0, "Website purchases": 1.0}, "max_change": None},
+    ],
+)
 def test_the_recommended_split_is_within_5_percent_of_the_best(demo, kw):
     fitted, truth = demo
     probe = recommend_budget(fitted, 1.0, days=1, **kw)

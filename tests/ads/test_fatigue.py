@@ -16,17 +16,38 @@ def _ad_days(rng, ad_id, slope, days=40):
     ctr = 0.02 * (freq / 1.2) ** slope
     clicks = rng.binomial(imps.astype(int), ctr).astype(float)
     start = dt.date(2026, 3, 1)
-    return pd.DataFrame({
-        "account_id": 1, "platform": "meta_ads", "account": "A", "account_currency": "EUR",
-        "campaign_id": 1, "campaign": "Lente", "campaign_key": "Lente", "objective": None,
-        "ad_set_id": 10, "ad_set": "Set", "ad_id": ad_id, "ad": f"Ad {ad_id}",
-        "grain": f"ad_set:Set|ad:{ad_id}", "breakdown": None,
-        "date_start": [start + dt.timedelta(days=i) for i in range(days)],
-        "date_end": [start + dt.timedelta(days=i) for i in range(days)], "currency": "EUR",
-        "spend": imps / 150, "impressions": imps, "reach": imps / freq, "frequency": freq,
-        "clicks": clicks, "link_clicks": clicks, "results": None, "conversions": None,
-        "conversion_value": None, "result_type": None, "attribution_setting": None,
-    })
+    return pd.DataFrame(
+        {
+            "account_id": 1,
+            "platform": "meta_ads",
+            "account": "A",
+            "account_currency": "EUR",
+            "campaign_id": 1,
+            "campaign": "Lente",
+            "campaign_key": "Lente",
+            "objective": None,
+            "ad_set_id": 10,
+            "ad_set": "Set",
+            "ad_id": ad_id,
+            "ad": f"Ad {ad_id}",
+            "grain": f"ad_set:Set|ad:{ad_id}",
+            "breakdown": None,
+            "date_start": [start + dt.timedelta(days=i) for i in range(days)],
+            "date_end": [start + dt.timedelta(days=i) for i in range(days)],
+            "currency": "EUR",
+            "spend": imps / 150,
+            "impressions": imps,
+            "reach": imps / freq,
+            "frequency": freq,
+            "clicks": clicks,
+            "link_clicks": clicks,
+            "results": None,
+            "conversions": None,
+            "conversion_value": None,
+            "result_type": None,
+            "attribution_setting": None,
+        }
+    )
 
 
 def test_falling_ctr_is_flagged_and_a_flat_one_is_not():

@@ -82,10 +82,18 @@ def test_meta_ad_level_breakdowns_and_attribution(ws, importer):
 
 def test_currencies_are_never_added_without_a_stated_rate(ws):
     day = dt.date(2026, 3, 1)
-    write_rows(ws, [{"campaign_name": "NL", "date_start": day, "date_end": day, "spend": 100.0}],
-               account="eur", currency="EUR")
-    write_rows(ws, [{"campaign_name": "UK", "date_start": day, "date_end": day, "spend": 50.0}],
-               account="gbp", currency="GBP")
+    write_rows(
+        ws,
+        [{"campaign_name": "NL", "date_start": day, "date_end": day, "spend": 100.0}],
+        account="eur",
+        currency="EUR",
+    )
+    write_rows(
+        ws,
+        [{"campaign_name": "UK", "date_start": day, "date_end": day, "spend": 50.0}],
+        account="gbp",
+        currency="GBP",
+    )
     report = build_report(_frame(ws))
     assert report.totals["EUR"].spend == 100.0 and report.totals["GBP"].spend == 50.0
     assert any("more than one currency" in n for n in report.notes)
@@ -97,7 +105,18 @@ def test_currencies_are_never_added_without_a_stated_rate(ws):
 
 def test_reach_and_frequency_only_from_a_single_row(ws):
     day = dt.date(2026, 3, 1)
-    write_rows(ws, [{"campaign_name": "C", "date_start": day, "date_end": day, "spend": 5.0,
-                     "impressions": 300.0, "reach": 120.0}])
+    write_rows(
+        ws,
+        [
+            {
+                "campaign_name": "C",
+                "date_start": day,
+                "date_end": day,
+                "spend": 5.0,
+                "impressions": 300.0,
+                "reach": 120.0,
+            }
+        ],
+    )
     (row,) = build_report(_frame(ws)).rows
     assert row.figures.reach == 120.0 and math.isclose(row.figures.frequency, 2.5)

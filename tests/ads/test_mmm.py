@@ -19,8 +19,16 @@ def _daily(weeks: int) -> pd.DataFrame:
     rows = []
     for platform in ("meta_ads", "google_ads"):
         spend = rng.uniform(20, 80, len(days))
-        rows.append(pd.DataFrame({"date": days, "platform": platform, "spend": spend,
-                                  "result": rng.poisson(spend / 10).astype(float)}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "date": days,
+                    "platform": platform,
+                    "spend": spend,
+                    "result": rng.poisson(spend / 10).astype(float),
+                }
+            )
+        )
     return pd.concat(rows)
 
 
@@ -29,7 +37,8 @@ def test_weekly_data_sums_per_week_and_channel():
     data = weekly_data(daily)
     assert data.weeks == 3 and set(data.channels) == {"google_ads", "meta_ads"}
     assert data.frame["meta_ads"].sum() == pytest.approx(
-        daily.loc[daily["platform"] == "meta_ads", "spend"].sum())
+        daily.loc[daily["platform"] == "meta_ads", "spend"].sum()
+    )
     assert data.frame["y"].sum() == daily["result"].sum()
     assert not data.enough and f"needs {MIN_WEEKS}" in data.reason
 
@@ -46,6 +55,5 @@ def test_without_the_extra_the_error_says_how_to_install_it():
 @pytest.mark.slow
 @pytest.mark.skipif(not _pymc.available(), reason="pymc-marketing is not installed")
 def test_pymc_marketing_budget_optimizer_splits_the_budget():
-    result = run_mmm(weekly_data(_daily(110)), budget_per_week=500.0, draws=100, tune=100,
-                     chains=1)
+    result = run_mmm(weekly_data(_daily(110)), budget_per_week=500.0, draws=100, tune=100, chains=1)
     assert sum(result.recommended.values()) == pytest.approx(500.0, rel=1e-3)

@@ -11,19 +11,33 @@ from scipy.stats import t as student_t
 
 from socialdesk.ads.pacing import PlanInvalid, budget_lines, compute_pacing
 
-CAMPS = pd.DataFrame({
-    "campaign_id": [1, 2], "campaign": ["Lente", "Zoeken"], "campaign_key": ["111", "Zoeken"],
-    "platform": ["meta_ads", "google_ads"], "account": ["A", "G"],
-    "account_currency": ["EUR", "EUR"], "objective": [None, None], "status": [None, "Enabled"],
-    "budget": [np.nan, 20.0], "budget_type": [None, "Daily"], "start_date": [None, None],
-    "end_date": [None, None],
-})
+CAMPS = pd.DataFrame(
+    {
+        "campaign_id": [1, 2],
+        "campaign": ["Lente", "Zoeken"],
+        "campaign_key": ["111", "Zoeken"],
+        "platform": ["meta_ads", "google_ads"],
+        "account": ["A", "G"],
+        "account_currency": ["EUR", "EUR"],
+        "objective": [None, None],
+        "status": [None, "Enabled"],
+        "budget": [np.nan, 20.0],
+        "budget_type": [None, "Daily"],
+        "start_date": [None, None],
+        "end_date": [None, None],
+    }
+)
 
 
 def _daily(spends, cid=1, start=dt.date(2026, 4, 1)):
-    return pd.DataFrame({"campaign_id": cid, "currency": "EUR",
-                         "date": [start + dt.timedelta(days=i) for i in range(len(spends))],
-                         "spend": spends})
+    return pd.DataFrame(
+        {
+            "campaign_id": cid,
+            "currency": "EUR",
+            "date": [start + dt.timedelta(days=i) for i in range(len(spends))],
+            "spend": spends,
+        }
+    )
 
 
 def test_projection_by_hand():
@@ -43,8 +57,11 @@ def test_projection_by_hand():
 
 def test_export_daily_budgets_and_the_all_campaigns_scope():
     window = (dt.date(2026, 4, 1), dt.date(2026, 4, 30))
-    lines = budget_lines([{"campaign": "*", "month": "2026-04", "amount": 2000,
-                           "currency": "EUR"}], CAMPS, window=window)
+    lines = budget_lines(
+        [{"campaign": "*", "month": "2026-04", "amount": 2000, "currency": "EUR"}],
+        CAMPS,
+        window=window,
+    )
     assert [(b.scope, b.amount) for b in lines] == [("*", 2000.0), ("Zoeken", 20.0 * 30)]
     daily = pd.concat([_daily([20.0] * 10, cid=2), _daily([50.0] * 10, cid=1)])
     rows = compute_pacing(daily, lines, dt.date(2026, 4, 10))
@@ -63,10 +80,12 @@ def test_plans_are_checked():
 
 
 def test_before_and_after_the_period():
-    lines = budget_lines([{"campaign": "Lente", "start": "2026-05-01", "end": "2026-05-03",
-                           "amount": 90}], CAMPS)
+    lines = budget_lines(
+        [{"campaign": "Lente", "start": "2026-05-01", "end": "2026-05-03", "amount": 90}], CAMPS
+    )
     (early,) = compute_pacing(_daily([10.0]), lines, dt.date(2026, 4, 1))
     assert early.status == "not started" and not early.projected.ok
-    (late,) = compute_pacing(_daily([30.0, 30.0, 31.0], start=dt.date(2026, 5, 1)), lines,
-                             dt.date(2026, 5, 9))
+    (late,) = compute_pacing(
+        _daily([30.0, 30.0, 31.0], start=dt.date(2026, 5, 1)), lines, dt.date(2026, 5, 9)
+    )
     assert late.projected.value == 91.0 and late.status == "on track"

@@ -16,11 +16,18 @@ def _daily(rng, top, k, s, days=120, lo=0.3, hi=2.5, cid=1):
     spend = np.round(levels * rng.uniform(0.9, 1.0, days), 2)
     results = rng.poisson(hill(spend, top, k, s))
     start = dt.date(2026, 1, 1)
-    return pd.DataFrame({
-        "campaign_id": cid, "campaign": f"C{cid}", "platform": "meta_ads", "currency": "EUR",
-        "date": [start + dt.timedelta(days=i) for i in range(days)], "spend": spend,
-        "result": results.astype(float), "result_label": "Purchases",
-    })
+    return pd.DataFrame(
+        {
+            "campaign_id": cid,
+            "campaign": f"C{cid}",
+            "platform": "meta_ads",
+            "currency": "EUR",
+            "date": [start + dt.timedelta(days=i) for i in range(days)],
+            "spend": spend,
+            "result": results.astype(float),
+            "result_label": "Purchases",
+        }
+    )
 
 
 def test_a_known_curve_is_recovered_inside_its_intervals():

@@ -19,8 +19,7 @@ runner = CliRunner()
 def folder(tmp_path):
     handle = open_workspace(tmp_path / "ws")
     rng = np.random.default_rng(8)
-    rows = curve_days(rng, "Small", 12.0, 25.0, 1.2) + curve_days(rng, "Big", 30.0,
-                                                                     150.0, 1.1)
+    rows = curve_days(rng, "Small", 12.0, 25.0, 1.2) + curve_days(rng, "Big", 30.0, 150.0, 1.1)
     write_rows(handle, rows)
     handle.engine.dispose()
     return tmp_path / "ws"
@@ -37,8 +36,9 @@ def test_budget_json_lists_current_recommended_expected_and_reasons(folder):
     assert plan["total"] == 10000 and plan["days"] == 30 and plan["currency"] == "EUR"
     allocs = {a["campaign"]: a for a in plan["allocations"]}
     assert set(allocs) == {"Small", "Big"}
-    assert sum(a["recommended"] for a in allocs.values()) + plan["unallocated"] == \
-        pytest.approx(10000)
+    assert sum(a["recommended"] for a in allocs.values()) + plan["unallocated"] == pytest.approx(
+        10000
+    )
     for a in allocs.values():
         assert a["current"] > 0 and a["reasons"]
         assert {"value", "low", "high"} <= set(a["expected_recommended"])
@@ -64,7 +64,8 @@ def test_report_json_and_table(folder):
     rep = _json(["ads", "report", "--json", "-w", str(folder)])
     assert {r["name"] for r in rep["rows"]} == {"Small", "Big"}
     assert rep["totals"]["EUR"]["spend"] == pytest.approx(
-        sum(r["figures"]["spend"] for r in rep["rows"]))
+        sum(r["figures"]["spend"] for r in rep["rows"])
+    )
     result = runner.invoke(app, ["ads", "report", "-w", str(folder)], env={"COLUMNS": "160"})
     assert result.exit_code == 0 and "Big" in result.output and "Total EUR" in result.output
 
@@ -73,13 +74,43 @@ def test_curves_tests_fatigue_and_pacing_run(folder):
     curves = _json(["ads", "curves", "--json", "-w", str(folder)])
     assert all(c["theta"] is not None for c in curves)
     assert _json(["ads", "tests", "--json", "-w", str(folder)]) == []  # campaign rows only
-    r = runner.invoke(app, ["ads", "plan", "add", "--amount", "3000", "--month", "2026-03",
-                            "--campaign", "Big", "--currency", "EUR", "-w", str(folder)])
+    r = runner.invoke(
+        app,
+        [
+            "ads",
+            "plan",
+            "add",
+            "--amount",
+            "3000",
+            "--month",
+            "2026-03",
+            "--campaign",
+            "Big",
+            "--currency",
+            "EUR",
+            "-w",
+            str(folder),
+        ],
+    )
     assert r.exit_code == 0, r.output
     pacing = _json(["ads", "pacing", "--json", "-w", str(folder)])
     assert pacing[0]["budget"]["scope"] == "Big" and pacing[0]["status"] != ""
-    bad = runner.invoke(app, ["ads", "plan", "add", "--amount", "1", "--month", "2026-03",
-                              "--campaign", "Nope", "-w", str(folder)])
+    bad = runner.invoke(
+        app,
+        [
+            "ads",
+            "plan",
+            "add",
+            "--amount",
+            "1",
+            "--month",
+            "2026-03",
+            "--campaign",
+            "Nope",
+            "-w",
+            str(folder),
+        ],
+    )
     assert bad.exit_code != 0 and "no campaign" in bad.output
 
 

@@ -81,7 +81,8 @@ def test_database_url_points_the_same_commands_at_postgresql(tmp_path, pg_engine
 
 
 def test_currency_option_reaches_reports_without_one(tmp_path):
-    """X Ads' report names no currency: --currency gives it; a bad code is refused, nothing stored."""
+    """X Ads' report names no currency: --currency gives it; a bad code is refused and
+    nothing is stored."""
     from socialdesk.model import AdDay
 
     report = fixture_path("x", "2017-04-01-to-2017-04-30-6hm1atwrnaio.xlsx")

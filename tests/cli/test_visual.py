@@ -19,9 +19,14 @@ def _workspace(tmp_path):
     folder = tmp_path / "ws"
     handle = open_workspace(folder)
     rng = np.random.default_rng(9)
-    seed(handle.engine, handle.workspace_id,
-         nb_posts(rng, {"photo": 60, "link": 40, "video": 6},
-                  {"photo": 1.0, "link": 0.5, "video": 1.0}), platform="facebook")
+    seed(
+        handle.engine,
+        handle.workspace_id,
+        nb_posts(
+            rng, {"photo": 60, "link": 40, "video": 6}, {"photo": 1.0, "link": 0.5, "video": 1.0}
+        ),
+        platform="facebook",
+    )
     handle.engine.dispose()
     return folder
 
@@ -43,8 +48,9 @@ def test_uplift_table_and_json(tmp_path):
 
 
 def test_check_and_crop(tmp_path):
-    r = runner.invoke(app, ["visual", "check", str(ASTRONAUT), "-p", "instagram",
-                            "--placement", "story"])
+    r = runner.invoke(
+        app, ["visual", "check", str(ASTRONAUT), "-p", "instagram", "--placement", "story"]
+    )
     assert r.exit_code == 0, r.output
     assert "instagram.story" in r.output and "faces: 1" in r.output
     assert "inward." in r.output  # the safe-zone advice (the table wraps it)
@@ -67,8 +73,23 @@ def test_media_and_brief(tmp_path):
     r = runner.invoke(app, ["visual", "media", str(media), "-w", str(ws)])
     assert r.exit_code == 0 and "1 of 1 image files measured, 1 joined to a post." in r.output
     out = tmp_path / "brief"
-    r = runner.invoke(app, ["visual", "brief", "-w", str(ws), "--objective", "engagement",
-                            "-p", "facebook", "--audience", "Buurtbewoners", "--out", str(out)])
+    r = runner.invoke(
+        app,
+        [
+            "visual",
+            "brief",
+            "-w",
+            str(ws),
+            "--objective",
+            "engagement",
+            "-p",
+            "facebook",
+            "--audience",
+            "Buurtbewoners",
+            "--out",
+            str(out),
+        ],
+    )
     assert r.exit_code == 0, r.output
     md = (out / "brief-facebook-nl.md").read_text(encoding="utf-8")
     assert "Buurtbewoners" in md and (out / "brief-facebook-nl.pdf").read_bytes()[:4] == b"%PDF"

@@ -73,15 +73,20 @@ def _expected_format(file: str) -> str:
 
 
 def _hashes(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "TRUTH.json"}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "TRUTH.json"
+    }
 
 
 def _counts(engine: Engine, workspace_id: int, slug: str) -> dict[str, object]:
     with session_scope(engine) as session:
         st = workspace_status(session, workspace_id, slug, "")
-    return {"entities": st.entities,
-            "accounts": {(a.platform, a.handle): a.rows for a in st.accounts}}
+    return {
+        "entities": st.entities,
+        "accounts": {(a.platform, a.handle): a.rows for a in st.accounts},
+    }
 
 
 @pytest.fixture(scope="module")
@@ -110,30 +115,73 @@ def _rows(session, model, *where) -> int:
 
 
 def test_row_counts_per_platform_are_plausible(built: DemoResult, handle) -> None:
-    ranges = {"facebook": (200, 300), "instagram": (170, 270), "linkedin": (100, 200),
-              "x": (250, 380), "tiktok": (90, 210), "youtube": (50, 110)}
+    ranges = {
+        "facebook": (200, 300),
+        "instagram": (170, 270),
+        "linkedin": (100, 200),
+        "x": (250, 380),
+        "tiktok": (90, 210),
+        "youtube": (50, 110),
+    }
     with handle.session() as s:
         in_ws = Account.workspace_id == handle.workspace_id
         for platform, (low, high) in ranges.items():
             n = _rows(s, Post, Post.account_id == Account.id, in_ws, Account.platform == platform)
             assert low <= n <= high, (platform, n)
         for platform in ("linkedin", "x", "tiktok", "youtube"):
-            days = _rows(s, AccountDay, AccountDay.account_id == Account.id, in_ws,
-                         Account.platform == platform)
+            days = _rows(
+                s,
+                AccountDay,
+                AccountDay.account_id == Account.id,
+                in_ws,
+                Account.platform == platform,
+            )
             assert days == 365, platform
-        assert _rows(s, Campaign, Campaign.account_id == Account.id, in_ws,
-                     Account.platform == "google_ads") == 3
-        assert _rows(s, Campaign, Campaign.account_id == Account.id, in_ws,
-                     Account.platform == "meta_ads") == 5
-        assert _rows(s, AdDay, AdDay.campaign_id == Campaign.id, Campaign.account_id == Account.id,
-                     in_ws, Account.platform == "google_ads") == 3 * 365
-        meta_days = _rows(s, AdDay, AdDay.campaign_id == Campaign.id,
-                          Campaign.account_id == Account.id, in_ws, Account.platform == "meta_ads")
+        assert (
+            _rows(
+                s,
+                Campaign,
+                Campaign.account_id == Account.id,
+                in_ws,
+                Account.platform == "google_ads",
+            )
+            == 3
+        )
+        assert (
+            _rows(
+                s,
+                Campaign,
+                Campaign.account_id == Account.id,
+                in_ws,
+                Account.platform == "meta_ads",
+            )
+            == 5
+        )
+        assert (
+            _rows(
+                s,
+                AdDay,
+                AdDay.campaign_id == Campaign.id,
+                Campaign.account_id == Account.id,
+                in_ws,
+                Account.platform == "google_ads",
+            )
+            == 3 * 365
+        )
+        meta_days = _rows(
+            s,
+            AdDay,
+            AdDay.campaign_id == Campaign.id,
+            Campaign.account_id == Account.id,
+            in_ws,
+            Account.platform == "meta_ads",
+        )
         assert 1000 < meta_days < 4000
         assert _rows(s, WebDay, WebDay.account_id == Account.id, in_ws) > 365 * 10
         assert _rows(s, SearchPerformance, SearchPerformance.account_id == Account.id, in_ws) > 365
-        snapshots = _rows(s, PostMetrics, PostMetrics.post_id == Post.id,
-                          Post.account_id == Account.id, in_ws)
+        snapshots = _rows(
+            s, PostMetrics, PostMetrics.post_id == Post.id, Post.account_id == Account.id, in_ws
+        )
         posts = _rows(s, Post, Post.account_id == Account.id, in_ws)
         assert snapshots == posts  # one export per post: one snapshot each
 
@@ -141,8 +189,11 @@ def test_row_counts_per_platform_are_plausible(built: DemoResult, handle) -> Non
 def test_truth_is_stored_and_matches_truth_json(built: DemoResult, handle) -> None:
     on_disk = json.loads((built.folder / "exports" / "TRUTH.json").read_text("utf-8"))
     with handle.session() as s:
-        fact = s.scalar(select(WorkspaceFact.value).where(
-            WorkspaceFact.workspace_id == handle.workspace_id, WorkspaceFact.key == FACT_KEY))
+        fact = s.scalar(
+            select(WorkspaceFact.value).where(
+                WorkspaceFact.workspace_id == handle.workspace_id, WorkspaceFact.key == FACT_KEY
+            )
+        )
     assert fact == on_disk == built.truths
     assert fact["organisation"]["seed"] == SEED and fact["organisation"]["end"] == END.isoformat()
     assert set(fact["organic"]) == {"facebook", "instagram", "linkedin", "x", "tiktok", "youtube"}
@@ -166,19 +217,34 @@ def test_planted_gaps_are_in_the_imported_data(built: DemoResult, handle) -> Non
         in_ws = Account.workspace_id == handle.workspace_id
         texts = s.scalars(select(Post.text).join(Account).where(in_ws)).all()
         assert texts and not any(topic in (t or "").casefold() for t in texts)
-        queries = dict(s.execute(
-            select(SearchPerformance.value, SearchPerformance.impressions).join(Account)
-            .where(in_ws, SearchPerformance.dimension == "query")).all())
+        queries = dict(
+            s.execute(
+                select(SearchPerformance.value, SearchPerformance.impressions)
+                .join(Account)
+                .where(in_ws, SearchPerformance.dimension == "query")
+            ).all()
+        )
         gap = sum(v for q, v in queries.items() if topic in q)
         assert gap == planted["uncovered_search_topic"]["impressions"]
         assert gap > 0.08 * sum(queries.values())
-        web = pd.DataFrame(s.execute(
-            select(WebDay.date_start, WebDay.source, WebDay.medium, WebDay.campaign,
-                   WebDay.sessions).join(Account).where(in_ws)).all())
+        web = pd.DataFrame(
+            s.execute(
+                select(
+                    WebDay.date_start,
+                    WebDay.source,
+                    WebDay.medium,
+                    WebDay.campaign,
+                    WebDay.sessions,
+                )
+                .join(Account)
+                .where(in_ws)
+            ).all()
+        )
     untagged = planted["untagged_campaign"]
     direct = web[(web.source == "(direct)") & (web.medium == "(none)")]
-    during = direct.date_start.between(dt.date.fromisoformat(untagged["start"]),
-                                       dt.date.fromisoformat(untagged["end"]))
+    during = direct.date_start.between(
+        dt.date.fromisoformat(untagged["start"]), dt.date.fromisoformat(untagged["end"])
+    )
     assert direct[during].sessions.mean() > 2 * direct[~during].sessions.mean()
     assert untagged["campaign"] not in set(web.campaign)
     tagged = {c["ga4"]["campaign"] for c in built.truths["campaigns"] if "untagged" not in c["ga4"]}
@@ -187,11 +253,21 @@ def test_planted_gaps_are_in_the_imported_data(built: DemoResult, handle) -> Non
 
 def test_ad_results_follow_the_recorded_response_curves(built: DemoResult, handle) -> None:
     with handle.session() as s:
-        rows = pd.DataFrame(s.execute(
-            select(Campaign.name, AdDay.date_start, AdDay.spend, AdDay.results,
-                   AdDay.conversions, AdDay.link_clicks)
-            .join(Campaign, AdDay.campaign_id == Campaign.id).join(Account)
-            .where(Account.workspace_id == handle.workspace_id)).all())
+        rows = pd.DataFrame(
+            s.execute(
+                select(
+                    Campaign.name,
+                    AdDay.date_start,
+                    AdDay.spend,
+                    AdDay.results,
+                    AdDay.conversions,
+                    AdDay.link_clicks,
+                )
+                .join(Campaign, AdDay.campaign_id == Campaign.id)
+                .join(Account)
+                .where(Account.workspace_id == handle.workspace_id)
+            ).all()
+        )
     for camp in built.truths["campaigns"]:
         days = rows[rows.name == camp["name"]].groupby("date_start").sum(numeric_only=True)
         outcome = days["results"] if camp["platform"] == "meta_ads" else days["conversions"]
@@ -208,11 +284,18 @@ def test_ad_results_follow_the_recorded_response_curves(built: DemoResult, handl
 def test_media_type_effects_show_through_the_import(built: DemoResult, handle) -> None:
     truth = built.truths["organic"]["facebook"]
     with handle.session() as s:
-        rows = pd.DataFrame(s.execute(
-            select(Post.media_type, PostMetrics.reach, PostMetrics.engagements)
-            .join(PostMetrics, PostMetrics.post_id == Post.id).join(Account)
-            .where(Account.workspace_id == handle.workspace_id, Account.platform == "facebook",
-                   Account.handle == truth["account"])).all())
+        rows = pd.DataFrame(
+            s.execute(
+                select(Post.media_type, PostMetrics.reach, PostMetrics.engagements)
+                .join(PostMetrics, PostMetrics.post_id == Post.id)
+                .join(Account)
+                .where(
+                    Account.workspace_id == handle.workspace_id,
+                    Account.platform == "facebook",
+                    Account.handle == truth["account"],
+                )
+            ).all()
+        )
     sums = rows.groupby("media_type")[["engagements", "reach"]].sum()
     rate = sums["engagements"] / sums["reach"]
     observed = rate / rate["photo"]
@@ -269,17 +352,22 @@ def test_an_end_date_moves_the_year(tmp_path: Path) -> None:
     assert any("20250401" in f.path.name for f in files)
 
 
-def test_postgresql_build_matches_sqlite(built: DemoResult, pg_engine: Engine, tmp_path: Path,
-                                         handle) -> None:
+def test_postgresql_build_matches_sqlite(
+    built: DemoResult, pg_engine: Engine, tmp_path: Path, handle
+) -> None:
     url = pg_engine.url.render_as_string(hide_password=False)
     folder = tmp_path / f"sd-demo-pg-{uuid.uuid4().hex[:8]}"
     result = build_demo(folder, seed=SEED, console=_quiet(), end=END, url=url)
     assert {r.status for r in result.reports} == {"imported"}
     pg = open_workspace(folder, url=url)
     assert _counts(pg.engine, pg.workspace_id, pg.slug) == _counts(
-        handle.engine, handle.workspace_id, handle.slug)
+        handle.engine, handle.workspace_id, handle.slug
+    )
     with session_scope(pg.engine) as s:
-        fact = s.scalar(select(WorkspaceFact.value).where(
-            WorkspaceFact.workspace_id == pg.workspace_id, WorkspaceFact.key == FACT_KEY))
+        fact = s.scalar(
+            select(WorkspaceFact.value).where(
+                WorkspaceFact.workspace_id == pg.workspace_id, WorkspaceFact.key == FACT_KEY
+            )
+        )
     assert fact == built.truths
     pg.engine.dispose()

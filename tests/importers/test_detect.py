@@ -23,29 +23,48 @@ def _never(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 
 def _fmt(name: str, columns: dict, required: tuple, **kw) -> ExportFormat:
     return ExportFormat(
-        name=name, platform="other", title=name, how_to="-", columns=columns,
-        required=required, read=_never, **kw,
+        name=name,
+        platform="other",
+        title=name,
+        how_to="-",
+        columns=columns,
+        required=required,
+        read=_never,
+        **kw,
     )
 
 
 POSTS = _fmt(
     "posts_csv",
-    {"id": ("Post ID", "Bericht-ID"), "time": ("Publish time", "Publicatietijdstip"),
-     "views": ("Views", "Weergaven"), "reach": ("Reach", "Bereik")},
+    {
+        "id": ("Post ID", "Bericht-ID"),
+        "time": ("Publish time", "Publicatietijdstip"),
+        "views": ("Views", "Weergaven"),
+        "reach": ("Reach", "Bereik"),
+    },
     ("id", "time"),
 )
 IG_POSTS = _fmt(
     "ig_posts_csv",
-    {"id": ("Post ID",), "time": ("Publish time",), "user": ("Account username",),
-     "views": ("Views",)},
+    {
+        "id": ("Post ID",),
+        "time": ("Publish time",),
+        "user": ("Account username",),
+        "views": ("Views",),
+    },
     ("id", "time", "user"),
 )
 FB_POSTS = _fmt(
-    "fb_posts_csv", dict(POSTS.columns), ("id", "time"), forbidden=("user",),
+    "fb_posts_csv",
+    dict(POSTS.columns),
+    ("id", "time"),
+    forbidden=("user",),
 )
 FB_POSTS_WITH_USER = _fmt(
     "fb_posts_csv",
-    {**POSTS.columns, "user": ("Account username",)}, ("id", "time"), forbidden=("user",),
+    {**POSTS.columns, "user": ("Account username",)},
+    ("id", "time"),
+    forbidden=("user",),
 )
 DAILY = _fmt(
     "daily_csv",
@@ -114,8 +133,9 @@ def test_workbook_sheet_restriction(tmp_path):
     wb.create_sheet("All posts").append(["Note"])
     path = tmp_path / "book.xlsx"
     wb.save(path)
-    xlsx = _fmt("posts_xlsx", dict(POSTS.columns), ("id", "time"), extensions=(".xlsx",),
-                sheet="all posts")
+    xlsx = _fmt(
+        "posts_xlsx", dict(POSTS.columns), ("id", "time"), extensions=(".xlsx",), sheet="all posts"
+    )
     with pytest.raises(FormatNotRecognised):
         detect(path, [xlsx])
     assert detect(path, [_fmt("p", dict(POSTS.columns), ("id", "time"), extensions=(".xlsx",))])
@@ -127,7 +147,8 @@ def test_a_near_miss_names_the_format_and_its_missing_columns(tmp_path):
     with pytest.raises(FormatNotRecognised) as err:
         detect(path, [POSTS, DAILY])
     assert [(c.format, c.missing) for c in err.value.candidates] == [
-        ("posts_csv", ("Publish time",)), ("daily_csv", ("Date",)),
+        ("posts_csv", ("Publish time",)),
+        ("daily_csv", ("Date",)),
     ]
     assert "missing 'Publish time'" in str(err.value) and "export.csv" in str(err.value)
 
@@ -154,8 +175,11 @@ def test_no_words_in_common_still_lists_the_columns(tmp_path):
 
 # -- the built-in formats -----------------------------------------------------------------
 SEEDS = [
-    "seed_gsc_queries.csv", "seed_google_ads_utf16_tab.csv", "seed_meta_posts_bom.csv",
-    "seed_tweet_activity.csv", "seed_ga4_crlf.csv",
+    "seed_gsc_queries.csv",
+    "seed_google_ads_utf16_tab.csv",
+    "seed_meta_posts_bom.csv",
+    "seed_tweet_activity.csv",
+    "seed_ga4_crlf.csv",
 ]
 
 

@@ -58,8 +58,7 @@ SAMPLES: dict[str, str] = {
     "linkedin/linkedin_campaign_manager_campaign_performance.csv": "linkedin_campaign_manager_csv",
     "linkedin/linkedin_page_content_export.xls": "linkedin_page_content_xls",
     "meta/Acme India-Campaigns-1-Sep-202430-Sep-2024.csv": "meta_ads_manager_csv",
-    "meta/Facebook Insights Data Export (Post Level) - USC Clinical Trials - 2017-01-19.csv":
-        "facebook_insights_posts_csv",
+    "meta/Facebook Insights Data Export (Post Level) - USC Clinical Trials - 2017-01-19.csv": "facebook_insights_posts_csv",
     "meta/facebook_insights_post_export_2015.csv": "facebook_insights_posts_csv",
     "meta/meta_ads_manager_campaigns_no_data.csv": "meta_ads_manager_csv",
     "meta/meta_ads_manager_export_2017.csv": "meta_ads_manager_csv",
@@ -68,10 +67,8 @@ SAMPLES: dict[str, str] = {
     "meta/meta_business_suite_facebook_posts_nl.csv": "meta_business_suite_facebook_posts_csv",
     "meta/meta_business_suite_instagram_posts_en.csv": "meta_business_suite_instagram_posts_csv",
     "meta/meta_business_suite_instagram_posts_nl.csv": "meta_business_suite_instagram_posts_csv",
-    "meta/meta_business_suite_instagram_posts_other_order.csv":
-        "meta_business_suite_instagram_posts_csv",
-    "meta/meta_business_suite_page_daily_facebook_follows.csv":
-        "meta_business_suite_page_daily_csv",
+    "meta/meta_business_suite_instagram_posts_other_order.csv": "meta_business_suite_instagram_posts_csv",
+    "meta/meta_business_suite_page_daily_facebook_follows.csv": "meta_business_suite_page_daily_csv",
     "tiktok/tiktok_studio_Content.csv": "tiktok_studio_content_csv",
     "tiktok/tiktok_studio_Content_nl_rollover.csv": "tiktok_studio_content_csv",
     "tiktok/tiktok_studio_FollowerActivity.csv": "tiktok_studio_followers_csv",
@@ -113,7 +110,8 @@ NOT_ALONE: dict[str, tuple[str, str]] = {
 
 def _fixtures() -> list[str]:
     return sorted(
-        p.relative_to(FORMATS).as_posix() for p in FORMATS.rglob("*")
+        p.relative_to(FORMATS).as_posix()
+        for p in FORMATS.rglob("*")
         if p.is_file() and p.suffix not in (".txt", ".toml")
     )
 
@@ -129,8 +127,9 @@ def test_every_sample_imports_as_its_format_and_again_changes_nothing(engine):
     problems = []
     for name, expected in SAMPLES.items():
         # a workspace per file: samples of one account must not meet each other here
-        importer = Importer(engine, ensure_workspace(engine, f"s-{uuid.uuid4().hex[:12]}"),
-                            imported_by="tests")
+        importer = Importer(
+            engine, ensure_workspace(engine, f"s-{uuid.uuid4().hex[:12]}"), imported_by="tests"
+        )
         report = importer.import_file(FORMATS / name)
         if (report.status, report.format) != ("imported", expected):
             problems.append(f"{name}: {report.status} as {report.format}: {report.error}")
@@ -142,8 +141,9 @@ def test_every_sample_imports_as_its_format_and_again_changes_nothing(engine):
 
 
 def test_the_other_fixtures_are_refused_as_expected(engine):
-    importer = Importer(engine, ensure_workspace(engine, f"s-{uuid.uuid4().hex[:12]}"),
-                        imported_by="tests")
+    importer = Importer(
+        engine, ensure_workspace(engine, f"s-{uuid.uuid4().hex[:12]}"), imported_by="tests"
+    )
     for name, (status, fmt) in NOT_ALONE.items():
         report = importer.import_file(FORMATS / name)
         assert (report.status, report.format or "") == (status, fmt), name

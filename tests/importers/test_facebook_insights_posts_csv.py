@@ -50,7 +50,9 @@ def test_2017_export_skips_the_description_row_and_lands_exactly(importer, ws):
         acc = s.scalars(select(Account).where(Account.workspace_id == ws.workspace_id)).one()
         # the page name from the default file name, the page id from "<pageid>_<postid>"
         assert (acc.platform, acc.handle, acc.external_id) == (
-            "facebook", "USC Clinical Trials", "1605839243031680",
+            "facebook",
+            "USC Clinical Trials",
+            "1605839243031680",
         )
         post, m = _only_post(s, ws)
         assert post.external_id == "1867404650208470"
@@ -86,7 +88,11 @@ def test_2015_export_keeps_each_figure_in_its_own_place(importer, ws):
         m = s.scalars(select(PostMetrics).where(PostMetrics.post_id == first.id)).one()
         # the spec numbered the first 16 figures 8..23, column by column
         assert (m.reach, m.paid_reach, m.impressions, m.paid_impressions, m.engagements) == (
-            8, 10, 11, 13, 14,
+            8,
+            10,
+            11,
+            13,
+            14,
         )
         assert (m.extra["organic_reach"], m.extra["organic_impressions"]) == (9, 12)
         assert (m.extra["consumers"], m.extra["consumptions"]) == (15, 16)
@@ -102,8 +108,12 @@ def _with_video_views(
 ) -> Path:
     rows = _rows(EXPORT_2017)
     data = rows[2]
-    for pos, value in ((ORGANIC_VIEWS, "120"), (ORGANIC_VIEWS_2, "90"),
-                       (PAID_VIEWS, "30"), (PAID_VIEWS_2, "25")):
+    for pos, value in (
+        (ORGANIC_VIEWS, "120"),
+        (ORGANIC_VIEWS_2, "90"),
+        (PAID_VIEWS, "30"),
+        (PAID_VIEWS_2, "25"),
+    ):
         data[pos - 1] = value
     if swap:  # an export that lists Unique Users before Total Count
         desc = rows[1]

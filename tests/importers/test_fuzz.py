@@ -54,8 +54,12 @@ FUZZ = settings(
 SEEDS = [
     fixture_path("generic", name)
     for name in (
-        "seed_gsc_queries.csv", "seed_google_ads_utf16_tab.csv", "seed_meta_posts_bom.csv",
-        "seed_tweet_activity.csv", "seed_ga4_crlf.csv", "uci_facebook_metrics_excerpt.csv",
+        "seed_gsc_queries.csv",
+        "seed_google_ads_utf16_tab.csv",
+        "seed_meta_posts_bom.csv",
+        "seed_tweet_activity.csv",
+        "seed_ga4_crlf.csv",
+        "uci_facebook_metrics_excerpt.csv",
     )
 ]
 UCI_MAP = fixture_path("generic", "uci_facebook_metrics.mapping.toml")
@@ -141,15 +145,48 @@ REQUIRED_XLSX = [
     if fmt.required and ".xlsx" in fmt.extensions
 ] or REQUIRED
 CELLS = st.one_of(
-    st.sampled_from([
-        "", "-", " --", "N/A", "undefined", "0", "-1", "3423.0", "9,380", "1,286.58", "26.96%",
-        "< 10%", "1.22158E+17", "2026-01-31", "01/07/2026 06:02", "2021-12-28 16:45 +0000",
-        "Sat, Aug 22, 2026", "May 16", "0:03:53", "Total", "Total: Campaigns", "Lifetime",
-        "Photos", "IG reel", "https://example.org/p/1", "45658", "99,88%", "inf", "nan",
-        "1e400", "Others", "\u2028", "\x00", "\"", "a\nb", "x" * 300,
-    ]),
+    st.sampled_from(
+        [
+            "",
+            "-",
+            " --",
+            "N/A",
+            "undefined",
+            "0",
+            "-1",
+            "3423.0",
+            "9,380",
+            "1,286.58",
+            "26.96%",
+            "< 10%",
+            "1.22158E+17",
+            "2026-01-31",
+            "01/07/2026 06:02",
+            "2021-12-28 16:45 +0000",
+            "Sat, Aug 22, 2026",
+            "May 16",
+            "0:03:53",
+            "Total",
+            "Total: Campaigns",
+            "Lifetime",
+            "Photos",
+            "IG reel",
+            "https://example.org/p/1",
+            "45658",
+            "99,88%",
+            "inf",
+            "nan",
+            "1e400",
+            "Others",
+            "\u2028",
+            "\x00",
+            '"',
+            "a\nb",
+            "x" * 300,
+        ]
+    ),
     st.text(max_size=12),
-    st.integers(-10**20, 10**20).map(str),
+    st.integers(-(10**20), 10**20).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(str),
 )
 ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1252"])
@@ -304,8 +341,14 @@ def test_cell_parsers_return_values_or_name_the_bad_cell(cells, decimal):
         lambda: durations(frame, "Cell", "f"),
         lambda: ids(frame, "Cell", "f", required=False),
         lambda: flags(frame, "Cell", "f"),
-        lambda: datetimes(frame, "Cell", "f", ["%Y-%m-%d", "%Y-%m-%d %H:%M %z"], required=False,
-                          to_timezone="Europe/Amsterdam"),
+        lambda: datetimes(
+            frame,
+            "Cell",
+            "f",
+            ["%Y-%m-%d", "%Y-%m-%d %H:%M %z"],
+            required=False,
+            to_timezone="Europe/Amsterdam",
+        ),
         lambda: year_for_month_day(frame, "Cell", "f", dt.date(2026, 1, 2), {"may": 5, "dec": 12}),
     ]
     for parse in parsers:

@@ -76,7 +76,10 @@ def test_traffic_acquisition_by_date_one_row_per_day(importer, ws):
     )
     day1 = rows[(key, dt.date(2026, 2, 1))]
     assert (day1.source, day1.medium, day1.campaign, day1.channel_group) == (
-        "google", "organic", "(organic)", "Organic Search",
+        "google",
+        "organic",
+        "(organic)",
+        "Organic Search",
     )
     assert (day1.sessions, day1.engaged_sessions, day1.users, day1.new_users) == (120, 80, 101, 60)
     assert (day1.event_count, day1.conversions, day1.revenue) == (950, 4, 0)
@@ -172,8 +175,10 @@ def test_file_without_property_uses_account_option(importer, ws, tmp_path):
 def test_detection_picks_ga4_for_its_files_only():
     formats = builtin_formats()
     for name in (
-        "ga4_pages_and_screens.csv", "ga4_events_event_name.csv",
-        "ga4_reports_snapshot_data-export.csv", "ga4_traffic_acquisition_by_date.csv",
+        "ga4_pages_and_screens.csv",
+        "ga4_events_event_name.csv",
+        "ga4_reports_snapshot_data-export.csv",
+        "ga4_traffic_acquisition_by_date.csv",
     ):
         assert detect(fixture_path("google", name), formats).format.name == FORMAT, name
     for name in ("gsc_2024_Dates.csv", "gsc_2024_Countries.csv", "google_ads_campaign_report.csv"):

@@ -46,8 +46,12 @@ def test_kaggle_layout_campaign_totals_by_hand(ws, importer):
     (again,) = importer.import_paths([SAMPLE], options={"mapping": str(MAPPING)})
     assert again.status == "unchanged"
     with session_scope(ws.engine) as s:
-        assert s.scalar(select(func.count()).select_from(AdDay)
-                        .where(AdDay.import_batch_id == rep.batch_id)) == 7
+        assert (
+            s.scalar(
+                select(func.count()).select_from(AdDay).where(AdDay.import_batch_id == rep.batch_id)
+            )
+            == 7
+        )
 
 
 def test_the_runner_picks_the_format_from_the_mapping_kind(tmp_path):
@@ -65,20 +69,32 @@ def _mapping(tmp_path, text):
     return str(path)
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('kind = "ads"\nplatform = "meta_ads"\ndate_start = 2017-01-01\ndate_end = 2017-01-31\n'
-     '[columns]\ncampaign_id = "xyz_campaign_id"\n[metrics]\nspend = "Spent"\n',
-     "spend needs a currency"),
-    ('kind = "ads"\nplatform = "meta_ads"\ncurrency = "USD"\n[columns]\ncampaign_id = '
-     '"xyz_campaign_id"\n[metrics]\nspend = "Spent"\n', "say which period"),
-    ('kind = "ads"\nplatform = "tv"\n', "'platform' must be one of"),
-    ('kind = "ads"\nplatform = "meta_ads"\ncurrency = "USD"\ndate_start = 2017-01-01\n'
-     'date_end = 2017-01-31\n[columns]\nad_id = "ad_id"\n[metrics]\nspend = "Spent"\n',
-     "needs campaign or campaign_id"),
-    ('kind = "ads"\nplatform = "meta_ads"\ncurrency = "USD"\ndate_start = 2017-01-01\n'
-     'date_end = 2017-01-31\n[columns]\ncampaign_id = "nope"\n[metrics]\nspend = "Spent"\n',
-     "'nope'"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            'kind = "ads"\nplatform = "meta_ads"\ndate_start = 2017-01-01\ndate_end = 2017-01-31\n'
+            '[columns]\ncampaign_id = "xyz_campaign_id"\n[metrics]\nspend = "Spent"\n',
+            "spend needs a currency",
+        ),
+        (
+            'kind = "ads"\nplatform = "meta_ads"\ncurrency = "USD"\n[columns]\ncampaign_id = '
+            '"xyz_campaign_id"\n[metrics]\nspend = "Spent"\n',
+            "say which period",
+        ),
+        ('kind = "ads"\nplatform = "tv"\n', "'platform' must be one of"),
+        (
+            'kind = "ads"\nplatform = "meta_ads"\ncurrency = "USD"\ndate_start = 2017-01-01\n'
+            'date_end = 2017-01-31\n[columns]\nad_id = "ad_id"\n[metrics]\nspend = "Spent"\n',
+            "needs campaign or campaign_id",
+        ),
+        (
+            'kind = "ads"\nplatform = "meta_ads"\ncurrency = "USD"\ndate_start = 2017-01-01\n'
+            'date_end = 2017-01-31\n[columns]\ncampaign_id = "nope"\n[metrics]\nspend = "Spent"\n',
+            "'nope'",
+        ),
+    ],
+)
 def test_mapping_errors_name_the_fix_and_change_nothing(ws, importer, tmp_path, text, message):
     (rep,) = importer.import_paths([SAMPLE], options={"mapping": _mapping(tmp_path, text)})
     assert rep.status == "failed" and message in rep.error

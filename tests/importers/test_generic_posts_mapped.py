@@ -215,14 +215,17 @@ def test_delimiter_override_where_sniffing_would_guess_wrong(importer, ws, tmp_p
     text = "Id;Reach;Likes\na;1,5;2,5\nb;3,5;4,5\nc;5,5;6,5\n"
     data = _write(tmp_path, "comma_numbers.csv", text)
     mapping = _write(
-        tmp_path, "m.toml",
+        tmp_path,
+        "m.toml",
         'platform = "other"\naccount = "x"\ndelimiter = ";"\ndecimal = ","\n'
         '[columns]\nexternal_id = "Id"\n[metrics]\nreach = "Reach"\nlikes = "Likes"\n',
     )
     report = importer.import_file(data, options={"mapping": str(mapping)})
     assert report.status == "imported", report.error
     assert {k: (m.reach, m.likes) for k, (_, m) in _posts(ws).items()} == {
-        "a": (1.5, 2.5), "b": (3.5, 4.5), "c": (5.5, 6.5),
+        "a": (1.5, 2.5),
+        "b": (3.5, 4.5),
+        "c": (5.5, 6.5),
     }
 
 
@@ -238,7 +241,8 @@ def test_workbook_with_rows_above_the_header(importer, ws, tmp_path):
     path = tmp_path / "berichten.xlsx"
     wb.save(path)
     mapping = _write(
-        tmp_path, "m.toml",
+        tmp_path,
+        "m.toml",
         'platform = "linkedin"\naccount = "despaak"\nsheet = "berichten"\n'
         '[columns]\npermalink = "Link"\npublished_at = "Geplaatst"\ntext = "Tekst"\n'
         '[metrics]\nlikes = "Vind-ik-leuks"\n',
@@ -302,7 +306,8 @@ def test_publish_time_in_another_format_says_how_to_fix_it(importer, ws, tmp_pat
     text = "Id,Posted,Likes\na,2026-01-05 10:00,1\nb,05/01/2026 11:00,2\n"
     data = _write(tmp_path, "p.csv", text)
     mapping = _write(
-        tmp_path, "m.toml",
+        tmp_path,
+        "m.toml",
         'platform = "x"\naccount = "a"\n[columns]\nexternal_id = "Id"\npublished_at = "Posted"\n'
         '[metrics]\nlikes = "Likes"\n',
     )
@@ -318,7 +323,8 @@ def test_mapping_with_format_name_of_another_format_is_not_hijacked(importer, ws
     path = tmp_path / src.name
     shutil.copy(src, path)
     report = importer.import_file(
-        path, format_name="meta_business_suite_facebook_posts_csv",
+        path,
+        format_name="meta_business_suite_facebook_posts_csv",
         options={"mapping": str(UCI_MAP)},
     )
     assert report.format == "meta_business_suite_facebook_posts_csv"

@@ -26,9 +26,7 @@ def _days(ws) -> dict[tuple[str, dt.date], AdDay]:
 
 
 def _figures(ws) -> dict[tuple[str, dt.date], tuple[float | None, ...]]:
-    return {
-        k: (d.spend, d.impressions, d.clicks, d.conversion_value) for k, d in _days(ws).items()
-    }
+    return {k: (d.spend, d.impressions, d.clicks, d.conversion_value) for k, d in _days(ws).items()}
 
 
 def _campaigns(ws) -> dict[str, Campaign]:
@@ -73,7 +71,10 @@ def test_csv_download_lands_exactly(importer, ws):
     assert (office.spend, office.impressions, office.conversion_value) == (365.22, 9392, 841.23)
     camp = _campaigns(ws)["Fruit-Veg-Boxes-Shopping-SMP"]
     assert (camp.status, camp.budget, camp.budget_type, camp.key) == (
-        "Enabled", 25.0, "Daily", "Fruit-Veg-Boxes-Shopping-SMP",
+        "Enabled",
+        25.0,
+        "Daily",
+        "Fruit-Veg-Boxes-Shopping-SMP",
     )
     assert len(days) == 2
 
@@ -115,8 +116,10 @@ def test_daily_variant_gives_one_ad_day_per_day(importer, ws):
     assert (report.rows_read, report.rows_added, report.rows_skipped) == (4, 4, 1)
     days = _days(ws)
     assert set(days) == {
-        ("Spring Search", dt.date(2026, 2, 1)), ("Spring Search", dt.date(2026, 2, 2)),
-        ("Spring Search", dt.date(2026, 2, 3)), ("Brand Display", dt.date(2026, 2, 1)),
+        ("Spring Search", dt.date(2026, 2, 1)),
+        ("Spring Search", dt.date(2026, 2, 2)),
+        ("Spring Search", dt.date(2026, 2, 3)),
+        ("Brand Display", dt.date(2026, 2, 1)),
     }
     assert all(d.date_start == d.date_end for d in days.values())
     feb2 = days[("Spring Search", dt.date(2026, 2, 2))]
@@ -178,8 +181,10 @@ def test_missing_date_range_is_refused_unless_given(importer, ws, tmp_path):
 def test_detection_picks_this_format_for_every_variant():
     formats = builtin_formats()
     for name in (
-        "google_ads_campaign_report.csv", "google_ads_campaign_report_excel.csv",
-        "google_ads_campaign_report_nl.csv", "google_ads_campaign_report_daily.csv",
+        "google_ads_campaign_report.csv",
+        "google_ads_campaign_report_excel.csv",
+        "google_ads_campaign_report_nl.csv",
+        "google_ads_campaign_report_daily.csv",
     ):
         match = detect(fixture_path("google", name), formats)
         assert match.format.name == FORMAT, name
@@ -222,7 +227,8 @@ def test_manager_report_splits_accounts_and_devices(importer, ws, tmp_path):
     with ws.session() as s:
         accounts = s.scalars(select(Account).where(Account.workspace_id == ws.workspace_id)).all()
         assert {(a.handle, a.external_id) for a in accounts} == {
-            ("Bakkerij Jansen", "123-456-7890"), ("Slagerij Smit", "987-654-3210"),
+            ("Bakkerij Jansen", "123-456-7890"),
+            ("Slagerij Smit", "987-654-3210"),
         }
         grains = s.execute(
             select(AdDay.grain, AdDay.breakdown, AdDay.clicks)

@@ -40,8 +40,10 @@ def _write(tmp_path: Path, lines: list[str], name: str = NAME) -> Path:
 
 
 def _rows(s, ws) -> dict[str, tuple[Account, WebDay]]:
-    q = select(Account, WebDay).join(WebDay, WebDay.account_id == Account.id).where(
-        Account.workspace_id == ws.workspace_id
+    q = (
+        select(Account, WebDay)
+        .join(WebDay, WebDay.account_id == Account.id)
+        .where(Account.workspace_id == ws.workspace_id)
     )
     return {acc.handle: (acc, day) for acc, day in s.execute(q)}
 
@@ -62,14 +64,24 @@ def test_real_report_one_account_per_location_with_the_period(importer, ws):
         assert set(rows) == {NOTTINGHAM, CAMBRIDGE}
         acc, day = rows[NOTTINGHAM]
         assert (acc.platform, acc.name, acc.external_id) == (
-            "google_business_profile", NOTTINGHAM, None,
+            "google_business_profile",
+            NOTTINGHAM,
+            None,
         )
         assert (day.report, day.dimension_key) == ("business_profile_performance", "")
         assert (day.date_start, day.date_end) == (dt.date(2025, 10, 1), dt.date(2025, 10, 31))
         assert day.extra == {
-            "views_search_mobile": 38, "views_search_desktop": 37, "views_maps_mobile": 20,
-            "views_maps_desktop": 16, "calls": 0, "messages": 0, "bookings": 0,
-            "directions": 45, "website_clicks": 4, "food_orders": 0, "food_menu_clicks": 0,
+            "views_search_mobile": 38,
+            "views_search_desktop": 37,
+            "views_maps_mobile": 20,
+            "views_maps_desktop": 16,
+            "calls": 0,
+            "messages": 0,
+            "bookings": 0,
+            "directions": 45,
+            "website_clicks": 4,
+            "food_orders": 0,
+            "food_menu_clicks": 0,
             "hotel_bookings": 0,
         }
         # nothing invented: no GA4 figure is filled, no sum of the view columns is made
@@ -140,7 +152,8 @@ def test_the_same_location_twice_is_refused(importer, ws, tmp_path):
 def test_period_from_the_download_name():
     assert period_from_name(NAME) == (dt.date(2025, 10, 1), dt.date(2025, 10, 31))
     assert period_from_name("export.zip:GMB insights - 2024-12-01 - 2025-02-28.csv") == (
-        dt.date(2024, 12, 1), dt.date(2025, 2, 28)
+        dt.date(2024, 12, 1),
+        dt.date(2025, 2, 28),
     )
     assert period_from_name("GMB insights - 2025-10-31 - 2025-10-1.csv") is None
     assert period_from_name("google_business_profile_insights.csv") is None

@@ -75,7 +75,9 @@ def test_daily_report_lands_as_group_campaign_and_campaign_ad_set(importer, ws):
         paused = rows[3][2]
         assert (paused.spend, paused.impressions, paused.frequency) == (0, 0, None)
         total = s.scalar(
-            select(func.sum(AdDay.spend)).join(Campaign).join(Account)
+            select(func.sum(AdDay.spend))
+            .join(Campaign)
+            .join(Account)
             .where(Account.workspace_id == ws.workspace_id)
         )
         assert total == pytest.approx(2309.60)  # equals the dropped Total row
@@ -97,21 +99,25 @@ def test_reimport_unchanged_and_newer_export_updates_in_place(importer, ws, tmp_
 
 def test_rows_starting_on_the_report_start_cover_the_report_period(importer, ws, tmp_path):
     path = _write(
-        tmp_path, "all.csv", "Report Start: 09/01/2026, Report End: 09/30/2026",
+        tmp_path,
+        "all.csv",
+        "Report Start: 09/01/2026, Report End: 09/30/2026",
         ['9/1/2026,Acme BV,Najaar 2026,Leadgen NL,512345678,EUR,"4,100.00","310,000",1400'],
     )
     report = importer.import_file(path)
     assert report.status == "imported", report.error
     assert any("whole report period" in n for n in report.notes)
     with ws.session() as s:
-        (_, _, day), = _ad_days(s, ws)
+        ((_, _, day),) = _ad_days(s, ws)
         assert (day.date_start, day.date_end) == (dt.date(2026, 9, 1), dt.date(2026, 9, 30))
         assert day.spend == 4100
 
 
 def test_monthly_rows_cover_their_months_cut_at_the_report_end(importer, ws, tmp_path):
     path = _write(
-        tmp_path, "monthly.csv", "Report Start: 09/01/2026, Report End: 10/15/2026",
+        tmp_path,
+        "monthly.csv",
+        "Report Start: 09/01/2026, Report End: 10/15/2026",
         [
             "9/1/2026,Acme BV,Najaar 2026,Leadgen NL,512345678,EUR,100.00,1000,10",
             "10/1/2026,Acme BV,Najaar 2026,Leadgen NL,512345678,EUR,50.00,500,5",
@@ -147,7 +153,9 @@ def test_creative_level_export_adds_ads(importer, ws, tmp_path):
 
 def test_row_without_campaign_group_is_refused(importer, ws, tmp_path):
     path = _write(
-        tmp_path, "orphan.csv", "Report Start: 09/01/2026, Report End: 09/01/2026",
+        tmp_path,
+        "orphan.csv",
+        "Report Start: 09/01/2026, Report End: 09/01/2026",
         ["9/1/2026,Acme BV,,Leadgen NL,512345678,EUR,10.00,100,1"],
     )
     report = importer.import_file(path)

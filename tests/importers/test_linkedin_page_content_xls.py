@@ -76,8 +76,10 @@ def _metrics(s, post: Post) -> PostMetrics:
 
 
 def _days(s, ws) -> dict[dt.date, AccountDay]:
-    q = select(AccountDay).join(Account, AccountDay.account_id == Account.id).where(
-        Account.workspace_id == ws.workspace_id
+    q = (
+        select(AccountDay)
+        .join(Account, AccountDay.account_id == Account.id)
+        .where(Account.workspace_id == ws.workspace_id)
     )
     return {d.date: d for d in s.scalars(q)}
 
@@ -118,7 +120,11 @@ def test_real_workbook_imports_posts_and_daily_metrics(importer, ws):
         assert len(days) == 365
         first = days[dt.date(2024, 7, 30)]
         assert (first.impressions, first.clicks, first.reactions, first.comments, first.shares) == (
-            34, 2, 0, 0, 0
+            34,
+            2,
+            0,
+            0,
+            0,
         )
         assert first.extra["unique_impressions_organic"] == 12
         assert first.extra["impressions_sponsored"] == 0
@@ -159,7 +165,8 @@ def test_snapshot_date_from_epoch_in_the_file_name():
 
 def test_xlsx_resave_with_older_headers(importer, ws, tmp_path):
     path = resave_as_xlsx(
-        tmp_path / "linkedin_content_old.xlsx", OLD_HEADERS,
+        tmp_path / "linkedin_content_old.xlsx",
+        OLD_HEADERS,
         edits={("All posts", 4, "Post type"): "Image"},  # a media word where Organic stood
     )
     match = detect(path, builtin_formats())

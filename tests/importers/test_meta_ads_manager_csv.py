@@ -40,8 +40,11 @@ def _account(s, ws) -> Account:
 
 def _days(s, ws) -> list[AdDay]:
     q = (
-        select(AdDay).join(Campaign, AdDay.campaign_id == Campaign.id).join(Account)
-        .where(Account.workspace_id == ws.workspace_id).order_by(AdDay.id)
+        select(AdDay)
+        .join(Campaign, AdDay.campaign_id == Campaign.id)
+        .join(Account)
+        .where(Account.workspace_id == ws.workspace_id)
+        .order_by(AdDay.id)
     )
     return list(s.scalars(q))
 
@@ -75,7 +78,10 @@ def test_ad_level_export_with_breakdowns_lands_exactly(importer, ws):
         assert (first.date_start, first.date_end) == (dt.date(2025, 3, 1), dt.date(2025, 3, 31))
         assert first.spend == pytest.approx(130.81375632)
         assert (first.impressions, first.reach, first.link_clicks, first.results) == (
-            17414, 6808, 48, 12,
+            17414,
+            6808,
+            48,
+            12,
         )
         assert first.frequency == pytest.approx(2.55787309)
         assert (first.currency, first.result_type) == ("GBP", "quoteReceived")
@@ -208,8 +214,23 @@ def test_a_wrong_cell_names_row_and_column_and_changes_nothing(importer, ws, tmp
 
 def test_a_total_row_is_skipped_and_counted(importer, ws, tmp_path):
     rows = _rows(TITLE_CASE)
-    rows.append(["", "", "", "3252", "16", "32", "12", "327", "206", "", "2017-04-19",
-                 "2017-07-19", "24.55"])
+    rows.append(
+        [
+            "",
+            "",
+            "",
+            "3252",
+            "16",
+            "32",
+            "12",
+            "327",
+            "206",
+            "",
+            "2017-04-19",
+            "2017-07-19",
+            "24.55",
+        ]
+    )
     report = importer.import_file(_write(tmp_path / "ads.csv", rows))
     assert report.status == "imported", report.error
     assert (report.rows_read, report.rows_skipped) == (3, 1)
@@ -264,7 +285,9 @@ def test_xlsx_export_reads_like_the_csv(importer, ws, tmp_path):
         assert (acc.handle, acc.currency) == ("Acme UK", "GBP")
         days = _days(s, ws)
         assert (days[0].impressions, days[0].results, days[0].date_end) == (
-            17414, 12, dt.date(2025, 3, 31),
+            17414,
+            12,
+            dt.date(2025, 3, 31),
         )
         assert days[0].spend == pytest.approx(130.81375632)
         assert days[3].results is None

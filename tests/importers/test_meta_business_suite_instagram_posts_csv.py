@@ -37,7 +37,10 @@ def test_english_export_lands_with_lifetime_totals(importer, ws):
     with ws.session() as s:
         acc = s.scalars(select(Account).where(Account.workspace_id == ws.workspace_id)).one()
         assert (acc.platform, acc.handle, acc.name, acc.external_id) == (
-            "instagram", "prinspetfoods", "Prins Petfoods", "17841400000000001",
+            "instagram",
+            "prinspetfoods",
+            "Prins Petfoods",
+            "17841400000000001",
         )
         posts = _posts(s, ws)
         image = posts["17912345678901234"]
@@ -47,7 +50,13 @@ def test_english_export_lands_with_lifetime_totals(importer, ws):
         assert image.permalink == "https://www.instagram.com/p/DAbcdEF1234/"
         m = _metrics(s, image)
         assert (m.views, m.reach, m.likes, m.shares, m.follows, m.comments, m.saves) == (
-            15000, 9800, 410, 12, 3, 20, 55,
+            15000,
+            9800,
+            410,
+            12,
+            3,
+            20,
+            55,
         )
         assert m.as_of == dt.date(2026, 2, 1)
         assert m.impressions is None and m.engagements is None  # not in the file: not invented
@@ -73,7 +82,13 @@ def test_other_column_order_and_one_file_holding_two_accounts(importer, ws):
         m = _metrics(s, posts["17990000000000001"])
         # Views,Likes,Shares,Comments,Saves,Reach,Follows = 160,5,3,2,4,45,1
         assert (m.views, m.likes, m.shares, m.comments, m.saves, m.reach, m.follows) == (
-            160, 5, 3, 2, 4, 45, 1,
+            160,
+            5,
+            3,
+            2,
+            4,
+            45,
+            1,
         )
         reel = posts["17990000000000002"]
         owner = s.get(Account, reel.account_id)
@@ -91,7 +106,12 @@ def test_dutch_export_with_localised_post_types(importer, ws):
         assert posts["17912345678901301"].published_at == dt.datetime(2025, 12, 24, 10, 0)
         m = _metrics(s, posts["17912345678901303"])
         assert (m.views, m.reach, m.likes, m.shares, m.follows, m.comments) == (
-            20877, 15002, 998, 77, 19, 41,
+            20877,
+            15002,
+            998,
+            77,
+            19,
+            41,
         )
         assert m.saves is None  # "-" is a null token
 
@@ -122,9 +142,14 @@ def test_a_wrong_cell_names_row_and_column_and_changes_nothing(importer, ws, tmp
     with ws.session() as s:
         q = select(func.count(Account.id)).where(Account.workspace_id == ws.workspace_id)
         assert s.scalar(q) == 0
-        assert s.scalar(
-            select(func.count(ImportBatch.id)).where(ImportBatch.workspace_id == ws.workspace_id)
-        ) == 0
+        assert (
+            s.scalar(
+                select(func.count(ImportBatch.id)).where(
+                    ImportBatch.workspace_id == ws.workspace_id
+                )
+            )
+            == 0
+        )
 
 
 @pytest.mark.parametrize("path", [EN, OTHER_ORDER, NL])

@@ -21,8 +21,15 @@ FOLLOWS = fixture_path("meta", "meta_business_suite_page_daily_facebook_follows.
 pytestmark = pytest.mark.filterwarnings("ignore:Workbook contains no default style")
 
 
-def _series(tmp_path: Path, name: str, metric: str, rows: list[tuple[str, str]],
-            *, newline: str = "\n", bom: bool = True) -> Path:
+def _series(
+    tmp_path: Path,
+    name: str,
+    metric: str,
+    rows: list[tuple[str, str]],
+    *,
+    newline: str = "\n",
+    bom: bool = True,
+) -> Path:
     """A daily series in the documented shape: UTF-16 LE with a BOM, sep=, the metric's name."""
     lines = ["sep=,", f'"{metric}"', '"Date","Primary"'] + [f'"{d}","{v}"' for d, v in rows]
     data = (newline.join(lines) + newline).encode("utf-16-le")
@@ -60,13 +67,22 @@ def test_follows_series_lands_as_daily_followers_gained(importer, ws):
 
 def test_several_series_fill_the_same_days_of_the_page(importer, ws, tmp_path):
     assert importer.import_file(FOLLOWS, account="Prins Petfoods").status == "imported"
-    reach = _series(tmp_path, "reach.csv", "Facebook reach",
-                    [("2025-08-01T00:00:00", "1,520"), ("2025-08-08T00:00:00", "990")])
+    reach = _series(
+        tmp_path,
+        "reach.csv",
+        "Facebook reach",
+        [("2025-08-01T00:00:00", "1,520"), ("2025-08-08T00:00:00", "990")],
+    )
     report = importer.import_file(reach, account="Prins Petfoods")
     assert report.status == "imported", report.error
     assert (report.rows_added, report.rows_updated) == (1, 1)
-    clicks = _series(tmp_path, "clicks.csv", "Facebook link clicks",
-                     [("2025-08-01T00:00:00", "12")], newline="\r\n")
+    clicks = _series(
+        tmp_path,
+        "clicks.csv",
+        "Facebook link clicks",
+        [("2025-08-01T00:00:00", "12")],
+        newline="\r\n",
+    )
     assert importer.import_file(clicks, account="Prins Petfoods").status == "imported"
     with ws.session() as s:
         assert _accounts(s, ws) == [("facebook", "Prins Petfoods")]
@@ -75,7 +91,8 @@ def test_several_series_fill_the_same_days_of_the_page(importer, ws, tmp_path):
         assert (first.followers_gained, first.reach, first.clicks) == (20, 1520, None)
         assert first.extra == {"link_clicks": 12}  # link clicks are not all clicks
         assert (days[dt.date(2025, 8, 8)].reach, days[dt.date(2025, 8, 8)].followers_gained) == (
-            990, None,
+            990,
+            None,
         )
 
 
@@ -86,14 +103,21 @@ def test_instagram_series_and_an_unknown_metric(importer, ws, tmp_path):
     odd = _series(tmp_path, "odd.csv", "Facebook minutes viewed", [("2025-08-01T00:00:00", "9")])
     report = importer.import_file(odd)
     assert report.status == "imported", report.error
-    assert any("'Facebook minutes viewed' is not one socialdesk knows" in n
-               and "facebook_minutes_viewed" in n for n in report.notes)
+    assert any(
+        "'Facebook minutes viewed' is not one socialdesk knows" in n
+        and "facebook_minutes_viewed" in n
+        for n in report.notes
+    )
     with ws.session() as s:
         assert _accounts(s, ws) == [
-            ("facebook", "Facebook page"), ("instagram", "Instagram account"),
+            ("facebook", "Facebook page"),
+            ("instagram", "Instagram account"),
         ]
-        q = select(Account.platform, AccountDay).join(AccountDay).where(
-            Account.workspace_id == ws.workspace_id)
+        q = (
+            select(Account.platform, AccountDay)
+            .join(AccountDay)
+            .where(Account.workspace_id == ws.workspace_id)
+        )
         got = dict(tuple(r) for r in s.execute(q))
         assert got["instagram"].profile_views == 5
         assert got["facebook"].extra == {"facebook_minutes_viewed": 9}
@@ -108,8 +132,9 @@ def test_instagram_series_and_an_unknown_metric(importer, ws, tmp_path):
         ([("2025-08-01T00:00:00", "20"), ("", "3")], 5, "Date"),
     ],
 )
-def test_bad_cells_name_row_and_column_and_change_nothing(importer, ws, tmp_path, rows, row,
-                                                          column):
+def test_bad_cells_name_row_and_column_and_change_nothing(
+    importer, ws, tmp_path, rows, row, column
+):
     report = importer.import_file(_series(tmp_path, "bad.csv", "Facebook follows", rows))
     assert report.status == "failed"
     assert (report.error_row, report.error_column) == (row, column)
@@ -121,8 +146,10 @@ def test_bad_cells_name_row_and_column_and_change_nothing(importer, ws, tmp_path
 
 def test_without_the_metric_name_the_file_is_refused(importer, ws, tmp_path):
     path = tmp_path / "nameless.csv"
-    path.write_bytes(codecs.BOM_UTF16_LE + 'sep=,\n"Date","Primary"\n"2025-08-01T00:00:00","1"\n'
-                     .encode("utf-16-le"))
+    path.write_bytes(
+        codecs.BOM_UTF16_LE
+        + 'sep=,\n"Date","Primary"\n"2025-08-01T00:00:00","1"\n'.encode("utf-16-le")
+    )
     report = importer.import_file(path)
     assert report.status == "failed"
     assert "metric's name is missing" in report.error

@@ -33,8 +33,12 @@ EXPORT_2025 = {
 }
 
 
-def _zip(tmp_path: Path, members: dict[str, str], name: str = "export.zip",
-         replace: dict[str, tuple[bytes, bytes]] | None = None) -> Path:
+def _zip(
+    tmp_path: Path,
+    members: dict[str, str],
+    name: str = "export.zip",
+    replace: dict[str, tuple[bytes, bytes]] | None = None,
+) -> Path:
     path = tmp_path / name
     with zipfile.ZipFile(path, "w") as zf:
         for member, fixture in members.items():
@@ -140,7 +144,9 @@ def test_reimport_unchanged_and_newer_export_updates_in_place(importer, ws, tmp_
     assert {r.status for r in first} == {"imported"}
     assert {r.status for r in again} == {"unchanged"}
     newer = _zip(
-        tmp_path, EXPORT_2024, name="newer.zip",
+        tmp_path,
+        EXPORT_2024,
+        name="newer.zip",
         replace={"Queries.csv": (b"5.11,9127,", b"5.11,9200,")},
     )
     third = {r.file.split(":")[1]: r for r in importer.import_paths([newer])}

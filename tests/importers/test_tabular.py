@@ -127,7 +127,8 @@ def test_crlf_and_trailing_commas_of_an_excel_resave():
     assert table.header == ["Page path and screen class", "Views", "Active users", "Event count"]
     frame = _rows(table)
     assert frame.drop(columns=ROW_COL).values.tolist() == [
-        ["/", "1460", "1030", "7510"], ["/fietsen/", "310", "220", "1702"],
+        ["/", "1460", "1030", "7510"],
+        ["/fietsen/", "310", "220", "1702"],
     ]
     assert frame[ROW_COL].tolist() == [8, 9]
     assert not any("\r" in v for v in frame.drop(columns=ROW_COL).values.ravel())

@@ -28,11 +28,36 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 CELLS = st.one_of(
-    st.sampled_from([
-        "", " ", "0", "12", "-3", "1.5", "1e5", "1,204", "inf", "nan", "True", "-", "N/A",
-        "a", "b c", '"', '""', 'x"y', '"quoted"', "a,b", "a;b", "a\tb", "line\nbreak",
-        "cr\rhere", "crlf\r\nhere", "x" * 40,
-    ]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "0",
+            "12",
+            "-3",
+            "1.5",
+            "1e5",
+            "1,204",
+            "inf",
+            "nan",
+            "True",
+            "-",
+            "N/A",
+            "a",
+            "b c",
+            '"',
+            '""',
+            'x"y',
+            '"quoted"',
+            "a,b",
+            "a;b",
+            "a\tb",
+            "line\nbreak",
+            "cr\rhere",
+            "crlf\r\nhere",
+            "x" * 40,
+        ]
+    ),
     st.text(alphabet='ab ,;"\n\r\t0123456789.', max_size=8),
 )
 
@@ -50,8 +75,12 @@ def _outcome(frames) -> tuple[str, object]:
     try:
         got = list(frames)
     except ImportError_ as exc:
-        return "error", (type(exc).__name__, str(exc), getattr(exc, "row", None),
-                         getattr(exc, "column", None))
+        return "error", (
+            type(exc).__name__,
+            str(exc),
+            getattr(exc, "row", None),
+            getattr(exc, "column", None),
+        )
     if not got:
         return "ok", []
     frame = pd.concat(got, ignore_index=True)
@@ -104,17 +133,17 @@ def test_fast_reader_gives_what_the_careful_one_gives(tmp_path, data):
 @pytest.mark.parametrize(
     "data",
     [
-        b"a,b\n1,2\n3,\"x\"y\n",  # stray quote after a closing one
-        b"a,b\n1,\"x,\"y\"\n",  # a delimiter inside quotes, then a stray quote
-        b"a,b\n1,\"\"x\n",  # an empty quoted field, then more
+        b'a,b\n1,2\n3,"x"y\n',  # stray quote after a closing one
+        b'a,b\n1,"x,"y"\n',  # a delimiter inside quotes, then a stray quote
+        b'a,b\n1,""x\n',  # an empty quoted field, then more
         b"a,b\n" + b"1,2\n" * 3000 + b"3,\x004\n",  # NUL byte (after the probe's window)
         b"a,b\n1,2,3\n",  # first row wider than the header
         b"a,b\n1,2\n3,4,5\n",  # a later row wider than the header
         b"a,b\n1,2\n3,4,\n",  # an empty extra field (Excel re-save): fine
         b"a,b,c\n1,2,3\n4,5",  # truncated mid-row
-        b"a,b\n1,\"open\n",  # truncated inside a quote
+        b'a,b\n1,"open\n',  # truncated inside a quote
         b"a,b\n1,2\n\n,\n3,4\n",  # blank rows
-        b"a,b\n\"multi\nline\",2\n3,4\n",  # a quoted line break
+        b'a,b\n"multi\nline",2\n3,4\n',  # a quoted line break
         b"a,b\n1,2\r3,4\r",  # CR line ends
         b"a,b\n1,2\n" + "Caf\u00e9,3\n".encode() + b"Kro\xeag,4\n",  # damaged UTF-8
         b"a,b\n1," + b"x" * 140_000 + b"\n",  # a field over csv's limit
@@ -150,7 +179,7 @@ def test_plain_file_is_read_fast_in_chunks_with_row_numbers(tmp_path, monkeypatc
 def test_numeric_columns_fall_back_to_strings_per_chunk(tmp_path):
     body = ["Views,Note", "1,a", "2,b", "-,c", "1,204,d"]
     path = tmp_path / "f.csv"
-    path.write_text("\n".join(['Views,Note', '1,a', '2,b', '-,c', '"1,204",d']) + "\n")
+    path.write_text("\n".join(["Views,Note", "1,a", "2,b", "-,c", '"1,204",d']) + "\n")
     assert body  # the unquoted "1,204" would be a wider row; the file quotes it
     frames = list(_table(path).frames(2, numeric=["Views"]))
     assert frames[0]["Views"].dtype.kind in "if"

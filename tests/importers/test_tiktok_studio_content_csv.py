@@ -23,7 +23,9 @@ def _metrics(ws, external_id: str) -> list[PostMetrics]:
     with ws.session() as s:
         return list(
             s.scalars(
-                select(PostMetrics).join(Post).join(Account)
+                select(PostMetrics)
+                .join(Post)
+                .join(Account)
                 .where(Account.workspace_id == ws.workspace_id, Post.external_id == external_id)
                 .order_by(PostMetrics.as_of)
             )
@@ -69,7 +71,10 @@ def test_dutch_rollover_old_video_photo_mode_and_zero_views(importer, ws):
     assert m.views == 0 and m.likes == 12  # a real zero stays zero
     (oliebollen,) = _metrics(ws, "7588962420676406221")
     assert (oliebollen.likes, oliebollen.comments, oliebollen.shares, oliebollen.views) == (
-        1204, 37, 15, 23511
+        1204,
+        37,
+        15,
+        23511,
     )
 
 
@@ -89,7 +94,8 @@ def test_reimport_unchanged_newer_export_updates_later_snapshot_adds(importer, w
     third = importer.import_file(later, as_of=dt.date(2026, 1, 6))
     assert third.status == "imported", third.error
     assert [(m.as_of, m.views) for m in _metrics(ws, "7588962420676406221")] == [
-        (dt.date(2026, 1, 3), 23600), (dt.date(2026, 1, 5), 24010)
+        (dt.date(2026, 1, 3), 23600),
+        (dt.date(2026, 1, 5), 24010),
     ]
     with ws.session() as s:
         n = s.scalar(

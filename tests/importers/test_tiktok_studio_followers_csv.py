@@ -21,7 +21,8 @@ AS_OF = dt.date(2026, 5, 21)  # the history runs to May 19
 def _days(ws) -> dict[dt.date, AccountDay]:
     with ws.session() as s:
         rows = s.scalars(
-            select(AccountDay).join(Account, AccountDay.account_id == Account.id)
+            select(AccountDay)
+            .join(Account, AccountDay.account_id == Account.id)
             .where(Account.workspace_id == ws.workspace_id)
         )
         return {r.date: r for r in rows}
@@ -30,7 +31,8 @@ def _days(ws) -> dict[dt.date, AccountDay]:
 def _audience(ws, dimension: str) -> dict[tuple[dt.date, str], AudienceShare]:
     with ws.session() as s:
         rows = s.scalars(
-            select(AudienceShare).join(Account, AudienceShare.account_id == Account.id)
+            select(AudienceShare)
+            .join(Account, AudienceShare.account_id == Account.id)
             .where(Account.workspace_id == ws.workspace_id, AudienceShare.dimension == dimension)
         )
         return {(r.as_of, r.bucket): r for r in rows}
@@ -42,7 +44,9 @@ def test_history_stores_followers_and_explains_the_difference_column(importer, w
     assert report.format == "tiktok_studio_followers_csv"
     days = _days(ws)
     assert {d: r.followers for d, r in days.items()} == {
-        dt.date(2026, 5, 15): 493, dt.date(2026, 5, 18): 493, dt.date(2026, 5, 19): 492,
+        dt.date(2026, 5, 15): 493,
+        dt.date(2026, 5, 18): 493,
+        dt.date(2026, 5, 19): 492,
     }
     # Nothing invented from the net difference: gained/lost stay NULL.
     assert all(r.followers_gained is None and r.followers_lost is None for r in days.values())
@@ -54,8 +58,10 @@ def test_history_rollover_and_a_disagreeing_difference(importer, ws, tmp_path):
     report = importer.import_file(HISTORY_NL, as_of=dt.date(2026, 1, 4))
     assert report.status == "imported", report.error
     assert {d: r.followers for d, r in _days(ws).items()} == {
-        dt.date(2025, 12, 30): 1500, dt.date(2025, 12, 31): 1502,
-        dt.date(2026, 1, 1): 1499, dt.date(2026, 1, 2): 1499,
+        dt.date(2025, 12, 30): 1500,
+        dt.date(2025, 12, 31): 1502,
+        dt.date(2026, 1, 1): 1499,
+        dt.date(2026, 1, 2): 1499,
     }
     assert not any("disagree" in n for n in report.notes)
     odd = tmp_path / "FollowerHistory.csv"
@@ -72,12 +78,16 @@ def test_gender_and_territories_are_audience_shares_as_of_the_export(importer, w
         assert report.format == "tiktok_studio_followers_csv"
     gender = _audience(ws, "gender")
     assert {b: r.share for (_d, b), r in gender.items()} == {
-        "male": 0.72, "female": 0.28, "other": 0.0
+        "male": 0.72,
+        "female": 0.28,
+        "other": 0.0,
     }
     assert {d for d, _b in gender} == {AS_OF}
     territory = _audience(ws, "territory")
     assert {b: r.share for (_d, b), r in territory.items()} == {
-        "US": 0.755, "NG": 0.008, "Others": 0.208
+        "US": 0.755,
+        "NG": 0.008,
+        "Others": 0.208,
     }
     assert all(r.count is None for r in territory.values())
 
@@ -88,7 +98,8 @@ def test_activity_hours_and_zero_filled_future_hours(importer, ws):
     assert (report.rows_read, report.rows_skipped) == (2, 1)
     hours = _audience(ws, "active_hour")
     assert {(d, b): r.count for (d, b), r in hours.items()} == {
-        (dt.date(2026, 5, 9), "00"): 135, (dt.date(2026, 5, 9), "01"): 120,
+        (dt.date(2026, 5, 9), "00"): 135,
+        (dt.date(2026, 5, 9), "01"): 120,
     }
     assert any("zero-fills" in n for n in report.notes)
 
@@ -110,9 +121,7 @@ def test_four_files_share_one_account_and_reimport_is_unchanged(importer, ws, tm
         assert importer.import_file(path, as_of=AS_OF).status == "imported"
     assert importer.import_file(GENDER, as_of=AS_OF).status == "unchanged"
     newer = tmp_path / "FollowerGender.csv"
-    newer.write_bytes(
-        GENDER.read_bytes().replace(b'"0.72"', b'"0.7"').replace(b'"0.28"', b'"0.3"')
-    )
+    newer.write_bytes(GENDER.read_bytes().replace(b'"0.72"', b'"0.7"').replace(b'"0.28"', b'"0.3"'))
     report = importer.import_file(newer, as_of=AS_OF)
     assert (report.rows_added, report.rows_updated) == (0, 3)
     assert _audience(ws, "gender")[(AS_OF, "male")].share == 0.7

@@ -18,7 +18,8 @@ DUTCH = fixture_path("tiktok", "tiktok_studio_Overview_nl_rollover.csv")
 def _days(ws) -> dict[dt.date, AccountDay]:
     with ws.session() as s:
         rows = s.scalars(
-            select(AccountDay).join(Account, AccountDay.account_id == Account.id)
+            select(AccountDay)
+            .join(Account, AccountDay.account_id == Account.id)
             .where(Account.workspace_id == ws.workspace_id)
         ).all()
         return {r.date: r for r in rows}
@@ -65,7 +66,11 @@ def test_sample_imports_daily_figures_with_inferred_years(importer, ws):
     assert set(days) == {dt.date(2026, 5, 15), dt.date(2025, 7, 14), dt.date(2026, 4, 3)}
     april = days[dt.date(2026, 4, 3)]
     assert (april.video_views, april.profile_views, april.likes, april.comments, april.shares) == (
-        1347, 27, 139, 7, 26
+        1347,
+        27,
+        139,
+        7,
+        26,
     )
     assert days[dt.date(2025, 7, 14)].comments == -1  # a deleted comment: kept as written
     assert days[dt.date(2026, 5, 15)].profile_views == 0  # a real zero, not NULL
@@ -97,8 +102,10 @@ def test_reimport_is_unchanged_and_newer_export_updates_in_place(importer, ws, t
     newer.write_bytes(
         DUTCH.read_bytes()
         .replace(b'"30 dec","120"', b'"30 dec","125"')
-        .replace(b'"2 jan","undefined","undefined","undefined","undefined","undefined"',
-                 b'"2 jan","64","1","5","0","0"')
+        .replace(
+            b'"2 jan","undefined","undefined","undefined","undefined","undefined"',
+            b'"2 jan","64","1","5","0","0"',
+        )
     )
     third = importer.import_file(newer, as_of=dt.date(2026, 1, 5))
     assert third.status == "imported", third.error
@@ -125,10 +132,14 @@ def test_bad_cell_names_row_and_column_and_changes_nothing(
     assert report.status == "failed"
     assert (report.error_row, report.error_column) == (row, column)
     with ws.session() as s:
-        assert s.scalar(
-            select(func.count(AccountDay.id)).join(Account, AccountDay.account_id == Account.id)
-            .where(Account.workspace_id == ws.workspace_id)
-        ) == 0
+        assert (
+            s.scalar(
+                select(func.count(AccountDay.id))
+                .join(Account, AccountDay.account_id == Account.id)
+                .where(Account.workspace_id == ws.workspace_id)
+            )
+            == 0
+        )
 
 
 def test_detection_picks_overview_for_both_files():

@@ -17,7 +17,8 @@ OVERVIEW_NL = fixture_path("tiktok", "tiktok_studio_Overview_nl_rollover.csv")
 def _days(ws) -> dict[dt.date, AccountDay]:
     with ws.session() as s:
         rows = s.scalars(
-            select(AccountDay).join(Account, AccountDay.account_id == Account.id)
+            select(AccountDay)
+            .join(Account, AccountDay.account_id == Account.id)
             .where(Account.workspace_id == ws.workspace_id)
         )
         return {r.date: r for r in rows}
@@ -30,11 +31,15 @@ def test_sample_viewers_go_to_extra_and_undefined_day_is_skipped(importer, ws):
     assert (report.rows_read, report.rows_skipped) == (2, 1)
     days = _days(ws)
     assert days[dt.date(2026, 5, 14)].extra == {
-        "total_viewers": 1781, "new_viewers": 1400, "returning_viewers": 381
+        "total_viewers": 1781,
+        "new_viewers": 1400,
+        "returning_viewers": 381,
     }
     # Total Viewers is known on May 16, so its 0 new viewers are a real zero.
     assert days[dt.date(2026, 5, 16)].extra == {
-        "total_viewers": 1, "new_viewers": 0, "returning_viewers": 1
+        "total_viewers": 1,
+        "new_viewers": 0,
+        "returning_viewers": 1,
     }
     assert dt.date(2026, 5, 15) not in days  # "undefined","0","0": nothing real to store
     assert days[dt.date(2026, 5, 14)].views is None  # no canonical column is invented
@@ -49,10 +54,14 @@ def test_viewers_and_overview_complete_the_same_days(importer, ws):
     days = _days(ws)
     assert days[dt.date(2025, 12, 31)].video_views == 98
     assert days[dt.date(2025, 12, 31)].extra == {
-        "total_viewers": 812, "new_viewers": 640, "returning_viewers": 172
+        "total_viewers": 812,
+        "new_viewers": 640,
+        "returning_viewers": 172,
     }
     assert days[dt.date(2026, 1, 1)].extra == {
-        "total_viewers": 790, "new_viewers": 0, "returning_viewers": 0
+        "total_viewers": 790,
+        "new_viewers": 0,
+        "returning_viewers": 0,
     }
 
 
@@ -75,7 +84,8 @@ def test_bad_cell_names_row_and_column_and_changes_nothing(importer, ws, tmp_pat
     assert (report.status, report.error_row, report.error_column) == ("failed", 2, "New Viewers")
     with ws.session() as s:
         n = s.scalar(
-            select(func.count(AccountDay.id)).join(Account, AccountDay.account_id == Account.id)
+            select(func.count(AccountDay.id))
+            .join(Account, AccountDay.account_id == Account.id)
             .where(Account.workspace_id == ws.workspace_id)
         )
         assert n == 0

@@ -39,7 +39,7 @@ def _list(series: pd.Series) -> list:
     ("cell", "expected"),
     [
         ("9,380", 9380),
-        ('1,286.58', 1286.58),
+        ("1,286.58", 1286.58),
         ("3423.0", 3423),
         ("130.81375632", 130.81375632),
         ("-1", -1),
@@ -66,13 +66,19 @@ def test_rates_with_percent_signs_become_fractions():
     got = numbers(_frame("26.96%", "2.2%", "< 10%", "0.052", " --"), "Cell", "f", percent=True)
     assert _list(got) == [pytest.approx(0.2696), pytest.approx(0.022), 0.1, 0.052, None]
     assert _list(percent_numbers(_frame("5.15", "5.15%"), "Cell", "f")) == [
-        pytest.approx(0.0515), pytest.approx(0.0515),
+        pytest.approx(0.0515),
+        pytest.approx(0.0515),
     ]
 
 
 def test_dutch_decimal_comma():
-    got = numbers(_frame("99,88%", "2.546", "US$ 0,00", "1.234,5", "3"), "Cell", "f",
-                  decimal=",", percent=True)
+    got = numbers(
+        _frame("99,88%", "2.546", "US$ 0,00", "1.234,5", "3"),
+        "Cell",
+        "f",
+        decimal=",",
+        percent=True,
+    )
     assert _list(got) == [pytest.approx(0.9988), 2546, 0, 1234.5, 3]
 
 
@@ -99,7 +105,9 @@ def test_not_a_number_names_row_and_column(cell, decimal, hint):
 # -- ids and text ---------------------------------------------------------------------------
 def test_ids_stay_strings_and_spreadsheet_damage_is_refused():
     assert _list(ids(_frame("1187155163632052", "1234.0", " 42 "), "Cell", "f")) == [
-        "1187155163632052", "1234", "42",
+        "1187155163632052",
+        "1234",
+        "42",
     ]
     for rounded in ("1.22158E+17", "1,22158E+17", "9E+15"):
         with pytest.raises(RowInvalid) as err:
@@ -112,7 +120,9 @@ def test_ids_stay_strings_and_spreadsheet_damage_is_refused():
 
 def test_text_keeps_what_was_written_except_null_tokens():
     assert _list(text(_frame("  Hallo\nwereld ", "N/A", ""), "Cell")) == [
-        "  Hallo\nwereld ", None, None,
+        "  Hallo\nwereld ",
+        None,
+        None,
     ]
 
 
@@ -133,8 +143,9 @@ def test_bad_durations(cell):
 # -- dates ---------------------------------------------------------------------------------
 def test_datetimes_with_offsets_become_local_wall_clock():
     frame = _frame("2021-12-28 16:45 +0000", "2021-07-01 08:00 +0000", "")
-    got = datetimes(frame, "Cell", "f", ["%Y-%m-%d %H:%M %z"], required=False,
-                    to_timezone="Europe/Amsterdam")
+    got = datetimes(
+        frame, "Cell", "f", ["%Y-%m-%d %H:%M %z"], required=False, to_timezone="Europe/Amsterdam"
+    )
     assert _list(got) == [pd.Timestamp(2021, 12, 28, 17, 45), pd.Timestamp(2021, 7, 1, 10, 0), None]
 
 
@@ -143,8 +154,12 @@ def test_datetimes_try_each_format_and_name_the_bad_cell():
     got = datetimes(_frame("01/07/2026 06:02", "01/19/2017 09:03:47 AM"), "Cell", "f", formats)
     assert _list(got) == [pd.Timestamp(2026, 1, 7, 6, 2), pd.Timestamp(2017, 1, 19, 9, 3, 47)]
     with pytest.raises(RowInvalid) as err:
-        datetimes(_frame("01/07/2026 06:02", "31/12/2026 10:00", column="Publish time"),
-                  "Publish time", "f", formats)
+        datetimes(
+            _frame("01/07/2026 06:02", "31/12/2026 10:00", column="Publish time"),
+            "Publish time",
+            "f",
+            formats,
+        )
     assert (err.value.row, err.value.column) == (3, "Publish time")
     with pytest.raises(RowInvalid, match="the date is empty"):
         datetimes(_frame("01/07/2026 06:02", ""), "Cell", "f", formats)
@@ -154,8 +169,11 @@ def test_month_day_without_a_year_across_new_year():
     frame = _frame("Dec 30", "Dec 31", "Jan 1", "Jan 2", "")
     got = year_for_month_day(frame, "Cell", "f", dt.date(2026, 1, 2), MONTHS)
     assert _list(got) == [
-        pd.Timestamp(2025, 12, 30), pd.Timestamp(2025, 12, 31),
-        pd.Timestamp(2026, 1, 1), pd.Timestamp(2026, 1, 2), None,
+        pd.Timestamp(2025, 12, 30),
+        pd.Timestamp(2025, 12, 31),
+        pd.Timestamp(2026, 1, 1),
+        pd.Timestamp(2026, 1, 2),
+        None,
     ]
 
 

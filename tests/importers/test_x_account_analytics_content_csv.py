@@ -68,7 +68,10 @@ def test_unsorted_rows_and_every_column(importer, ws):
         assert (m.follows, m.comments, m.shares) == (2, 6, 4)
         assert (m.profile_visits, m.link_clicks) == (8, 12)
         assert m.extra == {
-            "shares_sent": 3, "detail_expands": 10, "hashtag_clicks": 0, "permalink_clicks": 1,
+            "shares_sent": 3,
+            "detail_expands": 10,
+            "hashtag_clicks": 0,
+            "permalink_clicks": 1,
         }
         assert posts["2107078350337939743"].published_at == dt.datetime(2026, 10, 5, 14, 0, 1)
 

@@ -18,8 +18,10 @@ CONTENT = fixture_path("x", "account_analytics_content_2026-05-25_2026-08-22.csv
 
 
 def _days(s, ws) -> dict[dt.date, AccountDay]:
-    q = select(AccountDay).join(Account, AccountDay.account_id == Account.id).where(
-        Account.workspace_id == ws.workspace_id
+    q = (
+        select(AccountDay)
+        .join(Account, AccountDay.account_id == Account.id)
+        .where(Account.workspace_id == ws.workspace_id)
     )
     return {d.date: d for d in s.scalars(q)}
 
@@ -77,8 +79,14 @@ def test_reimport_unchanged_and_newer_export_updates_in_place(importer, ws, tmp_
     lines = OVERVIEW.read_text().splitlines()
     newer = tmp_path / "account_overview_analytics.csv"
     newer.write_text(
-        "\n".join([lines[0], '"Sat, Mar 22, 2025",500,5,9,0,0,1,0,0,0,2,1,0,0',
-                   lines[1].replace(",1070,", ",1099,")]) + "\n"
+        "\n".join(
+            [
+                lines[0],
+                '"Sat, Mar 22, 2025",500,5,9,0,0,1,0,0,0,2,1,0,0',
+                lines[1].replace(",1070,", ",1099,"),
+            ]
+        )
+        + "\n"
     )
     report = importer.import_file(newer)
     assert report.status == "imported", report.error

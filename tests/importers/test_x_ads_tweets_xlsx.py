@@ -24,7 +24,9 @@ TWEET = "848656305149677569"  # the row with spend: 6681 impressions, 16.66, 4 l
 
 def _days(s, ws) -> dict[str, AdDay]:
     q = (
-        select(AdDay).join(Campaign, AdDay.campaign_id == Campaign.id).join(Account)
+        select(AdDay)
+        .join(Campaign, AdDay.campaign_id == Campaign.id)
+        .join(Account)
         .where(Account.workspace_id == ws.workspace_id)
     )
     return {d.grain: d for d in s.scalars(q)}
@@ -66,7 +68,9 @@ def test_real_report_lands_as_ads_per_period(importer, ws):
         assert day.clicks is None and day.reach is None  # not in the report
         # "-" for retweets and replies: left out, never 0
         assert day.extra == {
-            "likes": 2, "tweet_status": "Running", "tweet_published_at": "2017-04-02T15:00:05",
+            "likes": 2,
+            "tweet_status": "Running",
+            "tweet_published_at": "2017-04-02T15:00:05",
         }
         other = days["ad_set:i14002421|ad:848686593309331458"]
         assert other.extra["replies"] == 4 and "retweets" not in other.extra
@@ -80,14 +84,28 @@ def test_real_report_lands_as_ads_per_period(importer, ws):
         assert (ad.external_id, ad.post_external_id) == (TWEET, TWEET)
         assert ad.name.startswith("Forget death, chase life.")
         # the tweet is not filed as a post of a guessed X account
-        assert s.scalar(select(func.count()).select_from(Post)
-                        .join(Account).where(Account.workspace_id == ws.workspace_id)) == 0
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(Post)
+                .join(Account)
+                .where(Account.workspace_id == ws.workspace_id)
+            )
+            == 0
+        )
 
 
 def test_account_option_and_the_accounts_own_currency(importer, ws):
     with ws.session() as s, s.begin():
-        s.add(Account(workspace_id=ws.workspace_id, platform="x_ads", handle="Acme",
-                      currency="USD", timezone="UTC"))
+        s.add(
+            Account(
+                workspace_id=ws.workspace_id,
+                platform="x_ads",
+                handle="Acme",
+                currency="USD",
+                timezone="UTC",
+            )
+        )
     report = importer.import_file(REAL, account="Acme")
     assert report.status == "imported", report.error
     assert not any("does not name the ad account" in n for n in report.notes)
@@ -130,8 +148,15 @@ def test_reimport_unchanged_and_newer_export_updates_in_place(importer, ws, tmp_
         assert len(days) == 5
         day = days[f"ad_set:i14002486|ad:{TWEET}"]
         assert (day.impressions, day.spend) == (7000, 17.5)
-        assert s.scalar(select(func.count()).select_from(Campaign)
-                        .join(Account).where(Account.workspace_id == ws.workspace_id)) == 5
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(Campaign)
+                .join(Account)
+                .where(Account.workspace_id == ws.workspace_id)
+            )
+            == 5
+        )
 
 
 def test_placements_become_breakdowns(importer, ws, tmp_path):
@@ -171,8 +196,9 @@ def test_a_repeated_row_is_refused_naming_both_rows(importer, ws, tmp_path):
         ("D2", None, 2, "Campaign ID"),
     ],
 )
-def test_bad_cells_name_row_and_column_and_change_nothing(importer, ws, tmp_path, cell, value,
-                                                          row, column):
+def test_bad_cells_name_row_and_column_and_change_nothing(
+    importer, ws, tmp_path, cell, value, row, column
+):
     def spoil(sheet):
         sheet[cell] = value
 
@@ -199,7 +225,8 @@ def test_publish_date_as_a_plain_serial_number(importer, ws, tmp_path):
 def test_time_periods():
     assert parse_period("Apr 1, 2017 - Apr 30, 2017") == (dt.date(2017, 4, 1), dt.date(2017, 4, 30))
     assert parse_period("December 1, 2025 – December 31, 2025") == (
-        dt.date(2025, 12, 1), dt.date(2025, 12, 31)
+        dt.date(2025, 12, 1),
+        dt.date(2025, 12, 31),
     )
     assert parse_period("Apr 30, 2017 - Apr 1, 2017") is None  # ends before it starts
     assert parse_period("Apr 2017") is None

@@ -36,8 +36,12 @@ def test_dutch_content_export_lands_like_the_english_one(importer, ws):
     with ws.session() as s:
         acc = s.scalars(select(Account).where(Account.workspace_id == ws.workspace_id)).one()
         assert (acc.platform, acc.handle) == ("x", "maurojpelle")
-        q = select(Post, PostMetrics).join(PostMetrics).join(Account).where(
-            Account.workspace_id == ws.workspace_id)
+        q = (
+            select(Post, PostMetrics)
+            .join(PostMetrics)
+            .join(Account)
+            .where(Account.workspace_id == ws.workspace_id)
+        )
         got = {p.external_id: (p, m) for p, m in s.execute(q)}
         post, m = got["2091095333082140951"]
         assert post.text.startswith("Two kinds of agents")
@@ -71,8 +75,15 @@ def test_a_dutch_date_that_is_not_a_date_names_the_cell(importer, ws, tmp_path):
 
 @pytest.mark.parametrize(
     "text",
-    ["Sat, Aug 22, 2026", "za 22 aug 2026", "zaterdag 22 augustus 2026", "Sa., 22. Aug. 2026",
-     "sam. 22 août 2026", "sáb, 22 ago 2026", "22 ago 2026"],
+    [
+        "Sat, Aug 22, 2026",
+        "za 22 aug 2026",
+        "zaterdag 22 augustus 2026",
+        "Sa., 22. Aug. 2026",
+        "sam. 22 août 2026",
+        "sáb, 22 ago 2026",
+        "22 ago 2026",
+    ],
 )
 def test_dates_in_every_ui_language(text):
     frame = pd.DataFrame({"Date": [text], ROW_COL: [2]})
@@ -110,8 +121,9 @@ def test_every_translation_is_a_spelling_of_both_exports_and_none_is_shared():
 @pytest.mark.parametrize("language", ["de", "fr", "es"])
 def test_other_languages_are_detected(tmp_path: Path, language: str):
     keys = ["post_id", "date", "text", "link", "impressions", "likes", "engagements"]
-    header = [HEADERS[k][language][0] if HEADERS[k][language] else HEADERS[k]["en"][0]
-              for k in keys]
+    header = [
+        HEADERS[k][language][0] if HEADERS[k][language] else HEADERS[k]["en"][0] for k in keys
+    ]
     path = tmp_path / f"account_analytics_content_{language}.csv"
     path.write_text(",".join(header) + "\n1,2,3,4,5,6,7\n", encoding="utf-8")
     match = detect(path, builtin_formats())

@@ -111,7 +111,9 @@ def test_reimport_unchanged_and_newer_export_updates_in_place(importer, ws, tmp_
         q = select(func.count(Post.id)).join(Account).where(Account.workspace_id == ws.workspace_id)
         assert s.scalar(q) == 3
         impressions = s.scalars(
-            select(PostMetrics.impressions).join(Post).join(Account)
+            select(PostMetrics.impressions)
+            .join(Post)
+            .join(Account)
             .where(Account.workspace_id == ws.workspace_id)
             .where(Post.external_id == "1475870580540952577")
         ).all()

@@ -18,7 +18,8 @@ AS_OF = dt.date(2024, 9, 9)
 def _count(ws, model) -> int:
     with ws.session() as s:
         return s.scalar(
-            select(func.count(model.id)).join(Account, model.account_id == Account.id)
+            select(func.count(model.id))
+            .join(Account, model.account_id == Account.id)
             .where(Account.workspace_id == ws.workspace_id)
         )
 
@@ -39,7 +40,9 @@ def test_per_video_daily_chart_stores_the_videos_but_no_daily_figures(importer, 
     assert posts["-e0JZNRR-QA"].duration_seconds == 96
     with ws.session() as s:
         n = s.scalar(
-            select(func.count(PostMetrics.id)).join(Post).join(Account)
+            select(func.count(PostMetrics.id))
+            .join(Post)
+            .join(Account)
             .where(Account.workspace_id == ws.workspace_id)
         )
         assert n == 0  # daily per-video figures are not lifetime totals: not stored as snapshots
@@ -59,7 +62,8 @@ def test_traffic_chart_is_daily_audience_per_source(importer, ws):
     assert report.status == "imported", report.error
     with ws.session() as s:
         rows = s.scalars(
-            select(AudienceShare).join(Account, AudienceShare.account_id == Account.id)
+            select(AudienceShare)
+            .join(Account, AudienceShare.account_id == Account.id)
             .where(Account.workspace_id == ws.workspace_id)
         ).all()
     assert {(r.as_of, r.dimension, r.bucket, r.count, r.share) for r in rows} == {
@@ -80,8 +84,10 @@ def test_reimport_unchanged_and_newer_export_updates(importer, ws, tmp_path):
     assert _count(ws, AudienceShare) == 2
     with ws.session() as s:
         counts = s.scalars(
-            select(AudienceShare.count).join(Account, AudienceShare.account_id == Account.id)
-            .where(Account.workspace_id == ws.workspace_id).order_by(AudienceShare.as_of)
+            select(AudienceShare.count)
+            .join(Account, AudienceShare.account_id == Account.id)
+            .where(Account.workspace_id == ws.workspace_id)
+            .order_by(AudienceShare.as_of)
         ).all()
     assert counts == [0, 4]
 

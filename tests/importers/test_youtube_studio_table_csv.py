@@ -28,8 +28,10 @@ def _posts(ws) -> dict[str, Post]:
 def _metrics(ws) -> dict[str, PostMetrics]:
     with ws.session() as s:
         rows = s.execute(
-            select(Post.external_id, PostMetrics).join(Post, PostMetrics.post_id == Post.id)
-            .join(Account).where(Account.workspace_id == ws.workspace_id)
+            select(Post.external_id, PostMetrics)
+            .join(Post, PostMetrics.post_id == Post.id)
+            .join(Account)
+            .where(Account.workspace_id == ws.workspace_id)
         ).all()
         return dict(rows)
 
@@ -103,11 +105,15 @@ def test_localised_member_name_thumbnail_impressions_and_mxn(importer, ws):
 
 
 def test_zip_name_gives_period_and_snapshot_date(importer, ws, tmp_path):
-    path = _zip(tmp_path, "Content 2021-07-16_2024-09-09 Ethioware.zip", {
-        "Table data.csv": CONTENT,
-        "Chart data.csv": fixture_path("youtube", "youtube_studio_content_chart_data.csv"),
-        "Totals.csv": fixture_path("youtube", "youtube_studio_content_totals.csv"),
-    })
+    path = _zip(
+        tmp_path,
+        "Content 2021-07-16_2024-09-09 Ethioware.zip",
+        {
+            "Table data.csv": CONTENT,
+            "Chart data.csv": fixture_path("youtube", "youtube_studio_content_chart_data.csv"),
+            "Totals.csv": fixture_path("youtube", "youtube_studio_content_totals.csv"),
+        },
+    )
     reports = {Path(r.file).name.rsplit(":", 1)[1]: r for r in importer.import_paths([path])}
     assert {k: r.format for k, r in reports.items()} == {
         "Table data.csv": "youtube_studio_table_csv",
@@ -122,10 +128,16 @@ def test_zip_name_gives_period_and_snapshot_date(importer, ws, tmp_path):
 
 
 def test_period_from_the_chart_beside_it_when_the_name_has_none(importer, ws, tmp_path):
-    path = _zip(tmp_path, "export.zip", {
-        "Datos de la tabla.csv": CONTENT,
-        "Datos del gráfico.csv": fixture_path("youtube", "youtube_studio_content_chart_data.csv"),
-    })
+    path = _zip(
+        tmp_path,
+        "export.zip",
+        {
+            "Datos de la tabla.csv": CONTENT,
+            "Datos del gráfico.csv": fixture_path(
+                "youtube", "youtube_studio_content_chart_data.csv"
+            ),
+        },
+    )
     reports = importer.import_paths([path], as_of=AS_OF)
     assert all(r.status == "imported" for r in reports), [r.error for r in reports]
     m = _metrics(ws)["WcGwa_XZQxI"]
@@ -140,14 +152,16 @@ def test_traffic_source_table_is_audience_not_posts(importer, ws):
     assert _posts(ws) == {}
     with ws.session() as s:
         rows = s.scalars(
-            select(AudienceShare).join(Account, AudienceShare.account_id == Account.id)
+            select(AudienceShare)
+            .join(Account, AudienceShare.account_id == Account.id)
             .where(Account.workspace_id == ws.workspace_id)
         ).all()
     got = {(r.dimension, r.bucket): (r.count, r.share) for r in rows}
     assert got[("traffic_source:views", "Browse features")] == (2640, pytest.approx(2640 / 8244))
     assert got[("traffic_source:views", "External")] == (2243, pytest.approx(2243 / 8244))
     assert got[("traffic_source:watch_time_hours", "External")] == (
-        121.3985, pytest.approx(121.3985 / 531.8714)
+        121.3985,
+        pytest.approx(121.3985 / 531.8714),
     )
     assert got[("traffic_source:impressions", "External")] == (None, None)  # blank: unknown
     assert {r.as_of for r in rows} == {AS_OF}
@@ -165,7 +179,9 @@ def test_reimport_unchanged_and_newer_export_updates_in_place(importer, ws, tmp_
     assert _metrics(ws)["WcGwa_XZQxI"].views == 250
     with ws.session() as s:
         n = s.scalar(
-            select(func.count(PostMetrics.id)).join(Post).join(Account)
+            select(func.count(PostMetrics.id))
+            .join(Post)
+            .join(Account)
             .where(Account.workspace_id == ws.workspace_id)
         )
         assert n == 3

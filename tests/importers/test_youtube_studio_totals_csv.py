@@ -25,7 +25,8 @@ DAILY = (
 def _days(ws) -> dict[dt.date, AccountDay]:
     with ws.session() as s:
         rows = s.scalars(
-            select(AccountDay).join(Account, AccountDay.account_id == Account.id)
+            select(AccountDay)
+            .join(Account, AccountDay.account_id == Account.id)
             .where(Account.workspace_id == ws.workspace_id)
         )
         return {r.date: r for r in rows}
@@ -48,7 +49,10 @@ def test_daily_metrics_land_in_their_columns(importer, ws, tmp_path):
     assert report.status == "imported", report.error
     day = _days(ws)[dt.date(2024, 9, 1)]
     assert (day.views, day.watch_time_hours, day.followers_gained, day.followers_lost) == (
-        412, 18.25, 5, 2
+        412,
+        18.25,
+        5,
+        2,
     )
     assert day.followers is None  # the net change is not a follower count
     assert day.extra["subscribers_net"] == 3
@@ -87,7 +91,9 @@ def test_bad_cell_names_row_and_column_and_changes_nothing(importer, ws, tmp_pat
     path.write_text(DAILY.replace("0:02:39", "2m39s"))
     report = importer.import_file(path, as_of=AS_OF)
     assert (report.status, report.error_row, report.error_column) == (
-        "failed", 2, "Average view duration"
+        "failed",
+        2,
+        "Average view duration",
     )
     with ws.session() as s:
         n = s.scalar(select(func.count(Account.id)).where(Account.workspace_id == ws.workspace_id))

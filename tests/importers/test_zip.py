@@ -49,9 +49,7 @@ def test_good_member_imports_and_the_unrecognised_one_is_reported(importer, ws, 
     assert _posts(ws) == 2
 
 
-def test_two_zips_with_members_of_the_same_name_do_not_overwrite_each_other(
-    importer, ws, tmp_path
-):
+def test_two_zips_with_members_of_the_same_name_do_not_overwrite_each_other(importer, ws, tmp_path):
     first = GOOD.read_bytes()
     second = first.replace(b"911000000000000001", b"911000000000000009").replace(
         b"911000000000000002", b"911000000000000008"

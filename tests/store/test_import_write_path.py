@@ -59,12 +59,16 @@ def test_reimport_counts_ids_and_latest_through_the_temporary_table(
         assert check_post_latest(conn, ws.workspace_id) == []
         assert check_weeks(conn, ws.workspace_id) == []
         mine = select(Account.id).where(Account.workspace_id == ws.workspace_id)
-        reach = dict(conn.execute(
-            select(Post.external_id, PostLatest.reach)
-            .join(Post, Post.id == PostLatest.post_id).where(Post.account_id.in_(mine))
-        ).all())
+        reach = dict(
+            conn.execute(
+                select(Post.external_id, PostLatest.reach)
+                .join(Post, Post.id == PostLatest.post_id)
+                .where(Post.account_id.in_(mine))
+            ).all()
+        )
         snapshots = conn.execute(
-            select(PostMetrics.id).join(Post, Post.id == PostMetrics.post_id)
+            select(PostMetrics.id)
+            .join(Post, Post.id == PostMetrics.post_id)
             .where(Post.account_id.in_(mine))
         ).all()
     assert len(reach) == 40 and len(snapshots) == 60
@@ -74,12 +78,24 @@ def test_reimport_counts_ids_and_latest_through_the_temporary_table(
 
 def _account(ws) -> int:
     with session_scope(ws.engine) as s:
-        upsert(s, Account.__table__, [{"workspace_id": ws.workspace_id, "platform": "x",
-                                        "handle": "bulk", "timezone": "UTC"}],
-               keys=("workspace_id", "platform", "handle"))
-        return s.scalar(select(Account.id).where(
-            Account.workspace_id == ws.workspace_id, Account.handle == "bulk"
-        ))
+        upsert(
+            s,
+            Account.__table__,
+            [
+                {
+                    "workspace_id": ws.workspace_id,
+                    "platform": "x",
+                    "handle": "bulk",
+                    "timezone": "UTC",
+                }
+            ],
+            keys=("workspace_id", "platform", "handle"),
+        )
+        return s.scalar(
+            select(Account.id).where(
+                Account.workspace_id == ws.workspace_id, Account.handle == "bulk"
+            )
+        )
 
 
 def test_upsert_frame_counts_and_ids_of_added_and_updated_rows(ws):
@@ -88,26 +104,36 @@ def test_upsert_frame_counts_and_ids_of_added_and_updated_rows(ws):
 
     def posts(start: int) -> pd.DataFrame:
         ext = [str(i) for i in range(start, start + n)]
-        return pd.DataFrame({
-            "account_id": acc, "external_id": ext,
-            "published_at": pd.Timestamp("2026-01-05 10:00") + pd.to_timedelta(np.arange(n), "min"),
-            "text": [f"tab\there, line\nbreak \\ {i}" for i in range(n)], "is_paid": True,
-        })
+        return pd.DataFrame(
+            {
+                "account_id": acc,
+                "external_id": ext,
+                "published_at": pd.Timestamp("2026-01-05 10:00")
+                + pd.to_timedelta(np.arange(n), "min"),
+                "text": [f"tab\there, line\nbreak \\ {i}" for i in range(n)],
+                "is_paid": True,
+            }
+        )
 
     with session_scope(ws.engine) as s:
-        res = upsert_frame(s, Post.__table__, posts(0), keys=("account_id", "external_id"),
-                           return_ids=True)
+        res = upsert_frame(
+            s, Post.__table__, posts(0), keys=("account_id", "external_id"), return_ids=True
+        )
         assert res.pair == (n, 0) and len(res.ids) == n
         first_ids = dict(res.ids)
     with session_scope(ws.engine) as s:
-        res = upsert_frame(s, Post.__table__, posts(1000), keys=("account_id", "external_id"),
-                           return_ids=True)
+        res = upsert_frame(
+            s, Post.__table__, posts(1000), keys=("account_id", "external_id"), return_ids=True
+        )
         assert res.pair == (1000, 2000)
         assert all(res.ids[(acc, str(i))] == first_ids[(acc, str(i))] for i in range(1000, 3000))
         assert len(set(res.ids.values())) == n
     with session_scope(ws.engine) as s:
-        got = s.execute(select(Post.text, Post.is_paid, Post.published_at)
-                        .where(Post.account_id == acc, Post.external_id == "2999")).one()
+        got = s.execute(
+            select(Post.text, Post.is_paid, Post.published_at).where(
+                Post.account_id == acc, Post.external_id == "2999"
+            )
+        ).one()
     assert got == ("tab\there, line\nbreak \\ 1999", True, pd.Timestamp("2026-01-06 19:19"))
     with session_scope(ws.engine) as s:  # without ids: the counting route
         ids = [first_ids[(acc, str(i))] for i in range(0, 10)]
@@ -121,13 +147,15 @@ def test_upsert_frame_counts_and_ids_of_added_and_updated_rows(ws):
 
 
 def test_extras_as_json_text_are_what_json_dumps_gives():
-    frame = pd.DataFrame({
-        "extra:a": [1.0, np.nan, 0.1, np.nan],
-        "extra:b": ["x \"q\" é", None, "y", None],
-        "extra:c": [np.nan, 3.0, 1e20, np.nan],
-        "extra:d": [True, None, False, None],
-        "other": [1, 2, 3, 4],
-    })
+    frame = pd.DataFrame(
+        {
+            "extra:a": [1.0, np.nan, 0.1, np.nan],
+            "extra:b": ['x "q" é', None, "y", None],
+            "extra:c": [np.nan, 3.0, 1e20, np.nan],
+            "extra:d": [True, None, False, None],
+            "other": [1, 2, 3, 4],
+        }
+    )
     got = load._extras_json(frame).tolist()
     expected = []
     for row in frame.to_dict("records"):

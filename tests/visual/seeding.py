@@ -14,8 +14,14 @@ START = dt.datetime(2026, 1, 5, 9, 0)
 
 
 def nb_posts(
-    rng: np.random.Generator, counts: dict[str, int], rate_ratio: dict[str, float], *,
-    base_rate: float = 0.04, shape: float = 6.0, dated: bool = True, reach: bool = True,
+    rng: np.random.Generator,
+    counts: dict[str, int],
+    rate_ratio: dict[str, float],
+    *,
+    base_rate: float = 0.04,
+    shape: float = 6.0,
+    dated: bool = True,
+    reach: bool = True,
     days: int = 360,
 ) -> list[dict]:
     """Posts whose likes ~ Poisson(reach × base × RR[type] × Gamma(shape, 1/shape))."""
@@ -23,8 +29,9 @@ def nb_posts(
     for media_type, n in counts.items():
         for _ in range(n):
             r = float(rng.integers(800, 8000))
-            likes = rng.poisson(r * base_rate * rate_ratio[media_type]
-                                * rng.gamma(shape, 1 / shape))
+            likes = rng.poisson(
+                r * base_rate * rate_ratio[media_type] * rng.gamma(shape, 1 / shape)
+            )
             day = int(rng.integers(0, days))
             hour = int(rng.integers(0, 12))
             post = {
@@ -39,8 +46,14 @@ def nb_posts(
     return out
 
 
-def seed(engine, workspace_id: int, posts: list[dict], *, platform: str = "instagram",
-         handle: str = "acc") -> int:
+def seed(
+    engine,
+    workspace_id: int,
+    posts: list[dict],
+    *,
+    platform: str = "instagram",
+    handle: str = "acc",
+) -> int:
     """Write `posts` (dicts of Post fields and PostMetrics columns) to one account."""
     post_fields = {"media_type", "published_at", "text", "is_paid", "permalink", "language"}
     with session_scope(engine) as s:
@@ -48,8 +61,11 @@ def seed(engine, workspace_id: int, posts: list[dict], *, platform: str = "insta
         s.add(acc)
         s.flush()
         for i, p in enumerate(posts):
-            post = Post(account_id=acc.id, external_id=p.get("external_id", f"{handle}-{i}"),
-                        **{k: v for k, v in p.items() if k in post_fields})
+            post = Post(
+                account_id=acc.id,
+                external_id=p.get("external_id", f"{handle}-{i}"),
+                **{k: v for k, v in p.items() if k in post_fields},
+            )
             s.add(post)
             s.flush()
             metrics = {k: v for k, v in p.items() if k not in post_fields and k != "external_id"}

@@ -10,8 +10,9 @@ from tests.visual.seeding import nb_posts, seed
 
 def _seeded(ws):
     rng = np.random.default_rng(4)
-    posts = nb_posts(rng, {"photo": 90, "carousel": 60, "reel": 60},
-                     {"photo": 1.0, "carousel": 1.6, "reel": 0.6})
+    posts = nb_posts(
+        rng, {"photo": 90, "carousel": 60, "reel": 60}, {"photo": 1.0, "carousel": 1.6, "reel": 0.6}
+    )
     for i, p in enumerate(posts):
         p["text"] = f"Bericht {i} over daktuinen #groendak"
     seed(ws.engine, ws.workspace_id, posts)
@@ -21,14 +22,21 @@ def _seeded(ws):
 def test_brief_in_dutch_from_the_accounts_data(ws, tmp_path):
     posts = _seeded(ws)
     with ws.session() as s:
-        brief = brief_for(s, ws.workspace_id, objective="engagement", platform="instagram",
-                          audience="Stadsbewoners 25-40", lang="nl")
+        brief = brief_for(
+            s,
+            ws.workspace_id,
+            objective="engagement",
+            platform="instagram",
+            audience="Stadsbewoners 25-40",
+            lang="nl",
+        )
     md = to_markdown(brief)
     assert md.startswith("# Briefing voor de ontwerper: instagram")
     assert "**Doel:** engagement" in md and "Stadsbewoners 25-40" in md
     assert "| feed | 1080×1350 | 4:5 to 1.91:1 | 30 MB |" in md
-    assert ("Lever reel: 1080×1920 px (9:16), max. 30 MB, jpg/png; vrij houden: boven 14%, "
-            "onder 35%") in md
+    assert (
+        "Lever reel: 1080×1920 px (9:16), max. 30 MB, jpg/png; vrij houden: boven 14%, onder 35%"
+    ) in md
     # what performed: the best post by interactions per 1000 reached, recomputed by hand
     eligible = [p for p in posts if p["reach"] >= np.quantile([q["reach"] for q in posts], 0.25)]
     best = max(eligible, key=lambda p: p["likes"] / p["reach"])
@@ -44,8 +52,15 @@ def test_brief_in_dutch_from_the_accounts_data(ws, tmp_path):
 
 def test_brief_in_english_without_data_says_so(ws):
     with ws.session() as s:
-        brief = brief_for(s, ws.workspace_id, objective="awareness", platform="linkedin",
-                          audience="HR managers", lang="en", placements_wanted=("feed",))
+        brief = brief_for(
+            s,
+            ws.workspace_id,
+            objective="awareness",
+            platform="linkedin",
+            audience="HR managers",
+            lang="en",
+            placements_wanted=("feed",),
+        )
     md = to_markdown(brief)
     assert md.startswith("# Designer brief: linkedin")
     assert [p.name for p in brief.placements] == ["feed"]

@@ -57,20 +57,29 @@ def test_placement_findings(tmp_path):
     assert size.status == "problem" and "600 px" in size.advice
     assert check.status == "problem"
     wide = measure(solid(tmp_path / "wide.png", (1920, 800), (90, 120, 60)))  # 2.4:1
-    ratio = next(x for x in check_placement(wide, placement("instagram", "feed")).findings
-                 if x.check == "aspect ratio")
+    ratio = next(
+        x
+        for x in check_placement(wide, placement("instagram", "feed")).findings
+        if x.check == "aspect ratio"
+    )
     assert ratio.status == "advice" and "crop" in ratio.advice.lower()
     big = measure(noise(tmp_path / "big.png", (1000, 1000)))
     assert big.file_size > 2_000_000
-    heavy = next(x for x in check_placement(big, placement("x", "profile")).findings
-                 if x.check == "file size")
+    heavy = next(
+        x
+        for x in check_placement(big, placement("x", "profile")).findings
+        if x.check == "file size"
+    )
     assert heavy.status == "problem" and "2 MB" in heavy.advice
 
 
 def test_safe_zone_catches_a_face_under_the_buttons():
     f = measure(ASTRONAUT)  # square: a story shows its centre 9:16 strip, face near the top
-    safe = next(x for x in check_placement(f, placement("instagram", "story")).findings
-                if x.check == "safe zone")
+    safe = next(
+        x
+        for x in check_placement(f, placement("instagram", "story")).findings
+        if x.check == "safe zone"
+    )
     assert safe.status == "advice" and "top 14%" in safe.value
     feed = check_placement(f, placement("instagram", "feed"))
     assert all(x.check != "safe zone" for x in feed.findings)  # the feed covers nothing

@@ -15,12 +15,21 @@ from tests.visual.seeding import nb_posts, seed
 
 
 def test_files_are_joined_by_name_and_by_media_csv(ws, tmp_path):
-    seed(ws.engine, ws.workspace_id, [
-        {"external_id": "111", "media_type": "photo", "reach": 100.0, "likes": 5.0},
-        {"external_id": "222", "media_type": "photo", "reach": 100.0, "likes": 5.0,
-         "permalink": "https://www.instagram.com/p/CxYz12/"},
-        {"external_id": "333", "media_type": "photo", "reach": 100.0, "likes": 5.0},
-    ])
+    seed(
+        ws.engine,
+        ws.workspace_id,
+        [
+            {"external_id": "111", "media_type": "photo", "reach": 100.0, "likes": 5.0},
+            {
+                "external_id": "222",
+                "media_type": "photo",
+                "reach": 100.0,
+                "likes": 5.0,
+                "permalink": "https://www.instagram.com/p/CxYz12/",
+            },
+            {"external_id": "333", "media_type": "photo", "reach": 100.0, "likes": 5.0},
+        ],
+    )
     folder = tmp_path / "media"
     folder.mkdir()
     solid(folder / "111.png", (200, 100), (10, 200, 10))
@@ -36,8 +45,10 @@ def test_files_are_joined_by_name_and_by_media_csv(ws, tmp_path):
         media = Q.media(s, ws.workspace_id)
         keys = Q.post_keys(s, ws.workspace_id)
     ids = dict(zip(keys["external_id"], keys["post_id"], strict=True))
-    by_name = {p.split("/")[-1]: (post, f) for p, post, f in
-               zip(media["path"], media["post_id"], media["features"], strict=True)}
+    by_name = {
+        p.split("/")[-1]: (post, f)
+        for p, post, f in zip(media["path"], media["post_id"], media["features"], strict=True)
+    }
     assert by_name["111.png"][0] == ids["111"]
     assert by_name["CxYz12.jpg"][0] == ids["222"]
     assert by_name["banner.png"][0] == ids["333"]
@@ -51,8 +62,9 @@ def test_files_are_joined_by_name_and_by_media_csv(ws, tmp_path):
 
 
 def test_match_posts_without_a_folder():
-    keys = pd.DataFrame({"post_id": [1], "external_id": ["abc"], "permalink": [None],
-                         "platform": ["x"]})
+    keys = pd.DataFrame(
+        {"post_id": [1], "external_id": ["abc"], "permalink": [None], "platform": ["x"]}
+    )
     named = ASTRONAUT.with_name("abc.jpg")
     assert match_posts([named], keys) == {named: 1}
 
@@ -64,18 +76,35 @@ def test_brighter_images_go_with_more_interactions(ws):
     brightness = rng.uniform(0.2, 0.8, len(posts))
     z = (brightness - brightness.mean()) / brightness.std()
     for p, zi in zip(posts, z, strict=True):
-        p["likes"] = float(rng.poisson(p["reach"] * 0.04 * (1.2 if p["media_type"] == "carousel"
-                                                            else 1.0) * 1.3 ** zi
-                                       * rng.gamma(6, 1 / 6)))
+        p["likes"] = float(
+            rng.poisson(
+                p["reach"]
+                * 0.04
+                * (1.2 if p["media_type"] == "carousel" else 1.0)
+                * 1.3**zi
+                * rng.gamma(6, 1 / 6)
+            )
+        )
     seed(ws.engine, ws.workspace_id, posts)
     with ws.session() as s:
         frame = load_posts(s, ws.workspace_id)
-    media = pd.DataFrame({
-        "post_id": frame["post_id"].to_numpy(),
-        "path": [f"/m/{i}.jpg" for i in range(len(frame))],
-        "features": [{"brightness": float(b), "contrast": 0.2, "colourfulness": 40.0,
-                      "sharpness": 300.0, "face_count": 0, "aspect": 1.0} for b in brightness],
-    })
+    media = pd.DataFrame(
+        {
+            "post_id": frame["post_id"].to_numpy(),
+            "path": [f"/m/{i}.jpg" for i in range(len(frame))],
+            "features": [
+                {
+                    "brightness": float(b),
+                    "contrast": 0.2,
+                    "colourfulness": 40.0,
+                    "sharpness": 300.0,
+                    "face_count": 0,
+                    "aspect": 1.0,
+                }
+                for b in brightness
+            ],
+        }
+    )
     # the frame's posts are in the store's order; brightness was drawn in seeding order
     order = {pid: i for i, pid in enumerate(frame.sort_values("post_id")["post_id"])}
     media["features"] = [media["features"][order[pid]] for pid in media["post_id"]]

@@ -35,8 +35,13 @@ def test_without_controls_the_ratio_is_the_ratio_of_means(ws):
     posts = []
     for media_type, rr, n in (("photo", 1.0, 40), ("reel", 1.6, 30), ("link", 0.5, 25)):
         for _ in range(n):
-            posts.append({"media_type": media_type, "reach": 2000.0,
-                          "likes": float(rng.poisson(2000 * 0.03 * rr * rng.gamma(5, 0.2)))})
+            posts.append(
+                {
+                    "media_type": media_type,
+                    "reach": 2000.0,
+                    "likes": float(rng.poisson(2000 * 0.03 * rr * rng.gamma(5, 0.2))),
+                }
+            )
     seed(ws.engine, ws.workspace_id, posts)
     frame = _frame(ws)
     result = uplift(frame, reference="photo")
@@ -79,8 +84,9 @@ def test_recovers_seeded_rate_ratios_with_controls(ws):
 
 def test_seven_videos_are_not_enough(ws):
     rng = np.random.default_rng(5)
-    posts = nb_posts(rng, {"photo": 40, "link": 30, "video": 7},
-                     {"photo": 1.0, "link": 0.5, "video": 1.0})
+    posts = nb_posts(
+        rng, {"photo": 40, "link": 30, "video": 7}, {"photo": 1.0, "link": 0.5, "video": 1.0}
+    )
     seed(ws.engine, ws.workspace_id, posts)
     result = uplift(_frame(ws))
     video = next(e for e in result.effects if e.media_type == "video")
@@ -134,7 +140,8 @@ def test_uci_excerpt_through_the_mapped_import(importer, ws):
         assert got[names[label]].posts == len(g)
         assert got[names[label]].median_metric == pytest.approx(inter.median())
         assert got[names[label]].median_exposure == pytest.approx(
-            g["Lifetime Post Total Reach"].median())
+            g["Lifetime Post Total Reach"].median()
+        )
 
 
 def test_explain_says_when_totals_and_per_person_disagree(ws):
@@ -154,7 +161,8 @@ def test_explain_says_when_totals_and_per_person_disagree(ws):
     assert "opposite directions" in x.sentence
     # log total = log per person + log reach, up to the models' noise
     assert math.log(x.total.value) == pytest.approx(
-        math.log(x.per_exposure.value) + math.log(x.distribution.value), abs=0.15)
+        math.log(x.per_exposure.value) + math.log(x.distribution.value), abs=0.15
+    )
 
 
 @pytest.mark.slow

@@ -14,8 +14,7 @@ PAGES = ("/ads", "/ads/pacing", "/ads/tests", "/ads/fatigue", "/ads/curves", "/a
 @pytest.fixture
 def client(ws):
     rng = np.random.default_rng(8)
-    rows = curve_days(rng, "Small <b>", 12.0, 25.0, 1.2) + curve_days(rng, "Big", 30.0, 150.0,
-                                                                       1.1)
+    rows = curve_days(rng, "Small <b>", 12.0, 25.0, 1.2) + curve_days(rng, "Big", 30.0, 150.0, 1.1)
     write_rows(ws, rows)
     return make_client(ws)
 
@@ -24,8 +23,11 @@ def test_every_page_and_twin_answers(client):
     for path in PAGES:
         html = client.get(path + "?lang=en")
         assert html.status_code == 200, (path, html.text[:300])
-        assert "Small &lt;b&gt;" in html.text or path in ("/ads/tests", "/ads/fatigue",
-                                                          "/ads/pacing")
+        assert "Small &lt;b&gt;" in html.text or path in (
+            "/ads/tests",
+            "/ads/fatigue",
+            "/ads/pacing",
+        )
         twin = client.get(path + ".json")
         assert twin.status_code == 200 and twin.headers["content-type"] == "application/json"
 
@@ -37,7 +39,8 @@ def test_campaign_table_figures_match_the_skill(client):
     small = rows["Small <b>"]
     assert small["cpa"] == pytest.approx(small["spend"] / small["results"]["Purchases"])
     assert data["report"]["totals"]["EUR"]["spend"] == pytest.approx(
-        sum(f["spend"] for f in rows.values()))
+        sum(f["spend"] for f in rows.values())
+    )
     html = client.get("/ads?days=0&lang=nl").text
     assert "Small &lt;b&gt;" in html and "<b>" not in html.split('id="main"', 1)[1]
     assert 'data-chart="ad-' in html  # the spend sparkline

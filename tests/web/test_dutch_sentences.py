@@ -65,15 +65,19 @@ def _only_in_english(client, path: str, keys: Iterable[str], *, least: int = 1) 
 def test_a_phrase_is_its_english_text_and_says_dutch():
     from socialdesk.i18n import formats, gettext
 
-    phrase = Phrase("held at %(amount)s a day, the least it spent on any day",
-                    amount=Num(1234.5, ",.2f"))
+    phrase = Phrase(
+        "held at %(amount)s a day, the least it spent on any day", amount=Num(1234.5, ",.2f")
+    )
     assert phrase == "held at 1,234.50 a day, the least it spent on any day"
     dutch = phrase.say(lambda m: gettext("nl", m), formats("nl"))
     assert dutch == "gehouden op 1.234,50 per dag, het minste dat het op één dag uitgaf"
-    nested = Phrase("too few posts to also control for: %(controls)s",
-                    controls=Join.of([Phrase("hour"), Phrase("weekend")]))
+    nested = Phrase(
+        "too few posts to also control for: %(controls)s",
+        controls=Join.of([Phrase("hour"), Phrase("weekend")]),
+    )
     assert say(nested, lambda m: gettext("nl", m), formats("nl")) == (
-        "te weinig berichten om ook te corrigeren voor: uur, weekend")
+        "te weinig berichten om ook te corrigeren voor: uur, weekend"
+    )
     assert say("a name <b>", lambda m: gettext("nl", m)) == "a name <b>"  # data stays as is
     import pickle
 
@@ -84,14 +88,19 @@ def test_a_phrase_is_its_english_text_and_says_dutch():
 # -- visuals ----------------------------------------------------------------------------------
 def test_visual_page_sentences_in_dutch(ws):
     rng = np.random.default_rng(14)
-    posts = nb_posts(rng, {"photo": 60, "link": 40, "video": 6}, {"photo": 1.0, "link": 0.5,
-                                                                  "video": 1.0})
+    posts = nb_posts(
+        rng, {"photo": 60, "link": 40, "video": 6}, {"photo": 1.0, "link": 0.5, "video": 1.0}
+    )
     seed(ws.engine, ws.workspace_id, posts, platform="facebook", handle="Groen")
     client = make_client(ws)
-    nl = _only_in_english(client, "/visual?platform=facebook", ("sentence", "method", "notes"),
-                          least=3)
-    assert re.search(r"Per bereikte persoon krijgen linkberichten \d,\d+× \(\d,\d+–\d,\d+\) de "
-                     r"interacties van foto&#39;s op dit Facebook-account\.", nl)
+    nl = _only_in_english(
+        client, "/visual?platform=facebook", ("sentence", "method", "notes"), least=3
+    )
+    assert re.search(
+        r"Per bereikte persoon krijgen linkberichten \d,\d+× \(\d,\d+–\d,\d+\) de "
+        r"interacties van foto&#39;s op dit Facebook-account\.",
+        nl,
+    )
     assert "Video&#39;s: te weinig gegevens (6 berichten, minstens 10 nodig)." in nl
     assert "Per person reached" not in nl and "negatief binomiaal (NB2)" in nl
     assert 'lang="en"' not in nl.split('id="main"', 1)[1]
@@ -104,15 +113,20 @@ def test_image_check_advice_in_dutch(ws):
     for lang in ("nl", "en"):
         client.cookies.set("sd_lang", lang)
         with ASTRONAUT.open("rb") as fh:
-            r = client.post("/visual/check", data={"csrf_token": token, "platform": "instagram"},
-                            files={"image": ("a.jpg", fh, "image/jpeg")},
-                            headers={"hx-request": "true"})
+            r = client.post(
+                "/visual/check",
+                data={"csrf_token": token, "platform": "instagram"},
+                files={"image": ("a.jpg", fh, "image/jpeg")},
+                headers={"hx-request": "true"},
+            )
         assert r.status_code == 200
         pages[lang] = r.text
     english = "Smaller than the recommended 1080×1350: it may look soft on large screens."
     assert english in pages["en"] and english not in pages["nl"]
-    assert "Kleiner dan de aanbevolen 1080×1350: het kan zacht ogen op grote schermen." in (
-        pages["nl"])
+    assert (
+        "Kleiner dan de aanbevolen 1080×1350: het kan zacht ogen op grote schermen."
+        in (pages["nl"])
+    )
     assert "helderheid: 0,45" in pages["nl"] and "brightness: 0.45" in pages["en"]
     assert "Een gezicht komt in de bovenste 14%" in pages["nl"]
 
@@ -124,44 +138,69 @@ def _ad_days(rng: np.random.Generator, ad: str, ctr: float, days: int = 40) -> l
     for d in range(days):
         impressions = float(rng.integers(4000, 6000))
         clicks = float(rng.binomial(int(impressions), ctr))
-        out.append({"campaign_name": "Test", "ad_set_name": "Set", "ad_name": ad,
-                    "date_start": START + dt.timedelta(days=d),
-                    "date_end": START + dt.timedelta(days=d), "spend": 20.0,
-                    "impressions": impressions, "reach": impressions / 1.5,
-                    "frequency": 1.2 + d * 0.05, "clicks": clicks, "link_clicks": clicks,
-                    "results": float(rng.poisson(clicks * 0.05)), "result_type": "Purchases"})
+        out.append(
+            {
+                "campaign_name": "Test",
+                "ad_set_name": "Set",
+                "ad_name": ad,
+                "date_start": START + dt.timedelta(days=d),
+                "date_end": START + dt.timedelta(days=d),
+                "spend": 20.0,
+                "impressions": impressions,
+                "reach": impressions / 1.5,
+                "frequency": 1.2 + d * 0.05,
+                "clicks": clicks,
+                "link_clicks": clicks,
+                "results": float(rng.poisson(clicks * 0.05)),
+                "result_type": "Purchases",
+            }
+        )
     return out
 
 
 @pytest.fixture
 def ads_client(ws):
     rng = np.random.default_rng(8)
-    rows = (curve_days(rng, "Small", 12.0, 25.0, 1.2) + curve_days(rng, "Big", 30.0, 150.0, 1.1)
-            + curve_days(rng, "Narrow", 5.0, 40.0, 1.0, lo=0.95, hi=1.0)
-            + _ad_days(rng, "A", 0.010) + _ad_days(rng, "B", 0.011))
+    rows = (
+        curve_days(rng, "Small", 12.0, 25.0, 1.2)
+        + curve_days(rng, "Big", 30.0, 150.0, 1.1)
+        + curve_days(rng, "Narrow", 5.0, 40.0, 1.0, lo=0.95, hi=1.0)
+        + _ad_days(rng, "A", 0.010)
+        + _ad_days(rng, "B", 0.011)
+    )
     write_rows(ws, rows)
     return make_client(ws)
 
 
 def test_budget_reasons_in_dutch(ads_client):
-    nl = _only_in_english(ads_client, "/ads/budget?total=3000&days=30", ("reasons", "notes"),
-                          least=2)
-    assert re.search(r"(stijgt nog|onder het verzadigingspunt): bij \d+,\d\d per dag levert het "
-                     r"\d+% van het hoogst haalbare", nl)
+    nl = _only_in_english(
+        ads_client, "/ads/budget?total=3000&days=30", ("reasons", "notes"), least=2
+    )
+    assert re.search(
+        r"(stijgt nog|onder het verzadigingspunt): bij \d+,\d\d per dag levert het "
+        r"\d+% van het hoogst haalbare",
+        nl,
+    )
 
 
 def test_test_verdicts_and_fatigue_evidence_in_dutch(ads_client):
     nl = _only_in_english(ads_client, "/ads/tests", ("verdict", "peeking_warning"))
-    assert re.search(r"(A|B) wint|geen variant is 20% of meer beter|nog geen besluit|ligt "
-                     r"significant voor", nl)
+    assert re.search(
+        r"(A|B) wint|geen variant is 20% of meer beter|nog geen besluit|ligt "
+        r"significant voor",
+        nl,
+    )
     nl = _only_in_english(ads_client, "/ads/fatigue", ("evidence",), least=2)
     assert re.search(r"CTR \d,\d\d% bij frequentie \d,\d\d en \d,\d\d% bij \d,\d\d", nl)
 
 
 def test_response_curve_reasons_in_dutch(ads_client):
     nl = _only_in_english(ads_client, "/ads/curves", ("reason",))
-    assert re.search(r"de dagelijkse uitgaven varieerden te weinig om de vorm van de curve te zien "
-                     r"\(meestal tussen \d+,\d\d en \d+,\d\d\)", nl)
+    assert re.search(
+        r"de dagelijkse uitgaven varieerden te weinig om de vorm van de curve te zien "
+        r"\(meestal tussen \d+,\d\d en \d+,\d\d\)",
+        nl,
+    )
 
 
 # -- analytics ----------------------------------------------------------------------------------
@@ -189,9 +228,17 @@ def test_goal_note_in_dutch(sqlite_seeded):
     ws = sqlite_seeded.ws
     client = make_client(ws)
     token = csrf_of(client)
-    added = client.post("/analytics/goals", data={
-        "csrf_token": token, "name": "Groei", "metric": "reach", "start": "2020-01-01",
-        "end": "2020-01-31", "target": "+20%"})
+    added = client.post(
+        "/analytics/goals",
+        data={
+            "csrf_token": token,
+            "name": "Groei",
+            "metric": "reach",
+            "start": "2020-01-01",
+            "end": "2020-01-31",
+            "target": "+20%",
+        },
+    )
     assert added.status_code == 303
     nl = _only_in_english(client, "/analytics/goals", ("note",))
     assert "geen cijfers over de periode vóór het doel, dus een verandering is niet te meten" in nl
@@ -203,18 +250,28 @@ def test_a_move_returns_to_the_local_month_not_the_utc_one(ws):
 
     with session_scope(ws.engine) as s:
         s.add(Account(workspace_id=ws.workspace_id, platform="instagram", handle="groen"))
-        item = queries.add_item(s, ws.workspace_id, title="Nieuwe maand", created_by="local",
-                                status="draft", platform="instagram",
-                                scheduled_at=dt.datetime(2026, 3, 30, 8))
+        item = queries.add_item(
+            s,
+            ws.workspace_id,
+            title="Nieuwe maand",
+            created_by="local",
+            status="draft",
+            platform="instagram",
+            scheduled_at=dt.datetime(2026, 3, 30, 8),
+        )
     client = make_client(ws)
     token = csrf_of(client)
     # 1 April 00:30 in Amsterdam is 31 March 22:30 UTC: the page to go back to is April's
-    moved = client.post(f"/marketing/calendar/{item}/move",
-                        data={"date": "2026-04-01", "time": "00:30", "csrf_token": token},
-                        follow_redirects=False)
+    moved = client.post(
+        f"/marketing/calendar/{item}/move",
+        data={"date": "2026-04-01", "time": "00:30", "csrf_token": token},
+        follow_redirects=False,
+    )
     assert moved.status_code == 303
     assert moved.headers["location"] == "/marketing/calendar?month=2026-04"
-    added = client.post("/marketing/calendar", data={
-        "title": "Ook april", "date": "2026-04-01", "time": "00:15", "csrf_token": token},
-        follow_redirects=False)
+    added = client.post(
+        "/marketing/calendar",
+        data={"title": "Ook april", "date": "2026-04-01", "time": "00:15", "csrf_token": token},
+        follow_redirects=False,
+    )
     assert added.headers["location"] == "/marketing/calendar?month=2026-04"

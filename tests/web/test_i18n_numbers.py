@@ -51,6 +51,9 @@ def test_decimals_and_changes_match_babel(value, locale, digits):
 def test_waiting_times_in_their_largest_unit():
     nl, en = formats("nl"), formats("en")
     assert [nl.duration(m) for m in (45, 150, 5123, 86142)] == [
-        "45 minuten", "2 uur", "4 dagen", "2 maanden",
+        "45 minuten",
+        "2 uur",
+        "4 dagen",
+        "2 maanden",
     ]
     assert en.duration(150) == "2 hours" and nl.duration(None) == "–"

@@ -40,20 +40,29 @@ def test_image_check_upload(ws):
     client = make_client(ws)
     token = csrf_of(client)
     with ASTRONAUT.open("rb") as fh:
-        r = client.post("/visual/check", data={"csrf_token": token, "platform": "instagram"},
-                        files={"image": ("a.jpg", fh, "image/jpeg")},
-                        headers={"hx-request": "true", "accept": "text/html"})
+        r = client.post(
+            "/visual/check",
+            data={"csrf_token": token, "platform": "instagram"},
+            files={"image": ("a.jpg", fh, "image/jpeg")},
+            headers={"hx-request": "true", "accept": "text/html"},
+        )
     assert r.status_code == 200
     assert 'id="check-result"' in r.text and "512×512" in r.text and "Instagram" in r.text
     with ASTRONAUT.open("rb") as fh:
-        r = client.post("/visual/check", data={"csrf_token": token},
-                        files={"image": ("a.jpg", fh, "image/jpeg")},
-                        headers={"accept": "application/json"})
+        r = client.post(
+            "/visual/check",
+            data={"csrf_token": token},
+            files={"image": ("a.jpg", fh, "image/jpeg")},
+            headers={"accept": "application/json"},
+        )
     check = r.json()["check"]
     assert check["features"]["faces"][0]["w"] > 80
-    bad = client.post("/visual/check", data={"csrf_token": token},
-                      files={"image": ("x.jpg", b"nope", "image/jpeg")},
-                      headers={"accept": "application/json"})
+    bad = client.post(
+        "/visual/check",
+        data={"csrf_token": token},
+        files={"image": ("x.jpg", b"nope", "image/jpeg")},
+        headers={"accept": "application/json"},
+    )
     assert bad.status_code == 400 and "not an image" in bad.json()["error"]
     no_token = client.post("/visual/check", files={"image": ("a.jpg", b"x", "image/jpeg")})
     assert no_token.status_code == 403

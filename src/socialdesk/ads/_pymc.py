@@ -1,7 +1,7 @@
 """The one door to PyMC-Marketing (the optional `mmm` extra).
 
-    from socialdesk.ads._pymc import pymc_marketing_mmm
-    mmm_module = pymc_marketing_mmm()   # raises MissingExtra when it is not installed
+from socialdesk.ads._pymc import pymc_marketing_mmm
+mmm_module = pymc_marketing_mmm()   # raises MissingExtra when it is not installed
 """
 
 from __future__ import annotations

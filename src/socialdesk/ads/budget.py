@@ -69,8 +69,9 @@ class BudgetPlan:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _weights(curves: Sequence[ResponseCurve], values: Mapping[str, float] | None,
-             result_type: str | None) -> tuple[str, dict[int, float], list[tuple[str, str]]]:
+def _weights(
+    curves: Sequence[ResponseCurve], values: Mapping[str, float] | None, result_type: str | None
+) -> tuple[str, dict[int, float], list[tuple[str, str]]]:
     """What is maximised, each campaign's weight, and campaigns of other result types."""
     excluded: list[tuple[str, str]] = []
     if values:
@@ -79,28 +80,42 @@ def _weights(curves: Sequence[ResponseCurve], values: Mapping[str, float] | None
             if c.result_type in values:
                 weights[c.campaign_id] = float(values[c.result_type])
             else:
-                excluded.append((c.campaign, Phrase("no value was given for its results "
-                                                    "(%(type)s)", type=c.result_type)))
+                excluded.append(
+                    (
+                        c.campaign,
+                        Phrase("no value was given for its results (%(type)s)", type=c.result_type),
+                    )
+                )
         return "value", weights, excluded
     spend_by_type: dict[str, float] = {}
     for c in curves:
         if c.ok and c.result_type:
             spend_by_type[c.result_type] = spend_by_type.get(c.result_type, 0) + c.current_spend
-    chosen = result_type or (max(spend_by_type, key=lambda t: spend_by_type[t])
-                             if spend_by_type else None)
+    chosen = result_type or (
+        max(spend_by_type, key=lambda t: spend_by_type[t]) if spend_by_type else None
+    )
     weights = {}
     for c in curves:
         if c.result_type == chosen:
             weights[c.campaign_id] = 1.0
         else:
-            excluded.append((c.campaign, Phrase(
-                "its results (%(type)s) are not %(chosen)s; give a value per result type to "
-                "weigh them together", type=c.result_type, chosen=chosen)))
+            excluded.append(
+                (
+                    c.campaign,
+                    Phrase(
+                        "its results (%(type)s) are not %(chosen)s; give a value per result type "
+                        "to weigh them together",
+                        type=c.result_type,
+                        chosen=chosen,
+                    ),
+                )
+            )
     return chosen or "results", weights, excluded
 
 
-def _solve(curves: list[ResponseCurve], w: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-           budget: float) -> np.ndarray:
+def _solve(
+    curves: list[ResponseCurve], w: np.ndarray, lo: np.ndarray, hi: np.ndarray, budget: float
+) -> np.ndarray:
     """Daily budgets in [lo, hi] summing to `budget` that maximise sum w_i f_i(x_i)."""
     from scipy.optimize import minimize
 
@@ -112,8 +127,14 @@ def _solve(curves: list[ResponseCurve], w: np.ndarray, lo: np.ndarray, hi: np.nd
         return np.array([grids[i][int(np.argmax(vals[i] - lam * grids[i]))] for i in range(n)])
 
     # the Lagrange multiplier that spends the budget: bisection on lambda
-    a, b = 0.0, max(float(np.max(np.gradient(vals[i], grids[i]))) if hi[i] > lo[i] else 0.0
-                    for i in range(n)) + 1.0
+    a, b = (
+        0.0,
+        max(
+            float(np.max(np.gradient(vals[i], grids[i]))) if hi[i] > lo[i] else 0.0
+            for i in range(n)
+        )
+        + 1.0,
+    )
     for _ in range(60):
         mid = (a + b) / 2
         if at(mid).sum() > budget:
@@ -121,8 +142,9 @@ def _solve(curves: list[ResponseCurve], w: np.ndarray, lo: np.ndarray, hi: np.nd
         else:
             b = mid
     lag = _repair(at(b), lo, hi, budget)
-    start_cur = _repair(np.clip(budget * (lo + hi) / max((lo + hi).sum(), 1e-9), lo, hi),
-                        lo, hi, budget)
+    start_cur = _repair(
+        np.clip(budget * (lo + hi) / max((lo + hi).sum(), 1e-9), lo, hi), lo, hi, budget
+    )
 
     def objective(x: np.ndarray) -> tuple[float, np.ndarray]:
         f = sum(w[i] * float(curves[i].mean(np.array([x[i]]))[0]) for i in range(n))
@@ -131,11 +153,17 @@ def _solve(curves: list[ResponseCurve], w: np.ndarray, lo: np.ndarray, hi: np.nd
 
     best_x, best_f = lag, objective(lag)[0]
     for x0 in (lag, start_cur):
-        res = minimize(objective, x0, jac=True, method="SLSQP", bounds=list(zip(lo, hi,
-                                                                             strict=True)),
-                       constraints=[{"type": "eq", "fun": lambda x: x.sum() - budget,
-                                     "jac": lambda x: np.ones_like(x)}],
-                       options={"maxiter": 200, "ftol": 1e-10})
+        res = minimize(
+            objective,
+            x0,
+            jac=True,
+            method="SLSQP",
+            bounds=list(zip(lo, hi, strict=True)),
+            constraints=[
+                {"type": "eq", "fun": lambda x: x.sum() - budget, "jac": lambda x: np.ones_like(x)}
+            ],
+            options={"maxiter": 200, "ftol": 1e-10},
+        )
         x = _repair(np.asarray(res.x), lo, hi, budget)
         fx = objective(x)[0]
         if fx < best_f - 1e-12:
@@ -161,21 +189,28 @@ def _period_estimate(curve: ResponseCurve, daily: float, days: int) -> Estimate:
     e = curve.predict(daily)
     if not e.ok:
         return e
-    return Estimate(e.value * days, e.low * days, e.high * days, e.level, e.n,
-                    Phrase("%(method)s, x %(days)s days", method=e.method, days=days))
+    return Estimate(
+        e.value * days,
+        e.low * days,
+        e.high * days,
+        e.level,
+        e.n,
+        Phrase("%(method)s, x %(days)s days", method=e.method, days=days),
+    )
 
 
-def _sum_estimate(parts: list[tuple[float, np.ndarray, np.ndarray]], n: int,
-                  method: str) -> Estimate:
+def _sum_estimate(
+    parts: list[tuple[float, np.ndarray, np.ndarray]], n: int, method: str
+) -> Estimate:
     """Sum of weighted predictions; parts are (weight*days, gradient, cov) per campaign."""
     if not parts:
-        return Estimate(None, None, None, 0.95, n,
-                        Phrase("not enough data: no campaign with a fitted curve"))
+        return Estimate(
+            None, None, None, 0.95, n, Phrase("not enough data: no campaign with a fitted curve")
+        )
     value = sum(p[0] for p in parts)
     var = sum(float(g @ c @ g) for _, g, c in parts)
     se = float(np.sqrt(max(var, 0.0)))
-    return Estimate(float(value), float(value - Z95 * se), float(value + Z95 * se), 0.95, n,
-                    method)
+    return Estimate(float(value), float(value - Z95 * se), float(value + Z95 * se), 0.95, n, method)
 
 
 def recommend_budget(
@@ -200,38 +235,71 @@ def recommend_budget(
     last = max((c.last_day for c in curves if c.last_day), default=None)
     running: list[ResponseCurve] = []
     for c in curves:
-        stale = c.last_day is None or (last is not None
-                                       and (last - c.last_day).days >= ACTIVE_WITHIN_DAYS)
+        stale = c.last_day is None or (
+            last is not None and (last - c.last_day).days >= ACTIVE_WITHIN_DAYS
+        )
         if last is not None and (stale or c.current_spend <= 0):
-            excluded.append((c.campaign, Phrase("not running in the last %(days)s days of data",
-                                                days=ACTIVE_WITHIN_DAYS)))
+            excluded.append(
+                (
+                    c.campaign,
+                    Phrase(
+                        "not running in the last %(days)s days of data", days=ACTIVE_WITHIN_DAYS
+                    ),
+                )
+            )
         else:
             running.append(c)
     currencies = {c.currency for c in running}
-    cur = currency or (max(currencies, key=lambda x: sum(
-        r.current_spend for r in running if r.currency == x)) if currencies else None)
+    cur = currency or (
+        max(currencies, key=lambda x: sum(r.current_spend for r in running if r.currency == x))
+        if currencies
+        else None
+    )
     for c in [c for c in running if c.currency != cur]:
-        excluded.append((c.campaign, Phrase("spends %(currency)s, not %(chosen)s; currencies are "
-                                            "not mixed", currency=c.currency, chosen=cur)))
+        excluded.append(
+            (
+                c.campaign,
+                Phrase(
+                    "spends %(currency)s, not %(chosen)s; currencies are not mixed",
+                    currency=c.currency,
+                    chosen=cur,
+                ),
+            )
+        )
     running = [c for c in running if c.currency == cur]
     objective, weights, other = _weights(running, values, result_type)
     excluded += other
     running = [c for c in running if c.campaign_id in weights]
     if not running:
         empty = Estimate.not_enough(0, "no running campaign to allocate to")
-        return BudgetPlan(total or 0.0, days, cur, objective, max_change, (), empty, empty,
-                          empty, total or 0.0, tuple(excluded),
-                          (Phrase("no running campaign to allocate to"),))
+        return BudgetPlan(
+            total or 0.0,
+            days,
+            cur,
+            objective,
+            max_change,
+            (),
+            empty,
+            empty,
+            empty,
+            total or 0.0,
+            tuple(excluded),
+            (Phrase("no running campaign to allocate to"),),
+        )
     recent = np.array([c.current_spend for c in running])
     if total is None:
         total = float(recent.sum() * days)
     daily_total = total / days
     cur_daily = recent * daily_total / recent.sum()
     if abs(daily_total - recent.sum()) > 0.01 * recent.sum():
-        notes.append(Phrase(
-            "the total is %(total)s a day against %(recent)s spent a day recently; the current "
-            "split is scaled to it.", total=Num(daily_total, ",.2f"),
-            recent=Num(recent.sum(), ",.2f")))
+        notes.append(
+            Phrase(
+                "the total is %(total)s a day against %(recent)s spent a day recently; the current "
+                "split is scaled to it.",
+                total=Num(daily_total, ",.2f"),
+                recent=Num(recent.sum(), ",.2f"),
+            )
+        )
     fit = [c.ok for c in running]
     lo = np.array([c.spend_min for c in running])
     hi = np.array([c.spend_max for c in running])
@@ -250,21 +318,31 @@ def recommend_budget(
         budget = fixed
         if budget > ohi.sum():
             unallocated = (budget - ohi.sum()) * days
-            notes.append(Phrase(
-                "%(amount)s of the total cannot be placed: the campaigns never spent that much "
-                "a day (or the move limit holds them), and their curves are not extrapolated "
-                "beyond the spend seen.", amount=Num(unallocated, ",.0f")))
+            notes.append(
+                Phrase(
+                    "%(amount)s of the total cannot be placed: the campaigns never spent that much "
+                    "a day (or the move limit holds them), and their curves are not extrapolated "
+                    "beyond the spend seen.",
+                    amount=Num(unallocated, ",.0f"),
+                )
+            )
             budget = float(ohi.sum())
         elif budget < olo.sum():
-            notes.append(Phrase("the total is below what the move limits allow; every campaign "
-                                "is cut to its lower limit and the rest is left unspent."))
+            notes.append(
+                Phrase(
+                    "the total is below what the move limits allow; every campaign "
+                    "is cut to its lower limit and the rest is left unspent."
+                )
+            )
             budget = float(olo.sum())
         w = np.array([weights[running[i].campaign_id] for i in opt])
         rec[opt] = _solve([running[i] for i in opt], w, olo, ohi, budget)
     allocations = []
     cur_parts, rec_parts, gain_parts = [], [], []
-    margins = {i: float(running[i].slope(np.array([rec[i]]))[0]) * weights[running[i].campaign_id]
-               for i in opt}
+    margins = {
+        i: float(running[i].slope(np.array([rec[i]]))[0]) * weights[running[i].campaign_id]
+        for i in opt
+    }
     for i, c in enumerate(running):
         wgt = weights[c.campaign_id]
         e_cur = _period_estimate(c, cur_daily[i], days)
@@ -275,42 +353,81 @@ def recommend_budget(
             g_rec = wgt * days * c.gradient(np.array([rec[i]]))[0]
             cur_parts.append((wgt * (e_cur.value or 0.0), g_cur, cov))
             rec_parts.append((wgt * (e_rec.value or 0.0), g_rec, cov))
-            gain_parts.append((wgt * ((e_rec.value or 0.0) - (e_cur.value or 0.0)),
-                               g_rec - g_cur, cov))
-        allocations.append(Allocation(
-            c.campaign_id, c.campaign, c.platform, c.result_type, float(cur_daily[i] * days),
-            float(rec[i] * days), e_cur, e_rec, float(lo[i] * days), float(hi[i] * days),
-            i in opt, tuple(_reasons(c, i, cur_daily, rec, lo, hi, margins, max_change)),
-        ))
+            gain_parts.append(
+                (wgt * ((e_rec.value or 0.0) - (e_cur.value or 0.0)), g_rec - g_cur, cov)
+            )
+        allocations.append(
+            Allocation(
+                c.campaign_id,
+                c.campaign,
+                c.platform,
+                c.result_type,
+                float(cur_daily[i] * days),
+                float(rec[i] * days),
+                e_cur,
+                e_rec,
+                float(lo[i] * days),
+                float(hi[i] * days),
+                i in opt,
+                tuple(_reasons(c, i, cur_daily, rec, lo, hi, margins, max_change)),
+            )
+        )
     n = sum(c.n_days for c in running)
     what = Phrase("results") if objective != "value" else Phrase("value")
-    unscored = [c.campaign for c in running if not c.ok or not (
-        c.inside(cur_daily[running.index(c)]) and c.inside(rec[running.index(c)]))]
+    unscored = [
+        c.campaign
+        for c in running
+        if not c.ok
+        or not (c.inside(cur_daily[running.index(c)]) and c.inside(rec[running.index(c)]))
+    ]
     if unscored:
-        notes.append(Phrase("expected totals leave out %(campaigns)s (no curve, or a budget "
-                            "outside the spend seen).", campaigns=", ".join(unscored)))
+        notes.append(
+            Phrase(
+                "expected totals leave out %(campaigns)s (no curve, or a budget "
+                "outside the spend seen).",
+                campaigns=", ".join(unscored),
+            )
+        )
     return BudgetPlan(
-        total=total, days=days, currency=cur, objective=objective, max_change=max_change,
+        total=total,
+        days=days,
+        currency=cur,
+        objective=objective,
+        max_change=max_change,
         allocations=tuple(allocations),
-        expected_current=_sum_estimate(cur_parts, n, Phrase("sum of Hill curves (%(what)s)",
-                                                            what=what)),
-        expected_recommended=_sum_estimate(rec_parts, n, Phrase("sum of Hill curves (%(what)s)",
-                                                                what=what)),
-        expected_gain=_sum_estimate(gain_parts, n,
-                                    Phrase("difference of Hill curves, delta method")),
-        unallocated=unallocated, excluded=tuple(excluded), notes=tuple(notes),
+        expected_current=_sum_estimate(
+            cur_parts, n, Phrase("sum of Hill curves (%(what)s)", what=what)
+        ),
+        expected_recommended=_sum_estimate(
+            rec_parts, n, Phrase("sum of Hill curves (%(what)s)", what=what)
+        ),
+        expected_gain=_sum_estimate(
+            gain_parts, n, Phrase("difference of Hill curves, delta method")
+        ),
+        unallocated=unallocated,
+        excluded=tuple(excluded),
+        notes=tuple(notes),
     )
 
 
-def _reasons(c: ResponseCurve, i: int, cur: np.ndarray, rec: np.ndarray, lo: np.ndarray,
-             hi: np.ndarray, margins: Mapping[int, float],
-             max_change: float | None) -> list[str]:
+def _reasons(
+    c: ResponseCurve,
+    i: int,
+    cur: np.ndarray,
+    rec: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    margins: Mapping[int, float],
+    max_change: float | None,
+) -> list[str]:
     if not c.ok:
-        return [Phrase("kept at its current share: no response curve (%(reason)s)",
-                       reason=c.reason)]
+        return [
+            Phrase("kept at its current share: no response curve (%(reason)s)", reason=c.reason)
+        ]
     if i not in margins:
-        return [Phrase("kept at its current share: the move limit and the spend seen leave no "
-                       "room")]
+        return [
+            Phrase("kept at its current share: the move limit and the spend seen leave no room")
+        ]
     out: list[str] = []
     change = rec[i] - cur[i]
     top, k = float(np.exp(c.theta[0])), float(np.exp(c.theta[1]))  # type: ignore[index]
@@ -319,54 +436,101 @@ def _reasons(c: ResponseCurve, i: int, cur: np.ndarray, rec: np.ndarray, lo: np.
     others = [m for j, m in margins.items() if j != i]
     unit = c.result_type or Phrase("results")
     if abs(change) < 0.02 * cur[i]:
-        return [Phrase("about right where it is: its last euro buys about as much as "
-                       "elsewhere")]
+        return [Phrase("about right where it is: its last euro buys about as much as elsewhere")]
     if change < 0 and cur[i] > c.spend_max + 1e-6:
-        return [Phrase("cut to %(amount)s a day, the most it spent on any day: what more would "
-                       "buy is unknown (the curve is not extrapolated)",
-                       amount=Num(c.spend_max, ",.2f"))]
+        return [
+            Phrase(
+                "cut to %(amount)s a day, the most it spent on any day: what more would "
+                "buy is unknown (the curve is not extrapolated)",
+                amount=Num(c.spend_max, ",.2f"),
+            )
+        ]
     if change > 0 and cur[i] < c.spend_min - 1e-6 and rec[i] <= c.spend_min + 1e-6:
-        return [Phrase("raised to %(amount)s a day, the least it spent on any day: below that "
-                       "its curve is unknown", amount=Num(c.spend_min, ",.2f"))]
+        return [
+            Phrase(
+                "raised to %(amount)s a day, the least it spent on any day: below that "
+                "its curve is unknown",
+                amount=Num(c.spend_min, ",.2f"),
+            )
+        ]
     if change > 0:
         if seen_bend:
             share = float(c.mean(np.array([rec[i]]))[0]) / top
             if rec[i] < k:
-                out.append(Phrase("below its saturation point: at %(amount)s a day it delivers "
-                                  "%(share)s of the most it can", amount=Num(rec[i], ",.2f"),
-                                  share=Num(share, ".0%")))
+                out.append(
+                    Phrase(
+                        "below its saturation point: at %(amount)s a day it delivers "
+                        "%(share)s of the most it can",
+                        amount=Num(rec[i], ",.2f"),
+                        share=Num(share, ".0%"),
+                    )
+                )
             else:
-                out.append(Phrase("still rising: at %(amount)s a day it delivers %(share)s of "
-                                  "the most it can", amount=Num(rec[i], ",.2f"),
-                                  share=Num(share, ".0%")))
+                out.append(
+                    Phrase(
+                        "still rising: at %(amount)s a day it delivers %(share)s of "
+                        "the most it can",
+                        amount=Num(rec[i], ",.2f"),
+                        share=Num(share, ".0%"),
+                    )
+                )
         else:
             out.append(Phrase("no saturation within the spend seen"))
-        out.append(Phrase("an extra 1 a day still buys %(more)s %(unit)s a day",
-                          more=Num(here, ".3g"), unit=unit))
+        out.append(
+            Phrase(
+                "an extra 1 a day still buys %(more)s %(unit)s a day",
+                more=Num(here, ".3g"),
+                unit=unit,
+            )
+        )
     else:
         if seen_bend and cur[i] >= k:
             share = float(c.mean(np.array([cur[i]]))[0]) / top
-            out.append(Phrase("past its saturation point: at %(amount)s a day it already "
-                              "delivers %(share)s of the most it can (half of it at about "
-                              "%(half)s a day)", amount=Num(cur[i], ",.2f"),
-                              share=Num(share, ".0%"), half=Num(k, ",.0f")))
+            out.append(
+                Phrase(
+                    "past its saturation point: at %(amount)s a day it already "
+                    "delivers %(share)s of the most it can (half of it at about "
+                    "%(half)s a day)",
+                    amount=Num(cur[i], ",.2f"),
+                    share=Num(share, ".0%"),
+                    half=Num(k, ",.0f"),
+                )
+            )
         else:
             out.append(Phrase("its returns flatten as spend rises"))
         if others and max(others) > here:
-            out.append(Phrase("the same money buys more elsewhere (last euro: %(there)s against "
-                              "%(here)s here)", there=Num(max(others), ".3g"),
-                              here=Num(here, ".3g")))
+            out.append(
+                Phrase(
+                    "the same money buys more elsewhere (last euro: %(there)s against "
+                    "%(here)s here)",
+                    there=Num(max(others), ".3g"),
+                    here=Num(here, ".3g"),
+                )
+            )
     if change > 0 and rec[i] >= hi[i] - 1e-6:
         if hi[i] >= c.spend_max - 1e-6:
-            out.append(Phrase("held at %(amount)s a day, the most it spent on any day: beyond "
-                              "that the curve is unknown", amount=Num(c.spend_max, ",.2f")))
+            out.append(
+                Phrase(
+                    "held at %(amount)s a day, the most it spent on any day: beyond "
+                    "that the curve is unknown",
+                    amount=Num(c.spend_max, ",.2f"),
+                )
+            )
         elif max_change is not None:
-            out.append(Phrase("held at the +%(limit)s move limit (larger edits restart the "
-                              "learning phase)", limit=Num(max_change, ".0%")))
+            out.append(
+                Phrase(
+                    "held at the +%(limit)s move limit (larger edits restart the learning phase)",
+                    limit=Num(max_change, ".0%"),
+                )
+            )
     if change < 0 and rec[i] <= lo[i] + 1e-6:
         if lo[i] <= c.spend_min + 1e-6:
-            out.append(Phrase("held at %(amount)s a day, the least it spent on any day",
-                              amount=Num(c.spend_min, ",.2f")))
+            out.append(
+                Phrase(
+                    "held at %(amount)s a day, the least it spent on any day",
+                    amount=Num(c.spend_min, ",.2f"),
+                )
+            )
         elif max_change is not None:
             out.append(Phrase("held at the -%(limit)s move limit", limit=Num(max_change, ".0%")))
     return out

@@ -101,8 +101,14 @@ def _rate_estimate(k: float, n: float, metric: str) -> Estimate:
             return Estimate.not_enough(0, "no spend")
         low = chi2.ppf(0.025, 2 * k) / 2 / n if k > 0 else 0.0
         high = chi2.ppf(0.975, 2 * (k + 1)) / 2 / n
-        return Estimate(k / n, float(low), float(high), 0.95, int(k), "results per unit of "
-                        "spend, exact Poisson interval")
+        return Estimate(
+            k / n,
+            float(low),
+            float(high),
+            0.95,
+            int(k),
+            "results per unit of spend, exact Poisson interval",
+        )
     if n <= 0 or k > n:
         return Estimate.not_enough(int(max(n, 0)), "no exposures")
     low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
@@ -116,11 +122,18 @@ def _pair(a: Variant, b: Variant, metric: str) -> tuple[Estimate, float]:
         if a.trials <= 0 or b.trials <= 0 or a.successes + b.successes == 0:
             return Estimate.not_enough(0, "no results"), 1.0
         test = test_poisson_2indep(a.successes, a.trials, b.successes, b.trials)
-        low, high = confint_poisson_2indep(a.successes, a.trials, b.successes, b.trials,
-                                           compare="ratio")
+        low, high = confint_poisson_2indep(
+            a.successes, a.trials, b.successes, b.trials, compare="ratio"
+        )
         ratio = (a.successes / a.trials) / (b.successes / b.trials) if b.successes else None
-        return Estimate(ratio, float(low), float(high), 0.95, int(a.successes + b.successes),
-                        "ratio of results per spend, Poisson test"), float(test.pvalue)
+        return Estimate(
+            ratio,
+            float(low),
+            float(high),
+            0.95,
+            int(a.successes + b.successes),
+            "ratio of results per spend, Poisson test",
+        ), float(test.pvalue)
     from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
     if min(a.trials, b.trials) <= 0:
@@ -128,11 +141,21 @@ def _pair(a: Variant, b: Variant, metric: str) -> tuple[Estimate, float]:
     if a.successes + b.successes == 0:
         return Estimate(0.0, None, None, 0.95, int(a.trials + b.trials), "no events"), 1.0
     test = test_proportions_2indep(a.successes, a.trials, b.successes, b.trials)
-    low, high = confint_proportions_2indep(a.successes, a.trials, b.successes, b.trials,
-                                           compare="diff")
+    low, high = confint_proportions_2indep(
+        a.successes, a.trials, b.successes, b.trials, compare="diff"
+    )
     diff = a.successes / a.trials - b.successes / b.trials
-    return (Estimate(diff, float(low), float(high), 0.95, int(a.trials + b.trials),
-                     "difference of proportions, two-proportion test"), float(test.pvalue))
+    return (
+        Estimate(
+            diff,
+            float(low),
+            float(high),
+            0.95,
+            int(a.trials + b.trials),
+            "difference of proportions, two-proportion test",
+        ),
+        float(test.pvalue),
+    )
 
 
 def _prob_best(variants: list[tuple[float, float]], metric: str, seed: int) -> list[float]:
@@ -145,8 +168,9 @@ def _prob_best(variants: list[tuple[float, float]], metric: str, seed: int) -> l
     return [float(np.mean(best == i)) for i in range(len(variants))]
 
 
-def _needed(variants: list[Variant], metric: str, alpha: float, min_lift: float,
-            power: float) -> float | None:
+def _needed(
+    variants: list[Variant], metric: str, alpha: float, min_lift: float, power: float
+) -> float | None:
     """Exposure per variant to detect a relative difference `min_lift` from the pooled rate."""
     from statsmodels.stats.power import NormalIndPower
     from statsmodels.stats.proportion import proportion_effectsize
@@ -166,8 +190,9 @@ def _needed(variants: list[Variant], metric: str, alpha: float, min_lift: float,
     effect = abs(proportion_effectsize(high, base))
     if effect == 0:
         return None
-    return float(NormalIndPower().solve_power(effect_size=effect, alpha=alpha, power=power,
-                                              ratio=1.0))
+    return float(
+        NormalIndPower().solve_power(effect_size=effect, alpha=alpha, power=power, ratio=1.0)
+    )
 
 
 def compare_variants(
@@ -198,15 +223,19 @@ def compare_variants(
     out: list[CreativeTest] = []
     for group_id, g in f.groupby(gid, sort=False):
         per = g.groupby(vid, sort=False).agg(
-            name=(vname, "first"), impressions=("impressions", "sum"),
-            clicks=("clicks_used", "sum"), results=("result", "sum"), spend=("spend", "sum"),
+            name=(vname, "first"),
+            impressions=("impressions", "sum"),
+            clicks=("clicks_used", "sum"),
+            results=("result", "sum"),
+            spend=("spend", "sum"),
             last_day=("date_end", "max"),
         )
         if len(per) < 2:
             continue
         labels = g["result_label"].dropna()
-        if metric == "conversion_rate" and (labels.empty or labels.mode().iloc[0] in
-                                            NOT_CONVERSIONS):
+        if metric == "conversion_rate" and (
+            labels.empty or labels.mode().iloc[0] in NOT_CONVERSIONS
+        ):
             continue
         if metric == "ctr":
             k, n = per["clicks"], per["impressions"]
@@ -214,14 +243,24 @@ def compare_variants(
             k, n = per["results"], per["clicks"]
         else:
             k, n = per["results"], per["spend"]
-        probs = _prob_best(list(zip(k.fillna(0), n.fillna(0), strict=True)), metric,
-                           seed + int(group_id))
+        probs = _prob_best(
+            list(zip(k.fillna(0), n.fillna(0), strict=True)), metric, seed + int(group_id)
+        )
         variants = [
-            Variant(int(i), str(per.at[i, "name"]), float(k[i] or 0), float(n[i] or 0),
-                    _rate_estimate(float(k[i] or 0), float(n[i] or 0), metric),
-                    (float(per.at[i, "spend"]) / float(per.at[i, "results"])
-                     if per.at[i, "results"] else None),
-                    probs[j], per.at[i, "last_day"])
+            Variant(
+                int(i),
+                str(per.at[i, "name"]),
+                float(k[i] or 0),
+                float(n[i] or 0),
+                _rate_estimate(float(k[i] or 0), float(n[i] or 0), metric),
+                (
+                    float(per.at[i, "spend"]) / float(per.at[i, "results"])
+                    if per.at[i, "results"]
+                    else None
+                ),
+                probs[j],
+                per.at[i, "last_day"],
+            )
             for j, i in enumerate(per.index)
         ]
         pairs_raw = [(a, b, *_pair(a, b, metric)) for a, b in combinations(variants, 2)]
@@ -231,14 +270,37 @@ def compare_variants(
             PairTest(a.name, b.name, est, p, float(adj), bool(adj < alpha))
             for (a, b, est, p), adj in zip(pairs_raw, adjusted, strict=True)
         )
-        out.append(_decide(int(group_id), g, gname, level, metric, variants, pairs, alpha,
-                           min_lift, power, as_of))
+        out.append(
+            _decide(
+                int(group_id),
+                g,
+                gname,
+                level,
+                metric,
+                variants,
+                pairs,
+                alpha,
+                min_lift,
+                power,
+                as_of,
+            )
+        )
     return out
 
 
-def _decide(group_id: int, g: pd.DataFrame, gname: str, level: str, metric: str,
-            variants: list[Variant], pairs: tuple[PairTest, ...], alpha: float,
-            min_lift: float, power: float, as_of: dt.date | None) -> CreativeTest:
+def _decide(
+    group_id: int,
+    g: pd.DataFrame,
+    gname: str,
+    level: str,
+    metric: str,
+    variants: list[Variant],
+    pairs: tuple[PairTest, ...],
+    alpha: float,
+    min_lift: float,
+    power: float,
+    as_of: dt.date | None,
+) -> CreativeTest:
     m = len(pairs)
     needed = _needed(variants, metric, alpha / max(m, 1), min_lift, power)
     smallest = min(v.trials for v in variants)
@@ -247,54 +309,91 @@ def _decide(group_id: int, g: pd.DataFrame, gname: str, level: str, metric: str,
     leader = max(rated, key=lambda v: v.rate.value).name if rated else None  # type: ignore[arg-type, return-value]
     beats_all = leader is not None and all(
         p.significant and ((p.a == leader) == _a_better(p, metric))
-        for p in pairs if leader in (p.a, p.b)
+        for p in pairs
+        if leader in (p.a, p.b)
     )
     last = max((v.last_day for v in variants if v.last_day), default=None)
     running = as_of is not None and last is not None and (as_of - last).days < RUNNING_WITHIN_DAYS
-    unit = {"ctr": Phrase("impressions"), "conversion_rate": Phrase("link clicks"),
-            "cpa": Phrase("spend")}[metric]
+    unit = {
+        "ctr": Phrase("impressions"),
+        "conversion_rate": Phrase("link clicks"),
+        "cpa": Phrase("spend"),
+    }[metric]
     warning = None
     if running and not reached:
         warning = Phrase(
             "this test is still running and has not reached its planned sample (%(needed)s "
             "%(unit)s per variant; the smallest has %(smallest)s). Looking now and stopping at "
             "the first significant result inflates false positives (daily looks over 30 days: "
-            "about 28%% instead of 5%%). Decide when the sample is in.", needed=_fmt(needed),
-            unit=unit, smallest=_fmt(smallest))
+            "about 28%% instead of 5%%). Decide when the sample is in.",
+            needed=_fmt(needed),
+            unit=unit,
+            smallest=_fmt(smallest),
+        )
     winner = leader if beats_all and (reached or not running) else None
     lift: Phrase | None = None
     if leader is not None and len(rated) > 1:
         lead = next(v for v in rated if v.name == leader)
         second = max((v for v in rated if v.name != leader), key=lambda v: v.rate.value or 0.0)
         if second.rate.value:
-            lift = Phrase("+%(lift)s over %(second)s",
-                          lift=Num(lead.rate.value / second.rate.value - 1, ".1%"),  # type: ignore[operator]
-                          second=second.name)
+            lift = Phrase(
+                "+%(lift)s over %(second)s",
+                lift=Num(lead.rate.value / second.rate.value - 1, ".1%"),  # type: ignore[operator]
+                second=second.name,
+            )
     if winner and lift:
-        verdict = Phrase("%(winner)s wins (%(lift)s): better than every other variant after "
-                         "the Holm correction", winner=winner, lift=lift)
+        verdict = Phrase(
+            "%(winner)s wins (%(lift)s): better than every other variant after the Holm correction",
+            winner=winner,
+            lift=lift,
+        )
     elif winner:
-        verdict = Phrase("%(winner)s wins: better than every other variant after the Holm "
-                         "correction", winner=winner)
+        verdict = Phrase(
+            "%(winner)s wins: better than every other variant after the Holm correction",
+            winner=winner,
+        )
     elif beats_all and lift:
-        verdict = Phrase("%(leader)s leads significantly (%(lift)s), but the planned sample is "
-                         "not reached yet: not a decision", leader=leader, lift=lift)
+        verdict = Phrase(
+            "%(leader)s leads significantly (%(lift)s), but the planned sample is "
+            "not reached yet: not a decision",
+            leader=leader,
+            lift=lift,
+        )
     elif beats_all:
-        verdict = Phrase("%(leader)s leads significantly, but the planned sample is not reached "
-                         "yet: not a decision", leader=leader)
+        verdict = Phrase(
+            "%(leader)s leads significantly, but the planned sample is not reached "
+            "yet: not a decision",
+            leader=leader,
+        )
     elif needed is None:
         verdict = Phrase("not enough data: no events yet")
     elif reached:
-        verdict = Phrase("no variant is better by %(lift)s or more: the sample is large enough "
-                         "to have seen it", lift=Num(min_lift, ".0%"))
+        verdict = Phrase(
+            "no variant is better by %(lift)s or more: the sample is large enough to have seen it",
+            lift=Num(min_lift, ".0%"),
+        )
     else:
-        verdict = Phrase("no decision yet: about %(more)s more %(unit)s per variant are needed",
-                         more=_fmt(max(needed - smallest, 0)), unit=unit)
+        verdict = Phrase(
+            "no decision yet: about %(more)s more %(unit)s per variant are needed",
+            more=_fmt(max(needed - smallest, 0)),
+            unit=unit,
+        )
     return CreativeTest(
-        group_id=group_id, group=str(g[gname].iloc[0]), campaign=str(g["campaign"].iloc[0]),
-        level=level, metric=metric, variants=tuple(variants), pairs=pairs, leader=leader,
-        winner=winner, verdict=verdict, needed_per_variant=needed, smallest_variant=smallest,
-        running=running, peeking_warning=warning, alpha=alpha,
+        group_id=group_id,
+        group=str(g[gname].iloc[0]),
+        campaign=str(g["campaign"].iloc[0]),
+        level=level,
+        metric=metric,
+        variants=tuple(variants),
+        pairs=pairs,
+        leader=leader,
+        winner=winner,
+        verdict=verdict,
+        needed_per_variant=needed,
+        smallest_variant=smallest,
+        running=running,
+        peeking_warning=warning,
+        alpha=alpha,
     )
 
 

@@ -81,15 +81,23 @@ def additive_rows(
         outside |= f["date_end"] > end
     if outside.any():
         n = int(outside.sum())
-        notes.append(Phrase(
-            "%(n)s row(s) cover a period that reaches outside the window; they cannot be cut "
-            "into days and were left out.", n=n))
+        notes.append(
+            Phrase(
+                "%(n)s row(s) cover a period that reaches outside the window; they cannot be cut "
+                "into days and were left out.",
+                n=n,
+            )
+        )
         f = f[~outside]
     if daily_only:
         longer = f["date_start"] != f["date_end"]
         if longer.any():
-            notes.append(Phrase("%(n)s row(s) cover several days; a daily view leaves them "
-                                "out.", n=int(longer.sum())))
+            notes.append(
+                Phrase(
+                    "%(n)s row(s) cover several days; a daily view leaves them out.",
+                    n=int(longer.sum()),
+                )
+            )
         f = f[~longer]
     if f.empty:
         return Delivery(f, tuple(notes))
@@ -106,14 +114,20 @@ def additive_rows(
         keep[bd] = f.loc[bd, "bd_dims"] == first_dims
         f = f[keep]
     if dropped_levels:
-        notes.append(Phrase(
-            "%(n)s row(s) repeat figures already counted at a coarser level (e.g. ad rows "
-            "beside campaign totals) and were not added again.", n=dropped_levels))
+        notes.append(
+            Phrase(
+                "%(n)s row(s) repeat figures already counted at a coarser level (e.g. ad rows "
+                "beside campaign totals) and were not added again.",
+                n=dropped_levels,
+            )
+        )
     # 2. per campaign: daily periods first, then longer ones that overlap nothing kept
     periods = f[keys].drop_duplicates()
     periods = periods.assign(
-        days=[(e - s).days + 1 for s, e in zip(periods["date_start"], periods["date_end"],
-                                                strict=True)]
+        days=[
+            (e - s).days + 1
+            for s, e in zip(periods["date_start"], periods["date_end"], strict=True)
+        ]
     ).sort_values(["campaign_id", "days", "date_start"])
     kept: list[tuple[int, dt.date, dt.date]] = []
     overlapping = 0
@@ -127,9 +141,13 @@ def additive_rows(
             covered.update(days)
             kept.append((int(camp), s, e))
     if overlapping:
-        notes.append(Phrase(
-            "%(n)s reporting period(s) overlap days already counted (e.g. a monthly export "
-            "beside a daily one) and were not added again.", n=overlapping))
+        notes.append(
+            Phrase(
+                "%(n)s reporting period(s) overlap days already counted (e.g. a monthly export "
+                "beside a daily one) and were not added again.",
+                n=overlapping,
+            )
+        )
     keep_idx = pd.MultiIndex.from_tuples(kept, names=keys)
     f = f[pd.MultiIndex.from_frame(f[keys]).isin(keep_idx)]
     return Delivery(f.drop(columns=["bd_dims", "lvl_rank"]), tuple(notes))
@@ -137,14 +155,20 @@ def additive_rows(
 
 def entity_key(frame: pd.DataFrame, level: str) -> pd.Series:
     """The id of the entity at `level` each row belongs to."""
-    col = {"account": "account_id", "campaign": "campaign_id", "ad_set": "ad_set_id",
-           "ad": "ad_id"}[level]
+    col = {
+        "account": "account_id",
+        "campaign": "campaign_id",
+        "ad_set": "ad_set_id",
+        "ad": "ad_id",
+    }[level]
     return frame[col]
 
 
 def period_days(frame: pd.DataFrame) -> np.ndarray:
-    return np.array([(e - s).days + 1 for s, e in zip(frame["date_start"], frame["date_end"],
-                                                        strict=True)], dtype=int)
+    return np.array(
+        [(e - s).days + 1 for s, e in zip(frame["date_start"], frame["date_end"], strict=True)],
+        dtype=int,
+    )
 
 
 __all__ = ["ENTITY_LEVELS", "LEVELS", "Delivery", "additive_rows", "entity_key", "row_level"]

@@ -144,10 +144,12 @@ def with_results(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         typed = part.loc[keep]
         main = typed.groupby("campaign_id")["result_type"].agg(
-            lambda t: t.mode().iloc[0] if t.notna().any() else "Results")
+            lambda t: t.mode().iloc[0] if t.notna().any() else "Results"
+        )
         fallback = typed["campaign_id"].map(main)
-        f.loc[keep, "result_label"] = typed["result_type"].where(typed["result_type"].notna(),
-                                                                 fallback)
+        f.loc[keep, "result_label"] = typed["result_type"].where(
+            typed["result_type"].notna(), fallback
+        )
     return f
 
 
@@ -177,24 +179,39 @@ def figures(rows: pd.DataFrame, *, single_entity: bool = True) -> Figures:
     day_count = len({d for a, b in periods for d in range(a.toordinal(), b.toordinal() + 1)})
     attribution = tuple(sorted({str(a) for a in rows["attribution_setting"].dropna()}))
     return Figures(
-        currency=currency, spend=s["spend"], impressions=s["impressions"], reach=reach,
-        frequency=frequency, clicks=s["clicks"], link_clicks=s["link_clicks"],
-        results=results, result_type=main, conversions=s["conversions"],
+        currency=currency,
+        spend=s["spend"],
+        impressions=s["impressions"],
+        reach=reach,
+        frequency=frequency,
+        clicks=s["clicks"],
+        link_clicks=s["link_clicks"],
+        results=results,
+        result_type=main,
+        conversions=s["conversions"],
         conversion_value=s["conversion_value"],
         ctr=proportion(s["clicks"], s["impressions"], "impressions"),
         link_ctr=proportion(s["link_clicks"], s["impressions"], "impressions"),
-        conversion_rate=proportion(main_count if main != "Link clicks" else None, denom,
-                                   "clicks or results"),
-        cpc=_div(s["spend"], s["clicks"]), cpm=_div(s["spend"], s["impressions"], 1000.0),
-        cpa=_div(s["spend"], main_count), roas=_div(s["conversion_value"], s["spend"]),
-        attribution=attribution, days=day_count,
+        conversion_rate=proportion(
+            main_count if main != "Link clicks" else None, denom, "clicks or results"
+        ),
+        cpc=_div(s["spend"], s["clicks"]),
+        cpm=_div(s["spend"], s["impressions"], 1000.0),
+        cpa=_div(s["spend"], main_count),
+        roas=_div(s["conversion_value"], s["spend"]),
+        attribution=attribution,
+        days=day_count,
     )
 
 
 def _names(rows: pd.DataFrame, level: str) -> tuple[str, str]:
     first = rows.iloc[0]
-    name = {"account": first["account"], "campaign": first["campaign"],
-            "ad_set": first["ad_set"], "ad": first["ad"]}[level]
+    name = {
+        "account": first["account"],
+        "campaign": first["campaign"],
+        "ad_set": first["ad_set"],
+        "ad": first["ad"],
+    }[level]
     return str(name), str(first["campaign"] if level != "account" else "")
 
 
@@ -210,15 +227,26 @@ def build_report(
     rows = with_results(picked.rows)
     out: list[ReportRow] = []
     if not rows.empty:
-        rows = rows.assign(_key=entity_key(rows, level),
-                           currency=rows["currency"].where(rows["currency"].notna(),
-                                                           rows["account_currency"]))
+        rows = rows.assign(
+            _key=entity_key(rows, level),
+            currency=rows["currency"].where(rows["currency"].notna(), rows["account_currency"]),
+        )
         rows = rows[rows["_key"].notna()]
         for (key, _cur), part in rows.groupby(["_key", "currency"], sort=False, dropna=False):
             name, campaign = _names(part, level)
             fig = figures(part)
-            out.append(ReportRow(level, int(key), name, str(part["platform"].iloc[0]),
-                                 str(part["account"].iloc[0]), campaign, fig, _daily(part)))
+            out.append(
+                ReportRow(
+                    level,
+                    int(key),
+                    name,
+                    str(part["platform"].iloc[0]),
+                    str(part["account"].iloc[0]),
+                    campaign,
+                    fig,
+                    _daily(part),
+                )
+            )
     out.sort(key=lambda r: (r.platform, r.account, r.campaign, -(r.figures.spend or 0.0)))
     totals: dict[str, Figures] = {}
     if not rows.empty:
@@ -226,9 +254,13 @@ def build_report(
             totals[str(cur) if not pd.isna(cur) else "?"] = figures(part, single_entity=False)
     notes = list(picked.notes)
     if len(totals) > 1:
-        notes.append(Phrase(
-            "spend is in more than one currency (%(currencies)s): totals are per currency; "
-            "give exchange rates to add them up.", currencies=", ".join(totals)))
+        notes.append(
+            Phrase(
+                "spend is in more than one currency (%(currencies)s): totals are per currency; "
+                "give exchange rates to add them up.",
+                currencies=", ".join(totals),
+            )
+        )
     return AdsReport(level, start, end, tuple(out), totals, tuple(notes))
 
 
@@ -239,8 +271,7 @@ def _daily(part: pd.DataFrame) -> tuple[tuple[dt.date, float, float], ...]:
     main = days["result_label"].dropna()
     label = main.value_counts().index[0] if len(main) else None
     res = days["result"].where(days["result_label"] == label, 0.0) if label else days["result"]
-    g = days.assign(_res=res).groupby("date_start").agg(spend=("spend", "sum"),
-                                                        res=("_res", "sum"))
+    g = days.assign(_res=res).groupby("date_start").agg(spend=("spend", "sum"), res=("_res", "sum"))
     g = g.sort_index()
     return tuple(zip(g.index, g["spend"].astype(float), g["res"].astype(float), strict=True))
 
@@ -267,33 +298,63 @@ def converted_spend(report: AdsReport, rates: Mapping[str, float], target: str) 
     return ConvertedTotal(target, total, used)
 
 
-def daily_table(frame: pd.DataFrame, *, start: dt.date | None = None,
-                end: dt.date | None = None) -> pd.DataFrame:
+def daily_table(
+    frame: pd.DataFrame, *, start: dt.date | None = None, end: dt.date | None = None
+) -> pd.DataFrame:
     """Per campaign and day: spend, impressions, clicks, results (daily rows only)."""
     picked = additive_rows(frame, start=start, end=end, level="campaign", daily_only=True)
     rows = with_results(picked.rows)
     if rows.empty:
-        return pd.DataFrame(columns=["campaign_id", "campaign", "platform", "currency", "date",
-                                     "spend", "impressions", "clicks", "link_clicks", "result",
-                                     "result_label", "conversion_value"])
-    rows = rows.assign(currency=rows["currency"].where(rows["currency"].notna(),
-                                                       rows["account_currency"]))
-    g = rows.groupby(["campaign_id", "campaign", "platform", "currency", "date_start"],
-                     dropna=False)
-    out = g.agg(
-        spend=("spend", lambda s: s.sum(min_count=1)),
-        impressions=("impressions", lambda s: s.sum(min_count=1)),
-        clicks=("clicks", lambda s: s.sum(min_count=1)),
-        link_clicks=("link_clicks", lambda s: s.sum(min_count=1)),
-        result=("result", lambda s: s.sum(min_count=1)),
-        result_label=("result_label", lambda s: s.dropna().mode().iloc[0] if s.notna().any()
-                      else None),
-        conversion_value=("conversion_value", lambda s: s.sum(min_count=1)),
-    ).reset_index().rename(columns={"date_start": "date"})
+        return pd.DataFrame(
+            columns=[
+                "campaign_id",
+                "campaign",
+                "platform",
+                "currency",
+                "date",
+                "spend",
+                "impressions",
+                "clicks",
+                "link_clicks",
+                "result",
+                "result_label",
+                "conversion_value",
+            ]
+        )
+    rows = rows.assign(
+        currency=rows["currency"].where(rows["currency"].notna(), rows["account_currency"])
+    )
+    g = rows.groupby(
+        ["campaign_id", "campaign", "platform", "currency", "date_start"], dropna=False
+    )
+    out = (
+        g.agg(
+            spend=("spend", lambda s: s.sum(min_count=1)),
+            impressions=("impressions", lambda s: s.sum(min_count=1)),
+            clicks=("clicks", lambda s: s.sum(min_count=1)),
+            link_clicks=("link_clicks", lambda s: s.sum(min_count=1)),
+            result=("result", lambda s: s.sum(min_count=1)),
+            result_label=(
+                "result_label",
+                lambda s: s.dropna().mode().iloc[0] if s.notna().any() else None,
+            ),
+            conversion_value=("conversion_value", lambda s: s.sum(min_count=1)),
+        )
+        .reset_index()
+        .rename(columns={"date_start": "date"})
+    )
     return out
 
 
 __all__ = [
-    "AdsReport", "ConvertedTotal", "Figures", "ReportRow", "build_report", "converted_spend",
-    "daily_table", "figures", "proportion", "with_results",
+    "AdsReport",
+    "ConvertedTotal",
+    "Figures",
+    "ReportRow",
+    "build_report",
+    "converted_spend",
+    "daily_table",
+    "figures",
+    "proportion",
+    "with_results",
 ]

@@ -81,8 +81,10 @@ def _period(plan: Mapping[str, Any]) -> tuple[dt.date, dt.date]:
 
 
 def budget_lines(
-    plans: Sequence[Mapping[str, Any]], campaigns: pd.DataFrame,
-    *, window: tuple[dt.date, dt.date] | None = None,
+    plans: Sequence[Mapping[str, Any]],
+    campaigns: pd.DataFrame,
+    *,
+    window: tuple[dt.date, dt.date] | None = None,
 ) -> list[BudgetLine]:
     """The manager's plans plus the budgets the exports gave (campaigns: queries.campaigns).
 
@@ -104,9 +106,11 @@ def budget_lines(
                 ids = ids[ids["account_currency"].isna() | (ids["account_currency"] == currency)]
             camp_ids = tuple(int(i) for i in ids["campaign_id"])
         else:
-            match = campaigns[(campaigns["campaign"] == scope)
-                              | (campaigns["campaign_key"] == scope)
-                              | (campaigns["campaign_id"].astype(str) == scope)]
+            match = campaigns[
+                (campaigns["campaign"] == scope)
+                | (campaigns["campaign_key"] == scope)
+                | (campaigns["campaign_id"].astype(str) == scope)
+            ]
             if match.empty:
                 raise PlanInvalid(f"no campaign is called {scope!r}")
             camp_ids = tuple(int(i) for i in match["campaign_id"])
@@ -127,20 +131,39 @@ def budget_lines(
             if end < start:
                 continue
             days = (end - start).days + 1
-            lines.append(BudgetLine(str(r.campaign), (int(r.campaign_id),), start, end,
-                                    float(r.budget) * days, r.account_currency,
-                                    Phrase("export (daily budget %(amount)s)",
-                                           amount=Num(float(r.budget), ",.2f"))))
-        elif ("lifetime" in kind or "total" in kind or "looptijd" in kind) and isinstance(
-                r.start_date, dt.date) and isinstance(r.end_date, dt.date):
-            lines.append(BudgetLine(str(r.campaign), (int(r.campaign_id),), r.start_date,
-                                    r.end_date, float(r.budget), r.account_currency,
-                                    Phrase("export (lifetime budget)")))
+            lines.append(
+                BudgetLine(
+                    str(r.campaign),
+                    (int(r.campaign_id),),
+                    start,
+                    end,
+                    float(r.budget) * days,
+                    r.account_currency,
+                    Phrase("export (daily budget %(amount)s)", amount=Num(float(r.budget), ",.2f")),
+                )
+            )
+        elif (
+            ("lifetime" in kind or "total" in kind or "looptijd" in kind)
+            and isinstance(r.start_date, dt.date)
+            and isinstance(r.end_date, dt.date)
+        ):
+            lines.append(
+                BudgetLine(
+                    str(r.campaign),
+                    (int(r.campaign_id),),
+                    r.start_date,
+                    r.end_date,
+                    float(r.budget),
+                    r.account_currency,
+                    Phrase("export (lifetime budget)"),
+                )
+            )
     return lines
 
 
-def compute_pacing(daily: pd.DataFrame, budgets: Sequence[BudgetLine], today: dt.date
-                   ) -> list[PacingRow]:
+def compute_pacing(
+    daily: pd.DataFrame, budgets: Sequence[BudgetLine], today: dt.date
+) -> list[PacingRow]:
     """Pacing of each budget from kpis.daily_table rows, as of `today` (inclusive)."""
     from scipy.stats import t as student_t
 
@@ -157,15 +180,19 @@ def compute_pacing(daily: pd.DataFrame, budgets: Sequence[BudgetLine], today: dt
         expected = b.amount * elapsed / days_total
         remaining = days_total - elapsed
         if elapsed == 0:
-            proj = Estimate(None, None, None, 0.95, 0,
-                            Phrase("not enough data: the period has not started"))
+            proj = Estimate(
+                None, None, None, 0.95, 0, Phrase("not enough data: the period has not started")
+            )
             status, msg = "not started", Phrase("starts %(date)s", date=b.start.isoformat())
         elif remaining == 0:
             proj = Estimate.exact(spent, elapsed, Phrase("spent (the period is over)"))
             status = _status(spent, b.amount)
-            msg = Phrase("ended: spent %(spent)s of %(amount)s (%(share)s)",
-                         spent=Num(spent, ",.2f"), amount=Num(b.amount, ",.2f"),
-                         share=Num(spent / b.amount, ".0%"))
+            msg = Phrase(
+                "ended: spent %(spent)s of %(amount)s (%(share)s)",
+                spent=Num(spent, ",.2f"),
+                amount=Num(b.amount, ",.2f"),
+                share=Num(spent / b.amount, ".0%"),
+            )
         else:
             window_days = [b.start + dt.timedelta(days=i) for i in range(elapsed)][-RECENT_DAYS:]
             recent = per_day.reindex(window_days, fill_value=0.0).to_numpy(float)
@@ -176,17 +203,43 @@ def compute_pacing(daily: pd.DataFrame, budgets: Sequence[BudgetLine], today: dt
                 se_total = np.sqrt(remaining * sd**2 + remaining**2 * sd**2 / n)
                 q = float(student_t.ppf(0.975, n - 1))
                 value = spent + remaining * mean
-                proj = Estimate(value, max(spent, value - q * se_total), value + q * se_total,
-                                0.95, n, Phrase("spend to date + %(remaining)s days at the mean "
-                                                "of the last %(n)s days", remaining=remaining,
-                                                n=n))
+                proj = Estimate(
+                    value,
+                    max(spent, value - q * se_total),
+                    value + q * se_total,
+                    0.95,
+                    n,
+                    Phrase(
+                        "spend to date + %(remaining)s days at the mean of the last %(n)s days",
+                        remaining=remaining,
+                        n=n,
+                    ),
+                )
             else:
-                proj = Estimate(None, None, None, 0.95, n, Phrase(
-                    "not enough data: %(n)s day(s) of spend, 3 needed to project", n=n))
+                proj = Estimate(
+                    None,
+                    None,
+                    None,
+                    0.95,
+                    n,
+                    Phrase("not enough data: %(n)s day(s) of spend, 3 needed to project", n=n),
+                )
             status = _status(proj.value, b.amount) if proj.ok else "too early"
             msg = _message(status, proj, b.amount)
-        out.append(PacingRow(b, today, elapsed, days_total, spent, expected,
-                             spent / expected if expected > 0 else None, proj, status, msg))
+        out.append(
+            PacingRow(
+                b,
+                today,
+                elapsed,
+                days_total,
+                spent,
+                expected,
+                spent / expected if expected > 0 else None,
+                proj,
+                status,
+                msg,
+            )
+        )
     return out
 
 
@@ -205,16 +258,31 @@ def _message(status: str, proj: Estimate, budget: float) -> str:
         return proj.method
     value, low, high = (Num(x, ",.2f") for x in (proj.value, proj.low, proj.high))
     if status == "on track":
-        return Phrase("on track: projected %(value)s (95%% %(low)s-%(high)s) of %(budget)s",
-                      value=value, low=low, high=high, budget=Num(budget, ",.2f"))
+        return Phrase(
+            "on track: projected %(value)s (95%% %(low)s-%(high)s) of %(budget)s",
+            value=value,
+            low=low,
+            high=high,
+            budget=Num(budget, ",.2f"),
+        )
     gap = proj.value - budget  # type: ignore[operator]
     if gap > 0:
-        return Phrase("projected %(value)s (95%% %(low)s-%(high)s), %(gap)s over the budget of "
-                      "%(budget)s", value=value, low=low, high=high, gap=Num(abs(gap), ",.2f"),
-                      budget=Num(budget, ",.2f"))
-    return Phrase("projected %(value)s (95%% %(low)s-%(high)s), %(gap)s under the budget of "
-                  "%(budget)s", value=value, low=low, high=high, gap=Num(abs(gap), ",.2f"),
-                  budget=Num(budget, ",.2f"))
+        return Phrase(
+            "projected %(value)s (95%% %(low)s-%(high)s), %(gap)s over the budget of %(budget)s",
+            value=value,
+            low=low,
+            high=high,
+            gap=Num(abs(gap), ",.2f"),
+            budget=Num(budget, ",.2f"),
+        )
+    return Phrase(
+        "projected %(value)s (95%% %(low)s-%(high)s), %(gap)s under the budget of %(budget)s",
+        value=value,
+        low=low,
+        high=high,
+        gap=Num(abs(gap), ",.2f"),
+        budget=Num(budget, ",.2f"),
+    )
 
 
 __all__ = ["BudgetLine", "PacingRow", "PlanInvalid", "budget_lines", "compute_pacing"]

@@ -21,21 +21,49 @@ from socialdesk.store.upsert import upsert
 BUDGETS_KEY = "ads.budgets"
 
 DELIVERY_COLUMNS: tuple[str, ...] = (
-    "account_id", "platform", "account", "account_currency", "campaign_id", "campaign",
-    "campaign_key", "objective", "ad_set_id", "ad_set", "ad_id", "ad", "grain", "breakdown",
-    "date_start", "date_end", "currency", *AD_METRICS, "result_type", "attribution_setting",
+    "account_id",
+    "platform",
+    "account",
+    "account_currency",
+    "campaign_id",
+    "campaign",
+    "campaign_key",
+    "objective",
+    "ad_set_id",
+    "ad_set",
+    "ad_id",
+    "ad",
+    "grain",
+    "breakdown",
+    "date_start",
+    "date_end",
+    "currency",
+    *AD_METRICS,
+    "result_type",
+    "attribution_setting",
 )
 CAMPAIGN_COLUMNS: tuple[str, ...] = (
-    "campaign_id", "campaign", "campaign_key", "platform", "account", "account_currency",
-    "objective", "status", "budget", "budget_type", "start_date", "end_date",
+    "campaign_id",
+    "campaign",
+    "campaign_key",
+    "platform",
+    "account",
+    "account_currency",
+    "objective",
+    "status",
+    "budget",
+    "budget_type",
+    "start_date",
+    "end_date",
 )
 
 
 def _dates(frame: pd.DataFrame, *cols: str) -> pd.DataFrame:
     for c in cols:
         values = pd.to_datetime(frame[c])
-        frame[c] = pd.Series([None if pd.isna(v) else v.date() for v in values],
-                             index=frame.index, dtype=object)
+        frame[c] = pd.Series(
+            [None if pd.isna(v) else v.date() for v in values], index=frame.index, dtype=object
+        )
     return frame
 
 
@@ -56,12 +84,26 @@ def ad_delivery(
     account_label = func.coalesce(Account.name, Account.handle)
     stmt = (
         select(
-            Account.id, Account.platform, account_label, Account.currency,
-            Campaign.id, Campaign.name, Campaign.key, Campaign.objective,
-            AdDay.ad_set_id, AdSet.name, AdDay.ad_id, Ad.name,
-            AdDay.grain, AdDay.breakdown, AdDay.date_start, AdDay.date_end, AdDay.currency,
+            Account.id,
+            Account.platform,
+            account_label,
+            Account.currency,
+            Campaign.id,
+            Campaign.name,
+            Campaign.key,
+            Campaign.objective,
+            AdDay.ad_set_id,
+            AdSet.name,
+            AdDay.ad_id,
+            Ad.name,
+            AdDay.grain,
+            AdDay.breakdown,
+            AdDay.date_start,
+            AdDay.date_end,
+            AdDay.currency,
             *[getattr(AdDay, m) for m in AD_METRICS],
-            AdDay.result_type, AdDay.attribution_setting,
+            AdDay.result_type,
+            AdDay.attribution_setting,
         )
         .join(Campaign, Campaign.id == AdDay.campaign_id)
         .join(Account, Account.id == Campaign.account_id)
@@ -90,9 +132,17 @@ def campaigns(session: Session, workspace_id: int) -> pd.DataFrame:
     """The workspace's campaigns with the budget and schedule their exports gave."""
     stmt = (
         select(
-            Campaign.id, Campaign.name, Campaign.key, Account.platform,
-            func.coalesce(Account.name, Account.handle), Account.currency, Campaign.objective,
-            Campaign.status, Campaign.budget, Campaign.budget_type, Campaign.start_date,
+            Campaign.id,
+            Campaign.name,
+            Campaign.key,
+            Account.platform,
+            func.coalesce(Account.name, Account.handle),
+            Account.currency,
+            Campaign.objective,
+            Campaign.status,
+            Campaign.budget,
+            Campaign.budget_type,
+            Campaign.start_date,
             Campaign.end_date,
         )
         .join(Account, Account.id == Campaign.account_id)
@@ -113,8 +163,10 @@ def delivery_range(session: Session, workspace_id: int) -> tuple[dt.date | None,
         .where(Account.workspace_id == workspace_id)
     )
     first, last = session.execute(stmt).one()
+
     def conv(v):
-        return (None if v is None else pd.Timestamp(v).date())
+        return None if v is None else pd.Timestamp(v).date()
+
     return conv(first), conv(last)
 
 
@@ -135,6 +187,10 @@ def save_budget_plans(session: Session, workspace_id: int, plans: list[dict[str,
 
 
 __all__ = [
-    "BUDGETS_KEY", "ad_delivery", "budget_plans", "campaigns", "delivery_range",
+    "BUDGETS_KEY",
+    "ad_delivery",
+    "budget_plans",
+    "campaigns",
+    "delivery_range",
     "save_budget_plans",
 ]

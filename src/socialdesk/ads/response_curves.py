@@ -53,6 +53,7 @@ def _jacobian(x: np.ndarray, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
 def _marginal(x: np.ndarray, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """d mu / d spend and its gradient in theta (numerically)."""
+
     def slope(th: np.ndarray) -> np.ndarray:
         top, k, s = np.exp(th)
         xx = np.maximum(np.asarray(x, dtype=float), 1e-12)
@@ -113,16 +114,27 @@ class ResponseCurve:
         return self._param(2, Phrase("shape"))
 
     def _not_enough(self, reason: str) -> Estimate:
-        return Estimate(None, None, None, 0.95, self.n_days,
-                        Phrase("not enough data: %(reason)s", reason=reason))
+        return Estimate(
+            None,
+            None,
+            None,
+            0.95,
+            self.n_days,
+            Phrase("not enough data: %(reason)s", reason=reason),
+        )
 
     def _param(self, i: int, what: str) -> Estimate:
         if not self.ok:
             return self._not_enough(self.reason)
         th, se = self._theta()[i], float(np.sqrt(max(self._cov()[i, i], 0.0)))
-        return Estimate(float(np.exp(th)), float(np.exp(th - Z95 * se)),
-                        float(np.exp(th + Z95 * se)), 0.95, self.n_days,
-                        Phrase("Hill curve (%(what)s), quasi-Poisson ML", what=what))
+        return Estimate(
+            float(np.exp(th)),
+            float(np.exp(th - Z95 * se)),
+            float(np.exp(th + Z95 * se)),
+            0.95,
+            self.n_days,
+            Phrase("Hill curve (%(what)s), quasi-Poisson ML", what=what),
+        )
 
     @property
     def saturation_seen(self) -> bool:
@@ -138,15 +150,26 @@ class ResponseCurve:
         if not self.ok:
             return self._not_enough(self.reason)
         if not self.inside(spend):
-            return self._not_enough(Phrase(
-                "%(spend)s a day is outside the spend seen (%(low)s-%(high)s); the curve is not "
-                "extrapolated", spend=Num(spend, ",.2f"), low=Num(self.spend_min, ",.2f"),
-                high=Num(self.spend_max, ",.2f")))
+            return self._not_enough(
+                Phrase(
+                    "%(spend)s a day is outside the spend seen (%(low)s-%(high)s); the curve is "
+                    "not extrapolated",
+                    spend=Num(spend, ",.2f"),
+                    low=Num(self.spend_min, ",.2f"),
+                    high=Num(self.spend_max, ",.2f"),
+                )
+            )
         mu, jac = _jacobian(np.array([spend]), self._theta())
         var = float(jac[0] @ self._cov() @ jac[0])
         se = np.sqrt(max(var, 0.0))
-        return Estimate(float(mu[0]), float(max(mu[0] - Z95 * se, 0.0)), float(mu[0] + Z95 * se),
-                        0.95, self.n_days, Phrase("Hill curve, delta method"))
+        return Estimate(
+            float(mu[0]),
+            float(max(mu[0] - Z95 * se, 0.0)),
+            float(mu[0] + Z95 * se),
+            0.95,
+            self.n_days,
+            Phrase("Hill curve, delta method"),
+        )
 
     def marginal(self, spend: float) -> Estimate:
         """Extra results a day per extra unit of daily spend at `spend`."""
@@ -156,8 +179,14 @@ class ResponseCurve:
             return self._not_enough(Phrase("outside the spend seen"))
         m, grad = _marginal(np.array([spend]), self._theta())
         se = float(np.sqrt(max(grad[0] @ self._cov() @ grad[0], 0.0)))
-        return Estimate(float(m[0]), float(max(m[0] - Z95 * se, 0.0)), float(m[0] + Z95 * se),
-                        0.95, self.n_days, Phrase("slope of the Hill curve, delta method"))
+        return Estimate(
+            float(m[0]),
+            float(max(m[0] - Z95 * se, 0.0)),
+            float(m[0] + Z95 * se),
+            0.95,
+            self.n_days,
+            Phrase("slope of the Hill curve, delta method"),
+        )
 
     def mean(self, spend: np.ndarray) -> np.ndarray:
         """Point predictions (no range check): for optimisation inside checked bounds."""
@@ -194,12 +223,19 @@ def fit_curve(
     lo, hi = np.percentile(x, [10, 90])
     cv = float(np.std(x) / np.mean(x))
     if hi < MIN_SPREAD * lo or cv < MIN_CV:
-        return Phrase("daily spend varied too little to show the curve's shape (mostly between "
-                      "%(low)s and %(high)s)", low=Num(lo, ",.2f"), high=Num(hi, ",.2f"))
+        return Phrase(
+            "daily spend varied too little to show the curve's shape (mostly between "
+            "%(low)s and %(high)s)",
+            low=Num(lo, ",.2f"),
+            high=Num(hi, ",.2f"),
+        )
     if y.sum() <= 0:
         return Phrase("no results in these days")
-    bounds = [(np.log(max(y.max(), 1e-3) * 0.3), np.log(max(y.max(), 1.0) * 200)),
-              (np.log(x.min() / 20), np.log(x.max() * 50)), (np.log(0.5), np.log(3.0))]
+    bounds = [
+        (np.log(max(y.max(), 1e-3) * 0.3), np.log(max(y.max(), 1.0) * 200)),
+        (np.log(x.min() / 20), np.log(x.max() * 50)),
+        (np.log(0.5), np.log(3.0)),
+    ]
     best = None
     for kq in (0.25, 0.5, 0.9):
         for s0 in (1.0, 2.0):
@@ -243,25 +279,31 @@ def fit_curves(daily: pd.DataFrame, *, as_of: dt.date | None = None) -> list[Res
         recent = part[part["date"] > last - dt.timedelta(days=RECENT_DAYS)] if last else part
         current = float(recent["spend"].fillna(0.0).mean()) if len(recent) else 0.0
         base = {
-            "campaign_id": int(camp), "campaign": str(part["campaign"].iloc[0]),
+            "campaign_id": int(camp),
+            "campaign": str(part["campaign"].iloc[0]),
             "platform": str(part["platform"].iloc[0]),
             "currency": None if pd.isna(cur := part["currency"].iloc[0]) else str(cur),
             "result_type": str(labels.mode().iloc[0]) if len(labels) else None,
             "n_days": int(spent.sum()),
             "spend_min": float(spend[spent].min()) if spent.any() else 0.0,
             "spend_max": float(spend[spent].max()) if spent.any() else 0.0,
-            "current_spend": current, "last_day": last,
+            "current_spend": current,
+            "last_day": last,
         }
         fitted = fit_curve(spend, results)
         if isinstance(fitted, str):
             out.append(ResponseCurve(**base, reason=fitted))
             continue
         theta, cov, disp, r2 = fitted
-        out.append(ResponseCurve(
-            **base, theta=tuple(float(v) for v in theta),
-            cov=tuple(tuple(float(v) for v in row) for row in cov), dispersion=disp,
-            pseudo_r2=r2,
-        ))
+        out.append(
+            ResponseCurve(
+                **base,
+                theta=tuple(float(v) for v in theta),
+                cov=tuple(tuple(float(v) for v in row) for row in cov),
+                dispersion=disp,
+                pseudo_r2=r2,
+            )
+        )
     return out
 
 

@@ -123,16 +123,23 @@ def day_anomalies(
         what = f"{platform} {name}: {metric}"
         if known < MIN_DAYS:
             skipped.append(
-                Skipped(what, Phrase("not enough data: %(n)s days, at least %(min)s needed",
-                                     n=int(known), min=MIN_DAYS))
+                Skipped(
+                    what,
+                    Phrase(
+                        "not enough data: %(n)s days, at least %(min)s needed",
+                        n=int(known),
+                        min=MIN_DAYS,
+                    ),
+                )
             )
             continue
         if full.isna().mean() > 0.2:
             skipped.append(Skipped(what, Phrase("more than a fifth of the days are missing")))
             continue
         if (full.dropna() < 0).any():
-            skipped.append(Skipped(what, Phrase("negative daily values (net changes): not "
-                                                "checked")))
+            skipped.append(
+                Skipped(what, Phrase("negative daily values (net changes): not checked"))
+            )
             continue
         logged = np.log1p(full.interpolate(limit_direction="both"))
         base, sd = _baseline(logged, threshold)
@@ -155,8 +162,12 @@ def day_anomalies(
     return found, skipped
 
 
-EXPOSURES = {"reach": Phrase("reach"), "impressions": Phrase("impressions"),
-             "views": Phrase("views"), "none": Phrase("none")}
+EXPOSURES = {
+    "reach": Phrase("reach"),
+    "impressions": Phrase("impressions"),
+    "views": Phrase("views"),
+    "none": Phrase("none"),
+}
 
 
 def exposure_of(posts: pd.DataFrame) -> tuple[pd.Series, str]:
@@ -182,9 +193,13 @@ def post_anomalies(
             skipped.append(
                 Skipped(
                     Phrase("%(platform)s posts", platform=platform_name(platform)),
-                    Phrase("not enough data: %(n)s posts with interactions and %(exposure)s, at "
-                           "least %(min)s needed", n=len(ok), exposure=EXPOSURES.get(col, col),
-                           min=MIN_PEERS),
+                    Phrase(
+                        "not enough data: %(n)s posts with interactions and %(exposure)s, at "
+                        "least %(min)s needed",
+                        n=len(ok),
+                        exposure=EXPOSURES.get(col, col),
+                        min=MIN_PEERS,
+                    ),
                 )
             )
             continue
@@ -234,6 +249,9 @@ def anomalies(
         tuple(p),
         tuple(skipped),
         threshold,
-        Phrase("STL (period 7, fitted twice) on log1p for days; robust z of log engagement "
-               "rate among peers for posts; |score| ≥ %(threshold)s", threshold=Num(threshold)),
+        Phrase(
+            "STL (period 7, fitted twice) on log1p for days; robust z of log engagement "
+            "rate among peers for posts; |score| ≥ %(threshold)s",
+            threshold=Num(threshold),
+        ),
     )

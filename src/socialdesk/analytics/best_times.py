@@ -102,8 +102,14 @@ def _effects(
     for slot in all_slots:
         n = int(counts.get(slot, 0))
         if slot not in levels:
-            nope = Estimate(None, None, None, LEVEL, n, Phrase(
-                "not enough data: %(n)s posts, at least %(min)s needed", n=n, min=MIN_POSTS))
+            nope = Estimate(
+                None,
+                None,
+                None,
+                LEVEL,
+                n,
+                Phrase("not enough data: %(n)s posts, at least %(min)s needed", n=n, min=MIN_POSTS),
+            )
             out.append(SlotEffect(slot, n, nope, nope, False))
             continue
         d_ref, s_ref = est[slot], math.sqrt(var_of(slot, reference))
@@ -138,8 +144,9 @@ def platform_times(platform: str, posts: pd.DataFrame) -> PlatformTimes:
         (frame["exposure"] > 0) & frame["interactions"].notna() & frame["published_at"].notna()
     ].copy()
     if frame.empty:
-        return _nope(platform, 0, col,
-                     Phrase("not enough data: no posts with interactions and exposure"))
+        return _nope(
+            platform, 0, col, Phrase("not enough data: no posts with interactions and exposure")
+        )
     ts = pd.to_datetime(frame["published_at"])
     if ((ts.dt.hour == 0) & (ts.dt.minute == 0)).mean() > 0.5:
         return _nope(
@@ -162,9 +169,13 @@ def platform_times(platform: str, posts: pd.DataFrame) -> PlatformTimes:
             platform,
             len(frame),
             col,
-            Phrase("not enough data: %(n)s posts in hours and weekdays with at least %(min)s "
-                   "posts, at least %(total)s needed", n=len(fit_frame), min=MIN_POSTS,
-                   total=MIN_TOTAL),
+            Phrase(
+                "not enough data: %(n)s posts in hours and weekdays with at least %(min)s "
+                "posts, at least %(total)s needed",
+                n=len(fit_frame),
+                min=MIN_POSTS,
+                total=MIN_TOTAL,
+            ),
         )
     ref_hour = int(fit_frame["hour"].value_counts().idxmax())
     ref_day = int(fit_frame["weekday"].value_counts().idxmax())
@@ -221,8 +232,12 @@ def platform_times(platform: str, posts: pd.DataFrame) -> PlatformTimes:
         tuple(days),
         int(best_hour),
         int(best_day),
-        Phrase("%(method)s; adjusted for media type; %(level)s Wald intervals, robust (HC1) "
-               "standard errors", method=method, level=Num(LEVEL, ".0%")),
+        Phrase(
+            "%(method)s; adjusted for media type; %(level)s Wald intervals, robust (HC1) "
+            "standard errors",
+            method=method,
+            level=Num(LEVEL, ".0%"),
+        ),
     )
 
 

@@ -166,8 +166,9 @@ def track(
     else:
         target = goal.target
     if today < goal.start:
-        nope = Estimate(None, None, None, LEVEL, 0,
-                        Phrase("not enough data: the goal has not started"))
+        nope = Estimate(
+            None, None, None, LEVEL, 0, Phrase("not enough data: the goal has not started")
+        )
         return GoalStatus(
             goal,
             label,
@@ -191,8 +192,7 @@ def track(
         frame = frame[(frame["day"] >= goal.start) & (frame["day"] <= as_of)]
     note = ""
     if goal.kind == "change" and baseline is None:
-        note = Phrase("no figures for the period before the goal, so a change cannot be "
-                      "measured")
+        note = Phrase("no figures for the period before the goal, so a change cannot be measured")
     if is_rate:
         frame = frame.dropna(subset=["y", "x"])
         n = len(frame)
@@ -229,9 +229,18 @@ def track(
     observed = float(values.sum())
     n = len(values)
     if n < MIN_UNITS:
-        est = Estimate(None, None, None, LEVEL, n, Phrase(
-            "not enough data: %(n)s days into the goal, at least %(min)s needed", n=n,
-            min=MIN_UNITS))
+        est = Estimate(
+            None,
+            None,
+            None,
+            LEVEL,
+            n,
+            Phrase(
+                "not enough data: %(n)s days into the goal, at least %(min)s needed",
+                n=n,
+                min=MIN_UNITS,
+            ),
+        )
     else:
         from scipy import stats
 
@@ -245,8 +254,11 @@ def track(
             observed + rest + half,
             LEVEL,
             n,
-            Phrase("so far + %(left)s days × daily mean of %(n)s days; t prediction interval",
-                   left=days_left, n=n),
+            Phrase(
+                "so far + %(left)s days × daily mean of %(n)s days; t prediction interval",
+                left=days_left,
+                n=n,
+            ),
         )
     status = _status(est, target, m.direction)
     progress = observed / target if target else None

@@ -110,9 +110,12 @@ def _ratio_name(num: str, den: str) -> str:
 
 
 # factors that are no metric of the catalogue, by name (translated when shown)
-FACTOR_WORDS = {"posts": Phrase("posts"), "reach_per_post": Phrase("reach per post"),
-                "impressions_per_post": Phrase("impressions per post"),
-                "impressions_per_spend": Phrase("impressions per money unit")}
+FACTOR_WORDS = {
+    "posts": Phrase("posts"),
+    "reach_per_post": Phrase("reach per post"),
+    "impressions_per_post": Phrase("impressions per post"),
+    "impressions_per_spend": Phrase("impressions per money unit"),
+}
 
 
 def factor_label(name: str, locale: str = "en") -> str:
@@ -177,8 +180,7 @@ def decompose(
     """Split the change of the tree's goal between two periods over its factors (LMDI-I)."""
     names = tree.factor_names()
     if before is None or after is None or not rows_before or not rows_after:
-        which = (Phrase("the first period") if not rows_before
-                 else Phrase("the second period"))
+        which = Phrase("the first period") if not rows_before else Phrase("the second period")
         return TreeChange(
             tree.name,
             tree.goal,
@@ -209,8 +211,10 @@ def decompose(
                 FactorChange(n, a, b, math.nan, None) for n, a, b in zip(names, f0, f1, strict=True)
             ),
             False,
-            Phrase("not decomposable: %(factors)s is zero in a period",
-                   factors=", ".join(bad) or tree.goal),
+            Phrase(
+                "not decomposable: %(factors)s is zero in a period",
+                factors=", ".join(bad) or tree.goal,
+            ),
             rows_before,
             rows_after,
         )

@@ -1,13 +1,13 @@
 """socialdesk ads: the advertising figures and decisions in the terminal.
 
-    socialdesk ads report  [--from D --to D --level campaign|ad_set|ad|account --daily]
-    socialdesk ads tests   [--metric ctr|conversion_rate|cpa --level ad|ad_set]
-    socialdesk ads fatigue [--metric ctr|conversion_rate]
-    socialdesk ads curves
-    socialdesk ads budget  --total 10000 [--days 30 --max-change 0.3 --value TYPE=VALUE]
-    socialdesk ads pacing  [--today D --month 2026-10]
-    socialdesk ads plan    add|list|clear   (the manager's budgets)
-    socialdesk ads mmm     --total 10000    (optional extra: socialdesk[mmm])
+socialdesk ads report  [--from D --to D --level campaign|ad_set|ad|account --daily]
+socialdesk ads tests   [--metric ctr|conversion_rate|cpa --level ad|ad_set]
+socialdesk ads fatigue [--metric ctr|conversion_rate]
+socialdesk ads curves
+socialdesk ads budget  --total 10000 [--days 30 --max-change 0.3 --value TYPE=VALUE]
+socialdesk ads pacing  [--today D --month 2026-10]
+socialdesk ads plan    add|list|clear   (the manager's budgets)
+socialdesk ads mmm     --total 10000    (optional extra: socialdesk[mmm])
 """
 
 from __future__ import annotations
@@ -22,10 +22,12 @@ from rich.table import Table
 
 from socialdesk.cli.console import JsonOpt, WorkspaceOpt, console, err_console, resolve_workspace
 
-ads_app = typer.Typer(help="Paid social: figures, tests, fatigue, response curves and budgets.",
-                      no_args_is_help=True)
-plan_app = typer.Typer(help="The budgets you plan per campaign or month (for pacing).",
-                       no_args_is_help=True)
+ads_app = typer.Typer(
+    help="Paid social: figures, tests, fatigue, response curves and budgets.", no_args_is_help=True
+)
+plan_app = typer.Typer(
+    help="The budgets you plan per campaign or month (for pacing).", no_args_is_help=True
+)
 ads_app.add_typer(plan_app, name="plan")
 
 FromOpt = Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD).")]
@@ -75,8 +77,10 @@ def _json(value: Any) -> None:
 
 
 def _no_data() -> None:
-    console.print("No ad delivery in this workspace (or period). Import Ads Manager, Google Ads "
-                  "or LinkedIn Campaign Manager exports with [bold]socialdesk import FILE[/].")
+    console.print(
+        "No ad delivery in this workspace (or period). Import Ads Manager, Google Ads "
+        "or LinkedIn Campaign Manager exports with [bold]socialdesk import FILE[/]."
+    )
 
 
 def _n(v: float | None, places: int = 0) -> str:
@@ -104,12 +108,20 @@ def report(
     start: FromOpt = None,
     end: ToOpt = None,
     level: Annotated[str, typer.Option(help="account, campaign, ad_set or ad.")] = "campaign",
-    rate: Annotated[list[str] | None, typer.Option(
-        help="Exchange rate to add currencies up, e.g. --rate USD=0.92 (1 USD = 0.92 of "
-             "--currency).")] = None,
+    rate: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Exchange rate to add currencies up, e.g. --rate USD=0.92 (1 USD = 0.92 of "
+            "--currency)."
+        ),
+    ] = None,
     currency: Annotated[str | None, typer.Option(help="Currency of the converted total.")] = None,
-    daily: Annotated[bool, typer.Option(
-        "--daily", help="One row per campaign and day instead of the period's totals.")] = False,
+    daily: Annotated[
+        bool,
+        typer.Option(
+            "--daily", help="One row per campaign and day instead of the period's totals."
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Spend, reach, clicks, CTR, CPC, CPM, results, CPA and ROAS per campaign (or level)."""
@@ -148,25 +160,53 @@ def report(
         return
     period = f"{rep.start or 'start'} to {rep.end or 'end'}"
     table = Table(title=f"Ads per {level.replace('_', ' ')}, {period}", title_justify="left")
-    for col in ("Platform", "Name", "Spend", "Impr.", "Clicks", "CTR", "CPC", "CPM", "Results",
-                "CPA", "ROAS", "Attribution"):
-        table.add_column(col, justify="left" if col in ("Platform", "Name", "Results",
-                                                        "Attribution") else "right")
+    for col in (
+        "Platform",
+        "Name",
+        "Spend",
+        "Impr.",
+        "Clicks",
+        "CTR",
+        "CPC",
+        "CPM",
+        "Results",
+        "CPA",
+        "ROAS",
+        "Attribution",
+    ):
+        table.add_column(
+            col,
+            justify="left" if col in ("Platform", "Name", "Results", "Attribution") else "right",
+        )
     for row in rep.rows:
         f = row.figures
         res = ", ".join(f"{v:,.0f} {k}" for k, v in f.results.items()) or "–"
         table.add_row(
-            row.platform, row.name, f"{_n(f.spend, 2)} {f.currency or '?'}", _n(f.impressions),
-            _n(f.clicks), _pct(f.ctr), _n(f.cpc, 2), _n(f.cpm, 2), res, _n(f.cpa, 2),
-            _n(f.roas, 2), ", ".join(f.attribution) or "not in the export",
+            row.platform,
+            row.name,
+            f"{_n(f.spend, 2)} {f.currency or '?'}",
+            _n(f.impressions),
+            _n(f.clicks),
+            _pct(f.ctr),
+            _n(f.cpc, 2),
+            _n(f.cpm, 2),
+            res,
+            _n(f.cpa, 2),
+            _n(f.roas, 2),
+            ", ".join(f.attribution) or "not in the export",
         )
     console.print(table)
     for cur, tot in rep.totals.items():
-        console.print(f"Total {cur}: spend {_n(tot.spend, 2)}, {_n(tot.impressions)} impressions, "
-                      f"{_n(tot.clicks)} clicks, CTR {_pct(tot.ctr)}")
+        console.print(
+            f"Total {cur}: spend {_n(tot.spend, 2)}, {_n(tot.impressions)} impressions, "
+            f"{_n(tot.clicks)} clicks, CTR {_pct(tot.ctr)}"
+        )
     if converted:
-        rates = ", ".join(f"1 {k} = {v} {converted.currency}" for k, v in converted.rates.items()
-                          if k != converted.currency)
+        rates = ", ".join(
+            f"1 {k} = {v} {converted.currency}"
+            for k, v in converted.rates.items()
+            if k != converted.currency
+        )
         console.print(f"All spend in {converted.currency}: {converted.spend:,.2f} (at {rates})")
     for note in rep.notes:
         console.print(f"[dim]•[/] {note}")
@@ -187,8 +227,16 @@ def _print_daily(days: Any, as_json: bool) -> None:
         ctr = f"{r.clicks / r.impressions:.2%}" if r.impressions and r.clicks == r.clicks else "–"
         res = f"{r.result:,.0f} {r.result_label}" if r.result == r.result else "–"
         cpa = f"{r.spend / r.result:,.2f}" if r.result and r.result == r.result else "–"
-        table.add_row(str(r.date), str(r.campaign), f"{_n(r.spend, 2)} {r.currency or ''}",
-                      _n(r.impressions), _n(r.clicks), ctr, res, cpa)
+        table.add_row(
+            str(r.date),
+            str(r.campaign),
+            f"{_n(r.spend, 2)} {r.currency or ''}",
+            _n(r.impressions),
+            _n(r.clicks),
+            ctr,
+            res,
+            cpa,
+        )
     console.print(table)
 
 
@@ -199,10 +247,14 @@ def tests(
     start: FromOpt = None,
     end: ToOpt = None,
     metric: Annotated[str, typer.Option(help="ctr, conversion_rate or cpa.")] = "ctr",
-    level: Annotated[str, typer.Option(
-        help="ad: creatives within an ad set; ad_set: audiences within a campaign.")] = "ad",
-    min_lift: Annotated[float, typer.Option(
-        help="Smallest relative difference worth detecting (for the sample needed).")] = 0.20,
+    level: Annotated[
+        str,
+        typer.Option(help="ad: creatives within an ad set; ad_set: audiences within a campaign."),
+    ] = "ad",
+    min_lift: Annotated[
+        float,
+        typer.Option(help="Smallest relative difference worth detecting (for the sample needed)."),
+    ] = 0.20,
     as_json: JsonOpt = False,
 ) -> None:
     """Creative and audience tests: pairwise tests (Holm), chance to be best, sample needed."""
@@ -221,9 +273,14 @@ def tests(
         _json(found)
         return
     if not found:
-        console.print("No group with two or more variants to compare"
-                      + (" (conversion rate needs results that are conversions)."
-                         if metric == "conversion_rate" else "."))
+        console.print(
+            "No group with two or more variants to compare"
+            + (
+                " (conversion rate needs results that are conversions)."
+                if metric == "conversion_rate"
+                else "."
+            )
+        )
         return
     name = {"ctr": "CTR", "conversion_rate": "Conv. rate", "cpa": "CPA"}[metric]
     for t in found:
@@ -238,14 +295,18 @@ def tests(
                 interval = f"{lo}–{hi}"
             else:
                 value = _pct(v.rate)
-                interval = (f"{v.rate.low:.2%}–{v.rate.high:.2%}" if v.rate.ok and v.rate.low
-                            is not None else "–")
+                interval = (
+                    f"{v.rate.low:.2%}–{v.rate.high:.2%}"
+                    if v.rate.ok and v.rate.low is not None
+                    else "–"
+                )
             table.add_row(v.name, value, interval, f"{v.prob_best:.0%}")
         console.print(table)
         for p in t.pairs:
             mark = "[green]significant[/]" if p.significant else "not significant"
-            console.print(f"  {p.a} vs {p.b}: p = {p.p_value:.3g}, after Holm {p.p_adjusted:.3g} "
-                          f"({mark})")
+            console.print(
+                f"  {p.a} vs {p.b}: p = {p.p_value:.3g}, after Holm {p.p_adjusted:.3g} ({mark})"
+            )
         console.print(f"  [bold]{t.verdict}[/]")
         if t.peeking_warning:
             console.print(f"  [yellow]⚠ {t.peeking_warning}[/]")
@@ -268,8 +329,9 @@ def fatigue(
         raise typer.BadParameter("metric must be ctr or conversion_rate")
     first, last = _day(start, "--from"), _day(end, "--to")
     _h, frame, _c, _p = _load(workspace, first, last)
-    checks = check_fatigue(additive_rows(frame, start=first, end=last, level="ad").rows,
-                           metric=metric)
+    checks = check_fatigue(
+        additive_rows(frame, start=first, end=last, level="ad").rows, metric=metric
+    )
     if as_json:
         _json(checks)
         return
@@ -285,8 +347,12 @@ def fatigue(
 
 # -- curves --------------------------------------------------------------------------------
 @ads_app.command("curves")
-def curves(workspace: WorkspaceOpt = None, start: FromOpt = None, end: ToOpt = None,
-           as_json: JsonOpt = False) -> None:
+def curves(
+    workspace: WorkspaceOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Response curves: each campaign's daily results against its daily spend."""
     from socialdesk.ads.kpis import daily_table
     from socialdesk.ads.response_curves import fit_curves
@@ -295,32 +361,61 @@ def curves(workspace: WorkspaceOpt = None, start: FromOpt = None, end: ToOpt = N
     _h, frame, _c, _p = _load(workspace, first, last)
     found = fit_curves(daily_table(frame, start=first, end=last))
     if as_json:
-        _json([{**dataclasses.asdict(c), "top": dataclasses.asdict(c.top),
-                "k": dataclasses.asdict(c.k), "s": dataclasses.asdict(c.s),
-                "current_marginal": dataclasses.asdict(c.marginal(c.current_spend))}
-               for c in found])
+        _json(
+            [
+                {
+                    **dataclasses.asdict(c),
+                    "top": dataclasses.asdict(c.top),
+                    "k": dataclasses.asdict(c.k),
+                    "s": dataclasses.asdict(c.s),
+                    "current_marginal": dataclasses.asdict(c.marginal(c.current_spend)),
+                }
+                for c in found
+            ]
+        )
         return
     if not found:
         _no_data()
         return
-    table = Table(title="Response curves (results a day = top · spend^s / (k^s + spend^s))",
-                  title_justify="left")
-    for col in ("Campaign", "Results", "Days", "Spend seen / day", "Top / day", "Half at / day",
-                "Now / day", "Last euro buys"):
+    table = Table(
+        title="Response curves (results a day = top · spend^s / (k^s + spend^s))",
+        title_justify="left",
+    )
+    for col in (
+        "Campaign",
+        "Results",
+        "Days",
+        "Spend seen / day",
+        "Top / day",
+        "Half at / day",
+        "Now / day",
+        "Last euro buys",
+    ):
         table.add_column(col, justify="left" if col in ("Campaign", "Results") else "right")
     for c in found:
         if not c.ok:
-            table.add_row(c.campaign, c.result_type or "–", str(c.n_days),
-                          f"{c.spend_min:,.0f}–{c.spend_max:,.0f}", f"[dim]{c.reason}[/]",
-                          "", _n(c.current_spend, 2), "")
+            table.add_row(
+                c.campaign,
+                c.result_type or "–",
+                str(c.n_days),
+                f"{c.spend_min:,.0f}–{c.spend_max:,.0f}",
+                f"[dim]{c.reason}[/]",
+                "",
+                _n(c.current_spend, 2),
+                "",
+            )
             continue
         unseen = "[dim]not reached in the spend seen[/]"
-        table.add_row(c.campaign, c.result_type or "–", str(c.n_days),
-                      f"{c.spend_min:,.0f}–{c.spend_max:,.0f}",
-                      _est(c.top) if c.saturation_seen else unseen,
-                      _est(c.k, 0) if c.saturation_seen else unseen,
-                      _n(c.current_spend, 2), _est(c.marginal(c.current_spend), 3)
-                      if c.inside(c.current_spend) else "outside range")
+        table.add_row(
+            c.campaign,
+            c.result_type or "–",
+            str(c.n_days),
+            f"{c.spend_min:,.0f}–{c.spend_max:,.0f}",
+            _est(c.top) if c.saturation_seen else unseen,
+            _est(c.k, 0) if c.saturation_seen else unseen,
+            _n(c.current_spend, 2),
+            _est(c.marginal(c.current_spend), 3) if c.inside(c.current_spend) else "outside range",
+        )
     console.print(table)
 
 
@@ -328,18 +423,31 @@ def curves(workspace: WorkspaceOpt = None, start: FromOpt = None, end: ToOpt = N
 @ads_app.command("budget")
 def budget(
     workspace: WorkspaceOpt = None,
-    total: Annotated[float | None, typer.Option(
-        help="The budget to split over the period (default: what the campaigns in the plan "
-             "spent a day recently, times --days).")] = None,
+    total: Annotated[
+        float | None,
+        typer.Option(
+            help="The budget to split over the period (default: what the campaigns in the plan "
+            "spent a day recently, times --days)."
+        ),
+    ] = None,
     days: Annotated[int, typer.Option(help="Length of the period in days.")] = 30,
-    max_change: Annotated[float, typer.Option(
-        help="Largest move per campaign from its current share (0.3 = ±30%); 0 = no limit.")
+    max_change: Annotated[
+        float,
+        typer.Option(
+            help="Largest move per campaign from its current share (0.3 = ±30%); 0 = no limit."
+        ),
     ] = 0.30,
-    value: Annotated[list[str] | None, typer.Option(
-        help="Value of one result of a type, to weigh types together, e.g. "
-             "--value 'Website purchases=40' --value 'Link clicks=0.5'.")] = None,
-    result_type: Annotated[str | None, typer.Option(
-        help="Optimise this result type (default: the one with the most spend).")] = None,
+    value: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Value of one result of a type, to weigh types together, e.g. "
+            "--value 'Website purchases=40' --value 'Link clicks=0.5'."
+        ),
+    ] = None,
+    result_type: Annotated[
+        str | None,
+        typer.Option(help="Optimise this result type (default: the one with the most spend)."),
+    ] = None,
     currency: Annotated[str | None, typer.Option(help="Currency of the total.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -356,14 +464,22 @@ def budget(
             try:
                 values[name.strip()] = float(amount)
             except ValueError as exc:
-                raise typer.BadParameter(f"--value must look like 'Link clicks=0.5' (got {v!r})") \
-                    from exc
+                raise typer.BadParameter(
+                    f"--value must look like 'Link clicks=0.5' (got {v!r})"
+                ) from exc
     if (total is not None and total <= 0) or days <= 0:
         raise typer.BadParameter("--total and --days must be positive")
     _h, frame, _c, _p = _load(workspace)
     found = fit_curves(daily_table(frame))
-    plan = recommend_budget(found, total, days=days, max_change=max_change or None,
-                            values=values, result_type=result_type, currency=currency)
+    plan = recommend_budget(
+        found,
+        total,
+        days=days,
+        max_change=max_change or None,
+        values=values,
+        result_type=result_type,
+        currency=currency,
+    )
     if as_json:
         _json(plan)
         return
@@ -373,21 +489,35 @@ def budget(
             console.print(f"[dim]•[/] {camp}: {why}")
         return
     cur = plan.currency or ""
-    table = Table(title=f"Budget {plan.total:,.2f} {cur} over {days} days, maximising "
-                        f"{plan.objective}",
-                  title_justify="left")
-    for col in ("Campaign", "Current", "Recommended", "Change", "Expected now",
-                "Expected recommended"):
+    table = Table(
+        title=f"Budget {plan.total:,.2f} {cur} over {days} days, maximising {plan.objective}",
+        title_justify="left",
+    )
+    for col in (
+        "Campaign",
+        "Current",
+        "Recommended",
+        "Change",
+        "Expected now",
+        "Expected recommended",
+    ):
         table.add_column(col, justify="left" if col == "Campaign" else "right")
     for a in plan.allocations:
-        table.add_row(a.campaign, _n(a.current, 0), _n(a.recommended, 0),
-                      f"{a.change:+,.0f} ({a.change / a.current:+.0%})" if a.current else "–",
-                      _est(a.expected_current, 0), _est(a.expected_recommended, 0))
+        table.add_row(
+            a.campaign,
+            _n(a.current, 0),
+            _n(a.recommended, 0),
+            f"{a.change:+,.0f} ({a.change / a.current:+.0%})" if a.current else "–",
+            _est(a.expected_current, 0),
+            _est(a.expected_recommended, 0),
+        )
     console.print(table)
     g = plan.expected_gain
     if g.ok:
-        console.print(f"Expected gain: {g.value:+,.1f} {plan.objective} "
-                      f"(95% {g.low:+,.1f} to {g.high:+,.1f}) over {days} days")
+        console.print(
+            f"Expected gain: {g.value:+,.1f} {plan.objective} "
+            f"(95% {g.low:+,.1f} to {g.high:+,.1f}) over {days} days"
+        )
     for a in plan.allocations:
         console.print(f"[bold]{a.campaign}[/]: " + "; ".join(a.reasons))
     for camp, why in plan.excluded:
@@ -400,10 +530,15 @@ def budget(
 @ads_app.command("pacing")
 def pacing(
     workspace: WorkspaceOpt = None,
-    today: Annotated[str | None, typer.Option(
-        help="The day to pace to (default: the last day with data).")] = None,
-    month: Annotated[str | None, typer.Option(
-        help="Month for the exports' daily budgets (YYYY-MM; default: today's month).")] = None,
+    today: Annotated[
+        str | None, typer.Option(help="The day to pace to (default: the last day with data).")
+    ] = None,
+    month: Annotated[
+        str | None,
+        typer.Option(
+            help="Month for the exports' daily budgets (YYYY-MM; default: today's month)."
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Spend to date against each budget, and the projected spend at the end of its period."""
@@ -425,8 +560,7 @@ def pacing(
         except ValueError as exc:
             raise typer.BadParameter("--month must look like 2026-10") from exc
     else:
-        window = (day.replace(day=1), day.replace(day=calendar.monthrange(day.year,
-                                                                          day.month)[1]))
+        window = (day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1]))
     try:
         lines = budget_lines(plans, campaigns, window=window)
     except PlanInvalid as exc:
@@ -437,17 +571,25 @@ def pacing(
         _json(rows)
         return
     if not rows:
-        console.print("No budgets: add one with [bold]socialdesk ads plan add[/], or import "
-                      "exports that carry campaign budgets.")
+        console.print(
+            "No budgets: add one with [bold]socialdesk ads plan add[/], or import "
+            "exports that carry campaign budgets."
+        )
         return
     table = Table(title=f"Pacing as of {day}", title_justify="left")
     for col in ("Budget", "Period", "Amount", "Spent", "Plan to date", "Projected", "Status"):
         table.add_column(col, justify="left" if col in ("Budget", "Period", "Status") else "right")
     for r in rows:
         b = r.budget
-        table.add_row(f"{b.scope}\n[dim]{b.source}[/]", f"{b.start} – {b.end}",
-                      f"{b.amount:,.2f} {b.currency or ''}", _n(r.spent, 2),
-                      _n(r.expected_to_date, 2), _est(r.projected, 0), r.status)
+        table.add_row(
+            f"{b.scope}\n[dim]{b.source}[/]",
+            f"{b.start} – {b.end}",
+            f"{b.amount:,.2f} {b.currency or ''}",
+            _n(r.spent, 2),
+            _n(r.expected_to_date, 2),
+            _est(r.projected, 0),
+            r.status,
+        )
     console.print(table)
 
 
@@ -455,8 +597,9 @@ def pacing(
 def plan_add(
     amount: Annotated[float, typer.Option(help="The budget amount.")],
     workspace: WorkspaceOpt = None,
-    campaign: Annotated[str, typer.Option(
-        help="Campaign name, key or id; '*' for all campaigns in the currency.")] = "*",
+    campaign: Annotated[
+        str, typer.Option(help="Campaign name, key or id; '*' for all campaigns in the currency.")
+    ] = "*",
     month: Annotated[str | None, typer.Option(help="The month (YYYY-MM).")] = None,
     start: FromOpt = None,
     end: ToOpt = None,
@@ -494,12 +637,16 @@ def plan_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
         _json(plans)
         return
     if not plans:
-        console.print("No budgets yet: [bold]socialdesk ads plan add --amount 2000 --month "
-                      "2026-10 --campaign NAME[/]")
+        console.print(
+            "No budgets yet: [bold]socialdesk ads plan add --amount 2000 --month "
+            "2026-10 --campaign NAME[/]"
+        )
     for i, p in enumerate(plans, start=1):
         period = p.get("month") or f"{p.get('start')} – {p.get('end')}"
-        console.print(f"{i}. {p.get('campaign', '*')}: {p['amount']:,.2f} "
-                      f"{p.get('currency', '')} for {period}")
+        console.print(
+            f"{i}. {p.get('campaign', '*')}: {p['amount']:,.2f} "
+            f"{p.get('currency', '')} for {period}"
+        )
 
 
 @plan_app.command("clear")
@@ -540,8 +687,9 @@ def mmm(
     if as_json:
         _json(result)
         return
-    table = Table(title=f"PyMC-Marketing budget optimizer: {total:,.2f} a week",
-                  title_justify="left")
+    table = Table(
+        title=f"PyMC-Marketing budget optimizer: {total:,.2f} a week", title_justify="left"
+    )
     for col in ("Channel", "Now / week", "Recommended / week"):
         table.add_column(col, justify="left" if col == "Channel" else "right")
     for c in result.channels:

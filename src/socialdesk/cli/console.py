@@ -17,9 +17,11 @@ err_console = Console(stderr=True, highlight=False)
 WorkspaceOpt = Annotated[
     Path | None,
     typer.Option(
-        "--workspace", "-w",
+        "--workspace",
+        "-w",
         help="Workspace folder (default: a per-user data folder). "
-        "SOCIALDESK_DATABASE_URL points the data at PostgreSQL instead of the folder's SQLite file.",
+        "SOCIALDESK_DATABASE_URL points the data at PostgreSQL instead of the folder's "
+        "SQLite file.",
         envvar="SOCIALDESK_WORKSPACE",
         show_default=False,
     ),

@@ -16,8 +16,12 @@ def register(app: typer.Typer) -> None:
 def demo(
     workspace: WorkspaceOpt = None,
     seed: Annotated[int, typer.Option(help="Random seed of the generated organisation.")] = 7,
-    no_serve: Annotated[bool, typer.Option("--no-serve", help="Build the workspace only; do not serve it.")] = False,
-    no_browser: Annotated[bool, typer.Option("--no-browser", help="Serve, but do not open a browser.")] = False,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Build the workspace only; do not serve it.")
+    ] = False,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Serve, but do not open a browser.")
+    ] = False,
     port: Annotated[int, typer.Option(help="Port of the cockpit on 127.0.0.1.")] = 8765,
 ) -> None:
     """Build a realistic demo organisation from a seed, through the real importers."""

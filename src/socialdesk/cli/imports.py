@@ -33,26 +33,41 @@ def register(app: typer.Typer) -> None:
 
 
 def import_files(
-    files: Annotated[list[Path], typer.Argument(help="Export files, zips or folders.", exists=True)],
+    files: Annotated[
+        list[Path], typer.Argument(help="Export files, zips or folders.", exists=True)
+    ],
     workspace: WorkspaceOpt = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be imported; change nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be imported; change nothing.")
+    ] = False,
     account: Annotated[
-        str | None, typer.Option(help="Account name for files that do not name one (TikTok, YouTube...).")
+        str | None,
+        typer.Option(help="Account name for files that do not name one (TikTok, YouTube...)."),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option(help="Snapshot date of lifetime totals (YYYY-MM-DD); default: from the file name.")
+        str | None,
+        typer.Option(
+            help="Snapshot date of lifetime totals (YYYY-MM-DD); default: from the file name."
+        ),
     ] = None,
-    format_name: Annotated[str | None, typer.Option("--format", help="Skip detection: use this format.")] = None,
+    format_name: Annotated[
+        str | None, typer.Option("--format", help="Skip detection: use this format.")
+    ] = None,
     mapping: Annotated[
-        Path | None, typer.Option(help="Column mapping file (TOML) for the generic posts import.", exists=True)
+        Path | None,
+        typer.Option(help="Column mapping file (TOML) for the generic posts import.", exists=True),
     ] = None,
     currency: Annotated[
         str | None,
-        typer.Option(help="Currency of the spend in ad reports that do not say it (e.g. EUR; X Ads)."),
+        typer.Option(
+            help="Currency of the spend in ad reports that do not say it (e.g. EUR; X Ads)."
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Detect each file's export format and import it (atomic per file; re-imports change nothing)."""
+    """Detect each file's export format and import it.
+
+    Atomic per file; re-importing a file changes nothing."""
     folder = resolve_workspace(workspace)
     handle = open_workspace(folder)
     importer = Importer(handle.engine, handle.workspace_id)
@@ -61,8 +76,13 @@ def import_files(
     if currency:
         options["currency"] = currency
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"),
-        TimeElapsedColumn(), console=err_console, transient=True, disable=as_json,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed:,} rows"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=as_json,
     ) as progress:
         tasks: dict[str, int] = {}
 
@@ -72,8 +92,13 @@ def import_files(
             progress.update(tasks[file], completed=rows)
 
         reports = importer.import_paths(
-            files, dry_run=dry_run, account=account, as_of=snapshot, format_name=format_name,
-            options=options, progress=tick,
+            files,
+            dry_run=dry_run,
+            account=account,
+            as_of=snapshot,
+            format_name=format_name,
+            options=options,
+            progress=tick,
         )
     if not dry_run and any(r.counts.get("message") for r in reports):
         triage_new_messages(folder)
@@ -95,7 +120,9 @@ _STATUS_STYLE = {
 
 
 def _print_reports(reports: list[FileReport], dry_run: bool) -> None:
-    table = Table(title="Dry run: nothing was changed" if dry_run else "Import", title_justify="left")
+    table = Table(
+        title="Dry run: nothing was changed" if dry_run else "Import", title_justify="left"
+    )
     for col in ("File", "Format", "Result", "Rows", "Added", "Updated"):
         table.add_column(col, justify="right" if col in ("Rows", "Added", "Updated") else "left")
     for r in reports:
@@ -103,7 +130,9 @@ def _print_reports(reports: list[FileReport], dry_run: bool) -> None:
             Path(r.file).name if ":" not in r.file else r.file,
             r.format_title or "–",
             _STATUS_STYLE.get(r.status, r.status),
-            f"{r.rows_read:,}", f"{r.rows_added:,}", f"{r.rows_updated:,}",
+            f"{r.rows_read:,}",
+            f"{r.rows_added:,}",
+            f"{r.rows_updated:,}",
         )
     console.print(table)
     for r in reports:
@@ -118,7 +147,9 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     folder = resolve_workspace(workspace)
     handle = open_workspace(folder)
     with session_scope(handle.engine) as session:
-        st = workspace_status(session, handle.workspace_id, handle.slug, safe_db_url(str(handle.engine.url)))
+        st = workspace_status(
+            session, handle.workspace_id, handle.slug, safe_db_url(str(handle.engine.url))
+        )
     if as_json:
         console.print_json(json.dumps(st.to_dict()))
         return
@@ -131,16 +162,22 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
         totals.add_row(k.replace("_", " "), f"{v:,}")
     console.print(totals)
     if not st.accounts:
-        console.print("No data yet. Import export files with [bold]socialdesk import FILE[/], "
-                      "or build the demo with [bold]socialdesk demo[/].")
+        console.print(
+            "No data yet. Import export files with [bold]socialdesk import FILE[/], "
+            "or build the demo with [bold]socialdesk demo[/]."
+        )
         return
     per = Table(title="Per account", title_justify="left")
     per.add_column("Account")
     per.add_column("Holds")
     per.add_column("Period", no_wrap=True)
     labels = {
-        "posts": "posts", "account_days": "daily rows", "campaigns": "campaigns",
-        "ad_days": "ad rows", "web_days": "web rows", "search_rows": "search rows",
+        "posts": "posts",
+        "account_days": "daily rows",
+        "campaigns": "campaigns",
+        "ad_days": "ad rows",
+        "web_days": "web rows",
+        "search_rows": "search rows",
         "audience_rows": "audience rows",
     }
     for a in st.accounts:
@@ -154,12 +191,24 @@ def formats(as_json: JsonOpt = False) -> None:
     """Every supported export format, with where to download it."""
     fmts = builtin_formats()
     if as_json:
-        console.print_json(json.dumps([
-            {"name": f.name, "platform": f.platform, "title": f.title, "how_to": f.how_to,
-             "extensions": list(f.extensions)} for f in fmts
-        ]))
+        console.print_json(
+            json.dumps(
+                [
+                    {
+                        "name": f.name,
+                        "platform": f.platform,
+                        "title": f.title,
+                        "how_to": f.how_to,
+                        "extensions": list(f.extensions),
+                    }
+                    for f in fmts
+                ]
+            )
+        )
         return
-    table = Table(title=f"{len(fmts)} supported export formats", title_justify="left", show_lines=True)
+    table = Table(
+        title=f"{len(fmts)} supported export formats", title_justify="left", show_lines=True
+    )
     table.add_column("Platform")
     table.add_column("Format")
     table.add_column("How to download")

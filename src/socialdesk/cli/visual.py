@@ -19,18 +19,29 @@ visual_app = typer.Typer(
     "each platform's specs, smart crops, and a designer brief.",
     no_args_is_help=True,
 )
-Platform = Annotated[str | None, typer.Option(
-    "--platform", "-p",
-    help="Only this platform (facebook, instagram, linkedin, x, tiktok, youtube).")]
-Placements = Annotated[list[str] | None, typer.Option(
-    "--placement", help="feed, story, reel, link or profile (repeat for more).")]
-METRIC_HELP = ("interactions, engagements, reactions, likes, comments, shares, saves, clicks, "
-               "link_clicks or video_views.")
-BASIS_HELP = ("per_exposure (per person reached), total, or exposure (how far each type is "
-              "distributed).")
+Platform = Annotated[
+    str | None,
+    typer.Option(
+        "--platform",
+        "-p",
+        help="Only this platform (facebook, instagram, linkedin, x, tiktok, youtube).",
+    ),
+]
+Placements = Annotated[
+    list[str] | None,
+    typer.Option("--placement", help="feed, story, reel, link or profile (repeat for more)."),
+]
+METRIC_HELP = (
+    "interactions, engagements, reactions, likes, comments, shares, saves, clicks, "
+    "link_clicks or video_views."
+)
+BASIS_HELP = (
+    "per_exposure (per person reached), total, or exposure (how far each type is distributed)."
+)
 REFERENCE_HELP = "The media type the others are compared with (default: the most common)."
-OBJECTIVE_HELP = ("awareness, engagement or traffic (or your own words: then engagement is "
-                  "measured).")
+OBJECTIVE_HELP = (
+    "awareness, engagement or traffic (or your own words: then engagement is measured)."
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -91,8 +102,14 @@ def uplift_command(
     handle = _open(workspace)
     with handle.session() as session:
         try:
-            report = uplift_report(session, handle.workspace_id, platform=platform,
-                                   metric=metric, basis=basis, reference=reference)
+            report = uplift_report(
+                session,
+                handle.workspace_id,
+                platform=platform,
+                metric=metric,
+                basis=basis,
+                reference=reference,
+            )
         except ValueError as exc:
             _fail(str(exc))
             return
@@ -100,17 +117,28 @@ def uplift_command(
         _json(report)
         return
     if not report.results:
-        console.print("No posts in this workspace" + (f" on {platform}" if platform else "")
-                      + ": import exports first ('socialdesk import FILE').")
+        console.print(
+            "No posts in this workspace"
+            + (f" on {platform}" if platform else "")
+            + ": import exports first ('socialdesk import FILE')."
+        )
         return
     for r in report.results:
         console.rule(f"[bold]{r.label}[/]")
-        console.print(f"{r.posts} posts in the model · {r.metric} per post, median · "
-                      f"exposure: {r.exposure} · reference: {r.reference or '–'}")
+        console.print(
+            f"{r.posts} posts in the model · {r.metric} per post, median · "
+            f"exposure: {r.exposure} · reference: {r.reference or '–'}"
+        )
         table = Table(show_edge=False)
-        for col, justify in (("type", "left"), ("posts", "right"), ("median", "right"),
-                             (f"median {r.exposure}", "right"), ("per 1000", "right"),
-                             ("ratio (95%)", "right"), ("p (Holm)", "right")):
+        for col, justify in (
+            ("type", "left"),
+            ("posts", "right"),
+            ("median", "right"),
+            (f"median {r.exposure}", "right"),
+            ("per 1000", "right"),
+            ("ratio (95%)", "right"),
+            ("p (Holm)", "right"),
+        ):
             table.add_column(col, justify=justify, no_wrap=True)  # type: ignore[arg-type]
         effects = {e.media_type: e for e in r.effects}
         for raw in r.raw:
@@ -124,8 +152,15 @@ def uplift_command(
             else:
                 ratio = fmt_interval(e.ratio) + ("" if e.clear else " ~")
                 p = f"{e.p_adjusted:.3f}" if e.p_adjusted is not None else ""
-            table.add_row(raw.media_type, str(raw.posts), _num(raw.median_metric),
-                          _num(raw.median_exposure), _num(raw.median_per_1000, 1), ratio, p)
+            table.add_row(
+                raw.media_type,
+                str(raw.posts),
+                _num(raw.median_metric),
+                _num(raw.median_exposure),
+                _num(raw.median_per_1000, 1),
+                ratio,
+                p,
+            )
         console.print(table)
         for e in r.effects:
             console.print(f"• {e.sentence}")
@@ -153,8 +188,9 @@ def _places(platform: str | None, placement: list[str] | None) -> tuple[Any, ...
 
 @visual_app.command("check")
 def check_command(
-    images: Annotated[list[Path], typer.Argument(
-        help="Image files to check.", exists=True, dir_okay=False)],
+    images: Annotated[
+        list[Path], typer.Argument(help="Image files to check.", exists=True, dir_okay=False)
+    ],
     platform: Platform = None,
     placement: Placements = None,
     as_json: JsonOpt = False,
@@ -176,8 +212,10 @@ def check_command(
     for rep in reports:
         f = rep.features
         console.rule(f"[bold]{Path(f.path).name}[/]")
-        console.print(f"{f.width}×{f.height} px · ratio {f.aspect:.2f} · "
-                      f"{f.file_size / 1_000_000:.2f} MB · {f.format or '?'}")
+        console.print(
+            f"{f.width}×{f.height} px · ratio {f.aspect:.2f} · "
+            f"{f.file_size / 1_000_000:.2f} MB · {f.format or '?'}"
+        )
         for g in rep.general:
             mark = "[green]✓[/]" if g.status == "ok" else "[yellow]![/]"
             console.print(f"{mark} {g.check}: {g.value}" + (f" — {g.advice}" if g.advice else ""))
@@ -190,8 +228,10 @@ def check_command(
             table.add_row(pc.placement.key, spec, pc.status, todo or "–")
         console.print(table)
     if places:
-        console.print(f"[dim]Specs as of {places[0].as_of}: platforms change them; sources in "
-                      "'socialdesk visual specs'.[/]")
+        console.print(
+            f"[dim]Specs as of {places[0].as_of}: platforms change them; sources in "
+            "'socialdesk visual specs'.[/]"
+        )
 
 
 @visual_app.command("specs")
@@ -210,15 +250,17 @@ def specs_command(platform: Platform = None, as_json: JsonOpt = False) -> None:
         if not p.available:
             table.add_row(p.key, "–", "–", "–", p.note)
             continue
-        table.add_row(p.key, p.size_text, p.ratio_text, f"{p.max_mb:g} MB",
-                      f"{p.source} ({p.as_of})")
+        table.add_row(
+            p.key, p.size_text, p.ratio_text, f"{p.max_mb:g} MB", f"{p.source} ({p.as_of})"
+        )
     console.print(table)
 
 
 @visual_app.command("crop")
 def crop_command(
-    images: Annotated[list[Path], typer.Argument(
-        help="Image files to crop.", exists=True, dir_okay=False)],
+    images: Annotated[
+        list[Path], typer.Argument(help="Image files to crop.", exists=True, dir_okay=False)
+    ],
     platform: Platform = None,
     placement: Placements = None,
     out: Annotated[Path, typer.Option(help="Folder for the cropped files.")] = Path("crops"),
@@ -234,8 +276,9 @@ def crop_command(
             _fail(str(exc))
             return
         for c in crops:
-            faces = (f", {c.faces_kept}/{c.faces_total} faces in the safe area"
-                     if c.faces_total else "")
+            faces = (
+                f", {c.faces_kept}/{c.faces_total} faces in the safe area" if c.faces_total else ""
+            )
             small = " (smaller than recommended: use a larger original)" if c.upscale_needed else ""
             console.print(f"{c.path} ← {c.placement.key}: {c.width}×{c.height}{faces}{small}")
 
@@ -243,8 +286,12 @@ def crop_command(
 # -- media files and their features -----------------------------------------------------------
 @visual_app.command("media")
 def media_command(
-    folder: Annotated[Path, typer.Argument(
-        help="Folder with the image files of your posts.", exists=True, file_okay=False)],
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="Folder with the image files of your posts.", exists=True, file_okay=False
+        ),
+    ],
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Measure the images in FOLDER and join them to their posts (file name = the post's id in
@@ -254,8 +301,10 @@ def media_command(
     handle = _open(workspace)
     with handle.session() as session, session.begin():
         result = scan_media(session, handle.workspace_id, folder)
-    console.print(f"{result.analysed} of {result.files} image files measured, {result.matched} "
-                  "joined to a post.")
+    console.print(
+        f"{result.analysed} of {result.files} image files measured, {result.matched} "
+        "joined to a post."
+    )
     for name in result.unreadable:
         console.print(f"[yellow]![/] {name}: not an image socialdesk can read")
 
@@ -287,8 +336,9 @@ def features_command(
 @visual_app.command("brief")
 def brief_command(
     objective: Annotated[str, typer.Option(help=OBJECTIVE_HELP)],
-    platform: Annotated[str, typer.Option(
-        "--platform", "-p", help="The platform the visuals are for.")],
+    platform: Annotated[
+        str, typer.Option("--platform", "-p", help="The platform the visuals are for.")
+    ],
     audience: Annotated[str, typer.Option(help="Who the visuals are for, in your words.")],
     workspace: WorkspaceOpt = None,
     lang: Annotated[str, typer.Option(help="nl or en.")] = "nl",
@@ -305,9 +355,15 @@ def brief_command(
         _fail("--lang must be nl or en.")
     handle = _open(workspace)
     with handle.session() as session:
-        brief = brief_for(session, handle.workspace_id, objective=objective, platform=platform,
-                          audience=audience, lang=lang,
-                          placements_wanted=tuple(placement) if placement else None)
+        brief = brief_for(
+            session,
+            handle.workspace_id,
+            objective=objective,
+            platform=platform,
+            audience=audience,
+            lang=lang,
+            placements_wanted=tuple(placement) if placement else None,
+        )
     out.mkdir(parents=True, exist_ok=True)
     stem = f"brief-{platform}-{lang}"
     md = out / f"{stem}.md"

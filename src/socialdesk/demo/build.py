@@ -64,8 +64,11 @@ class DemoResult:
 def _check_same_demo(handle: WorkspaceHandle, seed: int, end: dt.date) -> None:
     """Refuse to mix two different demos (or a demo and real data) in one workspace."""
     with session_scope(handle.engine) as session:
-        value = session.scalar(select(WorkspaceFact.value).where(
-            WorkspaceFact.workspace_id == handle.workspace_id, WorkspaceFact.key == FACT_KEY))
+        value = session.scalar(
+            select(WorkspaceFact.value).where(
+                WorkspaceFact.workspace_id == handle.workspace_id, WorkspaceFact.key == FACT_KEY
+            )
+        )
     if not value:
         return
     org = value.get("organisation", {})
@@ -104,8 +107,9 @@ def write_exports(
 ) -> tuple[World, list[ExportFile]]:
     """Generate the world and write its export files into `folder` (nothing is imported)."""
     if progress is not None:
-        progress.add_task(f"Generated Stichting Groen Dak (seed {seed}, year to {end})",
-                          total=1, completed=1)
+        progress.add_task(
+            f"Generated Stichting Groen Dak (seed {seed}, year to {end})", total=1, completed=1
+        )
     world = generate_world(seed, end)
     task = progress.add_task("Writing exports", total=len(WRITERS)) if progress else None
     files: list[ExportFile] = []
@@ -153,8 +157,13 @@ def build_demo(
     try:
         _check_same_demo(handle, seed, end)
         exports = handle.folder / "exports"
-        columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                   MofNCompleteColumn(), TimeElapsedColumn())
+        columns = (
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
         with Progress(*columns, console=console or Console(quiet=True)) as progress:
             world, files = write_exports(exports, seed, end, progress)
             task = progress.add_task("Importing", total=len(files))

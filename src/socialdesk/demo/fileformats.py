@@ -102,7 +102,10 @@ def workbook_members(data: bytes, day: dt.date) -> list[tuple[str, bytes]]:
         for info in zf.infolist():
             content = zf.read(info)
             if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                                 rb"\g<1>" + stamp + rb"\g<2>", content)
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp + rb"\g<2>",
+                    content,
+                )
             members.append((info.filename, content))
     return members

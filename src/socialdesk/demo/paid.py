@@ -39,43 +39,106 @@ class CampaignSpec:
 
 CAMPAIGNS: tuple[CampaignSpec, ...] = (
     CampaignSpec(
-        "meta_ads", "Webshop | Verkoop | Altijd aan", "Sales", "Website purchases", None,
-        (220, 380), (35, 60), 0.05, "webshop_altijd_aan",
-        (("Lookalike 1% kopers", ("Sedummat carrousel", "Insectenhotel video")),
-         ("Retargeting bezoekers 30d", ("Zadenmix foto", "Kortingscode 10%"))),
+        "meta_ads",
+        "Webshop | Verkoop | Altijd aan",
+        "Sales",
+        "Website purchases",
+        None,
+        (220, 380),
+        (35, 60),
+        0.05,
+        "webshop_altijd_aan",
+        (
+            ("Lookalike 1% kopers", ("Sedummat carrousel", "Insectenhotel video")),
+            ("Retargeting bezoekers 30d", ("Zadenmix foto", "Kortingscode 10%")),
+        ),
     ),
     CampaignSpec(
-        "meta_ads", "Kerstactie webshop {year}", "Sales", "Website purchases", (11, 10, 45),
-        (500, 900), (80, 140), 0.06, "kerstactie_{year}",
+        "meta_ads",
+        "Kerstactie webshop {year}",
+        "Sales",
+        "Website purchases",
+        (11, 10, 45),
+        (500, 900),
+        (80, 140),
+        0.06,
+        "kerstactie_{year}",
         (("Cadeauzoekers NL 25-65", ("Kerst cadeaugids", "Insectenhotel kerst")),),
     ),
     CampaignSpec(
-        "meta_ads", "Vrijwilligers werven | Voorjaar {year}", "Traffic", "Link clicks",
-        (3, 1, 80), (450, 800), (40, 80), None, None,
-        (("Natuurliefhebbers 18-45", ("Vrijwilligersdag video", "Ans vertelt")),
-         ("Studenten steden", ("Meedoen foto",))),
+        "meta_ads",
+        "Vrijwilligers werven | Voorjaar {year}",
+        "Traffic",
+        "Link clicks",
+        (3, 1, 80),
+        (450, 800),
+        (40, 80),
+        None,
+        None,
+        (
+            ("Natuurliefhebbers 18-45", ("Vrijwilligersdag video", "Ans vertelt")),
+            ("Studenten steden", ("Meedoen foto",)),
+        ),
     ),
     CampaignSpec(
-        "meta_ads", "Dakendag {year} | Bekendheid", "Awareness", "Reach", (5, 1, 60),
-        (8000, 14000), (50, 90), None, "dakendag_{year}",
+        "meta_ads",
+        "Dakendag {year} | Bekendheid",
+        "Awareness",
+        "Reach",
+        (5, 1, 60),
+        (8000, 14000),
+        (50, 90),
+        None,
+        "dakendag_{year}",
         (("Randstad 25-65", ("Dakendag aankondiging", "Dakendag reel")),),
     ),
     CampaignSpec(
-        "meta_ads", "Donateurs werven | Najaar {year}", "Traffic", "Link clicks", (9, 1, 61),
-        (300, 550), (45, 90), None, "donateurs_najaar_{year}",
+        "meta_ads",
+        "Donateurs werven | Najaar {year}",
+        "Traffic",
+        "Link clicks",
+        (9, 1, 61),
+        (300, 550),
+        (45, 90),
+        None,
+        "donateurs_najaar_{year}",
         (("Betrokken buren 35+", ("Word donateur video", "Jaarverslag foto")),),
     ),
     CampaignSpec(
-        "google_ads", "Search - Merk", "Search", "Conversions", None, (110, 170), (15, 30), 0.05,
-        "Search - Merk", bid_strategy="Target impression share",
+        "google_ads",
+        "Search - Merk",
+        "Search",
+        "Conversions",
+        None,
+        (110, 170),
+        (15, 30),
+        0.05,
+        "Search - Merk",
+        bid_strategy="Target impression share",
     ),
     CampaignSpec(
-        "google_ads", "Search - Groene daken", "Search", "Conversions", None, (200, 320),
-        (45, 80), 0.02, "Search - Groene daken", bid_strategy="Maximise conversions",
+        "google_ads",
+        "Search - Groene daken",
+        "Search",
+        "Conversions",
+        None,
+        (200, 320),
+        (45, 80),
+        0.02,
+        "Search - Groene daken",
+        bid_strategy="Maximise conversions",
     ),
     CampaignSpec(
-        "google_ads", "Shopping - Webshop", "Shopping", "Conversions", None, (180, 300),
-        (40, 70), 0.03, "Shopping - Webshop", bid_strategy="Maximise Conversion Value",
+        "google_ads",
+        "Shopping - Webshop",
+        "Shopping",
+        "Conversions",
+        None,
+        (180, 300),
+        (40, 70),
+        0.03,
+        "Shopping - Webshop",
+        bid_strategy="Maximise Conversion Value",
     ),
 )
 
@@ -119,12 +182,19 @@ def plan_campaigns(period: Period, seed: int) -> list[Campaign]:
             start = period.occurrence(month, day, length)
             end = start + dt.timedelta(days=length - 1)
         fmt = {"year": start.year}
-        out.append(Campaign(
-            spec, spec.name.format(**fmt), f"12021{rng.integers(10**12, 10**13)}",
-            start, end, round(float(rng.uniform(*spec.top)), 2),
-            round(float(rng.uniform(*spec.k)), 2), round(float(rng.uniform(0.9, 1.6)), 3),
-            spec.utm_campaign.format(**fmt) if spec.utm_campaign else None,
-        ))
+        out.append(
+            Campaign(
+                spec,
+                spec.name.format(**fmt),
+                f"12021{rng.integers(10**12, 10**13)}",
+                start,
+                end,
+                round(float(rng.uniform(*spec.top)), 2),
+                round(float(rng.uniform(*spec.k)), 2),
+                round(float(rng.uniform(0.9, 1.6)), 3),
+                spec.utm_campaign.format(**fmt) if spec.utm_campaign else None,
+            )
+        )
     return out
 
 
@@ -147,13 +217,15 @@ def campaign_days(camp: Campaign, seed: int) -> pd.DataFrame:
     spend = np.round(budget * rng.uniform(0.84, 1.02, n), 2)
     cpm = np.exp(rng.normal(np.log(6.5 if camp.spec.platform == "meta_ads" else 28.0), 0.15, n))
     impressions = np.maximum(1, np.round(spend / cpm * 1000)).astype(np.int64)
-    frame = pd.DataFrame({"date": dates.date, "budget": budget, "spend": spend,
-                          "impressions": impressions})
+    frame = pd.DataFrame(
+        {"date": dates.date, "budget": budget, "spend": spend, "impressions": impressions}
+    )
     if camp.spec.result_type == "Reach":
         reach = rng.poisson(camp.clicks_curve(spend))
         frame["reach"] = reach
         frame["impressions"] = np.maximum(
-            impressions, np.round(reach * rng.uniform(1.3, 1.7, n))).astype(np.int64)
+            impressions, np.round(reach * rng.uniform(1.3, 1.7, n))
+        ).astype(np.int64)
         frame["link_clicks"] = rng.binomial(frame["impressions"].to_numpy(), 0.003)
         frame["results"] = frame["reach"]
     else:
@@ -166,8 +238,7 @@ def campaign_days(camp: Campaign, seed: int) -> pd.DataFrame:
     other_clicks = rng.binomial(frame["impressions"].to_numpy(), 0.004)
     frame["clicks_all"] = frame["link_clicks"] + other_clicks
     purchases = frame["results"] if camp.spec.conversion_rate else 0
-    frame["conversion_value"] = np.round(
-        purchases * rng.lognormal(np.log(42.0) - 0.02, 0.2, n), 2)
+    frame["conversion_value"] = np.round(purchases * rng.lognormal(np.log(42.0) - 0.02, 0.2, n), 2)
     return frame
 
 
@@ -181,8 +252,10 @@ def ad_rows(camp: Campaign, days: pd.DataFrame, seed: int) -> pd.DataFrame:
     parts = []
     for _, day in days.iterrows():
         share = rng.dirichlet(base * 60)
-        row = {c: rng.multinomial(int(day[c]), share)
-               for c in ("impressions", "link_clicks", "results", "clicks_all")}
+        row = {
+            c: rng.multinomial(int(day[c]), share)
+            for c in ("impressions", "link_clicks", "results", "clicks_all")
+        }
         reach = np.minimum(rng.multinomial(int(day["reach"]), share), row["impressions"])
         if camp.spec.result_type == "Reach":
             reach = row["results"]
@@ -191,14 +264,22 @@ def ad_rows(camp: Campaign, days: pd.DataFrame, seed: int) -> pd.DataFrame:
         for j, (aset, ad) in enumerate(ads):
             if spend[j] <= 0 and row["impressions"][j] == 0:
                 continue
-            parts.append({
-                "date": day["date"], "ad_set": aset, "ad_set_id": set_ids[aset], "ad": ad,
-                "ad_id": ad_ids[j], "spend": float(spend[j]),
-                "impressions": int(row["impressions"][j]), "reach": int(max(reach[j], 0)),
-                "link_clicks": int(row["link_clicks"][j]), "results": int(row["results"][j]),
-                "clicks_all": int(row["clicks_all"][j]), "conversion_value": float(value[j]),
-            })
+            parts.append(
+                {
+                    "date": day["date"],
+                    "ad_set": aset,
+                    "ad_set_id": set_ids[aset],
+                    "ad": ad,
+                    "ad_id": ad_ids[j],
+                    "spend": float(spend[j]),
+                    "impressions": int(row["impressions"][j]),
+                    "reach": int(max(reach[j], 0)),
+                    "link_clicks": int(row["link_clicks"][j]),
+                    "results": int(row["results"][j]),
+                    "clicks_all": int(row["clicks_all"][j]),
+                    "conversion_value": float(value[j]),
+                }
+            )
     frame = pd.DataFrame(parts)
-    frame["reach"] = np.where(
-        (frame["reach"] == 0) & (frame["impressions"] > 0), 1, frame["reach"])
+    frame["reach"] = np.where((frame["reach"] == 0) & (frame["impressions"] > 0), 1, frame["reach"])
     return frame

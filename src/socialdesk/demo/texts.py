@@ -11,7 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 TOPICS: tuple[str, ...] = (
-    "vrijwilligers", "klimaat", "webshop", "evenement", "nieuws", "biodiversiteit", "tuintips",
+    "vrijwilligers",
+    "klimaat",
+    "webshop",
+    "evenement",
+    "nieuws",
+    "biodiversiteit",
+    "tuintips",
 )
 TOPIC_MIX: tuple[float, ...] = (0.18, 0.16, 0.18, 0.12, 0.12, 0.12, 0.12)
 
@@ -27,12 +33,26 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 CITIES = (
-    "Utrecht", "Zwolle", "Amsterdam", "Rotterdam", "Groningen", "Nijmegen", "Arnhem",
-    "Tilburg", "Haarlem", "Leiden", "Deventer", "Amersfoort", "Eindhoven", "Den Haag",
+    "Utrecht",
+    "Zwolle",
+    "Amsterdam",
+    "Rotterdam",
+    "Groningen",
+    "Nijmegen",
+    "Arnhem",
+    "Tilburg",
+    "Haarlem",
+    "Leiden",
+    "Deventer",
+    "Amersfoort",
+    "Eindhoven",
+    "Den Haag",
 )
 PRODUCTS = (
-    ("sedummat", "sedum mat", 34.95), ("insectenhotel", "insect hotel", 24.95),
-    ("bijenzadenmix", "bee seed mix", 6.95), ("dakplantenpakket", "roof plant kit", 49.95),
+    ("sedummat", "sedum mat", 34.95),
+    ("insectenhotel", "insect hotel", 24.95),
+    ("bijenzadenmix", "bee seed mix", 6.95),
+    ("dakplantenpakket", "roof plant kit", 49.95),
     ("regenton van gerecycled plastic", "recycled rain barrel", 59.00),
     ("vogelnestkast", "nest box", 19.95),
 )
@@ -117,26 +137,63 @@ EN: dict[str, tuple[str, ...]] = {
 EXTRA_TAGS_NL = ("#groendak", "#duurzaam", "#stadsnatuur", "#sedumdak")
 EXTRA_TAGS_EN = ("#greenroof", "#sustainability", "#urbannature")
 EN_TAGS = {
-    "vrijwilligers": "#volunteers", "klimaat": "#climate", "webshop": "#shop",
-    "evenement": "#event", "nieuws": "#news", "biodiversiteit": "#biodiversity",
+    "vrijwilligers": "#volunteers",
+    "klimaat": "#climate",
+    "webshop": "#shop",
+    "evenement": "#event",
+    "nieuws": "#news",
+    "biodiversiteit": "#biodiversity",
     "tuintips": "#gardeningtips",
 }
-MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-             "september", "oktober", "november", "december")
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December")
+MONTHS_NL = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 # Where a link post about a topic points.
 TOPIC_PATHS = {
-    "vrijwilligers": "vrijwilligers", "klimaat": "klimaat/hittestress", "webshop": "webshop",
-    "evenement": "agenda", "nieuws": "nieuws", "biodiversiteit": "blog/wilde-bijen-op-het-dak",
+    "vrijwilligers": "vrijwilligers",
+    "klimaat": "klimaat/hittestress",
+    "webshop": "webshop",
+    "evenement": "agenda",
+    "nieuws": "nieuws",
+    "biodiversiteit": "blog/wilde-bijen-op-het-dak",
     "tuintips": "kennisbank/groen-dak-aanleggen",
 }
 
 
 def caption(
-    rng: np.random.Generator, topic: str, language: str, domain: str, *, short: bool = False,
+    rng: np.random.Generator,
+    topic: str,
+    language: str,
+    domain: str,
+    *,
+    short: bool = False,
     link: bool = False,
 ) -> str:
     """One caption on `topic` in `language` ("nl" or "en"), hashtags at the end.
@@ -148,11 +205,17 @@ def caption(
     product = PRODUCTS[int(rng.integers(len(PRODUCTS)))]
     month = int(rng.integers(12))
     body = pool[int(rng.integers(len(pool)))].format(
-        n=int(rng.integers(3, 40)), city=CITIES[int(rng.integers(len(CITIES)))],
-        domain=domain, product=product[0], product_en=product[1],
-        price=f"{product[2]:.2f}".replace(".", ","), pct=int(rng.integers(20, 70)),
-        species=SPECIES[int(rng.integers(len(SPECIES)))], day=int(rng.integers(1, 29)),
-        month=MONTHS_NL[month], month_en=MONTHS_EN[month],
+        n=int(rng.integers(3, 40)),
+        city=CITIES[int(rng.integers(len(CITIES)))],
+        domain=domain,
+        product=product[0],
+        product_en=product[1],
+        price=f"{product[2]:.2f}".replace(".", ","),
+        pct=int(rng.integers(20, 70)),
+        species=SPECIES[int(rng.integers(len(SPECIES)))],
+        day=int(rng.integers(1, 29)),
+        month=MONTHS_NL[month],
+        month_en=MONTHS_EN[month],
     )
     tags = [f"#{topic}"]
     if language == "en":

@@ -26,15 +26,24 @@ from socialdesk.demo.writers.meta import FB_TYPES, IG_TYPES
 
 FACT_KEY = "demo.truth"
 # The interaction kinds as the canonical post metrics they are stored under.
-CANONICAL = {"reactions": "reactions", "likes": "likes", "comments": "comments",
-             "shares": "shares", "saves": "saves", "reposts": "shares", "replies": "comments"}
+CANONICAL = {
+    "reactions": "reactions",
+    "likes": "likes",
+    "comments": "comments",
+    "shares": "shares",
+    "saves": "saves",
+    "reposts": "shares",
+    "replies": "comments",
+}
 # How each export names (or hides) the canonical media types.
 MEDIA_LABELS: dict[str, dict[str, str]] = {
     "facebook": dict(FB_TYPES),
     "instagram": dict(IG_TYPES),
     "linkedin": dict(CONTENT_TYPES),
-    "x": {m: "not in the export" + (" (text ends with a t.co link)" if m != "text" else "")
-          for m in ("text", "photo", "video", "link")},
+    "x": {
+        m: "not in the export" + (" (text ends with a t.co link)" if m != "text" else "")
+        for m in ("text", "photo", "video", "link")
+    },
     "tiktok": {"video": "every post is a video"},
     "youtube": {"video": "a video longer than 60 s", "reel": "a Short: 60 s or less"},
 }
@@ -64,10 +73,12 @@ def _organic(world: World, stored: dict[str, list[str]]) -> dict[str, Any]:
             "account": stored_handle(platform, world.org.handle(platform), stored),
             "posts": len(posts),
             "exposure_metric": spec.exposure,
-            "interactions": {"file_columns": list(spec.split),
-                             "canonical": sorted({CANONICAL[k] for k in spec.split})},
+            "interactions": {
+                "file_columns": list(spec.split),
+                "canonical": sorted({CANONICAL[k] for k in spec.split}),
+            },
             "model": "interactions ~ Poisson(exposure * base_rate * RR[media] * RR[topic] * "
-                     "RR[hour] * RR[language] * Gamma(shape, 1/shape))",
+            "RR[hour] * RR[language] * Gamma(shape, 1/shape))",
             "base_rate": spec.base_rate,
             "reference_media_type": spec.reference,
             "media_type_labels": MEDIA_LABELS[platform],
@@ -76,20 +87,24 @@ def _organic(world: World, stored: dict[str, list[str]]) -> dict[str, Any]:
             "media_type_reach_multiplier": eff.reach_multiplier,
             "reference_topic": "nieuws",
             "topic_rate_ratio": eff.topic_rate_ratio,
-            "language": {"reference": "nl", "rate_ratio": LANG_RATE,
-                         "reach_multiplier": LANG_REACH},
+            "language": {
+                "reference": "nl",
+                "rate_ratio": LANG_RATE,
+                "reach_multiplier": LANG_REACH,
+            },
             "best_hours": [eff.best_hour],
             "hour_rate_ratio": {str(h): _r(eff.hour_rate_ratio(h), 4) for h in range(24)},
             "noise": {"exposure_lognormal_sigma": EXPOSURE_SIGMA, "rate_gamma_shape": GAMMA_SHAPE},
             "followers": {
-                "start": int(spec.followers), "end": int(followers.iloc[-1]),
+                "start": int(spec.followers),
+                "end": int(followers.iloc[-1]),
                 "daily_growth_rate": eff.growth,
                 "monthly_growth_rate": _r((1 + eff.growth) ** (365.25 / 12) - 1),
                 "daily_churn_rate": CHURN,
             },
             "half_life_days": spec.half_life,
             "snapshot": "lifetime totals as of the export's download day; posts published "
-                        "shortly before it show only what they had gathered by then",
+            "shortly before it show only what they had gathered by then",
         }
     return out
 
@@ -100,71 +115,113 @@ def _campaigns(world: World) -> list[dict[str, Any]]:
         spend = days["spend"]
         utm = camp.utm_campaign
         if utm is None:
-            ga4 = {"source": "(direct)", "medium": "(none)", "campaign": "(direct)",
-                   "untagged": True}
+            ga4 = {
+                "source": "(direct)",
+                "medium": "(none)",
+                "campaign": "(direct)",
+                "untagged": True,
+            }
         elif camp.spec.platform == "meta_ads":
             ga4 = {"source": "facebook", "medium": "paid_social", "campaign": utm}
         else:
             ga4 = {"source": "google", "medium": "cpc", "campaign": utm}
-        out.append({
-            "platform": camp.spec.platform, "name": camp.name,
-            "campaign_id": camp.campaign_id if camp.spec.platform == "meta_ads" else None,
-            "objective": camp.spec.objective, "result_type": camp.spec.result_type,
-            "start": camp.start.isoformat(), "end": camp.end.isoformat(),
-            "response_curve": {"form": HILL, "top": _r(camp.result_top, 4), "k": camp.k,
-                               "s": camp.s, "noise": "Poisson clicks, binomial conversions"},
-            "clicks_curve": {"top": camp.top, "k": camp.k, "s": camp.s}
-            if camp.spec.conversion_rate else None,
-            "conversion_rate": camp.spec.conversion_rate,
-            "spend": {"total": _r(spend.sum(), 2), "min_day": _r(spend.min(), 2),
-                      "max_day": _r(spend.max(), 2), "days": len(days)},
-            "ga4": ga4,
-        })
+        out.append(
+            {
+                "platform": camp.spec.platform,
+                "name": camp.name,
+                "campaign_id": camp.campaign_id if camp.spec.platform == "meta_ads" else None,
+                "objective": camp.spec.objective,
+                "result_type": camp.spec.result_type,
+                "start": camp.start.isoformat(),
+                "end": camp.end.isoformat(),
+                "response_curve": {
+                    "form": HILL,
+                    "top": _r(camp.result_top, 4),
+                    "k": camp.k,
+                    "s": camp.s,
+                    "noise": "Poisson clicks, binomial conversions",
+                },
+                "clicks_curve": {"top": camp.top, "k": camp.k, "s": camp.s}
+                if camp.spec.conversion_rate
+                else None,
+                "conversion_rate": camp.spec.conversion_rate,
+                "spend": {
+                    "total": _r(spend.sum(), 2),
+                    "min_day": _r(spend.min(), 2),
+                    "max_day": _r(spend.max(), 2),
+                    "days": len(days),
+                },
+                "ga4": ga4,
+            }
+        )
     return out
 
 
 def build_truth(
-    world: World, files: Sequence[ExportFile], exports: Path,
+    world: World,
+    files: Sequence[ExportFile],
+    exports: Path,
     stored_accounts: dict[str, list[str]] | None = None,
 ) -> dict[str, Any]:
     """The truth of `world`; `stored_accounts` are the accounts the import created (platform
     -> handles), which is where a later analysis finds the data."""
     untagged = next(c for c, _ in world.campaigns if c.utm_campaign is None)
     search = world.search
-    covering = sum(int(p["text"].str.contains(GAP_TOPIC, case=False).sum())
-                   for p in world.posts.values())
+    covering = sum(
+        int(p["text"].str.contains(GAP_TOPIC, case=False).sum()) for p in world.posts.values()
+    )
     return {
         "version": 1,
         "organisation": {
-            "name": world.org.name, "domain": world.org.domain, "seed": world.seed,
-            "start": world.period.start.isoformat(), "end": world.period.end.isoformat(),
-            "timezone": TIMEZONE, "names": dict(world.org.handles),
+            "name": world.org.name,
+            "domain": world.org.domain,
+            "seed": world.seed,
+            "start": world.period.start.isoformat(),
+            "end": world.period.end.isoformat(),
+            "timezone": TIMEZONE,
+            "names": dict(world.org.handles),
             "accounts_in_store": stored_accounts or {},
         },
-        "topics": {"mix": dict(zip(TOPICS, TOPIC_MIX, strict=True)),
-                   "markers": {t: list(w) for t, w in TOPIC_WORDS.items()}},
+        "topics": {
+            "mix": dict(zip(TOPICS, TOPIC_MIX, strict=True)),
+            "markers": {t: list(w) for t, w in TOPIC_WORDS.items()},
+        },
         "organic": _organic(world, stored_accounts or {}),
         "campaigns": _campaigns(world),
-        "web": {"conversion_rates": world.web.conversion_rates, "average_order_value": AOV,
-                "key_event": "purchase"},
+        "web": {
+            "conversion_rates": world.web.conversion_rates,
+            "average_order_value": AOV,
+            "key_event": "purchase",
+        },
         "planted": {
             "uncovered_search_topic": {
-                "topic": GAP_TOPIC, "queries": search.gap_queries,
+                "topic": GAP_TOPIC,
+                "queries": search.gap_queries,
                 "impressions": search.gap_impressions,
                 "share_of_query_impressions": _r(
-                    search.gap_impressions / max(1, int(search.queries["impressions"].sum())), 4),
+                    search.gap_impressions / max(1, int(search.queries["impressions"].sum())), 4
+                ),
                 "posts_covering_it": covering,
             },
             "untagged_campaign": {
-                "platform": untagged.spec.platform, "campaign": untagged.name,
-                "start": untagged.start.isoformat(), "end": untagged.end.isoformat(),
+                "platform": untagged.spec.platform,
+                "campaign": untagged.name,
+                "start": untagged.start.isoformat(),
+                "end": untagged.end.isoformat(),
                 "ga4_source_medium": "(direct) / (none)",
                 "sessions": world.web.untagged_sessions,
             },
         },
         "inbox": None,  # comments and messages arrive with the inbox issue
-        "files": [{"path": f.path.relative_to(exports).as_posix(), "platform": f.platform,
-                   "as_of": f.as_of.isoformat(), "account": f.account} for f in files],
+        "files": [
+            {
+                "path": f.path.relative_to(exports).as_posix(),
+                "platform": f.platform,
+                "as_of": f.as_of.isoformat(),
+                "account": f.account,
+            }
+            for f in files
+        ],
     }
 
 

@@ -25,15 +25,25 @@ from socialdesk.demo.organisation import Period, rng_for
 from socialdesk.demo.paid import Campaign
 
 SOCIAL_SOURCES = {
-    "facebook": "l.facebook.com", "instagram": "l.instagram.com", "linkedin": "linkedin.com",
-    "x": "t.co", "tiktok": "tiktok.com", "youtube": "youtube.com",
+    "facebook": "l.facebook.com",
+    "instagram": "l.instagram.com",
+    "linkedin": "linkedin.com",
+    "x": "t.co",
+    "tiktok": "tiktok.com",
+    "youtube": "youtube.com",
 }
 # stream kind -> (conversion rate, engaged share, new-user share)
 RATES = {
-    "organic": (0.012, 0.68, 0.75), "direct": (0.02, 0.6, 0.55), "social": (0.006, 0.45, 0.7),
-    "paid_social_sales": (0.025, 0.4, 0.8), "paid_social": (0.003, 0.36, 0.82),
-    "brand": (0.04, 0.7, 0.45), "search": (0.015, 0.62, 0.78), "shopping": (0.03, 0.6, 0.72),
-    "email": (0.035, 0.72, 0.2), "referral": (0.01, 0.6, 0.7),
+    "organic": (0.012, 0.68, 0.75),
+    "direct": (0.02, 0.6, 0.55),
+    "social": (0.006, 0.45, 0.7),
+    "paid_social_sales": (0.025, 0.4, 0.8),
+    "paid_social": (0.003, 0.36, 0.82),
+    "brand": (0.04, 0.7, 0.45),
+    "search": (0.015, 0.62, 0.78),
+    "shopping": (0.03, 0.6, 0.72),
+    "email": (0.035, 0.72, 0.2),
+    "referral": (0.01, 0.6, 0.7),
 }
 AOV = 42.0
 
@@ -85,20 +95,43 @@ def _newsletter(period: Period, rng: np.random.Generator) -> np.ndarray:
 
 
 def streams(
-    period: Period, seed: int, search_clicks: np.ndarray, site_clicks: dict[str, np.ndarray],
+    period: Period,
+    seed: int,
+    search_clicks: np.ndarray,
+    site_clicks: dict[str, np.ndarray],
     campaigns: list[tuple[Campaign, pd.DataFrame]],
 ) -> tuple[list[Stream], int]:
     rng = rng_for(seed, "ga4-streams")
     n = len(period.dates)
     out = [
-        Stream("google", "organic", "(organic)", "Organic Search", "organic",
-               rng.binomial(search_clicks, 0.9)),
-        Stream("bing", "organic", "(organic)", "Organic Search", "organic",
-               rng.poisson(search_clicks * 0.07)),
+        Stream(
+            "google",
+            "organic",
+            "(organic)",
+            "Organic Search",
+            "organic",
+            rng.binomial(search_clicks, 0.9),
+        ),
+        Stream(
+            "bing",
+            "organic",
+            "(organic)",
+            "Organic Search",
+            "organic",
+            rng.poisson(search_clicks * 0.07),
+        ),
     ]
     for platform, clicks in site_clicks.items():
-        out.append(Stream(SOCIAL_SOURCES[platform], "referral", "(referral)", "Organic Social",
-                          "social", rng.binomial(clicks, 0.85) + rng.poisson(1.5, n)))
+        out.append(
+            Stream(
+                SOCIAL_SOURCES[platform],
+                "referral",
+                "(referral)",
+                "Organic Social",
+                "social",
+                rng.binomial(clicks, 0.85) + rng.poisson(1.5, n),
+            )
+        )
     untagged = np.zeros(n, dtype=np.int64)
     for camp, days in campaigns:
         landed = _on_days(period, camp.start, rng.binomial(days["link_clicks"].to_numpy(), 0.85))
@@ -106,26 +139,56 @@ def streams(
             untagged += landed
         elif camp.spec.platform == "meta_ads":
             kind = "paid_social_sales" if camp.spec.conversion_rate else "paid_social"
-            out.append(Stream("facebook", "paid_social", camp.utm_campaign, "Paid Social", kind,
-                              landed))
+            out.append(
+                Stream("facebook", "paid_social", camp.utm_campaign, "Paid Social", kind, landed)
+            )
         else:
             shopping = camp.spec.objective == "Shopping"
             kind = "shopping" if shopping else ("brand" if "Merk" in camp.name else "search")
-            out.append(Stream("google", "cpc", camp.utm_campaign,
-                              "Paid Shopping" if shopping else "Paid Search", kind, landed))
-    out.append(Stream("(direct)", "(none)", "(direct)", "Direct", "direct",
-                      rng.poisson(95 * shop_season(period.dates))))
-    out.append(Stream("(direct)", "(none)", "(direct)", "Direct", "paid_social", untagged,
-                      note="untagged"))
-    out.append(Stream("nieuwsbrief", "email", "nieuwsbrief", "Email", "email",
-                      _newsletter(period, rng)))
-    out.append(Stream("groendakennetwerk.nl", "referral", "(referral)", "Referral", "referral",
-                      rng.poisson(6, n)))
+            out.append(
+                Stream(
+                    "google",
+                    "cpc",
+                    camp.utm_campaign,
+                    "Paid Shopping" if shopping else "Paid Search",
+                    kind,
+                    landed,
+                )
+            )
+    out.append(
+        Stream(
+            "(direct)",
+            "(none)",
+            "(direct)",
+            "Direct",
+            "direct",
+            rng.poisson(95 * shop_season(period.dates)),
+        )
+    )
+    out.append(
+        Stream("(direct)", "(none)", "(direct)", "Direct", "paid_social", untagged, note="untagged")
+    )
+    out.append(
+        Stream("nieuwsbrief", "email", "nieuwsbrief", "Email", "email", _newsletter(period, rng))
+    )
+    out.append(
+        Stream(
+            "groendakennetwerk.nl",
+            "referral",
+            "(referral)",
+            "Referral",
+            "referral",
+            rng.poisson(6, n),
+        )
+    )
     return out, int(untagged.sum())
 
 
 def generate_web(
-    period: Period, seed: int, search_clicks: np.ndarray, site_clicks: dict[str, np.ndarray],
+    period: Period,
+    seed: int,
+    search_clicks: np.ndarray,
+    site_clicks: dict[str, np.ndarray],
     campaigns: list[tuple[Campaign, pd.DataFrame]],
 ) -> WebData:
     rng = rng_for(seed, "ga4")
@@ -138,13 +201,23 @@ def generate_web(
         users = np.maximum(rng.binomial(sessions, 0.88), (sessions > 0).astype(np.int64))
         purchases = rng.binomial(sessions, np.clip(cr * season, 0, 1))
         noise = rng.lognormal(0, 0.35 / np.sqrt(np.maximum(purchases, 1)))
-        frames.append(pd.DataFrame({
-            "date": period.dates.date, "source": st.source, "medium": st.medium,
-            "campaign": st.campaign, "channel": st.channel, "sessions": sessions,
-            "engaged_sessions": rng.binomial(sessions, engaged), "users": users,
-            "new_users": rng.binomial(users, new), "key_events": purchases,
-            "revenue": np.round(purchases * AOV * noise, 2),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "date": period.dates.date,
+                    "source": st.source,
+                    "medium": st.medium,
+                    "campaign": st.campaign,
+                    "channel": st.channel,
+                    "sessions": sessions,
+                    "engaged_sessions": rng.binomial(sessions, engaged),
+                    "users": users,
+                    "new_users": rng.binomial(users, new),
+                    "key_events": purchases,
+                    "revenue": np.round(purchases * AOV * noise, 2),
+                }
+            )
+        )
     rows = pd.concat(frames, ignore_index=True)
     keys = ["date", "source", "medium", "campaign", "channel"]
     rows = rows.groupby(keys, sort=False, as_index=False).sum()  # direct = base + untagged

@@ -55,8 +55,11 @@ def generate_world(seed: int, end: dt.date = DEFAULT_END) -> World:
         days[spec.platform] = daily_series(final, eff, followers, n_days, rng)
         posts[spec.platform] = snapshot(final, spec, period, rng)
     campaigns = [(camp, campaign_days(camp, seed)) for camp in plan_campaigns(period, seed)]
-    meta_ads = {camp.name: ad_rows(camp, frame, seed)
-                for camp, frame in campaigns if camp.spec.platform == "meta_ads"}
+    meta_ads = {
+        camp.name: ad_rows(camp, frame, seed)
+        for camp, frame in campaigns
+        if camp.spec.platform == "meta_ads"
+    }
     search = generate_search(period, seed, org.domain)
     site_clicks = {p: d["site_clicks"].to_numpy() for p, d in days.items()}
     web = generate_web(period, seed, search.daily["clicks"].to_numpy(), site_clicks, campaigns)

@@ -75,9 +75,19 @@ METRICS: dict[str, Metric] = {
 }
 # Money metrics carry the channel currency in the header: "Estimated revenue (USD)".
 MONEY = (
-    "estimated revenue", "estimated ad revenue", "estimated partner revenue", "transaction revenue",
-    "revenue per transaction", "youtube premium", "watch page ads", "estimated doubleclick revenue",
-    "estimated adsense revenue", "youtube ad revenue", "playback-based cpm", "cpm", "rpm",
+    "estimated revenue",
+    "estimated ad revenue",
+    "estimated partner revenue",
+    "transaction revenue",
+    "revenue per transaction",
+    "youtube premium",
+    "watch page ads",
+    "estimated doubleclick revenue",
+    "estimated adsense revenue",
+    "youtube ad revenue",
+    "playback-based cpm",
+    "cpm",
+    "rpm",
 )
 _MONEY_RE = "(?:" + "|".join(re.escape(m) for m in MONEY) + r") \([a-z]{3}\)"
 _MONEY_HEADER = re.compile(r"(?P<base>.+) \((?P<currency>[a-z]{3})\)")
@@ -179,7 +189,9 @@ def chart_dates(frame: pd.DataFrame, column: str, file: str) -> tuple[pd.Series,
     if bad.any():
         idx = bad[bad].index[0]
         raise RowInvalid(
-            file, int(frame.at[idx, ROW_COL]), column,
+            file,
+            int(frame.at[idx, ROW_COL]),
+            column,
             f"{frame.at[idx, column]!r} is not a date (YYYY-MM-DD), a month (YYYY-MM) or a year "
             "like the first row.",
         )
@@ -230,4 +242,3 @@ def account_ref(ctx: ReadContext, currency: str | None = None) -> AccountRef:
         "Import with --account <channel> to keep several channels apart."
     )
     return AccountRef(PLATFORM, DEFAULT_HANDLE, currency=currency)
-

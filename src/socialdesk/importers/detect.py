@@ -120,9 +120,7 @@ def _score_table(
     return best, best_cand
 
 
-def detect(
-    path: Path, formats: Sequence[ExportFormat], display: str | None = None
-) -> Match:
+def detect(path: Path, formats: Sequence[ExportFormat], display: str | None = None) -> Match:
     """The best-fitting format for a file, or FormatNotRecognised naming the closest ones."""
     probe = probe_file(path, display)
     return detect_probe(probe, formats)

@@ -67,10 +67,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "paid_impressions": ("Lifetime Post Paid Impressions",),
     "engaged_users": ("Lifetime Engaged Users",),
     "consumers": (
-        "Lifetime Post Consumers", "Lifetime Matched Audience Targeting Consumers on Post",
+        "Lifetime Post Consumers",
+        "Lifetime Matched Audience Targeting Consumers on Post",
     ),
     "consumptions": (
-        "Lifetime Post Consumptions", "Lifetime Matched Audience Targeting Consumptions on Post",
+        "Lifetime Post Consumptions",
+        "Lifetime Matched Audience Targeting Consumptions on Post",
     ),
     "negative_feedback_people": ("Lifetime Negative feedback",),
     "negative_feedback_times": ("Lifetime Negative Feedback from Users",),
@@ -85,42 +87,78 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "paid_video_views_2": ("Lifetime Paid Video Views [2]",),
     "organic_watches_95": ("Lifetime Organic watches at 95%", "Lifetime Organic views to 95%"),
     "organic_watches_95_2": (
-        "Lifetime Organic watches at 95% [2]", "Lifetime Organic views to 95% [2]",
+        "Lifetime Organic watches at 95% [2]",
+        "Lifetime Organic views to 95% [2]",
     ),
     "paid_watches_95": ("Lifetime Paid watches at 95%", "Lifetime Paid views to 95%"),
     "paid_watches_95_2": ("Lifetime Paid watches at 95% [2]", "Lifetime Paid views to 95% [2]"),
 }
 
 METRICS = {
-    "reach": "reach", "paid_reach": "paid_reach", "impressions": "impressions",
-    "paid_impressions": "paid_impressions", "engaged_users": "engagements", "likes": "likes",
-    "comments": "comments", "shares": "shares", "link_clicks": "link_clicks",
+    "reach": "reach",
+    "paid_reach": "paid_reach",
+    "impressions": "impressions",
+    "paid_impressions": "paid_impressions",
+    "engaged_users": "engagements",
+    "likes": "likes",
+    "comments": "comments",
+    "shares": "shares",
+    "link_clicks": "link_clicks",
     "other_clicks": "other_clicks",
 }
 EXTRAS = {
-    "organic_reach": "extra:organic_reach", "organic_impressions": "extra:organic_impressions",
-    "consumers": "extra:consumers", "consumptions": "extra:consumptions",
+    "organic_reach": "extra:organic_reach",
+    "organic_impressions": "extra:organic_impressions",
+    "consumers": "extra:consumers",
+    "consumptions": "extra:consumptions",
 }
 # Fields that share a header name: (first, second, extra name of the Total Count, of the
 # Unique Users, whether the first is the Total Count when no description row says).
 PAIRS = (
-    ("organic_video_views", "organic_video_views_2", "organic_video_views",
-     "organic_video_viewers", True),
+    (
+        "organic_video_views",
+        "organic_video_views_2",
+        "organic_video_views",
+        "organic_video_viewers",
+        True,
+    ),
     ("paid_video_views", "paid_video_views_2", "paid_video_views", "paid_video_viewers", True),
-    ("organic_watches_95", "organic_watches_95_2", "organic_watches_95",
-     "organic_watchers_95", True),
+    (
+        "organic_watches_95",
+        "organic_watches_95_2",
+        "organic_watches_95",
+        "organic_watchers_95",
+        True,
+    ),
     ("paid_watches_95", "paid_watches_95_2", "paid_watches_95", "paid_watchers_95", True),
-    ("negative_feedback_times", "negative_feedback_people", "negative_feedback",
-     "negative_feedback_people", True),
+    (
+        "negative_feedback_times",
+        "negative_feedback_people",
+        "negative_feedback",
+        "negative_feedback_people",
+        True,
+    ),
 )
 
 MEDIA_TYPES = {
-    "photo": "photo", "link": "link", "video": "video", "shared video": "video",
-    "status": "text", "note": "text", "event": "other", "offer": "other", "music": "other",
+    "photo": "photo",
+    "link": "link",
+    "video": "video",
+    "shared video": "video",
+    "status": "text",
+    "note": "text",
+    "event": "other",
+    "offer": "other",
+    "music": "other",
 }
 POSTED_FORMATS = (
-    "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M %p",
-    "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%m/%d/%Y",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %I:%M %p",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%m/%d/%Y",
 )
 _DESCRIPTION = re.compile(r"^\s*(lifetime|daily|weekly|28 days|7 days)\s*:", re.IGNORECASE)
 _FILE_NAME = re.compile(
@@ -157,8 +195,10 @@ def measures(table: Table) -> dict[str, str]:
         cell = str(cell)
         if cell.strip():
             low = cell.casefold()
-            current = "unique" if "(unique users)" in low else (
-                "total" if "(total count)" in low else None
+            current = (
+                "unique"
+                if "(unique users)" in low
+                else ("total" if "(total count)" in low else None)
             )
         if current:
             out[header] = current
@@ -181,15 +221,15 @@ def _slug(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name).strip("_")
 
 
-def pair_targets(
-    f: dict[str, str], found: dict[str, str], ctx: ReadContext
-) -> dict[str, str]:
+def pair_targets(f: dict[str, str], found: dict[str, str], ctx: ReadContext) -> dict[str, str]:
     """canonical field -> extra name for the fields that share a header name."""
     out: dict[str, str] = {}
     for first, second, total, unique, first_is_total in PAIRS:
         if first not in f or second not in f:
-            for name, default in ((first, total if first_is_total else unique),
-                                  (second, unique if first_is_total else total)):
+            for name, default in (
+                (first, total if first_is_total else unique),
+                (second, unique if first_is_total else total),
+            ):
                 if name in f:
                     kind = found.get(f[name])
                     out[name] = {"total": total, "unique": unique}.get(kind or "", default)
@@ -299,8 +339,11 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
         out["external_id"], page_ids = _split_ids(frame, f["post_id"], ctx.file)
         ref = _account(out, page_ids, ctx, page_name)
         out["published_at"] = datetimes(frame, f["posted"], ctx.file, POSTED_FORMATS)
-        for canonical, target in (("message", "text"), ("permalink", "permalink"),
-                                  ("languages", "language")):
+        for canonical, target in (
+            ("message", "text"),
+            ("permalink", "permalink"),
+            ("languages", "language"),
+        ):
             if canonical in f:
                 out[target] = text(frame, f[canonical])
         if "type" in f:

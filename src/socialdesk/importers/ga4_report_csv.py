@@ -47,7 +47,8 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
     "nth_day": ("Nth day", "N-de dag", "Nde dag"),
     "page_path_screen_class": ("Page path and screen class", "Paginapad en schermklasse"),
     "page_path_query_screen_class": (
-        "Page path + query string and screen class", "Paginapad + queryreeks en schermklasse",
+        "Page path + query string and screen class",
+        "Paginapad + queryreeks en schermklasse",
     ),
     "page_title_screen_class": ("Page title and screen class", "Paginatitel en schermklasse"),
     "page_path": ("Page path", "Page path + query string", "Paginapad"),
@@ -56,18 +57,22 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
     "landing_page": ("Landing page", "Landing page + query string", "Bestemmingspagina"),
     "event_name": ("Event name", "Naam van gebeurtenis", "Gebeurtenisnaam"),
     "session_source_medium": (
-        "Session source / medium", "Sessiebron/-medium", "Sessiebron / medium",
+        "Session source / medium",
+        "Sessiebron/-medium",
+        "Sessiebron / medium",
     ),
     "session_source": ("Session source", "Sessiebron"),
     "session_medium": ("Session medium", "Sessiemedium"),
     "session_campaign": ("Session campaign", "Sessiecampagne"),
     "session_channel_group": (
-        "Session default channel group", "Session primary channel group (Default channel group)",
+        "Session default channel group",
+        "Session primary channel group (Default channel group)",
         "Standaard kanaalgroep voor sessie",
         "Primaire kanaalgroep voor sessie (standaard kanaalgroep)",
     ),
     "first_user_source_medium": (
-        "First user source / medium", "Bron/medium van eerste gebruiker",
+        "First user source / medium",
+        "Bron/medium van eerste gebruiker",
     ),
     "first_user_source": ("First user source", "Bron van eerste gebruiker"),
     "first_user_medium": ("First user medium", "Medium van eerste gebruiker"),
@@ -108,7 +113,11 @@ METRICS: dict[str, tuple[str, ...]] = {
     "sessions": ("Sessions", "Sessies"),
     "engaged_sessions": ("Engaged sessions", "Sessies met betrokkenheid"),
     "users": (
-        "Active users", "Users", "Total users", "Actieve gebruikers", "Gebruikers",
+        "Active users",
+        "Users",
+        "Total users",
+        "Actieve gebruikers",
+        "Gebruikers",
         "Totaal aantal gebruikers",
     ),
     "new_users": ("New users", "Nieuwe gebruikers"),
@@ -121,15 +130,38 @@ METRICS: dict[str, tuple[str, ...]] = {
 
 # Headers only GA4 writes: at least one must be in the header (with a dimension).
 GA4_METRICS: tuple[str, ...] = (
-    "Sessions", "Engaged sessions", "Active users", "Users", "Total users", "New users",
-    "Event count", "Key events", "Total revenue", "User engagement", "Engagement rate",
-    "Views per active user", "Event count per active user", "Views per session",
-    "Average engagement time", "Average engagement time per active user",
-    "Average engagement time per session", "Sessions per active user", "Bounce rate",
-    "Returning users", "Purchase revenue", "Ecommerce purchases", "Items purchased",
-    "Sessies", "Actieve gebruikers", "Nieuwe gebruikers", "Totaal aantal gebruikers",
-    "Aantal gebeurtenissen", "Belangrijke gebeurtenissen", "Totale opbrengst",
-    "Sessies met betrokkenheid", "Gebruikers",
+    "Sessions",
+    "Engaged sessions",
+    "Active users",
+    "Users",
+    "Total users",
+    "New users",
+    "Event count",
+    "Key events",
+    "Total revenue",
+    "User engagement",
+    "Engagement rate",
+    "Views per active user",
+    "Event count per active user",
+    "Views per session",
+    "Average engagement time",
+    "Average engagement time per active user",
+    "Average engagement time per session",
+    "Sessions per active user",
+    "Bounce rate",
+    "Returning users",
+    "Purchase revenue",
+    "Ecommerce purchases",
+    "Items purchased",
+    "Sessies",
+    "Actieve gebruikers",
+    "Nieuwe gebruikers",
+    "Totaal aantal gebruikers",
+    "Aantal gebeurtenissen",
+    "Belangrijke gebeurtenissen",
+    "Totale opbrengst",
+    "Sessies met betrokkenheid",
+    "Gebruikers",
 )
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -140,15 +172,24 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     **METRICS,
     # Universal Analytics columns: a UA export is not a GA4 one
     "ua_metric": (
-        "% New Sessions", "Pages / Session", "Pages/Session", "Avg. Session Duration",
-        "Day Index", "% nieuwe sessies", "Pagina's/sessie", "Gem. sessieduur",
+        "% New Sessions",
+        "Pages / Session",
+        "Pages/Session",
+        "Avg. Session Duration",
+        "Day Index",
+        "% nieuwe sessies",
+        "Pagina's/sessie",
+        "Gem. sessieduur",
     ),
 }
 
 # Typed web_day columns filled from dimensions, the first present winning.
 TYPED: dict[str, tuple[str, ...]] = {
     "page_path": (
-        "page_path_screen_class", "page_path_query_screen_class", "page_path", "landing_page",
+        "page_path_screen_class",
+        "page_path_query_screen_class",
+        "page_path",
+        "landing_page",
         "page_location",
     ),
     "event_name": ("event_name",),
@@ -335,7 +376,11 @@ def layout(header: list[str]) -> Layout:
 
 KEY_LENGTH = 1000  # web_day.dimension_key and search_performance.value
 TEXT_LENGTHS = {
-    "page_path": 1000, "event_name": 300, "source": 300, "medium": 300, "campaign": 300,
+    "page_path": 1000,
+    "event_name": 300,
+    "source": 300,
+    "medium": 300,
+    "campaign": 300,
     "channel_group": 100,
 }
 

@@ -50,17 +50,40 @@ from socialdesk.model import AD_METRICS
 NAME = "generic_ads_mapped"
 AD_PLATFORMS = ("meta_ads", "google_ads", "linkedin_ads", "x_ads", "other")
 FIELDS: dict[str, str] = {  # mapping field -> canonical ad_days column
-    "campaign": "campaign_name", "campaign_id": "campaign_external_id",
-    "ad_set": "ad_set_name", "ad_set_id": "ad_set_external_id", "ad": "ad_name",
-    "ad_id": "ad_external_id", "date": "date", "date_start": "date_start",
-    "date_end": "date_end", "currency": "currency", "result_type": "result_type",
-    "attribution_setting": "attribution_setting", "objective": "objective",
+    "campaign": "campaign_name",
+    "campaign_id": "campaign_external_id",
+    "ad_set": "ad_set_name",
+    "ad_set_id": "ad_set_external_id",
+    "ad": "ad_name",
+    "ad_id": "ad_external_id",
+    "date": "date",
+    "date_start": "date_start",
+    "date_end": "date_end",
+    "currency": "currency",
+    "result_type": "result_type",
+    "attribution_setting": "attribution_setting",
+    "objective": "objective",
 }
-TOP_KEYS = frozenset({
-    "kind", "platform", "account", "currency", "date_start", "date_end", "result_type",
-    "attribution_setting", "keep", "delimiter", "decimal", "encoding", "sheet",
-    "date_formats", "columns", "metrics",
-})
+TOP_KEYS = frozenset(
+    {
+        "kind",
+        "platform",
+        "account",
+        "currency",
+        "date_start",
+        "date_end",
+        "result_type",
+        "attribution_setting",
+        "keep",
+        "delimiter",
+        "decimal",
+        "encoding",
+        "sheet",
+        "date_formats",
+        "columns",
+        "metrics",
+    }
+)
 DEFAULT_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d", "%m/%d/%Y")
 COLUMNS: dict[str, tuple[str, ...]] = {}  # none: the mapping file names the columns
 
@@ -139,25 +162,29 @@ def load_mapping(path: Path, file: str) -> AdsMapping:
         raise fail(f"is not valid TOML ({exc}).") from exc
     unknown = sorted(set(raw) - TOP_KEYS)
     if unknown:
-        raise fail(f"unknown key(s) {', '.join(map(repr, unknown))}; known keys: "
-                   f"{', '.join(sorted(TOP_KEYS))}.")
+        raise fail(
+            f"unknown key(s) {', '.join(map(repr, unknown))}; known keys: "
+            f"{', '.join(sorted(TOP_KEYS))}."
+        )
     if raw.get("kind") != "ads":
-        raise fail("an ads mapping says kind = \"ads\".")
+        raise fail('an ads mapping says kind = "ads".')
     platform = raw.get("platform")
     if platform not in AD_PLATFORMS:
         raise fail(f"'platform' must be one of {', '.join(AD_PLATFORMS)} (got {platform!r}).")
     cols = raw.get("columns", {})
     if not isinstance(cols, dict):
-        raise fail("[columns] must be a table of field = \"column\".")
+        raise fail('[columns] must be a table of field = "column".')
     for key, value in cols.items():
         if key not in FIELDS:
-            raise fail(f"[columns] has unknown field {key!r}; fields: {', '.join(FIELDS)}. "
-                       "Figures (spend, clicks...) go under [metrics].")
+            raise fail(
+                f"[columns] has unknown field {key!r}; fields: {', '.join(FIELDS)}. "
+                "Figures (spend, clicks...) go under [metrics]."
+            )
         if not isinstance(value, str) or not value.strip():
             raise fail(f"[columns] {key} must name a column (got {value!r}).")
     metrics_raw = raw.get("metrics", {})
     if not isinstance(metrics_raw, dict) or not metrics_raw:
-        raise fail("[metrics] must map at least one figure, e.g. spend = \"Cost\".")
+        raise fail('[metrics] must map at least one figure, e.g. spend = "Cost".')
     metrics: dict[str, str] = {}
     for target, value in metrics_raw.items():
         name = re.sub(r"[^0-9a-z]+", "_", str(target).casefold()).strip("_")
@@ -165,22 +192,29 @@ def load_mapping(path: Path, file: str) -> AdsMapping:
             raise fail(f"[metrics] {target!r} must name a column (got {value!r}).")
         metrics[name if name in AD_METRICS else f"extra:{name}"] = value.strip()
     if "campaign" not in cols and "campaign_id" not in cols:
-        raise fail("[columns] needs campaign or campaign_id: every delivery row belongs to a "
-                   "campaign.")
-    start, end = _date(raw.get("date_start"), "date_start", fail), _date(
-        raw.get("date_end"), "date_end", fail)
+        raise fail(
+            "[columns] needs campaign or campaign_id: every delivery row belongs to a campaign."
+        )
+    start, end = (
+        _date(raw.get("date_start"), "date_start", fail),
+        _date(raw.get("date_end"), "date_end", fail),
+    )
     has_dates = "date" in cols or ("date_start" in cols and "date_end" in cols)
     if not has_dates and (start is None or end is None):
-        raise fail("say which period the rows cover: [columns] date (or date_start and "
-                   "date_end), or date_start and date_end for the whole file.")
+        raise fail(
+            "say which period the rows cover: [columns] date (or date_start and "
+            "date_end), or date_start and date_end for the whole file."
+        )
     if start and end and end < start:
         raise fail(f"date_end {end} is before date_start {start}.")
     currency = _text(raw, "currency", fail)
     if currency is not None and not re.fullmatch(r"[A-Z]{3}", currency):
         raise fail(f"'currency' must be a three-letter code such as EUR (got {currency!r}).")
     if "spend" in metrics and currency is None and "currency" not in cols:
-        raise fail("spend needs a currency: set currency = \"EUR\" or [columns] currency; "
-                   "socialdesk never guesses one.")
+        raise fail(
+            'spend needs a currency: set currency = "EUR" or [columns] currency; '
+            "socialdesk never guesses one."
+        )
     keep = raw.get("keep", [])
     if not isinstance(keep, list) or not all(isinstance(k, str) and k.strip() for k in keep):
         raise fail("'keep' must be a list of column names.")
@@ -191,25 +225,35 @@ def load_mapping(path: Path, file: str) -> AdsMapping:
         raise fail("'date_formats' must be strftime formats like \"%d-%m-%Y\".")
     decimal = raw.get("decimal", ".")
     if decimal not in (".", ","):
-        raise fail(f"'decimal' must be \".\" or \",\" (got {decimal!r}).")
+        raise fail(f'\'decimal\' must be "." or "," (got {decimal!r}).')
     delimiter = raw.get("delimiter")
     if isinstance(delimiter, str):
         delimiter = {"tab": "\t", "\\t": "\t"}.get(delimiter, delimiter)
     if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
         raise fail(f"'delimiter' must be one character such as \";\" (got {delimiter!r}).")
     return AdsMapping(
-        path=path, platform=platform, account=_text(raw, "account", fail), currency=currency,
-        date_start=start, date_end=end, result_type=_text(raw, "result_type", fail),
+        path=path,
+        platform=platform,
+        account=_text(raw, "account", fail),
+        currency=currency,
+        date_start=start,
+        date_end=end,
+        result_type=_text(raw, "result_type", fail),
         attribution_setting=_text(raw, "attribution_setting", fail),
-        columns={k: v.strip() for k, v in cols.items()}, metrics=metrics,
-        keep=tuple(k.strip() for k in keep), date_formats=tuple(formats), decimal=decimal,
-        delimiter=delimiter, encoding=_text(raw, "encoding", fail),
+        columns={k: v.strip() for k, v in cols.items()},
+        metrics=metrics,
+        keep=tuple(k.strip() for k in keep),
+        date_formats=tuple(formats),
+        decimal=decimal,
+        delimiter=delimiter,
+        encoding=_text(raw, "encoding", fail),
         sheet=_text(raw, "sheet", fail),
     )
 
 
-def _rows(frame: pd.DataFrame, m: AdsMapping, f: Mapping[str, str], ctx: ReadContext
-          ) -> pd.DataFrame:
+def _rows(
+    frame: pd.DataFrame, m: AdsMapping, f: Mapping[str, str], ctx: ReadContext
+) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     out[ROW_COL] = frame[ROW_COL]
     for key, column in m.columns.items():
@@ -229,8 +273,12 @@ def _rows(frame: pd.DataFrame, m: AdsMapping, f: Mapping[str, str], ctx: ReadCon
     bad = out["date_end"] < out["date_start"]
     if bad.any():
         row = int(out.loc[bad[bad].index[0], ROW_COL])
-        raise RowInvalid(ctx.file, row, m.columns.get("date_end", "date_end"),
-                         "the period ends before it starts.")
+        raise RowInvalid(
+            ctx.file,
+            row,
+            m.columns.get("date_end", "date_end"),
+            "the period ends before it starts.",
+        )
     if "campaign_name" in out.columns:
         missing = out["campaign_name"].isna()
         if "campaign_external_id" in out.columns:
@@ -241,14 +289,19 @@ def _rows(frame: pd.DataFrame, m: AdsMapping, f: Mapping[str, str], ctx: ReadCon
     if "campaign_name" not in out.columns:
         out["campaign_name"] = out["campaign_external_id"]  # the id is the name shown
     elif "campaign_external_id" in out.columns:
-        out["campaign_name"] = out["campaign_name"].where(out["campaign_name"].notna(),
-                                                          out["campaign_external_id"])
+        out["campaign_name"] = out["campaign_name"].where(
+            out["campaign_name"].notna(), out["campaign_external_id"]
+        )
     for target, column in m.metrics.items():
         values = numbers(frame, f[column], ctx.file, decimal=m.decimal)
         if not target.startswith("extra:") and (values < 0).any():
             idx = values[values < 0].index[0]
-            raise RowInvalid(ctx.file, int(frame.at[idx, ROW_COL]), column,
-                             f"{values[idx]!r} is negative; a spend or count cannot be.")
+            raise RowInvalid(
+                ctx.file,
+                int(frame.at[idx, ROW_COL]),
+                column,
+                f"{values[idx]!r} is negative; a spend or count cannot be.",
+            )
         out[target] = values
     if "currency" not in out.columns:
         out["currency"] = m.currency
@@ -268,18 +321,25 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
     """Ad delivery through the mapping in ctx.options["mapping"]."""
     path = ctx.options.get("mapping")
     if not path:
-        raise MappingInvalid(ctx.file, "the generic ads import needs a mapping file "
-                                       "(--mapping MAPPING.toml with kind = \"ads\").")
+        raise MappingInvalid(
+            ctx.file,
+            "the generic ads import needs a mapping file "
+            '(--mapping MAPPING.toml with kind = "ads").',
+        )
     mapping = load_mapping(Path(path), ctx.file)
     table = locate(table, mapping, ctx.file)  # type: ignore[arg-type] - same header search
     handle = ctx.account or mapping.account
     if handle is None:
         handle = f"{mapping.platform} ad account"
-        ctx.note(f"the mapping names no account: the rows went to {handle!r}; set account in "
-                 "the mapping or pass --account.")
+        ctx.note(
+            f"the mapping names no account: the rows went to {handle!r}; set account in "
+            "the mapping or pass --account."
+        )
     if "date" not in mapping.columns and "date_start" not in mapping.columns:
-        ctx.note(f"every row covers {mapping.date_start} to {mapping.date_end} (the period in "
-                 "the mapping).")
+        ctx.note(
+            f"every row covers {mapping.date_start} to {mapping.date_end} (the period in "
+            "the mapping)."
+        )
     ref = AccountRef(mapping.platform, handle, currency=mapping.currency)
     for frame in table.frames():
         yield Chunk("ad_days", ref, _rows(frame, mapping, table.fields, ctx))
@@ -290,7 +350,7 @@ FORMAT = ExportFormat(
     platform="other",
     title="Generic ads (CSV or Excel, with a mapping file)",
     how_to=(
-        "Any CSV or Excel file of ad delivery: write a mapping file with kind = \"ads\" "
+        'Any CSV or Excel file of ad delivery: write a mapping file with kind = "ads" '
         "(docs/ads.md) and run 'socialdesk import FILE --mapping MAPPING.toml'."
     ),
     columns=COLUMNS,

@@ -57,25 +57,65 @@ NAME = "generic_posts_mapped"
 
 # Canonical post fields a mapping may name in [columns], with the longest text each may hold.
 POST_FIELDS: dict[str, int | None] = {
-    "external_id": 200, "published_at": None, "text": None, "title": None, "media_type": None,
-    "source_type": 100, "permalink": 1000, "language": 20, "is_paid": None,
-    "duration_seconds": None, "account": 300,
+    "external_id": 200,
+    "published_at": None,
+    "text": None,
+    "title": None,
+    "media_type": None,
+    "source_type": 100,
+    "permalink": 1000,
+    "language": 20,
+    "is_paid": None,
+    "duration_seconds": None,
+    "account": 300,
 }
-TOP_KEYS = frozenset({
-    "platform", "account", "delimiter", "decimal", "encoding", "sheet", "as_of", "id_columns",
-    "published_at_formats", "columns", "media_types", "metrics",
-})
+TOP_KEYS = frozenset(
+    {
+        "platform",
+        "account",
+        "delimiter",
+        "decimal",
+        "encoding",
+        "sheet",
+        "as_of",
+        "id_columns",
+        "published_at_formats",
+        "columns",
+        "media_types",
+        "metrics",
+    }
+)
 METRIC_TYPES = ("number", "percent", "duration")
 DEFAULT_PUBLISHED_FORMATS = (
-    "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d",
 )
 # Media type words seen in exports, used when the mapping's [media_types] does not say.
 MEDIA_ALIASES = {
-    "photo": "photo", "photos": "photo", "image": "photo", "foto": "photo", "foto's": "photo",
-    "video": "video", "videos": "video", "video's": "video", "reel": "reel", "reels": "reel",
-    "carousel": "carousel", "album": "carousel", "sidecar": "carousel", "link": "link",
-    "links": "link", "text": "text", "status": "text", "tekst": "text", "story": "story",
-    "stories": "story", "other": "other",
+    "photo": "photo",
+    "photos": "photo",
+    "image": "photo",
+    "foto": "photo",
+    "foto's": "photo",
+    "video": "video",
+    "videos": "video",
+    "video's": "video",
+    "reel": "reel",
+    "reels": "reel",
+    "carousel": "carousel",
+    "album": "carousel",
+    "sidecar": "carousel",
+    "link": "link",
+    "links": "link",
+    "text": "text",
+    "status": "text",
+    "tekst": "text",
+    "story": "story",
+    "stories": "story",
+    "other": "other",
 }
 COLUMNS: dict[str, tuple[str, ...]] = {}  # none: the mapping file names the columns
 
@@ -170,7 +210,7 @@ def _opt_str(raw: Mapping[str, Any], key: str, fail: Any) -> str | None:
 
 def _columns(raw: Any, fail: Any) -> dict[str, tuple[str, ...]]:
     if not isinstance(raw, dict):
-        raise fail("[columns] must be a table of field = \"column\".")
+        raise fail('[columns] must be a table of field = "column".')
     out: dict[str, tuple[str, ...]] = {}
     for key, value in raw.items():
         if key not in POST_FIELDS:
@@ -196,8 +236,10 @@ def _formats(raw: Any, fail: Any) -> tuple[str, ...]:
     if raw is None:
         return DEFAULT_PUBLISHED_FORMATS
     formats = [raw] if isinstance(raw, str) else raw
-    if not isinstance(formats, list) or not formats or not all(
-        isinstance(f, str) and "%" in f for f in formats
+    if (
+        not isinstance(formats, list)
+        or not formats
+        or not all(isinstance(f, str) and "%" in f for f in formats)
     ):
         raise fail(
             "'published_at_formats' must be strftime formats like \"%d-%m-%Y %H:%M\" "
@@ -208,7 +250,7 @@ def _formats(raw: Any, fail: Any) -> tuple[str, ...]:
 
 def _media_types(raw: Any, fail: Any) -> dict[str, str]:
     if not isinstance(raw, dict):
-        raise fail("[media_types] must be a table of \"value in the file\" = \"media type\".")
+        raise fail('[media_types] must be a table of "value in the file" = "media type".')
     out = {}
     for value, target in raw.items():
         if target not in MEDIA_TYPES:
@@ -222,7 +264,7 @@ def _media_types(raw: Any, fail: Any) -> dict[str, str]:
 
 def _metrics(raw: Any, fail: Any) -> tuple[Metric, ...]:
     if not isinstance(raw, dict):
-        raise fail("[metrics] must be a table of metric = \"column\".")
+        raise fail('[metrics] must be a table of metric = "column".')
     out = []
     for target, value in raw.items():
         name = re.sub(r"[^0-9a-z]+", "_", target.strip().casefold()).strip("_")
@@ -257,7 +299,7 @@ def _id_columns(raw: Any, fail: Any) -> tuple[str, ...] | None:
 
 def _decimal(raw: Any, fail: Any) -> str:
     if raw not in (".", ","):
-        raise fail(f"'decimal' must be \".\" or \",\" (got {raw!r}).")
+        raise fail(f'\'decimal\' must be "." or "," (got {raw!r}).')
     return str(raw)
 
 
@@ -265,8 +307,8 @@ def _delimiter(raw: Any, fail: Any) -> str | None:
     if raw is None:
         return None
     value = {"tab": "\t", "\\t": "\t"}.get(raw, raw) if isinstance(raw, str) else raw
-    if not isinstance(value, str) or len(value) != 1 or value in "\"\r\n":
-        raise fail(f"'delimiter' must be one character such as \";\" or \"tab\" (got {raw!r}).")
+    if not isinstance(value, str) or len(value) != 1 or value in '"\r\n':
+        raise fail(f'\'delimiter\' must be one character such as ";" or "tab" (got {raw!r}).')
     return value
 
 
@@ -396,20 +438,24 @@ def _published(
         frame = frame.assign(**{column: joined.str.strip()})
     try:
         return datetimes(
-            frame, column, ctx.file, mapping.published_at_formats, required=False,
+            frame,
+            column,
+            ctx.file,
+            mapping.published_at_formats,
+            required=False,
             to_timezone=ctx.timezone,
         )
     except RowInvalid as exc:
         raise RowInvalid(
-            exc.file, exc.row, exc.column,
+            exc.file,
+            exc.row,
+            exc.column,
             f"{exc.detail} Set published_at_formats in {mapping.path} "
-            "(for example [\"%d-%m-%Y %H:%M\"]).",
+            '(for example ["%d-%m-%Y %H:%M"]).',
         ) from exc
 
 
-def _media(
-    frame: pd.DataFrame, column: str, mapping: PostMapping, ctx: ReadContext
-) -> pd.Series:
+def _media(frame: pd.DataFrame, column: str, mapping: PostMapping, ctx: ReadContext) -> pd.Series:
     raw = cleaned(frame[column])
     norm = raw.map(normalise_header, na_action="ignore")
     known = {**MEDIA_ALIASES, **mapping.media_types}
@@ -417,9 +463,7 @@ def _media(
     unmapped = norm.notna() & out.isna()
     if unmapped.any():
         values = ", ".join(repr(v) for v in raw[unmapped].unique()[:8])
-        ctx.note(
-            f"media types not in the mapping's [media_types]: {values}; stored as 'other'."
-        )
+        ctx.note(f"media types not in the mapping's [media_types]: {values}; stored as 'other'.")
         out = out.where(~unmapped, "other")
     return out.astype(object).where(out.notna(), None)
 
@@ -433,7 +477,10 @@ def _metric(frame: pd.DataFrame, m: Metric, column: str, file: str, decimal: str
 
 
 def _posts(
-    frame: pd.DataFrame, mapping: PostMapping, f: Mapping[str, str], ctx: ReadContext,
+    frame: pd.DataFrame,
+    mapping: PostMapping,
+    f: Mapping[str, str],
+    ctx: ReadContext,
     make_ids: _IdMaker | None,
 ) -> pd.DataFrame:
     cols = {k: f[v[0]] for k, v in mapping.columns.items()}

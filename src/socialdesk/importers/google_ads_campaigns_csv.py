@@ -59,14 +59,21 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "month": ("Month", "Maand"),
     "device": ("Device", "Apparaat"),
     "network": (
-        "Network (with search partners)", "Network", "Netwerk (met zoekpartners)", "Netwerk",
+        "Network (with search partners)",
+        "Network",
+        "Netwerk (met zoekpartners)",
+        "Netwerk",
     ),
     "clicks": ("Clicks", "Klikken"),
     "impressions": ("Impr.", "Impressions", "Vert.", "Vertoningen"),
     "cost": ("Cost", "Kosten"),
     "conversions": ("Conversions", "Conversies", "Conv."),
     "conversion_value": (
-        "Conv. value", "Total conv. value", "Conversion value", "Conv.waarde", "Conv. waarde",
+        "Conv. value",
+        "Total conv. value",
+        "Conversion value",
+        "Conv.waarde",
+        "Conv. waarde",
         "Conversiewaarde",
     ),
     "interactions": ("Interactions", "Interacties"),
@@ -89,8 +96,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 METRICS = {
-    "cost": "spend", "impressions": "impressions", "clicks": "clicks",
-    "conversions": "conversions", "conversion_value": "conversion_value",
+    "cost": "spend",
+    "impressions": "impressions",
+    "clicks": "clicks",
+    "conversions": "conversions",
+    "conversion_value": "conversion_value",
 }
 EXTRA_NUMBERS = {
     "interactions": "extra:interactions",
@@ -114,12 +124,40 @@ _DUTCH_HEADERS = frozenset(
 )
 
 MONTHS: dict[str, int] = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-    "januari": 1, "februari": 2, "maart": 3, "mei": 5, "juni": 6, "juli": 7, "augustus": 8,
-    "oktober": 10, "mrt": 3, "okt": 10,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+    "januari": 1,
+    "februari": 2,
+    "maart": 3,
+    "mei": 5,
+    "juni": 6,
+    "juli": 7,
+    "augustus": 8,
+    "oktober": 10,
+    "mrt": 3,
+    "okt": 10,
 }
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE_RE = re.compile(
@@ -192,7 +230,7 @@ def report_period(table: Table, ctx: ReadContext) -> tuple[dt.date, dt.date] | N
 
 
 def guess_decimal(frame: pd.DataFrame, table: Table) -> str:
-    """"," when money cells end in ",dd" (Dutch UI), "." when they end in ".dd"."""
+    """ "," when money cells end in ",dd" (Dutch UI), "." when they end in ".dd"."""
     commas = points = 0
     for canonical in ("cost", "budget", "conversions", "conversion_value", "ctr", "avg_cpc"):
         if canonical not in table.fields:
@@ -215,7 +253,10 @@ def is_total(frame: pd.DataFrame, table: Table) -> pd.Series:
 
 
 def _period_columns(
-    out: pd.DataFrame, frame: pd.DataFrame, table: Table, ctx: ReadContext,
+    out: pd.DataFrame,
+    frame: pd.DataFrame,
+    table: Table,
+    ctx: ReadContext,
     period: tuple[dt.date, dt.date] | None,
 ) -> None:
     f = table.fields
@@ -268,7 +309,9 @@ def _check_unique(out: pd.DataFrame, frame: pd.DataFrame, table: Table, ctx: Rea
     if dup.any():
         idx = dup[dup].index[0]
         raise RowInvalid(
-            ctx.file, int(frame.at[idx, ROW_COL]), table.col("campaign"),
+            ctx.file,
+            int(frame.at[idx, ROW_COL]),
+            table.col("campaign"),
             f"campaign {out.at[idx, 'campaign_name']!r} appears twice for the same period: the "
             "report is split by a segment socialdesk does not know. Remove the segment in "
             "Google Ads and download the report again.",
@@ -336,7 +379,10 @@ def _account_columns(
 
 
 def convert(
-    frame: pd.DataFrame, table: Table, ctx: ReadContext, period: tuple[dt.date, dt.date] | None,
+    frame: pd.DataFrame,
+    table: Table,
+    ctx: ReadContext,
+    period: tuple[dt.date, dt.date] | None,
     decimal: str,
 ) -> pd.DataFrame:
     """One frame of data rows (footer rows already removed) as canonical ad_days."""
@@ -362,8 +408,11 @@ def _chunks(out: pd.DataFrame, ctx: ReadContext, skipped: int) -> Iterator[Chunk
     for handle, part in out.groupby(out["account_handle"].fillna(fallback), sort=False):
         ext = part.get("account_external_id", pd.Series(dtype=object)).dropna()
         ref = AccountRef(
-            PLATFORM, str(handle), name=str(handle),
-            external_id=str(ext.iloc[0]) if len(ext) else None, currency=_currency(part),
+            PLATFORM,
+            str(handle),
+            name=str(handle),
+            external_id=str(ext.iloc[0]) if len(ext) else None,
+            currency=_currency(part),
         )
         yield Chunk("ad_days", ref, _drop_account(part), rows_skipped=skipped)
         skipped = 0

@@ -66,8 +66,16 @@ EXTRAS = {
     "maps_desktop": "extra:views_maps_desktop",
     **{
         name: f"extra:{name}"
-        for name in ("calls", "messages", "bookings", "directions", "website_clicks",
-                     "food_orders", "food_menu_clicks", "hotel_bookings")
+        for name in (
+            "calls",
+            "messages",
+            "bookings",
+            "directions",
+            "website_clicks",
+            "food_orders",
+            "food_menu_clicks",
+            "hotel_bookings",
+        )
     },
 }
 _LABELS = ("store_code", "business_name", "address", "labels")
@@ -127,7 +135,9 @@ def _locations(frame: pd.DataFrame, f: dict[str, str], file: str) -> pd.DataFram
     if nameless.any():
         idx = nameless[nameless].index[0]
         raise RowInvalid(
-            file, int(frame.at[idx, ROW_COL]), f["business_name"],
+            file,
+            int(frame.at[idx, ROW_COL]),
+            f["business_name"],
             "the row names no location (no store code, business name or address).",
         )
     label = [
@@ -138,8 +148,10 @@ def _locations(frame: pd.DataFrame, f: dict[str, str], file: str) -> pd.DataFram
         lambda v: v[:HANDLE_LENGTH] if v else None
     )
     handle = code.where(code.notna(), label_s)
-    return pd.DataFrame({"handle": handle, "name": label_s.where(label_s.notna(), code),
-                         "code": code}, index=frame.index)
+    return pd.DataFrame(
+        {"handle": handle, "name": label_s.where(label_s.notna(), code), "code": code},
+        index=frame.index,
+    )
 
 
 def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
@@ -182,12 +194,16 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
             row = int(frame.at[idx, ROW_COL])
             if handle in seen:
                 raise RowInvalid(
-                    ctx.file, row, f["store_code"] if where.at[idx, "code"] else f["address"],
+                    ctx.file,
+                    row,
+                    f["store_code"] if where.at[idx, "code"] else f["address"],
                     f"this row repeats the location of row {seen[handle]}.",
                 )
             seen[handle] = row
             ref = AccountRef(
-                PLATFORM, str(handle), name=where.at[idx, "name"],
+                PLATFORM,
+                str(handle),
+                name=where.at[idx, "name"],
                 external_id=where.at[idx, "code"],
             )
             yield Chunk("web_days", ref, out.loc[[idx]])

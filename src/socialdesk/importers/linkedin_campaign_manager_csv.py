@@ -90,17 +90,35 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 METRICS = {
-    "spend": "spend", "impressions": "impressions", "clicks": "clicks", "reach": "reach",
-    "frequency": "frequency", "conversions": "conversions",
-    "conversion_value": "conversion_value", "landing_page_clicks": "link_clicks",
+    "spend": "spend",
+    "impressions": "impressions",
+    "clicks": "clicks",
+    "reach": "reach",
+    "frequency": "frequency",
+    "conversions": "conversions",
+    "conversion_value": "conversion_value",
+    "landing_page_clicks": "link_clicks",
 }
 EXTRAS = {
     name: f"extra:{name}"
     for name in (
-        "linkedin_page_clicks", "post_click_conversions", "view_through_conversions", "leads",
-        "lead_forms_opened", "reactions", "comments", "shares", "follows", "other_clicks",
-        "total_social_actions", "total_engagements", "video_views", "video_completions",
-        "viral_impressions", "viral_clicks", "event_registrations",
+        "linkedin_page_clicks",
+        "post_click_conversions",
+        "view_through_conversions",
+        "leads",
+        "lead_forms_opened",
+        "reactions",
+        "comments",
+        "shares",
+        "follows",
+        "other_clicks",
+        "total_social_actions",
+        "total_engagements",
+        "video_views",
+        "video_completions",
+        "viral_impressions",
+        "viral_clicks",
+        "event_registrations",
     )
 }
 TEXT_EXTRAS = {"campaign_status": "extra:campaign_status", "campaign_type": "extra:campaign_type"}
@@ -188,7 +206,9 @@ def _hierarchy(out: pd.DataFrame, frame: pd.DataFrame, f: dict[str, str], file: 
     if orphan.any():
         idx = orphan[orphan].index[0]
         raise RowInvalid(
-            file, int(frame.at[idx, ROW_COL]), f["campaign_group"],
+            file,
+            int(frame.at[idx, ROW_COL]),
+            f["campaign_group"],
             "the campaign group is empty; every campaign belongs to one.",
         )
     if "campaign_group_id" in f:
@@ -207,7 +227,10 @@ def _hierarchy(out: pd.DataFrame, frame: pd.DataFrame, f: dict[str, str], file: 
 
 
 def _dates(
-    out: pd.DataFrame, frame: pd.DataFrame, f: dict[str, str], file: str,
+    out: pd.DataFrame,
+    frame: pd.DataFrame,
+    f: dict[str, str],
+    file: str,
     ends: dict[dt.date, dt.date] | None,
 ) -> None:
     out["date_start"] = dates(frame, f["start_date"], file, DATE_FORMATS)
@@ -248,7 +271,9 @@ def _by_account(
         account_ids = ids(frame, f["account_id"], ctx.file, required=False)
     for name, part in out.groupby(names, sort=False):
         ref = AccountRef(
-            PLATFORM, str(name), name=str(name),
+            PLATFORM,
+            str(name),
+            name=str(name),
             external_id=_first(None if account_ids is None else account_ids[part.index]),
             currency=_first(part.get("currency")),
         )

@@ -70,13 +70,19 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 POST_METRICS = {
-    "impressions": "impressions", "views": "video_views", "clicks": "clicks",
-    "likes": "reactions", "comments": "comments", "reposts": "shares", "follows": "follows",
+    "impressions": "impressions",
+    "views": "video_views",
+    "clicks": "clicks",
+    "likes": "reactions",
+    "comments": "comments",
+    "reposts": "shares",
+    "follows": "follows",
     "offsite_views": "extra:offsite_views",
 }
 POST_RATES = {"ctr": "extra:ctr", "engagement_rate": "extra:engagement_rate"}
 POST_TEXTS = {
-    "posted_by": "extra:posted_by", "campaign_name": "extra:campaign_name",
+    "posted_by": "extra:posted_by",
+    "campaign_name": "extra:campaign_name",
     "audience": "extra:audience",
 }
 POST_DATES = {"campaign_start": "extra:campaign_start", "campaign_end": "extra:campaign_end"}
@@ -101,8 +107,11 @@ METRICS_COLUMNS: dict[str, tuple[str, ...]] = {
     **_split("engagement_rate", "Engagement rate"),
 }
 DAY_METRICS = {
-    "impressions_total": "impressions", "clicks_total": "clicks",
-    "reactions_total": "reactions", "comments_total": "comments", "reposts_total": "shares",
+    "impressions_total": "impressions",
+    "clicks_total": "clicks",
+    "reactions_total": "reactions",
+    "comments_total": "comments",
+    "reposts_total": "shares",
 }
 DAY_EXTRAS = {
     name: f"extra:{name}"
@@ -115,10 +124,21 @@ DAY_RATES = {
 
 # Content Type values to canonical media types. Documents are LinkedIn's PDF carousels.
 MEDIA_TYPES = {
-    "video": "video", "image": "photo", "photo": "photo", "images": "carousel",
-    "multi-image": "carousel", "multi image": "carousel", "carousel": "carousel",
-    "document": "carousel", "text": "text", "link": "link", "url": "link",
-    "article": "link", "poll": "other", "event": "other", "newsletter": "other",
+    "video": "video",
+    "image": "photo",
+    "photo": "photo",
+    "images": "carousel",
+    "multi-image": "carousel",
+    "multi image": "carousel",
+    "carousel": "carousel",
+    "document": "carousel",
+    "text": "text",
+    "link": "link",
+    "url": "link",
+    "article": "link",
+    "poll": "other",
+    "event": "other",
+    "newsletter": "other",
 }
 PAID = {"sponsored": True, "organic": False}
 DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")

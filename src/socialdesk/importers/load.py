@@ -36,8 +36,15 @@ from socialdesk.store.rollups import refresh_post_latest, refresh_weeks
 from socialdesk.store.upsert import upsert, upsert_frame
 
 POST_FIELDS = (
-    "published_at", "text", "title", "media_type", "source_type", "permalink", "language",
-    "is_paid", "duration_seconds",
+    "published_at",
+    "text",
+    "title",
+    "media_type",
+    "source_type",
+    "permalink",
+    "language",
+    "is_paid",
+    "duration_seconds",
 )
 DATE_FIELDS = ("as_of", "date", "date_start", "date_end", "start_date", "end_date")
 EXTRA_PREFIX = "extra:"
@@ -73,7 +80,9 @@ class Loader:
         if key in self._accounts:
             return self._accounts[key]
         row: dict[str, Any] = {
-            "workspace_id": self.workspace_id, "platform": ref.platform, "handle": ref.handle,
+            "workspace_id": self.workspace_id,
+            "platform": ref.platform,
+            "handle": ref.handle,
             "timezone": "Europe/Amsterdam",
         }
         update = []
@@ -83,8 +92,11 @@ class Loader:
                 row[attr] = value
                 update.append(attr)
         pair = upsert(
-            self.session, Account.__table__, [row],
-            keys=("workspace_id", "platform", "handle"), update=update,
+            self.session,
+            Account.__table__,
+            [row],
+            keys=("workspace_id", "platform", "handle"),
+            update=update,
         )
         self._count("account", pair)
         acc_id = self.session.scalar(
@@ -116,7 +128,8 @@ class Loader:
             for (handle,), part in frame.groupby(["account_handle"], sort=False):
                 first = part.iloc[0]
                 ref = AccountRef(
-                    chunk.account.platform, str(handle),
+                    chunk.account.platform,
+                    str(handle),
                     name=_opt(first.get("account_name")) or chunk.account.name,
                     external_id=_opt(first.get("account_external_id")),
                     currency=chunk.account.currency,
@@ -148,7 +161,10 @@ class Loader:
 
     def _load_posts(self, account_id: int, frame: pd.DataFrame) -> None:
         posts = self._frame(
-            frame, ["external_id", *POST_FIELDS], account_id=account_id, import_batch_id=self.batch_id
+            frame,
+            ["external_id", *POST_FIELDS],
+            account_id=account_id,
+            import_batch_id=self.batch_id,
         )
         res = upsert_frame(
             self.session, Post.__table__, posts, keys=("account_id", "external_id"), return_ids=True
@@ -160,86 +176,141 @@ class Loader:
         metric_cols = [c for c in POST_METRICS if c in frame.columns]
         if not metric_cols:
             return
-        rows = self._frame(frame, ["as_of", *metric_cols], extra=True, import_batch_id=self.batch_id)
+        rows = self._frame(
+            frame, ["as_of", *metric_cols], extra=True, import_batch_id=self.batch_id
+        )
         rows.insert(0, "post_id", frame["external_id"].map(ids).astype("int64"))
         self._count(
             "post_metrics",
             upsert_frame(
-                self.session, PostMetrics.__table__, rows, keys=("post_id", "as_of"),
+                self.session,
+                PostMetrics.__table__,
+                rows,
+                keys=("post_id", "as_of"),
                 encoded_json=ENCODED,
             ).pair,
         )
 
     def _load_account_days(self, account_id: int, frame: pd.DataFrame) -> None:
         rows = self._frame(
-            frame, ["date", *ACCOUNT_DAY_METRICS], extra=True,
-            account_id=account_id, import_batch_id=self.batch_id,
+            frame,
+            ["date", *ACCOUNT_DAY_METRICS],
+            extra=True,
+            account_id=account_id,
+            import_batch_id=self.batch_id,
         )
         self._count(
             "account_day",
             upsert_frame(
-                self.session, AccountDay.__table__, rows, keys=("account_id", "date"),
+                self.session,
+                AccountDay.__table__,
+                rows,
+                keys=("account_id", "date"),
                 encoded_json=ENCODED,
             ).pair,
         )
 
     def _load_audience(self, account_id: int, frame: pd.DataFrame) -> None:
         rows = self._frame(
-            frame, ["as_of", "dimension", "bucket", "share", "count"],
-            account_id=account_id, import_batch_id=self.batch_id,
+            frame,
+            ["as_of", "dimension", "bucket", "share", "count"],
+            account_id=account_id,
+            import_batch_id=self.batch_id,
         )
         keys = ("account_id", "as_of", "dimension", "bucket")
-        self._count("audience_share", upsert_frame(self.session, AudienceShare.__table__, rows, keys=keys).pair)
+        self._count(
+            "audience_share",
+            upsert_frame(self.session, AudienceShare.__table__, rows, keys=keys).pair,
+        )
 
     def _load_search(self, account_id: int, frame: pd.DataFrame) -> None:
         rows = self._frame(
-            frame, ["dimension", "value", "date_start", "date_end", *SEARCH_METRICS],
-            account_id=account_id, import_batch_id=self.batch_id,
+            frame,
+            ["dimension", "value", "date_start", "date_end", *SEARCH_METRICS],
+            account_id=account_id,
+            import_batch_id=self.batch_id,
         )
         keys = ("account_id", "dimension", "value", "date_start", "date_end")
         self._count(
-            "search_performance", upsert_frame(self.session, SearchPerformance.__table__, rows, keys=keys).pair
+            "search_performance",
+            upsert_frame(self.session, SearchPerformance.__table__, rows, keys=keys).pair,
         )
 
     def _load_web_days(self, account_id: int, frame: pd.DataFrame) -> None:
         dims = ("source", "medium", "campaign", "page_path", "event_name", "channel_group")
         rows = self._frame(
-            frame, ["report", "dimension_key", "date_start", "date_end", *dims, *WEB_METRICS],
-            extra=True, account_id=account_id, import_batch_id=self.batch_id,
+            frame,
+            ["report", "dimension_key", "date_start", "date_end", *dims, *WEB_METRICS],
+            extra=True,
+            account_id=account_id,
+            import_batch_id=self.batch_id,
         )
         keys = ("account_id", "report", "dimension_key", "date_start", "date_end")
         self._count(
             "web_day",
-            upsert_frame(self.session, WebDay.__table__, rows, keys=keys, encoded_json=ENCODED).pair,
+            upsert_frame(
+                self.session, WebDay.__table__, rows, keys=keys, encoded_json=ENCODED
+            ).pair,
         )
 
     def _load_ad_days(self, account_id: int, frame: pd.DataFrame) -> None:
         frame = frame.copy()
         if "campaign_key" not in frame.columns:
             ext = frame["campaign_external_id"] if "campaign_external_id" in frame.columns else None
-            frame["campaign_key"] = ext.fillna(frame["campaign_name"]) if ext is not None else frame["campaign_name"]
+            frame["campaign_key"] = (
+                ext.fillna(frame["campaign_name"]) if ext is not None else frame["campaign_name"]
+            )
         camp_cols = [
-            c for c in ("campaign_external_id", "campaign_name", "objective", "status", "budget", "budget_type",
-                        "start_date", "end_date")
+            c
+            for c in (
+                "campaign_external_id",
+                "campaign_name",
+                "objective",
+                "status",
+                "budget",
+                "budget_type",
+                "start_date",
+                "end_date",
+            )
             if c in frame.columns
         ]
-        camps = _records(frame.drop_duplicates("campaign_key", keep="last"), ["campaign_key", *camp_cols])
+        camps = _records(
+            frame.drop_duplicates("campaign_key", keep="last"), ["campaign_key", *camp_cols]
+        )
         camp_rows = [
             {
                 "account_id": account_id,
                 "key": r["campaign_key"],
                 "name": r.get("campaign_name") or r["campaign_key"],
-                **{k: r[k] for k in ("objective", "status", "budget", "budget_type", "start_date", "end_date")
-                   if k in r},
-                **({"external_id": r["campaign_external_id"]} if "campaign_external_id" in r else {}),
+                **{
+                    k: r[k]
+                    for k in (
+                        "objective",
+                        "status",
+                        "budget",
+                        "budget_type",
+                        "start_date",
+                        "end_date",
+                    )
+                    if k in r
+                },
+                **(
+                    {"external_id": r["campaign_external_id"]}
+                    if "campaign_external_id" in r
+                    else {}
+                ),
             }
             for r in camps
         ]
-        self._count("campaign", upsert(self.session, Campaign.__table__, camp_rows, keys=("account_id", "key")))
+        self._count(
+            "campaign",
+            upsert(self.session, Campaign.__table__, camp_rows, keys=("account_id", "key")),
+        )
         camp_ids = dict(
             self.session.execute(
                 select(Campaign.key, Campaign.id).where(
-                    Campaign.account_id == account_id, Campaign.key.in_([r["key"] for r in camp_rows])
+                    Campaign.account_id == account_id,
+                    Campaign.key.in_([r["key"] for r in camp_rows]),
                 )
             ).all()
         )
@@ -252,16 +323,23 @@ class Loader:
             sets = frame[has].drop_duplicates(["campaign_id", "ad_set_key"], keep="last")
             set_rows = [
                 {
-                    "campaign_id": int(r["campaign_id"]), "key": r["ad_set_key"],
+                    "campaign_id": int(r["campaign_id"]),
+                    "key": r["ad_set_key"],
                     "name": _opt(r.get("ad_set_name")) or r["ad_set_key"],
                     "external_id": _opt(r.get("ad_set_external_id")),
                 }
                 for _, r in sets.iterrows()
             ]
-            self._count("ad_set", upsert(self.session, AdSet.__table__, set_rows, keys=("campaign_id", "key")))
+            self._count(
+                "ad_set",
+                upsert(self.session, AdSet.__table__, set_rows, keys=("campaign_id", "key")),
+            )
             set_ids = self._ids(AdSet, "campaign_id", set_rows)
             frame.loc[has, "ad_set_id"] = [
-                set_ids[(int(c), k)] for c, k in zip(frame.loc[has, "campaign_id"], frame.loc[has, "ad_set_key"], strict=True)
+                set_ids[(int(c), k)]
+                for c, k in zip(
+                    frame.loc[has, "campaign_id"], frame.loc[has, "ad_set_key"], strict=True
+                )
             ]
         if "ad_name" in frame.columns or "ad_external_id" in frame.columns:
             frame["ad_key"] = _key(frame, "ad")
@@ -269,26 +347,33 @@ class Loader:
             ads = frame[has].drop_duplicates(["ad_set_id", "ad_key"], keep="last")
             ad_rows = [
                 {
-                    "ad_set_id": int(r["ad_set_id"]), "key": r["ad_key"],
+                    "ad_set_id": int(r["ad_set_id"]),
+                    "key": r["ad_key"],
                     "name": _opt(r.get("ad_name")) or r["ad_key"],
                     "external_id": _opt(r.get("ad_external_id")),
                     "post_external_id": _opt(r.get("post_external_id")),
                 }
                 for _, r in ads.iterrows()
             ]
-            self._count("ad", upsert(self.session, Ad.__table__, ad_rows, keys=("ad_set_id", "key")))
+            self._count(
+                "ad", upsert(self.session, Ad.__table__, ad_rows, keys=("ad_set_id", "key"))
+            )
             ad_ids = self._ids(Ad, "ad_set_id", ad_rows)
             frame.loc[has, "ad_id"] = [
-                ad_ids[(int(s), k)] for s, k in zip(frame.loc[has, "ad_set_id"], frame.loc[has, "ad_key"], strict=True)
+                ad_ids[(int(s), k)]
+                for s, k in zip(frame.loc[has, "ad_set_id"], frame.loc[has, "ad_key"], strict=True)
             ]
         frame["grain"] = _grain(frame)
         cols = [
-            c for c in (*AD_METRICS, "currency", "result_type", "attribution_setting", "breakdown")
+            c
+            for c in (*AD_METRICS, "currency", "result_type", "attribution_setting", "breakdown")
             if c in frame.columns
         ]
         rows = self._frame(
-            frame, ["campaign_id", "ad_set_id", "ad_id", "grain", "date_start", "date_end", *cols],
-            extra=True, import_batch_id=self.batch_id,
+            frame,
+            ["campaign_id", "ad_set_id", "ad_id", "grain", "date_start", "date_end", *cols],
+            extra=True,
+            import_batch_id=self.batch_id,
         )
         for c in ("campaign_id", "ad_set_id", "ad_id"):
             rows[c] = rows[c].astype("Int64")
@@ -298,7 +383,9 @@ class Loader:
             upsert_frame(self.session, AdDay.__table__, rows, keys=keys, encoded_json=ENCODED).pair,
         )
 
-    def _ids(self, model: Any, parent: str, rows: Sequence[dict[str, Any]]) -> dict[tuple[int, str], int]:
+    def _ids(
+        self, model: Any, parent: str, rows: Sequence[dict[str, Any]]
+    ) -> dict[tuple[int, str], int]:
         wanted = list({(r[parent], r["key"]) for r in rows})
         out: dict[tuple[int, str], int] = {}
         pcol = getattr(model, parent)
@@ -370,7 +457,9 @@ def _json_values(values: pd.Series) -> list[str]:
     return [json.dumps(v) for v in values.astype(object).tolist()]
 
 
-def _records(frame: pd.DataFrame, columns: Iterable[str], *, extra: bool = False) -> list[dict[str, Any]]:
+def _records(
+    frame: pd.DataFrame, columns: Iterable[str], *, extra: bool = False
+) -> list[dict[str, Any]]:
     """Plain dict rows: NaN/NA -> None, timestamps -> dates for date columns, extras -> JSON."""
     cols = [c for c in columns if c in frame.columns]
     sub = frame[cols].copy()
@@ -387,6 +476,6 @@ def _records(frame: pd.DataFrame, columns: Iterable[str], *, extra: bool = False
         if extras:
             ex = frame[extras].astype(object).where(frame[extras].notna(), None).to_dict("records")
             for r, e in zip(rows, ex, strict=True):
-                kept = {k[len(EXTRA_PREFIX):]: v for k, v in e.items() if v is not None}
+                kept = {k[len(EXTRA_PREFIX) :]: v for k, v in e.items() if v is not None}
                 r["extra"] = kept or None
     return rows

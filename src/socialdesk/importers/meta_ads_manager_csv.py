@@ -71,7 +71,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "ad_id": ("Ad ID", "Advertentie-ID"),
     "campaign_delivery": ("Campaign delivery", "Campaign status", "Campagnelevering"),
     "delivery_status": (
-        "Delivery status", "Delivery", "Ad set delivery", "Ad delivery", "Leveringsstatus",
+        "Delivery status",
+        "Delivery",
+        "Ad set delivery",
+        "Ad delivery",
+        "Leveringsstatus",
         "Levering",
     ),
     "delivery_level": ("Delivery level", "Leveringsniveau"),
@@ -81,7 +85,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "ad_set_budget": ("Ad set budget", "Budget advertentieset"),
     "ad_set_budget_type": ("Ad set budget type", "Budgettype advertentieset"),
     "spend": (
-        "Amount spent", f"re:amount spent {_CUR}", "Besteed bedrag", f"re:besteed bedrag {_CUR}",
+        "Amount spent",
+        f"re:amount spent {_CUR}",
+        "Besteed bedrag",
+        f"re:besteed bedrag {_CUR}",
     ),
     "currency": ("Currency", "Valuta"),
     "impressions": ("Impressions", "Vertoningen", "Weergaven"),
@@ -98,16 +105,21 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "ends": ("Ends", "Einde"),
     # derived figures: recognised, checked, never stored
     "cost_per_result": (
-        "Cost per result", "Cost per results", f"re:cost per results? {_CUR}",
+        "Cost per result",
+        "Cost per results",
+        f"re:cost per results? {_CUR}",
         "Kosten per resultaat",
     ),
     "cpc_link": (
-        "CPC (cost per link click)", f"re:cpc \\(cost per link click\\) {_CUR}",
-        "Cost per link click", "CPC (kosten per klik op link)",
+        "CPC (cost per link click)",
+        f"re:cpc \\(cost per link click\\) {_CUR}",
+        "Cost per link click",
+        "CPC (kosten per klik op link)",
     ),
     "cpc_all": ("CPC (all)", f"re:cpc \\(all\\) {_CUR}", "CPC (alle)"),
     "cpm": (
-        "CPM (cost per 1,000 impressions)", f"re:cpm \\(cost per 1,000 impressions\\) {_CUR}",
+        "CPM (cost per 1,000 impressions)",
+        f"re:cpm \\(cost per 1,000 impressions\\) {_CUR}",
         "CPM (kosten per 1000 vertoningen)",
     ),
     "ctr_all": ("CTR (all)", "CTR (alle)"),
@@ -129,9 +141,15 @@ BREAKDOWNS: dict[str, tuple[str, ...]] = {
 COLUMNS.update(BREAKDOWNS)
 
 METRICS = {
-    "spend": "spend", "impressions": "impressions", "reach": "reach", "frequency": "frequency",
-    "results": "results", "link_clicks": "link_clicks", "clicks": "clicks",
-    "conversions": "conversions", "conversion_value": "conversion_value",
+    "spend": "spend",
+    "impressions": "impressions",
+    "reach": "reach",
+    "frequency": "frequency",
+    "results": "results",
+    "link_clicks": "link_clicks",
+    "clicks": "clicks",
+    "conversions": "conversions",
+    "conversion_value": "conversion_value",
 }
 # derived column -> (numerator, denominator, factor): the figure is numerator/denominator*factor
 DERIVED = {
@@ -159,7 +177,7 @@ _DATE_FIELDS = ("reporting_starts", "reporting_ends", "starts", "ends")
 
 # -- the file as a whole ---------------------------------------------------------------------
 def level(f: dict[str, str]) -> str:
-    """"ad", "ad_set" or "campaign": the finest level the export's columns name."""
+    """ "ad", "ad_set" or "campaign": the finest level the export's columns name."""
     if "ad_name" in f or "ad_id" in f:
         return "ad"
     if "ad_set_name" in f or "ad_set_id" in f:
@@ -243,8 +261,13 @@ class DateOrder:
 
 
 def parse_dates(
-    frame: pd.DataFrame, column: str, file: str, order: DateOrder, ctx: ReadContext,
-    *, required: bool = True,
+    frame: pd.DataFrame,
+    column: str,
+    file: str,
+    order: DateOrder,
+    ctx: ReadContext,
+    *,
+    required: bool = True,
 ) -> pd.Series:
     """ISO dates (or DD/MM/YYYY, MM/DD/YYYY by the file's order) as normalised timestamps."""
     s = cleaned(frame[column])
@@ -299,11 +322,17 @@ def _hierarchy(
 ) -> None:
     out["campaign_name"] = text(frame, f["campaign_name"])
     _refuse(
-        frame, out["campaign_name"].isna(), file, f["campaign_name"],
+        frame,
+        out["campaign_name"].isna(),
+        file,
+        f["campaign_name"],
         "the campaign name is empty; every row belongs to a campaign.",
     )
-    for canonical, target in (("campaign_id", "campaign_external_id"),
-                              ("ad_set_id", "ad_set_external_id"), ("ad_id", "ad_external_id")):
+    for canonical, target in (
+        ("campaign_id", "campaign_external_id"),
+        ("ad_set_id", "ad_set_external_id"),
+        ("ad_id", "ad_external_id"),
+    ):
         if canonical in f:
             out[target] = _ids(frame, f[canonical], file)
     for canonical in ("ad_set_name", "ad_name"):
@@ -348,8 +377,12 @@ def _budgets(
 
 
 def _schedule(
-    out: pd.DataFrame, frame: pd.DataFrame, f: dict[str, str], lvl: str,
-    order: DateOrder, ctx: ReadContext,
+    out: pd.DataFrame,
+    frame: pd.DataFrame,
+    f: dict[str, str],
+    lvl: str,
+    order: DateOrder,
+    ctx: ReadContext,
 ) -> None:
     """Starts/Ends: the campaign's dates on a campaign-level export, else the row's extra."""
     for canonical, target in (("starts", "start_date"), ("ends", "end_date")):
@@ -367,7 +400,7 @@ def _schedule(
 
 
 def breakdown(frame: pd.DataFrame, f: dict[str, str]) -> pd.Series | None:
-    """"age=25-34;gender=female" from the breakdown columns (None without any)."""
+    """ "age=25-34;gender=female" from the breakdown columns (None without any)."""
     present = sorted(name for name in BREAKDOWNS if name in f)
     if not present:
         return None
@@ -383,14 +416,19 @@ def breakdown(frame: pd.DataFrame, f: dict[str, str]) -> pd.Series | None:
 
 
 def _figures(
-    out: pd.DataFrame, frame: pd.DataFrame, f: dict[str, str], others: dict[str, str],
+    out: pd.DataFrame,
+    frame: pd.DataFrame,
+    f: dict[str, str],
+    others: dict[str, str],
     file: str,
 ) -> None:
     for canonical, target in METRICS.items():
         if canonical in f:
             out[target] = numbers(frame, f[canonical], file).values
-    for canonical, target in (("result_type", "result_type"),
-                              ("attribution", "attribution_setting")):
+    for canonical, target in (
+        ("result_type", "result_type"),
+        ("attribution", "attribution_setting"),
+    ):
         if canonical in f:
             out[target] = text(frame, f[canonical])
     for header, name in others.items():
@@ -411,9 +449,7 @@ class Checks:
     mismatches: dict[str, tuple[int, int]] = field(default_factory=dict)  # header -> (n, row)
     seen: dict[int, int] = field(default_factory=dict)  # key hash -> row
 
-    def derived(
-        self, out: pd.DataFrame, frame: pd.DataFrame, f: dict[str, str], file: str
-    ) -> None:
+    def derived(self, out: pd.DataFrame, frame: pd.DataFrame, f: dict[str, str], file: str) -> None:
         for canonical, (num, den, factor) in DERIVED.items():
             if canonical not in f or num not in out or den not in out:
                 continue
@@ -428,18 +464,30 @@ class Checks:
                 row = int(frame[ROW_COL].to_numpy()[off.argmax()])
                 self.mismatches[f[canonical]] = (n + int(off.sum()), first or row)
 
-    def unique(
-        self, out: pd.DataFrame, frame: pd.DataFrame, f: dict[str, str], file: str
-    ) -> None:
-        cols = [c for c in ("campaign_external_id", "campaign_name", "ad_set_external_id",
-                            "ad_set_name", "ad_external_id", "ad_name", "breakdown",
-                            "date_start", "date_end") if c in out]
+    def unique(self, out: pd.DataFrame, frame: pd.DataFrame, f: dict[str, str], file: str) -> None:
+        cols = [
+            c
+            for c in (
+                "campaign_external_id",
+                "campaign_name",
+                "ad_set_external_id",
+                "ad_set_name",
+                "ad_external_id",
+                "ad_name",
+                "breakdown",
+                "date_start",
+                "date_end",
+            )
+            if c in out
+        ]
         keys = pd.util.hash_pandas_object(out[cols].astype(str), index=False).to_numpy()
         for key, row in zip(keys.tolist(), frame[ROW_COL].tolist(), strict=True):
             if key in self.seen:
                 column = f.get("ad_name") or f.get("ad_set_name") or f["campaign_name"]
                 raise RowInvalid(
-                    file, int(row), column,
+                    file,
+                    int(row),
+                    column,
                     f"this row repeats the campaign, ad set, ad, breakdown and period of row "
                     f"{self.seen[key]}; add the ID columns (Campaign ID, Ad set ID, Ad ID) to "
                     "the export to tell them apart.",
@@ -465,8 +513,12 @@ def _currency_column(
 
 
 def _chunks(
-    out: pd.DataFrame, frame: pd.DataFrame, f: dict[str, str], ctx: ReadContext,
-    handle: str, skipped: int,
+    out: pd.DataFrame,
+    frame: pd.DataFrame,
+    f: dict[str, str],
+    ctx: ReadContext,
+    handle: str,
+    skipped: int,
 ) -> Iterator[Chunk]:
     """One chunk per ad account (the Account name column may name several)."""
     names = text(frame, f["account_name"]) if "account_name" in f else None
@@ -482,7 +534,9 @@ def _chunks(
         present = part["currency"].dropna() if "currency" in part else pd.Series([])
         ext = account_ids[part.index].dropna() if account_ids is not None else pd.Series([])
         ref = AccountRef(
-            PLATFORM, str(name), name=None if name == DEFAULT_HANDLE else str(name),
+            PLATFORM,
+            str(name),
+            name=None if name == DEFAULT_HANDLE else str(name),
             external_id=str(ext.iloc[0]) if len(ext) else None,
             currency=str(present.iloc[0]) if len(present) else None,
         )
@@ -513,8 +567,12 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
         frame = frame[~(empty | summary)]
         if frame.empty:
             if summary.any():
-                yield Chunk("ad_days", AccountRef(PLATFORM, handle),
-                            frame.iloc[0:0], rows_skipped=int(summary.sum()))
+                yield Chunk(
+                    "ad_days",
+                    AccountRef(PLATFORM, handle),
+                    frame.iloc[0:0],
+                    rows_skipped=int(summary.sum()),
+                )
             continue
         out = pd.DataFrame(index=frame.index)
         out[ROW_COL] = frame[ROW_COL]
@@ -529,9 +587,11 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
             out["breakdown"] = parts
         _currency_column(out, frame, f, cur)
         _figures(out, frame, f, others, ctx.file)
-        if out.get("attribution_setting", pd.Series(dtype=object)).eq(
-            "Multiple attribution settings"
-        ).any():
+        if (
+            out.get("attribution_setting", pd.Series(dtype=object))
+            .eq("Multiple attribution settings")
+            .any()
+        ):
             ctx.note(
                 "some rows say 'Multiple attribution settings': their results mix attribution "
                 "windows and are not comparable with the others."

@@ -45,7 +45,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "Matched Audience Targeting Consumption (Photo Click)",
         "Consumptie overeenkomend met doelgroeptargeting (Photo Click)",
     ),
-    "hide_all": ("Negative feedback from users: Hide all", "Negatieve feedback van gebruikers: Alles verbergen"),
+    "hide_all": (
+        "Negative feedback from users: Hide all",
+        "Negatieve feedback van gebruikers: Alles verbergen",
+    ),
     "hide": ("Negative feedback from users: Hide", "Negatieve feedback van gebruikers: Verbergen"),
     "seconds_viewed": ("Seconds viewed", "Aantal seconden bekeken"),
     "avg_seconds_viewed": ("Average Seconds viewed", "Gemiddeld aantal seconden bekeken"),
@@ -53,26 +56,52 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 
 # Post type values, localised, to canonical media types.
 MEDIA_TYPES = {
-    "photos": "photo", "photo": "photo", "foto's": "photo", "foto": "photo",
-    "videos": "video", "video": "video", "video's": "video",
-    "reels": "reel", "reel": "reel",
-    "links": "link", "link": "link",
-    "text": "text", "status": "text", "tekst": "text",
-    "carousel": "carousel", "album": "carousel",
-    "stories": "story", "story": "story",
+    "photos": "photo",
+    "photo": "photo",
+    "foto's": "photo",
+    "foto": "photo",
+    "videos": "video",
+    "video": "video",
+    "video's": "video",
+    "reels": "reel",
+    "reel": "reel",
+    "links": "link",
+    "link": "link",
+    "text": "text",
+    "status": "text",
+    "tekst": "text",
+    "carousel": "carousel",
+    "album": "carousel",
+    "stories": "story",
+    "story": "story",
     "live": "video",
 }
 
-PUBLISH_FORMATS = ("%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%m/%d/%Y")
+PUBLISH_FORMATS = (
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %I:%M %p",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%m/%d/%Y",
+)
 
 METRICS = {
-    "views": "views", "impressions": "impressions", "reach": "reach",
-    "interactions": "engagements", "reactions": "reactions", "comments": "comments",
-    "shares": "shares", "total_clicks": "clicks", "link_clicks": "link_clicks",
-    "other_clicks": "other_clicks", "hide_all": "negative_feedback",
+    "views": "views",
+    "impressions": "impressions",
+    "reach": "reach",
+    "interactions": "engagements",
+    "reactions": "reactions",
+    "comments": "comments",
+    "shares": "shares",
+    "total_clicks": "clicks",
+    "link_clicks": "link_clicks",
+    "other_clicks": "other_clicks",
+    "hide_all": "negative_feedback",
 }
 EXTRAS = {
-    "photo_clicks": "extra:photo_clicks", "hide": "extra:hide", "seconds_viewed": "extra:seconds_viewed",
+    "photo_clicks": "extra:photo_clicks",
+    "hide": "extra:hide",
+    "seconds_viewed": "extra:seconds_viewed",
     "avg_seconds_viewed": "extra:avg_seconds_viewed",
 }
 
@@ -108,7 +137,11 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
             out["account_handle"] = out["account_handle"].fillna(out["account_external_id"])
         out["published_at"] = datetimes(frame, f["publish_time"], ctx.file, PUBLISH_FORMATS)
         title = text(frame, f["title"]) if "title" in f else pd.Series(None, index=frame.index)
-        desc = text(frame, f["description"]) if "description" in f else pd.Series(None, index=frame.index)
+        desc = (
+            text(frame, f["description"])
+            if "description" in f
+            else pd.Series(None, index=frame.index)
+        )
         out["title"] = title
         out["text"] = desc.where(desc.notna(), title)
         if "post_type" in f:
@@ -136,7 +169,10 @@ FORMAT = ExportFormat(
     name="meta_business_suite_facebook_posts_csv",
     platform="facebook",
     title="Meta Business Suite – Facebook posts (CSV)",
-    how_to="Meta Business Suite → Insights → Content → choose Facebook and a period → Export data → CSV.",
+    how_to=(
+        "Meta Business Suite → Insights → Content → choose Facebook and a period → "
+        "Export data → CSV."
+    ),
     columns=COLUMNS,
     required=("post_id", "publish_time", "post_type", "permalink"),
     forbidden=("account_username",),

@@ -50,7 +50,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "post_id": ("Post ID", "Bericht-ID"),
     "account_id": ("Account ID", "Account-ID"),
     "account_username": (
-        "Account username", "Gebruikersnaam van account", "Accountgebruikersnaam",
+        "Account username",
+        "Gebruikersnaam van account",
+        "Accountgebruikersnaam",
     ),
     "account_name": ("Account name", "Accountnaam", "Naam van account"),
     "description": ("Description", "Omschrijving", "Beschrijving"),
@@ -74,18 +76,33 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 
 # Post type values (English and a guessed Dutch) to canonical media types.
 MEDIA_TYPES = {
-    "ig image": "photo", "ig photo": "photo", "ig-afbeelding": "photo", "ig-foto": "photo",
-    "ig carousel": "carousel", "ig-carrousel": "carousel", "ig carrousel": "carousel",
-    "ig reel": "reel", "ig-reel": "reel",
-    "ig video": "video", "ig-video": "video",
-    "ig story": "story", "ig-verhaal": "story", "ig verhaal": "story",
+    "ig image": "photo",
+    "ig photo": "photo",
+    "ig-afbeelding": "photo",
+    "ig-foto": "photo",
+    "ig carousel": "carousel",
+    "ig-carrousel": "carousel",
+    "ig carrousel": "carousel",
+    "ig reel": "reel",
+    "ig-reel": "reel",
+    "ig video": "video",
+    "ig-video": "video",
+    "ig story": "story",
+    "ig-verhaal": "story",
+    "ig verhaal": "story",
 }
 
 PUBLISH_FORMATS = ("%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
 
 METRICS = {
-    "views": "views", "impressions": "impressions", "reach": "reach", "likes": "likes",
-    "shares": "shares", "follows": "follows", "comments": "comments", "saves": "saves",
+    "views": "views",
+    "impressions": "impressions",
+    "reach": "reach",
+    "likes": "likes",
+    "shares": "shares",
+    "follows": "follows",
+    "comments": "comments",
+    "saves": "saves",
     "profile_visits": "profile_visits",
 }
 EXTRAS = {"replies": "extra:replies"}
@@ -110,7 +127,8 @@ def _accounts(out: pd.DataFrame, frame: pd.DataFrame, f: dict[str, str], ctx: Re
     """Per-row account columns: the username, else the name, else the id, else a fallback."""
     handle = pd.Series(None, index=frame.index, dtype=object)
     for canonical, target in (
-        ("account_username", None), ("account_name", "account_name"),
+        ("account_username", None),
+        ("account_name", "account_name"),
         ("account_id", "account_external_id"),
     ):
         if canonical not in f:

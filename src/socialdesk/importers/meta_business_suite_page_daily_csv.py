@@ -56,8 +56,10 @@ METRIC_NAMES: dict[str, str] = {
     "shares": "shares",
     "link clicks": "extra:link_clicks",
 }
-PLATFORMS = {"facebook": ("facebook", "Facebook page"), "instagram": ("instagram",
-                                                                     "Instagram account")}
+PLATFORMS = {
+    "facebook": ("facebook", "Facebook page"),
+    "instagram": ("instagram", "Instagram account"),
+}
 DATE_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S")
 _SEP_HINT = re.compile(r"^\s*sep\s*=", re.IGNORECASE)
 
@@ -93,8 +95,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
     if name is None:
         raise ImportError_(
             ctx.file,
-            "the metric's name is missing: Meta writes it on the line above \"Date\",\"Primary\" "
-            "(for example \"Facebook follows\"). Export the chart again.",
+            'the metric\'s name is missing: Meta writes it on the line above "Date","Primary" '
+            '(for example "Facebook follows"). Export the chart again.',
         )
     platform, target, known = resolve(name)
     if not known:

@@ -31,8 +31,13 @@ from socialdesk.model import ImportBatch
 
 Progress = Callable[[str, int], None]  # (file, rows read so far)
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+        start=1,
+    )
+}
 
 
 class _DryRun(Exception):
@@ -157,13 +162,20 @@ class Importer:
         with _expanded(paths) as files:
             for path, display in files:
                 siblings = {
-                    p.name: p for p, d in files
+                    p.name: p
+                    for p, d in files
                     if p != path and d.rsplit(":", 1)[0] == display.rsplit(":", 1)[0] and ":" in d
                 }
                 reports.append(
                     self.import_file(
-                        path, display, dry_run=dry_run, account=account, as_of=as_of,
-                        format_name=format_name, options=options, progress=progress,
+                        path,
+                        display,
+                        dry_run=dry_run,
+                        account=account,
+                        as_of=as_of,
+                        format_name=format_name,
+                        options=options,
+                        progress=progress,
                         siblings=siblings,
                     )
                 )
@@ -229,9 +241,9 @@ class Importer:
             ctx = ReadContext(
                 file=display,
                 as_of=as_of or snapshot_date(path, display),
-                as_of_source="option" if as_of else (
-                    "file name" if date_from_name(Path(display).name) else "modified time"
-                ),
+                as_of_source="option"
+                if as_of
+                else ("file name" if date_from_name(Path(display).name) else "modified time"),
                 timezone=self.timezone,
                 account=account,
                 options=options or {},
@@ -272,13 +284,25 @@ class Importer:
         return (row[0], row[1]) if row else None
 
     def _run(
-        self, session: Session, path: Path, display: str, digest: str, match, ctx: ReadContext,
-        report: FileReport, progress: Progress | None,
+        self,
+        session: Session,
+        path: Path,
+        display: str,
+        digest: str,
+        match,
+        ctx: ReadContext,
+        report: FileReport,
+        progress: Progress | None,
     ) -> None:
         batch = ImportBatch(
-            workspace_id=self.workspace_id, sha256=digest, format=match.format.name,
-            filename=Path(display).name[:500], size_bytes=path.stat().st_size,
-            imported_by=self.imported_by, counts={}, notes={},
+            workspace_id=self.workspace_id,
+            sha256=digest,
+            format=match.format.name,
+            filename=Path(display).name[:500],
+            size_bytes=path.stat().st_size,
+            imported_by=self.imported_by,
+            counts={},
+            notes={},
         )
         session.add(batch)
         session.flush()
@@ -290,11 +314,23 @@ class Importer:
             if progress:
                 progress(display, report.rows_read)
         loader.finish()
-        report.counts = {k: {"added": v.added, "updated": v.updated} for k, v in loader.counts.items()}
+        report.counts = {
+            k: {"added": v.added, "updated": v.updated} for k, v in loader.counts.items()
+        }
         main = next(
-            (t for t in ("post", "account_day", "ad_day", "web_day", "search_performance", "audience_share",
-                       "message")
-             if t in loader.counts),
+            (
+                t
+                for t in (
+                    "post",
+                    "account_day",
+                    "ad_day",
+                    "web_day",
+                    "search_performance",
+                    "audience_share",
+                    "message",
+                )
+                if t in loader.counts
+            ),
             None,
         )
         if main:

@@ -160,7 +160,8 @@ def account(ctx: ReadContext, sib: Siblings) -> AccountRef:
     """--account (else the default), qualified by any filter narrowing the figures."""
     handle = ctx.account or DEFAULT_HANDLE
     narrowing = [
-        f"{k}: {v}" for k, v in sib.filters or []
+        f"{k}: {v}"
+        for k, v in sib.filters or []
         if k.casefold() not in _DATE_FILTER and (k.casefold(), v.casefold()) not in _DEFAULT_FILTERS
     ]
     if narrowing:
@@ -181,8 +182,12 @@ def guess_decimal(frame: pd.DataFrame, table: Table) -> str:
 
 
 def convert(
-    frame: pd.DataFrame, table: Table, ctx: ReadContext, dimension: str,
-    fixed: tuple[dt.date, dt.date] | None, decimal: str,
+    frame: pd.DataFrame,
+    table: Table,
+    ctx: ReadContext,
+    dimension: str,
+    fixed: tuple[dt.date, dt.date] | None,
+    decimal: str,
 ) -> pd.DataFrame:
     """One frame of rows as canonical search rows of one dimension."""
     column = table.col(dimension)
@@ -224,8 +229,12 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
     for frame in table.frames():
         data = frame[frame[table.col(dimension)].astype(str).str.strip() != ""]
         decimal = decimal or guess_decimal(data, table)
-        yield Chunk("search", ref, convert(data, table, ctx, dimension, fixed, decimal),
-                    rows_skipped=len(frame) - len(data))
+        yield Chunk(
+            "search",
+            ref,
+            convert(data, table, ctx, dimension, fixed, decimal),
+            rows_skipped=len(frame) - len(data),
+        )
 
 
 FORMAT = ExportFormat(

@@ -572,7 +572,7 @@ class Table:
     def _fast_csv_frames(self, chunksize: int, numeric: tuple[str, ...]) -> Iterator[pd.DataFrame]:
         """pandas' C parser over strict CSV (see _StrictText); raises on anything else."""
         delimiter = self.probe.delimiter or ","
-        if len(delimiter) != 1 or delimiter in "\"\r\n":
+        if len(delimiter) != 1 or delimiter in '"\r\n':
             raise _Refused
         names = list(self.header)
         if ROW_COL in names or len(set(names)) != len(names):
@@ -687,7 +687,9 @@ class Table:
             raise self._decode_error() from exc
         if 2 <= len(last) < width and not self._ends_with_newline():
             raise RowInvalid(
-                self.display, last_row, self.header[len(last) - 1],
+                self.display,
+                last_row,
+                self.header[len(last) - 1],
                 f"the file ends in the middle of this row (after {len(last)} of the header's "
                 f"{width} columns): it looks truncated. Download it again.",
             )
@@ -703,7 +705,9 @@ class Table:
             return rec[:width]
         k = next(i for i, f in enumerate(extra) if f.strip())
         raise RowInvalid(
-            self.display, row, f"field {width + k + 1} (beyond the header)",
+            self.display,
+            row,
+            f"field {width + k + 1} (beyond the header)",
             f"this row has {len(rec)} fields but the header has {width}; a value holding "
             f"the delimiter {delimiter!r} was probably not quoted.",
         )

@@ -97,8 +97,9 @@ def _agrees(stamp: pd.Timestamp, day: pd.Timestamp) -> bool:
     return False
 
 
-def _published(frame: pd.DataFrame, column: str, ids: pd.Series, snapshots: pd.Series,
-               ctx: ReadContext) -> pd.Series:
+def _published(
+    frame: pd.DataFrame, column: str, ids: pd.Series, snapshots: pd.Series, ctx: ReadContext
+) -> pd.Series:
     """Publish times: from the id where it agrees with `Post time`, else the inferred day."""
     days = tiktok_dates(frame, column, ctx, snapshots, required=False, note=False)
     stamps = id_times(ids, ctx.timezone)

@@ -53,12 +53,30 @@ VARIANTS = {
 }
 
 GENDERS = {
-    "male": "male", "man": "male", "men": "male", "männlich": "male", "homme": "male",
-    "hombre": "male", "masculino": "male",
-    "female": "female", "vrouw": "female", "woman": "female", "women": "female",
-    "weiblich": "female", "femme": "female", "mujer": "female", "feminino": "female",
-    "other": "other", "others": "other", "overig": "other", "anders": "other",
-    "andere": "other", "divers": "other", "autre": "other", "otro": "other", "outro": "other",
+    "male": "male",
+    "man": "male",
+    "men": "male",
+    "männlich": "male",
+    "homme": "male",
+    "hombre": "male",
+    "masculino": "male",
+    "female": "female",
+    "vrouw": "female",
+    "woman": "female",
+    "women": "female",
+    "weiblich": "female",
+    "femme": "female",
+    "mujer": "female",
+    "feminino": "female",
+    "other": "other",
+    "others": "other",
+    "overig": "other",
+    "anders": "other",
+    "andere": "other",
+    "divers": "other",
+    "autre": "other",
+    "otro": "other",
+    "outro": "other",
 }
 
 

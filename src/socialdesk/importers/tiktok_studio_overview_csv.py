@@ -28,8 +28,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 METRICS = {
-    "video_views": "video_views", "profile_views": "profile_views", "likes": "likes",
-    "comments": "comments", "shares": "shares",
+    "video_views": "video_views",
+    "profile_views": "profile_views",
+    "likes": "likes",
+    "comments": "comments",
+    "shares": "shares",
 }
 
 

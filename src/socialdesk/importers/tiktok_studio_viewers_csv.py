@@ -58,6 +58,7 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
         kept = out[~empty].reset_index(drop=True)
         yield Chunk("account_days", account, kept, rows_skipped=int(empty.sum()))
 
+
 FORMAT = ExportFormat(
     name="tiktok_studio_viewers_csv",
     platform="tiktok",

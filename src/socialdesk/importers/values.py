@@ -19,8 +19,23 @@ from socialdesk.importers.tabular import ROW_COL
 
 # Every null token seen in real exports (FORMATS.md section 0.8), compared after strip().
 NULL_TOKENS = frozenset(
-    {"", "-", "--", "—", "–", "n/a", "N/A", "NA", "undefined", "null", "None", "nan", "NaN",
-     "No data available.", "(not set)*"}
+    {
+        "",
+        "-",
+        "--",
+        "—",
+        "–",
+        "n/a",
+        "N/A",
+        "NA",
+        "undefined",
+        "null",
+        "None",
+        "nan",
+        "NaN",
+        "No data available.",
+        "(not set)*",
+    }
 )
 
 # "1.22158E+17", or "1,22158E+17" from a Dutch Excel.
@@ -71,9 +86,7 @@ def cleaned(series: pd.Series) -> pd.Series:
 
 def text(frame: pd.DataFrame, column: str) -> pd.Series:
     """Free text: kept as written (only null tokens become NA)."""
-    out = [
-        None if v is None or v.strip() in NULL_TOKENS else v for v in _strings(frame[column])
-    ]
+    out = [None if v is None or v.strip() in NULL_TOKENS else v for v in _strings(frame[column])]
     return pd.Series(out, index=frame.index, dtype=object)
 
 
@@ -88,7 +101,10 @@ def ids(frame: pd.DataFrame, column: str, file: str, *, required: bool = True) -
         rounded = _mask(s, frame.index, lambda v: v is not None and bool(_EXCEL_ROUNDED.match(v)))
         if rounded.any():
             _raise(
-                frame, rounded, file, column,
+                frame,
+                rounded,
+                file,
+                column,
                 "the id {value!r} was rounded by a spreadsheet program; "
                 "export the file again and import it without opening it in Excel.",
             )

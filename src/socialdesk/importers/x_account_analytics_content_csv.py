@@ -47,20 +47,42 @@ from socialdesk.importers.x_tweet_activity_metrics_csv import (
 COLUMNS: dict[str, tuple[str, ...]] = {
     key: spellings(key)
     for key in (
-        "post_id", "date", "text", "link", "impressions", "likes", "engagements", "bookmarks",
-        "shares", "new_follows", "replies", "reposts", "profile_visits", "detail_expands",
-        "url_clicks", "hashtag_clicks", "permalink_clicks",
+        "post_id",
+        "date",
+        "text",
+        "link",
+        "impressions",
+        "likes",
+        "engagements",
+        "bookmarks",
+        "shares",
+        "new_follows",
+        "replies",
+        "reposts",
+        "profile_visits",
+        "detail_expands",
+        "url_clicks",
+        "hashtag_clicks",
+        "permalink_clicks",
     )
 }
 
 METRICS = {
-    "impressions": "impressions", "likes": "likes", "engagements": "engagements",
-    "bookmarks": "saves", "new_follows": "follows", "replies": "comments", "reposts": "shares",
-    "profile_visits": "profile_visits", "url_clicks": "link_clicks",
+    "impressions": "impressions",
+    "likes": "likes",
+    "engagements": "engagements",
+    "bookmarks": "saves",
+    "new_follows": "follows",
+    "replies": "comments",
+    "reposts": "shares",
+    "profile_visits": "profile_visits",
+    "url_clicks": "link_clicks",
 }
 EXTRAS = {
-    "shares": "extra:shares_sent", "detail_expands": "extra:detail_expands",
-    "hashtag_clicks": "extra:hashtag_clicks", "permalink_clicks": "extra:permalink_clicks",
+    "shares": "extra:shares_sent",
+    "detail_expands": "extra:detail_expands",
+    "hashtag_clicks": "extra:hashtag_clicks",
+    "permalink_clicks": "extra:permalink_clicks",
 }
 
 DATE_FORMATS = ("%a, %b %d, %Y", "%b %d, %Y", "%Y-%m-%d")
@@ -112,7 +134,9 @@ def _check_dates(
     if bad.any():
         idx = bad[bad].index[0]
         raise RowInvalid(
-            file, int(frame.at[idx, ROW_COL]), column,
+            file,
+            int(frame.at[idx, ROW_COL]),
+            column,
             f"{frame.at[idx, column]!r} does not match the post id, which was created on "
             f"{published[idx].date().isoformat()}; the row looks damaged.",
         )
@@ -123,7 +147,9 @@ def _require_digits(frame: pd.DataFrame, column: str, values: pd.Series, file: s
     if bad.any():
         idx = bad[bad].index[0]
         raise RowInvalid(
-            file, int(frame.at[idx, ROW_COL]), column,
+            file,
+            int(frame.at[idx, ROW_COL]),
+            column,
             f"{frame.at[idx, column]!r} is not an X post id (digits only).",
         )
 

@@ -35,21 +35,39 @@ from socialdesk.importers.x_tweet_activity_metrics_csv import PLATFORM
 COLUMNS: dict[str, tuple[str, ...]] = {
     key: spellings(key)
     for key in (
-        "date", "impressions", "likes", "engagements", "bookmarks", "shares", "new_follows",
-        "unfollows", "replies", "reposts", "profile_visits", "create_post", "video_views",
+        "date",
+        "impressions",
+        "likes",
+        "engagements",
+        "bookmarks",
+        "shares",
+        "new_follows",
+        "unfollows",
+        "replies",
+        "reposts",
+        "profile_visits",
+        "create_post",
+        "video_views",
         "media_views",
         "post_id",  # only to rule out the content export
     )
 }
 
 METRICS = {
-    "impressions": "impressions", "likes": "likes", "engagements": "engagements",
-    "new_follows": "followers_gained", "unfollows": "followers_lost", "replies": "comments",
-    "reposts": "shares", "profile_visits": "profile_views", "create_post": "posts_published",
+    "impressions": "impressions",
+    "likes": "likes",
+    "engagements": "engagements",
+    "new_follows": "followers_gained",
+    "unfollows": "followers_lost",
+    "replies": "comments",
+    "reposts": "shares",
+    "profile_visits": "profile_views",
+    "create_post": "posts_published",
     "video_views": "video_views",
 }
 EXTRAS = {
-    "bookmarks": "extra:bookmarks", "shares": "extra:shares_sent",
+    "bookmarks": "extra:bookmarks",
+    "shares": "extra:shares_sent",
     "media_views": "extra:media_views",
 }
 

@@ -102,7 +102,10 @@ def periods(frame: pd.DataFrame, column: str, file: str) -> tuple[pd.Series, pd.
     _fail(frame, values.isna(), file, column, "the time period is empty.")
     bad = values.map(lambda v: parsed.get(v) is None)
     _fail(
-        frame, bad.astype(bool), file, column,
+        frame,
+        bad.astype(bool),
+        file,
+        column,
         "{value!r} is not a time period like 'Apr 1, 2017 - Apr 30, 2017'.",
     )
     start = values.map(lambda v: pd.Timestamp(parsed[v][0]))  # type: ignore[index]
@@ -157,15 +160,28 @@ def _breakdown(frame: pd.DataFrame, f: dict[str, str]) -> pd.Series | None:
     return parts.where(~whole.astype(bool), None)
 
 
-def _check_unique(out: pd.DataFrame, frame: pd.DataFrame, f: dict[str, str], file: str,
-                  seen: dict[int, int]) -> None:
-    cols = [c for c in ("campaign_external_id", "ad_set_external_id", "ad_external_id",
-                        "breakdown", "date_start", "date_end") if c in out]
+def _check_unique(
+    out: pd.DataFrame, frame: pd.DataFrame, f: dict[str, str], file: str, seen: dict[int, int]
+) -> None:
+    cols = [
+        c
+        for c in (
+            "campaign_external_id",
+            "ad_set_external_id",
+            "ad_external_id",
+            "breakdown",
+            "date_start",
+            "date_end",
+        )
+        if c in out
+    ]
     keys = pd.util.hash_pandas_object(out[cols].astype(str), index=False).to_numpy()
     for key, row in zip(keys.tolist(), frame[ROW_COL].tolist(), strict=True):
         if key in seen:
             raise RowInvalid(
-                file, int(row), f["tweet_id"],
+                file,
+                int(row),
+                f["tweet_id"],
                 f"this row repeats the campaign, ad group, tweet, placement and time period of "
                 f"row {seen[key]}.",
             )

@@ -42,9 +42,22 @@ PLATFORM = "x"
 DEFAULT_HANDLE = "X account"
 
 _PLAIN = (
-    "impressions", "engagements", "retweets", "replies", "user profile clicks", "url clicks",
-    "hashtag clicks", "detail expands", "permalink clicks", "app opens", "app installs",
-    "follows", "email tweet", "dial phone", "media views", "media engagements",
+    "impressions",
+    "engagements",
+    "retweets",
+    "replies",
+    "user profile clicks",
+    "url clicks",
+    "hashtag clicks",
+    "detail expands",
+    "permalink clicks",
+    "app opens",
+    "app installs",
+    "follows",
+    "email tweet",
+    "dial phone",
+    "media views",
+    "media engagements",
 )
 
 
@@ -66,15 +79,27 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 METRICS = {
-    "impressions": "impressions", "engagements": "engagements", "retweets": "shares",
-    "replies": "comments", "likes": "likes", "user_profile_clicks": "profile_visits",
-    "url_clicks": "link_clicks", "follows": "follows",
+    "impressions": "impressions",
+    "engagements": "engagements",
+    "retweets": "shares",
+    "replies": "comments",
+    "likes": "likes",
+    "user_profile_clicks": "profile_visits",
+    "url_clicks": "link_clicks",
+    "follows": "follows",
 }
 EXTRAS = {
     name: f"extra:{name}"
     for name in (
-        "hashtag_clicks", "detail_expands", "permalink_clicks", "app_opens", "app_installs",
-        "email_tweet", "dial_phone", "media_views", "media_engagements",
+        "hashtag_clicks",
+        "detail_expands",
+        "permalink_clicks",
+        "app_opens",
+        "app_installs",
+        "email_tweet",
+        "dial_phone",
+        "media_views",
+        "media_engagements",
     )
 }
 PROMOTED = {name: f"extra:{name}" for name in COLUMNS if name.startswith("promoted_")}

@@ -48,7 +48,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "metric": METRIC_SPELLINGS,
 }
 DIMENSION_COLUMNS = (
-    "Date", "Content", "Traffic source", "Video title", "Video publish time", "Duration",
+    "Date",
+    "Content",
+    "Traffic source",
+    "Video title",
+    "Video publish time",
+    "Duration",
 )
 PUBLISH_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S")
 
@@ -81,11 +86,17 @@ def _traffic(frame: pd.DataFrame, table: Table, ctx: ReadContext, days: pd.Serie
         if not metric.additive:
             ctx.note(f"{header!r} per traffic source per day is not stored (not additive).")
             continue
-        parts.append(pd.DataFrame({
-            ROW_COL: frame[ROW_COL], "as_of": days,
-            "dimension": f"traffic_source_daily:{metric.key}", "bucket": buckets,
-            "count": metric_values(frame, header, metric, ctx.file),
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    ROW_COL: frame[ROW_COL],
+                    "as_of": days,
+                    "dimension": f"traffic_source_daily:{metric.key}",
+                    "bucket": buckets,
+                    "count": metric_values(frame, header, metric, ctx.file),
+                }
+            )
+        )
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 

@@ -103,11 +103,16 @@ def _traffic(
             continue
         values = metric_values(frame, header, metric, ctx.file)
         whole = metric_values(total, header, metric, ctx.file).max() if len(total) else float("nan")
-        part = pd.DataFrame({
-            ROW_COL: frame[ROW_COL], "as_of": pd.Timestamp(ctx.as_of),
-            "dimension": f"traffic_source:{metric.key}", "bucket": buckets, "count": values,
-            "share": values / whole if whole and whole > 0 else float("nan"),
-        })
+        part = pd.DataFrame(
+            {
+                ROW_COL: frame[ROW_COL],
+                "as_of": pd.Timestamp(ctx.as_of),
+                "dimension": f"traffic_source:{metric.key}",
+                "bucket": buckets,
+                "count": values,
+                "share": values / whole if whole and whole > 0 else float("nan"),
+            }
+        )
         parts.append(part)
     if skipped:
         ctx.note(f"per traffic source, averages and rates are not stored: {', '.join(skipped)}.")

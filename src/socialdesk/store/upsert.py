@@ -113,8 +113,10 @@ def _column_values(
     if isinstance(type_, JSON):
         if encoded:
             return series.astype(object).where(series.notna(), None).tolist()
-        return [None if v is None or (isinstance(v, float) and np.isnan(v)) else json.dumps(v)
-                for v in series.tolist()]
+        return [
+            None if v is None or (isinstance(v, float) and np.isnan(v)) else json.dumps(v)
+            for v in series.tolist()
+        ]
     if pd.api.types.is_float_dtype(series.dtype):
         arr = series.to_numpy(dtype="float64", na_value=np.nan)
         return np.where(np.isnan(arr), None, arr).tolist()
@@ -122,7 +124,10 @@ def _column_values(
         return series.to_numpy().tolist()
     values = series.astype(object).where(series.notna(), None).tolist()
     if isinstance(type_, Float | Integer | BigInteger):
-        return [None if v is None else (float(v) if isinstance(type_, Float) else int(v)) for v in values]
+        return [
+            None if v is None else (float(v) if isinstance(type_, Float) else int(v))
+            for v in values
+        ]
     return values
 
 
@@ -196,7 +201,9 @@ def upsert_frame(
     try:
         cur.execute(f'DROP TABLE IF EXISTS "{stage}"')
         if dialect == "sqlite":
-            cur.execute(f'CREATE TEMP TABLE "{stage}" AS SELECT {col_list} FROM main."{name}" WHERE 0')
+            cur.execute(
+                f'CREATE TEMP TABLE "{stage}" AS SELECT {col_list} FROM main."{name}" WHERE 0'
+            )
             marks = ", ".join("?" for _ in cols)
             staged = zip(*values, strict=True)
             cur.executemany(f'INSERT INTO "{stage}" ({col_list}) VALUES ({marks})', staged)
@@ -204,7 +211,9 @@ def upsert_frame(
             # compiling these one-off statements (JIT) costs more than it saves: measured
             # a quarter of the import's statements; for the rest of the transaction only
             cur.execute("SET LOCAL jit = off")
-            cur.execute(f'CREATE TEMP TABLE "{stage}" AS SELECT {col_list} FROM "{name}" WITH NO DATA')
+            cur.execute(
+                f'CREATE TEMP TABLE "{stage}" AS SELECT {col_list} FROM "{name}" WITH NO DATA'
+            )
             with cur.copy(f'COPY "{stage}" ({col_list}) FROM STDIN') as copy:
                 for block in _copy_text(values):
                     copy.write(block)
@@ -221,9 +230,7 @@ def upsert_frame(
             f"ON CONFLICT ({key_list}) {action}"
         )
         if update and "id" in table.c and "id" not in cols:
-            existing, ids = _insert_returning(
-                cur, dialect, name, insert, keys, return_ids, count
-            )
+            existing, ids = _insert_returning(cur, dialect, name, insert, keys, return_ids, count)
         else:
             existing, ids = _insert_matching(cur, name, stage, insert, keys, return_ids)
         cur.execute(f'DROP TABLE IF EXISTS "{stage}"')
@@ -233,7 +240,12 @@ def upsert_frame(
 
 
 def _insert_returning(
-    cur: Any, dialect: str, name: str, insert: str, keys: Sequence[str], return_ids: bool,
+    cur: Any,
+    dialect: str,
+    name: str,
+    insert: str,
+    keys: Sequence[str],
+    return_ids: bool,
     staged: int,
 ) -> tuple[int, dict[tuple[Any, ...], int] | None]:
     """Run the upsert; (rows that existed, ids by key) from the statement itself."""
@@ -265,7 +277,9 @@ def _insert_matching(
 ) -> tuple[int, dict[tuple[Any, ...], int] | None]:
     """Run the upsert; (rows that existed, ids by key) by matching the staging table."""
     match = " AND ".join(f't."{k}" = s."{k}"' for k in keys)
-    cur.execute(f'SELECT count(*) FROM "{stage}" s WHERE EXISTS (SELECT 1 FROM "{name}" t WHERE {match})')
+    cur.execute(
+        f'SELECT count(*) FROM "{stage}" s WHERE EXISTS (SELECT 1 FROM "{name}" t WHERE {match})'
+    )
     existing = int(cur.fetchone()[0])
     cur.execute(insert)
     ids = None

@@ -46,36 +46,73 @@ T = {
     "sources": {"en": "Specs as of", "nl": "Specificaties per"},
     "no_thumbs": {
         "en": "No thumbnails: the workspace has no image files for these posts (add them with "
-              "'socialdesk visual media FOLDER').",
+        "'socialdesk visual media FOLDER').",
         "nl": "Geen miniaturen: de werkruimte heeft geen beeldbestanden van deze berichten "
-              "(voeg ze toe met 'socialdesk visual media MAP')."},
-    "no_data": {"en": "Not enough data for do/don't points from this account yet",
-                "nl": "Nog niet genoeg gegevens voor doe/niet-doen-punten van dit account"},
+        "(voeg ze toe met 'socialdesk visual media MAP').",
+    },
+    "no_data": {
+        "en": "Not enough data for do/don't points from this account yet",
+        "nl": "Nog niet genoeg gegevens voor doe/niet-doen-punten van dit account",
+    },
     "generated": {"en": "Made by socialdesk on", "nl": "Gemaakt door socialdesk op"},
     "safe": {"en": "keep free", "nl": "vrij houden"},
-    "circle": {"en": "shown as a circle: keep the subject in the middle",
-               "nl": "wordt rond getoond: onderwerp in het midden"},
+    "circle": {
+        "en": "shown as a circle: keep the subject in the middle",
+        "nl": "wordt rond getoond: onderwerp in het midden",
+    },
 }
 HEADERS = {
-    "placements": {"en": ("placement", "px", "ratio", "max", "formats", "source"),
-                   "nl": ("plaatsing", "px", "verhouding", "max.", "formaten", "bron")},
-    "top": {"en": ("date", "type", "per 1000", "text"),
-            "nl": ("datum", "type", "per 1000", "tekst")},
+    "placements": {
+        "en": ("placement", "px", "ratio", "max", "formats", "source"),
+        "nl": ("plaatsing", "px", "verhouding", "max.", "formaten", "bron"),
+    },
+    "top": {
+        "en": ("date", "type", "per 1000", "text"),
+        "nl": ("datum", "type", "per 1000", "tekst"),
+    },
 }
-PLURAL_NL = {"photo": "foto's", "video": "video's", "reel": "reels", "carousel": "carrousels",
-             "link": "linkberichten", "text": "tekstberichten", "story": "stories",
-             "other": "overige berichten"}
-PLURAL_EN = {"photo": "photos", "video": "videos", "reel": "reels", "carousel": "carousels",
-             "link": "link posts", "text": "text posts", "story": "stories",
-             "other": "other posts"}
+PLURAL_NL = {
+    "photo": "foto's",
+    "video": "video's",
+    "reel": "reels",
+    "carousel": "carrousels",
+    "link": "linkberichten",
+    "text": "tekstberichten",
+    "story": "stories",
+    "other": "overige berichten",
+}
+PLURAL_EN = {
+    "photo": "photos",
+    "video": "videos",
+    "reel": "reels",
+    "carousel": "carousels",
+    "link": "link posts",
+    "text": "text posts",
+    "story": "stories",
+    "other": "other posts",
+}
 PER = {
-    "en": {"reach": "per person reached", "impressions": "per impression", "views": "per view",
-           "followers": "per follower"},
-    "nl": {"reach": "per bereikte persoon", "impressions": "per vertoning",
-           "views": "per weergave", "followers": "per volger"},
+    "en": {
+        "reach": "per person reached",
+        "impressions": "per impression",
+        "views": "per view",
+        "followers": "per follower",
+    },
+    "nl": {
+        "reach": "per bereikte persoon",
+        "impressions": "per vertoning",
+        "views": "per weergave",
+        "followers": "per volger",
+    },
 }
-METRIC_NL = {"interactions": "interacties", "link_clicks": "linkklikken", "clicks": "klikken",
-             "reach": "bereik", "impressions": "vertoningen", "views": "weergaven"}
+METRIC_NL = {
+    "interactions": "interacties",
+    "link_clicks": "linkklikken",
+    "clicks": "klikken",
+    "reach": "bereik",
+    "impressions": "vertoningen",
+    "views": "weergaven",
+}
 
 
 @dataclass(frozen=True)
@@ -124,8 +161,7 @@ def _num(v: float, lang: str, places: int = 2) -> str:
 def _ratio(est: object, lang: str) -> str:
     value, low, high = est.value, est.low, est.high  # type: ignore[attr-defined]
     places = 2 if value < 1 else 1
-    return (f"{_num(value, lang, places)}× ({_num(low, lang, places)}–"
-            f"{_num(high, lang, places)})")
+    return f"{_num(value, lang, places)}× ({_num(low, lang, places)}–{_num(high, lang, places)})"
 
 
 def _plural(t: str, lang: str) -> str:
@@ -136,8 +172,9 @@ def _metric_name(metric: str, lang: str) -> str:
     return METRIC_NL.get(metric, metric) if lang == "nl" else metric.replace("_", " ")
 
 
-def top_posts(frame: pd.DataFrame, media: pd.DataFrame, metric: str, basis: str,
-              n: int = TOP_N) -> tuple[TopPost, ...]:
+def top_posts(
+    frame: pd.DataFrame, media: pd.DataFrame, metric: str, basis: str, n: int = TOP_N
+) -> tuple[TopPost, ...]:
     """The best posts: by exposure for awareness, else by `metric` per 1000 of exposure
     among posts that reached at least the lower quartile (so a tiny reach is no fluke win)."""
     g = frame.copy()
@@ -153,25 +190,45 @@ def top_posts(frame: pd.DataFrame, media: pd.DataFrame, metric: str, basis: str,
             return ()
         g = g[g["_exposure"] >= g["_exposure"].quantile(0.25)]
         g = g.assign(_rate=g["_value"] / g["_exposure"]).sort_values("_rate", ascending=False)
-    thumbs = {int(p): str(path) for p, path in zip(media["post_id"], media["path"], strict=True)
-              if p is not None and p == p} if not media.empty else {}
+    thumbs = (
+        {
+            int(p): str(path)
+            for p, path in zip(media["post_id"], media["path"], strict=True)
+            if p is not None and p == p
+        }
+        if not media.empty
+        else {}
+    )
     out = []
     for _, r in g.head(n).iterrows():
         exp = r["_exposure"] if pd.notna(r["_exposure"]) else None
         text = " ".join(str(r.get("text") or r.get("title") or "").split())
-        out.append(TopPost(
-            r["published_at"].strftime("%Y-%m-%d") if pd.notna(r["published_at"]) else "",
-            str(r["media_type"] or "?"), text[:90] + ("…" if len(text) > 90 else ""),
-            float(r["_value"]), exp, (float(r["_value"]) / exp * 1000) if exp else None,
-            r.get("permalink") if isinstance(r.get("permalink"), str) else None,
-            thumbs.get(int(r["post_id"]))))
+        out.append(
+            TopPost(
+                r["published_at"].strftime("%Y-%m-%d") if pd.notna(r["published_at"]) else "",
+                str(r["media_type"] or "?"),
+                text[:90] + ("…" if len(text) > 90 else ""),
+                float(r["_value"]),
+                exp,
+                (float(r["_value"]) / exp * 1000) if exp else None,
+                r.get("permalink") if isinstance(r.get("permalink"), str) else None,
+                thumbs.get(int(r["post_id"])),
+            )
+        )
     return tuple(out)
 
 
 def make_brief(
-    *, objective: str, audience: str, platform: str, lang: str, frame: pd.DataFrame,
-    media: pd.DataFrame, uplift_result: UpliftResult | None,
-    feature_result: FeatureResult | None, placements: tuple[Placement, ...],
+    *,
+    objective: str,
+    audience: str,
+    platform: str,
+    lang: str,
+    frame: pd.DataFrame,
+    media: pd.DataFrame,
+    uplift_result: UpliftResult | None,
+    feature_result: FeatureResult | None,
+    placements: tuple[Placement, ...],
     made_on: dt.date | None = None,
 ) -> Brief:
     if lang not in LANGS:
@@ -189,8 +246,11 @@ def make_brief(
     donts: list[str] = []
     unclear: list[str] = []
     exposure = uplift_result.exposure if uplift_result is not None else "none"
-    per = PER[lang].get(exposure, "") if basis == "per_exposure" else (
-        "in totaal" if lang == "nl" else "in total")
+    per = (
+        PER[lang].get(exposure, "")
+        if basis == "per_exposure"
+        else ("in totaal" if lang == "nl" else "in total")
+    )
     if basis == "exposure":
         per = "in bereik" if lang == "nl" else "in reach"
     m = _metric_name(metric if basis != "exposure" else exposure, lang)
@@ -204,19 +264,38 @@ def make_brief(
                 line = f"{typ.capitalize()} krijgen {per} {_ratio(e.ratio, lang)} de {m} van {ref}"
             else:
                 line = f"{typ.capitalize()} get {_ratio(e.ratio, lang)} the {m} of {ref} {per}"
-            uplift_lines.append(line + ("." if e.clear else (
-                " (geen duidelijk verschil)." if lang == "nl" else " (no clear difference).")))
+            uplift_lines.append(
+                line
+                + (
+                    "."
+                    if e.clear
+                    else (
+                        " (geen duidelijk verschil)." if lang == "nl" else " (no clear difference)."
+                    )
+                )
+            )
             if e.clear and (e.ratio.value or 0) > 1:
-                dos.append((f"Kies vaker voor {typ}: " if lang == "nl" else
-                            f"Favour {typ}: ") + line + ".")
+                dos.append(
+                    (f"Kies vaker voor {typ}: " if lang == "nl" else f"Favour {typ}: ") + line + "."
+                )
             elif e.clear:
-                donts.append((f"Reken niet op {typ} voor {m}: " if lang == "nl" else
-                               f"Do not count on {typ} for {m}: ") + line + ".")
+                donts.append(
+                    (
+                        f"Reken niet op {typ} voor {m}: "
+                        if lang == "nl"
+                        else f"Do not count on {typ} for {m}: "
+                    )
+                    + line
+                    + "."
+                )
             else:
-                unclear.append(f"{typ.capitalize()} of {ref}: kies op inhoud, de cijfers "
-                                "tonen geen duidelijk verschil." if lang == "nl" else
-                                f"{typ.capitalize()} or {ref}: choose on content, the "
-                                "figures show no clear difference.")
+                unclear.append(
+                    f"{typ.capitalize()} of {ref}: kies op inhoud, de cijfers "
+                    "tonen geen duidelijk verschil."
+                    if lang == "nl"
+                    else f"{typ.capitalize()} or {ref}: choose on content, the "
+                    "figures show no clear difference."
+                )
 
     feature_lines: list[str] = []
     if feature_result is not None:
@@ -229,35 +308,58 @@ def make_brief(
         if not feature_result.effects:
             notes.append(
                 f"Nog geen beeldkenmerken: {feature_result.posts} berichten met een "
-                f"geanalyseerd beeld, minstens {MIN_POSTS} nodig." if lang == "nl" else
-                f"No image features yet: {feature_result.posts} posts with an analysed image, "
-                f"at least {MIN_POSTS} needed.")
+                f"geanalyseerd beeld, minstens {MIN_POSTS} nodig."
+                if lang == "nl"
+                else f"No image features yet: {feature_result.posts} posts with an analysed image, "
+                f"at least {MIN_POSTS} needed."
+            )
     for p in placements:
         dos.append(_spec_line(p, lang))
     if uplift_result is None or not uplift_result.ok:
         detail = uplift_result.notes[-1] if uplift_result and uplift_result.notes else ""
         notes.append(_t("no_data", lang) + (f" ({detail})." if detail else "."))
     account = uplift_result.account if uplift_result is not None else None
-    return Brief(lang, objective, audience, platform, account, metric, exposure,
-                 placements, tops, tuple(uplift_lines), tuple(feature_lines), tuple(dos),
-                 tuple(donts), tuple(unclear), tuple(notes),
-                 (made_on or dt.date.today()).isoformat())
+    return Brief(
+        lang,
+        objective,
+        audience,
+        platform,
+        account,
+        metric,
+        exposure,
+        placements,
+        tops,
+        tuple(uplift_lines),
+        tuple(feature_lines),
+        tuple(dos),
+        tuple(donts),
+        tuple(unclear),
+        tuple(notes),
+        (made_on or dt.date.today()).isoformat(),
+    )
 
 
 def _spec_line(p: Placement, lang: str) -> str:
     mb = f"{p.max_mb:g} MB" if p.max_mb else ""
     ratios = p.ratio_text.replace(" to ", " tot ") if lang == "nl" else p.ratio_text
-    base = (f"{p.name}: {p.width}×{p.height} px ({ratios}), "
-            f"{'max.' if lang == 'nl' else 'at most'} {mb}, {'/'.join(p.formats)}")
+    base = (
+        f"{p.name}: {p.width}×{p.height} px ({ratios}), "
+        f"{'max.' if lang == 'nl' else 'at most'} {mb}, {'/'.join(p.formats)}"
+    )
     s = p.safe
     if s.circle:
         base += f"; {_t('circle', lang)}"
     elif s.any:
-        sides = [f"{name} {v:.0%}" for name, v in (
-            ("boven" if lang == "nl" else "top", s.top),
-            ("onder" if lang == "nl" else "bottom", s.bottom),
-            ("links" if lang == "nl" else "left", s.left),
-            ("rechts" if lang == "nl" else "right", s.right)) if v]
+        sides = [
+            f"{name} {v:.0%}"
+            for name, v in (
+                ("boven" if lang == "nl" else "top", s.top),
+                ("onder" if lang == "nl" else "bottom", s.bottom),
+                ("links" if lang == "nl" else "left", s.left),
+                ("rechts" if lang == "nl" else "right", s.right),
+            )
+            if v
+        ]
         base += f"; {_t('safe', lang)}: {', '.join(sides)}"
     return ("Lever " if lang == "nl" else "Deliver ") + base + "."
 
@@ -265,31 +367,42 @@ def _spec_line(p: Placement, lang: str) -> str:
 # -- rendering ---------------------------------------------------------------------------------
 def to_markdown(b: Brief) -> str:
     L = b.lang
-    lines = [f"# {_t('title', L)}: {b.platform}", "",
-             f"**{_t('objective', L)}:** {b.objective}  ",
-             f"**{_t('audience', L)}:** {b.audience}  ",
-             f"**{_t('platform', L)}:** {b.platform}" + (f" ({b.account})" if b.account else ""),
-             "", f"## {_t('placements', L)}", "",
-             "| " + " | ".join(HEADERS["placements"][L]) + " |",
-             "| --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        f"# {_t('title', L)}: {b.platform}",
+        "",
+        f"**{_t('objective', L)}:** {b.objective}  ",
+        f"**{_t('audience', L)}:** {b.audience}  ",
+        f"**{_t('platform', L)}:** {b.platform}" + (f" ({b.account})" if b.account else ""),
+        "",
+        f"## {_t('placements', L)}",
+        "",
+        "| " + " | ".join(HEADERS["placements"][L]) + " |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for p in b.placements:
-        lines.append(f"| {p.name} | {p.width}×{p.height} | {p.ratio_text} | {p.max_mb:g} MB | "
-                     f"{', '.join(p.formats)} | {p.source} |")
+        lines.append(
+            f"| {p.name} | {p.width}×{p.height} | {p.ratio_text} | {p.max_mb:g} MB | "
+            f"{', '.join(p.formats)} | {p.source} |"
+        )
     if b.placements:
         lines += ["", f"_{_t('sources', L)} {b.placements[0].as_of}._"]
     lines += ["", f"## {_t('performed', L)}", "", f"### {_t('top', L)}", ""]
     if b.top_posts:
         date, kind, per, text_h = HEADERS["top"][L]
-        lines += [f"| | {date} | {kind} | {_metric_name(b.metric, L)} | "
-                  f"{_metric_name(b.exposure, L)} | {per} | {text_h} |",
-                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        lines += [
+            f"| | {date} | {kind} | {_metric_name(b.metric, L)} | "
+            f"{_metric_name(b.exposure, L)} | {per} | {text_h} |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
         for p in b.top_posts:
             thumb = f"![]({p.thumbnail})" if p.thumbnail else ""
             exp = _num(p.exposure, L, 0) if p.exposure else "–"
             rate = _num(p.per_1000, L, 1) if p.per_1000 else "–"
             text = p.text.replace("|", "/")
-            lines.append(f"| {thumb} | {p.published_at} | {p.media_type} | "
-                         f"{_num(p.value, L, 0)} | {exp} | {rate} | {text} |")
+            lines.append(
+                f"| {thumb} | {p.published_at} | {p.media_type} | "
+                f"{_num(p.value, L, 0)} | {exp} | {rate} | {text} |"
+            )
     for note in b.notes:
         lines += ["", f"> {note}"]
     if b.uplift_lines:
@@ -316,8 +429,14 @@ def _font(pdf: object) -> tuple[str, bool]:
 
 
 def _latin1(text: str) -> str:
-    return (text.replace("–", "-").replace("—", "-").replace("…", "...").replace("’", "'")
-            .encode("latin-1", "replace").decode("latin-1"))
+    return (
+        text.replace("–", "-")
+        .replace("—", "-")
+        .replace("…", "...")
+        .replace("’", "'")
+        .encode("latin-1", "replace")
+        .decode("latin-1")
+    )
 
 
 def write_pdf(b: Brief, path: Path) -> Path:
@@ -345,8 +464,10 @@ def write_pdf(b: Brief, path: Path) -> Path:
 
     L = b.lang
     heading(f"{_t('title', L)}: {b.platform}", 15)
-    para(f"{_t('objective', L)}: {b.objective}   ·   {_t('audience', L)}: {b.audience}"
-         + (f"   ·   {b.account}" if b.account else ""))
+    para(
+        f"{_t('objective', L)}: {b.objective}   ·   {_t('audience', L)}: {b.audience}"
+        + (f"   ·   {b.account}" if b.account else "")
+    )
     heading(_t("placements", L))
     for p in b.placements:
         para(f"- {_spec_line(p, L)} ({p.source})")
@@ -360,10 +481,17 @@ def write_pdf(b: Brief, path: Path) -> Path:
             pdf.set_x(pdf.l_margin + 26)
         exp = f"{_num(p.exposure, L, 0)} {b.exposure}" if p.exposure else ""
         rate = f", {_num(p.per_1000, L, 1)} per 1000" if p.per_1000 else ""
-        pdf.multi_cell(0, 4, txt(f"{p.published_at} · {p.media_type} · "
-                                 f"{_num(p.value, L, 0)} {_metric_name(b.metric, L)}"
-                                 f" · {exp}{rate}\n{p.text}"),
-                       new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            0,
+            4,
+            txt(
+                f"{p.published_at} · {p.media_type} · "
+                f"{_num(p.value, L, 0)} {_metric_name(b.metric, L)}"
+                f" · {exp}{rate}\n{p.text}"
+            ),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
         if p.thumbnail:
             pdf.set_y(max(pdf.get_y(), y0 + 15))
     for note in b.notes:

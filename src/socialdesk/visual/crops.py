@@ -42,8 +42,17 @@ def _window(width: int, height: int, ratio: float) -> tuple[int, int]:
     return width, round(width / ratio)
 
 
-def _score(sal: np.ndarray, sx: float, sy: float, x: int, y: int, w: int, h: int,
-           p: Placement, face_boxes: tuple[Box, ...]) -> tuple[float, int]:
+def _score(
+    sal: np.ndarray,
+    sx: float,
+    sy: float,
+    x: int,
+    y: int,
+    w: int,
+    h: int,
+    p: Placement,
+    face_boxes: tuple[Box, ...],
+) -> tuple[float, int]:
     s = p.safe
     sx0 = x + (s.left * w if not s.circle else 0.15 * w)
     sx1 = x + w - (s.right * w if not s.circle else 0.15 * w)
@@ -59,8 +68,14 @@ def _score(sal: np.ndarray, sx: float, sy: float, x: int, y: int, w: int, h: int
     return score + FACE_WEIGHT * kept / max(1, len(face_boxes)), kept
 
 
-def best_box(width: int, height: int, ratio: float, sal: np.ndarray,
-             face_boxes: tuple[Box, ...], p: Placement) -> tuple[Box, int]:
+def best_box(
+    width: int,
+    height: int,
+    ratio: float,
+    sal: np.ndarray,
+    face_boxes: tuple[Box, ...],
+    p: Placement,
+) -> tuple[Box, int]:
     """The crop window of `ratio` with the best score, and the faces it keeps."""
     w, h = _window(width, height, ratio)
     sy, sx = height / sal.shape[0], width / sal.shape[1]
@@ -80,8 +95,9 @@ def best_box(width: int, height: int, ratio: float, sal: np.ndarray,
     return Box(best[1], best[2], w, h), best_kept
 
 
-def smart_crop(path: Path, places: tuple[Placement, ...], out_dir: Path,
-               features: ImageFeatures | None = None) -> list[Crop]:
+def smart_crop(
+    path: Path, places: tuple[Placement, ...], out_dir: Path, features: ImageFeatures | None = None
+) -> list[Crop]:
     """Write one crop per placement into `out_dir` as <stem>_<platform>_<placement>.jpg."""
     from PIL import Image
 
@@ -97,7 +113,7 @@ def smart_crop(path: Path, places: tuple[Placement, ...], out_dir: Path,
         if not p.available or p.ratio is None or p.width is None or p.height is None:
             continue
         box, kept = best_box(width, height, p.ratio, sal, face_boxes, p)
-        img = Image.fromarray(rgb[box.y:box.y + box.h, box.x:box.x + box.w])
+        img = Image.fromarray(rgb[box.y : box.y + box.h, box.x : box.x + box.w])
         small = box.w < p.width
         if not small:
             img = img.resize((p.width, p.height), Image.Resampling.LANCZOS)

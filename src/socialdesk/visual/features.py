@@ -66,8 +66,12 @@ def followers_at_post(posts: pd.DataFrame, followers: pd.DataFrame) -> pd.Series
         dated["_i"] = dated.index
         f = followers.assign(date=followers["date"].astype("datetime64[ns]")).sort_values("date")
         merged = pd.merge_asof(
-            dated.sort_values("_day")[["_i", "_day", "account_id"]], f,
-            left_on="_day", right_on="date", by="account_id", direction="backward",
+            dated.sort_values("_day")[["_i", "_day", "account_id"]],
+            f,
+            left_on="_day",
+            right_on="date",
+            by="account_id",
+            direction="backward",
         )
         # a post before the first follower figure takes the first one
         first = f.groupby("account_id")["followers"].first()
@@ -136,19 +140,27 @@ def topics(frame: pd.DataFrame, min_posts: int = MIN_TOPIC_POSTS) -> tuple[pd.Da
     usable = [t for t, c in counts.most_common() if c >= min_posts and c <= 0.9 * n][:MAX_TOPICS]
     if usable:
         cols = {f"#{t}": tags.map(lambda ts, t=t: float(t in ts)) for t in usable}
-        return (pd.DataFrame(cols, index=frame.index),
-                Phrase("topics from hashtags used by at least %(n)s posts: %(tags)s",
-                       n=min_posts, tags=", ".join(f"#{t}" for t in usable)))
+        return (
+            pd.DataFrame(cols, index=frame.index),
+            Phrase(
+                "topics from hashtags used by at least %(n)s posts: %(tags)s",
+                n=min_posts,
+                tags=", ".join(f"#{t}" for t in usable),
+            ),
+        )
     category = frame["extra"].map(lambda e: e.get("category") if isinstance(e, dict) else None)
     if category.notna().mean() >= 0.5:
         values = category.astype(str).where(category.notna())
         found = values.value_counts()
         # the most common category is the reference level (no column of its own)
-        keep = [v for v, c in found.items() if c >= min_posts][1:MAX_TOPICS + 1]
+        keep = [v for v, c in found.items() if c >= min_posts][1 : MAX_TOPICS + 1]
         if keep:
             cols = {f"category={v}": (values == v).astype(float) for v in keep}
-            return (pd.DataFrame(cols, index=frame.index),
-                    Phrase("topics from the 'category' figure of the mapped import (no "
-                           "hashtags)"))
-    return (pd.DataFrame(index=frame.index),
-            Phrase("no topics: no hashtag is used by enough posts"))
+            return (
+                pd.DataFrame(cols, index=frame.index),
+                Phrase("topics from the 'category' figure of the mapped import (no hashtags)"),
+            )
+    return (
+        pd.DataFrame(index=frame.index),
+        Phrase("no topics: no hashtag is used by enough posts"),
+    )

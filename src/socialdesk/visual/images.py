@@ -74,8 +74,11 @@ class ImageFeatures:
         d.pop("path")
         d.pop("sha256")
         d["face_count"] = len(self.faces)
-        d["face_area"] = (sum(f.w * f.h for f in self.faces) / (self.width * self.height)
-                          if self.width and self.height else 0.0)
+        d["face_area"] = (
+            sum(f.w * f.h for f in self.faces) / (self.width * self.height)
+            if self.width and self.height
+            else 0.0
+        )
         return d
 
 
@@ -139,8 +142,9 @@ def _scaled(img: np.ndarray, side: int) -> tuple[np.ndarray, float]:
     scale = side / max(h, w)
     if scale >= 1:
         return img, 1.0
-    return cv2.resize(img, (max(1, round(w * scale)), max(1, round(h * scale))),
-                      interpolation=cv2.INTER_AREA), scale
+    return cv2.resize(
+        img, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA
+    ), scale
 
 
 def sharpness(grey: np.ndarray) -> float:
@@ -156,8 +160,7 @@ def faces(grey: np.ndarray) -> tuple[Box, ...]:
     small, scale = _scaled(grey, 800)
     cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")
     side = max(24, round(min(small.shape[:2]) * 0.05))
-    found = cascade.detectMultiScale(small, scaleFactor=1.1, minNeighbors=5,
-                                     minSize=(side, side))
+    found = cascade.detectMultiScale(small, scaleFactor=1.1, minNeighbors=5, minSize=(side, side))
     return tuple(Box(*(round(int(v) / scale) for v in f)) for f in found)
 
 
@@ -203,18 +206,31 @@ def measure(path: Path) -> ImageFeatures:
     luma = grey.astype("float64") / 255.0
     sal = saliency_map(grey)
     return ImageFeatures(
-        path=str(path), sha256=hashlib.sha256(data).hexdigest(), width=w, height=h,
-        file_size=len(data), format=fmt, aspect=w / h, brightness=float(luma.mean()),
-        contrast=float(luma.std()), colourfulness=colourfulness(rgb),
-        sharpness=sharpness(grey), faces=faces(grey), salient=salient_box(sal, w, h),
+        path=str(path),
+        sha256=hashlib.sha256(data).hexdigest(),
+        width=w,
+        height=h,
+        file_size=len(data),
+        format=fmt,
+        aspect=w / h,
+        brightness=float(luma.mean()),
+        contrast=float(luma.std()),
+        colourfulness=colourfulness(rgb),
+        sharpness=sharpness(grey),
+        faces=faces(grey),
+        salient=salient_box(sal, w, h),
     )
 
 
 # -- checking ----------------------------------------------------------------------------------
 def colour_class(m: float) -> str:
-    for limit, name in ((15, Phrase("not colourful")), (33, Phrase("slightly colourful")),
-                        (45, Phrase("moderately colourful")),
-                        (59, Phrase("averagely colourful")), (82, Phrase("quite colourful"))):
+    for limit, name in (
+        (15, Phrase("not colourful")),
+        (33, Phrase("slightly colourful")),
+        (45, Phrase("moderately colourful")),
+        (59, Phrase("averagely colourful")),
+        (82, Phrase("quite colourful")),
+    ):
         if m < limit:
             return name
     return Phrase("highly colourful")
@@ -223,38 +239,70 @@ def colour_class(m: float) -> str:
 def general_findings(f: ImageFeatures) -> tuple[Finding, ...]:
     out = []
     if f.brightness < DARK:
-        out.append(Finding("brightness", "advice", number(f.brightness, ".2f"),
-                           Phrase("Dark on a phone screen: brighten the image or lift the "
-                                  "shadows.")))
+        out.append(
+            Finding(
+                "brightness",
+                "advice",
+                number(f.brightness, ".2f"),
+                Phrase("Dark on a phone screen: brighten the image or lift the shadows."),
+            )
+        )
     elif f.brightness > BRIGHT:
-        out.append(Finding("brightness", "advice", number(f.brightness, ".2f"),
-                           Phrase("Very bright: details may wash out; lower the exposure a "
-                                  "little.")))
+        out.append(
+            Finding(
+                "brightness",
+                "advice",
+                number(f.brightness, ".2f"),
+                Phrase("Very bright: details may wash out; lower the exposure a little."),
+            )
+        )
     else:
         out.append(Finding("brightness", "ok", number(f.brightness, ".2f"), ""))
     if f.contrast < FLAT:
-        out.append(Finding("contrast", "advice", number(f.contrast, ".2f"),
-                           Phrase("Flat: raise the contrast so the subject stands out in a busy "
-                                  "feed.")))
+        out.append(
+            Finding(
+                "contrast",
+                "advice",
+                number(f.contrast, ".2f"),
+                Phrase("Flat: raise the contrast so the subject stands out in a busy feed."),
+            )
+        )
     else:
         out.append(Finding("contrast", "ok", number(f.contrast, ".2f"), ""))
     cls = colour_class(f.colourfulness)
-    out.append(Finding("colourfulness", "advice" if f.colourfulness < DULL else "ok",
-                       Phrase("%(value)s (%(class)s)", value=Num(f.colourfulness, ".0f"),
-                              **{"class": cls}),
-                       Phrase("Almost no colour: fine if deliberate (black and white); "
-                              "otherwise check the white balance.")
-                       if f.colourfulness < DULL else ""))
+    out.append(
+        Finding(
+            "colourfulness",
+            "advice" if f.colourfulness < DULL else "ok",
+            Phrase("%(value)s (%(class)s)", value=Num(f.colourfulness, ".0f"), **{"class": cls}),
+            Phrase(
+                "Almost no colour: fine if deliberate (black and white); "
+                "otherwise check the white balance."
+            )
+            if f.colourfulness < DULL
+            else "",
+        )
+    )
     if f.sharpness < BLURRY:
-        out.append(Finding("sharpness", "advice", number(f.sharpness, ".0f"),
-                           Phrase("Looks soft or blurred: use a sharper shot or a larger "
-                                  "original.")))
+        out.append(
+            Finding(
+                "sharpness",
+                "advice",
+                number(f.sharpness, ".0f"),
+                Phrase("Looks soft or blurred: use a sharper shot or a larger original."),
+            )
+        )
     else:
         out.append(Finding("sharpness", "ok", number(f.sharpness, ".0f"), ""))
     n = len(f.faces)
-    out.append(Finding("faces", "ok", str(n),
-                       "" if n else Phrase("No frontal face found (profiles and small faces "
-                                           "are missed).")))
+    out.append(
+        Finding(
+            "faces",
+            "ok",
+            str(n),
+            "" if n else Phrase("No frontal face found (profiles and small faces are missed)."),
+        )
+    )
     return tuple(out)
 
 
@@ -279,8 +327,12 @@ def _outside_safe(box: Box, p: Placement, view: tuple[int, int, int, int]) -> st
     s = p.safe
     if s.circle:
         cx, cy, r = x0 + w / 2, y0 + h / 2, min(w, h) / 2
-        corners = [(box.x, box.y), (box.x + box.w, box.y), (box.x, box.y + box.h),
-                   (box.x + box.w, box.y + box.h)]
+        corners = [
+            (box.x, box.y),
+            (box.x + box.w, box.y),
+            (box.x, box.y + box.h),
+            (box.x + box.w, box.y + box.h),
+        ]
         if any((x - cx) ** 2 + (y - cy) ** 2 > r * r for x, y in corners):
             return Phrase("the corners")
         return None
@@ -306,46 +358,104 @@ def check_placement(f: ImageFeatures, p: Placement) -> PlacementCheck:
     size = f"{f.width}×{f.height}"
     recommended = f"{p.width}×{p.height}"
     if p.min_width and f.width < p.min_width:
-        out.append(Finding("size", "problem", size,
-                           Phrase("Too small: at least %(min)s px wide; upload %(size)s.",
-                                  min=p.min_width, size=recommended)))
+        out.append(
+            Finding(
+                "size",
+                "problem",
+                size,
+                Phrase(
+                    "Too small: at least %(min)s px wide; upload %(size)s.",
+                    min=p.min_width,
+                    size=recommended,
+                ),
+            )
+        )
     elif p.width and p.height and (f.width < p.width and f.height < p.height):
-        out.append(Finding("size", "advice", size,
-                           Phrase("Smaller than the recommended %(size)s: it may look soft on "
-                                  "large screens.", size=recommended)))
+        out.append(
+            Finding(
+                "size",
+                "advice",
+                size,
+                Phrase(
+                    "Smaller than the recommended %(size)s: it may look soft on large screens.",
+                    size=recommended,
+                ),
+            )
+        )
     else:
         out.append(Finding("size", "ok", size, ""))
     if p.ratio_min is not None and p.ratio_max is not None:
         if p.ratio_min - 0.01 <= f.aspect <= p.ratio_max + 0.01:
             out.append(Finding("aspect ratio", "ok", number(f.aspect, ".2f"), ""))
         else:
-            out.append(Finding("aspect ratio", "advice", number(f.aspect, ".2f"),
-                               Phrase("Outside %(ratios)s: the platform crops it. Crop it "
-                                      "yourself ('socialdesk visual crop') to choose what "
-                                      "stays.", ratios=p.ratio_text)))
+            out.append(
+                Finding(
+                    "aspect ratio",
+                    "advice",
+                    number(f.aspect, ".2f"),
+                    Phrase(
+                        "Outside %(ratios)s: the platform crops it. Crop it "
+                        "yourself ('socialdesk visual crop') to choose what "
+                        "stays.",
+                        ratios=p.ratio_text,
+                    ),
+                )
+            )
     mb = f.file_size / 1_000_000
     if p.max_mb and mb > p.max_mb:
-        out.append(Finding("file size", "problem", Phrase("%(mb)s MB", mb=Num(mb, ".1f")),
-                           Phrase("Over %(max)s MB: export as JPEG (quality about 85) or scale "
-                                  "down.", max=Num(p.max_mb, "g"))))
+        out.append(
+            Finding(
+                "file size",
+                "problem",
+                Phrase("%(mb)s MB", mb=Num(mb, ".1f")),
+                Phrase(
+                    "Over %(max)s MB: export as JPEG (quality about 85) or scale down.",
+                    max=Num(p.max_mb, "g"),
+                ),
+            )
+        )
     else:
         out.append(Finding("file size", "ok", Phrase("%(mb)s MB", mb=Num(mb, ".1f")), ""))
     if p.formats and f.format and _fmt(f.format) not in p.formats:
-        out.append(Finding("format", "problem", f.format,
-                           Phrase("Not accepted here: use %(formats)s.",
-                                  formats=", ".join(p.formats))))
+        out.append(
+            Finding(
+                "format",
+                "problem",
+                f.format,
+                Phrase("Not accepted here: use %(formats)s.", formats=", ".join(p.formats)),
+            )
+        )
     if p.safe.any:
         view = _visible(f, p)
-        hits = [(what, z) for what, boxes in ((Phrase("A face"), f.faces),
-                                              (Phrase("The main subject"), (f.salient,)))
-                for b in boxes if (z := _outside_safe(b, p, view))]
+        hits = [
+            (what, z)
+            for what, boxes in (
+                (Phrase("A face"), f.faces),
+                (Phrase("The main subject"), (f.salient,)),
+            )
+            for b in boxes
+            if (z := _outside_safe(b, p, view))
+        ]
         if hits:
             what, zone = hits[0]
-            why = (Phrase("the round crop cuts off") if p.safe.circle else
-                   Phrase("the platform covers with its buttons and captions"))
-            out.append(Finding("safe zone", "advice", zone,
-                               Phrase("%(what)s reaches into %(zone)s: %(why)s; move it "
-                                      "inward.", what=what, zone=zone, why=why)))
+            why = (
+                Phrase("the round crop cuts off")
+                if p.safe.circle
+                else Phrase("the platform covers with its buttons and captions")
+            )
+            out.append(
+                Finding(
+                    "safe zone",
+                    "advice",
+                    zone,
+                    Phrase(
+                        "%(what)s reaches into %(zone)s: %(why)s; move it inward.",
+                        what=what,
+                        zone=zone,
+                        why=why,
+                    ),
+                )
+            )
         else:
             out.append(Finding("safe zone", "ok", Phrase("clear"), ""))
     return PlacementCheck(p, tuple(out))

@@ -41,8 +41,11 @@ FEATURES = (
 
 
 def image_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file()
-                  and p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith("."))
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith(".")
+    )
 
 
 def _last_segment(url: str | None) -> str | None:
@@ -51,8 +54,9 @@ def _last_segment(url: str | None) -> str | None:
     return url.rstrip("/").rsplit("/", 1)[-1].split("?")[0] or None
 
 
-def match_posts(files: Iterable[Path], keys: pd.DataFrame, folder: Path | None = None
-                ) -> dict[Path, int]:
+def match_posts(
+    files: Iterable[Path], keys: pd.DataFrame, folder: Path | None = None
+) -> dict[Path, int]:
     """Which post each file belongs to (files without a match are left out)."""
     by_id = {str(e): int(p) for e, p in zip(keys["external_id"], keys["post_id"], strict=True)}
     by_link: dict[str, int] = {}
@@ -114,20 +118,26 @@ def feature_columns(media: pd.DataFrame) -> pd.DataFrame:
         if post_id is None or (isinstance(post_id, float) and math.isnan(post_id)):
             continue
         sharp = figs.get("sharpness")
-        rows.append({
-            "post_id": int(post_id),
-            "brightness": figs.get("brightness"), "contrast": figs.get("contrast"),
-            "colourfulness": figs.get("colourfulness"),
-            "sharpness": math.log1p(sharp) if isinstance(sharp, int | float) else None,
-            "face": float((figs.get("face_count") or 0) > 0),
-            "portrait": float((figs.get("aspect") or 1.0) < 0.95),
-        })
+        rows.append(
+            {
+                "post_id": int(post_id),
+                "brightness": figs.get("brightness"),
+                "contrast": figs.get("contrast"),
+                "colourfulness": figs.get("colourfulness"),
+                "sharpness": math.log1p(sharp) if isinstance(sharp, int | float) else None,
+                "face": float((figs.get("face_count") or 0) > 0),
+                "portrait": float((figs.get("aspect") or 1.0) < 0.95),
+            }
+        )
     cols = ["post_id", *(name for name, _ in FEATURES)]
     return pd.DataFrame(rows, columns=cols).drop_duplicates("post_id")
 
 
 def features_vs_engagement(
-    frame: pd.DataFrame, media: pd.DataFrame, *, metric: str = "interactions",
+    frame: pd.DataFrame,
+    media: pd.DataFrame,
+    *,
+    metric: str = "interactions",
     level: float = LEVEL,
 ) -> FeatureResult:
     """Rate ratios of image features on `metric` per unit of exposure, for the posts of
@@ -144,9 +154,18 @@ def features_vs_engagement(
     g, y, exposure = g[keep], y[keep], exposure[keep]
     method = f"negative binomial, offset log({exp_name}), media type and controls"
     if len(g) < MIN_POSTS:
-        return FeatureResult(metric, exp_name, len(g), (), method, (
-            *notes, f"not enough data: {len(g)} posts with an analysed image and {metric}, "
-            f"at least {MIN_POSTS} needed ('socialdesk visual media FOLDER' adds images)"))
+        return FeatureResult(
+            metric,
+            exp_name,
+            len(g),
+            (),
+            method,
+            (
+                *notes,
+                f"not enough data: {len(g)} posts with an analysed image and {metric}, "
+                f"at least {MIN_POSTS} needed ('socialdesk visual media FOLDER' adds images)",
+            ),
+        )
     cols: dict[str, pd.Series] = {}
     units: dict[str, str] = {}
     for name, unit in FEATURES:
@@ -166,19 +185,30 @@ def features_vs_engagement(
     if not cols:
         return FeatureResult(metric, exp_name, len(g), (), method, tuple(notes))
     types = [t for t, c in g["media_type"].value_counts().items() if c >= 10][1:]
-    media_dummies = pd.DataFrame({f"type_{t}": (g["media_type"] == t).astype(float)
-                                  for t in types}, index=g.index)
+    media_dummies = pd.DataFrame(
+        {f"type_{t}": (g["media_type"] == t).astype(float) for t in types}, index=g.index
+    )
     design = _controls(g, 1 + len(types) + len(cols), "per_exposure", exp_name)
-    X = pd.concat([pd.DataFrame({"const": 1.0}, index=g.index), pd.DataFrame(cols),
-                   media_dummies, design.X], axis=1)
+    X = pd.concat(
+        [pd.DataFrame({"const": 1.0}, index=g.index), pd.DataFrame(cols), media_dummies, design.X],
+        axis=1,
+    )
     X = _full_rank(X, 1 + len(cols))
     params, cov, _alpha, df, how = _fit(y.to_numpy(float), X, np.log(exposure.to_numpy(float)))
     q = float(stats.t.ppf(0.5 + level / 2, max(df, 1)))
     ests, pvals = [], []
     for name in cols:
         b, se = float(params[name]), float(math.sqrt(max(cov.loc[name, name], 0.0)))
-        ests.append(Estimate(math.exp(b), math.exp(b - q * se), math.exp(b + q * se), level,
-                             len(g), f"{how}, Wald interval (t, {df} df)"))
+        ests.append(
+            Estimate(
+                math.exp(b),
+                math.exp(b - q * se),
+                math.exp(b + q * se),
+                level,
+                len(g),
+                f"{how}, Wald interval (t, {df} df)",
+            )
+        )
         pvals.append(float(2 * stats.t.sf(abs(b / se), max(df, 1))) if se > 0 else 1.0)
     adjusted = multipletests(pvals, alpha=1 - level, method="holm")[1]
     effects = []
@@ -186,11 +216,21 @@ def features_vs_engagement(
         clear = bool(pa < 1 - level)
         v = g[name]
         n_with = int(v.sum()) if name in ("face", "portrait") else int(v.notna().sum())
-        text = (f"{name.capitalize()} ({units[name]}): {est.value:.2f}× ({est.low:.2f}–"
-                f"{est.high:.2f}) the {metric} per unit of {exp_name}"
-                + ("." if clear else f"; not clearly different from 1 after correcting "
-                   f"for {len(cols)} features."))
+        text = (
+            f"{name.capitalize()} ({units[name]}): {est.value:.2f}× ({est.low:.2f}–"
+            f"{est.high:.2f}) the {metric} per unit of {exp_name}"
+            + (
+                "."
+                if clear
+                else f"; not clearly different from 1 after correcting for {len(cols)} features."
+            )
+        )
         effects.append(FeatureEffect(name, units[name], n_with, est, float(pa), clear, text))
-    return FeatureResult(metric, exp_name, len(g), tuple(effects),
-                         f"{how}; {method}; Holm correction over {len(cols)} features",
-                         (*notes, *design.notes))
+    return FeatureResult(
+        metric,
+        exp_name,
+        len(g),
+        tuple(effects),
+        f"{how}; {method}; Holm correction over {len(cols)} features",
+        (*notes, *design.notes),
+    )

@@ -19,21 +19,55 @@ from socialdesk.store.upsert import upsert
 
 # The post metrics the skill reads (lifetime totals of the latest snapshot).
 METRIC_COLUMNS = (
-    "impressions", "views", "reach", "engagements", "reactions", "likes", "comments", "shares",
-    "saves", "clicks", "link_clicks", "video_views",
+    "impressions",
+    "views",
+    "reach",
+    "engagements",
+    "reactions",
+    "likes",
+    "comments",
+    "shares",
+    "saves",
+    "clicks",
+    "link_clicks",
+    "video_views",
 )
 POST_COLUMNS = (
-    "post_id", "account_id", "platform", "account", "external_id", "published_at", "media_type",
-    "is_paid", "language", "text", "title", "permalink", "duration_seconds", "as_of",
-    *METRIC_COLUMNS, "extra",
+    "post_id",
+    "account_id",
+    "platform",
+    "account",
+    "external_id",
+    "published_at",
+    "media_type",
+    "is_paid",
+    "language",
+    "text",
+    "title",
+    "permalink",
+    "duration_seconds",
+    "as_of",
+    *METRIC_COLUMNS,
+    "extra",
 )
 MEDIA_COLUMNS = (
-    "media_id", "post_id", "path", "sha256", "width", "height", "file_size", "format", "features",
+    "media_id",
+    "post_id",
+    "path",
+    "sha256",
+    "width",
+    "height",
+    "file_size",
+    "format",
+    "features",
 )
 
 
 def posts(
-    session: Session, workspace_id: int, *, platform: str | None = None,
+    session: Session,
+    workspace_id: int,
+    *,
+    platform: str | None = None,
     account_id: int | None = None,
 ) -> pd.DataFrame:
     """One row per post of the workspace with the figures of its latest snapshot.
@@ -48,11 +82,22 @@ def posts(
     )
     stmt = (
         select(
-            Post.id, Post.account_id, Account.platform,
-            func.coalesce(Account.name, Account.handle), Post.external_id, Post.published_at,
-            Post.media_type, Post.is_paid, Post.language, Post.text, Post.title, Post.permalink,
-            Post.duration_seconds, PostMetrics.as_of,
-            *(getattr(PostMetrics, c) for c in METRIC_COLUMNS), PostMetrics.extra,
+            Post.id,
+            Post.account_id,
+            Account.platform,
+            func.coalesce(Account.name, Account.handle),
+            Post.external_id,
+            Post.published_at,
+            Post.media_type,
+            Post.is_paid,
+            Post.language,
+            Post.text,
+            Post.title,
+            Post.permalink,
+            Post.duration_seconds,
+            PostMetrics.as_of,
+            *(getattr(PostMetrics, c) for c in METRIC_COLUMNS),
+            PostMetrics.extra,
         )
         .join(Account, Account.id == Post.account_id)
         .join(PostMetrics, and_(PostMetrics.post_id == Post.id, PostMetrics.as_of == latest))
@@ -88,19 +133,27 @@ def followers(session: Session, workspace_id: int) -> pd.DataFrame:
 
 def accounts(session: Session, workspace_id: int) -> pd.DataFrame:
     stmt = (
-        select(Account.id, Account.platform, Account.handle,
-               func.coalesce(Account.name, Account.handle))
+        select(
+            Account.id,
+            Account.platform,
+            Account.handle,
+            func.coalesce(Account.name, Account.handle),
+        )
         .where(Account.workspace_id == workspace_id)
         .order_by(Account.platform, Account.id)
     )
-    return pd.DataFrame(session.execute(stmt).all(),
-                        columns=["account_id", "platform", "handle", "account"])
+    return pd.DataFrame(
+        session.execute(stmt).all(), columns=["account_id", "platform", "handle", "account"]
+    )
 
 
 def truth(session: Session, workspace_id: int) -> dict[str, Any] | None:
     """The demo's recorded true effects, when this workspace is a demo."""
-    value = session.scalar(select(WorkspaceFact.value).where(
-        WorkspaceFact.workspace_id == workspace_id, WorkspaceFact.key == "demo.truth"))
+    value = session.scalar(
+        select(WorkspaceFact.value).where(
+            WorkspaceFact.workspace_id == workspace_id, WorkspaceFact.key == "demo.truth"
+        )
+    )
     return value or None
 
 
@@ -112,8 +165,9 @@ def post_keys(session: Session, workspace_id: int) -> pd.DataFrame:
         .join(Account, Account.id == Post.account_id)
         .where(Account.workspace_id == workspace_id)
     )
-    return pd.DataFrame(session.execute(stmt).all(),
-                        columns=["post_id", "external_id", "permalink", "platform"])
+    return pd.DataFrame(
+        session.execute(stmt).all(), columns=["post_id", "external_id", "permalink", "platform"]
+    )
 
 
 def save_media(session: Session, workspace_id: int, rows: Sequence[dict[str, Any]]) -> int:
@@ -126,7 +180,8 @@ def save_media(session: Session, workspace_id: int, rows: Sequence[dict[str, Any
 
 def link_media(session: Session, workspace_id: int, path: str, post_id: int | None) -> None:
     session.execute(
-        update(Media).where(Media.workspace_id == workspace_id, Media.path == path)
+        update(Media)
+        .where(Media.workspace_id == workspace_id, Media.path == path)
         .values(post_id=post_id)
     )
 
@@ -134,8 +189,17 @@ def link_media(session: Session, workspace_id: int, path: str, post_id: int | No
 def media(session: Session, workspace_id: int, *, linked_only: bool = False) -> pd.DataFrame:
     """The workspace's analysed image files (one row per file)."""
     stmt = (
-        select(Media.id, Media.post_id, Media.path, Media.sha256, Media.width, Media.height,
-               Media.file_size, Media.format, Media.features)
+        select(
+            Media.id,
+            Media.post_id,
+            Media.path,
+            Media.sha256,
+            Media.width,
+            Media.height,
+            Media.file_size,
+            Media.format,
+            Media.features,
+        )
         .where(Media.workspace_id == workspace_id)
         .order_by(Media.path)
     )

@@ -51,8 +51,13 @@ def load_posts(session: Session, workspace_id: int, platform: str | None = None)
 
 
 def uplift_report(
-    session: Session, workspace_id: int, *, platform: str | None = None,
-    metric: str = "interactions", basis: str = "per_exposure", reference: str | None = None,
+    session: Session,
+    workspace_id: int,
+    *,
+    platform: str | None = None,
+    metric: str = "interactions",
+    basis: str = "per_exposure",
+    reference: str | None = None,
     explain_totals: bool = True,
 ) -> UpliftReport:
     """Media-type uplift per account, platform and pooled; with `explain_totals`, each
@@ -71,10 +76,12 @@ def uplift_report(
             if not r.ok:
                 continue
             group = _group(frame, r)
-            total = uplift(group, metric=metric, basis="total", reference=r.reference,
-                           scope=r.scope)
-            dist = uplift(group, metric=metric, basis="exposure", reference=r.reference,
-                          scope=r.scope)
+            total = uplift(
+                group, metric=metric, basis="total", reference=r.reference, scope=r.scope
+            )
+            dist = uplift(
+                group, metric=metric, basis="exposure", reference=r.reference, scope=r.scope
+            )
             explanations[r.label] = explain(r, total, dist)
     return UpliftReport(metric, basis, platform, tuple(results), explanations, len(frame))
 
@@ -109,17 +116,31 @@ def scan_media(session: Session, workspace_id: int, folder: Path) -> MediaScan:
         except NotAnImage:
             bad.append(f.name)
             continue
-        rows.append({"path": str(f), "sha256": feats.sha256, "width": feats.width,
-                     "height": feats.height, "file_size": feats.file_size,
-                     "format": feats.format, "features": feats.figures(),
-                     "post_id": matches.get(f)})
+        rows.append(
+            {
+                "path": str(f),
+                "sha256": feats.sha256,
+                "width": feats.width,
+                "height": feats.height,
+                "file_size": feats.file_size,
+                "format": feats.format,
+                "features": feats.figures(),
+                "post_id": matches.get(f),
+            }
+        )
     queries.save_media(session, workspace_id, rows)
-    return MediaScan(folder, len(files), len(rows), sum(1 for r in rows if r["post_id"]),
-                     tuple(bad))
+    return MediaScan(
+        folder, len(files), len(rows), sum(1 for r in rows if r["post_id"]), tuple(bad)
+    )
 
 
-def feature_report(session: Session, workspace_id: int, *, platform: str | None = None,
-                   metric: str = "interactions") -> FeatureResult:
+def feature_report(
+    session: Session,
+    workspace_id: int,
+    *,
+    platform: str | None = None,
+    metric: str = "interactions",
+) -> FeatureResult:
     frame = load_posts(session, workspace_id, platform)
     media = queries.media(session, workspace_id, linked_only=True)
     return features_vs_engagement(frame, media, metric=metric)
@@ -127,8 +148,14 @@ def feature_report(session: Session, workspace_id: int, *, platform: str | None 
 
 # -- the designer brief ------------------------------------------------------------------------
 def brief_for(
-    session: Session, workspace_id: int, *, objective: str, platform: str, audience: str,
-    lang: str = "nl", placements_wanted: tuple[str, ...] | None = None,
+    session: Session,
+    workspace_id: int,
+    *,
+    objective: str,
+    platform: str,
+    audience: str,
+    lang: str = "nl",
+    placements_wanted: tuple[str, ...] | None = None,
 ) -> Brief:
     """The brief for `platform`: its placements, and what performed on its posts."""
     from socialdesk.visual.specs import placements
@@ -145,8 +172,17 @@ def brief_for(
         result = uplift(frame, metric=metric, basis=basis, scope=scope)
         features = features_vs_engagement(frame, media, metric=metric)
         media = media[media["post_id"].isin(frame["post_id"])]
-    places = tuple(p for p in placements(platform)
-                   if placements_wanted is None or p.name in placements_wanted)
-    return make_brief(objective=objective, audience=audience, platform=platform, lang=lang,
-                      frame=frame, media=media, uplift_result=result, feature_result=features,
-                      placements=places)
+    places = tuple(
+        p for p in placements(platform) if placements_wanted is None or p.name in placements_wanted
+    )
+    return make_brief(
+        objective=objective,
+        audience=audience,
+        platform=platform,
+        lang=lang,
+        frame=frame,
+        media=media,
+        uplift_result=result,
+        feature_result=features,
+        placements=places,
+    )

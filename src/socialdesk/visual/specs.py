@@ -72,7 +72,7 @@ class Placement:
 
 
 def parse_ratio(text: str) -> float:
-    """"4:5" -> 0.8, "1.91:1" -> 1.91."""
+    """ "4:5" -> 0.8, "1.91:1" -> 1.91."""
     w, h = text.split(":")
     return float(w) / float(h)
 
@@ -89,13 +89,27 @@ def _placement(platform: str, name: str, raw: dict[str, Any]) -> Placement:
     else:
         safe = SafeZone()
     distinct = list(dict.fromkeys(ratios))
-    text = (Phrase("%(narrowest)s to %(widest)s", narrowest=distinct[0], widest=distinct[-1])
-            if len(distinct) == 2 else " to ".join(distinct))
+    text = (
+        Phrase("%(narrowest)s to %(widest)s", narrowest=distinct[0], widest=distinct[-1])
+        if len(distinct) == 2
+        else " to ".join(distinct)
+    )
     return Placement(
-        platform, name, available, raw.get("width"), raw.get("height"), raw.get("min_width"),
-        values[0] if values else None, values[-1] if values else None, text,
-        raw.get("max_mb"), tuple(raw.get("formats", ())), safe, raw.get("note", ""),
-        raw["source"], str(raw["as_of"]),
+        platform,
+        name,
+        available,
+        raw.get("width"),
+        raw.get("height"),
+        raw.get("min_width"),
+        values[0] if values else None,
+        values[-1] if values else None,
+        text,
+        raw.get("max_mb"),
+        tuple(raw.get("formats", ())),
+        safe,
+        raw.get("note", ""),
+        raw["source"],
+        str(raw["as_of"]),
     )
 
 
@@ -110,11 +124,17 @@ def _load(path: Path = SPECS_FILE) -> tuple[Placement, ...]:
     return tuple(out)
 
 
-def placements(platform: str | None = None, name: str | None = None, *,
-               available_only: bool = True) -> tuple[Placement, ...]:
+def placements(
+    platform: str | None = None, name: str | None = None, *, available_only: bool = True
+) -> tuple[Placement, ...]:
     """The placements of `platform` (all platforms when None), optionally one `name`."""
-    out = [p for p in _load() if (platform is None or p.platform == platform)
-           and (name is None or p.name == name) and (p.available or not available_only)]
+    out = [
+        p
+        for p in _load()
+        if (platform is None or p.platform == platform)
+        and (name is None or p.name == name)
+        and (p.available or not available_only)
+    ]
     return tuple(out)
 
 
@@ -124,4 +144,5 @@ def placement(platform: str, name: str) -> Placement:
             return p
     raise UnknownPlacement(
         f"no placement {platform}.{name}; platforms: {', '.join(PLATFORMS)}; placements: "
-        f"{', '.join(PLACEMENTS)}")
+        f"{', '.join(PLACEMENTS)}"
+    )

@@ -42,28 +42,65 @@ MIN_POSTS = 30
 MIN_POSTS_PER_PARAM = 8
 LEVEL = 0.95
 BASES = ("per_exposure", "total", "exposure")
-METRICS = ("interactions", "engagements", "reactions", "likes", "comments", "shares", "saves",
-           "clicks", "link_clicks", "video_views")
-PLURAL = {"photo": Phrase("photos"), "video": Phrase("videos"), "reel": Phrase("reels"),
-          "carousel": Phrase("carousels"), "link": Phrase("link posts"),
-          "text": Phrase("text posts"), "story": Phrase("stories"),
-          "other": Phrase("other posts")}
-PER = {"reach": Phrase("Per person reached"), "impressions": Phrase("Per impression"),
-       "views": Phrase("Per view"), "followers": Phrase("Per follower"),
-       "mixed": Phrase("Per unit of each platform's exposure (reach, impressions or views)")}
+METRICS = (
+    "interactions",
+    "engagements",
+    "reactions",
+    "likes",
+    "comments",
+    "shares",
+    "saves",
+    "clicks",
+    "link_clicks",
+    "video_views",
+)
+PLURAL = {
+    "photo": Phrase("photos"),
+    "video": Phrase("videos"),
+    "reel": Phrase("reels"),
+    "carousel": Phrase("carousels"),
+    "link": Phrase("link posts"),
+    "text": Phrase("text posts"),
+    "story": Phrase("stories"),
+    "other": Phrase("other posts"),
+}
+PER = {
+    "reach": Phrase("Per person reached"),
+    "impressions": Phrase("Per impression"),
+    "views": Phrase("Per view"),
+    "followers": Phrase("Per follower"),
+    "mixed": Phrase("Per unit of each platform's exposure (reach, impressions or views)"),
+}
 # what a count is of, in a sentence (the metric names of METRICS and the exposures)
-WORDS = {"interactions": Phrase("interactions"), "engagements": Phrase("engagements"),
-         "reactions": Phrase("reactions"), "likes": Phrase("likes"),
-         "comments": Phrase("comments"), "shares": Phrase("shares"), "saves": Phrase("saves"),
-         "clicks": Phrase("clicks"), "link_clicks": Phrase("link_clicks"),
-         "video_views": Phrase("video_views"), "reach": Phrase("reach"),
-         "impressions": Phrase("impressions"), "views": Phrase("views"),
-         "followers": Phrase("followers"), "mixed": Phrase("mixed"), "none": Phrase("none")}
+WORDS = {
+    "interactions": Phrase("interactions"),
+    "engagements": Phrase("engagements"),
+    "reactions": Phrase("reactions"),
+    "likes": Phrase("likes"),
+    "comments": Phrase("comments"),
+    "shares": Phrase("shares"),
+    "saves": Phrase("saves"),
+    "clicks": Phrase("clicks"),
+    "link_clicks": Phrase("link_clicks"),
+    "video_views": Phrase("video_views"),
+    "reach": Phrase("reach"),
+    "impressions": Phrase("impressions"),
+    "views": Phrase("views"),
+    "followers": Phrase("followers"),
+    "mixed": Phrase("mixed"),
+    "none": Phrase("none"),
+}
 # the controls of the model, as `method` and the notes name them
-CONTROLS = {"account": Phrase("account"), "paid": Phrase("paid"), "trend": Phrase("trend"),
-            "account size": Phrase("account size"), "hour": Phrase("hour"),
-            "weekend": Phrase("weekend"), "topic": Phrase("topic"),
-            "language": Phrase("language")}
+CONTROLS = {
+    "account": Phrase("account"),
+    "paid": Phrase("paid"),
+    "trend": Phrase("trend"),
+    "account size": Phrase("account size"),
+    "hour": Phrase("hour"),
+    "weekend": Phrase("weekend"),
+    "topic": Phrase("topic"),
+    "language": Phrase("language"),
+}
 
 
 @dataclass(frozen=True)
@@ -135,7 +172,7 @@ def fmt_ratio(value: float) -> str:
 
 
 def fmt_interval(est: Estimate) -> str:
-    """"2.3× (1.9–2.8)", in the precision of the value (a Phrase: Dutch writes 2,3×)."""
+    """ "2.3× (1.9–2.8)", in the precision of the value (a Phrase: Dutch writes 2,3×)."""
     if not est.ok or est.low is None or est.high is None or est.value is None:
         return "–"
     if est.value >= 10:
@@ -144,8 +181,12 @@ def fmt_interval(est: Estimate) -> str:
         spec = ".1f"
     else:
         spec = ".2f"
-    return Phrase("%(value)s× (%(low)s–%(high)s)", value=Num(est.value, spec),
-                  low=Num(est.low, spec), high=Num(est.high, spec))
+    return Phrase(
+        "%(value)s× (%(low)s–%(high)s)",
+        value=Num(est.value, spec),
+        low=Num(est.low, spec),
+        high=Num(est.high, spec),
+    )
 
 
 def plural(media_type: str) -> str:
@@ -162,8 +203,11 @@ def _where(scope: str, platform: str | None) -> str:
         return Phrase("across all accounts")
     if scope == "platform":
         return Phrase("across the %(platform)s accounts", platform=platform_name(platform or ""))
-    return (Phrase("on this %(platform)s account", platform=platform_name(platform)) if platform
-            else Phrase("on this account"))
+    return (
+        Phrase("on this %(platform)s account", platform=platform_name(platform))
+        if platform
+        else Phrase("on this account")
+    )
 
 
 def _lead(basis: str, exposure: str) -> str:
@@ -175,30 +219,52 @@ def _lead(basis: str, exposure: str) -> str:
 
 
 def sentence(
-    media_type: str, reference: str, est: Estimate, *, metric: str, basis: str, exposure: str,
-    scope: str, platform: str | None, comparisons: int, clear: bool,
+    media_type: str,
+    reference: str,
+    est: Estimate,
+    *,
+    metric: str,
+    basis: str,
+    exposure: str,
+    scope: str,
+    platform: str | None,
+    comparisons: int,
+    clear: bool,
 ) -> str:
     if not est.ok:
         return Phrase("%(types)s: %(reason)s.", types=Cap(plural(media_type)), reason=est.method)
     what = exposure if basis == "exposure" else metric
-    text = Phrase("%(lead)s, %(types)s get %(ratio)s the %(what)s of %(reference)s %(where)s.",
-                  lead=_lead(basis, exposure), types=plural(media_type),
-                  ratio=fmt_interval(est), what=word(what), reference=plural(reference),
-                  where=_where(scope, platform))
+    text = Phrase(
+        "%(lead)s, %(types)s get %(ratio)s the %(what)s of %(reference)s %(where)s.",
+        lead=_lead(basis, exposure),
+        types=plural(media_type),
+        ratio=fmt_interval(est),
+        what=word(what),
+        reference=plural(reference),
+        where=_where(scope, platform),
+    )
     if not clear and comparisons > 1:
-        text = Phrase("%(sentence)s Not clearly different from %(reference)s after correcting "
-                      "for %(n)s comparisons.", sentence=text, reference=plural(reference),
-                      n=comparisons)
+        text = Phrase(
+            "%(sentence)s Not clearly different from %(reference)s after correcting "
+            "for %(n)s comparisons.",
+            sentence=text,
+            reference=plural(reference),
+            n=comparisons,
+        )
     elif not clear:
-        text = Phrase("%(sentence)s Not clearly different from %(reference)s.", sentence=text,
-                      reference=plural(reference))
+        text = Phrase(
+            "%(sentence)s Not clearly different from %(reference)s.",
+            sentence=text,
+            reference=plural(reference),
+        )
     return text
 
 
 def not_enough(n: int, reason: str, level: float = LEVEL) -> Estimate:
     """Estimate.not_enough with its method a Phrase ("not enough data: …", translatable)."""
-    return Estimate(None, None, None, level, n, Phrase("not enough data: %(reason)s",
-                                                       reason=reason))
+    return Estimate(
+        None, None, None, level, n, Phrase("not enough data: %(reason)s", reason=reason)
+    )
 
 
 # -- preparing ---------------------------------------------------------------------------------
@@ -206,8 +272,11 @@ def prepare(posts: pd.DataFrame, followers: pd.DataFrame | None = None) -> pd.Da
     """The posts of `queries.posts()` with followers and timing added."""
     out = posts.copy()
     out["followers"] = F.followers_at_post(
-        out, followers if followers is not None else pd.DataFrame(
-            columns=["account_id", "date", "followers"]))
+        out,
+        followers
+        if followers is not None
+        else pd.DataFrame(columns=["account_id", "date", "followers"]),
+    )
     t = F.timing(out)
     for c in t.columns:
         out[c] = t[c]
@@ -229,15 +298,31 @@ def _exposures(frame: pd.DataFrame, basis: str) -> tuple[pd.Series, str, list[st
     kinds = sorted(set(names.values()))
     if len(kinds) == 1:
         return out, kinds[0], notes
-    label = Join.of((Phrase("%(exposure)s (%(platforms)s)", exposure=word(k), platforms=", ".join(
-        p for p, n in names.items() if n == k)) for k in kinds), "; ")
+    label = Join.of(
+        (
+            Phrase(
+                "%(exposure)s (%(platforms)s)",
+                exposure=word(k),
+                platforms=", ".join(p for p, n in names.items() if n == k),
+            )
+            for k in kinds
+        ),
+        "; ",
+    )
     notes.append(Phrase("the exposure differs per platform: %(list)s", list=label))
     return out, "mixed", notes
 
 
 def _not_enough_type(media_type: str, n: int) -> Estimate:
-    return not_enough(n, Phrase("%(n)s %(types)s, at least %(min)s needed", n=n,
-                                types=plural(media_type), min=MIN_TYPE_POSTS))
+    return not_enough(
+        n,
+        Phrase(
+            "%(n)s %(types)s, at least %(min)s needed",
+            n=n,
+            types=plural(media_type),
+            min=MIN_TYPE_POSTS,
+        ),
+    )
 
 
 @dataclass
@@ -254,8 +339,9 @@ def _controls(g: pd.DataFrame, n_types: int, basis: str, exposure: str) -> _Desi
     blocks: list[tuple[str, pd.DataFrame]] = []
     notes: list[str] = []
     if g["account_id"].nunique() > 1:
-        acc = pd.get_dummies(g["account_id"].astype(str), prefix="account", drop_first=True,
-                             dtype=float)
+        acc = pd.get_dummies(
+            g["account_id"].astype(str), prefix="account", drop_first=True, dtype=float
+        )
         blocks.append(("account", acc))
         budget += acc.shape[1]  # always in: accounts are not comparable without it
     paid = pd.to_numeric(g["is_paid"].map({True: 1.0, False: 0.0}), errors="coerce")
@@ -290,8 +376,12 @@ def _controls(g: pd.DataFrame, n_types: int, basis: str, exposure: str) -> _Desi
         if lang.notna().mean() >= 0.8:
             top = lang.value_counts()
             if len(top) > 1 and top.iloc[1] >= MIN_TYPE_POSTS:
-                blocks.append(("language", pd.DataFrame(
-                    {"other_language": (lang != top.index[0]).astype(float)})))
+                blocks.append(
+                    (
+                        "language",
+                        pd.DataFrame({"other_language": (lang != top.index[0]).astype(float)}),
+                    )
+                )
     used: list[str] = []
     parts: list[pd.DataFrame] = []
     skipped: list[str] = []
@@ -308,8 +398,12 @@ def _controls(g: pd.DataFrame, n_types: int, basis: str, exposure: str) -> _Desi
     if "topic" in used:
         notes.append(how)
     if skipped:
-        notes.append(Phrase("too few posts to also control for: %(controls)s",
-                            controls=Join.of(CONTROLS.get(c, c) for c in skipped)))
+        notes.append(
+            Phrase(
+                "too few posts to also control for: %(controls)s",
+                controls=Join.of(CONTROLS.get(c, c) for c in skipped),
+            )
+        )
     X = pd.concat(parts, axis=1) if parts else pd.DataFrame(index=g.index)
     return _Design(X.astype(float), used, notes)
 
@@ -325,8 +419,9 @@ def _full_rank(X: pd.DataFrame, keep: int) -> pd.DataFrame:
     return X[out]
 
 
-def _fit(y: np.ndarray, X: pd.DataFrame, offset: np.ndarray | None) -> tuple[
-        pd.Series, pd.DataFrame, float | None, int, str]:
+def _fit(
+    y: np.ndarray, X: pd.DataFrame, offset: np.ndarray | None
+) -> tuple[pd.Series, pd.DataFrame, float | None, int, str]:
     """(params, covariance, dispersion alpha, residual df, method) of an NB2 regression."""
     import statsmodels.api as sm
     from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
@@ -348,18 +443,31 @@ def _fit(y: np.ndarray, X: pd.DataFrame, offset: np.ndarray | None) -> tuple[
             except (ValueError, np.linalg.LinAlgError):
                 continue
             converged = bool(res.mle_retvals.get("converged", False))
-            finite = np.all(np.isfinite(res.params.to_numpy())) and np.all(
-                np.isfinite(np.diag(cov.to_numpy()))) and np.all(np.diag(cov.to_numpy()) >= 0)
+            finite = (
+                np.all(np.isfinite(res.params.to_numpy()))
+                and np.all(np.isfinite(np.diag(cov.to_numpy())))
+                and np.all(np.diag(cov.to_numpy()) >= 0)
+            )
             if converged and finite:
                 params = res.params.drop("alpha")
                 cov = cov.drop(index="alpha", columns="alpha")
                 alpha = float(res.params["alpha"])
-                return (params, cov, alpha, int(len(y) - X.shape[1] - 1),
-                        Phrase("negative binomial (NB2)"))
+                return (
+                    params,
+                    cov,
+                    alpha,
+                    int(len(y) - X.shape[1] - 1),
+                    Phrase("negative binomial (NB2)"),
+                )
         # fall back to quasi-Poisson: Poisson means, Pearson-scaled variance
         q = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(scale="X2")
-        return (q.params, q.cov_params(), None, int(q.df_resid),
-                Phrase("quasi-Poisson (the negative binomial did not converge)"))
+        return (
+            q.params,
+            q.cov_params(),
+            None,
+            int(q.df_resid),
+            Phrase("quasi-Poisson (the negative binomial did not converge)"),
+        )
 
 
 def _raw(g: pd.DataFrame, y: pd.Series, exposure: pd.Series) -> list[RawFigures]:
@@ -377,8 +485,13 @@ def _raw(g: pd.DataFrame, y: pd.Series, exposure: pd.Series) -> list[RawFigures]
 
 
 def uplift(
-    frame: pd.DataFrame, *, metric: str = "interactions", basis: str = "per_exposure",
-    reference: str | None = None, scope: str = "account", level: float = LEVEL,
+    frame: pd.DataFrame,
+    *,
+    metric: str = "interactions",
+    basis: str = "per_exposure",
+    reference: str | None = None,
+    scope: str = "account",
+    level: float = LEVEL,
 ) -> UpliftResult:
     """The media-type ratios for the posts in `frame` (rows of `prepare()`), fitted as one
     group: one account (scope "account"), or several with an account effect."""
@@ -395,28 +508,51 @@ def uplift(
     y = exposure.copy() if basis == "exposure" else F.metric_values(frame, metric)
     raw_exposure = exposure if basis != "total" else _exposures(frame, "per_exposure")[0]
 
-    def empty(note: str, reference: str | None = None,
-              effects: Sequence[TypeEffect] = ()) -> UpliftResult:
-        return UpliftResult(scope, platform, account, metric, basis, exp_name, reference,
-                            0, tuple(effects), tuple(_raw(g, y, raw_exposure)), (), "",
-                            (*notes, note))
+    def empty(
+        note: str, reference: str | None = None, effects: Sequence[TypeEffect] = ()
+    ) -> UpliftResult:
+        return UpliftResult(
+            scope,
+            platform,
+            account,
+            metric,
+            basis,
+            exp_name,
+            reference,
+            0,
+            tuple(effects),
+            tuple(_raw(g, y, raw_exposure)),
+            (),
+            "",
+            (*notes, note),
+        )
 
     g = frame[frame["media_type"].notna()]
     missing_type = len(frame) - len(g)
     if missing_type:
-        notes.append(Phrase("%(n)s posts without a media type (the export does not say) are "
-                            "left out", n=missing_type))
+        notes.append(
+            Phrase(
+                "%(n)s posts without a media type (the export does not say) are left out",
+                n=missing_type,
+            )
+        )
     if basis != "total" and exp_name == "none":
-        return empty(Phrase("not enough data: no exposure column (reach, impressions, views "
-                            "or followers) for these posts"))
+        return empty(
+            Phrase(
+                "not enough data: no exposure column (reach, impressions, views "
+                "or followers) for these posts"
+            )
+        )
     keep = y.loc[g.index].notna() & (y.loc[g.index] >= 0)
     if basis != "total":
         keep &= exposure.loc[g.index] > 0
     dropped = int((~keep).sum())
     if dropped:
-        what = Phrase("%(metric)s or %(exposure)s", metric=word(metric),
-                      exposure=word(exp_name)) if basis == "per_exposure" else (
-            word(exp_name) if basis == "exposure" else word(metric))
+        what = (
+            Phrase("%(metric)s or %(exposure)s", metric=word(metric), exposure=word(exp_name))
+            if basis == "per_exposure"
+            else (word(exp_name) if basis == "exposure" else word(metric))
+        )
         notes.append(Phrase("%(n)s posts without %(what)s are left out", n=dropped, what=what))
     g = g[keep]
     counts = g["media_type"].value_counts()
@@ -425,26 +561,56 @@ def uplift(
     if reference is None:
         reference = str(usable[0]) if usable else None
     effects_short = [
-        TypeEffect(t, c, _not_enough_type(t, c), None, None, False,
-                   Phrase("%(types)s: not enough data (%(n)s posts, at least %(min)s needed).",
-                          types=Cap(plural(t)), n=c, min=MIN_TYPE_POSTS))
-        for t, c in short.items() if t != reference
+        TypeEffect(
+            t,
+            c,
+            _not_enough_type(t, c),
+            None,
+            None,
+            False,
+            Phrase(
+                "%(types)s: not enough data (%(n)s posts, at least %(min)s needed).",
+                types=Cap(plural(t)),
+                n=c,
+                min=MIN_TYPE_POSTS,
+            ),
+        )
+        for t, c in short.items()
+        if t != reference
     ]
     if reference is None:
-        return empty(Phrase("not enough data: no media type has %(min)s posts or more",
-                            min=MIN_TYPE_POSTS), reference, effects_short)
+        return empty(
+            Phrase("not enough data: no media type has %(min)s posts or more", min=MIN_TYPE_POSTS),
+            reference,
+            effects_short,
+        )
     if reference not in usable:
         n_ref = int(counts.get(reference, 0))
-        return empty(Phrase("not enough data: %(n)s %(types)s as the reference, at least "
-                            "%(min)s needed", n=n_ref, types=plural(str(reference)),
-                            min=MIN_TYPE_POSTS), reference, effects_short)
+        return empty(
+            Phrase(
+                "not enough data: %(n)s %(types)s as the reference, at least %(min)s needed",
+                n=n_ref,
+                types=plural(str(reference)),
+                min=MIN_TYPE_POSTS,
+            ),
+            reference,
+            effects_short,
+        )
     if len(usable) < 2:
-        return empty(Phrase("not enough data: only one media type has enough posts to "
-                            "compare"), reference, effects_short)
+        return empty(
+            Phrase("not enough data: only one media type has enough posts to compare"),
+            reference,
+            effects_short,
+        )
     g = g[g["media_type"].isin(usable)]
     if len(g) < MIN_POSTS:
-        return empty(Phrase("not enough data: %(n)s posts, at least %(min)s needed", n=len(g),
-                            min=MIN_POSTS), reference, effects_short)
+        return empty(
+            Phrase(
+                "not enough data: %(n)s posts, at least %(min)s needed", n=len(g), min=MIN_POSTS
+            ),
+            reference,
+            effects_short,
+        )
 
     # types whose posts never overlap in time with the reference's
     overlap_out: list[TypeEffect] = []
@@ -458,31 +624,56 @@ def uplift(
             inside = float(((tt >= lo) & (tt <= hi)).mean())
             if inside == 0.0:
                 n_t = int(counts[t])
-                overlap_out.append(TypeEffect(
-                    str(t), n_t, not_enough(n_t, Phrase(
-                        "%(types)s and %(reference)s were never posted in the same period, so "
-                        "their difference cannot be told from a change over time",
-                        types=plural(str(t)), reference=plural(reference))), None, None, False,
-                    Phrase("%(types)s and %(reference)s never overlap in time: no comparison.",
-                           types=Cap(plural(str(t))), reference=plural(reference))))
+                overlap_out.append(
+                    TypeEffect(
+                        str(t),
+                        n_t,
+                        not_enough(
+                            n_t,
+                            Phrase(
+                                "%(types)s and %(reference)s were never posted in the same period, "
+                                "so their difference cannot be told from a change over time",
+                                types=plural(str(t)),
+                                reference=plural(reference),
+                            ),
+                        ),
+                        None,
+                        None,
+                        False,
+                        Phrase(
+                            "%(types)s and %(reference)s never overlap in time: no comparison.",
+                            types=Cap(plural(str(t))),
+                            reference=plural(reference),
+                        ),
+                    )
+                )
             elif inside < 0.5:
-                notes.append(Phrase("only %(share)s of the %(types)s fall in the period of the "
-                                    "%(reference)s: that ratio leans on the trend control",
-                                    share=Num(inside, ".0%"), types=plural(str(t)),
-                                    reference=plural(reference)))
+                notes.append(
+                    Phrase(
+                        "only %(share)s of the %(types)s fall in the period of the "
+                        "%(reference)s: that ratio leans on the trend control",
+                        share=Num(inside, ".0%"),
+                        types=plural(str(t)),
+                        reference=plural(reference),
+                    )
+                )
     out_types = {e.media_type for e in overlap_out}
     g = g[~g["media_type"].isin(out_types)]
     types = [t for t in usable if t != reference and t not in out_types]
     if not types:
-        return empty(Phrase("not enough data: no media type to compare with the reference"),
-                     reference, [*effects_short, *overlap_out])
+        return empty(
+            Phrase("not enough data: no media type to compare with the reference"),
+            reference,
+            [*effects_short, *overlap_out],
+        )
 
     yy = y.loc[g.index].to_numpy(dtype=float)
     if basis == "exposure":
         yy = np.round(yy)
     offset = None if basis != "per_exposure" else np.log(exposure.loc[g.index].to_numpy(float))
-    media = pd.DataFrame({f"type_{t}": (g["media_type"] == t).astype(float) for t in types},
-                         index=g.index)
+    media = pd.DataFrame(
+        {f"type_{t}": (g["media_type"] == t).astype(float) for t in types}, index=g.index
+    )
     design = _controls(g, len(types) + 1, basis, exp_name)
     notes += design.notes
     X = pd.concat([pd.DataFrame({"const": 1.0}, index=g.index), media, design.X], axis=1)
@@ -497,53 +688,118 @@ def uplift(
     for t in types:
         b = float(params[f"type_{t}"])
         se = float(math.sqrt(max(cov.loc[f"type_{t}", f"type_{t}"], 0.0)))
-        ests.append(Estimate(math.exp(b), math.exp(b - q * se), math.exp(b + q * se), level,
-                             int(counts[t]), Phrase("%(method)s, Wald interval (t, %(df)s df)",
-                                                    method=method, df=df)))
+        ests.append(
+            Estimate(
+                math.exp(b),
+                math.exp(b - q * se),
+                math.exp(b + q * se),
+                level,
+                int(counts[t]),
+                Phrase("%(method)s, Wald interval (t, %(df)s df)", method=method, df=df),
+            )
+        )
         pvals.append(float(2 * stats.t.sf(abs(b / se), max(df, 1))) if se > 0 else 1.0)
     adjusted = multipletests(pvals, alpha=1 - level, method="holm")[1] if pvals else []
     effects = []
     for t, est, p, pa in zip(types, ests, pvals, adjusted, strict=True):
         clear = bool(pa < 1 - level)
-        effects.append(TypeEffect(
-            str(t), int(counts[t]), est, p, float(pa), clear,
-            sentence(str(t), reference, est, metric=metric, basis=basis, exposure=exp_name,
-                     scope=scope, platform=platform, comparisons=len(types), clear=clear)))
+        effects.append(
+            TypeEffect(
+                str(t),
+                int(counts[t]),
+                est,
+                p,
+                float(pa),
+                clear,
+                sentence(
+                    str(t),
+                    reference,
+                    est,
+                    metric=metric,
+                    basis=basis,
+                    exposure=exp_name,
+                    scope=scope,
+                    platform=platform,
+                    comparisons=len(types),
+                    clear=clear,
+                ),
+            )
+        )
     effects += [*overlap_out, *effects_short]
     controls = tuple(design.controls)
     outcome = word(exp_name if basis == "exposure" else metric)
     listed = Join.of(CONTROLS.get(c, c) for c in controls) if controls else Phrase("none")
     described = (
-        Phrase("%(method)s; outcome %(outcome)s, offset log(%(exposure)s); controls: "
-               "%(controls)s; Holm correction over %(n)s comparison(s)", method=method,
-               outcome=outcome, exposure=word(exp_name), controls=listed, n=len(types))
-        if basis == "per_exposure" else
-        Phrase("%(method)s; outcome %(outcome)s; controls: %(controls)s; Holm correction over "
-               "%(n)s comparison(s)", method=method, outcome=outcome, controls=listed,
-               n=len(types)))
+        Phrase(
+            "%(method)s; outcome %(outcome)s, offset log(%(exposure)s); controls: "
+            "%(controls)s; Holm correction over %(n)s comparison(s)",
+            method=method,
+            outcome=outcome,
+            exposure=word(exp_name),
+            controls=listed,
+            n=len(types),
+        )
+        if basis == "per_exposure"
+        else Phrase(
+            "%(method)s; outcome %(outcome)s; controls: %(controls)s; Holm correction over "
+            "%(n)s comparison(s)",
+            method=method,
+            outcome=outcome,
+            controls=listed,
+            n=len(types),
+        )
+    )
     return UpliftResult(
-        scope, platform, account, metric, basis, exp_name, reference, len(g), tuple(effects),
-        tuple(_raw(frame.loc[frame["media_type"].notna()], y, raw_exposure)), controls,
-        described, tuple(notes), alpha)
+        scope,
+        platform,
+        account,
+        metric,
+        basis,
+        exp_name,
+        reference,
+        len(g),
+        tuple(effects),
+        tuple(_raw(frame.loc[frame["media_type"].notna()], y, raw_exposure)),
+        controls,
+        described,
+        tuple(notes),
+        alpha,
+    )
 
 
 def uplift_all(
-    frame: pd.DataFrame, *, metric: str = "interactions", basis: str = "per_exposure",
-    reference: str | None = None, level: float = LEVEL,
+    frame: pd.DataFrame,
+    *,
+    metric: str = "interactions",
+    basis: str = "per_exposure",
+    reference: str | None = None,
+    level: float = LEVEL,
 ) -> list[UpliftResult]:
     """Every account on its own, every platform with more than one account, and all posts
     pooled (with an account effect) when there is more than one account."""
     out: list[UpliftResult] = []
     for _acc, g in frame.groupby("account_id", sort=True):
-        out.append(uplift(g, metric=metric, basis=basis, reference=reference, scope="account",
-                          level=level))
+        out.append(
+            uplift(g, metric=metric, basis=basis, reference=reference, scope="account", level=level)
+        )
     for _platform, g in frame.groupby("platform", sort=True):
         if g["account_id"].nunique() > 1:
-            out.append(uplift(g, metric=metric, basis=basis, reference=reference,
-                              scope="platform", level=level))
+            out.append(
+                uplift(
+                    g,
+                    metric=metric,
+                    basis=basis,
+                    reference=reference,
+                    scope="platform",
+                    level=level,
+                )
+            )
     if frame["account_id"].nunique() > 1:
-        out.append(uplift(frame, metric=metric, basis=basis, reference=reference,
-                          scope="pooled", level=level))
+        out.append(
+            uplift(
+                frame, metric=metric, basis=basis, reference=reference, scope="pooled", level=level
+            )
+        )
     return out
 
 
@@ -557,10 +813,12 @@ class Explanation:
     sentence: str
 
 
-def explain(per_exposure: UpliftResult, total: UpliftResult,
-            distribution: UpliftResult) -> tuple[Explanation, ...]:
+def explain(
+    per_exposure: UpliftResult, total: UpliftResult, distribution: UpliftResult
+) -> tuple[Explanation, ...]:
     """Per type: how the ratio per person reached and the ratio of reach combine into the
     ratio in totals (log total ≈ log per exposure + log exposure)."""
+
     def by_type(r: UpliftResult) -> dict[str, Estimate]:
         return {e.media_type: e.ratio for e in r.effects}
 
@@ -572,24 +830,36 @@ def explain(per_exposure: UpliftResult, total: UpliftResult,
         if not (pe[t].ok and t in di and di[t].ok and t in to and to[t].ok):
             continue
         b = di[t].value or 0
-        people, one = {"reach": (Phrase("people"), Phrase("person reached")),
-                       "impressions": (Phrase("impressions"), Phrase("impression")),
-                       "views": (Phrase("views"), Phrase("view"))}.get(
-            exp, (word(exp), Phrase("unit of %(exposure)s", exposure=word(exp))))
-        text = Phrase("%(types)s reach %(distribution)s as many %(people)s as %(reference)s and "
-                      "get %(ratio)s the %(metric)s per %(one)s; in total that makes %(total)s.",
-                      types=Cap(plural(t)), distribution=fmt_interval(di[t]), people=people,
-                      reference=plural(ref) if ref else Phrase("the reference"),
-                      ratio=fmt_interval(pe[t]), metric=word(per_exposure.metric), one=one,
-                      total=fmt_interval(to[t]))
+        people, one = {
+            "reach": (Phrase("people"), Phrase("person reached")),
+            "impressions": (Phrase("impressions"), Phrase("impression")),
+            "views": (Phrase("views"), Phrase("view")),
+        }.get(exp, (word(exp), Phrase("unit of %(exposure)s", exposure=word(exp))))
+        text = Phrase(
+            "%(types)s reach %(distribution)s as many %(people)s as %(reference)s and "
+            "get %(ratio)s the %(metric)s per %(one)s; in total that makes %(total)s.",
+            types=Cap(plural(t)),
+            distribution=fmt_interval(di[t]),
+            people=people,
+            reference=plural(ref) if ref else Phrase("the reference"),
+            ratio=fmt_interval(pe[t]),
+            metric=word(per_exposure.metric),
+            one=one,
+            total=fmt_interval(to[t]),
+        )
         pe_lo, pe_hi = pe[t].low or 0, pe[t].high or 0
         to_lo, to_hi = to[t].low or 0, to[t].high or 0
         if (pe_hi < 1 < to_lo) or (to_hi < 1 < pe_lo):
-            text = Phrase("%(sentence)s Per person and in total point in opposite directions: "
-                          "the difference in totals comes from distribution (how many see the "
-                          "post), not from how people respond to it.", sentence=text)
+            text = Phrase(
+                "%(sentence)s Per person and in total point in opposite directions: "
+                "the difference in totals comes from distribution (how many see the "
+                "post), not from how people respond to it.",
+                sentence=text,
+            )
         elif b > 1.5 or b < 1 / 1.5:
-            text = Phrase("%(sentence)s A good part of the difference in totals is "
-                          "distribution.", sentence=text)
+            text = Phrase(
+                "%(sentence)s A good part of the difference in totals is distribution.",
+                sentence=text,
+            )
         out.append(Explanation(t, pe[t], di[t], to[t], text))
     return tuple(out)

@@ -30,26 +30,57 @@ from socialdesk.demo.world import World
 from socialdesk.demo.writers.base import ExportFile, long_date, short_date
 
 ADS_HEADER = (
-    "Day", "Campaign status", "Campaign", "Budget", "Budget name", "Budget type",
-    "Currency code", "Status", "Status reasons", "Optimisation score", "Clicks", "Impr.", "CTR",
-    "Cost", "Avg. CPC", "Conversions", "Cost / conv.", "Bid strategy type", "Conv. rate",
-    "Conv. value", "Conv. value / cost",
+    "Day",
+    "Campaign status",
+    "Campaign",
+    "Budget",
+    "Budget name",
+    "Budget type",
+    "Currency code",
+    "Status",
+    "Status reasons",
+    "Optimisation score",
+    "Clicks",
+    "Impr.",
+    "CTR",
+    "Cost",
+    "Avg. CPC",
+    "Conversions",
+    "Cost / conv.",
+    "Bid strategy type",
+    "Conv. rate",
+    "Conv. value",
+    "Conv. value / cost",
 )
 NONE = " --"
 GA4_HEADER = (
-    "Date", "Session source", "Session medium", "Session campaign",
-    "Session default channel group", "Sessions", "Engaged sessions", "Total users", "New users",
-    "Key events", "Total revenue",
+    "Date",
+    "Session source",
+    "Session medium",
+    "Session campaign",
+    "Session default channel group",
+    "Sessions",
+    "Engaged sessions",
+    "Total users",
+    "New users",
+    "Key events",
+    "Total revenue",
 )
 
 
 def _figures(clicks: float, impr: float, cost: float, conv: float, value: float) -> list[str]:
     """Clicks … Conv. value / cost, formatted as Google does (bid strategy left to the caller)."""
     return [
-        str(int(clicks)), thousands(impr), percent(clicks / impr) if impr else NONE,
-        decimal(cost), decimal(cost / clicks) if clicks else "0.00", decimal(conv),
-        decimal(cost / conv) if conv else "0.00", "",
-        percent(conv / clicks) if clicks else "0.00%", thousands_money(value),
+        str(int(clicks)),
+        thousands(impr),
+        percent(clicks / impr) if impr else NONE,
+        decimal(cost),
+        decimal(cost / clicks) if clicks else "0.00",
+        decimal(conv),
+        decimal(cost / conv) if conv else "0.00",
+        "",
+        percent(conv / clicks) if clicks else "0.00%",
+        thousands_money(value),
         decimal(value / cost) if cost else "0.00",
     ]
 
@@ -67,19 +98,29 @@ def write_google_ads(world: World, folder: Path) -> ExportFile:
         for d in days.itertuples():
             limited = d.spend >= 0.97 * d.budget
             score = decimal(70 + int(camp.campaign_id[-2:]) % 25)
-            figures = _figures(d.link_clicks, d.impressions, d.spend, d.results,
-                               d.conversion_value)
+            figures = _figures(d.link_clicks, d.impressions, d.spend, d.results, d.conversion_value)
             figures[7] = camp.spec.bid_strategy
-            rows.append([
-                d.date.isoformat(), "Enabled", camp.name, decimal(d.budget), NONE, "Daily",
-                "EUR", "Eligible (Limited)" if limited else "Eligible",
-                "limited by budget" if limited else "", score, *figures,
-            ])
+            rows.append(
+                [
+                    d.date.isoformat(),
+                    "Enabled",
+                    camp.name,
+                    decimal(d.budget),
+                    NONE,
+                    "Daily",
+                    "EUR",
+                    "Eligible (Limited)" if limited else "Eligible",
+                    "limited by budget" if limited else "",
+                    score,
+                    *figures,
+                ]
+            )
             kind = camp.spec.objective
             for key in ("Campaigns", "Account", kind):
                 acc = totals.setdefault(key, [0.0] * 5)
-                for j, v in enumerate((d.link_clicks, d.impressions, d.spend, d.results,
-                                       d.conversion_value)):
+                for j, v in enumerate(
+                    (d.link_clicks, d.impressions, d.spend, d.results, d.conversion_value)
+                ):
                     acc[j] += v
     rows.sort(key=lambda r: (r[0], r[2]))
     footer = []
@@ -88,11 +129,17 @@ def write_google_ads(world: World, folder: Path) -> ExportFile:
         figures = _figures(*acc)
         figures[7] = NONE if key == "Campaigns" else ""
         blank = NONE if key == "Campaigns" else ""
-        footer.append([f"Total: {key}", blank, blank, blank, blank, blank, "EUR", blank, "",
-                       blank, *figures])
+        footer.append(
+            [f"Total: {key}", blank, blank, blank, blank, blank, "EUR", blank, "", blank, *figures]
+        )
     start, end = world.period.start, world.period.end
-    lines = [["Campaign report"], [f"{long_date(start)} - {long_date(end)}"], list(ADS_HEADER),
-             *rows, *footer]
+    lines = [
+        ["Campaign report"],
+        [f"{long_date(start)} - {long_date(end)}"],
+        list(ADS_HEADER),
+        *rows,
+        *footer,
+    ]
     path = folder / "google_ads" / "Campaign report.csv"
     write_text(path, csv_text(lines, "minimal"))
     return ExportFile(path, "google_ads", end, world.org.handle("google_ads"))
@@ -113,11 +160,21 @@ def write_ga4(world: World, folder: Path) -> ExportFile:
     ]
     rows: list[list[str]] = [list(GA4_HEADER)]
     for r in world.web.rows.itertuples():
-        rows.append([
-            f"{r.date:%Y%m%d}", r.source, r.medium, r.campaign, r.channel, str(r.sessions),
-            str(r.engaged_sessions), str(r.users), str(r.new_users), str(r.key_events),
-            trimmed(r.revenue, 2),
-        ])
+        rows.append(
+            [
+                f"{r.date:%Y%m%d}",
+                r.source,
+                r.medium,
+                r.campaign,
+                r.channel,
+                str(r.sessions),
+                str(r.engaged_sessions),
+                str(r.users),
+                str(r.new_users),
+                str(r.key_events),
+                trimmed(r.revenue, 2),
+            ]
+        )
     text = "\n".join(preamble) + "\n" + csv_text(rows, "minimal")
     path = folder / "ga4" / "Traffic_acquisition_Session_source_medium.csv"
     write_text(path, text)
@@ -128,8 +185,15 @@ def _search_rows(first: str, frame: pd.DataFrame) -> list[list[str]]:
     rows = [[first, "Clicks", "Impressions", "CTR", "Position"]]
     for r in frame.itertuples():
         ctr = r.clicks / r.impressions if r.impressions else 0.0
-        rows.append([r.value, str(r.clicks), str(r.impressions), percent(ctr, trim=True),
-                     trimmed(r.position, 2)])
+        rows.append(
+            [
+                r.value,
+                str(r.clicks),
+                str(r.impressions),
+                percent(ctr, trim=True),
+                trimmed(r.position, 2),
+            ]
+        )
     return rows
 
 
@@ -138,10 +202,20 @@ def write_search_console(world: World, folder: Path) -> ExportFile:
     start, end = world.period.start, world.period.end
     chart = [["Date", "Clicks", "Impressions", "CTR", "Position"]]
     for r in data.daily.itertuples():
-        chart.append([r.date.isoformat(), str(r.clicks), str(r.impressions),
-                      percent(r.clicks / r.impressions, trim=True), trimmed(r.position, 1)])
-    filters = [["Filter", "Value"], ["Search type", "Web"],
-               ["Date", f"{short_date(start)}-{short_date(end)}"]]
+        chart.append(
+            [
+                r.date.isoformat(),
+                str(r.clicks),
+                str(r.impressions),
+                percent(r.clicks / r.impressions, trim=True),
+                trimmed(r.position, 1),
+            ]
+        )
+    filters = [
+        ["Filter", "Value"],
+        ["Search type", "Web"],
+        ["Date", f"{short_date(start)}-{short_date(end)}"],
+    ]
     members = [
         ("Queries.csv", _search_rows("Top queries", data.queries)),
         ("Pages.csv", _search_rows("Top pages", data.pages)),
@@ -154,6 +228,12 @@ def write_search_console(world: World, folder: Path) -> ExportFile:
     downloaded = end + dt.timedelta(days=1)
     name = f"https___{world.org.domain}_-Performance-on-Search-{downloaded:%Y-%m-%d}.zip"
     path = folder / "search_console" / name
-    fixed_zip(path, [(m, csv_text(rows, "minimal", final_newline=False).encode("utf-8"))
-                     for m, rows in members], end)
+    fixed_zip(
+        path,
+        [
+            (m, csv_text(rows, "minimal", final_newline=False).encode("utf-8"))
+            for m, rows in members
+        ],
+        end,
+    )
     return ExportFile(path, "search_console", end, world.org.handle("search_console"))

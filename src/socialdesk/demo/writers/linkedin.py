@@ -31,21 +31,56 @@ POSTS_NOTE = (
     "created. All dates and times are in UTC."
 )
 METRICS_HEADER = (
-    "Date", "Impressions (organic)", "Impressions (sponsored)", "Impressions (total)",
-    "Unique impressions (organic)", "Clicks (organic)", "Clicks (sponsored)", "Clicks (total)",
-    "Reactions (organic)", "Reactions (sponsored)", "Reactions (total)", "Comments (organic)",
-    "Comments (sponsored)", "Comments (total)", "Reposts (organic)", "Reposts (sponsored)",
-    "Reposts (total)", "Engagement rate (organic)", "Engagement rate (sponsored)",
+    "Date",
+    "Impressions (organic)",
+    "Impressions (sponsored)",
+    "Impressions (total)",
+    "Unique impressions (organic)",
+    "Clicks (organic)",
+    "Clicks (sponsored)",
+    "Clicks (total)",
+    "Reactions (organic)",
+    "Reactions (sponsored)",
+    "Reactions (total)",
+    "Comments (organic)",
+    "Comments (sponsored)",
+    "Comments (total)",
+    "Reposts (organic)",
+    "Reposts (sponsored)",
+    "Reposts (total)",
+    "Engagement rate (organic)",
+    "Engagement rate (sponsored)",
     "Engagement rate (total)",
 )
 POSTS_HEADER = (
-    "Post title", "Post link", "Post type", "Campaign name", "Posted by", "Created date",
-    "Campaign start date", "Campaign end date", "Audience", "Impressions", "Views",
-    "Offsite Views", "Clicks", "Click through rate (CTR)", "Likes", "Comments", "Reposts",
-    "Follows", "Engagement rate", "Content Type",
+    "Post title",
+    "Post link",
+    "Post type",
+    "Campaign name",
+    "Posted by",
+    "Created date",
+    "Campaign start date",
+    "Campaign end date",
+    "Audience",
+    "Impressions",
+    "Views",
+    "Offsite Views",
+    "Clicks",
+    "Click through rate (CTR)",
+    "Likes",
+    "Comments",
+    "Reposts",
+    "Follows",
+    "Engagement rate",
+    "Content Type",
 )
-CONTENT_TYPES = {"photo": "Image", "video": "Video", "text": "Text", "link": "Article",
-                 "carousel": "Document"}
+CONTENT_TYPES = {
+    "photo": "Image",
+    "video": "Video",
+    "text": "Text",
+    "link": "Article",
+    "carousel": "Document",
+}
 AUTHORS = ("Marieke de Vries", "Joris Bakker", "Fatima El Amrani")
 
 
@@ -67,12 +102,30 @@ def _metrics_rows(world: World, rng: np.random.Generator) -> list[list[object]]:
         clicks = float(d.other_clicks + d.site_clicks)
         engaged = clicks + reactions[i] + d.comments + d.reposts
         rate = engaged / impressions if impressions else 0.0
-        rows.append([
-            us_date(world.period.day(i)), impressions, 0.0, impressions,
-            float(rng.binomial(int(impressions), 0.35)), clicks, 0.0, clicks,
-            float(reactions[i]), 0.0, float(reactions[i]), float(d.comments), 0.0,
-            float(d.comments), float(d.reposts), 0.0, float(d.reposts), rate, 0.0, rate,
-        ])
+        rows.append(
+            [
+                us_date(world.period.day(i)),
+                impressions,
+                0.0,
+                impressions,
+                float(rng.binomial(int(impressions), 0.35)),
+                clicks,
+                0.0,
+                clicks,
+                float(reactions[i]),
+                0.0,
+                float(reactions[i]),
+                float(d.comments),
+                0.0,
+                float(d.comments),
+                float(d.reposts),
+                0.0,
+                float(d.reposts),
+                rate,
+                0.0,
+                rate,
+            ]
+        )
     return rows
 
 
@@ -83,16 +136,31 @@ def _post_rows(world: World, rng: np.random.Generator) -> list[list[object]]:
         impressions = float(p.exposure)
         clicks = float(p.other_clicks + p.site_clicks)
         engaged = clicks + p.likes + p.comments + p.reposts
-        rows.append([
-            p.text, f"https://www.linkedin.com/feed/update/urn:li:activity:"
-            f"{_activity_id(p.published_at, rng)}", "Organic", "",
-            AUTHORS[int(rng.integers(len(AUTHORS)))], us_date(p.published_at.date()), "", "",
-            "All followers", impressions,
-            float(p.video_views) if p.media_type == "video" else "", "", clicks,
-            clicks / impressions if impressions else 0.0, float(p.likes), float(p.comments),
-            float(p.reposts), "", engaged / impressions if impressions else 0.0,
-            CONTENT_TYPES[p.media_type],
-        ])
+        rows.append(
+            [
+                p.text,
+                f"https://www.linkedin.com/feed/update/urn:li:activity:"
+                f"{_activity_id(p.published_at, rng)}",
+                "Organic",
+                "",
+                AUTHORS[int(rng.integers(len(AUTHORS)))],
+                us_date(p.published_at.date()),
+                "",
+                "",
+                "All followers",
+                impressions,
+                float(p.video_views) if p.media_type == "video" else "",
+                "",
+                clicks,
+                clicks / impressions if impressions else 0.0,
+                float(p.likes),
+                float(p.comments),
+                float(p.reposts),
+                "",
+                engaged / impressions if impressions else 0.0,
+                CONTENT_TYPES[p.media_type],
+            ]
+        )
     return rows
 
 

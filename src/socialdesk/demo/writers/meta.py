@@ -20,28 +20,89 @@ from socialdesk.demo.world import World, increasing_ids
 from socialdesk.demo.writers.base import ID_ALPHABET, ExportFile, mon_dd_yyyy
 
 FB_HEADER = (
-    "Bericht-ID", "Pagina-ID", "Naam van pagina", "Titel", "Omschrijving", "Duur (sec.)",
-    "Publicatietijdstip", "Type onderschrift", "Permalink", "Is gecrosspost",
-    "Is een gedeeld bericht", "Berichttype", "Talen", "Aangepaste labels",
-    "Status gefinancierde content", "Opmerking data", "Datum", "Weergaven", "Bereik",
-    "Reacties, opmerkingen en deelacties", "Reacties", "Opmerkingen", "Deelacties",
-    "Totaal aantal klikken", "Consumptie overeenkomend met doelgroeptargeting (Photo Click)",
-    "Overige klikken", "Negatieve feedback van gebruikers: Alles verbergen",
+    "Bericht-ID",
+    "Pagina-ID",
+    "Naam van pagina",
+    "Titel",
+    "Omschrijving",
+    "Duur (sec.)",
+    "Publicatietijdstip",
+    "Type onderschrift",
+    "Permalink",
+    "Is gecrosspost",
+    "Is een gedeeld bericht",
+    "Berichttype",
+    "Talen",
+    "Aangepaste labels",
+    "Status gefinancierde content",
+    "Opmerking data",
+    "Datum",
+    "Weergaven",
+    "Bereik",
+    "Reacties, opmerkingen en deelacties",
+    "Reacties",
+    "Opmerkingen",
+    "Deelacties",
+    "Totaal aantal klikken",
+    "Consumptie overeenkomend met doelgroeptargeting (Photo Click)",
+    "Overige klikken",
+    "Negatieve feedback van gebruikers: Alles verbergen",
 )
-FB_TYPES = {"photo": "Foto's", "video": "Video's", "reel": "Reels", "link": "Links",
-            "text": "Tekst"}
+FB_TYPES = {
+    "photo": "Foto's",
+    "video": "Video's",
+    "reel": "Reels",
+    "link": "Links",
+    "text": "Tekst",
+}
 IG_HEADER = (
-    "Post ID", "Account ID", "Account username", "Account name", "Description",
-    "Duration (sec)", "Publish time", "Permalink", "Post type", "Data comment", "Date", "Views",
-    "Reach", "Likes", "Shares", "Follows", "Comments", "Saves",
+    "Post ID",
+    "Account ID",
+    "Account username",
+    "Account name",
+    "Description",
+    "Duration (sec)",
+    "Publish time",
+    "Permalink",
+    "Post type",
+    "Data comment",
+    "Date",
+    "Views",
+    "Reach",
+    "Likes",
+    "Shares",
+    "Follows",
+    "Comments",
+    "Saves",
 )
 IG_TYPES = {"photo": "IG image", "carousel": "IG carousel", "reel": "IG reel"}
 ADS_HEADER = (
-    "Reporting starts", "Reporting ends", "Campaign name", "Campaign ID", "Ad set name",
-    "Ad set ID", "Ad name", "Ad ID", "Objective", "Delivery status", "Delivery level", "Reach",
-    "Impressions", "Frequency", "Attribution setting", "Result Type", "Results",
-    "Amount spent (EUR)", "Cost per result", "Starts", "Ends", "Link clicks",
-    "CPC (cost per link click)", "CPM (cost per 1,000 impressions)", "CTR (all)", "Clicks (all)",
+    "Reporting starts",
+    "Reporting ends",
+    "Campaign name",
+    "Campaign ID",
+    "Ad set name",
+    "Ad set ID",
+    "Ad name",
+    "Ad ID",
+    "Objective",
+    "Delivery status",
+    "Delivery level",
+    "Reach",
+    "Impressions",
+    "Frequency",
+    "Attribution setting",
+    "Result Type",
+    "Results",
+    "Amount spent (EUR)",
+    "Cost per result",
+    "Starts",
+    "Ends",
+    "Link clicks",
+    "CPC (cost per link click)",
+    "CPM (cost per 1,000 impressions)",
+    "CTR (all)",
+    "Clicks (all)",
     "Purchases conversion value",
 )
 
@@ -69,17 +130,37 @@ def write_facebook(world: World, folder: Path) -> ExportFile:
         video = p.media_type in ("video", "reel")
         title, description = ("", p.text) if video else (p.text, "")
         clicks = p.photo_clicks + p.other_clicks + p.site_clicks
-        rows.append([
-            ids[i], page_id, world.org.handle("facebook"), title, description,
-            integer(p.duration), _meta_time(p.published_at), "N/A",
-            f"https://www.facebook.com/stichtinggroendak/posts/pfbid0{_token(rng, 50)}",
-            "1" if p.media_type == "reel" and rng.random() < 0.3 else "0", "0",
-            FB_TYPES[p.media_type], "", "", "", "", "Looptijd",
-            integer(p.exposure + p.repeat_views), integer(p.exposure), integer(p.interactions),
-            integer(p.reactions), integer(p.comments), integer(p.shares), integer(clicks),
-            integer(p.photo_clicks), integer(p.other_clicks + p.site_clicks),
-            integer(p.negative_feedback) if p.negative_feedback else "",
-        ])
+        rows.append(
+            [
+                ids[i],
+                page_id,
+                world.org.handle("facebook"),
+                title,
+                description,
+                integer(p.duration),
+                _meta_time(p.published_at),
+                "N/A",
+                f"https://www.facebook.com/stichtinggroendak/posts/pfbid0{_token(rng, 50)}",
+                "1" if p.media_type == "reel" and rng.random() < 0.3 else "0",
+                "0",
+                FB_TYPES[p.media_type],
+                "",
+                "",
+                "",
+                "",
+                "Looptijd",
+                integer(p.exposure + p.repeat_views),
+                integer(p.exposure),
+                integer(p.interactions),
+                integer(p.reactions),
+                integer(p.comments),
+                integer(p.shares),
+                integer(clicks),
+                integer(p.photo_clicks),
+                integer(p.other_clicks + p.site_clicks),
+                integer(p.negative_feedback) if p.negative_feedback else "",
+            ]
+        )
     path = folder / "facebook" / _file_name(world, rng)
     write_text(path, csv_text(rows, "meta"), bom=True)
     return ExportFile(path, "facebook", world.period.end, world.org.handle("facebook"))
@@ -93,14 +174,28 @@ def write_instagram(world: World, folder: Path) -> ExportFile:
     rows: list[list[str]] = [list(IG_HEADER)]
     for i, p in enumerate(posts.itertuples()):
         kind = "reel" if p.media_type == "reel" else "p"
-        rows.append([
-            ids[i], account_id, world.org.handle("instagram"), world.org.name, p.text,
-            integer(p.duration), _meta_time(p.published_at),
-            f"https://www.instagram.com/{kind}/{_token(rng, 11)}/", IG_TYPES[p.media_type], "",
-            "Lifetime", integer(p.exposure + p.repeat_views), integer(p.exposure),
-            integer(p.likes), integer(p.shares), integer(p.follows), integer(p.comments),
-            integer(p.saves),
-        ])
+        rows.append(
+            [
+                ids[i],
+                account_id,
+                world.org.handle("instagram"),
+                world.org.name,
+                p.text,
+                integer(p.duration),
+                _meta_time(p.published_at),
+                f"https://www.instagram.com/{kind}/{_token(rng, 11)}/",
+                IG_TYPES[p.media_type],
+                "",
+                "Lifetime",
+                integer(p.exposure + p.repeat_views),
+                integer(p.exposure),
+                integer(p.likes),
+                integer(p.shares),
+                integer(p.follows),
+                integer(p.comments),
+                integer(p.saves),
+            ]
+        )
     path = folder / "instagram" / _file_name(world, rng)
     write_text(path, csv_text(rows, "meta"), bom=True)
     return ExportFile(path, "instagram", world.period.end, world.org.handle("instagram"))
@@ -124,22 +219,50 @@ def write_meta_ads(world: World, folder: Path) -> ExportFile:
         sales = camp.spec.conversion_rate is not None
         for a in ads.itertuples():
             day = a.date.isoformat()
-            body.append((day, camp.name, a.ad_set, a.ad, [
-                day, day, camp.name, camp.campaign_id, a.ad_set, a.ad_set_id, a.ad, a.ad_id,
-                camp.spec.objective, status, "ad", integer(a.reach), integer(a.impressions),
-                _ratio(a.impressions, a.reach), "7-day click or 1-day view" if sales else "-",
-                camp.spec.result_type if a.results else "", integer(a.results) if a.results else "",
-                trimmed(a.spend, 2), _ratio(a.spend, a.results), camp.start.isoformat(), ends,
-                integer(a.link_clicks) if a.link_clicks else "", _ratio(a.spend, a.link_clicks),
-                _ratio(a.spend, a.impressions, scale=1000), _ratio(a.clicks_all, a.impressions,
-                                                                   scale=100),
-                integer(a.clicks_all), trimmed(a.conversion_value, 2) if sales else "",
-            ]))
+            body.append(
+                (
+                    day,
+                    camp.name,
+                    a.ad_set,
+                    a.ad,
+                    [
+                        day,
+                        day,
+                        camp.name,
+                        camp.campaign_id,
+                        a.ad_set,
+                        a.ad_set_id,
+                        a.ad,
+                        a.ad_id,
+                        camp.spec.objective,
+                        status,
+                        "ad",
+                        integer(a.reach),
+                        integer(a.impressions),
+                        _ratio(a.impressions, a.reach),
+                        "7-day click or 1-day view" if sales else "-",
+                        camp.spec.result_type if a.results else "",
+                        integer(a.results) if a.results else "",
+                        trimmed(a.spend, 2),
+                        _ratio(a.spend, a.results),
+                        camp.start.isoformat(),
+                        ends,
+                        integer(a.link_clicks) if a.link_clicks else "",
+                        _ratio(a.spend, a.link_clicks),
+                        _ratio(a.spend, a.impressions, scale=1000),
+                        _ratio(a.clicks_all, a.impressions, scale=100),
+                        integer(a.clicks_all),
+                        trimmed(a.conversion_value, 2) if sales else "",
+                    ],
+                )
+            )
     body.sort(key=lambda r: r[:4])
     rows.extend(r[4] for r in body)
     start = world.period.start
-    name = (f"Stichting-Groen-Dak-Ads-{start.day}-{mon_dd_yyyy(start)[:3]}-{start.year}"
-            f"{end.day}-{mon_dd_yyyy(end)[:3]}-{end.year}.csv")
+    name = (
+        f"Stichting-Groen-Dak-Ads-{start.day}-{mon_dd_yyyy(start)[:3]}-{start.year}"
+        f"{end.day}-{mon_dd_yyyy(end)[:3]}-{end.year}.csv"
+    )
     path = folder / "meta_ads" / name
     write_text(path, csv_text(rows, "meta"), bom=True)
     return ExportFile(path, "meta_ads", end, world.org.handle("meta_ads"))

@@ -24,8 +24,16 @@ from socialdesk.demo.organisation import TIMEZONE, export_date, rng_for
 from socialdesk.demo.world import World
 from socialdesk.demo.writers.base import ExportFile, month_day
 
-CONTENT_HEADER = ("Time", "Video title", "Video link", "Post time", "Total likes",
-                  "Total comments", "Total shares", "Total views")
+CONTENT_HEADER = (
+    "Time",
+    "Video title",
+    "Video link",
+    "Post time",
+    "Total likes",
+    "Total comments",
+    "Total shares",
+    "Total views",
+)
 OVERVIEW_HEADER = ("Date", "Video Views", "Profile Views", "Likes", "Comments", "Shares")
 FOLLOWERS_HEADER = ("Date", "Followers", "Difference in followers from previous day")
 VIEWERS_HEADER = ("Date", "Total Viewers", "New Viewers", "Returning Viewers")
@@ -45,17 +53,23 @@ def _audience(world: World, rng: np.random.Generator) -> list[tuple[str, list[li
             distance = min(abs(hour - best), 24 - abs(hour - best))
             mean = followers * (0.02 + 0.1 * np.exp(-0.5 * (distance / 3.0) ** 2))
             late = i == len(days) - 1 and hour > DOWNLOAD_HOUR
-            activity.append([month_day(world.period.day(i)), str(hour),
-                             "0" if late else str(rng.poisson(mean))])
+            activity.append(
+                [month_day(world.period.day(i)), str(hour), "0" if late else str(rng.poisson(mean))]
+            )
     gender = rng.dirichlet(np.array([g[1] for g in GENDER]) * 400)
     genders = [["Gender", "Distribution"]] + [
-        [name, trimmed(share, 2)] for (name, _), share in zip(GENDER, gender, strict=True)]
+        [name, trimmed(share, 2)] for (name, _), share in zip(GENDER, gender, strict=True)
+    ]
     shares = rng.dirichlet(np.array([t[1] for t in TERRITORIES] + [0.057]) * 400)
     territories = [["Top territories", "Distribution"]] + [
         [name, trimmed(share, 3)]
-        for name, share in zip([t[0] for t in TERRITORIES] + ["Others"], shares, strict=True)]
-    return [("FollowerActivity.csv", activity), ("FollowerGender.csv", genders),
-            ("FollowerTopTerritories.csv", territories)]
+        for name, share in zip([t[0] for t in TERRITORIES] + ["Others"], shares, strict=True)
+    ]
+    return [
+        ("FollowerActivity.csv", activity),
+        ("FollowerGender.csv", genders),
+        ("FollowerTopTerritories.csv", territories),
+    ]
 
 
 def _csv(rows: list[list[str]]) -> bytes:
@@ -79,12 +93,18 @@ def write_tiktok_content(world: World, folder: Path) -> list[ExportFile]:
         month = posts[(published >= first) & (published <= last)]
         rows = [list(CONTENT_HEADER)]
         for p in month.sort_values("published_at", ascending=False, kind="stable").itertuples():
-            rows.append([
-                month_day(as_of), p.text,
-                f"https://www.tiktok.com/@{handle}/video/{_video_id(p.published_at, rng)}",
-                month_day(p.published_at.date()), str(p.likes), str(p.comments), str(p.shares),
-                str(p.exposure),
-            ])
+            rows.append(
+                [
+                    month_day(as_of),
+                    p.text,
+                    f"https://www.tiktok.com/@{handle}/video/{_video_id(p.published_at, rng)}",
+                    month_day(p.published_at.date()),
+                    str(p.likes),
+                    str(p.comments),
+                    str(p.shares),
+                    str(p.exposure),
+                ]
+            )
         path = folder / "tiktok" / f"Content_{as_of:%Y-%m-%d}.zip"
         fixed_zip(path, [("Content.csv", _csv(rows))], as_of)
         files.append(ExportFile(path, "tiktok", as_of, handle))
@@ -102,12 +122,21 @@ def write_tiktok_account(world: World, folder: Path) -> list[ExportFile]:
         comments[rng.choice(zero, size=min(2, len(zero)), replace=False)] = -1
     views = days["exposure"].to_numpy()
     overview = [list(OVERVIEW_HEADER)] + [
-        [labels[i], str(views[i]), str(rng.poisson(views[i] * 0.012)), str(days["likes"].iat[i]),
-         str(comments[i]), str(days["shares"].iat[i])] for i in range(len(days))]
+        [
+            labels[i],
+            str(views[i]),
+            str(rng.poisson(views[i] * 0.012)),
+            str(days["likes"].iat[i]),
+            str(comments[i]),
+            str(days["shares"].iat[i]),
+        ]
+        for i in range(len(days))
+    ]
     followers = days["followers"].to_numpy()
     diff = np.append(np.diff(followers), 0)  # next day minus this day, as TikTok writes it
     history = [list(FOLLOWERS_HEADER)] + [
-        [labels[i], str(followers[i]), str(diff[i])] for i in range(len(days))]
+        [labels[i], str(followers[i]), str(diff[i])] for i in range(len(days))
+    ]
     viewers = [list(VIEWERS_HEADER)]
     for i in range(len(days)):
         total = rng.binomial(views[i], 0.7)

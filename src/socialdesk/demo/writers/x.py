@@ -24,27 +24,78 @@ from socialdesk.demo.writers.base import ID_ALPHABET, ExportFile, x_date
 
 TWITTER_EPOCH_MS = 1288834974657
 PROMOTED = (
-    "promoted impressions", "promoted engagements", "promoted engagement rate",
-    "promoted retweets", "promoted replies", "promoted likes", "promoted user profile clicks",
-    "promoted url clicks", "promoted hashtag clicks", "promoted detail expands",
-    "promoted permalink clicks", "promoted app opens", "promoted app installs",
-    "promoted follows", "promoted email tweet", "promoted dial phone", "promoted media views",
+    "promoted impressions",
+    "promoted engagements",
+    "promoted engagement rate",
+    "promoted retweets",
+    "promoted replies",
+    "promoted likes",
+    "promoted user profile clicks",
+    "promoted url clicks",
+    "promoted hashtag clicks",
+    "promoted detail expands",
+    "promoted permalink clicks",
+    "promoted app opens",
+    "promoted app installs",
+    "promoted follows",
+    "promoted email tweet",
+    "promoted dial phone",
+    "promoted media views",
     "promoted media engagements",
 )
 ACTIVITY_HEADER = (
-    "Tweet id", "Tweet permalink", "Tweet text", "time", "impressions", "engagements",
-    "engagement rate", "retweets", "replies", "likes", "user profile clicks", "url clicks",
-    "hashtag clicks", "detail expands", "permalink clicks", "app opens", "app installs",
-    "follows", "email tweet", "dial phone", "media views", "media engagements", *PROMOTED,
+    "Tweet id",
+    "Tweet permalink",
+    "Tweet text",
+    "time",
+    "impressions",
+    "engagements",
+    "engagement rate",
+    "retweets",
+    "replies",
+    "likes",
+    "user profile clicks",
+    "url clicks",
+    "hashtag clicks",
+    "detail expands",
+    "permalink clicks",
+    "app opens",
+    "app installs",
+    "follows",
+    "email tweet",
+    "dial phone",
+    "media views",
+    "media engagements",
+    *PROMOTED,
 )
 OVERVIEW_HEADER = (
-    "Date", "Impressions", "Likes", "Engagements", "Bookmarks", "Shares", "New follows",
-    "Unfollows", "Replies", "Reposts", "Profile visits", "Create Post", "Video views",
+    "Date",
+    "Impressions",
+    "Likes",
+    "Engagements",
+    "Bookmarks",
+    "Shares",
+    "New follows",
+    "Unfollows",
+    "Replies",
+    "Reposts",
+    "Profile visits",
+    "Create Post",
+    "Video views",
     "Media views",
 )
-ENGAGEMENT_KINDS = ("likes", "reposts", "replies", "profile_clicks", "site_clicks",
-                    "hashtag_clicks", "detail_expands", "permalink_clicks", "follows",
-                    "media_engagements")
+ENGAGEMENT_KINDS = (
+    "likes",
+    "reposts",
+    "replies",
+    "profile_clicks",
+    "site_clicks",
+    "hashtag_clicks",
+    "detail_expands",
+    "permalink_clicks",
+    "follows",
+    "media_engagements",
+)
 
 
 def snowflake(when_utc: dt.datetime, rng: np.random.Generator) -> str:
@@ -75,14 +126,33 @@ def _activity_rows(posts, handle: str, rng: np.random.Generator) -> list[list[st
         tweet_id = snowflake(utc, rng)
         engagements = sum(int(getattr(p, k)) for k in ENGAGEMENT_KINDS)
         rate = engagements / p.exposure if p.exposure else 0.0
-        rows.append([
-            tweet_id, f"https://twitter.com/{handle}/status/{tweet_id}",
-            _tweet_text(p.text, p.media_type, rng), utc.strftime("%Y-%m-%d %H:%M +0000"),
-            _f(p.exposure), _f(engagements), repr(float(rate)), _f(p.reposts), _f(p.replies),
-            _f(p.likes), _f(p.profile_clicks), _f(p.site_clicks), _f(p.hashtag_clicks),
-            _f(p.detail_expands), _f(p.permalink_clicks), "0", "0", str(p.follows), "0", "0",
-            str(p.media_views), str(p.media_engagements), *["-"] * len(PROMOTED),
-        ])
+        rows.append(
+            [
+                tweet_id,
+                f"https://twitter.com/{handle}/status/{tweet_id}",
+                _tweet_text(p.text, p.media_type, rng),
+                utc.strftime("%Y-%m-%d %H:%M +0000"),
+                _f(p.exposure),
+                _f(engagements),
+                repr(float(rate)),
+                _f(p.reposts),
+                _f(p.replies),
+                _f(p.likes),
+                _f(p.profile_clicks),
+                _f(p.site_clicks),
+                _f(p.hashtag_clicks),
+                _f(p.detail_expands),
+                _f(p.permalink_clicks),
+                "0",
+                "0",
+                str(p.follows),
+                "0",
+                "0",
+                str(p.media_views),
+                str(p.media_engagements),
+                *["-"] * len(PROMOTED),
+            ]
+        )
     return rows
 
 
@@ -111,12 +181,27 @@ def write_x_overview(world: World, folder: Path) -> ExportFile:
     for i in range(len(days) - 1, -1, -1):
         d = days.iloc[i]
         engagements = sum(int(d[k]) for k in ENGAGEMENT_KINDS)
-        rows.append([str(v) for v in (
-            x_date(world.period.day(i)), d["exposure"], d["likes"], engagements, d["bookmarks"],
-            rng.poisson(d["exposure"] * 0.0004), d["followers_gained"], d["followers_lost"],
-            d["replies"], d["reposts"], d["profile_clicks"], d["posts_published"],
-            rng.binomial(int(d["media_views"]), 0.3), d["media_views"],
-        )])
+        rows.append(
+            [
+                str(v)
+                for v in (
+                    x_date(world.period.day(i)),
+                    d["exposure"],
+                    d["likes"],
+                    engagements,
+                    d["bookmarks"],
+                    rng.poisson(d["exposure"] * 0.0004),
+                    d["followers_gained"],
+                    d["followers_lost"],
+                    d["replies"],
+                    d["reposts"],
+                    d["profile_clicks"],
+                    d["posts_published"],
+                    rng.binomial(int(d["media_views"]), 0.3),
+                    d["media_views"],
+                )
+            ]
+        )
     path = folder / "x" / "account_overview_analytics.csv"
     write_text(path, csv_text(rows, "minimal"))
     return ExportFile(path, "x", world.period.end, world.org.handle("x"))

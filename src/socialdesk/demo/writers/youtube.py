@@ -22,9 +22,20 @@ from socialdesk.demo.world import World
 from socialdesk.demo.writers.base import YT_ALPHABET, ExportFile, youtube_date
 
 TABLE_HEADER = (
-    "Content", "Video title", "Video publish time", "Duration", "Average percentage viewed (%)",
-    "Engaged views", "Views", "Watch time (hours)", "Subscribers", "Likes", "Comments added",
-    "Shares", "Average view duration", "Thumbnail impressions",
+    "Content",
+    "Video title",
+    "Video publish time",
+    "Duration",
+    "Average percentage viewed (%)",
+    "Engaged views",
+    "Views",
+    "Watch time (hours)",
+    "Subscribers",
+    "Likes",
+    "Comments added",
+    "Shares",
+    "Average view duration",
+    "Thumbnail impressions",
     "Thumbnail click-through rate (%)",
 )
 CHART_HEADER = ("Date", "Content", "Video title", "Video publish time", "Duration", "Views")
@@ -54,28 +65,55 @@ def _table(world: World, rng: np.random.Generator) -> tuple[pd.DataFrame, list[l
     watch_hours = views * posts["duration"].to_numpy() * pct / 100 / 3600
     ctr = rng.uniform(2.5, 9.0, n)
     impressions = np.round(views / (ctr / 100) * 0.6).astype(np.int64)
-    posts = posts.assign(video_id=_video_ids(rng, n), pct=pct, watch_hours=watch_hours,
-                         impressions=impressions, engaged=rng.binomial(views, 0.82))
+    posts = posts.assign(
+        video_id=_video_ids(rng, n),
+        pct=pct,
+        watch_hours=watch_hours,
+        impressions=impressions,
+        engaged=rng.binomial(views, 0.82),
+    )
     total_views = int(views.sum())
     total_impr = int(impressions.sum())
-    rows = [list(TABLE_HEADER), [
-        "Total", "", "", "",
-        trimmed(float(np.average(pct, weights=np.maximum(views, 1))), 2),
-        str(int(posts["engaged"].sum())), str(total_views), trimmed(float(watch_hours.sum()), 4),
-        str(int(posts["subscribers"].sum())), str(int(posts["likes"].sum())),
-        str(int(posts["comments"].sum())), str(int(posts["shares"].sum())),
-        hms(watch_hours.sum() * 3600 / total_views if total_views else 0), str(total_impr),
-        trimmed(total_views * 0.6 / total_impr * 100 if total_impr else 0, 2),
-    ]]
+    rows = [
+        list(TABLE_HEADER),
+        [
+            "Total",
+            "",
+            "",
+            "",
+            trimmed(float(np.average(pct, weights=np.maximum(views, 1))), 2),
+            str(int(posts["engaged"].sum())),
+            str(total_views),
+            trimmed(float(watch_hours.sum()), 4),
+            str(int(posts["subscribers"].sum())),
+            str(int(posts["likes"].sum())),
+            str(int(posts["comments"].sum())),
+            str(int(posts["shares"].sum())),
+            hms(watch_hours.sum() * 3600 / total_views if total_views else 0),
+            str(total_impr),
+            trimmed(total_views * 0.6 / total_impr * 100 if total_impr else 0, 2),
+        ],
+    ]
     for p in posts.itertuples():
-        rows.append([
-            p.video_id, p.title, youtube_date(p.published_at.date()), str(p.duration),
-            trimmed(p.pct, 2), str(p.engaged), str(p.exposure), trimmed(p.watch_hours, 4),
-            str(p.subscribers), str(p.likes), str(p.comments), str(p.shares),
-            hms(p.duration * p.pct / 100), str(p.impressions), trimmed(p.exposure * 0.6
-                                                                      / p.impressions * 100
-                                                                      if p.impressions else 0, 2),
-        ])
+        rows.append(
+            [
+                p.video_id,
+                p.title,
+                youtube_date(p.published_at.date()),
+                str(p.duration),
+                trimmed(p.pct, 2),
+                str(p.engaged),
+                str(p.exposure),
+                trimmed(p.watch_hours, 4),
+                str(p.subscribers),
+                str(p.likes),
+                str(p.comments),
+                str(p.shares),
+                hms(p.duration * p.pct / 100),
+                str(p.impressions),
+                trimmed(p.exposure * 0.6 / p.impressions * 100 if p.impressions else 0, 2),
+            ]
+        )
     return posts, rows
 
 
@@ -94,8 +132,9 @@ def _chart(world: World, posts: pd.DataFrame, rng: np.random.Generator) -> list[
         published = youtube_date(first)
         for j in range(span):
             day = first + dt.timedelta(days=j)
-            rows.append([day.isoformat(), p.video_id, p.title, published, str(p.duration),
-                         str(daily[j])])
+            rows.append(
+                [day.isoformat(), p.video_id, p.title, published, str(p.duration), str(daily[j])]
+            )
     return rows
 
 
@@ -105,11 +144,18 @@ def write_youtube(world: World, folder: Path) -> ExportFile:
     chart = _chart(world, posts, rng)
     days = world.days["youtube"]
     totals = [["Date", "Views"]] + [
-        [world.period.day(i).isoformat(), str(v)] for i, v in enumerate(days["exposure"])]
+        [world.period.day(i).isoformat(), str(v)] for i, v in enumerate(days["exposure"])
+    ]
     start, end = world.period.start, world.period.end
     name = f"Content {start:%Y-%m-%d}_{end:%Y-%m-%d} {world.org.handle('youtube')}.zip"
     path = folder / "youtube" / name
-    members = [(member, csv_text(rows, "minimal").encode("utf-8")) for member, rows in (
-        ("Table data.csv", table), ("Chart data.csv", chart), ("Totals.csv", totals))]
+    members = [
+        (member, csv_text(rows, "minimal").encode("utf-8"))
+        for member, rows in (
+            ("Table data.csv", table),
+            ("Chart data.csv", chart),
+            ("Totals.csv", totals),
+        )
+    ]
     fixed_zip(path, members, end)
     return ExportFile(path, "youtube", end, world.org.handle("youtube"))

@@ -107,8 +107,9 @@ def _period(session: Any, workspace_id: int, days: int) -> tuple[dt.date | None,
 
 
 # -- the campaign table --------------------------------------------------------------------
-def _report_page(session: Any, workspace_id: int, days: int, level: str, locale: str
-                 ) -> AdsReportPage:
+def _report_page(
+    session: Any, workspace_id: int, days: int, level: str, locale: str
+) -> AdsReportPage:
     start, end = _period(session, workspace_id, days)
     frame = queries.ad_delivery(session, workspace_id, start=start, end=end)
     report = build_report(frame, start=start, end=end, level=level)
@@ -118,9 +119,11 @@ def _report_page(session: Any, workspace_id: int, days: int, level: str, locale:
         if len(row.daily) < 2:
             continue
         spec = charts.sparkline_data(
-            [d[1] for d in row.daily], [d[0] for d in row.daily],
+            [d[1] for d in row.daily],
+            [d[0] for d in row.daily],
             value_label=lambda v, c=row.figures.currency: fmt.money(v, c),
-            date_label=fmt.date, description=row.name,
+            date_label=fmt.date,
+            description=row.name,
         )
         if spec:
             page_charts[f"ad-{row.id}"] = spec
@@ -134,15 +137,28 @@ QLevel = Annotated[Literal["account", "campaign", "ad_set", "ad"], Query()]
 
 
 @router.get("/ads", name="ads")
-def ads(request: Request, session: SessionDep, config: ConfigDep, locale: LocaleDep,
-        _who: Viewer, days: QDays = 90, level: QLevel = "campaign") -> Response:
+def ads(
+    request: Request,
+    session: SessionDep,
+    config: ConfigDep,
+    locale: LocaleDep,
+    _who: Viewer,
+    days: QDays = 90,
+    level: QLevel = "campaign",
+) -> Response:
     page = _report_page(session, _workspace(config), days, level, locale)
     return render(request, "ads/report.html", page)
 
 
 @router.get("/ads.json", name="ads_json")
-def ads_json(session: SessionDep, config: ConfigDep, locale: LocaleDep, _who: Viewer,
-             days: QDays = 90, level: QLevel = "campaign") -> Response:
+def ads_json(
+    session: SessionDep,
+    config: ConfigDep,
+    locale: LocaleDep,
+    _who: Viewer,
+    days: QDays = 90,
+    level: QLevel = "campaign",
+) -> Response:
     return render_json(_report_page(session, _workspace(config), days, level, locale))
 
 
@@ -156,8 +172,10 @@ def _pacing_page(session: Any, workspace_id: int) -> AdsPacingPage:
     if daily.empty and not plans:
         return AdsPacingPage("pacing", None, [])
     today = max(daily["date"]) if len(daily) else dt.date.today()
-    window = (today.replace(day=1),
-              today.replace(day=calendar.monthrange(today.year, today.month)[1]))
+    window = (
+        today.replace(day=1),
+        today.replace(day=calendar.monthrange(today.year, today.month)[1]),
+    )
     try:
         lines = budget_lines(plans, queries.campaigns(session, workspace_id), window=window)
     except PlanInvalid as exc:
@@ -166,8 +184,7 @@ def _pacing_page(session: Any, workspace_id: int) -> AdsPacingPage:
 
 
 @router.get("/ads/pacing", name="ads_pacing")
-def ads_pacing(request: Request, session: SessionDep, config: ConfigDep, _who: Viewer
-               ) -> Response:
+def ads_pacing(request: Request, session: SessionDep, config: ConfigDep, _who: Viewer) -> Response:
     return render(request, "ads/pacing.html", _pacing_page(session, _workspace(config)))
 
 
@@ -185,20 +202,31 @@ QRate = Annotated[Literal["ctr", "conversion_rate"], Query()]
 def _tests_page(session: Any, workspace_id: int, metric: str, level: str) -> AdsTestsPage:
     frame = queries.ad_delivery(session, workspace_id)
     rows = additive_rows(frame, level=level).rows
-    return AdsTestsPage("tests", metric, level, compare_variants(rows, metric=metric,
-                                                                 level=level))
+    return AdsTestsPage("tests", metric, level, compare_variants(rows, metric=metric, level=level))
 
 
 @router.get("/ads/tests", name="ads_tests")
-def ads_tests(request: Request, session: SessionDep, config: ConfigDep, _who: Viewer,
-              metric: QMetric = "ctr", level: QTestLevel = "ad") -> Response:
-    return render(request, "ads/tests.html", _tests_page(session, _workspace(config), metric,
-                                                         level))
+def ads_tests(
+    request: Request,
+    session: SessionDep,
+    config: ConfigDep,
+    _who: Viewer,
+    metric: QMetric = "ctr",
+    level: QTestLevel = "ad",
+) -> Response:
+    return render(
+        request, "ads/tests.html", _tests_page(session, _workspace(config), metric, level)
+    )
 
 
 @router.get("/ads/tests.json", name="ads_tests_json")
-def ads_tests_json(session: SessionDep, config: ConfigDep, _who: Viewer,
-                   metric: QMetric = "ctr", level: QTestLevel = "ad") -> Response:
+def ads_tests_json(
+    session: SessionDep,
+    config: ConfigDep,
+    _who: Viewer,
+    metric: QMetric = "ctr",
+    level: QTestLevel = "ad",
+) -> Response:
     return render_json(_tests_page(session, _workspace(config), metric, level))
 
 
@@ -209,14 +237,16 @@ def _fatigue_page(session: Any, workspace_id: int, metric: str) -> AdsFatiguePag
 
 
 @router.get("/ads/fatigue", name="ads_fatigue")
-def ads_fatigue(request: Request, session: SessionDep, config: ConfigDep, _who: Viewer,
-                metric: QRate = "ctr") -> Response:
+def ads_fatigue(
+    request: Request, session: SessionDep, config: ConfigDep, _who: Viewer, metric: QRate = "ctr"
+) -> Response:
     return render(request, "ads/fatigue.html", _fatigue_page(session, _workspace(config), metric))
 
 
 @router.get("/ads/fatigue.json", name="ads_fatigue_json")
-def ads_fatigue_json(session: SessionDep, config: ConfigDep, _who: Viewer,
-                     metric: QRate = "ctr") -> Response:
+def ads_fatigue_json(
+    session: SessionDep, config: ConfigDep, _who: Viewer, metric: QRate = "ctr"
+) -> Response:
     return render_json(_fatigue_page(session, _workspace(config), metric))
 
 
@@ -229,18 +259,29 @@ def _curve_chart(curve: ResponseCurve, description: str) -> dict[str, Any] | Non
     points = [(x, e) for x, e in curve_points(curve) if e.ok]
     if not points:
         return None
-    values = [{"spend": round(x, 2), "value": e.value, "low": e.low, "high": e.high}
-              for x, e in points]
+    values = [
+        {"spend": round(x, 2), "value": e.value, "low": e.low, "high": e.high} for x, e in points
+    ]
     enc = {"x": {"field": "spend", "type": "quantitative", "title": None}}
     return {
-        "$schema": charts.SCHEMA, "description": description, "width": 320, "height": 160,
+        "$schema": charts.SCHEMA,
+        "description": description,
+        "width": 320,
+        "height": 160,
         "data": {"values": values},
         "layer": [
-            {"mark": {"type": "area", "opacity": 0.2, "color": charts.INK},
-             "encoding": {**enc, "y": {"field": "low", "type": "quantitative", "title": None},
-                          "y2": {"field": "high"}}},
-            {"mark": {"type": "line", "color": charts.INK},
-             "encoding": {**enc, "y": {"field": "value", "type": "quantitative"}}},
+            {
+                "mark": {"type": "area", "opacity": 0.2, "color": charts.INK},
+                "encoding": {
+                    **enc,
+                    "y": {"field": "low", "type": "quantitative", "title": None},
+                    "y2": {"field": "high"},
+                },
+            },
+            {
+                "mark": {"type": "line", "color": charts.INK},
+                "encoding": {**enc, "y": {"field": "value", "type": "quantitative"}},
+            },
         ],
         "config": {"view": {"stroke": None}, "background": None},
     }
@@ -257,8 +298,7 @@ def _curves_page(session: Any, workspace_id: int) -> AdsCurvesPage:
 
 
 @router.get("/ads/curves", name="ads_curves")
-def ads_curves(request: Request, session: SessionDep, config: ConfigDep, _who: Viewer
-               ) -> Response:
+def ads_curves(request: Request, session: SessionDep, config: ConfigDep, _who: Viewer) -> Response:
     return render(request, "ads/curves.html", _curves_page(session, _workspace(config)))
 
 
@@ -272,23 +312,35 @@ QBudgetDays = Annotated[int, Query(ge=1, le=366)]
 QChange = Annotated[float, Query(ge=0, le=1)]
 
 
-def _budget_page(session: Any, workspace_id: int, total: float | None, days: int,
-                 max_change: float) -> AdsBudgetPage:
+def _budget_page(
+    session: Any, workspace_id: int, total: float | None, days: int, max_change: float
+) -> AdsBudgetPage:
     found = _curves(session, workspace_id)
     plan = recommend_budget(found, total, days=days, max_change=max_change or None)
     return AdsBudgetPage("budget", plan.total or None, days, max_change, plan)
 
 
 @router.get("/ads/budget", name="ads_budget")
-def ads_budget(request: Request, session: SessionDep, config: ConfigDep, _who: Viewer,
-               total: QTotal = None, days: QBudgetDays = 30, max_change: QChange = 0.3
-               ) -> Response:
+def ads_budget(
+    request: Request,
+    session: SessionDep,
+    config: ConfigDep,
+    _who: Viewer,
+    total: QTotal = None,
+    days: QBudgetDays = 30,
+    max_change: QChange = 0.3,
+) -> Response:
     page = _budget_page(session, _workspace(config), total, days, max_change)
     return render(request, "ads/budget.html", page)
 
 
 @router.get("/ads/budget.json", name="ads_budget_json")
-def ads_budget_json(session: SessionDep, config: ConfigDep, _who: Viewer,
-                    total: QTotal = None, days: QBudgetDays = 30, max_change: QChange = 0.3
-                    ) -> Response:
+def ads_budget_json(
+    session: SessionDep,
+    config: ConfigDep,
+    _who: Viewer,
+    total: QTotal = None,
+    days: QBudgetDays = 30,
+    max_change: QChange = 0.3,
+) -> Response:
     return render_json(_budget_page(session, _workspace(config), total, days, max_change))

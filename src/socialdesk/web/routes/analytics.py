@@ -151,8 +151,7 @@ class TreePage:
     charts: dict[str, Any] = field(default_factory=dict, metadata={"json": False})
 
 
-def _tree_chart(result: TreeResult, labels: dict[str, str], total: str = "total"
-                ) -> dict[str, Any]:
+def _tree_chart(result: TreeResult, labels: dict[str, str], total: str = "total") -> dict[str, Any]:
     rows = []
     for group, change in result.changes:
         name = " · ".join(str(v) for v in group.values()) or total
@@ -203,8 +202,11 @@ def _tree_page(
     b0 = before_start or (b1 - dt.timedelta(days=days - 1))
     groups = {"platform": ("platform",), "account": ("platform", "account"), "": ()}[group_by]
     result = kpi_tree(session, ws, tree, Slice(b0, b1), Slice(a0, a1), groups)
-    labels = {f.name: _say(factor_label(f.name, locale), locale)
-              for _g, c in result.changes for f in c.factors}
+    labels = {
+        f.name: _say(factor_label(f.name, locale), locale)
+        for _g, c in result.changes
+        for f in c.factors
+    }
     return TreePage(
         tree,
         {k: t.title for k, t in TREES.items()},

@@ -39,47 +39,83 @@ class VisualPage:
     metrics: tuple[str, ...]
     bases: tuple[str, ...]
     report: UpliftReport | None = field(
-        metadata={"help": "Per account, platform and pooled: the ratios with 95% intervals"})
+        metadata={"help": "Per account, platform and pooled: the ratios with 95% intervals"}
+    )
     check_platforms: tuple[str, ...] = PLATFORMS
     check: ImageReport | None = field(
-        default=None, metadata={"help": "After an upload: the image's figures and checks"})
+        default=None, metadata={"help": "After an upload: the image's figures and checks"}
+    )
     check_platform: str | None = None
     error: str | None = None
     charts: dict[str, Any] = field(default_factory=dict, metadata={"json": False})
     words: dict[str, str] = field(default_factory=lambda: dict(WORDS), metadata={"json": False})
 
 
-def forest(result: UpliftResult, reference_label: str, labels: dict[str, str],
-           description: str | None = None) -> dict[str, Any]:
+def forest(
+    result: UpliftResult,
+    reference_label: str,
+    labels: dict[str, str],
+    description: str | None = None,
+) -> dict[str, Any]:
     """A forest plot: each type's ratio against the reference with its 95% interval (log x)."""
-    rows = [{"type": labels.get(e.media_type, e.media_type), "ratio": e.ratio.value,
-             "low": e.ratio.low, "high": e.ratio.high,
-             "clear": "yes" if e.clear else "no"}
-            for e in result.effects if e.ratio.ok]
+    rows = [
+        {
+            "type": labels.get(e.media_type, e.media_type),
+            "ratio": e.ratio.value,
+            "low": e.ratio.low,
+            "high": e.ratio.high,
+            "clear": "yes" if e.clear else "no",
+        }
+        for e in result.effects
+        if e.ratio.ok
+    ]
     type_axis = {"field": "type", "type": "nominal", "title": None, "sort": None}
     return {
         "$schema": SCHEMA,
         "description": description or f"ratios against {reference_label}",
-        "width": 420, "height": {"step": 28},
+        "width": 420,
+        "height": {"step": 28},
         "data": {"values": rows},
         # the types on y in the two layers of the rows only: the reference line at 1 (a layer
         # of its own data) then runs across them instead of being a row "undefined"
         "layer": [
-            {"mark": {"type": "rule", "strokeWidth": 2},
-             "encoding": {"y": type_axis,
-                          "x": {"field": "low", "type": "quantitative",
-                                "scale": {"type": "log"}, "title": None},
-                          "x2": {"field": "high"}}},
-            {"mark": {"type": "point", "filled": True, "size": 70},
-             "encoding": {"y": type_axis, "x": {"field": "ratio", "type": "quantitative"},
-                          "opacity": {"field": "clear", "type": "nominal",
-                                      "scale": {"domain": ["yes", "no"], "range": [1, 0.4]},
-                                      "legend": None},
-                          "tooltip": [{"field": "type"}, {"field": "ratio", "format": ".2f"},
-                                      {"field": "low", "format": ".2f"},
-                                      {"field": "high", "format": ".2f"}]}},
-            {"data": {"values": [{"one": 1}]}, "mark": {"type": "rule", "strokeDash": [4, 3]},
-             "encoding": {"x": {"field": "one", "type": "quantitative"}}},
+            {
+                "mark": {"type": "rule", "strokeWidth": 2},
+                "encoding": {
+                    "y": type_axis,
+                    "x": {
+                        "field": "low",
+                        "type": "quantitative",
+                        "scale": {"type": "log"},
+                        "title": None,
+                    },
+                    "x2": {"field": "high"},
+                },
+            },
+            {
+                "mark": {"type": "point", "filled": True, "size": 70},
+                "encoding": {
+                    "y": type_axis,
+                    "x": {"field": "ratio", "type": "quantitative"},
+                    "opacity": {
+                        "field": "clear",
+                        "type": "nominal",
+                        "scale": {"domain": ["yes", "no"], "range": [1, 0.4]},
+                        "legend": None,
+                    },
+                    "tooltip": [
+                        {"field": "type"},
+                        {"field": "ratio", "format": ".2f"},
+                        {"field": "low", "format": ".2f"},
+                        {"field": "high", "format": ".2f"},
+                    ],
+                },
+            },
+            {
+                "data": {"values": [{"one": 1}]},
+                "mark": {"type": "rule", "strokeDash": [4, 3]},
+                "encoding": {"x": {"field": "one", "type": "quantitative"}},
+            },
         ],
         "config": {"view": {"stroke": None}, "background": None},
     }
@@ -93,10 +129,17 @@ def _labels(request: Request) -> dict[str, str]:
     return {k: gettext(locale, v) for k, v in LABELS["media"].items()}
 
 
-def _page(session: Any, workspace_id: int, request: Request, platform: str | None, metric: str,
-          basis: str) -> VisualPage:
-    report = uplift_report(session, workspace_id, platform=platform, metric=metric, basis=basis,
-                           explain_totals=platform is not None)
+def _page(
+    session: Any, workspace_id: int, request: Request, platform: str | None, metric: str, basis: str
+) -> VisualPage:
+    report = uplift_report(
+        session,
+        workspace_id,
+        platform=platform,
+        metric=metric,
+        basis=basis,
+        explain_totals=platform is not None,
+    )
     platforms = sorted({r.platform for r in report.results if r.platform})
     if platform and platform not in platforms:
         platforms.append(platform)
@@ -120,25 +163,38 @@ QBasis = Annotated[Literal[BASES], Query()]  # type: ignore[valid-type]
 
 
 @router.get("/visual", name="visual")
-def visual(request: Request, session: SessionDep, config: ConfigDep, _who: Viewer,
-           platform: QPlatform = None, metric: QMetric = "interactions",
-           basis: QBasis = "per_exposure") -> Response:
-    page = _page(session, config.workspace.workspace_id, request, platform or None, metric,
-                 basis)
+def visual(
+    request: Request,
+    session: SessionDep,
+    config: ConfigDep,
+    _who: Viewer,
+    platform: QPlatform = None,
+    metric: QMetric = "interactions",
+    basis: QBasis = "per_exposure",
+) -> Response:
+    page = _page(session, config.workspace.workspace_id, request, platform or None, metric, basis)
     return render(request, "visual/index.html", page)
 
 
 @router.get("/visual.json", name="visual_json")
-def visual_json(request: Request, session: SessionDep, config: ConfigDep, _who: Viewer,
-                platform: QPlatform = None, metric: QMetric = "interactions",
-                basis: QBasis = "per_exposure") -> Response:
-    return render_json(_page(session, config.workspace.workspace_id, request, platform or None,
-                             metric, basis))
+def visual_json(
+    request: Request,
+    session: SessionDep,
+    config: ConfigDep,
+    _who: Viewer,
+    platform: QPlatform = None,
+    metric: QMetric = "interactions",
+    basis: QBasis = "per_exposure",
+) -> Response:
+    return render_json(
+        _page(session, config.workspace.workspace_id, request, platform or None, metric, basis)
+    )
 
 
 @router.post("/visual/check", name="visual_check", dependencies=[CsrfDep])
-async def visual_check(request: Request, session: SessionDep, config: ConfigDep,
-                       _who: Viewer) -> Response:
+async def visual_check(
+    request: Request, session: SessionDep, config: ConfigDep, _who: Viewer
+) -> Response:
     if int(request.headers.get("content-length") or 0) > MAX_IMAGE_BYTES:
         raise HTTPException(status_code=413, detail=N_("The image is too large."))
     form = await request.form(max_files=1, max_part_size=1024 * 1024)
@@ -166,10 +222,21 @@ async def visual_check(request: Request, session: SessionDep, config: ConfigDep,
     if request.headers.get("accept", "").startswith("application/json"):
         return render_json({"check": report, "error": error}, status_code=status)
     if is_htmx(request):
-        page = VisualPage(None, "interactions", "per_exposure", [], METRICS, BASES, None,
-                          check=report, check_platform=platform, error=error)
+        page = VisualPage(
+            None,
+            "interactions",
+            "per_exposure",
+            [],
+            METRICS,
+            BASES,
+            None,
+            check=report,
+            check_platform=platform,
+            error=error,
+        )
         return render(request, "visual/_check.html", page, status_code=status)
-    page = _page(session, config.workspace.workspace_id, request, None, "interactions",
-                 "per_exposure")
+    page = _page(
+        session, config.workspace.workspace_id, request, None, "interactions", "per_exposure"
+    )
     page.check, page.check_platform, page.error = report, platform, error
     return render(request, "visual/index.html", page, status_code=status)

@@ -33,11 +33,16 @@ def upgrade() -> None:
         sa.Column("features", sa.JSON(), nullable=False),
         sa.Column("analysed_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["workspace_id"], ["workspace.id"], name=op.f("fk_media_workspace_id_workspace"),
+            ["workspace_id"],
+            ["workspace.id"],
+            name=op.f("fk_media_workspace_id_workspace"),
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["post_id"], ["post.id"], name=op.f("fk_media_post_id_post"), ondelete="SET NULL",
+            ["post_id"],
+            ["post.id"],
+            name=op.f("fk_media_post_id_post"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_media")),
         sa.UniqueConstraint("workspace_id", "path", name=op.f("uq_media_workspace_id_path")),
