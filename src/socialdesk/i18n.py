@@ -217,6 +217,15 @@ class Formats:
         pattern = "#,##0." + "0" * digits
         return _apply(pattern, value, self.locale)
 
+    def p_value(self, value: float | None) -> str:
+        """A p-value to three decimals; below 0.001 as "< 0,001" (never "0,000")."""
+        if _absent(value):
+            return NO_DATA
+        assert value is not None
+        if value < 0.001:
+            return "< " + self.decimal(0.001, 3)
+        return self.decimal(value, 3)
+
     def compact(self, value: float | None) -> str:
         if _absent(value):
             return NO_DATA

@@ -93,3 +93,12 @@ def test_dutch_page_has_no_english_leftovers(local_client):
     html = local_client.get("/overview?lang=nl").text
     for english in ("Overview", "Period", "no data", "Apply", "compared with"):
         assert f">{english}<" not in html
+
+
+def test_p_values_never_read_zero():
+    from socialdesk.i18n import formats
+
+    nl, en = formats("nl"), formats("en")
+    assert nl.p_value(0.0004) == "< 0,001" and en.p_value(0.0004) == "< 0.001"
+    assert nl.p_value(0.0012) == "0,001" and nl.p_value(0.42) == "0,420"
+    assert nl.p_value(None) == en.p_value(None)  # the page's "no data" dash
