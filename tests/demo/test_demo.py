@@ -371,3 +371,42 @@ def test_postgresql_build_matches_sqlite(
         )
     assert fact == built.truths
     pg.engine.dispose()
+
+
+def test_the_plan_names_the_stored_campaigns(built: DemoResult, handle) -> None:
+    """exports/plan.yaml ties every objective to campaigns by the names the ad exports carry,
+    so the coverage counts all ad spend to objectives once the plan is imported."""
+    from socialdesk.marketing import queries, run
+    from socialdesk.marketing.plan import from_yaml
+
+    plan = from_yaml((built.folder / "exports" / "plan.yaml").read_text(encoding="utf-8"))
+    with session_scope(handle.engine) as session:
+        stored = set(
+            session.scalars(
+                select(Campaign.name)
+                .join(Account, Account.id == Campaign.account_id)
+                .where(Account.workspace_id == handle.workspace_id)
+            )
+        )
+        # the demo stores each campaign at one grain (Meta per ad, Google per campaign)
+        spend = session.scalar(
+            select(func.sum(AdDay.spend))
+            .join(Campaign, Campaign.id == AdDay.campaign_id)
+            .join(Account, Account.id == Campaign.account_id)
+            .where(Account.workspace_id == handle.workspace_id, AdDay.breakdown.is_(None))
+        )
+        cov = run.campaign_coverage(
+            session, handle.workspace_id, plan, queries.tags(session, handle.workspace_id)
+        )
+    named = [c.name for c in plan.campaigns]
+    assert sorted(named) == sorted(stored)
+    assert {c.objective for c in plan.campaigns} == {o.key for o in plan.objectives}
+    assert cov is not None
+    rows = {r.key: r for r in cov.dimensions["objective"]}
+    assert "(untagged)" not in rows
+    assert set(rows) == {o.key for o in plan.objectives}
+    assert {k: r.count for k, r in rows.items()} == {
+        o.key: sum(c.objective == o.key for c in plan.campaigns) for o in plan.objectives
+    }
+    assert sum(r.effort for r in rows.values()) == pytest.approx(float(spend or 0), abs=0.05)
+    assert all(r.by_source == {"plan": r.count} for r in rows.values())

@@ -30,6 +30,8 @@ from sqlalchemy import select
 
 from socialdesk.demo.messages import generate_messages
 from socialdesk.demo.organisation import DEFAULT_END, rng_for
+from socialdesk.demo.plan import FILE_NAME as PLAN_FILE
+from socialdesk.demo.plan import plan_yaml
 from socialdesk.demo.truth import FACT_KEY, build_truth, dumps
 from socialdesk.demo.world import World, generate_world
 from socialdesk.demo.writers import WRITERS, ExportFile, write_all
@@ -105,7 +107,8 @@ def _import(
 def write_exports(
     folder: Path, seed: int = 7, end: dt.date = DEFAULT_END, progress: Progress | None = None
 ) -> tuple[World, list[ExportFile]]:
-    """Generate the world and write its export files into `folder` (nothing is imported)."""
+    """Generate the world and write its export files into `folder` (nothing is imported),
+    with the demo's marketing plan as plan.yaml next to them."""
     if progress is not None:
         progress.add_task(
             f"Generated Stichting Groen Dak (seed {seed}, year to {end})", total=1, completed=1
@@ -123,6 +126,11 @@ def write_exports(
     )
     files += message_files
     world.message_truth = message_truth
+    # the marketing plan, naming the campaigns the ad exports above hold (not imported)
+    campaigns = [camp for camp, _days in world.campaigns]
+    (folder / PLAN_FILE).write_text(
+        plan_yaml(world.org, world.period, campaigns, seed), encoding="utf-8"
+    )
     return world, files
 
 

@@ -35,6 +35,9 @@ class CampaignSpec:
     utm_campaign: str | None  # None: the ads' links carry no UTM tags
     ad_sets: tuple[tuple[str, tuple[str, ...]], ...] = ()
     bid_strategy: str = ""
+    # what the demo's marketing plan (demo/plan.py) ties the campaign to, by its exact name
+    plan: tuple[str, str | None, str | None] = ("omzet_webshop", "webshop", "tuinbezitters")
+    planned_utm: str | None = None  # the tag the plan asks links to carry, when the ads lack it
 
 
 CAMPAIGNS: tuple[CampaignSpec, ...] = (
@@ -79,6 +82,8 @@ CAMPAIGNS: tuple[CampaignSpec, ...] = (
             ("Natuurliefhebbers 18-45", ("Vrijwilligersdag video", "Ans vertelt")),
             ("Studenten steden", ("Meedoen foto",)),
         ),
+        plan=("aanmeldingen_voorjaar", "vrijwilligers", "natuurliefhebbers"),
+        planned_utm="vrijwilligers_voorjaar_{year}",
     ),
     CampaignSpec(
         "meta_ads",
@@ -91,6 +96,7 @@ CAMPAIGNS: tuple[CampaignSpec, ...] = (
         None,
         "dakendag_{year}",
         (("Randstad 25-65", ("Dakendag aankondiging", "Dakendag reel")),),
+        plan=("bereik_dakendag", "dakendag", "tuinbezitters"),
     ),
     CampaignSpec(
         "meta_ads",
@@ -103,6 +109,7 @@ CAMPAIGNS: tuple[CampaignSpec, ...] = (
         None,
         "donateurs_najaar_{year}",
         (("Betrokken buren 35+", ("Word donateur video", "Jaarverslag foto")),),
+        plan=("donateurs_najaar", None, "betrokken_buren"),
     ),
     CampaignSpec(
         "google_ads",
@@ -127,6 +134,7 @@ CAMPAIGNS: tuple[CampaignSpec, ...] = (
         0.02,
         "Search - Groene daken",
         bid_strategy="Maximise conversions",
+        plan=("subsidie_uitleg", "tuintips", "tuinbezitters"),
     ),
     CampaignSpec(
         "google_ads",
