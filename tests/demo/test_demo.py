@@ -322,6 +322,24 @@ def test_the_cli_rebuilds_without_doubling(built: DemoResult, handle, monkeypatc
     assert _counts(handle.engine, handle.workspace_id, handle.slug) == before
 
 
+def test_the_cli_saves_the_demo_plan_once(built: DemoResult, handle, monkeypatch) -> None:
+    """`socialdesk demo` gives the workspace the demo's plan as version 1, and only once."""
+    from socialdesk.cli import app
+    from socialdesk.marketing import run
+
+    monkeypatch.delenv("SOCIALDESK_DATABASE_URL", raising=False)
+    for _ in range(2):
+        result = CliRunner().invoke(app, ["demo", "--workspace", str(built.folder), "--no-serve"])
+        assert result.exit_code == 0, result.output
+    from socialdesk.marketing.plan import from_yaml
+
+    with session_scope(handle.engine) as s:
+        version, plan = run.current_plan(s, handle.workspace_id)
+    assert version == 1
+    written = from_yaml((built.folder / "exports" / "plan.yaml").read_text(encoding="utf-8"))
+    assert plan == written and plan.campaigns
+
+
 def test_another_seed_is_refused_in_the_same_workspace(built: DemoResult) -> None:
     with pytest.raises(ConfigError, match="seed 7"):
         build_demo(built.folder, seed=SEED + 1, console=_quiet(), end=END)

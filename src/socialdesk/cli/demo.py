@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -32,8 +33,28 @@ def demo(
     triaged = triage_new_messages(result.folder)
     if triaged:
         console.print(f"Triaged {triaged:,} comments and messages for the inbox.")
+    if _save_demo_plan(result.folder):
+        console.print("Saved the demo's marketing plan (exports/plan.yaml) as version 1.")
     console.print(f"Demo workspace ready in [bold]{result.folder}[/]")
     if not no_serve:
         from socialdesk.cli.serve import run_server
 
         run_server(result.folder, host="127.0.0.1", port=port, open_browser=not no_browser)
+
+
+def _save_demo_plan(folder: Path) -> bool:
+    """The demo's marketing plan as the workspace's first version, unless it has a plan."""
+    from socialdesk.marketing import run
+    from socialdesk.marketing.plan import from_yaml
+    from socialdesk.store import open_workspace, session_scope
+
+    path = folder / "exports" / "plan.yaml"
+    if not path.is_file():
+        return False
+    handle = open_workspace(folder)
+    with session_scope(handle.engine) as s:
+        if run.current_plan(s, handle.workspace_id)[0]:
+            return False
+        plan = from_yaml(path.read_text(encoding="utf-8"))
+        run.save_plan(s, handle.workspace_id, plan, "demo", "the demo organisation's plan")
+    return True
