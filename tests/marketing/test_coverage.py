@@ -92,3 +92,26 @@ def test_link_sessions_split_over_links_sharing_their_tags():
     )
     got = link_sessions(links, web)
     assert got.to_dict() == {1: 20.0, 2: 20.0, 3: 0.0}
+
+
+def test_a_campaign_the_plan_ties_by_name_gives_its_objective_content():
+    """No post and no tag serve "leeg", but a campaign the plan names for it does."""
+    from socialdesk.marketing.coverage import target_coverage
+
+    posts = pd.DataFrame(
+        {"post_id": [1], "text": ["#webshop"], "title": [None], "engagements": [1.0]}
+    )
+    no_tags = pd.DataFrame(columns=["target_kind", "target_id", "dimension", "value", "source"])
+    items = pd.DataFrame(columns=["post_id", "objective", "pillar", "audience"])
+    ads = pd.DataFrame({"id": [7], "name": ["Zomeractie"], "effort": [120.0], "result": [30.0]})
+    by_name = {"Zomeractie": {"objective": "leeg", "audience": None, "pillar": None}}
+    camp = target_coverage("campaign", ads, no_tags, PLAN, "spend", "link_clicks", by_name)
+    assert "leeg" in coverage(posts, no_tags, items, PLAN).objectives_without_content
+    r = coverage(posts, no_tags, items, PLAN, campaigns=camp)
+    assert "leeg" not in r.objectives_without_content
+    assert "werven" in r.objectives_without_content  # nothing serves it
+    idle = pd.DataFrame(columns=["id", "name", "effort", "result"])
+    quiet = target_coverage("campaign", idle, no_tags, PLAN, "spend", "link_clicks", by_name)
+    assert (
+        "leeg" in coverage(posts, no_tags, items, PLAN, campaigns=quiet).objectives_without_content
+    )

@@ -277,6 +277,13 @@ def coverage(
         served = set(t["value"])
     if not items.empty:
         served |= set(items["objective"].dropna())
+    for target in (campaigns, links):  # campaigns and links the plan itself ties (by name)
+        if target is not None:
+            served |= {
+                s.key
+                for s in target.dimensions.get("objective", ())
+                if s.key != UNTAGGED and s.count
+            }
     if n == 0:
         bare = tuple(o.key for o in plan.objectives if o.key not in served)
         return CoverageResult(
