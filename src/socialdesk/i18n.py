@@ -299,7 +299,11 @@ def formats(locale: str) -> Formats:
 # call in Python code, `_("…")` in templates, `N_("…")` marks a message translated later.
 # The skills' sentences are `Phrase("…", **values)` (socialdesk.phrases), translated when shown.
 EXTRACT_FROM = Path(__file__).parent / "web"
-PHRASES_FROM = tuple(Path(__file__).parent / skill for skill in ("visual", "ads", "analytics"))
+# The import formats' titles and how-to texts are `N_("…")` in the importers, shown on /imports.
+PHRASES_FROM = tuple(
+    Path(__file__).parent / part
+    for part in ("visual", "ads", "analytics", "marketing", "importers")
+)
 KEYWORDS: dict[str, object] = {"_": None, "N_": None, "gettext": (2,), "Phrase": None}
 METHOD_MAP = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 

@@ -196,3 +196,18 @@ def test_a_broken_catalogue_names_the_metric_and_field(tmp_path: Path) -> None:
     )
     with pytest.raises(CatalogueError, match="'bar' is not in the catalogue"):
         load_catalogue(bad)
+
+
+def test_every_formula_is_written_in_dutch_and_english(tmp_path: Path) -> None:
+    for m in metrics():
+        assert set(m.formulas) == {"nl", "en"}, f"metrics.{m.name}: formula needs nl and en"
+        assert m.formula == m.formula_in("en") and m.formula_in("nl") != m.formula, m.name
+    assert get_metric("engagement_rate").formula_in("nl") == "interacties / bereik"
+    one = '[metrics.foo]\nlabel = {nl = "a", en = "b"}\ndefinition = {nl = "a", en = "b"}\n'
+    one += 'unit = "count"\ndirection = "up"\nkind = "base"\naggregate = "sum"\n'
+    bad = tmp_path / "metrics.toml"
+    bad.write_text(one + 'formula = {nl = "zoals geëxporteerd"}\n', encoding="utf-8")
+    with pytest.raises(CatalogueError, match=r"metrics\.foo: 'formula' needs nl and en"):
+        load_catalogue(bad)
+    bad.write_text(one + 'formula = "as exported"\n', encoding="utf-8")  # English only: shown
+    assert load_catalogue(bad)["foo"].formula_in("nl") == "as exported"

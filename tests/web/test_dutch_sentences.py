@@ -275,3 +275,78 @@ def test_a_move_returns_to_the_local_month_not_the_utc_one(ws):
         follow_redirects=False,
     )
     assert added.headers["location"] == "/marketing/calendar?month=2026-04"
+
+
+# -- the metrics catalogue's formulas -------------------------------------------------------------
+def test_metric_formulas_in_dutch(ws):
+    client = make_client(ws)
+    nl = _only_in_english(client, "/analytics/metrics", ("formula",), least=15)
+    assert "<code>zoals geëxporteerd</code>" in nl
+    assert "<code>interacties / (vertoningen, anders weergaven)</code>" in nl
+    nl = _only_in_english(client, "/analytics/metrics/cpm", ("formula",))
+    assert "<code>uitgaven / vertoningen × 1000</code>" in nl
+    twin = client.get("/analytics/metrics/cpm.json?lang=nl").json()
+    assert twin["formula"] == "spend / impressions × 1000"  # the twin keeps its English field
+    assert twin["formula_text"] == twin["formulas"]["nl"] == "uitgaven / vertoningen × 1000"
+
+
+# -- the import formats -------------------------------------------------------------------------
+def test_import_formats_in_dutch(ws):
+    from socialdesk.i18n import gettext
+    from socialdesk.importers import builtin_formats
+
+    client = make_client(ws)
+    en = client.get("/imports?lang=en").text
+    nl = client.get("/imports?lang=nl").text
+    formats = builtin_formats()
+    assert len(formats) >= 30
+    for f in formats:
+        for english in (f.title, f.how_to):
+            dutch = gettext("nl", english)
+            assert dutch != english, english  # every title and how-to has its Dutch
+            assert str(escape(english)) in en and str(escape(english)) not in nl, english
+            assert str(escape(dutch)) in nl, dutch
+    assert "Meta Business Suite → Inzichten → Content → kies Instagram en een periode → " in nl
+    assert "Meta Business Suite – Facebook-berichten (CSV)" in nl
+    twin = {f["name"]: f for f in client.get("/imports.json?lang=nl").json()["formats"]}
+    assert twin["ga4_report_csv"]["title"] == "Google Analytics 4 – gedownload rapport (CSV)"
+
+
+# -- the marketing plan's findings --------------------------------------------------------------
+GAPPY_PLAN = """name: Gaten
+goals:
+  - key: bekend
+    objectives:
+      - {key: groei, name: Groei, metric: reech, audiences: [onbekend], channels: [fax]}
+  - key: leeg
+audiences:
+  - {key: ouders, name: Ouders}
+pillars:
+  - {key: tips, name: Tips, objectives: [weg]}
+campaigns:
+  - {name: najaar, pillar: nergens}
+"""
+
+
+def test_plan_findings_in_dutch(ws):
+    client = make_client(ws)
+    token = csrf_of(client)
+    saved = client.post("/marketing/plan", data={"plan_yaml": GAPPY_PLAN, "csrf_token": token})
+    assert saved.status_code in (200, 303), saved.text[:500]
+    nl = _only_in_english(client, "/marketing/plan", ("message",), least=8)
+    for dutch in (
+        "doelstelling groei: heeft geen streefwaarde: zeg hoeveel (meetbaar)",
+        "doelstelling groei: heeft geen datum: zeg wanneer (tijdgebonden)",
+        "doelstelling groei: &#39;reech&#39; is geen maatstaf uit de catalogus",
+        "doelstelling groei: doelgroep &#39;onbekend&#39; staat niet in het plan",
+        "doelstelling groei: kanaal &#39;fax&#39; is geen bekend kanaal",
+        "doel leeg: heeft geen doelstellingen",
+        "doelgroep ouders: geen doelstelling bedient deze doelgroep",
+        "pijler tips: doelstelling &#39;weg&#39; staat niet in het plan",
+        "pijler tips: heeft geen trefwoorden",
+        "campagne najaar: pijler &#39;nergens&#39; staat niet in het plan",
+    ):
+        assert dutch in nl, dutch
+    en = client.get("/marketing/plan?lang=en").text
+    assert "objective groei: has no target: say how much (measurable)" in en
+    assert "objective groei:" not in nl and "pillar tips:" not in nl

@@ -4,6 +4,7 @@
     er = get_metric("engagement_rate")
     er.numerator, er.denominator          # ("interactions", "reactions|likes"...) -> see terms
     er.definition_in("nl")
+    er.formula_in("nl")                   # "interacties / bereik" (er.formula is the English)
 
 A term written "a|b" means "a, else b": the first of the columns that the row has (so
 Facebook's reactions and Instagram's likes count as one thing). The catalogue is data: its
@@ -79,7 +80,7 @@ class Metric:
     unit: str
     direction: str
     kind: str
-    formula: str
+    formula: str  # in English, as the CLI and the JSON twins show it
     tables: tuple[str, ...] = ()
     aggregate: str | None = None
     weight: str | None = None
@@ -91,12 +92,16 @@ class Metric:
     available: bool = True
     counted: dict[str, str] = field(default_factory=dict)
     sources: tuple[Source, ...] = ()
+    formulas: dict[str, str] = field(default_factory=dict)  # {nl, en}
 
     def label_in(self, locale: str) -> str:
         return self.label.get(locale) or self.label["en"]
 
     def definition_in(self, locale: str) -> str:
         return self.definition.get(locale) or self.definition["en"]
+
+    def formula_in(self, locale: str) -> str:
+        return self.formulas.get(locale) or self.formula
 
     @property
     def is_base(self) -> bool:
@@ -131,9 +136,14 @@ def _metric(name: str, raw: dict[str, Any]) -> Metric:
 
     if not _NAME.match(name):
         raise CatalogueError(f"metrics.{name}: names are snake_case")
-    label, definition = need("label"), need("definition")
-    for what, value in (("label", label), ("definition", definition)):
-        if set(value) != {"nl", "en"} or not all(str(v).strip() for v in value.values()):
+    label, definition, formula = need("label"), need("definition"), need("formula")
+    if isinstance(formula, str):  # a formula in English only
+        formula = {"en": formula}
+    texts = (("label", label), ("definition", definition), ("formula", formula))
+    for what, value in texts:
+        if not isinstance(value, dict) or not all(str(v).strip() for v in value.values()):
+            raise CatalogueError(f"metrics.{name}: '{what}' needs nl and en")
+        if set(value) != {"nl", "en"} and not (what == "formula" and set(value) == {"en"}):
             raise CatalogueError(f"metrics.{name}: '{what}' needs nl and en")
     checks = (("unit", UNITS), ("direction", DIRECTIONS), ("kind", KINDS))
     for key, allowed in checks:
@@ -177,7 +187,7 @@ def _metric(name: str, raw: dict[str, Any]) -> Metric:
         unit=raw["unit"],
         direction=raw["direction"],
         kind=raw["kind"],
-        formula=need("formula"),
+        formula=formula["en"],
         tables=tables,
         aggregate=aggregate,
         weight=raw.get("weight"),
@@ -189,6 +199,7 @@ def _metric(name: str, raw: dict[str, Any]) -> Metric:
         available=bool(raw.get("available", True)),
         counted=dict(raw.get("counted", {})),
         sources=tuple(sources),
+        formulas=dict(formula),
     )
 
 

@@ -23,6 +23,12 @@ if TYPE_CHECKING:
 KINDS = ("posts", "account_days", "ad_days", "web_days", "search", "audience", "messages")
 
 
+def N_(message: str) -> str:
+    """Marks a format's title and how-to text for the message catalogue, as socialdesk.i18n's
+    `N_` does (the importers sit below i18n); the web face translates them when shown."""
+    return message
+
+
 @dataclass(frozen=True)
 class AccountRef:
     """The account a chunk belongs to (created on first sight)."""
@@ -80,8 +86,8 @@ class ExportFormat:
 
     name: str  # module name: <platform>_<report>_<ext>
     platform: str
-    title: str
-    how_to: str  # where in the platform's UI the user downloads it
+    title: str  # N_("…"): English, translated where it is shown
+    how_to: str  # where in the platform's UI the user downloads it (N_ too)
     columns: Mapping[str, tuple[str, ...]]  # canonical -> header spellings
     required: tuple[str, ...]  # canonical fields that must all be in the header
     read: Reader

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from socialdesk.importers._messages import message_frame, utc
-from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.jsonprobe import json_records
 from socialdesk.importers.tabular import Table
 
@@ -111,9 +111,11 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="bluesky_notifications_json",
     platform=PLATFORM,
-    title="Bluesky – notifications or a feed of posts (JSON)",
-    how_to="XRPC app.bsky.notification.listNotifications (or app.bsky.feed.getAuthorFeed) "
-    "with your app password; save the JSON response.",
+    title=N_("Bluesky – notifications or a feed of posts (JSON)"),
+    how_to=N_(
+        "XRPC app.bsky.notification.listNotifications (or app.bsky.feed.getAuthorFeed) "
+        "with your app password; save the JSON response."
+    ),
     columns=COLUMNS,
     required=("container", "uri", "text", "created", "handle"),
     extensions=(".json",),

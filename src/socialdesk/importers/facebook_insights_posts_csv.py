@@ -39,7 +39,7 @@ from pathlib import Path
 import pandas as pd
 
 from socialdesk.errors import RowInvalid
-from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table, normalise_header
 from socialdesk.importers.values import cleaned, datetimes, ids, numbers, text
 
@@ -374,8 +374,8 @@ def _derived(out: pd.DataFrame) -> None:
 FORMAT = ExportFormat(
     name="facebook_insights_posts_csv",
     platform=PLATFORM,
-    title="Facebook Insights (legacy) – post data (CSV)",
-    how_to=(
+    title=N_("Facebook Insights (legacy) – post data (CSV)"),
+    how_to=N_(
         "Legacy Facebook Insights (until 2018) → Export Data → Post data, choose a date "
         "range and the CSV file format → Export Data."
     ),

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from socialdesk.errors import FileUnreadable
-from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import CHUNK_ROWS, ROW_COL, Table, dedupe, normalise_header
 from socialdesk.importers.values import dates, numbers, text
 
@@ -595,8 +595,8 @@ def _merge(parts: list[pd.DataFrame]) -> pd.DataFrame:
 FORMAT = ExportFormat(
     name="ga4_report_csv",
     platform=PLATFORM,
-    title="Google Analytics 4 – report download (CSV)",
-    how_to=(
+    title=N_("Google Analytics 4 – report download (CSV)"),
+    how_to=N_(
         "Google Analytics 4 → Reports → open a report (or the Reports snapshot) → choose the "
         "date range → Share this report (the arrow icon) → Download File → Download CSV."
     ),

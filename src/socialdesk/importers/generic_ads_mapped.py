@@ -41,7 +41,7 @@ from typing import Any
 import pandas as pd
 
 from socialdesk.errors import RowInvalid
-from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.generic_posts_mapped import MappingInvalid, locate
 from socialdesk.importers.tabular import ROW_COL, Table
 from socialdesk.importers.values import dates, ids, numbers, text
@@ -348,8 +348,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name=NAME,
     platform="other",
-    title="Generic ads (CSV or Excel, with a mapping file)",
-    how_to=(
+    title=N_("Generic ads (CSV or Excel, with a mapping file)"),
+    how_to=N_(
         'Any CSV or Excel file of ad delivery: write a mapping file with kind = "ads" '
         "(docs/ads.md) and run 'socialdesk import FILE --mapping MAPPING.toml'."
     ),

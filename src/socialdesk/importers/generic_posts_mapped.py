@@ -32,7 +32,7 @@ from typing import Any
 import pandas as pd
 
 from socialdesk.errors import ImportError_, RowInvalid
-from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import (
     ROW_COL,
     Probe,
@@ -578,8 +578,8 @@ def _id_maker(mapping: PostMapping, ctx: ReadContext) -> _IdMaker | None:
 FORMAT = ExportFormat(
     name=NAME,
     platform="other",
-    title="Generic posts (CSV or Excel, with a mapping file)",
-    how_to=(
+    title=N_("Generic posts (CSV or Excel, with a mapping file)"),
+    how_to=N_(
         "Any CSV or Excel file of posts: write a mapping file (docs/importing.md) and run "
         "'socialdesk import FILE --mapping MAPPING.toml'."
     ),

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from socialdesk.errors import FileUnreadable, RowInvalid
-from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table
 from socialdesk.importers.values import (
     add_numbers,
@@ -453,8 +453,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="google_ads_campaigns_csv",
     platform=PLATFORM,
-    title="Google Ads – campaign report (CSV or Excel .csv)",
-    how_to=(
+    title=N_("Google Ads – campaign report (CSV or Excel .csv)"),
+    how_to=N_(
         "Google Ads → Campaigns → choose the date range (add the Day segment for daily figures) "
         "→ Download (the arrow icon above the table) → .csv or Excel .csv."
     ),

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from socialdesk.errors import FileUnreadable
-from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.ga4_report_csv import fit_key
 from socialdesk.importers.google_ads_campaigns_csv import (
     _TOTAL_RE,
@@ -156,8 +156,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="google_ads_search_terms_csv",
     platform=PLATFORM,
-    title="Google Ads – search terms report (CSV or Excel .csv)",
-    how_to=(
+    title=N_("Google Ads – search terms report (CSV or Excel .csv)"),
+    how_to=N_(
         "Google Ads → Insights and reports → Search terms → choose the date range → Download "
         "(the arrow icon above the table) → .csv or Excel .csv."
     ),

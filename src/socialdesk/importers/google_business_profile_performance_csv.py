@@ -32,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from socialdesk.errors import ImportError_, RowInvalid
-from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table
 from socialdesk.importers.values import add_numbers, cleaned, text
 
@@ -216,8 +216,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="google_business_profile_performance_csv",
     platform=PLATFORM,
-    title="Google Business Profile – performance report per location (CSV)",
-    how_to=(
+    title=N_("Google Business Profile – performance report per location (CSV)"),
+    how_to=N_(
         "business.google.com → Business Profile Manager (your locations) → Download insights "
         "(Performance report) → choose the period → download the CSV; keep the file name, "
         "it holds the period."

@@ -39,7 +39,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from socialdesk.errors import RowInvalid
-from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table
 from socialdesk.importers.values import add_numbers, cleaned, dates, ids, text
 
@@ -308,8 +308,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="linkedin_campaign_manager_csv",
     platform=PLATFORM,
-    title="LinkedIn Campaign Manager – campaign performance (CSV)",
-    how_to=(
+    title=N_("LinkedIn Campaign Manager – campaign performance (CSV)"),
+    how_to=N_(
         "LinkedIn Campaign Manager → your ad account → Campaigns → Export → Campaign "
         "performance, time breakdown Daily → Export as CSV."
     ),

@@ -38,7 +38,7 @@ from urllib.parse import unquote
 import pandas as pd
 
 from socialdesk.errors import RowInvalid
-from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.detect import map_fields
 from socialdesk.importers.tabular import ROW_COL, Table, dedupe
 from socialdesk.importers.values import add_numbers, cleaned, dates, ids, text
@@ -295,8 +295,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 METRICS_SHEET = ExportFormat(
     name="linkedin_page_content_xls:metrics",
     platform=PLATFORM,
-    title="LinkedIn page content export – Metrics sheet (read with the All posts sheet)",
-    how_to="The second sheet of the LinkedIn page content export.",
+    title=N_("LinkedIn page content export – Metrics sheet (read with the All posts sheet)"),
+    how_to=N_("The second sheet of the LinkedIn page content export."),
     columns=METRICS_COLUMNS,
     required=("date", "impressions_total"),
     read=read,
@@ -307,8 +307,8 @@ METRICS_SHEET = ExportFormat(
 FORMAT = ExportFormat(
     name="linkedin_page_content_xls",
     platform=PLATFORM,
-    title="LinkedIn page – content export (posts and daily metrics, .xls)",
-    how_to=(
+    title=N_("LinkedIn page – content export (posts and daily metrics, .xls)"),
+    how_to=N_(
         "LinkedIn → your Company Page (admin view) → Analytics → Content → Export → choose a "
         "period → Export (an .xls with the sheets All posts and Metrics)."
     ),

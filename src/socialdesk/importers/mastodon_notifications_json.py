@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from socialdesk.importers._messages import html_text, message_frame, utc
-from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.jsonprobe import json_records
 from socialdesk.importers.tabular import Table
 
@@ -75,9 +75,11 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="mastodon_notifications_json",
     platform=PLATFORM,
-    title="Mastodon API – notifications or statuses (JSON)",
-    how_to="GET /api/v1/notifications?types[]=mention (or /api/v1/statuses/:id/context) with "
-    "your access token; save the JSON array.",
+    title=N_("Mastodon API – notifications or statuses (JSON)"),
+    how_to=N_(
+        "GET /api/v1/notifications?types[]=mention (or /api/v1/statuses/:id/context) with "
+        "your access token; save the JSON array."
+    ),
     columns=COLUMNS,
     required=("container", "id", "created_at", "content", "acct"),
     extensions=(".json",),

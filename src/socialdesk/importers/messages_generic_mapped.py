@@ -34,7 +34,7 @@ import pandas as pd
 
 from socialdesk.errors import ImportError_, RowInvalid
 from socialdesk.importers._messages import MESSAGE_FIELDS, message_frame
-from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.jsonprobe import flatten, json_records
 from socialdesk.importers.tabular import ROW_COL, Table, normalise_header
 
@@ -208,9 +208,11 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name=NAME,
     platform="other",
-    title="Generic messages (CSV, XLSX or JSON, optionally with a mapping)",
-    how_to="Any table of comments or messages: ask for it with --format messages_generic_mapped "
-    "(and --mapping MAP.toml when its columns have other names).",
+    title=N_("Generic messages (CSV, XLSX or JSON, optionally with a mapping)"),
+    how_to=N_(
+        "Any table of comments or messages: ask for it with --format messages_generic_mapped "
+        "(and --mapping MAP.toml when its columns have other names)."
+    ),
     columns=COLUMNS,
     required=(),
     extensions=(".csv", ".txt", ".xlsx", ".xls", ".json"),

@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from socialdesk.errors import ImportError_, RowInvalid
-from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table, normalise_header
 from socialdesk.importers.values import cleaned, ids, numbers, text
 
@@ -605,8 +605,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="meta_ads_manager_csv",
     platform=PLATFORM,
-    title="Meta Ads Manager – exported table (CSV or Excel)",
-    how_to=(
+    title=N_("Meta Ads Manager – exported table (CSV or Excel)"),
+    how_to=N_(
         "Meta Ads Manager → Campaigns, Ad sets or Ads tab → choose the columns, breakdowns and "
         "date range → Reports → Export table data → .csv or .xlsx. Keep the 'Campaign name' "
         "column in the table."

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table
 from socialdesk.importers.values import add_numbers, datetimes, ids, number_columns, numbers, text
 
@@ -168,8 +168,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="meta_business_suite_facebook_posts_csv",
     platform="facebook",
-    title="Meta Business Suite – Facebook posts (CSV)",
-    how_to=(
+    title=N_("Meta Business Suite – Facebook posts (CSV)"),
+    how_to=N_(
         "Meta Business Suite → Insights → Content → choose Facebook and a period → "
         "Export data → CSV."
     ),

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table
 from socialdesk.importers.values import (
     NULL_TOKENS,
@@ -182,8 +182,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="meta_business_suite_instagram_posts_csv",
     platform=PLATFORM,
-    title="Meta Business Suite – Instagram posts (CSV)",
-    how_to=(
+    title=N_("Meta Business Suite – Instagram posts (CSV)"),
+    how_to=N_(
         "Meta Business Suite → Insights → Content → choose Instagram and a period → "
         "Export data → CSV."
     ),

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from socialdesk.errors import ImportError_
-from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table, normalise_header
 from socialdesk.importers.values import dates, numbers
 
@@ -126,8 +126,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="meta_business_suite_page_daily_csv",
     platform="facebook",
-    title="Meta Business Suite – page insights, one daily series (CSV)",
-    how_to=(
+    title=N_("Meta Business Suite – page insights, one daily series (CSV)"),
+    how_to=N_(
         "Meta Business Suite → Insights → Results or Audience → the chart of one metric "
         "(follows, reach, views, visits…) → Export → CSV; one file per metric."
     ),

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from socialdesk.importers._messages import message_frame, utc
-from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.jsonprobe import json_records
 from socialdesk.importers.tabular import Table
 
@@ -110,10 +110,12 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="meta_graph_comments_json",
     platform=PLATFORM,
-    title="Meta Graph API – comments or conversations (JSON)",
-    how_to="Graph API Explorer or a script: GET /{post-id}/comments or /{page-id}/conversations "
-    "with fields=id,message,created_time,from,parent (messages{...} for conversations); "
-    "save the JSON.",
+    title=N_("Meta Graph API – comments or conversations (JSON)"),
+    how_to=N_(
+        "Graph API Explorer or a script: GET /{post-id}/comments or /{page-id}/conversations "
+        "with fields=id,message,created_time,from,parent (messages{...} for conversations); "
+        "save the JSON."
+    ),
     columns=COLUMNS,
     required=("container", "id", "text", "time"),
     extensions=(".json",),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from socialdesk.importers.base import Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import Table
 from socialdesk.importers.values import text
 
@@ -38,8 +38,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="search_console_filters_csv",
     platform="search_console",
-    title="Google Search Console – Filters.csv of a Performance export",
-    how_to=(
+    title=N_("Google Search Console – Filters.csv of a Performance export"),
+    how_to=N_(
         "Search Console → Performance → Export → Download CSV: Filters.csv comes in the zip; "
         "import the whole zip."
     ),

@@ -31,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from socialdesk.errors import FileUnreadable
-from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.ga4_report_csv import fit_key
 from socialdesk.importers.google_ads_campaigns_csv import parse_date_range
 from socialdesk.importers.tabular import ROW_COL, Table, normalise_header, sniff_encoding
@@ -240,8 +240,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="search_console_performance_csv",
     platform=PLATFORM,
-    title="Google Search Console – Performance export (CSV or zip)",
-    how_to=(
+    title=N_("Google Search Console – Performance export (CSV or zip)"),
+    how_to=N_(
         "Search Console → Performance → Search results → choose the date range → Export "
         "(top right) → Download CSV; import the whole zip so every file gets its period."
     ),

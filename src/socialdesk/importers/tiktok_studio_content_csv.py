@@ -25,7 +25,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from socialdesk.importers._tiktok_studio import DEFAULT_HANDLE, account_ref, fail, tiktok_dates
-from socialdesk.importers.base import Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table
 from socialdesk.importers.values import add_numbers, cleaned, text
 
@@ -145,8 +145,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="tiktok_studio_content_csv",
     platform="tiktok",
-    title="TikTok Studio – Content (per-video totals, CSV)",
-    how_to=(
+    title=N_("TikTok Studio – Content (per-video totals, CSV)"),
+    how_to=N_(
         "TikTok Studio → Analytics → Content → Download data → CSV; import the zip or the "
         "Content.csv inside it."
     ),

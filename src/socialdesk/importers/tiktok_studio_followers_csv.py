@@ -32,7 +32,7 @@ import pandas as pd
 
 from socialdesk.errors import ImportError_
 from socialdesk.importers._tiktok_studio import account_ref, fail, tiktok_dates
-from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table, normalise_header
 from socialdesk.importers.values import cleaned, numbers
 
@@ -195,8 +195,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="tiktok_studio_followers_csv",
     platform="tiktok",
-    title="TikTok Studio – Followers (history, gender, territories, activity; CSV)",
-    how_to=(
+    title=N_("TikTok Studio – Followers (history, gender, territories, activity; CSV)"),
+    how_to=N_(
         "TikTok Studio → Analytics → Followers → Download data → CSV; import the zip, or "
         "FollowerHistory.csv, FollowerGender.csv, FollowerTopTerritories.csv and "
         "FollowerActivity.csv inside it."

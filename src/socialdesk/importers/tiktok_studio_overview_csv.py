@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from socialdesk.importers._tiktok_studio import account_ref, tiktok_dates
-from socialdesk.importers.base import Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table
 from socialdesk.importers.values import add_numbers
 
@@ -56,8 +56,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="tiktok_studio_overview_csv",
     platform="tiktok",
-    title="TikTok Studio – Overview (daily, CSV)",
-    how_to=(
+    title=N_("TikTok Studio – Overview (daily, CSV)"),
+    how_to=N_(
         "TikTok Studio → Analytics → Overview → choose a period → Download data → CSV; "
         "import the zip or the Overview.csv inside it."
     ),

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from socialdesk.importers._tiktok_studio import account_ref, tiktok_dates
-from socialdesk.importers.base import Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table
 from socialdesk.importers.values import add_numbers, cleaned
 
@@ -62,8 +62,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="tiktok_studio_viewers_csv",
     platform="tiktok",
-    title="TikTok Studio – Viewers (daily, CSV)",
-    how_to=(
+    title=N_("TikTok Studio – Viewers (daily, CSV)"),
+    how_to=N_(
         "TikTok Studio → Analytics → Viewers → choose a period → Download data → CSV; "
         "import the zip or the Viewers.csv inside it."
     ),

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from socialdesk.importers._messages import message_frame
-from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table
 from socialdesk.importers.values import cleaned, datetimes, flags, ids, text
 
@@ -87,9 +87,11 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="twcs_csv",
     platform=PLATFORM,
-    title="Customer Support on Twitter layout (tweets with replies, CSV)",
-    how_to="The layout of the Kaggle 'Customer Support on Twitter' data set; X's archive or a "
-    "listening tool can be exported into it.",
+    title=N_("Customer Support on Twitter layout (tweets with replies, CSV)"),
+    how_to=N_(
+        "The layout of the Kaggle 'Customer Support on Twitter' data set; X's archive or a "
+        "listening tool can be exported into it."
+    ),
     columns=COLUMNS,
     required=("tweet_id", "author_id", "inbound", "created_at", "text", "in_response_to_tweet_id"),
     read=read,

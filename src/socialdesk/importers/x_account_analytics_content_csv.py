@@ -33,7 +33,7 @@ import pandas as pd
 
 from socialdesk.errors import RowInvalid
 from socialdesk.importers._x_headers import spellings, x_dates
-from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table
 from socialdesk.importers.values import add_numbers, ids, text
 from socialdesk.importers.x_tweet_activity_metrics_csv import (
@@ -180,8 +180,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="x_account_analytics_content_csv",
     platform=PLATFORM,
-    title="X analytics – content (posts, CSV)",
-    how_to="x.com → Premium → Analytics → Content → choose a period → Export data.",
+    title=N_("X analytics – content (posts, CSV)"),
+    how_to=N_("x.com → Premium → Analytics → Content → choose a period → Export data."),
     columns=COLUMNS,
     required=("post_id", "date", "link", "impressions"),
     file_pattern=r"account_analytics_content",

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from socialdesk.importers._x_headers import spellings, x_dates
-from socialdesk.importers.base import Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table
 from socialdesk.importers.values import add_numbers
 from socialdesk.importers.x_account_analytics_content_csv import DATE_FORMATS, account_for
@@ -87,8 +87,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="x_account_overview_csv",
     platform=PLATFORM,
-    title="X analytics – account overview (daily, CSV)",
-    how_to="x.com → Premium → Analytics → Overview → choose a period → Export data.",
+    title=N_("X analytics – account overview (daily, CSV)"),
+    how_to=N_("x.com → Premium → Analytics → Overview → choose a period → Export data."),
     columns=COLUMNS,
     required=("date", "impressions", "new_follows", "unfollows"),
     forbidden=("post_id",),

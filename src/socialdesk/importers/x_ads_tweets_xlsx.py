@@ -35,7 +35,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from socialdesk.errors import ImportError_, RowInvalid
-from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table
 from socialdesk.importers.values import add_numbers, cleaned, ids, numbers, text
 
@@ -243,8 +243,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="x_ads_tweets_xlsx",
     platform=PLATFORM,
-    title="X Ads – promoted tweets report (.xlsx)",
-    how_to=(
+    title=N_("X Ads – promoted tweets report (.xlsx)"),
+    how_to=N_(
         "ads.x.com (ads.twitter.com) → Campaigns → choose the date range → the Tweets (Ads) "
         "tab → Export → Excel."
     ),

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from socialdesk.importers.base import AccountRef, Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table
 from socialdesk.importers.values import add_numbers, datetimes, ids, number_columns, numbers, text
 
@@ -211,8 +211,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="x_tweet_activity_metrics_csv",
     platform=PLATFORM,
-    title="X (Twitter) analytics – tweet activity (legacy CSV)",
-    how_to=(
+    title=N_("X (Twitter) analytics – tweet activity (legacy CSV)"),
+    how_to=N_(
         "analytics.twitter.com → Tweets → choose a month → Export data → By Tweet "
         "(the legacy Twitter analytics, available until 2023)."
     ),

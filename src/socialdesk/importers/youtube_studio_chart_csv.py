@@ -35,7 +35,7 @@ from socialdesk.importers._youtube_studio import (
     metric_for,
     metric_values,
 )
-from socialdesk.importers.base import Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table, normalise_header
 from socialdesk.importers.values import cleaned, datetimes, ids, numbers, text
 
@@ -130,8 +130,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="youtube_studio_chart_csv",
     platform="youtube",
-    title="YouTube Studio – Advanced mode chart (Chart data.csv)",
-    how_to=(
+    title=N_("YouTube Studio – Advanced mode chart (Chart data.csv)"),
+    how_to=N_(
         "YouTube Studio → Analytics → Advanced mode → Export current view → Comma-separated "
         "values (.csv); import the zip or its 'Chart data.csv'."
     ),

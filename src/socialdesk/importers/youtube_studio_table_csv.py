@@ -40,7 +40,7 @@ from socialdesk.importers._youtube_studio import (
     period,
     place_metrics,
 )
-from socialdesk.importers.base import Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table, normalise_header
 from socialdesk.importers.values import cleaned, datetimes, ids, numbers, text
 
@@ -141,8 +141,10 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="youtube_studio_table_csv",
     platform="youtube",
-    title="YouTube Studio – Advanced mode table (Table data.csv: per video or per traffic source)",
-    how_to=(
+    title=N_(
+        "YouTube Studio – Advanced mode table (Table data.csv: per video or per traffic source)"
+    ),
+    how_to=N_(
         "YouTube Studio → Analytics → Advanced mode → pick the Content (or Traffic source) tab, "
         "the period and metrics → Export current view → Comma-separated values (.csv); import the "
         "zip or its 'Table data.csv'."

@@ -30,7 +30,7 @@ from socialdesk.importers._youtube_studio import (
     metric_columns,
     place_metrics,
 )
-from socialdesk.importers.base import Chunk, ExportFormat, ReadContext
+from socialdesk.importers.base import N_, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -61,8 +61,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
 FORMAT = ExportFormat(
     name="youtube_studio_totals_csv",
     platform="youtube",
-    title="YouTube Studio – Advanced mode totals per day (Totals.csv)",
-    how_to=(
+    title=N_("YouTube Studio – Advanced mode totals per day (Totals.csv)"),
+    how_to=N_(
         "YouTube Studio → Analytics → Advanced mode → Export current view → Comma-separated "
         "values (.csv); import the zip or its 'Totals.csv'."
     ),

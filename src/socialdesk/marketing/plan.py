@@ -51,6 +51,7 @@ from typing import Any
 
 from socialdesk.errors import SocialdeskError
 from socialdesk.marketing.utm import UtmRules
+from socialdesk.phrases import Phrase
 
 KEY = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 CHANNELS = (
@@ -160,6 +161,8 @@ class Plan:
 
 @dataclass(frozen=True)
 class Finding:
+    """What a check found: `where` and `message` are Phrases (English text, Dutch when shown)."""
+
     where: str
     severity: str  # error | warning
     message: str
@@ -426,61 +429,95 @@ def check_plan(
     objectives = {o.key for o in plan.objectives}
     pillars = {p.key for p in plan.pillars}
     if not plan.objectives:
-        out.append(Finding("plan", "error", "no objectives: add at least one to a goal"))
+        out.append(
+            Finding(Phrase("plan"), "error", Phrase("no objectives: add at least one to a goal"))
+        )
     for g in plan.goals:
         if not g.objectives:
-            out.append(Finding(f"goal {g.key}", "warning", "has no objectives"))
+            out.append(
+                Finding(Phrase("goal %(key)s", key=g.key), "warning", Phrase("has no objectives"))
+            )
     for o in plan.objectives:
-        w = f"objective {o.key}"
+        w = Phrase("objective %(key)s", key=o.key)
         if o.target is None:
-            out.append(Finding(w, "error", "has no target: say how much (measurable)"))
+            out.append(Finding(w, "error", Phrase("has no target: say how much (measurable)")))
         if o.due is None:
-            out.append(Finding(w, "error", "has no date: say by when (time-bound)"))
+            out.append(Finding(w, "error", Phrase("has no date: say by when (time-bound)")))
         elif today is not None and o.due < today:
-            out.append(Finding(w, "warning", f"its date {o.due} has passed"))
+            out.append(
+                Finding(w, "warning", Phrase("its date %(due)s has passed", due=o.due.isoformat()))
+            )
         if not o.metric:
-            out.append(Finding(w, "error", "has no metric: say what is counted"))
+            out.append(Finding(w, "error", Phrase("has no metric: say what is counted")))
         for m in (o.metric, *o.kpis):
             if m and metric_names is not None and m not in metric_names:
-                out.append(Finding(w, "warning", f"{m!r} is not a metric of the catalogue"))
+                out.append(
+                    Finding(
+                        w,
+                        "warning",
+                        Phrase("%(metric)s is not a metric of the catalogue", metric=repr(m)),
+                    )
+                )
         for a in o.audiences:
             if a not in audiences:
-                out.append(Finding(w, "error", f"audience {a!r} is not in the plan"))
+                out.append(
+                    Finding(w, "error", Phrase("audience %(key)s is not in the plan", key=repr(a)))
+                )
         if not o.audiences:
-            out.append(Finding(w, "warning", "names no audience"))
+            out.append(Finding(w, "warning", Phrase("names no audience")))
         if not o.channels:
-            out.append(Finding(w, "warning", "names no channel"))
+            out.append(Finding(w, "warning", Phrase("names no channel")))
         for c in o.channels:
             if c not in CHANNELS:
-                out.append(Finding(w, "warning", f"channel {c!r} is not a known channel"))
+                out.append(
+                    Finding(
+                        w, "warning", Phrase("channel %(key)s is not a known channel", key=repr(c))
+                    )
+                )
     served = {a for o in plan.objectives for a in o.audiences}
     for a in plan.audiences:
         if a.key not in served:
-            out.append(Finding(f"audience {a.key}", "warning", "no objective serves it"))
+            out.append(
+                Finding(
+                    Phrase("audience %(key)s", key=a.key),
+                    "warning",
+                    Phrase("no objective serves it"),
+                )
+            )
     for p in plan.pillars:
         for o in p.objectives:
             if o not in objectives:
                 out.append(
-                    Finding(f"pillar {p.key}", "error", f"objective {o!r} is not in the plan")
+                    Finding(
+                        Phrase("pillar %(key)s", key=p.key),
+                        "error",
+                        Phrase("objective %(key)s is not in the plan", key=repr(o)),
+                    )
                 )
         if not p.keywords:
             out.append(
                 Finding(
-                    f"pillar {p.key}",
+                    Phrase("pillar %(key)s", key=p.key),
                     "warning",
-                    "has no keywords: untagged posts cannot be counted to it",
+                    Phrase("has no keywords: untagged posts cannot be counted to it"),
                 )
             )
     for c in plan.campaigns:
         if c.objective and c.objective not in objectives:
             out.append(
                 Finding(
-                    f"campaign {c.name}", "error", f"objective {c.objective!r} is not in the plan"
+                    Phrase("campaign %(name)s", name=c.name),
+                    "error",
+                    Phrase("objective %(key)s is not in the plan", key=repr(c.objective)),
                 )
             )
         if c.pillar and c.pillar not in pillars:
             out.append(
-                Finding(f"campaign {c.name}", "error", f"pillar {c.pillar!r} is not in the plan")
+                Finding(
+                    Phrase("campaign %(name)s", name=c.name),
+                    "error",
+                    Phrase("pillar %(key)s is not in the plan", key=repr(c.pillar)),
+                )
             )
     return tuple(out)
 

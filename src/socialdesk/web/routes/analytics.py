@@ -70,7 +70,10 @@ class MetricsPage:
     """The metrics catalogue (/analytics/metrics): every metric in the chosen language."""
 
     metrics: list[dict[str, Any]] = field(
-        metadata={"help": "name, label, definition, unit, direction, formula, sources"}
+        metadata={
+            "help": "name, label, definition, unit, direction, formula (English), "
+            "formula_text (in the page's language), formulas {nl, en}, sources"
+        }
     )
 
 
@@ -84,6 +87,8 @@ def _metric_view(m: Metric, locale: str) -> dict[str, Any]:
         "direction": m.direction,
         "kind": m.kind,
         "formula": m.formula,
+        "formula_text": m.formula_in(locale),
+        "formulas": dict(m.formulas),
         "available": m.available,
         "sources": [
             {

@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
-from socialdesk.i18n import N_
+from socialdesk.i18n import N_, gettext
 from socialdesk.importers import builtin_formats
 from socialdesk.importers.runner import FileReport, Importer
 from socialdesk.overview import queries as q
@@ -60,9 +60,11 @@ def _page(
     can_upload: bool,
     results: list[FileReport] | None = None,
     error: str | None = None,
+    locale: str = "en",
 ) -> ImportsPage:
+    # titles and how-to texts are N_() in the importer modules: shown in the page's language
     fmts = [
-        FormatInfo(f.name, f.platform, f.title, f.how_to)
+        FormatInfo(f.name, f.platform, gettext(locale, f.title), gettext(locale, f.how_to))
         for f in sorted(builtin_formats(), key=lambda f: (f.platform, f.title))
     ]
     return ImportsPage(
@@ -78,12 +80,13 @@ def _page(
 
 @router.get("/imports", name="imports")
 def imports(request: Request, session: SessionDep, config: ConfigDep, who: Viewer) -> Response:
-    return render(request, "imports/index.html", _page(session, config, who.can("editor")))
+    page = _page(session, config, who.can("editor"), locale=request.state.locale)
+    return render(request, "imports/index.html", page)
 
 
 @router.get("/imports.json", name="imports_json")
-def imports_json(session: SessionDep, config: ConfigDep, who: Viewer) -> Response:
-    return render_json(_page(session, config, who.can("editor")))
+def imports_json(request: Request, session: SessionDep, config: ConfigDep, who: Viewer) -> Response:
+    return render_json(_page(session, config, who.can("editor"), locale=request.state.locale))
 
 
 def safe_filename(name: str) -> str:
@@ -127,7 +130,7 @@ async def upload(request: Request, session: SessionDep, config: ConfigDep, who: 
             for report in results:  # show the name as uploaded, not the temp path
                 if report.file.startswith(prefix):
                     report.file = report.file[len(prefix) :].split("/", 1)[-1]
-    page = _page(session, config, True, results, error)
+    page = _page(session, config, True, results, error, locale=request.state.locale)
     status = 400 if error else 200
     if request.headers.get("accept", "").startswith("application/json"):
         return render_json(page, status_code=status)
