@@ -135,7 +135,7 @@ def metrics_command(
         for col in ("label", "unit", "formula"):
             table.add_column(col)
         for m in metrics():
-            table.add_row(m.name, m.label_in(lang), m.unit, m.formula)
+            table.add_row(m.name, m.label_in(lang), m.unit, m.formula_in(lang))
         console.print(table)
         console.print("'socialdesk metrics NAME' explains one.")
         return
@@ -152,7 +152,7 @@ def metrics_command(
     direction = {"up": "more is better", "down": "less is better", "neutral": "neither"}[
         m.direction
     ]
-    console.print(f"unit: {m.unit} · {direction} · formula: {m.formula}")
+    console.print(f"unit: {m.unit} · {direction} · formula: {m.formula_in(lang)}")
     if m.counted:
         table = Table(title="What is summed, per platform")
         table.add_column("platform")
