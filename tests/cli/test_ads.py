@@ -32,7 +32,7 @@ def _json(args):
 
 
 def test_budget_json_lists_current_recommended_expected_and_reasons(folder):
-    plan = _json(["ads", "budget", "--total", "10000", "--json", "-w", str(folder)])
+    plan = _json(["ads", "budget", "--total", "10000", "--json", "-w", str(folder)])["plan"]
     assert plan["total"] == 10000 and plan["days"] == 30 and plan["currency"] == "EUR"
     allocs = {a["campaign"]: a for a in plan["allocations"]}
     assert set(allocs) == {"Small", "Big"}
@@ -45,8 +45,9 @@ def test_budget_json_lists_current_recommended_expected_and_reasons(folder):
 
 
 def test_budget_at_the_current_rate_moves_money_to_the_higher_marginal_return(folder):
-    plan = _json(["ads", "budget", "--json", "-w", str(folder)])
-    curves = {c["campaign"]: c for c in _json(["ads", "curves", "--json", "-w", str(folder)])}
+    plan = _json(["ads", "budget", "--json", "-w", str(folder)])["plan"]
+    found = _json(["ads", "curves", "--json", "-w", str(folder)])["curves"]
+    curves = {c["campaign"]: c for c in found}
     allocs = {a["campaign"]: a for a in plan["allocations"]}
     assert plan["total"] == pytest.approx(sum(a["current"] for a in allocs.values()), rel=1e-6)
     # a Hill curve at 12 a day with k = 25 still climbs; at 100 a day with k = 150 it flattens
@@ -61,7 +62,7 @@ def test_budget_at_the_current_rate_moves_money_to_the_higher_marginal_return(fo
 
 
 def test_report_json_and_table(folder):
-    rep = _json(["ads", "report", "--json", "-w", str(folder)])
+    rep = _json(["ads", "report", "--json", "-w", str(folder)])["report"]
     assert {r["name"] for r in rep["rows"]} == {"Small", "Big"}
     assert rep["totals"]["EUR"]["spend"] == pytest.approx(
         sum(r["figures"]["spend"] for r in rep["rows"])
@@ -71,9 +72,10 @@ def test_report_json_and_table(folder):
 
 
 def test_curves_tests_fatigue_and_pacing_run(folder):
-    curves = _json(["ads", "curves", "--json", "-w", str(folder)])
+    curves = _json(["ads", "curves", "--json", "-w", str(folder)])["curves"]
     assert all(c["theta"] is not None for c in curves)
-    assert _json(["ads", "tests", "--json", "-w", str(folder)]) == []  # campaign rows only
+    found = _json(["ads", "tests", "--json", "-w", str(folder)])
+    assert found["tests"] == []  # campaign rows only
     r = runner.invoke(
         app,
         [
@@ -93,7 +95,7 @@ def test_curves_tests_fatigue_and_pacing_run(folder):
         ],
     )
     assert r.exit_code == 0, r.output
-    pacing = _json(["ads", "pacing", "--json", "-w", str(folder)])
+    pacing = _json(["ads", "pacing", "--json", "-w", str(folder)])["rows"]
     assert pacing[0]["budget"]["scope"] == "Big" and pacing[0]["status"] != ""
     bad = runner.invoke(
         app,
@@ -123,6 +125,6 @@ def test_report_daily_rows(folder):
     days = _json(["ads", "report", "--daily", "--json", "-w", str(folder)])
     assert len(days) == 2 * 90
     small = [d for d in days if d["campaign"] == "Small"]
-    rep = _json(["ads", "report", "--json", "-w", str(folder)])
+    rep = _json(["ads", "report", "--json", "-w", str(folder)])["report"]
     total = next(r for r in rep["rows"] if r["name"] == "Small")["figures"]["spend"]
     assert sum(d["spend"] for d in small) == pytest.approx(total)

@@ -73,6 +73,9 @@ def _marginal(x: np.ndarray, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 class ResponseCurve:
     """One campaign's fitted curve (or why there is none)."""
 
+    # computed figures that `socialdesk.results.plain` adds to the fields
+    __json_properties__ = ("ok", "top", "k", "s", "saturation_seen", "current_marginal")
+
     campaign_id: int
     campaign: str
     platform: str
@@ -112,6 +115,11 @@ class ResponseCurve:
     @property
     def s(self) -> Estimate:
         return self._param(2, Phrase("shape"))
+
+    @property
+    def current_marginal(self) -> Estimate:
+        """What the last unit of money buys at the current daily spend."""
+        return self.marginal(self.current_spend)
 
     def _not_enough(self, reason: str) -> Estimate:
         return Estimate(

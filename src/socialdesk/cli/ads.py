@@ -12,15 +12,27 @@ socialdesk ads mmm     --total 10000    (optional extra: socialdesk[mmm])
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import json
-from typing import Annotated, Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.table import Table
 
-from socialdesk.cli.console import JsonOpt, WorkspaceOpt, console, err_console, resolve_workspace
+from socialdesk.cli.console import (
+    JsonOpt,
+    WorkspaceOpt,
+    console,
+    err_console,
+    print_json,
+    resolve_workspace,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+T = TypeVar("T")
 
 ads_app = typer.Typer(
     help="Paid social: figures, tests, fatigue, response curves and budgets.", no_args_is_help=True
@@ -47,33 +59,33 @@ def _day(value: str | None, what: str) -> dt.date | None:
         raise typer.BadParameter(f"{what} must be a date like 2026-03-31 (got {value!r})") from exc
 
 
-def _load(workspace: Any, start: dt.date | None = None, end: dt.date | None = None):
-    from socialdesk.ads import queries
+@contextmanager
+def _workspace(workspace: Any) -> Iterator[tuple[Session, int]]:
     from socialdesk.store import open_workspace, session_scope
 
     handle = open_workspace(resolve_workspace(workspace))
     with session_scope(handle.engine) as session:
-        frame = queries.ad_delivery(session, handle.workspace_id, start=start, end=end)
-        campaigns = queries.campaigns(session, handle.workspace_id)
-        plans = queries.budget_plans(session, handle.workspace_id)
-    return handle, frame, campaigns, plans
+        yield session, handle.workspace_id
 
 
-def _json(value: Any) -> None:
-    def plain(v: Any) -> Any:
-        if dataclasses.is_dataclass(v) and not isinstance(v, type):
-            return dataclasses.asdict(v)
-        if isinstance(v, dt.date):
-            return v.isoformat()
-        if hasattr(v, "item"):
-            return v.item()
-        return str(v)
+def _ask(workspace: Any, seam: Callable[..., T], **params: Any) -> T:
+    """Call one of socialdesk.ads.run's functions on the workspace; a bad value is the user's."""
+    with _workspace(workspace) as (session, ws):
+        try:
+            return seam(session, ws, **params)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from exc
 
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        value = dataclasses.asdict(value)
-    elif isinstance(value, list):
-        value = [dataclasses.asdict(v) if dataclasses.is_dataclass(v) else v for v in value]
-    console.print_json(json.dumps(value, default=plain))
+
+def _period(start: str | None, end: str | None, days: int = 0) -> Any:
+    from socialdesk.ads.run import Period
+
+    return Period(days, _day(start, "--from"), _day(end, "--to"))
+
+
+DaysOpt = Annotated[
+    int, typer.Option(help="The last N days with delivery (0: all; --from/--to win).")
+]
 
 
 def _no_data() -> None:
@@ -107,6 +119,7 @@ def report(
     workspace: WorkspaceOpt = None,
     start: FromOpt = None,
     end: ToOpt = None,
+    days: DaysOpt = 0,
     level: Annotated[str, typer.Option(help="account, campaign, ad_set or ad.")] = "campaign",
     rate: Annotated[
         list[str] | None,
@@ -125,41 +138,41 @@ def report(
     as_json: JsonOpt = False,
 ) -> None:
     """Spend, reach, clicks, CTR, CPC, CPM, results, CPA and ROAS per campaign (or level)."""
-    from socialdesk.ads.kpis import build_report, converted_spend, daily_table
+    from socialdesk.ads import run
 
-    if level not in ("account", "campaign", "ad_set", "ad"):
-        raise typer.BadParameter("level must be account, campaign, ad_set or ad")
-    first, last = _day(start, "--from"), _day(end, "--to")
-    _h, frame, _c, _p = _load(workspace, first, last)
+    period = _period(start, end, days)
     if daily:
-        _print_daily(daily_table(frame, start=first, end=last), as_json)
+        _print_daily(_ask(workspace, run.daily, period=period), as_json)
         return
-    rep = build_report(frame, start=first, end=last, level=level)
-    converted = None
-    if rate:
-        if not currency:
-            raise typer.BadParameter("--rate needs --currency (the currency of the total)")
-        rates = {}
-        for r in rate:
-            code, _, value = r.partition("=")
-            try:
-                rates[code.strip().upper()] = float(value)
-            except ValueError as exc:
-                raise typer.BadParameter(f"--rate must look like USD=0.92 (got {r!r})") from exc
+    rates = {}
+    for r in rate or ():
+        code, _, value = r.partition("=")
         try:
-            converted = converted_spend(rep, rates, currency.upper())
-        except KeyError as exc:
-            raise typer.BadParameter(str(exc.args[0])) from exc
+            rates[code.strip().upper()] = float(value)
+        except ValueError as exc:
+            raise typer.BadParameter(f"--rate must look like USD=0.92 (got {r!r})") from exc
+    if rates and not currency:
+        raise typer.BadParameter("--rate needs --currency (the currency of the total)")
+    try:
+        result = _ask(
+            workspace,
+            run.report,
+            period=period,
+            level=level,
+            rates=rates,
+            currency=currency.upper() if currency else None,
+        )
+    except KeyError as exc:
+        raise typer.BadParameter(str(exc.args[0])) from exc
     if as_json:
-        out = dataclasses.asdict(rep)
-        out["converted_total"] = dataclasses.asdict(converted) if converted else None
-        _json(out)
+        print_json(result)
         return
+    rep, converted = result.report, result.converted_total
     if not rep.rows:
         _no_data()
         return
-    period = f"{rep.start or 'start'} to {rep.end or 'end'}"
-    table = Table(title=f"Ads per {level.replace('_', ' ')}, {period}", title_justify="left")
+    span = f"{rep.start or 'start'} to {rep.end or 'end'}"
+    table = Table(title=f"Ads per {level.replace('_', ' ')}, {span}", title_justify="left")
     for col in (
         "Platform",
         "Name",
@@ -214,8 +227,7 @@ def report(
 
 def _print_daily(days: Any, as_json: bool) -> None:
     if as_json:
-        records = days.astype(object).where(days.notna(), None).to_dict("records")
-        _json(records)
+        print_json(days)
         return
     if days.empty:
         _no_data()
@@ -223,7 +235,7 @@ def _print_daily(days: Any, as_json: bool) -> None:
     table = Table(title="Ads per campaign and day (daily rows only)", title_justify="left")
     for col in ("Day", "Campaign", "Spend", "Impr.", "Clicks", "CTR", "Results", "CPA"):
         table.add_column(col, justify="left" if col in ("Day", "Campaign", "Results") else "right")
-    for r in days.sort_values(["date", "campaign"]).itertuples(index=False):
+    for r in days.itertuples(index=False):
         ctr = f"{r.clicks / r.impressions:.2%}" if r.impressions and r.clicks == r.clicks else "–"
         res = f"{r.result:,.0f} {r.result_label}" if r.result == r.result else "–"
         cpa = f"{r.spend / r.result:,.2f}" if r.result and r.result == r.result else "–"
@@ -246,6 +258,7 @@ def tests(
     workspace: WorkspaceOpt = None,
     start: FromOpt = None,
     end: ToOpt = None,
+    days: DaysOpt = 0,
     metric: Annotated[str, typer.Option(help="ctr, conversion_rate or cpa.")] = "ctr",
     level: Annotated[
         str,
@@ -258,20 +271,23 @@ def tests(
     as_json: JsonOpt = False,
 ) -> None:
     """Creative and audience tests: pairwise tests (Holm), chance to be best, sample needed."""
-    from socialdesk.ads.creative_tests import METRICS, compare_variants
-    from socialdesk.ads.delivery import additive_rows
+    from socialdesk.ads import run
+    from socialdesk.ads.creative_tests import METRICS
 
     if metric not in METRICS:
         raise typer.BadParameter(f"metric must be one of {', '.join(METRICS)}")
-    if level not in ("ad", "ad_set"):
-        raise typer.BadParameter("level must be ad or ad_set")
-    first, last = _day(start, "--from"), _day(end, "--to")
-    _h, frame, _c, _p = _load(workspace, first, last)
-    rows = additive_rows(frame, start=first, end=last, level=level).rows
-    found = compare_variants(rows, metric=metric, level=level, min_lift=min_lift)
+    result = _ask(
+        workspace,
+        run.tests,
+        metric=metric,
+        level=level,
+        period=_period(start, end, days),
+        min_lift=min_lift,
+    )
     if as_json:
-        _json(found)
+        print_json(result)
         return
+    found = result.tests
     if not found:
         console.print(
             "No group with two or more variants to compare"
@@ -318,23 +334,18 @@ def fatigue(
     workspace: WorkspaceOpt = None,
     start: FromOpt = None,
     end: ToOpt = None,
+    days: DaysOpt = 0,
     metric: Annotated[str, typer.Option(help="ctr or conversion_rate.")] = "ctr",
     as_json: JsonOpt = False,
 ) -> None:
     """Ads whose CTR (or conversion rate) falls as their frequency rises, with the evidence."""
-    from socialdesk.ads.delivery import additive_rows
-    from socialdesk.ads.fatigue import check_fatigue
+    from socialdesk.ads import run
 
-    if metric not in ("ctr", "conversion_rate"):
-        raise typer.BadParameter("metric must be ctr or conversion_rate")
-    first, last = _day(start, "--from"), _day(end, "--to")
-    _h, frame, _c, _p = _load(workspace, first, last)
-    checks = check_fatigue(
-        additive_rows(frame, start=first, end=last, level="ad").rows, metric=metric
-    )
+    result = _ask(workspace, run.fatigue, metric=metric, period=_period(start, end, days))
     if as_json:
-        _json(checks)
+        print_json(result)
         return
+    checks = result.checks
     if not checks:
         console.print("No ads with daily rows and a frequency (Meta exports give one).")
         return
@@ -351,29 +362,17 @@ def curves(
     workspace: WorkspaceOpt = None,
     start: FromOpt = None,
     end: ToOpt = None,
+    days: DaysOpt = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """Response curves: each campaign's daily results against its daily spend."""
-    from socialdesk.ads.kpis import daily_table
-    from socialdesk.ads.response_curves import fit_curves
+    from socialdesk.ads import run
 
-    first, last = _day(start, "--from"), _day(end, "--to")
-    _h, frame, _c, _p = _load(workspace, first, last)
-    found = fit_curves(daily_table(frame, start=first, end=last))
+    result = _ask(workspace, run.curves, period=_period(start, end, days))
     if as_json:
-        _json(
-            [
-                {
-                    **dataclasses.asdict(c),
-                    "top": dataclasses.asdict(c.top),
-                    "k": dataclasses.asdict(c.k),
-                    "s": dataclasses.asdict(c.s),
-                    "current_marginal": dataclasses.asdict(c.marginal(c.current_spend)),
-                }
-                for c in found
-            ]
-        )
+        print_json(result)
         return
+    found = result.curves
     if not found:
         _no_data()
         return
@@ -452,9 +451,7 @@ def budget(
     as_json: JsonOpt = False,
 ) -> None:
     """The split of --total over the running campaigns that maximises expected results."""
-    from socialdesk.ads.budget import recommend_budget
-    from socialdesk.ads.kpis import daily_table
-    from socialdesk.ads.response_curves import fit_curves
+    from socialdesk.ads import run
 
     values = None
     if value:
@@ -469,22 +466,24 @@ def budget(
                 ) from exc
     if (total is not None and total <= 0) or days <= 0:
         raise typer.BadParameter("--total and --days must be positive")
-    _h, frame, _c, _p = _load(workspace)
-    found = fit_curves(daily_table(frame))
-    plan = recommend_budget(
-        found,
-        total,
+    result = _ask(
+        workspace,
+        run.budget,
+        total=total,
         days=days,
-        max_change=max_change or None,
+        max_change=max_change,
         values=values,
         result_type=result_type,
         currency=currency,
     )
     if as_json:
-        _json(plan)
+        print_json(result)
         return
+    plan = result.plan
     if not plan.allocations:
-        _no_data() if not found else console.print("No running campaign to allocate to.")
+        _no_data() if not result.curves_found else console.print(
+            "No running campaign to allocate to."
+        )
         for camp, why in plan.excluded:
             console.print(f"[dim]•[/] {camp}: {why}")
         return
@@ -542,34 +541,27 @@ def pacing(
     as_json: JsonOpt = False,
 ) -> None:
     """Spend to date against each budget, and the projected spend at the end of its period."""
-    import calendar
+    from socialdesk.ads import run
 
-    from socialdesk.ads.kpis import daily_table
-    from socialdesk.ads.pacing import PlanInvalid, budget_lines, compute_pacing
-
-    _h, frame, campaigns, plans = _load(workspace)
-    daily = daily_table(frame)
-    if daily.empty and not plans:
-        _no_data()
-        return
-    day = _day(today, "--today") or (max(daily["date"]) if len(daily) else dt.date.today())
+    when: tuple[int, int] | None = None
     if month:
         try:
             y, m = (int(p) for p in month.split("-"))
-            window = (dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1]))
+            dt.date(y, m, 1)
         except ValueError as exc:
             raise typer.BadParameter("--month must look like 2026-10") from exc
-    else:
-        window = (day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1]))
-    try:
-        lines = budget_lines(plans, campaigns, window=window)
-    except PlanInvalid as exc:
-        err_console.print(f"[red]A saved budget cannot be used:[/] {exc}")
-        raise typer.Exit(1) from exc
-    rows = compute_pacing(daily, lines, day)
+        when = (y, m)
+    result = _ask(workspace, run.pacing, today=_day(today, "--today"), month=when)
+    if result.error:
+        err_console.print(f"[red]A saved budget cannot be used:[/] {result.error}")
+        raise typer.Exit(1)
     if as_json:
-        _json(rows)
+        print_json(result)
         return
+    if not result.has_data:
+        _no_data()
+        return
+    day, rows = result.today, result.rows
     if not rows:
         console.print(
             "No budgets: add one with [bold]socialdesk ads plan add[/], or import "
@@ -606,9 +598,7 @@ def plan_add(
     currency: Annotated[str | None, typer.Option(help="Currency of the amount.")] = None,
 ) -> None:
     """Add a budget (a campaign's, or all campaigns') for a month or a period."""
-    from socialdesk.ads import queries
-    from socialdesk.ads.pacing import PlanInvalid, budget_lines
-    from socialdesk.store import open_workspace, session_scope
+    from socialdesk.ads import run
 
     plan: dict[str, Any] = {"campaign": campaign, "amount": amount}
     if month:
@@ -617,25 +607,24 @@ def plan_add(
         plan["start"], plan["end"] = start, end
     if currency:
         plan["currency"] = currency.upper()
-    handle = open_workspace(resolve_workspace(workspace))
-    with session_scope(handle.engine) as session:
-        campaigns = queries.campaigns(session, handle.workspace_id)
+    with _workspace(workspace) as (session, ws):
         try:
-            budget_lines([plan], campaigns)
-        except PlanInvalid as exc:
+            saved = run.add_budget_plan(session, ws, plan)
+        except run.PlanInvalid as exc:
             raise typer.BadParameter(str(exc)) from exc
-        plans = queries.budget_plans(session, handle.workspace_id)
-        queries.save_budget_plans(session, handle.workspace_id, [*plans, plan])
-    console.print(f"Budget saved ({len(plans) + 1} in total).")
+    console.print(f"Budget saved ({len(saved.plans)} in total).")
 
 
 @plan_app.command("list")
 def plan_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """The budgets you entered."""
-    _h, _f, _c, plans = _load(workspace)
+    from socialdesk.ads import run
+
+    result = _ask(workspace, run.budget_plans)
     if as_json:
-        _json(plans)
+        print_json(result)
         return
+    plans = result.plans
     if not plans:
         console.print(
             "No budgets yet: [bold]socialdesk ads plan add --amount 2000 --month "
@@ -652,12 +641,9 @@ def plan_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
 @plan_app.command("clear")
 def plan_clear(workspace: WorkspaceOpt = None) -> None:
     """Remove every budget you entered."""
-    from socialdesk.ads import queries
-    from socialdesk.store import open_workspace, session_scope
+    from socialdesk.ads import run
 
-    handle = open_workspace(resolve_workspace(workspace))
-    with session_scope(handle.engine) as session:
-        queries.save_budget_plans(session, handle.workspace_id, [])
+    _ask(workspace, run.clear_budget_plans)
     console.print("Budgets removed.")
 
 
@@ -670,23 +656,23 @@ def mmm(
     as_json: JsonOpt = False,
 ) -> None:
     """Full marketing-mix model (PyMC-Marketing; needs socialdesk[mmm] and two years of data)."""
-    from socialdesk.ads.kpis import daily_table
-    from socialdesk.ads.mmm import run_mmm, weekly_data
+    from socialdesk.ads import run
     from socialdesk.errors import MissingExtra
 
-    _h, frame, _c, _p = _load(workspace)
-    data = weekly_data(daily_table(frame))
-    if not data.enough:
-        console.print(f"Not enough data: {data.reason}.")
-        raise typer.Exit(1)
     try:
-        result = run_mmm(data, budget_per_week=total, weeks=weeks)
+        found = _ask(workspace, run.mmm, total=total, weeks=weeks)
     except MissingExtra as exc:
         err_console.print(str(exc))
         raise typer.Exit(1) from exc
     if as_json:
-        _json(result)
+        print_json(found)
+        if found.allocation is None:
+            raise typer.Exit(1)
         return
+    if found.allocation is None:
+        console.print(f"Not enough data: {found.reason}.")
+        raise typer.Exit(1)
+    result = found.allocation
     table = Table(
         title=f"PyMC-Marketing budget optimizer: {total:,.2f} a week", title_justify="left"
     )

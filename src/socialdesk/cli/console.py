@@ -29,6 +29,14 @@ WorkspaceOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
 
+def print_json(value: object) -> None:
+    """A result as JSON on stdout: `socialdesk.results.plain`, the serializer of the web's
+    `.json` twins, so `--json` and the twin print the same fields."""
+    from socialdesk.results import dumps
+
+    console.print_json(dumps(value))
+
+
 def resolve_workspace(workspace: Path | None) -> Path:
     return (workspace or default_workspace(Settings())).expanduser()
 

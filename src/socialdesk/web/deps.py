@@ -7,10 +7,7 @@ every template the same helpers and answers the `.json` twin from the same conte
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import enum
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from socialdesk.i18n import LOCALES, N_, formats, gettext
 from socialdesk.overview.definitions import DEFINITIONS, platform_name
+from socialdesk.results import plain
 from socialdesk.store.session import WorkspaceHandle
 from socialdesk.web.auth import CSRF_FIELD, CSRF_HEADER, LOCAL_PRINCIPAL, Principal, csrf_ok
 from socialdesk.web.cells import figure_cells
@@ -137,31 +135,8 @@ def render(
     return HTMLResponse(html, status_code=status_code, headers=headers)
 
 
-def jsonable(value: Any) -> Any:
-    """Dataclasses, dates and enums as JSON; fields with metadata json=False left out."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {}
-        for f in dataclasses.fields(value):
-            if f.metadata.get("json", True):
-                out[f.name] = jsonable(getattr(value, f.name))
-        for name in getattr(value, "__json_properties__", ()):
-            out[name] = jsonable(getattr(value, name))
-        return out
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [jsonable(v) for v in value]
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    return value
-
-
 def render_json(page: Any, *, status_code: int = 200) -> JSONResponse:
-    return JSONResponse(jsonable(page), status_code=status_code)
+    return JSONResponse(plain(page), status_code=status_code)
 
 
 def int_or_none(value: str | None) -> int | None:
@@ -187,6 +162,11 @@ def is_htmx(request: Request, target: str | None = None) -> bool:
 # -- dependencies --------------------------------------------------------------------------
 def get_config(request: Request) -> WebConfig:
     return request.app.state.config  # type: ignore[no-any-return]
+
+
+def get_workspace_id(request: Request) -> int:
+    """The id of the workspace this cockpit serves (what every skill's seam takes)."""
+    return request.app.state.config.workspace.workspace_id  # type: ignore[no-any-return]
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -252,6 +232,7 @@ async def verify_csrf(request: Request) -> None:
 SessionDep = Annotated[Session, Depends(get_session)]
 LocaleDep = Annotated[str, Depends(get_locale)]
 ConfigDep = Annotated[WebConfig, Depends(get_config)]
+WorkspaceDep = Annotated[int, Depends(get_workspace_id)]
 Viewer = Annotated[Principal, Depends(require("viewer"))]
 Editor = Annotated[Principal, Depends(require("editor"))]
 Admin = Annotated[Principal, Depends(require("admin"))]

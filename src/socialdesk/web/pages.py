@@ -1,0 +1,124 @@
+"""One declaration per page: the HTML page and its `.json` twin from one function.
+
+    @page(router, "/ads/tests", "ads/tests.html", name="ads_tests")
+    def ads_tests(session: SessionDep, ws: WorkspaceDep, _who: Viewer,
+                  metric: QMetric = "ctr") -> View:
+        result = run.tests(session, ws, metric=metric)      # the skill's seam
+        return View(result, tab="tests")                      # + what only the HTML needs
+
+registers `GET /ads/tests` (the template rendered with `page` = the View) and
+`GET /ads/tests.json` (the result through `socialdesk.results.plain`, the serializer the CLI's
+`--json` uses too), both with the function's one parameter list, as Datasette answers every
+page with a `.json` suffix. The function may also return the result itself (no extras), or a
+`Response` (a redirect, a partial) that both routes answer as is.
+"""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from socialdesk.web.deps import render, render_json
+
+
+class View:
+    """A page's template context: the seam's `result` (what the JSON twin serves) and the
+    things only the HTML needs (charts, the active tab, a form's state) as `extra`.
+
+    In a template `page.x` is `extra["x"]` when the page set it, else `result.x`."""
+
+    __slots__ = ("extra", "result", "status_code", "template")
+
+    def __init__(
+        self,
+        result: Any,
+        *,
+        template: str | None = None,
+        status_code: int = 200,
+        **extra: Any,
+    ) -> None:
+        self.result = result
+        self.template = template
+        self.status_code = status_code
+        self.extra: Mapping[str, Any] = extra
+
+    def __getattr__(self, name: str) -> Any:
+        extra = object.__getattribute__(self, "extra")
+        if name in extra:
+            return extra[name]
+        return getattr(object.__getattribute__(self, "result"), name)
+
+    def __repr__(self) -> str:
+        return f"View({self.result!r}, extra={sorted(self.extra)})"
+
+
+def _signature(build: Callable[..., Any]) -> tuple[inspect.Signature, bool]:
+    """`build`'s parameters with their annotations resolved in its own module (FastAPI reads
+    the wrapper's signature), and a `request` first when `build` does not take one."""
+    hints = typing.get_type_hints(build, include_extras=True)
+    params = [
+        p.replace(annotation=hints.get(p.name, p.annotation), kind=p.KEYWORD_ONLY)
+        for p in inspect.signature(build).parameters.values()
+    ]
+    wants_request = any(p.name == "request" for p in params)
+    if not wants_request:
+        params.insert(
+            0, inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request)
+        )
+    return inspect.Signature(params, return_annotation=Response), wants_request
+
+
+def page(
+    router: APIRouter,
+    path: str,
+    template: str,
+    *,
+    name: str,
+    json: bool = True,
+    **route: Any,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register `path` (HTML) and, unless `json=False`, `path + ".json"` from one function."""
+
+    def decorate(build: Callable[..., Any]) -> Callable[..., Any]:
+        signature, wants_request = _signature(build)
+
+        def call(request: Request, kwargs: dict[str, Any]) -> Any:
+            if wants_request:
+                kwargs["request"] = request
+            return build(**kwargs)
+
+        def html(request: Request, **kwargs: Any) -> Response:
+            out = call(request, kwargs)
+            if isinstance(out, Response):
+                return out
+            view = out if isinstance(out, View) else View(out)
+            return render(request, view.template or template, view, status_code=view.status_code)
+
+        def as_json(request: Request, **kwargs: Any) -> Response:
+            out = call(request, kwargs)
+            if isinstance(out, Response):
+                return out
+            if isinstance(out, View):
+                return render_json(out.result, status_code=out.status_code)
+            return render_json(out)
+
+        for endpoint, suffix in ((html, ""), (as_json, "_json")):
+            endpoint.__signature__ = signature  # type: ignore[attr-defined]
+            endpoint.__name__ = build.__name__ + suffix
+            endpoint.__doc__ = build.__doc__
+            endpoint.__module__ = build.__module__
+        router.add_api_route(path, html, methods=["GET"], name=name, **route)
+        if json:
+            router.add_api_route(
+                path + ".json", as_json, methods=["GET"], name=f"{name}_json", **route
+            )
+        build.html = html  # type: ignore[attr-defined]
+        build.json = as_json  # type: ignore[attr-defined]
+        return build
+
+    return decorate
