@@ -26,6 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from socialdesk.catalogue.catalogue import stored_columns
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -51,71 +53,8 @@ PLATFORMS = (
 )
 MEDIA_TYPES = ("photo", "video", "reel", "carousel", "link", "text", "story", "other")
 
-# Post-level metrics kept as columns (lifetime totals as of a snapshot date).
-POST_METRICS = (
-    "impressions",
-    "views",
-    "reach",
-    "engagements",
-    "reactions",
-    "likes",
-    "comments",
-    "shares",
-    "saves",
-    "clicks",
-    "link_clicks",
-    "other_clicks",
-    "video_views",
-    "watch_time_hours",
-    "avg_view_seconds",
-    "follows",
-    "profile_visits",
-    "negative_feedback",
-    "paid_impressions",
-    "paid_reach",
-)
-# Account-level daily metrics.
-ACCOUNT_DAY_METRICS = (
-    "followers",
-    "followers_gained",
-    "followers_lost",
-    "impressions",
-    "reach",
-    "views",
-    "engagements",
-    "reactions",
-    "likes",
-    "comments",
-    "shares",
-    "clicks",
-    "profile_views",
-    "video_views",
-    "watch_time_hours",
-    "posts_published",
-)
-AD_METRICS = (
-    "spend",
-    "impressions",
-    "reach",
-    "frequency",
-    "clicks",
-    "link_clicks",
-    "results",
-    "conversions",
-    "conversion_value",
-)
-WEB_METRICS = (
-    "sessions",
-    "engaged_sessions",
-    "users",
-    "new_users",
-    "views",
-    "event_count",
-    "conversions",
-    "revenue",
-    "engagement_seconds",
-)
-SEARCH_METRICS = ("clicks", "impressions", "ctr", "position")
+# The metric columns of each table (POST_METRICS, ACCOUNT_DAY_METRICS, AD_METRICS,
+# WEB_METRICS, SEARCH_METRICS) are read from the metrics catalogue after the tables below.
 
 
 class Base(DeclarativeBase):
@@ -540,6 +479,21 @@ class SearchPerformance(Base):
         ForeignKey("import_batch.id", ondelete="SET NULL")
     )
 
+
+# -- the metric columns: which metrics a table stores is the catalogue's `tables` -----------
+def _metric_columns(table: type[Base]) -> tuple[str, ...]:
+    """The table's columns that hold a catalogue metric, in the table's order (a metric whose
+    `tables` names a table without its column stops the import: CatalogueError)."""
+    return stored_columns(table.__tablename__, table.__table__.columns.keys())
+
+
+# Post-level metrics kept as columns (lifetime totals as of a snapshot date).
+POST_METRICS = _metric_columns(PostMetrics)
+# Account-level daily metrics.
+ACCOUNT_DAY_METRICS = _metric_columns(AccountDay)
+AD_METRICS = _metric_columns(AdDay)
+WEB_METRICS = _metric_columns(WebDay)
+SEARCH_METRICS = _metric_columns(SearchPerformance)
 
 # -- people: the web cockpit's team mode ---------------------------------------------------
 ROLES = ("viewer", "editor", "admin")  # each role may do what the ones before it may

@@ -45,6 +45,9 @@ def plain(value: Any) -> Any:
         return {str(plain(k)) if not isinstance(k, str) else k: plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [plain(v) for v in value]
+    pd = sys.modules.get("pandas")
+    if pd is not None and (value is pd.NaT or value is pd.NA):
+        return None
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, dt.timedelta):
@@ -53,19 +56,12 @@ def plain(value: Any) -> Any:
         return plain(value.value)
     if isinstance(value, PurePath):
         return str(value)
-    pd = sys.modules.get("pandas")
     if pd is not None:
         if isinstance(value, pd.DataFrame):
             return [plain(r) for r in value.astype(object).to_dict("records")]
         if isinstance(value, pd.Series):
             return [plain(v) for v in value.astype(object).tolist()]
-        if isinstance(value, pd.Timestamp):
-            return None if pd.isna(value) else value.isoformat()
-        if value is pd.NaT or value is getattr(pd, "NA", object()):
-            return None
-    if hasattr(value, "item") and hasattr(value, "dtype"):  # numpy scalars
-        return plain(value.item())
-    if hasattr(value, "tolist") and hasattr(value, "dtype"):  # numpy arrays
+    if hasattr(value, "dtype") and hasattr(value, "tolist"):  # numpy scalars and arrays
         return plain(value.tolist())
     return str(value)
 

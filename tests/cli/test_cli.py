@@ -63,9 +63,9 @@ def test_formats_lists_every_builtin(tmp_path):
     from socialdesk.importers import builtin_formats
 
     r = runner.invoke(app, ["formats", "--json"])
-    names = {f["name"] for f in json.loads(r.output)}
+    names = {f["name"] for f in json.loads(r.output)["formats"]}
     assert names == {f.name for f in builtin_formats()}
-    assert all(f["how_to"] for f in json.loads(r.output))
+    assert all(f["how_to"] for f in json.loads(r.output)["formats"])
 
 
 def test_database_url_points_the_same_commands_at_postgresql(tmp_path, pg_engine, monkeypatch):

@@ -13,12 +13,12 @@ from tests.web.seeding import END
 
 def test_overview_compares_periods_honestly(local_client):
     data = local_client.get("/overview.json?lang=en").json()
-    assert data["days"] == 30 and data["result"]["current"] == {
+    assert data["days"] == 30 and data["overview"]["current"] == {
         "start": "2026-10-22",
         "end": "2026-11-20",
     }
-    assert data["result"]["previous"] == {"start": "2026-09-22", "end": "2026-10-21"}
-    plats = {p["platform"]: p for p in data["result"]["platforms"]}
+    assert data["overview"]["previous"] == {"start": "2026-09-22", "end": "2026-10-21"}
+    plats = {p["platform"]: p for p in data["overview"]["platforms"]}
     assert set(plats) == {"facebook", "instagram", "meta_ads"}
     fb = plats["facebook"]["accounts"][0]["figures"]
     assert fb["followers"]["current"] == 1119 and fb["followers"]["previous"] == 1089
@@ -31,7 +31,7 @@ def test_overview_compares_periods_honestly(local_client):
     assert fb["post_reach"]["current"] == 600 + (1 + 2 + 4 + 5 + 7 + 8)
     assert fb["post_engagements"]["current"] == 60 + 2 * (1 + 2 + 4 + 5 + 7 + 8)
     assert plats["meta_ads"]["keys_with_data"] == ["spend"]
-    assert data["result"]["without_data"] == []
+    assert data["overview"]["without_data"] == []
     ig = plats["instagram"]["accounts"][0]["figures"]
     assert ig["reach"]["current"] == 1000 and ig["reach"]["change"] is None
     assert ig["reach"]["partial"] is True  # 20 of 30 days: no change shown
@@ -163,29 +163,29 @@ def test_unknown_page_is_a_friendly_404(local_client):
     assert response.status_code == 404 and "Deze pagina bestaat niet." in response.text
 
 
-def test_json_twins_are_the_page_contexts(local_client, seeded):
-    """Each .json twin answers exactly its page's typed context (what the template gets)."""
+def test_json_twins_are_the_seam_results(local_client, seeded):
+    """Each .json twin answers exactly its seam's result (what the page renders, with the
+    page's own extras such as charts and form choices left out)."""
     from dataclasses import fields
 
+    from socialdesk.overview.run import ImportsResult, OverviewReport, PostResult, PostsResult
     from socialdesk.web.routes.admin import UsersPage
-    from socialdesk.web.routes.home import OverviewPage
-    from socialdesk.web.routes.imports import ImportsPage
-    from socialdesk.web.routes.posts import PostPage, PostsPage
 
     twins = {
-        "/overview.json": OverviewPage,
-        "/posts.json": PostsPage,
-        f"/posts/{seeded.ids['post_p3']}.json": PostPage,
-        "/imports.json": ImportsPage,
+        "/overview.json": OverviewReport,
+        "/posts.json": PostsResult,
+        f"/posts/{seeded.ids['post_p3']}.json": PostResult,
+        "/imports.json": ImportsResult,
         "/admin/users.json": UsersPage,
     }
     for url, context in twins.items():
         assert context.__doc__, f"{context.__name__} needs a docstring"
         expected = {f.name for f in fields(context) if f.metadata.get("json", True)}
+        expected |= set(getattr(context, "__json_properties__", ()))
         assert set(local_client.get(url).json()) == expected, url
 
 
 def test_post_figures_for_a_whole_year(local_client):
     data = local_client.get("/overview.json?days=365").json()
-    fb = next(p for p in data["result"]["platforms"] if p["platform"] == "facebook")
+    fb = next(p for p in data["overview"]["platforms"] if p["platform"] == "facebook")
     assert {"post_reach", "reach"} <= set(fb["keys_with_data"])

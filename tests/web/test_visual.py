@@ -21,7 +21,7 @@ def test_uplift_page_and_json_twin(ws):
     _seeded(ws)
     client = make_client(ws)
     data = client.get("/visual.json?platform=facebook").json()
-    (result,) = data["report"]["results"]
+    (result,) = data["results"]
     assert result["reference"] == "photo"
     link = next(e for e in result["effects"] if e["media_type"] == "link")
     assert link["ratio"]["low"] < 0.5 < link["ratio"]["high"] or link["clear"]

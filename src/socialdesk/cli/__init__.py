@@ -10,6 +10,7 @@ from socialdesk.cli import demo as _demo
 from socialdesk.cli import imports as _imports
 from socialdesk.cli import inbox as _inbox
 from socialdesk.cli import marketing as _marketing
+from socialdesk.cli import overview as _overview
 from socialdesk.cli import serve as _serve
 from socialdesk.cli import users as _users
 from socialdesk.cli import visual as _visual
@@ -23,6 +24,7 @@ app = typer.Typer(
 )
 _imports.register(app)
 _demo.register(app)
+_overview.register(app)
 _serve.register(app)
 _users.register(app)
 _analytics.register(app)

@@ -1,9 +1,11 @@
-"""socialdesk import / status / formats."""
+"""socialdesk import / imports / status / formats.
+
+`imports --json` prints what the web's /imports.json answers (socialdesk.overview.run.imports).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -16,18 +18,19 @@ from socialdesk.cli.console import (
     WorkspaceOpt,
     console,
     err_console,
+    print_json,
     resolve_workspace,
     safe_db_url,
     triage_new_messages,
 )
-from socialdesk.importers import builtin_formats
 from socialdesk.importers.runner import FileReport, Importer
+from socialdesk.overview import run
 from socialdesk.store import open_workspace, session_scope
-from socialdesk.store.status import workspace_status
 
 
 def register(app: typer.Typer) -> None:
     app.command("import")(import_files)
+    app.command("imports")(imports)
     app.command("status")(status)
     app.command("formats")(formats)
 
@@ -103,7 +106,7 @@ def import_files(
     if not dry_run and any(r.counts.get("message") for r in reports):
         triage_new_messages(folder)
     if as_json:
-        console.print_json(json.dumps([r.__dict__ for r in reports], default=str))
+        print_json(reports)
     else:
         _print_reports(reports, dry_run)
     if any(r.status in ("failed", "not-recognised") for r in reports):
@@ -147,11 +150,14 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     folder = resolve_workspace(workspace)
     handle = open_workspace(folder)
     with session_scope(handle.engine) as session:
-        st = workspace_status(
-            session, handle.workspace_id, handle.slug, safe_db_url(str(handle.engine.url))
+        st = run.status(
+            session,
+            handle.workspace_id,
+            slug=handle.slug,
+            database=safe_db_url(str(handle.engine.url)),
         )
     if as_json:
-        console.print_json(json.dumps(st.to_dict()))
+        print_json(st)
         return
     console.print(f"[bold]Workspace[/] {st.workspace}  [dim]{st.database}[/]")
     console.print(f"{st.imports} imported files, last {st.last_import or '–'}")
@@ -187,31 +193,63 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     console.print(per)
 
 
-def formats(as_json: JsonOpt = False) -> None:
-    """Every supported export format, with where to download it."""
-    fmts = builtin_formats()
+LangOpt = Annotated[str, typer.Option(help="Language of the format titles and how-tos: en or nl.")]
+
+
+def imports(
+    workspace: WorkspaceOpt = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many of the last imports.")] = 100,
+    lang: LangOpt = "en",
+    as_json: JsonOpt = False,
+) -> None:
+    """The workspace's last imported files (newest first), as the Imports page lists them."""
+    handle = open_workspace(resolve_workspace(workspace))
+    with session_scope(handle.engine) as session:
+        result = run.imports(session, handle.workspace_id, locale=_lang(lang), limit=limit)
     if as_json:
-        console.print_json(
-            json.dumps(
-                [
-                    {
-                        "name": f.name,
-                        "platform": f.platform,
-                        "title": f.title,
-                        "how_to": f.how_to,
-                        "extensions": list(f.extensions),
-                    }
-                    for f in fmts
-                ]
-            )
-        )
+        print_json(result)
         return
+    if not result.history:
+        console.print("No imports yet: import export files with [bold]socialdesk import FILE[/].")
+        return
+    titles = result.format_titles
+    table = Table(title=f"Last {len(result.history)} imported files", title_justify="left")
+    for col in ("When", "File", "Format", "Rows", "Added", "Updated", "By"):
+        table.add_column(col, justify="right" if col in ("Rows", "Added", "Updated") else "left")
+    for b in result.history:
+        table.add_row(
+            f"{b.started_at:%Y-%m-%d %H:%M}",
+            b.filename,
+            titles.get(b.format, b.format),
+            f"{b.rows_read:,}",
+            f"{b.rows_added:,}",
+            f"{b.rows_updated:,}",
+            b.imported_by,
+        )
+    console.print(table)
+
+
+def _lang(lang: str) -> str:
+    from socialdesk.i18n import LOCALES
+
+    if lang not in LOCALES:
+        raise typer.BadParameter(f"--lang must be one of {', '.join(LOCALES)} (got {lang!r})")
+    return lang
+
+
+def formats(lang: LangOpt = "en", as_json: JsonOpt = False) -> None:
+    """Every supported export format, with where to download it."""
+    result = run.formats(_lang(lang))
+    if as_json:
+        print_json(result)
+        return
+    fmts = result.formats
     table = Table(
         title=f"{len(fmts)} supported export formats", title_justify="left", show_lines=True
     )
     table.add_column("Platform")
     table.add_column("Format")
     table.add_column("How to download")
-    for f in sorted(fmts, key=lambda f: (f.platform, f.title)):
+    for f in fmts:
         table.add_row(f.platform, f"{f.title}\n[dim]{f.name}[/]", f.how_to)
     console.print(table)

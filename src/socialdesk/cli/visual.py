@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import json
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from socialdesk.cli.console import JsonOpt, WorkspaceOpt, console, err_console, resolve_workspace
+from socialdesk.cli.console import (
+    JsonOpt,
+    WorkspaceOpt,
+    console,
+    err_console,
+    print_json,
+    resolve_workspace,
+)
+
+if TYPE_CHECKING:
+    from socialdesk.store.session import WorkspaceHandle
 
 visual_app = typer.Typer(
     help="Visuals: what media types do for engagement on your own posts, image checks against "
@@ -39,6 +46,7 @@ BASIS_HELP = (
     "per_exposure (per person reached), total, or exposure (how far each type is distributed)."
 )
 REFERENCE_HELP = "The media type the others are compared with (default: the most common)."
+EXPLAIN_HELP = "Say how each per-exposure ratio adds up in totals (fits two more models each)."
 OBJECTIVE_HELP = (
     "awareness, engagement or traffic (or your own words: then engagement is measured)."
 )
@@ -48,34 +56,12 @@ def register(app: typer.Typer) -> None:
     app.add_typer(visual_app, name="visual")
 
 
-def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    return value
-
-
-def _json(value: Any) -> None:
-    console.print_json(json.dumps(_plain(value), ensure_ascii=False))
-
-
 def _fail(message: str, code: int = 2) -> None:
     err_console.print(f"[red]✗[/] {message}")
     raise typer.Exit(code)
 
 
-def _open(workspace: Path | None) -> Any:
+def _open(workspace: Path | None) -> WorkspaceHandle:
     from socialdesk.store import open_workspace
 
     return open_workspace(resolve_workspace(workspace))
@@ -93,9 +79,12 @@ def uplift_command(
     metric: Annotated[str, typer.Option(help=METRIC_HELP)] = "interactions",
     basis: Annotated[str, typer.Option(help=BASIS_HELP)] = "per_exposure",
     reference: Annotated[str | None, typer.Option(help=REFERENCE_HELP)] = None,
+    explain: Annotated[bool, typer.Option(help=EXPLAIN_HELP)] = True,
     as_json: JsonOpt = False,
 ) -> None:
-    """What each media type does for engagement, with 95% intervals (negative binomial model)."""
+    """What each media type does for engagement, with 95% intervals (negative binomial model).
+
+    `--json` prints what the web's /visual.json answers for the same options."""
     from socialdesk.visual import uplift_report
     from socialdesk.visual.uplift import fmt_interval
 
@@ -109,12 +98,13 @@ def uplift_command(
                 metric=metric,
                 basis=basis,
                 reference=reference,
+                explain_totals=explain,
             )
         except ValueError as exc:
             _fail(str(exc))
             return
     if as_json:
-        _json(report)
+        print_json(report)
         return
     if not report.results:
         console.print(
@@ -207,7 +197,7 @@ def check_command(
         except NotAnImage as exc:
             _fail(str(exc))
     if as_json:
-        _json(reports)
+        print_json(reports)
         return
     for rep in reports:
         f = rep.features
@@ -241,7 +231,7 @@ def specs_command(platform: Platform = None, as_json: JsonOpt = False) -> None:
 
     places = placements(platform, available_only=False)
     if as_json:
-        _json(places)
+        print_json(places)
         return
     table = Table(show_edge=False)
     for col in ("placement", "size", "ratios", "max", "source (as of)"):
@@ -323,7 +313,7 @@ def features_command(
     with handle.session() as session:
         result = feature_report(session, handle.workspace_id, platform=platform, metric=metric)
     if as_json:
-        _json(result)
+        print_json(result)
         return
     console.print(f"{result.posts} posts with an analysed image · exposure: {result.exposure}")
     for e in result.effects:

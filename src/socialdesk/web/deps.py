@@ -118,7 +118,7 @@ def page_context(request: Request, page: Any) -> dict[str, Any]:
         "definitions": {k: d.label_in(locale) for k, d in DEFINITIONS.items()},
         "platform_name": platform_name,
         "platform_names": lambda platforms: ", ".join(platform_name(p) for p in platforms),
-        "label": lambda kind, key: _(LABELS.get(kind, {}).get(key, key)) if key else "",
+        "label": lambda kind, key: LABELS.say(kind, key, locale, _),
     }
 
 

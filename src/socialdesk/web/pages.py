@@ -112,6 +112,7 @@ def page(
             endpoint.__name__ = build.__name__ + suffix
             endpoint.__doc__ = build.__doc__
             endpoint.__module__ = build.__module__
+            endpoint.__wrapped_build__ = build  # type: ignore[attr-defined]
         router.add_api_route(path, html, methods=["GET"], name=name, **route)
         if json:
             router.add_api_route(

@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from socialdesk import charts
-from socialdesk.overview import (
-    DEFINITIONS,
-    OVERVIEW_METRICS,
-    PERIOD_CHOICES,
-    AccountOverview,
-    OverviewResult,
-    build_overview,
-)
+from socialdesk.overview import DEFINITIONS, OVERVIEW_METRICS, run
 from socialdesk.overview.definitions import platform_name
-from socialdesk.overview.queries import workspace_platforms
-from socialdesk.overview.summary import SERIES_METRICS
-from socialdesk.web.deps import (
-    ConfigDep,
-    LocaleDep,
-    SessionDep,
-    Viewer,
-    date_or_none,
-    render,
-    render_json,
-)
+from socialdesk.overview.periods import PERIOD_CHOICES
+from socialdesk.overview.summary import SERIES_METRICS, AccountOverview, OverviewResult
+from socialdesk.web.deps import LocaleDep, SessionDep, Viewer, WorkspaceDep, date_or_none
+from socialdesk.web.pages import View, page
 
 router = APIRouter()
 
@@ -45,31 +30,11 @@ class ErrorPage:
     detail: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class MetricInfo:
     key: str
     label: str
     definition: str
-
-
-@dataclass
-class OverviewPage:
-    """The overview page (/overview, /overview.json)."""
-
-    days: int = field(metadata={"help": "Length of the period in days (30, 90 or 365 offered)"})
-    end: dt.date | None = field(
-        metadata={"help": "Last day of the period (default: last day with data)"}
-    )
-    platform: str | None = field(metadata={"help": "Only this platform, or all"})
-    platforms: list[str] = field(metadata={"help": "Platforms of the workspace, for the filter"})
-    period_choices: tuple[int, ...]
-    metrics: list[MetricInfo] = field(metadata={"help": "The figures shown, with definitions"})
-    result: OverviewResult = field(metadata={"help": "Per platform and account: the comparisons"})
-    shown: dict[str, list[AccountOverview]] = field(
-        default_factory=dict,
-        metadata={"json": False, "help": "Per platform, the accounts in the table (largest first)"},
-    )
-    charts: dict[str, Any] = field(default_factory=dict, metadata={"json": False})
 
 
 def _charts(
@@ -107,41 +72,6 @@ def _charts(
     return out
 
 
-def _overview_page(
-    request: Request,
-    session: Any,
-    config: Any,
-    locale: str,
-    days: int,
-    end: dt.date | None,
-    platform: str | None,
-) -> OverviewPage:
-    platforms = workspace_platforms(session, config.workspace.workspace_id)
-    if platform not in platforms:
-        platform = None
-    result = build_overview(
-        session, config.workspace.workspace_id, days=days, end=end, platform=platform
-    )
-    metrics = [
-        MetricInfo(k, DEFINITIONS[k].label_in(locale), DEFINITIONS[k].text_in(locale))
-        for k in OVERVIEW_METRICS
-    ]
-    labels = {m.key: m.label for m in metrics}
-    limit = None if platform else ACCOUNTS_SHOWN
-    shown = {p.platform: _largest_first(p.accounts)[:limit] for p in result.platforms}
-    return OverviewPage(
-        days=days,
-        end=end,
-        platform=platform,
-        platforms=platforms,
-        period_choices=PERIOD_CHOICES,
-        metrics=metrics,
-        result=result,
-        shown=shown,
-        charts=_charts(result, locale, labels, shown),
-    )
-
-
 def _largest_first(accounts: list[AccountOverview]) -> list[AccountOverview]:
     def size(a: AccountOverview) -> tuple[float, ...]:
         return tuple(
@@ -164,34 +94,30 @@ def home(request: Request, _who: Viewer) -> Response:
     return RedirectResponse(f"/overview{query}", status_code=307)
 
 
-@router.get("/overview", name="overview")
+@page(router, "/overview", "home/overview.html", name="overview")
 def overview(
-    request: Request,
     session: SessionDep,
-    config: ConfigDep,
+    ws: WorkspaceDep,
     locale: LocaleDep,
     _who: Viewer,
     days: Days = 30,
     end: End = "",
     platform: Platform = None,
-) -> Response:
-    page = _overview_page(
-        request, session, config, locale, days, date_or_none(end), platform or None
-    )
-    return render(request, "home/overview.html", page)
-
-
-@router.get("/overview.json", name="overview_json")
-def overview_json(
-    request: Request,
-    session: SessionDep,
-    config: ConfigDep,
-    locale: LocaleDep,
-    _who: Viewer,
-    days: Days = 30,
-    end: End = "",
-    platform: Platform = None,
-) -> Response:
-    return render_json(
-        _overview_page(request, session, config, locale, days, date_or_none(end), platform or None)
+) -> View:
+    """Per platform and account, the last 30/90/365 days against the days before (/overview,
+    /overview.json)."""
+    result = run.overview(session, ws, days=days, end=date_or_none(end), platform=platform or None)
+    metrics = [
+        MetricInfo(k, DEFINITIONS[k].label_in(locale), DEFINITIONS[k].text_in(locale))
+        for k in OVERVIEW_METRICS
+    ]
+    labels = {m.key: m.label for m in metrics}
+    limit = None if result.platform else ACCOUNTS_SHOWN
+    shown = {p.platform: _largest_first(p.accounts)[:limit] for p in result.overview.platforms}
+    return View(
+        result,
+        period_choices=PERIOD_CHOICES,
+        metrics=metrics,
+        shown=shown,
+        charts=_charts(result.overview, locale, labels, shown),
     )

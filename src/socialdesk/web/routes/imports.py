@@ -4,89 +4,62 @@ from __future__ import annotations
 
 import re
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from socialdesk.i18n import N_, gettext
-from socialdesk.importers import builtin_formats
+from socialdesk.i18n import N_
 from socialdesk.importers.runner import FileReport, Importer
-from socialdesk.overview import queries as q
+from socialdesk.overview import run
 from socialdesk.web.deps import (
     ConfigDep,
     CsrfDep,
     Editor,
+    LocaleDep,
     SessionDep,
     Viewer,
+    WebConfig,
+    WorkspaceDep,
     is_htmx,
     render,
     render_json,
 )
+from socialdesk.web.pages import View, page
 
 router = APIRouter()
 
 MAX_FILES = 50
 
 
-@dataclass
-class FormatInfo:
-    name: str
-    platform: str
-    title: str
-    how_to: str
-
-
-@dataclass
-class ImportsPage:
-    """The imports page (/imports, /imports.json; POST /imports answers with the results)."""
-
-    can_upload: bool = field(metadata={"help": "Whether this person may import (editor, admin)"})
-    max_upload_mb: int
-    history: list[q.ImportRow] = field(metadata={"help": "The workspace's last 100 imported files"})
-    formats: list[FormatInfo] = field(metadata={"help": "Every export format socialdesk reads"})
-    format_titles: dict[str, str] = field(metadata={"help": "Format name -> its title"})
-    results: list[FileReport] | None = field(
-        default=None, metadata={"help": "After an upload: what happened to each file"}
-    )
-    error: str | None = None
-
-
-def _page(
-    session: object,
-    config: object,
+def _view(
+    session: Session,
+    ws: int,
+    config: WebConfig,
+    locale: str,
     can_upload: bool,
     results: list[FileReport] | None = None,
     error: str | None = None,
-    locale: str = "en",
-) -> ImportsPage:
-    # titles and how-to texts are N_() in the importer modules: shown in the page's language
-    fmts = [
-        FormatInfo(f.name, f.platform, gettext(locale, f.title), gettext(locale, f.how_to))
-        for f in sorted(builtin_formats(), key=lambda f: (f.platform, f.title))
-    ]
-    return ImportsPage(
+) -> View:
+    """The seam's history and formats, with the upload form's state (the HTML's only)."""
+    return View(
+        run.imports(session, ws, locale=locale),
         can_upload=can_upload,
-        max_upload_mb=config.max_upload_bytes // (1024 * 1024),  # type: ignore[attr-defined]
-        history=q.import_history(session, config.workspace.workspace_id),  # type: ignore[arg-type, attr-defined]
-        formats=fmts,
-        format_titles={f.name: f.title for f in fmts},
+        max_upload_mb=config.max_upload_bytes // (1024 * 1024),
         results=results,
         error=error,
     )
 
 
-@router.get("/imports", name="imports")
-def imports(request: Request, session: SessionDep, config: ConfigDep, who: Viewer) -> Response:
-    page = _page(session, config, who.can("editor"), locale=request.state.locale)
-    return render(request, "imports/index.html", page)
-
-
-@router.get("/imports.json", name="imports_json")
-def imports_json(request: Request, session: SessionDep, config: ConfigDep, who: Viewer) -> Response:
-    return render_json(_page(session, config, who.can("editor"), locale=request.state.locale))
+@page(router, "/imports", "imports/index.html", name="imports")
+def imports(
+    session: SessionDep, ws: WorkspaceDep, config: ConfigDep, locale: LocaleDep, who: Viewer
+) -> View:
+    """The workspace's last imported files and the formats socialdesk reads (/imports,
+    /imports.json; POST /imports answers with each file's result)."""
+    return _view(session, ws, config, locale, who.can("editor"))
 
 
 def safe_filename(name: str) -> str:
@@ -130,10 +103,11 @@ async def upload(request: Request, session: SessionDep, config: ConfigDep, who: 
             for report in results:  # show the name as uploaded, not the temp path
                 if report.file.startswith(prefix):
                     report.file = report.file[len(prefix) :].split("/", 1)[-1]
-    page = _page(session, config, True, results, error, locale=request.state.locale)
     status = 400 if error else 200
     if request.headers.get("accept", "").startswith("application/json"):
-        return render_json(page, status_code=status)
+        return render_json({"results": results, "error": error}, status_code=status)
+    ws = config.workspace.workspace_id
+    view = _view(session, ws, config, request.state.locale, True, results, error)
     if is_htmx(request):
-        return render(request, "imports/_results.html", page, status_code=status)
-    return render(request, "imports/index.html", page, status_code=status)
+        return render(request, "imports/_results.html", view, status_code=status)
+    return render(request, "imports/index.html", view, status_code=status)

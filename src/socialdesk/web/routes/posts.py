@@ -5,90 +5,37 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response, StreamingResponse
+from sqlalchemy.orm import Session
 
 from socialdesk import charts
 from socialdesk.i18n import N_, formats, gettext
 from socialdesk.model import MEDIA_TYPES
-from socialdesk.overview import DEFINITIONS
-from socialdesk.overview import queries as q
+from socialdesk.overview import DEFINITIONS, run
 from socialdesk.overview.definitions import platform_name
+from socialdesk.overview.run import PostsQuery
 from socialdesk.web.deps import (
     ConfigDep,
     LocaleDep,
     SessionDep,
     Viewer,
+    WorkspaceDep,
     date_or_none,
     int_or_none,
     is_htmx,
-    render,
-    render_json,
 )
-from socialdesk.web.labels import LABELS
+from socialdesk.web.labels import metric_label
+from socialdesk.web.pages import View, page
 
 router = APIRouter()
 
 PER_PAGE_CHOICES = (25, 50, 100, 200)
 PERIODS = (0, 30, 90, 365)  # 0: all time
-EXPORT_LIMIT = 100_000
-SEARCH_COUNT_CAP = 10_000  # a text search reads every text: count this far, then "more than"
-COLUMN_METRICS = q.POST_TABLE_METRICS
-
-
-@dataclass
-class PostsQuery:
-    """The filters, sort and page of the posts table, as in the URL."""
-
-    q: str = ""
-    platform: str = ""
-    account: int | None = None
-    media: str = ""
-    days: int = 0
-    end: dt.date | None = None
-    sort: str = "published"
-    dir: str = "desc"
-    page: int = 1
-    per_page: int = 50
-
-
-@dataclass
-class PostsPage:
-    """The posts table (/posts, /posts.json)."""
-
-    query: PostsQuery
-    total: int = field(metadata={"help": "Posts that match the filters"})
-    pages: int
-    rows: list[q.PostRow] = field(metadata={"help": "This page's posts, latest snapshot each"})
-    start: dt.date | None = field(metadata={"help": "First day of the period filter"})
-    end: dt.date | None = field(metadata={"help": "Last day of the period filter"})
-    platforms: list[str]
-    accounts: list[q.AccountRow]
-    media_types: tuple[str, ...]
-    sorts: tuple[str, ...]
-    per_page_choices: tuple[int, ...]
-    periods: tuple[int, ...]
-    capped: bool = field(
-        metadata={"help": "True when the page asked for lies past the deepest one served"}
-    )
-    total_capped: bool = field(
-        default=False, metadata={"help": "True when there are more than `total`"}
-    )
-    metrics: tuple[str, ...] = COLUMN_METRICS
-
-
-@dataclass
-class PostPage:
-    """One post with its metric history (/posts/{id}, /posts/{id}.json)."""
-
-    detail: q.PostDetail
-    metrics: tuple[str, ...]
-    chart: dict[str, Any] | None = field(default=None, metadata={"json": False})
+COLUMN_METRICS = run.POST_TABLE_METRICS
 
 
 QText = Annotated[str, Query(alias="q", max_length=200, description="text search in the post")]
@@ -100,97 +47,6 @@ QSort = Annotated[
     Literal["published", "impressions", "reach", "engagements", "clicks", "engagement_rate"],
     Query(),
 ]
-
-
-def _parse(
-    q_: str,
-    platform: str,
-    account: int | None,
-    media: str,
-    days: int,
-    end: dt.date | None,
-    sort: str,
-    dir_: str,
-    page: int,
-    per_page: int,
-) -> PostsQuery:
-    return PostsQuery(
-        q=q_.strip(),
-        platform=platform,
-        account=account,
-        media=media if media in MEDIA_TYPES else "",
-        days=days,
-        end=end,
-        sort=sort,
-        dir=dir_,
-        page=page,
-        per_page=per_page,
-    )
-
-
-def _filter(
-    session: Any, workspace_id: int, query: PostsQuery
-) -> tuple[q.PostFilter, dt.date | None, dt.date | None]:
-    start = end = None
-    if query.days:
-        ids = [a.id for a in q.workspace_accounts(session, workspace_id, query.platform or None)]
-        end = query.end or min(q.latest_data_date(session, ids) or dt.date.today(), dt.date.today())
-        start = end - dt.timedelta(days=query.days - 1)
-    elif query.end:
-        end = query.end
-    flt = q.PostFilter(
-        workspace_id=workspace_id,
-        platform=query.platform or None,
-        account_id=query.account,
-        media_type=query.media or None,
-        start=start,
-        end=end,
-        q=query.q or None,
-    )
-    return flt, start, end
-
-
-def _posts_page(session: Any, workspace_id: int, query: PostsQuery) -> PostsPage:
-    platforms = q.workspace_platforms(session, workspace_id)
-    if query.platform not in platforms:
-        query.platform = ""
-    flt, start, end = _filter(session, workspace_id, query)
-    # a text search reads every post's text: count no further than the pages one can reach
-    cap = SEARCH_COUNT_CAP if query.q else None
-    total = q.count_posts(session, flt, cap=cap)
-    total_capped = cap is not None and total > cap
-    total = min(total, cap) if cap is not None else total
-    pages = max(1, math.ceil(total / query.per_page))
-    offset = (query.page - 1) * query.per_page
-    capped = offset > q.MAX_OFFSET
-    rows = (
-        []
-        if capped
-        else q.posts_page(
-            session,
-            flt,
-            sort=query.sort,
-            descending=query.dir == "desc",
-            offset=offset,
-            limit=query.per_page,
-        )
-    )
-    return PostsPage(
-        query=query,
-        total=total,
-        pages=pages,
-        rows=rows,
-        start=start,
-        end=end,
-        platforms=platforms,
-        accounts=q.workspace_accounts(session, workspace_id),
-        media_types=MEDIA_TYPES,
-        sorts=q.SORTS,
-        per_page_choices=PER_PAGE_CHOICES,
-        periods=PERIODS,
-        capped=capped,
-        total_capped=total_capped,
-    )
 
 
 def _query_params(
@@ -206,38 +62,38 @@ def _query_params(
     per_page: QPerPage = 50,
 ) -> PostsQuery:
     """Empty fields of the filter form mean "any" (a form always sends every field)."""
-    return _parse(
-        q_,
-        platform,
-        int_or_none(account),
-        media,
-        days,
-        date_or_none(end),
-        sort,
-        dir,
-        page,
-        per_page,
+    return PostsQuery(
+        q=q_,
+        platform=platform,
+        account=int_or_none(account),
+        media=media,
+        days=days,
+        end=date_or_none(end),
+        sort=sort,
+        dir=dir,
+        page=page,
+        per_page=per_page,
     )
 
 
 PostsParams = Annotated[PostsQuery, Depends(_query_params)]
 
 
-@router.get("/posts", name="posts")
+@page(router, "/posts", "posts/list.html", name="posts")
 def posts(
-    request: Request, session: SessionDep, config: ConfigDep, _who: Viewer, query: PostsParams
-) -> Response:
-    page = _posts_page(session, config.workspace.workspace_id, query)
-    if is_htmx(request, "posts-results"):
-        return render(request, "posts/_results.html", page)
-    return render(request, "posts/list.html", page)
-
-
-@router.get("/posts.json", name="posts_json")
-def posts_json(
-    session: SessionDep, config: ConfigDep, _who: Viewer, query: PostsParams
-) -> Response:
-    return render_json(_posts_page(session, config.workspace.workspace_id, query))
+    request: Request, session: SessionDep, ws: WorkspaceDep, _who: Viewer, query: PostsParams
+) -> View:
+    """The posts table, each post at its latest snapshot (/posts, /posts.json)."""
+    template = "posts/_results.html" if is_htmx(request, "posts-results") else None
+    return View(
+        run.posts(session, ws, query),
+        template=template,
+        media_types=MEDIA_TYPES,
+        sorts=run.SORTS,
+        per_page_choices=PER_PAGE_CHOICES,
+        periods=PERIODS,
+        metrics=COLUMN_METRICS,
+    )
 
 
 # -- exports -------------------------------------------------------------------------------
@@ -266,11 +122,8 @@ def _export_header(locale: str) -> list[str]:
     ]
 
 
-def _export_rows(session: Any, workspace_id: int, query: PostsQuery) -> Iterator[list[Any]]:
-    flt, _, _ = _filter(session, workspace_id, query)
-    for row in q.iter_posts(
-        session, flt, sort=query.sort, descending=query.dir == "desc", limit=EXPORT_LIMIT
-    ):
+def _export_rows(session: Session, workspace_id: int, query: PostsQuery) -> Iterator[list[Any]]:
+    for row in run.export_posts(session, workspace_id, query):
         yield [
             row.published_at,
             platform_name(row.platform),
@@ -290,7 +143,9 @@ def _filename(ext: str) -> str:
 
 
 @router.get("/posts.csv", name="posts_csv")
-def posts_csv(config: ConfigDep, locale: LocaleDep, _who: Viewer, query: PostsParams) -> Response:
+def posts_csv(
+    config: ConfigDep, ws: WorkspaceDep, locale: LocaleDep, _who: Viewer, query: PostsParams
+) -> Response:
     """UTF-8 (with BOM, for Excel), comma-separated, ISO dates and dot decimals."""
 
     def lines() -> Iterator[str]:
@@ -299,7 +154,7 @@ def posts_csv(config: ConfigDep, locale: LocaleDep, _who: Viewer, query: PostsPa
         buf.write("\ufeff")
         writer.writerow(_export_header(locale))
         with config.workspace.session() as session:
-            for i, row in enumerate(_export_rows(session, config.workspace.workspace_id, query)):
+            for i, row in enumerate(_export_rows(session, ws, query)):
                 writer.writerow(
                     [
                         "" if v is None else (v.isoformat() if hasattr(v, "isoformat") else v)
@@ -321,18 +176,18 @@ def posts_csv(config: ConfigDep, locale: LocaleDep, _who: Viewer, query: PostsPa
 
 @router.get("/posts.xlsx", name="posts_xlsx")
 def posts_xlsx(
-    session: SessionDep, config: ConfigDep, locale: LocaleDep, _who: Viewer, query: PostsParams
+    session: SessionDep, ws: WorkspaceDep, locale: LocaleDep, _who: Viewer, query: PostsParams
 ) -> Response:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(gettext(locale, "Posts")[:31])
-    ws.append(_export_header(locale))
-    for row in _export_rows(session, config.workspace.workspace_id, query):
+    sheet = wb.create_sheet(gettext(locale, "Posts")[:31])
+    sheet.append(_export_header(locale))
+    for row in _export_rows(session, ws, query):
         cells = []
         for v in row:
-            cell = WriteOnlyCell(ws, value=v)
+            cell = WriteOnlyCell(sheet, value=v)
             if isinstance(v, str):
                 cell.data_type = "s"  # text stays text: never a formula
             elif isinstance(v, dt.datetime):
@@ -340,7 +195,7 @@ def posts_xlsx(
             elif isinstance(v, dt.date):
                 cell.number_format = "yyyy-mm-dd"
             cells.append(cell)
-        ws.append(cells)
+        sheet.append(cells)
     out = io.BytesIO()
     wb.save(out)
     return Response(
@@ -351,52 +206,38 @@ def posts_xlsx(
 
 
 # -- one post ------------------------------------------------------------------------------
-def _post_page(session: Any, workspace_id: int, post_id: int, locale: str) -> PostPage:
-    detail = q.post_detail(session, workspace_id, post_id)
-    if detail is None:
-        raise HTTPException(
-            status_code=404, detail=N_("This post does not exist in this workspace.")
-        )
-    metrics = tuple(
-        m for m in q.HISTORY_METRICS if any(s.get(m) is not None for s in detail.snapshots)
-    )
+def _history_chart(result: run.PostResult, locale: str) -> dict[str, Any] | None:
     fmt = formats(locale)
 
     def label(m: str) -> str:
         if m in DEFINITIONS:
             return DEFINITIONS[m].label_in(locale)
-        return gettext(locale, LABELS["metric"].get(m, m))
+        return metric_label(m, locale) or m
 
-    chart = charts.history(
-        detail.snapshots,
-        [m for m in metrics if m in ("impressions", "reach", "engagements", "clicks", "views")],
+    return charts.history(
+        result.detail.snapshots,
+        [
+            m
+            for m in result.metrics
+            if m in ("impressions", "reach", "engagements", "clicks", "views")
+        ],
         metric_label=label,
         value_label=lambda v: fmt.number(v),
         date_label=fmt.date,
         description=gettext(locale, "Lifetime totals per snapshot date"),
         locale=locale,
     )
-    return PostPage(detail=detail, metrics=metrics, chart=chart)
 
 
-@router.get("/posts/{post_id:int}", name="post")
+@page(router, "/posts/{post_id:int}", "posts/detail.html", name="post")
 def post(
-    request: Request,
-    post_id: int,
-    session: SessionDep,
-    config: ConfigDep,
-    locale: LocaleDep,
-    _who: Viewer,
-) -> Response:
-    return render(
-        request,
-        "posts/detail.html",
-        _post_page(session, config.workspace.workspace_id, post_id, locale),
-    )
-
-
-@router.get("/posts/{post_id:int}.json", name="post_json")
-def post_json(
-    post_id: int, session: SessionDep, config: ConfigDep, locale: LocaleDep, _who: Viewer
-) -> Response:
-    return render_json(_post_page(session, config.workspace.workspace_id, post_id, locale))
+    post_id: int, session: SessionDep, ws: WorkspaceDep, locale: LocaleDep, _who: Viewer
+) -> View:
+    """One post with its metric history (/posts/{id}, /posts/{id}.json)."""
+    try:
+        result = run.post(session, ws, post_id)
+    except run.PostNotFound as exc:
+        raise HTTPException(
+            status_code=404, detail=N_("This post does not exist in this workspace.")
+        ) from exc
+    return View(result, chart=_history_chart(result, locale))

@@ -1,54 +1,43 @@
 """Visuals (skill 1): media-type uplift per account with a forest plot, and an image check.
 
 GET /visual, /visual.json       the uplift of each media type, per account/platform/pooled
+                                (the twin: what `socialdesk visual uplift --json` prints)
 POST /visual/check              upload one image: measured and checked against the specs
 """
 
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from socialdesk.charts import SCHEMA
 from socialdesk.i18n import N_, gettext
-from socialdesk.visual import ImageReport, NotAnImage, UpliftReport, check_image, uplift_report
+from socialdesk.model import MEDIA_TYPES
+from socialdesk.visual import ImageReport, NotAnImage, check_image, run
 from socialdesk.visual.specs import PLATFORMS, placements
 from socialdesk.visual.uplift import BASES, METRICS, WORDS, UpliftResult
-from socialdesk.web.deps import ConfigDep, CsrfDep, SessionDep, Viewer, is_htmx, render, render_json
+from socialdesk.web.deps import (
+    CsrfDep,
+    LocaleDep,
+    SessionDep,
+    Viewer,
+    WorkspaceDep,
+    is_htmx,
+    render,
+    render_json,
+)
+from socialdesk.web.pages import View, page
 from socialdesk.web.routes.imports import safe_filename
 
 router = APIRouter()
 
 MAX_IMAGE_BYTES = 40 * 1024 * 1024
-
-
-@dataclass
-class VisualPage:
-    """The visuals page (/visual, /visual.json; POST /visual/check adds an image check)."""
-
-    platform: str | None = field(metadata={"help": "Only this platform, or all"})
-    metric: str = field(metadata={"help": "The engagement metric compared"})
-    basis: str = field(metadata={"help": "per_exposure, total or exposure"})
-    platforms: list[str] = field(metadata={"help": "Platforms with posts, for the filter"})
-    metrics: tuple[str, ...]
-    bases: tuple[str, ...]
-    report: UpliftReport | None = field(
-        metadata={"help": "Per account, platform and pooled: the ratios with 95% intervals"}
-    )
-    check_platforms: tuple[str, ...] = PLATFORMS
-    check: ImageReport | None = field(
-        default=None, metadata={"help": "After an upload: the image's figures and checks"}
-    )
-    check_platform: str | None = None
-    error: str | None = None
-    charts: dict[str, Any] = field(default_factory=dict, metadata={"json": False})
-    words: dict[str, str] = field(default_factory=lambda: dict(WORDS), metadata={"json": False})
 
 
 def forest(
@@ -121,79 +110,105 @@ def forest(
     }
 
 
-def _labels(request: Request) -> dict[str, str]:
-    from socialdesk.i18n import gettext
+def _labels(locale: str) -> dict[str, str]:
     from socialdesk.web.labels import LABELS
 
-    locale = request.state.locale
     return {k: gettext(locale, v) for k, v in LABELS["media"].items()}
 
 
-def _page(
-    session: Any, workspace_id: int, request: Request, platform: str | None, metric: str, basis: str
-) -> VisualPage:
-    report = uplift_report(
+def _view(
+    report: run.UpliftReport | None,
+    locale: str,
+    *,
+    check: ImageReport | None = None,
+    check_platform: str | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> View:
+    """The uplift report with what only the page needs: the filter's choices, the forest
+    plots, the words of the metrics and the image check's form."""
+    platforms: list[str] = []
+    charts: dict[str, Any] = {}
+    if report is not None:
+        platforms = sorted({r.platform for r in report.results if r.platform})
+        if report.platform and report.platform not in platforms:
+            platforms.append(report.platform)
+        labels = _labels(locale)
+        for i, r in enumerate(report.results):
+            if r.ok:
+                reference = labels.get(r.reference or "", r.reference or "")
+                against = gettext(locale, "ratios against %(reference)s") % {"reference": reference}
+                charts[f"forest-{i}"] = forest(r, reference, labels, against)
+    return View(
+        report,
+        status_code=status_code,
+        platforms=platforms,
+        metrics=METRICS,
+        bases=BASES,
+        check_platforms=PLATFORMS,
+        check=check,
+        check_platform=check_platform,
+        error=error,
+        charts=charts,
+        words=dict(WORDS),
+    )
+
+
+def _uplift(
+    session: Session,
+    ws: int,
+    platform: str | None = None,
+    metric: str = "interactions",
+    basis: str = "per_exposure",
+    reference: str | None = None,
+    explain: bool | None = None,
+) -> run.UpliftReport:
+    return run.uplift_report(
         session,
-        workspace_id,
+        ws,
         platform=platform,
         metric=metric,
         basis=basis,
-        explain_totals=platform is not None,
+        reference=reference,
+        # the totals' explanations fit two more models per result: by default for one platform
+        explain_totals=platform is not None if explain is None else explain,
     )
-    platforms = sorted({r.platform for r in report.results if r.platform})
-    if platform and platform not in platforms:
-        platforms.append(platform)
-    labels = _labels(request)
-    locale = request.state.locale
-
-    def against(reference: str) -> str:
-        return gettext(locale, "ratios against %(reference)s") % {"reference": reference}
-
-    charts = {}
-    for i, r in enumerate(report.results):
-        if r.ok:
-            reference = labels.get(r.reference or "", r.reference or "")
-            charts[f"forest-{i}"] = forest(r, reference, labels, against(reference))
-    return VisualPage(platform, metric, basis, platforms, METRICS, BASES, report, charts=charts)
 
 
 QPlatform = Annotated[str | None, Query(max_length=30)]
 QMetric = Annotated[Literal[METRICS], Query()]  # type: ignore[valid-type]
 QBasis = Annotated[Literal[BASES], Query()]  # type: ignore[valid-type]
+QReference = Annotated[
+    Literal[MEDIA_TYPES] | None,  # type: ignore[valid-type]
+    Query(description="the media type the others are compared with (default: the most common)"),
+]
+QExplain = Annotated[
+    bool | None,
+    Query(description="say how each per-exposure ratio adds up in totals (default: one platform)"),
+]
 
 
-@router.get("/visual", name="visual")
+@page(router, "/visual", "visual/index.html", name="visual")
 def visual(
-    request: Request,
     session: SessionDep,
-    config: ConfigDep,
+    ws: WorkspaceDep,
+    locale: LocaleDep,
     _who: Viewer,
     platform: QPlatform = None,
     metric: QMetric = "interactions",
     basis: QBasis = "per_exposure",
-) -> Response:
-    page = _page(session, config.workspace.workspace_id, request, platform or None, metric, basis)
-    return render(request, "visual/index.html", page)
-
-
-@router.get("/visual.json", name="visual_json")
-def visual_json(
-    request: Request,
-    session: SessionDep,
-    config: ConfigDep,
-    _who: Viewer,
-    platform: QPlatform = None,
-    metric: QMetric = "interactions",
-    basis: QBasis = "per_exposure",
-) -> Response:
-    return render_json(
-        _page(session, config.workspace.workspace_id, request, platform or None, metric, basis)
-    )
+    reference: QReference = None,
+    explain: QExplain = None,
+) -> View:
+    """The uplift of each media type per account, platform and pooled (/visual, /visual.json;
+    POST /visual/check adds an image check)."""
+    report = _uplift(session, ws, platform or None, metric, basis, reference or None, explain)
+    return _view(report, locale)
 
 
 @router.post("/visual/check", name="visual_check", dependencies=[CsrfDep])
 async def visual_check(
-    request: Request, session: SessionDep, config: ConfigDep, _who: Viewer
+    request: Request, session: SessionDep, ws: WorkspaceDep, locale: LocaleDep, _who: Viewer
 ) -> Response:
     if int(request.headers.get("content-length") or 0) > MAX_IMAGE_BYTES:
         raise HTTPException(status_code=413, detail=N_("The image is too large."))
@@ -222,21 +237,7 @@ async def visual_check(
     if request.headers.get("accept", "").startswith("application/json"):
         return render_json({"check": report, "error": error}, status_code=status)
     if is_htmx(request):
-        page = VisualPage(
-            None,
-            "interactions",
-            "per_exposure",
-            [],
-            METRICS,
-            BASES,
-            None,
-            check=report,
-            check_platform=platform,
-            error=error,
-        )
-        return render(request, "visual/_check.html", page, status_code=status)
-    page = _page(
-        session, config.workspace.workspace_id, request, None, "interactions", "per_exposure"
-    )
-    page.check, page.check_platform, page.error = report, platform, error
-    return render(request, "visual/index.html", page, status_code=status)
+        view = _view(None, locale, check=report, check_platform=platform, error=error)
+        return render(request, "visual/_check.html", view, status_code=status)
+    view = _view(_uplift(session, ws), locale, check=report, check_platform=platform, error=error)
+    return render(request, "visual/index.html", view, status_code=status)
