@@ -83,7 +83,7 @@ def test_cli_search_gaps_json_and_utm(demo):
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
     assert data["gaps"][0] == "subsidi"
-    assert data["topics"][0]["name"] == "subsidie"
+    assert data["search"]["topics"][0]["name"] == "subsidie"
     ok = runner.invoke(
         app,
         [

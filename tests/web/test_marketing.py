@@ -111,7 +111,7 @@ def test_every_page_and_twin_answers(client):
 
 def test_search_and_site_figures_match_the_skill(client):
     data = client.get("/marketing.json").json()
-    topics = {t["name"]: t for t in data["result"]["topics"]}
+    topics = {t["name"]: t for t in data["search"]["topics"]}
     assert topics["subsidie"]["impressions"] == 180
     assert topics["subsidie"]["status"] == "unknown"  # no posts: coverage cannot be judged
     html = client.get("/marketing?lang=nl").text

@@ -1,18 +1,32 @@
-"""socialdesk plan / calendar / utm / search-gaps / site: the online-marketing skill."""
+"""socialdesk plan / calendar / utm / search-gaps / site: the online-marketing skill.
+
+Each command parses its options, calls one function of the skill's seam
+(socialdesk.marketing.run) and prints its result: as tables, or with --json as the same JSON
+the web page's `.json` twin serves (socialdesk.results.plain).
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import json
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from socialdesk.cli.console import JsonOpt, WorkspaceOpt, console, err_console, resolve_workspace
+from socialdesk.cli.console import (
+    JsonOpt,
+    WorkspaceOpt,
+    console,
+    err_console,
+    print_json,
+    resolve_workspace,
+)
+
+if TYPE_CHECKING:
+    from socialdesk.marketing.run import CalendarItem
+    from socialdesk.store.session import WorkspaceHandle
 
 plan_app = typer.Typer(
     help="The marketing plan: goals, objectives, audiences, pillars.", no_args_is_help=True
@@ -39,36 +53,7 @@ def register(app: typer.Typer) -> None:
 
 
 # -- helpers -------------------------------------------------------------------------------
-def plain(value: Any) -> Any:
-    """Dataclasses, frames, dates and numpy values as JSON-ready Python values."""
-    import pandas as pd
-
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, pd.DataFrame):
-        return [plain(r) for r in value.to_dict("records")]
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [plain(v) for v in value]
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    if value is pd.NaT:
-        return None
-    return value
-
-
-def _json(value: Any) -> None:
-    typer.echo(json.dumps(plain(value), ensure_ascii=False, indent=2))
-
-
-def _open(workspace: Path | None) -> Any:
+def _open(workspace: Path | None) -> WorkspaceHandle:
     from socialdesk.store import open_workspace
 
     return open_workspace(resolve_workspace(workspace))
@@ -117,36 +102,35 @@ def plan_show(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
 
     ws = _open(workspace)
     with ws.session() as s:
-        version, plan = run.current_plan(s, ws.workspace_id)
-        findings = run.plan_findings(s, ws.workspace_id, dt.date.today())
+        result = run.plan(s, ws.workspace_id)
     if as_json:
-        from socialdesk.marketing.plan import plan_to_dict
-
-        _json({"version": version, "plan": plan_to_dict(plan), "findings": findings})
+        print_json(result)
         return
-    if version == 0:
+    if result.version == 0:
         console.print(
             "No plan yet. Write one as YAML and run [bold]socialdesk plan import FILE[/] "
             "(see docs/marketing.md for the layout)."
         )
         return
-    console.print(f"[bold]{plan.name}[/] (version {version})")
+    console.print(f"[bold]{result.name}[/] (version {result.version})")
     t = Table("goal", "objective", "metric", "target", "due", "audiences", "channels")
-    for g in plan.goals:
-        for o in g.objectives:
+    for g in result.plan["goals"]:
+        for o in g["objectives"]:
             t.add_row(
-                g.name,
-                o.name,
-                o.metric or "–",
-                num(o.target),
-                str(o.due or "–"),
-                ", ".join(o.audiences) or "–",
-                ", ".join(o.channels) or "–",
+                g["name"],
+                o["name"],
+                o["metric"] or "–",
+                num(o["target"]),
+                str(o["due"] or "–"),
+                ", ".join(o["audiences"]) or "–",
+                ", ".join(o["channels"]) or "–",
             )
     console.print(t)
-    if plan.pillars:
-        console.print("Pillars: " + ", ".join(f"{p.name} ({p.key})" for p in plan.pillars))
-    for f in findings:
+    if result.plan["pillars"]:
+        console.print(
+            "Pillars: " + ", ".join(f"{p['name']} ({p['key']})" for p in result.plan["pillars"])
+        )
+    for f in result.findings:
         mark = "[red]✗[/]" if f.severity == "error" else "[yellow]![/]"
         console.print(f"{mark} {f.where}: {f.message}")
 
@@ -183,24 +167,21 @@ def plan_import(
     """Read a YAML plan and save it as the next version."""
     from socialdesk.marketing import run
     from socialdesk.marketing.plan import PlanInvalid, from_yaml
+    from socialdesk.store import session_scope
 
     try:
         plan = from_yaml(file.read_text(encoding="utf-8"))
     except PlanInvalid as exc:
         _fail(str(exc))
     ws = _open(workspace)
-    from socialdesk.store import session_scope
-
     with session_scope(ws.engine) as s:
-        version = run.save_plan(s, ws.workspace_id, plan, by, note)
-    with ws.session() as s:
-        findings = run.plan_findings(s, ws.workspace_id, dt.date.today())
+        saved = run.save_plan_version(s, ws.workspace_id, plan, saved_by=by, note=note)
     console.print(
-        f"[green]✓[/] Plan {plan.name!r} saved as version {version}: "
-        f"{len(plan.objectives)} objectives, {len(plan.audiences)} audiences, "
-        f"{len(plan.pillars)} pillars."
+        f"[green]✓[/] Plan {saved.name!r} saved as version {saved.version}: "
+        f"{saved.objectives} objectives, {saved.audiences} audiences, "
+        f"{saved.pillars} pillars."
     )
-    for f in findings:
+    for f in saved.findings:
         mark = "[red]✗[/]" if f.severity == "error" else "[yellow]![/]"
         console.print(f"{mark} {f.where}: {f.message}")
 
@@ -218,10 +199,13 @@ def plan_coverage(
 
     ws = _open(workspace)
     with ws.session() as s:
-        result = run.coverage_for(s, ws.workspace_id, _date(start), _date(end), metric)
+        answer = run.plan_coverage(
+            s, ws.workspace_id, start=_date(start), end=_date(end), metric=metric
+        )
     if as_json:
-        _json(result)
+        print_json(answer)
         return
+    result = answer.coverage
     console.print(f"{result.n_posts} posts; {result.posts_with_metric} report {metric}.")
     for dim, rows in result.dimensions.items():
         t = Table(
@@ -249,7 +233,6 @@ def plan_coverage(
     for target in (result.campaigns, result.links):
         if target is None:
             continue
-        rows = target.dimensions["objective"]
         t = Table(
             "objective",
             f"{target.kind}s",
@@ -259,14 +242,14 @@ def plan_coverage(
             "share",
             title=f"{target.kind}s by objective (tag, else the plan's campaigns)",
         )
-        for r in rows:
+        for ts in target.dimensions["objective"]:
             t.add_row(
-                r.name,
-                str(r.count),
-                num(r.effort),
-                pct(r.share_of_effort.value),
-                num(r.results),
-                pct(r.share_of_results.value),
+                ts.name,
+                str(ts.count),
+                num(ts.effort),
+                pct(ts.share_of_effort.value),
+                num(ts.results),
+                pct(ts.share_of_results.value),
             )
         console.print(t)
     if result.objectives_without_content:
@@ -281,16 +264,16 @@ def plan_coverage(
 @plan_app.command("versions")
 def plan_versions(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """The saved versions of the plan, newest first."""
-    from socialdesk.marketing import queries
+    from socialdesk.marketing import run
 
     ws = _open(workspace)
     with ws.session() as s:
-        frame = queries.plan_versions(s, ws.workspace_id)
+        result = run.plan_versions(s, ws.workspace_id)
     if as_json:
-        _json(frame)
+        print_json(result)
         return
     t = Table("version", "saved by", "saved at (UTC)", "note")
-    for r in frame.itertuples(index=False):
+    for r in result.versions:
         t.add_row(str(r.version), r.saved_by, str(r.saved_at)[:16], r.note or "")
     console.print(t)
 
@@ -315,7 +298,7 @@ def plan_tag(
     """Tie a post, ad campaign or link to an objective, audience and pillar of the plan.
 
     Only the options given change; the plan page counts effort and results by these ties."""
-    from socialdesk.marketing import queries, run
+    from socialdesk.marketing import run
     from socialdesk.store import session_scope
 
     targets = [(k, v) for k, v in (("post", post), ("campaign", campaign), ("link", link)) if v]
@@ -333,25 +316,24 @@ def plan_tag(
     ws = _open(workspace)
     try:
         with session_scope(ws.engine) as s:
-            run.set_tags(s, ws.workspace_id, kind, target_id, values, "cli")
-            now = queries.tags_of(s, ws.workspace_id, kind, [target_id]).get(target_id, {})
+            tagged = run.tag(s, ws.workspace_id, kind, target_id, values, set_by="cli")
     except LookupError as exc:
         _fail(str(exc))
     except ValueError as exc:
         _fail(str(exc))
     if as_json:
-        _json({"kind": kind, "id": target_id, "tags": now})
+        print_json(tagged)
         return
+    now = tagged.tags
     shown = ", ".join(f"{d} {now[d]}" for d in ("objective", "audience", "pillar") if d in now)
     console.print(f"[green]✓[/] {kind} {target_id}: {shown or 'no ties'}")
 
 
 # -- calendar ------------------------------------------------------------------------------
 def _when(text: str) -> dt.datetime:
-    from socialdesk.marketing.calendar import to_utc
-
+    """A local date and time as typed."""
     try:
-        return to_utc(dt.datetime.fromisoformat(text))
+        return dt.datetime.fromisoformat(text)
     except ValueError:
         _fail(f"{text!r} is not a date and time: write 'YYYY-MM-DD HH:MM' (local time)")
     raise AssertionError  # pragma: no cover
@@ -376,20 +358,21 @@ def calendar_add(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Add a plan item to the calendar."""
-    from socialdesk.marketing import queries
+    from socialdesk.marketing import run
     from socialdesk.store import session_scope
 
+    when = _when(at) if at else None
     ws = _open(workspace)
     try:
         with session_scope(ws.engine) as s:
-            item_id = queries.add_item(
+            added = run.add_plan_item(
                 s,
                 ws.workspace_id,
                 title=title,
                 created_by=owner or "cli",
                 status=status,
+                at=when,
                 platform=platform,
-                scheduled_at=_when(at) if at else None,
                 pillar=pillar,
                 objective=objective,
                 audience=audience,
@@ -399,7 +382,7 @@ def calendar_add(
             )
     except ValueError as exc:
         _fail(str(exc))
-    console.print(f"[green]✓[/] Plan item {item_id} added ({status}).")
+    console.print(f"[green]✓[/] Plan item {added.id} added ({status}).")
 
 
 @calendar_app.command("move")
@@ -410,78 +393,98 @@ def calendar_move(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Move a plan item to another status (one step forward, or back) or another time."""
-    from socialdesk.marketing import queries
-    from socialdesk.marketing.calendar import can_move
+    from socialdesk.marketing import run
     from socialdesk.store import session_scope
 
+    when = _when(at) if at else None
     ws = _open(workspace)
-    with session_scope(ws.engine) as s:
-        found = queries.get_item(s, ws.workspace_id, item)
-        if found is None:
-            _fail(f"there is no plan item {item}")
-        assert found is not None
-        changes: dict[str, Any] = {}
-        if status:
-            if not can_move(found.status, status):
-                _fail(
-                    f"an item cannot go from {found.status} to {status}: one step forward, or "
-                    "back to draft or idea"
-                )
-            changes["status"] = status
-        if at:
-            changes["scheduled_at"] = _when(at)
-        queries.update_item(s, ws.workspace_id, item, **changes)
+    try:
+        with session_scope(ws.engine) as s:
+            run.move_plan_item(s, ws.workspace_id, item, status=status, at=when)
+    except run.ItemNotFound:
+        _fail(f"there is no plan item {item}")
+    except ValueError as exc:  # CannotMove, or a status that does not exist
+        _fail(str(exc))
     console.print(f"[green]✓[/] Plan item {item} updated.")
+
+
+def _month(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text + "-01")
+    except ValueError:
+        _fail(f"{text!r} is not a month: write YYYY-MM")
+    raise AssertionError  # pragma: no cover
+
+
+def _required(text: str | None) -> dt.date:
+    day = _date(text)
+    assert day is not None
+    return day
 
 
 @calendar_app.command("list")
 def calendar_list(
     start: StartOpt = None,
     end: EndOpt = None,
+    month: Annotated[
+        str | None,
+        typer.Option("--month", help="A month (YYYY-MM), as the web's month view shows it."),
+    ] = None,
+    week: Annotated[
+        str | None,
+        typer.Option("--week", help="Any day of a week (YYYY-MM-DD), as the week view shows it."),
+    ] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """The plan items with their clashes and the pillars' gaps in the window."""
+    """The plan items with their clashes and the pillars' gaps in the window: from --start
+    (default a week ago) to --end (six weeks on), or the --month or --week of the web's views."""
     from socialdesk.marketing import run
-    from socialdesk.marketing.calendar import to_csv
 
+    if sum(x is not None for x in (month, week, start or end)) > 1:
+        _fail("give --month, --week, or --start and --end: one of them")
     ws = _open(workspace)
-    today = dt.date.today()
-    lo = _date(start) or today - dt.timedelta(days=7)
-    hi = _date(end) or lo + dt.timedelta(days=41)
+    result: run.CalendarMonth | run.CalendarWeek | run.CalendarWindow
     with ws.session() as s:
-        check = run.calendar_check(s, ws.workspace_id, lo, hi)
+        if month:
+            result = run.calendar_month(s, ws.workspace_id, month=_month(month))
+        elif week:
+            result = run.calendar_week(s, ws.workspace_id, day=_required(week))
+        else:
+            lo = _date(start) or dt.date.today() - dt.timedelta(days=7)
+            hi = _date(end) or lo + dt.timedelta(days=41)
+            result = run.calendar_window(s, ws.workspace_id, start=lo, end=hi)
     if as_json:
-        _json(
-            {
-                "start": lo,
-                "end": hi,
-                "items": check.items.drop(columns=["media"]),
-                "clashes": check.clashes,
-                "gaps": check.gaps,
-            }
-        )
+        print_json(result)
         return
-    import csv
-    import io
-
-    t = Table("id", "date", "time", "platform", "status", "pillar", "title", title=f"{lo} – {hi}")
-    for row in list(csv.DictReader(io.StringIO(to_csv(check.items)))):
+    items: list[CalendarItem]
+    if isinstance(result, run.CalendarMonth):
+        days = [d for w in result.weeks for d in w if d.in_month]
+        title = f"{days[0].date} – {days[-1].date}"
+        items = [i for d in days for i in d.items] + list(result.undated)
+    elif isinstance(result, run.CalendarWeek):
+        title = f"{result.start} – {result.end}"
+        items = [i for d in result.days for i in d.items] + list(result.undated)
+    else:
+        title = f"{result.start} – {result.end}"
+        items = list(result.items)
+    t = Table("id", "date", "time", "platform", "status", "pillar", "title", title=title)
+    for i in items:
         t.add_row(
-            row["id"],
-            row["date"],
-            row["time"],
-            row["platform"],
-            row["status"],
-            row["pillar"],
-            row["title"],
+            str(i.id),
+            i.date.isoformat() if i.date else "",
+            i.time or "",
+            i.platform or "",
+            i.status,
+            i.pillar or "",
+            i.title,
         )
     console.print(t)
-    for c in check.clashes:
+    for c in result.clashes:
         console.print(
             f"[yellow]![/] clash on {c.platform} at {c.hour}: items " + ", ".join(map(str, c.items))
         )
-    for g in check.gaps:
+    for g in getattr(result, "gaps", ()):
         console.print(
             f"[yellow]![/] nothing for pillar {g.pillar} from {g.start} to {g.end} ({g.days} days)"
         )
@@ -494,21 +497,19 @@ def calendar_export(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Export the calendar as ICS (subscribe from a calendar app), CSV, or Meta bulk upload."""
-    from socialdesk.marketing import queries
-    from socialdesk.marketing.calendar import to_csv, to_ics, to_meta_bulk_csv
+    from socialdesk.marketing import run
 
     ws = _open(workspace)
-    with ws.session() as s:
-        items = queries.plan_items(s, ws.workspace_id)
-    if fmt == "ics":
-        out.write_bytes(to_ics(items, name=f"socialdesk {ws.slug}"))
-    elif fmt == "csv":
-        out.write_text(to_csv(items), encoding="utf-8")
-    elif fmt == "meta":
-        out.write_text(to_meta_bulk_csv(items), encoding="utf-8")
+    try:
+        with ws.session() as s:
+            found = run.export_calendar(s, ws.workspace_id, fmt, name=f"socialdesk {ws.slug}")
+    except ValueError as exc:
+        _fail(str(exc))
+    if isinstance(found.content, bytes):
+        out.write_bytes(found.content)
     else:
-        _fail(f"unknown format {fmt!r}: use ics, csv or meta")
-    console.print(f"[green]✓[/] {len(items)} plan items written to {out} ({fmt}).")
+        out.write_text(found.content, encoding="utf-8")
+    console.print(f"[green]✓[/] {found.items} plan items written to {out} ({fmt}).")
 
 
 @calendar_app.command("match")
@@ -525,17 +526,17 @@ def calendar_match(
 
     ws = _open(workspace)
     with session_scope(ws.engine) as s:
-        found = run.match_calendar(s, ws.workspace_id, apply=not dry_run)
+        result = run.match(s, ws.workspace_id, apply=not dry_run)
     if as_json:
-        _json(found)
+        print_json(result)
         return
-    for m in found:
+    for m in result.matches:
         console.print(
             f"item {m.item_id} ← post {m.post_id}: score {m.score:.2f} (text "
             f"{m.text_similarity:.2f}, link {'yes' if m.link else 'no'}, "
             f"{m.hours_apart:.1f} h apart)"
         )
-    console.print(f"{len(found)} matches" + (" (not stored)" if dry_run else " stored"))
+    console.print(f"{len(result.matches)} matches" + (" (not stored)" if dry_run else " stored"))
 
 
 # -- links ---------------------------------------------------------------------------------
@@ -559,24 +560,39 @@ def utm_command(
     from socialdesk.store import session_scope
 
     ws = _open(workspace)
-    try:
-        with session_scope(ws.engine) as s:
-            link = run.make_link(
-                s,
-                ws.workspace_id,
-                url,
-                source=source,
-                medium=medium,
-                campaign=campaign,
-                content=content,
-                term=term,
-                save=save,
-                created_by="cli",
-            )
-    except ValueError as exc:
-        _fail(str(exc))
+    if save:
+        try:
+            with session_scope(ws.engine) as s:
+                run.save_link(
+                    s,
+                    ws.workspace_id,
+                    url,
+                    source=source,
+                    medium=medium,
+                    campaign=campaign,
+                    content=content,
+                    term=term,
+                    created_by="cli",
+                )
+        except ValueError as exc:
+            _fail(str(exc))
+    with ws.session() as s:
+        result = run.links(
+            s,
+            ws.workspace_id,
+            url=url,
+            source=source,
+            medium=medium,
+            campaign=campaign,
+            content=content,
+            term=term,
+        )
+    if result.error is not None or result.built is None:
+        _fail(result.error or "no link to build")
+    link = result.built
+    assert link is not None
     if as_json:
-        _json(link)
+        print_json(result)
     else:
         for p in link.problems:
             mark = "[red]✗[/]" if p.severity == "error" else "[yellow]![/]"
@@ -593,14 +609,13 @@ def utm_check_command(
 ) -> None:
     """Check existing links against the naming rules; exit 1 when any breaks them."""
     from socialdesk.marketing import run
-    from socialdesk.marketing.utm import check_link
 
     ws = _open(workspace)
     with ws.session() as s:
-        _v, plan = run.current_plan(s, ws.workspace_id)
-    checks = [check_link(u, plan.utm_rules()) for u in urls]
+        result = run.check_links(s, ws.workspace_id, urls)
+    checks = result.checks
     if as_json:
-        _json(checks)
+        print_json(result)
     else:
         for c in checks:
             console.print(("[green]✓[/] " if c.ok else "[red]✗[/] ") + c.url)
@@ -622,10 +637,11 @@ def search_gaps_command(
 
     ws = _open(workspace)
     with ws.session() as s:
-        r = run.search_gaps_for(s, ws.workspace_id, _date(start), _date(end))
+        result = run.search(s, ws.workspace_id, start=_date(start), end=_date(end))
     if as_json:
-        _json({**plain(r), "gaps": [t.key for t in r.gaps]})
+        print_json(result)
         return
+    r = result.search
     console.print(
         f"{r.n_queries} search queries ({num(r.query_impressions)} impressions), "
         f"{r.n_posts} posts. Shared terms: {', '.join(r.shared_terms) or '–'}"
@@ -665,8 +681,8 @@ def search_gaps_command(
             f"{num(p.impressions)} impressions, CTR {pct(p.ctr.value)} "
             f"[{interval(p.ctr)}], no post links to it)"
         )
-    for p in r.paid_terms:
-        console.print(f"Paid term social could support: {p.term!r} ({num(p.clicks)} clicks)")
+    for paid in r.paid_terms:
+        console.print(f"Paid term social could support: {paid.term!r} ({num(paid.clicks)} clicks)")
     for n in r.notes:
         console.print(f"[dim]{n}[/]")
 
@@ -682,11 +698,11 @@ def site_command(
 
     ws = _open(workspace)
     with ws.session() as s:
-        site = run.site_for(s, ws.workspace_id, _date(start), _date(end))
-        tagging = run.tagging_for(s, ws.workspace_id, _date(start), _date(end))
+        result = run.site(s, ws.workspace_id, start=_date(start), end=_date(end))
     if as_json:
-        _json({"site": site, "campaigns": tagging})
+        print_json(result)
         return
+    site, tagging = result.site, result.campaigns
     if site.social is None:
         console.print(
             "No social traffic in the GA4 data."
@@ -724,18 +740,18 @@ def site_command(
                 f"{c.revenue:,.2f}",
             )
         console.print(t)
-    for c in tagging:
-        if c.tagged:
+    for camp in tagging:
+        if camp.tagged:
             continue
         console.print(
-            f"[red]✗[/] {c.campaign} ({c.platform}, {c.start} – {c.end}, "
-            f"{num(c.clicks)} clicks): {c.note}"
+            f"[red]✗[/] {camp.campaign} ({camp.platform}, {camp.start} – {camp.end}, "
+            f"{num(camp.clicks)} clicks): {camp.note}"
         )
-        if c.likely_landing:
-            est = c.likely_landing.sessions
+        if camp.likely_landing:
+            est = camp.likely_landing.sessions
             console.print(
                 f"    about {num(est.value)} sessions ({num(est.low)} – {num(est.high)}, "
-                f"95%) arrived as {c.likely_landing.source_medium}"
+                f"95%) arrived as {camp.likely_landing.source_medium}"
             )
     tagged = [c for c in tagging if c.tagged]
     if tagged:

@@ -1,16 +1,38 @@
-"""The marketing analyses as the faces call them: read through queries.py, compute with the
-pure modules. Each function takes a Session and plain values; none runs SQL itself."""
+"""The marketing skill's seam: (session, workspace, typed parameters) -> a frozen result.
+
+The web pages and the CLI call these and only these: each reads through `queries`, computes
+with the skill's pure modules and returns a result that the faces render (and serialise with
+`socialdesk.results.plain`: the `.json` twins and `--json` print the same fields). None of them
+runs SQL itself. The lower-level helpers at the top (current_plan, search_gaps_for, site_for,
+...) serve the seam functions further down, the demo and the reports.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from socialdesk.marketing import queries
-from socialdesk.marketing.calendar import Clash, Match, PillarGap, clashes, gaps, match_posts
+from socialdesk.marketing.calendar import (
+    TIMEZONE,
+    Clash,
+    Match,
+    PillarGap,
+    can_move,
+    clashes,
+    gaps,
+    match_posts,
+    to_csv,
+    to_ics,
+    to_meta_bulk_csv,
+    to_utc,
+)
 from socialdesk.marketing.coverage import (
     CoverageResult,
     TargetCoverage,
@@ -20,7 +42,17 @@ from socialdesk.marketing.coverage import (
     link_sessions,
     target_coverage,
 )
-from socialdesk.marketing.plan import Finding, Plan, check_plan, plan_from_dict, plan_to_dict
+from socialdesk.marketing.plan import (
+    Audience,
+    Finding,
+    Objective,
+    Plan,
+    PlanInvalid,
+    check_plan,
+    plan_from_dict,
+    plan_to_dict,
+    to_yaml,
+)
 from socialdesk.marketing.search import (
     SearchGapSettings,
     SearchGapsResult,
@@ -34,7 +66,8 @@ from socialdesk.marketing.site import (
     site_contribution,
     untagged_campaigns,
 )
-from socialdesk.marketing.utm import UtmLink, UtmRules, build_utm
+from socialdesk.marketing.utm import UtmLink, UtmRules, build_utm, check_link
+from socialdesk.model import PLAN_ITEM_STATUSES
 
 EMPTY_PLAN = Plan(name="Plan")
 
@@ -80,8 +113,6 @@ def search_gaps_for(
         q, posts, pages, paid, settings, brand=queries.account_names(session, workspace_id)
     )
     if notes:
-        from dataclasses import replace
-
         result = replace(result, notes=(*result.notes, *notes))
     return result
 
@@ -395,22 +426,864 @@ def make_link(
     return link
 
 
+# == the seam: what the faces ask ===========================================================
+# -- search next to social -------------------------------------------------------------------
+@dataclass(frozen=True)
+class SearchResult:
+    """Search demand next to the posts of the same window (/marketing, `search-gaps`)."""
+
+    start: dt.date | None  # None: from the first data
+    end: dt.date | None  # None: to the last data
+    search: SearchGapsResult
+    gaps: tuple[str, ...]  # the keys of the topics nobody posts about, biggest first
+
+
+def search(
+    session: Session, workspace_id: int, *, start: dt.date | None = None, end: dt.date | None = None
+) -> SearchResult:
+    found = search_gaps_for(session, workspace_id, start, end)
+    return SearchResult(start=start, end=end, search=found, gaps=tuple(t.key for t in found.gaps))
+
+
+# -- the site --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SiteResult:
+    """What social brings to the site, and the ad campaigns each matched to its GA4 campaign
+    or found untagged (/marketing/site, `site`)."""
+
+    start: dt.date | None
+    end: dt.date | None
+    site: SiteContribution
+    campaigns: tuple[CampaignTagging, ...]
+
+
+def site(
+    session: Session, workspace_id: int, *, start: dt.date | None = None, end: dt.date | None = None
+) -> SiteResult:
+    return SiteResult(
+        start=start,
+        end=end,
+        site=site_for(session, workspace_id, start, end),
+        campaigns=tuple(tagging_for(session, workspace_id, start, end)),
+    )
+
+
+# -- the plan --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PlanVersion:
+    version: int
+    saved_by: str
+    saved_at: dt.datetime | None  # UTC
+    note: str | None
+
+
+@dataclass(frozen=True)
+class PlanVersions:
+    """The saved versions of the plan, newest first (`plan versions`)."""
+
+    versions: tuple[PlanVersion, ...]
+
+
+def _versions(session: Session, workspace_id: int) -> tuple[PlanVersion, ...]:
+    rows: Any = queries.plan_versions(session, workspace_id).to_dict("records")
+    return tuple(
+        PlanVersion(
+            version=int(r["version"]),
+            saved_by=str(r["saved_by"]),
+            saved_at=None
+            if pd.isna(r["saved_at"])
+            else pd.Timestamp(r["saved_at"]).to_pydatetime(),
+            note=_text(r["note"]),
+        )
+        for r in rows
+    )
+
+
+def plan_versions(session: Session, workspace_id: int) -> PlanVersions:
+    return PlanVersions(versions=_versions(session, workspace_id))
+
+
+def _objective_row(o: Objective) -> dict[str, Any]:
+    return {
+        "key": o.key,
+        "name": o.name,
+        "goal": o.goal,
+        "metric": o.metric,
+        "target": o.target,
+        "due": o.due,
+        "audiences": list(o.audiences),
+        "channels": list(o.channels),
+    }
+
+
+def _audience_row(a: Audience) -> dict[str, Any]:
+    return {
+        "key": a.key,
+        "name": a.name,
+        "description": a.description,
+        "platforms": list(a.platforms),
+        "interests": list(a.interests),
+    }
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """The plan in force, what keeps it from being checkable, and the share of effort and
+    results per objective, audience and pillar (/marketing/plan, `plan show`)."""
+
+    version: int  # the version in force (0: no plan yet)
+    name: str
+    plan: dict[str, Any]  # the plan as a document (what `plan import` reads as YAML)
+    yaml: str  # the same as YAML
+    findings: tuple[Finding, ...]
+    coverage: CoverageResult
+    versions: tuple[PlanVersion, ...]
+    goals: tuple[dict[str, str], ...]
+    objectives: tuple[dict[str, Any], ...]  # every objective with its goal (for the forms)
+    audiences: tuple[dict[str, Any], ...]
+    metrics: tuple[str, ...]  # the metrics of the catalogue an objective can count
+
+
+def plan(
+    session: Session,
+    workspace_id: int,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    metric: str = "engagements",
+    today: dt.date | None = None,
+) -> PlanResult:
+    """The plan in force with its findings (as of `today`) and its coverage: posts from
+    `start` to `end` (default: all), results counted in `metric`."""
+    from socialdesk.catalogue import metric_names
+
+    version, in_force = current_plan(session, workspace_id)
+    return PlanResult(
+        version=version,
+        name=in_force.name,
+        plan=plan_to_dict(in_force),
+        yaml=to_yaml(in_force),
+        findings=tuple(check_plan(in_force, metric_names(), today or dt.date.today())),
+        coverage=coverage_for(session, workspace_id, start, end, metric),
+        versions=_versions(session, workspace_id),
+        goals=tuple({"key": g.key, "name": g.name} for g in in_force.goals),
+        objectives=tuple(_objective_row(o) for o in in_force.objectives),
+        audiences=tuple(_audience_row(a) for a in in_force.audiences),
+        metrics=tuple(sorted(metric_names())),
+    )
+
+
+@dataclass(frozen=True)
+class CoverageAnswer:
+    """Share of the effort and of the results per objective, audience and pillar
+    (`plan coverage`; the plan page shows the same under `coverage`)."""
+
+    start: dt.date | None
+    end: dt.date | None
+    coverage: CoverageResult
+
+
+def plan_coverage(
+    session: Session,
+    workspace_id: int,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    metric: str = "engagements",
+) -> CoverageAnswer:
+    return CoverageAnswer(
+        start=start, end=end, coverage=coverage_for(session, workspace_id, start, end, metric)
+    )
+
+
+@dataclass(frozen=True)
+class PlanSaved:
+    """A plan saved as a new version, with what keeps it from being checkable."""
+
+    version: int
+    name: str
+    objectives: int
+    audiences: int
+    pillars: int
+    findings: tuple[Finding, ...]
+
+
+def save_plan_version(
+    session: Session,
+    workspace_id: int,
+    new: Plan,
+    *,
+    saved_by: str,
+    note: str | None = None,
+    today: dt.date | None = None,
+) -> PlanSaved:
+    """Save `new` as the next version of the plan."""
+    from socialdesk.catalogue import metric_names
+
+    version = save_plan(session, workspace_id, new, saved_by, note)
+    return PlanSaved(
+        version=version,
+        name=new.name,
+        objectives=len(new.objectives),
+        audiences=len(new.audiences),
+        pillars=len(new.pillars),
+        findings=tuple(check_plan(new, metric_names(), today or dt.date.today())),
+    )
+
+
+def change_plan(
+    session: Session,
+    workspace_id: int,
+    change: Callable[[Plan], Plan],
+    *,
+    saved_by: str,
+    note: str | None = None,
+) -> PlanSaved:
+    """Apply `change(plan) -> plan` to the plan in force and save the outcome as the next
+    version (PlanInvalid, from `change`, says what is wrong; nothing is saved then)."""
+    _v, in_force = current_plan(session, workspace_id)
+    return save_plan_version(session, workspace_id, change(in_force), saved_by=saved_by, note=note)
+
+
+# -- tags --------------------------------------------------------------------------------------
+TAGS_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class TagsResult:
+    """Posts, campaigns or links with their objective, audience and pillar, a page at a time
+    (/marketing/tags)."""
+
+    kind: str  # post, campaign or link
+    show: str  # untagged (no tag at all) or all
+    total: int  # how many there are in all (this kind, this filter)
+    page: int
+    pages: int
+    rows: tuple[TagRow, ...]
+    untagged: dict[str, int]  # per kind, how many have no tag at all
+    objectives: tuple[tuple[str, str], ...]  # (key, name) of the plan
+    audiences: tuple[tuple[str, str], ...]
+    pillars: tuple[tuple[str, str], ...]
+
+
+def tag_list(
+    session: Session,
+    workspace_id: int,
+    *,
+    kind: str = "post",
+    show: str = "untagged",
+    target_id: int | None = None,
+    page: int = 1,
+) -> TagsResult:
+    """ValueError when `kind` is not one of TAG_KINDS."""
+    if kind not in TAG_KINDS:
+        raise ValueError(f"{kind!r} is not one of {', '.join(TAG_KINDS)}")
+    untagged_only = show != "all" and target_id is None
+    page = max(page, 1)
+    rows, total = tag_rows(
+        session,
+        workspace_id,
+        kind,
+        untagged_only=untagged_only,
+        target_id=target_id,
+        limit=TAGS_PAGE_SIZE,
+        offset=(page - 1) * TAGS_PAGE_SIZE,
+    )
+    counts = {k: queries.tag_targets(session, workspace_id, k, limit=0)[1] for k in TAG_KINDS}
+    _v, in_force = current_plan(session, workspace_id)
+    return TagsResult(
+        kind=kind,
+        show="untagged" if untagged_only else "all",
+        total=total,
+        page=page,
+        pages=max(1, -(-total // TAGS_PAGE_SIZE)),
+        rows=tuple(rows),
+        untagged=counts,
+        objectives=tuple((o.key, o.name) for o in in_force.objectives),
+        audiences=tuple((a.key, a.name) for a in in_force.audiences),
+        pillars=tuple((p.key, p.name) for p in in_force.pillars),
+    )
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A post, campaign or link and its ties after a change (`plan tag`)."""
+
+    kind: str
+    id: int
+    tags: dict[str, str]
+
+
+def tag(
+    session: Session,
+    workspace_id: int,
+    kind: str,
+    target_id: int,
+    values: Mapping[str, str | None],
+    *,
+    set_by: str,
+) -> Tagged:
+    """set_tags, then the target's ties as they are now (ValueError, LookupError as there)."""
+    set_tags(session, workspace_id, kind, target_id, dict(values), set_by)
+    now = queries.tags_of(session, workspace_id, kind, [target_id]).get(target_id, {})
+    return Tagged(kind=kind, id=target_id, tags=dict(now))
+
+
+# -- the calendar --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CalendarItem:
+    id: int
+    title: str
+    status: str
+    platform: str | None
+    date: dt.date | None  # local date (Europe/Amsterdam)
+    time: str | None  # local time HH:MM
+    pillar: str | None
+    objective: str | None
+    audience: str | None
+    owner: str | None
+    text: str | None
+    link: str | None
+    post_id: int | None
+    approved_by: str | None
+    next_statuses: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    date: dt.date
+    in_month: bool
+    items: tuple[CalendarItem, ...]
+
+
+def _text(v: object) -> str | None:
+    return None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+
+
+def _item(r: Any) -> CalendarItem:
+    local = None
+    if r.scheduled_at is not None and not pd.isna(r.scheduled_at):
+        local = (
+            pd.Timestamp(r.scheduled_at)
+            .to_pydatetime()
+            .replace(tzinfo=dt.UTC)
+            .astimezone(ZoneInfo(TIMEZONE))
+        )
+    post_id = None if r.post_id is None or pd.isna(r.post_id) else int(r.post_id)
+    return CalendarItem(
+        id=int(r.id),
+        title=str(r.title),
+        status=str(r.status),
+        platform=_text(r.platform),
+        date=local.date() if local else None,
+        time=local.strftime("%H:%M") if local else None,
+        pillar=_text(r.pillar),
+        objective=_text(r.objective),
+        audience=_text(r.audience),
+        owner=_text(r.owner),
+        text=_text(r.text),
+        link=_text(r.link),
+        post_id=post_id,
+        approved_by=_text(r.approved_by),
+        next_statuses=tuple(
+            s for s in PLAN_ITEM_STATUSES if s != r.status and can_move(r.status, s)
+        ),
+    )
+
+
+def _undated(session: Session, workspace_id: int) -> tuple[CalendarItem, ...]:
+    everything = queries.plan_items(session, workspace_id)
+    return tuple(i for i in map(_item, everything.itertuples(index=False)) if i.date is None)
+
+
+@dataclass(frozen=True)
+class CalendarMonth:
+    """A month of plan items with clashes and pillar gaps (/marketing/calendar,
+    `calendar list --month`)."""
+
+    month: str  # YYYY-MM
+    previous: str
+    next: str
+    weeks: tuple[tuple[CalendarDay, ...], ...]  # Monday first; days outside the month too
+    undated: tuple[CalendarItem, ...]
+    clashes: tuple[Clash, ...]
+    gaps: tuple[PillarGap, ...]
+    statuses: tuple[str, ...] = PLAN_ITEM_STATUSES
+
+
+def calendar_month(
+    session: Session, workspace_id: int, *, month: dt.date | None = None
+) -> CalendarMonth:
+    """The month holding `month` (default: this month)."""
+    first = (month or dt.date.today()).replace(day=1)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    last = nxt - dt.timedelta(days=1)
+    check = calendar_check(session, workspace_id, first, last)
+    items = [_item(r) for r in check.items.itertuples(index=False)]
+    weeks: list[list[CalendarDay]] = []
+    day = first - dt.timedelta(days=first.weekday())
+    while day <= last or day.weekday() != 0:
+        if day.weekday() == 0:
+            weeks.append([])
+        weeks[-1].append(
+            CalendarDay(
+                date=day,
+                in_month=day.month == first.month,
+                items=tuple(i for i in items if i.date == day),
+            )
+        )
+        day += dt.timedelta(days=1)
+    prev = (first - dt.timedelta(days=1)).replace(day=1)
+    return CalendarMonth(
+        month=first.strftime("%Y-%m"),
+        previous=prev.strftime("%Y-%m"),
+        next=nxt.strftime("%Y-%m"),
+        weeks=tuple(tuple(w) for w in weeks),
+        undated=_undated(session, workspace_id),
+        clashes=check.clashes,
+        gaps=check.gaps,
+    )
+
+
+@dataclass(frozen=True)
+class WeekHour:
+    """One hour row of the week view: per day (Monday first) the items starting in it."""
+
+    hour: int
+    time: str  # HH:00, local
+    cells: tuple[tuple[CalendarItem, ...], ...]
+
+
+@dataclass(frozen=True)
+class CalendarWeek:
+    """A week of plan items, one column per day and one row per hour
+    (/marketing/calendar/week, `calendar list --week`)."""
+
+    week: str  # ISO week, YYYY-Www
+    start: dt.date  # Monday
+    end: dt.date  # Sunday
+    previous: str  # Monday of the week before
+    next: str
+    month: str  # YYYY-MM of the month view holding the Monday
+    days: tuple[CalendarDay, ...]
+    hours: tuple[WeekHour, ...]
+    undated: tuple[CalendarItem, ...]
+    clashes: tuple[Clash, ...]
+    clashing: tuple[int, ...]  # ids of the items in a clash
+    statuses: tuple[str, ...] = PLAN_ITEM_STATUSES
+
+
+FIRST_HOUR, LAST_HOUR = 8, 20  # the rows always shown; earlier or later items add rows
+
+
+def calendar_week(
+    session: Session, workspace_id: int, *, day: dt.date | None = None
+) -> CalendarWeek:
+    """The week (Monday to Sunday) holding `day` (default: today)."""
+    day = day or dt.date.today()
+    monday = day - dt.timedelta(days=day.weekday())
+    sunday = monday + dt.timedelta(days=6)
+    check = calendar_check(session, workspace_id, monday - dt.timedelta(days=1), sunday)
+    items = [_item(r) for r in check.items.itertuples(index=False)]
+    items = [i for i in items if i.date is not None and monday <= i.date <= sunday]
+    dates = [monday + dt.timedelta(days=k) for k in range(7)]
+    days = tuple(
+        CalendarDay(date=d, in_month=True, items=tuple(i for i in items if i.date == d))
+        for d in dates
+    )
+    used = [int(i.time[:2]) for i in items if i.time]
+    lo, hi = min([FIRST_HOUR, *used]), max([LAST_HOUR, *used])
+    hours = tuple(
+        WeekHour(
+            hour=h,
+            time=f"{h:02d}:00",
+            cells=tuple(tuple(i for i in d.items if i.time and int(i.time[:2]) == h) for d in days),
+        )
+        for h in range(lo, hi + 1)
+    )
+    iso = monday.isocalendar()
+    first, last = monday.isoformat(), sunday.isoformat()
+    found = tuple(c for c in check.clashes if first <= c.hour[:10] <= last)
+    return CalendarWeek(
+        week=f"{iso.year}-W{iso.week:02d}",
+        start=monday,
+        end=sunday,
+        previous=(monday - dt.timedelta(days=7)).isoformat(),
+        next=(monday + dt.timedelta(days=7)).isoformat(),
+        month=monday.strftime("%Y-%m"),
+        days=days,
+        hours=hours,
+        undated=_undated(session, workspace_id),
+        clashes=found,
+        clashing=tuple(sorted({n for c in found for n in c.items})),
+    )
+
+
+@dataclass(frozen=True)
+class CalendarWindow:
+    """The plan items from `start` to `end` (and those without a date), their clashes and the
+    pillars' gaps (`calendar list --start --end`)."""
+
+    start: dt.date
+    end: dt.date
+    items: tuple[CalendarItem, ...]
+    clashes: tuple[Clash, ...]
+    gaps: tuple[PillarGap, ...]
+
+
+def calendar_window(
+    session: Session, workspace_id: int, *, start: dt.date, end: dt.date
+) -> CalendarWindow:
+    check = calendar_check(session, workspace_id, start, end)
+    return CalendarWindow(
+        start=start,
+        end=end,
+        items=tuple(_item(r) for r in check.items.itertuples(index=False)),
+        clashes=check.clashes,
+        gaps=check.gaps,
+    )
+
+
+@dataclass(frozen=True)
+class CalendarExport:
+    """The calendar as a file: ICS (a calendar app subscribes), CSV, or Meta's bulk upload."""
+
+    format: str
+    items: int
+    content: bytes | str
+
+
+EXPORT_FORMATS = ("ics", "csv", "meta")
+
+
+def export_calendar(
+    session: Session, workspace_id: int, fmt: str, *, name: str = "socialdesk"
+) -> CalendarExport:
+    """ValueError when `fmt` is not one of EXPORT_FORMATS."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: use ics, csv or meta")
+    items = queries.plan_items(session, workspace_id)
+    content: bytes | str
+    if fmt == "ics":
+        content = to_ics(items, name=name)
+    elif fmt == "csv":
+        content = to_csv(items)
+    else:
+        content = to_meta_bulk_csv(items)
+    return CalendarExport(format=fmt, items=len(items), content=content)
+
+
+class ItemNotFound(LookupError):
+    """There is no plan item with this id in the workspace."""
+
+
+class CannotMove(ValueError):
+    """A plan item moves one step forward, or back to draft or idea."""
+
+    def __init__(self, current: str, wanted: str) -> None:
+        super().__init__(
+            f"an item cannot go from {current} to {wanted}: one step forward, or back to draft "
+            "or idea"
+        )
+        self.current, self.wanted = current, wanted
+
+
+class NotADraft(ValueError):
+    """Only a draft can be approved."""
+
+
+@dataclass(frozen=True)
+class PlanItemSaved:
+    """A plan item after a change."""
+
+    id: int
+    status: str
+    scheduled_at: dt.datetime | None  # as stored: UTC, without a time zone
+
+
+def add_plan_item(
+    session: Session,
+    workspace_id: int,
+    *,
+    title: str,
+    created_by: str,
+    status: str = "idea",
+    at: dt.datetime | None = None,
+    platform: str | None = None,
+    pillar: str | None = None,
+    objective: str | None = None,
+    audience: str | None = None,
+    owner: str | None = None,
+    text: str | None = None,
+    link: str | None = None,
+) -> PlanItemSaved:
+    """Add a plan item; `at` is the local (Europe/Amsterdam) date and time. ValueError names
+    an unknown status."""
+    when = to_utc(at) if at else None
+    item_id = queries.add_item(
+        session,
+        workspace_id,
+        title=title,
+        created_by=created_by,
+        status=status,
+        platform=platform,
+        scheduled_at=when,
+        pillar=pillar,
+        objective=objective,
+        audience=audience,
+        owner=owner,
+        text=text,
+        link=link,
+    )
+    return PlanItemSaved(id=item_id, status=status, scheduled_at=when)
+
+
+def move_plan_item(
+    session: Session,
+    workspace_id: int,
+    item_id: int,
+    *,
+    status: str | None = None,
+    at: dt.datetime | None = None,
+    on: dt.date | None = None,
+) -> PlanItemSaved:
+    """Move a plan item to another status (CannotMove when the step is not allowed) and/or
+    another time: `at` a local date and time, or `on` a local date at the item's own time of
+    day (09:00 when it had none). ItemNotFound when there is no such item."""
+    item = queries.get_item(session, workspace_id, item_id)
+    if item is None:
+        raise ItemNotFound(item_id)
+    changes: dict[str, Any] = {}
+    if on is not None and at is None:
+        keep = dt.time(9, 0)
+        if item.scheduled_at is not None:
+            keep = item.scheduled_at.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(TIMEZONE)).time()
+        at = dt.datetime.combine(on, keep.replace(second=0, microsecond=0))
+    if at is not None:
+        changes["scheduled_at"] = to_utc(at)
+    if status:
+        if not can_move(item.status, status):
+            raise CannotMove(item.status, status)
+        changes["status"] = status
+    moved = queries.update_item(session, workspace_id, item_id, **changes)
+    return PlanItemSaved(id=item_id, status=moved.status, scheduled_at=moved.scheduled_at)
+
+
+REVIEW_DECISIONS = ("approve", "reject", "comment")
+
+
+def review_plan_item(
+    session: Session,
+    workspace_id: int,
+    item_id: int,
+    *,
+    decision: str,
+    by: str,
+    comment: str = "",
+) -> PlanItemSaved:
+    """A stakeholder approves a draft (NotADraft otherwise), sends it back to draft, or only
+    comments; a comment given is kept with the decision. ItemNotFound when there is no item."""
+    if decision not in REVIEW_DECISIONS:
+        raise ValueError(f"{decision!r} is not one of {', '.join(REVIEW_DECISIONS)}")
+    item = queries.get_item(session, workspace_id, item_id)
+    if item is None:
+        raise ItemNotFound(item_id)
+    if decision == "approve":
+        if item.status != "draft":
+            raise NotADraft(item_id)
+        queries.update_item(
+            session,
+            workspace_id,
+            item_id,
+            status="approved",
+            approved_by=by,
+            approved_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        )
+    elif decision == "reject":
+        queries.update_item(
+            session, workspace_id, item_id, status="draft", approved_by=None, approved_at=None
+        )
+    if decision != "comment" or comment.strip():
+        queries.add_comment(session, workspace_id, item_id, by, comment.strip(), kind=decision)
+    return PlanItemSaved(id=item_id, status=item.status, scheduled_at=item.scheduled_at)
+
+
+@dataclass(frozen=True)
+class Matches:
+    """Imported posts matched to their plan items (by link, time and text)."""
+
+    stored: bool
+    matches: tuple[Match, ...]
+
+
+def match(session: Session, workspace_id: int, *, apply: bool = True) -> Matches:
+    return Matches(stored=apply, matches=tuple(match_calendar(session, workspace_id, apply)))
+
+
+# -- links -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LinksResult:
+    """The UTM link built from the parameters (if asked) and the saved links, each checked
+    against the plan's rules (/marketing/links, `utm`)."""
+
+    built: UtmLink | None  # the link built from the parameters, if a URL was given
+    sources: tuple[str, ...]  # what the plan's rules allow
+    mediums: tuple[str, ...]
+    campaigns: tuple[str, ...]
+    links: tuple[dict[str, Any], ...]  # the links table, newest first
+    checks: tuple[UtmLink, ...]  # every saved link checked against the rules
+    error: str | None = None  # why no link could be built
+
+
+def links(
+    session: Session,
+    workspace_id: int,
+    *,
+    url: str = "",
+    source: str = "",
+    medium: str = "",
+    campaign: str = "",
+    content: str | None = None,
+    term: str | None = None,
+) -> LinksResult:
+    _v, in_force = current_plan(session, workspace_id)
+    rules = in_force.utm_rules()
+    built, error = None, None
+    if url:
+        try:
+            built = make_link(
+                session,
+                workspace_id,
+                url,
+                source=source,
+                medium=medium,
+                campaign=campaign,
+                content=content or None,
+                term=term or None,
+            )
+        except ValueError as exc:
+            error = str(exc)
+    rows = tuple(
+        {str(k): v for k, v in r.items()}
+        for r in queries.links(session, workspace_id).to_dict("records")
+    )
+    return LinksResult(
+        built=built,
+        sources=rules.sources,
+        mediums=rules.mediums,
+        campaigns=rules.campaigns,
+        links=rows,
+        checks=tuple(check_link(r["url"], rules) for r in rows),
+        error=error,
+    )
+
+
+def save_link(
+    session: Session,
+    workspace_id: int,
+    url: str,
+    *,
+    source: str,
+    medium: str,
+    campaign: str,
+    content: str | None = None,
+    term: str | None = None,
+    created_by: str | None = None,
+) -> UtmLink:
+    """Build the link by the plan's rules and keep it in the links table when it breaks none
+    (ValueError when no link can be built; the problems are on the link)."""
+    return make_link(
+        session,
+        workspace_id,
+        url,
+        source=source,
+        medium=medium,
+        campaign=campaign,
+        content=content or None,
+        term=term or None,
+        save=True,
+        created_by=created_by,
+    )
+
+
+@dataclass(frozen=True)
+class LinkChecks:
+    """Links checked against the plan's naming rules (`utm-check`)."""
+
+    checks: tuple[UtmLink, ...]
+
+
+def check_links(
+    session: Session, workspace_id: int, urls: tuple[str, ...] | list[str]
+) -> LinkChecks:
+    _v, in_force = current_plan(session, workspace_id)
+    rules = in_force.utm_rules()
+    return LinkChecks(checks=tuple(check_link(u, rules) for u in urls))
+
+
 __all__ = [
+    "EXPORT_FORMATS",
+    "REVIEW_DECISIONS",
+    "TAGS_PAGE_SIZE",
     "TAG_KINDS",
     "CalendarCheck",
+    "CalendarDay",
+    "CalendarExport",
+    "CalendarItem",
+    "CalendarMonth",
+    "CalendarWeek",
+    "CalendarWindow",
+    "CannotMove",
+    "CoverageAnswer",
+    "ItemNotFound",
+    "LinkChecks",
+    "LinksResult",
+    "Matches",
+    "NotADraft",
+    "PlanInvalid",
+    "PlanItemSaved",
+    "PlanResult",
+    "PlanSaved",
+    "PlanVersion",
+    "PlanVersions",
+    "SearchResult",
+    "SiteResult",
     "TagRow",
+    "Tagged",
+    "TagsResult",
+    "WeekHour",
+    "add_plan_item",
     "calendar_check",
+    "calendar_month",
+    "calendar_week",
+    "calendar_window",
     "campaign_coverage",
+    "change_plan",
+    "check_links",
     "coverage_for",
     "current_plan",
+    "export_calendar",
     "link_coverage",
+    "links",
     "make_link",
+    "match",
     "match_calendar",
+    "move_plan_item",
+    "plan",
+    "plan_coverage",
     "plan_findings",
+    "plan_versions",
+    "review_plan_item",
+    "save_link",
     "save_plan",
+    "save_plan_version",
+    "search",
     "search_gaps_for",
     "set_tags",
+    "site",
     "site_for",
+    "tag",
+    "tag_list",
     "tag_rows",
     "tagging_for",
 ]
