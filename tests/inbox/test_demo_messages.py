@@ -12,8 +12,8 @@ from socialdesk.demo.organisation import Organisation
 from socialdesk.inbox import queries
 from socialdesk.inbox.alerts import crisis_alerts
 from socialdesk.inbox.learning import macro_f1_estimate
+from socialdesk.inbox.run import triage_workspace
 from socialdesk.inbox.sla import first_responses, response_report
-from socialdesk.inbox.workflow import triage_workspace
 
 
 def test_demo_messages_recover_the_truth(ws, importer, tmp_path):

@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from socialdesk.inbox import queries
+from socialdesk.inbox.run import ask_for_labels, train_workspace, triage_workspace
 from socialdesk.inbox.sla import first_responses, response_report
-from socialdesk.inbox.workflow import ask_for_labels, train_workspace, triage_workspace
 from tests.conftest import fixture_path
 
 

@@ -65,11 +65,10 @@ def test_queue_thread_and_escaping(ws):
     assert client.get("/inbox/threads/999999").status_code == 404
     thread_nl = client.get(f"/inbox/threads/{tid}?lang=nl").text
     assert "Sneltoetsen" in thread_nl and 'data-copy="f-draft"' in thread_nl
-    assert 'src="/inbox/keys.js"' in thread_nl and "Markeer als beantwoord" in thread_nl
-    js = client.get("/inbox/keys.js")
-    assert (
-        js.headers["content-type"].startswith("text/javascript") and "typing(ev.target)" in js.text
-    )
+    assert 'src="/static/inbox.js"' in thread_nl and "Markeer als beantwoord" in thread_nl
+    js = client.get("/static/inbox.js")
+    assert js.status_code == 200 and "javascript" in js.headers["content-type"]
+    assert "typing(ev.target)" in js.text
     assert client.get("/inbox/figures").status_code == 200
     assert "overall" in (client.get("/inbox/figures.json").json()["report"] or {"overall": 1})
 

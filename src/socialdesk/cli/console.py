@@ -57,7 +57,7 @@ def is_ci() -> bool:
 
 def triage_new_messages(folder: Path) -> int:
     """Triage the messages that arrived without one (after an import or the demo build)."""
-    from socialdesk.inbox.workflow import triage_workspace
+    from socialdesk.inbox.run import triage_workspace
     from socialdesk.store import open_workspace, session_scope
 
     handle = open_workspace(folder)

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from socialdesk.cli.console import JsonOpt, WorkspaceOpt, console, err_console, resolve_workspace
+from socialdesk.cli.console import (
+    JsonOpt,
+    WorkspaceOpt,
+    console,
+    err_console,
+    print_json,
+    resolve_workspace,
+)
 
 inbox_app = typer.Typer(
     name="inbox",
@@ -86,13 +92,13 @@ def triage(
     ] = False,
 ) -> None:
     """Triage the workspace's messages that have no triage yet."""
-    from socialdesk.inbox.workflow import triage_workspace
+    from socialdesk.inbox import run
     from socialdesk.store import open_workspace, session_scope
 
     handle = open_workspace(resolve_workspace(workspace))
     with session_scope(handle.engine) as session:
-        n = triage_workspace(session, handle.workspace_id, all_=all_)
-    console.print(f"{n:,} messages triaged.")
+        result = run.triage(session, handle.workspace_id, all_=all_)
+    console.print(f"{result.triaged:,} messages triaged.")
 
 
 def _short(text: str | None, width: int = 60) -> str:
@@ -105,41 +111,46 @@ def queue(
     workspace: WorkspaceOpt = None,
     platform: Annotated[str | None, typer.Option(help="Only this platform.")] = None,
     intent: Annotated[str | None, typer.Option(help="Only this intent.")] = None,
-    limit: Annotated[int, typer.Option(help="How many threads to show.")] = 20,
+    sentiment: Annotated[str | None, typer.Option(help="Only this sentiment.")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="Only this status (new, open, waiting, done).")
+    ] = None,
+    assignee: Annotated[str | None, typer.Option(help="Only threads of this person.")] = None,
+    limit: Annotated[int, typer.Option(help="How many threads to show.", min=1)] = 20,
     now: Annotated[
         str | None, typer.Option(help="The time to count waiting from (ISO, UTC).")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Open threads, most urgent first (urgency x reach x time waiting)."""
-    from socialdesk.inbox import queries
-    from socialdesk.inbox.sla import sla_clocks
-    from socialdesk.inbox.triage import prioritise
+    from socialdesk.inbox import run
     from socialdesk.store import open_workspace, session_scope
 
-    moment = dt.datetime.fromisoformat(now) if now else dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    moment = dt.datetime.fromisoformat(now) if now else None
+    if moment is not None and moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    filters = run.QueueFilters(
+        platform=platform, intent=intent, sentiment=sentiment, status=status, assignee=assignee
+    )
     handle = open_workspace(resolve_workspace(workspace))
     with session_scope(handle.engine) as session:
-        q = queries.queue(
-            session, handle.workspace_id, platform=platform, intent=intent, limit=5000
-        )
-    ranked = sla_clocks(prioritise(q, moment), moment).head(limit)
+        result = run.queue(session, handle.workspace_id, filters=filters, now=moment, limit=limit)
     if as_json:
-        console.print_json(ranked.to_json(orient="records", date_format="iso"))
+        print_json(result)
         return
-    if ranked.empty:
+    if not result.rows:
         console.print("The queue is empty.")
         return
     table = Table("priority", "platform", "author", "message", "sentiment", "intent", "waiting")
-    for r in ranked.itertuples():
+    for r in result.rows:
         table.add_row(
-            f"{r.priority:.2f}",
-            r.platform,
-            _short(r.author_handle, 18),
-            _short(r.text, 48),
-            f"{r.sentiment or '?'} ({(r.sentiment_confidence or 0):.0%})",
-            f"{r.intent or '?'} ({(r.intent_confidence or 0):.0%})",
-            f"{r.minutes_waiting / 60:.1f} h" + (" [red]late[/]" if r.breached else ""),
+            f"{r['priority']:.2f}",
+            r["platform"],
+            _short(r["author_handle"], 18),
+            _short(r["text"], 48),
+            f"{r['sentiment'] or '?'} ({(r['sentiment_confidence'] or 0):.0%})",
+            f"{r['intent'] or '?'} ({(r['intent_confidence'] or 0):.0%})",
+            f"{r['minutes_waiting'] / 60:.1f} h" + (" [red]late[/]" if r["breached"] else ""),
         )
     console.print(table)
 
@@ -159,20 +170,19 @@ def figures(
     as_json: JsonOpt = False,
 ) -> None:
     """Response figures: response rate, first response and resolution time (minutes)."""
-    from dataclasses import asdict
-
-    from socialdesk.inbox import queries
-    from socialdesk.inbox.sla import first_responses, response_report
+    from socialdesk.inbox import run
     from socialdesk.store import open_workspace, session_scope
 
-    start = dt.datetime.fromisoformat(since) if since else None
+    start = dt.date.fromisoformat(since) if since else None
     handle = open_workspace(resolve_workspace(workspace))
     with session_scope(handle.engine) as session:
-        msgs = queries.messages(session, handle.workspace_id, since=start)
-        threads = queries.threads(session, handle.workspace_id)
-    report = response_report(first_responses(msgs, threads))
+        result = run.figures(session, handle.workspace_id, since=start)
     if as_json:
-        console.print_json(json.dumps(asdict(report), default=str))
+        print_json(result)
+        return
+    report = result.report
+    if report is None:
+        console.print("No messages yet.")
         return
     table = Table(
         "group",
@@ -201,14 +211,14 @@ def figures(
 @inbox_app.command("train")
 def train(workspace: WorkspaceOpt = None) -> None:
     """Learn from the team's labels; the model takes over only if it beats the lexicon."""
-    from socialdesk.inbox.workflow import train_workspace
+    from socialdesk.inbox import run
     from socialdesk.store import open_workspace, session_scope
 
     handle = open_workspace(resolve_workspace(workspace))
     with session_scope(handle.engine) as session:
-        results = train_workspace(session, handle.workspace_id)
-    for r in results:
-        console.print(r.message)
+        report = run.train_models(session, handle.workspace_id)
+    for message in report.messages:
+        console.print(message)
 
 
 @inbox_app.command("alerts")
@@ -217,16 +227,21 @@ def alerts(
     since: Annotated[
         str | None, typer.Option(help="Report alerts from this date (YYYY-MM-DD).")
     ] = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Days when negative messages on a topic rose far above the topic's baseline."""
-    from socialdesk.inbox import queries
-    from socialdesk.inbox.alerts import crisis_alerts
+    from socialdesk.inbox import run
     from socialdesk.store import open_workspace, session_scope
 
     handle = open_workspace(resolve_workspace(workspace))
     with session_scope(handle.engine) as session:
-        msgs = queries.messages(session, handle.workspace_id)
-    found = crisis_alerts(msgs, since=dt.date.fromisoformat(since) if since else None)
+        result = run.alerts(
+            session, handle.workspace_id, since=dt.date.fromisoformat(since) if since else None
+        )
+    if as_json:
+        print_json(result)
+        return
+    found = result.alerts
     if not found:
         console.print("No crisis alerts.")
         return
@@ -251,34 +266,14 @@ def draft(
     save: Annotated[bool, typer.Option(help="Save it as a draft on the thread.")] = False,
 ) -> None:
     """A reply draft for a thread's last message from outside (never sent by socialdesk)."""
-    from socialdesk.inbox import queries
-    from socialdesk.inbox.drafts import Tone, draft_reply, first_name
+    from socialdesk.inbox import run
     from socialdesk.store import open_workspace, session_scope
 
     handle = open_workspace(resolve_workspace(workspace))
-    with session_scope(handle.engine) as session:
-        msgs = queries.thread_messages(session, handle.workspace_id, thread)
-        inbound = msgs[~msgs["is_from_org"].astype(bool)]
-        if inbound.empty:
-            err_console.print(
-                f"[red]Thread {thread} has no message from outside in this workspace.[/]"
-            )
-            raise typer.Exit(1)
-        last = inbound.iloc[-1]
-        d = draft_reply(
-            intent=last["intent"] or "other",
-            language=last["language"],
-            name=first_name(last["author_name"], last["author_handle"]),
-            tone=Tone(formal=formal),
-        )
-        if save:
-            queries.save_draft(
-                session,
-                handle.workspace_id,
-                thread,
-                int(last["id"]),
-                d.text,
-                d.language,
-                author="cli",
-            )
+    try:
+        with session_scope(handle.engine) as session:
+            d = run.draft(session, handle.workspace_id, thread, formal=formal, save=save)
+    except run.ThreadNotFound:
+        err_console.print(f"[red]Thread {thread} has no message from outside in this workspace.[/]")
+        raise typer.Exit(1) from None
     console.print(d.text)

@@ -1,10 +1,21 @@
-"""The inbox's jobs over a workspace: triage what is new, learn from the labels, ask for more.
+"""The inbox skill's seam: (session, workspace, typed parameters) -> a frozen result.
 
-Thin glue between queries.py (the database) and the pure modules; the CLI and the web call
-these so both do the same thing.
+The web pages and the CLI call these and only these: the queue, one thread, the response
+figures, saved replies, asking for labels and training, and the editors' actions. Each reads
+and writes through `queries` (the database), runs the skill's pure modules and returns a
+frozen dataclass that the faces render (and serialise with `socialdesk.results.plain`: the
+`.json` twins and `--json` print the same fields). None of the faces runs SQL itself.
+
+The lower-level jobs (`triage_workspace`, `train_workspace`, `ask_for_labels`, ...) stay here
+too: the demo build and the imports call them.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -12,8 +23,19 @@ from sqlalchemy.orm import Session
 from socialdesk.estimates import Estimate
 from socialdesk.inbox import queries
 from socialdesk.inbox.alerts import BASELINE_DAYS, CrisisAlert, crisis_alerts
+from socialdesk.inbox.drafts import (
+    Tone,
+    draft_reply,
+    fill_saved_reply,
+    first_name,
+    topic_of,
+    unknown_variables,
+)
+from socialdesk.inbox.intent import INTENTS
 from socialdesk.inbox.learning import LearntModel, TrainResult, macro_f1_estimate, train
-from socialdesk.inbox.triage import triage_frame, triage_text
+from socialdesk.inbox.sentiment import SENTIMENTS
+from socialdesk.inbox.sla import ResponseReport, first_responses, response_report, sla_clocks
+from socialdesk.inbox.triage import prioritise, triage_frame, triage_text
 
 TARGETS = ("sentiment", "intent")
 
@@ -158,11 +180,549 @@ def current_alerts(
     return sorted(found, key=lambda a: (a.p_value, -a.ratio))[:limit]
 
 
+# -- the faces' questions ----------------------------------------------------------------------
+STATUSES = ("new", "open", "waiting", "done")
+LABEL_KINDS = ("sentiment", "intent")
+REPLY_LANGUAGES = ("nl", "en")
+QUEUE_FETCH = 5000  # threads read before ranking; `limit` keeps the most urgent
+
+
+class ThreadNotFound(LookupError):
+    """No such thread (or message) in this workspace."""
+
+
+def _clean(value: Any) -> Any:
+    """A frame cell as plain Python (NaN/NaT become None, timestamps datetimes)."""
+    if value is None:
+        return None
+    if hasattr(value, "to_pydatetime"):
+        try:
+            return value.to_pydatetime()
+        except (ValueError, TypeError):
+            return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _rows(frame: pd.DataFrame) -> tuple[dict[str, Any], ...]:
+    cols = list(frame.columns)
+    return tuple({c: _clean(r[c]) for c in cols} for _, r in frame.iterrows())
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """Which open threads the queue shows (None: all). `status` None means new and open."""
+
+    platform: str | None = None
+    intent: str | None = None
+    sentiment: str | None = None
+    status: str | None = None
+    assignee: str | None = None
+
+
+@dataclass(frozen=True)
+class QueueResult:
+    """Open threads, most urgent first (urgency x reach x time waiting), with their SLA clock."""
+
+    now: dt.datetime = field(metadata={"help": "The moment waiting is counted to (UTC)"})
+    limit: int
+    filters: QueueFilters
+    rows: tuple[dict[str, Any], ...] = field(
+        metadata={
+            "help": "Per thread: the latest message from outside, its triage, priority, "
+            "minutes_waiting, minutes_left and breached (SLA of 1 hour)"
+        }
+    )
+    alerts: tuple[CrisisAlert, ...] = field(
+        metadata={
+            "help": "Crisis alerts of the inbox's last 7 days: negative messages on a topic "
+            "(negative) far above its daily mean of the 28 days before (baseline), ratio"
+        }
+    )
+    platforms: tuple[str, ...] = ()  # the platforms and assignees of the inbox's threads
+    assignees: tuple[str, ...] = ()
+
+
+def queue(
+    session: Session,
+    workspace_id: int,
+    *,
+    filters: QueueFilters = QueueFilters(),
+    now: dt.datetime | None = None,
+    limit: int = 500,
+) -> QueueResult:
+    """The `limit` most urgent open threads matching `filters`, waiting counted to `now`."""
+    moment = now or _utc_now()
+    statuses = (filters.status,) if filters.status in STATUSES else queries.OPEN
+    q = queries.queue(
+        session,
+        workspace_id,
+        statuses=statuses,
+        platform=filters.platform or None,
+        assignee=filters.assignee or None,
+        intent=filters.intent or None,
+        sentiment=filters.sentiment or None,
+        limit=QUEUE_FETCH,
+    )
+    rows: tuple[dict[str, Any], ...] = ()
+    if not q.empty:
+        rows = _rows(sla_clocks(prioritise(q, moment), moment).head(limit))
+    threads = queries.threads(session, workspace_id)
+    platforms = sorted({str(p) for p in threads["platform"].dropna()})
+    assignees = sorted({str(a) for a in threads["assignee"].dropna()})
+    return QueueResult(
+        now=moment,
+        limit=limit,
+        filters=filters,
+        rows=rows,
+        alerts=tuple(current_alerts(session, workspace_id)),
+        platforms=tuple(platforms),
+        assignees=tuple(assignees),
+    )
+
+
+@dataclass(frozen=True)
+class ThreadResult:
+    """One thread: history, triage, replies and a draft to edit (never sent by socialdesk)."""
+
+    thread: dict[str, Any]
+    messages: tuple[dict[str, Any], ...] = field(metadata={"help": "Oldest first, with triage"})
+    replies: tuple[dict[str, Any], ...] = field(
+        metadata={"help": "Drafts and replies marked as sent"}
+    )
+    latest: dict[str, Any] | None = field(metadata={"help": "The latest message from outside"})
+    draft: str = field(
+        metadata={"help": "A reply draft in its language; a person edits and sends it"}
+    )
+    draft_language: str | None = None
+    saved: tuple[dict[str, Any], ...] = field(
+        default=(),
+        metadata={"help": "Saved replies filled for this thread; `missing`: variables to fill"},
+    )
+    variables: dict[str, str] = field(default_factory=dict)
+    chosen: int | None = None
+
+
+def thread(
+    session: Session,
+    workspace_id: int,
+    thread_id: int,
+    *,
+    agent: str = "",
+    reply: int | None = None,
+) -> ThreadResult:
+    """The thread with a draft for its latest message from outside; with `reply` (a saved
+    reply's id) that reply, filled in, is the draft. ThreadNotFound when it is not ours."""
+    row = queries.thread_row(session, workspace_id, thread_id)
+    if row is None:
+        raise ThreadNotFound(thread_id)
+    msgs = _rows(queries.thread_messages(session, workspace_id, thread_id))
+    head = {
+        "id": row.id,
+        "platform": row.platform,
+        "kind": row.kind,
+        "subject": row.subject,
+        "status": row.status,
+        "assignee": row.assignee,
+    }
+    outside = [m for m in msgs if not m.get("is_from_org")]
+    latest = outside[-1] if outside else None
+    draft, lang = "", None
+    variables = {
+        "name": "",
+        "topic": topic_of(None, row.subject),
+        "organisation": queries.workspace_name(session, workspace_id) or "",
+        "agent": agent,
+    }
+    if latest is not None:
+        variables["name"] = first_name(latest.get("author_name"), latest.get("author_handle"))
+        variables["topic"] = topic_of(latest.get("text"), row.subject)
+        d = draft_reply(
+            intent=latest.get("intent") or "other",
+            language=latest.get("language"),
+            name=variables["name"],
+            topic=variables["topic"],
+            tone=Tone(),
+        )
+        draft, lang = d.text, d.language
+    saved = []
+    for r in _rows(queries.saved_replies(session, workspace_id)):
+        filled = fill_saved_reply(r["text"], variables)
+        saved.append({**r, "text": filled.text, "missing": list(filled.missing)})
+    # the replies in the draft's language first, then the others
+    saved.sort(key=lambda r: (r["language"] != lang, r["name"]))
+    chosen = next((r for r in saved if r["id"] == reply), None)
+    if chosen is not None:
+        draft, lang = chosen["text"], chosen["language"]
+    return ThreadResult(
+        thread=head,
+        messages=msgs,
+        replies=_rows(queries.replies(session, workspace_id, thread_id)),
+        latest=latest,
+        draft=draft,
+        draft_language=lang,
+        saved=tuple(saved),
+        variables=variables,
+        chosen=chosen["id"] if chosen else None,
+    )
+
+
+# -- the editors' actions (socialdesk never sends: a person answers on the platform) ----------
+@dataclass(frozen=True)
+class ThreadChange:
+    """What an action changed on a thread."""
+
+    thread_id: int
+    action: str  # assign, label, status, answered
+    reply_id: int | None = None  # `answered`: the reply recorded as sent
+
+
+def _owned(session: Session, workspace_id: int, thread_id: int) -> None:
+    if queries.thread_row(session, workspace_id, thread_id) is None:
+        raise ThreadNotFound(thread_id)
+
+
+def _message_ids(session: Session, workspace_id: int, thread_id: int) -> set[int]:
+    return {int(i) for i in queries.thread_messages(session, workspace_id, thread_id)["id"]}
+
+
+def assign(
+    session: Session, workspace_id: int, thread_id: int, assignee: str | None, *, by: str
+) -> ThreadChange:
+    _owned(session, workspace_id, thread_id)
+    queries.assign(session, workspace_id, thread_id, assignee or None, by=by)
+    return ThreadChange(thread_id=thread_id, action="assign")
+
+
+def label(
+    session: Session,
+    workspace_id: int,
+    thread_id: int,
+    message_id: int,
+    kind: str,
+    value: str,
+    *,
+    by: str,
+) -> ThreadChange:
+    """A person's sentiment or intent label on a message of the thread (ValueError: unknown
+    label; ThreadNotFound: the message is not the thread's)."""
+    _owned(session, workspace_id, thread_id)
+    allowed = {"sentiment": SENTIMENTS, "intent": INTENTS}
+    if kind not in allowed or value not in allowed[kind]:
+        raise ValueError(f"unknown label {kind}={value!r}")
+    if message_id not in _message_ids(session, workspace_id, thread_id):
+        raise ThreadNotFound(thread_id)
+    queries.set_label(session, workspace_id, message_id, kind, value, by=by)
+    return ThreadChange(thread_id=thread_id, action="label")
+
+
+def set_status(session: Session, workspace_id: int, thread_id: int, status: str) -> ThreadChange:
+    """ValueError for a status outside STATUSES."""
+    _owned(session, workspace_id, thread_id)
+    if status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    queries.set_status(session, workspace_id, thread_id, status)
+    return ThreadChange(thread_id=thread_id, action="status")
+
+
+def mark_answered(
+    session: Session,
+    workspace_id: int,
+    thread_id: int,
+    *,
+    text: str,
+    by: str,
+    message_id: int | None = None,
+    language: str | None = None,
+) -> ThreadChange:
+    """A person sent `text` on the platform themselves: record it as sent, the thread done."""
+    _owned(session, workspace_id, thread_id)
+    reply_id = None
+    if text.strip():
+        ids = _message_ids(session, workspace_id, thread_id)
+        reply_id = queries.save_draft(
+            session,
+            workspace_id,
+            thread_id,
+            message_id if message_id in ids else None,
+            text.strip(),
+            language or None,
+            by,
+        )
+        queries.mark_sent(session, workspace_id, reply_id, by=by)
+    queries.set_status(session, workspace_id, thread_id, "done")
+    return ThreadChange(thread_id=thread_id, action="answered", reply_id=reply_id)
+
+
+@dataclass(frozen=True)
+class DraftResult:
+    """A reply draft for a thread's last message from outside (saved as a draft or not)."""
+
+    thread_id: int
+    message_id: int
+    text: str
+    language: str | None
+    saved_id: int | None = None
+
+
+def draft(
+    session: Session,
+    workspace_id: int,
+    thread_id: int,
+    *,
+    formal: bool = False,
+    save: bool = False,
+    author: str = "cli",
+) -> DraftResult:
+    """ThreadNotFound when the thread has no message from outside in this workspace."""
+    msgs = queries.thread_messages(session, workspace_id, thread_id)
+    inbound = msgs[~msgs["is_from_org"].astype(bool)]
+    if inbound.empty:
+        raise ThreadNotFound(thread_id)
+    last = inbound.iloc[-1]
+    d = draft_reply(
+        intent=last["intent"] or "other",
+        language=last["language"],
+        name=first_name(last["author_name"], last["author_handle"]),
+        tone=Tone(formal=formal),
+    )
+    saved_id = None
+    if save:
+        saved_id = queries.save_draft(
+            session, workspace_id, thread_id, int(last["id"]), d.text, d.language, author=author
+        )
+    return DraftResult(
+        thread_id=thread_id,
+        message_id=int(last["id"]),
+        text=d.text,
+        language=d.language,
+        saved_id=saved_id,
+    )
+
+
+# -- figures and alerts ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FiguresResult:
+    """Response rate, first response and resolution times (minutes), from `since` on."""
+
+    since: dt.date | None
+    report: ResponseReport | None = field(
+        metadata={"help": "Overall, per platform, per person and inside/outside business hours"}
+    )
+
+
+def figures(session: Session, workspace_id: int, *, since: dt.date | None = None) -> FiguresResult:
+    """None as the report when there are no messages (from `since`) or no threads."""
+    start = dt.datetime.combine(since, dt.time()) if since else None
+    msgs = queries.messages(session, workspace_id, since=start)
+    threads = queries.threads(session, workspace_id)
+    if msgs.empty or threads.empty:
+        return FiguresResult(since=since, report=None)
+    # threads nobody answered (or a workspace where nobody answered yet) count as unanswered:
+    # their response times are absent, never zero
+    return FiguresResult(since=since, report=response_report(first_responses(msgs, threads)))
+
+
+@dataclass(frozen=True)
+class AlertsResult:
+    """Days when negative messages on a topic rose far above the topic's baseline."""
+
+    since: dt.date | None
+    alerts: tuple[CrisisAlert, ...]
+
+
+def alerts(session: Session, workspace_id: int, *, since: dt.date | None = None) -> AlertsResult:
+    msgs = queries.messages(session, workspace_id)
+    return AlertsResult(since=since, alerts=tuple(crisis_alerts(msgs, since=since)))
+
+
+# -- triage and training -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class TriageResult:
+    triaged: int  # messages from outside triaged now
+    all: bool  # every message again, not only new ones
+
+
+def triage(session: Session, workspace_id: int, *, all_: bool = False) -> TriageResult:
+    return TriageResult(triaged=triage_workspace(session, workspace_id, all_=all_), all=all_)
+
+
+@dataclass(frozen=True)
+class TrainReport:
+    """What training said per target and, after it, how many messages were triaged again."""
+
+    messages: tuple[str, ...]
+    retriaged: int | None = None
+
+
+def train_models(
+    session: Session, workspace_id: int, *, retriage: bool = False, seed: int = 0
+) -> TrainReport:
+    """Train on the team's labels; with `retriage`, triage every message from outside again
+    with the reading now in charge (as `socialdesk inbox triage --all`)."""
+    results = train_workspace(session, workspace_id, seed=seed)
+    session.flush()
+    retriaged = triage_workspace(session, workspace_id, all_=True) if retriage else None
+    return TrainReport(messages=tuple(r.message for r in results), retriaged=retriaged)
+
+
+@dataclass(frozen=True)
+class ModelSummary:
+    """A stored model: its labels, held-back scores (macro-F1) and whether it is in charge."""
+
+    target: str
+    trained_at: dt.datetime | None
+    n_labels: int
+    holdout_n: int
+    score_model: float | None
+    score_lexicon: float | None
+    metric: str | None
+    in_charge: bool
+
+
+@dataclass(frozen=True)
+class LabelsResult:
+    """The messages triage is least sure about, first, and who reads the messages now."""
+
+    rows: tuple[dict[str, Any], ...] = field(
+        metadata={
+            "help": "Messages without a person's label, least certain first: confidence is "
+            "the lower of the sentiment and intent certainty; asked_by names the reader"
+        }
+    )
+    models: tuple[ModelSummary, ...]
+    label_counts: dict[str, int]
+
+
+def labels(session: Session, workspace_id: int, *, k: int = 25) -> LabelsResult:
+    stored = sorted(queries.models(session, workspace_id), key=lambda m: m.target != "sentiment")
+    return LabelsResult(
+        rows=_rows(ask_for_labels(session, workspace_id, k=k)),
+        models=tuple(
+            ModelSummary(
+                target=m.target,
+                trained_at=m.trained_at,
+                n_labels=m.n_labels,
+                holdout_n=m.holdout_n,
+                score_model=m.score_model,
+                score_lexicon=m.score_lexicon,
+                metric=m.metric,
+                in_charge=m.in_charge,
+            )
+            for m in stored
+        ),
+        label_counts=queries.label_counts(session, workspace_id),
+    )
+
+
+# -- saved replies -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SavedReplies:
+    """The team's own texts with {variables} (unfilled)."""
+
+    replies: tuple[dict[str, Any], ...] = field(
+        metadata={"help": "id, name, language, intent, text (with its {variables} unfilled)"}
+    )
+
+
+def saved_replies(session: Session, workspace_id: int) -> SavedReplies:
+    return SavedReplies(replies=_rows(queries.saved_replies(session, workspace_id)))
+
+
+@dataclass(frozen=True)
+class SavedReplyChange:
+    """A saved reply added or changed (`reply_id`), or why not (`refused`: empty, choice,
+    variable, duplicate or missing)."""
+
+    reply_id: int | None
+    refused: str | None = None
+
+
+def save_reply(
+    session: Session,
+    workspace_id: int,
+    *,
+    reply_id: int | None,
+    name: str,
+    language: str,
+    text: str,
+    intent: str | None = None,
+) -> SavedReplyChange:
+    """Add a saved reply (reply_id None) or change one; refused ones leave nothing stored."""
+    name, text = name.strip(), text.strip()
+    if not name or not text:
+        return SavedReplyChange(reply_id=reply_id, refused="empty")
+    if language not in REPLY_LANGUAGES or (intent and intent not in INTENTS):
+        return SavedReplyChange(reply_id=reply_id, refused="choice")
+    if unknown_variables(text):
+        return SavedReplyChange(reply_id=reply_id, refused="variable")
+    try:
+        saved = queries.put_saved_reply(
+            session,
+            workspace_id,
+            reply_id,
+            name=name,
+            language=language,
+            text=text,
+            intent=intent or None,
+        )
+    except queries.DuplicateName:
+        return SavedReplyChange(reply_id=reply_id, refused="duplicate")
+    if saved is None:
+        return SavedReplyChange(reply_id=reply_id, refused="missing")
+    return SavedReplyChange(reply_id=saved)
+
+
+def delete_reply(session: Session, workspace_id: int, reply_id: int) -> SavedReplyChange:
+    if not queries.delete_saved_reply(session, workspace_id, reply_id):
+        return SavedReplyChange(reply_id=reply_id, refused="missing")
+    return SavedReplyChange(reply_id=reply_id)
+
+
 __all__ = [
+    "LABEL_KINDS",
+    "REPLY_LANGUAGES",
+    "STATUSES",
+    "AlertsResult",
+    "DraftResult",
+    "FiguresResult",
+    "LabelsResult",
+    "ModelSummary",
+    "QueueFilters",
+    "QueueResult",
+    "SavedReplies",
+    "SavedReplyChange",
+    "ThreadChange",
+    "ThreadNotFound",
+    "ThreadResult",
+    "TrainReport",
+    "TriageResult",
+    "alerts",
     "ask_for_labels",
+    "assign",
     "current_alerts",
+    "delete_reply",
+    "draft",
+    "figures",
+    "label",
+    "labels",
     "lexicon_agreement",
     "load_models",
+    "mark_answered",
+    "queue",
+    "save_reply",
+    "saved_replies",
+    "set_status",
+    "thread",
+    "train_models",
     "train_workspace",
+    "triage",
     "triage_workspace",
 ]
