@@ -68,7 +68,7 @@ _HASH: list[str] = []
 def add_members(engine: Engine, workspace_id: int) -> None:
     """A viewer, an editor and an admin (user name = role), all with PASSWORD."""
     from socialdesk.model import Membership, User
-    from socialdesk.web.auth import hash_password
+    from socialdesk.users import hash_password
 
     if not _HASH:  # argon2 is slow on purpose: hash once per test session
         _HASH.append(hash_password(PASSWORD))

@@ -11,7 +11,8 @@ from sqlalchemy import update
 
 from socialdesk.model import LoginFailure, Membership, User
 from socialdesk.store.session import ensure_workspace, session_scope
-from socialdesk.web.auth import MAX_FAILURES, add_user, hash_password
+from socialdesk.users import add_user, hash_password, set_password
+from socialdesk.web.auth import MAX_FAILURES
 from tests.conftest import fixture_path
 from tests.web.conftest import PASSWORD, csrf_of, login, make_client
 
@@ -93,7 +94,6 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/inbox/threads/{item_id}/status"): "editor",
     ("POST", "/inbox/threads/{item_id}/answered"): "editor",
     ("GET", "/inbox/figures"): "viewer",
-    ("GET", "/inbox/keys.js"): "viewer",
     ("GET", "/inbox/figures.json"): "viewer",
     ("GET", "/inbox/replies"): "viewer",
     ("GET", "/inbox/replies.json"): "viewer",
@@ -294,6 +294,43 @@ def test_password_change_and_removal_end_sessions(team_clients, sqlite_seeded):
         uid = s.query(User.id).filter(User.username == "viewer").scalar()
         s.query(Membership).filter(Membership.user_id == uid).delete()
     assert viewer.get("/overview.json").status_code == 401
+
+
+def test_set_password_ends_sessions(team_clients, sqlite_seeded):
+    client = team_clients("editor")
+    assert client.get("/overview").status_code == 200
+    with session_scope(sqlite_seeded.ws.engine) as s:
+        with pytest.raises(ValueError, match="too weak"):
+            set_password(s, "editor", "short")
+        assert not set_password(s, "nobody", "a whole new password")
+        assert set_password(s, "editor", "a whole new password")
+    assert client.get("/overview").status_code == 303
+    assert login(team_clients(None), "editor", "a whole new password").status_code == 303
+
+
+def test_users_twin_and_cli_agree(tmp_path, monkeypatch):
+    """/admin/users.json and `socialdesk users list --json` print the same result."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from socialdesk.cli import app
+    from socialdesk.store import open_workspace
+
+    monkeypatch.delenv("SOCIALDESK_DATABASE_URL", raising=False)
+    handle = open_workspace(tmp_path / "ws")
+    with session_scope(handle.engine) as s:
+        add_user(s, handle.workspace_id, "bea", PASSWORD, "viewer")
+        add_user(s, handle.workspace_id, "anna", PASSWORD, "admin", display_name="Anna")
+    web = make_client(handle).get("/admin/users.json")
+    cli = CliRunner().invoke(app, ["users", "list", "--json", "-w", str(tmp_path / "ws")])
+    assert web.status_code == 200 and cli.exit_code == 0, cli.output
+    assert web.json() == json.loads(cli.output)
+    assert [(m["username"], m["role"]) for m in web.json()["members"]] == [
+        ("anna", "admin"),
+        ("bea", "viewer"),
+    ]
+    handle.engine.dispose()
 
 
 def test_logout(team_clients):

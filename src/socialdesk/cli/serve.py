@@ -59,8 +59,9 @@ def run_server(
     import uvicorn
 
     from socialdesk.store import open_workspace, session_scope
+    from socialdesk.users import team_exists
     from socialdesk.web import WebConfig, create_app, settle_for_serving
-    from socialdesk.web.auth import LOCAL_HOSTS, is_local_host, secret_key_for, team_exists
+    from socialdesk.web.auth import LOCAL_HOSTS, is_local_host, secret_key_for
 
     handle = open_workspace(folder)
     with session_scope(handle.engine) as session:

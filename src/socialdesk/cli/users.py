@@ -1,4 +1,7 @@
-"""socialdesk users add / list / remove: the people of team mode and their roles."""
+"""socialdesk users add / list / remove / set-password: the people of team mode and their roles.
+
+Thin commands over socialdesk.users; `list --json` prints the result /admin/users.json serves.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from socialdesk.cli.console import WorkspaceOpt, console, err_console, resolve_workspace
+from socialdesk.cli.console import (
+    JsonOpt,
+    WorkspaceOpt,
+    console,
+    err_console,
+    print_json,
+    resolve_workspace,
+)
 
 users_app = typer.Typer(
     help="People who log in to the cockpit in team mode, and their roles.", no_args_is_help=True
@@ -36,28 +46,16 @@ def add(
     ] = False,
 ) -> None:
     """Create a user with access to the workspace (or change an existing user's role there)."""
-    from sqlalchemy import select
-
-    from socialdesk.model import ROLES, User
     from socialdesk.store import open_workspace, session_scope
-    from socialdesk.web.auth import add_user, check_password_strength
+    from socialdesk.users import ROLES, add_user, user_exists
 
     if role not in ROLES:
         err_console.print(f"[red]✗[/] unknown role {role!r}; choose one of {', '.join(ROLES)}")
         raise typer.Exit(2)
     handle = open_workspace(resolve_workspace(workspace))
     with session_scope(handle.engine) as session:
-        exists = session.scalar(select(User.id).where(User.username == username)) is not None
-    password = ""
-    if not exists:
-        if password_stdin:
-            password = sys.stdin.readline().rstrip("\n")
-        else:
-            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-        weak = check_password_strength(password)
-        if weak:
-            err_console.print(f"[red]✗[/] password too weak: {weak}")
-            raise typer.Exit(2)
+        exists = user_exists(session, username)
+    password = "" if exists else _new_password(password_stdin)
     with session_scope(handle.engine) as session:
         add_user(session, handle.workspace_id, username, password, role, display_name=name)
     verb = "now has" if exists else "created with"
@@ -67,56 +65,87 @@ def add(
     )
 
 
-@users_app.command("list")
-def list_users(workspace: WorkspaceOpt = None) -> None:
-    """The users with access to the workspace."""
-    from sqlalchemy import select
+def _new_password(from_stdin: bool) -> str:
+    """A password from standard input or the prompt; exits when it is too weak."""
+    from socialdesk.users import check_password_strength
 
-    from socialdesk.model import Membership, User
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    weak = check_password_strength(password)
+    if weak:
+        err_console.print(f"[red]✗[/] password too weak: {weak}")
+        raise typer.Exit(2)
+    return password
+
+
+@users_app.command("list")
+def list_users(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """The users with access to the workspace."""
+    from socialdesk import users
     from socialdesk.store import open_workspace, session_scope
 
     handle = open_workspace(resolve_workspace(workspace))
+    with session_scope(handle.engine) as session:
+        result = users.members(session, handle.workspace_id)
+    if as_json:
+        print_json(result)
+        return
+    if not result.members:
+        console.print("No users: the cockpit runs in local mode (127.0.0.1 only, no login).")
+        return
     table = Table(title=f"Users of {handle.slug}", title_justify="left")
     for col in ("User", "Name", "Role", "Active", "Last login"):
         table.add_column(col)
-    with session_scope(handle.engine) as session:
-        rows = session.execute(
-            select(User, Membership.role)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.workspace_id == handle.workspace_id)
-            .order_by(User.username)
-        ).all()
-        for user, role in rows:
-            table.add_row(
-                user.username,
-                user.display_name or "",
-                role,
-                "yes" if user.is_active else "no",
-                str(user.last_login_at)[:16] if user.last_login_at else "–",
-            )
-    if not rows:
-        console.print("No users: the cockpit runs in local mode (127.0.0.1 only, no login).")
-        return
+    for m in result.members:
+        table.add_row(
+            m.username,
+            m.display_name or "",
+            m.role,
+            "yes" if m.active else "no",
+            str(m.last_login_at)[:16] if m.last_login_at else "–",
+        )
     console.print(table)
 
 
 @users_app.command("remove")
 def remove(username: Annotated[str, typer.Argument()], workspace: WorkspaceOpt = None) -> None:
     """Take a user's access to the workspace away (their sessions end at once)."""
-    from sqlalchemy import delete, select
+    from socialdesk.store import open_workspace, session_scope
+    from socialdesk.users import remove_member
 
-    from socialdesk.model import Membership, User
+    handle = open_workspace(resolve_workspace(workspace))
+    with session_scope(handle.engine) as session:
+        found = remove_member(session, handle.workspace_id, username)
+    if not found:
+        err_console.print(f"[red]✗[/] no user {username!r}")
+        raise typer.Exit(1)
+    console.print(f"[green]✓[/] {username} no longer has access to {handle.slug}.")
+
+
+@users_app.command("set-password")
+def set_password(
+    username: Annotated[str, typer.Argument()],
+    workspace: WorkspaceOpt = None,
+    password_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--password-stdin", help="Read the password from standard input (for scripts)."
+        ),
+    ] = False,
+) -> None:
+    """Give a user a new password (their sessions end at once)."""
+    from socialdesk import users
     from socialdesk.store import open_workspace, session_scope
 
     handle = open_workspace(resolve_workspace(workspace))
     with session_scope(handle.engine) as session:
-        user_id = session.scalar(select(User.id).where(User.username == username))
-        if user_id is None:
-            err_console.print(f"[red]✗[/] no user {username!r}")
-            raise typer.Exit(1)
-        session.execute(
-            delete(Membership).where(
-                Membership.user_id == user_id, Membership.workspace_id == handle.workspace_id
-            )
-        )
-    console.print(f"[green]✓[/] {username} no longer has access to {handle.slug}.")
+        exists = users.user_exists(session, username)
+    if not exists:
+        err_console.print(f"[red]✗[/] no user {username!r}")
+        raise typer.Exit(1)
+    password = _new_password(password_stdin)
+    with session_scope(handle.engine) as session:
+        users.set_password(session, username, password)
+    console.print(f"[green]✓[/] {username} has a new password; their sessions have ended.")

@@ -21,6 +21,11 @@ CSV data rows are read by pandas' C parser when the file is plain strict CSV (ev
 where strict CSV allows it, no NUL byte, rows no wider than the header, a final line break);
 anything else is read again by the careful `csv.reader` loop, which names the bad row. Both
 give the same frames: the careful reader is the reference, the fast one a shortcut.
+
+Three modules share the work: `sniff` (the file's kind, encoding and delimiter; `Probe`),
+`spreadsheet` (reading .xlsx and .xls sheets) and this one (`probe_file`, which puts them
+together, and the `Table` with its frames, rows and errors). Every name the importers use is
+importable from here.
 """
 
 from __future__ import annotations
@@ -29,47 +34,57 @@ import codecs
 import csv
 import io
 import re
-import warnings
-import zipfile
-import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import numpy as np
 import pandas as pd
 
 from socialdesk.errors import FileUnreadable, ImportError_, RowInvalid
+from socialdesk.importers.sniff import (
+    PROBE_ROWS,
+    Probe,
+    Sheet,
+    binary_kind,
+    encoding_name,
+    is_binary,
+    probe_rows,
+    sniff_delimiter,
+    sniff_encoding,
+    zip_problem,
+)
+from socialdesk.importers.spreadsheet import (
+    iter_xls_rows,
+    iter_xlsx_rows,
+    open_workbook,
+    probe_xls,
+    probe_xlsx,
+)
 
-PROBE_ROWS = 40
+__all__ = [  # what the importers use, wherever it is defined
+    "CHUNK_ROWS",
+    "PROBE_BYTES",
+    "PROBE_ROWS",
+    "ROW_COL",
+    "Probe",
+    "Sheet",
+    "Table",
+    "binary_kind",
+    "dedupe",
+    "encoding_name",
+    "is_binary",
+    "normalise_header",
+    "probe_file",
+    "sniff_delimiter",
+    "sniff_encoding",
+]
+
 PROBE_BYTES = 256 * 1024
 CHUNK_ROWS = 50_000
 ROW_COL = "__row__"
 
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-# File signatures worth naming when someone imports the wrong file.
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"%PDF-", "a PDF document"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"SQLite format 3\x00", "an SQLite database"),
-)
-_UTF8_MULTIBYTE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
-# Control characters that never occur in text exports (tab, line breaks and form feed do).
-_CONTROL = frozenset([*range(0, 9), *range(14, 32), 127])
-_CONTROL_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 _BAD_MARK = "\udcff"  # a lone surrogate: no valid decode ever produces one
 
 
@@ -86,169 +101,6 @@ def normalise_header(text: object) -> str:
     return re.sub(r"\s+", " ", str(text).replace("\ufeff", "")).strip().casefold()
 
 
-def encoding_name(encoding: str) -> str:
-    """How an encoding is called in messages to the user."""
-    low = encoding.lower().replace("_", "-")
-    if low.startswith("utf-8"):
-        return "UTF-8"
-    if low.startswith("utf-16"):
-        return "UTF-16"
-    if low in ("cp1252", "windows-1252"):
-        return "Windows-1252"
-    return encoding
-
-
-def sniff_encoding(head: bytes) -> str:
-    """The encoding of a file from its first bytes: BOM, UTF-16 zero bytes, UTF-8, else 1252.
-
-    Bytes that are not UTF-8 mean Windows-1252 only when nothing in the sample is a valid
-    UTF-8 multi-byte sequence; otherwise the file is UTF-8 with damage, and reading it says
-    which row is damaged.
-    """
-    for bom, name in _BOMS:
-        if head.startswith(bom):
-            return name
-    if len(head) >= 8:
-        even, odd = head[0:80:2], head[1:80:2]
-        if odd.count(0) > 0.6 * len(odd) and even.count(0) == 0:
-            return "utf-16-le"
-        if even.count(0) > 0.6 * len(even) and odd.count(0) == 0:
-            return "utf-16-be"
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(head) - 3:  # a character cut at the probe's end
-            return "utf-8"
-        if _UTF8_MULTIBYTE.search(head):
-            return "utf-8"
-        return "cp1252"
-    return "utf-8"
-
-
-def binary_kind(head: bytes, encoding: str) -> str | None:
-    """What a non-text file is ("a PNG image", "a binary file"), or None for text."""
-    for magic, kind in _MAGIC:
-        if head.startswith(magic):
-            return kind
-    sample = head[:8192]
-    if not sample:
-        return None
-    if encoding.startswith("utf-16"):
-        text = sample.decode(encoding, errors="replace")
-        if text and len(_CONTROL_TEXT.findall(text)) > 0.05 * len(text):
-            return "a binary file"
-        return None
-    if b"\x00" in sample:
-        return "a binary file"
-    control = sum(1 for b in sample if b in _CONTROL)
-    return "a binary file" if control > 0.05 * len(sample) else None
-
-
-def is_binary(head: bytes, encoding: str) -> bool:
-    return binary_kind(head, encoding) is not None
-
-
-def sniff_delimiter(lines: Sequence[str]) -> str:
-    """The delimiter that splits the most lines into the same number (>1) of fields."""
-    best, best_score = ",", -1.0
-    sample = [ln for ln in lines if ln.strip() and not ln.startswith("#")][:30]
-    if not sample:
-        return ","
-    for delim in (",", "\t", ";", "|"):
-        try:
-            widths = [len(next(csv.reader([ln], delimiter=delim), [])) for ln in sample]
-        except csv.Error:
-            continue
-        multi = [w for w in widths if w > 1]
-        if not multi:
-            continue
-        common = max(set(multi), key=multi.count)
-        score = multi.count(common) * common
-        if score > best_score:
-            best, best_score = delim, score
-    return best
-
-
-@dataclass
-class Sheet:
-    """The first rows of a sheet (or of a text file), as strings, for detection."""
-
-    name: str
-    rows: list[list[str]]
-
-
-@dataclass
-class Probe:
-    """What detection looks at: the file's kind and the first rows of each sheet."""
-
-    path: Path
-    display: str
-    kind: str  # "csv" | "xlsx" | "xls" | "json"
-    encoding: str | None = None
-    delimiter: str | None = None
-    sheets: list[Sheet] = field(default_factory=list)
-
-
-def _xls_text(value: object, ctype: int, datemode: int) -> str:
-    import xlrd
-
-    if ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-        return ""
-    if ctype == xlrd.XL_CELL_DATE:
-        try:
-            return xlrd.xldate.xldate_as_datetime(float(value), datemode).isoformat()  # type: ignore[arg-type]
-        except Exception:  # fall back to the serial number
-            return str(value)
-    if ctype == xlrd.XL_CELL_NUMBER:
-        return repr(float(value))  # type: ignore[arg-type]
-    if ctype == xlrd.XL_CELL_BOOLEAN:
-        return "TRUE" if value else "FALSE"
-    return str(value)
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[no-any-return,union-attr]
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
-def _open_xlsx(path: Path) -> object:
-    """The workbook, read-only; openpyxl's warning about a workbook without a default style
-    (X Ads reports) says nothing a user can act on."""
-    import openpyxl
-
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Workbook contains no default style")
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
-
-
-def _iter_xlsx_rows(path: Path, sheet_name: str) -> Iterator[list[str]]:
-    wb: Any = _open_xlsx(path)
-    try:
-        ws = wb[sheet_name]
-        ws.reset_dimensions()  # some exports carry a wrong <dimension ref="A1">
-        for row in ws.iter_rows(values_only=True):
-            yield [_cell_text(v) for v in row]
-    finally:
-        wb.close()
-
-
-def _iter_xls_rows(path: Path, sheet_name: str) -> Iterator[list[str]]:
-    import xlrd
-
-    book = xlrd.open_workbook(str(path), on_demand=True)
-    try:
-        sh = book.sheet_by_name(sheet_name)
-        for r in range(sh.nrows):
-            yield [_xls_text(c.value, c.ctype, book.datemode) for c in sh.row(r)]
-    finally:
-        book.release_resources()
-
-
 def _read_head(path: Path, display: str) -> tuple[bytes, bool]:
     """The first PROBE_BYTES of a file, and whether the file goes on after them."""
     try:
@@ -257,25 +109,6 @@ def _read_head(path: Path, display: str) -> tuple[bytes, bool]:
     except OSError as exc:
         raise FileUnreadable(display, f"cannot be read ({exc.strerror}).") from exc
     return head[:PROBE_BYTES], len(head) > PROBE_BYTES
-
-
-def _zip_problem(path: Path) -> str | None:
-    """None for an .xlsx workbook, else what is wrong with importing this zip file."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            if "xl/workbook.xml" in names:
-                return None
-            if any(n.startswith("word/") for n in names):
-                return "this is a Word document, not a CSV or Excel export."
-            bad = zf.testzip()
-    except RuntimeError:
-        return "this zip archive is password-protected: unzip it yourself and import the files."
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
-        return "this zip archive (or workbook) is damaged or truncated: download it again."
-    if bad:
-        return f"this zip archive is damaged ({bad!r} cannot be read): download it again."
-    return "this is a zip archive, not a CSV or Excel export: import the files inside it."
 
 
 def probe_file(
@@ -298,12 +131,12 @@ def probe_file(
 
         return probe_json(path, display)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        problem = _zip_problem(path)
+        problem = zip_problem(path)
         if problem:
             raise FileUnreadable(display, problem)
-        return _open_workbook(_probe_xlsx, path, display, "an .xlsx workbook")
+        return open_workbook(probe_xlsx, path, display, "an .xlsx workbook")
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return _open_workbook(_probe_xls, path, display, "an .xls workbook")
+        return open_workbook(probe_xls, path, display, "an .xls workbook")
     enc = encoding or sniff_encoding(head)
     try:
         codecs.lookup(enc)
@@ -319,72 +152,8 @@ def probe_file(
     if more and lines:
         lines = lines[:-1]  # the last line may be cut by the probe
     delim = delimiter or sniff_delimiter(lines)
-    rows = _probe_rows(text, delim, cut=more)
+    rows = probe_rows(text, delim, cut=more)
     return Probe(path, display, "csv", enc, delim, [Sheet("", rows)])
-
-
-def _open_workbook(
-    opener: Callable[[Path, str], Probe], path: Path, display: str, what: str
-) -> Probe:
-    try:
-        return opener(path, display)
-    except Exception as exc:  # openpyxl and xlrd raise many kinds
-        first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        raise FileUnreadable(
-            display, f"looks like {what} but cannot be opened ({first}); it may be damaged."
-        ) from exc
-
-
-def _probe_rows(text: str, delimiter: str, *, cut: bool) -> list[list[str]]:
-    """The first records of the text, parsed leniently (detection only looks)."""
-    rows: list[list[str]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for row in reader:
-            rows.append(row)
-            if len(rows) > PROBE_ROWS:
-                break
-    except csv.Error:
-        pass  # detection works with what was read; frames() names the bad row
-    if cut and len(rows) <= PROBE_ROWS and rows:
-        rows.pop()  # the last record may be cut by the probe
-    return rows[:PROBE_ROWS]
-
-
-def _probe_xlsx(path: Path, display: str) -> Probe:
-    wb: Any = _open_xlsx(path)
-    sheets = []
-    try:
-        for ws in wb.worksheets:
-            if not hasattr(ws, "iter_rows"):
-                continue  # chart sheets
-            ws.reset_dimensions()
-            rows = []
-            for i, row in enumerate(ws.iter_rows(values_only=True)):
-                if i >= PROBE_ROWS:
-                    break
-                rows.append([_cell_text(v) for v in row])
-            sheets.append(Sheet(ws.title, rows))
-    finally:
-        wb.close()
-    return Probe(path, display, "xlsx", sheets=sheets)
-
-
-def _probe_xls(path: Path, display: str) -> Probe:
-    import xlrd
-
-    book = xlrd.open_workbook(str(path), on_demand=True)
-    sheets = []
-    try:
-        for sh in book.sheets():
-            rows = [
-                [_xls_text(c.value, c.ctype, book.datemode) for c in sh.row(r)]
-                for r in range(min(sh.nrows, PROBE_ROWS))
-            ]
-            sheets.append(Sheet(sh.name, rows))
-    finally:
-        book.release_resources()
-    return Probe(path, display, "xls", sheets=sheets)
 
 
 def dedupe(header: Sequence[str]) -> list[str]:
@@ -785,9 +554,9 @@ class Table:
 
     def _sheet_frames_unchecked(self, chunksize: int) -> Iterator[pd.DataFrame]:
         rows_iter: Iterable[list[str]] = (
-            _iter_xlsx_rows(self.probe.path, self.sheet)
+            iter_xlsx_rows(self.probe.path, self.sheet)
             if self.probe.kind == "xlsx"
-            else _iter_xls_rows(self.probe.path, self.sheet)
+            else iter_xls_rows(self.probe.path, self.sheet)
         )
         width = len(self.header)
         skip = self.header_index + 1 + self.skip_after_header

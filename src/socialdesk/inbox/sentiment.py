@@ -14,7 +14,9 @@ The evidence (`lexicon_features`):
   their last part ("klantonvriendelijk" -> "onvriendelijk"); function words that Pattern lists
   as adjectives ("naar", "waar", "laat") are left out; completed by a list of nouns and verbs
   that social-media messages use and Pattern's adjectives lack ("bedankt", "gefeliciteerd",
-  "klacht", "schande", "gefaald").
+  "klacht", "schande", "gefaald"). These word lists (negations, intensifiers, dampeners, the
+  left-out adjectives, the extra words and emoji) are data files in data/, whose SOURCES.md
+  says where each comes from.
 - Emoji in any language: VADER's emoji descriptions scored by VADER.
 - The shape of the message: links, mentions, hashtags, length, question and exclamation marks,
   ALL CAPS, elongations, negations, digits (news-like, announcing messages are mostly neutral).
@@ -50,284 +52,55 @@ _TOKEN = re.compile(r"[#@]?[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
 _URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 _MENTION = re.compile(r"@\w+")
 
-# Dutch negations and the words that social messages use beyond Pattern's adjectives
-# (valences on Pattern's -1..1 scale; written for socialdesk, Apache-2.0).
-_NL_NEGATIONS = frozenset({"niet", "geen", "nooit", "niks", "niets", "nergens", "noch", "zonder"})
-_NL_EXTRA: dict[str, float] = {
-    "bedankt": 0.6,
-    "dank": 0.5,
-    "dankje": 0.6,
-    "dankjewel": 0.7,
-    "dankuwel": 0.7,
-    "top": 0.6,
-    "toppie": 0.7,
-    "topper": 0.7,
-    "helden": 0.6,
-    "held": 0.5,
-    "chapeau": 0.7,
-    "petje": 0.4,
-    "blij": 0.6,
-    "trots": 0.6,
-    "fijn": 0.6,
-    "geweldig": 0.8,
-    "prachtig": 0.8,
-    "genieten": 0.6,
-    "genoten": 0.6,
-    "gefeliciteerd": 0.7,
-    "proficiat": 0.7,
-    "hulde": 0.7,
-    "respect": 0.5,
-    "steun": 0.3,
-    "aanrader": 0.6,
-    "leuk": 0.5,
-    "leuke": 0.5,
-    "mooi": 0.6,
-    "mooie": 0.6,
-    "gaaf": 0.6,
-    "vet": 0.4,
-    "lief": 0.5,
-    "liefs": 0.5,
-    "hoop": 0.2,
-    "klacht": -0.6,
-    "klachten": -0.6,
-    "waardeloos": -0.8,
-    "waardeloze": -0.8,
-    "belachelijk": -0.8,
-    "schandalig": -0.9,
-    "schande": -0.9,
-    "bagger": -0.8,
-    "teleurgesteld": -0.7,
-    "teleurstelling": -0.7,
-    "teleurstellend": -0.7,
-    "boos": -0.7,
-    "woedend": -0.9,
-    "kwaad": -0.7,
-    "balen": -0.5,
-    "baal": -0.5,
-    "helaas": -0.4,
-    "jammer": -0.4,
-    "slecht": -0.7,
-    "slechte": -0.7,
-    "kapot": -0.6,
-    "stuk": -0.2,
-    "fout": -0.5,
-    "fouten": -0.5,
-    "vertraging": -0.5,
-    "vertraagd": -0.5,
-    "storing": -0.5,
-    "probleem": -0.4,
-    "problemen": -0.4,
-    "oplichters": -0.9,
-    "oplichting": -0.9,
-    "nep": -0.6,
-    "onzin": -0.6,
-    "triest": -0.6,
-    "zielig": -0.5,
-    "erg": -0.3,
-    "verschrikkelijk": -0.9,
-    "vreselijk": -0.8,
-    "ergerlijk": -0.7,
-    "irritant": -0.6,
-    "frustrerend": -0.7,
-    "onacceptabel": -0.8,
-    "onbeschoft": -0.7,
-    "klantonvriendelijk": -0.8,
-    "lelijk": -0.6,
-    "zorgen": -0.3,
-    "bezorgd": -0.3,
-    "angst": -0.5,
-    "bang": -0.4,
-    "verdriet": -0.6,
-    "verdrietig": -0.6,
-    "pijn": -0.5,
-    "rampzalig": -0.9,
-    "ramp": -0.7,
-    "drama": -0.6,
-    "afgezet": -0.7,
-    "genegeerd": -0.7,
-    "wachten": -0.2,
-    "wacht": -0.2,
-    "felicitaties": 0.7,
-    "feliciteren": 0.6,
-    "succes": 0.5,
-    "succesvol": 0.6,
-    "welkom": 0.6,
-    "dankbaar": 0.7,
-    "dankbaarheid": 0.7,
-    "waardering": 0.6,
-    "bewondering": 0.7,
-    "compliment": 0.6,
-    "complimenten": 0.6,
-    "applaus": 0.6,
-    "bravo": 0.7,
-    "gelukkig": 0.5,
-    "geluk": 0.6,
-    "vreugde": 0.7,
-    "plezier": 0.6,
-    "liefde": 0.7,
-    "heerlijk": 0.7,
-    "fantastisch": 0.8,
-    "schitterend": 0.8,
-    "indrukwekkend": 0.6,
-    "inspirerend": 0.6,
-    "sterk": 0.4,
-    "knap": 0.6,
-    "goedzo": 0.7,
-    "toppers": 0.7,
-    "kanjer": 0.7,
-    "kanjers": 0.7,
-    "heldin": 0.6,
-    "overwinning": 0.6,
-    "gewonnen": 0.5,
-    "winnaar": 0.5,
-    "feest": 0.5,
-    "gefeest": 0.5,
-    "vieren": 0.5,
-    "geniet": 0.6,
-    "beterschap": 0.4,
-    "sterkte": 0.3,
-    "hoopvol": 0.5,
-    "optimistisch": 0.5,
-    "positief": 0.5,
-    "positieve": 0.5,
-    "oplossing": 0.3,
-    "verbetering": 0.4,
-    "vooruitgang": 0.5,
-    "doorbraak": 0.5,
-    "samenwerking": 0.3,
-    "solidariteit": 0.4,
-    "hartverwarmend": 0.8,
-    "ontroerend": 0.5,
-    "geweldige": 0.8,
-    "eindelijk": 0.2,
-    "gelukt": 0.6,
-    "blijdschap": 0.7,
-    "dankzij": 0.3,
-    "perfect": 0.8,
-    "uitstekend": 0.8,
-    "prima": 0.5,
-    "tevreden": 0.6,
-    "klasse": 0.7,
-    "schandaal": -0.7,
-    "onaanvaardbaar": -0.8,
-    "onbegrijpelijk": -0.6,
-    "onverantwoord": -0.7,
-    "kritiek": -0.4,
-    "falen": -0.7,
-    "faalt": -0.7,
-    "gefaald": -0.7,
-    "mislukt": -0.7,
-    "wanbeleid": -0.8,
-    "chaos": -0.6,
-    "leugen": -0.7,
-    "leugens": -0.7,
-    "gelogen": -0.7,
-    "liegen": -0.7,
-    "liegt": -0.7,
-    "bedrog": -0.8,
-    "misleidend": -0.7,
-    "diefstal": -0.7,
-    "geweld": -0.7,
-    "bedreiging": -0.7,
-    "bedreigd": -0.7,
-    "aanslag": -0.8,
-    "moord": -0.8,
-    "dood": -0.4,
-    "doden": -0.5,
-    "overleden": -0.5,
-    "slachtoffer": -0.5,
-    "slachtoffers": -0.5,
-    "ziek": -0.4,
-    "zieken": -0.3,
-    "armoede": -0.5,
-    "honger": -0.5,
-    "ellende": -0.7,
-    "leed": -0.6,
-    "onrecht": -0.7,
-    "ongelijkheid": -0.4,
-    "discriminatie": -0.7,
-    "racisme": -0.7,
-    "haat": -0.8,
-    "woede": -0.7,
-    "boosheid": -0.6,
-    "frustratie": -0.6,
-    "zorgwekkend": -0.5,
-    "verontrustend": -0.6,
-    "bizar": -0.5,
-    "absurd": -0.6,
-    "treurig": -0.6,
-    "tekort": -0.4,
-    "tekorten": -0.4,
-    "verlies": -0.4,
-    "verliezen": -0.3,
-    "ontslag": -0.4,
-    "ontslagen": -0.5,
-    "failliet": -0.6,
-    "faillissement": -0.6,
-    "bezuinigingen": -0.4,
-    "bezuinigen": -0.3,
-    "weigert": -0.4,
-    "weigeren": -0.4,
-    "weigering": -0.5,
-    "negeert": -0.5,
-    "negeren": -0.4,
-    "pijnlijk": -0.6,
-    "dramatisch": -0.7,
-    "desastreus": -0.9,
-    "schadelijk": -0.6,
-    "schade": -0.5,
-    "gevaarlijk": -0.6,
-    "gevaar": -0.5,
-    "risico": -0.2,
-    "angstig": -0.5,
-    "paniek": -0.6,
-    "negatief": -0.5,
-    "negatieve": -0.5,
-    "zonde": -0.4,
-    "kwalijk": -0.6,
-    "laf": -0.7,
-    "hypocriet": -0.7,
-    "arrogant": -0.6,
-    "respectloos": -0.7,
-    "walgelijk": -0.9,
-    "stuitend": -0.8,
-    "ergernis": -0.6,
-    "erger": -0.5,
-    "ergste": -0.7,
-    "verspilling": -0.6,
-    "wanhoop": -0.7,
-}
-_NL_INTENSIFIERS: dict[str, float] = {
-    "heel": 1.6,
-    "erg": 1.6,
-    "zeer": 1.7,
-    "echt": 1.5,
-    "super": 1.7,
-    "enorm": 1.8,
-    "ontzettend": 1.9,
-    "vreselijk": 1.9,
-    "ongelooflijk": 1.9,
-    "hartstikke": 1.7,
-    "zo": 1.3,
-    "totaal": 1.5,
-    "volledig": 1.4,
-    "best": 1.2,
-    "nogal": 1.2,
-    "behoorlijk": 1.3,
-    "te": 1.2,
-    "mega": 1.7,
-    "kei": 1.6,
-    "bijzonder": 1.4,
-    "uiterst": 1.8,
-    "extreem": 1.8,
-}
-_NL_DAMPENERS: dict[str, float] = {
-    "beetje": 0.6,
-    "redelijk": 0.7,
-    "vrij": 0.8,
-    "wat": 0.9,
-    "enigszins": 0.6,
-}
+
+# The word lists are data files in data/ (SOURCES.md there says where each comes from), read
+# once: one entry a line, "word<TAB>value" where a list carries values, "#" lines comments.
+def _entries(name: str) -> list[list[str]]:
+    with (DATA / name).open(encoding="utf-8") as fh:
+        return [
+            line.rstrip("\n").split("\t")
+            for line in fh
+            if line.strip() and not line.startswith("#")
+        ]
+
+
+@cache
+def word_list(name: str) -> frozenset[str]:
+    """The words of a data/ list (`nl_negations.txt`, `nl_ignore.txt`, `en_negations.txt`)."""
+    return frozenset(entry[0] for entry in _entries(name))
+
+
+@cache
+def word_values(name: str) -> dict[str, float]:
+    """word -> value of a data/ list (`nl_social_words.txt`, `nl_intensifiers.txt`,
+    `nl_dampeners.txt`, `emoji_valences.txt`), in the file's order."""
+    return {word: float(value) for word, value in _entries(name)}
+
+
+@cache
+def _nl_negations() -> frozenset[str]:
+    return word_list("nl_negations.txt")
+
+
+@cache
+def _nl_ignore() -> frozenset[str]:
+    return word_list("nl_ignore.txt")
+
+
+@cache
+def _en_negations() -> frozenset[str]:
+    return word_list("en_negations.txt")
+
+
+@cache
+def _nl_intensifiers() -> dict[str, float]:
+    return word_values("nl_intensifiers.txt")
+
+
+@cache
+def _nl_dampeners() -> dict[str, float]:
+    return word_values("nl_dampeners.txt")
+
 
 # What a service complaint looks like, in both languages: each match is evidence of a
 # negative experience whatever the adjectives say.
@@ -364,35 +137,6 @@ _SERVICE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
-# Emoji common in service messages whose VADER description carries no valence
-# ("pouting face", "thumbs up"); valences on VADER's -1..1 compound scale.
-_EMOJI_EXTRA: dict[str, float] = {
-    "😡": -0.6,
-    "🤬": -0.8,
-    "😤": -0.4,
-    "😒": -0.4,
-    "🙄": -0.3,
-    "👎": -0.5,
-    "💩": -0.5,
-    "🤮": -0.6,
-    "😑": -0.2,
-    "👍": 0.5,
-    "👏": 0.5,
-    "🙏": 0.3,
-    "💚": 0.6,
-    "💙": 0.6,
-    "💛": 0.6,
-    "🧡": 0.6,
-    "💜": 0.6,
-    "🤍": 0.5,
-    "🥳": 0.6,
-    "🎉": 0.5,
-    "💪": 0.4,
-    "🔥": 0.3,
-    "✨": 0.3,
-}
-
-
 @dataclass(frozen=True)
 class SentimentReading:
     """One text's sentiment: label, score (-1 negative .. +1 positive) and confidence (0..1)."""
@@ -424,7 +168,7 @@ def dutch_lexicon() -> dict[str, tuple[float, float]]:
             acc[1] += float(inten)
             acc[2] += 1
     lex = {w: (p / n, i / n) for w, (p, i, n) in sums.items()}
-    for word, pol in _NL_EXTRA.items():
+    for word, pol in word_values("nl_social_words.txt").items():
         lex.setdefault(word, (pol, 1.0))  # Pattern's own reading wins where it has one
     return lex
 
@@ -438,7 +182,7 @@ def _emoji_valence() -> dict[str, float]:
         compound = vader.polarity_scores(description)["compound"]
         if compound:
             out[emoji] = compound
-    for emoji, value in _EMOJI_EXTRA.items():
+    for emoji, value in word_values("emoji_valences.txt").items():
         out.setdefault(emoji, value)
     return out
 
@@ -472,66 +216,6 @@ def _clean(text: str) -> str:
     return _MENTION.sub(" ", _URL.sub(" ", text))
 
 
-# Words that Pattern lists as adjectives but that a Dutch message nearly always uses as
-# something else: "naar" (to, not "nasty"), "waar" (where), "laat" (let), "net" (just),
-# "gemaakt" (made, not "affected"), "huiselijk" ("huiselijk geweld"), "links" (left)...
-_NL_IGNORE = frozenset(
-    {
-        "naar",
-        "waar",
-        "laat",
-        "net",
-        "eens",
-        "gemaakt",
-        "huiselijk",
-        "links",
-        "rechts",
-        "mogelijk",
-        "stil",
-        "open",
-        "vol",
-        "recht",
-        "even",
-        "klein",
-        "hoog",
-        "laag",
-        "nieuw",
-        "extra",
-        "tijdelijk",
-        "normaal",
-        "volledig",
-        "massaal",
-        "keihard",
-        "druk",
-        "bekend",
-        "stuk",
-        "zeker",
-        "natuurlijk",
-        "juist",
-        "precies",
-        "eigen",
-        "oud",
-        "jong",
-        "lang",
-        "kort",
-        "vrij",
-        "gewoon",
-        "samen",
-        "klaar",
-        "nodig",
-        "mis",
-        "groot",
-        "hard",
-        "zwart",
-        "wit",
-        "rood",
-        "groen",
-        "geel",
-        "blauw",
-        "algemeen",
-        "direct",
-    }
-)
 _NL_NEGATION_WINDOW = 3
 _NL_NEGATION_FACTOR = -0.74  # VADER's factor: "niet slecht" is mildly positive
 _NL_SUFFIXES = ("ste", "st", "ere", "er", "e", "s")
@@ -549,7 +233,8 @@ def dutch_polarity(token: str) -> float | None:
 
     (A Snowball stem fallback was tried and dropped: it matched more wrong words than right
     ones on the Dutch political tweets' train split.)"""
-    if token in _NL_IGNORE or token in _NL_NEGATIONS:
+    ignore = _nl_ignore()
+    if token in ignore or token in _nl_negations():
         return None
     lex = dutch_lexicon()
     if token in lex:
@@ -563,7 +248,7 @@ def dutch_polarity(token: str) -> float | None:
     # put the head last: "klantonvriendelijk" -> "onvriendelijk")
     for start in range(3, len(token) - _NL_PART_MIN + 1):
         tail = token[start:]
-        if tail in _NL_IGNORE:
+        if tail in ignore:
             continue
         found = lex[tail][0] if tail in lex else _inflected(tail, lex)
         if found is not None:
@@ -572,10 +257,11 @@ def dutch_polarity(token: str) -> float | None:
 
 
 def _inflected(token: str, lex: dict[str, tuple[float, float]]) -> float | None:
+    ignore = _nl_ignore()
     for suffix in _NL_SUFFIXES:  # comparative, superlative and inflected adjectives
         if token.endswith(suffix):
             base = token[: -len(suffix)]
-            if len(base) >= 3 and base not in _NL_IGNORE:
+            if len(base) >= 3 and base not in ignore:
                 for candidate in (base, base[:-1] if base[-1:] == base[-2:-1] else None):
                     if candidate and candidate in lex:
                         return lex[candidate][0]
@@ -602,20 +288,21 @@ def dutch_score(text: str, extra: Sequence[float] = ()) -> tuple[float, int]:
     `extra` valences (the text's emoji) are summed and counted with the words.
     """
     tokens = [t.casefold().lstrip("#") for t in _TOKEN.findall(_clean(text))]
+    intensifiers, dampeners, negations = _nl_intensifiers(), _nl_dampeners(), _nl_negations()
     scores: list[float] = []
     for i, tok in enumerate(tokens):
-        if tok in _NL_INTENSIFIERS or tok in _NL_DAMPENERS:
+        if tok in intensifiers or tok in dampeners:
             continue  # a modifier: it acts on the next word instead of counting itself
         found = dutch_polarity(tok)
         if not found:
             continue
         polarity = found
         prev = tokens[i - 1] if i > 0 else None
-        if prev in _NL_INTENSIFIERS:
-            polarity *= _NL_INTENSIFIERS[prev]
-        elif prev in _NL_DAMPENERS:
-            polarity *= _NL_DAMPENERS[prev]
-        if any(t in _NL_NEGATIONS for t in tokens[max(0, i - _NL_NEGATION_WINDOW) : i]):
+        if prev in intensifiers:
+            polarity *= intensifiers[prev]
+        elif prev in dampeners:
+            polarity *= dampeners[prev]
+        if any(t in negations for t in tokens[max(0, i - _NL_NEGATION_WINDOW) : i]):
             polarity *= _NL_NEGATION_FACTOR
         scores.append(max(-1.0, min(1.0, polarity)))
     scores += extra
@@ -660,9 +347,6 @@ def happiness_lexicon() -> dict[str, float]:
     return out
 
 
-_EN_NEGATIONS = frozenset(
-    {"not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "cannot", "without"}
-)
 _EN_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?")
 _EN_NEGATION_WINDOW = 3
 _EN_NEGATION_FACTOR = -0.5  # Pattern's: "not good" is mildly negative
@@ -671,7 +355,7 @@ _HAPPINESS_STOP = 0.25  # labMT words between 4 and 6 (of 1..9) carry no signal:
 
 
 def _is_negation(token: str) -> bool:
-    return token in _EN_NEGATIONS or token.endswith("n't") or token.endswith("n’t")
+    return token in _en_negations() or token.endswith("n't") or token.endswith("n’t")
 
 
 def english_scores(words: Sequence[str]) -> tuple[float, float, int, float, int]:
@@ -725,7 +409,7 @@ def english_scores(words: Sequence[str]) -> tuple[float, float, int, float, int]
 def _vocabulary() -> frozenset[str]:
     """English words the hashtag splitter may use: the three English lexicons' words."""
     words = set(_vader().lexicon) | set(english_lexicon()) | set(happiness_lexicon())
-    return frozenset(w for w in words | _EN_NEGATIONS if w.isalpha())
+    return frozenset(w for w in words | _en_negations() if w.isalpha())
 
 
 _HASHTAG = re.compile(r"#(\w+)")
@@ -842,7 +526,8 @@ def lexicon_features(text: str, language: str | None) -> dict[str, float]:
         tokens = [t.casefold().lstrip("#") for t in _TOKEN.findall(clean)]
         found = [dutch_polarity(t) for t in tokens]
         valences += [v for v in found if v]
-        negated = negated or any(t in _NL_NEGATIONS for t in tokens)
+        negations = _nl_negations()
+        negated = negated or any(t in negations for t in tokens)
         length = max(length, len(tokens))
     valences += emoji
     return {

@@ -1,6 +1,8 @@
 """Who is asking: local mode (one person, no login) or team mode (users, roles, sessions).
 
-- Passwords are argon2id hashes (argon2-cffi's defaults).
+The users, their roles and their passwords live in socialdesk.users; this module is the web's
+side of them:
+
 - The session is a signed cookie (itsdangerous): the user id, a fingerprint of the password
   hash (so changing a password ends every session) and the CSRF token. HttpOnly,
   SameSite=Lax, Secure when the request came over https.
@@ -20,13 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from socialdesk.model import ROLES, LoginFailure, Membership, User
+from socialdesk.model import LoginFailure, Membership, User
+from socialdesk.users import hash_password, needs_rehash, role_rank, verify_password
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 SESSION_COOKIE = "sd_session"
@@ -37,19 +38,10 @@ SESSION_MAX_AGE = 14 * 24 * 3600
 MAX_FAILURES = 5
 MAX_FAILURES_PER_ADDRESS = 20
 FAILURE_WINDOW = dt.timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 10
-
-_hasher = PasswordHasher()
-# verified against when the user does not exist, so both paths take the same time
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
 def is_local_host(host: str) -> bool:
     return host.strip().lower() in LOCAL_HOSTS
-
-
-def role_rank(role: str) -> int:
-    return ROLES.index(role) if role in ROLES else -1
 
 
 @dataclass(frozen=True)
@@ -68,75 +60,9 @@ class Principal:
 LOCAL_PRINCIPAL = Principal(username="local", role="admin", local=True)
 
 
-# -- passwords -----------------------------------------------------------------------------
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def check_password_strength(password: str) -> str | None:
-    """A reason the password is too weak, or None."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return f"use at least {MIN_PASSWORD_LENGTH} characters"
-    return None
-
-
-def verify_password(password_hash: str | None, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
-
-
+# -- sessions of users ---------------------------------------------------------------------
 def fingerprint(password_hash: str) -> str:
     return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
-
-
-# -- users ---------------------------------------------------------------------------------
-def add_user(
-    session: Session,
-    workspace_id: int,
-    username: str,
-    password: str,
-    role: str,
-    display_name: str | None = None,
-) -> User:
-    """Create a user (or give an existing one access) with `role` in the workspace."""
-    if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None:
-        weak = check_password_strength(password)
-        if weak:
-            raise ValueError(f"password too weak: {weak}")
-        user = User(
-            username=username,
-            display_name=display_name,
-            password_hash=hash_password(password),
-            is_active=True,
-        )
-        session.add(user)
-        session.flush()
-    member = session.scalar(
-        select(Membership).where(
-            Membership.user_id == user.id, Membership.workspace_id == workspace_id
-        )
-    )
-    if member is None:
-        session.add(Membership(user_id=user.id, workspace_id=workspace_id, role=role))
-    else:
-        member.role = role
-    session.flush()
-    return user
-
-
-def team_exists(session: Session, workspace_id: int) -> bool:
-    return bool(
-        session.scalar(
-            select(func.count())
-            .select_from(Membership)
-            .where(Membership.workspace_id == workspace_id)
-        )
-    )
 
 
 def principal_for(session: Session, workspace_id: int, user_id: int, fp: str) -> Principal | None:
@@ -208,7 +134,7 @@ def authenticate(
     )
     if role is None:
         return None, "no-access"
-    if _hasher.check_needs_rehash(user.password_hash):
+    if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = _now()
     session.execute(

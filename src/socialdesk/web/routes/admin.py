@@ -1,56 +1,27 @@
-"""Who has access to this workspace (admins only). Users are added with `socialdesk users add`."""
+"""Who has access to this workspace (admins only). Users are added with `socialdesk users add`.
+
+One declaration for /admin/users and its `.json` twin, over socialdesk.users: the twin serves
+the same result that `socialdesk users list --json` prints.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
-from sqlalchemy import select
-
-from socialdesk.model import Membership, User
-from socialdesk.web.deps import Admin, ConfigDep, SessionDep, render, render_json
+from socialdesk import users
+from socialdesk.users import Member, Members
+from socialdesk.web.deps import Admin, SessionDep, WorkspaceDep
+from socialdesk.web.pages import View, page
 
 router = APIRouter()
 
-
-@dataclass
-class MemberRow:
-    username: str
-    display_name: str | None
-    role: str
-    active: bool
-    last_login_at: dt.datetime | None
+# the page's result under its former names (the twin's fields: `members`)
+UsersPage = Members
+MemberRow = Member
 
 
-@dataclass
-class UsersPage:
-    """The workspace's members (/admin/users, /admin/users.json)."""
-
-    team_mode: bool
-    members: list[MemberRow]
-
-
-def _page(session: SessionDep, config: ConfigDep) -> UsersPage:
-    rows = session.execute(
-        select(User, Membership.role)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.workspace_id == config.workspace.workspace_id)
-        .order_by(User.username)
-    )
-    members = [
-        MemberRow(u.username, u.display_name, role, u.is_active, u.last_login_at)
-        for u, role in rows
-    ]
-    return UsersPage(team_mode=config.team, members=members)
-
-
-@router.get("/admin/users", name="users")
-def users(request: Request, session: SessionDep, config: ConfigDep, _who: Admin) -> Response:
-    return render(request, "admin/users.html", _page(session, config))
-
-
-@router.get("/admin/users.json", name="users_json")
-def users_json(session: SessionDep, config: ConfigDep, _who: Admin) -> Response:
-    return render_json(_page(session, config))
+@page(router, "/admin/users", "admin/users.html", name="users")
+def users_page(session: SessionDep, ws: WorkspaceDep, _who: Admin) -> View:
+    """The workspace's members (/admin/users, /admin/users.json). The template tells local
+    mode from team mode with the context's `team_mode`."""
+    return View(users.members(session, ws))

@@ -1,0 +1,47 @@
+"""Users and memberships: the people who log in to the cockpit in team mode, their roles in
+each workspace and their passwords (argon2id). Nothing here is about HTTP: sessions, cookies
+and CSRF live in socialdesk.web.auth, which reads the users through this package.
+
+It sits in the skills' layer: it reads and writes the store, and the faces (the CLI's
+`socialdesk users`, the web's login and /admin/users) call it.
+"""
+
+from __future__ import annotations
+
+from socialdesk.model import ROLES
+from socialdesk.users.accounts import (
+    Member,
+    Members,
+    add_user,
+    members,
+    remove_member,
+    role_rank,
+    set_password,
+    team_exists,
+    user_exists,
+)
+from socialdesk.users.passwords import (
+    MIN_PASSWORD_LENGTH,
+    check_password_strength,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+
+__all__ = [
+    "MIN_PASSWORD_LENGTH",
+    "ROLES",
+    "Member",
+    "Members",
+    "add_user",
+    "check_password_strength",
+    "hash_password",
+    "members",
+    "needs_rehash",
+    "remove_member",
+    "role_rank",
+    "set_password",
+    "team_exists",
+    "user_exists",
+    "verify_password",
+]

@@ -1,0 +1,134 @@
+"""The people of team mode: users, their memberships of workspaces and their roles.
+
+A user is a person with a password; a membership gives a user one role in one workspace:
+viewer (may only look), editor (may import and plan) or admin (may also see who has access).
+The CLI (`socialdesk users ...`) changes them; the web reads them (logins, /admin/users).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from socialdesk.model import ROLES, Membership, User
+from socialdesk.users.passwords import check_password_strength, hash_password
+
+
+def role_rank(role: str) -> int:
+    """A role's place in ROLES (each may do what the ones before it may); -1 if unknown."""
+    return ROLES.index(role) if role in ROLES else -1
+
+
+@dataclass(frozen=True)
+class Member:
+    """A user with access to the workspace, and their role there."""
+
+    username: str
+    display_name: str | None
+    role: str
+    active: bool
+    last_login_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Members:
+    """The workspace's members, by user name (/admin/users.json, `socialdesk users list
+    --json`)."""
+
+    members: list[Member]
+
+
+def members(session: Session, workspace_id: int) -> Members:
+    """Everyone with access to the workspace, by user name."""
+    rows = session.execute(
+        select(User, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.workspace_id == workspace_id)
+        .order_by(User.username)
+    )
+    return Members(
+        [Member(u.username, u.display_name, role, u.is_active, u.last_login_at) for u, role in rows]
+    )
+
+
+def team_exists(session: Session, workspace_id: int) -> bool:
+    """Somebody has access to the workspace (so serving it beyond this computer is allowed)."""
+    return bool(
+        session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(Membership.workspace_id == workspace_id)
+        )
+    )
+
+
+def user_exists(session: Session, username: str) -> bool:
+    return session.scalar(select(User.id).where(User.username == username)) is not None
+
+
+def add_user(
+    session: Session,
+    workspace_id: int,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str | None = None,
+) -> User:
+    """Create a user (or give an existing one access) with `role` in the workspace.
+
+    An existing user keeps their password (`password` is then not used)."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        weak = check_password_strength(password)
+        if weak:
+            raise ValueError(f"password too weak: {weak}")
+        user = User(
+            username=username,
+            display_name=display_name,
+            password_hash=hash_password(password),
+            is_active=True,
+        )
+        session.add(user)
+        session.flush()
+    member = session.scalar(
+        select(Membership).where(
+            Membership.user_id == user.id, Membership.workspace_id == workspace_id
+        )
+    )
+    if member is None:
+        session.add(Membership(user_id=user.id, workspace_id=workspace_id, role=role))
+    else:
+        member.role = role
+    session.flush()
+    return user
+
+
+def remove_member(session: Session, workspace_id: int, username: str) -> bool:
+    """Take the user's access to the workspace away (their sessions end at once: they are no
+    longer a member). False when there is no such user."""
+    user_id = session.scalar(select(User.id).where(User.username == username))
+    if user_id is None:
+        return False
+    session.execute(
+        delete(Membership).where(
+            Membership.user_id == user_id, Membership.workspace_id == workspace_id
+        )
+    )
+    return True
+
+
+def set_password(session: Session, username: str, password: str) -> bool:
+    """Give the user a new password (every session of theirs ends: the session cookie holds a
+    fingerprint of the old hash). False when there is no such user; ValueError when weak."""
+    weak = check_password_strength(password)
+    if weak:
+        raise ValueError(f"password too weak: {weak}")
+    done = session.execute(
+        update(User).where(User.username == username).values(password_hash=hash_password(password))
+    )
+    return bool(done.rowcount)
