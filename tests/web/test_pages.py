@@ -168,7 +168,8 @@ def test_json_twins_are_the_seam_results(local_client, seeded):
     page's own extras such as charts and form choices left out)."""
     from dataclasses import fields
 
-    from socialdesk.overview.run import ImportsResult, OverviewReport, PostResult, PostsResult
+    from socialdesk.importers.run import ImportsResult
+    from socialdesk.overview.run import OverviewReport, PostResult, PostsResult
     from socialdesk.web.routes.admin import UsersPage
 
     twins = {

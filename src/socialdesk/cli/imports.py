@@ -1,11 +1,12 @@
 """socialdesk import / imports / status / formats.
 
-`imports --json` prints what the web's /imports.json answers (socialdesk.overview.run.imports).
+`imports --json` prints what the web's /imports.json answers (socialdesk.importers.run.imports).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +24,7 @@ from socialdesk.cli.console import (
     safe_db_url,
     triage_new_messages,
 )
+from socialdesk.importers import run as importers_run
 from socialdesk.importers.runner import FileReport, Importer
 from socialdesk.overview import run
 from socialdesk.store import open_workspace, session_scope
@@ -205,7 +207,9 @@ def imports(
     """The workspace's last imported files (newest first), as the Imports page lists them."""
     handle = open_workspace(resolve_workspace(workspace))
     with session_scope(handle.engine) as session:
-        result = run.imports(session, handle.workspace_id, locale=_lang(lang), limit=limit)
+        result = importers_run.imports(
+            session, handle.workspace_id, translate=_translator(lang), limit=limit
+        )
     if as_json:
         print_json(result)
         return
@@ -229,6 +233,13 @@ def imports(
     console.print(table)
 
 
+def _translator(lang: str) -> Callable[[str], str]:
+    from socialdesk.i18n import gettext
+
+    locale = _lang(lang)
+    return lambda message: gettext(locale, message)
+
+
 def _lang(lang: str) -> str:
     from socialdesk.i18n import LOCALES
 
@@ -239,7 +250,7 @@ def _lang(lang: str) -> str:
 
 def formats(lang: LangOpt = "en", as_json: JsonOpt = False) -> None:
     """Every supported export format, with where to download it."""
-    result = run.formats(_lang(lang))
+    result = importers_run.formats(_translator(lang))
     if as_json:
         print_json(result)
         return

@@ -42,7 +42,6 @@ from socialdesk.model import (
     AdDay,
     AdWeek,
     Campaign,
-    ImportBatch,
     Post,
     PostLatest,
     PostMetrics,
@@ -815,47 +814,3 @@ def post_detail(session: Session, workspace_id: int, post_id: int) -> PostDetail
         is_paid=post.is_paid,
         snapshots=snaps,
     )
-
-
-# -- imports -------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ImportRow:
-    id: int
-    filename: str
-    format: str
-    rows_read: int
-    rows_added: int
-    rows_updated: int
-    rows_skipped: int
-    imported_by: str
-    started_at: dt.datetime
-    finished_at: dt.datetime | None
-    notes: list[str]
-
-
-def import_history(session: Session, workspace_id: int, limit: int = 100) -> list[ImportRow]:
-    stmt = (
-        select(ImportBatch)
-        .where(ImportBatch.workspace_id == workspace_id)
-        .order_by(ImportBatch.started_at.desc(), ImportBatch.id.desc())
-        .limit(limit)
-    )
-    out = []
-    for b in session.scalars(stmt):
-        notes = b.notes.get("notes", []) if isinstance(b.notes, dict) else []
-        out.append(
-            ImportRow(
-                b.id,
-                b.filename,
-                b.format,
-                b.rows_read,
-                b.rows_added,
-                b.rows_updated,
-                b.rows_skipped,
-                b.imported_by,
-                b.started_at,
-                b.finished_at,
-                [str(n) for n in notes],
-            )
-        )
-    return out

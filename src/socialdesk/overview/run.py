@@ -1,7 +1,7 @@
 """The overview skill's seam: (session, workspace, typed parameters) -> a frozen result.
 
 The cockpit's overview, the posts table and its exports, a post's history, the platforms of a
-workspace, the import history (with the formats socialdesk reads) and what a workspace holds:
+workspace and what a workspace holds:
 the web pages and the CLI call these and only these. Each reads the store through `queries`,
 runs the pure modules (`periods`, `summary`) and returns a result the faces render and serialise
 with `socialdesk.results.plain` (the `.json` twins and `--json` print the same fields). None of
@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
-from socialdesk.i18n import gettext
 from socialdesk.model import MEDIA_TYPES
 from socialdesk.overview import queries
 from socialdesk.overview.periods import PERIOD_CHOICES, bucket_step, comparison_windows
@@ -27,7 +26,6 @@ from socialdesk.overview.queries import (
     POST_TABLE_METRICS,
     SORTS,
     AccountRow,
-    ImportRow,
     PostDetail,
     PostFilter,
     PostRow,
@@ -251,63 +249,6 @@ def post(session: Session, workspace_id: int, post_id: int) -> PostResult:
     return PostResult(detail, metrics)
 
 
-# -- imports ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class FormatInfo:
-    """An export format socialdesk reads, titled and explained in one language."""
-
-    name: str
-    platform: str
-    title: str
-    how_to: str
-    extensions: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class FormatsResult:
-    """Every export format socialdesk reads, by platform and title."""
-
-    formats: tuple[FormatInfo, ...]
-
-
-def formats(locale: str = "en") -> FormatsResult:
-    """The built-in formats; titles and how-to texts in `locale`."""
-    from socialdesk.importers import builtin_formats
-
-    return FormatsResult(
-        tuple(
-            FormatInfo(
-                f.name,
-                f.platform,
-                gettext(locale, f.title),
-                gettext(locale, f.how_to),
-                tuple(f.extensions),
-            )
-            for f in sorted(builtin_formats(), key=lambda f: (f.platform, f.title))
-        )
-    )
-
-
-@dataclass(frozen=True)
-class ImportsResult:
-    """The workspace's last imported files and the formats socialdesk reads (/imports)."""
-
-    history: tuple[ImportRow, ...]  # newest first
-    formats: tuple[FormatInfo, ...]
-
-    @property
-    def format_titles(self) -> dict[str, str]:
-        """Format name -> its title."""
-        return {f.name: f.title for f in self.formats}
-
-
-def imports(
-    session: Session, workspace_id: int, *, locale: str = "en", limit: int = 100
-) -> ImportsResult:
-    history = queries.import_history(session, workspace_id, limit=limit)
-    return ImportsResult(tuple(history), formats(locale).formats)
-
-
 def status(session: Session, workspace_id: int, *, slug: str, database: str) -> WorkspaceStatus:
     """What the workspace holds: rows per entity, per platform and account, and date ranges."""
     return workspace_status(session, workspace_id, slug, database)
@@ -322,10 +263,6 @@ __all__ = [
     "SEARCH_COUNT_CAP",
     "SORTS",
     "AccountRow",
-    "FormatInfo",
-    "FormatsResult",
-    "ImportRow",
-    "ImportsResult",
     "OverviewReport",
     "OverviewResult",
     "PostDetail",
@@ -337,8 +274,6 @@ __all__ = [
     "WorkspaceStatus",
     "build_overview",
     "export_posts",
-    "formats",
-    "imports",
     "overview",
     "platforms",
     "post",

@@ -11,9 +11,9 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from socialdesk.i18n import N_
+from socialdesk.i18n import N_, gettext
+from socialdesk.importers import run
 from socialdesk.importers.runner import FileReport, Importer
-from socialdesk.overview import run
 from socialdesk.web.deps import (
     ConfigDep,
     CsrfDep,
@@ -45,7 +45,7 @@ def _view(
 ) -> View:
     """The seam's history and formats, with the upload form's state (the HTML's only)."""
     return View(
-        run.imports(session, ws, locale=locale),
+        run.imports(session, ws, translate=lambda m: gettext(locale, m)),
         can_upload=can_upload,
         max_upload_mb=config.max_upload_bytes // (1024 * 1024),
         results=results,
