@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import itertools
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # an identifier; never fetched
 INK = "#1f4e79"
@@ -38,11 +38,11 @@ def time_locale(locale: str) -> dict[str, Any]:
     """A d3 time-format locale from Babel's names (months and days as the cockpit writes them)."""
     from babel.dates import get_day_names, get_month_names
 
-    def months(width: str) -> list[str]:
+    def months(width: Literal["wide", "abbreviated"]) -> list[str]:
         names = get_month_names(width, context="format", locale=locale)
         return [str(names[m]).rstrip(".") for m in range(1, 13)]
 
-    def days(width: str) -> list[str]:
+    def days(width: Literal["wide", "abbreviated"]) -> list[str]:
         names = get_day_names(width, context="format", locale=locale)
         return [str(names[(d + 6) % 7]) for d in range(7)]  # d3 starts on Sunday
 

@@ -304,7 +304,12 @@ PHRASES_FROM = tuple(
     Path(__file__).parent / part
     for part in ("visual", "ads", "analytics", "marketing", "importers")
 )
-KEYWORDS: dict[str, object] = {"_": None, "N_": None, "gettext": (2,), "Phrase": None}
+KEYWORDS: dict[str, tuple[int, ...] | None] = {
+    "_": None,
+    "N_": None,
+    "gettext": (2,),
+    "Phrase": None,
+}
 METHOD_MAP = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 
 

@@ -7,7 +7,7 @@ NULL means "the source did not give this", never zero.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     text,
@@ -60,6 +61,10 @@ MEDIA_TYPES = ("photo", "video", "reel", "carousel", "link", "text", "story", "o
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {dict[str, Any]: JSON}  # noqa: RUF012 (SQLAlchemy reads it)
+
+    if TYPE_CHECKING:
+        # every model here is mapped to a Table (DeclarativeBase says any FromClause)
+        __table__: ClassVar[Table]
 
 
 def _now() -> dt.datetime:

@@ -17,6 +17,7 @@ names are snake_case, and every stored column of socialdesk.model appears in it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from collections.abc import Iterable
@@ -120,7 +121,8 @@ class Source:
     header: str  # the column header as the export writes it (English)
     table: str  # where the importer stores it
     sheet: str | None = None
-    note: dict[str, str] = field(default_factory=dict)
+    # dataclasses.field: the `field` above names the importer's field in this class
+    note: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def note_in(self, locale: str) -> str:
         return self.note.get(locale) or self.note.get("en", "")

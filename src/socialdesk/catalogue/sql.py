@@ -15,12 +15,13 @@ def term_expr(table: Any, term: str) -> ColumnElement[Any] | None:
     if term == "posts":
         return literal(1.0, Float)
     if "*" in term:
-        parts = [term_expr(table, t) for t in term.split("*")]
-        if any(p is None for p in parts):
+        factors = [term_expr(table, t) for t in term.split("*")]
+        present = [f for f in factors if f is not None]
+        if len(present) < len(factors):
             return None
-        out = parts[0]
-        for p in parts[1:]:
-            out = out * p
+        out = present[0]
+        for f in present[1:]:
+            out = out * f
         return out
     if "|" in term:
         parts = [e for e in (term_expr(table, t) for t in term.split("|")) if e is not None]
@@ -32,11 +33,11 @@ def term_expr(table: Any, term: str) -> ColumnElement[Any] | None:
         parts = [e for e in (term_expr(table, t) for t in metric.terms) if e is not None]
         if not parts:
             return None
-        total = func.coalesce(parts[0], 0.0)
+        total: ColumnElement[Any] = func.coalesce(parts[0], 0.0)
         for p in parts[1:]:
             total = total + func.coalesce(p, 0.0)
         return case((and_(*(p.is_(None) for p in parts)), null()), else_=total)
-    column = getattr(table, term, None)
+    column: ColumnElement[Any] | None = getattr(table, term, None)  # a mapped column attribute
     if column is None or term not in table.__table__.c:
         return None
     return column

@@ -23,6 +23,7 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -88,7 +89,7 @@ def _store_truth(handle: WorkspaceHandle, truth: dict[str, Any]) -> None:
 
 
 def _import(
-    handle: WorkspaceHandle, files: Sequence[ExportFile], progress: Progress, task: Any
+    handle: WorkspaceHandle, files: Sequence[ExportFile], progress: Progress, task: TaskID
 ) -> list[FileReport]:
     importer = Importer(handle.engine, handle.workspace_id, imported_by="socialdesk demo")
     reports: list[FileReport] = []

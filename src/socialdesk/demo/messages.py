@@ -17,9 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from socialdesk.demo.organisation import Organisation
+    from socialdesk.demo.writers.base import ExportFile
 
 TIMEZONE = "Europe/Amsterdam"
 PER_DAY = 6.0  # mean comments a day
@@ -122,12 +126,12 @@ def _inside(ts: dt.datetime) -> bool:
 
 def generate_messages(
     rng: np.random.Generator,
-    organisation: Any,
+    organisation: Organisation,
     end: dt.date,
     folder: Path,
     *,
     days: int = 365,
-) -> tuple[list[Any], dict[str, Any]]:
+) -> tuple[list[ExportFile], dict[str, Any]]:
     """Write the demo's comments (Meta Graph JSON, one file a month) and return (files, truth).
 
     `files` are ExportFile(path, "facebook", as_of, page name) for the demo's importer.

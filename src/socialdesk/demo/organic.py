@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import overload
 
 import numpy as np
 import pandas as pd
@@ -222,7 +223,11 @@ class PlatformEffects:
     hour_uplift: float
     growth: float
 
-    def hour_rate_ratio(self, hour: np.ndarray | int) -> np.ndarray:
+    @overload
+    def hour_rate_ratio(self, hour: int) -> float: ...
+    @overload
+    def hour_rate_ratio(self, hour: np.ndarray) -> np.ndarray: ...
+    def hour_rate_ratio(self, hour: np.ndarray | int) -> np.ndarray | float:
         """1 off-peak, 1 + uplift at the best hour, a bell of width 1.5 h around it."""
         distance = np.minimum(
             np.abs(np.asarray(hour) - self.best_hour),

@@ -9,6 +9,7 @@ roofs ("subsidie groen dak" and friends) carry about a tenth of all impressions 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 import pandas as pd
@@ -96,7 +97,11 @@ class SearchData:
     gap_queries: list[str]
 
 
-def ctr_at(position: np.ndarray) -> np.ndarray:
+@overload
+def ctr_at(position: float) -> float: ...
+@overload
+def ctr_at(position: np.ndarray) -> np.ndarray: ...
+def ctr_at(position: float | np.ndarray) -> float | np.ndarray:
     return 0.32 * np.exp(-0.33 * (np.asarray(position, dtype=float) - 1))
 
 

@@ -220,7 +220,7 @@ def caption(
     tags = [f"#{topic}"]
     if language == "en":
         tags.append(EN_TAGS[topic])
-        extra = EXTRA_TAGS_EN
+        extra: tuple[str, ...] = EXTRA_TAGS_EN
     else:
         extra = EXTRA_TAGS_NL
     tags.extend(str(t) for t in rng.choice(extra, size=int(rng.integers(0, 3)), replace=False))

@@ -15,13 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 
 from socialdesk.errors import RowInvalid
 from socialdesk.importers.tabular import ROW_COL
+from socialdesk.importers.values import file_row
 
 MESSAGE_FIELDS = (
     "external_id",
@@ -70,7 +71,9 @@ def utc(value: Any) -> dt.datetime | None:
 
 
 def message_frame(
-    records: Iterable[dict[str, Any]], file: str, rows: Iterable[int] | None = None
+    records: Iterable[Mapping[str, Any]] | Iterable[Mapping[Hashable, Any]],
+    file: str,
+    rows: Iterable[int] | None = None,
 ) -> pd.DataFrame:
     """A canonical messages frame; a record without id, time or author names its row."""
     frame = pd.DataFrame(list(records))
@@ -81,7 +84,7 @@ def message_frame(
     for col in REQUIRED:
         bad = frame[col].isna() | (frame[col].astype(str).str.strip() == "")
         if bad.any():
-            row = int(frame.loc[bad.idxmax(), ROW_COL])
+            row = file_row(frame, bad.idxmax())
             raise RowInvalid(file, row, col, f"the message has no {col.replace('_', ' ')}.")
     frame["text"] = frame["text"].fillna("").astype(str)
     frame["external_id"] = frame["external_id"].astype(str)

@@ -17,8 +17,7 @@ import pandas as pd
 
 from socialdesk.errors import RowInvalid
 from socialdesk.importers.base import AccountRef, ReadContext
-from socialdesk.importers.tabular import ROW_COL
-from socialdesk.importers.values import cleaned
+from socialdesk.importers.values import cleaned, file_row
 
 PLATFORM = "tiktok"
 DEFAULT_HANDLE = "TikTok account"
@@ -264,7 +263,7 @@ def _resolve(value: str, reference: dt.date) -> tuple[dt.date | None, bool]:
 def fail(frame: pd.DataFrame, bad: pd.Series, file: str, column: str, message: str) -> None:
     """Raise RowInvalid for the first row where `bad` is true; `{value}` shows the cell."""
     idx = bad[bad].index[0]
-    row = int(frame.at[idx, ROW_COL])
+    row = file_row(frame, idx)
     raise RowInvalid(file, row, column, message.format(value=frame.at[idx, column]))
 
 

@@ -23,8 +23,7 @@ import unicodedata
 import pandas as pd
 
 from socialdesk.errors import RowInvalid
-from socialdesk.importers.tabular import ROW_COL
-from socialdesk.importers.values import cleaned
+from socialdesk.importers.values import cleaned, file_row
 
 HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
     "post_id": {
@@ -312,8 +311,9 @@ def x_dates(frame: pd.DataFrame, column: str, file: str, formats: tuple[str, ...
         text = str(value)
         if text not in cache:
             cache[text] = _parse(text)
-        if cache[text] is not None:
-            out[idx] = cache[text]
+        found = cache[text]
+        if found is not None:
+            out.at[idx] = found
     for bad, message in (
         (s.isna(), "the date is empty."),
         (s.notna() & out.isna(), "{value!r} is not a date in a known format."),
@@ -322,7 +322,7 @@ def x_dates(frame: pd.DataFrame, column: str, file: str, formats: tuple[str, ...
             idx = bad[bad].index[0]
             raise RowInvalid(
                 file,
-                int(frame.at[idx, ROW_COL]),
+                file_row(frame, idx),
                 column,
                 message.format(value=frame.at[idx, column]),
             )

@@ -20,8 +20,8 @@ import pandas as pd
 
 from socialdesk.errors import RowInvalid
 from socialdesk.importers.base import AccountRef, ReadContext
-from socialdesk.importers.tabular import ROW_COL, normalise_header
-from socialdesk.importers.values import cleaned, durations, numbers, percent_numbers
+from socialdesk.importers.tabular import normalise_header
+from socialdesk.importers.values import cleaned, durations, file_row, numbers, percent_numbers
 
 PLATFORM = "youtube"
 DEFAULT_HANDLE = "YouTube channel"
@@ -190,7 +190,7 @@ def chart_dates(frame: pd.DataFrame, column: str, file: str) -> tuple[pd.Series,
         idx = bad[bad].index[0]
         raise RowInvalid(
             file,
-            int(frame.at[idx, ROW_COL]),
+            file_row(frame, idx),
             column,
             f"{frame.at[idx, column]!r} is not a date (YYYY-MM-DD), a month (YYYY-MM) or a year "
             "like the first row.",

@@ -149,7 +149,7 @@ def detect_probe(probe: Probe, formats: Sequence[ExportFormat]) -> Match:
 
 # -- when nothing fits: what was found, and what it resembles -------------------------------
 def _words(texts: Iterable[str]) -> frozenset[str]:
-    found = set()
+    found: set[str] = set()
     for t in texts:
         found.update(w for w in _WORD.findall(normalise_header(t)) if w not in _STOPWORDS)
     return frozenset(found)

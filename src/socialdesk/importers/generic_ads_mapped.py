@@ -44,7 +44,7 @@ from socialdesk.errors import RowInvalid
 from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.generic_posts_mapped import MappingInvalid, locate
 from socialdesk.importers.tabular import ROW_COL, Table
-from socialdesk.importers.values import dates, ids, numbers, text
+from socialdesk.importers.values import dates, file_row, ids, numbers, text
 from socialdesk.model import AD_METRICS
 
 NAME = "generic_ads_mapped"
@@ -268,6 +268,8 @@ def _rows(
     if "date" in out.columns:
         out["date_start"] = out["date_end"] = out.pop("date")
     if "date_start" not in out.columns:
+        # load_mapping requires the file's period when the columns name no dates
+        assert m.date_start is not None and m.date_end is not None
         out["date_start"] = pd.Timestamp(m.date_start)
         out["date_end"] = pd.Timestamp(m.date_end)
     bad = out["date_end"] < out["date_start"]
@@ -298,7 +300,7 @@ def _rows(
             idx = values[values < 0].index[0]
             raise RowInvalid(
                 ctx.file,
-                int(frame.at[idx, ROW_COL]),
+                file_row(frame, idx),
                 column,
                 f"{values[idx]!r} is negative; a spend or count cannot be.",
             )
@@ -327,7 +329,7 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
             '(--mapping MAPPING.toml with kind = "ads").',
         )
     mapping = load_mapping(Path(path), ctx.file)
-    table = locate(table, mapping, ctx.file)  # type: ignore[arg-type] - same header search
+    table = locate(table, mapping, ctx.file)
     handle = ctx.account or mapping.account
     if handle is None:
         handle = f"{mapping.platform} ad account"

@@ -27,7 +27,7 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -45,6 +45,7 @@ from socialdesk.importers.values import (
     cleaned,
     datetimes,
     durations,
+    file_row,
     flags,
     ids,
     numbers,
@@ -326,7 +327,21 @@ def _as_of(raw: Any, fail: Any) -> dt.date | None:
 
 
 # -- finding the header --------------------------------------------------------------------
-def _reprobe(probe: Probe, mapping: PostMapping) -> Probe:
+class FileMapping(Protocol):
+    """What finding the header needs of a mapping: a PostMapping or the ads' AdsMapping."""
+
+    @property
+    def path(self) -> Path: ...
+    @property
+    def delimiter(self) -> str | None: ...
+    @property
+    def encoding(self) -> str | None: ...
+    @property
+    def sheet(self) -> str | None: ...
+    def file_columns(self) -> list[str]: ...
+
+
+def _reprobe(probe: Probe, mapping: FileMapping) -> Probe:
     if probe.kind != "csv":
         return probe
     if (mapping.delimiter in (None, probe.delimiter)) and (
@@ -338,7 +353,7 @@ def _reprobe(probe: Probe, mapping: PostMapping) -> Probe:
     )
 
 
-def locate(table: Table, mapping: PostMapping, file: str) -> Table:
+def locate(table: Table, mapping: FileMapping, file: str) -> Table:
     """The table whose header holds every column the mapping names (first 40 rows)."""
     probe = _reprobe(table.probe, mapping)
     wanted = mapping.file_columns()
@@ -393,7 +408,7 @@ class _IdMaker:
         occurrence = key.groupby(key, sort=False).cumcount() + before
         self.repeats += int((occurrence > 0).sum())
         for k, n in key.value_counts(sort=False).items():
-            self.seen[k] = self.seen.get(k, 0) + int(n)
+            self.seen[str(k)] = self.seen.get(str(k), 0) + int(n)
         made = [_digest(f"{k}\x1e{o}") for k, o in zip(key, occurrence, strict=True)]
         return pd.Series(made, index=frame.index, dtype=object)
 
@@ -420,7 +435,7 @@ def _limited(
     too_long = values.map(lambda v: v is not None and len(str(v)) > limit)
     if too_long.any():
         idx = too_long[too_long].index[0]
-        row = int(frame.at[idx, ROW_COL])
+        row = file_row(frame, idx)
         raise RowInvalid(file, row, column, f"the value is longer than {limit} characters.")
     return values
 

@@ -32,6 +32,7 @@ from socialdesk.importers.values import (
     add_numbers,
     cleaned,
     dates,
+    file_row,
     ids,
     numbers,
     percent_numbers,
@@ -281,8 +282,9 @@ def _period_columns(
             "line 2), or pass --option date_start=YYYY-MM-DD --option date_end=YYYY-MM-DD.",
         )
     if period is not None:  # a week or month cut by the report's range
-        start = start.clip(lower=pd.Timestamp(period[0]))
-        end = end.clip(upper=pd.Timestamp(period[1]))
+        # pandas-stubs takes no Timestamp bound for a datetime Series' clip (pandas does)
+        start = start.clip(lower=pd.Timestamp(period[0]))  # type: ignore[call-overload]
+        end = end.clip(upper=pd.Timestamp(period[1]))  # type: ignore[call-overload]
     out["date_start"], out["date_end"] = start.values, end.values
 
 
@@ -310,7 +312,7 @@ def _check_unique(out: pd.DataFrame, frame: pd.DataFrame, table: Table, ctx: Rea
         idx = dup[dup].index[0]
         raise RowInvalid(
             ctx.file,
-            int(frame.at[idx, ROW_COL]),
+            file_row(frame, idx),
             table.col("campaign"),
             f"campaign {out.at[idx, 'campaign_name']!r} appears twice for the same period: the "
             "report is split by a segment socialdesk does not know. Remove the segment in "

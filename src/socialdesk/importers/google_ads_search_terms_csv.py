@@ -20,6 +20,7 @@ recomputed); cost and conversions are not kept, as the search table has no colum
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pandas as pd
@@ -88,7 +89,7 @@ def convert(frame: pd.DataFrame, table: Table, ctx: ReadContext, decimal: str) -
     return out[out["value"].notna() & (out["value"] != "")]
 
 
-def aggregate(rows: pd.DataFrame, period: tuple[object, object] | None) -> pd.DataFrame:
+def aggregate(rows: pd.DataFrame, period: tuple[dt.date, dt.date] | None) -> pd.DataFrame:
     """One row per term and period: clicks and impressions summed, CTR recomputed."""
     if "date_start" not in rows.columns:
         assert period is not None

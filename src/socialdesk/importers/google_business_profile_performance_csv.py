@@ -34,7 +34,7 @@ import pandas as pd
 from socialdesk.errors import ImportError_, RowInvalid
 from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table
-from socialdesk.importers.values import add_numbers, cleaned, text
+from socialdesk.importers.values import add_numbers, cell, cleaned, file_row, text
 
 PLATFORM = "google_business_profile"
 REPORT = "business_profile_performance"
@@ -136,7 +136,7 @@ def _locations(frame: pd.DataFrame, f: dict[str, str], file: str) -> pd.DataFram
         idx = nameless[nameless].index[0]
         raise RowInvalid(
             file,
-            int(frame.at[idx, ROW_COL]),
+            file_row(frame, idx),
             f["business_name"],
             "the row names no location (no store code, business name or address).",
         )
@@ -191,7 +191,7 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
         if "labels" in f:
             out["extra:labels"] = text(frame, f["labels"])
         for idx, handle in where["handle"].items():
-            row = int(frame.at[idx, ROW_COL])
+            row = file_row(frame, idx)
             if handle in seen:
                 raise RowInvalid(
                     ctx.file,
@@ -203,8 +203,8 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
             ref = AccountRef(
                 PLATFORM,
                 str(handle),
-                name=where.at[idx, "name"],
-                external_id=where.at[idx, "code"],
+                name=cell(where, idx, "name"),
+                external_id=cell(where, idx, "code"),
             )
             yield Chunk("web_days", ref, out.loc[[idx]])
         ctx.note(

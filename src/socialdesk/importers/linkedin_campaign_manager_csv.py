@@ -41,7 +41,7 @@ import pandas as pd
 from socialdesk.errors import RowInvalid
 from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table
-from socialdesk.importers.values import add_numbers, cleaned, dates, ids, text
+from socialdesk.importers.values import add_numbers, cleaned, dates, file_row, ids, text
 
 PLATFORM = "linkedin_ads"
 DEFAULT_HANDLE = "LinkedIn ad account"
@@ -207,7 +207,7 @@ def _hierarchy(out: pd.DataFrame, frame: pd.DataFrame, f: dict[str, str], file: 
         idx = orphan[orphan].index[0]
         raise RowInvalid(
             file,
-            int(frame.at[idx, ROW_COL]),
+            file_row(frame, idx),
             f["campaign_group"],
             "the campaign group is empty; every campaign belongs to one.",
         )
@@ -237,7 +237,11 @@ def _dates(
     if ends is None:
         out["date_end"] = dates(frame, f["end_date"], file, DATE_FORMATS)
     else:
-        out["date_end"] = out["date_start"].map(lambda d: pd.Timestamp(ends.get(d.date(), d)))
+
+        def end_of(start: pd.Timestamp) -> pd.Timestamp:
+            return pd.Timestamp(ends.get(start.date(), start))
+
+        out["date_end"] = out["date_start"].map(end_of)
 
 
 def _account_names(frame: pd.DataFrame, f: dict[str, str], ctx: ReadContext) -> pd.Series:

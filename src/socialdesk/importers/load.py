@@ -6,7 +6,7 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -446,7 +446,9 @@ def _extras_json(frame: pd.DataFrame) -> pd.Series | None:
         items[present] = [key + v for v in _json_values(values[present])]
         gap = np.where((body != "") & present, ", ", "")
         body = body + gap + items
-    out = np.where(body != "", "{" + body + "}", None)
+    out = np.full(n, None, dtype=object)
+    filled = body != ""
+    out[filled] = "{" + body[filled] + "}"
     return pd.Series(out, index=frame.index, dtype=object)
 
 
@@ -470,11 +472,15 @@ def _records(
             sub[c] = pd.to_datetime(sub[c]).astype(object).where(sub[c].notna(), None)
             sub[c] = sub[c].map(lambda v: v.to_pydatetime() if isinstance(v, pd.Timestamp) else v)
     sub = sub.astype(object).where(sub.notna(), None)
-    rows = sub.to_dict("records")
+    # keyed by column name (pandas-stubs keys a record by any Hashable)
+    rows = cast(list[dict[str, Any]], sub.to_dict("records"))
     if extra:
         extras = [c for c in frame.columns if c.startswith(EXTRA_PREFIX)]
         if extras:
-            ex = frame[extras].astype(object).where(frame[extras].notna(), None).to_dict("records")
+            ex = cast(
+                list[dict[str, Any]],
+                frame[extras].astype(object).where(frame[extras].notna(), None).to_dict("records"),
+            )
             for r, e in zip(rows, ex, strict=True):
                 kept = {k[len(EXTRA_PREFIX) :]: v for k, v in e.items() if v is not None}
                 r["extra"] = kept or None

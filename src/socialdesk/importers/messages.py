@@ -20,6 +20,7 @@ import pandas as pd
 from sqlalchemy import select, update
 
 from socialdesk.importers.base import AccountRef, Chunk
+from socialdesk.importers.values import cell
 from socialdesk.model import Message, MessageLabel, MessageThread
 from socialdesk.store.upsert import upsert, upsert_frame
 
@@ -136,7 +137,7 @@ def load_messages(loader: Loader, chunk: Chunk) -> None:
             "workspace_id": ws,
             "platform": platform,
             "external_id": key,
-            "account_id": int(firsts.at[key, "account_id"]),
+            "account_id": int(cell(firsts, key, "account_id")),
             "kind": str(kinds[key]),
             "subject": _none(firsts.at[key, "subject"]),
             "post_external_id": _none(firsts.at[key, "post_external_id"]),
@@ -249,6 +250,7 @@ def _refresh_threads(loader: Loader, ids: list[int]) -> None:
         }
         msgs["received_at"] = pd.to_datetime(msgs["received_at"])
         msgs = msgs.sort_values(["thread_id", "received_at"], kind="stable")
+        tid: Any  # a thread id (an int column; pandas-stubs types a group key as any scalar)
         for tid, group in msgs.groupby("thread_id", sort=False):
             inbound = group.loc[~group["is_from_org"].astype(bool), "received_at"]
             last = group.iloc[-1]

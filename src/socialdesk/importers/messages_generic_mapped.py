@@ -37,6 +37,7 @@ from socialdesk.importers._messages import MESSAGE_FIELDS, message_frame
 from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.jsonprobe import flatten, json_records
 from socialdesk.importers.tabular import ROW_COL, Table, normalise_header
+from socialdesk.importers.values import file_row
 
 NAME = "messages_generic_mapped"
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -169,7 +170,7 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
             i = bad.idxmax()
             raise RowInvalid(
                 ctx.file,
-                int(frame.at[i, ROW_COL]),
+                file_row(frame, i),
                 fields["received_at"],
                 f"{out.at[i, 'received_at']!r} is not a date and time.",
             )
@@ -200,9 +201,10 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
             )
             continue
         for value, part in msgs.groupby(
-            file_platform.fillna(platform).astype(str).str.lower().values, sort=False
+            file_platform.fillna(platform).astype(str).str.lower().to_numpy(), sort=False
         ):
-            yield Chunk("messages", AccountRef(value, ctx.account or f"{value} account"), part)
+            name = str(value)  # a platform name (pandas-stubs types an array's keys as tuples)
+            yield Chunk("messages", AccountRef(name, ctx.account or f"{name} account"), part)
 
 
 FORMAT = ExportFormat(

@@ -52,7 +52,7 @@ import pandas as pd
 from socialdesk.errors import ImportError_, RowInvalid
 from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table, normalise_header
-from socialdesk.importers.values import cleaned, ids, numbers, text
+from socialdesk.importers.values import cleaned, file_row, ids, numbers, text
 
 PLATFORM = "meta_ads"
 DEFAULT_HANDLE = "Meta ad account"
@@ -290,7 +290,7 @@ def _refuse(frame: pd.DataFrame, bad: pd.Series, file: str, column: str, message
     if bad.any():
         idx = bad[bad].index[0]
         value = frame.at[idx, column]
-        raise RowInvalid(file, int(frame.at[idx, ROW_COL]), column, message.format(value=value))
+        raise RowInvalid(file, file_row(frame, idx), column, message.format(value=value))
 
 
 # -- rows ------------------------------------------------------------------------------------

@@ -155,9 +155,9 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
             out["duration_seconds"] = numbers(frame, f["duration"], ctx.file)
         if "funded" in f:
             funded = text(frame, f["funded"])
-            out["is_paid"] = pd.Series(
-                np.where(funded.notna().to_numpy(), True, None), index=frame.index, dtype=object
-            )
+            is_paid = np.full(len(frame), None, dtype=object)
+            is_paid[funded.notna().to_numpy()] = True
+            out["is_paid"] = pd.Series(is_paid, index=frame.index, dtype=object)
         out["as_of"] = pd.Timestamp(ctx.as_of)
         add_numbers(out, frame, f, METRICS, ctx.file)
         add_numbers(out, frame, f, EXTRAS, ctx.file)

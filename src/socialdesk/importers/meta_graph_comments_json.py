@@ -54,7 +54,7 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
     out: list[dict[str, Any]] = []
     if records and "messages" in records[0]:
         if page is None:
-            seen = Counter()
+            seen: Counter[str] = Counter()
             for conv in records:
                 seen.update(
                     {

@@ -37,7 +37,7 @@ import pandas as pd
 from socialdesk.errors import ImportError_, RowInvalid
 from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table
-from socialdesk.importers.values import add_numbers, cleaned, ids, numbers, text
+from socialdesk.importers.values import add_numbers, cleaned, file_row, ids, numbers, text
 
 PLATFORM = "x_ads"
 DEFAULT_HANDLE = "X ad account"
@@ -73,7 +73,7 @@ def _fail(frame: pd.DataFrame, bad: pd.Series, file: str, column: str, message: 
     if bad.any():
         idx = bad[bad].index[0]
         value = frame.at[idx, column]
-        raise RowInvalid(file, int(frame.at[idx, ROW_COL]), column, message.format(value=value))
+        raise RowInvalid(file, file_row(frame, idx), column, message.format(value=value))
 
 
 def _day(value: str) -> dt.date | None:
@@ -108,8 +108,9 @@ def periods(frame: pd.DataFrame, column: str, file: str) -> tuple[pd.Series, pd.
         column,
         "{value!r} is not a time period like 'Apr 1, 2017 - Apr 30, 2017'.",
     )
-    start = values.map(lambda v: pd.Timestamp(parsed[v][0]))  # type: ignore[index]
-    end = values.map(lambda v: pd.Timestamp(parsed[v][1]))  # type: ignore[index]
+    spans = {v: span for v, span in parsed.items() if span is not None}  # all, by now
+    start = values.map(lambda v: pd.Timestamp(spans[v][0]))
+    end = values.map(lambda v: pd.Timestamp(spans[v][1]))
     return start.astype("datetime64[ns]"), end.astype("datetime64[ns]")
 
 

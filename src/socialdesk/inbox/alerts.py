@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -78,6 +79,7 @@ def crisis_alerts(
         if not check.any():
             continue
         p_values = poisson.sf(series[check] - 1, lam[check])
+        day: Any  # a Timestamp of the daily index (pandas-stubs types an index label Hashable)
         for (day, n), total, rate, p in zip(
             series[check].items(), before[check], lam[check], p_values, strict=True
         ):

@@ -40,7 +40,7 @@ def segments(messages: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=messages.index)
     out["language"] = messages["language"].fillna("?")
     out["platform"] = messages["platform"]
-    followers = pd.to_numeric(messages.get("author_followers"), errors="coerce")
+    followers = pd.to_numeric(messages["author_followers"], errors="coerce")
     out["reach"] = (
         pd.cut(followers, REACH_BINS, labels=REACH_LABELS).astype(object).fillna("unknown")
     )

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import CursorResult, Result, and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from socialdesk.model import (
@@ -270,6 +270,12 @@ def thread_row(session: Session, workspace_id: int, thread_id: int) -> MessageTh
     )
 
 
+def _rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched (its result is a CursorResult, which
+    Session.execute's signature does not say)."""
+    return cast(CursorResult[Any], result).rowcount
+
+
 def set_status(session: Session, workspace_id: int, thread_id: int, status: str) -> bool:
     values: dict[str, Any] = {"status": status, "updated_at": _now()}
     values["done_at"] = _now() if status == "done" else None
@@ -278,7 +284,7 @@ def set_status(session: Session, workspace_id: int, thread_id: int, status: str)
         .where(MessageThread.workspace_id == workspace_id, MessageThread.id == thread_id)
         .values(**values)
     )
-    return bool(res.rowcount)
+    return bool(_rowcount(res))
 
 
 def assign(
@@ -289,7 +295,7 @@ def assign(
         .where(MessageThread.workspace_id == workspace_id, MessageThread.id == thread_id)
         .values(assignee=assignee, updated_at=_now())
     )
-    if not res.rowcount:
+    if not _rowcount(res):
         return False
     session.add(MessageAssignment(thread_id=thread_id, assignee=assignee, assigned_by=by))
     return True
@@ -468,7 +474,7 @@ def delete_saved_reply(session: Session, workspace_id: int, reply_id: int) -> bo
     res = session.execute(
         delete(SavedReply).where(SavedReply.workspace_id == workspace_id, SavedReply.id == reply_id)
     )
-    return bool(res.rowcount)
+    return bool(_rowcount(res))
 
 
 def unlabelled(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -93,12 +94,11 @@ def first_responses(messages: pd.DataFrame, threads: pd.DataFrame) -> pd.DataFra
     m = m.assign(
         received_at=pd.to_datetime(m["received_at"]), is_from_org=m["is_from_org"].astype(bool)
     )
-    inbound = (
-        m.loc[~m["is_from_org"]]
-        .groupby("thread_id", as_index=False)["received_at"]
-        .min()
-        .rename(columns={"received_at": "opened_at"})
-    )
+    # as_index=False makes it a frame; pandas-stubs types a column's groupby min as a Series
+    inbound = cast(
+        pd.DataFrame,
+        m.loc[~m["is_from_org"]].groupby("thread_id", as_index=False)["received_at"].min(),
+    ).rename(columns={"received_at": "opened_at"})
     # The organisation's messages at or after each thread's first message from outside; a
     # workspace where nobody answered yet gives none (and every thread stays unanswered).
     org = m.loc[m["is_from_org"], ["thread_id", "received_at", "answered_by"]].merge(

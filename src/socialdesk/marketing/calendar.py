@@ -26,8 +26,9 @@ import difflib
 import io
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -73,8 +74,8 @@ def can_move(current: str, target: str) -> bool:
     return j == i + 1 or (j < i and target in ("idea", "draft")) or i == j
 
 
-def _local(ts: object, tz: str) -> dt.datetime | None:
-    if ts is None or (isinstance(ts, float) and pd.isna(ts)) or pd.isna(ts):  # type: ignore[arg-type]
+def _local(ts: dt.datetime | float | None, tz: str) -> dt.datetime | None:
+    if ts is None or pd.isna(ts):
         return None
     t = pd.Timestamp(ts).to_pydatetime()
     return t.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(tz))
@@ -113,6 +114,7 @@ def clashes(items: pd.DataFrame, tz: str = TIMEZONE) -> tuple[Clash, ...]:
         (items["status"] != "idea") & items["scheduled_at"].notna() & items["platform"].notna()
     ]
     groups: dict[tuple[str, str], list[int]] = {}
+    r: Any  # a row: its columns' types, which pandas-stubs can't know
     for r in f.itertuples(index=False):
         local = _local(r.scheduled_at, tz)
         assert local is not None
@@ -121,7 +123,7 @@ def clashes(items: pd.DataFrame, tz: str = TIMEZONE) -> tuple[Clash, ...]:
 
 
 def gaps(
-    pillar_days: dict[str, Iterable[dt.date]],
+    pillar_days: Mapping[str, Iterable[dt.date]],
     pillars: Iterable[str],
     start: dt.date,
     end: dt.date,
@@ -148,6 +150,7 @@ def to_ics(items: pd.DataFrame, name: str = "socialdesk", minutes: int = 30) -> 
     cal.add("version", "2.0")
     cal.add("x-wr-calname", name)
     stamp = dt.datetime.now(dt.UTC)
+    r: Any  # a row: its columns' types, which pandas-stubs can't know
     for r in items.itertuples(index=False):
         if r.scheduled_at is None or pd.isna(r.scheduled_at):
             continue
@@ -180,6 +183,7 @@ def to_csv(items: pd.DataFrame, tz: str = TIMEZONE) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
+    r: Any  # a row: its columns' types, which pandas-stubs can't know
     for r in items.itertuples(index=False):
         local = _local(r.scheduled_at, tz)
         w.writerow(
@@ -207,6 +211,7 @@ def to_meta_bulk_csv(items: pd.DataFrame, tz: str = TIMEZONE) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(META_BULK_COLUMNS)
+    r: Any  # a row: its columns' types, which pandas-stubs can't know
     for r in items.itertuples(index=False):
         if r.platform not in META_PLATFORMS or r.status not in ("approved", "scheduled"):
             continue
@@ -258,6 +263,7 @@ def match_posts(items: pd.DataFrame, posts: pd.DataFrame) -> tuple[Match, ...]:
     taken = set(items["post_id"].dropna().astype(int))
     p = posts[~posts["post_id"].isin(taken) & posts["published_at"].notna()]
     cands: list[Match] = []
+    it: Any  # a row: its columns' types, which pandas-stubs can't know
     for it in open_items.itertuples(index=False):
         when = pd.Timestamp(it.scheduled_at)
         near = p[
@@ -266,6 +272,7 @@ def match_posts(items: pd.DataFrame, posts: pd.DataFrame) -> tuple[Match, ...]:
         ]
         link = _link_key(it.link) if it.link else ""
         text = _norm(it.text or it.title)
+        post: Any  # a row: its columns' types, which pandas-stubs can't know
         for post in near.itertuples(index=False):
             body = _norm(" ".join(str(v) for v in (post.title, post.text, post.permalink) if v))
             sim = difflib.SequenceMatcher(None, text, _norm(post.text)).ratio() if text else 0.0

@@ -475,23 +475,23 @@ def check_plan(
                     )
                 )
     served = {a for o in plan.objectives for a in o.audiences}
-    for a in plan.audiences:
-        if a.key not in served:
+    for audience in plan.audiences:
+        if audience.key not in served:
             out.append(
                 Finding(
-                    Phrase("audience %(key)s", key=a.key),
+                    Phrase("audience %(key)s", key=audience.key),
                     "warning",
                     Phrase("no objective serves it"),
                 )
             )
     for p in plan.pillars:
-        for o in p.objectives:
-            if o not in objectives:
+        for objective in p.objectives:
+            if objective not in objectives:
                 out.append(
                     Finding(
                         Phrase("pillar %(key)s", key=p.key),
                         "error",
-                        Phrase("objective %(key)s is not in the plan", key=repr(o)),
+                        Phrase("objective %(key)s is not in the plan", key=repr(objective)),
                     )
                 )
         if not p.keywords:
@@ -502,21 +502,21 @@ def check_plan(
                     Phrase("has no keywords: untagged posts cannot be counted to it"),
                 )
             )
-    for c in plan.campaigns:
-        if c.objective and c.objective not in objectives:
+    for campaign in plan.campaigns:
+        if campaign.objective and campaign.objective not in objectives:
             out.append(
                 Finding(
-                    Phrase("campaign %(name)s", name=c.name),
+                    Phrase("campaign %(name)s", name=campaign.name),
                     "error",
-                    Phrase("objective %(key)s is not in the plan", key=repr(c.objective)),
+                    Phrase("objective %(key)s is not in the plan", key=repr(campaign.objective)),
                 )
             )
-        if c.pillar and c.pillar not in pillars:
+        if campaign.pillar and campaign.pillar not in pillars:
             out.append(
                 Finding(
-                    Phrase("campaign %(name)s", name=c.name),
+                    Phrase("campaign %(name)s", name=campaign.name),
                     "error",
-                    Phrase("pillar %(key)s is not in the plan", key=repr(c.pillar)),
+                    Phrase("pillar %(key)s is not in the plan", key=repr(campaign.pillar)),
                 )
             )
     return tuple(out)

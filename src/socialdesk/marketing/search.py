@@ -36,6 +36,7 @@ are terms social could support.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -163,7 +164,8 @@ def pick_periods(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
                 pd.to_datetime(periods["date_end"]) - pd.to_datetime(periods["date_start"])
             ).dt.days
         ).sort_values(["days", "date_end"], ascending=[False, False])
-        chosen: list[tuple[object, object]] = []
+        chosen: list[tuple[dt.date, dt.date]] = []
+        r: Any  # a row: its fields have their columns' types, which pandas-stubs can't know
         for r in periods.itertuples(index=False):
             if all(r.date_end < a or r.date_start > b for a, b in chosen):
                 chosen.append((r.date_start, r.date_end))
@@ -437,6 +439,7 @@ def _pages(
     p = _totals(pages)
     lo, hi = settings.striking
     out = []
+    r: Any  # a row of _totals: value, impressions, clicks, position
     for r in p.itertuples(index=False):
         pos = None if r.position is None or math.isnan(r.position) else float(r.position)
         if pos is None or not lo <= pos <= hi or r.impressions < settings.min_page_impressions:
@@ -468,6 +471,7 @@ def _paid(
     """Paid terms whose specific words (not brand, generic or modifier) no post holds."""
     out = []
     heads = set(topics_rows)
+    r: Any  # a row of `paid`: value, impressions, clicks
     for r, all_terms in zip(paid.itertuples(index=False), paid_sets, strict=True):
         terms = all_terms - generic - MODIFIERS
         if not terms:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -330,7 +330,8 @@ def campaign_daily_clicks(ads: pd.DataFrame) -> pd.DataFrame:
     out = a.groupby(["campaign_id", "campaign", "platform", "date_start"], as_index=False)[
         "c"
     ].sum()
-    return out.rename(columns={"date_start": "date", "c": "clicks"})
+    # as_index=False makes it a frame; pandas-stubs types a column's groupby sum as a Series
+    return cast(pd.DataFrame, out).rename(columns={"date_start": "date", "c": "clicks"})
 
 
 def _landing(
@@ -418,8 +419,10 @@ def untagged_campaigns(
                 )
             )
             continue
-        x = part.assign(date=pd.to_datetime(part["date"])).groupby("date")["clicks"].sum()
-        x = x.reindex(days).fillna(0).to_numpy(dtype=float)
+        clicks_by_day = (
+            part.assign(date=pd.to_datetime(part["date"])).groupby("date")["clicks"].sum()
+        )
+        x = clicks_by_day.reindex(days).fillna(0).to_numpy(dtype=float)
         families = PLATFORM_LANDINGS.get(str(platform), ())
         candidates = [
             c

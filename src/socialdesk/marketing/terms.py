@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+\.(?:nl|com|org|be|eu|net)(?:/\S*)?", re.IGNORECASE)
@@ -75,7 +76,7 @@ def stopwords(language: str) -> frozenset[str]:
 
 
 @cache
-def _stemmer(language: str):  # type: ignore[no-untyped-def]
+def _stemmer(language: str) -> Any:  # a snowballstemmer stemmer (the package is untyped)
     import snowballstemmer
 
     return snowballstemmer.stemmer("english" if language == "en" else "dutch")

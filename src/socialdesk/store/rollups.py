@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import (
     Column,
+    Connection,
     Date,
     Integer,
     MetaData,
@@ -34,7 +35,7 @@ from sqlalchemy import (
     true,
     union,
 )
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from socialdesk.catalogue.sql import metric_column
 from socialdesk.model import (
@@ -52,6 +53,9 @@ from socialdesk.model import (
 
 LATEST_FIGURES: tuple[str, ...] = ("impressions", "reach", "engagements", "clicks")
 _CHUNK = 20_000  # post ids per statement (under both engines' bound-parameter limits)
+
+# what the rollups run on: an import's session, or a connection (a migration's, a check's)
+Conn = Session | Connection
 
 
 def _latest_select(where: Any) -> Any:
@@ -77,7 +81,7 @@ _COLUMNS = ["post_id", "account_id", "published_at", "as_of", *LATEST_FIGURES]
 
 
 def refresh_post_latest(
-    conn: Any, *, batch_id: int | None = None, post_ids: Iterable[int] | None = None
+    conn: Conn, *, batch_id: int | None = None, post_ids: Iterable[int] | None = None
 ) -> None:
     """Recompute `post_latest` for the posts an import batch touched, for the given posts,
     or (neither given) for every post. Runs in the caller's transaction."""
@@ -114,11 +118,12 @@ _IDS = Table("_rollup_ids", MetaData(), Column("id", Integer, primary_key=True))
 
 
 @contextmanager
-def _id_table(conn: Any, ids: list[int]) -> Iterator[Any]:
+def _id_table(conn: Conn, ids: list[int]) -> Iterator[Any]:
     """A temporary table holding `ids` for the transaction (filled through the driver:
     executemany on SQLite, COPY on PostgreSQL), as a subquery of them."""
-    connection = conn.connection() if hasattr(conn, "get_bind") else conn
+    connection = conn.connection() if isinstance(conn, Session) else conn
     raw = connection.connection.driver_connection
+    assert raw is not None  # a connection in use holds its driver's
     dialect = connection.dialect.name
     cur = raw.cursor()
     try:
@@ -140,7 +145,7 @@ def _id_table(conn: Any, ids: list[int]) -> Iterator[Any]:
         conn.execute(text("DROP TABLE IF EXISTS _rollup_ids"))
 
 
-def check_post_latest(conn: Any, workspace_id: int | None = None) -> list[tuple[Any, ...]]:
+def check_post_latest(conn: Conn, workspace_id: int | None = None) -> list[tuple[Any, ...]]:
     """The posts whose `post_latest` row disagrees with their snapshots, or is missing,
     or outlives its post (empty when all is well); of one workspace or of all."""
     where: Any = true()
@@ -167,8 +172,8 @@ def check_post_latest(conn: Any, workspace_id: int | None = None) -> list[tuple[
 WEEK_FLOWS: tuple[str, ...] = ("reach", "impressions", "engagements", "clicks")
 
 
-def _dialect(conn: Any) -> str:
-    bind = conn.get_bind() if hasattr(conn, "get_bind") else conn
+def _dialect(conn: Conn) -> str:
+    bind = conn.get_bind() if isinstance(conn, Session) else conn
     return str(bind.dialect.name)
 
 
@@ -180,7 +185,7 @@ def week_of(column: Any, dialect: str) -> Any:
     return cast(func.date_trunc("week", column), Date)
 
 
-def _account_week_select(conn: Any, where: Any) -> Any:
+def _account_week_select(conn: Conn, where: Any) -> Any:
     week = week_of(AccountDay.date, _dialect(conn))
     cols: list[Any] = [AccountDay.account_id, week, func.max(AccountDay.followers)]
     for name in WEEK_FLOWS:
@@ -189,7 +194,7 @@ def _account_week_select(conn: Any, where: Any) -> Any:
     return select(*cols).where(where).group_by(AccountDay.account_id, week)
 
 
-def _post_week_select(conn: Any, where: Any) -> Any:
+def _post_week_select(conn: Conn, where: Any) -> Any:
     week = week_of(PostLatest.published_at, _dialect(conn))
     return (
         select(
@@ -209,7 +214,7 @@ def ad_level(table: Any = AdDay) -> Any:
     return case((table.ad_id.is_not(None), 2), (table.ad_set_id.is_not(None), 1), else_=0)
 
 
-def _ad_week_select(conn: Any, where: Any) -> Any:
+def _ad_week_select(conn: Conn, where: Any) -> Any:
     week = week_of(AdDay.date_start, _dialect(conn))
     level = ad_level()
     currency = func.coalesce(AdDay.currency, "")
@@ -232,7 +237,7 @@ _ACCOUNT_WEEK_COLUMNS = [
 _POST_WEEK_COLUMNS = ["account_id", "week", "posts", "reach", "engagements"]
 
 
-def refresh_weeks(conn: Any, account_ids: Iterable[int] | None = None) -> None:
+def refresh_weeks(conn: Conn, account_ids: Iterable[int] | None = None) -> None:
     """Recompute `account_week`, `post_week` and `ad_week` for these accounts (None: all). A week is
     cheap to sum again, so a whole account is redone whenever any of its rows changed."""
     if account_ids is None:
@@ -266,7 +271,7 @@ def refresh_weeks(conn: Any, account_ids: Iterable[int] | None = None) -> None:
         )
 
 
-def check_weeks(conn: Any, workspace_id: int | None = None) -> list[tuple[Any, ...]]:
+def check_weeks(conn: Conn, workspace_id: int | None = None) -> list[tuple[Any, ...]]:
     """The (table, owner, week, ...) whose weekly sums disagree with the rows they come from
     (empty when all is well); of one workspace or of all."""
     accounts: Any = select(Account.id)
@@ -297,7 +302,7 @@ def check_weeks(conn: Any, workspace_id: int | None = None) -> list[tuple[Any, .
     return out
 
 
-def refresh_accounts(conn: Any, account_ids: Iterable[int]) -> None:
+def refresh_accounts(conn: Conn, account_ids: Iterable[int]) -> None:
     """Every derived table for these accounts' rows (after writing them outside the
     importers, as tests' seeding does)."""
     ids = sorted(set(account_ids))
@@ -306,7 +311,7 @@ def refresh_accounts(conn: Any, account_ids: Iterable[int]) -> None:
     refresh_weeks(conn, ids)
 
 
-def refresh_all(conn: Any) -> None:
+def refresh_all(conn: Conn) -> None:
     """Every derived table, for the whole store (after a bulk write outside the importers)."""
     refresh_post_latest(conn)
     refresh_weeks(conn)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -119,7 +120,7 @@ def _column_values(
         ]
     if pd.api.types.is_float_dtype(series.dtype):
         arr = series.to_numpy(dtype="float64", na_value=np.nan)
-        return np.where(np.isnan(arr), None, arr).tolist()
+        return [None if math.isnan(v) else v for v in arr.tolist()]
     if pd.api.types.is_integer_dtype(series.dtype) and not series.isna().any():
         return series.to_numpy().tolist()
     values = series.astype(object).where(series.notna(), None).tolist()

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import pandas as pd
 
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTH_FULL = (
@@ -67,3 +71,13 @@ def long_date(day: dt.date) -> str:
 def short_date(day: dt.date) -> str:
     """en-GB "1 Jan 2025" (Search Console's Filters.csv)."""
     return f"{day.day} {MONTH_ABBR[day.month - 1]} {day.year}"
+
+
+def records(frame: pd.DataFrame) -> Iterator[Any]:
+    """The frame's rows as named tuples (`frame.itertuples()`), one field per column.
+
+    Each field has its column's type (int counts, float money, str text, Timestamp times),
+    which the stubs can't know: pandas-stubs types every field as any pandas scalar. The
+    writers read the world's frames, whose columns they know, so the rows are typed Any.
+    """
+    return frame.itertuples()

@@ -27,7 +27,7 @@ from socialdesk.demo.fileformats import (
     write_text,
 )
 from socialdesk.demo.world import World
-from socialdesk.demo.writers.base import ExportFile, long_date, short_date
+from socialdesk.demo.writers.base import ExportFile, long_date, records, short_date
 
 ADS_HEADER = (
     "Day",
@@ -95,7 +95,7 @@ def write_google_ads(world: World, folder: Path) -> ExportFile:
     for camp, days in world.campaigns:
         if camp.spec.platform != "google_ads":
             continue
-        for d in days.itertuples():
+        for d in records(days):
             limited = d.spend >= 0.97 * d.budget
             score = decimal(70 + int(camp.campaign_id[-2:]) % 25)
             figures = _figures(d.link_clicks, d.impressions, d.spend, d.results, d.conversion_value)
@@ -159,7 +159,7 @@ def write_ga4(world: World, folder: Path) -> ExportFile:
         f"# End date: {end:%Y%m%d}",
     ]
     rows: list[list[str]] = [list(GA4_HEADER)]
-    for r in world.web.rows.itertuples():
+    for r in records(world.web.rows):
         rows.append(
             [
                 f"{r.date:%Y%m%d}",
@@ -183,7 +183,7 @@ def write_ga4(world: World, folder: Path) -> ExportFile:
 
 def _search_rows(first: str, frame: pd.DataFrame) -> list[list[str]]:
     rows = [[first, "Clicks", "Impressions", "CTR", "Position"]]
-    for r in frame.itertuples():
+    for r in records(frame):
         ctr = r.clicks / r.impressions if r.impressions else 0.0
         rows.append(
             [
@@ -201,7 +201,7 @@ def write_search_console(world: World, folder: Path) -> ExportFile:
     data = world.search
     start, end = world.period.start, world.period.end
     chart = [["Date", "Clicks", "Impressions", "CTR", "Position"]]
-    for r in data.daily.itertuples():
+    for r in records(data.daily):
         chart.append(
             [
                 r.date.isoformat(),

@@ -19,7 +19,7 @@ import openpyxl
 from socialdesk.demo.fileformats import fixed_zip, workbook_members
 from socialdesk.demo.organisation import TIMEZONE, rng_for
 from socialdesk.demo.world import World
-from socialdesk.demo.writers.base import ExportFile, us_date
+from socialdesk.demo.writers.base import ExportFile, records, us_date
 
 METRICS_NOTE = (
     "Aggregated engagement metrics for your organic and sponsored posts over time. Date "
@@ -97,7 +97,7 @@ def _metrics_rows(world: World, rng: np.random.Generator) -> list[list[object]]:
     if len(zero_days):
         reactions[rng.choice(zero_days, size=min(3, len(zero_days)), replace=False)] = -1
     rows: list[list[object]] = []
-    for i, d in enumerate(days.itertuples()):
+    for i, d in enumerate(records(days)):
         impressions = float(d.exposure)
         clicks = float(d.other_clicks + d.site_clicks)
         engaged = clicks + reactions[i] + d.comments + d.reposts
@@ -132,7 +132,7 @@ def _metrics_rows(world: World, rng: np.random.Generator) -> list[list[object]]:
 def _post_rows(world: World, rng: np.random.Generator) -> list[list[object]]:
     rows: list[list[object]] = []
     posts = world.posts["linkedin"].sort_values("published_at", ascending=False, kind="stable")
-    for p in posts.itertuples():
+    for p in records(posts):
         impressions = float(p.exposure)
         clicks = float(p.other_clicks + p.site_clicks)
         engaged = clicks + p.likes + p.comments + p.reposts

@@ -17,7 +17,7 @@ import pandas as pd
 from socialdesk.demo.fileformats import csv_text, integer, trimmed, write_text
 from socialdesk.demo.organisation import rng_for
 from socialdesk.demo.world import World, increasing_ids
-from socialdesk.demo.writers.base import ID_ALPHABET, ExportFile, mon_dd_yyyy
+from socialdesk.demo.writers.base import ID_ALPHABET, ExportFile, mon_dd_yyyy, records
 
 FB_HEADER = (
     "Bericht-ID",
@@ -126,7 +126,7 @@ def write_facebook(world: World, folder: Path) -> ExportFile:
     page_id = str(rng.integers(10**14, 10**15))
     ids = increasing_ids(rng, len(posts), 1180000000000000, 4_000_000_000)
     rows: list[list[str]] = [list(FB_HEADER)]
-    for i, p in enumerate(posts.itertuples()):
+    for i, p in enumerate(records(posts)):
         video = p.media_type in ("video", "reel")
         title, description = ("", p.text) if video else (p.text, "")
         clicks = p.photo_clicks + p.other_clicks + p.site_clicks
@@ -172,7 +172,7 @@ def write_instagram(world: World, folder: Path) -> ExportFile:
     account_id = str(rng.integers(17841400000000000, 17841499999999999))
     ids = increasing_ids(rng, len(posts), 18040000000000000, 90_000_000_000)
     rows: list[list[str]] = [list(IG_HEADER)]
-    for i, p in enumerate(posts.itertuples()):
+    for i, p in enumerate(records(posts)):
         kind = "reel" if p.media_type == "reel" else "p"
         rows.append(
             [
@@ -217,7 +217,7 @@ def write_meta_ads(world: World, folder: Path) -> ExportFile:
         status = "active" if camp.end >= end else "inactive"
         ends = "Ongoing" if camp.spec.window is None else camp.end.isoformat()
         sales = camp.spec.conversion_rate is not None
-        for a in ads.itertuples():
+        for a in records(ads):
             day = a.date.isoformat()
             body.append(
                 (

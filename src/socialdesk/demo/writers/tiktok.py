@@ -22,7 +22,7 @@ import pandas as pd
 from socialdesk.demo.fileformats import csv_text, fixed_zip, trimmed
 from socialdesk.demo.organisation import TIMEZONE, export_date, rng_for
 from socialdesk.demo.world import World
-from socialdesk.demo.writers.base import ExportFile, month_day
+from socialdesk.demo.writers.base import ExportFile, month_day, records
 
 CONTENT_HEADER = (
     "Time",
@@ -48,7 +48,7 @@ def _audience(world: World, rng: np.random.Generator) -> list[tuple[str, list[li
     best = world.effects["tiktok"].best_hour
     activity = [["Date", "Hour", "Active followers"]]
     for i in range(len(days) - 7, len(days)):
-        followers = int(days["followers"].iat[i])
+        followers = int(days["followers"].to_numpy()[i])
         for hour in range(24):
             distance = min(abs(hour - best), 24 - abs(hour - best))
             mean = followers * (0.02 + 0.1 * np.exp(-0.5 * (distance / 3.0) ** 2))
@@ -92,7 +92,7 @@ def write_tiktok_content(world: World, folder: Path) -> list[ExportFile]:
         as_of = export_date("tiktok", first, world.period)
         month = posts[(published >= first) & (published <= last)]
         rows = [list(CONTENT_HEADER)]
-        for p in month.sort_values("published_at", ascending=False, kind="stable").itertuples():
+        for p in records(month.sort_values("published_at", ascending=False, kind="stable")):
             rows.append(
                 [
                     month_day(as_of),

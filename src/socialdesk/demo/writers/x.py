@@ -20,7 +20,7 @@ import numpy as np
 from socialdesk.demo.fileformats import csv_text, write_text
 from socialdesk.demo.organisation import TIMEZONE, export_date, rng_for
 from socialdesk.demo.world import World
-from socialdesk.demo.writers.base import ID_ALPHABET, ExportFile, x_date
+from socialdesk.demo.writers.base import ID_ALPHABET, ExportFile, records, x_date
 
 TWITTER_EPOCH_MS = 1288834974657
 PROMOTED = (
@@ -121,7 +121,7 @@ def _f(value: float) -> str:
 def _activity_rows(posts, handle: str, rng: np.random.Generator) -> list[list[str]]:
     zone = ZoneInfo(TIMEZONE)
     rows = []
-    for p in posts.sort_values("published_at", ascending=False, kind="stable").itertuples():
+    for p in records(posts.sort_values("published_at", ascending=False, kind="stable")):
         utc = p.published_at.to_pydatetime().replace(tzinfo=zone).astimezone(dt.UTC)
         tweet_id = snowflake(utc, rng)
         engagements = sum(int(getattr(p, k)) for k in ENGAGEMENT_KINDS)

@@ -19,7 +19,7 @@ from socialdesk.demo.fileformats import csv_text, fixed_zip, trimmed
 from socialdesk.demo.organic import decay_weights
 from socialdesk.demo.organisation import rng_for
 from socialdesk.demo.world import World
-from socialdesk.demo.writers.base import YT_ALPHABET, ExportFile, youtube_date
+from socialdesk.demo.writers.base import YT_ALPHABET, ExportFile, records, youtube_date
 
 TABLE_HEADER = (
     "Content",
@@ -94,7 +94,7 @@ def _table(world: World, rng: np.random.Generator) -> tuple[pd.DataFrame, list[l
             trimmed(total_views * 0.6 / total_impr * 100 if total_impr else 0, 2),
         ],
     ]
-    for p in posts.itertuples():
+    for p in records(posts):
         rows.append(
             [
                 p.video_id,
@@ -121,7 +121,7 @@ def _chart(world: World, posts: pd.DataFrame, rng: np.random.Generator) -> list[
     weights = decay_weights(world.effects["youtube"].spec.half_life)
     rows = [list(CHART_HEADER)]
     end = world.period.end
-    for p in posts.itertuples():
+    for p in records(posts):
         first = p.published_at.date()
         span = (end - first).days + 1
         w = np.zeros(span)
