@@ -55,7 +55,7 @@ def test_kpi_tree_contributions_add_up(sqlite_seeded):
     ).json()
     assert data["after"] == ["2026-10-22", "2026-11-20"]
     assert data["before"] == ["2026-09-22", "2026-10-21"]
-    for _group, change in data["result"]["changes"]:
+    for _group, change in data["changes"]:
         if change["decomposable"] and change["change"] is not None:
             total = sum(f["contribution"] for f in change["factors"])
             assert abs(total - change["change"]) < 1e-6 * max(1, abs(change["change"]))
@@ -112,7 +112,7 @@ def test_best_times_and_anomalies_twins(sqlite_seeded):
             assert 0 <= e["slot"] <= 23
     an = client.get("/analytics/anomalies.json?start=2026-08-01&end=2026-11-20").json()
     assert an["start"] == "2026-08-01" and an["end"] == "2026-11-20"
-    assert set(an["result"]) >= {"days", "posts", "skipped", "threshold", "method"}
+    assert set(an) >= {"days", "posts", "skipped", "threshold", "method"}
 
 
 def test_kpi_tree_and_best_times_from_posts(sqlite_ws):
@@ -133,7 +133,7 @@ def test_kpi_tree_and_best_times_from_posts(sqlite_ws):
         "/analytics/kpi-tree.json?before_start=2026-08-01&before_end=2026-08-31"
         "&after_start=2026-09-01&after_end=2026-09-30"
     ).json()
-    (total_group, total), (ig_group, _ig) = data["result"]["changes"]
+    (total_group, total), (ig_group, _ig) = data["changes"]
     assert total_group == {} and ig_group == {"platform": "instagram"}
     assert total["decomposable"] and total["change"] is not None
     assert sum(f["contribution"] for f in total["factors"]) == pytest.approx(total["change"])

@@ -1,7 +1,11 @@
-"""The analyses as the faces call them: read through queries.py, compute with the pure modules.
+"""The analytics skill's seam: (session, workspace, typed parameters) -> a frozen result.
 
-Each function takes a Session and plain values and returns the frozen results of the pure
-modules; none of them runs SQL itself.
+The web pages, their `.json` twins and the CLI call the functions of the seam section at the
+end (`catalogue`, `metric_info`, `kpi_report`, `tree_report`, `goals_report`, `platforms`,
+`anomaly_report`, `best_times_report`, and `add_goal` / `remove_goal`); each resolves its
+period, reads through queries.py, computes with the pure modules and returns a frozen result
+that the faces render and serialise with `socialdesk.results.plain`. None of them runs SQL
+itself. The building blocks above them take a Slice and serve the seam and the tests.
 """
 
 from __future__ import annotations
@@ -14,10 +18,16 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from socialdesk.analytics import queries
-from socialdesk.analytics.anomalies import AnomalyResult, anomalies
+from socialdesk.analytics.anomalies import (
+    AnomalyResult,
+    DayAnomaly,
+    PostAnomaly,
+    Skipped,
+    anomalies,
+)
 from socialdesk.analytics.best_times import PlatformTimes, best_times
 from socialdesk.analytics.goals import Goal, GoalStatus, new_goal, track
-from socialdesk.analytics.kpi_tree import TREES, TreeChange, decompose
+from socialdesk.analytics.kpi_tree import TREES, TreeChange, decompose, factor_label
 from socialdesk.analytics.kpis import (
     UNIT_NAMES,
     KpiResult,
@@ -31,6 +41,7 @@ from socialdesk.analytics.kpis import (
 )
 from socialdesk.analytics.queries import Slice
 from socialdesk.catalogue import Metric, get_metric
+from socialdesk.catalogue import metrics as all_metrics
 
 
 def default_window(
@@ -55,14 +66,14 @@ def kpi(
     metric = get_metric(metric_name)
     if not metric.available:
         return KpiResult(
-            metric.name,
-            "",
-            "",
-            metric.formula,
-            sl.start.isoformat(),
-            sl.end.isoformat(),
-            (),
-            "not enough data: this metric needs data socialdesk does not import yet",
+            metric=metric.name,
+            domain="",
+            unit_name="",
+            formula=metric.formula,
+            start=sl.start.isoformat(),
+            end=sl.end.isoformat(),
+            values=(),
+            note="not enough data: this metric needs data socialdesk does not import yet",
         )
     first = domain_for(metric, sl.platform, domain)
     dom = first
@@ -80,24 +91,24 @@ def kpi(
             label = {k: (int(v) if k == "account" else v) for k, v in zip(keys, key, strict=True)}
             values.append(
                 KpiValue(
-                    metric.name,
-                    label,
-                    est,
-                    dom,
-                    float(total.iloc[-1]) if len(total) else None,
-                    float(total.iloc[0]) if len(total) else None,
-                    len(total),
-                    {"daily_rate": daily},
+                    metric=metric.name,
+                    group=label,
+                    value=est,
+                    domain=dom,
+                    numerator=float(total.iloc[-1]) if len(total) else None,
+                    denominator=float(total.iloc[0]) if len(total) else None,
+                    units=len(total),
+                    detail={"daily_rate": daily},
                 )
             )
         return KpiResult(
-            metric.name,
-            dom,
-            "days",
-            metric.formula,
-            sl.start.isoformat(),
-            sl.end.isoformat(),
-            tuple(values),
+            metric=metric.name,
+            domain=dom,
+            unit_name="days",
+            formula=metric.formula,
+            start=sl.start.isoformat(),
+            end=sl.end.isoformat(),
+            values=tuple(values),
         )
     frame = pd.DataFrame()
     for dom in (first, *(d for d in domains_for(metric) if d != first and not domain)):
@@ -124,19 +135,29 @@ def kpi(
         label = group_label(row, group_by)
         key = tuple(label[g] for g in group_by if g in ("platform", "account"))
         est, num, den = kpi_from_sums(metric, row, dom, followers.get(key))
-        values.append(KpiValue(metric.name, label, est, dom, num, den, int(row["rows"])))
+        values.append(
+            KpiValue(
+                metric=metric.name,
+                group=label,
+                value=est,
+                domain=dom,
+                numerator=num,
+                denominator=den,
+                units=int(row["rows"]),
+            )
+        )
     note = ""
     if not values:
         note = "not enough data: nothing in this slice"
     return KpiResult(
-        metric.name,
-        dom,
-        UNIT_NAMES[dom],
-        metric.formula,
-        sl.start.isoformat(),
-        sl.end.isoformat(),
-        tuple(values),
-        note,
+        metric=metric.name,
+        domain=dom,
+        unit_name=UNIT_NAMES[dom],
+        formula=metric.formula,
+        start=sl.start.isoformat(),
+        end=sl.end.isoformat(),
+        values=tuple(values),
+        note=note,
     )
 
 
@@ -237,13 +258,13 @@ def kpi_tree(
                 )
             )
     return TreeResult(
-        tree.name,
-        tree.title,
-        tree.domain,
-        (before.start.isoformat(), before.end.isoformat()),
-        (after.start.isoformat(), after.end.isoformat()),
-        tuple(group_by),
-        tuple(out),
+        tree=tree.name,
+        title=tree.title,
+        domain=tree.domain,
+        before=(before.start.isoformat(), before.end.isoformat()),
+        after=(after.start.isoformat(), after.end.isoformat()),
+        group_by=tuple(group_by),
+        changes=tuple(out),
     )
 
 
@@ -345,3 +366,282 @@ def find_anomalies(
 
 def find_best_times(session: Session, workspace_id: int, sl: Slice) -> tuple[PlatformTimes, ...]:
     return best_times(queries.post_frame(session, workspace_id, sl))
+
+
+# -- the seam: one function per question the faces ask --------------------------------------
+# The web pages (and their `.json` twins) and the CLI call these and only these: each resolves
+# its period, reads through `queries` and returns a frozen result that both faces serialise
+# with `socialdesk.results.plain`, so `/analytics/....json` and `socialdesk ... --json` agree.
+GROUPINGS: dict[str, tuple[str, ...]] = {
+    "platform": ("platform",),
+    "account": ("platform", "account"),
+    "": (),
+}
+
+
+def _period(
+    session: Session,
+    workspace_id: int,
+    days: int,
+    start: dt.date | None,
+    end: dt.date | None,
+) -> tuple[dt.date, dt.date]:
+    """`start` to `end` as given; an open end is the last day with data, an open start `days`
+    days before the end."""
+    first, last = default_window(session, workspace_id, days, end)
+    return start or first, last
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Where one platform's export puts a metric, its note in the asked language."""
+
+    platform: str
+    format: str
+    field: str
+    header: str
+    table: str
+    sheet: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    """One metric of the catalogue in a language: label, definition, formula and sources."""
+
+    name: str
+    label: str
+    labels: dict[str, str]  # {nl, en}
+    definition: str
+    unit: str
+    direction: str  # up, down or neutral
+    kind: str
+    formula: str  # in English
+    formula_text: str  # in the asked language
+    formulas: dict[str, str]  # {nl, en}
+    available: bool
+    inputs: tuple[str, ...]  # the base metrics it is computed from
+    sources: tuple[SourceInfo, ...]
+    counted: dict[str, str]  # platform: what it sums
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every metric socialdesk computes, in `lang`."""
+
+    lang: str
+    metrics: tuple[MetricInfo, ...]
+
+
+def _metric_info(m: Metric, lang: str) -> MetricInfo:
+    return MetricInfo(
+        name=m.name,
+        label=m.label_in(lang),
+        labels=dict(m.label),
+        definition=m.definition_in(lang),
+        unit=m.unit,
+        direction=m.direction,
+        kind=m.kind,
+        formula=m.formula,
+        formula_text=m.formula_in(lang),
+        formulas=dict(m.formulas),
+        available=m.available,
+        inputs=m.inputs,
+        sources=tuple(
+            SourceInfo(
+                platform=s.platform,
+                format=s.format,
+                field=s.field,
+                header=s.header,
+                table=s.table,
+                sheet=s.sheet,
+                note=s.note_in(lang),
+            )
+            for s in m.sources
+        ),
+        counted={p: str(v) for p, v in m.counted.items()},
+    )
+
+
+def catalogue(*, lang: str = "en") -> Catalogue:
+    """The metrics catalogue in `lang` (nl or en); it reads no workspace."""
+    return Catalogue(lang=lang, metrics=tuple(_metric_info(m, lang) for m in all_metrics()))
+
+
+def metric_info(name: str, *, lang: str = "en") -> MetricInfo:
+    """One metric in `lang`; UnknownMetric (a KeyError) says which names come close."""
+    return _metric_info(get_metric(name), lang)
+
+
+def kpi_report(
+    session: Session,
+    workspace_id: int,
+    metric_name: str,
+    *,
+    days: int = 30,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    platform: str | None = None,
+    account: int | None = None,
+    media_type: str | None = None,
+    group_by: Sequence[str] = ("platform",),
+    source: str | None = None,
+) -> KpiResult:
+    """`metric_name` over the last `days` days up to `end` (or `start` to `end`), per group."""
+    first, last = _period(session, workspace_id, days, start, end)
+    sl = Slice(first, last, platform, account, media_type)
+    return kpi(session, workspace_id, get_metric(metric_name).name, sl, group_by, source)
+
+
+@dataclass(frozen=True)
+class TreeReport:
+    """A KPI tree's goal in two periods and each factor's contribution to its change."""
+
+    tree: str
+    title: str
+    domain: str
+    trees: dict[str, str]  # tree name: its formula
+    before: tuple[dt.date, dt.date]
+    after: tuple[dt.date, dt.date]
+    group_by: str  # platform, account or "" (the total only)
+    changes: tuple[tuple[dict[str, object], TreeChange], ...]  # (group, change); total first
+    labels: dict[str, str]  # factor name: its catalogue label in `lang` (else English words)
+
+
+def tree_report(
+    session: Session,
+    workspace_id: int,
+    tree: str,
+    *,
+    days: int = 28,
+    after_start: dt.date | None = None,
+    after_end: dt.date | None = None,
+    before_start: dt.date | None = None,
+    before_end: dt.date | None = None,
+    group_by: str = "platform",
+    lang: str = "en",
+) -> TreeReport:
+    """`tree` over the last `days` days up to `after_end` (default: the last day with data)
+    against as many days before; any of the four days may be given. KeyError names an
+    unknown tree, ValueError an unknown grouping."""
+    if group_by not in GROUPINGS:
+        raise ValueError(f"group by platform, account or nothing (got {group_by!r})")
+    a0, a1 = _period(session, workspace_id, days, after_start, after_end)
+    length = (a1 - a0).days + 1
+    b1 = before_end or (a0 - dt.timedelta(days=1))
+    b0 = before_start or (b1 - dt.timedelta(days=length - 1))
+    found = kpi_tree(session, workspace_id, tree, Slice(b0, b1), Slice(a0, a1), GROUPINGS[group_by])
+    labels = {f.name: factor_label(f.name, lang) for _g, c in found.changes for f in c.factors}
+    return TreeReport(
+        tree=found.tree,
+        title=found.title,
+        domain=found.domain,
+        trees={k: t.title for k, t in TREES.items()},
+        before=(b0, b1),
+        after=(a0, a1),
+        group_by=group_by,
+        changes=found.changes,
+        labels=labels,
+    )
+
+
+@dataclass(frozen=True)
+class Platforms:
+    """The platforms the workspace has accounts on."""
+
+    platforms: tuple[str, ...]
+
+
+def platforms(session: Session, workspace_id: int) -> Platforms:
+    found = sorted({str(p) for p in queries.accounts(session, workspace_id)["platform"]})
+    return Platforms(platforms=tuple(found))
+
+
+@dataclass(frozen=True)
+class GoalsReport:
+    """Every goal with its progress, forecast (95% interval) and status, as of `today`."""
+
+    today: dt.date
+    goals: tuple[GoalStatus, ...]  # status: on-track, at-risk, off-track or not-enough-data
+    metric_choices: dict[str, str]  # metrics a goal can steer on: their labels in `lang`
+    platforms: tuple[str, ...]  # platforms with accounts
+
+
+def goals_report(
+    session: Session, workspace_id: int, *, today: dt.date | None = None, lang: str = "en"
+) -> GoalsReport:
+    day = today or dt.date.today()
+    choices = {
+        m.name: m.label_in(lang) for m in all_metrics() if m.available and m.kind != "growth"
+    }
+    return GoalsReport(
+        today=day,
+        goals=tuple(all_goal_statuses(session, workspace_id, day)),
+        metric_choices=choices,
+        platforms=platforms(session, workspace_id).platforms,
+    )
+
+
+@dataclass(frozen=True)
+class AnomalyReport:
+    """Days and posts of `start` to `end` far outside their expected range."""
+
+    start: dt.date
+    end: dt.date
+    platform: str | None
+    days: tuple[DayAnomaly, ...]
+    posts: tuple[PostAnomaly, ...]
+    skipped: tuple[Skipped, ...]
+    threshold: float
+    method: str
+
+
+def anomaly_report(
+    session: Session,
+    workspace_id: int,
+    *,
+    days: int = 90,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    platform: str | None = None,
+    threshold: float = 3.5,
+) -> AnomalyReport:
+    """The last `days` days up to `end` (default: the last day with data), or `start` to `end`;
+    unusual is `threshold` robust standard deviations or more from the expected value."""
+    first, last = _period(session, workspace_id, days, start, end)
+    found = find_anomalies(session, workspace_id, Slice(first, last, platform), threshold)
+    return AnomalyReport(
+        start=first,
+        end=last,
+        platform=platform,
+        days=found.days,
+        posts=found.posts,
+        skipped=found.skipped,
+        threshold=found.threshold,
+        method=found.method,
+    )
+
+
+@dataclass(frozen=True)
+class BestTimesReport:
+    """Per platform: rate ratios per hour and weekday (0: Monday) with 95% intervals."""
+
+    start: dt.date
+    end: dt.date
+    platform: str | None
+    platforms: tuple[PlatformTimes, ...]
+
+
+def best_times_report(
+    session: Session,
+    workspace_id: int,
+    *,
+    days: int = 365,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    platform: str | None = None,
+) -> BestTimesReport:
+    """The last `days` days up to `end` (default: the last day with data), or `start` to `end`."""
+    first, last = _period(session, workspace_id, days, start, end)
+    found = find_best_times(session, workspace_id, Slice(first, last, platform))
+    return BestTimesReport(start=first, end=last, platform=platform, platforms=tuple(found))

@@ -1,18 +1,36 @@
-"""socialdesk metrics / kpi / kpi-tree / goals / anomalies / best-times (skill 5, analytics)."""
+"""socialdesk metrics / kpi / kpi-tree / goals / anomalies / best-times (skill 5, analytics).
+
+Each command parses its options, calls one function of the skill's seam
+(socialdesk.analytics.run) and prints its result: as tables, or with `--json` through
+`print_json`, the serializer of the web's `.json` twins, so `socialdesk anomalies --json` and
+`/analytics/anomalies.json` print the same fields for the same question.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import json
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from socialdesk.cli.console import JsonOpt, WorkspaceOpt, console, err_console, resolve_workspace
+from socialdesk.cli.console import (
+    JsonOpt,
+    WorkspaceOpt,
+    console,
+    err_console,
+    print_json,
+    resolve_workspace,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from socialdesk.estimates import Estimate
 
 goals_app = typer.Typer(
     help="Goals with a steering metric, a target and a period: progress, "
@@ -25,6 +43,11 @@ End = Annotated[
     str | None,
     typer.Option(help="Last day of the period, YYYY-MM-DD (default: the last day with data)."),
 ]
+Start = Annotated[
+    str | None,
+    typer.Option(help="First day of the period, YYYY-MM-DD (default: --days before --end)."),
+]
+Lang = Annotated[str, typer.Option(help="Language of the labels and definitions: nl or en.")]
 Platform = Annotated[
     str | None,
     typer.Option("--platform", "-p", help="Only this platform (facebook, instagram, meta_ads…)."),
@@ -47,26 +70,6 @@ def register(app: typer.Typer) -> None:
 
 
 # -- output helpers ----------------------------------------------------------------------------
-def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    return value
-
-
-def _print_json(value: Any) -> None:
-    console.print_json(json.dumps(_plain(value), ensure_ascii=False))
-
-
 def fmt_value(value: float | None, unit: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
@@ -79,7 +82,7 @@ def fmt_value(value: float | None, unit: str) -> str:
     return f"{value:,.0f}"
 
 
-def _estimate(est: Any, unit: str) -> tuple[str, str]:
+def _estimate(est: Estimate, unit: str) -> tuple[str, str]:
     if not est.ok:
         return "–", est.method
     if est.level == 1.0:
@@ -87,16 +90,23 @@ def _estimate(est: Any, unit: str) -> tuple[str, str]:
     return fmt_value(est.value, unit), f"{fmt_value(est.low, unit)} – {fmt_value(est.high, unit)}"
 
 
-def _open(workspace: Path | None) -> Any:
-    from socialdesk.store import open_workspace
+@contextmanager
+def _workspace(workspace: Path | None, *, write: bool = False) -> Iterator[tuple[Session, int]]:
+    """A session on the workspace and its id (committed at the end when `write`)."""
+    from socialdesk.store import open_workspace, session_scope
 
-    return open_workspace(resolve_workspace(workspace))
+    handle = open_workspace(resolve_workspace(workspace))
+    with session_scope(handle.engine) if write else handle.session() as session:
+        yield session, handle.workspace_id
 
 
-def _window(session: Any, ws_id: int, days: int, end: str | None) -> tuple[dt.date, dt.date]:
-    from socialdesk.analytics import default_window
-
-    return default_window(session, ws_id, days, dt.date.fromisoformat(end) if end else None)
+def _day(value: str | None, what: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{what} must be a date like 2026-03-31 (got {value!r})") from exc
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -109,50 +119,41 @@ def metrics_command(
     name: Annotated[
         str | None, typer.Argument(help="A metric (snake_case), e.g. engagement_rate.")
     ] = None,
-    lang: Annotated[str, typer.Option(help="Language of the definitions: nl or en.")] = "en",
+    lang: Lang = "en",
     as_json: JsonOpt = False,
 ) -> None:
     """The metrics catalogue: what each metric means and where every platform puts it."""
-    from socialdesk.catalogue import UnknownMetric, get_metric, metrics
+    from socialdesk.analytics import run
+    from socialdesk.catalogue import UnknownMetric
 
     if name is None:
+        found = run.catalogue(lang=lang)
         if as_json:
-            _print_json(
-                [
-                    {
-                        "name": m.name,
-                        "label": m.label_in(lang),
-                        "unit": m.unit,
-                        "kind": m.kind,
-                        "formula": m.formula,
-                    }
-                    for m in metrics()
-                ]
-            )
+            print_json(found)
             return
         table = Table(title="Metrics catalogue", show_lines=False)
         table.add_column("name", no_wrap=True)
         for col in ("label", "unit", "formula"):
             table.add_column(col)
-        for m in metrics():
-            table.add_row(m.name, m.label_in(lang), m.unit, m.formula_in(lang))
+        for info in found.metrics:
+            table.add_row(info.name, info.label, info.unit, info.formula_text)
         console.print(table)
         console.print("'socialdesk metrics NAME' explains one.")
         return
     try:
-        m = get_metric(name)
+        m = run.metric_info(name, lang=lang)
     except UnknownMetric as exc:
         _fail(str(exc.args[0]))
         return
     if as_json:
-        _print_json(m)
+        print_json(m)
         return
-    console.print(f"[bold]{m.name}[/] — {m.label_in(lang)}")
-    console.print(m.definition_in(lang))
+    console.print(f"[bold]{m.name}[/] — {m.label}")
+    console.print(m.definition)
     direction = {"up": "more is better", "down": "less is better", "neutral": "neither"}[
         m.direction
     ]
-    console.print(f"unit: {m.unit} · {direction} · formula: {m.formula_in(lang)}")
+    console.print(f"unit: {m.unit} · {direction} · formula: {m.formula_text}")
     if m.counted:
         table = Table(title="What is summed, per platform")
         table.add_column("platform")
@@ -166,7 +167,7 @@ def metrics_command(
             table.add_column(col)
         for s in m.sources:
             fmt = s.format + (f" ({s.sheet} sheet)" if s.sheet else "")
-            table.add_row(s.platform, fmt, s.header, s.table, s.note_in(lang))
+            table.add_row(s.platform, fmt, s.header, s.table, s.note)
         console.print(table)
     elif m.kind != "base":
         console.print(f"computed from: {', '.join(m.inputs)}")
@@ -179,6 +180,7 @@ def kpi_command(
     ],
     workspace: WorkspaceOpt = None,
     days: Days = 30,
+    start: Start = None,
     end: End = None,
     platform: Platform = None,
     account: Account = None,
@@ -190,29 +192,38 @@ def kpi_command(
     as_json: JsonOpt = False,
 ) -> None:
     """A metric for a slice (platform, account, media type, period), with its sample size."""
-    from socialdesk.analytics import Slice, kpi
-    from socialdesk.catalogue import UnknownMetric, get_metric
+    from socialdesk.analytics import run
+    from socialdesk.catalogue import UnknownMetric
 
     try:
-        m = get_metric(metric)
+        m = run.metric_info(metric, lang="en")
     except UnknownMetric as exc:
         _fail(str(exc.args[0]))
         return
     group_by = () if by in ("none", "") else tuple(b.strip() for b in by.split(","))
-    handle = _open(workspace)
-    with handle.session() as session:
-        start, stop = _window(session, handle.workspace_id, days, end)
-        sl = Slice(start, stop, platform, account, media_type)
+    with _workspace(workspace) as (session, ws):
         try:
-            result = kpi(session, handle.workspace_id, m.name, sl, group_by, source)
+            result = run.kpi_report(
+                session,
+                ws,
+                m.name,
+                days=days,
+                start=_day(start, "--start"),
+                end=_day(end, "--end"),
+                platform=platform,
+                account=account,
+                media_type=media_type,
+                group_by=group_by,
+                source=source,
+            )
         except ValueError as exc:
             _fail(str(exc))
             return
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     console.print(
-        f"[bold]{m.label_in('en')}[/] ({m.name}) {start} – {stop}, from {result.domain or '–'}"
+        f"[bold]{m.label}[/] ({m.name}) {result.start} – {result.end}, from {result.domain or '–'}"
     )
     console.print(f"formula: {m.formula}")
     if result.note:
@@ -238,23 +249,47 @@ def kpi_tree_command(
     ],
     workspace: WorkspaceOpt = None,
     days: Days = 30,
+    start: Start = None,
     end: End = None,
-    by: Annotated[str, typer.Option("--by", help="Also per: platform or account.")] = "platform",
+    before_start: Annotated[
+        str | None,
+        typer.Option(help="First day of the period before, YYYY-MM-DD (default: as long)."),
+    ] = None,
+    before_end: Annotated[
+        str | None,
+        typer.Option(help="Last day of the period before (default: the day before --start)."),
+    ] = None,
+    by: Annotated[
+        str, typer.Option("--by", help="Also per: platform, account, or none.")
+    ] = "platform",
+    lang: Lang = "en",
     as_json: JsonOpt = False,
 ) -> None:
     """How much each factor of a KPI tree contributed to its change: the last `days` days
     against the `days` days before (contributions add up to the change)."""
-    from socialdesk.analytics import TREES, Slice, kpi_tree
+    from socialdesk.analytics import run
 
-    if tree not in TREES:
-        _fail(f"no KPI tree {tree!r}; choose one of {', '.join(TREES)}")
-    handle = _open(workspace)
-    with handle.session() as session:
-        start, stop = _window(session, handle.workspace_id, days, end)
-        before = Slice(start - dt.timedelta(days=days), start - dt.timedelta(days=1))
-        result = kpi_tree(session, handle.workspace_id, tree, before, Slice(start, stop), (by,))
+    if tree not in run.TREES:
+        _fail(f"no KPI tree {tree!r}; choose one of {', '.join(run.TREES)}")
+    with _workspace(workspace) as (session, ws):
+        try:
+            result = run.tree_report(
+                session,
+                ws,
+                tree,
+                days=days,
+                after_start=_day(start, "--start"),
+                after_end=_day(end, "--end"),
+                before_start=_day(before_start, "--before-start"),
+                before_end=_day(before_end, "--before-end"),
+                group_by="" if by == "none" else by,
+                lang=lang,
+            )
+        except ValueError as exc:
+            _fail(str(exc))
+            return
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     console.print(f"[bold]{result.title}[/]")
     console.print(
@@ -298,16 +333,14 @@ def goals_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Set a goal."""
-    from socialdesk.analytics import add_goal
+    from socialdesk.analytics import run
     from socialdesk.catalogue import UnknownMetric
-    from socialdesk.store import session_scope
 
-    handle = _open(workspace)
     try:
-        with session_scope(handle.engine) as session:
-            goal = add_goal(
+        with _workspace(workspace, write=True) as (session, ws):
+            goal = run.add_goal(
                 session,
-                handle.workspace_id,
+                ws,
                 name=name,
                 metric=metric,
                 start=dt.date.fromisoformat(start),
@@ -320,7 +353,7 @@ def goals_add(
         _fail(str(exc.args[0]) if exc.args else str(exc))
         return
     if as_json:
-        _print_json(goal)
+        print_json(goal)
         return
     console.print(
         f"[green]✓[/] goal {goal.id} '{goal.name}' set: {goal.metric} {target} "
@@ -334,12 +367,10 @@ def goals_remove(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Remove a goal."""
-    from socialdesk.analytics import remove_goal
-    from socialdesk.store import session_scope
+    from socialdesk.analytics import run
 
-    handle = _open(workspace)
-    with session_scope(handle.engine) as session:
-        removed = remove_goal(session, handle.workspace_id, goal_id)
+    with _workspace(workspace, write=True) as (session, ws):
+        removed = run.remove_goal(session, ws, goal_id)
     if not removed:
         _fail(f"no goal {goal_id!r}; 'socialdesk goals list' shows the ids", 1)
     console.print(f"[green]✓[/] goal {goal_id} removed.")
@@ -351,20 +382,18 @@ def goals_list(
     today: Annotated[
         str | None, typer.Option(help="Judge as of this day, YYYY-MM-DD (default: today).")
     ] = None,
+    lang: Lang = "en",
     as_json: JsonOpt = False,
 ) -> None:
     """Every goal with its progress, forecast and status."""
-    from socialdesk.analytics import all_goal_statuses
-    from socialdesk.catalogue import get_metric
+    from socialdesk.analytics import run
 
-    handle = _open(workspace)
-    with handle.session() as session:
-        statuses = all_goal_statuses(
-            session, handle.workspace_id, dt.date.fromisoformat(today) if today else None
-        )
+    with _workspace(workspace) as (session, ws):
+        result = run.goals_report(session, ws, today=_day(today, "--today"), lang=lang)
     if as_json:
-        _print_json(statuses)
+        print_json(result)
         return
+    statuses = result.goals
     if not statuses:
         console.print(
             "No goals yet: 'socialdesk goals add NAME --metric … --target … --start … --end …'."
@@ -374,7 +403,7 @@ def goals_list(
     for col in ("id", "goal", "metric", "period", "so far", "target", "forecast (95%)", "status"):
         table.add_column(col)
     for st in statuses:
-        unit = get_metric(st.goal.metric).unit
+        unit = run.metric_info(st.goal.metric).unit
         value, interval = _estimate(st.forecast, unit)
         forecast = f"{value} ({interval})" if interval else st.forecast.method
         scope = st.goal.platform or "all"
@@ -395,6 +424,7 @@ def goals_list(
 def anomalies_command(
     workspace: WorkspaceOpt = None,
     days: Days = 90,
+    start: Start = None,
     end: End = None,
     platform: Platform = None,
     threshold: Annotated[
@@ -404,19 +434,26 @@ def anomalies_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Days and posts far outside their expected range."""
-    from socialdesk.analytics import Slice, find_anomalies
+    from socialdesk.analytics import run
 
-    handle = _open(workspace)
-    with handle.session() as session:
-        start, stop = _window(session, handle.workspace_id, days, end)
-        result = find_anomalies(
-            session, handle.workspace_id, Slice(start, stop, platform), threshold
+    if threshold <= 0:
+        raise typer.BadParameter("--threshold must be positive")
+    with _workspace(workspace) as (session, ws):
+        result = run.anomaly_report(
+            session,
+            ws,
+            days=days,
+            start=_day(start, "--start"),
+            end=_day(end, "--end"),
+            platform=platform,
+            threshold=threshold,
         )
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     console.print(
-        f"[bold]Anomalies[/] {start} – {stop}: {len(result.days)} days, {len(result.posts)} posts"
+        f"[bold]Anomalies[/] {result.start} – {result.end}: {len(result.days)} days, "
+        f"{len(result.posts)} posts"
     )
     console.print(result.method)
     if result.days:
@@ -457,23 +494,29 @@ def anomalies_command(
 def best_times_command(
     workspace: WorkspaceOpt = None,
     days: Days = 365,
+    start: Start = None,
     end: End = None,
     platform: Platform = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Best hours and weekdays to post, per platform, from the workspace's own posts."""
-    from socialdesk.analytics import Slice, find_best_times
+    from socialdesk.analytics import run
     from socialdesk.analytics.best_times import WEEKDAYS
 
-    handle = _open(workspace)
-    with handle.session() as session:
-        start, stop = _window(session, handle.workspace_id, days, end)
-        result = find_best_times(session, handle.workspace_id, Slice(start, stop, platform))
+    with _workspace(workspace) as (session, ws):
+        result = run.best_times_report(
+            session,
+            ws,
+            days=days,
+            start=_day(start, "--start"),
+            end=_day(end, "--end"),
+            platform=platform,
+        )
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
-    console.print(f"[bold]Best times to post[/] {start} – {stop}")
-    for pt in result:
+    console.print(f"[bold]Best times to post[/] {result.start} – {result.end}")
+    for pt in result.platforms:
         if not pt.ok:
             console.print(f"\n[bold]{pt.platform}[/]: {pt.note}")
             continue

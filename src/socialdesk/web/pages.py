@@ -113,11 +113,13 @@ def page(
             endpoint.__doc__ = build.__doc__
             endpoint.__module__ = build.__module__
             endpoint.__wrapped_build__ = build  # type: ignore[attr-defined]
-        router.add_api_route(path, html, methods=["GET"], name=name, **route)
+        # the twin first: a page ending in a path parameter (/metrics/{name}) would also
+        # take "cpm.json" as its name
         if json:
             router.add_api_route(
                 path + ".json", as_json, methods=["GET"], name=f"{name}_json", **route
             )
+        router.add_api_route(path, html, methods=["GET"], name=name, **route)
         build.html = html  # type: ignore[attr-defined]
         build.json = as_json  # type: ignore[attr-defined]
         return build
