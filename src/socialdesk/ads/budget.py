@@ -17,6 +17,10 @@ Results of different kinds are not added up (purchases and link clicks are not t
 thing): the plan optimises one result type, or a value per result type the user states.
 Campaigns without a curve keep their share and are listed with the reason. The expected gain
 carries a 95% interval (delta method over each curve's parameter uncertainty).
+
+`recommend_budget` runs three steps: `eligibility` (which campaigns are in the plan and why
+the others are not), `optimise` (the split: numbers only) and the reasons and notes of
+`socialdesk.ads.explain`, built from those numbers.
 """
 
 from __future__ import annotations
@@ -26,9 +30,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from socialdesk.ads import explain as E
 from socialdesk.ads.response_curves import Z95, ResponseCurve
 from socialdesk.estimates import Estimate
-from socialdesk.phrases import Num, Phrase
 
 ACTIVE_WITHIN_DAYS = 14
 
@@ -69,23 +73,83 @@ class BudgetPlan:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
+# -- eligibility: which campaigns are in the plan ----------------------------------------------
+@dataclass(frozen=True)
+class Exclusion:
+    """A campaign left out of the plan, and why (`explain.excluded` says it in words)."""
+
+    campaign: str
+    why: str  # "stopped", "currency", "no value" or "other result"
+    found: str | None = None  # the campaign's currency or result type
+    chosen: str | None = None  # the plan's currency or result type
+
+
+@dataclass(frozen=True)
+class Eligible:
+    """The campaigns a plan can move: running, in one currency, with a weight."""
+
+    running: tuple[ResponseCurve, ...]
+    currency: str | None
+    objective: str  # the result type maximised, "value", or "results" when there is none
+    weights: dict[int, float]  # campaign id -> weight of one result
+    excluded: tuple[Exclusion, ...]
+
+
+def eligibility(
+    curves: Sequence[ResponseCurve],
+    *,
+    values: Mapping[str, float] | None = None,
+    result_type: str | None = None,
+    currency: str | None = None,
+) -> Eligible:
+    """The campaigns spending in the last ACTIVE_WITHIN_DAYS days of data, in `currency` (by
+    default the one most is spent in), weighed by `values` per result type or, without, of
+    `result_type` (by default the one most is spent on)."""
+    excluded: list[Exclusion] = []
+    last = max((c.last_day for c in curves if c.last_day), default=None)
+    running: list[ResponseCurve] = []
+    for c in curves:
+        stale = c.last_day is None or (
+            last is not None and (last - c.last_day).days >= ACTIVE_WITHIN_DAYS
+        )
+        if last is not None and (stale or c.current_spend <= 0):
+            excluded.append(Exclusion(campaign=c.campaign, why="stopped"))
+        else:
+            running.append(c)
+    currencies = {c.currency for c in running}
+    cur = currency or (
+        max(currencies, key=lambda x: sum(r.current_spend for r in running if r.currency == x))
+        if currencies
+        else None
+    )
+    for c in [c for c in running if c.currency != cur]:
+        excluded.append(
+            Exclusion(campaign=c.campaign, why="currency", found=c.currency, chosen=cur)
+        )
+    running = [c for c in running if c.currency == cur]
+    objective, weights, other = _weights(running, values, result_type)
+    excluded += other
+    return Eligible(
+        running=tuple(c for c in running if c.campaign_id in weights),
+        currency=cur,
+        objective=objective,
+        weights=weights,
+        excluded=tuple(excluded),
+    )
+
+
 def _weights(
     curves: Sequence[ResponseCurve], values: Mapping[str, float] | None, result_type: str | None
-) -> tuple[str, dict[int, float], list[tuple[str, str]]]:
+) -> tuple[str, dict[int, float], list[Exclusion]]:
     """What is maximised, each campaign's weight, and campaigns of other result types."""
-    excluded: list[tuple[str, str]] = []
+    excluded: list[Exclusion] = []
     if values:
         weights = {}
         for c in curves:
             if c.result_type in values:
                 weights[c.campaign_id] = float(values[c.result_type])
             else:
-                excluded.append(
-                    (
-                        c.campaign,
-                        Phrase("no value was given for its results (%(type)s)", type=c.result_type),
-                    )
-                )
+                excluded.append(Exclusion(campaign=c.campaign, why="no value", found=c.result_type))
         return "value", weights, excluded
     spend_by_type: dict[str, float] = {}
     for c in curves:
@@ -100,17 +164,91 @@ def _weights(
             weights[c.campaign_id] = 1.0
         else:
             excluded.append(
-                (
-                    c.campaign,
-                    Phrase(
-                        "its results (%(type)s) are not %(chosen)s; give a value per result type "
-                        "to weigh them together",
-                        type=c.result_type,
-                        chosen=chosen,
-                    ),
+                Exclusion(
+                    campaign=c.campaign, why="other result", found=c.result_type, chosen=chosen
                 )
             )
     return chosen or "results", weights, excluded
+
+
+# -- optimising: the split within the limits ---------------------------------------------------
+@dataclass(frozen=True)
+class Optimum:
+    """The daily split of one plan (arrays in the order of the running campaigns)."""
+
+    total: float  # over the period
+    daily_total: float
+    recent: float  # what the campaigns spent a day recently, together
+    scaled: bool  # the total differs from recent spend by more than 1%
+    current: np.ndarray  # daily, the current split scaled to the total
+    recommended: np.ndarray
+    low: np.ndarray  # the limits, daily
+    high: np.ndarray
+    optimised: tuple[int, ...]  # the campaigns the optimiser could move
+    margins: dict[int, float]  # optimised campaign -> weighted return of its last euro
+    unallocated: float = 0.0  # over the period
+    limited: str = ""  # "over": more than the limits can place, "under": less than they need
+
+
+def optimise(
+    running: Sequence[ResponseCurve],
+    weights: Mapping[int, float],
+    total: float | None,
+    *,
+    days: int,
+    max_change: float | None,
+) -> Optimum:
+    """The split of `total` over `days` days (default: recent daily spend × days) that
+    maximises the weighted expected results within the spend seen and the move limit."""
+    recent = np.array([c.current_spend for c in running])
+    if total is None:
+        total = float(recent.sum() * days)
+    daily_total = total / days
+    cur_daily = recent * daily_total / recent.sum()
+    fit = [c.ok for c in running]
+    lo = np.array([c.spend_min for c in running])
+    hi = np.array([c.spend_max for c in running])
+    if max_change is not None:
+        lo = np.maximum(lo, cur_daily * (1 - max_change))
+        hi = np.minimum(hi, cur_daily * (1 + max_change))
+    for i, c in enumerate(running):
+        if not c.ok or lo[i] > hi[i]:
+            lo[i] = hi[i] = cur_daily[i]
+    opt = [i for i in range(len(running)) if fit[i] and hi[i] > lo[i]]
+    fixed = daily_total - sum(lo[i] for i in range(len(running)) if i not in opt)
+    rec = cur_daily.copy()
+    unallocated = 0.0
+    limited = ""
+    if opt:
+        olo, ohi = lo[opt], hi[opt]
+        budget = fixed
+        if budget > ohi.sum():
+            unallocated = (budget - ohi.sum()) * days
+            limited = "over"
+            budget = float(ohi.sum())
+        elif budget < olo.sum():
+            limited = "under"
+            budget = float(olo.sum())
+        w = np.array([weights[running[i].campaign_id] for i in opt])
+        rec[opt] = _solve([running[i] for i in opt], w, olo, ohi, budget)
+    margins = {
+        i: float(running[i].slope(np.array([rec[i]]))[0]) * weights[running[i].campaign_id]
+        for i in opt
+    }
+    return Optimum(
+        total=total,
+        daily_total=daily_total,
+        recent=recent.sum(),
+        scaled=bool(abs(daily_total - recent.sum()) > 0.01 * recent.sum()),
+        current=cur_daily,
+        recommended=rec,
+        low=lo,
+        high=hi,
+        optimised=tuple(opt),
+        margins=margins,
+        unallocated=unallocated,
+        limited=limited,
+    )
 
 
 def _solve(
@@ -190,12 +328,12 @@ def _period_estimate(curve: ResponseCurve, daily: float, days: int) -> Estimate:
     if not e.ok:
         return e
     return Estimate(
-        e.value * days,
-        e.low * days,
-        e.high * days,
-        e.level,
-        e.n,
-        Phrase("%(method)s, x %(days)s days", method=e.method, days=days),
+        value=e.value * days,
+        low=e.low * days,
+        high=e.high * days,
+        level=e.level,
+        n=e.n,
+        method=E.period_method(e.method, days),
     )
 
 
@@ -205,14 +343,74 @@ def _sum_estimate(
     """Sum of weighted predictions; parts are (weight*days, gradient, cov) per campaign."""
     if not parts:
         return Estimate(
-            None, None, None, 0.95, n, Phrase("not enough data: no campaign with a fitted curve")
+            value=None, low=None, high=None, level=0.95, n=n, method=E.no_curve_method()
         )
     value = sum(p[0] for p in parts)
     var = sum(float(g @ c @ g) for _, g, c in parts)
     se = float(np.sqrt(max(var, 0.0)))
-    return Estimate(float(value), float(value - Z95 * se), float(value + Z95 * se), 0.95, n, method)
+    return Estimate(
+        value=float(value),
+        low=float(value - Z95 * se),
+        high=float(value + Z95 * se),
+        level=0.95,
+        n=n,
+        method=method,
+    )
 
 
+Part = tuple[float, np.ndarray, np.ndarray]  # (weighted value, gradient, covariance)
+
+
+def _allocations(
+    running: Sequence[ResponseCurve],
+    weights: Mapping[int, float],
+    opt: Optimum,
+    *,
+    days: int,
+    max_change: float | None,
+) -> tuple[list[Allocation], tuple[list[Part], list[Part], list[Part]]]:
+    """Each campaign's allocation over the period, and the parts of the expected totals
+    (current, recommended, gain) of the campaigns whose budgets stay inside the spend seen."""
+    cur_daily, rec = opt.current, opt.recommended
+    allocations = []
+    cur_parts: list[Part] = []
+    rec_parts: list[Part] = []
+    gain_parts: list[Part] = []
+    for i, c in enumerate(running):
+        wgt = weights[c.campaign_id]
+        e_cur = _period_estimate(c, cur_daily[i], days)
+        e_rec = _period_estimate(c, rec[i], days)
+        if c.ok and c.inside(cur_daily[i]) and c.inside(rec[i]):
+            cov = np.array(c.cov)
+            g_cur = wgt * days * c.gradient(np.array([cur_daily[i]]))[0]
+            g_rec = wgt * days * c.gradient(np.array([rec[i]]))[0]
+            cur_parts.append((wgt * (e_cur.value or 0.0), g_cur, cov))
+            rec_parts.append((wgt * (e_rec.value or 0.0), g_rec, cov))
+            gain_parts.append(
+                (wgt * ((e_rec.value or 0.0) - (e_cur.value or 0.0)), g_rec - g_cur, cov)
+            )
+        allocations.append(
+            Allocation(
+                campaign_id=c.campaign_id,
+                campaign=c.campaign,
+                platform=c.platform,
+                result_type=c.result_type,
+                current=float(cur_daily[i] * days),
+                recommended=float(rec[i] * days),
+                expected_current=e_cur,
+                expected_recommended=e_rec,
+                low=float(opt.low[i] * days),
+                high=float(opt.high[i] * days),
+                optimised=i in opt.optimised,
+                reasons=tuple(
+                    E.reasons(c, i, cur_daily, rec, opt.low, opt.high, opt.margins, max_change)
+                ),
+            )
+        )
+    return allocations, (cur_parts, rec_parts, gain_parts)
+
+
+# -- the plan: eligibility, optimum, explanation -----------------------------------------------
 def recommend_budget(
     curves: Sequence[ResponseCurve],
     total: float | None,
@@ -230,310 +428,58 @@ def recommend_budget(
     """
     if (total is not None and total <= 0) or days <= 0:
         raise ValueError("total and days must be positive")
-    notes: list[str] = []
-    excluded: list[tuple[str, str]] = []
-    last = max((c.last_day for c in curves if c.last_day), default=None)
-    running: list[ResponseCurve] = []
-    for c in curves:
-        stale = c.last_day is None or (
-            last is not None and (last - c.last_day).days >= ACTIVE_WITHIN_DAYS
-        )
-        if last is not None and (stale or c.current_spend <= 0):
-            excluded.append(
-                (
-                    c.campaign,
-                    Phrase(
-                        "not running in the last %(days)s days of data", days=ACTIVE_WITHIN_DAYS
-                    ),
-                )
-            )
-        else:
-            running.append(c)
-    currencies = {c.currency for c in running}
-    cur = currency or (
-        max(currencies, key=lambda x: sum(r.current_spend for r in running if r.currency == x))
-        if currencies
-        else None
-    )
-    for c in [c for c in running if c.currency != cur]:
-        excluded.append(
-            (
-                c.campaign,
-                Phrase(
-                    "spends %(currency)s, not %(chosen)s; currencies are not mixed",
-                    currency=c.currency,
-                    chosen=cur,
-                ),
-            )
-        )
-    running = [c for c in running if c.currency == cur]
-    objective, weights, other = _weights(running, values, result_type)
-    excluded += other
-    running = [c for c in running if c.campaign_id in weights]
-    if not running:
+    el = eligibility(curves, values=values, result_type=result_type, currency=currency)
+    excluded = tuple((x.campaign, E.excluded(x)) for x in el.excluded)
+    if not el.running:
         empty = Estimate.not_enough(0, "no running campaign to allocate to")
         return BudgetPlan(
-            total or 0.0,
-            days,
-            cur,
-            objective,
-            max_change,
-            (),
-            empty,
-            empty,
-            empty,
-            total or 0.0,
-            tuple(excluded),
-            (Phrase("no running campaign to allocate to"),),
+            total=total or 0.0,
+            days=days,
+            currency=el.currency,
+            objective=el.objective,
+            max_change=max_change,
+            allocations=(),
+            expected_current=empty,
+            expected_recommended=empty,
+            expected_gain=empty,
+            unallocated=total or 0.0,
+            excluded=excluded,
+            notes=(E.nothing_to_allocate(),),
         )
-    recent = np.array([c.current_spend for c in running])
-    if total is None:
-        total = float(recent.sum() * days)
-    daily_total = total / days
-    cur_daily = recent * daily_total / recent.sum()
-    if abs(daily_total - recent.sum()) > 0.01 * recent.sum():
-        notes.append(
-            Phrase(
-                "the total is %(total)s a day against %(recent)s spent a day recently; the current "
-                "split is scaled to it.",
-                total=Num(daily_total, ",.2f"),
-                recent=Num(recent.sum(), ",.2f"),
-            )
-        )
-    fit = [c.ok for c in running]
-    lo = np.array([c.spend_min for c in running])
-    hi = np.array([c.spend_max for c in running])
-    if max_change is not None:
-        lo = np.maximum(lo, cur_daily * (1 - max_change))
-        hi = np.minimum(hi, cur_daily * (1 + max_change))
-    for i, c in enumerate(running):
-        if not c.ok or lo[i] > hi[i]:
-            lo[i] = hi[i] = cur_daily[i]
-    opt = [i for i in range(len(running)) if fit[i] and hi[i] > lo[i]]
-    fixed = daily_total - sum(lo[i] for i in range(len(running)) if i not in opt)
-    rec = cur_daily.copy()
-    unallocated = 0.0
-    if opt:
-        olo, ohi = lo[opt], hi[opt]
-        budget = fixed
-        if budget > ohi.sum():
-            unallocated = (budget - ohi.sum()) * days
-            notes.append(
-                Phrase(
-                    "%(amount)s of the total cannot be placed: the campaigns never spent that much "
-                    "a day (or the move limit holds them), and their curves are not extrapolated "
-                    "beyond the spend seen.",
-                    amount=Num(unallocated, ",.0f"),
-                )
-            )
-            budget = float(ohi.sum())
-        elif budget < olo.sum():
-            notes.append(
-                Phrase(
-                    "the total is below what the move limits allow; every campaign "
-                    "is cut to its lower limit and the rest is left unspent."
-                )
-            )
-            budget = float(olo.sum())
-        w = np.array([weights[running[i].campaign_id] for i in opt])
-        rec[opt] = _solve([running[i] for i in opt], w, olo, ohi, budget)
-    allocations = []
-    cur_parts, rec_parts, gain_parts = [], [], []
-    margins = {
-        i: float(running[i].slope(np.array([rec[i]]))[0]) * weights[running[i].campaign_id]
-        for i in opt
-    }
-    for i, c in enumerate(running):
-        wgt = weights[c.campaign_id]
-        e_cur = _period_estimate(c, cur_daily[i], days)
-        e_rec = _period_estimate(c, rec[i], days)
-        if c.ok and c.inside(cur_daily[i]) and c.inside(rec[i]):
-            cov = np.array(c.cov)
-            g_cur = wgt * days * c.gradient(np.array([cur_daily[i]]))[0]
-            g_rec = wgt * days * c.gradient(np.array([rec[i]]))[0]
-            cur_parts.append((wgt * (e_cur.value or 0.0), g_cur, cov))
-            rec_parts.append((wgt * (e_rec.value or 0.0), g_rec, cov))
-            gain_parts.append(
-                (wgt * ((e_rec.value or 0.0) - (e_cur.value or 0.0)), g_rec - g_cur, cov)
-            )
-        allocations.append(
-            Allocation(
-                c.campaign_id,
-                c.campaign,
-                c.platform,
-                c.result_type,
-                float(cur_daily[i] * days),
-                float(rec[i] * days),
-                e_cur,
-                e_rec,
-                float(lo[i] * days),
-                float(hi[i] * days),
-                i in opt,
-                tuple(_reasons(c, i, cur_daily, rec, lo, hi, margins, max_change)),
-            )
-        )
+    running = el.running
+    opt = optimise(running, el.weights, total, days=days, max_change=max_change)
+    allocations, parts = _allocations(running, el.weights, opt, days=days, max_change=max_change)
+    cur_daily, rec = opt.current, opt.recommended
     n = sum(c.n_days for c in running)
-    what = Phrase("results") if objective != "value" else Phrase("value")
     unscored = [
         c.campaign
-        for c in running
-        if not c.ok
-        or not (c.inside(cur_daily[running.index(c)]) and c.inside(rec[running.index(c)]))
+        for i, c in enumerate(running)
+        if not c.ok or not (c.inside(cur_daily[i]) and c.inside(rec[i]))
     ]
-    if unscored:
-        notes.append(
-            Phrase(
-                "expected totals leave out %(campaigns)s (no curve, or a budget "
-                "outside the spend seen).",
-                campaigns=", ".join(unscored),
-            )
-        )
     return BudgetPlan(
-        total=total,
+        total=opt.total,
         days=days,
-        currency=cur,
-        objective=objective,
+        currency=el.currency,
+        objective=el.objective,
         max_change=max_change,
         allocations=tuple(allocations),
-        expected_current=_sum_estimate(
-            cur_parts, n, Phrase("sum of Hill curves (%(what)s)", what=what)
-        ),
-        expected_recommended=_sum_estimate(
-            rec_parts, n, Phrase("sum of Hill curves (%(what)s)", what=what)
-        ),
-        expected_gain=_sum_estimate(
-            gain_parts, n, Phrase("difference of Hill curves, delta method")
-        ),
-        unallocated=unallocated,
-        excluded=tuple(excluded),
-        notes=tuple(notes),
+        expected_current=_sum_estimate(parts[0], n, E.sum_method(el.objective)),
+        expected_recommended=_sum_estimate(parts[1], n, E.sum_method(el.objective)),
+        expected_gain=_sum_estimate(parts[2], n, E.gain_method()),
+        unallocated=opt.unallocated,
+        excluded=excluded,
+        notes=tuple(E.plan_notes(opt, unscored)),
     )
 
 
-def _reasons(
-    c: ResponseCurve,
-    i: int,
-    cur: np.ndarray,
-    rec: np.ndarray,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    margins: Mapping[int, float],
-    max_change: float | None,
-) -> list[str]:
-    if not c.ok:
-        return [
-            Phrase("kept at its current share: no response curve (%(reason)s)", reason=c.reason)
-        ]
-    if i not in margins:
-        return [
-            Phrase("kept at its current share: the move limit and the spend seen leave no room")
-        ]
-    out: list[str] = []
-    change = rec[i] - cur[i]
-    top, k = float(np.exp(c.theta[0])), float(np.exp(c.theta[1]))  # type: ignore[index]
-    seen_bend = k <= c.spend_max
-    here = float(c.slope(np.array([rec[i]]))[0])
-    others = [m for j, m in margins.items() if j != i]
-    unit = c.result_type or Phrase("results")
-    if abs(change) < 0.02 * cur[i]:
-        return [Phrase("about right where it is: its last euro buys about as much as elsewhere")]
-    if change < 0 and cur[i] > c.spend_max + 1e-6:
-        return [
-            Phrase(
-                "cut to %(amount)s a day, the most it spent on any day: what more would "
-                "buy is unknown (the curve is not extrapolated)",
-                amount=Num(c.spend_max, ",.2f"),
-            )
-        ]
-    if change > 0 and cur[i] < c.spend_min - 1e-6 and rec[i] <= c.spend_min + 1e-6:
-        return [
-            Phrase(
-                "raised to %(amount)s a day, the least it spent on any day: below that "
-                "its curve is unknown",
-                amount=Num(c.spend_min, ",.2f"),
-            )
-        ]
-    if change > 0:
-        if seen_bend:
-            share = float(c.mean(np.array([rec[i]]))[0]) / top
-            if rec[i] < k:
-                out.append(
-                    Phrase(
-                        "below its saturation point: at %(amount)s a day it delivers "
-                        "%(share)s of the most it can",
-                        amount=Num(rec[i], ",.2f"),
-                        share=Num(share, ".0%"),
-                    )
-                )
-            else:
-                out.append(
-                    Phrase(
-                        "still rising: at %(amount)s a day it delivers %(share)s of "
-                        "the most it can",
-                        amount=Num(rec[i], ",.2f"),
-                        share=Num(share, ".0%"),
-                    )
-                )
-        else:
-            out.append(Phrase("no saturation within the spend seen"))
-        out.append(
-            Phrase(
-                "an extra 1 a day still buys %(more)s %(unit)s a day",
-                more=Num(here, ".3g"),
-                unit=unit,
-            )
-        )
-    else:
-        if seen_bend and cur[i] >= k:
-            share = float(c.mean(np.array([cur[i]]))[0]) / top
-            out.append(
-                Phrase(
-                    "past its saturation point: at %(amount)s a day it already "
-                    "delivers %(share)s of the most it can (half of it at about "
-                    "%(half)s a day)",
-                    amount=Num(cur[i], ",.2f"),
-                    share=Num(share, ".0%"),
-                    half=Num(k, ",.0f"),
-                )
-            )
-        else:
-            out.append(Phrase("its returns flatten as spend rises"))
-        if others and max(others) > here:
-            out.append(
-                Phrase(
-                    "the same money buys more elsewhere (last euro: %(there)s against "
-                    "%(here)s here)",
-                    there=Num(max(others), ".3g"),
-                    here=Num(here, ".3g"),
-                )
-            )
-    if change > 0 and rec[i] >= hi[i] - 1e-6:
-        if hi[i] >= c.spend_max - 1e-6:
-            out.append(
-                Phrase(
-                    "held at %(amount)s a day, the most it spent on any day: beyond "
-                    "that the curve is unknown",
-                    amount=Num(c.spend_max, ",.2f"),
-                )
-            )
-        elif max_change is not None:
-            out.append(
-                Phrase(
-                    "held at the +%(limit)s move limit (larger edits restart the learning phase)",
-                    limit=Num(max_change, ".0%"),
-                )
-            )
-    if change < 0 and rec[i] <= lo[i] + 1e-6:
-        if lo[i] <= c.spend_min + 1e-6:
-            out.append(
-                Phrase(
-                    "held at %(amount)s a day, the least it spent on any day",
-                    amount=Num(c.spend_min, ",.2f"),
-                )
-            )
-        elif max_change is not None:
-            out.append(Phrase("held at the -%(limit)s move limit", limit=Num(max_change, ".0%")))
-    return out
-
-
-__all__ = ["Allocation", "BudgetPlan", "recommend_budget"]
+__all__ = [
+    "ACTIVE_WITHIN_DAYS",
+    "Allocation",
+    "BudgetPlan",
+    "Eligible",
+    "Exclusion",
+    "Optimum",
+    "eligibility",
+    "optimise",
+    "recommend_budget",
+]

@@ -32,9 +32,9 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
+from socialdesk.ads import explain as E
 from socialdesk.ads.kpis import with_results
 from socialdesk.estimates import Estimate
-from socialdesk.phrases import Num, Phrase
 
 METRICS = ("ctr", "conversion_rate", "cpa")
 # results that are not conversions: a "conversion rate" of them per click means nothing
@@ -207,8 +207,6 @@ def compare_variants(
     seed: int = 0,
 ) -> list[CreativeTest]:
     """Tests of every group with two or more variants (rows: delivery.additive_rows at `level`)."""
-    from statsmodels.stats.multitest import multipletests
-
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {', '.join(METRICS)}")
     if level not in ("ad", "ad_set"):
@@ -243,33 +241,8 @@ def compare_variants(
             k, n = per["results"], per["clicks"]
         else:
             k, n = per["results"], per["spend"]
-        probs = _prob_best(
-            list(zip(k.fillna(0), n.fillna(0), strict=True)), metric, seed + int(group_id)
-        )
-        variants = [
-            Variant(
-                int(i),
-                str(per.at[i, "name"]),
-                float(k[i] or 0),
-                float(n[i] or 0),
-                _rate_estimate(float(k[i] or 0), float(n[i] or 0), metric),
-                (
-                    float(per.at[i, "spend"]) / float(per.at[i, "results"])
-                    if per.at[i, "results"]
-                    else None
-                ),
-                probs[j],
-                per.at[i, "last_day"],
-            )
-            for j, i in enumerate(per.index)
-        ]
-        pairs_raw = [(a, b, *_pair(a, b, metric)) for a, b in combinations(variants, 2)]
-        pvals = [p for *_, p in pairs_raw]
-        adjusted = multipletests(pvals, alpha=alpha, method="holm")[1] if pvals else []
-        pairs = tuple(
-            PairTest(a.name, b.name, est, p, float(adj), bool(adj < alpha))
-            for (a, b, est, p), adj in zip(pairs_raw, adjusted, strict=True)
-        )
+        variants = _variants(per, k, n, metric, seed + int(group_id))
+        pairs = _pairs(variants, metric, alpha)
         out.append(
             _decide(
                 int(group_id),
@@ -288,19 +261,76 @@ def compare_variants(
     return out
 
 
-def _decide(
-    group_id: int,
-    g: pd.DataFrame,
-    gname: str,
-    level: str,
-    metric: str,
+def _variants(
+    per: pd.DataFrame, k: pd.Series, n: pd.Series, metric: str, seed: int
+) -> list[Variant]:
+    """Each variant's successes over trials, its rate and its chance to be best."""
+    probs = _prob_best(list(zip(k.fillna(0), n.fillna(0), strict=True)), metric, seed)
+    return [
+        Variant(
+            id=int(i),
+            name=str(per.at[i, "name"]),
+            successes=float(k[i] or 0),
+            trials=float(n[i] or 0),
+            rate=_rate_estimate(float(k[i] or 0), float(n[i] or 0), metric),
+            cpa=(
+                float(per.at[i, "spend"]) / float(per.at[i, "results"])
+                if per.at[i, "results"]
+                else None
+            ),
+            prob_best=probs[j],
+            last_day=per.at[i, "last_day"],
+        )
+        for j, i in enumerate(per.index)
+    ]
+
+
+def _pairs(variants: list[Variant], metric: str, alpha: float) -> tuple[PairTest, ...]:
+    """Every pair of variants tested, Holm-corrected over the pairs of the test."""
+    from statsmodels.stats.multitest import multipletests
+
+    pairs_raw = [(a, b, *_pair(a, b, metric)) for a, b in combinations(variants, 2)]
+    pvals = [p for *_, p in pairs_raw]
+    adjusted = multipletests(pvals, alpha=alpha, method="holm")[1] if pvals else []
+    return tuple(
+        PairTest(
+            a=a.name,
+            b=b.name,
+            difference=est,
+            p_value=p,
+            p_adjusted=float(adj),
+            significant=bool(adj < alpha),
+        )
+        for (a, b, est, p), adj in zip(pairs_raw, adjusted, strict=True)
+    )
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a test's numbers decide (`explain.verdict` says it in words)."""
+
+    needed: float | None  # planned sample per variant (None: no events yet)
+    smallest: float  # the smallest variant's sample
+    reached: bool
+    leader: str | None  # the variant with the best rate
+    beats_all: bool  # the leader is significantly better than every other variant
+    running: bool
+    winner: str | None
+    second: str | None = None  # the runner-up, when the leader's lift over it is known
+    lift: float | None = None  # the leader's rate over the runner-up's, minus 1
+
+
+def _decision(
     variants: list[Variant],
     pairs: tuple[PairTest, ...],
+    metric: str,
     alpha: float,
     min_lift: float,
     power: float,
     as_of: dt.date | None,
-) -> CreativeTest:
+) -> Decision:
+    """The planned sample, the leader, whether it beats every other variant, and whether the
+    test is still running (then a leader is no winner before the sample is in)."""
     m = len(pairs)
     needed = _needed(variants, metric, alpha / max(m, 1), min_lift, power)
     smallest = min(v.trials for v in variants)
@@ -314,70 +344,40 @@ def _decide(
     )
     last = max((v.last_day for v in variants if v.last_day), default=None)
     running = as_of is not None and last is not None and (as_of - last).days < RUNNING_WITHIN_DAYS
-    unit = {
-        "ctr": Phrase("impressions"),
-        "conversion_rate": Phrase("link clicks"),
-        "cpa": Phrase("spend"),
-    }[metric]
-    warning = None
-    if running and not reached:
-        warning = Phrase(
-            "this test is still running and has not reached its planned sample (%(needed)s "
-            "%(unit)s per variant; the smallest has %(smallest)s). Looking now and stopping at "
-            "the first significant result inflates false positives (daily looks over 30 days: "
-            "about 28%% instead of 5%%). Decide when the sample is in.",
-            needed=_fmt(needed),
-            unit=unit,
-            smallest=_fmt(smallest),
-        )
-    winner = leader if beats_all and (reached or not running) else None
-    lift: Phrase | None = None
+    second, lift = None, None
     if leader is not None and len(rated) > 1:
         lead = next(v for v in rated if v.name == leader)
-        second = max((v for v in rated if v.name != leader), key=lambda v: v.rate.value or 0.0)
-        if second.rate.value:
-            lift = Phrase(
-                "+%(lift)s over %(second)s",
-                lift=Num(lead.rate.value / second.rate.value - 1, ".1%"),  # type: ignore[operator]
-                second=second.name,
-            )
-    if winner and lift:
-        verdict = Phrase(
-            "%(winner)s wins (%(lift)s): better than every other variant after the Holm correction",
-            winner=winner,
-            lift=lift,
-        )
-    elif winner:
-        verdict = Phrase(
-            "%(winner)s wins: better than every other variant after the Holm correction",
-            winner=winner,
-        )
-    elif beats_all and lift:
-        verdict = Phrase(
-            "%(leader)s leads significantly (%(lift)s), but the planned sample is "
-            "not reached yet: not a decision",
-            leader=leader,
-            lift=lift,
-        )
-    elif beats_all:
-        verdict = Phrase(
-            "%(leader)s leads significantly, but the planned sample is not reached "
-            "yet: not a decision",
-            leader=leader,
-        )
-    elif needed is None:
-        verdict = Phrase("not enough data: no events yet")
-    elif reached:
-        verdict = Phrase(
-            "no variant is better by %(lift)s or more: the sample is large enough to have seen it",
-            lift=Num(min_lift, ".0%"),
-        )
-    else:
-        verdict = Phrase(
-            "no decision yet: about %(more)s more %(unit)s per variant are needed",
-            more=_fmt(max(needed - smallest, 0)),
-            unit=unit,
-        )
+        runner_up = max((v for v in rated if v.name != leader), key=lambda v: v.rate.value or 0.0)
+        if runner_up.rate.value:
+            second = runner_up.name
+            lift = lead.rate.value / runner_up.rate.value - 1  # type: ignore[operator]
+    return Decision(
+        needed=needed,
+        smallest=smallest,
+        reached=reached,
+        leader=leader,
+        beats_all=beats_all,
+        running=running,
+        winner=leader if beats_all and (reached or not running) else None,
+        second=second,
+        lift=lift,
+    )
+
+
+def _decide(
+    group_id: int,
+    g: pd.DataFrame,
+    gname: str,
+    level: str,
+    metric: str,
+    variants: list[Variant],
+    pairs: tuple[PairTest, ...],
+    alpha: float,
+    min_lift: float,
+    power: float,
+    as_of: dt.date | None,
+) -> CreativeTest:
+    d = _decision(variants, pairs, metric, alpha, min_lift, power, as_of)
     return CreativeTest(
         group_id=group_id,
         group=str(g[gname].iloc[0]),
@@ -386,13 +386,13 @@ def _decide(
         metric=metric,
         variants=tuple(variants),
         pairs=pairs,
-        leader=leader,
-        winner=winner,
-        verdict=verdict,
-        needed_per_variant=needed,
-        smallest_variant=smallest,
-        running=running,
-        peeking_warning=warning,
+        leader=d.leader,
+        winner=d.winner,
+        verdict=E.verdict(d, metric, min_lift),
+        needed_per_variant=d.needed,
+        smallest_variant=d.smallest,
+        running=d.running,
+        peeking_warning=E.peeking_warning(d, metric),
         alpha=alpha,
     )
 
@@ -402,10 +402,6 @@ def _a_better(p: PairTest, metric: str) -> bool:
     if v is None:
         return False
     return v > 1.0 if metric == "cpa" else v > 0.0
-
-
-def _fmt(value: float | None) -> str | Num:
-    return "?" if value is None else Num(value, ",.0f")
 
 
 __all__ = ["METRICS", "CreativeTest", "PairTest", "Variant", "compare_variants"]

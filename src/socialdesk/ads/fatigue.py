@@ -16,13 +16,15 @@ reason instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
+from socialdesk.ads import explain as E
 from socialdesk.ads.kpis import with_results
 from socialdesk.estimates import Estimate
-from socialdesk.phrases import Num, Phrase
+from socialdesk.phrases import Phrase
 
 MIN_DAYS = 14
 MIN_EVENTS = 30
@@ -57,14 +59,16 @@ def _rate(k: float, n: float) -> Estimate:
     return Estimate(k / n, float(lo), float(hi), 0.95, int(n), "Wilson interval")
 
 
-def _fit(days: pd.DataFrame, k: str, n: str) -> tuple[Estimate, float] | str:
+def _fit(days: pd.DataFrame, k: str, n: str) -> tuple[Estimate, float] | tuple[str, str]:
+    """(odds ratio per doubling, p-value), or (why not, the error's name): "events" (more
+    events than exposures), "error" or "no spread"; `explain.fatigue_reason` says it."""
     import statsmodels.api as sm
 
     x = np.log2(days["frequency"].to_numpy(float))
     succ = days[k].to_numpy(float)
     trials = days[n].to_numpy(float)
     if np.any(succ > trials):
-        return Phrase("more events than exposures on some days")
+        return "events", ""
     exog = sm.add_constant(x)
     try:
         # proportions weighted by their exposures: the Pearson scale is then per day
@@ -72,19 +76,95 @@ def _fit(days: pd.DataFrame, k: str, n: str) -> tuple[Estimate, float] | str:
             scale="X2"
         )
     except Exception as exc:
-        return Phrase("the model could not be fitted (%(error)s)", error=type(exc).__name__)
+        return "error", type(exc).__name__
     slope, se = float(res.params[1]), float(res.bse[1])
     if not np.isfinite(se):
-        return Phrase("the model could not be fitted (no spread)")
+        return "no spread", ""
     est = Estimate(
-        float(np.exp(slope)),
-        float(np.exp(slope - 1.96 * se)),
-        float(np.exp(slope + 1.96 * se)),
-        0.95,
-        len(days),
-        Phrase("quasi-binomial GLM on log2 frequency (odds ratio per doubling)"),
+        value=float(np.exp(slope)),
+        low=float(np.exp(slope - 1.96 * se)),
+        high=float(np.exp(slope + 1.96 * se)),
+        level=0.95,
+        n=len(days),
+        method=Phrase("quasi-binomial GLM on log2 frequency (odds ratio per doubling)"),
     )
     return est, float(res.pvalues[1])
+
+
+@dataclass(frozen=True)
+class AdDays:
+    """What one ad's days allow: the rates of its lowest and highest third by frequency, and
+    the fitted slope or the check that stopped it (`why_not`: "no frequency", "days",
+    "events", "spread", or from the fit "events", "error", "no spread")."""
+
+    ad_id: int
+    ad: str
+    ad_set: str
+    campaign: str
+    days: int  # days with a frequency and exposures
+    events: float = 0.0  # clicks (or results) on those days
+    frequency_low: float | None = None
+    frequency_high: float | None = None
+    rate_low: Estimate | None = None
+    rate_high: Estimate | None = None
+    odds: Estimate | None = None  # odds ratio per doubling of frequency
+    p: float | None = None
+    why_not: str | None = None
+    stage: str = "check"  # "check": an eligibility check stopped it; "fit": the model did
+    error: str = ""  # the exception's name when the fit failed
+
+
+def _eligible(first: pd.Series, metric: str) -> bool:
+    """Whether an ad has results to take a conversion rate of (always, for CTR)."""
+    return not (
+        metric == "conversion_rate"
+        and first["result_label"] in ("Link clicks", "Clicks", "Reach", None)
+    )
+
+
+def _measure(ad_id: object, all_days: pd.DataFrame, k: str, n: str) -> AdDays:
+    """The ad's days with a frequency and exposures: the thirds' rates, the checks (at least
+    MIN_DAYS days, MIN_EVENTS events, a MIN_FREQ_SPREAD spread) and the fit."""
+    first = all_days.iloc[0]
+    g = all_days[
+        all_days["frequency"].notna()
+        & (all_days["frequency"] > 0)
+        & all_days[n].notna()
+        & (all_days[n] > 0)
+    ]
+    g = g.assign(**{k: g[k].fillna(0.0)}).sort_values("frequency")
+    ad = partial(
+        AdDays,
+        ad_id=int(ad_id),  # type: ignore[call-overload]
+        ad=str(first["ad"]),
+        ad_set=str(first["ad_set"]),
+        campaign=str(first["campaign"]),
+        days=len(g),
+    )
+    if len(g) == 0:
+        return ad(why_not="no frequency")
+    thirds = np.array_split(np.arange(len(g)), 3)
+    low, high = g.iloc[thirds[0]], g.iloc[thirds[-1]]
+    f_low = float(low["frequency"].mean()) if len(low) else None
+    f_high = float(high["frequency"].mean()) if len(high) else None
+    ad = partial(
+        ad,
+        events=float(g[k].sum()),
+        frequency_low=f_low,
+        frequency_high=f_high,
+        rate_low=_rate(float(low[k].sum()), float(low[n].sum())),
+        rate_high=_rate(float(high[k].sum()), float(high[n].sum())),
+    )
+    if len(g) < MIN_DAYS:
+        return ad(why_not="days")
+    if g[k].sum() < MIN_EVENTS:
+        return ad(why_not="events")
+    if f_high < MIN_FREQ_SPREAD * f_low:  # type: ignore[operator]
+        return ad(why_not="spread")
+    fitted = _fit(g, k, n)
+    if isinstance(fitted[0], str):
+        return ad(why_not=fitted[0], stage="fit", error=str(fitted[1]))
+    return ad(odds=fitted[0], p=float(fitted[1]))
 
 
 def check_fatigue(
@@ -101,165 +181,49 @@ def check_fatigue(
     f = f[(f["date_start"] == f["date_end"]) & f["ad_id"].notna()]
     f = f.assign(clicks_used=f["link_clicks"].where(f["link_clicks"].notna(), f["clicks"]))
     k, n = ("clicks_used", "impressions") if metric == "ctr" else ("result", "clicks_used")
-    pending: list[dict] = []
-    for ad_id, all_days in f.groupby("ad_id", sort=False):
-        first = all_days.iloc[0]
-        if metric == "conversion_rate" and first["result_label"] in (
-            "Link clicks",
-            "Clicks",
-            "Reach",
-            None,
-        ):
-            continue
-        g = all_days[
-            all_days["frequency"].notna()
-            & (all_days["frequency"] > 0)
-            & all_days[n].notna()
-            & (all_days[n] > 0)
-        ]
-        g = g.assign(**{k: g[k].fillna(0.0)}).sort_values("frequency")
-        base = {
-            "ad_id": int(ad_id),
-            "ad": str(first["ad"]),
-            "ad_set": str(first["ad_set"]),
-            "campaign": str(first["campaign"]),
-            "metric": metric,
-            "days": len(g),
-        }
-        if len(g) == 0:
-            none = Estimate(
-                None, None, None, 0.95, 0, Phrase("not enough data: no frequency in the export")
-            )
-            pending.append(
-                {
-                    **base,
-                    "frequency_low": None,
-                    "frequency_high": None,
-                    "rate_low": none,
-                    "rate_high": none,
-                    "odds": none,
-                    "p": None,
-                    "reason": Phrase("no days with a frequency (Meta exports give one)"),
-                }
-            )
-            continue
-        thirds = np.array_split(np.arange(len(g)), 3)
-        low, high = g.iloc[thirds[0]], g.iloc[thirds[-1]]
-        base.update(
-            frequency_low=float(low["frequency"].mean()) if len(low) else None,
-            frequency_high=float(high["frequency"].mean()) if len(high) else None,
-            rate_low=_rate(float(low[k].sum()), float(low[n].sum())),
-            rate_high=_rate(float(high[k].sum()), float(high[n].sum())),
-        )
-        reason = None
-        if len(g) < MIN_DAYS:
-            reason = Phrase(
-                "%(n)s days with a frequency, at least %(min)s needed", n=len(g), min=MIN_DAYS
-            )
-        elif g[k].sum() < MIN_EVENTS:
-            reason = Phrase(
-                "%(n)s events, at least %(min)s needed",
-                n=Num(float(g[k].sum()), ".0f"),
-                min=MIN_EVENTS,
-            )
-        elif base["frequency_high"] < MIN_FREQ_SPREAD * base["frequency_low"]:
-            reason = Phrase(
-                "frequency hardly varied (%(low)s to %(high)s)",
-                low=Num(base["frequency_low"], ".2f"),
-                high=Num(base["frequency_high"], ".2f"),
-            )
-        fitted = reason or _fit(g, k, n)
-        if isinstance(fitted, str):
-            pending.append(
-                {
-                    **base,
-                    "odds": Estimate(
-                        None,
-                        None,
-                        None,
-                        0.95,
-                        len(g),
-                        Phrase("not enough data: %(reason)s", reason=fitted),
-                    ),
-                    "p": None,
-                    "reason": fitted,
-                }
-            )
-        else:
-            pending.append({**base, "odds": fitted[0], "p": fitted[1], "reason": None})
-    tested = [i for i, p in enumerate(pending) if p["p"] is not None]
+    ads = [
+        _measure(ad_id, all_days, k, n)
+        for ad_id, all_days in f.groupby("ad_id", sort=False)
+        if _eligible(all_days.iloc[0], metric)
+    ]
+    tested = [i for i, a in enumerate(ads) if a.p is not None]
     adjusted: dict[int, float] = {}
     if tested:
-        adj = multipletests([pending[i]["p"] for i in tested], alpha=alpha, method="holm")[1]
+        adj = multipletests([ads[i].p for i in tested], alpha=alpha, method="holm")[1]
         adjusted = dict(zip(tested, (float(a) for a in adj), strict=True))
     out = []
-    for i, p in enumerate(pending):
-        odds: Estimate = p["odds"]
+    for i, a in enumerate(ads):
+        reason = E.fatigue_reason(a) if a.why_not else None
+        if a.why_not == "no frequency":
+            odds = rate_low = rate_high = E.no_frequency()
+        else:
+            odds = a.odds if a.odds is not None else E.fatigue_not_enough(a.days, reason or "")
+            rate_low, rate_high = a.rate_low, a.rate_high
         p_adj = adjusted.get(i)
         flagged = bool(p_adj is not None and p_adj < alpha and odds.ok and odds.value < 1)  # type: ignore[operator]
         out.append(
             FatigueCheck(
-                ad_id=p["ad_id"],
-                ad=p["ad"],
-                ad_set=p["ad_set"],
-                campaign=p["campaign"],
+                ad_id=a.ad_id,
+                ad=a.ad,
+                ad_set=a.ad_set,
+                campaign=a.campaign,
                 metric=metric,
-                days=p["days"],
-                frequency_low=p["frequency_low"],
-                frequency_high=p["frequency_high"],
-                rate_low=p["rate_low"],
-                rate_high=p["rate_high"],
+                days=a.days,
+                frequency_low=a.frequency_low,
+                frequency_high=a.frequency_high,
+                rate_low=rate_low,  # type: ignore[arg-type]
+                rate_high=rate_high,  # type: ignore[arg-type]
                 odds_ratio_per_doubling=odds,
-                p_value=p["p"],
+                p_value=a.p,
                 p_adjusted=p_adj,
                 flagged=flagged,
-                evidence=_evidence(p, odds, p_adj, flagged, len(tested), metric),
+                evidence=E.fatigue_evidence(
+                    a, odds, p_adj, flagged, len(tested), metric, reason=reason
+                ),
             )
         )
     out.sort(key=lambda c: (not c.flagged, c.p_adjusted if c.p_adjusted is not None else 2.0))
     return out
 
 
-def _evidence(
-    p: dict, odds: Estimate, p_adj: float | None, flagged: bool, m: int, metric: str
-) -> str:
-    if p["reason"]:
-        return Phrase("not checked: %(reason)s", reason=p["reason"])
-    name = "CTR" if metric == "ctr" else Phrase("conversion rate")
-    lo, hi = p["rate_low"], p["rate_high"]
-    values = {
-        "name": name,
-        "low": Num(lo.value, ".2%"),
-        "f_low": Num(p["frequency_low"], ".2f"),
-        "high": Num(hi.value, ".2%"),
-        "f_high": Num(p["frequency_high"], ".2f"),
-        "days": p["days"],
-        "odds": Num(odds.value, ".2f"),
-        "odds_low": Num(odds.low, ".2f"),
-        "odds_high": Num(odds.high, ".2f"),
-        "p": Num(p_adj, ".3g"),
-        "m": m,
-    }
-    if lo.ok and hi.ok and lo.value:
-        text = Phrase(
-            "%(name)s %(low)s at frequency %(f_low)s and %(high)s at %(f_high)s "
-            "(%(change)s) over %(days)s days; odds x%(odds)s per doubling of frequency "
-            "(95%% CI %(odds_low)s-%(odds_high)s), p = %(p)s after Holm over %(m)s ads",
-            change=Num(hi.value / lo.value - 1, "+.0%"),
-            **values,
-        )
-    else:
-        text = Phrase(
-            "%(name)s %(low)s at frequency %(f_low)s and %(high)s at %(f_high)s over "
-            "%(days)s days; odds x%(odds)s per doubling of frequency (95%% CI "
-            "%(odds_low)s-%(odds_high)s), p = %(p)s after Holm over %(m)s ads",
-            **values,
-        )
-    if flagged:
-        return Phrase(
-            "fatigue: %(evidence)s. Refresh the creative or widen the audience.", evidence=text
-        )
-    return Phrase("no sign of fatigue: %(evidence)s", evidence=text)
-
-
-__all__ = ["FatigueCheck", "check_fatigue"]
+__all__ = ["AdDays", "FatigueCheck", "check_fatigue"]

@@ -66,7 +66,19 @@ class PlatformTimes:
 
 
 def _nope(platform: str, posts: int, exposure: str, note: str) -> PlatformTimes:
-    return PlatformTimes(platform, posts, exposure, None, None, (), (), None, None, "", note)
+    return PlatformTimes(
+        platform=platform,
+        posts=posts,
+        exposure=exposure,
+        reference_hour=None,
+        reference_weekday=None,
+        hours=(),
+        weekdays=(),
+        best_hour=None,
+        best_weekday=None,
+        method="",
+        note=note,
+    )
 
 
 def _effects(
@@ -110,7 +122,9 @@ def _effects(
                 n,
                 Phrase("not enough data: %(n)s posts, at least %(min)s needed", n=n, min=MIN_POSTS),
             )
-            out.append(SlotEffect(slot, n, nope, nope, False))
+            out.append(
+                SlotEffect(slot=slot, posts=n, rate_ratio=nope, vs_best=nope, contender=False)
+            )
             continue
         d_ref, s_ref = est[slot], math.sqrt(var_of(slot, reference))
         d_best, s_best = est[slot] - est[best], math.sqrt(var_of(slot, best))
@@ -130,31 +144,41 @@ def _effects(
             n,
             Phrase("against the best slot"),
         )
-        out.append(SlotEffect(slot, n, rr, vb, (vb.high or 0) >= 1.0))
+        out.append(
+            SlotEffect(
+                slot=slot, posts=n, rate_ratio=rr, vs_best=vb, contender=(vb.high or 0) >= 1.0
+            )
+        )
     return out, best
 
 
-def platform_times(platform: str, posts: pd.DataFrame) -> PlatformTimes:
-    """Hour and weekday effects for one platform's posts (queries.post_frame rows)."""
-    import statsmodels.formula.api as smf
+# -- eligibility: which posts can be fitted ----------------------------------------------------
+@dataclass(frozen=True)
+class TimedPosts:
+    """A platform's posts with exposure, interactions and a publish time, and those in hours
+    and weekdays with MIN_POSTS posts (`fit`); `why_not` names the check that stopped it
+    ("no posts", "no times", "few posts"; `_why_not` says it in words)."""
 
+    posts: pd.DataFrame
+    fit: pd.DataFrame
+    exposure: str
+    hour_counts: pd.Series
+    day_counts: pd.Series
+    why_not: str | None = None
+
+
+def timed_posts(posts: pd.DataFrame) -> TimedPosts:
     exposure, col = exposure_of(posts)
     frame = posts.assign(exposure=exposure)
     frame = frame[
         (frame["exposure"] > 0) & frame["interactions"].notna() & frame["published_at"].notna()
     ].copy()
+    empty = pd.Series(dtype="int64")
     if frame.empty:
-        return _nope(
-            platform, 0, col, Phrase("not enough data: no posts with interactions and exposure")
-        )
+        return TimedPosts(frame, frame, col, empty, empty, why_not="no posts")
     ts = pd.to_datetime(frame["published_at"])
     if ((ts.dt.hour == 0) & (ts.dt.minute == 0)).mean() > 0.5:
-        return _nope(
-            platform,
-            len(frame),
-            col,
-            Phrase("not enough data: this platform's export gives publish dates without times"),
-        )
+        return TimedPosts(frame, frame, col, empty, empty, why_not="no times")
     frame["hour"] = ts.dt.hour
     frame["weekday"] = ts.dt.day_of_week
     frame["media"] = frame["media_type"].fillna("other")
@@ -164,19 +188,24 @@ def platform_times(platform: str, posts: pd.DataFrame) -> PlatformTimes:
         MIN_POSTS
     )
     fit_frame = frame[keep]
-    if len(fit_frame) < MIN_TOTAL or fit_frame["hour"].nunique() < 2:
-        return _nope(
-            platform,
-            len(frame),
-            col,
-            Phrase(
-                "not enough data: %(n)s posts in hours and weekdays with at least %(min)s "
-                "posts, at least %(total)s needed",
-                n=len(fit_frame),
-                min=MIN_POSTS,
-                total=MIN_TOTAL,
-            ),
-        )
+    few = len(fit_frame) < MIN_TOTAL or fit_frame["hour"].nunique() < 2
+    return TimedPosts(
+        posts=frame,
+        fit=fit_frame,
+        exposure=col,
+        hour_counts=hour_counts,
+        day_counts=day_counts,
+        why_not="few posts" if few else None,
+    )
+
+
+# -- fitting: hour, weekday and media type -----------------------------------------------------
+def _fit(fit_frame: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame, int, int, str]:
+    """(params, covariance, reference hour, reference weekday, method) of the negative
+    binomial of interactions on hour, weekday and media type with a log exposure offset
+    (quasi-Poisson when it does not converge); the method is a code, "nb2" or "quasi"."""
+    import statsmodels.formula.api as smf
+
     ref_hour = int(fit_frame["hour"].value_counts().idxmax())
     ref_day = int(fit_frame["weekday"].value_counts().idxmax())
     media_ref = fit_frame["media"].value_counts().idxmax()
@@ -189,7 +218,7 @@ def platform_times(platform: str, posts: pd.DataFrame) -> PlatformTimes:
         res = smf.negativebinomial(formula, fit_frame, offset=offset).fit(
             disp=0, maxiter=200, cov_type="HC1"
         )
-        method = Phrase("negative binomial (NB2) with log exposure offset")
+        method = "nb2"
         if not res.mle_retvals.get("converged", True):
             raise RuntimeError("not converged")
     except Exception:
@@ -198,46 +227,74 @@ def platform_times(platform: str, posts: pd.DataFrame) -> PlatformTimes:
         res = smf.glm(formula, fit_frame, family=sm.families.Poisson(), offset=offset).fit(
             scale="X2"
         )
-        method = Phrase("quasi-Poisson GLM with log exposure offset")
-    params, cov = res.params, res.cov_params()
-    hp = f"C(hour, Treatment({ref_hour}))"
-    dp = f"C(weekday, Treatment({ref_day}))"
+        method = "quasi"
+    return res.params, res.cov_params(), ref_hour, ref_day, method
+
+
+# -- explanation -------------------------------------------------------------------------------
+def _why_not(timed: TimedPosts) -> str:
+    if timed.why_not == "no posts":
+        return Phrase("not enough data: no posts with interactions and exposure")
+    if timed.why_not == "no times":
+        return Phrase("not enough data: this platform's export gives publish dates without times")
+    return Phrase(
+        "not enough data: %(n)s posts in hours and weekdays with at least %(min)s "
+        "posts, at least %(total)s needed",
+        n=len(timed.fit),
+        min=MIN_POSTS,
+        total=MIN_TOTAL,
+    )
+
+
+def _described(method: str) -> str:
+    return Phrase(
+        "%(method)s; adjusted for media type; %(level)s Wald intervals, robust (HC1) "
+        "standard errors",
+        method=Phrase("negative binomial (NB2) with log exposure offset")
+        if method == "nb2"
+        else Phrase("quasi-Poisson GLM with log exposure offset"),
+        level=Num(LEVEL, ".0%"),
+    )
+
+
+def platform_times(platform: str, posts: pd.DataFrame) -> PlatformTimes:
+    """Hour and weekday effects for one platform's posts (queries.post_frame rows)."""
+    timed = timed_posts(posts)
+    if timed.why_not is not None:
+        return _nope(platform, len(timed.posts), timed.exposure, _why_not(timed))
+    fit_frame = timed.fit
+    params, cov, ref_hour, ref_day, method = _fit(fit_frame)
     hours, best_hour = _effects(
         list(params.index),
         params,
         cov,
-        hp,
+        f"C(hour, Treatment({ref_hour}))",
         sorted(fit_frame["hour"].unique().tolist()),
         ref_hour,
-        hour_counts,
+        timed.hour_counts,
         range(24),
     )
     days, best_day = _effects(
         list(params.index),
         params,
         cov,
-        dp,
+        f"C(weekday, Treatment({ref_day}))",
         sorted(fit_frame["weekday"].unique().tolist()),
         ref_day,
-        day_counts,
+        timed.day_counts,
         range(7),
     )
     return PlatformTimes(
-        platform,
-        len(fit_frame),
-        col,
-        ref_hour,
-        ref_day,
-        tuple(hours),
-        tuple(days),
-        int(best_hour),
-        int(best_day),
-        Phrase(
-            "%(method)s; adjusted for media type; %(level)s Wald intervals, robust (HC1) "
-            "standard errors",
-            method=method,
-            level=Num(LEVEL, ".0%"),
-        ),
+        platform=platform,
+        posts=len(fit_frame),
+        exposure=timed.exposure,
+        reference_hour=ref_hour,
+        reference_weekday=ref_day,
+        hours=tuple(hours),
+        weekdays=tuple(days),
+        best_hour=int(best_hour),
+        best_weekday=int(best_day),
+        method=_described(method),
     )
 
 

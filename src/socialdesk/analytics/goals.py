@@ -26,6 +26,7 @@ import math
 import re
 import uuid
 from dataclasses import asdict, dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -147,6 +148,71 @@ def _status(forecast: Estimate, target: float | None, direction: str) -> str:
     return "off-track" if high < target else "at-risk"
 
 
+def _not_started() -> Estimate:
+    return Estimate(
+        value=None,
+        low=None,
+        high=None,
+        level=LEVEL,
+        n=0,
+        method=Phrase("not enough data: the goal has not started"),
+    )
+
+
+def _rate_forecast(frame: pd.DataFrame, scale: float) -> Estimate:
+    """The rate so far over the days with figures (a ratio of sums with its interval)."""
+    frame = frame.dropna(subset=["y", "x"])
+    y, x = frame["y"].to_numpy(float), frame["x"].to_numpy(float)
+    return ratio_estimate(
+        len(frame),
+        y.sum(),
+        x.sum(),
+        (y * y).sum(),
+        (x * x).sum(),
+        (x * y).sum(),
+        scale=scale,
+        unit="days",
+    )
+
+
+def _total_forecast(values: np.ndarray, days_left: int) -> Estimate:
+    """So far plus the daily mean for the days left, with a t prediction interval (at least
+    MIN_UNITS days)."""
+    observed = float(values.sum())
+    n = len(values)
+    if n < MIN_UNITS:
+        return Estimate(
+            value=None,
+            low=None,
+            high=None,
+            level=LEVEL,
+            n=n,
+            method=Phrase(
+                "not enough data: %(n)s days into the goal, at least %(min)s needed",
+                n=n,
+                min=MIN_UNITS,
+            ),
+        )
+    from scipy import stats
+
+    mean, var = float(values.mean()), float(values.var(ddof=1))
+    rest = mean * days_left
+    sd = math.sqrt(days_left * var + days_left**2 * var / n)
+    half = float(stats.t.ppf(0.5 + LEVEL / 2, n - 1)) * sd
+    return Estimate(
+        value=observed + rest,
+        low=max(observed, observed + rest - half),
+        high=observed + rest + half,
+        level=LEVEL,
+        n=n,
+        method=Phrase(
+            "so far + %(left)s days × daily mean of %(n)s days; t prediction interval",
+            left=days_left,
+            n=n,
+        ),
+    )
+
+
 def track(
     goal: Goal,
     daily: pd.DataFrame,
@@ -160,120 +226,52 @@ def track(
     the goal's end and the last day with data (`last_data_day`)."""
     m = get_metric(goal.metric)
     is_rate = m.kind in ("ratio",) or m.aggregate == "weighted_mean"
-    label = m.label_in("en")
     if goal.kind == "change":
         target = None if baseline is None else baseline * (1 + goal.target)
     else:
         target = goal.target
+    status = partial(
+        GoalStatus, goal=goal, metric_label=m.label_in("en"), baseline=baseline, target_value=target
+    )
     if today < goal.start:
-        nope = Estimate(
-            None, None, None, LEVEL, 0, Phrase("not enough data: the goal has not started")
-        )
-        return GoalStatus(
-            goal,
-            label,
-            is_rate,
-            None,
-            0,
-            goal.days,
-            None,
-            baseline,
-            target,
-            nope,
-            "not-started",
-            None,
+        return status(
+            is_rate=is_rate,
+            as_of=None,
+            days_seen=0,
+            days_left=goal.days,
+            observed=None,
+            forecast=_not_started(),
+            status="not-started",
+            progress=None,
         )
     as_of = min(today, goal.end, last_data_day or today)
     days_seen = max((as_of - goal.start).days + 1, 0)
     days_left = (goal.end - as_of).days
-    span = pd.date_range(goal.start, as_of, freq="D").date if days_seen else []
     frame = daily.copy()
     if not frame.empty:
         frame = frame[(frame["day"] >= goal.start) & (frame["day"] <= as_of)]
     note = ""
     if goal.kind == "change" and baseline is None:
         note = Phrase("no figures for the period before the goal, so a change cannot be measured")
+    status = partial(status, as_of=as_of, days_seen=days_seen, days_left=days_left, note=note)
     if is_rate:
-        frame = frame.dropna(subset=["y", "x"])
-        n = len(frame)
-        y, x = frame["y"].to_numpy(float), frame["x"].to_numpy(float)
-        est = ratio_estimate(
-            n,
-            y.sum(),
-            x.sum(),
-            (y * y).sum(),
-            (x * x).sum(),
-            (x * y).sum(),
-            scale=m.scale,
-            unit="days",
+        est = _rate_forecast(frame, m.scale)
+        return status(
+            is_rate=True,
+            observed=est.value,
+            forecast=est,
+            status=_status(est, target, m.direction),
+            progress=None,
         )
-        observed = est.value
-        status = _status(est, target, m.direction)
-        return GoalStatus(
-            goal,
-            label,
-            True,
-            as_of,
-            days_seen,
-            days_left,
-            observed,
-            baseline,
-            target,
-            est,
-            status,
-            None,
-            note,
-        )
+    span = pd.date_range(goal.start, as_of, freq="D").date if days_seen else []
     per_day = frame.groupby("day")["y"].sum() if not frame.empty else pd.Series(dtype=float)
     values = per_day.reindex(span, fill_value=0.0).to_numpy(float) if days_seen else np.array([])
     observed = float(values.sum())
-    n = len(values)
-    if n < MIN_UNITS:
-        est = Estimate(
-            None,
-            None,
-            None,
-            LEVEL,
-            n,
-            Phrase(
-                "not enough data: %(n)s days into the goal, at least %(min)s needed",
-                n=n,
-                min=MIN_UNITS,
-            ),
-        )
-    else:
-        from scipy import stats
-
-        mean, var = float(values.mean()), float(values.var(ddof=1))
-        rest = mean * days_left
-        sd = math.sqrt(days_left * var + days_left**2 * var / n)
-        half = float(stats.t.ppf(0.5 + LEVEL / 2, n - 1)) * sd
-        est = Estimate(
-            observed + rest,
-            max(observed, observed + rest - half),
-            observed + rest + half,
-            LEVEL,
-            n,
-            Phrase(
-                "so far + %(left)s days × daily mean of %(n)s days; t prediction interval",
-                left=days_left,
-                n=n,
-            ),
-        )
-    status = _status(est, target, m.direction)
-    progress = observed / target if target else None
-    return GoalStatus(
-        goal,
-        label,
-        False,
-        as_of,
-        days_seen,
-        days_left,
-        observed,
-        baseline,
-        target,
-        est,
-        status,
-        progress,
-        note,
+    est = _total_forecast(values, days_left)
+    return status(
+        is_rate=False,
+        observed=observed,
+        forecast=est,
+        status=_status(est, target, m.direction),
+        progress=observed / target if target else None,
     )

@@ -25,6 +25,8 @@ import pandas as pd
 
 from socialdesk.estimates import Estimate
 from socialdesk.visual import features as F
+from socialdesk.visual.explain import exposure_notes
+from socialdesk.visual.explain import method as method_name
 from socialdesk.visual.images import IMAGE_SUFFIXES
 from socialdesk.visual.uplift import LEVEL, MIN_POSTS, _controls, _exposures, _fit, _full_rank
 
@@ -148,7 +150,8 @@ def features_vs_engagement(
     feats = feature_columns(media)
     g = frame.merge(feats, on="post_id", how="inner")
     g.index = pd.RangeIndex(len(g))
-    exposure, exp_name, notes = _exposures(g, "per_exposure")
+    exposure, exp_name, exposures = _exposures(g, "per_exposure")
+    notes = exposure_notes(exposures, exp_name)
     y = F.metric_values(g, metric)
     keep = y.notna() & (exposure > 0)
     g, y, exposure = g[keep], y[keep], exposure[keep]
@@ -194,7 +197,8 @@ def features_vs_engagement(
         axis=1,
     )
     X = _full_rank(X, 1 + len(cols))
-    params, cov, _alpha, df, how = _fit(y.to_numpy(float), X, np.log(exposure.to_numpy(float)))
+    params, cov, _alpha, df, code = _fit(y.to_numpy(float), X, np.log(exposure.to_numpy(float)))
+    how = method_name(code)
     q = float(stats.t.ppf(0.5 + level / 2, max(df, 1)))
     ests, pvals = [], []
     for name in cols:

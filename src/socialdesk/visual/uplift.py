@@ -20,6 +20,10 @@ Holm-adjusted p-values over the comparisons of one fit. A type with fewer than
 MIN_TYPE_POSTS posts gets no estimate and its posts stay out of the fit; a type whose posts
 never overlap in time with the reference's gets none either (trend and type could not be told
 apart).
+
+`uplift` runs three steps: `eligibility` (which posts and types can be compared, or why
+not), `fit` (the regression and its ratios: numbers only) and the sentences and notes of
+`socialdesk.visual.explain`, built from those numbers.
 """
 
 from __future__ import annotations
@@ -28,14 +32,34 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
-from socialdesk.catalogue.platforms import platform_name
 from socialdesk.estimates import Estimate
-from socialdesk.phrases import Cap, Join, Num, Phrase
+from socialdesk.phrases import Phrase
 from socialdesk.visual import features as F
+from socialdesk.visual.explain import (
+    Explanation,
+    apart_estimate,
+    apart_sentence,
+    described,
+    design_notes,
+    eligibility_notes,
+    explain,
+    exposure_notes,
+    fmt_interval,
+    fmt_ratio,
+    not_enough,
+    plural,
+    sentence,
+    too_few_estimate,
+    too_few_sentence,
+    wald,
+    why_not,
+    word,
+)
 
 MIN_TYPE_POSTS = 10
 MIN_POSTS = 30
@@ -162,111 +186,6 @@ class UpliftResult:
         return f"{self.platform} · {self.account}"
 
 
-# -- formatting ------------------------------------------------------------------------------
-def fmt_ratio(value: float) -> str:
-    if value >= 10:
-        return f"{value:.0f}"
-    if value >= 1:
-        return f"{value:.1f}"
-    return f"{value:.2f}"
-
-
-def fmt_interval(est: Estimate) -> str:
-    """ "2.3× (1.9–2.8)", in the precision of the value (a Phrase: Dutch writes 2,3×)."""
-    if not est.ok or est.low is None or est.high is None or est.value is None:
-        return "–"
-    if est.value >= 10:
-        spec = ".0f"
-    elif est.value >= 1:
-        spec = ".1f"
-    else:
-        spec = ".2f"
-    return Phrase(
-        "%(value)s× (%(low)s–%(high)s)",
-        value=Num(est.value, spec),
-        low=Num(est.low, spec),
-        high=Num(est.high, spec),
-    )
-
-
-def plural(media_type: str) -> str:
-    return PLURAL.get(media_type) or Phrase("%(type)s posts", type=media_type)
-
-
-def word(name: str) -> str:
-    """A metric or exposure name in a sentence (translated when shown)."""
-    return WORDS.get(name, name)
-
-
-def _where(scope: str, platform: str | None) -> str:
-    if scope == "pooled":
-        return Phrase("across all accounts")
-    if scope == "platform":
-        return Phrase("across the %(platform)s accounts", platform=platform_name(platform or ""))
-    return (
-        Phrase("on this %(platform)s account", platform=platform_name(platform))
-        if platform
-        else Phrase("on this account")
-    )
-
-
-def _lead(basis: str, exposure: str) -> str:
-    if basis == "per_exposure":
-        return PER.get(exposure) or Phrase("Per unit of %(exposure)s", exposure=word(exposure))
-    if basis == "exposure":
-        return Phrase("In distribution")
-    return Phrase("In total")
-
-
-def sentence(
-    media_type: str,
-    reference: str,
-    est: Estimate,
-    *,
-    metric: str,
-    basis: str,
-    exposure: str,
-    scope: str,
-    platform: str | None,
-    comparisons: int,
-    clear: bool,
-) -> str:
-    if not est.ok:
-        return Phrase("%(types)s: %(reason)s.", types=Cap(plural(media_type)), reason=est.method)
-    what = exposure if basis == "exposure" else metric
-    text = Phrase(
-        "%(lead)s, %(types)s get %(ratio)s the %(what)s of %(reference)s %(where)s.",
-        lead=_lead(basis, exposure),
-        types=plural(media_type),
-        ratio=fmt_interval(est),
-        what=word(what),
-        reference=plural(reference),
-        where=_where(scope, platform),
-    )
-    if not clear and comparisons > 1:
-        text = Phrase(
-            "%(sentence)s Not clearly different from %(reference)s after correcting "
-            "for %(n)s comparisons.",
-            sentence=text,
-            reference=plural(reference),
-            n=comparisons,
-        )
-    elif not clear:
-        text = Phrase(
-            "%(sentence)s Not clearly different from %(reference)s.",
-            sentence=text,
-            reference=plural(reference),
-        )
-    return text
-
-
-def not_enough(n: int, reason: str, level: float = LEVEL) -> Estimate:
-    """Estimate.not_enough with its method a Phrase ("not enough data: …", translatable)."""
-    return Estimate(
-        None, None, None, level, n, Phrase("not enough data: %(reason)s", reason=reason)
-    )
-
-
 # -- preparing ---------------------------------------------------------------------------------
 def prepare(posts: pd.DataFrame, followers: pd.DataFrame | None = None) -> pd.DataFrame:
     """The posts of `queries.posts()` with followers and timing added."""
@@ -283,11 +202,12 @@ def prepare(posts: pd.DataFrame, followers: pd.DataFrame | None = None) -> pd.Da
     return out
 
 
-def _exposures(frame: pd.DataFrame, basis: str) -> tuple[pd.Series, str, list[str]]:
-    """The exposure per post, chosen per platform (pooled fits mix platforms)."""
-    notes: list[str] = []
+def _exposures(frame: pd.DataFrame, basis: str) -> tuple[pd.Series, str, dict[str, str]]:
+    """The exposure per post, chosen per platform (pooled fits mix platforms): the values,
+    their name ("mixed" when platforms differ, "none" for totals) and the name per platform
+    (`explain.exposure_notes` says when they differ)."""
     if basis == "total":
-        return pd.Series(np.nan, index=frame.index), "none", notes
+        return pd.Series(np.nan, index=frame.index), "none", {}
     out = pd.Series(np.nan, index=frame.index, dtype="float64")
     names: dict[str, str] = {}
     for platform, g in frame.groupby("platform", sort=True):
@@ -297,39 +217,131 @@ def _exposures(frame: pd.DataFrame, basis: str) -> tuple[pd.Series, str, list[st
         names[str(platform)] = name
     kinds = sorted(set(names.values()))
     if len(kinds) == 1:
-        return out, kinds[0], notes
-    label = Join.of(
-        (
-            Phrase(
-                "%(exposure)s (%(platforms)s)",
-                exposure=word(k),
-                platforms=", ".join(p for p, n in names.items() if n == k),
-            )
-            for k in kinds
-        ),
-        "; ",
+        return out, kinds[0], names
+    return out, "mixed", names
+
+
+# -- eligibility: which posts and types can be compared ----------------------------------------
+@dataclass(frozen=True)
+class Eligibility:
+    """Which posts and media types of a group can be compared, or which check stopped it.
+
+    `posts` are the posts the checks had kept when they finished (when `ok`: the posts of the
+    fit); `why_not` names the check that stopped ("no exposure", "no type", "reference",
+    "one type", "posts", "no comparison"; `explain.why_not` says it in words)."""
+
+    posts: pd.DataFrame
+    reference: str | None
+    types: tuple[str, ...] = ()  # the types compared with the reference
+    counts: dict[str, int] = field(default_factory=dict)  # posts per type with values
+    without_type: int = 0  # posts without a media type, left out
+    without_values: int = 0  # posts without the outcome (or exposure), left out
+    short: dict[str, int] = field(default_factory=dict)  # types under MIN_TYPE_POSTS
+    apart: tuple[str, ...] = ()  # types never posted in the reference's period
+    partly: tuple[tuple[str, float], ...] = ()  # (type, share in the reference's period) < 0.5
+    why_not: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.why_not is None
+
+
+def eligibility(
+    frame: pd.DataFrame,
+    y: pd.Series,
+    exposure: pd.Series,
+    *,
+    basis: str,
+    exposure_name: str,
+    reference: str | None = None,
+) -> Eligibility:
+    """The posts with a media type and values, the types with MIN_TYPE_POSTS posts, the
+    reference (the most common of them unless given), at least MIN_POSTS posts, and the types
+    posted in the reference's period."""
+    g = frame[frame["media_type"].notna()]
+    without_type = len(frame) - len(g)
+    if basis != "total" and exposure_name == "none":
+        return Eligibility(
+            posts=g, reference=None, without_type=without_type, why_not="no exposure"
+        )
+    keep = y.loc[g.index].notna() & (y.loc[g.index] >= 0)
+    if basis != "total":
+        keep &= exposure.loc[g.index] > 0
+    without_values = int((~keep).sum())
+    g = g[keep]
+    counts = {str(t): int(c) for t, c in g["media_type"].value_counts().items()}
+    usable = [t for t, c in counts.items() if c >= MIN_TYPE_POSTS]
+    short = {t: c for t, c in counts.items() if c < MIN_TYPE_POSTS}
+    if reference is None:
+        reference = usable[0] if usable else None
+    checked = partial(
+        Eligibility,
+        counts=counts,
+        without_type=without_type,
+        without_values=without_values,
+        short=short,
     )
-    notes.append(Phrase("the exposure differs per platform: %(list)s", list=label))
-    return out, "mixed", notes
-
-
-def _not_enough_type(media_type: str, n: int) -> Estimate:
-    return not_enough(
-        n,
-        Phrase(
-            "%(n)s %(types)s, at least %(min)s needed",
-            n=n,
-            types=plural(media_type),
-            min=MIN_TYPE_POSTS,
-        ),
+    why_not = (
+        "no type"
+        if reference is None
+        else "reference"
+        if reference not in usable
+        else "one type"
+        if len(usable) < 2
+        else None
+    )
+    if why_not is not None:
+        return checked(posts=g, reference=reference, why_not=why_not)
+    g = g[g["media_type"].isin(usable)]
+    if len(g) < MIN_POSTS:
+        return checked(posts=g, reference=reference, why_not="posts")
+    apart, partly = _overlap(g, str(reference), [u for u in usable if u != reference])
+    g = g[~g["media_type"].isin(apart)]
+    types = tuple(t for t in usable if t != reference and t not in apart)
+    return checked(
+        posts=g,
+        reference=reference,
+        types=types,
+        apart=apart,
+        partly=partly,
+        why_not=None if types else "no comparison",
     )
 
 
+def _overlap(
+    g: pd.DataFrame, reference: str, others: Sequence[str]
+) -> tuple[tuple[str, ...], tuple[tuple[str, float], ...]]:
+    """The types never posted in the reference's period (trend and type could not be told
+    apart), and those with less than half their posts in it (share in it)."""
+    apart: list[str] = []
+    partly: list[tuple[str, float]] = []
+    t_ref = g.loc[g["media_type"] == reference, "trend"].dropna()
+    if not len(t_ref):
+        return (), ()
+    lo, hi = t_ref.min(), t_ref.max()
+    for t in others:
+        tt = g.loc[g["media_type"] == t, "trend"].dropna()
+        if not len(tt):
+            continue
+        inside = float(((tt >= lo) & (tt <= hi)).mean())
+        if inside == 0.0:
+            apart.append(t)
+        elif inside < 0.5:
+            partly.append((t, inside))
+    return tuple(apart), tuple(partly)
+
+
+# -- fitting: the negative binomial and its rate ratios ----------------------------------------
 @dataclass
 class _Design:
     X: pd.DataFrame
     controls: list[str]
-    notes: list[str]
+    skipped: list[str]  # controls the posts could not afford
+    topics: str | None = None  # how topics were found, when the topic control is in
+
+    @property
+    def notes(self) -> list[str]:
+        return design_notes(self.skipped, self.topics)
 
 
 def _controls(g: pd.DataFrame, n_types: int, basis: str, exposure: str) -> _Design:
@@ -337,7 +349,6 @@ def _controls(g: pd.DataFrame, n_types: int, basis: str, exposure: str) -> _Desi
     n = len(g)
     budget = max(0, n // MIN_POSTS_PER_PARAM - n_types)  # the intercept and types come first
     blocks: list[tuple[str, pd.DataFrame]] = []
-    notes: list[str] = []
     if g["account_id"].nunique() > 1:
         acc = pd.get_dummies(
             g["account_id"].astype(str), prefix="account", drop_first=True, dtype=float
@@ -395,17 +406,13 @@ def _controls(g: pd.DataFrame, n_types: int, basis: str, exposure: str) -> _Desi
             budget -= block.shape[1]
         else:
             skipped.append(name)
-    if "topic" in used:
-        notes.append(how)
-    if skipped:
-        notes.append(
-            Phrase(
-                "too few posts to also control for: %(controls)s",
-                controls=Join.of(CONTROLS.get(c, c) for c in skipped),
-            )
-        )
     X = pd.concat(parts, axis=1) if parts else pd.DataFrame(index=g.index)
-    return _Design(X.astype(float), used, notes)
+    return _Design(
+        X=X.astype(float),
+        controls=used,
+        skipped=skipped,
+        topics=how if "topic" in used else None,
+    )
 
 
 def _full_rank(X: pd.DataFrame, keep: int) -> pd.DataFrame:
@@ -422,7 +429,8 @@ def _full_rank(X: pd.DataFrame, keep: int) -> pd.DataFrame:
 def _fit(
     y: np.ndarray, X: pd.DataFrame, offset: np.ndarray | None
 ) -> tuple[pd.Series, pd.DataFrame, float | None, int, str]:
-    """(params, covariance, dispersion alpha, residual df, method) of an NB2 regression."""
+    """(params, covariance, dispersion alpha, residual df, method) of an NB2 regression; the
+    method is a code, "nb2" or "quasi-poisson" (`explain.method` names it)."""
     import statsmodels.api as sm
     from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 
@@ -452,22 +460,85 @@ def _fit(
                 params = res.params.drop("alpha")
                 cov = cov.drop(index="alpha", columns="alpha")
                 alpha = float(res.params["alpha"])
-                return (
-                    params,
-                    cov,
-                    alpha,
-                    int(len(y) - X.shape[1] - 1),
-                    Phrase("negative binomial (NB2)"),
-                )
+                return params, cov, alpha, int(len(y) - X.shape[1] - 1), "nb2"
         # fall back to quasi-Poisson: Poisson means, Pearson-scaled variance
         q = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(scale="X2")
-        return (
-            q.params,
-            q.cov_params(),
-            None,
-            int(q.df_resid),
-            Phrase("quasi-Poisson (the negative binomial did not converge)"),
-        )
+        return q.params, q.cov_params(), None, int(q.df_resid), "quasi-poisson"
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """One type's fitted rate ratio against the reference, with its interval and p-values."""
+
+    media_type: str
+    value: float
+    low: float
+    high: float
+    p_value: float
+    p_adjusted: float  # Holm, over the types of the fit
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The rate ratios of one negative binomial fit, and how it was fitted."""
+
+    ratios: tuple[Ratio, ...]
+    controls: tuple[str, ...]
+    skipped: tuple[str, ...]  # controls the posts could not afford
+    topics: str | None  # how topics were found, when the topic control is in
+    dispersion: float | None
+    df: int  # residual degrees of freedom
+    method: str  # "nb2" or "quasi-poisson"
+
+
+def fit(
+    g: pd.DataFrame,
+    y: pd.Series,
+    exposure: pd.Series,
+    *,
+    types: Sequence[str],
+    basis: str,
+    exposure_name: str,
+    level: float = LEVEL,
+) -> Fit:
+    """The media-type rate ratios of the posts `g` against the type not in `types`: 95% Wald
+    intervals on the log scale with Student's t, Holm-adjusted p-values."""
+    from scipy import stats
+    from statsmodels.stats.multitest import multipletests
+
+    yy = y.loc[g.index].to_numpy(dtype=float)
+    if basis == "exposure":
+        yy = np.round(yy)
+    offset = None if basis != "per_exposure" else np.log(exposure.loc[g.index].to_numpy(float))
+    media = pd.DataFrame(
+        {f"type_{t}": (g["media_type"] == t).astype(float) for t in types}, index=g.index
+    )
+    design = _controls(g, len(types) + 1, basis, exposure_name)
+    X = pd.concat([pd.DataFrame({"const": 1.0}, index=g.index), media, design.X], axis=1)
+    X = _full_rank(X, 1 + len(types))
+    params, cov, alpha, df, method = _fit(yy, X, offset)
+
+    q = float(stats.t.ppf(0.5 + level / 2, max(df, 1)))
+    pvals, bounds = [], []
+    for t in types:
+        b = float(params[f"type_{t}"])
+        se = float(math.sqrt(max(cov.loc[f"type_{t}", f"type_{t}"], 0.0)))
+        bounds.append((math.exp(b), math.exp(b - q * se), math.exp(b + q * se)))
+        pvals.append(float(2 * stats.t.sf(abs(b / se), max(df, 1))) if se > 0 else 1.0)
+    adjusted = multipletests(pvals, alpha=1 - level, method="holm")[1] if pvals else []
+    ratios = tuple(
+        Ratio(media_type=str(t), value=v, low=lo, high=hi, p_value=p, p_adjusted=float(pa))
+        for t, (v, lo, hi), p, pa in zip(types, bounds, pvals, adjusted, strict=True)
+    )
+    return Fit(
+        ratios=ratios,
+        controls=tuple(design.controls),
+        skipped=tuple(design.skipped),
+        topics=design.topics,
+        dispersion=alpha,
+        df=df,
+        method=method,
+    )
 
 
 def _raw(g: pd.DataFrame, y: pd.Series, exposure: pd.Series) -> list[RawFigures]:
@@ -480,10 +551,19 @@ def _raw(g: pd.DataFrame, y: pd.Series, exposure: pd.Series) -> list[RawFigures]
             s = s.dropna()
             return float(s.median()) if len(s) else None
 
-        out.append(RawFigures(str(media_type), len(idx), med(yy), med(ee), med(rate)))
+        out.append(
+            RawFigures(
+                media_type=str(media_type),
+                posts=len(idx),
+                median_metric=med(yy),
+                median_exposure=med(ee),
+                median_per_1000=med(rate),
+            )
+        )
     return sorted(out, key=lambda r: -r.posts)
 
 
+# -- the uplift of one group: eligibility, fit, explanation -------------------------------------
 def uplift(
     frame: pd.DataFrame,
     *,
@@ -501,270 +581,143 @@ def uplift(
     platform = platforms[0] if len(platforms) == 1 else None
     accounts = sorted(frame["account"].dropna().unique())
     account = accounts[0] if len(accounts) == 1 and scope == "account" else None
-    notes: list[str] = []
 
-    exposure, exp_name, exp_notes = _exposures(frame, basis)
-    notes += exp_notes
+    exposure, exp_name, exp_names = _exposures(frame, basis)
     y = exposure.copy() if basis == "exposure" else F.metric_values(frame, metric)
     raw_exposure = exposure if basis != "total" else _exposures(frame, "per_exposure")[0]
-
-    def empty(
-        note: str, reference: str | None = None, effects: Sequence[TypeEffect] = ()
-    ) -> UpliftResult:
-        return UpliftResult(
-            scope,
-            platform,
-            account,
-            metric,
-            basis,
-            exp_name,
-            reference,
-            0,
-            tuple(effects),
-            tuple(_raw(g, y, raw_exposure)),
-            (),
-            "",
-            (*notes, note),
-        )
-
-    g = frame[frame["media_type"].notna()]
-    missing_type = len(frame) - len(g)
-    if missing_type:
-        notes.append(
-            Phrase(
-                "%(n)s posts without a media type (the export does not say) are left out",
-                n=missing_type,
-            )
-        )
-    if basis != "total" and exp_name == "none":
-        return empty(
-            Phrase(
-                "not enough data: no exposure column (reach, impressions, views "
-                "or followers) for these posts"
-            )
-        )
-    keep = y.loc[g.index].notna() & (y.loc[g.index] >= 0)
-    if basis != "total":
-        keep &= exposure.loc[g.index] > 0
-    dropped = int((~keep).sum())
-    if dropped:
-        what = (
-            Phrase("%(metric)s or %(exposure)s", metric=word(metric), exposure=word(exp_name))
-            if basis == "per_exposure"
-            else (word(exp_name) if basis == "exposure" else word(metric))
-        )
-        notes.append(Phrase("%(n)s posts without %(what)s are left out", n=dropped, what=what))
-    g = g[keep]
-    counts = g["media_type"].value_counts()
-    usable = [t for t, c in counts.items() if c >= MIN_TYPE_POSTS]
-    short = {str(t): int(c) for t, c in counts.items() if c < MIN_TYPE_POSTS}
-    if reference is None:
-        reference = str(usable[0]) if usable else None
-    effects_short = [
-        TypeEffect(
-            t,
-            c,
-            _not_enough_type(t, c),
-            None,
-            None,
-            False,
-            Phrase(
-                "%(types)s: not enough data (%(n)s posts, at least %(min)s needed).",
-                types=Cap(plural(t)),
-                n=c,
-                min=MIN_TYPE_POSTS,
-            ),
-        )
-        for t, c in short.items()
-        if t != reference
-    ]
-    if reference is None:
-        return empty(
-            Phrase("not enough data: no media type has %(min)s posts or more", min=MIN_TYPE_POSTS),
-            reference,
-            effects_short,
-        )
-    if reference not in usable:
-        n_ref = int(counts.get(reference, 0))
-        return empty(
-            Phrase(
-                "not enough data: %(n)s %(types)s as the reference, at least %(min)s needed",
-                n=n_ref,
-                types=plural(str(reference)),
-                min=MIN_TYPE_POSTS,
-            ),
-            reference,
-            effects_short,
-        )
-    if len(usable) < 2:
-        return empty(
-            Phrase("not enough data: only one media type has enough posts to compare"),
-            reference,
-            effects_short,
-        )
-    g = g[g["media_type"].isin(usable)]
-    if len(g) < MIN_POSTS:
-        return empty(
-            Phrase(
-                "not enough data: %(n)s posts, at least %(min)s needed", n=len(g), min=MIN_POSTS
-            ),
-            reference,
-            effects_short,
-        )
-
-    # types whose posts never overlap in time with the reference's
-    overlap_out: list[TypeEffect] = []
-    t_ref = g.loc[g["media_type"] == reference, "trend"].dropna()
-    if len(t_ref):
-        lo, hi = t_ref.min(), t_ref.max()
-        for t in [u for u in usable if u != reference]:
-            tt = g.loc[g["media_type"] == t, "trend"].dropna()
-            if not len(tt):
-                continue
-            inside = float(((tt >= lo) & (tt <= hi)).mean())
-            if inside == 0.0:
-                n_t = int(counts[t])
-                overlap_out.append(
-                    TypeEffect(
-                        str(t),
-                        n_t,
-                        not_enough(
-                            n_t,
-                            Phrase(
-                                "%(types)s and %(reference)s were never posted in the same period, "
-                                "so their difference cannot be told from a change over time",
-                                types=plural(str(t)),
-                                reference=plural(reference),
-                            ),
-                        ),
-                        None,
-                        None,
-                        False,
-                        Phrase(
-                            "%(types)s and %(reference)s never overlap in time: no comparison.",
-                            types=Cap(plural(str(t))),
-                            reference=plural(reference),
-                        ),
-                    )
-                )
-            elif inside < 0.5:
-                notes.append(
-                    Phrase(
-                        "only %(share)s of the %(types)s fall in the period of the "
-                        "%(reference)s: that ratio leans on the trend control",
-                        share=Num(inside, ".0%"),
-                        types=plural(str(t)),
-                        reference=plural(reference),
-                    )
-                )
-    out_types = {e.media_type for e in overlap_out}
-    g = g[~g["media_type"].isin(out_types)]
-    types = [t for t in usable if t != reference and t not in out_types]
-    if not types:
-        return empty(
-            Phrase("not enough data: no media type to compare with the reference"),
-            reference,
-            [*effects_short, *overlap_out],
-        )
-
-    yy = y.loc[g.index].to_numpy(dtype=float)
-    if basis == "exposure":
-        yy = np.round(yy)
-    offset = None if basis != "per_exposure" else np.log(exposure.loc[g.index].to_numpy(float))
-    media = pd.DataFrame(
-        {f"type_{t}": (g["media_type"] == t).astype(float) for t in types}, index=g.index
+    el = eligibility(frame, y, exposure, basis=basis, exposure_name=exp_name, reference=reference)
+    group = partial(
+        UpliftResult,
+        scope=scope,
+        platform=platform,
+        account=account,
+        metric=metric,
+        basis=basis,
+        exposure=exp_name,
+        reference=el.reference,
     )
-    design = _controls(g, len(types) + 1, basis, exp_name)
-    notes += design.notes
-    X = pd.concat([pd.DataFrame({"const": 1.0}, index=g.index), media, design.X], axis=1)
-    X = _full_rank(X, 1 + len(types))
-    params, cov, alpha, df, method = _fit(yy, X, offset)
-
-    from scipy import stats
-    from statsmodels.stats.multitest import multipletests
-
-    q = float(stats.t.ppf(0.5 + level / 2, max(df, 1)))
-    pvals, ests = [], []
-    for t in types:
-        b = float(params[f"type_{t}"])
-        se = float(math.sqrt(max(cov.loc[f"type_{t}", f"type_{t}"], 0.0)))
-        ests.append(
-            Estimate(
-                math.exp(b),
-                math.exp(b - q * se),
-                math.exp(b + q * se),
-                level,
-                int(counts[t]),
-                Phrase("%(method)s, Wald interval (t, %(df)s df)", method=method, df=df),
-            )
+    notes = [
+        *exposure_notes(exp_names, exp_name),
+        *eligibility_notes(el, metric=metric, basis=basis, exposure=exp_name),
+    ]
+    short, apart = _left_out(el)
+    if not el.ok:
+        return group(
+            posts=0,
+            effects=(*short, *apart),
+            raw=tuple(_raw(el.posts, y, raw_exposure)),
+            controls=(),
+            method="",
+            notes=(*notes, why_not(el)),
         )
-        pvals.append(float(2 * stats.t.sf(abs(b / se), max(df, 1))) if se > 0 else 1.0)
-    adjusted = multipletests(pvals, alpha=1 - level, method="holm")[1] if pvals else []
+
+    fitted = fit(
+        el.posts, y, exposure, types=el.types, basis=basis, exposure_name=exp_name, level=level
+    )
+    effects = _effects(
+        fitted,
+        el,
+        metric=metric,
+        basis=basis,
+        exposure=exp_name,
+        scope=scope,
+        platform=platform,
+        level=level,
+    )
+    return group(
+        posts=len(el.posts),
+        effects=(*effects, *apart, *short),
+        raw=tuple(_raw(frame.loc[frame["media_type"].notna()], y, raw_exposure)),
+        controls=fitted.controls,
+        method=described(
+            fitted.method,
+            metric=metric,
+            basis=basis,
+            exposure=exp_name,
+            controls=fitted.controls,
+            comparisons=len(el.types),
+        ),
+        notes=(*notes, *design_notes(fitted.skipped, fitted.topics)),
+        dispersion=fitted.dispersion,
+    )
+
+
+def _left_out(el: Eligibility) -> tuple[list[TypeEffect], list[TypeEffect]]:
+    """The types without an estimate: too few posts, and never in the reference's period."""
+    short = [
+        TypeEffect(
+            media_type=t,
+            posts=c,
+            ratio=too_few_estimate(t, c),
+            p_value=None,
+            p_adjusted=None,
+            clear=False,
+            sentence=too_few_sentence(t, c),
+        )
+        for t, c in el.short.items()
+        if t != el.reference
+    ]
+    apart = [
+        TypeEffect(
+            media_type=t,
+            posts=el.counts[t],
+            ratio=apart_estimate(t, str(el.reference), el.counts[t]),
+            p_value=None,
+            p_adjusted=None,
+            clear=False,
+            sentence=apart_sentence(t, str(el.reference)),
+        )
+        for t in el.apart
+    ]
+    return short, apart
+
+
+def _effects(
+    fitted: Fit,
+    el: Eligibility,
+    *,
+    metric: str,
+    basis: str,
+    exposure: str,
+    scope: str,
+    platform: str | None,
+    level: float,
+) -> list[TypeEffect]:
+    """The fitted types, each with its interval and sentence."""
     effects = []
-    for t, est, p, pa in zip(types, ests, pvals, adjusted, strict=True):
-        clear = bool(pa < 1 - level)
+    for r in fitted.ratios:
+        est = Estimate(
+            value=r.value,
+            low=r.low,
+            high=r.high,
+            level=level,
+            n=el.counts[r.media_type],
+            method=wald(fitted.method, fitted.df),
+        )
+        clear = bool(r.p_adjusted < 1 - level)
         effects.append(
             TypeEffect(
-                str(t),
-                int(counts[t]),
-                est,
-                p,
-                float(pa),
-                clear,
-                sentence(
-                    str(t),
-                    reference,
+                media_type=r.media_type,
+                posts=el.counts[r.media_type],
+                ratio=est,
+                p_value=r.p_value,
+                p_adjusted=r.p_adjusted,
+                clear=clear,
+                sentence=sentence(
+                    r.media_type,
+                    str(el.reference),
                     est,
                     metric=metric,
                     basis=basis,
-                    exposure=exp_name,
+                    exposure=exposure,
                     scope=scope,
                     platform=platform,
-                    comparisons=len(types),
+                    comparisons=len(el.types),
                     clear=clear,
                 ),
             )
         )
-    effects += [*overlap_out, *effects_short]
-    controls = tuple(design.controls)
-    outcome = word(exp_name if basis == "exposure" else metric)
-    listed = Join.of(CONTROLS.get(c, c) for c in controls) if controls else Phrase("none")
-    described = (
-        Phrase(
-            "%(method)s; outcome %(outcome)s, offset log(%(exposure)s); controls: "
-            "%(controls)s; Holm correction over %(n)s comparison(s)",
-            method=method,
-            outcome=outcome,
-            exposure=word(exp_name),
-            controls=listed,
-            n=len(types),
-        )
-        if basis == "per_exposure"
-        else Phrase(
-            "%(method)s; outcome %(outcome)s; controls: %(controls)s; Holm correction over "
-            "%(n)s comparison(s)",
-            method=method,
-            outcome=outcome,
-            controls=listed,
-            n=len(types),
-        )
-    )
-    return UpliftResult(
-        scope,
-        platform,
-        account,
-        metric,
-        basis,
-        exp_name,
-        reference,
-        len(g),
-        tuple(effects),
-        tuple(_raw(frame.loc[frame["media_type"].notna()], y, raw_exposure)),
-        controls,
-        described,
-        tuple(notes),
-        alpha,
-    )
+    return effects
 
 
 def uplift_all(
@@ -803,63 +756,34 @@ def uplift_all(
     return out
 
 
-# -- why per-exposure and totals disagree -------------------------------------------------------
-@dataclass(frozen=True)
-class Explanation:
-    media_type: str
-    per_exposure: Estimate
-    distribution: Estimate
-    total: Estimate
-    sentence: str
-
-
-def explain(
-    per_exposure: UpliftResult, total: UpliftResult, distribution: UpliftResult
-) -> tuple[Explanation, ...]:
-    """Per type: how the ratio per person reached and the ratio of reach combine into the
-    ratio in totals (log total ≈ log per exposure + log exposure)."""
-
-    def by_type(r: UpliftResult) -> dict[str, Estimate]:
-        return {e.media_type: e.ratio for e in r.effects}
-
-    pe, di, to = by_type(per_exposure), by_type(distribution), by_type(total)
-    ref = per_exposure.reference
-    exp = per_exposure.exposure
-    out = []
-    for t in pe:
-        if not (pe[t].ok and t in di and di[t].ok and t in to and to[t].ok):
-            continue
-        b = di[t].value or 0
-        people, one = {
-            "reach": (Phrase("people"), Phrase("person reached")),
-            "impressions": (Phrase("impressions"), Phrase("impression")),
-            "views": (Phrase("views"), Phrase("view")),
-        }.get(exp, (word(exp), Phrase("unit of %(exposure)s", exposure=word(exp))))
-        text = Phrase(
-            "%(types)s reach %(distribution)s as many %(people)s as %(reference)s and "
-            "get %(ratio)s the %(metric)s per %(one)s; in total that makes %(total)s.",
-            types=Cap(plural(t)),
-            distribution=fmt_interval(di[t]),
-            people=people,
-            reference=plural(ref) if ref else Phrase("the reference"),
-            ratio=fmt_interval(pe[t]),
-            metric=word(per_exposure.metric),
-            one=one,
-            total=fmt_interval(to[t]),
-        )
-        pe_lo, pe_hi = pe[t].low or 0, pe[t].high or 0
-        to_lo, to_hi = to[t].low or 0, to[t].high or 0
-        if (pe_hi < 1 < to_lo) or (to_hi < 1 < pe_lo):
-            text = Phrase(
-                "%(sentence)s Per person and in total point in opposite directions: "
-                "the difference in totals comes from distribution (how many see the "
-                "post), not from how people respond to it.",
-                sentence=text,
-            )
-        elif b > 1.5 or b < 1 / 1.5:
-            text = Phrase(
-                "%(sentence)s A good part of the difference in totals is distribution.",
-                sentence=text,
-            )
-        out.append(Explanation(t, pe[t], di[t], to[t], text))
-    return tuple(out)
+__all__ = [
+    "BASES",
+    "CONTROLS",
+    "LEVEL",
+    "METRICS",
+    "MIN_POSTS",
+    "MIN_POSTS_PER_PARAM",
+    "MIN_TYPE_POSTS",
+    "PER",
+    "PLURAL",
+    "WORDS",
+    "Eligibility",
+    "Explanation",
+    "Fit",
+    "Ratio",
+    "RawFigures",
+    "TypeEffect",
+    "UpliftResult",
+    "eligibility",
+    "explain",
+    "fit",
+    "fmt_interval",
+    "fmt_ratio",
+    "not_enough",
+    "plural",
+    "prepare",
+    "sentence",
+    "uplift",
+    "uplift_all",
+    "word",
+]
