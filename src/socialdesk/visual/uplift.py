@@ -37,6 +37,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from socialdesk.catalogue import get_metric
 from socialdesk.estimates import Estimate
 from socialdesk.phrases import Phrase
 from socialdesk.visual import features as F
@@ -96,21 +97,10 @@ PER = {
     "mixed": Phrase("Per unit of each platform's exposure (reach, impressions or views)"),
 }
 # what a count is of, in a sentence (the metric names of METRICS and the exposures)
+# what a count is of, in a sentence: the catalogue's noun (metrics.toml `noun`), English as
+# the string, the page's language when shown; "mixed" and "none" are no metrics
 WORDS = {
-    "interactions": Phrase("interactions"),
-    "engagements": Phrase("engagements"),
-    "reactions": Phrase("reactions"),
-    "likes": Phrase("likes"),
-    "comments": Phrase("comments"),
-    "shares": Phrase("shares"),
-    "saves": Phrase("saves"),
-    "clicks": Phrase("clicks"),
-    "link_clicks": Phrase("link_clicks"),
-    "video_views": Phrase("video_views"),
-    "reach": Phrase("reach"),
-    "impressions": Phrase("impressions"),
-    "views": Phrase("views"),
-    "followers": Phrase("followers"),
+    **{n: get_metric(n).word for n in (*METRICS, "reach", "impressions", "views", "followers")},
     "mixed": Phrase("mixed"),
     "none": Phrase("none"),
 }
