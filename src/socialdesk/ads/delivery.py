@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -131,6 +132,7 @@ def additive_rows(
     ).sort_values(["campaign_id", "days", "date_start"])
     kept: list[tuple[int, dt.date, dt.date]] = []
     overlapping = 0
+    camp: Any  # a campaign_id: its column's type, which pandas-stubs can't know
     for camp, group in periods.groupby("campaign_id", sort=False):
         covered: set[int] = set()  # the days (ordinals) already counted
         for s, e in zip(group["date_start"], group["date_end"], strict=True):

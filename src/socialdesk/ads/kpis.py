@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -232,6 +233,7 @@ def build_report(
             currency=rows["currency"].where(rows["currency"].notna(), rows["account_currency"]),
         )
         rows = rows[rows["_key"].notna()]
+        key: Any  # an entity id (the _key column's type), which pandas-stubs types as Hashable
         for (key, _cur), part in rows.groupby(["_key", "currency"], sort=False, dropna=False):
             name, campaign = _names(part, level)
             fig = figures(part)

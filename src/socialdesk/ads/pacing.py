@@ -119,6 +119,7 @@ def budget_lines(
             if not currency and len(known):
                 currency = str(known.iloc[0])
         lines.append(BudgetLine(scope, camp_ids, start, end, amount, currency, "plan"))
+    r: Any  # a row: its columns' types, which pandas-stubs can't know
     for r in campaigns.itertuples(index=False):
         if r.campaign_id in planned or pd.isna(r.budget) or not r.budget_type:
             continue
@@ -179,6 +180,7 @@ def compute_pacing(
         spent = float(per_day.sum())
         expected = b.amount * elapsed / days_total
         remaining = days_total - elapsed
+        msg: str
         if elapsed == 0:
             proj = Estimate(
                 None, None, None, 0.95, 0, Phrase("not enough data: the period has not started")
@@ -256,6 +258,8 @@ def _status(value: float | None, budget: float) -> str:
 def _message(status: str, proj: Estimate, budget: float) -> str:
     if not proj.ok:
         return proj.method
+    # an estimate that is ok has a value, and compute_pacing gives those an interval
+    assert proj.value is not None and proj.low is not None and proj.high is not None
     value, low, high = (Num(x, ",.2f") for x in (proj.value, proj.low, proj.high))
     if status == "on track":
         return Phrase(
@@ -265,7 +269,7 @@ def _message(status: str, proj: Estimate, budget: float) -> str:
             high=high,
             budget=Num(budget, ",.2f"),
         )
-    gap = proj.value - budget  # type: ignore[operator]
+    gap = proj.value - budget
     if gap > 0:
         return Phrase(
             "projected %(value)s (95%% %(low)s-%(high)s), %(gap)s over the budget of %(budget)s",

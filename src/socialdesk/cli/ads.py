@@ -215,12 +215,12 @@ def report(
             f"{_n(tot.clicks)} clicks, CTR {_pct(tot.ctr)}"
         )
     if converted:
-        rates = ", ".join(
+        rate_text = ", ".join(
             f"1 {k} = {v} {converted.currency}"
             for k, v in converted.rates.items()
             if k != converted.currency
         )
-        console.print(f"All spend in {converted.currency}: {converted.spend:,.2f} (at {rates})")
+        console.print(f"All spend in {converted.currency}: {converted.spend:,.2f} (at {rate_text})")
     for note in rep.notes:
         console.print(f"[dim]•[/] {note}")
 

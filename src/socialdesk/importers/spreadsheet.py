@@ -40,7 +40,7 @@ def cell_text(value: object) -> str:
     if value is None:
         return ""
     if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[no-any-return,union-attr]
+        return value.isoformat()
     if isinstance(value, float):
         return repr(value)
     return str(value)

@@ -34,7 +34,7 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -217,7 +217,7 @@ class _StrictText(io.TextIOBase):
         return True
 
     def read(self, size: int | None = -1) -> str:
-        data = self._fh.read(size)
+        data = self._fh.read(-1 if size is None else size)  # None reads it all, as -1 does
         if not data:
             if self._carry:
                 raise _Refused
@@ -338,7 +338,9 @@ class Table:
             fast.close()
         yield from self._careful_csv_frames(chunksize, after=done)
 
-    def _fast_csv_frames(self, chunksize: int, numeric: tuple[str, ...]) -> Iterator[pd.DataFrame]:
+    def _fast_csv_frames(
+        self, chunksize: int, numeric: tuple[str, ...]
+    ) -> Generator[pd.DataFrame, None, None]:
         """pandas' C parser over strict CSV (see _StrictText); raises on anything else."""
         delimiter = self.probe.delimiter or ","
         if len(delimiter) != 1 or delimiter in '"\r\n':

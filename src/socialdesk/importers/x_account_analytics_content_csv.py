@@ -35,7 +35,7 @@ from socialdesk.errors import RowInvalid
 from socialdesk.importers._x_headers import spellings, x_dates
 from socialdesk.importers.base import N_, AccountRef, Chunk, ExportFormat, ReadContext
 from socialdesk.importers.tabular import ROW_COL, Table
-from socialdesk.importers.values import add_numbers, ids, text
+from socialdesk.importers.values import add_numbers, file_row, ids, text
 from socialdesk.importers.x_tweet_activity_metrics_csv import (
     PLATFORM,
     handle_from_links,
@@ -135,7 +135,7 @@ def _check_dates(
         idx = bad[bad].index[0]
         raise RowInvalid(
             file,
-            int(frame.at[idx, ROW_COL]),
+            file_row(frame, idx),
             column,
             f"{frame.at[idx, column]!r} does not match the post id, which was created on "
             f"{published[idx].date().isoformat()}; the row looks damaged.",
@@ -148,7 +148,7 @@ def _require_digits(frame: pd.DataFrame, column: str, values: pd.Series, file: s
         idx = bad[bad].index[0]
         raise RowInvalid(
             file,
-            int(frame.at[idx, ROW_COL]),
+            file_row(frame, idx),
             column,
             f"{frame.at[idx, column]!r} is not an X post id (digits only).",
         )

@@ -168,8 +168,8 @@ def dutch_lexicon() -> dict[str, tuple[float, float]]:
             acc[1] += float(inten)
             acc[2] += 1
     lex = {w: (p / n, i / n) for w, (p, i, n) in sums.items()}
-    for word, pol in word_values("nl_social_words.txt").items():
-        lex.setdefault(word, (pol, 1.0))  # Pattern's own reading wins where it has one
+    for word, value in word_values("nl_social_words.txt").items():
+        lex.setdefault(word, (value, 1.0))  # Pattern's own reading wins where it has one
     return lex
 
 

@@ -126,6 +126,7 @@ def site_for(
     items = queries.plan_items(session, workspace_id)
     if not links.empty and not items.empty:
         by_item = items.set_index("id")["pillar"].dropna()
+        r: Any  # a row: its columns' types, which pandas-stubs can't know
         for r in links.dropna(subset=["utm_campaign", "plan_item_id"]).itertuples(index=False):
             pillar = by_item.get(int(r.plan_item_id))
             if pillar:
@@ -290,6 +291,7 @@ def tag_rows(
     set_now = queries.tags_of(session, workspace_id, kind, ids)
     suggested: dict[int, dict[str, str]] = {}
     _v, plan = current_plan(session, workspace_id)
+    r: Any  # a row: its columns' types, which pandas-stubs can't know
     if kind == "post" and ids:
         posts = queries.posts(session, workspace_id)
         posts = posts[posts["post_id"].isin(ids)]
@@ -316,19 +318,20 @@ def tag_rows(
     def text(v: object) -> str | None:
         return None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
 
-    rows = [
-        TagRow(
-            kind,
-            int(r.id),
-            text(r.label) or "",
-            text(r.detail),
-            text(r.platform),
-            None if r.when is None or str(r.when) in ("NaT", "nan") else str(r.when)[:16],
-            set_now.get(int(r.id), {}),
-            suggested.get(int(r.id), {}),
+    rows: list[TagRow] = []
+    for r in frame.itertuples(index=False):
+        rows.append(
+            TagRow(
+                kind,
+                int(r.id),
+                text(r.label) or "",
+                text(r.detail),
+                text(r.platform),
+                None if r.when is None or str(r.when) in ("NaT", "nan") else str(r.when)[:16],
+                set_now.get(int(r.id), {}),
+                suggested.get(int(r.id), {}),
+            )
         )
-        for r in frame.itertuples(index=False)
-    ]
     return rows, total
 
 
@@ -351,6 +354,7 @@ def calendar_check(
     items = queries.plan_items(session, workspace_id, lo, hi)
     posts = queries.posts(session, workspace_id, start, end)
     days: dict[str, list[dt.date]] = {}
+    r: Any  # a row: its columns' types, which pandas-stubs can't know
     for r in items.dropna(subset=["pillar", "scheduled_at"]).itertuples(index=False):
         if r.status != "idea":
             days.setdefault(str(r.pillar), []).append(pd.Timestamp(r.scheduled_at).date())

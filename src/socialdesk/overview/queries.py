@@ -543,9 +543,9 @@ def spend(
     for acc, campaign, lvl, cur, cur_sum, prev_sum in rows:
         if lvl != coarsest[campaign]:
             continue
-        per = out.setdefault(acc, {})
-        old_cur, old_prev = per.get(cur, (None, None))
-        per[cur] = (_add(old_cur, cur_sum), _add(old_prev, prev_sum))
+        by_currency = out.setdefault(acc, {})
+        old_cur, old_prev = by_currency.get(cur, (None, None))
+        by_currency[cur] = (_add(old_cur, cur_sum), _add(old_prev, prev_sum))
     return out
 
 
@@ -781,7 +781,7 @@ def post_detail(session: Session, workspace_id: int, post_id: int) -> PostDetail
         return None
     post, account = found
     cols = [getattr(PostMetrics, m) for m in HISTORY_METRICS]
-    snaps = [
+    snaps: list[dict[str, Any]] = [
         {
             "as_of": _as_date(row[0]),
             **dict(zip(HISTORY_METRICS, (_f(v) for v in row[1:]), strict=True)),

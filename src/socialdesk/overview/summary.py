@@ -165,10 +165,10 @@ def platform_overview(platform: str, accounts: list[AccountOverview]) -> Platfor
             having[0].window_days or 0,
         )
     money: dict[str, Comparison] = {}
-    for cur in sorted({c for a in accounts for c in a.spend}):
-        now = _sum([a.spend[cur].current for a in accounts if cur in a.spend])
-        before = _sum([a.spend[cur].previous for a in accounts if cur in a.spend])
-        money[cur] = Comparison(now, before, _rel(now, before))
+    for currency in sorted({c for a in accounts for c in a.spend}):
+        now = _sum([a.spend[currency].current for a in accounts if currency in a.spend])
+        before = _sum([a.spend[currency].previous for a in accounts if currency in a.spend])
+        money[currency] = Comparison(now, before, _rel(now, before))
     series = {
         name: [_sum(at) for at in zip(*(a.series[name] for a in accounts), strict=True)]
         for name in SERIES_METRICS

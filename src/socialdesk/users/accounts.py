@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from socialdesk.model import ROLES, Membership, User
@@ -131,4 +132,5 @@ def set_password(session: Session, username: str, password: str) -> bool:
     done = session.execute(
         update(User).where(User.username == username).values(password_hash=hash_password(password))
     )
-    return bool(done.rowcount)
+    # an UPDATE's result is a CursorResult, which Session.execute's signature does not say
+    return bool(cast(CursorResult[Any], done).rowcount)

@@ -156,6 +156,7 @@ def sharpness(grey: np.ndarray) -> float:
 
 def faces(grey: np.ndarray) -> tuple[Box, ...]:
     import cv2
+    import cv2.data  # the folder of the cascade files, which cv2's stubs leave out
 
     small, scale = _scaled(grey, 800)
     cascade = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml")

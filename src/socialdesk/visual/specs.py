@@ -85,7 +85,9 @@ def _placement(platform: str, name: str, raw: dict[str, Any]) -> Placement:
     if safe_raw == "circle":
         safe = SafeZone(circle=True)
     elif isinstance(safe_raw, dict):
-        safe = SafeZone(**{k: float(v) for k, v in safe_raw.items()})
+        # the sides given (top, bottom, left, right), each a share of the image
+        sides: dict[str, Any] = {k: float(v) for k, v in safe_raw.items()}
+        safe = SafeZone(**sides)
     else:
         safe = SafeZone()
     distinct = list(dict.fromkeys(ratios))

@@ -161,12 +161,14 @@ def is_htmx(request: Request, target: str | None = None) -> bool:
 
 # -- dependencies --------------------------------------------------------------------------
 def get_config(request: Request) -> WebConfig:
-    return request.app.state.config  # type: ignore[no-any-return]
+    config: WebConfig = request.app.state.config
+    return config
 
 
 def get_workspace_id(request: Request) -> int:
     """The id of the workspace this cockpit serves (what every skill's seam takes)."""
-    return request.app.state.config.workspace.workspace_id  # type: ignore[no-any-return]
+    handle: WorkspaceHandle = request.app.state.config.workspace
+    return handle.workspace_id
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -176,7 +178,8 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 def get_locale(request: Request) -> str:
-    return request.state.locale  # type: ignore[no-any-return]
+    locale: str = request.state.locale
+    return locale
 
 
 def get_principal(request: Request) -> Principal:
@@ -185,10 +188,10 @@ def get_principal(request: Request) -> Principal:
     if not config.team:
         request.state.principal = LOCAL_PRINCIPAL
         return LOCAL_PRINCIPAL
-    principal = getattr(request.state, "principal", None)
+    principal: Principal | None = getattr(request.state, "principal", None)
     if principal is None:
         raise NotAuthenticated()
-    return principal  # type: ignore[no-any-return]
+    return principal
 
 
 _ROLE_NEEDED = {

@@ -8,6 +8,7 @@ each page and its `.json` twin at once; the twin serves the seam's result, field
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -43,7 +44,7 @@ def _sparklines(result: run.ReportResult, locale: str) -> dict[str, Any]:
         spec = charts.sparkline_data(
             [d[1] for d in row.daily],
             [d[0] for d in row.daily],
-            value_label=lambda v, c=row.figures.currency: fmt.money(v, c),
+            value_label=functools.partial(fmt.money, currency=row.figures.currency),
             date_label=fmt.date,
             description=row.name,
         )

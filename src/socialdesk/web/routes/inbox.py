@@ -17,7 +17,8 @@ static/inbox.js.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, TypedDict
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -81,7 +82,13 @@ LABELS.update(INBOX_LABELS)
 
 
 # the lists the forms choose from (page-only; the twins serve the seam's result)
-CHOICES = {"intents": INTENTS, "sentiments": SENTIMENTS, "statuses": STATUSES}
+class _Choices(TypedDict):
+    intents: tuple[str, ...]
+    sentiments: tuple[str, ...]
+    statuses: tuple[str, ...]
+
+
+CHOICES: _Choices = {"intents": INTENTS, "sentiments": SENTIMENTS, "statuses": STATUSES}
 
 QText = Annotated[str | None, Query(max_length=150)]
 QNow = Annotated[dt.datetime | None, Query(description="The time to count waiting from (ISO, UTC)")]
@@ -254,7 +261,7 @@ REFUSED = {
 
 def _replies_view(
     result: run.SavedReplies,
-    edit: dict[str, object] | None = None,
+    edit: Mapping[str, object] | None = None,
     error: str | None = None,
     status_code: int = 200,
 ) -> View:
