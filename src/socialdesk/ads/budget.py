@@ -146,7 +146,7 @@ def _weights(
     if values:
         weights = {}
         for c in curves:
-            if c.result_type in values:
+            if c.result_type is not None and c.result_type in values:
                 weights[c.campaign_id] = float(values[c.result_type])
             else:
                 excluded.append(Exclusion(campaign=c.campaign, why="no value", found=c.result_type))
@@ -327,6 +327,8 @@ def _period_estimate(curve: ResponseCurve, daily: float, days: int) -> Estimate:
     e = curve.predict(daily)
     if not e.ok:
         return e
+    # an ok prediction has a value and an interval (ResponseCurve.predict)
+    assert e.value is not None and e.low is not None and e.high is not None
     return Estimate(
         value=e.value * days,
         low=e.low * days,

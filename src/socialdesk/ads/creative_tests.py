@@ -26,8 +26,10 @@ one campaign: different audiences) and one metric:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -219,6 +221,7 @@ def compare_variants(
     f = f[f[vid].notna() & f[gid].notna()]
     as_of = as_of or (max(f["date_end"]) if len(f) else None)
     out: list[CreativeTest] = []
+    group_id: Any  # an ad set / campaign id: its column's type, which pandas-stubs can't know
     for group_id, g in f.groupby(gid, sort=False):
         per = g.groupby(vid, sort=False).agg(
             name=(vname, "first"),
@@ -261,6 +264,12 @@ def compare_variants(
     return out
 
 
+def _cell(frame: pd.DataFrame, idx: Hashable, column: str) -> Any:
+    """`frame.at[idx, column]`, of its column's type, which pandas-stubs can't know (it types
+    a cell as any pandas scalar)."""
+    return frame.at[idx, column]
+
+
 def _variants(
     per: pd.DataFrame, k: pd.Series, n: pd.Series, metric: str, seed: int
 ) -> list[Variant]:
@@ -269,17 +278,17 @@ def _variants(
     return [
         Variant(
             id=int(i),
-            name=str(per.at[i, "name"]),
+            name=str(_cell(per, i, "name")),
             successes=float(k[i] or 0),
             trials=float(n[i] or 0),
             rate=_rate_estimate(float(k[i] or 0), float(n[i] or 0), metric),
             cpa=(
-                float(per.at[i, "spend"]) / float(per.at[i, "results"])
-                if per.at[i, "results"]
+                float(_cell(per, i, "spend")) / float(_cell(per, i, "results"))
+                if _cell(per, i, "results")
                 else None
             ),
             prob_best=probs[j],
-            last_day=per.at[i, "last_day"],
+            last_day=_cell(per, i, "last_day"),
         )
         for j, i in enumerate(per.index)
     ]

@@ -198,6 +198,8 @@ def check_fatigue(
             odds = rate_low = rate_high = E.no_frequency()
         else:
             odds = a.odds if a.odds is not None else E.fatigue_not_enough(a.days, reason or "")
+            # _measure sets both rates whenever the ad has days with a frequency
+            assert a.rate_low is not None and a.rate_high is not None
             rate_low, rate_high = a.rate_low, a.rate_high
         p_adj = adjusted.get(i)
         flagged = bool(p_adj is not None and p_adj < alpha and odds.ok and odds.value < 1)  # type: ignore[operator]
@@ -211,8 +213,8 @@ def check_fatigue(
                 days=a.days,
                 frequency_low=a.frequency_low,
                 frequency_high=a.frequency_high,
-                rate_low=rate_low,  # type: ignore[arg-type]
-                rate_high=rate_high,  # type: ignore[arg-type]
+                rate_low=rate_low,
+                rate_high=rate_high,
                 odds_ratio_per_doubling=odds,
                 p_value=a.p,
                 p_adjusted=p_adj,

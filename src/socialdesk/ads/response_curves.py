@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -272,9 +273,10 @@ def fit_curve(
 
 def fit_curves(daily: pd.DataFrame, *, as_of: dt.date | None = None) -> list[ResponseCurve]:
     """One curve per campaign from kpis.daily_table rows (spend and results per day)."""
-    out = []
+    out: list[ResponseCurve] = []
     if daily.empty:
         return out
+    camp: Any  # a campaign_id: its column's type, which pandas-stubs can't know
     for camp, part in daily.groupby("campaign_id", sort=False):
         part = part.sort_values("date")
         if as_of is not None:
@@ -286,7 +288,7 @@ def fit_curves(daily: pd.DataFrame, *, as_of: dt.date | None = None) -> list[Res
         last = part["date"].max() if len(part) else None
         recent = part[part["date"] > last - dt.timedelta(days=RECENT_DAYS)] if last else part
         current = float(recent["spend"].fillna(0.0).mean()) if len(recent) else 0.0
-        base = {
+        base: dict[str, Any] = {  # the fields every ResponseCurve of the campaign has
             "campaign_id": int(camp),
             "campaign": str(part["campaign"].iloc[0]),
             "platform": str(part["platform"].iloc[0]),
@@ -306,7 +308,7 @@ def fit_curves(daily: pd.DataFrame, *, as_of: dt.date | None = None) -> list[Res
         out.append(
             ResponseCurve(
                 **base,
-                theta=tuple(float(v) for v in theta),
+                theta=(float(theta[0]), float(theta[1]), float(theta[2])),
                 cov=tuple(tuple(float(v) for v in row) for row in cov),
                 dispersion=disp,
                 pseudo_r2=r2,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -115,6 +116,7 @@ def day_anomalies(
     """`series`: day, account_id, platform, account, value (one metric, daily)."""
     found: list[DayAnomaly] = []
     skipped: list[Skipped] = []
+    acc: Any  # an account_id (an int column; pandas-stubs types a group key as Hashable)
     for (acc, platform, name), g in series.groupby(["account_id", "platform", "account"]):
         s = g.set_index(pd.to_datetime(g["day"]))["value"].astype(float).sort_index()
         s = s[~s.index.duplicated()]
@@ -141,13 +143,14 @@ def day_anomalies(
                 Skipped(what, Phrase("negative daily values (net changes): not checked"))
             )
             continue
-        logged = np.log1p(full.interpolate(limit_direction="both"))
+        # a ufunc on a Series gives a Series (numpy's stubs say ndarray)
+        logged = cast(pd.Series, np.log1p(full.interpolate(limit_direction="both")))
         base, sd = _baseline(logged, threshold)
         z = (logged.to_numpy() - base) / sd
         for i in np.flatnonzero((np.abs(z) >= threshold) & full.notna().to_numpy()):
             found.append(
                 DayAnomaly(
-                    day=full.index[i].date().isoformat(),
+                    day=full.index[int(i)].date().isoformat(),
                     platform=str(platform),
                     account_id=int(acc),
                     account=str(name),
@@ -185,6 +188,7 @@ def post_anomalies(
     """`posts`: queries.post_frame() rows."""
     found: list[PostAnomaly] = []
     skipped: list[Skipped] = []
+    platform: Any  # a platform (a str column; pandas-stubs types a group key as any scalar)
     for platform, g in posts.groupby("platform"):
         exposure, col = exposure_of(g)
         ok = g.assign(exposure=exposure)
@@ -207,7 +211,10 @@ def post_anomalies(
         counts = ok["media"].value_counts()
         ok["peer"] = ok["media"].where(ok["media"].map(counts) >= MIN_PEERS, "all")
         for _peer, pg in ok.groupby("peer"):
-            lograte = np.log((pg["interactions"] + 0.5) / pg["exposure"]).to_numpy()
+            # a ufunc on a Series gives a Series (numpy's stubs say ndarray)
+            lograte = cast(
+                pd.Series, np.log((pg["interactions"] + 0.5) / pg["exposure"])
+            ).to_numpy()
             z, med, _sd = robust_z(lograte)
             for i in np.flatnonzero(np.abs(z) >= threshold):
                 row = pg.iloc[i]

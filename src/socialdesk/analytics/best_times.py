@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -96,18 +97,22 @@ def _effects(
     def coef(level: int) -> str | None:
         return None if level == reference else f"{prefix}[T.{level}]"
 
-    est = {lv: (0.0 if coef(lv) is None else float(params[coef(lv)])) for lv in levels}
+    est = {lv: (0.0 if (c := coef(lv)) is None else float(params[c])) for lv in levels}
     best = max(levels, key=lambda lv: est[lv])
+
+    def cov_at(row: str, column: str) -> float:
+        cell: Any = cov.loc[row, column]  # a float64, which pandas-stubs types as any scalar
+        return float(cell)
 
     def var_of(a: int, b: int) -> float:
         ca, cb = coef(a), coef(b)
         v = 0.0
         if ca:
-            v += float(cov.loc[ca, ca])
+            v += cov_at(ca, ca)
         if cb:
-            v += float(cov.loc[cb, cb])
+            v += cov_at(cb, cb)
         if ca and cb:
-            v -= 2 * float(cov.loc[ca, cb])
+            v -= 2 * cov_at(ca, cb)
         return max(v, 0.0)
 
     out = []
@@ -200,15 +205,20 @@ def timed_posts(posts: pd.DataFrame) -> TimedPosts:
 
 
 # -- fitting: hour, weekday and media type -----------------------------------------------------
+def _most_common(column: pd.Series) -> Any:
+    """The column's most frequent value, of its type (pandas-stubs types it as Hashable)."""
+    return column.value_counts().idxmax()
+
+
 def _fit(fit_frame: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame, int, int, str]:
     """(params, covariance, reference hour, reference weekday, method) of the negative
     binomial of interactions on hour, weekday and media type with a log exposure offset
     (quasi-Poisson when it does not converge); the method is a code, "nb2" or "quasi"."""
     import statsmodels.formula.api as smf
 
-    ref_hour = int(fit_frame["hour"].value_counts().idxmax())
-    ref_day = int(fit_frame["weekday"].value_counts().idxmax())
-    media_ref = fit_frame["media"].value_counts().idxmax()
+    ref_hour = int(_most_common(fit_frame["hour"]))
+    ref_day = int(_most_common(fit_frame["weekday"]))
+    media_ref = _most_common(fit_frame["media"])
     formula = (
         f"interactions ~ C(hour, Treatment({ref_hour})) + C(weekday, Treatment({ref_day}))"
         + (f" + C(media, Treatment('{media_ref}'))" if fit_frame["media"].nunique() > 1 else "")

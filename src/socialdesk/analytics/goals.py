@@ -263,7 +263,9 @@ def track(
             status=_status(est, target, m.direction),
             progress=None,
         )
-    span = pd.date_range(goal.start, as_of, freq="D").date if days_seen else []
+    span: np.ndarray | list[dt.date] = (
+        pd.date_range(goal.start, as_of, freq="D").date if days_seen else []
+    )
     per_day = frame.groupby("day")["y"].sum() if not frame.empty else pd.Series(dtype=float)
     values = per_day.reindex(span, fill_value=0.0).to_numpy(float) if days_seen else np.array([])
     observed = float(values.sum())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -115,7 +115,7 @@ def domain_for(metric: Metric, platform: str | None = None, asked: str | None = 
     if platform in ADS:
         prefer = "ads"
     if prefer in possible:
-        return prefer  # type: ignore[return-value]
+        return prefer
     return possible[0]
 
 
@@ -251,7 +251,8 @@ def growth_estimate(days: Sequence[Any], counts: Sequence[float]) -> tuple[Estim
             len(s), f"{len(s)} days with a follower count, at least {MIN_UNITS + 1} needed"
         )
         return nope, nope
-    gaps = (s.index[1:] - s.index[:-1]).days.to_numpy()
+    when = cast(pd.DatetimeIndex, s.index)  # built from pd.to_datetime; stubs say Index
+    gaps = (when[1:] - when[:-1]).days.to_numpy()
     steps = np.diff(np.log(s.to_numpy())) / gaps  # per-day log change, also across gaps
     n = len(steps)
     drift = float(steps.mean())
@@ -278,8 +279,8 @@ def growth_estimate(days: Sequence[Any], counts: Sequence[float]) -> tuple[Estim
 
 
 def group_label(row: Mapping[str, Any], group_by: Sequence[str]) -> dict[str, Any]:
-    out = {}
+    out: dict[str, Any] = {}
     for g in group_by:
-        v = row.get(g)
+        v: Any = row.get(g)  # a cell: a numpy scalar (has .item()) or a Python value
         out[g] = v.item() if hasattr(v, "item") else v
     return out

@@ -45,6 +45,7 @@ from socialdesk.model import (
     Account,
     AccountDay,
     AdDay,
+    Base,
     Campaign,
     Post,
     PostMetrics,
@@ -88,6 +89,7 @@ def _day(session: Session, column: Any) -> ColumnElement[Any]:
 def _source(session: Session, domain: str, sl: Slice) -> tuple[Any, Any, dict[str, Any]]:
     """(the table with the metric columns, a select over it with filters, group columns)."""
     groups: dict[str, Any] = {"platform": Account.platform, "account": Account.id}
+    table: type[Base]
     if domain == "posts":
         latest = (
             select(func.max(PostMetrics.as_of))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -78,15 +79,18 @@ def kpi(
     first = domain_for(metric, sl.platform, domain)
     dom = first
     values: list[KpiValue] = []
+    # a group key: a value or a tuple of the group columns' values (account_id is an int),
+    # which pandas-stubs types as Hashable
+    key: Any
     if metric.kind == "growth":
         frame = queries.followers_by_day(session, workspace_id, sl)
         keys = [g for g in group_by if g in ("platform", "account")]
         col = {"account": "account_id", "platform": "platform"}
-        grouped = frame.groupby([col[k] for k in keys]) if keys else [((), frame)]
-        for key, g in grouped:
+        parts = frame.groupby([col[k] for k in keys]) if keys else [((), frame)]
+        for key, g in parts:
             key = key if isinstance(key, tuple) else (key,)
-            total = g.groupby("day")["followers"].agg(["sum", "count"])
-            total = total[total["count"] == g["account_id"].nunique()]["sum"]
+            by_day = g.groupby("day")["followers"].agg(["sum", "count"])
+            total = by_day[by_day["count"] == g["account_id"].nunique()]["sum"]
             est, daily = growth_estimate(list(total.index), list(total.to_numpy()))
             label = {k: (int(v) if k == "account" else v) for k, v in zip(keys, key, strict=True)}
             values.append(
@@ -131,7 +135,8 @@ def kpi(
                 followers[key if isinstance(key, tuple) else (key,)] = float(g["followers"].mean())
         elif len(per_day):
             followers[()] = float(per_day["followers"].mean())
-    for row in frame.to_dict("records"):
+    # the frame's columns are str (pair_sums names them)
+    for row in cast(list[dict[str, Any]], frame.to_dict("records")):
         label = group_label(row, group_by)
         key = tuple(label[g] for g in group_by if g in ("platform", "account"))
         est, num, den = kpi_from_sums(metric, row, dom, followers.get(key))
@@ -241,7 +246,7 @@ def kpi_tree(
         keyed0 = {tuple(r[g] for g in groups): r for r in f0.to_dict("records")}
         keyed1 = {tuple(r[g] for g in groups): r for r in f1.to_dict("records")}
         for key in sorted(set(keyed0) | set(keyed1), key=str):
-            r0, r1 = keyed0.get(key), keyed1.get(key)
+            row0, row1 = keyed0.get(key), keyed1.get(key)
             label = {
                 g: (v.item() if hasattr(v, "item") else v) for g, v in zip(groups, key, strict=True)
             }
@@ -250,10 +255,10 @@ def kpi_tree(
                     label,
                     decompose(
                         tree,
-                        None if r0 is None else [r0[s] for s in sums],
-                        None if r1 is None else [r1[s] for s in sums],
-                        0 if r0 is None else int(r0["rows"]),
-                        0 if r1 is None else int(r1["rows"]),
+                        None if row0 is None else [row0[s] for s in sums],
+                        None if row1 is None else [row1[s] for s in sums],
+                        0 if row0 is None else int(row0["rows"]),
+                        0 if row1 is None else int(row1["rows"]),
                     ),
                 )
             )

@@ -61,7 +61,7 @@ T = {
         "nl": "wordt rond getoond: onderwerp in het midden",
     },
 }
-HEADERS = {
+HEADERS: dict[str, dict[str, tuple[str, ...]]] = {  # table -> language -> headers
     "placements": {
         "en": ("placement", "px", "ratio", "max", "formats", "source"),
         "nl": ("plaatsing", "px", "verhouding", "max.", "formaten", "bron"),
@@ -394,14 +394,14 @@ def to_markdown(b: Brief) -> str:
             f"{_metric_name(b.exposure, L)} | {per} | {text_h} |",
             "| --- | --- | --- | --- | --- | --- | --- |",
         ]
-        for p in b.top_posts:
-            thumb = f"![]({p.thumbnail})" if p.thumbnail else ""
-            exp = _num(p.exposure, L, 0) if p.exposure else "–"
-            rate = _num(p.per_1000, L, 1) if p.per_1000 else "–"
-            text = p.text.replace("|", "/")
+        for post in b.top_posts:
+            thumb = f"![]({post.thumbnail})" if post.thumbnail else ""
+            exp = _num(post.exposure, L, 0) if post.exposure else "–"
+            rate = _num(post.per_1000, L, 1) if post.per_1000 else "–"
+            text = post.text.replace("|", "/")
             lines.append(
-                f"| {thumb} | {p.published_at} | {p.media_type} | "
-                f"{_num(p.value, L, 0)} | {exp} | {rate} | {text} |"
+                f"| {thumb} | {post.published_at} | {post.media_type} | "
+                f"{_num(post.value, L, 0)} | {exp} | {rate} | {text} |"
             )
     for note in b.notes:
         lines += ["", f"> {note}"]
@@ -474,25 +474,25 @@ def write_pdf(b: Brief, path: Path) -> Path:
     if b.placements:
         para(f"{_t('sources', L)} {b.placements[0].as_of}.")
     heading(_t("performed", L))
-    for p in b.top_posts:
+    for post in b.top_posts:
         y0 = pdf.get_y()
-        if p.thumbnail and Path(p.thumbnail).is_file():
-            pdf.image(p.thumbnail, x=pdf.l_margin, y=y0, h=14)
+        if post.thumbnail and Path(post.thumbnail).is_file():
+            pdf.image(post.thumbnail, x=pdf.l_margin, y=y0, h=14)
             pdf.set_x(pdf.l_margin + 26)
-        exp = f"{_num(p.exposure, L, 0)} {b.exposure}" if p.exposure else ""
-        rate = f", {_num(p.per_1000, L, 1)} per 1000" if p.per_1000 else ""
+        exp = f"{_num(post.exposure, L, 0)} {b.exposure}" if post.exposure else ""
+        rate = f", {_num(post.per_1000, L, 1)} per 1000" if post.per_1000 else ""
         pdf.multi_cell(
             0,
             4,
             txt(
-                f"{p.published_at} · {p.media_type} · "
-                f"{_num(p.value, L, 0)} {_metric_name(b.metric, L)}"
-                f" · {exp}{rate}\n{p.text}"
+                f"{post.published_at} · {post.media_type} · "
+                f"{_num(post.value, L, 0)} {_metric_name(b.metric, L)}"
+                f" · {exp}{rate}\n{post.text}"
             ),
             new_x="LMARGIN",
             new_y="NEXT",
         )
-        if p.thumbnail:
+        if post.thumbnail:
             pdf.set_y(max(pdf.get_y(), y0 + 15))
     for note in b.notes:
         para(note)

@@ -28,7 +28,15 @@ from socialdesk.visual import features as F
 from socialdesk.visual.explain import exposure_notes
 from socialdesk.visual.explain import method as method_name
 from socialdesk.visual.images import IMAGE_SUFFIXES
-from socialdesk.visual.uplift import LEVEL, MIN_POSTS, _controls, _exposures, _fit, _full_rank
+from socialdesk.visual.uplift import (
+    LEVEL,
+    MIN_POSTS,
+    _controls,
+    _exposures,
+    _fit,
+    _full_rank,
+    _variance,
+)
 
 MAPPING_FILE = "media.csv"
 # name, how it is computed from the stored figures, what one unit is
@@ -202,7 +210,7 @@ def features_vs_engagement(
     q = float(stats.t.ppf(0.5 + level / 2, max(df, 1)))
     ests, pvals = [], []
     for name in cols:
-        b, se = float(params[name]), float(math.sqrt(max(cov.loc[name, name], 0.0)))
+        b, se = float(params[name]), float(math.sqrt(max(_variance(cov, name), 0.0)))
         ests.append(
             Estimate(
                 math.exp(b),

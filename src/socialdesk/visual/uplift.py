@@ -33,6 +33,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -416,6 +417,12 @@ def _full_rank(X: pd.DataFrame, keep: int) -> pd.DataFrame:
     return X[out]
 
 
+def _variance(cov: pd.DataFrame, name: str) -> Any:
+    """A coefficient's variance in _fit's covariance: a float64, which pandas-stubs types as
+    any scalar."""
+    return cov.loc[name, name]
+
+
 def _fit(
     y: np.ndarray, X: pd.DataFrame, offset: np.ndarray | None
 ) -> tuple[pd.Series, pd.DataFrame, float | None, int, str]:
@@ -512,7 +519,7 @@ def fit(
     pvals, bounds = [], []
     for t in types:
         b = float(params[f"type_{t}"])
-        se = float(math.sqrt(max(cov.loc[f"type_{t}", f"type_{t}"], 0.0)))
+        se = float(math.sqrt(max(_variance(cov, f"type_{t}"), 0.0)))
         bounds.append((math.exp(b), math.exp(b - q * se), math.exp(b + q * se)))
         pvals.append(float(2 * stats.t.sf(abs(b / se), max(df, 1))) if se > 0 else 1.0)
     adjusted = multipletests(pvals, alpha=1 - level, method="holm")[1] if pvals else []
