@@ -13,8 +13,7 @@ socialdesk ads mmm     --total 10000    (optional extra: socialdesk[mmm])
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
@@ -25,12 +24,13 @@ from socialdesk.cli.console import (
     WorkspaceOpt,
     console,
     err_console,
+    parse_day,
     print_json,
-    resolve_workspace,
+    workspace_session,
 )
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    pass
 
 T = TypeVar("T")
 
@@ -50,27 +50,9 @@ def register(app: typer.Typer) -> None:
     app.add_typer(ads_app, name="ads")
 
 
-def _day(value: str | None, what: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"{what} must be a date like 2026-03-31 (got {value!r})") from exc
-
-
-@contextmanager
-def _workspace(workspace: Any) -> Iterator[tuple[Session, int]]:
-    from socialdesk.store import open_workspace, session_scope
-
-    handle = open_workspace(resolve_workspace(workspace))
-    with session_scope(handle.engine) as session:
-        yield session, handle.workspace_id
-
-
 def _ask(workspace: Any, seam: Callable[..., T], **params: Any) -> T:
     """Call one of socialdesk.ads.run's functions on the workspace; a bad value is the user's."""
-    with _workspace(workspace) as (session, ws):
+    with workspace_session(workspace) as (session, ws):
         try:
             return seam(session, ws, **params)
         except ValueError as exc:
@@ -80,7 +62,7 @@ def _ask(workspace: Any, seam: Callable[..., T], **params: Any) -> T:
 def _period(start: str | None, end: str | None, days: int = 0) -> Any:
     from socialdesk.ads.run import Period
 
-    return Period(days, _day(start, "--from"), _day(end, "--to"))
+    return Period(days, parse_day(start, "--from"), parse_day(end, "--to"))
 
 
 DaysOpt = Annotated[
@@ -551,7 +533,7 @@ def pacing(
         except ValueError as exc:
             raise typer.BadParameter("--month must look like 2026-10") from exc
         when = (y, m)
-    result = _ask(workspace, run.pacing, today=_day(today, "--today"), month=when)
+    result = _ask(workspace, run.pacing, today=parse_day(today, "--today"), month=when)
     if result.error:
         err_console.print(f"[red]A saved budget cannot be used:[/] {result.error}")
         raise typer.Exit(1)
@@ -607,7 +589,7 @@ def plan_add(
         plan["start"], plan["end"] = start, end
     if currency:
         plan["currency"] = currency.upper()
-    with _workspace(workspace) as (session, ws):
+    with workspace_session(workspace) as (session, ws):
         try:
             saved = run.add_budget_plan(session, ws, plan)
         except run.PlanInvalid as exc:

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -23,13 +20,12 @@ from socialdesk.cli.console import (
     WorkspaceOpt,
     console,
     err_console,
+    parse_day,
     print_json,
-    resolve_workspace,
+    workspace_session,
 )
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from socialdesk.estimates import Estimate
 
 goals_app = typer.Typer(
@@ -88,25 +84,6 @@ def _estimate(est: Estimate, unit: str) -> tuple[str, str]:
     if est.level == 1.0:
         return fmt_value(est.value, unit), ""
     return fmt_value(est.value, unit), f"{fmt_value(est.low, unit)} – {fmt_value(est.high, unit)}"
-
-
-@contextmanager
-def _workspace(workspace: Path | None, *, write: bool = False) -> Iterator[tuple[Session, int]]:
-    """A session on the workspace and its id (committed at the end when `write`)."""
-    from socialdesk.store import open_workspace, session_scope
-
-    handle = open_workspace(resolve_workspace(workspace))
-    with session_scope(handle.engine) if write else handle.session() as session:
-        yield session, handle.workspace_id
-
-
-def _day(value: str | None, what: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"{what} must be a date like 2026-03-31 (got {value!r})") from exc
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -201,15 +178,15 @@ def kpi_command(
         _fail(str(exc.args[0]))
         return
     group_by = () if by in ("none", "") else tuple(b.strip() for b in by.split(","))
-    with _workspace(workspace) as (session, ws):
+    with workspace_session(workspace) as (session, ws):
         try:
             result = run.kpi_report(
                 session,
                 ws,
                 m.name,
                 days=days,
-                start=_day(start, "--start"),
-                end=_day(end, "--end"),
+                start=parse_day(start, "--start"),
+                end=parse_day(end, "--end"),
                 platform=platform,
                 account=account,
                 media_type=media_type,
@@ -271,17 +248,17 @@ def kpi_tree_command(
 
     if tree not in run.TREES:
         _fail(f"no KPI tree {tree!r}; choose one of {', '.join(run.TREES)}")
-    with _workspace(workspace) as (session, ws):
+    with workspace_session(workspace) as (session, ws):
         try:
             result = run.tree_report(
                 session,
                 ws,
                 tree,
                 days=days,
-                after_start=_day(start, "--start"),
-                after_end=_day(end, "--end"),
-                before_start=_day(before_start, "--before-start"),
-                before_end=_day(before_end, "--before-end"),
+                after_start=parse_day(start, "--start"),
+                after_end=parse_day(end, "--end"),
+                before_start=parse_day(before_start, "--before-start"),
+                before_end=parse_day(before_end, "--before-end"),
                 group_by="" if by == "none" else by,
                 lang=lang,
             )
@@ -337,7 +314,7 @@ def goals_add(
     from socialdesk.catalogue import UnknownMetric
 
     try:
-        with _workspace(workspace, write=True) as (session, ws):
+        with workspace_session(workspace) as (session, ws):
             goal = run.add_goal(
                 session,
                 ws,
@@ -369,7 +346,7 @@ def goals_remove(
     """Remove a goal."""
     from socialdesk.analytics import run
 
-    with _workspace(workspace, write=True) as (session, ws):
+    with workspace_session(workspace) as (session, ws):
         removed = run.remove_goal(session, ws, goal_id)
     if not removed:
         _fail(f"no goal {goal_id!r}; 'socialdesk goals list' shows the ids", 1)
@@ -388,8 +365,8 @@ def goals_list(
     """Every goal with its progress, forecast and status."""
     from socialdesk.analytics import run
 
-    with _workspace(workspace) as (session, ws):
-        result = run.goals_report(session, ws, today=_day(today, "--today"), lang=lang)
+    with workspace_session(workspace) as (session, ws):
+        result = run.goals_report(session, ws, today=parse_day(today, "--today"), lang=lang)
     if as_json:
         print_json(result)
         return
@@ -438,13 +415,13 @@ def anomalies_command(
 
     if threshold <= 0:
         raise typer.BadParameter("--threshold must be positive")
-    with _workspace(workspace) as (session, ws):
+    with workspace_session(workspace) as (session, ws):
         result = run.anomaly_report(
             session,
             ws,
             days=days,
-            start=_day(start, "--start"),
-            end=_day(end, "--end"),
+            start=parse_day(start, "--start"),
+            end=parse_day(end, "--end"),
             platform=platform,
             threshold=threshold,
         )
@@ -503,13 +480,13 @@ def best_times_command(
     from socialdesk.analytics import run
     from socialdesk.analytics.best_times import WEEKDAYS
 
-    with _workspace(workspace) as (session, ws):
+    with workspace_session(workspace) as (session, ws):
         result = run.best_times_report(
             session,
             ws,
             days=days,
-            start=_day(start, "--start"),
-            end=_day(end, "--end"),
+            start=parse_day(start, "--start"),
+            end=parse_day(end, "--end"),
             platform=platform,
         )
     if as_json:

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from socialdesk.config import Settings, default_workspace
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from socialdesk.store.session import WorkspaceHandle
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -39,6 +47,36 @@ def print_json(value: object) -> None:
 
 def resolve_workspace(workspace: Path | None) -> Path:
     return (workspace or default_workspace(Settings())).expanduser()
+
+
+def open_handle(workspace: Path | None) -> WorkspaceHandle:
+    """The workspace folder (created and migrated when new) with its engine and id."""
+    from socialdesk.store import open_workspace
+
+    return open_workspace(resolve_workspace(workspace))
+
+
+@contextmanager
+def workspace_session(workspace: Path | None) -> Iterator[tuple[Session, int]]:
+    """A session on the workspace and its id: what every skill's seam takes. Committed when
+    the block ends without an error, rolled back otherwise."""
+    from socialdesk.store import session_scope
+
+    handle = open_handle(workspace)
+    with session_scope(handle.engine) as session:
+        yield session, handle.workspace_id
+
+
+def parse_day(value: str | None, option: str) -> dt.date | None:
+    """A YYYY-MM-DD option as a date (None when not given); a wrong one names the option."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(
+            f"{option} must be a date like 2026-03-31 (got {value!r})"
+        ) from exc
 
 
 def safe_db_url(url: str) -> str:

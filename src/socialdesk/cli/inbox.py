@@ -14,6 +14,7 @@ from socialdesk.cli.console import (
     WorkspaceOpt,
     console,
     err_console,
+    parse_day,
     print_json,
     resolve_workspace,
 )
@@ -126,7 +127,10 @@ def queue(
     from socialdesk.inbox import run
     from socialdesk.store import open_workspace, session_scope
 
-    moment = dt.datetime.fromisoformat(now) if now else None
+    try:
+        moment = dt.datetime.fromisoformat(now) if now else None
+    except ValueError as exc:
+        raise typer.BadParameter(f"--now must look like 2026-06-03T12:00 (got {now!r})") from exc
     if moment is not None and moment.tzinfo is not None:
         moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
     filters = run.QueueFilters(
@@ -173,7 +177,7 @@ def figures(
     from socialdesk.inbox import run
     from socialdesk.store import open_workspace, session_scope
 
-    start = dt.date.fromisoformat(since) if since else None
+    start = parse_day(since, "--since")
     handle = open_workspace(resolve_workspace(workspace))
     with session_scope(handle.engine) as session:
         result = run.figures(session, handle.workspace_id, since=start)
@@ -235,9 +239,7 @@ def alerts(
 
     handle = open_workspace(resolve_workspace(workspace))
     with session_scope(handle.engine) as session:
-        result = run.alerts(
-            session, handle.workspace_id, since=dt.date.fromisoformat(since) if since else None
-        )
+        result = run.alerts(session, handle.workspace_id, since=parse_day(since, "--since"))
     if as_json:
         print_json(result)
         return

@@ -20,13 +20,12 @@ from socialdesk.cli.console import (
     WorkspaceOpt,
     console,
     err_console,
+    open_handle,
     print_json,
-    resolve_workspace,
 )
 
 if TYPE_CHECKING:
     from socialdesk.marketing.run import CalendarItem
-    from socialdesk.store.session import WorkspaceHandle
 
 plan_app = typer.Typer(
     help="The marketing plan: goals, objectives, audiences, pillars.", no_args_is_help=True
@@ -53,10 +52,6 @@ def register(app: typer.Typer) -> None:
 
 
 # -- helpers -------------------------------------------------------------------------------
-def _open(workspace: Path | None) -> WorkspaceHandle:
-    from socialdesk.store import open_workspace
-
-    return open_workspace(resolve_workspace(workspace))
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -100,7 +95,7 @@ def plan_show(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """The plan in force and what keeps it from being checkable (SMART gaps, dangling keys)."""
     from socialdesk.marketing import run
 
-    ws = _open(workspace)
+    ws = open_handle(workspace)
     with ws.session() as s:
         result = run.plan(s, ws.workspace_id)
     if as_json:
@@ -146,7 +141,7 @@ def plan_export(
     from socialdesk.marketing import run
     from socialdesk.marketing.plan import to_yaml
 
-    ws = _open(workspace)
+    ws = open_handle(workspace)
     with ws.session() as s:
         _version, plan = run.current_plan(s, ws.workspace_id)
     text = to_yaml(plan)
@@ -173,7 +168,7 @@ def plan_import(
         plan = from_yaml(file.read_text(encoding="utf-8"))
     except PlanInvalid as exc:
         _fail(str(exc))
-    ws = _open(workspace)
+    ws = open_handle(workspace)
     with session_scope(ws.engine) as s:
         saved = run.save_plan_version(s, ws.workspace_id, plan, saved_by=by, note=note)
     console.print(
@@ -197,7 +192,7 @@ def plan_coverage(
     """Share of the effort (posts) and of the results per objective, audience and pillar."""
     from socialdesk.marketing import run
 
-    ws = _open(workspace)
+    ws = open_handle(workspace)
     with ws.session() as s:
         answer = run.plan_coverage(
             s, ws.workspace_id, start=_date(start), end=_date(end), metric=metric
@@ -266,7 +261,7 @@ def plan_versions(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> N
     """The saved versions of the plan, newest first."""
     from socialdesk.marketing import run
 
-    ws = _open(workspace)
+    ws = open_handle(workspace)
     with ws.session() as s:
         result = run.plan_versions(s, ws.workspace_id)
     if as_json:
@@ -313,7 +308,7 @@ def plan_tag(
     }
     if not values:
         _fail("give at least one of --objective, --audience or --pillar")
-    ws = _open(workspace)
+    ws = open_handle(workspace)
     try:
         with session_scope(ws.engine) as s:
             tagged = run.tag(s, ws.workspace_id, kind, target_id, values, set_by="cli")
@@ -362,7 +357,7 @@ def calendar_add(
     from socialdesk.store import session_scope
 
     when = _when(at) if at else None
-    ws = _open(workspace)
+    ws = open_handle(workspace)
     try:
         with session_scope(ws.engine) as s:
             added = run.add_plan_item(
@@ -397,7 +392,7 @@ def calendar_move(
     from socialdesk.store import session_scope
 
     when = _when(at) if at else None
-    ws = _open(workspace)
+    ws = open_handle(workspace)
     try:
         with session_scope(ws.engine) as s:
             run.move_plan_item(s, ws.workspace_id, item, status=status, at=when)
@@ -443,7 +438,7 @@ def calendar_list(
 
     if sum(x is not None for x in (month, week, start or end)) > 1:
         _fail("give --month, --week, or --start and --end: one of them")
-    ws = _open(workspace)
+    ws = open_handle(workspace)
     result: run.CalendarMonth | run.CalendarWeek | run.CalendarWindow
     with ws.session() as s:
         if month:
@@ -499,7 +494,7 @@ def calendar_export(
     """Export the calendar as ICS (subscribe from a calendar app), CSV, or Meta bulk upload."""
     from socialdesk.marketing import run
 
-    ws = _open(workspace)
+    ws = open_handle(workspace)
     try:
         with ws.session() as s:
             found = run.export_calendar(s, ws.workspace_id, fmt, name=f"socialdesk {ws.slug}")
@@ -524,7 +519,7 @@ def calendar_match(
     from socialdesk.marketing import run
     from socialdesk.store import session_scope
 
-    ws = _open(workspace)
+    ws = open_handle(workspace)
     with session_scope(ws.engine) as s:
         result = run.match(s, ws.workspace_id, apply=not dry_run)
     if as_json:
@@ -559,7 +554,7 @@ def utm_command(
     from socialdesk.marketing import run
     from socialdesk.store import session_scope
 
-    ws = _open(workspace)
+    ws = open_handle(workspace)
     if save:
         try:
             with session_scope(ws.engine) as s:
@@ -610,7 +605,7 @@ def utm_check_command(
     """Check existing links against the naming rules; exit 1 when any breaks them."""
     from socialdesk.marketing import run
 
-    ws = _open(workspace)
+    ws = open_handle(workspace)
     with ws.session() as s:
         result = run.check_links(s, ws.workspace_id, urls)
     checks = result.checks
@@ -635,7 +630,7 @@ def search_gaps_command(
     """Where search demand and social content meet, and where they do not."""
     from socialdesk.marketing import run
 
-    ws = _open(workspace)
+    ws = open_handle(workspace)
     with ws.session() as s:
         result = run.search(s, ws.workspace_id, start=_date(start), end=_date(end))
     if as_json:
@@ -696,7 +691,7 @@ def site_command(
     """What social brings to the site (GA4), and ad campaigns whose visits arrive untagged."""
     from socialdesk.marketing import run
 
-    ws = _open(workspace)
+    ws = open_handle(workspace)
     with ws.session() as s:
         result = run.site(s, ws.workspace_id, start=_date(start), end=_date(end))
     if as_json:

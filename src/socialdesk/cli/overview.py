@@ -9,28 +9,25 @@ Both call socialdesk.overview.run, as /overview and /posts do; `--json` prints w
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from socialdesk.cli.console import JsonOpt, WorkspaceOpt, console, print_json, resolve_workspace
+from socialdesk.cli.console import (
+    JsonOpt,
+    WorkspaceOpt,
+    console,
+    parse_day,
+    print_json,
+    workspace_session,
+)
 
 
 def register(app: typer.Typer) -> None:
     app.command("overview")(overview)
     app.command("posts")(posts)
-
-
-def _day(value: str | None, what: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"{what} must be a date like 2026-03-31 (got {value!r})") from exc
 
 
 def _n(value: float | None) -> str:
@@ -55,12 +52,10 @@ def overview(
     from socialdesk.catalogue.platforms import platform_name
     from socialdesk.overview import run
     from socialdesk.overview.summary import FIGURES
-    from socialdesk.store import open_workspace, session_scope
 
-    handle = open_workspace(resolve_workspace(workspace))
-    with session_scope(handle.engine) as session:
+    with workspace_session(workspace) as (session, ws):
         result = run.overview(
-            session, handle.workspace_id, days=days, end=_day(end, "--end"), platform=platform
+            session, ws, days=days, end=parse_day(end, "--end"), platform=platform
         )
     if as_json:
         print_json(result)
@@ -117,7 +112,6 @@ def posts(
     """The posts, each at its latest snapshot, filtered and sorted as on /posts."""
     from socialdesk.catalogue.platforms import platform_name
     from socialdesk.overview import run
-    from socialdesk.store import open_workspace, session_scope
 
     if sort not in run.SORTS:
         raise typer.BadParameter(f"--sort must be one of {', '.join(run.SORTS)}")
@@ -129,15 +123,14 @@ def posts(
         account=account,
         media=media,
         days=days,
-        end=_day(end, "--end"),
+        end=parse_day(end, "--end"),
         sort=sort,
         dir=direction,
         page=page,
         per_page=per_page,
     )
-    handle = open_workspace(resolve_workspace(workspace))
-    with session_scope(handle.engine) as session:
-        result = run.posts(session, handle.workspace_id, query)
+    with workspace_session(workspace) as (session, ws):
+        result = run.posts(session, ws, query)
     if as_json:
         print_json(result)
         return

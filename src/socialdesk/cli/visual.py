@@ -14,12 +14,12 @@ from socialdesk.cli.console import (
     WorkspaceOpt,
     console,
     err_console,
+    open_handle,
     print_json,
-    resolve_workspace,
 )
 
 if TYPE_CHECKING:
-    from socialdesk.store.session import WorkspaceHandle
+    pass
 
 visual_app = typer.Typer(
     help="Visuals: what media types do for engagement on your own posts, image checks against "
@@ -61,12 +61,6 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _open(workspace: Path | None) -> WorkspaceHandle:
-    from socialdesk.store import open_workspace
-
-    return open_workspace(resolve_workspace(workspace))
-
-
 def _num(v: float | None, places: int = 0) -> str:
     return "–" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:,.{places}f}"
 
@@ -88,7 +82,7 @@ def uplift_command(
     from socialdesk.visual import uplift_report
     from socialdesk.visual.uplift import fmt_interval
 
-    handle = _open(workspace)
+    handle = open_handle(workspace)
     with handle.session() as session:
         try:
             report = uplift_report(
@@ -288,7 +282,7 @@ def media_command(
     its export, or a media.csv with columns file,post)."""
     from socialdesk.visual import scan_media
 
-    handle = _open(workspace)
+    handle = open_handle(workspace)
     with handle.session() as session, session.begin():
         result = scan_media(session, handle.workspace_id, folder)
     console.print(
@@ -309,7 +303,7 @@ def features_command(
     """Which image features go with engagement on your posts (needs 'visual media' first)."""
     from socialdesk.visual import feature_report
 
-    handle = _open(workspace)
+    handle = open_handle(workspace)
     with handle.session() as session:
         result = feature_report(session, handle.workspace_id, platform=platform, metric=metric)
     if as_json:
@@ -343,7 +337,7 @@ def brief_command(
         _fail(f"unknown platform {platform!r}; choose from {', '.join(PLATFORMS)}.")
     if lang not in ("nl", "en"):
         _fail("--lang must be nl or en.")
-    handle = _open(workspace)
+    handle = open_handle(workspace)
     with handle.session() as session:
         brief = brief_for(
             session,
