@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from socialdesk.analytics.anomalies import day_anomalies, post_anomalies
 
@@ -78,3 +79,61 @@ def test_a_post_with_an_unusual_engagement_rate_is_listed():
     found, _ = post_anomalies(posts)
     assert [a.post_id for a in found] == [17]
     assert found[0].metric == "interactions / reach" and found[0].expected_rate < 0.05
+
+
+# -- issue #13: spikes a person would call spikes --------------------------------------------
+def _steady(rng, n=90, level=960.0):
+    """About 960 a day with a weekday pattern and realistic (negative binomial, ±10%) noise."""
+    weekday = np.array([1.0, 1.05, 1.1, 1.05, 1.0, 0.8, 0.75])
+    mu = level * weekday[np.arange(n) % 7]
+    return rng.poisson(rng.gamma(100.0, mu / 100.0)).astype(float)
+
+
+def test_a_20x_and_a_260x_day_on_a_steady_account_are_flagged_with_their_ratio():
+    values = _steady(np.random.default_rng(13))
+    usual = 960 * 0.8  # day 40 (2026-02-10, a Tuesday) has weekday factor 0.8 here
+    values[40] = 20 * usual
+    values[75] = 250_000  # 2026-03-17, a Tuesday: the X day of issue #13 (260x)
+    found, _ = day_anomalies(_series(values), "impressions")
+    days = {a.day: a for a in found}
+    assert {"2026-02-10", "2026-03-17"} <= days.keys()
+    twenty, big = days["2026-02-10"], days["2026-03-17"]
+    assert twenty.score > 3.5 and 15 < twenty.ratio < 25
+    assert twenty.explanation.startswith(f"{round(twenty.ratio)}× the usual Tuesday (about ")
+    assert big.ratio > 200 and "× the usual Tuesday" in big.explanation
+    assert twenty.expected == pytest.approx(usual, rel=0.1)
+    assert len(found) == 2
+
+
+def test_two_spikes_close_together_are_both_found():
+    values = _steady(np.random.default_rng(5))
+    values[50] *= 6
+    values[52] *= 5  # two days apart: the first must not hide the second
+    values[53] *= 0.15
+    found, _ = day_anomalies(_series(values), "impressions")
+    assert {a.day for a in found} == {"2026-02-20", "2026-02-22", "2026-02-23"}
+    drop = next(a for a in found if a.day == "2026-02-23")
+    assert drop.score < 0 and "% of the usual Monday" in drop.explanation
+
+
+def test_a_spiky_account_without_planted_spikes_raises_at_most_a_few_flags():
+    rng = np.random.default_rng(3)
+    n = 365
+    weekday = np.array([1.0, 1.05, 1.1, 1.05, 1.0, 0.8, 0.75])
+    mu = 400 * weekday[np.arange(n) % 7]
+    mu = mu * np.where(rng.random(n) < 0.08, rng.uniform(1.3, 2.0, n), 1.0)  # good posts
+    values = rng.poisson(rng.gamma(12.0, mu / 12.0)).astype(float)  # ±29% a day
+    found, _ = day_anomalies(_series(values), "impressions")
+    assert len(found) <= 2
+
+
+def test_the_explanation_speaks_dutch():
+    from socialdesk.i18n import formats, gettext
+    from socialdesk.phrases import say
+
+    values = _steady(np.random.default_rng(13))
+    values[40] = 20 * 960 * 0.8
+    found, _ = day_anomalies(_series(values), "impressions")
+    (a,) = found
+    dutch = say(a.explanation, lambda m: gettext("nl", m), formats("nl"))
+    assert dutch.startswith(f"{round(a.ratio)}× zo veel als een gewone dinsdag (ongeveer ")

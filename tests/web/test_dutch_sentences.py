@@ -208,8 +208,8 @@ def test_best_times_and_anomalies_in_dutch(sqlite_seeded):
     client = make_client(sqlite_seeded.ws)
     nl = _only_in_english(client, "/analytics/best-times", ("method", "note"))
     assert "te weinig gegevens" in nl or "negatief binomiaal (NB2) met log-blootstelling" in nl
-    nl = _only_in_english(client, "/analytics/anomalies", ("method", "reason"))
-    assert "STL (periode 7, twee keer geschat) op log1p voor dagen" in nl
+    nl = _only_in_english(client, "/analytics/anomalies", ("method", "reason", "explanation"))
+    assert "dagen: een robuuste basislijn per weekdag" in nl
     assert "|score| ≥ 3,5" in nl
 
 

@@ -612,7 +612,9 @@ def anomaly_report(
     threshold: float = 3.5,
 ) -> AnomalyReport:
     """The last `days` days up to `end` (default: the last day with data), or `start` to `end`;
-    unusual is `threshold` robust standard deviations or more from the expected value."""
+    a day is unusual at a score of `threshold` or more and a change of at least 2× (or down to
+    1/2) from the usual for its weekday (see analytics/anomalies.py); a post at `threshold`
+    robust standard deviations from its peers."""
     first, last = _period(session, workspace_id, days, start, end)
     found = find_anomalies(session, workspace_id, Slice(first, last, platform), threshold)
     return AnomalyReport(

@@ -405,7 +405,8 @@ def anomalies_command(
     end: End = None,
     platform: Platform = None,
     threshold: Annotated[
-        float, typer.Option(help="How unusual, in robust standard deviations.")
+        float,
+        typer.Option(help="How unusual (a normal score: 3.5 is about 1 day in 4,300 each side)."),
     ] = 3.5,
     limit: Annotated[int, typer.Option(help="Show at most this many of each kind.")] = 20,
     as_json: JsonOpt = False,
@@ -435,7 +436,18 @@ def anomalies_command(
     console.print(result.method)
     if result.days:
         table = Table(title="Days")
-        for col in ("day", "platform", "account", "metric", "value", "expected", "range", "score"):
+        cols = (
+            "day",
+            "platform",
+            "account",
+            "metric",
+            "value",
+            "expected",
+            "range",
+            "score",
+            "why",
+        )
+        for col in cols:
             table.add_column(col)
         for a in result.days[:limit]:
             table.add_row(
@@ -447,6 +459,7 @@ def anomalies_command(
                 f"{a.expected:,.0f}",
                 f"{a.low:,.0f} – {a.high:,.0f}",
                 f"{a.score:+.1f}",
+                a.explanation,
             )
         console.print(table)
     if result.posts:
