@@ -87,3 +87,13 @@ def test_mapping_keys_become_strings(key: object) -> None:
 
 def test_dumps_keeps_non_ascii_text() -> None:
     assert dumps({"t": "café 👍"}) == '{"t": "café 👍"}'
+
+
+def test_decimals_datetimes64_and_unknown_types() -> None:
+    from decimal import Decimal
+
+    assert plain(Decimal("1.50")) == 1.5
+    assert plain(np.datetime64("2026-01-02T03:04:05", "ns")) == "2026-01-02T03:04:05"
+    assert plain(np.datetime64("NaT")) is None
+    with pytest.raises(TypeError, match="bytes"):
+        plain({"raw": b"abc"})

@@ -8,7 +8,9 @@ The web's `.json` twins, the CLI's `--json` and (later) the reports' data files 
   class's `__json_properties__` are added (computed figures such as a curve's marginal return);
 - dates and times become ISO strings, enums their value, numpy scalars Python numbers, NaN and
   infinities null, tuples and sets lists, mapping keys strings;
-- a pandas DataFrame becomes a list of records (missing cells null), a Series a list.
+- a pandas DataFrame becomes a list of records (missing cells null), a Series a list;
+- Decimals become numbers; anything else (bytes, an ORM object, a coroutine) is a TypeError,
+  so a result that carries something no face should print fails in the tests, not silently.
 
 It sits at the bottom of the layers with `errors`, `config` and `phrases`: it imports nothing of
 socialdesk, and pandas and numpy only when they are already loaded.
@@ -23,6 +25,7 @@ import json
 import math
 import sys
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
@@ -56,14 +59,19 @@ def plain(value: Any) -> Any:
         return plain(value.value)
     if isinstance(value, PurePath):
         return str(value)
+    if isinstance(value, Decimal):
+        return plain(float(value))
     if pd is not None:
         if isinstance(value, pd.DataFrame):
             return [plain(r) for r in value.astype(object).to_dict("records")]
         if isinstance(value, pd.Series):
             return [plain(v) for v in value.astype(object).tolist()]
+    np = sys.modules.get("numpy")
+    if np is not None and isinstance(value, np.datetime64):
+        return None if np.isnat(value) else plain(pd.Timestamp(value) if pd else str(value))
     if hasattr(value, "dtype") and hasattr(value, "tolist"):  # numpy scalars and arrays
         return plain(value.tolist())
-    return str(value)
+    raise TypeError(f"no JSON form for {type(value).__name__}: give the result plain values")
 
 
 def dumps(value: Any, *, indent: int | None = None) -> str:

@@ -85,6 +85,10 @@ def page(
     """Register `path` (HTML) and, unless `json=False`, `path + ".json"` from one function."""
 
     def decorate(build: Callable[..., Any]) -> Callable[..., Any]:
+        if inspect.iscoroutinefunction(build):
+            # FastAPI runs these endpoints in its thread pool; a coroutine would be served as
+            # its repr. A page that must await (a form) is a plain route.
+            raise TypeError(f"page() takes a plain function, not async {build.__name__}()")
         signature, wants_request = _signature(build)
 
         def call(request: Request, kwargs: dict[str, Any]) -> Any:
