@@ -134,7 +134,9 @@ def uplift_command(
             elif not e.ratio.ok:
                 ratio, p = "not enough data", ""
             else:
-                ratio = fmt_interval(e.ratio) + ("" if e.clear else " ~")
+                ratio = (
+                    fmt_interval(e.ratio) + ("" if e.clear else " ~") + ("" if e.robust else " ‡")
+                )
                 p = f"{e.p_adjusted:.3f}" if e.p_adjusted is not None else ""
             table.add_row(
                 raw.media_type,
@@ -156,6 +158,8 @@ def uplift_command(
         if r.method:
             console.print(f"[dim]{r.method}[/]")
     console.print("[dim]~ = not clearly different from the reference after the Holm correction.[/]")
+    if any(not e.robust for r in report.results for e in r.effects):
+        console.print("[dim]‡ = not robust: the verdict depends on how time is modelled.[/]")
 
 
 # -- image checks and crops ----------------------------------------------------------------------
@@ -337,6 +341,8 @@ def brief_command(
         _fail(f"unknown platform {platform!r}; choose from {', '.join(PLATFORMS)}.")
     if lang not in ("nl", "en"):
         _fail("--lang must be nl or en.")
+    from socialdesk import i18n
+
     handle = open_handle(workspace)
     with handle.session() as session:
         brief = brief_for(
@@ -347,6 +353,8 @@ def brief_command(
             audience=audience,
             lang=lang,
             placements_wanted=tuple(placement) if placement else None,
+            translate=i18n.translations(lang).gettext,
+            fmt=i18n.formats(lang),
         )
     out.mkdir(parents=True, exist_ok=True)
     stem = f"brief-{platform}-{lang}"

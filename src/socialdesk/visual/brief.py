@@ -11,15 +11,17 @@ media); the brief says so when there are none instead of drawing placeholders.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from socialdesk.phrases import NumberFormats, Translate, say
 from socialdesk.visual import features as F
 from socialdesk.visual.media import FeatureResult
 from socialdesk.visual.specs import Placement
-from socialdesk.visual.uplift import MIN_POSTS, UpliftResult
+from socialdesk.visual.uplift import MIN_POSTS, Explanation, UpliftResult
 
 LANGS = ("nl", "en")
 OBJECTIVES = {  # objective -> (metric, basis) used for "what performed"
@@ -43,6 +45,10 @@ T = {
     "do": {"en": "Do", "nl": "Doen"},
     "dont": {"en": "Don't", "nl": "Niet doen"},
     "unclear": {"en": "No clear difference", "nl": "Geen duidelijk verschil"},
+    "not_robust": {
+        "en": "Wait before acting on {types} against {reference}: ",
+        "nl": "Wacht nog met {types} tegenover {reference}: ",
+    },
     "sources": {"en": "Specs as of", "nl": "Specificaties per"},
     "no_thumbs": {
         "en": "No thumbnails: the workspace has no image files for these posts (add them with "
@@ -230,7 +236,16 @@ def make_brief(
     feature_result: FeatureResult | None,
     placements: tuple[Placement, ...],
     made_on: dt.date | None = None,
+    explanations: Sequence[Explanation] = (),
+    translate: Translate | None = None,
+    fmt: NumberFormats | None = None,
 ) -> Brief:
+    """The brief. Its media-type lines are the uplift's own sentences (`translate` and `fmt`,
+    the face's gettext and number formats for `lang`, say them in the brief's language;
+    without them they are English), with `explanations` (`uplift.explain`: how per exposure
+    and in total combine) beside them, so the brief says what the uplift says: a do or don't
+    carries its total-basis explanation when that points elsewhere, and a comparison that
+    depends on how time is modelled is no do or don't."""
     if lang not in LANGS:
         raise ValueError(f"lang must be nl or en (got {lang!r})")
     metric, basis = OBJECTIVES.get(objective.casefold(), ("interactions", "per_exposure"))
@@ -246,48 +261,38 @@ def make_brief(
     donts: list[str] = []
     unclear: list[str] = []
     exposure = uplift_result.exposure if uplift_result is not None else "none"
-    per = (
-        PER[lang].get(exposure, "")
-        if basis == "per_exposure"
-        else ("in totaal" if lang == "nl" else "in total")
-    )
-    if basis == "exposure":
-        per = "in bereik" if lang == "nl" else "in reach"
     m = _metric_name(metric if basis != "exposure" else exposure, lang)
     if uplift_result is not None and uplift_result.reference:
         ref = _plural(uplift_result.reference, lang)
+        explained = {x.media_type: x for x in explanations}
         for e in uplift_result.effects:
             if not e.ratio.ok:
                 continue
             typ = _plural(e.media_type, lang)
-            if lang == "nl":
-                line = f"{typ.capitalize()} krijgen {per} {_ratio(e.ratio, lang)} de {m} van {ref}"
-            else:
-                line = f"{typ.capitalize()} get {_ratio(e.ratio, lang)} the {m} of {ref} {per}"
-            uplift_lines.append(
-                line
-                + (
-                    "."
-                    if e.clear
-                    else (
-                        " (geen duidelijk verschil)." if lang == "nl" else " (no clear difference)."
-                    )
-                )
-            )
-            if e.clear and (e.ratio.value or 0) > 1:
-                dos.append(
-                    (f"Kies vaker voor {typ}: " if lang == "nl" else f"Favour {typ}: ") + line + "."
-                )
+            line = say(e.sentence, translate, fmt)
+            x = explained.get(e.media_type)
+            uplift_lines.append(line)
+            if x is not None:
+                uplift_lines.append(say(x.sentence, translate, fmt))
+            if not e.robust:
+                unclear.append(_t("not_robust", lang).format(types=typ, reference=ref) + line)
             elif e.clear:
-                donts.append(
-                    (
-                        f"Reken niet op {typ} voor {m}: "
-                        if lang == "nl"
-                        else f"Do not count on {typ} for {m}: "
+                point = line
+                if x is not None and _totals_differ(x, e.ratio.value or 1.0):
+                    point += " " + say(x.sentence, translate, fmt)
+                if (e.ratio.value or 0) > 1:
+                    dos.append(
+                        (f"Kies vaker voor {typ}: " if lang == "nl" else f"Favour {typ}: ") + point
                     )
-                    + line
-                    + "."
-                )
+                else:
+                    donts.append(
+                        (
+                            f"Reken niet op {typ} voor {m}: "
+                            if lang == "nl"
+                            else f"Do not count on {typ} for {m}: "
+                        )
+                        + point
+                    )
             else:
                 unclear.append(
                     f"{typ.capitalize()} of {ref}: kies op inhoud, de cijfers "
@@ -337,6 +342,13 @@ def make_brief(
         tuple(notes),
         (made_on or dt.date.today()).isoformat(),
     )
+
+
+def _totals_differ(x: Explanation, value: float) -> bool:
+    """Whether the ratio in totals does not clearly point the way of `value` (the ratio per
+    exposure): it is not clear, or clear the other way."""
+    low, high = x.total.low or 0.0, x.total.high or 0.0
+    return not (low > 1 if value > 1 else high < 1)
 
 
 def _spec_line(p: Placement, lang: str) -> str:

@@ -17,7 +17,7 @@ from socialdesk.estimates import Estimate
 from socialdesk.phrases import Cap, Join, Num, Phrase
 
 if TYPE_CHECKING:
-    from socialdesk.visual.uplift import Eligibility, UpliftResult
+    from socialdesk.visual.uplift import Eligibility, TimeEstimate, TimeModel, UpliftResult
 
 LEVEL = 0.95  # the same as uplift.LEVEL (not imported: uplift imports this module)
 
@@ -208,6 +208,81 @@ def wald(method_code: str, df: int) -> str:
     return Phrase("%(method)s, Wald interval (t, %(df)s df)", method=method(method_code), df=df)
 
 
+# -- time: which control was chosen, and ratios that depend on it ------------------------------
+def time_label(code: str, columns: int) -> str:
+    """A time control with its size: "quarter effects (23 periods)", "spline in time (6 df)"."""
+    if code in ("quarter", "month"):
+        return Phrase("%(control)s (%(n)s periods)", control=control(code), n=columns + 1)
+    if code == "spline":
+        return Phrase("%(control)s (%(n)s df)", control=control(code), n=columns)
+    return control(code)
+
+
+def time_choice(models: Sequence[TimeModel]) -> str | None:
+    """The chosen time control and what it was chosen over ("quarter effects (23 periods),
+    the lowest AIC of: linear trend, spline in time (6 df)")."""
+    chosen = next((m for m in models if m.chosen), None)
+    if chosen is None:
+        return None
+    label = time_label(chosen.time, chosen.columns)
+    others = [m for m in models if not m.chosen]
+    if not others or chosen.aic is None:
+        return label
+    return Phrase(
+        "%(control)s, the lowest AIC of: %(others)s",
+        control=label,
+        others=Join.of(time_label(m.time, m.columns) for m in others),
+    )
+
+
+def time_notes(models: Sequence[TimeModel], merged: str | None) -> list[str]:
+    """Say when the posts afforded only a linear trend, and how sparse periods were merged."""
+    notes: list[str] = []
+    if len(models) == 1 and models[0].time == "trend":
+        notes.append(
+            Phrase(
+                "too few posts for period effects or a spline in time: time is controlled "
+                "by a linear trend only, which misses steps and seasons"
+            )
+        )
+    if merged is not None:
+        notes.append(merged)
+    return notes
+
+
+def period_note(unit: str, periods: int, calendar: int, least: int) -> str:
+    """Sparse quarters or months merged with their neighbours."""
+    return Phrase(
+        "%(units)s with fewer than %(least)s posts are merged with the next: %(periods)s "
+        "periods instead of %(calendar)s",
+        units=Cap(Phrase("quarters") if unit == "quarter" else Phrase("months")),
+        least=least,
+        periods=periods,
+        calendar=calendar,
+    )
+
+
+def not_robust(text: str, under: Sequence[TimeEstimate], chosen: str | None) -> str:
+    """A ratio's sentence, and that its verdict depends on how time is modelled."""
+    others = Join.of(
+        Phrase(
+            "%(control)s: %(ratio)s",
+            control=control(e.time),
+            ratio=fmt_interval(
+                Estimate(value=e.value, low=e.low, high=e.high, level=LEVEL, n=0, method="")
+            ),
+        )
+        for e in under
+        if e.considered and e.time != chosen
+    )
+    return Phrase(
+        "%(sentence)s Not robust: this depends on how time is modelled (%(others)s); "
+        "don't act on it yet.",
+        sentence=text,
+        others=others,
+    )
+
+
 # -- notes and the method of one fit -----------------------------------------------------------
 def exposure_notes(exposures: Mapping[str, str], name: str) -> list[str]:
     """A note when the exposure differs per platform (`exposures`: platform -> exposure)."""
@@ -250,7 +325,7 @@ def eligibility_notes(el: Eligibility, *, metric: str, basis: str, exposure: str
         notes.append(
             Phrase(
                 "only %(share)s of the %(types)s fall in the period of the "
-                "%(reference)s: that ratio leans on the trend control",
+                "%(reference)s: that ratio leans on the time control",
                 share=Num(inside, ".0%"),
                 types=plural(t),
                 reference=plural(el.reference or ""),
@@ -314,10 +389,18 @@ def described(
     exposure: str,
     controls: Sequence[str],
     comparisons: int,
+    time: str | None = None,
 ) -> str:
-    """The `method` of a fitted UpliftResult: model, outcome, offset, controls, correction."""
+    """The `method` of a fitted UpliftResult: model, outcome, offset, controls (the time
+    control as `time_choice` names it), correction."""
+    from socialdesk.visual.uplift import TIME_CONTROLS
+
     outcome = word(exposure if basis == "exposure" else metric)
-    listed = Join.of(control(c) for c in controls) if controls else Phrase("none")
+    listed = (
+        Join.of(time if time is not None and c in TIME_CONTROLS else control(c) for c in controls)
+        if controls
+        else Phrase("none")
+    )
     if basis == "per_exposure":
         return Phrase(
             "%(method)s; outcome %(outcome)s, offset log(%(exposure)s); controls: "

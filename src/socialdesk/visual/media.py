@@ -205,7 +205,9 @@ def features_vs_engagement(
         axis=1,
     )
     X = _full_rank(X, 1 + len(cols))
-    params, cov, _alpha, df, code = _fit(y.to_numpy(float), X, np.log(exposure.to_numpy(float)))
+    params, cov, _alpha, df, code, _aic = _fit(
+        y.to_numpy(float), X, np.log(exposure.to_numpy(float))
+    )
     how = method_name(code)
     q = float(stats.t.ppf(0.5 + level / 2, max(df, 1)))
     ests, pvals = [], []

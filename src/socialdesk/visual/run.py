@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from socialdesk.phrases import NumberFormats, Translate
 from socialdesk.visual import queries
 from socialdesk.visual.brief import OBJECTIVES, Brief, make_brief
 from socialdesk.visual.images import NotAnImage, measure
@@ -156,8 +157,12 @@ def brief_for(
     audience: str,
     lang: str = "nl",
     placements_wanted: tuple[str, ...] | None = None,
+    translate: Translate | None = None,
+    fmt: NumberFormats | None = None,
 ) -> Brief:
-    """The brief for `platform`: its placements, and what performed on its posts."""
+    """The brief for `platform`: its placements, and what performed on its posts. The
+    media-type lines are the uplift's sentences, with how per exposure and totals combine;
+    `translate` and `fmt` (the face's, for `lang`) say them in the brief's language."""
     from socialdesk.visual.specs import placements
 
     metric, basis = OBJECTIVES.get(objective.casefold(), ("interactions", "per_exposure"))
@@ -166,10 +171,19 @@ def brief_for(
         metric = "clicks"
     result: UpliftResult | None = None
     features: FeatureResult | None = None
+    explanations: tuple[Explanation, ...] = ()
     media = queries.media(session, workspace_id, linked_only=True)
     if not frame.empty:
         scope = "account" if frame["account_id"].nunique() == 1 else "platform"
         result = uplift(frame, metric=metric, basis=basis, scope=scope)
+        if basis == "per_exposure" and result.ok:
+            total = uplift(
+                frame, metric=metric, basis="total", reference=result.reference, scope=scope
+            )
+            dist = uplift(
+                frame, metric=metric, basis="exposure", reference=result.reference, scope=scope
+            )
+            explanations = explain(result, total, dist)
         features = features_vs_engagement(frame, media, metric=metric)
         media = media[media["post_id"].isin(frame["post_id"])]
     places = tuple(
@@ -185,4 +199,7 @@ def brief_for(
         uplift_result=result,
         feature_result=features,
         placements=places,
+        explanations=explanations,
+        translate=translate,
+        fmt=fmt,
     )

@@ -54,8 +54,12 @@ from socialdesk.visual.explain import (
     fmt_interval,
     fmt_ratio,
     not_enough,
+    not_robust,
+    period_note,
     plural,
     sentence,
+    time_choice,
+    time_notes,
     too_few_estimate,
     too_few_sentence,
     wald,
@@ -66,6 +70,11 @@ from socialdesk.visual.explain import (
 MIN_TYPE_POSTS = 10
 MIN_POSTS = 30
 MIN_POSTS_PER_PARAM = 8
+MIN_PERIOD_POSTS = 12  # posts per period (quarter, month) before it is merged with the next
+MONTHS_BELOW_YEARS = 1.0  # spans shorter than this get month effects, longer ones quarters
+TREND_WITHIN_AIC = 10.0  # the linear trend is a reasonable alternative within this AIC of the best
+TIME_KINDS = ("trend", "period", "spline")  # the time controls fitted and compared by AIC
+TIME_CONTROLS = ("trend", "quarter", "month", "spline")  # their names in `controls`
 LEVEL = 0.95
 BASES = ("per_exposure", "total", "exposure")
 METRICS = (
@@ -109,7 +118,10 @@ WORDS = {
 CONTROLS = {
     "account": Phrase("account"),
     "paid": Phrase("paid"),
-    "trend": Phrase("trend"),
+    "trend": Phrase("linear trend"),
+    "quarter": Phrase("quarter effects"),
+    "month": Phrase("month effects"),
+    "spline": Phrase("spline in time"),
     "account size": Phrase("account size"),
     "hour": Phrase("hour"),
     "weekend": Phrase("weekend"),
@@ -129,6 +141,33 @@ class TypeEffect:
     p_adjusted: float | None  # Holm, over the types of this fit
     clear: bool  # adjusted p < 1 - level
     sentence: str
+    # False when another reasonable time control changes the verdict ("clearly different",
+    # Holm) or, where it is clear, the direction; the sentence then says so
+    robust: bool = True
+    under: tuple[TimeEstimate, ...] = ()  # the same ratio under each time control fitted
+
+
+@dataclass(frozen=True)
+class TimeEstimate:
+    """A ratio under one time control (`UpliftResult.time_models` names them)."""
+
+    time: str  # "trend", "quarter", "month" or "spline"
+    value: float
+    low: float
+    high: float
+    clear: bool
+    considered: bool  # one of the reasonable alternatives the robustness check compares
+
+
+@dataclass(frozen=True)
+class TimeModel:
+    """One time control fitted to the same posts: its code, parameters and AIC."""
+
+    time: str  # "trend", "quarter", "month" or "spline"
+    columns: int  # parameters the time control takes
+    aic: float | None  # None when the negative binomial did not converge
+    chosen: bool
+    considered: bool  # chosen, or a reasonable alternative for the robustness check
 
 
 @dataclass(frozen=True)
@@ -158,10 +197,17 @@ class UpliftResult:
     method: str
     notes: tuple[str, ...] = field(default_factory=tuple)
     dispersion: float | None = None
+    time: str | None = None  # the time control chosen by AIC (None: none could be afforded)
+    time_models: tuple[TimeModel, ...] = ()  # every time control fitted
 
     @property
     def ok(self) -> bool:
         return any(e.ratio.ok for e in self.effects)
+
+    @property
+    def robust(self) -> bool:
+        """No fitted comparison changes its verdict under another reasonable time control."""
+        return all(e.robust for e in self.effects)
 
     @property
     def exposure_word(self) -> str:
@@ -329,14 +375,104 @@ class _Design:
     controls: list[str]
     skipped: list[str]  # controls the posts could not afford
     topics: str | None = None  # how topics were found, when the topic control is in
+    time: str | None = None  # the time control in the design: trend, quarter, month, spline
+    time_note: str | None = None  # how the periods were merged, when they were
 
     @property
     def notes(self) -> list[str]:
         return design_notes(self.skipped, self.topics)
 
 
-def _controls(g: pd.DataFrame, n_types: int, basis: str, exposure: str) -> _Design:
-    """Control columns in order of importance, as many as the posts allow."""
+def _period_labels(g: pd.DataFrame, unit: str) -> pd.Series:
+    """Calendar quarter or month of each post (from the trend when there is no date)."""
+    per_year = 4 if unit == "quarter" else 12
+    trend = g["trend"].fillna(g["trend"].median())
+    from_trend = np.floor(trend * per_year)
+    published = g["published_at"] if "published_at" in g else None
+    if published is None or published.notna().mean() < 0.8:
+        return from_trend.astype(int)
+    published = pd.to_datetime(published)
+    cal = published.dt.year * per_year + (
+        published.dt.quarter - 1 if unit == "quarter" else published.dt.month - 1
+    )
+    # an undated post takes the period of the dated post nearest in time
+    order = trend.sort_values().index
+    cal = cal.loc[order].ffill().bfill().reindex(g.index)
+    return cal.astype(int)
+
+
+def _periods(g: pd.DataFrame, max_columns: int) -> tuple[pd.DataFrame, str, str | None] | None:
+    """Period effects (quarters; months when the span is short) as dummy columns, the first
+    period the baseline. Periods with fewer than MIN_PERIOD_POSTS posts are merged with the
+    next (the last with the one before), and as many as it takes to stay within
+    `max_columns`; None when fewer than two periods are left."""
+    trend = g["trend"]
+    span = float(trend.max() - trend.min())
+    unit = "month" if span < MONTHS_BELOW_YEARS else "quarter"
+    labels = _period_labels(g, unit)
+    counts = labels.value_counts().sort_index()
+    need = max(MIN_PERIOD_POSTS, math.ceil(len(g) / (max_columns + 1)))
+    groups: dict[int, int] = {}
+    current, filled = 0, 0
+    for label, c in zip(counts.index.tolist(), counts.tolist(), strict=True):
+        groups[int(label)] = current
+        filled += int(c)
+        if filled >= need:
+            current, filled = current + 1, 0
+    n_groups = current + (1 if filled else 0)
+    if filled and current > 0:  # a short last group joins the one before
+        groups = {k: min(v, current - 1) for k, v in groups.items()}
+        n_groups = current
+    if n_groups < 2:
+        return None
+    merged = n_groups < len(counts)
+    period = labels.map(groups)
+    block = pd.get_dummies(period, prefix=unit, dtype=float).drop(columns=f"{unit}_0")
+    note = period_note(unit, n_groups, len(counts), need) if merged else None
+    return block, unit, note
+
+
+def _spline(g: pd.DataFrame, max_columns: int) -> pd.DataFrame | None:
+    """A natural cubic regression spline in time (patsy's cr, centred), with about two degrees
+    of freedom per year of posts (3 to 10), as many as `max_columns` allows (at least 2)."""
+    import patsy  # type: ignore[import-untyped]
+
+    trend = g["trend"].fillna(g["trend"].median())
+    span = float(trend.max() - trend.min())
+    df = min(max(3, math.ceil(2 * span)), 10, max_columns)
+    if df < 2 or trend.nunique() <= df + 2:
+        return None
+    basis = patsy.dmatrix(f"cr(x, df={df}, constraints='center') - 1", {"x": trend.to_numpy(float)})
+    return pd.DataFrame(
+        np.asarray(basis), index=g.index, columns=[f"spline_{i}" for i in range(df)]
+    )
+
+
+def _time_block(
+    g: pd.DataFrame, kind: str, left: int
+) -> tuple[str, pd.DataFrame, str | None] | None:
+    """The time control `kind` ("trend", "period", "spline") for posts `g`, taking at most
+    half of the `left` parameters the posts can afford (at least one): (its name, columns,
+    a note), or None when the posts cannot afford it or have no time."""
+    trend = g["trend"]
+    if not (trend.notna().mean() >= 0.8 and trend.std() > 0):
+        return None
+    cap = max(1, math.ceil(left / 2))
+    if kind == "trend":
+        t = trend.fillna(trend.median())
+        return "trend", pd.DataFrame({"trend": t - t.mean()}), None
+    if kind == "period":
+        found = _periods(g, cap)
+        return None if found is None else (found[1], found[0], found[2])
+    spline = _spline(g, cap)
+    return None if spline is None else ("spline", spline, None)
+
+
+def _controls(
+    g: pd.DataFrame, n_types: int, basis: str, exposure: str, time: str = "trend"
+) -> _Design:
+    """Control columns in order of importance, as many as the posts allow; `time` is the kind
+    of time control ("trend", "period", "spline")."""
     n = len(g)
     budget = max(0, n // MIN_POSTS_PER_PARAM - n_types)  # the intercept and types come first
     blocks: list[tuple[str, pd.DataFrame]] = []
@@ -349,10 +485,12 @@ def _controls(g: pd.DataFrame, n_types: int, basis: str, exposure: str) -> _Desi
     paid = pd.to_numeric(g["is_paid"].map({True: 1.0, False: 0.0}), errors="coerce")
     if paid.notna().mean() >= 0.8 and paid.fillna(0).nunique() > 1:
         blocks.append(("paid", pd.DataFrame({"paid": paid.fillna(0.0)})))
-    trend = g["trend"]
-    if trend.notna().mean() >= 0.8 and trend.std() > 0:
-        trend = trend.fillna(trend.median())
-        blocks.append(("trend", pd.DataFrame({"trend": trend - trend.mean()})))
+    left = budget - sum(b.shape[1] for _, b in blocks)
+    time_block = _time_block(g, time, left)
+    time_note = None
+    if time_block is not None:
+        blocks.append((time_block[0], time_block[1]))
+        time_note = time_block[2]
     if exposure != "followers":
         logf = np.log(g["followers"].where(g["followers"] > 0))
         if logf.notna().mean() >= 0.8 and logf.std() > 0.01:
@@ -403,6 +541,8 @@ def _controls(g: pd.DataFrame, n_types: int, basis: str, exposure: str) -> _Desi
         controls=used,
         skipped=skipped,
         topics=how if "topic" in used else None,
+        time=next((c for c in used if c in TIME_CONTROLS), None),
+        time_note=time_note if any(c in TIME_CONTROLS for c in used) else None,
     )
 
 
@@ -425,9 +565,9 @@ def _variance(cov: pd.DataFrame, name: str) -> Any:
 
 def _fit(
     y: np.ndarray, X: pd.DataFrame, offset: np.ndarray | None
-) -> tuple[pd.Series, pd.DataFrame, float | None, int, str]:
-    """(params, covariance, dispersion alpha, residual df, method) of an NB2 regression; the
-    method is a code, "nb2" or "quasi-poisson" (`explain.method` names it)."""
+) -> tuple[pd.Series, pd.DataFrame, float | None, int, str, float | None]:
+    """(params, covariance, dispersion alpha, residual df, method, AIC) of an NB2 regression;
+    the method is a code, "nb2" or "quasi-poisson" (`explain.method` names it; no AIC)."""
     import statsmodels.api as sm
     from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 
@@ -457,10 +597,11 @@ def _fit(
                 params = res.params.drop("alpha")
                 cov = cov.drop(index="alpha", columns="alpha")
                 alpha = float(res.params["alpha"])
-                return params, cov, alpha, int(len(y) - X.shape[1] - 1), "nb2"
+                aic = float(-2 * res.llf + 2 * (X.shape[1] + 1))
+                return params, cov, alpha, int(len(y) - X.shape[1] - 1), "nb2", aic
         # fall back to quasi-Poisson: Poisson means, Pearson-scaled variance
         q = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(scale="X2")
-        return q.params, q.cov_params(), None, int(q.df_resid), "quasi-poisson"
+        return q.params, q.cov_params(), None, int(q.df_resid), "quasi-poisson", None
 
 
 @dataclass(frozen=True)
@@ -477,7 +618,8 @@ class Ratio:
 
 @dataclass(frozen=True)
 class Fit:
-    """The rate ratios of one negative binomial fit, and how it was fitted."""
+    """The rate ratios of one negative binomial fit, and how it was fitted: the time control
+    chosen by AIC among those fitted, and the ratios under each of them."""
 
     ratios: tuple[Ratio, ...]
     controls: tuple[str, ...]
@@ -486,35 +628,41 @@ class Fit:
     dispersion: float | None
     df: int  # residual degrees of freedom
     method: str  # "nb2" or "quasi-poisson"
+    time: str | None = None  # the chosen time control
+    time_note: str | None = None  # how its periods were merged, when they were
+    time_models: tuple[TimeModel, ...] = ()
+    under: dict[str, tuple[TimeEstimate, ...]] = field(default_factory=dict)  # type -> ratios
+    robust: dict[str, bool] = field(default_factory=dict)  # type -> robust
 
 
-def fit(
+@dataclass(frozen=True)
+class _OneFit:
+    design: _Design
+    columns: int  # time control columns in the fitted design
+    ratios: tuple[Ratio, ...]
+    dispersion: float | None
+    df: int
+    method: str
+    aic: float | None
+
+
+def _fit_one(
     g: pd.DataFrame,
-    y: pd.Series,
-    exposure: pd.Series,
-    *,
+    yy: np.ndarray,
+    offset: np.ndarray | None,
+    design: _Design,
     types: Sequence[str],
-    basis: str,
-    exposure_name: str,
-    level: float = LEVEL,
-) -> Fit:
-    """The media-type rate ratios of the posts `g` against the type not in `types`: 95% Wald
-    intervals on the log scale with Student's t, Holm-adjusted p-values."""
+    level: float,
+) -> _OneFit:
     from scipy import stats
     from statsmodels.stats.multitest import multipletests
 
-    yy = y.loc[g.index].to_numpy(dtype=float)
-    if basis == "exposure":
-        yy = np.round(yy)
-    offset = None if basis != "per_exposure" else np.log(exposure.loc[g.index].to_numpy(float))
     media = pd.DataFrame(
         {f"type_{t}": (g["media_type"] == t).astype(float) for t in types}, index=g.index
     )
-    design = _controls(g, len(types) + 1, basis, exposure_name)
     X = pd.concat([pd.DataFrame({"const": 1.0}, index=g.index), media, design.X], axis=1)
     X = _full_rank(X, 1 + len(types))
-    params, cov, alpha, df, method = _fit(yy, X, offset)
-
+    params, cov, alpha, df, method, aic = _fit(yy, X, offset)
     q = float(stats.t.ppf(0.5 + level / 2, max(df, 1)))
     pvals, bounds = [], []
     for t in types:
@@ -527,14 +675,109 @@ def fit(
         Ratio(media_type=str(t), value=v, low=lo, high=hi, p_value=p, p_adjusted=float(pa))
         for t, (v, lo, hi), p, pa in zip(types, bounds, pvals, adjusted, strict=True)
     )
+    prefix = {"trend": "trend", "quarter": "quarter_", "month": "month_", "spline": "spline_"}
+    columns = (
+        sum(1 for c in X.columns if str(c).startswith(prefix[design.time])) if design.time else 0
+    )
+    return _OneFit(design, columns, ratios, alpha, df, method, aic)
+
+
+def robust_verdict(estimates: Sequence[tuple[float, bool]]) -> bool:
+    """Whether (ratio, clearly different) pairs under several time controls tell the same
+    story: the same verdict everywhere and, where it is "clearly different", the same
+    direction. Ratios that are nowhere clear may sit on either side of 1."""
+    clear = {c for _, c in estimates}
+    if len(clear) > 1:
+        return False
+    if clear == {True}:
+        return len({v > 1 for v, _ in estimates}) == 1
+    return True
+
+
+def fit(
+    g: pd.DataFrame,
+    y: pd.Series,
+    exposure: pd.Series,
+    *,
+    types: Sequence[str],
+    basis: str,
+    exposure_name: str,
+    level: float = LEVEL,
+    time: str | None = None,
+) -> Fit:
+    """The media-type rate ratios of the posts `g` against the type not in `types`: 95% Wald
+    intervals on the log scale with Student's t, Holm-adjusted p-values.
+
+    Time is controlled by the kind in TIME_KINDS with the lowest AIC (or by `time` when
+    given): a linear trend, period effects (quarters, months for spans under a year, sparse
+    periods merged) and a natural spline in time, each as far as the posts afford it. The
+    ratios under the others are kept; a ratio is robust when every reasonable alternative
+    (period effects and the spline always, the linear trend only within TREND_WITHIN_AIC of
+    the best) gives the same verdict (`robust_verdict`)."""
+    yy = y.loc[g.index].to_numpy(dtype=float)
+    if basis == "exposure":
+        yy = np.round(yy)
+    offset = None if basis != "per_exposure" else np.log(exposure.loc[g.index].to_numpy(float))
+    fits: list[_OneFit] = []
+    seen: set[str | None] = set()
+    for kind in (time,) if time else TIME_KINDS:
+        design = _controls(g, len(types) + 1, basis, exposure_name, time=kind)
+        if design.time in seen or (design.time is None and fits):
+            continue
+        seen.add(design.time)
+        fits.append(_fit_one(g, yy, offset, design, types, level))
+    # the lowest AIC; fits without one (quasi-Poisson) only when none has one
+    with_aic = [f for f in fits if f.aic is not None]
+    best = min(with_aic, key=lambda f: f.aic or 0.0) if with_aic else fits[0]
+    best_aic = best.aic
+
+    def considered(f: _OneFit) -> bool:
+        if f is best:
+            return True
+        if f.aic is None or best_aic is None or f.design.time is None:
+            return False
+        return f.design.time != "trend" or f.aic - best_aic <= TREND_WITHIN_AIC
+
+    models = tuple(
+        TimeModel(
+            time=str(f.design.time),
+            columns=f.columns,
+            aic=f.aic,
+            chosen=f is best,
+            considered=considered(f),
+        )
+        for f in fits
+        if f.design.time is not None
+    )
+    under: dict[str, tuple[TimeEstimate, ...]] = {}
+    robust: dict[str, bool] = {}
+    for i, t in enumerate(types):
+        under[str(t)] = tuple(
+            TimeEstimate(
+                time=str(f.design.time),
+                value=f.ratios[i].value,
+                low=f.ratios[i].low,
+                high=f.ratios[i].high,
+                clear=bool(f.ratios[i].p_adjusted < 1 - level),
+                considered=considered(f),
+            )
+            for f in fits
+            if f.design.time is not None
+        )
+        robust[str(t)] = robust_verdict([(e.value, e.clear) for e in under[str(t)] if e.considered])
     return Fit(
-        ratios=ratios,
-        controls=tuple(design.controls),
-        skipped=tuple(design.skipped),
-        topics=design.topics,
-        dispersion=alpha,
-        df=df,
-        method=method,
+        ratios=best.ratios,
+        controls=tuple(best.design.controls),
+        skipped=tuple(best.design.skipped),
+        topics=best.design.topics,
+        dispersion=best.dispersion,
+        df=best.df,
+        method=best.method,
+        time=best.design.time,
+        time_note=best.design.time_note,
+        time_models=models,
+        under=under,
+        robust=robust,
     )
 
 
@@ -633,9 +876,16 @@ def uplift(
             exposure=exp_name,
             controls=fitted.controls,
             comparisons=len(el.types),
+            time=time_choice(fitted.time_models),
         ),
-        notes=(*notes, *design_notes(fitted.skipped, fitted.topics)),
+        notes=(
+            *notes,
+            *design_notes(fitted.skipped, fitted.topics),
+            *time_notes(fitted.time_models, fitted.time_note),
+        ),
         dispersion=fitted.dispersion,
+        time=fitted.time,
+        time_models=fitted.time_models,
     )
 
 
@@ -692,6 +942,22 @@ def _effects(
             method=wald(fitted.method, fitted.df),
         )
         clear = bool(r.p_adjusted < 1 - level)
+        robust = fitted.robust.get(r.media_type, True)
+        text = sentence(
+            r.media_type,
+            str(el.reference),
+            est,
+            metric=metric,
+            basis=basis,
+            exposure=exposure,
+            scope=scope,
+            platform=platform,
+            comparisons=len(el.types),
+            clear=clear,
+        )
+        under = fitted.under.get(r.media_type, ())
+        if not robust:
+            text = not_robust(text, under, fitted.time)
         effects.append(
             TypeEffect(
                 media_type=r.media_type,
@@ -700,18 +966,9 @@ def _effects(
                 p_value=r.p_value,
                 p_adjusted=r.p_adjusted,
                 clear=clear,
-                sentence=sentence(
-                    r.media_type,
-                    str(el.reference),
-                    est,
-                    metric=metric,
-                    basis=basis,
-                    exposure=exposure,
-                    scope=scope,
-                    platform=platform,
-                    comparisons=len(el.types),
-                    clear=clear,
-                ),
+                sentence=text,
+                robust=robust,
+                under=under,
             )
         )
     return effects
@@ -769,6 +1026,8 @@ __all__ = [
     "Fit",
     "Ratio",
     "RawFigures",
+    "TimeEstimate",
+    "TimeModel",
     "TypeEffect",
     "UpliftResult",
     "eligibility",
@@ -779,6 +1038,7 @@ __all__ = [
     "not_enough",
     "plural",
     "prepare",
+    "robust_verdict",
     "sentence",
     "uplift",
     "uplift_all",
