@@ -137,3 +137,50 @@ def test_the_explanation_speaks_dutch():
     (a,) = found
     dutch = say(a.explanation, lambda m: gettext("nl", m), formats("nl"))
     assert dutch.startswith(f"{round(a.ratio)}× zo veel als een gewone dinsdag (ongeveer ")
+
+
+# -- posting-driven accounts: a posting day and a quiet day each have their own usual ----------
+def _posting(rng, n=365):
+    """Posts on about 3 days a week; a post brings about 30× the quiet level (±35%), 15% of it
+    the day after; quiet days about 30 (±30%)."""
+    weekday = np.array([1.0, 1.05, 1.1, 1.05, 1.0, 0.8, 0.75])
+    quiet = 30 * weekday[np.arange(n) % 7]
+    posts = (rng.random(n) < 3 / 7).astype(float)
+    drawn = np.where(posts > 0, rng.gamma(8.0, 900 / 8.0, n), 0.0)
+    carried = np.concatenate([[0.0], drawn[:-1]]) * 0.15
+    values = rng.poisson(rng.gamma(10.0, quiet / 10.0) + drawn + carried).astype(float)
+    return values, posts
+
+
+def _post_days(posts, start=dt.date(2026, 1, 1)) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "account_id": 1,
+            "day": [start + dt.timedelta(days=i) for i in range(len(posts))],
+            "posts": posts,
+        }
+    )
+
+
+def test_a_posting_driven_account_without_anomalies_raises_at_most_one_flag_a_year():
+    values, posts = _posting(np.random.default_rng(21))
+    found, _ = day_anomalies(_series(values), "impressions", post_days=_post_days(posts))
+    assert len(found) <= 1
+
+
+def test_a_20x_spike_on_a_posting_day_and_on_a_quiet_day_are_both_flagged():
+    rng = np.random.default_rng(22)
+    values, posts = _posting(rng, 120)
+    on_post = int(np.flatnonzero(posts[40:] > 0)[0]) + 40
+    quiet = int(np.flatnonzero((posts[80:] == 0) & (posts[79:-1] == 0))[0]) + 80
+    values[on_post] *= 20
+    values[quiet] *= 20
+    found, _ = day_anomalies(_series(values), "impressions", post_days=_post_days(posts))
+    days = {a.day: a for a in found}
+    start = dt.date(2026, 1, 1)
+    a = days[(start + dt.timedelta(days=on_post)).isoformat()]
+    b = days[(start + dt.timedelta(days=quiet)).isoformat()]
+    assert a.score > 3.5 and b.score > 3.5
+    assert " with a post (about " in a.explanation
+    assert " without a post" in b.explanation
+    assert len(found) <= 3

@@ -16,13 +16,25 @@ that one spike does not hide another (masking):
    once flagged days are left out, the moment estimate (which counts the everyday bursts of a
    spiky account); never below PHI_MIN.
 
+Posting days: when the account's posts per day are known, the expected count is level ×
+weekday factor × posting effect, with a robust multiplicative effect (median log ratio, a ratio
+of sums on small counts) per posting class: a day with one, two, or three or more posts, and a
+quiet day 1, 2, 3 or more days after the last post (reach lands over a few days, fading). A
+class with fewer than MIN_CLASS_DAYS days borrows the nearest class's effect. Quiet days and
+posting days each get their own spread (phi) when both have MIN_KIND_DAYS days. So on an account
+whose counts are driven by posting (thousands on a posting day, tens without), a posting day is
+measured against a usual posting day ("12× a usual Monday with a post") and a quiet day against
+a usual quiet day, and neither is an anomaly for being what it is.
+
 The score: below LOW_COUNT expected, the normal score of the negative binomial tail probability
 of the count; above it, log(count / expected) / sqrt(phi + 1/expected) (a log-normal tail,
 heavier than the gamma tail, as real bursts are). A day is unusual when its score is at least
 THRESHOLD **and** the change is large enough to matter: at least MIN_RATIO× expected or at most
-1/MIN_RATIO of it; or when the change is BIG_RATIO× (or 1/BIG_RATIO) and its score against the
-robust spread alone is at least THRESHOLD − BIG_RELIEF (a 5× day on a spiky account). So a 5×
-day on a steady account stands out and the everyday ups and downs of a spiky account do not.
+1/MIN_RATIO of it. A change of BIG_RATIO× (or 1/BIG_RATIO) is scored against the robust spread
+alone when that gives the larger score (a 5× day on a spiky account), and is left out of the
+next fit at THRESHOLD − BIG_RELIEF, but never flagged below THRESHOLD: every flag is improbable
+under the model. So a 5× day on a steady account stands out and the everyday ups and downs of a
+spiky account do not.
 Flagged days are left out and everything is refitted, ROUNDS times, so one spike does not hide
 another. Each flag says how big the change is in words ("20× the usual Tuesday (about 960)");
 `low`–`high` is the band outside which a count would be flagged on its score. The constants
@@ -56,8 +68,8 @@ WINDOW = 15  # days in the rolling median level: a week either side
 WIDE_WINDOW = 29  # days in the rolling mean level of small counts
 LOW_COUNT = 10.0  # a level below this many a day is a rolling mean, not a median
 MIN_RATIO = 2.0  # the least change (up, or down to 1/MIN_RATIO) that is flagged
-BIG_RATIO = 4.0  # a change this big (or down to 1/BIG_RATIO) needs BIG_RELIEF less score
-BIG_RELIEF = 1.0
+BIG_RATIO = 4.0  # a change this big (or down to 1/BIG_RATIO) is scored on the robust spread
+BIG_RELIEF = 1.0  # and left out of the fit (not flagged) at THRESHOLD - BIG_RELIEF
 PHI_MIN = 0.05**2  # relative day-to-day noise is never taken below 5%
 MIN_LEVEL = 0.1  # an expected count is never taken below this
 ROUNDS = 4
@@ -170,24 +182,87 @@ def _level(adjusted: np.ndarray) -> np.ndarray:
     return np.maximum(level.to_numpy(dtype=float), MIN_LEVEL)
 
 
+def _factor(y: np.ndarray, base: np.ndarray) -> float:
+    """The multiplicative factor of counts `y` over their expected `base`: the median log ratio,
+    or the ratio of the sums on small counts (a median of small counts jumps between whole
+    numbers)."""
+    if float(np.median(base)) < LOW_COUNT:
+        return float((y.sum() + 0.5) / (base.sum() + 0.5))
+    return math.exp(float(np.median(np.log((y + 0.5) / (base + 0.5)))))
+
+
 def _weekday_factors(
-    y: np.ndarray, level: np.ndarray, weekdays: np.ndarray, use: np.ndarray
+    y: np.ndarray, base: np.ndarray, weekdays: np.ndarray, use: np.ndarray
 ) -> np.ndarray:
-    """Multiplicative weekday factors (geometric mean 1) from the days in `use`."""
+    """Multiplicative weekday factors (geometric mean 1) of `y` over `base` (level × posting
+    effect) from the days in `use`."""
     factors = np.ones(7)
-    small = float(np.median(level[use])) < LOW_COUNT if use.any() else True
     for d in range(7):
         on = use & (weekdays == d)
-        if on.sum() < 2:
-            continue
-        if small:
-            factors[d] = (y[on].sum() + 0.5) / (level[on].sum() + 0.5)
-        else:
-            factors[d] = math.exp(float(np.median(np.log((y[on] + 0.5) / (level[on] + 0.5)))))
+        if on.sum() >= 2:
+            factors[d] = _factor(y[on], base[on])
     return factors / math.exp(float(np.mean(np.log(factors))))
 
 
-def _tail_scores(y: np.ndarray, mu: np.ndarray, phi: float) -> np.ndarray:
+# -- posting days ------------------------------------------------------------------------------
+QUIET_DAYS = 3  # quiet classes 1, 2, 3: that many days after a post; 0: longer (or none seen)
+POST_CAP = 3  # posting classes QUIET_DAYS + 1, + 2, + 3: one, two, three or more posts that day
+N_CLASSES = QUIET_DAYS + 1 + POST_CAP
+MIN_CLASS_DAYS = 4  # a posting class with fewer (unflagged) days borrows a neighbour's effect
+MIN_KIND_DAYS = 10  # quiet and posting days get their own spread with at least this many each
+
+
+def days_since_post(posts: np.ndarray, lead: np.ndarray | None = None) -> np.ndarray:
+    """Per day the days since the last day with a post (0: a post that day; inf: none seen),
+    `lead` the posts of the days just before the series (oldest first); NaN counts as none."""
+    before = np.zeros(0) if lead is None else np.nan_to_num(np.asarray(lead, dtype=float))
+    every = np.concatenate([before, np.nan_to_num(np.asarray(posts, dtype=float))])
+    since = np.full(len(every), np.inf)
+    last = -np.inf
+    for i, n in enumerate(every):
+        if n > 0:
+            last = i
+        since[i] = i - last
+    return since[len(before) :]
+
+
+def posting_classes(posts: np.ndarray, lead: np.ndarray | None = None) -> np.ndarray:
+    """Each day's posting class: on a day with posts QUIET_DAYS + min(posts, POST_CAP); on a
+    quiet day the days since the last post (1 to QUIET_DAYS), or 0 when longer ago (reach
+    and interactions land over several days after a post, fading)."""
+    today = np.nan_to_num(np.asarray(posts, dtype=float))
+    since = days_since_post(today, lead)
+    quiet = np.where(since <= QUIET_DAYS, since, 0)
+    return np.where(today > 0, QUIET_DAYS + np.minimum(today, POST_CAP), quiet).astype(int)
+
+
+def _posting_factors(
+    y: np.ndarray, base: np.ndarray, classes: np.ndarray, use: np.ndarray
+) -> np.ndarray:
+    """The multiplicative effect of each posting class on `y` over `base` (level × weekday),
+    from the days in `use`; a class with fewer than MIN_CLASS_DAYS days takes the nearest
+    class of its kind that has enough (a day with posts the nearest with fewer posts, else
+    more; a quiet day the nearest in days since a post), else 1."""
+    known: dict[int, float] = {}
+    for c in range(N_CLASSES):
+        on = use & (classes == c)
+        if on.sum() >= MIN_CLASS_DAYS:
+            known[c] = _factor(y[on], base[on])
+    factors = np.ones(N_CLASSES)
+    for c in range(N_CLASSES):
+        if c in known:
+            factors[c] = known[c]
+            continue
+        if c > QUIET_DAYS:
+            order = list(range(c - 1, QUIET_DAYS, -1)) + list(range(c + 1, N_CLASSES))
+        else:  # quiet classes by days since a post: 1, 2, ..., QUIET_DAYS, then 0 (longer)
+            ages = {k: (k or QUIET_DAYS + 1) for k in range(QUIET_DAYS + 1)}
+            order = sorted(ages, key=lambda k: (abs(ages[k] - ages[c]), -ages[k]))
+        factors[c] = next((known[k] for k in order if k in known), 1.0)
+    return factors
+
+
+def _tail_scores(y: np.ndarray, mu: np.ndarray, phi: np.ndarray | float) -> np.ndarray:
     """Signed scores of each count against the negative binomial (mu, phi): for small
     expected counts (below LOW_COUNT) the normal score of its tail probability, for larger
     ones the log ratio over its standard deviation sqrt(phi + 1/mu) (a log-normal tail:
@@ -195,7 +270,7 @@ def _tail_scores(y: np.ndarray, mu: np.ndarray, phi: float) -> np.ndarray:
     from scipy.special import ndtri_exp
     from scipy.stats import nbinom
 
-    size = 1.0 / phi
+    size = 1.0 / np.asarray(phi, dtype=float)
     p = size / (size + mu)
     count = np.round(np.nan_to_num(y))
     up = count > mu
@@ -222,35 +297,71 @@ def _spread(y: np.ndarray, mu: np.ndarray, *, moments: bool) -> float:
     return max(phi, PHI_MIN)
 
 
-def fit_days(values: np.ndarray, weekdays: np.ndarray, threshold: float = THRESHOLD) -> DayFit:
-    """Score a daily count series (`values`, NaN where missing; `weekdays` 0 = Monday)."""
+def _spreads(
+    y: np.ndarray, mu: np.ndarray, use: np.ndarray, kinds: np.ndarray, *, moments: bool
+) -> np.ndarray:
+    """phi per day: quiet days (kind 0) and posting days (kind 1) each their own when both have
+    MIN_KIND_DAYS days in `use` (a day after a post is far less predictable than a posting
+    day's relative noise suggests), else one for all."""
+    both = all((use & (kinds == k)).sum() >= MIN_KIND_DAYS for k in (0, 1))
+    if not both:
+        return np.full(len(y), _spread(y[use], mu[use], moments=moments))
+    out = np.empty(len(y))
+    for k in (0, 1):
+        on = use & (kinds == k)
+        out[kinds == k] = _spread(y[on], mu[on], moments=moments)
+    return out
+
+
+def fit_days(
+    values: np.ndarray,
+    weekdays: np.ndarray,
+    threshold: float = THRESHOLD,
+    posts: np.ndarray | None = None,
+    lead: np.ndarray | None = None,
+) -> DayFit:
+    """Score a daily count series (`values`, NaN where missing; `weekdays` 0 = Monday;
+    `posts` the account's posts published each day, None when not known; `lead` those of
+    the days just before the series, oldest first)."""
     from scipy.stats import nbinom, norm
 
     y = np.asarray(values, dtype=float)
     known = np.isfinite(y)
+    classes = posting_classes(posts, lead) if posts is not None else np.zeros(len(y), dtype=int)
+    kinds = (classes > QUIET_DAYS).astype(int)
     use = known.copy()
     factors = np.ones(7)
-    phi = PHI_MIN
+    effects = np.ones(N_CLASSES)
+    if posts is not None:  # a first guess: each class's median over the median day
+        typical = float(np.nanmedian(y)) + 0.5
+        for c in np.unique(classes[known]):
+            effects[c] = (float(np.nanmedian(y[known & (classes == c)])) + 0.5) / typical
+    phi = np.full(len(y), PHI_MIN)
     mu = np.full(len(y), MIN_LEVEL)
     z = np.zeros(len(y))
     flagged = np.zeros(len(y), dtype=bool)
     for round_ in range(ROUNDS):
-        for _inner in range(2):
-            adjusted = np.where(use, y / factors[weekdays], np.nan)
-            level = _level(adjusted)
-            factors = _weekday_factors(y, level, weekdays, use)
-        level = _level(np.where(use, y / factors[weekdays], np.nan))
-        mu = np.maximum(level * factors[weekdays], MIN_LEVEL)
-        phi = _spread(y[use], mu[use], moments=round_ > 0)
+        for _inner in range(3 if posts is not None else 2):
+            level = _level(np.where(use, y / (factors[weekdays] * effects[classes]), np.nan))
+            factors = _weekday_factors(y, level * effects[classes], weekdays, use)
+            if posts is not None:
+                effects = _posting_factors(y, level * factors[weekdays], classes, use)
+        level = _level(np.where(use, y / (factors[weekdays] * effects[classes]), np.nan))
+        mu = np.maximum(level * factors[weekdays] * effects[classes], MIN_LEVEL)
+        phi = _spreads(y, mu, use, kinds, moments=round_ > 0)
         z = _tail_scores(y, mu, phi)
-        core = _tail_scores(y, mu, _spread(y[use], mu[use], moments=False))
         ratio = (y + 0.5) / (mu + 0.5)
-        changed = (ratio >= MIN_RATIO) | (ratio <= 1.0 / MIN_RATIO)
         big = (ratio >= BIG_RATIO) | (ratio <= 1.0 / BIG_RATIO)
-        flagged = known & (
-            ((np.abs(z) >= threshold) & changed) | ((np.abs(core) >= threshold - BIG_RELIEF) & big)
-        )
-        use = known & ~flagged  # the next round leaves the flagged days out
+        if big.any():  # a very big change is scored against the robust spread alone
+            core = _tail_scores(y, mu, _spreads(y, mu, use, kinds, moments=False))
+            z = np.where(big & (np.abs(core) > np.abs(z)), core, z)
+        changed = (ratio >= MIN_RATIO) | (ratio <= 1.0 / MIN_RATIO)
+        flagged = known & changed & (np.abs(z) >= threshold)
+        # the next round leaves out the flagged days and the suspect ones: a very big change
+        # at a score of THRESHOLD - BIG_RELIEF (left in, a 50× day on a sparse account drags its
+        # weekday's factor up); a suspect day is not flagged unless its own score is enough
+        suspect = big & (np.abs(z) >= threshold - BIG_RELIEF)
+        use = known & ~flagged & ~suspect
     size = 1.0 / phi
     tail = float(norm.sf(threshold))
     sd = np.sqrt(phi + 1.0 / (mu + 0.5))
@@ -268,19 +379,53 @@ def fit_days(values: np.ndarray, weekdays: np.ndarray, threshold: float = THRESH
     low = np.minimum(low, mu / MIN_RATIO)
     with np.errstate(divide="ignore", invalid="ignore"):
         plain = np.where(mu > 0, y / mu, np.nan)
-    return DayFit(mu, low, high, z, plain, flagged, phi)
+    return DayFit(mu, low, high, z, plain, flagged, float(np.median(phi)))
 
 
-def explain_day(value: float, expected: float, weekday: int) -> Phrase:
-    """ "20× the usual Tuesday (about 960)" / "18% of the usual Tuesday (about 960)"."""
+def posting_context(posts: float, since: float) -> Phrase:
+    """ "with a post", "with 3 posts", "without a post, the day after one", "without a post,
+    2 days after one", "without a post for 4 days or more" (`since`: days since a post)."""
+    if posts >= 2:
+        return Phrase("with %(n)s posts", n=int(posts))
+    if posts >= 1:
+        return Phrase("with a post")
+    if since <= 1:
+        return Phrase("without a post, the day after one")
+    if since <= QUIET_DAYS:
+        return Phrase("without a post, %(n)s days after one", n=int(since))
+    return Phrase("without a post for %(n)s days or more", n=QUIET_DAYS + 1)
+
+
+def explain_day(
+    value: float, expected: float, weekday: int, context: Phrase | None = None
+) -> Phrase:
+    """ "20× the usual Tuesday (about 960)" / "18% of the usual Tuesday (about 960)"; with the
+    day's posting `context`: "12× a usual Monday with a post (about 680)"."""
     usual = Num(expected, ",.0f") if expected >= 10 else Num(expected, ".1f")
     ratio = value / expected if expected > 0 else math.inf
     name = WEEKDAY_NAMES[weekday]
     if ratio >= 1:
+        shown = Num(ratio, ",.0f") if ratio >= 10 else Num(ratio, ".1f")
+        if context is not None:
+            return Phrase(
+                "%(ratio)s× a usual %(weekday)s %(context)s (about %(usual)s)",
+                ratio=shown,
+                weekday=name,
+                context=context,
+                usual=usual,
+            )
         return Phrase(
             "%(ratio)s× the usual %(weekday)s (about %(usual)s)",
-            ratio=Num(ratio, ",.0f") if ratio >= 10 else Num(ratio, ".1f"),
+            ratio=shown,
             weekday=name,
+            usual=usual,
+        )
+    if context is not None:
+        return Phrase(
+            "%(share)s of a usual %(weekday)s %(context)s (about %(usual)s)",
+            share=Num(ratio, ".0%"),
+            weekday=name,
+            context=context,
             usual=usual,
         )
     return Phrase(
@@ -291,12 +436,26 @@ def explain_day(value: float, expected: float, weekday: int) -> Phrase:
     )
 
 
+def _posts_per_day(post_days: pd.DataFrame | None, account_id: int) -> pd.Series | None:
+    """An account's posts per day (a Series on a DatetimeIndex), None when it has none."""
+    if post_days is None or post_days.empty:
+        return None
+    mine = post_days[post_days["account_id"] == account_id]
+    if mine.empty or not (mine["posts"] > 0).any():
+        return None
+    return mine.groupby(pd.to_datetime(mine["day"]))["posts"].sum().astype(float)
+
+
 def day_anomalies(
     series: pd.DataFrame,
     metric: str,
     threshold: float = THRESHOLD,
+    post_days: pd.DataFrame | None = None,
 ) -> tuple[list[DayAnomaly], list[Skipped]]:
-    """`series`: day, account_id, platform, account, value (one metric, daily)."""
+    """`series`: day, account_id, platform, account, value (one metric, daily); `post_days`:
+    account_id, day, posts (the posts each account published each day, from QUIET_DAYS days
+    before the series starts; queries.posts_by_day), None when not known: then posting days are not
+    told apart from the others."""
     found: list[DayAnomaly] = []
     skipped: list[Skipped] = []
     acc: Any  # an account_id (an int column; pandas-stubs types a group key as Hashable)
@@ -328,9 +487,24 @@ def day_anomalies(
             continue
         index = cast(pd.DatetimeIndex, full.index)
         weekdays = index.day_of_week.to_numpy()
-        fit = fit_days(full.to_numpy(dtype=float), weekdays, threshold)
+        per_day = _posts_per_day(post_days, int(acc))
+        posts = since = None
+        if per_day is not None:
+            posts = per_day.reindex(index, fill_value=0.0).to_numpy(dtype=float)
+            first = index[0]
+            lead_days = pd.date_range(first - pd.Timedelta(days=QUIET_DAYS), periods=QUIET_DAYS)
+            lead = per_day.reindex(lead_days, fill_value=0.0).to_numpy(dtype=float)
+            since = days_since_post(posts, lead)
+        else:
+            lead = None
+        fit = fit_days(full.to_numpy(dtype=float), weekdays, threshold, posts, lead)
         for i in np.flatnonzero(fit.flagged):
             value, expected = float(full.iloc[i]), float(fit.expected[i])
+            context = (
+                posting_context(float(posts[i]), float(since[i]))
+                if posts is not None and since is not None
+                else None
+            )
             found.append(
                 DayAnomaly(
                     day=index[int(i)].date().isoformat(),
@@ -344,7 +518,7 @@ def day_anomalies(
                     high=float(fit.high[i]),
                     score=round(float(fit.score[i]), 2),
                     ratio=round(value / expected, 3),
-                    explanation=explain_day(value, expected, int(weekdays[i])),
+                    explanation=explain_day(value, expected, int(weekdays[i]), context),
                 )
             )
     return found, skipped
@@ -425,11 +599,14 @@ def anomalies(
     day_series: Sequence[tuple[str, pd.DataFrame]],
     posts: pd.DataFrame,
     threshold: float = THRESHOLD,
+    post_days: pd.DataFrame | None = None,
 ) -> AnomalyResult:
+    """`post_days`: the posts per account and day (queries.posts_by_day), so that posting days
+    and quiet days each have their own usual level."""
     days: list[DayAnomaly] = []
     skipped: list[Skipped] = []
     for metric, frame in day_series:
-        d, s = day_anomalies(frame, metric, threshold)
+        d, s = day_anomalies(frame, metric, threshold, post_days)
         days += d
         skipped += s
     p, s = post_anomalies(posts, threshold)

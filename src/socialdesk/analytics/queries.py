@@ -367,6 +367,31 @@ def post_frame(session: Session, workspace_id: int, sl: Slice) -> pd.DataFrame:
     return frame
 
 
+def posts_by_day(session: Session, workspace_id: int, sl: Slice) -> pd.DataFrame:
+    """The number of posts each account published each day of the window (days with posts
+    only): account_id, day (a date), posts. No metrics needed: a post without a snapshot counts."""
+    day = _day(session, Post.published_at)
+    stmt = (
+        select(Post.account_id, day, func.count(Post.id))
+        .join(Account, Account.id == Post.account_id)
+        .where(
+            Account.workspace_id == workspace_id,
+            Post.published_at >= dt.datetime.combine(sl.start, dt.time()),
+            Post.published_at < dt.datetime.combine(sl.end + dt.timedelta(days=1), dt.time()),
+        )
+        .group_by(Post.account_id, day)
+        .order_by(Post.account_id, day)
+    )
+    if sl.platform:
+        stmt = stmt.where(Account.platform == sl.platform)
+    if sl.account_id is not None:
+        stmt = stmt.where(Account.id == sl.account_id)
+    frame = pd.DataFrame(session.execute(stmt).all(), columns=["account_id", "day", "posts"])
+    frame["day"] = pd.to_datetime(frame["day"]).dt.date
+    frame["posts"] = frame["posts"].astype("float64")
+    return frame
+
+
 def data_window(session: Session, workspace_id: int) -> tuple[dt.date, dt.date] | None:
     """The first and last day with any post, account day or ad day in the workspace."""
     ids = select(Account.id).where(Account.workspace_id == workspace_id).scalar_subquery()

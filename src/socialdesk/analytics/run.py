@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 import pandas as pd
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from socialdesk.analytics import queries
 from socialdesk.analytics.anomalies import (
+    QUIET_DAYS,
     AnomalyResult,
     DayAnomaly,
     PostAnomaly,
@@ -366,7 +367,11 @@ def find_anomalies(
         )
         series.append((metric, frame))
     posts = queries.post_frame(session, workspace_id, sl)
-    return anomalies(series, posts, threshold)
+    # posts per day from a few days before the window: a day's reach also comes from the
+    # posts of the days before
+    lead = dt.timedelta(days=QUIET_DAYS)
+    post_days = queries.posts_by_day(session, workspace_id, replace(sl, start=sl.start - lead))
+    return anomalies(series, posts, threshold, post_days)
 
 
 def find_best_times(session: Session, workspace_id: int, sl: Slice) -> tuple[PlatformTimes, ...]:
