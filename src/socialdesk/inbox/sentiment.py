@@ -22,6 +22,13 @@ The evidence (`lexicon_features`):
   ALL CAPS, elongations, negations, digits (news-like, announcing messages are mostly neutral).
 - Service messages: rules for what a customer-service complaint looks like (delays, refunds,
   "still no answer", contacting again), which make the reading negative.
+- Dutch complaints without strong adjectives ("Lange wachttijd.", "Pakket nooit ontvangen.",
+  "Eten was koud."): the phrases of data/nl_complaint_phrases.txt (waiting, food, staff, wrong
+  orders and bills, broken products, no answer, money back, delivery, repeats, discontent),
+  not counted after a negation or in a condition ("als het pakket niet komt"), and dropped
+  when the message says the problem was resolved ("toch nog ontvangen"). Any one makes a Dutch
+  reading negative; for Dutch, "refund" and "cancel" alone no longer do ("Hoe vraag ik een
+  terugbetaling aan?" is a question).
 
 The fusion (`fusion_probabilities`): per language a multinomial logistic regression over these
 numbers turns them into the probabilities of negative / neutral / positive. Its few weights
@@ -135,6 +142,74 @@ _SERVICE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("cancel", r"\b(cancel(l?ed|ing)? my|opzeggen|opgezegd|annuleren|geannuleerd|unsubscribe)"),
     )
 )
+
+
+# Dutch complaints without strong adjectives ("Lange wachttijd.", "Pakket nooit ontvangen.",
+# "Eten was koud."): the phrases of data/nl_complaint_phrases.txt (hand-written for socialdesk,
+# see SOURCES.md), each category<TAB>regular expression over the lower-cased text. A match
+# does not count after a negation in the two words before it ("geen lange wachttijd") unless
+# the phrase starts with one itself, nor in a clause that states a condition ("als het pakket
+# niet aankomt"); a "resolved" phrase ("toch nog ontvangen", "snel opgelost") drops them all.
+_NL_COMPLAINT_NEGATION_WINDOW = 2
+_NL_CONDITION = re.compile(r"\b(als|indien|mocht|mochten|stel|zodra|ingeval|geval)\b")
+_CLAUSE_START = re.compile(r"[.!?;:\n]")
+_NL_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@cache
+def _nl_complaint_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((entry[0], re.compile(entry[1])) for entry in _entries("nl_complaint_phrases.txt"))
+
+
+def _nl_phrase_counts(text: str, start: int, end: int) -> bool:
+    """Whether a phrase matched at text[start:end] counts: no negation just before it (unless
+    it starts with one) and no condition earlier in its clause."""
+    clause_start = max((m.end() for m in _CLAUSE_START.finditer(text, 0, start)), default=0)
+    before = text[clause_start:start]
+    if _NL_CONDITION.search(before):
+        return False
+    negations = _nl_negations()
+    first = _NL_WORD.match(text, start)
+    if first and first.group(0) in negations:
+        return True
+    window = _NL_WORD.findall(before)[-_NL_COMPLAINT_NEGATION_WINDOW:]
+    return not any(word in negations for word in window)
+
+
+# The service rules that describe a problem (not "refund" and "cancel": "Hoe vraag ik een
+# terugbetaling aan?" is a question) count as Dutch complaint evidence, with the same
+# negation and condition checks ("Wat moet ik doen als de storing terugkomt?").
+_NL_SERVICE_PROBLEMS = ("still_waiting", "repeat_contact", "delay", "not_working", "not_received")
+
+
+def _nl_service_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((name, rx) for name, rx in _SERVICE_RULES if name in _NL_SERVICE_PROBLEMS)
+
+
+def dutch_complaint_evidence(text: str) -> tuple[tuple[str, ...], bool]:
+    """The complaint categories (wait, food, staff, wrong, broken, answer, money, delivery,
+    repeat, unhappy) a Dutch text matches, each once, and whether it says the problem is
+    resolved ("toch nog ontvangen", "snel opgelost")."""
+    low = _clean(text).lower()
+    found: list[str] = []
+    resolved = False
+    for category, rx in (*_nl_complaint_rules(), *_nl_service_rules()):
+        if category in found or (category == "resolved" and resolved):
+            continue
+        for match in rx.finditer(low):
+            if _nl_phrase_counts(low, match.start(), match.end()):
+                if category == "resolved":
+                    resolved = True
+                else:
+                    found.append(category)
+                break
+    return tuple(found), resolved
+
+
+def dutch_complaints(text: str) -> tuple[str, ...]:
+    """The complaint categories a Dutch text matches; () when it says the problem is resolved."""
+    found, resolved = dutch_complaint_evidence(text)
+    return () if resolved else found
 
 
 @dataclass(frozen=True)
@@ -494,6 +569,8 @@ FEATURES = (
     "hashtags",
     "length",
     "digits",
+    "complaint",
+    "resolved",
 )
 _WORDS_CAP = 5  # counts of words, emoji, mentions... are capped: more says nothing new
 _LENGTH_CAP = 50
@@ -515,6 +592,8 @@ def lexicon_features(text: str, language: str | None) -> dict[str, float]:
     en_n = happy_n = 0
     valences: list[float] = []
     negated, length = False, 0
+    complaints: tuple[str, ...] = ()
+    resolved = False
     if english:
         words = _EN_WORD.findall(_clean(social).lower())
         en_pol, en_subj, en_n, happiness, happy_n = english_scores(words)
@@ -529,6 +608,7 @@ def lexicon_features(text: str, language: str | None) -> dict[str, float]:
         negations = _nl_negations()
         negated = negated or any(t in negations for t in tokens)
         length = max(length, len(tokens))
+        complaints, resolved = dutch_complaint_evidence(text)
     valences += emoji
     return {
         "vader_compound": vader["compound"],
@@ -558,6 +638,8 @@ def lexicon_features(text: str, language: str | None) -> dict[str, float]:
         "hashtags": float(min(3, text.count("#"))),
         "length": float(min(length, _LENGTH_CAP)),
         "digits": float(bool(_DIGIT.search(clean))),
+        "complaint": 0.0 if resolved else float(min(3, len(complaints))),
+        "resolved": float(resolved),
     }
 
 
@@ -662,10 +744,17 @@ def reading_from_features(features: dict[str, float], language: str | None) -> S
     label = max(SENTIMENTS, key=proba.__getitem__)
     score = polarity(features, language)
     confidence = proba[label]
-    if features["service"]:
+    # a complaint is negative whatever the words say: a service rule, or in Dutch a complaint
+    # phrase (a Dutch text that says the problem is resolved, "snel opgelost", has none)
+    # For Dutch the complaint evidence alone (it holds the service rules that describe a
+    # problem); for other languages the service rules too.
+    signals = features.get("complaint", 0.0)
+    if language != "nl":
+        signals += features["service"]
+    if signals:
         label = "negative"
-        score = min(score, 0.0) - 0.25 * features["service"]
-        confidence = max(proba["negative"], min(0.9, 0.5 + 0.2 * features["service"]))
+        score = min(score, 0.0) - 0.25 * signals
+        confidence = max(proba["negative"], min(0.9, 0.5 + 0.2 * signals))
     low, high = _CONFIDENCE_RANGE
     method = "pattern-nl lexicon + rules" if language == "nl" else "vader + lexicons + rules"
     return SentimentReading(
@@ -691,6 +780,8 @@ __all__ = [
     "FEATURES",
     "SENTIMENTS",
     "SentimentReading",
+    "dutch_complaint_evidence",
+    "dutch_complaints",
     "dutch_score",
     "emoji_score",
     "english_scores",
