@@ -61,3 +61,30 @@ def test_classify_xlsx_and_missing_column(tmp_path):
         app, ["inbox", "classify", str(src), "--text-column", "body", "--out", str(out)]
     )
     assert bad.exit_code == 2
+
+
+def test_settings_show_change_and_refuse(tmp_path):
+    import json
+
+    folder = str(tmp_path / "ws")
+    shown = runner.invoke(app, ["inbox", "settings", "--json", "-w", folder])
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.output)["settings"]["sla_minutes"] == 60
+    changed = runner.invoke(
+        app,
+        [
+            *("inbox", "settings", "--business-hours", "08:00-16:30", "--days", "mon-thu"),
+            *("--timezone", "Europe/London", "--sla-minutes", "45", "--json", "-w", folder),
+        ],
+    )
+    assert changed.exit_code == 0, changed.output
+    data = json.loads(changed.output)
+    assert (data["business_hours"], data["days"]) == ("08:00-16:30", "mon-thu")
+    assert (data["settings"]["timezone"], data["settings"]["sla_minutes"]) == (
+        "Europe/London",
+        45,
+    )
+    bad = runner.invoke(app, ["inbox", "settings", "--timezone", "Nowhere/Land", "-w", folder])
+    assert bad.exit_code == 2 and "time zone" in bad.output
+    text = runner.invoke(app, ["inbox", "settings", "-w", folder])
+    assert "Europe/London" in text.output and "45 minutes" in text.output

@@ -101,3 +101,9 @@ def test_figures(faces):
         "/inbox/figures.json?since=2027-01-01", "inbox", "figures", "--since", "2027-01-01"
     )
     assert empty["report"] is None
+
+
+def test_settings(faces):
+    data = faces.agree("/inbox/settings.json", "inbox", "settings")
+    assert (data["business_hours"], data["days"]) == ("09:00-17:00", "mon-fri")
+    assert data["settings"]["timezone"] == "Europe/Amsterdam"

@@ -11,8 +11,10 @@ from socialdesk.inbox.drafts import (
 
 
 def test_dutch_complaint_draft_informal_and_formal():
-    d = draft_reply(intent="complaint", language="nl", name="Karel", topic="je bestelling")
-    assert d.text.startswith("Hoi Karel, wat vervelend dat je bestelling niet goed is gegaan.")
+    d = draft_reply(
+        intent="complaint", language="nl", name="Karel", text="Mijn bestelling is kapot."
+    )
+    assert d.text.startswith("Hoi Karel, wat vervelend om te lezen over je bestelling.")
     assert "Onze excuses" in d.text and len(d.parts) == 4
     f = draft_reply(intent="question", language="nl", name="Karel", tone=Tone(formal=True))
     assert f.text.startswith("Beste Karel") and " u " in f.text and " je " not in f.text

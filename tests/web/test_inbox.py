@@ -355,3 +355,67 @@ def test_ask_for_labels_and_train_now(ws):
     assert 'data-in-charge="model"' in nl and "het geleerde model" in nl
     # every message now has a sentiment label: nothing left to ask
     assert trained["rows"] == []
+
+
+def test_a_persons_label_shows_at_once_on_every_page(ws):
+    """Issue 13: the page kept showing "negatief (0,80)" after a person saved "neutraal"."""
+    tid = _seed(ws)
+    client = make_client(ws)
+    token = csrf_of(client)
+    mid = client.get(f"/inbox/threads/{tid}.json").json()["messages"][0]["id"]
+    for kind, value in (("sentiment", "neutral"), ("intent", "question")):
+        r = client.post(
+            f"/inbox/threads/{tid}/label",
+            data={"csrf_token": token, "message_id": mid, "kind": kind, "value": value},
+            follow_redirects=False,
+        )
+        assert r.status_code == 303
+    (row,) = client.get("/inbox.json").json()["rows"]
+    (msg,) = client.get(f"/inbox/threads/{tid}.json").json()["messages"]
+    for shown in (row, msg):
+        assert (shown["sentiment"], shown["sentiment_read"]) == ("neutral", "negative")
+        assert shown["intent"] == "question" and shown["sentiment_confidence"] is None
+        assert shown["sentiment_by"] == shown["intent_by"] != ""
+    assert client.get("/inbox.json?sentiment=negative").json()["rows"] == []
+    thread = client.get(f"/inbox/threads/{tid}?lang=nl").text
+    assert "Sentiment: neutraal" in thread and "Bedoeling: vraag" in thread
+    assert "negatief (0,80)" not in thread and 'data-set-by="sentiment"' in thread
+    assert "gezet door" in thread
+    assert '<option value="neutral" selected>' in thread  # the form starts from the label
+    queue = client.get("/inbox?lang=nl").text.split("<tbody>")[1]
+    assert "neutraal" in queue and "negatief" not in queue and "gezet door" in queue
+
+
+def test_settings_page_form_and_rights(ws):
+    _seed(ws)
+    client = make_client(ws)
+    page = client.get("/inbox/settings.json").json()
+    assert page["business_hours"] == "09:00-17:00" and page["days"] == "mon-fri"
+    assert page["settings"]["timezone"] == "Europe/Amsterdam"
+    assert page["settings"]["sla_minutes"] == 60
+    assert page["settings"]["left_out"] == ["spam", "abuse"]
+    html = client.get("/inbox/settings?lang=nl").text
+    assert "Instellingen van de inbox" in html and 'name="csrf_token"' in html
+    token = csrf_of(client)
+    form = {
+        "csrf_token": token,
+        "days": ["mon", "tue", "wed", "thu", "fri", "sat"],
+        "start": "08:30",
+        "end": "18:00",
+        "timezone": "Europe/Brussels",
+        "sla_minutes": "30",
+        "left_out": ["spam"],
+    }
+    assert client.post("/inbox/settings", data={**form, "csrf_token": ""}).status_code == 403
+    r = client.post("/inbox/settings", data=form, follow_redirects=False)
+    assert r.status_code == 303
+    after = client.get("/inbox/settings.json").json()
+    assert (after["business_hours"], after["days"]) == ("08:30-18:00", "mon-sat")
+    assert after["settings"]["sla_minutes"] == 30 and after["settings"]["left_out"] == ["spam"]
+    assert client.get("/inbox.json").json()["sla_minutes"] == 30
+    for bad in ({"timezone": "Mars/Olympus"}, {"start": "18:00", "end": "08:00"}, {"days": []}):
+        r = client.post("/inbox/settings", data={**form, **bad})
+        assert r.status_code == 400 and 'role="alert"' in r.text
+    assert client.get("/inbox/settings.json").json()["settings"]["timezone"] == "Europe/Brussels"
+    figures = client.get("/inbox/figures?lang=nl").text
+    assert "Europe/Brussels" in figures and "data-left-out" in figures

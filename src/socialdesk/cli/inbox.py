@@ -152,11 +152,18 @@ def queue(
             r["platform"],
             _short(r["author_handle"], 18),
             _short(r["text"], 48),
-            f"{r['sentiment'] or '?'} ({(r['sentiment_confidence'] or 0):.0%})",
-            f"{r['intent'] or '?'} ({(r['intent_confidence'] or 0):.0%})",
+            _reading(r, "sentiment"),
+            _reading(r, "intent"),
             f"{r['minutes_waiting'] / 60:.1f} h" + (" [red]late[/]" if r["breached"] else ""),
         )
     console.print(table)
+
+
+def _reading(row: dict, kind: str) -> str:
+    """A reading with its confidence, or a person's label with who set it."""
+    if row.get(f"{kind}_by"):
+        return f"{row[kind]} (set by {row[f'{kind}_by']})"
+    return f"{row[kind] or '?'} ({(row[f'{kind}_confidence'] or 0):.0%})"
 
 
 def _fmt_minutes(est) -> str:
@@ -210,6 +217,71 @@ def figures(
             _fmt_minutes(f.resolution.median),
         )
     console.print(table)
+    if result.left_out_intents:
+        console.print(
+            f"{result.left_out:,} threads read as {' or '.join(result.left_out_intents)} are "
+            "left out: no answer is owed to them."
+        )
+    st = result.settings
+    console.print(
+        f"business hours {st.start:%H:%M}-{st.end:%H:%M} {st.timezone} (socialdesk inbox settings)"
+    )
+
+
+@inbox_app.command("settings")
+def settings(
+    workspace: WorkspaceOpt = None,
+    business_hours: Annotated[
+        str | None, typer.Option("--business-hours", help="Daily window, e.g. 09:00-17:00.")
+    ] = None,
+    days: Annotated[
+        str | None, typer.Option(help="Weekdays of the business hours, e.g. mon-fri.")
+    ] = None,
+    timezone: Annotated[
+        str | None, typer.Option(help="The workspace's time zone (IANA), e.g. Europe/Amsterdam.")
+    ] = None,
+    sla_minutes: Annotated[
+        int | None, typer.Option("--sla-minutes", help="The response target in minutes.")
+    ] = None,
+    left_out: Annotated[
+        str | None,
+        typer.Option(
+            "--left-out", help="Intents left out of the response figures, e.g. spam,abuse."
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show the inbox settings; with options, change them (business hours, time zone, SLA)."""
+    from socialdesk.inbox import run
+    from socialdesk.store import open_workspace, session_scope
+
+    handle = open_workspace(resolve_workspace(workspace))
+    wanted = (business_hours, days, timezone, sla_minutes, left_out)
+    with session_scope(handle.engine) as session:
+        if any(v is not None for v in wanted):
+            change = run.save_settings(
+                session,
+                handle.workspace_id,
+                business_hours=business_hours,
+                days=days,
+                timezone=timezone,
+                sla_minutes=sla_minutes,
+                left_out=None
+                if left_out is None
+                else tuple(i.strip() for i in left_out.split(",") if i.strip()),
+            )
+            if change.refused is not None:
+                err_console.print(f"[red]{change.detail}[/]")
+                raise typer.Exit(2)
+        result = run.settings(session, handle.workspace_id)
+    if as_json:
+        print_json(result)
+        return
+    st = result.settings
+    console.print(f"business hours  {result.days} {result.business_hours}")
+    console.print(f"time zone       {st.timezone}")
+    console.print(f"SLA target      {st.sla_minutes} minutes")
+    console.print(f"left out        {', '.join(st.left_out) or '-'}")
 
 
 @inbox_app.command("train")

@@ -10,8 +10,10 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import CursorResult, Result, and_, delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import CursorResult, Result, and_, case, delete, func, select, update
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import Subquery
 
 from socialdesk.model import (
     Account,
@@ -24,9 +26,20 @@ from socialdesk.model import (
     Post,
     SavedReply,
     Workspace,
+    WorkspaceFact,
 )
 
 SINGLE_LABELS = ("sentiment", "intent", "urgency")  # one value per message
+SHOWN = (
+    "sentiment",
+    "sentiment_confidence",
+    "intent",
+    "intent_confidence",
+    "sentiment_by",
+    "sentiment_read",
+    "intent_by",
+    "intent_read",
+)
 OPEN = ("new", "open")
 MESSAGE_COLUMNS = (
     "id",
@@ -53,6 +66,46 @@ MESSAGE_COLUMNS = (
 )
 
 
+# A person's sentiment or intent label wins over the stored reading wherever a message is
+# shown: `sentiment` is the person's label when there is one, `sentiment_by` who set it,
+# `sentiment_read` what triage read, and `sentiment_confidence` is empty (the model's
+# confidence was in its own reading, not in the person's). The same for intent.
+LABEL_COLUMNS = ("sentiment_by", "sentiment_read", "intent_by", "intent_read")
+SETTINGS_KEY = "inbox.settings"
+
+
+def _person_label(workspace_id: int, kind: str) -> Subquery:
+    """The latest person's label of `kind` per message: message_id, value, set_by."""
+    latest = (
+        select(MessageLabel.message_id, func.max(MessageLabel.id).label("label_id"))
+        .where(MessageLabel.workspace_id == workspace_id, MessageLabel.kind == kind)
+        .group_by(MessageLabel.message_id)
+        .subquery()
+    )
+    label = aliased(MessageLabel)
+    return (
+        select(label.message_id, label.value, label.set_by)
+        .join(latest, latest.c.label_id == label.id)
+        .subquery(f"person_{kind}")
+    )
+
+
+def _shown(column: str, sentiment: Subquery, intent: Subquery) -> ColumnElement[Any]:
+    """A message column as the pages show it: the person's label over the reading."""
+    by = {"sentiment": sentiment, "intent": intent}
+    if column in by:
+        return func.coalesce(by[column].c.value, getattr(Message, column)).label(column)
+    if column in ("sentiment_confidence", "intent_confidence"):
+        label = by[column.removesuffix("_confidence")]
+        return case((label.c.value.is_(None), getattr(Message, column)), else_=None).label(column)
+    if column in LABEL_COLUMNS:
+        kind, _, part = column.partition("_")
+        if part == "by":
+            return by[kind].c.set_by.label(column)
+        return getattr(Message, kind).label(column)
+    return getattr(Message, column).label(column)
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
@@ -69,11 +122,14 @@ def messages(
     until: dt.datetime | None = None,
     platform: str | None = None,
 ) -> pd.DataFrame:
-    """Messages with their thread's post id, oldest first."""
-    cols = [getattr(Message, c) for c in MESSAGE_COLUMNS]
+    """Messages with their thread's post id, oldest first (a person's label wins)."""
+    ps, pi = _person_label(workspace_id, "sentiment"), _person_label(workspace_id, "intent")
+    cols = [_shown(c, ps, pi) for c in (*MESSAGE_COLUMNS, *LABEL_COLUMNS)]
     q = (
         select(*cols, MessageThread.post_external_id, MessageThread.status)
         .join(MessageThread, MessageThread.id == Message.thread_id)
+        .outerjoin(ps, ps.c.message_id == Message.id)
+        .outerjoin(pi, pi.c.message_id == Message.id)
         .where(Message.workspace_id == workspace_id)
     )
     if since is not None:
@@ -83,7 +139,10 @@ def messages(
     if platform:
         q = q.where(Message.platform == platform)
     q = q.order_by(Message.received_at, Message.id)
-    frame = _frame(session.execute(q).all(), [*MESSAGE_COLUMNS, "post_external_id", "status"])
+    frame = _frame(
+        session.execute(q).all(),
+        [*MESSAGE_COLUMNS, *LABEL_COLUMNS, "post_external_id", "status"],
+    )
     frame["received_at"] = pd.to_datetime(frame["received_at"])
     return frame
 
@@ -167,7 +226,9 @@ def queue(
     """Open threads with their latest message from outside and what triage said of it.
 
     `waiting_since` is the first message from outside after the organisation's last answer.
+    A person's sentiment or intent label wins over the reading (also in the filters).
     """
+    ps, pi = _person_label(workspace_id, "sentiment"), _person_label(workspace_id, "intent")
     last_org = (
         select(Message.thread_id, func.max(Message.received_at).label("answered"))
         .where(Message.workspace_id == workspace_id, Message.is_from_org.is_(True))
@@ -204,16 +265,15 @@ def queue(
             Message.author_followers,
             Message.text,
             Message.language,
-            Message.sentiment,
-            Message.sentiment_confidence,
-            Message.intent,
-            Message.intent_confidence,
+            *[_shown(c, ps, pi) for c in SHOWN],
             Message.urgency,
             Message.triaged_by,
             Message.received_at,
         )
         .join(waiting, waiting.c.thread_id == MessageThread.id)
         .join(Message, Message.id == waiting.c.last_id)
+        .outerjoin(ps, ps.c.message_id == Message.id)
+        .outerjoin(pi, pi.c.message_id == Message.id)
         .where(MessageThread.workspace_id == workspace_id, MessageThread.status.in_(list(statuses)))
     )
     if platform:
@@ -221,9 +281,9 @@ def queue(
     if assignee:
         q = q.where(MessageThread.assignee == assignee)
     if intent:
-        q = q.where(Message.intent == intent)
+        q = q.where(func.coalesce(pi.c.value, Message.intent) == intent)
     if sentiment:
-        q = q.where(Message.sentiment == sentiment)
+        q = q.where(func.coalesce(ps.c.value, Message.sentiment) == sentiment)
     q = q.order_by(waiting.c.since).limit(limit)
     cols = [
         "thread_id",
@@ -239,10 +299,7 @@ def queue(
         "author_followers",
         "text",
         "language",
-        "sentiment",
-        "sentiment_confidence",
-        "intent",
-        "intent_confidence",
+        *SHOWN,
         "urgency",
         "triaged_by",
         "received_at",
@@ -253,13 +310,17 @@ def queue(
 
 
 def thread_messages(session: Session, workspace_id: int, thread_id: int) -> pd.DataFrame:
-    cols = [getattr(Message, c) for c in MESSAGE_COLUMNS]
+    """A thread's messages, oldest first (a person's label wins over the reading)."""
+    ps, pi = _person_label(workspace_id, "sentiment"), _person_label(workspace_id, "intent")
+    names = (*MESSAGE_COLUMNS, *LABEL_COLUMNS)
     q = (
-        select(*cols)
+        select(*[_shown(c, ps, pi) for c in names])
+        .outerjoin(ps, ps.c.message_id == Message.id)
+        .outerjoin(pi, pi.c.message_id == Message.id)
         .where(Message.workspace_id == workspace_id, Message.thread_id == thread_id)
         .order_by(Message.received_at, Message.id)
     )
-    return _frame(session.execute(q).all(), MESSAGE_COLUMNS)
+    return _frame(session.execute(q).all(), names)
 
 
 def thread_row(session: Session, workspace_id: int, thread_id: int) -> MessageThread | None:
@@ -531,6 +592,23 @@ def workspace_name(session: Session, workspace_id: int) -> str | None:
     return session.scalar(select(Workspace.name).where(Workspace.id == workspace_id))
 
 
+def inbox_settings(session: Session, workspace_id: int) -> dict[str, Any]:
+    """The workspace's inbox settings as stored (a workspace fact; {} when never saved)."""
+    value = session.scalar(
+        select(WorkspaceFact.value).where(
+            WorkspaceFact.workspace_id == workspace_id, WorkspaceFact.key == SETTINGS_KEY
+        )
+    )
+    return dict(value or {})
+
+
+def save_inbox_settings(session: Session, workspace_id: int, value: dict[str, Any]) -> None:
+    from socialdesk.store.upsert import upsert
+
+    row = {"workspace_id": workspace_id, "key": SETTINGS_KEY, "value": value}
+    upsert(session, WorkspaceFact.__table__, [row], keys=("workspace_id", "key"))
+
+
 def newest_message_at(session: Session, workspace_id: int) -> dt.datetime | None:
     """When the newest message from outside arrived (None in an empty inbox)."""
     return session.scalar(
@@ -593,6 +671,7 @@ __all__ = [
     "DuplicateName",
     "assign",
     "delete_saved_reply",
+    "inbox_settings",
     "label_counts",
     "labels",
     "mark_sent",
@@ -604,6 +683,7 @@ __all__ = [
     "queue",
     "replies",
     "save_draft",
+    "save_inbox_settings",
     "save_model",
     "save_saved_reply",
     "saved_replies",

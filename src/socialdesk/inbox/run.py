@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -34,7 +34,18 @@ from socialdesk.inbox.drafts import (
 from socialdesk.inbox.intent import INTENTS
 from socialdesk.inbox.learning import LearntModel, TrainResult, macro_f1_estimate, train
 from socialdesk.inbox.sentiment import SENTIMENTS
-from socialdesk.inbox.sla import ResponseReport, first_responses, response_report, sla_clocks
+from socialdesk.inbox.sla import (
+    InboxSettings,
+    ResponseReport,
+    check_timezone,
+    days_text,
+    first_responses,
+    left_out_threads,
+    parse_days,
+    parse_window,
+    response_report,
+    sla_clocks,
+)
 from socialdesk.inbox.triage import prioritise, triage_frame, triage_text
 
 TARGETS = ("sentiment", "intent")
@@ -236,8 +247,10 @@ class QueueResult:
     filters: QueueFilters
     rows: tuple[dict[str, Any], ...] = field(
         metadata={
-            "help": "Per thread: the latest message from outside, its triage, priority, "
-            "minutes_waiting, minutes_left and breached (SLA of 1 hour)"
+            "help": "Per thread: the latest message from outside, its triage (a person's "
+            "label wins: sentiment_by / intent_by name the person, sentiment_read / "
+            "intent_read keep the reading), priority, minutes_waiting, minutes_left and "
+            "breached (against the workspace's SLA target, sla_minutes)"
         }
     )
     alerts: tuple[CrisisAlert, ...] = field(
@@ -248,6 +261,7 @@ class QueueResult:
     )
     platforms: tuple[str, ...] = ()  # the platforms and assignees of the inbox's threads
     assignees: tuple[str, ...] = ()
+    sla_minutes: int = 60  # the workspace's SLA target the clocks count down to
 
 
 def queue(
@@ -271,9 +285,11 @@ def queue(
         sentiment=filters.sentiment or None,
         limit=QUEUE_FETCH,
     )
+    target = inbox_settings(session, workspace_id).sla_minutes
     rows: tuple[dict[str, Any], ...] = ()
     if not q.empty:
-        rows = _rows(sla_clocks(prioritise(q, moment), moment).head(limit))
+        clocks = sla_clocks(prioritise(q, moment), moment, dt.timedelta(minutes=target))
+        rows = _rows(clocks.head(limit))
     threads = queries.threads(session, workspace_id)
     platforms = sorted({str(p) for p in threads["platform"].dropna()})
     assignees = sorted({str(a) for a in threads["assignee"].dropna()})
@@ -285,6 +301,7 @@ def queue(
         alerts=tuple(current_alerts(session, workspace_id)),
         platforms=tuple(platforms),
         assignees=tuple(assignees),
+        sla_minutes=target,
     )
 
 
@@ -348,7 +365,7 @@ def thread(
             intent=latest.get("intent") or "other",
             language=latest.get("language"),
             name=variables["name"],
-            topic=variables["topic"],
+            text=latest.get("text") or "",
             tone=Tone(),
         )
         draft, lang = d.text, d.language
@@ -491,6 +508,7 @@ def draft(
         intent=last["intent"] or "other",
         language=last["language"],
         name=first_name(last["author_name"], last["author_handle"]),
+        text=last["text"] or "",
         tone=Tone(formal=formal),
     )
     saved_id = None
@@ -516,18 +534,123 @@ class FiguresResult:
     report: ResponseReport | None = field(
         metadata={"help": "Overall, per platform, per person and inside/outside business hours"}
     )
+    left_out: int = field(
+        default=0,
+        metadata={
+            "help": "Threads left out of every figure: all their messages from outside read "
+            "as one of left_out_intents (a person's label over the reading)"
+        },
+    )
+    left_out_intents: tuple[str, ...] = ()
+    settings: InboxSettings = field(
+        default_factory=InboxSettings,
+        metadata={"help": "The workspace's business hours, time zone and SLA target"},
+    )
 
 
 def figures(session: Session, workspace_id: int, *, since: dt.date | None = None) -> FiguresResult:
-    """None as the report when there are no messages (from `since`) or no threads."""
+    """None as the report when there are no messages (from `since`) or no threads.
+
+    Threads read as spam or abuse (the workspace's `left_out` intents) are not in the
+    figures at all: no answer is owed to them, so they are neither in the response rate's
+    denominator nor in the times. Business hours are the workspace's."""
+    settings = inbox_settings(session, workspace_id)
     start = dt.datetime.combine(since, dt.time()) if since else None
     msgs = queries.messages(session, workspace_id, since=start)
     threads = queries.threads(session, workspace_id)
     if msgs.empty or threads.empty:
-        return FiguresResult(since=since, report=None)
+        return FiguresResult(
+            since=since, report=None, left_out_intents=settings.left_out, settings=settings
+        )
+    flagged = left_out_threads(msgs, settings.left_out)
+    responses = first_responses(msgs, threads)
+    responses = responses[~responses["thread_id"].isin(flagged.index)]
     # threads nobody answered (or a workspace where nobody answered yet) count as unanswered:
     # their response times are absent, never zero
-    return FiguresResult(since=since, report=response_report(first_responses(msgs, threads)))
+    return FiguresResult(
+        since=since,
+        report=response_report(responses, settings.hours) if len(responses) else None,
+        left_out=len(flagged),
+        left_out_intents=settings.left_out,
+        settings=settings,
+    )
+
+
+# -- the workspace's inbox settings ------------------------------------------------------------
+@dataclass(frozen=True)
+class SettingsResult:
+    """The workspace's inbox settings: business hours, time zone, SLA target, left out."""
+
+    settings: InboxSettings
+    business_hours: str = field(metadata={"help": "The daily window, e.g. 09:00-17:00"})
+    days: str = field(metadata={"help": "The weekdays of the business hours, e.g. mon-fri"})
+
+
+@dataclass(frozen=True)
+class SettingsChange:
+    """Settings saved, or why not (`refused`: hours, days, timezone, sla or intents; nothing
+    is stored then) with the parser's `detail`."""
+
+    settings: InboxSettings
+    refused: str | None = None
+    detail: str = ""
+
+
+def inbox_settings(session: Session, workspace_id: int) -> InboxSettings:
+    """The stored settings over the defaults (Mon-Fri 09:00-17:00 Europe/Amsterdam, 60
+    minutes, spam and abuse left out)."""
+    return InboxSettings.from_stored(queries.inbox_settings(session, workspace_id))
+
+
+def settings(session: Session, workspace_id: int) -> SettingsResult:
+    current = inbox_settings(session, workspace_id)
+    return SettingsResult(
+        settings=current,
+        business_hours=f"{current.start:%H:%M}-{current.end:%H:%M}",
+        days=days_text(current.days),
+    )
+
+
+def save_settings(
+    session: Session,
+    workspace_id: int,
+    *,
+    business_hours: str | None = None,
+    days: str | None = None,
+    timezone: str | None = None,
+    sla_minutes: int | None = None,
+    left_out: tuple[str, ...] | None = None,
+) -> SettingsChange:
+    """Change the given settings (None keeps one); a value that does not parse is refused
+    and nothing is stored."""
+    current = inbox_settings(session, workspace_id)
+    changes: dict[str, Any] = {}
+    step = "hours"
+    try:
+        if business_hours is not None:
+            changes["start"], changes["end"] = parse_window(business_hours)
+        step = "days"
+        if days is not None:
+            changes["days"] = parse_days(days)
+        step = "timezone"
+        if timezone is not None:
+            changes["timezone"] = check_timezone(timezone)
+        step = "sla"
+        if sla_minutes is not None:
+            if not 1 <= sla_minutes <= 60 * 24 * 14:
+                raise ValueError("the SLA target is 1 minute to 14 days (20160 minutes)")
+            changes["sla_minutes"] = int(sla_minutes)
+        step = "intents"
+        if left_out is not None:
+            unknown = sorted(set(left_out) - set(INTENTS))
+            if unknown:
+                raise ValueError(f"unknown intents: {', '.join(unknown)}")
+            changes["left_out"] = tuple(i for i in INTENTS if i in left_out)
+    except ValueError as exc:
+        return SettingsChange(settings=current, refused=step, detail=str(exc))
+    new = replace(current, **changes)
+    queries.save_inbox_settings(session, workspace_id, new.stored())
+    return SettingsChange(settings=new)
 
 
 @dataclass(frozen=True)
@@ -699,6 +822,8 @@ __all__ = [
     "QueueResult",
     "SavedReplies",
     "SavedReplyChange",
+    "SettingsChange",
+    "SettingsResult",
     "ThreadChange",
     "ThreadNotFound",
     "ThreadResult",
@@ -711,6 +836,7 @@ __all__ = [
     "delete_reply",
     "draft",
     "figures",
+    "inbox_settings",
     "label",
     "labels",
     "lexicon_agreement",
@@ -718,8 +844,10 @@ __all__ = [
     "mark_answered",
     "queue",
     "save_reply",
+    "save_settings",
     "saved_replies",
     "set_status",
+    "settings",
     "thread",
     "train_models",
     "train_workspace",

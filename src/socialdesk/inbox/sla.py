@@ -7,8 +7,11 @@
   interval).
 - Average and median with 95% bootstrap intervals, split by platform, by team member
   (`answered_by` of the first answer), and by whether the message arrived inside business
-  hours (default Monday-Friday 09:00-17:00, Europe/Amsterdam).
-- SLA clocks: for each open thread, the time left before its target (default one hour), and
+  hours (the workspace's settings; default Monday-Friday 09:00-17:00, Europe/Amsterdam).
+- Threads whose messages from outside all read as spam or abuse (a person's label over
+  triage's reading) stay out of the figures: no answer is owed to them.
+- SLA clocks: for each open thread, the time left before its target (the workspace's; by
+  default one hour), and
   Meta's responsiveness badge check (90% answered within 15 minutes over the last 7 days).
 """
 
@@ -27,12 +30,142 @@ from socialdesk.estimates import Estimate
 MIN_FOR_INTERVAL = 5
 
 
+DEFAULT_TIMEZONE = "Europe/Amsterdam"
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+LEFT_OUT_INTENTS = ("spam", "abuse")  # not in the response figures: no answer is owed
+
+
 @dataclass(frozen=True)
 class BusinessHours:
-    timezone: str = "Europe/Amsterdam"
+    """The hours the team works, in the workspace's time zone (an IANA name)."""
+
+    timezone: str = DEFAULT_TIMEZONE
     days: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday = 0
-    start_hour: int = 9
-    end_hour: int = 17
+    start: dt.time = dt.time(9)
+    end: dt.time = dt.time(17)
+
+
+@dataclass(frozen=True)
+class InboxSettings:
+    """A workspace's inbox settings (stored as a workspace fact; these are the defaults).
+
+    Business hours are a daily window on the chosen weekdays in the workspace's time zone;
+    `sla_minutes` is the target the queue's clocks count down to; messages whose intent (a
+    person's label or triage's reading) is in `left_out` stay out of the response figures.
+    """
+
+    timezone: str = DEFAULT_TIMEZONE
+    days: tuple[int, ...] = (0, 1, 2, 3, 4)
+    start: dt.time = dt.time(9)
+    end: dt.time = dt.time(17)
+    sla_minutes: int = 60
+    left_out: tuple[str, ...] = LEFT_OUT_INTENTS
+
+    @property
+    def hours(self) -> BusinessHours:
+        return BusinessHours(self.timezone, self.days, self.start, self.end)
+
+    def stored(self) -> dict[str, object]:
+        """As kept in the workspace fact (plain JSON)."""
+        return {
+            "timezone": self.timezone,
+            "days": list(self.days),
+            "start": self.start.strftime("%H:%M"),
+            "end": self.end.strftime("%H:%M"),
+            "sla_minutes": self.sla_minutes,
+            "left_out": list(self.left_out),
+        }
+
+    @classmethod
+    def from_stored(cls, value: dict[str, object]) -> InboxSettings:
+        """Stored settings over the defaults; a value that does not parse keeps its default."""
+        out = cls()
+        changes: dict[str, object] = {}
+        try:
+            if isinstance(value.get("timezone"), str):
+                changes["timezone"] = check_timezone(str(value["timezone"]))
+            days = value.get("days")
+            if isinstance(days, list) and days and all(d in range(7) for d in days):
+                changes["days"] = tuple(sorted(int(d) for d in days))
+            if isinstance(value.get("start"), str) and isinstance(value.get("end"), str):
+                changes["start"], changes["end"] = parse_window(f"{value['start']}-{value['end']}")
+            sla = value.get("sla_minutes")
+            if isinstance(sla, int) and 1 <= sla <= 60 * 24 * 14:
+                changes["sla_minutes"] = sla
+            left = value.get("left_out")
+            if isinstance(left, list):
+                changes["left_out"] = tuple(str(i) for i in left)
+        except ValueError:
+            pass
+        return replace(out, **changes)  # type: ignore[arg-type]
+
+
+def check_timezone(name: str) -> str:
+    """An IANA time zone name as given; ValueError when there is no such zone."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = name.strip()
+    if not name or name.startswith(("/", ".")) or ".." in name:
+        raise ValueError(f"unknown time zone {name!r}")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}") from exc
+    return name
+
+
+def parse_window(text: str) -> tuple[dt.time, dt.time]:
+    """ "09:00-17:30" -> (09:00, 17:30); ValueError unless start < end on one day."""
+    try:
+        start_s, end_s = (p.strip() for p in text.split("-"))
+        start = dt.time.fromisoformat(start_s.zfill(5))
+        end = dt.time.fromisoformat(end_s.zfill(5)) if end_s != "24:00" else dt.time.max
+    except ValueError as exc:
+        raise ValueError(f"business hours look like 09:00-17:00 (got {text!r})") from exc
+    if not start < end:
+        raise ValueError(f"business hours must end after they start (got {text!r})")
+    return start, end
+
+
+def parse_days(text: str) -> tuple[int, ...]:
+    """ "mon-fri", "mon,wed,fri" or "mon-fri,sun" -> weekday numbers (Monday = 0)."""
+    days: set[int] = set()
+    for part in text.lower().replace(" ", "").split(","):
+        ends = part.split("-")
+        if not part or len(ends) > 2 or any(e[:3] not in DAY_NAMES for e in ends):
+            raise ValueError(f"days look like mon-fri or mon,wed,fri (got {text!r})")
+        first, last = DAY_NAMES.index(ends[0][:3]), DAY_NAMES.index(ends[-1][:3])
+        span = range(first, last + 1) if first <= last else [*range(first, 7), *range(last + 1)]
+        days.update(span)
+    return tuple(sorted(days))
+
+
+def days_text(days: tuple[int, ...]) -> str:
+    """Weekday numbers as parse_days reads them: (0, 1, 2, 3, 4) -> "mon-fri"."""
+    runs: list[str] = []
+    i = 0
+    ordered = sorted(days)
+    while i < len(ordered):
+        j = i
+        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
+            j += 1
+        first, last = DAY_NAMES[ordered[i]], DAY_NAMES[ordered[j]]
+        runs.append(first if i == j else f"{first}-{last}")
+        i = j + 1
+    return ",".join(runs)
+
+
+def left_out_threads(messages: pd.DataFrame, intents: Sequence[str]) -> pd.Series:
+    """The threads whose every message from outside reads as one of `intents` (spam, abuse):
+    its thread_id -> the intent of its latest such message."""
+    if messages.empty or not intents:
+        return pd.Series(dtype=object)
+    inbound = messages.loc[~messages["is_from_org"].astype(bool), ["thread_id", "intent"]]
+    flagged = inbound["intent"].isin(list(intents))
+    all_flagged = flagged.groupby(inbound["thread_id"]).all()
+    keep = all_flagged[all_flagged].index
+    last = inbound[inbound["thread_id"].isin(keep)].groupby("thread_id")["intent"].last()
+    return last
 
 
 @dataclass(frozen=True)
@@ -65,11 +198,10 @@ class ResponseReport:
 def inside_business_hours(times: pd.Series, hours: BusinessHours) -> pd.Series:
     """Whether each naive-UTC time falls inside business hours (local time)."""
     local = pd.to_datetime(times).dt.tz_localize("UTC").dt.tz_convert(hours.timezone)
-    return (
-        local.dt.day_of_week.isin(hours.days)
-        & (local.dt.hour >= hours.start_hour)
-        & (local.dt.hour < hours.end_hour)
-    )
+    seconds = local.dt.hour * 3600 + local.dt.minute * 60 + local.dt.second
+    start = hours.start.hour * 3600 + hours.start.minute * 60
+    end = hours.end.hour * 3600 + hours.end.minute * 60 + hours.end.second
+    return local.dt.day_of_week.isin(hours.days) & (seconds >= start) & (seconds < end)
 
 
 def first_responses(messages: pd.DataFrame, threads: pd.DataFrame) -> pd.DataFrame:
@@ -256,14 +388,22 @@ def badge_check(
 
 
 __all__ = [
+    "DEFAULT_TIMEZONE",
+    "LEFT_OUT_INTENTS",
     "BadgeCheck",
     "BusinessHours",
+    "InboxSettings",
     "ResponseFigures",
     "ResponseReport",
     "TimeFigures",
     "badge_check",
+    "check_timezone",
+    "days_text",
     "first_responses",
     "inside_business_hours",
+    "left_out_threads",
+    "parse_days",
+    "parse_window",
     "response_rate",
     "response_report",
     "share",

@@ -6,6 +6,7 @@ POST /inbox/threads/{id}/assign|label|status|answered   editors act (socialdesk 
 GET /inbox/figures, /inbox/figures.json       response rate, first response and resolution times
 GET /inbox/replies[.json]; POST /inbox/replies, /inbox/replies/{id}/delete   saved replies
 GET /inbox/labels[.json]; POST /inbox/train   ask for labels where triage is least sure; train
+GET /inbox/settings[.json]; POST /inbox/settings   business hours, time zone, SLA (editors change)
 
 Thin pages over the skill's seam (socialdesk.inbox.run): each page parses its parameters, calls
 one seam function and adds what only the HTML needs (the lists of a form, an error). `page()`
@@ -30,6 +31,7 @@ from socialdesk.inbox.intent import INTENTS
 from socialdesk.inbox.learning import MIN_LABELS
 from socialdesk.inbox.run import REPLY_LANGUAGES, STATUSES
 from socialdesk.inbox.sentiment import SENTIMENTS
+from socialdesk.inbox.sla import DAY_NAMES
 from socialdesk.web.deps import CsrfDep, Editor, SessionDep, Viewer, WorkspaceDep, render
 from socialdesk.web.labels import LABELS
 from socialdesk.web.pages import View, page
@@ -95,6 +97,7 @@ QNow = Annotated[dt.datetime | None, Query(description="The time to count waitin
 QLimit = Annotated[int, Query(ge=1, le=5000)]
 QReply = Annotated[int | None, Query(ge=1, le=2**31)]
 QSince = Annotated[dt.date | None, Query(description="From this date (YYYY-MM-DD)")]
+QSaved = Annotated[int, Query(ge=0, le=1, description="1 right after saving")]
 
 
 def _utc(moment: dt.datetime | None) -> dt.datetime | None:
@@ -356,3 +359,62 @@ def inbox_train(request: Request, session: SessionDep, ws: WorkspaceDep, _who: E
     report = run.train_models(session, ws, retriage=True)
     session.commit()
     return render(request, "inbox/labels.html", _labels_view(run.labels(session, ws), report))
+
+
+# -- the workspace's inbox settings ------------------------------------------------------------
+SETTINGS_REFUSED = {
+    "hours": N_("Business hours look like 09:00-17:00, and end after they start."),
+    "days": N_("Choose at least one day."),
+    "timezone": N_("Unknown time zone: use a name such as Europe/Amsterdam."),
+    "sla": N_("The SLA target is 1 to 20,160 minutes (14 days)."),
+    "intents": N_("Choose intents from the list."),
+}
+
+
+def _settings_view(
+    result: run.SettingsResult, error: str | None = None, saved: bool = False
+) -> View:
+    return View(
+        result, tab="settings", error=error, saved=saved, day_names=DAY_NAMES, intents=INTENTS
+    )
+
+
+@page(router, "/inbox/settings", "inbox/settings.html", name="inbox_settings")
+def inbox_settings(session: SessionDep, ws: WorkspaceDep, _who: Viewer, saved: QSaved = 0) -> View:
+    """Inbox settings (/inbox/settings): business hours, time zone and SLA target."""
+    return _settings_view(run.settings(session, ws), saved=bool(saved))
+
+
+@router.post("/inbox/settings", name="inbox_settings_save", dependencies=[CsrfDep])
+def inbox_settings_save(
+    request: Request,
+    session: SessionDep,
+    ws: WorkspaceDep,
+    _who: Editor,
+    start: Annotated[str, Form(max_length=5)] = "09:00",
+    end: Annotated[str, Form(max_length=5)] = "17:00",
+    days: Annotated[list[str] | None, Form()] = None,
+    timezone: Annotated[str, Form(max_length=60)] = "",
+    sla_minutes: Annotated[str, Form(max_length=6)] = "",
+    left_out: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    """Save the settings; a value that does not parse is refused (400) and nothing stored."""
+    try:
+        minutes = int(sla_minutes)
+    except ValueError:
+        minutes = 0
+    change = run.save_settings(
+        session,
+        ws,
+        business_hours=f"{start}-{end}",
+        days=",".join(d for d in (days or []) if d in DAY_NAMES) or "none",
+        timezone=timezone,
+        sla_minutes=minutes,
+        left_out=tuple(left_out or ()),
+    )
+    if change.refused is None:
+        session.commit()
+        return RedirectResponse("/inbox/settings?saved=1", status_code=303)
+    session.rollback()
+    view = _settings_view(run.settings(session, ws), error=SETTINGS_REFUSED[change.refused])
+    return render(request, "inbox/settings.html", view, status_code=400)
