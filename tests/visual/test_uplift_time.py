@@ -123,3 +123,38 @@ def test_the_brief_says_when_totals_point_the_other_way(ws):
     assert "in total that makes" in dont and "opposite directions" in dont
     md = to_markdown(brief)
     assert "in total that makes" in md
+
+
+def _season_page(seed_: int = 5, n: int = 900, years_: float = 3.0) -> pd.DataFrame:
+    """A page with a strong yearly cycle (x2.2 from the worst to the best month) that posts
+    links mostly in its good months; links and photos truly get the same (ratio 1.0)."""
+    frame = _step_page(seed_, n)
+    rng = np.random.default_rng(seed_ + 1)
+    years = np.sort(rng.uniform(0, years_, n))
+    level = 0.4 * np.sin(2 * np.pi * years)
+    media = np.where(rng.uniform(size=n) < 0.2 + 0.5 * (level > 0), "link", "photo")
+    y = rng.poisson(200 * np.exp(level) * rng.gamma(4.0, 1 / 4.0, n)).astype(float)
+    published = pd.Timestamp("2021-01-01") + pd.to_timedelta(years * 365.25, unit="D")
+    published = published.normalize() + pd.to_timedelta(frame["hour"].to_numpy(), unit="h")
+    return frame.assign(
+        published_at=published,
+        media_type=media,
+        reactions=y,
+        weekday=published.day_of_week.astype(float),
+        trend=years,
+    )
+
+
+def test_a_yearly_season_is_a_time_control_chosen_by_fit():
+    result = uplift(_season_page(), basis="total", reference="photo")
+    (link,) = result.effects
+    assert result.time == "season"
+    assert str(U.CONTROLS["season"]) in result.method and "the lowest AIC of" in result.method
+    assert link.ratio.contains(1.0) and not link.clear
+    # the season counts as a reasonable alternative like period effects and the spline
+    assert next(m for m in result.time_models if m.time == "season").considered
+
+
+def test_no_season_under_a_year_and_a_half():
+    result = uplift(_season_page(n=400, years_=1.2), basis="total", reference="photo")
+    assert "season" not in {m.time for m in result.time_models}

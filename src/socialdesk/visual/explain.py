@@ -210,10 +210,11 @@ def wald(method_code: str, df: int) -> str:
 
 # -- time: which control was chosen, and ratios that depend on it ------------------------------
 def time_label(code: str, columns: int) -> str:
-    """A time control with its size: "quarter effects (23 periods)", "spline in time (6 df)"."""
+    """A time control with its size: "quarter effects (23 periods)", "spline in time (6 df)",
+    "spline in time and yearly season (8 df)" (the spline's and the harmonics' together)."""
     if code in ("quarter", "month"):
         return Phrase("%(control)s (%(n)s periods)", control=control(code), n=columns + 1)
-    if code == "spline":
+    if code in ("spline", "season"):
         return Phrase("%(control)s (%(n)s df)", control=control(code), n=columns)
     return control(code)
 

@@ -73,8 +73,10 @@ MIN_POSTS_PER_PARAM = 8
 MIN_PERIOD_POSTS = 12  # posts per period (quarter, month) before it is merged with the next
 MONTHS_BELOW_YEARS = 1.0  # spans shorter than this get month effects, longer ones quarters
 TREND_WITHIN_AIC = 10.0  # the linear trend is a reasonable alternative within this AIC of the best
-TIME_KINDS = ("trend", "period", "spline")  # the time controls fitted and compared by AIC
-TIME_CONTROLS = ("trend", "quarter", "month", "spline")  # their names in `controls`
+SEASON_MIN_YEARS = 1.5  # a yearly cycle is a candidate only when the posts span this many years
+SEASON_HARMONICS = 2  # yearly sine/cosine pairs of the season control (1 when the posts are few)
+TIME_KINDS = ("trend", "period", "spline", "season")  # the time controls compared by AIC
+TIME_CONTROLS = ("trend", "quarter", "month", "spline", "season")  # their names in `controls`
 LEVEL = 0.95
 BASES = ("per_exposure", "total", "exposure")
 METRICS = (
@@ -122,6 +124,7 @@ CONTROLS = {
     "quarter": Phrase("quarter effects"),
     "month": Phrase("month effects"),
     "spline": Phrase("spline in time"),
+    "season": Phrase("spline in time and yearly season"),
     "account size": Phrase("account size"),
     "hour": Phrase("hour"),
     "weekend": Phrase("weekend"),
@@ -151,7 +154,7 @@ class TypeEffect:
 class TimeEstimate:
     """A ratio under one time control (`UpliftResult.time_models` names them)."""
 
-    time: str  # "trend", "quarter", "month" or "spline"
+    time: str  # "trend", "quarter", "month", "spline" or "season"
     value: float
     low: float
     high: float
@@ -163,7 +166,7 @@ class TimeEstimate:
 class TimeModel:
     """One time control fitted to the same posts: its code, parameters and AIC."""
 
-    time: str  # "trend", "quarter", "month" or "spline"
+    time: str  # "trend", "quarter", "month", "spline" or "season"
     columns: int  # parameters the time control takes
     aic: float | None  # None when the negative binomial did not converge
     chosen: bool
@@ -448,10 +451,46 @@ def _spline(g: pd.DataFrame, max_columns: int) -> pd.DataFrame | None:
     )
 
 
+def _year_fraction(g: pd.DataFrame) -> np.ndarray:
+    """Where in the calendar year each post falls (0 to 1): day of the year / 365.25, from the
+    publish date; from the trend (years since the first post) when dates are missing."""
+    trend = g["trend"].fillna(g["trend"].median())
+    from_trend = np.mod(trend.to_numpy(float), 1.0)
+    published = g["published_at"] if "published_at" in g else None
+    if published is None or published.notna().mean() < 0.8:
+        return from_trend
+    published = pd.to_datetime(published)
+    doy = published.dt.day_of_year.astype(float) - 1 + published.dt.hour.fillna(0) / 24.0
+    frac = (doy / 365.25).to_numpy(float)
+    return np.where(np.isnan(frac), from_trend, frac)
+
+
+def _season(g: pd.DataFrame, max_columns: int) -> pd.DataFrame | None:
+    """A spline in time (`_spline`) and a yearly cycle: SEASON_HARMONICS sine/cosine pairs of
+    the day of the year (one pair when the posts cannot afford more), for posts spanning at
+    least SEASON_MIN_YEARS (a shorter span cannot tell a season from a trend); None when the
+    posts cannot afford a spline of 2 df next to one pair."""
+    trend = g["trend"]
+    if float(trend.max() - trend.min()) < SEASON_MIN_YEARS:
+        return None
+    pairs = SEASON_HARMONICS
+    while pairs > 1 and max_columns - 2 * pairs < 3:
+        pairs -= 1
+    spline = _spline(g, max_columns - 2 * pairs)
+    if spline is None:
+        return None
+    x = 2 * math.pi * _year_fraction(g)
+    cycle = {}
+    for k in range(1, pairs + 1):
+        cycle[f"season_sin{k}"] = np.sin(k * x)
+        cycle[f"season_cos{k}"] = np.cos(k * x)
+    return pd.concat([spline, pd.DataFrame(cycle, index=g.index)], axis=1)
+
+
 def _time_block(
     g: pd.DataFrame, kind: str, left: int
 ) -> tuple[str, pd.DataFrame, str | None] | None:
-    """The time control `kind` ("trend", "period", "spline") for posts `g`, taking at most
+    """The time control `kind` ("trend", "period", "spline", "season") for posts `g`, at most
     half of the `left` parameters the posts can afford (at least one): (its name, columns,
     a note), or None when the posts cannot afford it or have no time."""
     trend = g["trend"]
@@ -464,6 +503,9 @@ def _time_block(
     if kind == "period":
         found = _periods(g, cap)
         return None if found is None else (found[1], found[0], found[2])
+    if kind == "season":
+        season = _season(g, cap)
+        return None if season is None else ("season", season, None)
     spline = _spline(g, cap)
     return None if spline is None else ("spline", spline, None)
 
@@ -472,7 +514,7 @@ def _controls(
     g: pd.DataFrame, n_types: int, basis: str, exposure: str, time: str = "trend"
 ) -> _Design:
     """Control columns in order of importance, as many as the posts allow; `time` is the kind
-    of time control ("trend", "period", "spline")."""
+    of time control ("trend", "period", "spline", "season")."""
     n = len(g)
     budget = max(0, n // MIN_POSTS_PER_PARAM - n_types)  # the intercept and types come first
     blocks: list[tuple[str, pd.DataFrame]] = []
@@ -675,7 +717,13 @@ def _fit_one(
         Ratio(media_type=str(t), value=v, low=lo, high=hi, p_value=p, p_adjusted=float(pa))
         for t, (v, lo, hi), p, pa in zip(types, bounds, pvals, adjusted, strict=True)
     )
-    prefix = {"trend": "trend", "quarter": "quarter_", "month": "month_", "spline": "spline_"}
+    prefix = {
+        "trend": ("trend",),
+        "quarter": ("quarter_",),
+        "month": ("month_",),
+        "spline": ("spline_",),
+        "season": ("spline_", "season_"),
+    }
     columns = (
         sum(1 for c in X.columns if str(c).startswith(prefix[design.time])) if design.time else 0
     )
@@ -710,10 +758,11 @@ def fit(
 
     Time is controlled by the kind in TIME_KINDS with the lowest AIC (or by `time` when
     given): a linear trend, period effects (quarters, months for spans under a year, sparse
-    periods merged) and a natural spline in time, each as far as the posts afford it. The
-    ratios under the others are kept; a ratio is robust when every reasonable alternative
-    (period effects and the spline always, the linear trend only within TREND_WITHIN_AIC of
-    the best) gives the same verdict (`robust_verdict`)."""
+    periods merged), a natural spline in time, and that spline with a yearly cycle (posts
+    spanning SEASON_MIN_YEARS or more), each as far as the posts afford it. The ratios under
+    the others are kept; a ratio is robust when every reasonable alternative (period effects,
+    the spline and the spline with the season always, the linear trend only within
+    TREND_WITHIN_AIC of the best) gives the same verdict (`robust_verdict`)."""
     yy = y.loc[g.index].to_numpy(dtype=float)
     if basis == "exposure":
         yy = np.round(yy)
