@@ -620,6 +620,7 @@ def anomalies(
         threshold,
         Phrase(
             "days: a robust weekday baseline (rolling median, unusual days left out and refitted) "
+            "times the usual effect of posting (days with posts, days since the last one) "
             "and a negative binomial spread, flagged at |score| ≥ %(threshold)s and a change of "
             "at least %(ratio)s× or down to 1/%(ratio)s; posts: robust z of log engagement rate "
             "among peers, |score| ≥ %(threshold)s",
