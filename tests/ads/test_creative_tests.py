@@ -117,3 +117,16 @@ def test_cpa_compares_results_per_euro_and_audience_tests_group_by_campaign():
 
 def test_a_single_ad_is_no_test():
     assert compare_variants(_ads({"A": (1000, 10, 1, 5.0)})) == []
+
+
+def test_ads_with_the_same_name_are_told_apart():
+    # Meta keeps a duplicated ad's name: two "Ad 1" next to "Ad 2" must still be three variants
+    # with their own pairs and a leader (before, the pairs merged and the leader search crashed)
+    f = _ads({"x": (40000, 600, 6, 100.0), "y": (40000, 400, 4, 100.0), "z": (40000, 300, 3, 100)})
+    f["ad"] = ["Ad 1", "Ad 1", "Ad 2"]
+    (test,) = compare_variants(f)
+    names = [v.name for v in test.variants]
+    assert len(set(names)) == 3 and "Ad 2" in names
+    assert sorted(n for n in names if n.startswith("Ad 1")) == ["Ad 1 (#100)", "Ad 1 (#101)"]
+    assert {(p.a, p.b) for p in test.pairs} >= {("Ad 1 (#100)", "Ad 1 (#101)")}
+    assert "Ad 1 (#100)" in test.verdict

@@ -26,6 +26,7 @@ one campaign: different audiences) and one metric:
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -270,15 +271,24 @@ def _cell(frame: pd.DataFrame, idx: Hashable, column: str) -> Any:
     return frame.at[idx, column]
 
 
+def _unique_names(per: pd.DataFrame) -> dict[Any, str]:
+    """Each variant's name; where two share one (a duplicated ad keeps its name), the id is
+    added ("Ad 1 (#17)"), since the pairs, the leader and the verdict name variants."""
+    names = {i: str(_cell(per, i, "name")) for i in per.index}
+    seen = Counter(names.values())
+    return {i: f"{name} (#{int(i)})" if seen[name] > 1 else name for i, name in names.items()}
+
+
 def _variants(
     per: pd.DataFrame, k: pd.Series, n: pd.Series, metric: str, seed: int
 ) -> list[Variant]:
     """Each variant's successes over trials, its rate and its chance to be best."""
     probs = _prob_best(list(zip(k.fillna(0), n.fillna(0), strict=True)), metric, seed)
+    names = _unique_names(per)
     return [
         Variant(
             id=int(i),
-            name=str(_cell(per, i, "name")),
+            name=names[i],
             successes=float(k[i] or 0),
             trials=float(n[i] or 0),
             rate=_rate_estimate(float(k[i] or 0), float(n[i] or 0), metric),
