@@ -17,6 +17,7 @@ static/inbox.js.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from typing import Annotated, TypedDict
@@ -356,8 +357,11 @@ def inbox_labels(session: SessionDep, ws: WorkspaceDep, _who: Viewer) -> View:
 def inbox_train(request: Request, session: SessionDep, ws: WorkspaceDep, _who: Editor) -> Response:
     """Retrain the workspace's models from the team's labels now, triage every message from
     outside again with the reading now in charge, and show the verdict and how many."""
-    report = run.train_models(session, ws, retriage=True)
+    trained = run.train_models(session, ws)
+    session.commit()  # the new models are kept even if triaging again fails; shorter write lock
+    again = run.triage(session, ws, all_=True)
     session.commit()
+    report = dataclasses.replace(trained, retriaged=again.triaged)
     return render(request, "inbox/labels.html", _labels_view(run.labels(session, ws), report))
 
 
