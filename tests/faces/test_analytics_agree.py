@@ -133,3 +133,12 @@ def test_best_times(faces):
         *("best-times", "--days", "180", "--platform", "instagram"),
     )
     assert half["start"] == "2026-07-05" and half["platform"] == "instagram"
+
+
+def test_kpi_tree_defaults_agree(faces):
+    # asked with nothing but the tree and the language, both faces answer the same question
+    same = faces.agree(
+        "/analytics/kpi-tree.json?tree=engagement&lang=en", "kpi-tree", "engagement", "--lang", "en"
+    )
+    after = [dt.date.fromisoformat(d) for d in same["after"]]
+    assert (after[1] - after[0]).days + 1 == 28  # four whole weeks

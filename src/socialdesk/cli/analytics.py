@@ -225,7 +225,7 @@ def kpi_tree_command(
         ),
     ],
     workspace: WorkspaceOpt = None,
-    days: Days = 30,
+    days: Days = 28,  # four whole weeks, as /analytics/kpi-tree: both periods hold each weekday
     start: Start = None,
     end: End = None,
     before_start: Annotated[
