@@ -855,3 +855,87 @@ class MarketingTag(Base):
     set_by: Mapped[str] = mapped_column(String(150))
     source: Mapped[str] = mapped_column(String(20), default="person")  # person | rule
     set_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+# -- connections (issue #14): platform APIs, their syncs, and the job worker -----------------
+CONNECTION_STATUSES = ("active", "paused")
+JOB_STATUSES = ("queued", "running", "done", "failed", "retrying")
+
+
+class Connection(Base):
+    """A link to one platform account's API: whose, with which (encrypted) credential, and
+    how it went last time. The secret is a Fernet token; it never leaves the connectors."""
+
+    __tablename__ = "connection"
+    __table_args__ = (UniqueConstraint("workspace_id", "platform", "handle"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(30))
+    handle: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str | None] = mapped_column(String(300))
+    external_id: Mapped[str | None] = mapped_column(String(300))  # DID, account or page id
+    secret: Mapped[str] = mapped_column(Text)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    scopes: Mapped[list[str] | None] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(150))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    last_sync_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_ok_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class SyncCursor(Base):
+    """Where a connection's stream stands: the API's page cursor of a run in progress (to
+    resume a killed sync) and the high-water mark of the last complete run."""
+
+    __tablename__ = "sync_cursor"
+    __table_args__ = (UniqueConstraint("connection_id", "stream"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    stream: Mapped[str] = mapped_column(String(50))
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class SyncRun(Base):
+    """One sync of one connection: its import batch (the lineage of every row it wrote), and
+    per stream the pages, rows and the error that stopped it, if any."""
+
+    __tablename__ = "sync_run"
+    __table_args__ = (Index("ix_sync_run_connection_started", "connection_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    import_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batch.id", ondelete="SET NULL")
+    )
+    trigger: Mapped[str] = mapped_column(String(20), default="command")  # command|worker|web
+    status: Mapped[str] = mapped_column(String(20), default="running")  # running|ok|partial|failed
+    streams: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Job(Base):
+    """A job of the worker, as the cockpit shows it (huey carries it; this row tells its
+    story): queued, running, done, failed or retrying, with attempts and the last error."""
+
+    __tablename__ = "job"
+    __table_args__ = (Index("ix_job_workspace_status", "workspace_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(50))
+    key: Mapped[str] = mapped_column(String(200))  # idempotency: one live job per key
+    args: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    enqueued_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -37,7 +37,7 @@ def _post_url(uri: str, handle: str) -> str | None:
     return f"https://bsky.app/profile/{handle}/post/{uri.rsplit('/', 1)[-1]}"
 
 
-def _record(
+def message_record(
     uri: str,
     author: dict[str, Any],
     record: dict[str, Any],
@@ -76,7 +76,7 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
                 continue
             post = rec.get("post") or {}
             out.append(
-                _record(
+                message_record(
                     post.get("uri", ""),
                     post.get("author") or {},
                     post.get("record") or {},
@@ -89,7 +89,7 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
             if rec.get("reason") not in _MESSAGE_REASONS:
                 continue
             out.append(
-                _record(
+                message_record(
                     rec.get("uri", ""),
                     rec.get("author") or {},
                     rec.get("record") or {},

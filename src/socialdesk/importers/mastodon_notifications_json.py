@@ -31,7 +31,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _status_record(status: dict[str, Any], org: str | None) -> dict[str, Any]:
+def status_record(status: dict[str, Any], org: str | None) -> dict[str, Any]:
     account = status.get("account") or {}
     acct = account.get("acct") or account.get("username") or "unknown"
     reply_to = status.get("in_reply_to_id")
@@ -59,11 +59,11 @@ def read(table: Table, ctx: ReadContext) -> Iterator[Chunk]:
         if "type" in rec:  # a notification
             if rec.get("type") != "mention" or not rec.get("status"):
                 continue
-            out.append(_status_record(rec["status"], org))
+            out.append(status_record(rec["status"], org))
         elif rec.get("reblog"):
             continue
         else:
-            out.append(_status_record(rec, org))
+            out.append(status_record(rec, org))
         rows.append(i)
     skipped = len(records) - len(out)
     frame = message_frame(out, ctx.file, rows)
