@@ -6,6 +6,7 @@ import typer
 
 from socialdesk.cli import ads as _ads
 from socialdesk.cli import analytics as _analytics
+from socialdesk.cli import connections as _connections
 from socialdesk.cli import demo as _demo
 from socialdesk.cli import imports as _imports
 from socialdesk.cli import inbox as _inbox
@@ -32,6 +33,7 @@ _visual.register(app)
 _ads.register(app)
 _marketing.register(app)
 _inbox.register(app)
+_connections.register(app)
 
 
 def main() -> None:

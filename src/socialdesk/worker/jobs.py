@@ -183,6 +183,8 @@ class Worker:
             final = attempts > RETRIES
             self._end(job_id, "failed" if final else "retrying", _short(exc))
             raise
+        if report.added:
+            self._triage()
         errors = [s.error for s in report.streams if s.error]
         transient = [e for e in errors if e.get("kind") in ("rate", "server", "network")]
         if transient and attempts <= RETRIES:
@@ -193,6 +195,13 @@ class Worker:
             return report.status
         self._end(job_id, "done", None)
         return report.status
+
+    def _triage(self) -> None:
+        """New messages are triaged at once, as after an import."""
+        from socialdesk.inbox.run import triage_workspace
+
+        with Session(self.engine) as session, session.begin():
+            triage_workspace(session, self.workspace_id)
 
     def _end(self, job_id: int, status: str, error: str | None) -> None:
         with Session(self.engine) as session, session.begin():
