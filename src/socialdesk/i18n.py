@@ -299,10 +299,11 @@ def formats(locale: str) -> Formats:
 # call in Python code, `_("…")` in templates, `N_("…")` marks a message translated later.
 # The skills' sentences are `Phrase("…", **values)` (socialdesk.phrases), translated when shown.
 EXTRACT_FROM = Path(__file__).parent / "web"
-# The import formats' titles and how-to texts are `N_("…")` in the importers, shown on /imports.
+# The import formats' titles and how-to texts are `N_("…")` in the importers, shown on /imports;
+# the connectors' titles, fields and reasons likewise, on /connections.
 PHRASES_FROM = tuple(
     Path(__file__).parent / part
-    for part in ("visual", "ads", "analytics", "marketing", "importers")
+    for part in ("visual", "ads", "analytics", "marketing", "importers", "connectors")
 )
 KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "_": None,

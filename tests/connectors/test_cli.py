@@ -33,8 +33,16 @@ def test_connect_sync_and_health_from_the_command_line(tmp_path, api, monkeypatc
     bad = _run("connect", "mastodon", "-w", w, "--instance", "mastodon.example", "--token", "x")
     assert bad.exit_code == 1
     assert "connect again" in bad.output and "The access token is invalid" in bad.output
-    ok = _run("connect", "mastodon", "-w", w, "--instance", "mastodon.example",
-              "--secret-stdin", input=TOKEN + "\n")
+    ok = _run(
+        "connect",
+        "mastodon",
+        "-w",
+        w,
+        "--instance",
+        "mastodon.example",
+        "--secret-stdin",
+        input=TOKEN + "\n",
+    )
     assert ok.exit_code == 0, ok.output
     assert "groenfonds@mastodon.example" in ok.output and TOKEN not in ok.output
     listed = _run("connections", "-w", w, "--json")

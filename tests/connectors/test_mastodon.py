@@ -14,7 +14,7 @@ from socialdesk.connectors.base import HttpOptions
 from socialdesk.connectors.secrets import SecretBox
 from socialdesk.model import Account, Connection, Message, Post, PostMetrics, SyncRun
 from socialdesk.results import dumps
-from tests.connectors.mastodon_api import INSTANCE, TOKEN, FakeMastodon, sample
+from tests.connectors.mastodon_api import TOKEN, sample
 
 OWN_POSTS = 95 - len([i for i in range(1, 96) if i % 6 == 5])  # replies to others are messages
 ANSWERS = 95 - OWN_POSTS
@@ -47,8 +47,13 @@ def sleeps() -> Sleeps:
 def _connect(ws, box, sleeps, token=TOKEN):
     with Session(ws.engine) as session, session.begin():
         health = run.connect(
-            session, ws.workspace_id, "mastodon", {"instance": "mastodon.example", "token": token},
-            box, created_by="tests", http=HttpOptions(sleep=sleeps),
+            session,
+            ws.workspace_id,
+            "mastodon",
+            {"instance": "mastodon.example", "token": token},
+            box,
+            created_by="tests",
+            http=HttpOptions(sleep=sleeps),
         )
     return health.id
 
@@ -69,8 +74,9 @@ def _count(ws, model, *where):
 
 
 def _sync(ws, box, sleeps, cid, **kw):
-    return run.sync(ws.engine, ws.workspace_id, box, connection_id=cid,
-                    http=HttpOptions(sleep=sleeps), **kw)[0]
+    return run.sync(
+        ws.engine, ws.workspace_id, box, connection_id=cid, http=HttpOptions(sleep=sleeps), **kw
+    )[0]
 
 
 def test_connect_refuses_a_wrong_token_and_a_wrong_instance(ws, box, sleeps, api):
@@ -83,9 +89,15 @@ def test_connect_refuses_a_wrong_token_and_a_wrong_instance(ws, box, sleeps, api
             side_effect=httpx.ConnectError("name not known")
         )
         with Session(ws.engine) as session, pytest.raises(run.ConnectRefused) as refused:
-            run.connect(session, ws.workspace_id, "mastodon",
-                        {"instance": "nowhere.example", "token": TOKEN}, box,
-                        created_by="tests", http=HttpOptions(sleep=sleeps, attempts=2))
+            run.connect(
+                session,
+                ws.workspace_id,
+                "mastodon",
+                {"instance": "nowhere.example", "token": TOKEN},
+                box,
+                created_by="tests",
+                http=HttpOptions(sleep=sleeps, attempts=2),
+            )
     assert "does not answer as a Mastodon instance" in refused.value.error.message
     assert _count(ws, Connection) == 0
 
@@ -126,7 +138,10 @@ def test_sync_brings_posts_with_figures_and_messages_and_a_resync_changes_nothin
         )
         m = s.scalar(select(PostMetrics).where(PostMetrics.post_id == post.id))
         assert (m.likes, m.shares, m.comments) == (
-            first["favourites_count"], first["reblogs_count"], first["replies_count"])
+            first["favourites_count"],
+            first["reblogs_count"],
+            first["replies_count"],
+        )
         assert m.engagements == m.likes + m.shares + m.comments
         assert post.text == "Bericht 1 & meer"
     again = _sync(ws, box, sleeps, cid)
@@ -174,7 +189,7 @@ def test_a_server_error_half_way_keeps_what_was_written_and_the_next_run_resumes
     assert _count(ws, Post) + _count(ws, Message, Message.is_from_org.is_(True)) == 40
     with Session(ws.engine) as s:
         health = run.connections(s, ws.workspace_id).connections[0]
-    assert health.health == "failing" and "server error (500)" in health.last_error
+    assert health.health == "failing" and "server error" in health.last_error
     assert health.streams[0].resumes
     api.sticky.clear()
     api.faults.clear()
@@ -210,8 +225,9 @@ def test_a_revoked_token_stops_the_run_and_says_connect_again(ws, box, sleeps, a
         assert run_row.status == "failed"
 
 
-def test_the_same_mention_from_an_export_file_and_the_api_is_one_message(ws, box, sleeps, api,
-                                                                         importer, tmp_path):
+def test_the_same_mention_from_an_export_file_and_the_api_is_one_message(
+    ws, box, sleeps, api, importer, tmp_path
+):
     import json
 
     from tests.connectors.mastodon_api import mention
@@ -232,8 +248,15 @@ def test_a_killed_sync_resumes_and_lands_the_same_rows(ws, box, sleeps, api):
     from socialdesk.connectors.sync import sync_connection
 
     cid = _connect(ws, box, sleeps)
-    cut = sync_connection(ws.engine, ws.workspace_id, cid, box, builtin_connectors(),
-                          http=HttpOptions(sleep=sleeps), max_pages=1)
+    cut = sync_connection(
+        ws.engine,
+        ws.workspace_id,
+        cid,
+        box,
+        builtin_connectors(),
+        http=HttpOptions(sleep=sleeps),
+        max_pages=1,
+    )
     assert [s.pages for s in cut.streams] == [1, 1]
     assert _count(ws, Post) < OWN_POSTS
     rest = _sync(ws, box, sleeps, cid)

@@ -90,7 +90,7 @@ def _jobs(ws):
 
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 def test_due_streams_are_scheduled_once_and_run(ws, setup):
-    worker, cid = setup
+    worker, _cid = setup
     assert len(worker.schedule_due()) == 1
     assert worker.schedule_due() == []  # already queued: one live job per connection
     assert worker.run_pending() == 1
@@ -123,7 +123,7 @@ def test_a_server_error_is_retried_with_backoff_and_an_expired_token_is_not(ws, 
     worker.enqueue_sync(cid, trigger="command")
     worker.run_pending()
     [job] = _jobs(ws)
-    assert job["status"] == "retrying" and "server error (503)" in job["error"]
+    assert job["status"] == "retrying" and "server error" in job["error"]
     assert worker.huey.scheduled_count() == 1  # the retry waits its delay
     api.token = "revoked"
     api.sticky.clear()

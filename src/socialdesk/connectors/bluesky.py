@@ -57,9 +57,9 @@ def classify(response: httpx.Response) -> ConnectorError | None:
     name, message = str(body.get("error") or ""), str(body.get("message") or "")
     if name in _AUTH_ERRORS:
         text = (
-            "the handle or app password is not accepted: check them, or make a new app password"
+            N_("the handle or app password is not accepted: check them, or make a new app password")
             if name == "AuthenticationRequired"
-            else "the Bluesky session is no longer valid: connect again with an app password"
+            else N_("the Bluesky session is no longer valid: connect again with an app password")
         )
         return ConnectorError(
             "auth", text, detail=f"{name}: {message}", status=response.status_code

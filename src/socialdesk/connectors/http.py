@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 
 from socialdesk.connectors.errors import ConnectorError
+from socialdesk.importers.base import N_
 
 Classify = Callable[[httpx.Response], ConnectorError | None]
 
@@ -79,32 +80,32 @@ def default_error(response: httpx.Response) -> ConnectorError:
     if status == 401:
         return ConnectorError(
             "auth",
-            "the platform no longer accepts the credential (expired or revoked): connect again",
+            N_("the platform no longer accepts the credential (expired or revoked): connect again"),
             detail=detail,
             status=status,
         )
     if status == 403:
         return ConnectorError(
             "permission",
-            "the credential lacks a permission this needs: connect again and grant it",
+            N_("the credential lacks a permission this needs: connect again and grant it"),
             detail=detail,
             status=status,
         )
     if status == 404:
         return ConnectorError(
             "not_found",
-            "the platform does not know this account or address",
+            N_("the platform does not know this account or address"),
             detail=detail,
             status=status,
         )
     if status in (408, 425):
         return ConnectorError(
-            "network", "the platform did not answer in time", detail=detail, status=status
+            "network", N_("the platform did not answer in time"), detail=detail, status=status
         )
     if status == 429:
         return ConnectorError(
             "rate",
-            "the platform's rate limit is reached; the next run goes on",
+            N_("the platform's rate limit is reached; the next run goes on"),
             detail=detail,
             status=status,
         )
@@ -116,7 +117,7 @@ def default_error(response: httpx.Response) -> ConnectorError:
             status=status,
         )
     return ConnectorError(
-        "input", f"the platform refused the request ({status})", detail=detail, status=status
+        "input", N_("the platform refused the request"), detail=f"{status}: {detail}", status=status
     )
 
 
@@ -189,14 +190,14 @@ class ApiClient:
                 )
             except httpx.TimeoutException as exc:
                 last = ConnectorError(
-                    "network", "the platform did not answer in time", detail=type(exc).__name__
+                    "network", N_("the platform did not answer in time"), detail=type(exc).__name__
                 )
                 self._pause(attempt, None)
                 continue
             except httpx.TransportError as exc:
                 last = ConnectorError(
                     "network",
-                    "the platform cannot be reached",
+                    N_("the platform cannot be reached"),
                     detail=f"{type(exc).__name__}: {exc}",
                 )
                 self._pause(attempt, None)
@@ -242,5 +243,5 @@ def _json(response: httpx.Response, url: str) -> Any:
         return response.json()
     except ValueError:
         raise ConnectorError(
-            "shape", "the platform's answer is not JSON", detail=f"{url}: {response.text[:100]}"
+            "shape", N_("the platform's answer is not JSON"), detail=f"{url}: {response.text[:100]}"
         ) from None

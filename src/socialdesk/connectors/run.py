@@ -27,7 +27,7 @@ from socialdesk.connectors.errors import ConnectorError
 from socialdesk.connectors.secrets import SecretBox
 from socialdesk.connectors.sync import SyncRefused, SyncReport, sync_connection
 from socialdesk.errors import SocialdeskError
-from socialdesk.model import Connection, SyncCursor, SyncRun
+from socialdesk.model import Connection, Job, SyncCursor, SyncRun
 
 Translate = Callable[[str], str]
 
@@ -130,9 +130,51 @@ class ConnectionHealth:
 
 
 @dataclass(frozen=True)
+class JobInfo:
+    """A job of the worker as the cockpit shows it."""
+
+    id: int
+    kind: str
+    connection_id: int | None
+    trigger: str | None
+    status: str  # queued | running | retrying | done | failed
+    attempts: int
+    error: str | None
+    enqueued_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
 class ConnectionsResult:
     connections: tuple[ConnectionHealth, ...]
     platforms: tuple[PlatformInfo, ...] = field(default_factory=tuple)
+    jobs: tuple[JobInfo, ...] = field(default_factory=tuple)
+
+
+def recent_jobs(session: Session, workspace_id: int, limit: int = 30) -> tuple[JobInfo, ...]:
+    """The worker's last jobs, newest first (live ones are never older than a day's jobs)."""
+    rows = session.scalars(
+        select(Job)
+        .where(Job.workspace_id == workspace_id)
+        .order_by(Job.enqueued_at.desc(), Job.id.desc())
+        .limit(limit)
+    )
+    return tuple(
+        JobInfo(
+            id=j.id,
+            kind=j.kind,
+            connection_id=(j.args or {}).get("connection_id"),
+            trigger=(j.args or {}).get("trigger"),
+            status=j.status,
+            attempts=j.attempts,
+            error=j.error,
+            enqueued_at=j.enqueued_at,
+            started_at=j.started_at,
+            finished_at=j.finished_at,
+        )
+        for j in rows
+    )
 
 
 def _registry() -> dict[str, Connector]:
@@ -264,7 +306,9 @@ def connections(
         .order_by(Connection.platform, Connection.handle)
     )
     return ConnectionsResult(
-        tuple(_health(session, r, registry) for r in rows), platforms(translate)
+        tuple(_health(session, r, registry) for r in rows),
+        platforms(translate),
+        recent_jobs(session, workspace_id),
     )
 
 

@@ -65,6 +65,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("analytics", "Analytics", "/analytics/metrics"),
     NavItem("inbox", "Inbox", "/inbox"),
     NavItem("imports", "Imports", "/imports"),
+    NavItem("connections", "Connections", "/connections"),
     NavItem("users", "Users", "/admin/users", role="admin"),
 )
 

@@ -71,6 +71,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "analytics": N_("Analytics"),
         "inbox": N_("Inbox"),
         "imports": N_("Imports"),
+        "connections": N_("Connections"),
         "users": N_("Users"),
     },
 }

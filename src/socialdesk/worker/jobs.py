@@ -287,23 +287,9 @@ def make_worker(
 
 
 def jobs(session: Session, workspace_id: int, limit: int = 50) -> list[dict[str, Any]]:
-    rows = session.scalars(
-        select(Job)
-        .where(Job.workspace_id == workspace_id)
-        .order_by(Job.enqueued_at.desc(), Job.id.desc())
-        .limit(limit)
-    )
-    return [
-        {
-            "id": j.id,
-            "kind": j.kind,
-            "connection_id": j.args.get("connection_id"),
-            "status": j.status,
-            "attempts": j.attempts,
-            "error": j.error,
-            "enqueued_at": j.enqueued_at,
-            "started_at": j.started_at,
-            "finished_at": j.finished_at,
-        }
-        for j in rows
-    ]
+    """The worker's last jobs as plain dicts (the seam's `recent_jobs`)."""
+    from dataclasses import asdict
+
+    from socialdesk.connectors.run import recent_jobs
+
+    return [asdict(j) for j in recent_jobs(session, workspace_id, limit)]

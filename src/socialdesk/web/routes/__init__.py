@@ -9,6 +9,7 @@ from socialdesk.web.routes import (
     ads,
     analytics,
     auth,
+    connections,
     home,
     imports,
     inbox,
@@ -28,6 +29,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     marketing.router,
     analytics.router,
     inbox.router,
+    connections.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -1,0 +1,151 @@
+"""Connections (/connections): the platforms' APIs that bring data in by themselves (#14).
+
+GET /connections, /connections.json      health of every connection, its streams and runs, and
+                                         the worker's recent jobs (viewers: health only)
+POST /connections                        admins connect an account (checked with the platform)
+POST /connections/{id}/sync|pause|resume|remove   admins act; a sync is queued for the worker
+
+The twin serves the seam's result (socialdesk.connectors.run.connections), field for field
+what `socialdesk connections --json` prints; a credential is never in either.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from socialdesk.connectors import run
+from socialdesk.i18n import N_, gettext
+from socialdesk.web.deps import (
+    Admin,
+    ConfigDep,
+    CsrfDep,
+    LocaleDep,
+    SessionDep,
+    Viewer,
+    WorkspaceDep,
+    render,
+)
+from socialdesk.web.pages import View, page
+
+router = APIRouter()
+NOTICES = {
+    "connected": N_("Connected. The worker brings its data in; or queue a sync now."),
+    "queued": N_(
+        "A sync is queued. It runs when the worker runs (socialdesk worker, or the "
+        "cockpit's own worker)."
+    ),
+    "busy": N_("A sync of this connection is already queued or running."),
+    "paused": N_("Paused: the worker leaves this connection alone."),
+    "active": N_("Active again."),
+    "removed": N_("Removed: the stored credential is deleted; the data it brought stays."),
+}
+
+
+def _view(session, ws: int, locale: str, admin: bool, **extras: object) -> View:
+    result = run.connections(session, ws, translate=lambda m: gettext(locale, m))
+    return View(result, admin=admin, **extras)
+
+
+@page(router, "/connections", "connections/index.html", name="connections")
+def connections(
+    session: SessionDep, ws: WorkspaceDep, locale: LocaleDep, who: Viewer, done: str = ""
+) -> View:
+    """Every connection's health (/connections, /connections.json)."""
+    return _view(session, ws, locale, who.can("admin"), notice=NOTICES.get(done), error=None)
+
+
+@router.post("/connections", name="connections_add", dependencies=[CsrfDep])
+def connections_add(
+    request: Request,
+    session: SessionDep,
+    ws: WorkspaceDep,
+    config: ConfigDep,
+    locale: LocaleDep,
+    who: Admin,
+    platform: Annotated[str, Form(max_length=30)],
+    handle: Annotated[str, Form(max_length=300)] = "",
+    app_password: Annotated[str, Form(max_length=300)] = "",
+    service: Annotated[str, Form(max_length=300)] = "",
+    instance: Annotated[str, Form(max_length=300)] = "",
+    token: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    values = {
+        k: v
+        for k, v in {
+            "handle": handle,
+            "app_password": app_password,
+            "service": service,
+            "instance": instance,
+            "token": token,
+        }.items()
+        if v.strip()
+    }
+    try:
+        run.connect(
+            session,
+            ws,
+            platform,
+            values,
+            run.secret_box(config.workspace.folder),
+            created_by=who.username,
+        )
+    except run.ConnectRefused as refused:
+        session.rollback()
+        error = gettext(locale, refused.error.message)
+        view = _view(
+            session,
+            ws,
+            locale,
+            True,
+            notice=None,
+            error=error,
+            detail=refused.error.detail,
+            platform=platform,
+        )
+        return render(request, "connections/index.html", view, status_code=400)
+    session.commit()
+    return RedirectResponse("/connections?done=connected", status_code=303)
+
+
+def _act(session, ws: int, connection_id: int, action: str, config) -> str:
+    if action == "sync":
+        from socialdesk.worker import make_worker
+
+        handle = config.workspace
+        worker = make_worker(handle.folder, handle.engine, ws)
+        run.connections(session, ws)  # the connection must be this workspace's
+        known = {c.id for c in run.connections(session, ws).connections}
+        if connection_id not in known:
+            raise run.SyncRefused(f"there is no connection {connection_id} in this workspace.")
+        return "queued" if worker.enqueue_sync(connection_id, trigger="web") else "busy"
+    if action == "remove":
+        run.remove(session, ws, connection_id)
+        return "removed"
+    status = "paused" if action == "pause" else "active"
+    run.set_status(session, ws, connection_id, status)
+    return status
+
+
+@router.post(
+    "/connections/{connection_id}/{action}", name="connections_act", dependencies=[CsrfDep]
+)
+def connections_act(
+    session: SessionDep,
+    ws: WorkspaceDep,
+    config: ConfigDep,
+    _who: Admin,
+    connection_id: int,
+    action: str,
+) -> Response:
+    if action not in ("sync", "pause", "resume", "remove"):
+        return Response(status_code=404)
+    try:
+        done = _act(session, ws, connection_id, action, config)
+    except run.SyncRefused:
+        session.rollback()
+        return Response(status_code=404)
+    session.commit()
+    return RedirectResponse(f"/connections?done={done}", status_code=303)
