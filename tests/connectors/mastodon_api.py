@@ -136,7 +136,44 @@ class FakeMastodon:
 
 
 def sample() -> FakeMastodon:
-    statuses = [status(i, reply_to_other=(i % 6 == 5), media="image" if i % 5 == 0 else None)
-                for i in range(1, 96)]
+    statuses = [
+        status(i, reply_to_other=(i % 6 == 5), media="image" if i % 5 == 0 else None)
+        for i in range(1, 96)
+    ]
     mentions = [mention(i, direct=(i % 10 == 0)) for i in range(1, 31)]
     return FakeMastodon(statuses, mentions)
+
+
+class ServedFake:
+    """The recorded API behind a real HTTP port (an ASGI app under uvicorn in a thread), for
+    tests where another process (`socialdesk serve`) must reach it."""
+
+    def __init__(self, fake: FakeMastodon) -> None:
+        self.fake = fake
+        self.router = respx.Router(assert_all_called=False)
+        fake.install(self.router)
+
+    async def __call__(self, scope, receive, send) -> None:  # the ASGI app
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        query = scope.get("query_string", b"").decode()
+        url = f"{INSTANCE}{scope['path']}" + (f"?{query}" if query else "")
+        headers = [(k.decode(), v.decode()) for k, v in scope["headers"]]
+        response = self.router.handler(
+            httpx.Request(scope["method"], url, headers=headers, content=body)
+        )
+        raw = [
+            (k.encode(), v.encode())
+            for k, v in response.headers.items()
+            if k.lower() not in ("content-length", "transfer-encoding")
+        ]
+        content = response.read()
+        raw.append((b"content-length", str(len(content)).encode()))
+        await send({"type": "http.response.start", "status": response.status_code, "headers": raw})
+        await send({"type": "http.response.body", "body": content})

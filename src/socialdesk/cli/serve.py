@@ -54,8 +54,12 @@ def run_server(
     port: int = 8765,
     open_browser: bool = True,
     team: bool = False,
+    worker: bool | None = None,
 ) -> None:
-    """Serve the workspace in `folder` until interrupted (used by `serve` and `demo`)."""
+    """Serve the workspace in `folder` until interrupted (used by `serve` and `demo`).
+
+    `worker`: run the job worker in a thread beside the web server (default: in local mode,
+    so one person needs one command; a team runs `socialdesk worker` processes)."""
     import uvicorn
 
     from socialdesk.store import open_workspace, session_scope
@@ -93,7 +97,20 @@ def run_server(
     if open_browser:
         threading.Timer(1.0, lambda: webbrowser.open(url)).start()
     settle_for_serving()
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+    consumer = None
+    if worker if worker is not None else not team_mode:
+        from socialdesk.worker import make_worker
+
+        jobs = make_worker(handle.folder, handle.engine, handle.workspace_id)
+        jobs.recover()
+        consumer = jobs.consumer(quiet=True)
+        consumer.start()
+        console.print("The job worker runs beside it (scheduled syncs of the connections).")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)
 
 
 def serve(
@@ -114,8 +131,21 @@ def serve(
             "--team", help="Require a login even on 127.0.0.1 (e.g. behind a reverse proxy)."
         ),
     ] = False,
+    worker: Annotated[
+        bool | None,
+        typer.Option(
+            "--worker/--no-worker",
+            help="Run the job worker in this process (default: in local mode only).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the web cockpit of a workspace (local mode on 127.0.0.1, team mode elsewhere)."""
     run_server(
-        resolve_workspace(workspace), host=host, port=port, open_browser=not no_browser, team=team
+        resolve_workspace(workspace),
+        host=host,
+        port=port,
+        open_browser=not no_browser,
+        team=team,
+        worker=worker,
     )
