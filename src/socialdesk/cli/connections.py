@@ -50,7 +50,7 @@ def _whoami() -> str:
 
 
 def connect(
-    platform: Annotated[str, typer.Argument(help="bluesky or mastodon.")],
+    platform: Annotated[str, typer.Argument(help="bluesky, mastodon or meta.")],
     workspace: WorkspaceOpt = None,
     handle: Annotated[str | None, typer.Option(help="Bluesky: the handle.")] = None,
     app_password: Annotated[
@@ -60,7 +60,12 @@ def connect(
         str | None, typer.Option(help="Bluesky: the account's server, if not bsky.social.")
     ] = None,
     instance: Annotated[str | None, typer.Option(help="Mastodon: the instance.")] = None,
-    token: Annotated[str | None, typer.Option(help="Mastodon: an access token.")] = None,
+    token: Annotated[
+        str | None, typer.Option(help="Mastodon: an access token; Meta: a Page access token.")
+    ] = None,
+    page: Annotated[
+        str | None, typer.Option(help="Meta: the Page (name or id), for a user token.")
+    ] = None,
     secret_stdin: Annotated[
         bool,
         typer.Option(
@@ -88,6 +93,7 @@ def connect(
             "service": service,
             "instance": instance,
             "token": token,
+            "page": page,
         }.items()
         if v
     }

@@ -13,6 +13,7 @@ from socialdesk.connectors.base import Connector
 BUILTIN = (
     "socialdesk.connectors.bluesky",
     "socialdesk.connectors.mastodon",
+    "socialdesk.connectors.meta",
 )
 
 

@@ -71,6 +71,7 @@ def connections_add(
     service: Annotated[str, Form(max_length=300)] = "",
     instance: Annotated[str, Form(max_length=300)] = "",
     token: Annotated[str, Form(max_length=2000)] = "",
+    page_name: Annotated[str, Form(alias="page", max_length=300)] = "",
 ) -> Response:
     values = {
         k: v
@@ -80,6 +81,7 @@ def connections_add(
             "service": service,
             "instance": instance,
             "token": token,
+            "page": page_name,
         }.items()
         if v.strip()
     }
