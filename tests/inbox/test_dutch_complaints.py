@@ -68,3 +68,119 @@ def test_words_of_unrecorded_origin_left_the_dutch_extra_list():
     extra = word_values("nl_social_words.txt")
     gone = "bagger bezuinigen frustrerend hulde klasse kritiek leuke optimistisch overwinning"
     assert not {*gone.split(), "succes", "uitstekend"} & set(extra)
+
+
+# Session 5 (issue #13 part 3, generalising): the frames of data/nl_complaint_phrases.txt
+# (classes of expression, not phrases) and the learnt complaint model. Written for this
+# test, not taken from the evaluation set.
+FRAMED_COMPLAINTS = (
+    ("Drie pizza's besteld, twee gekregen.", "shortfall"),
+    ("De kamer was veel te klein.", "excess"),
+    ("Volgens de app zou het pakket gisteren komen, maar er is niks.", "promise"),
+    ("Kon beter.", "understatement"),
+    ("Viel tegen.", "understatement"),
+    ("Ik eis een schadevergoeding.", "demand"),
+    ("Waarom krijg ik nog steeds geen factuur?", "question"),
+    ("Garantie op mijn fiets werd gewoon geweigerd.", "refusal"),
+)
+
+
+@pytest.mark.parametrize(("text", "frame"), FRAMED_COMPLAINTS)
+def test_problem_frames_read_complaints(text, frame):
+    assert frame in dutch_complaints(text), text
+    assert read_sentiment(text, "nl").label == "negative", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    (
+        "Hoe lang duurt het voordat mijn aanvraag verwerkt is?",
+        "Is dat een probleem als we later komen?",
+        "Waar kan ik een storing melden?",
+    ),
+)
+def test_questions_about_a_procedure_stay_neutral(text):
+    assert read_sentiment(text, "nl").label == "neutral", text
+
+
+def test_the_gated_rules_answer_as_running_every_rule():
+    from socialdesk.inbox import sentiment
+
+    rules, _by_word, _always = sentiment._nl_rule_index()
+
+    def every_rule(text):
+        low = sentiment._clean(text).lower()
+        found, resolved = [], False
+        for category, rx in rules:
+            if category in found or (category == "resolved" and resolved):
+                continue
+            for m in rx.finditer(low):
+                if sentiment._nl_phrase_counts(low, m.start(), m.end(), category):
+                    resolved = resolved or category == "resolved"
+                    if category != "resolved":
+                        found.append(category)
+                    break
+        return tuple(found), resolved
+
+    texts = (
+        *(t for t, _f in FRAMED_COMPLAINTS),
+        *COMPLAINTS,
+        *QUESTIONS,
+        "we stonden 20 minuten aan de balie voordat er iemand kwam",
+        "Pakket was zoek, maar toch nog ontvangen. Dank!",
+    )
+    for text in texts:
+        assert sentiment.dutch_complaint_evidence(text) == every_rule(text), text
+    # a rule that opens with plain words is gated by them; one with a top-level "|" is not
+    assert sentiment._leading_words(r"\b(lang|te lang) (wachten)\b") == {"lang", "te"}
+    assert sentiment._leading_words(r"\b(al|sinds) (\d+) x|\b(\d+) y") is None
+
+
+def test_the_learnt_complaint_model_reads_as_scikit_learn(tmp_path):
+    import json
+
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline, make_union
+
+    from socialdesk.inbox.sentiment import load_complaint_model
+
+    texts = [
+        "Pakket nooit ontvangen",
+        "Eten was koud en laat",
+        "Niemand neemt op, al weken",
+        "Hoe laat gaan jullie open?",
+        "Dank voor de snelle hulp",
+        "Mag ik mijn adres wijzigen?",
+    ]
+    truth = [True, True, True, False, False, False]
+    word = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+    model = make_pipeline(make_union(word, char), LogisticRegression(C=10)).fit(texts, truth)
+    coef, blocks, offset = model[-1].coef_[0], {}, 0
+    for (_name, vec), block in zip(model[0].transformer_list, ("word", "char"), strict=True):
+        ngrams = {
+            g: [float(vec.idf_[i]), float(coef[offset + i])] for g, i in vec.vocabulary_.items()
+        }
+        blocks[block] = {"range": list(vec.ngram_range), "ngrams": ngrams}
+        offset += len(vec.vocabulary_)
+    path = tmp_path / "model.json"
+    spec = {"intercept": float(model[-1].intercept_[0]), "threshold": 0.5, **blocks}
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    shipped = load_complaint_model(path)
+    for text in [*texts, "Nog steeds  geen\tantwoord op mijn mail!!", "ok"]:
+        expected = model.predict_proba([text])[0, 1]
+        assert shipped.probability(text) == pytest.approx(expected, abs=1e-9), text
+
+
+def test_the_learnt_model_ships_its_origin_and_reads_dutch_only():
+    import json
+
+    from socialdesk.inbox.sentiment import COMPLAINT_MODEL_FILE, lexicon_features
+
+    about = json.loads(COMPLAINT_MODEL_FILE.read_text(encoding="utf-8"))["about"]
+    assert "synthetic" in about and "no evaluate-only data set" in about
+    assert lexicon_features("Nog steeds niks gehoord.", "en")["complaint_model"] == 0.0
+    assert 0.0 <= lexicon_features("Hoe laat sluiten jullie?", "nl")["complaint_model"] <= 1.0
+    assert "staff" in dutch_complaints("Personeel keek niet op of om.")
+    assert read_sentiment("Personeel keek niet op of om.", "nl").label == "negative"

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -156,17 +157,70 @@ _CLAUSE_START = re.compile(r"[.!?;:\n]")
 _NL_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+_CLASS_REF = re.compile(r"<([a-z_]+)>")
+
+
 @cache
 def _nl_complaint_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((entry[0], re.compile(entry[1])) for entry in _entries("nl_complaint_phrases.txt"))
+    """The phrase file's rules, its word classes ("define<TAB>name<TAB>alternatives", used
+    as <name> in the rules below them) filled in."""
+    classes: dict[str, str] = {}
+    rules = []
+    for entry in _entries("nl_complaint_phrases.txt"):
+        if entry[0] == "define":
+            classes[entry[1]] = f"(?:{entry[2]})"
+            continue
+        pattern = _CLASS_REF.sub(lambda m: classes[m.group(1)], entry[1])
+        rules.append((entry[0], re.compile(pattern)))
+    return tuple(rules)
 
 
-def _nl_phrase_counts(text: str, start: int, end: int) -> bool:
+# A question about a procedure names a problem without having it ("Hoe vraag ik mijn geld
+# terug als de voorstelling wordt afgelast?", "Kan ik ruilen als de maat niet past?"): a
+# phrase in a question that opens like one does not count, unless the question carries a
+# complaint marker ("Waarom ... nog steeds", "Wanneer krijg ik eindelijk ...", "al 3 weken").
+_NL_PROCEDURE_QUESTION = re.compile(
+    r"\s*(hoe|waar|wanneer|wat|welke|kan|kun|kunnen|mag|mogen|moet|moeten|is het mogelijk|"
+    r"is|zijn|wie|heeft|hebben|hebt|bestaat|gaat|wordt|worden|krijg|krijgen|ontvang)\b"
+)
+_NL_COMPLAINT_MARKER = re.compile(
+    r"\b(waarom|hoezo|eindelijk|nou eens|nu eens|nog steeds|nog altijd|alweer|weer|telkens|"
+    r"opnieuw|al (\d+|een|twee|drie|vier|vijf|zes|ruim|bijna|weken|dagen|maanden))\b"
+)
+
+
+def _in_procedure_question(text: str, start: int) -> bool:
+    """Whether text[start] stands in a question (up to its "?") that opens like a question
+    about a procedure and has no complaint marker."""
+    sentence_start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    end = _SENTENCE_END.search(text, start)
+    if end is None or end.group(0) != "?":
+        return False
+    sentence = text[sentence_start : end.start()]
+    return bool(_NL_PROCEDURE_QUESTION.match(sentence)) and not _NL_COMPLAINT_MARKER.search(
+        sentence
+    )
+
+
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def _procedure_question(text: str) -> bool:
+    """Whether a Dutch message is a question about a procedure: it opens like one ("Hoe
+    vraag ik...", "Kan ik...", "Waar meld ik...") and asks it, with no complaint marker."""
+    low = text.lower()
+    return "?" in low and _in_procedure_question(low, 0)
+
+
+def _nl_phrase_counts(text: str, start: int, end: int, category: str = "") -> bool:
     """Whether a phrase matched at text[start:end] counts: no negation just before it (unless
-    it starts with one) and no condition earlier in its clause."""
+    it starts with one), no condition earlier in its clause, and not in a question about a
+    procedure (complaint questions and "resolved" phrases always count there)."""
     clause_start = max((m.end() for m in _CLAUSE_START.finditer(text, 0, start)), default=0)
     before = text[clause_start:start]
     if _NL_CONDITION.search(before):
+        return False
+    if category not in ("question", "resolved") and _in_procedure_question(text, start):
         return False
     negations = _nl_negations()
     first = _NL_WORD.match(text, start)
@@ -186,18 +240,94 @@ def _nl_service_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((name, rx) for name, rx in _SERVICE_RULES if name in _NL_SERVICE_PROBLEMS)
 
 
+_LEAD_WORD = re.compile(r"[^\W\d_]+(?=$| )")
+
+
+def _leading_words(pattern: str) -> frozenset[str] | None:
+    """The words a match of `pattern` can start with, when the pattern opens with a group of
+    plain-word alternatives ("\\b(lang|eeuwig|te lang) ..."), else None (no gate for it)."""
+    body = pattern.removeprefix("\\b")
+    if body.startswith("(?:"):
+        body = body[3:]
+    elif body.startswith("("):
+        body = body[1:]
+    else:
+        return None
+    end = body.find(")")
+    if end < 0 or "(" in body[:end] or "\\" in body[:end]:
+        return None  # a nested group or an escape: no plain alternatives
+    rest = body[end + 1 :]
+    if rest and not rest.startswith(("\\b", " ", "\\s", "(?!")):
+        return None  # optional group, or letters glued to it
+    if _top_level_alternation(rest):
+        return None  # "(a|b) x|c": a match may start with c
+    words = set()
+    for alternative in body[:end].split("|"):
+        first = alternative.split(" ")[0]
+        if not first or not _LEAD_WORD.fullmatch(first):
+            return None
+        words.add(first)
+    return frozenset(words)
+
+
+def _top_level_alternation(pattern: str) -> bool:
+    depth, escaped, in_set = 0, False, False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_set:
+            in_set = ch != "]"
+        elif ch == "[":
+            in_set = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return True
+    return False
+
+
+@cache
+def _nl_rule_index() -> tuple[
+    tuple[tuple[str, re.Pattern[str]], ...], dict[str, tuple[int, ...]], tuple[int, ...]
+]:
+    """The rules gated for speed (the inbox triages thousands of messages): a rule that
+    opens with plain-word alternatives runs only when the text has one of those words (most
+    messages have few), the others always; the answer is the same as running every rule."""
+    rules = (*_nl_complaint_rules(), *_nl_service_rules())
+    by_word: dict[str, list[int]] = {}
+    always: list[int] = []
+    for i, (_category, rx) in enumerate(rules):
+        words = _leading_words(rx.pattern)
+        if words is None:
+            always.append(i)
+        else:
+            for word in words:
+                by_word.setdefault(word, []).append(i)
+    return rules, {w: tuple(ix) for w, ix in by_word.items()}, tuple(always)
+
+
 def dutch_complaint_evidence(text: str) -> tuple[tuple[str, ...], bool]:
     """The complaint categories (wait, food, staff, wrong, broken, answer, money, delivery,
-    repeat, unhappy) a Dutch text matches, each once, and whether it says the problem is
-    resolved ("toch nog ontvangen", "snel opgelost")."""
+    repeat, unhappy and the frames: unmet, shortfall, promise, excess, state, problem,
+    understatement, demand, question, refusal) a Dutch text matches, each once, and whether
+    it says the problem is resolved ("toch nog ontvangen", "snel opgelost")."""
     low = _clean(text).lower()
+    rules, by_word, always = _nl_rule_index()
+    todo = set(always)
+    for word in set(_NL_WORD.findall(low)):
+        todo.update(by_word.get(word, ()))
     found: list[str] = []
     resolved = False
-    for category, rx in (*_nl_complaint_rules(), *_nl_service_rules()):
+    for i in sorted(todo):  # in the file's order, as before
+        category, rx = rules[i]
         if category in found or (category == "resolved" and resolved):
             continue
         for match in rx.finditer(low):
-            if _nl_phrase_counts(low, match.start(), match.end()):
+            if _nl_phrase_counts(low, match.start(), match.end(), category):
                 if category == "resolved":
                     resolved = True
                 else:
@@ -210,6 +340,101 @@ def dutch_complaints(text: str) -> tuple[str, ...]:
     """The complaint categories a Dutch text matches; () when it says the problem is resolved."""
     found, resolved = dutch_complaint_evidence(text)
     return () if resolved else found
+
+
+# The learnt complaint reader for Dutch: a logistic regression over word (1-2) and character
+# (2-5 within words) n-grams, TF-IDF weighted as scikit-learn does, fitted by
+# benchmarks/fit_sentiment_fusion.py --complaint-model on the project's own synthetic Dutch
+# customer-service messages only (benchmarks/data/dutch_customer_service, Apache-2.0); its
+# n-grams, weights and threshold are data/nl_complaint_model.json. It reads P(complaint); at or
+# above the file's threshold (chosen by cross-validation across organisations) a Dutch
+# reading is negative, as with a complaint phrase.
+COMPLAINT_MODEL_FILE = DATA / "nl_complaint_model.json"
+_SK_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
+
+
+@dataclass(frozen=True)
+class ComplaintModel:
+    """Binary logistic regression over TF-IDF word and character n-grams (sublinear tf,
+    each block l2-normalised), the way scikit-learn's pipeline computes it."""
+
+    words: dict[str, tuple[float, float]]  # n-gram -> (idf, weight)
+    chars: dict[str, tuple[float, float]]
+    word_range: tuple[int, int]
+    char_range: tuple[int, int]
+    intercept: float
+    threshold: float
+
+    @staticmethod
+    def word_grams(text: str, low: int, high: int) -> list[str]:
+        tokens = _SK_TOKEN.findall(text.lower())
+        return [
+            " ".join(tokens[i : i + n])
+            for n in range(low, high + 1)
+            for i in range(len(tokens) - n + 1)
+        ]
+
+    @staticmethod
+    def char_grams(text: str, low: int, high: int) -> list[str]:
+        out: list[str] = []
+        for word in text.lower().split():  # split() also merges runs of white space
+            w = f" {word} "
+            size = len(w)
+            for n in range(low, high + 1):
+                if size <= n:
+                    out.append(w)  # a short word counts once, whole
+                    break
+                out += [w[i : i + n] for i in range(size - n + 1)]
+        return out
+
+    @staticmethod
+    def _block(grams: list[str], table: dict[str, tuple[float, float]]) -> float:
+        dot = square = 0.0
+        for gram, count in Counter(grams).items():
+            entry = table.get(gram)
+            if entry is not None:
+                value = (1.0 + math.log(count)) * entry[0]
+                square += value * value
+                dot += value * entry[1]
+        return dot / math.sqrt(square) if square else 0.0
+
+    def probability(self, text: str) -> float:
+        """P(complaint) of a (cleaned) Dutch text."""
+        z = (
+            self.intercept
+            + self._block(self.word_grams(text, *self.word_range), self.words)
+            + self._block(self.char_grams(text, *self.char_range), self.chars)
+        )
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def load_complaint_model(path: Path) -> ComplaintModel:
+    """The complaint model written by benchmarks/fit_sentiment_fusion.py --complaint-model."""
+    import json
+
+    raw = json.loads(path.read_text(encoding="utf-8"))
+
+    def table(block: dict[str, Any]) -> dict[str, tuple[float, float]]:
+        return {g: (float(i), float(w)) for g, (i, w) in block["ngrams"].items()}
+
+    return ComplaintModel(
+        table(raw["word"]),
+        table(raw["char"]),
+        (int(raw["word"]["range"][0]), int(raw["word"]["range"][1])),
+        (int(raw["char"]["range"][0]), int(raw["char"]["range"][1])),
+        float(raw["intercept"]),
+        float(raw["threshold"]),
+    )
+
+
+@cache
+def complaint_model() -> ComplaintModel:
+    return load_complaint_model(COMPLAINT_MODEL_FILE)
+
+
+def dutch_complaint_probability(text: str) -> float:
+    """The learnt model's P(complaint) of a Dutch text (mentions and links left out)."""
+    return complaint_model().probability(_clean(text))
 
 
 @dataclass(frozen=True)
@@ -571,6 +796,8 @@ FEATURES = (
     "digits",
     "complaint",
     "resolved",
+    "complaint_model",
+    "procedure_question",
 )
 _WORDS_CAP = 5  # counts of words, emoji, mentions... are capped: more says nothing new
 _LENGTH_CAP = 50
@@ -594,6 +821,7 @@ def lexicon_features(text: str, language: str | None) -> dict[str, float]:
     negated, length = False, 0
     complaints: tuple[str, ...] = ()
     resolved = False
+    learnt = 0.0
     if english:
         words = _EN_WORD.findall(_clean(social).lower())
         en_pol, en_subj, en_n, happiness, happy_n = english_scores(words)
@@ -609,6 +837,8 @@ def lexicon_features(text: str, language: str | None) -> dict[str, float]:
         negated = negated or any(t in negations for t in tokens)
         length = max(length, len(tokens))
         complaints, resolved = dutch_complaint_evidence(text)
+        if language == "nl":  # the learnt model only where no phrase reads a complaint
+            learnt = 1.0 if complaints and not resolved else dutch_complaint_probability(text)
     valences += emoji
     return {
         "vader_compound": vader["compound"],
@@ -640,6 +870,8 @@ def lexicon_features(text: str, language: str | None) -> dict[str, float]:
         "digits": float(bool(_DIGIT.search(clean))),
         "complaint": 0.0 if resolved else float(min(3, len(complaints))),
         "resolved": float(resolved),
+        "complaint_model": learnt,
+        "procedure_question": float(dutch and _procedure_question(clean)),
     }
 
 
@@ -736,10 +968,26 @@ def polarity(features: dict[str, float], language: str | None) -> float:
     return features["vader_compound"]
 
 
-def reading_from_features(features: dict[str, float], language: str | None) -> SentimentReading:
+def complaint_cue(features: dict[str, float]) -> bool:
+    """Whether a message carries any cue of a complaint besides its topic: a negation, a
+    negative word, a question or an exclamation. The learnt model reads a complaint only
+    with one, so that a topic it met in complaints ("De trein vertrekt om negen uur") is
+    not one by itself."""
+    return bool(
+        features.get("negation")
+        or features.get("lex_negative")
+        or features.get("question")
+        or features.get("exclaim")
+    )
+
+
+def reading_from_features(
+    features: dict[str, float], language: str | None, *, learnt: bool = True
+) -> SentimentReading:
     """The sentiment the fusion reads from lexicon_features, with the lexicon's polarity as
     its score; a service complaint (delay, refund, still no answer...) is negative whatever
-    the words say."""
+    the words say, and so, in Dutch, is a complaint phrase or a message the learnt complaint
+    model reads as a complaint (`learnt=False` leaves that model out, for measuring)."""
     proba = fusion_probabilities(features, language)
     label = max(SENTIMENTS, key=proba.__getitem__)
     score = polarity(features, language)
@@ -751,6 +999,19 @@ def reading_from_features(features: dict[str, float], language: str | None) -> S
     signals = features.get("complaint", 0.0)
     if language != "nl":
         signals += features["service"]
+    elif (
+        learnt
+        and not signals
+        and not features.get("resolved", 0.0)
+        and features.get("complaint_model", 0.0) >= complaint_model().threshold
+        and complaint_cue(features)
+    ):
+        signals = 1.0  # the learnt model reads a complaint the phrases do not name
+    elif label == "negative" and features.get("procedure_question", 0.0):
+        # a question about a procedure names a problem without having it ("Waar kan ik een
+        # storing melden?"): with no complaint phrase and no learnt complaint it is neutral
+        label = "neutral"
+        confidence = proba["neutral"] + proba["negative"]
     if signals:
         label = "negative"
         score = min(score, 0.0) - 0.25 * signals
@@ -765,9 +1026,11 @@ def reading_from_features(features: dict[str, float], language: str | None) -> S
     )
 
 
-def read_sentiment(text: str, language: str | None = None) -> SentimentReading:
+def read_sentiment(
+    text: str, language: str | None = None, *, learnt: bool = True
+) -> SentimentReading:
     """The lexicons' sentiment of one text (`language` "nl", "en" or another ISO code)."""
-    return reading_from_features(lexicon_features(text, language), language)
+    return reading_from_features(lexicon_features(text, language), language, learnt=learnt)
 
 
 def read_sentiments(
@@ -777,16 +1040,22 @@ def read_sentiments(
 
 
 __all__ = [
+    "COMPLAINT_MODEL_FILE",
     "FEATURES",
     "SENTIMENTS",
+    "ComplaintModel",
     "SentimentReading",
+    "complaint_cue",
+    "complaint_model",
     "dutch_complaint_evidence",
+    "dutch_complaint_probability",
     "dutch_complaints",
     "dutch_score",
     "emoji_score",
     "english_scores",
     "fusion_probabilities",
     "lexicon_features",
+    "load_complaint_model",
     "load_fusions",
     "polarity",
     "read_sentiment",
