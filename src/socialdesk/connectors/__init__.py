@@ -14,6 +14,8 @@ BUILTIN = (
     "socialdesk.connectors.bluesky",
     "socialdesk.connectors.mastodon",
     "socialdesk.connectors.meta",
+    "socialdesk.connectors.ga4",
+    "socialdesk.connectors.search_console",
 )
 
 

@@ -26,6 +26,10 @@ from socialdesk.errors import SocialdeskError
 from socialdesk.importers.load import Loader
 from socialdesk.model import Connection, ImportBatch, SyncCursor, SyncRun
 
+# the tables whose rows a stream brings (not the accounts, threads and snapshots beside them)
+CONTENT = frozenset(
+    {"post", "message", "account_day", "ad_day", "web_day", "search_performance", "audience_share"}
+)
 # a run still "running" after this long died without saying so (killed, machine restarted)
 STALE_AFTER = dt.timedelta(hours=2)
 
@@ -261,16 +265,12 @@ def sync_connection(
                     batch = session.get(ImportBatch, batch_id)
                     assert batch is not None
                     batch.counts = _add_counts(batch.counts or {}, loader.counts)
-                    main = next(iter(loader.counts.values()), None)
-                    for table in ("post", "message", "account_day"):
-                        if table in loader.counts:
-                            main = loader.counts[table]
-                            break
-                    if main is not None:
-                        sr.added += main.added
-                        sr.updated += main.updated
-                        batch.rows_added += main.added
-                        batch.rows_updated += main.updated
+                    added = sum(c.added for t, c in loader.counts.items() if t in CONTENT)
+                    updated = sum(c.updated for t, c in loader.counts.items() if t in CONTENT)
+                    sr.added += added
+                    sr.updated += updated
+                    batch.rows_added += added
+                    batch.rows_updated += updated
                     batch.rows_read += page.items
                     batch.size_bytes = client.bytes_received
                 sr.pages += 1
