@@ -209,3 +209,25 @@ def test_search_console_refuses_a_site_without_access(ws, box, api):
                 service_account=json.dumps(service_account()),
             )
     assert refused.value.error.kind == "permission"
+
+
+def test_connect_ga4_from_the_command_line_with_a_key_file(tmp_path, api, monkeypatch):
+    from typer.testing import CliRunner
+
+    from socialdesk.cli import app
+
+    monkeypatch.delenv("SOCIALDESK_DATABASE_URL", raising=False)
+    key = tmp_path / "key.json"
+    key.write_text(json.dumps(service_account()))
+    w = str(tmp_path / "ws")
+    runner = CliRunner()
+    ok = runner.invoke(app, ["connect", "ga4", "-w", w, "--property", PROPERTY,
+                             "--key-file", str(key)])
+    assert ok.exit_code == 0, ok.output
+    assert PROPERTY_NAME in ok.output
+    listed = runner.invoke(app, ["connections", "-w", w, "--json"]).output
+    assert "PRIVATE KEY" not in listed and "private_key" not in listed
+    synced = runner.invoke(app, ["sync", "-w", w, "--since", "2026-02-01", "--json"])
+    assert synced.exit_code == 0, synced.output
+    [report] = json.loads(synced.output)
+    assert report["status"] == "ok" and report["streams"][0]["items"] == len(DAYS) * len(SOURCES)

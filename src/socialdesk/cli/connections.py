@@ -50,7 +50,9 @@ def _whoami() -> str:
 
 
 def connect(
-    platform: Annotated[str, typer.Argument(help="bluesky, mastodon or meta.")],
+    platform: Annotated[
+        str, typer.Argument(help="bluesky, mastodon, meta, ga4 or search_console.")
+    ],
     workspace: WorkspaceOpt = None,
     handle: Annotated[str | None, typer.Option(help="Bluesky: the handle.")] = None,
     app_password: Annotated[
@@ -65,6 +67,17 @@ def connect(
     ] = None,
     page: Annotated[
         str | None, typer.Option(help="Meta: the Page (name or id), for a user token.")
+    ] = None,
+    property_id: Annotated[
+        str | None, typer.Option("--property", help="GA4: the property id.")
+    ] = None,
+    site: Annotated[
+        str | None,
+        typer.Option(help="Search Console: sc-domain:example.nl or https://www.example.nl/."),
+    ] = None,
+    key_file: Annotated[
+        Path | None,
+        typer.Option(help="GA4, Search Console: the service account's JSON key file."),
     ] = None,
     secret_stdin: Annotated[
         bool,
@@ -94,9 +107,17 @@ def connect(
             "instance": instance,
             "token": token,
             "page": page,
+            "property": property_id,
+            "site": site,
         }.items()
         if v
     }
+    if key_file is not None:
+        try:
+            values["service_account"] = key_file.read_text(encoding="utf-8")
+        except OSError as exc:
+            err_console.print(f"[red]✗[/] {key_file}: cannot be read ({exc.strerror})")
+            raise typer.Exit(2) from None
     if secret_stdin:
         secret = sys.stdin.readline().strip()
         field = next(f.name for f in known[platform].fields if f.secret)

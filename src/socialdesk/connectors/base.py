@@ -46,6 +46,7 @@ class Field:
     required: bool = True
     default: str | None = None
     help: str = ""
+    multiline: bool = False  # a pasted file (a service account key)
 
 
 @dataclass(frozen=True)

@@ -202,7 +202,7 @@ CONNECTOR = Connector(
     ),
     fields=(
         Field("property", N_("Property id")),
-        Field("service_account", N_("Service account key (JSON)"), secret=True),
+        Field("service_account", N_("Service account key (JSON)"), secret=True, multiline=True),
     ),
     connect=connect,
     client=client,

@@ -52,6 +52,7 @@ class FieldInfo:
     required: bool
     default: str | None
     help: str
+    multiline: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ def platforms(translate: Translate = _english) -> tuple[PlatformInfo, ...]:
                     f.required,
                     f.default,
                     translate(f.help) if f.help else "",
+                    f.multiline,
                 )
                 for f in c.fields
             ),

@@ -177,7 +177,7 @@ CONNECTOR = Connector(
     ),
     fields=(
         Field("site", N_("Property"), help=N_("sc-domain:example.nl or https://www.example.nl/")),
-        Field("service_account", N_("Service account key (JSON)"), secret=True),
+        Field("service_account", N_("Service account key (JSON)"), secret=True, multiline=True),
     ),
     connect=connect,
     client=client,

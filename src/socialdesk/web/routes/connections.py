@@ -72,6 +72,9 @@ def connections_add(
     instance: Annotated[str, Form(max_length=300)] = "",
     token: Annotated[str, Form(max_length=2000)] = "",
     page_name: Annotated[str, Form(alias="page", max_length=300)] = "",
+    property_id: Annotated[str, Form(alias="property", max_length=40)] = "",
+    site: Annotated[str, Form(max_length=300)] = "",
+    service_account: Annotated[str, Form(max_length=20_000)] = "",
 ) -> Response:
     values = {
         k: v
@@ -82,6 +85,9 @@ def connections_add(
             "instance": instance,
             "token": token,
             "page": page_name,
+            "property": property_id,
+            "site": site,
+            "service_account": service_account,
         }.items()
         if v.strip()
     }
