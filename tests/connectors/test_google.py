@@ -221,8 +221,9 @@ def test_connect_ga4_from_the_command_line_with_a_key_file(tmp_path, api, monkey
     key.write_text(json.dumps(service_account()))
     w = str(tmp_path / "ws")
     runner = CliRunner()
-    ok = runner.invoke(app, ["connect", "ga4", "-w", w, "--property", PROPERTY,
-                             "--key-file", str(key)])
+    ok = runner.invoke(
+        app, ["connect", "ga4", "-w", w, "--property", PROPERTY, "--key-file", str(key)]
+    )
     assert ok.exit_code == 0, ok.output
     assert PROPERTY_NAME in ok.output
     listed = runner.invoke(app, ["connections", "-w", w, "--json"]).output

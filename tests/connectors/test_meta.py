@@ -51,20 +51,26 @@ def box(tmp_path) -> SecretBox:
 
 def _connect(ws, box, **values):
     with Session(ws.engine) as session, session.begin():
-        return run.connect(session, ws.workspace_id, "meta", values, box, created_by="t",
-                           http=HTTP)
+        return run.connect(session, ws.workspace_id, "meta", values, box, created_by="t", http=HTTP)
 
 
 def _posts(ws, platform):
     with Session(ws.engine) as s:
-        return s.scalar(select(func.count()).select_from(Post).join(Account).where(
-            Account.workspace_id == ws.workspace_id, Account.platform == platform))
+        return s.scalar(
+            select(func.count())
+            .select_from(Post)
+            .join(Account)
+            .where(Account.workspace_id == ws.workspace_id, Account.platform == platform)
+        )
 
 
 def _messages(ws, *where):
     with Session(ws.engine) as s:
-        return s.scalar(select(func.count()).select_from(Message).where(
-            Message.workspace_id == ws.workspace_id, *where))
+        return s.scalar(
+            select(func.count())
+            .select_from(Message)
+            .where(Message.workspace_id == ws.workspace_id, *where)
+        )
 
 
 def _sync(ws, box, cid):
@@ -111,8 +117,13 @@ def test_sync_brings_both_accounts_posts_comments_and_messages(ws, box, api):
     # the Page answers 40 comments, the Instagram account 30; one answer per conversation
     assert _messages(ws, Message.is_from_org.is_(True)) == 40 + 30 + 7 + 4
     with Session(ws.engine) as s:
-        post = s.scalar(select(Post).join(Account).where(
-            Account.workspace_id == ws.workspace_id, Post.external_id == "900000000000001007"))
+        post = s.scalar(
+            select(Post)
+            .join(Account)
+            .where(
+                Account.workspace_id == ws.workspace_id, Post.external_id == "900000000000001007"
+            )
+        )
         m = s.scalar(select(PostMetrics).where(PostMetrics.post_id == post.id))
         assert (m.reactions, m.comments, m.shares, m.reach, m.clicks) == (17, 2, 2, 1070, 47)
         assert m.engagements == 17 + 2 + 2
@@ -126,22 +137,27 @@ def test_sync_brings_both_accounts_posts_comments_and_messages(ws, box, api):
 
 def test_the_exported_post_and_the_synced_post_are_one(ws, box, api, importer):
     [rep] = importer.import_paths(
-        [fixture_path("meta", "meta_business_suite_facebook_posts_en.csv")])
+        [fixture_path("meta", "meta_business_suite_facebook_posts_en.csv")]
+    )
     assert rep.status == "imported", rep.error
     before = _posts(ws, "facebook")
     cid = _connect(ws, box, token=PAGE_TOKEN).id
     _sync(ws, box, cid)
     assert _posts(ws, "facebook") == before + 59  # 900000000000000001 was in the export
     with Session(ws.engine) as s:
-        accounts = s.scalars(select(Account).where(
-            Account.workspace_id == ws.workspace_id, Account.platform == "facebook")).all()
+        accounts = s.scalars(
+            select(Account).where(
+                Account.workspace_id == ws.workspace_id, Account.platform == "facebook"
+            )
+        ).all()
     assert [(a.handle, a.external_id) for a in accounts] == [(PAGE_NAME, PAGE_ID)]
 
 
 def test_a_missing_permission_stops_only_its_stream(ws, box, api):
     cid = _connect(ws, box, token=PAGE_TOKEN).id
     api.faults[("messenger", 1)] = error(
-        200, "(#200) Requires pages_messaging permission to manage the object", status=403)
+        200, "(#200) Requires pages_messaging permission to manage the object", status=403
+    )
     report = _sync(ws, box, cid)
     assert report.status == "partial"
     by_name = {s.name: s for s in report.streams}
@@ -153,8 +169,9 @@ def test_a_missing_permission_stops_only_its_stream(ws, box, api):
 def test_rate_limits_and_transient_errors_are_retried(ws, box, api):
     cid = _connect(ws, box, token=PAGE_TOKEN).id
     api.faults[("posts", 2)] = error(4, "(#4) Application request limit reached")
-    api.faults[("media", 1)] = error(1, "An unknown error has occurred.", status=500,
-                                     transient=True)
+    api.faults[("media", 1)] = error(
+        1, "An unknown error has occurred.", status=500, transient=True
+    )
     report = _sync(ws, box, cid)
     assert report.status == "ok", report
     assert _posts(ws, "facebook") == 60 and _posts(ws, "instagram") == 30

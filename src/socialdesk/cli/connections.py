@@ -51,7 +51,7 @@ def _whoami() -> str:
 
 def connect(
     platform: Annotated[
-        str, typer.Argument(help="bluesky, mastodon, meta, ga4 or search_console.")
+        str, typer.Argument(help="bluesky, mastodon, meta, youtube, ga4 or search_console.")
     ],
     workspace: WorkspaceOpt = None,
     handle: Annotated[str | None, typer.Option(help="Bluesky: the handle.")] = None,
@@ -78,6 +78,12 @@ def connect(
     key_file: Annotated[
         Path | None,
         typer.Option(help="GA4, Search Console: the service account's JSON key file."),
+    ] = None,
+    client_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="YouTube: the OAuth client's JSON (Desktop app); opens Google's consent page."
+        ),
     ] = None,
     secret_stdin: Annotated[
         bool,
@@ -118,6 +124,8 @@ def connect(
         except OSError as exc:
             err_console.print(f"[red]✗[/] {key_file}: cannot be read ({exc.strerror})")
             raise typer.Exit(2) from None
+    if client_file is not None:
+        values.update(_youtube_consent(client_file))
     if secret_stdin:
         secret = sys.stdin.readline().strip()
         field = next(f.name for f in known[platform].fields if f.secret)
@@ -138,6 +146,32 @@ def connect(
         f"(connection {health.id}); run [bold]socialdesk sync[/] or "
         "[bold]socialdesk worker[/] to bring its data in."
     )
+
+
+def _youtube_consent(client_file: Path) -> dict[str, str]:
+    """The OAuth client's id and secret, and a refresh token from the owner's consent."""
+    import webbrowser
+
+    from socialdesk.connectors.base import HttpOptions
+    from socialdesk.connectors.errors import ConnectorError
+    from socialdesk.connectors.google import consent, read_client_secret
+    from socialdesk.connectors.youtube import SCOPES
+
+    def show(url: str) -> None:
+        console.print("Give consent in the browser (or open this address):")
+        console.print(url, soft_wrap=True)
+        webbrowser.open(url)
+
+    try:
+        client_id, secret = read_client_secret(client_file.read_text(encoding="utf-8"))
+        refresh = consent(client_id, secret, SCOPES, show, HttpOptions())
+    except OSError as exc:
+        err_console.print(f"[red]✗[/] {client_file}: cannot be read ({exc.strerror})")
+        raise typer.Exit(2) from None
+    except ConnectorError as exc:
+        err_console.print(f"[red]✗[/] YouTube: {exc.message}")
+        raise typer.Exit(1) from None
+    return {"client_id": client_id, "client_secret": secret, "refresh_token": refresh}
 
 
 def _when(value: dt.datetime | None) -> str:

@@ -155,3 +155,148 @@ def client(key: dict[str, Any], scope: str, http: HttpOptions) -> ApiClient:
         raise ConnectorError("shape", "the token answer has no access_token", field="access_token")
     api.headers["Authorization"] = f"Bearer {token}"
     return api
+
+
+# -- a person's consent (YouTube): OAuth for installed apps, with a loopback redirect ---------
+AUTH_URL = "https://accounts.google.com/o/oauth2/v2/auth"
+
+
+def refresh_client(credentials: dict[str, Any], http: HttpOptions) -> ApiClient:
+    """A client with an access token from a person's refresh token (OAuth consent)."""
+    api = http.client("https://www.googleapis.com", classify=classify)
+    try:
+        response = api.request(
+            "POST",
+            TOKEN_URL,
+            data={
+                "grant_type": "refresh_token",
+                "refresh_token": credentials["refresh_token"],
+                "client_id": credentials["client_id"],
+                "client_secret": credentials["client_secret"],
+            },
+        )
+    except ConnectorError as exc:
+        if exc.kind == "auth":
+            exc.message = N_(
+                "Google withdrew the consent (expired, revoked or a new password): connect again"
+            )
+        raise
+    token = response.json().get("access_token")
+    if not token:
+        raise ConnectorError("shape", "the token answer has no access_token", field="access_token")
+    api.headers["Authorization"] = f"Bearer {token}"
+    return api
+
+
+def read_client_secret(text: str) -> tuple[str, str]:
+    """client_id and client_secret from the OAuth client JSON Google Cloud console gives
+    (APIs & Services > Credentials > OAuth client ID > Desktop app > Download JSON)."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise ConnectorError(
+            "input", N_("the OAuth client file is not JSON"), field="client_secret"
+        ) from None
+    block = data.get("installed") or data.get("web") if isinstance(data, dict) else None
+    if not isinstance(block, dict) or not block.get("client_id") or not block.get("client_secret"):
+        raise ConnectorError(
+            "input",
+            N_("this JSON is not an OAuth client of the type Desktop app"),
+            field="client_secret",
+        )
+    return str(block["client_id"]), str(block["client_secret"])
+
+
+def consent(
+    client_id: str,
+    client_secret: str,
+    scopes: tuple[str, ...],
+    open_url: Any,
+    http: HttpOptions,
+    *,
+    timeout: float = 300.0,
+) -> str:
+    """A refresh token from a person's consent: Google's page opens (`open_url(url)`), the
+    answer comes back to a one-time server on 127.0.0.1 (PKCE S256 and a state check), and the
+    code is exchanged. developers.google.com/identity/protocols/oauth2/native-app."""
+    import hashlib
+    import secrets as token_bytes
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+    from urllib.parse import parse_qs, urlencode, urlparse
+
+    verifier = token_bytes.token_urlsafe(64)
+    challenge = _b64(hashlib.sha256(verifier.encode()).digest())
+    state = token_bytes.token_urlsafe(16)
+    answer: dict[str, str] = {}
+    done = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            query = {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
+            if "code" not in query and "error" not in query:
+                self.send_response(404)
+                self.end_headers()
+                return
+            answer.update(query)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(b"socialdesk: you can close this window.\n")
+            done.set()
+
+        def log_message(self, *args: Any) -> None:
+            return None
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    redirect = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        open_url(
+            AUTH_URL
+            + "?"
+            + urlencode(
+                {
+                    "client_id": client_id,
+                    "redirect_uri": redirect,
+                    "response_type": "code",
+                    "scope": " ".join(scopes),
+                    "access_type": "offline",
+                    "prompt": "consent",
+                    "code_challenge": challenge,
+                    "code_challenge_method": "S256",
+                    "state": state,
+                }
+            )
+        )
+        if not done.wait(timeout):
+            raise ConnectorError("input", N_("no answer from Google's consent page in time"))
+    finally:
+        server.shutdown()
+        server.server_close()
+    if answer.get("state") != state:
+        raise ConnectorError(
+            "input", N_("the answer from Google's consent page does not match this request")
+        )
+    if "error" in answer:
+        raise ConnectorError("auth", N_("consent was not given"), detail=answer["error"])
+    with http.client("https://www.googleapis.com", classify=classify) as api:
+        body = api.request(
+            "POST",
+            TOKEN_URL,
+            data={
+                "grant_type": "authorization_code",
+                "code": answer["code"],
+                "code_verifier": verifier,
+                "redirect_uri": redirect,
+                "client_id": client_id,
+                "client_secret": client_secret,
+            },
+        ).json()
+    refresh = body.get("refresh_token") if isinstance(body, dict) else None
+    if not refresh:
+        raise ConnectorError(
+            "shape", "the token answer has no refresh_token", field="refresh_token"
+        )
+    return str(refresh)
