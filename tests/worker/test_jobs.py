@@ -105,6 +105,11 @@ def test_due_streams_are_scheduled_once_and_run(ws, setup):
     with Session(ws.engine) as s:
         newest = s.scalar(select(Job).order_by(Job.id.desc()))
         assert newest.args["streams"] == ["mentions"]  # statuses run hourly, mentions each 5 min
+    worker.run_pending()
+    with Session(ws.engine) as s:
+        streams = {st.name: st for st in run.connections(s, ws.workspace_id).connections[0].streams}
+    # each stream shows its own last run, not "not run" when only the other one was due
+    assert streams["statuses"].last_status == "ok" and streams["statuses"].last_items == 95
 
 
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)

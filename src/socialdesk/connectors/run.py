@@ -244,10 +244,14 @@ def _health(session: Session, row: Connection, registry: dict[str, Connector]) -
             select(SyncRun)
             .where(SyncRun.connection_id == row.id)
             .order_by(SyncRun.started_at.desc(), SyncRun.id.desc())
-            .limit(5)
+            .limit(20)
         )
     )
-    last = runs[0].streams if runs else {}
+    # each stream's own last run: the worker runs the due streams only
+    last: dict[str, dict[str, Any]] = {}
+    for r in runs:
+        for name, info in (r.streams or {}).items():
+            last.setdefault(name, info or {})
     streams = tuple(
         StreamHealth(
             name=s.name,
@@ -289,7 +293,7 @@ def _health(session: Session, row: Connection, registry: dict[str, Connector]) -
             RunInfo(
                 r.id, r.trigger, r.status, r.rows, r.started_at, r.finished_at, r.import_batch_id
             )
-            for r in runs
+            for r in runs[:5]
         ),
     )
 
