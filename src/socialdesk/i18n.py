@@ -303,7 +303,7 @@ EXTRACT_FROM = Path(__file__).parent / "web"
 # the connectors' titles, fields and reasons likewise, on /connections.
 PHRASES_FROM = tuple(
     Path(__file__).parent / part
-    for part in ("visual", "ads", "analytics", "marketing", "importers", "connectors")
+    for part in ("visual", "ads", "analytics", "marketing", "importers", "connectors", "worker")
 )
 KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "_": None,

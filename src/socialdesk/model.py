@@ -859,7 +859,7 @@ class MarketingTag(Base):
 
 # -- connections (issue #14): platform APIs, their syncs, and the job worker -----------------
 CONNECTION_STATUSES = ("active", "paused")
-JOB_STATUSES = ("queued", "running", "done", "failed", "retrying")
+JOB_STATUSES = ("queued", "running", "done", "failed", "retrying", "skipped")
 
 
 class Connection(Base):

@@ -149,7 +149,7 @@ def test_ga4_missing_access_and_used_up_quota(ws, box, api):
     report = _sync(ws, box, cid, since=SINCE)
     traffic, pages = report.streams
     assert traffic.status == "failed" and traffic.error["kind"] == "permission"
-    assert "add its e-mail address" in traffic.error["message"]
+    assert "Google refuses access" in traffic.error["message"]
     assert pages.status == "ok"  # the quota error was waited out and retried
 
 

@@ -147,8 +147,10 @@ def test_sync_brings_posts_with_figures_and_messages_and_a_resync_changes_nothin
     again = _sync(ws, box, sleeps, cid)
     assert again.status == "ok" and again.added == 0
     assert _count(ws, Post) == OWN_POSTS and _count(ws, Message) == ANSWERS + MENTIONS
-    # the second run walked back only to the first run's newest item minus the refresh window
-    assert again.streams[1].items <= MENTIONS
+    # the second run walked back only to the first run's newest mention (no refresh window
+    # for messages) and the statuses of the last 14 days before the newest status
+    assert again.streams[1].items == 1
+    assert again.streams[0].items == len([i for i in range(1, 96) if (i - 1) * 30 <= 14 * 24 * 60])
 
 
 def test_rate_limit_is_waited_out_with_retry_after(ws, box, sleeps, api):
@@ -263,3 +265,54 @@ def test_a_killed_sync_resumes_and_lands_the_same_rows(ws, box, sleeps, api):
     assert rest.streams[0].resumed
     assert _count(ws, Post) == OWN_POSTS and _count(ws, PostMetrics) == OWN_POSTS
     assert _count(ws, Message) == ANSWERS + MENTIONS
+
+
+def test_an_answer_nobody_foresaw_fails_the_stream_in_plain_words(ws, box, sleeps, api):
+    cid = _connect(ws, box, sleeps)
+    api.statuses[45]["created_at"] = "yesterday-ish"  # page 2: utc() cannot read it
+    report = _sync(ws, box, sleeps, cid)
+    statuses, mentions = report.streams
+    assert report.status == "partial" and statuses.status == "failed"
+    assert "could not read the platform's answer" in statuses.error["message"]
+    assert mentions.status == "ok"
+    with Session(ws.engine) as s:
+        assert s.get(Connection, cid).last_ok_at is None  # never recorded as a good run
+
+
+def test_a_cut_walk_that_cannot_go_on_starts_again_from_the_top(ws, box, sleeps, api):
+    from socialdesk.connectors import builtin_connectors
+    from socialdesk.connectors.sync import sync_connection
+
+    cid = _connect(ws, box, sleeps)
+    sync_connection(
+        ws.engine,
+        ws.workspace_id,
+        cid,
+        box,
+        builtin_connectors(),
+        http=HttpOptions(sleep=sleeps),
+        max_pages=1,
+    )
+    api.faults[("statuses", 2)] = httpx.Response(410, json={"error": "cursor gone"})
+    failed = _sync(ws, box, sleeps, cid)
+    assert failed.streams[0].resumed and failed.streams[0].status == "failed"
+    again = _sync(ws, box, sleeps, cid)  # not stuck on page 2: a new walk from the newest
+    assert not again.streams[0].resumed and again.streams[0].status == "ok"
+    assert _count(ws, Post) == OWN_POSTS
+
+
+def test_the_key_file_is_closed_to_others_and_a_broken_one_is_named(tmp_path):
+    import os
+
+    from socialdesk.connectors.secrets import SecretKeyError
+
+    box = SecretBox.for_workspace(tmp_path)
+    sealed = box.seal({"token": "abc"})
+    key = tmp_path / "secret.key"
+    assert key.stat().st_mode & 0o777 == 0o600
+    os.chmod(key, 0o644)
+    assert SecretBox.for_workspace(tmp_path).open(sealed) == {"token": "abc"}
+    assert key.stat().st_mode & 0o777 == 0o600
+    key.write_text("")
+    with pytest.raises(SecretKeyError, match="does not hold a key"):
+        SecretBox.for_workspace(tmp_path)

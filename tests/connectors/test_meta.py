@@ -189,3 +189,16 @@ def test_a_token_that_expires_half_way_keeps_the_pages_written_and_resumes(ws, b
     again = _sync(ws, box, cid)  # the fault was once: the token works again
     assert again.status == "ok" and again.streams[0].resumed
     assert _posts(ws, "facebook") == 60 and _messages(ws) == MESSAGES
+
+
+def test_a_token_meta_echoes_in_its_error_is_never_shown(ws, box, api):
+    cid = _connect(ws, box, token=PAGE_TOKEN).id
+    api.faults[("posts", 1)] = error(190, f"Malformed access token {PAGE_TOKEN}", subcode=None)
+    report = _sync(ws, box, cid)
+    detail = report.streams[0].error["detail"]
+    assert PAGE_TOKEN not in detail and "[hidden]" in detail
+    with Session(ws.engine) as s:
+        from socialdesk.model import SyncRun
+
+        runs = s.scalars(select(SyncRun)).all()
+        assert all(PAGE_TOKEN not in str(r.streams) for r in runs)

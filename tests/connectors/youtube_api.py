@@ -74,7 +74,8 @@ def thread(i: int) -> dict[str, Any]:
         "snippet": {
             "channelId": CHANNEL,
             "videoId": vid,
-            "totalReplyCount": len(replies),
+            # thread 3 is lively: the API carries only a few of its 12 replies
+            "totalReplyCount": 12 if i == 3 else len(replies),
             "topLevelComment": comment(f"c{i}", f"UCfan{i}", f"Mooie video {i}", i * 5),
         },
         "replies": {"comments": replies},
@@ -95,6 +96,7 @@ class FakeYouTube:
         router.get(f"{DATA}/playlistItems").mock(side_effect=self._playlist)
         router.get(f"{DATA}/videos").mock(side_effect=self._videos)
         router.get(f"{DATA}/commentThreads").mock(side_effect=self._threads)
+        router.get(f"{DATA}/comments").mock(side_effect=self._replies)
         router.get("https://youtubeanalytics.googleapis.com/v2/reports").mock(
             side_effect=self._report
         )
@@ -216,6 +218,28 @@ class FakeYouTube:
         if not self._ok(request):
             return self._denied()
         return self._paged(self.threads, request, 100, lambda t: t)
+
+    def _replies(self, request: httpx.Request) -> httpx.Response:
+        if not self._ok(request):
+            return self._denied()
+        parent = request.url.params["parentId"]
+        items = [
+            {
+                "kind": "youtube#comment",
+                "id": f"{parent}.r{n}",
+                "snippet": {
+                    "parentId": parent,
+                    "textOriginal": f"Antwoord {n}",
+                    "textDisplay": f"Antwoord {n}",
+                    "authorDisplayName": f"fan{n}",
+                    "authorChannelId": {"value": f"UCfan-r{n}"},
+                    "publishedAt": _time(10),
+                    "updatedAt": _time(10),
+                },
+            }
+            for n in range(12)
+        ]
+        return self._paged(items, request, 100, lambda c: c)
 
     def _report(self, request: httpx.Request) -> httpx.Response:
         if not self._ok(request):

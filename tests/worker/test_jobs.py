@@ -171,3 +171,65 @@ def test_a_consumer_thread_runs_queued_jobs(ws, setup):
     finally:
         consumer.stop(graceful=True)
     assert any(j["status"] == "done" for j in _jobs(ws)), _jobs(ws)
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_a_long_retry_after_is_honoured_by_the_worker(ws, setup, api):
+    worker, cid = setup
+    api.faults[("notifications", 1)] = httpx.Response(
+        429, json={"error": "Too many requests"}, headers={"Retry-After": "3600"}
+    )
+    worker.enqueue_sync(cid, ["mentions"], trigger="command")
+    worker.run_pending()
+    [retry] = worker.huey.scheduled()
+    wait = (retry.eta - dt.datetime.now(dt.UTC).replace(tzinfo=None)).total_seconds()
+    assert 3500 < wait <= 3601  # when the platform said, not after 30 s
+    later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(minutes=10)
+    with Session(ws.engine) as s, s.begin():
+        s.scalar(select(Job)).status = "failed"  # as if given up: only the schedule counts
+    queued = worker.schedule_due(now=later)
+    with Session(ws.engine) as s:
+        newest = s.scalar(select(Job).order_by(Job.id.desc()))
+    # statuses were never run, so they are due; the mentions wait for the platform's time
+    assert queued and newest.args["streams"] == ["statuses"]
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_once_runs_a_retry_whose_time_has_come(ws, setup, api, monkeypatch):
+    from socialdesk.worker import jobs as jobs_module
+
+    worker, cid = setup
+    api.faults[("statuses", 1)] = httpx.Response(503, text="busy")
+    api.sticky.add(("statuses", 1))
+    worker.enqueue_sync(cid, trigger="command")
+    worker.run_pending()
+    assert [j["status"] for j in _jobs(ws)] == ["retrying"]
+    api.sticky.clear()
+    api.faults.clear()
+    later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(minutes=2)
+    monkeypatch.setattr(jobs_module, "_now", lambda: later)
+    assert worker.run_pending() == 1  # the next `worker --once` (cron) runs the due retry
+    assert [j["status"] for j in _jobs(ws)] == ["done"]
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_a_refused_credential_parks_the_connection_until_a_person_acts(ws, setup, api):
+    worker, cid = setup
+    api.token = "revoked"
+    worker.enqueue_sync(cid, trigger="command")
+    worker.run_pending()
+    later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=3)
+    assert worker.schedule_due(now=later) == []  # not hammering the API with a dead token
+    api.token = TOKEN
+    box = SecretBox.for_workspace(ws.folder)
+    with Session(ws.engine) as session, session.begin():
+        run.connect(
+            session,
+            ws.workspace_id,
+            "mastodon",
+            {"instance": "mastodon.example", "token": TOKEN},
+            box,
+            created_by="t",
+            http=HttpOptions(sleep=_sleep),
+        )
+    assert len(worker.schedule_due(now=later)) == 1

@@ -97,6 +97,7 @@ def connect(
     """Connect an account's API (the credential is checked, then stored encrypted)."""
     from socialdesk.connectors.run import ConnectRefused, platforms, secret_box
     from socialdesk.connectors.run import connect as do_connect
+    from socialdesk.connectors.secrets import SecretKeyError
 
     known = {p.platform: p for p in platforms()}
     if platform not in known:
@@ -136,6 +137,9 @@ def connect(
             health = do_connect(
                 session, ws, platform, values, secret_box(folder), created_by=_whoami()
             )
+    except SecretKeyError as exc:
+        err_console.print(f"[red]✗[/] {exc}")
+        raise typer.Exit(1) from None
     except ConnectRefused as refused:
         err_console.print(f"[red]✗[/] {known[platform].title}: {refused.error.message}")
         if refused.error.detail:
@@ -287,6 +291,7 @@ def sync(
     """Bring in what is new from the connected accounts, now."""
     from socialdesk.connectors.run import SyncRefused, secret_box
     from socialdesk.connectors.run import sync as do_sync
+    from socialdesk.connectors.secrets import SecretKeyError
 
     folder = resolve_workspace(workspace)
     day = parse_day(since, "--since")
@@ -301,7 +306,7 @@ def sync(
             streams=stream,
             force=force,
         )
-    except SyncRefused as exc:
+    except (SyncRefused, SecretKeyError) as exc:
         err_console.print(f"[red]✗[/] {exc}")
         raise typer.Exit(1) from None
     if any(r.added for r in reports):
@@ -313,6 +318,9 @@ def sync(
             console.print("No active connections to sync.")
         for r in reports:
             mark = {"ok": "[green]✓[/]", "partial": "[yellow]![/]"}.get(r.status, "[red]✗[/]")
+            if r.status == "refused":
+                console.print(f"{mark} {r.platform} {r.handle}: not synced: {r.message}")
+                continue
             console.print(
                 f"{mark} {r.platform} {r.handle}: {r.added} new, {r.updated} "
                 f"updated, {r.requests} requests (run {r.run_id}, batch {r.batch_id})"
@@ -327,7 +335,7 @@ def sync(
                         f"      [red]{s.error['message']}[/]"
                         + (f" ({s.error['detail']})" if s.error.get("detail") else "")
                     )
-    if any(r.status == "failed" for r in reports):
+    if any(r.status in ("failed", "refused") for r in reports):
         raise typer.Exit(1)
 
 

@@ -148,6 +148,9 @@ class Connector:
     how_to: str = ""
     # called after a run's client got a new credential (refreshed session): store this instead
     refreshed: Callable[[ApiClient], dict[str, Any] | None] | None = None
+    # a connector whose consent needs this machine's browser (OAuth loopback): connected on
+    # the command line only; the cockpit shows this command
+    command: str | None = None
 
     def stream(self, name: str) -> Stream:
         for s in self.streams:

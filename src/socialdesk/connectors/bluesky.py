@@ -36,7 +36,7 @@ from socialdesk.connectors.base import (
 )
 from socialdesk.connectors.errors import ConnectorError, shape_error
 from socialdesk.connectors.http import ApiClient
-from socialdesk.connectors.records import newest, posts_frame, wall_clock
+from socialdesk.connectors.records import checked_address, newest, posts_frame, wall_clock
 from socialdesk.importers._messages import message_frame, utc
 from socialdesk.importers.base import AccountRef, Chunk
 from socialdesk.importers.bluesky_notifications_json import PLATFORM, message_record
@@ -67,7 +67,7 @@ def classify(response: httpx.Response) -> ConnectorError | None:
     if name == "RateLimitExceeded":
         return ConnectorError(
             "rate",
-            "Bluesky's rate limit is reached; the next run goes on",
+            N_("Bluesky's rate limit is reached; the next run goes on"),
             detail=message,
             status=response.status_code,
         )
@@ -75,10 +75,7 @@ def classify(response: httpx.Response) -> ConnectorError | None:
 
 
 def _service(value: str | None) -> str:
-    value = (value or DEFAULT_SERVICE).strip().rstrip("/")
-    if "://" not in value:
-        value = f"https://{value}"
-    return value
+    return checked_address(value or DEFAULT_SERVICE, "service")
 
 
 def _session(client: ApiClient, identifier: str, password: str) -> dict[str, Any]:
@@ -96,11 +93,11 @@ def connect(values: dict[str, str], http: HttpOptions) -> Identity:
     password = (values.get("app_password") or "").strip()
     if not handle:
         raise ConnectorError(
-            "input", "give the account's handle, e.g. org.bsky.social", field="handle"
+            "input", N_("give the account's handle, e.g. org.bsky.social"), field="handle"
         )
     if not password:
         raise ConnectorError(
-            "input", "give an app password (Settings > App passwords)", field="app_password"
+            "input", N_("give an app password (Settings > App passwords)"), field="app_password"
         )
     service = _service(values.get("service"))
     with http.client(service, classify=classify) as client:
@@ -108,7 +105,8 @@ def connect(values: dict[str, str], http: HttpOptions) -> Identity:
             session = _session(client, handle, password)
         except ConnectorError as exc:
             if exc.kind in ("network", "not_found"):
-                exc.message = f"{service} does not answer as a Bluesky server (PDS)"
+                exc.message = N_("this address does not answer as a Bluesky server (PDS)")
+                exc.detail = service
             raise
     return Identity(
         handle=str(session.get("handle") or handle),
@@ -129,11 +127,15 @@ def client(credentials: dict[str, Any], settings: dict[str, Any], http: HttpOpti
     session: dict[str, Any] | None = None
     if credentials.get("refresh"):
         try:
-            session = api.request(
+            answer = api.request(
                 "POST",
                 "/xrpc/com.atproto.server.refreshSession",
                 headers={"Authorization": f"Bearer {credentials['refresh']}"},
-            ).json()
+            )
+            try:
+                session = answer.json()
+            except ValueError:
+                session = None
         except ConnectorError as exc:
             if exc.kind != "auth":
                 raise

@@ -149,7 +149,7 @@ def _report(stream: str):
         body = ctx.client.post_json(
             f"{DATA}/properties/{ctx.external_id}:runReport",
             {
-                "dateRanges": [{"startDate": start.isoformat(), "endDate": "today"}],
+                "dateRanges": [{"startDate": start.isoformat(), "endDate": ctx.as_of.isoformat()}],
                 "dimensions": [{"name": d} for d in dims],
                 "metrics": [{"name": m} for m in metrics],
                 "orderBys": [{"dimension": {"dimensionName": d}} for d in dims],

@@ -29,6 +29,9 @@ from socialdesk.connectors.http import ApiClient
 TOKEN_URL = "https://oauth2.googleapis.com/token"
 
 
+_QUOTA = ("quotaExceeded", "rateLimitExceeded", "dailyLimitExceeded", "userRateLimitExceeded")
+
+
 def classify(response: httpx.Response) -> ConnectorError | None:
     try:
         body = response.json()
@@ -37,42 +40,65 @@ def classify(response: httpx.Response) -> ConnectorError | None:
     if not isinstance(body, dict):
         return None
     error = body.get("error")
-    if isinstance(error, str):  # the token endpoint
+    status_code = response.status_code
+    if isinstance(error, str):  # the token endpoint: {"error": "invalid_grant", ...}
+        if status_code not in (400, 401) or error not in (
+            "invalid_grant",
+            "invalid_client",
+            "unauthorized_client",
+        ):
+            return None
         return ConnectorError(
             "auth",
-            N_("Google does not accept the service account key: make a new key and connect again"),
+            N_(
+                "Google does not accept the credential (a key or consent that expired or was "
+                "withdrawn): connect again"
+            ),
             detail=f"{error}: {body.get('error_description') or ''}",
-            status=response.status_code,
+            status=status_code,
         )
     if not isinstance(error, dict):
         return None
     status = str(error.get("status") or "")
-    detail = f"{status}: {error.get('message') or ''}"
+    reasons = [str(e.get("reason")) for e in error.get("errors") or [] if isinstance(e, dict)]
+    detail = f"{status or status_code}: {error.get('message') or ''}"
+    if status == "RESOURCE_EXHAUSTED" or any(r in _QUOTA for r in reasons):
+        return ConnectorError(
+            "rate",
+            N_("Google's quota is used up for now; the next run goes on"),
+            detail=detail,
+            status=status_code,
+        )
     if status == "UNAUTHENTICATED":
         return ConnectorError(
             "auth",
             N_("Google no longer accepts the credential: connect again"),
             detail=detail,
-            status=response.status_code,
+            status=status_code,
         )
-    if status == "PERMISSION_DENIED":
+    if status == "PERMISSION_DENIED" or status_code == 403:
         return ConnectorError(
             "permission",
             N_(
-                "the service account has no access to this property: add its e-mail address "
-                "as a user of the property"
+                "Google refuses access: give the connected account (or the service account's "
+                "e-mail address) access to the property or channel"
             ),
             detail=detail,
-            status=response.status_code,
-        )
-    if status == "RESOURCE_EXHAUSTED":
-        return ConnectorError(
-            "rate",
-            N_("Google's quota is used up for now; the next run goes on"),
-            detail=detail,
-            status=response.status_code,
+            status=status_code,
         )
     return None
+
+
+def _body(response: httpx.Response, field: str) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict) or not body.get(field):
+        raise ConnectorError(
+            "shape", N_("Google's token answer is not what its documentation says"), field=field
+        )
+    return body
 
 
 def read_key(text: str) -> dict[str, Any]:
@@ -115,7 +141,7 @@ def assertion(key: dict[str, Any], scope: str, now: float | None = None) -> str:
     claims = {
         "iss": key["client_email"],
         "scope": scope,
-        "aud": key.get("token_uri") or TOKEN_URL,
+        "aud": TOKEN_URL,
         "iat": int(now),
         "exp": int(now) + 3600,
     }
@@ -141,19 +167,15 @@ def assertion(key: dict[str, Any], scope: str, now: float | None = None) -> str:
 def client(key: dict[str, Any], scope: str, http: HttpOptions) -> ApiClient:
     """A client with a fresh access token of the service account (absolute URLs only)."""
     api = http.client("https://www.googleapis.com", classify=classify)
-    response = api.request(
+    response = api.request(  # never a key file's own token_uri: the key goes to Google only
         "POST",
-        key.get("token_uri") or TOKEN_URL,
+        TOKEN_URL,
         data={
             "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
             "assertion": assertion(key, scope),
         },
     )
-    body = response.json()
-    token = body.get("access_token") if isinstance(body, dict) else None
-    if not token:
-        raise ConnectorError("shape", "the token answer has no access_token", field="access_token")
-    api.headers["Authorization"] = f"Bearer {token}"
+    api.headers["Authorization"] = f"Bearer {_body(response, 'access_token')['access_token']}"
     return api
 
 
@@ -181,10 +203,7 @@ def refresh_client(credentials: dict[str, Any], http: HttpOptions) -> ApiClient:
                 "Google withdrew the consent (expired, revoked or a new password): connect again"
             )
         raise
-    token = response.json().get("access_token")
-    if not token:
-        raise ConnectorError("shape", "the token answer has no access_token", field="access_token")
-    api.headers["Authorization"] = f"Bearer {token}"
+    api.headers["Authorization"] = f"Bearer {_body(response, 'access_token')['access_token']}"
     return api
 
 
@@ -234,7 +253,7 @@ def consent(
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             query = {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
-            if "code" not in query and "error" not in query:
+            if query.get("state") != state or ("code" not in query and "error" not in query):
                 self.send_response(404)
                 self.end_headers()
                 return
@@ -275,7 +294,7 @@ def consent(
     finally:
         server.shutdown()
         server.server_close()
-    if answer.get("state") != state:
+    if answer.get("state") != state:  # kept as a second check; the handler waits for it
         raise ConnectorError(
             "input", N_("the answer from Google's consent page does not match this request")
         )
@@ -293,10 +312,5 @@ def consent(
                 "client_id": client_id,
                 "client_secret": client_secret,
             },
-        ).json()
-    refresh = body.get("refresh_token") if isinstance(body, dict) else None
-    if not refresh:
-        raise ConnectorError(
-            "shape", "the token answer has no refresh_token", field="refresh_token"
         )
-    return str(refresh)
+    return str(_body(body, "refresh_token")["refresh_token"])

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import math
 import random
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -27,16 +29,28 @@ from socialdesk.importers.base import N_
 Classify = Callable[[httpx.Response], ConnectorError | None]
 
 
+MAX_ASKED = 7 * 24 * 3600.0  # a wait asked for beyond a week is read as a week
+
+
+def _seconds(value: float) -> float | None:
+    return min(max(0.0, value), MAX_ASKED) if math.isfinite(value) else None
+
+
 def _wait_from_headers(response: httpx.Response, now: float) -> float | None:
-    """Seconds the server asks us to wait, if it says so."""
-    value = response.headers.get("retry-after")
+    """Seconds the server asks us to wait, if it says so (nonsense values are ignored)."""
+    value = (response.headers.get("retry-after") or "").strip()
     if value:
         try:
-            return max(0.0, float(value))
+            return _seconds(float(value))
         except ValueError:
-            parsed = email.utils.parsedate_to_datetime(value)
+            try:
+                parsed = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError, IndexError):
+                parsed = None
             if parsed is not None:
-                return max(0.0, parsed.timestamp() - now)
+                if parsed.tzinfo is None:
+                    parsed = parsed.replace(tzinfo=dt.UTC)
+                return _seconds(parsed.timestamp() - now)
     remaining = response.headers.get("ratelimit-remaining") or response.headers.get(
         "x-ratelimit-remaining"
     )
@@ -46,10 +60,23 @@ def _wait_from_headers(response: httpx.Response, now: float) -> float | None:
             number = float(reset)
         except ValueError:
             parsed_dt = _iso(reset)
-            return None if parsed_dt is None else max(0.0, parsed_dt.timestamp() - now)
+            return None if parsed_dt is None else _seconds(parsed_dt.timestamp() - now)
         # an epoch time (AT Protocol, GitHub style) or seconds from now (IETF draft)
-        return max(0.0, number - now) if number > 1e9 else number
+        return _seconds(number - now if number > 1e9 else number)
     return None
+
+
+_TOKENISH = re.compile(r"\b(EAA[A-Za-z0-9]{20,}|ya29\.[\w.-]{20,}|eyJ[\w-]{10,}\.[\w.-]{10,})")
+
+
+def scrub(text: str | None, secrets: set[str]) -> str | None:
+    """The text without any of the secrets (or anything shaped like a platform's token)."""
+    if not text:
+        return text
+    for secret in sorted(secrets, key=len, reverse=True):
+        if len(secret) >= 6:
+            text = text.replace(secret, "[hidden]")
+    return _TOKENISH.sub("[hidden]", text)
 
 
 def _iso(value: str) -> dt.datetime | None:
@@ -140,6 +167,9 @@ class ApiClient:
     requests: int = 0
     # a connector's session data for this run (e.g. AT Protocol tokens refreshed at start)
     session: dict[str, Any] = field(default_factory=dict)
+    # values never to appear in an error's detail (tokens, passwords): the Authorization
+    # header's is added by itself; connectors add the credentials they send otherwise
+    secrets: set[str] = field(default_factory=set)
     _client: httpx.Client | None = None
 
     def _http(self) -> httpx.Client:
@@ -174,7 +204,32 @@ class ApiClient:
         data: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """The response of a successful request (2xx), after retries; else ConnectorError."""
+        """The response of a successful request (2xx), after retries; else ConnectorError,
+        whose detail never holds a credential this request carried."""
+        try:
+            return self._request(method, url, params=params, json=json, data=data, headers=headers)
+        except ConnectorError as exc:
+            sent = [*self.headers.values(), *(headers or {}).values(), *(data or {}).values()]
+            if isinstance(json, dict):
+                sent.extend(json.values())
+            values = set(self.secrets)
+            for value in sent:
+                if isinstance(value, str):
+                    values.add(value)
+                    values.add(value.removeprefix("Bearer "))
+            exc.detail = scrub(exc.detail, values)
+            raise
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        data: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+    ) -> httpx.Response:
         last: ConnectorError | None = None
         if params is not None:
             params = {k: v for k, v in params.items() if v is not None}

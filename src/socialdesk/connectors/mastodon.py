@@ -32,7 +32,7 @@ from socialdesk.connectors.base import (
 )
 from socialdesk.connectors.errors import ConnectorError, shape_error
 from socialdesk.connectors.http import ApiClient
-from socialdesk.connectors.records import newest, posts_frame, wall_clock
+from socialdesk.connectors.records import checked_address, newest, posts_frame, wall_clock
 from socialdesk.importers._messages import html_text, message_frame, utc
 from socialdesk.importers.base import AccountRef, Chunk
 from socialdesk.importers.mastodon_notifications_json import PLATFORM, status_record
@@ -41,15 +41,13 @@ PAGE = 40
 
 
 def _instance(value: str) -> str:
-    value = value.strip().rstrip("/")
-    if not value:
-        raise ConnectorError("input", "give the instance's address, e.g. https://mastodon.social")
-    if "://" not in value:
-        value = f"https://{value}"
-    parsed = urlparse(value)
-    if parsed.scheme not in ("https", "http") or not parsed.netloc:
-        raise ConnectorError("input", f"{value!r} is not an instance address", field="instance")
-    return f"{parsed.scheme}://{parsed.netloc}"
+    if not value.strip():
+        raise ConnectorError(
+            "input",
+            N_("give the instance's address, e.g. https://mastodon.social"),
+            field="instance",
+        )
+    return checked_address(value, "instance")
 
 
 def _client(instance: str, token: str, http: HttpOptions) -> ApiClient:
@@ -61,14 +59,15 @@ def connect(values: dict[str, str], http: HttpOptions) -> Identity:
     token = (values.get("token") or "").strip()
     if not token:
         raise ConnectorError(
-            "input", "give an access token (Preferences > Development)", field="token"
+            "input", N_("give an access token (Preferences > Development)"), field="token"
         )
     with _client(instance, token, http) as client:
         try:
             me = client.get_json("/api/v1/accounts/verify_credentials")
         except ConnectorError as exc:
             if exc.kind in ("network", "not_found"):
-                exc.message = f"{instance} does not answer as a Mastodon instance"
+                exc.message = N_("this address does not answer as a Mastodon instance")
+                exc.detail = instance
             raise
     if not isinstance(me, dict) or not me.get("id") or not me.get("acct"):
         raise shape_error("connect", "verify_credentials.id", "is missing")

@@ -150,6 +150,15 @@ def connect(values: dict[str, str], http: HttpOptions) -> Identity:
                 field="page",
             )
         me, token = chosen[0], str(chosen[0].get("access_token") or token)
+    elif accounts is not None:  # a user token that manages no Page
+        raise ConnectorError(
+            "input",
+            N_(
+                "this token manages no Facebook Page: use a Page access token, or a user token of "
+                "a Page admin"
+            ),
+            field="token",
+        )
     ig = me.get("instagram_business_account") or {}
     return Identity(
         handle=str(me.get("name") or me["id"]),

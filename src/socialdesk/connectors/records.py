@@ -34,3 +34,27 @@ def posts_frame(records: Iterable[Mapping[str, Any]], as_of: dt.date) -> pd.Data
 
 def newest(times: Iterable[dt.datetime | None]) -> dt.datetime | None:
     return max((t for t in times if t is not None), default=None)
+
+
+def checked_address(value: str, field: str) -> str:
+    """An https address (http only on this machine: 127.0.0.1, localhost, ::1), scheme and
+    host only, so a connection never talks plain HTTP across a network."""
+    from urllib.parse import urlparse
+
+    from socialdesk.connectors.base import N_
+    from socialdesk.connectors.errors import ConnectorError
+
+    value = value.strip().rstrip("/")
+    if "://" not in value:
+        value = f"https://{value}"
+    parsed = urlparse(value)
+    local = parsed.hostname in ("127.0.0.1", "localhost", "::1")
+    if (
+        not parsed.netloc
+        or parsed.scheme not in ("https", "http")
+        or (parsed.scheme == "http" and not local)
+    ):
+        raise ConnectorError(
+            "input", N_("give the server's https address"), detail=value, field=field
+        )
+    return f"{parsed.scheme}://{parsed.netloc}"

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from socialdesk.connectors import builtin_connectors
 from socialdesk.connectors.base import Connector, HttpOptions
 from socialdesk.connectors.errors import ConnectorError
-from socialdesk.connectors.secrets import SecretBox
+from socialdesk.connectors.secrets import SecretBox, SecretKeyError
 from socialdesk.connectors.sync import SyncRefused, SyncReport, sync_connection
 from socialdesk.errors import SocialdeskError
 from socialdesk.model import Connection, Job, SyncCursor, SyncRun
@@ -62,6 +62,7 @@ class PlatformInfo:
     how_to: str
     fields: tuple[FieldInfo, ...]
     streams: tuple[str, ...]
+    command: str | None = None  # connected on the command line only (a browser consent)
 
 
 def platforms(translate: Translate = _english) -> tuple[PlatformInfo, ...]:
@@ -83,6 +84,7 @@ def platforms(translate: Translate = _english) -> tuple[PlatformInfo, ...]:
                 for f in c.fields
             ),
             streams=tuple(s.name for s in c.streams),
+            command=c.command,
         )
         for c in builtin_connectors().values()
     )
@@ -318,6 +320,11 @@ def connections(
     )
 
 
+def get(session: Session, workspace_id: int, connection_id: int) -> ConnectionHealth:
+    """One connection's health (SyncRefused when the workspace has no such connection)."""
+    return _health(session, _row(session, workspace_id, connection_id), _registry())
+
+
 def _row(session: Session, workspace_id: int, connection_id: int) -> Connection:
     row = session.get(Connection, connection_id)
     if row is None or row.workspace_id != workspace_id:
@@ -364,21 +371,35 @@ def sync(
             )
     else:
         ids = [connection_id]
-    return [
-        sync_connection(
-            engine,
-            workspace_id,
-            cid,
-            box,
-            registry,
-            since=since,
-            streams=streams,
-            trigger=trigger,
-            http=http,
-            force=force,
-        )
-        for cid in ids
-    ]
+    reports = []
+    for cid in ids:
+        try:
+            reports.append(
+                sync_connection(
+                    engine,
+                    workspace_id,
+                    cid,
+                    box,
+                    registry,
+                    since=since,
+                    streams=streams,
+                    trigger=trigger,
+                    http=http,
+                    force=force,
+                )
+            )
+        except (SyncRefused, SecretKeyError) as exc:
+            if connection_id is not None:  # the one asked for: the caller says why
+                raise
+            reports.append(_refused(engine, cid, str(exc)))  # the others still sync
+    return reports
+
+
+def _refused(engine: Engine, connection_id: int, why: str) -> SyncReport:
+    with Session(engine) as session:
+        row = session.get(Connection, connection_id)
+        platform, handle = (row.platform, row.handle) if row else ("?", "?")
+    return SyncReport(connection_id, platform, handle, 0, 0, "refused", message=why)
 
 
 def secret_box(folder: os.PathLike[str] | str) -> SecretBox:
@@ -395,6 +416,7 @@ __all__ = [
     "SyncReport",
     "connect",
     "connections",
+    "get",
     "platforms",
     "remove",
     "secret_box",

@@ -13,6 +13,7 @@ import base64
 import binascii
 import hashlib
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from cryptography.fernet import Fernet, InvalidToken
 
 from socialdesk.errors import SocialdeskError
 
+log = logging.getLogger("socialdesk.secrets")
 ENV = "SOCIALDESK_SECRET_KEY"
 KEY_FILE = "secret.key"
 
@@ -42,18 +44,36 @@ def _fernet_key(value: str) -> bytes:
             "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key())'`) "
             "or a passphrase of at least 16 characters."
         )
-    return base64.urlsafe_b64encode(hashlib.sha256(raw).digest())
+    # a passphrase: stretched with scrypt (a fixed salt: the key must be the same everywhere)
+    return base64.urlsafe_b64encode(
+        hashlib.scrypt(raw, salt=b"socialdesk secret key", n=2**14, r=8, p=1, dklen=32)
+    )
 
 
 def _key_from_file(folder: Path) -> bytes:
     path = folder / KEY_FILE
-    if path.exists():
-        return path.read_bytes().strip()
-    folder.mkdir(parents=True, exist_ok=True)
-    key = Fernet.generate_key()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(key + b"\n")
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        key = Fernet.generate_key()
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it a moment ago: read theirs
+            pass
+        else:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(key + b"\n")
+            return key
+    if path.stat().st_mode & 0o077:  # readable by others: close it (the file is ours)
+        log.warning("%s was readable by others; its rights are now 0600", path)
+        os.chmod(path, 0o600)
+    key = path.read_bytes().strip()
+    try:
+        Fernet(key)
+    except (ValueError, TypeError):
+        raise SecretKeyError(
+            f"{path} does not hold a key socialdesk made (it is empty or changed). Restore it, "
+            f"or set {ENV}; without the key, connect every account again."
+        ) from None
     return key
 
 

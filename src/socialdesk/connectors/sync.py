@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from socialdesk.connectors.base import Connector, HttpOptions, StreamContext
-from socialdesk.connectors.errors import ConnectorError
+from socialdesk.connectors.base import N_, Connector, HttpOptions, Page, Stream, StreamContext
+from socialdesk.connectors.errors import ConnectorError, shape_error
 from socialdesk.connectors.secrets import SecretBox
-from socialdesk.errors import SocialdeskError
+from socialdesk.errors import RowInvalid, SocialdeskError
 from socialdesk.importers.load import Loader
 from socialdesk.model import Connection, ImportBatch, SyncCursor, SyncRun
 
@@ -30,8 +31,13 @@ from socialdesk.model import Connection, ImportBatch, SyncCursor, SyncRun
 CONTENT = frozenset(
     {"post", "message", "account_day", "ad_day", "web_day", "search_performance", "audience_share"}
 )
-# a run still "running" after this long died without saying so (killed, machine restarted)
-STALE_AFTER = dt.timedelta(hours=2)
+# what a cursor keeps across walks: the last complete walk's newest item, when it last ran
+_KEEP = ("high_water", "last_run")
+KEEP_RUNS = 200  # runs kept per connection (one every 5 minutes: most of a day)
+log = logging.getLogger("socialdesk.sync")
+# a run still "running" whose last page is this old died without saying so (killed, machine
+# restarted): longer than the longest wait between two pages (5 tries of at most 5 minutes)
+STALE_AFTER = dt.timedelta(minutes=30)
 
 
 class SyncRefused(SocialdeskError):
@@ -73,6 +79,7 @@ class SyncReport:
     streams: list[StreamReport] = field(default_factory=list)
     requests: int = 0
     bytes: int = 0
+    message: str | None = None  # why a run was refused (status "refused")
 
     @property
     def added(self) -> int:
@@ -96,6 +103,45 @@ def _cursor(session: Session, connection_id: int, stream: str) -> SyncCursor:
     return row
 
 
+def run_alive(session: Session, run: SyncRun, now: dt.datetime | None = None) -> bool:
+    """Whether a running run still shows signs of life: a page (or a stream's start) of its
+    connection within STALE_AFTER."""
+    now = now or _now()
+    beat = session.scalar(
+        select(func.max(SyncCursor.updated_at)).where(SyncCursor.connection_id == run.connection_id)
+    )
+    latest = max(filter(None, (run.started_at, beat)))
+    return now - latest < STALE_AFTER
+
+
+def last_runs(session: Session, connection_id: int) -> dict[str, dt.datetime]:
+    """When each stream of the connection last started a walk (the worker's schedule)."""
+    out = {}
+    for cursor in session.scalars(
+        select(SyncCursor).where(SyncCursor.connection_id == connection_id)
+    ):
+        when = _parse((cursor.state or {}).get("last_run"))
+        if when is not None:
+            out[cursor.stream] = when
+    return out
+
+
+def retry_after(session: Session, connection_id: int) -> dict[str, dt.datetime]:
+    """Streams whose last run the platform asked to wait: not before this time (naive UTC)."""
+    last = session.scalar(
+        select(SyncRun)
+        .where(SyncRun.connection_id == connection_id, SyncRun.status != "running")
+        .order_by(SyncRun.started_at.desc(), SyncRun.id.desc())
+        .limit(1)
+    )
+    out = {}
+    for name, info in ((last.streams if last else None) or {}).items():
+        when = ((info or {}).get("error") or {}).get("retry_at")
+        if when:
+            out[name] = dt.datetime.fromisoformat(when).replace(tzinfo=None)
+    return out
+
+
 def _start(
     factory: sessionmaker[Session],
     workspace_id: int,
@@ -108,14 +154,16 @@ def _start(
     """Marks dead runs failed, refuses a second live one, creates the batch and the run."""
     now = _now()
     with factory() as session, session.begin():
-        conn = session.get(Connection, connection_id)
+        # the connection's row is locked while this is decided (PostgreSQL; SQLite writes one
+        # at a time): two workers cannot both start a run of it
+        conn = session.get(Connection, connection_id, with_for_update=True)
         assert conn is not None
         for run in session.scalars(
             select(SyncRun).where(
                 SyncRun.connection_id == connection_id, SyncRun.status == "running"
             )
         ):
-            if force or now - run.started_at > STALE_AFTER:
+            if force or not run_alive(session, run, now):
                 run.status, run.finished_at = "failed", now
                 run.streams = {**run.streams, "_": {"error": "interrupted (killed or stopped)"}}
             else:
@@ -123,6 +171,7 @@ def _start(
                     f"a sync of this connection is running since {run.started_at:%H:%M} UTC "
                     f"(run {run.id}); wait for it, or pass --force if it died."
                 )
+        conn.settings = {k: v for k, v in (conn.settings or {}).items() if k != "blocked"}
         digest = hashlib.sha256(f"sync {connection_id} {uuid.uuid4()}".encode()).hexdigest()
         batch = ImportBatch(
             workspace_id=workspace_id,
@@ -194,102 +243,170 @@ def sync_connection(
         factory, workspace_id, connection_id, trigger, connector.name, force=force
     )
     report = SyncReport(connection_id, conn.platform, handle, run_id, batch_id, "ok")
-    today = _now().date()
+    walk = _Walk(factory, workspace_id, connection_id, batch_id, since, max_pages)
     client = None
     fatal: ConnectorError | None = None
     try:
         client = connector.client(credentials, settings, http)
         for name in wanted:
-            stream = connector.stream(name)
             sr = StreamReport(name)
             report.streams.append(sr)
             if fatal is not None:
                 sr.status = "not run"
                 continue
-            with factory() as session, session.begin():
-                state = dict(_cursor(session, connection_id, name).state or {})
-            page_cursor: str | None = state.get("page")
-            if page_cursor is not None:  # a walk that was killed: go on where it stopped
-                sr.resumed = True
-                stop_before = _parse(state.get("stop_before"))
-                walk_newest = _parse(state.get("walk_newest"))
-                as_of = dt.date.fromisoformat(state.get("as_of") or today.isoformat())
-            else:
-                high = _parse(state.get("high_water"))
-                stop_before = since or (
-                    high - dt.timedelta(days=stream.refresh_days) if high else None
-                )
-                walk_newest, as_of = None, today
             ctx = StreamContext(
                 client=client,
                 handle=handle,
                 external_id=external_id,
                 settings=settings,
                 credentials=credentials,
-                as_of=as_of,
-                stop_before=stop_before,
+                as_of=_now().date(),
+                stop_before=None,
                 stream=name,
             )
-            while True:
-                if max_pages is not None and sr.pages >= max_pages:
-                    break
-                try:
-                    page = stream.fetch(ctx, page_cursor)
-                except ConnectorError as exc:
-                    exc.for_stream(name)
-                    sr.status, sr.error = "failed", exc.as_dict()
-                    if exc.kind == "auth":
-                        fatal = exc
-                    break
-                if page.newest and (walk_newest is None or page.newest > walk_newest):
-                    walk_newest = page.newest
-                with factory() as session, session.begin():
-                    loader = Loader(session, workspace_id, batch_id)
-                    for chunk in page.chunks:
-                        loader.load(chunk)
-                    loader.finish()
-                    cursor = _cursor(session, connection_id, name)
-                    if page.next_cursor is None:  # the walk is complete
-                        old_high = _parse(state.get("high_water"))
-                        high = max(filter(None, (old_high, walk_newest)), default=None)
-                        cursor.state = {"high_water": _iso(high)}
-                    else:
-                        cursor.state = {
-                            **{k: v for k, v in state.items() if k == "high_water"},
-                            "page": page.next_cursor,
-                            "stop_before": _iso(stop_before),
-                            "walk_newest": _iso(walk_newest),
-                            "as_of": as_of.isoformat(),
-                        }
-                    cursor.updated_at = _now()
-                    batch = session.get(ImportBatch, batch_id)
-                    assert batch is not None
-                    batch.counts = _add_counts(batch.counts or {}, loader.counts)
-                    added = sum(c.added for t, c in loader.counts.items() if t in CONTENT)
-                    updated = sum(c.updated for t, c in loader.counts.items() if t in CONTENT)
-                    sr.added += added
-                    sr.updated += updated
-                    batch.rows_added += added
-                    batch.rows_updated += updated
-                    batch.rows_read += page.items
-                    batch.size_bytes = client.bytes_received
-                sr.pages += 1
-                sr.items += page.items
-                if page.next_cursor is None:
-                    break
-                page_cursor = page.next_cursor
+            error = walk.run(connector.stream(name), ctx, sr)
+            if error is not None and error.kind == "auth":
+                fatal = error
     except ConnectorError as exc:  # making the client (a refresh of the session) failed
         fatal = exc
-        for name in wanted:
-            if name not in {s.name for s in report.streams}:
-                report.streams.append(StreamReport(name, status="failed", error=exc.as_dict()))
+        _fail_rest(report, wanted, exc)
+    except Exception as exc:  # an unforeseen answer or a bug: said, logged, never "ok"
+        log.exception("sync of connection %s", connection_id)
+        _fail_rest(report, wanted, _unexpected(exc))
     finally:
-        refreshed = connector.refreshed(client) if (client and connector.refreshed) else None
+        refreshed = None
         if client is not None:
+            if connector.refreshed is not None:
+                refreshed = connector.refreshed(client)
             report.requests, report.bytes = client.requests, client.bytes_received
             client.close()
         _finish(factory, report, box, refreshed, fatal)
     return report
+
+
+def _fail_rest(report: SyncReport, wanted: Sequence[str], error: ConnectorError) -> None:
+    for name in wanted:
+        if name not in {s.name for s in report.streams}:
+            report.streams.append(StreamReport(name, status="failed", error=error.as_dict()))
+
+
+def _unexpected(exc: BaseException, stream: str | None = None) -> ConnectorError:
+    return ConnectorError(
+        "shape",
+        N_("socialdesk could not read the platform's answer; the next run tries again"),
+        detail=type(exc).__name__,
+        stream=stream,
+    )
+
+
+@dataclass
+class _Walk:
+    """Walks one stream page by page; each page and its cursor one transaction."""
+
+    factory: sessionmaker[Session]
+    workspace_id: int
+    connection_id: int
+    batch_id: int
+    since: dt.datetime | None
+    max_pages: int | None
+
+    def _begin(self, stream: Stream, ctx: StreamContext, sr: StreamReport) -> dict[str, Any]:
+        """The stream's saved state; a cut walk resumes unless --since starts a new one."""
+        with self.factory() as session, session.begin():
+            cursor = _cursor(session, self.connection_id, stream.name)
+            state = dict(cursor.state or {})
+            if self.since is not None and state.get("page") is not None:
+                state = {k: v for k, v in state.items() if k in _KEEP}  # --since: a new walk
+            state["last_run"] = _now().isoformat()  # the worker's schedule reads it
+            cursor.state = state
+            cursor.updated_at = _now()  # a sign of life (run_alive)
+        if state.get("page") is not None:
+            sr.resumed = True
+            ctx.stop_before = _parse(state.get("stop_before"))
+            ctx.as_of = dt.date.fromisoformat(state.get("as_of") or ctx.as_of.isoformat())
+        else:
+            high = _parse(state.get("high_water"))
+            ctx.stop_before = self.since or (
+                high - dt.timedelta(days=stream.refresh_days) if high else None
+            )
+        return state
+
+    def run(self, stream: Stream, ctx: StreamContext, sr: StreamReport) -> ConnectorError | None:
+        state = self._begin(stream, ctx, sr)
+        page_cursor: str | None = state.get("page")
+        walk_newest = _parse(state.get("walk_newest")) if sr.resumed else None
+        while self.max_pages is None or sr.pages < self.max_pages:
+            try:
+                page = stream.fetch(ctx, page_cursor)
+                if page.newest and (walk_newest is None or page.newest > walk_newest):
+                    walk_newest = page.newest
+                self._write(stream, ctx, state, page, walk_newest, sr)
+            except ConnectorError as exc:
+                return self._stopped(stream, sr, exc.for_stream(stream.name))
+            except Exception as exc:  # a row the Loader refuses, an answer not foreseen
+                log.exception("stream %s of connection %s", stream.name, self.connection_id)
+                if isinstance(exc, RowInvalid):
+                    error = shape_error(stream.name, f"row {exc.row} {exc.column}", exc.detail)
+                else:
+                    error = _unexpected(exc, stream.name)
+                return self._stopped(stream, sr, error)
+            sr.pages += 1
+            sr.items += page.items
+            if page.next_cursor is None:
+                break
+            page_cursor = page.next_cursor
+        return None
+
+    def _stopped(self, stream: Stream, sr: StreamReport, error: ConnectorError) -> ConnectorError:
+        sr.status, sr.error = "failed", error.as_dict()
+        if sr.resumed and not error.transient and error.kind != "auth":
+            # a cut walk that cannot go on (an expired page cursor, an answer that will not
+            # change): start the next run from the top instead of failing there for good
+            with self.factory() as session, session.begin():
+                cursor = _cursor(session, self.connection_id, stream.name)
+                cursor.state = {k: v for k, v in (cursor.state or {}).items() if k in _KEEP}
+        return error
+
+    def _write(
+        self,
+        stream: Stream,
+        ctx: StreamContext,
+        state: dict[str, Any],
+        page: Page,
+        walk_newest: dt.datetime | None,
+        sr: StreamReport,
+    ) -> None:
+        with self.factory() as session, session.begin():
+            loader = Loader(session, self.workspace_id, self.batch_id)
+            for chunk in page.chunks:
+                loader.load(chunk)
+            loader.finish()
+            cursor = _cursor(session, self.connection_id, stream.name)
+            kept = {k: v for k, v in (cursor.state or {}).items() if k in _KEEP}
+            if page.next_cursor is None:  # the walk is complete
+                old_high = _parse(state.get("high_water"))
+                high = max(filter(None, (old_high, walk_newest)), default=None)
+                cursor.state = {**kept, "high_water": _iso(high)}
+            else:
+                cursor.state = {
+                    **kept,
+                    "page": page.next_cursor,
+                    "stop_before": _iso(ctx.stop_before),
+                    "walk_newest": _iso(walk_newest),
+                    "as_of": ctx.as_of.isoformat(),
+                }
+            cursor.updated_at = _now()
+            batch = session.get(ImportBatch, self.batch_id)
+            assert batch is not None
+            batch.counts = _add_counts(batch.counts or {}, loader.counts)
+            added = sum(c.added for t, c in loader.counts.items() if t in CONTENT)
+            updated = sum(c.updated for t, c in loader.counts.items() if t in CONTENT)
+            sr.added += added
+            sr.updated += updated
+            batch.rows_added += added
+            batch.rows_updated += updated
+            batch.rows_read += page.items
+            batch.size_bytes = ctx.client.bytes_received
 
 
 def _finish(
@@ -333,7 +450,30 @@ def _finish(
         else:
             first = fatal.as_dict() if fatal else errors[0]
             conn.last_error = str(first.get("message"))[:1000]
+        if fatal is not None and fatal.kind == "auth":
+            # the worker leaves it alone until a person connects again (connect clears it)
+            conn.settings = {**(conn.settings or {}), "blocked": "auth"}
         if refreshed:
             conn.secret = box.seal(refreshed)
         batch.finished_at = now
         batch.notes = {"sync_run": run.id, "streams": run.streams}
+        wrote = any(c.get("added") or c.get("updated") for c in (batch.counts or {}).values())
+        if not wrote:  # a run that brought nothing leaves no empty batch in the import list
+            run.import_batch_id = None
+            session.flush()
+            session.delete(batch)
+            report.batch_id = 0
+        _prune(session, report.connection_id)
+
+
+def _prune(session: Session, connection_id: int, keep: int = KEEP_RUNS) -> None:
+    """Only the last `keep` runs of a connection are kept (their batches stay)."""
+    old = (
+        select(SyncRun.id)
+        .where(SyncRun.connection_id == connection_id)
+        .order_by(SyncRun.started_at.desc(), SyncRun.id.desc())
+        .offset(keep)
+    )
+    ids = list(session.scalars(old))
+    if ids:
+        session.execute(delete(SyncRun).where(SyncRun.id.in_(ids)))

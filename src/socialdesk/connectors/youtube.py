@@ -227,6 +227,26 @@ def _days(ctx: StreamContext, cursor: str | None) -> Page:
     return Page(chunks, None, last, items=len(records))
 
 
+def _all_replies(ctx: StreamContext, parent: str) -> list[dict[str, Any]]:
+    """Every reply of a thread (comments.list by parentId), at most 500."""
+    out: list[dict[str, Any]] = []
+    token = None
+    while len(out) < 500:
+        body = ctx.client.get_json(
+            f"{DATA}/comments",
+            part="snippet",
+            parentId=parent,
+            maxResults=100,
+            textFormat="plainText",
+            pageToken=token,
+        )
+        out.extend((body or {}).get("items") or [])
+        token = (body or {}).get("nextPageToken")
+        if not token:
+            break
+    return out
+
+
 def _comments(ctx: StreamContext, cursor: str | None) -> Page:
     body = ctx.client.get_json(
         f"{DATA}/commentThreads",
@@ -251,9 +271,10 @@ def _comments(ctx: StreamContext, cursor: str | None) -> Page:
             break
         times.append(created)
         video = snippet.get("videoId") or (thread.get("snippet") or {}).get("videoId")
-        comments = [(None, top)] + [
-            (top["id"], r) for r in (thread.get("replies") or {}).get("comments") or []
-        ]
+        replies = (thread.get("replies") or {}).get("comments") or []
+        if int((thread.get("snippet") or {}).get("totalReplyCount") or 0) > len(replies):
+            replies = _all_replies(ctx, str(top["id"]))  # a thread carries only a few
+        comments = [(None, top)] + [(top["id"], r) for r in replies]
         for parent, comment in comments:
             s = comment.get("snippet") or {}
             author = (s.get("authorChannelId") or {}).get("value")
@@ -300,6 +321,7 @@ CONNECTOR = Connector(
     ),
     connect=connect,
     client=client,
+    command="socialdesk connect youtube --client-file client_secret.json",
     streams=(
         Stream(
             "videos",
@@ -318,7 +340,12 @@ CONNECTOR = Connector(
             title=N_("The channel's figures by day"),
         ),
         Stream(
-            "comments", "messages", _comments, every_minutes=15, title=N_("Comments on the videos")
+            "comments",
+            "messages",
+            _comments,
+            every_minutes=15,
+            refresh_days=7,  # new replies arrive on threads of the last days
+            title=N_("Comments on the videos"),
         ),
     ),
 )

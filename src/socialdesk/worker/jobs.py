@@ -1,23 +1,24 @@
 """Jobs and their schedule; see the package docstring.
 
 - A sync job per connection; its key (`sync:<id>`) allows one live job per connection, and a
-  huey lock on the same key keeps two workers from syncing one connection at once.
+  sync refuses to start while another run of the same connection is alive (its pages still
+  arrive: socialdesk.connectors.sync), so two workers never sync one connection at once.
 - The scheduler (a periodic task each minute) enqueues a connection's due streams: a stream
   is due when its interval (Stream.every_minutes, or the connection's own) has passed since
-  it last ran. Paused connections are left alone.
-- A transient failure (rate limit, server or network error, a crash) is retried with
-  exponential backoff (huey's retries with retry_backoff); a permanent one (expired token,
-  missing permission, wrong shape) is not: the connection shows why.
-- A job that died with its worker (killed, machine restarted) is queued again when a worker
-  starts.
+  it last ran, and the platform's Retry-After has passed. Paused connections, and those whose
+  credential the platform refused, are left alone until a person acts.
+- A failure that waiting may cure (rate limit, server or network error, a crash) is retried
+  after 30 s, 1, 2 and 4 minutes, or when the platform said it may be; one a person must fix
+  (an expired token, a missing permission) is not: the connection shows why.
+- A job whose worker died (killed, machine restarted) is queued again when a worker starts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
-import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,36 +26,45 @@ from typing import Any
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
-from huey.exceptions import TaskLockedException
+from huey.exceptions import RetryTask
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from socialdesk.connectors import builtin_connectors
-from socialdesk.connectors.base import HttpOptions
-from socialdesk.connectors.secrets import SecretBox
-from socialdesk.connectors.sync import SyncRefused, sync_connection
+from socialdesk.connectors.base import N_, HttpOptions
+from socialdesk.connectors.secrets import SecretBox, SecretKeyError
+from socialdesk.connectors.sync import (
+    SyncRefused,
+    last_runs,
+    retry_after,
+    run_alive,
+    sync_connection,
+)
 from socialdesk.model import Connection, Job, SyncRun
 
 log = logging.getLogger("socialdesk.worker")
 LIVE = ("queued", "running", "retrying")
 RETRIES = 4
 RETRY_DELAY = 30  # seconds, doubled at each retry: 30 s, 1 min, 2 min, 4 min
-
-
-class RetryableFailure(Exception):
-    """A sync that failed for a reason that waiting may cure: huey retries the job."""
+LOST_AFTER = dt.timedelta(hours=2)  # a queued job no worker took by then is lost
+UNEXPECTED = N_("socialdesk met an unexpected error; the details are in the worker's log")
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def make_huey(folder: Path, redis_url: str | None = None) -> Huey:
+def queue_name(engine: Engine, workspace_id: int) -> str:
+    """One queue per workspace and database: two workspaces never share one in Redis."""
+    where = engine.url.render_as_string(hide_password=True)
+    return "socialdesk-" + hashlib.sha1(f"{where}|{workspace_id}".encode()).hexdigest()[:12]
+
+
+def make_huey(folder: Path, redis_url: str | None = None, name: str = "socialdesk") -> Huey:
     url = redis_url or os.environ.get("SOCIALDESK_REDIS_URL")
-    name = f"socialdesk-{folder.expanduser().resolve().name}"
     if url:
-        return RedisHuey(name, url=url)
-    return SqliteHuey(name, filename=str(folder.expanduser().resolve() / "jobs.db"))
+        return RedisHuey(name, url=url, results=False)
+    return SqliteHuey(name, filename=str(folder.expanduser().resolve() / "jobs.db"), results=False)
 
 
 class _QuietConsumer(Consumer):
@@ -77,7 +87,7 @@ class Worker:
     def __post_init__(self) -> None:
         huey = self.huey
 
-        @huey.task(retries=RETRIES, retry_delay=RETRY_DELAY, retry_backoff=2, name="sync")
+        @huey.task(name="sync")
         def sync_task(job_id: int, connection_id: int, streams: list[str] | None) -> str:
             return self._run_sync(job_id, connection_id, streams)
 
@@ -94,13 +104,17 @@ class Worker:
     ) -> int | None:
         """Queues a sync of the connection; None when one is already queued or running."""
         key = f"sync:{connection_id}"
+        now = _now()
         with Session(self.engine) as session, session.begin():
-            live = session.scalar(
-                select(Job.id).where(
+            for live in session.scalars(
+                select(Job).where(
                     Job.workspace_id == self.workspace_id, Job.key == key, Job.status.in_(LIVE)
                 )
-            )
-            if live is not None:
+            ):
+                if live.status == "queued" and now - live.enqueued_at > LOST_AFTER:
+                    live.status, live.error = "failed", N_("lost: no worker took it in time")
+                    live.finished_at = now
+                    continue
                 return None
             job = Job(
                 workspace_id=self.workspace_id,
@@ -116,7 +130,12 @@ class Worker:
             session.add(job)
             session.flush()
             job_id = job.id
-        self._sync_task(job_id, connection_id, list(streams) if streams else None)
+        try:
+            self._sync_task(job_id, connection_id, list(streams) if streams else None)
+        except Exception:  # the queue cannot be reached (Redis down): say so, do not block
+            log.exception("queueing job %s", job_id)
+            self._end(job_id, "failed", N_("the job queue cannot be reached"))
+            return None
         return job_id
 
     def schedule_due(self, now: dt.datetime | None = None) -> list[int]:
@@ -136,13 +155,17 @@ class Worker:
             due: dict[int, list[str]] = {}
             for conn in rows:
                 connector = registry.get(conn.platform)
-                if connector is None:
+                if connector is None or (conn.settings or {}).get("blocked"):
                     continue
-                last = _last_runs(session, conn.id)
+                last = last_runs(session, conn.id)
+                waits = retry_after(session, conn.id)
                 every = (conn.settings or {}).get("every", {})
                 for stream in connector.streams:
                     minutes = int(every.get(stream.name, stream.every_minutes))
                     ran = last.get(stream.name)
+                    after = waits.get(stream.name)
+                    if after is not None and after > now:
+                        continue
                     if ran is None or now - ran >= dt.timedelta(minutes=minutes):
                         due.setdefault(conn.id, []).append(stream.name)
         for cid, streams in due.items():
@@ -163,38 +186,53 @@ class Worker:
             job.status, job.started_at = "running", _now()
             job.attempts += 1
             attempts = job.attempts
+            trigger = str((job.args or {}).get("trigger") or "worker")
         try:
-            with self.huey.lock_task(f"sync:{connection_id}"):
-                box = SecretBox.for_workspace(self.folder)
-                report = sync_connection(
-                    self.engine,
-                    self.workspace_id,
-                    connection_id,
-                    box,
-                    builtin_connectors(),
-                    streams=streams,
-                    trigger="worker",
-                    http=self.http,
-                )
-        except (SyncRefused, TaskLockedException) as exc:
-            self._end(job_id, "failed", str(exc) or "another worker is syncing it")
-            return "refused"
-        except Exception as exc:  # a crash: retried by huey, told in the job's row
-            final = attempts > RETRIES
-            self._end(job_id, "failed" if final else "retrying", _short(exc))
-            raise
+            report = sync_connection(
+                self.engine,
+                self.workspace_id,
+                connection_id,
+                SecretBox.for_workspace(self.folder),
+                builtin_connectors(),
+                streams=streams,
+                trigger="worker" if trigger == "worker" else trigger,
+                http=self.http,
+            )
+        except SyncRefused as exc:  # paused, removed, or a run of it is under way
+            self._end(job_id, "skipped", str(exc))
+            return "skipped"
+        except SecretKeyError as exc:
+            self._end(job_id, "failed", exc.args[0] if exc.args else str(exc))
+            return "failed"
+        except Exception:  # a crash: logged, told in plain words, tried again later
+            log.exception("sync job %s of connection %s", job_id, connection_id)
+            return self._again(job_id, attempts, UNEXPECTED, None)
         if report.added:
-            self._triage()
+            try:
+                self._triage()
+            except Exception:  # triage is a help, not the job: the sync stands
+                log.exception("triage after sync job %s", job_id)
         errors = [s.error for s in report.streams if s.error]
         transient = [e for e in errors if e.get("kind") in ("rate", "server", "network")]
-        if transient and attempts <= RETRIES:
-            self._end(job_id, "retrying", str(transient[0].get("message")))
-            raise RetryableFailure(str(transient[0].get("message")))
+        if transient and len(transient) == len(errors):
+            when = min((e["retry_at"] for e in transient if e.get("retry_at")), default=None)
+            eta = dt.datetime.fromisoformat(when).replace(tzinfo=None) if when else None
+            return self._again(job_id, attempts, str(transient[0].get("message")), eta)
         if errors:
             self._end(job_id, "failed", str(errors[0].get("message")))
             return report.status
         self._end(job_id, "done", None)
         return report.status
+
+    def _again(self, job_id: int, attempts: int, message: str, eta: dt.datetime | None) -> str:
+        """Retry later (huey's schedule), or give up after RETRIES retries."""
+        if attempts > RETRIES:
+            self._end(job_id, "failed", message)
+            return "failed"
+        self._end(job_id, "retrying", message)
+        if eta is not None:
+            raise RetryTask(message, eta=eta)
+        raise RetryTask(message, delay=RETRY_DELAY * 2 ** (attempts - 1))
 
     def _triage(self) -> None:
         """New messages are triaged at once, as after an import."""
@@ -211,7 +249,8 @@ class Worker:
                 job.finished_at = _now()
 
     def recover(self) -> int:
-        """Jobs a dead worker left running are queued again (their syncs resume)."""
+        """Jobs a dead worker left running are queued again (their syncs resume); a job
+        whose sync is still alive (another worker's) is left alone."""
         with Session(self.engine) as session, session.begin():
             stuck = list(
                 session.scalars(
@@ -222,13 +261,19 @@ class Worker:
             )
             again = []
             for job in stuck:
-                job.status, job.error = "failed", "interrupted: the worker stopped"
+                cid = int((job.args or {}).get("connection_id") or 0)
+                runs = session.scalars(
+                    select(SyncRun).where(SyncRun.connection_id == cid, SyncRun.status == "running")
+                )
+                if any(run_alive(session, r) for r in runs):
+                    continue
+                job.status, job.error = "failed", N_("interrupted: the worker stopped")
                 job.finished_at = _now()
                 if job.kind == "sync":
-                    again.append((int(job.args["connection_id"]), job.args.get("streams") or None))
+                    again.append((cid, (job.args or {}).get("streams") or None))
         for connection_id, streams in again:
             self.enqueue_sync(connection_id, streams, trigger="worker")
-        return len(stuck)
+        return len(again)
 
     def consumer(self, *, workers: int = 1, quiet: bool = False) -> Consumer:
         cls = _QuietConsumer if quiet else Consumer
@@ -238,38 +283,21 @@ class Worker:
             periodic=True,
             worker_type="thread",
             check_worker_health=True,
-            flush_locks=True,
         )
 
     def run_pending(self) -> int:
-        """Runs every queued job in this process, now (the command line's `--once`)."""
+        """Runs every queued job, and every retry whose time has come, in this process now
+        (the command line's `--once`, e.g. from cron)."""
+        now = _now()
+        for task in self.huey.read_schedule(now):
+            self.huey.enqueue(task)
         done = 0
         while True:
             task = self.huey.dequeue()
             if task is None:
                 return done
-            self.huey.execute(task)
+            self.huey.execute(task, timestamp=max(now, _now()))
             done += 1
-
-
-def _last_runs(session: Session, connection_id: int) -> dict[str, dt.datetime]:
-    """When each stream of the connection last ran (from its recent runs)."""
-    out: dict[str, dt.datetime] = {}
-    runs = session.scalars(
-        select(SyncRun)
-        .where(SyncRun.connection_id == connection_id)
-        .order_by(SyncRun.started_at.desc())
-        .limit(20)
-    )
-    for run in runs:
-        for name in run.streams or {}:
-            out.setdefault(name, run.started_at)
-    return out
-
-
-def _short(exc: BaseException) -> str:
-    last = traceback.format_exception_only(type(exc), exc)[-1].strip()
-    return last[:500]
 
 
 def make_worker(
@@ -282,7 +310,11 @@ def make_worker(
     huey: Huey | None = None,
 ) -> Worker:
     return Worker(
-        folder, engine, workspace_id, huey or make_huey(folder, redis_url), http or HttpOptions()
+        folder,
+        engine,
+        workspace_id,
+        huey or make_huey(folder, redis_url, queue_name(engine, workspace_id)),
+        http or HttpOptions(),
     )
 
 

@@ -11,12 +11,14 @@ what `socialdesk connections --json` prints; a credential is never in either.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from socialdesk.connectors import run
+from socialdesk.connectors.secrets import SecretKeyError
 from socialdesk.i18n import N_, gettext
 from socialdesk.web.deps import (
     Admin,
@@ -44,7 +46,7 @@ NOTICES = {
 }
 
 
-def _view(session, ws: int, locale: str, admin: bool, **extras: object) -> View:
+def _view(session: Session, ws: int, locale: str, admin: bool, **extras: Any) -> View:
     result = run.connections(session, ws, translate=lambda m: gettext(locale, m))
     return View(result, admin=admin, **extras)
 
@@ -100,6 +102,12 @@ def connections_add(
             run.secret_box(config.workspace.folder),
             created_by=who.username,
         )
+    except SecretKeyError as exc:  # the workspace's key cannot be read or made: say so
+        session.rollback()
+        view = _view(
+            session, ws, locale, True, notice=None, error=str(exc), detail=None, platform=platform
+        )
+        return render(request, "connections/index.html", view, status_code=500)
     except run.ConnectRefused as refused:
         session.rollback()
         error = gettext(locale, refused.error.message)
@@ -122,12 +130,9 @@ def _act(session, ws: int, connection_id: int, action: str, config) -> str:
     if action == "sync":
         from socialdesk.worker import make_worker
 
+        run.get(session, ws, connection_id)  # the workspace's own, or SyncRefused (404)
         handle = config.workspace
         worker = make_worker(handle.folder, handle.engine, ws)
-        run.connections(session, ws)  # the connection must be this workspace's
-        known = {c.id for c in run.connections(session, ws).connections}
-        if connection_id not in known:
-            raise run.SyncRefused(f"there is no connection {connection_id} in this workspace.")
         return "queued" if worker.enqueue_sync(connection_id, trigger="web") else "busy"
     if action == "remove":
         run.remove(session, ws, connection_id)
