@@ -20,7 +20,6 @@ import pandas as pd
 from sqlalchemy import select, update
 
 from socialdesk.importers.base import AccountRef, Chunk
-from socialdesk.importers.values import cell
 from socialdesk.model import Message, MessageLabel, MessageThread
 from socialdesk.store.upsert import upsert, upsert_frame
 
@@ -128,23 +127,30 @@ def load_messages(loader: Loader, chunk: Chunk) -> None:
     frame["thread_key"] = thread_keys(frame, _known_threads(loader, platform, outside))
     frame = frame.sort_values("received_at", kind="stable")
     firsts = frame.groupby("thread_key", sort=False).first()
-    kinds = frame.groupby("thread_key", sort=False)["kind"].agg(
-        lambda k: "dm" if (k == "dm").any() else k.iloc[0]
-    )
+    # a thread with a direct message is a dm thread, else its first message's kind
+    has_dm = frame["kind"].eq("dm").groupby(frame["thread_key"], sort=False).any()
+    kinds = firsts["kind"].where(~has_dm.reindex(firsts.index, fill_value=False), "dm")
     now = _now()
     thread_rows = [
         {
             "workspace_id": ws,
             "platform": platform,
             "external_id": key,
-            "account_id": int(cell(firsts, key, "account_id")),
-            "kind": str(kinds[key]),
-            "subject": _none(firsts.at[key, "subject"]),
-            "post_external_id": _none(firsts.at[key, "post_external_id"]),
+            "account_id": int(account),
+            "kind": str(kind),
+            "subject": _none(subject),
+            "post_external_id": _none(post),
             "status": "new",
             "updated_at": now,
         }
-        for key in firsts.index
+        for key, account, kind, subject, post in zip(
+            firsts.index,
+            firsts["account_id"],
+            kinds,
+            firsts["subject"],
+            firsts["post_external_id"],
+            strict=True,
+        )
     ]
     loader._count(
         "message_thread",
@@ -248,15 +254,24 @@ def _refresh_threads(loader: Loader, ids: list[int]) -> None:
                 )
             )
         }
+        if msgs.empty:
+            continue
         msgs["received_at"] = pd.to_datetime(msgs["received_at"])
+        msgs["is_from_org"] = msgs["is_from_org"].astype(bool)
         msgs = msgs.sort_values(["thread_id", "received_at"], kind="stable")
-        tid: Any  # a thread id (an int column; pandas-stubs types a group key as any scalar)
-        for tid, group in msgs.groupby("thread_id", sort=False):
-            inbound = group.loc[~group["is_from_org"].astype(bool), "received_at"]
-            last = group.iloc[-1]
-            last_at = last["received_at"].to_pydatetime()
+        by = msgs.groupby("thread_id", sort=False)
+        last = by.tail(1).set_index("thread_id")
+        inbound = msgs[~msgs["is_from_org"]].groupby("thread_id")["received_at"].min()
+        answered = by["is_from_org"].any()
+        plain: list[dict[str, Any]] = []  # one bulk UPDATE by primary key per key set
+        moved: list[dict[str, Any]] = []
+        tid: Any  # a thread id (an int column; pandas-stubs types an index label as Hashable)
+        for tid, row in last.iterrows():
+            last_at = row["received_at"].to_pydatetime()
+            opened = inbound.get(tid)
             values: dict[str, Any] = {
-                "opened_at": inbound.min().to_pydatetime() if len(inbound) else None,
+                "id": int(tid),
+                "opened_at": None if opened is None or pd.isna(opened) else opened.to_pydatetime(),
                 "last_message_at": last_at,
             }
             old_status, old_last = state.get(int(tid), ("new", None))
@@ -265,12 +280,14 @@ def _refresh_threads(loader: Loader, ids: list[int]) -> None:
                 or pd.Timestamp(old_last) < pd.Timestamp(last_at)
                 or old_status == "new"
             ):
-                if bool(last["is_from_org"]):
+                if bool(row["is_from_org"]):
                     values["status"], values["done_at"] = "done", last_at
                 else:
-                    answered = bool(group["is_from_org"].astype(bool).any())
-                    values["status"] = "open" if answered else "new"
+                    values["status"] = "open" if bool(answered[tid]) else "new"
                     values["done_at"] = None
-            session.execute(
-                update(MessageThread).where(MessageThread.id == int(tid)).values(**values)
-            )
+                moved.append(values)
+            else:
+                plain.append(values)
+        for rows in (plain, moved):
+            if rows:
+                session.execute(update(MessageThread), rows)
