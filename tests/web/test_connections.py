@@ -94,3 +94,13 @@ def test_viewers_see_health_but_cannot_manage(sqlite_ws, api):
         editor.post(f"/connections/{cid}/pause", data={"csrf_token": csrf_of(editor)}).status_code
         == 403
     )
+
+
+def test_actions_without_the_csrf_token_are_refused(sqlite_ws, api):
+    client = make_client(sqlite_ws)
+    assert _connect(client, TOKEN).status_code == 303
+    cid = client.get("/connections.json").json()["connections"][0]["id"]
+    assert client.post(f"/connections/{cid}/remove").status_code == 403
+    assert client.post("/connections", data={"platform": "mastodon", "token": TOKEN,
+                                              "instance": "mastodon.example"}).status_code == 403
+    assert len(client.get("/connections.json").json()["connections"]) == 1
