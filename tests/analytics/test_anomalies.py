@@ -184,3 +184,121 @@ def test_a_20x_spike_on_a_posting_day_and_on_a_quiet_day_are_both_flagged():
     assert " with a post (about " in a.explanation
     assert " without a post" in b.explanation
     assert len(found) <= 3
+
+
+def _fading(rng, n=365):
+    """A post brings about 150 that day and fades by 0.6 a day after it (reach that keeps
+    coming in, as on TikTok); posts come in bursts with quiet stretches of one to three weeks
+    between them, when the count falls to about 1 a day."""
+    posts = np.zeros(n)
+    day = 0
+    while day < n:
+        burst = int(rng.integers(3, 8))
+        on = day + np.flatnonzero(rng.random(burst) < 0.6)
+        posts[on[on < n]] = 1.0
+        day += burst + int(rng.integers(7, 22))
+    stock = np.zeros(n)
+    for i in range(n):
+        stock[i] = posts[i] + (0.6 * stock[i - 1] if i else 0.0)
+    mu = 1.0 + 150.0 * stock
+    values = rng.poisson(rng.gamma(8.0, mu / 8.0)).astype(float)
+    return values, posts
+
+
+def test_quiet_days_long_after_a_post_are_measured_against_the_fading_carry_over():
+    # the days after a post are not all alike: reach fades day by day, and a day two weeks
+    # after the last post with next to nothing is what such an account usually has (the
+    # method of session 4, one usual level for every day 4+ days after a post, raised 39)
+    values, posts = _fading(np.random.default_rng(31))
+    found, _ = day_anomalies(_series(values), "interactions", post_days=_post_days(posts))
+    assert len(found) <= 3
+
+
+def test_a_drop_to_a_tenth_two_days_after_a_post_is_found_on_a_fading_account():
+    values, posts = _fading(np.random.default_rng(32))
+    day = next(i for i in range(100, 300) if posts[i - 2] > 0 and posts[i - 1 : i + 1].sum() == 0)
+    stock = np.zeros(len(posts))
+    for i in range(len(posts)):
+        stock[i] = posts[i] + (0.6 * stock[i - 1] if i else 0.0)
+    usual = 1.0 + 150.0 * stock[day]
+    values[day] = round(usual / 10)
+    found, _ = day_anomalies(_series(values), "interactions", post_days=_post_days(posts))
+    start = dt.date(2026, 1, 1)
+    assert (start + dt.timedelta(days=day)).isoformat() in {a.day for a in found if a.score < 0}
+
+
+def _clicks(rng, n=365):
+    """Small counts that come only from posts (the demo's LinkedIn clicks): posts in bursts
+    with quiet stretches between them, each post about 15 clicks (±40%) spread over the days
+    after it (half-life 1.5 days), nothing without posts."""
+    posts = np.zeros(n)
+    day = 0
+    while day < n:
+        burst = int(rng.integers(4, 10))
+        on = day + np.flatnonzero(rng.random(burst) < 0.5)
+        posts[on[on < n]] = 1.0
+        day += burst + int(rng.integers(3, 16))
+    q = 0.5 ** (1 / 1.5)
+    weights = (1 - q) * q ** np.arange(14)
+    total = posts * 15 * rng.lognormal(-0.08, 0.4, n)
+    mu = np.convolve(total, weights / weights.sum())[:n]
+    return rng.poisson(mu).astype(float), posts
+
+
+@pytest.mark.parametrize("seed", [40, 41, 43])
+def test_small_counts_that_come_only_from_posts_keep_a_sane_expected_count(seed):
+    # with next to nothing on quiet days the quiet level is not identified: a lift relative to
+    # it ran to its bound and the rolling level swung (expected 146 where the most ever seen was
+    # 16, and 20-40 low-side flags a year); the profile is now scaled to the usual daily count
+    values, posts = _clicks(np.random.default_rng(seed))
+    found, _ = day_anomalies(_series(values), "clicks", post_days=_post_days(posts))
+    assert len(found) <= 3
+    assert all(a.expected <= values.max() for a in found)
+
+
+def _lognormal_clicks(rng, n=91, half_life=1.5):
+    """A quarter of LinkedIn-like clicks: posts on 2 days a week on average, each post's clicks
+    log-normal (±80%) around 20, fading over the next days (half-life 1.5 days), 0.2 a day
+    without posts."""
+    posts = (rng.random(n) < 2 / 7).astype(float)
+    q = 0.5 ** (1 / half_life)
+    weights = (1 - q) * q ** np.arange(14)
+    total = posts * 20 * rng.lognormal(-0.32, 0.8, n)
+    mu = 0.2 + np.convolve(total, weights / weights.sum())[:n]
+    return rng.poisson(mu).astype(float), posts
+
+
+@pytest.mark.parametrize("seed", [50, 51, 52, 53])
+def test_a_50x_day_on_small_counts_does_not_make_its_weekday_look_low(seed):
+    # a plain ratio of sums gave the spike's weekday a factor of 10-15: the spike itself looked
+    # usual and every other day of that weekday was flagged as a drop (36-62 "standard
+    # deviations" below an expected 80-490 clicks where 0-7 came in)
+    rng = np.random.default_rng(seed)
+    values, posts = _lognormal_clicks(rng)
+    day = int(np.flatnonzero(posts[20:70] > 0)[0]) + 20
+    values[day] = 50 * max(values[day], 5.0)
+    found, _ = day_anomalies(_series(values), "clicks", post_days=_post_days(posts))
+    start = dt.date(2026, 1, 1)
+    spike = start + dt.timedelta(days=day)
+    assert spike.isoformat() in {a.day for a in found if a.score > 0}
+    same_weekday = [
+        a
+        for a in found
+        if dt.date.fromisoformat(a.day).weekday() == spike.weekday() and a.score < 0
+    ]
+    assert same_weekday == []
+    assert all(a.expected <= 3 * values[np.arange(len(values)) != day].max() for a in found)
+
+
+@pytest.mark.parametrize("half_life", [1.5, 3.0])
+def test_clicks_that_keep_coming_in_for_days_after_a_post_are_not_spikes(half_life):
+    # the posting profile was fitted to log ratios with a robust loss: 5-17 clicks three days
+    # after a post, where a profile that fell to nothing expected 0.1, counted as outliers
+    # to it, so that profile won and those days were flagged as 50-170× spikes; a count
+    # model's deviance does not let them go
+    ups = 0
+    for seed in range(60, 72):  # 12 quarters: three account-years
+        values, posts = _lognormal_clicks(np.random.default_rng(seed), half_life=half_life)
+        found, _ = day_anomalies(_series(values), "clicks", post_days=_post_days(posts))
+        ups += sum(a.score > 0 for a in found)
+    assert ups <= 1

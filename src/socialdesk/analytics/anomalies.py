@@ -8,23 +8,34 @@ that one spike does not hide another (masking):
    the weekday pattern divided out; a median follows a step in level at once and ignores a
    few odd days. Where that level is below LOW_COUNT a day, a rolling mean over WIDE_WINDOW
    days (a median of small counts jumps between whole numbers).
-2. The weekday pattern: per weekday the median log ratio of count to level (the ratio of their
-   sums on low counts). Expected = level × weekday factor.
+2. The weekday pattern: per weekday the median log ratio of count to level (on low counts the
+   ratio of their sums, each count winsorised HUBER standard deviations above its expected
+   count: a Huber estimate, so one 50× day does not make its weekday look busy and the rest of
+   that weekday low). Expected = level × weekday factor. Once there is a first fit, the level
+   and the weekday pattern are fitted to counts winsorised the same way.
 3. The spread: a negative binomial count model, variance = mu + phi·mu², so small counts get
    their Poisson noise and large ones a relative noise of sqrt(phi). phi is the larger of a
    robust estimate (median absolute deviation of the log ratios, minus the Poisson part) and,
    once flagged days are left out, the moment estimate (which counts the everyday bursts of a
-   spiky account); never below PHI_MIN.
+   spiky account); never below PHI_MIN. Where the expected counts are small (median below
+   LOW_COUNT) the log ratios are squeezed between whole numbers and say little: there phi is
+   the least at which half the days lie in the central half of their distribution (exact also
+   for counts of 0-3), followed by one step of the pooled moment estimate with winsorised
+   counts (_small_spread).
 
-Posting days: when the account's posts per day are known, the expected count is level ×
-weekday factor × posting effect, with a robust multiplicative effect (median log ratio, a ratio
-of sums on small counts) per posting class: a day with one, two, or three or more posts, and a
-quiet day 1, 2, 3 or more days after the last post (reach lands over a few days, fading). A
-class with fewer than MIN_CLASS_DAYS days borrows the nearest class's effect. Quiet days and
-posting days each get their own spread (phi) when both have MIN_KIND_DAYS days. So on an account
-whose counts are driven by posting (thousands on a posting day, tens without), a posting day is
-measured against a usual posting day ("12× a usual Monday with a post") and a quiet day against
-a usual quiet day, and neither is an anomaly for being what it is.
+Posting days: when the account's posts per day are known, the expected count is quiet level ×
+weekday factor × (1 + posting lift), the lift a linear carry-over of posts: their effect on the
+day they are published, on each of the next CARRY_LAGS days, and of older posts fading
+geometrically (an adstock whose decay is chosen per series from DECAYS by fit). The effects
+(each at least 0) are fitted as a robust negative binomial regression, linear in them
+(iteratively reweighted non-negative least squares with Huber weights; the decay by the
+deviance), together with a rescaling of the quiet level, alternating with the rolling level and
+the weekday factors. So reach that keeps coming in for days after a post, and next to nothing
+two weeks after the last one, are both what the account usually has. Each kind of day has its
+own phi: days with a post of their own (one post's reach or clicks, the most variable), days
+whose expected count comes mostly from earlier posts, and quiet days; a count below the usual
+is scored by the less extreme of the log-normal score and the negative binomial's (the lower
+tail of a sum of posts' reach is a gamma's, heavier than a log-normal's).
 
 The score: below LOW_COUNT expected, the normal score of the negative binomial tail probability
 of the count; above it, log(count / expected) / sqrt(phi + 1/expected) (a log-normal tail,
@@ -74,6 +85,13 @@ PHI_MIN = 0.05**2  # relative day-to-day noise is never taken below 5%
 MIN_LEVEL = 0.1  # an expected count is never taken below this
 ROUNDS = 4
 MAX_SCORE = 99.0
+HUBER = 3.0  # small counts are winsorised this many standard deviations above the usual
+HUBER_STEPS = 6
+PHI_MAX = 20.0  # small counts' phi is sought between PHI_MIN and this
+HUBER_FIT = 2.0  # the posting profile's fit weighs down residuals beyond this many sd
+IRLS_STEPS = 8
+PROFILE_FLOOR = 1e-3  # the posting profile (mean 1) is never taken below this
+PHI_GRID = tuple(float(v) for v in np.geomspace(PHI_MIN, PHI_MAX, 40))
 
 WEEKDAY_NAMES = (
     Phrase("Monday"),
@@ -168,11 +186,55 @@ def _rolling_without_self(values: np.ndarray, window: int, how: Any, least: int)
     return out
 
 
-def _level(adjusted: np.ndarray) -> np.ndarray:
-    """The usual deseasonalised level of each day from the days not left out (NaN)."""
+def _windows(values: np.ndarray, window: int) -> np.ndarray:
+    """The `window` values centred on each day (NaN-padded), the day itself set to NaN."""
+    half = window // 2
+    padded = np.concatenate([np.full(half, np.nan), values, np.full(half, np.nan)])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, window).copy()
+    windows[:, half] = np.nan
+    return windows
+
+
+def _rolling_weighted(
+    adjusted: np.ndarray, weights: np.ndarray, window: int, least: int, *, median: bool
+) -> np.ndarray:
+    """Per day the weighted median (else the weighted mean) of `adjusted` over the `window`
+    days centred on it, the day itself left out; NaN with fewer than `least` days. With
+    adjusted = count / expected share and weights = that share, the weighted mean is the
+    ratio of the sums (the Poisson fit of a common level) and the weighted median its robust
+    counterpart (the least absolute deviations fit of count ≈ level × share)."""
+    a = _windows(adjusted, window)
+    w = np.where(np.isfinite(a), _windows(np.where(np.isfinite(adjusted), weights, 0.0), window), 0)
+    w = np.nan_to_num(w)
+    enough = np.isfinite(a).sum(axis=1) >= least
+    out = np.full(len(adjusted), np.nan)
+    total = w.sum(axis=1)
+    enough &= total > 0
+    if not enough.any():
+        return out
+    a, w, total = np.nan_to_num(a[enough]), w[enough], total[enough]
+    if not median:
+        out[enough] = (a * w).sum(axis=1) / total
+        return out
+    order = np.argsort(np.where(w > 0, a, np.inf), axis=1)
+    sorted_a = np.take_along_axis(a, order, axis=1)
+    cum = np.cumsum(np.take_along_axis(w, order, axis=1), axis=1)
+    at = (cum < total[:, None] / 2).sum(axis=1)
+    out[enough] = sorted_a[np.arange(len(at)), np.minimum(at, a.shape[1] - 1)]
+    return out
+
+
+def _level(adjusted: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """The usual deseasonalised level of each day from the days not left out (NaN); with
+    `weights` (each day's expected share: weekday × posting profile) weighted by them, so that
+    a day expected to have next to nothing does not speak for the level with its noise."""
     s = pd.Series(adjusted)
-    median = pd.Series(_rolling_without_self(adjusted, WINDOW, np.nanmedian, 4))
-    mean = pd.Series(_rolling_without_self(adjusted, WIDE_WINDOW, np.nanmean, 6))
+    if weights is None:
+        median = pd.Series(_rolling_without_self(adjusted, WINDOW, np.nanmedian, 4))
+        mean = pd.Series(_rolling_without_self(adjusted, WIDE_WINDOW, np.nanmean, 6))
+    else:
+        median = pd.Series(_rolling_weighted(adjusted, weights, WINDOW, 4, median=True))
+        mean = pd.Series(_rolling_weighted(adjusted, weights, WIDE_WINDOW, 6, median=False))
     level = median.where(median >= LOW_COUNT, mean)
     level = level.interpolate(limit_direction="both")
     if level.isna().all():
@@ -182,34 +244,55 @@ def _level(adjusted: np.ndarray) -> np.ndarray:
     return np.maximum(level.to_numpy(dtype=float), MIN_LEVEL)
 
 
-def _factor(y: np.ndarray, base: np.ndarray) -> float:
+def _cap(mu: np.ndarray, phi: np.ndarray | float) -> np.ndarray:
+    """The most a count is taken for when fitting the usual (a Huber winsorisation): HUBER
+    negative binomial standard deviations above `mu`, so that one big day does not raise
+    its weekday, its neighbours' level or the spread by more than an ordinary day would."""
+    return mu + HUBER * np.sqrt(mu + phi * mu**2) + 1.0
+
+
+def _factor(y: np.ndarray, base: np.ndarray, phi: float = PHI_MIN) -> float:
     """The multiplicative factor of counts `y` over their expected `base`: the median log ratio,
-    or the ratio of the sums on small counts (a median of small counts jumps between whole
-    numbers)."""
+    or on small counts (a median of them jumps between whole numbers) the ratio of the sums
+    with each count winsorised at _cap of its expected count (a Huber M-estimate of a Poisson
+    mean, iterated from the plain ratio: a 50× day among a dozen ordinary ones raised the
+    plain ratio of its weekday fourfold, so the day itself looked usual and the others low)."""
     if float(np.median(base)) < LOW_COUNT:
-        return float((y.sum() + 0.5) / (base.sum() + 0.5))
+        f = float((y.sum() + 0.5) / (base.sum() + 0.5))
+        for _ in range(HUBER_STEPS):
+            f = float((np.minimum(y, _cap(f * base, phi)).sum() + 0.5) / (base.sum() + 0.5))
+        return f
     return math.exp(float(np.median(np.log((y + 0.5) / (base + 0.5)))))
 
 
 def _weekday_factors(
-    y: np.ndarray, base: np.ndarray, weekdays: np.ndarray, use: np.ndarray
+    y: np.ndarray,
+    base: np.ndarray,
+    weekdays: np.ndarray,
+    use: np.ndarray,
+    phi: np.ndarray | float = PHI_MIN,
 ) -> np.ndarray:
     """Multiplicative weekday factors (geometric mean 1) of `y` over `base` (level × posting
-    effect) from the days in `use`."""
+    effect) from the days in `use` (`phi` the spread, for the winsorisation of small counts)."""
     factors = np.ones(7)
+    phis = np.broadcast_to(np.asarray(phi, dtype=float), y.shape)
     for d in range(7):
         on = use & (weekdays == d)
         if on.sum() >= 2:
-            factors[d] = _factor(y[on], base[on])
+            factors[d] = _factor(y[on], base[on], float(np.median(phis[on])))
     return factors / math.exp(float(np.mean(np.log(factors))))
 
 
 # -- posting days ------------------------------------------------------------------------------
-QUIET_DAYS = 3  # quiet classes 1, 2, 3: that many days after a post; 0: longer (or none seen)
-POST_CAP = 3  # posting classes QUIET_DAYS + 1, + 2, + 3: one, two, three or more posts that day
-N_CLASSES = QUIET_DAYS + 1 + POST_CAP
-MIN_CLASS_DAYS = 4  # a posting class with fewer (unflagged) days borrows a neighbour's effect
+QUIET_DAYS = 3  # "without a post for QUIET_DAYS + 1 days or more"; run.py's lead of posts
+POST_CAP = 3  # a day's posts count up to this many
 MIN_KIND_DAYS = 10  # quiet and posting days get their own spread with at least this many each
+CARRY_LAGS = 2  # a post's own effect on the day it is published and each of the next 2 days
+PROFILE_MAX = 1000.0  # a bound on the parts of the posting profile (mean 1) in the fit
+DECAYS = (0.0, 0.5, 0.75, 0.9)  # the older posts' carry-over fades by this a day: fitted
+POST_SHARE = (
+    0.5  # a day whose expected count is at least this share from posts is a posting-kind day
+)
 
 
 def days_since_post(posts: np.ndarray, lead: np.ndarray | None = None) -> np.ndarray:
@@ -226,47 +309,90 @@ def days_since_post(posts: np.ndarray, lead: np.ndarray | None = None) -> np.nda
     return since[len(before) :]
 
 
-def posting_classes(posts: np.ndarray, lead: np.ndarray | None = None) -> np.ndarray:
-    """Each day's posting class: on a day with posts QUIET_DAYS + min(posts, POST_CAP); on a
-    quiet day the days since the last post (1 to QUIET_DAYS), or 0 when longer ago (reach
-    and interactions land over several days after a post, fading)."""
-    today = np.nan_to_num(np.asarray(posts, dtype=float))
-    since = days_since_post(today, lead)
-    quiet = np.where(since <= QUIET_DAYS, since, 0)
-    return np.where(today > 0, QUIET_DAYS + np.minimum(today, POST_CAP), quiet).astype(int)
+def carry_over(posts: np.ndarray, lead: np.ndarray | None, decay: float) -> np.ndarray:
+    """Per day the posting covariates (columns): posts that day, the day before, two days
+    before, and the posts of three or more days before fading by `decay` a day (a geometric
+    adstock: posts 3 days ago + decay × 4 days ago + decay² × ...); `lead` the posts of the
+    days before the series (oldest first); a day's posts count up to POST_CAP."""
+    before = np.zeros(0) if lead is None else np.nan_to_num(np.asarray(lead, dtype=float))
+    every = np.concatenate([before, np.nan_to_num(np.asarray(posts, dtype=float))])
+    every = np.minimum(every, POST_CAP)
+    n = len(every)
+    out = np.zeros((n, 1 + CARRY_LAGS + 1))
+    for lag in range(CARRY_LAGS + 1):
+        out[lag:, lag] = every[: n - lag]
+    stock = 0.0
+    for i in range(n):  # the posts of CARRY_LAGS + 1 or more days before, fading
+        out[i, -1] = stock
+        if i - CARRY_LAGS >= 0:
+            stock = decay * stock + every[i - CARRY_LAGS]
+    return out[len(before) :]
 
 
-def _posting_factors(
-    y: np.ndarray, base: np.ndarray, classes: np.ndarray, use: np.ndarray
-) -> np.ndarray:
-    """The multiplicative effect of each posting class on `y` over `base` (level × weekday),
-    from the days in `use`; a class with fewer than MIN_CLASS_DAYS days takes the nearest
-    class of its kind that has enough (a day with posts the nearest with fewer posts, else
-    more; a quiet day the nearest in days since a post), else 1."""
-    known: dict[int, float] = {}
-    for c in range(N_CLASSES):
-        on = use & (classes == c)
-        if on.sum() >= MIN_CLASS_DAYS:
-            known[c] = _factor(y[on], base[on])
-    factors = np.ones(N_CLASSES)
-    for c in range(N_CLASSES):
-        if c in known:
-            factors[c] = known[c]
-            continue
-        if c > QUIET_DAYS:
-            order = list(range(c - 1, QUIET_DAYS, -1)) + list(range(c + 1, N_CLASSES))
-        else:  # quiet classes by days since a post: 1, 2, ..., QUIET_DAYS, then 0 (longer)
-            ages = {k: (k or QUIET_DAYS + 1) for k in range(QUIET_DAYS + 1)}
-            order = sorted(ages, key=lambda k: (abs(ages[k] - ages[c]), -ages[k]))
-        factors[c] = next((known[k] for k in order if k in known), 1.0)
-    return factors
+@dataclass(frozen=True)
+class PostingEffect:
+    """A day's posting profile: quiet + covariates · effects (the part of a day without a
+    post's influence, and the lift of a post that day, of one the day before, two days before,
+    and of the fading older ones), scaled so that its mean over the series' days is 1: the
+    usual level is then the account's usual daily count, well determined also when next to
+    nothing comes without posts (a quiet part near 0 is no problem: no ratio to it is taken)."""
+
+    quiet: float
+    effects: tuple[float, ...]
+    decay: float
 
 
-def _tail_scores(y: np.ndarray, mu: np.ndarray, phi: np.ndarray | float) -> np.ndarray:
-    """Signed scores of each count against the negative binomial (mu, phi): for small
-    expected counts (below LOW_COUNT) the normal score of its tail probability, for larger
-    ones the log ratio over its standard deviation sqrt(phi + 1/mu) (a log-normal tail:
-    heavier than the negative binomial's gamma tail, as real bursts are)."""
+def _fit_posting(
+    y: np.ndarray,
+    base: np.ndarray,
+    covariates: dict[float, np.ndarray],
+    use: np.ndarray,
+    start: PostingEffect,
+    known: np.ndarray,
+    phi: np.ndarray | float = PHI_MIN,
+) -> PostingEffect:
+    """The posting profile that best fits counts `y` over `base` (level × weekday) on the days
+    in `use`: per decay of the older posts' carry-over, a robust negative binomial fit (spread
+    `phi` per day) of the counts, linear in the parts of the profile (mu = base × (quiet +
+    covariates · effects), every part at least 0): iteratively reweighted non-negative least
+    squares with weights 1 / variance and Huber weights on the Pearson residuals beyond
+    HUBER_FIT, so the odd burst counts as an ordinary high day; the decay with the least Huber
+    loss; scaled to a mean of 1 over the `known` days. A count model, not log ratios: on small
+    counts a log ratio is squeezed (5 clicks where 0.1 was expected is a log ratio of 2.4, which
+    a robust loss on log ratios treated as an outlier), and a profile that fell to nothing two
+    days after a post fitted the log ratios best while 5-17 clicks came in on such days."""
+    from scipy.optimize import nnls
+
+    best: tuple[float, PostingEffect] | None = None
+    yy, bb = y[use], base[use]
+    size = 1.0 / np.broadcast_to(np.asarray(phi, dtype=float), y.shape)[use]
+    p_start = np.clip(np.concatenate([[start.quiet], np.maximum(start.effects, 0.0)]), 0, None)
+    ylogy = np.where(yy > 0, yy * np.log(np.maximum(yy, 1e-12)), 0.0)
+    for decay, x in covariates.items():
+        design = np.column_stack([bb, bb[:, None] * x[use]])  # mu = design @ p
+        p = p_start
+        for _ in range(IRLS_STEPS):
+            mu = np.maximum(design @ p, 1e-6)
+            var = mu + mu**2 / size
+            r = np.abs(yy - mu) / np.sqrt(var)
+            root = np.sqrt(np.minimum(1.0, HUBER_FIT / np.maximum(r, 1e-12)) / var)
+            p = np.minimum(nnls(design * root[:, None], yy * root)[0], PROFILE_MAX)
+        # the decays are compared by the deviance (a count's own misfit, also on small counts),
+        # with a soft L1 loss beyond HUBER_FIT
+        mu = np.maximum(design @ p, 1e-6)
+        half = ylogy - yy * np.log(mu) - (yy + size) * np.log((yy + size) / (mu + size))
+        loss = float(
+            np.sum(HUBER_FIT**2 * (np.sqrt(1 + 2 * np.maximum(half, 0) / HUBER_FIT**2) - 1))
+        )
+        if best is None or loss < best[0]:
+            norm = float(np.mean(p[0] + x[known] @ p[1:])) or 1.0
+            effects = tuple(float(v / norm) for v in p[1:])
+            best = (loss, PostingEffect(float(p[0] / norm), effects, decay))
+    return best[1] if best is not None else start
+
+
+def _nb_scores(y: np.ndarray, mu: np.ndarray, phi: np.ndarray | float) -> np.ndarray:
+    """Signed normal scores of each count's negative binomial (mu, phi) tail probability."""
     from scipy.special import ndtri_exp
     from scipy.stats import nbinom
 
@@ -277,8 +403,28 @@ def _tail_scores(y: np.ndarray, mu: np.ndarray, phi: np.ndarray | float) -> np.n
     log_p = np.where(up, nbinom.logsf(count - 1, size, p), nbinom.logcdf(count, size, p))
     log_p = np.clip(np.nan_to_num(log_p, nan=0.0, neginf=-1e4), -1e4, math.log(0.5))
     z = -ndtri_exp(log_p)
-    small = np.where(up, z, -z)
+    return np.where(up, z, -z)
+
+
+def _tail_scores(
+    y: np.ndarray,
+    mu: np.ndarray,
+    phi: np.ndarray | float,
+    lower_phi: np.ndarray | float | None = None,
+) -> np.ndarray:
+    """Signed scores of each count against the negative binomial (mu, phi): for small
+    expected counts (below LOW_COUNT) the normal score of its tail probability, for larger
+    ones above it the log ratio over its standard deviation sqrt(phi + 1/mu) (a log-normal
+    tail: heavier than the negative binomial's gamma tail, as real bursts are), below it the
+    less extreme of that and the negative binomial's score with `lower_phi` when given."""
+    small = _nb_scores(y, mu, phi)
+    up = np.round(np.nan_to_num(y)) > mu
     large = np.log((np.nan_to_num(y) + 0.5) / (mu + 0.5)) / np.sqrt(phi + 1.0 / (mu + 0.5))
+    # with `lower_phi` (posting-driven accounts: a day's count is the sum of its posts' reach,
+    # whose lower tail is a gamma's, heavier than the log-normal's) a count below the usual
+    # gets the less extreme of the two scores, the gamma's with the robust phi
+    if lower_phi is not None:
+        large = np.where(up, large, np.maximum(large, _nb_scores(y, mu, lower_phi)))
     return np.clip(np.where(mu < LOW_COUNT, small, large), -MAX_SCORE, MAX_SCORE)
 
 
@@ -297,19 +443,67 @@ def _spread(y: np.ndarray, mu: np.ndarray, *, moments: bool) -> float:
     return max(phi, PHI_MIN)
 
 
+def _central_share(y: np.ndarray, mu: np.ndarray, phi: float) -> float:
+    """The share of the days whose count lies in the central half of its negative binomial
+    (mu, phi), a count that straddles a quartile counted by the part of its probability
+    inside (the randomised probability integral transform, averaged): exactly 1/2 in
+    expectation when phi is right, whatever the discreteness of small counts."""
+    from scipy.stats import nbinom
+
+    size = 1.0 / phi
+    p = size / (size + mu)
+    below = nbinom.cdf(y - 1, size, p)
+    at = nbinom.pmf(y, size, p)
+    inside = np.clip(np.minimum(below + at, 0.75) - np.maximum(below, 0.25), 0.0, None)
+    return float(np.mean(np.where(at > 1e-300, inside / np.maximum(at, 1e-300), 0.0)))
+
+
+def _small_spread(y: np.ndarray, mu: np.ndarray, *, moments: bool = False) -> float:
+    """phi of small counts, in two steps. First robustly: the least phi on a log grid at which
+    half the days lie in the central half of their distribution (_central_share; each day
+    counts at most 1, so a spike weighs no more than an ordinary high day); then one step of
+    the pooled moment estimate sum((w − mu)² − w) / sum(mu²) (the variance beyond Poisson,
+    mu + phi·mu², over the days) with each count w winsorised at _cap of that robust phi;
+    with `moments` (once the unusual days are left out) at least the robust phi and the moment
+    estimate without winsorising, so the everyday bursts of a post's reach are counted.
+    The log-ratio estimate of _spread does not work here: the log of a count of 0-15 is
+    squeezed between whole numbers, its median deviation says little, and subtracting the
+    Poisson part from it left phi at its floor where a post's clicks vary ±80%."""
+    if not len(y):
+        return PHI_MIN
+    count = np.round(y)
+    robust = PHI_GRID[-1]
+    for phi in PHI_GRID:  # far out a very skewed distribution's centre moves below the mean
+        if _central_share(count, mu, phi) >= 0.5:
+            robust = phi
+            break
+    w = count if moments else np.minimum(count, _cap(mu, robust))
+    phi = float(np.sum((w - mu) ** 2 - w) / max(float(np.sum(mu**2)), 1e-9))
+    return min(max(phi, robust if moments else PHI_MIN), PHI_MAX)
+
+
+def _group_spread(y: np.ndarray, mu: np.ndarray, *, moments: bool) -> float:
+    """phi of a group of days: _small_spread where their median expected count is below
+    LOW_COUNT, else _spread."""
+    if len(y) and float(np.median(mu)) < LOW_COUNT:
+        return _small_spread(y, mu, moments=moments)
+    return _spread(y, mu, moments=moments)
+
+
 def _spreads(
     y: np.ndarray, mu: np.ndarray, use: np.ndarray, kinds: np.ndarray, *, moments: bool
 ) -> np.ndarray:
-    """phi per day: quiet days (kind 0) and posting days (kind 1) each their own when both have
-    MIN_KIND_DAYS days in `use` (a day after a post is far less predictable than a posting
-    day's relative noise suggests), else one for all."""
-    both = all((use & (kinds == k)).sum() >= MIN_KIND_DAYS for k in (0, 1))
-    if not both:
-        return np.full(len(y), _spread(y[use], mu[use], moments=moments))
-    out = np.empty(len(y))
-    for k in (0, 1):
+    """phi per day, one per kind of day (`kinds`, integers: without posts all 0; with them
+    days with a post of their own, days whose expected count comes mostly from earlier posts,
+    and quiet days), each fitted on its days in `use` (_group_spread); a kind with fewer than
+    MIN_KIND_DAYS of them takes the phi of all days. A post's own day varies most (one post's
+    reach or clicks, ±80% on LinkedIn), a day after it less (it mixes several posts' tails)."""
+    pooled = _group_spread(y[use], mu[use], moments=moments)
+    out = np.full(len(y), pooled)
+    for k in np.unique(kinds):
         on = use & (kinds == k)
-        out[kinds == k] = _spread(y[on], mu[on], moments=moments)
+        if on.sum() >= MIN_KIND_DAYS and on.sum() < use.sum():
+            out[kinds == k] = _group_spread(y[on], mu[on], moments=moments)
     return out
 
 
@@ -327,33 +521,62 @@ def fit_days(
 
     y = np.asarray(values, dtype=float)
     known = np.isfinite(y)
-    classes = posting_classes(posts, lead) if posts is not None else np.zeros(len(y), dtype=int)
-    kinds = (classes > QUIET_DAYS).astype(int)
     use = known.copy()
     factors = np.ones(7)
-    effects = np.ones(N_CLASSES)
-    if posts is not None:  # a first guess: each class's median over the median day
-        typical = float(np.nanmedian(y)) + 0.5
-        for c in np.unique(classes[known]):
-            effects[c] = (float(np.nanmedian(y[known & (classes == c)])) + 0.5) / typical
-    phi = np.full(len(y), PHI_MIN)
+    n_effects = 1 + CARRY_LAGS + 1
+    covariates = {0.0: np.zeros((len(y), n_effects))}
+
+    def lift(e: PostingEffect) -> np.ndarray:
+        # never quite 0: a day's share of the usual is divided by (and the fit's level with it)
+        return np.maximum(e.quiet + covariates[e.decay] @ np.asarray(e.effects), PROFILE_FLOOR)
+
+    effect = PostingEffect(1.0, (0.0,) * n_effects, 0.0)
+    fresh = np.zeros(len(y), dtype=bool)  # days with a post of their own
+    if posts is not None:
+        covariates = {d: carry_over(posts, lead, d) for d in DECAYS}
+        today = covariates[0.0][:, 0]
+        fresh = today > 0
+        since = days_since_post(posts, lead)
+        on, off = known & (today > 0), known & (since > CARRY_LAGS)
+        if off.sum() < MIN_KIND_DAYS:
+            off = known & (today == 0)
+        if on.any() and off.any():  # a first guess: posting days' median over quiet days'
+            ratio = (float(np.median(y[on])) + 0.5) / (float(np.median(y[off])) + 0.5)
+            lift0 = max(ratio - 1.0, 0.0)
+            first = PostingEffect(1.0, (lift0, 0.1 * lift0, 0.03 * lift0, 0.0), DECAYS[1])
+            scale = float(np.mean(lift(first)[known])) or 1.0
+            effect = PostingEffect(1.0 / scale, tuple(v / scale for v in first.effects), DECAYS[1])
+
+    phi = np.full(len(y), 1.0)  # generous until the first fit: for the winsorisation only
     mu = np.full(len(y), MIN_LEVEL)
     z = np.zeros(len(y))
     flagged = np.zeros(len(y), dtype=bool)
+    fit_y = y  # the counts the usual is fitted to: winsorised at _cap once there is a fit
     for round_ in range(ROUNDS):
-        for _inner in range(3 if posts is not None else 2):
-            level = _level(np.where(use, y / (factors[weekdays] * effects[classes]), np.nan))
-            factors = _weekday_factors(y, level * effects[classes], weekdays, use)
+        for inner in range(3 if posts is not None else 2):
+            post = lift(effect)
+            weights = None if posts is None else factors[weekdays] * post
+            level = _level(np.where(use, fit_y / (factors[weekdays] * post), np.nan), weights)
+            factors = _weekday_factors(fit_y, level * post, weekdays, use, phi)
             if posts is not None:
-                effects = _posting_factors(y, level * factors[weekdays], classes, use)
-        level = _level(np.where(use, y / (factors[weekdays] * effects[classes]), np.nan))
-        mu = np.maximum(level * factors[weekdays] * effects[classes], MIN_LEVEL)
+                effect = _fit_posting(
+                    y, level * factors[weekdays], covariates, use, effect, known, phi
+                )
+            if round_ > 0 or inner > 0:
+                fit_y = np.minimum(y, _cap(level * factors[weekdays] * lift(effect), phi))
+        post = lift(effect)
+        weights = None if posts is None else factors[weekdays] * post
+        level = _level(np.where(use, fit_y / (factors[weekdays] * post), np.nan), weights)
+        mu = np.maximum(level * factors[weekdays] * post, MIN_LEVEL)
+        share = 1.0 - effect.quiet / np.maximum(post, 1e-12)
+        kinds = np.where(fresh, 2, np.where(share >= POST_SHARE, 1, 0))
         phi = _spreads(y, mu, use, kinds, moments=round_ > 0)
-        z = _tail_scores(y, mu, phi)
+        robust = _spreads(y, mu, use, kinds, moments=False)
+        z = _tail_scores(y, mu, phi, robust if posts is not None else None)
         ratio = (y + 0.5) / (mu + 0.5)
         big = (ratio >= BIG_RATIO) | (ratio <= 1.0 / BIG_RATIO)
         if big.any():  # a very big change is scored against the robust spread alone
-            core = _tail_scores(y, mu, _spreads(y, mu, use, kinds, moments=False))
+            core = _tail_scores(y, mu, robust)
             z = np.where(big & (np.abs(core) > np.abs(z)), core, z)
         changed = (ratio >= MIN_RATIO) | (ratio <= 1.0 / MIN_RATIO)
         flagged = known & changed & (np.abs(z) >= threshold)

@@ -33,6 +33,7 @@ from socialdesk.store import open_workspace, session_scope
 def register(app: typer.Typer) -> None:
     app.command("import")(import_files)
     app.command("imports")(imports)
+    app.command("undo")(undo)
     app.command("status")(status)
     app.command("formats")(formats)
 
@@ -218,10 +219,13 @@ def imports(
         return
     titles = result.format_titles
     table = Table(title=f"Last {len(result.history)} imported files", title_justify="left")
-    for col in ("When", "File", "Format", "Rows", "Added", "Updated", "By"):
-        table.add_column(col, justify="right" if col in ("Rows", "Added", "Updated") else "left")
+    for col in ("Id", "When", "File", "Format", "Rows", "Added", "Updated", "By"):
+        table.add_column(
+            col, justify="right" if col in ("Id", "Rows", "Added", "Updated") else "left"
+        )
     for b in result.history:
         table.add_row(
+            str(b.id),
             f"{b.started_at:%Y-%m-%d %H:%M}",
             b.filename,
             titles.get(b.format, b.format),
@@ -231,6 +235,32 @@ def imports(
             b.imported_by,
         )
     console.print(table)
+
+
+def undo(
+    batch: Annotated[int, typer.Argument(help="The import's (or sync run's) id in `imports`.")],
+    workspace: WorkspaceOpt = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be removed; change nothing.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Undo an import or a sync run: remove the rows it brought in."""
+    from socialdesk.importers.run import UndoRefused, undo_batch
+
+    handle = open_workspace(resolve_workspace(workspace))
+    try:
+        with session_scope(handle.engine) as session:
+            result = undo_batch(session, handle.workspace_id, batch, dry_run=dry_run)
+    except UndoRefused as exc:
+        err_console.print(f"[red]✗[/] {exc}")
+        raise typer.Exit(1) from None
+    if as_json:
+        print_json(result)
+        return
+    what = ", ".join(f"{n:,} {t.replace('_', ' ')}" for t, n in result.deleted.items()) or "nothing"
+    verb = "would remove" if dry_run else "removed"
+    console.print(f"[green]✓[/] import {batch} ({result.filename}): {verb} {what}")
 
 
 def _translator(lang: str) -> Callable[[str], str]:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from socialdesk.importers import builtin_formats
 from socialdesk.importers.queries import ImportRow, import_history
+from socialdesk.importers.undo import UndoRefused, UndoResult, undo_batch
 
 Translate = Callable[[str], str]
 
@@ -79,4 +80,14 @@ def imports(
     return ImportsResult(history=tuple(history), formats=formats(translate).formats)
 
 
-__all__ = ["FormatInfo", "FormatsResult", "ImportRow", "ImportsResult", "formats", "imports"]
+__all__ = [
+    "FormatInfo",
+    "FormatsResult",
+    "ImportRow",
+    "ImportsResult",
+    "UndoRefused",
+    "UndoResult",
+    "formats",
+    "imports",
+    "undo_batch",
+]
