@@ -331,13 +331,29 @@ def extract_messages() -> dict[str, list[tuple[str, int]]]:
     return found
 
 
+def _metric_names() -> dict[str, dict[str, str]]:
+    """English metric name -> its name per language, from the metric registry."""
+    from socialdesk.catalogue.catalogue import registry
+
+    out: dict[str, dict[str, str]] = {}
+    for metric in registry().metrics.values():
+        out.setdefault(metric.short_in("en"), {lang: metric.short_in(lang) for lang in LOCALES})
+    return out
+
+
 def update_catalogues() -> list[Path]:
     """Add new messages to every .po (translations kept, unused ones marked obsolete)."""
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import write_po
 
     template = Catalog(project="socialdesk", msgid_bugs_address="", fuzzy=False)
-    for message, places in sorted(extract_messages().items()):
+    found = extract_messages()
+    # the metrics' names live in catalogue/metrics.toml with both languages: code that still
+    # translates a name with gettext (LABELS["metric"]) finds it in the catalogue too
+    names = _metric_names()
+    for en in names:
+        found.setdefault(en, []).append(("catalogue/metrics.toml", 0))
+    for message, places in sorted(found.items()):
         template.add(message, locations=places)
     written = []
     for lang in LOCALES:
@@ -350,6 +366,10 @@ def update_catalogues() -> list[Path]:
             catalog = Catalog(locale=lang, project="socialdesk", fuzzy=False)
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
+        for en, by_lang in names.items():
+            entry = catalog.get(en)
+            if entry is not None and not entry.string and by_lang.get(lang) not in (None, en):
+                entry.string = by_lang[lang]
         with po.open("wb") as fh:
             write_po(
                 fh, catalog, width=100, omit_header=False, sort_output=True, include_previous=False

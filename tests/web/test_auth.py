@@ -105,6 +105,10 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/inbox/settings"): "viewer",
     ("GET", "/inbox/settings.json"): "viewer",
     ("POST", "/inbox/settings"): "editor",
+    ("GET", "/connections"): "viewer",
+    ("GET", "/connections.json"): "viewer",
+    ("POST", "/connections"): "admin",
+    ("POST", "/connections/{connection_id}/{action}"): "admin",
     ("GET", "/login"): "public",
     ("POST", "/login"): "public",
     ("POST", "/logout"): "public",
@@ -143,7 +147,13 @@ def _url(path: str, ids: dict[str, int] | None = None) -> str:
     """A route path with its parameters filled (an unknown plan item answers 404 once the
     role is allowed, which is all the matrix asks)."""
     post = str(ids["post_p2"]) if ids else "1"
-    return path.replace("{post_id}", post).replace("{item_id}", "999999").replace("{name}", "reach")
+    return (
+        path.replace("{post_id}", post)
+        .replace("{item_id}", "999999")
+        .replace("{name}", "reach")
+        .replace("{connection_id}", "999999")
+        .replace("{action}", "pause")
+    )
 
 
 def _allowed(response) -> bool:

@@ -101,6 +101,11 @@ def test_actions_without_the_csrf_token_are_refused(sqlite_ws, api):
     assert _connect(client, TOKEN).status_code == 303
     cid = client.get("/connections.json").json()["connections"][0]["id"]
     assert client.post(f"/connections/{cid}/remove").status_code == 403
-    assert client.post("/connections", data={"platform": "mastodon", "token": TOKEN,
-                                              "instance": "mastodon.example"}).status_code == 403
+    assert (
+        client.post(
+            "/connections",
+            data={"platform": "mastodon", "token": TOKEN, "instance": "mastodon.example"},
+        ).status_code
+        == 403
+    )
     assert len(client.get("/connections.json").json()["connections"]) == 1
