@@ -16,7 +16,7 @@ import datetime as dt
 import io
 import math
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
@@ -328,7 +328,30 @@ def extract_messages() -> dict[str, list[tuple[str, int]]]:
         ):
             if isinstance(message, str):
                 found.setdefault(message, []).append((f"{folder.name}/{filename}", lineno))
+        for message, place in _nested_calls(folder):
+            if place not in found.setdefault(message, []):
+                found[message].append(place)
     return found
+
+
+def _nested_calls(folder: Path) -> Iterator[tuple[str, tuple[str, int]]]:
+    """`Phrase("…")` and `N_("…")` inside another marked call's arguments, which Babel's
+    extractor takes as part of the outer call (`Phrase("%(units)s …", units=Phrase("months"))`)."""
+    import ast
+
+    for path in sorted(folder.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("Phrase", "N_")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                where = f"{folder.name}/{path.relative_to(folder).as_posix()}"
+                yield node.args[0].value, (where, node.lineno)
 
 
 def _metric_names() -> dict[str, dict[str, str]]:
