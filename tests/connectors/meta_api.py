@@ -193,10 +193,12 @@ class FakeGraph:
     faults: dict[tuple[str, int], httpx.Response] = field(default_factory=dict)
     sticky: set[tuple[str, int]] = field(default_factory=set)
     calls: list[str] = field(default_factory=list)
+    expires_at: int = 1_800_000_000  # 15 Jan 2027; 0 = never (a Page token)
 
     def install(self, router: respx.Router) -> None:
         router.get(url__regex=rf"{GRAPH}/me(\?.*)?$").mock(side_effect=self._me)
         router.get(url__regex=rf"{GRAPH}/me/accounts.*").mock(side_effect=self._accounts)
+        router.get(url__regex=rf"{GRAPH}/debug_token.*").mock(side_effect=self._debug)
         router.get(url__regex=rf"{GRAPH}/{PAGE_ID}/posts.*").mock(
             side_effect=lambda r: self._list(r, "posts", self.posts)
         )
@@ -227,6 +229,26 @@ class FakeGraph:
                 "id": PAGE_ID,
                 "name": PAGE_NAME,
                 "instagram_business_account": {"id": IG_ID, "username": IG_USER},
+            },
+        )
+
+    def _debug(self, request: httpx.Request) -> httpx.Response:
+        who = self._who(request)
+        if who is None:
+            return EXPIRED
+        return httpx.Response(
+            200,
+            json={
+                "data": {
+                    "app_id": "1234",
+                    "type": "PAGE" if who == "page" else "USER",
+                    "application": "socialdesk",
+                    "expires_at": self.expires_at,
+                    "data_access_expires_at": self.expires_at,
+                    "is_valid": True,
+                    "scopes": ["pages_read_engagement", "read_insights", "pages_read_user_content"],
+                    "user_id": "555",
+                }
             },
         )
 

@@ -5,6 +5,8 @@ transient error (1) half-way; the exported and the synced post are one. Recorded
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import respx
 from sqlalchemy import func, select
@@ -80,6 +82,9 @@ def _sync(ws, box, cid):
 def test_a_page_token_connects_the_page_and_its_instagram(ws, box, api):
     health = _connect(ws, box, token=PAGE_TOKEN)
     assert (health.handle, health.name) == (PAGE_NAME, PAGE_NAME)
+    # the health says when the token expires and what it may do (debug_token)
+    assert health.expires_at == dt.datetime(2027, 1, 15, 8, 0)
+    assert "read_insights" in health.scopes
     with Session(ws.engine) as s:
         from socialdesk.model import Connection
 

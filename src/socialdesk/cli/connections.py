@@ -215,10 +215,11 @@ def connections(
             for s in c.streams
         )
         colour = {"ok": "green", "failing": "red", "paused": "yellow"}.get(c.health, "")
+        account = c.handle + (f"\n(expires {c.expires_at:%Y-%m-%d})" if c.expires_at else "")
         table.add_row(
             str(c.id),
             c.title,
-            c.handle,
+            account,
             f"[{colour}]{c.health}[/]" if colour else c.health,
             _when(c.last_sync_at),
             streams,

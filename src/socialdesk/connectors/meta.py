@@ -32,6 +32,7 @@ newest post), at most 100 per post per run.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import httpx
@@ -160,10 +161,13 @@ def connect(values: dict[str, str], http: HttpOptions) -> Identity:
             field="token",
         )
     ig = me.get("instagram_business_account") or {}
+    expires, scopes = _token_facts(token, http)
     return Identity(
         handle=str(me.get("name") or me["id"]),
         name=me.get("name"),
         external_id=str(me["id"]),
+        scopes=scopes,
+        expires_at=expires,
         credentials={"token": token},
         settings={
             "instagram_id": ig.get("id"),
@@ -171,6 +175,30 @@ def connect(values: dict[str, str], http: HttpOptions) -> Identity:
             "graph_version": GRAPH_VERSION,
         },
     )
+
+
+def _token_facts(
+    token: str, http: HttpOptions
+) -> tuple[dt.datetime | None, tuple[str, ...] | None]:
+    """When the token expires and what it may do (GET /debug_token; a token may inspect
+    itself). Unknown (None) when Meta does not say; a Page token from a long-lived user token
+    never expires (expires_at 0)."""
+    try:
+        with _client(token, http) as api:
+            body = api.get_json("/debug_token", input_token=token)
+    except ConnectorError:
+        return None, None
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, dict):
+        return None, None
+    stamp = data.get("expires_at")
+    expires = (
+        dt.datetime.fromtimestamp(int(stamp), dt.UTC).replace(tzinfo=None)
+        if isinstance(stamp, int) and stamp > 0
+        else None
+    )
+    scopes = data.get("scopes")
+    return expires, tuple(str(x) for x in scopes) if isinstance(scopes, list) else None
 
 
 def client(credentials: dict[str, Any], settings: dict[str, Any], http: HttpOptions) -> ApiClient:

@@ -132,6 +132,13 @@ class ConnectionHealth:
     streams: tuple[StreamHealth, ...]
     runs: tuple[RunInfo, ...]
 
+    @property
+    def expires_soon(self) -> bool:
+        """The credential expires within two weeks (connect again before it does)."""
+        if self.expires_at is None:
+            return False
+        return self.expires_at - dt.datetime.now(dt.UTC).replace(tzinfo=None) < dt.timedelta(14)
+
 
 @dataclass(frozen=True)
 class JobInfo:
