@@ -182,6 +182,19 @@ def too_few_sentence(media_type: str, n: int) -> str:
     )
 
 
+def too_few_for_time_estimate(posts: int, least: int, n: int) -> Estimate:
+    """No estimate when the posts (`posts` in the fit, `n` of the type) cannot afford a time
+    control that follows steps and seasons (`uplift.FLEXIBLE_TIME`): `least` posts would."""
+    return Estimate(
+        value=None,
+        low=None,
+        high=None,
+        level=LEVEL,
+        n=n,
+        method=Phrase("not enough data: %(n)s posts, at least %(min)s needed", n=posts, min=least),
+    )
+
+
 def apart_estimate(media_type: str, reference: str, n: int) -> Estimate:
     """No estimate for a type never posted in the reference's period."""
     return not_enough(

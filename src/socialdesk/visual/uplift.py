@@ -15,11 +15,18 @@ The model (statsmodels' negative binomial regression, NB2, dispersion estimated)
   scopes), hour block, weekend, topics from hashtags, language.
 
 Ratios are against a reference type, with 95% Wald intervals on the log scale (quantile of
-Student's t with the residual degrees of freedom, which keeps small accounts honest), and
-Holm-adjusted p-values over the comparisons of one fit. A type with fewer than
-MIN_TYPE_POSTS posts gets no estimate and its posts stay out of the fit; a type whose posts
-never overlap in time with the reference's gets none either (trend and type could not be told
-apart).
+Student's t with the residual degrees of freedom), and Holm-adjusted p-values over the
+comparisons of one fit. Three things keep small accounts honest (issue 13; the calibration is
+benchmarks/uplift_calibration.py): the covariance is scaled by the Pearson dispersion when it
+exceeds 1 (`pearson_scale`: the maximum-likelihood alpha is biased low with few posts), the
+standard error carries the choice of the time control (`averaged`: Akaike weights over the
+controls fitted), and posts that cannot afford a time control that bends (FLEXIBLE_TIME
+columns) get no ratio but "not enough data" with the posts it would take: a straight line
+cannot tell a step or a season that the media mix follows from a media effect.
+
+A type with fewer than MIN_TYPE_POSTS posts gets no estimate and its posts stay out of the
+fit; a type whose posts never overlap in time with the reference's gets none either (trend
+and type could not be told apart).
 
 `uplift` runs three steps: `eligibility` (which posts and types can be compared, or why
 not), `fit` (the regression and its ratios: numbers only) and the sentences and notes of
@@ -61,6 +68,7 @@ from socialdesk.visual.explain import (
     time_choice,
     time_notes,
     too_few_estimate,
+    too_few_for_time_estimate,
     too_few_sentence,
     wald,
     why_not,
@@ -77,6 +85,13 @@ SEASON_MIN_YEARS = 1.5  # a yearly cycle is a candidate only when the posts span
 SEASON_HARMONICS = 2  # yearly sine/cosine pairs of the season control (1 when the posts are few)
 TIME_KINDS = ("trend", "period", "spline", "season")  # the time controls compared by AIC
 TIME_CONTROLS = ("trend", "quarter", "month", "spline", "season")  # their names in `controls`
+# the time control columns (a spline of 2 df, three periods) it takes to follow a step or a
+# season; with fewer (a straight line, two periods) a change in level that the media mix
+# follows reads as a media effect, and the interval cannot show it: such fits say
+# "not enough data" (`Fit.least`)
+FLEXIBLE_TIME = 2
+# the interval of the chosen time control carries the choice: Akaike-weighted over the fits
+AVERAGE_TIME = True
 LEVEL = 0.95
 BASES = ("per_exposure", "total", "exposure")
 METRICS = (
@@ -605,6 +620,29 @@ def _variance(cov: pd.DataFrame, name: str) -> Any:
     return cov.loc[name, name]
 
 
+def pearson_scale(
+    y: np.ndarray,
+    X: pd.DataFrame,
+    offset: np.ndarray | None,
+    params: pd.Series,
+    alpha: float,
+    df: int,
+) -> float:
+    """The Pearson dispersion of an NB2 fit, at least 1: the sum of squared Pearson residuals
+    (y - mu)^2 / (mu + alpha mu^2) over the residual degrees of freedom. The maximum-likelihood
+    alpha is biased low with few posts (by about 15% at 40 posts, more with every control), and
+    the model's variance misses what the controls leave unexplained; both leave the Pearson
+    statistic above its degrees of freedom, and the covariance is scaled by it (quasi-likelihood
+    on top of the negative binomial). Never below 1: the negative binomial's own variance is the
+    least it claims."""
+    eta = X.to_numpy(float) @ params.to_numpy(float)
+    mu = np.exp(eta + (offset if offset is not None else 0.0))
+    x2 = float(np.sum((y - mu) ** 2 / np.maximum(mu + alpha * mu**2, 1e-12)))
+    if not math.isfinite(x2) or df < 1:
+        return 1.0
+    return max(1.0, x2 / df)
+
+
 def _fit(
     y: np.ndarray, X: pd.DataFrame, offset: np.ndarray | None
 ) -> tuple[pd.Series, pd.DataFrame, float | None, int, str, float | None]:
@@ -640,7 +678,9 @@ def _fit(
                 cov = cov.drop(index="alpha", columns="alpha")
                 alpha = float(res.params["alpha"])
                 aic = float(-2 * res.llf + 2 * (X.shape[1] + 1))
-                return params, cov, alpha, int(len(y) - X.shape[1] - 1), "nb2", aic
+                df = int(len(y) - X.shape[1] - 1)
+                cov = cov * pearson_scale(y, X, offset, params, alpha, df)
+                return params, cov, alpha, df, "nb2", aic
         # fall back to quasi-Poisson: Poisson means, Pearson-scaled variance
         q = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(scale="X2")
         return q.params, q.cov_params(), None, int(q.df_resid), "quasi-poisson", None
@@ -675,6 +715,9 @@ class Fit:
     time_models: tuple[TimeModel, ...] = ()
     under: dict[str, tuple[TimeEstimate, ...]] = field(default_factory=dict)  # type -> ratios
     robust: dict[str, bool] = field(default_factory=dict)  # type -> robust
+    # when the posts have time but cannot afford a time control that bends (FLEXIBLE_TIME
+    # columns): the posts it would take, and the ratios are not to be shown
+    least: int | None = None
 
 
 @dataclass(frozen=True)
@@ -686,6 +729,46 @@ class _OneFit:
     df: int
     method: str
     aic: float | None
+    logs: tuple[tuple[float, float], ...] = ()  # (log ratio, its standard error) per type
+
+
+def _ratios(
+    types: Sequence[str], logs: Sequence[tuple[float, float]], df: int, level: float
+) -> tuple[Ratio, ...]:
+    """Rate ratios from log ratios and standard errors: Wald intervals with Student's t on
+    `df` degrees of freedom, p-values Holm-adjusted over the types."""
+    from scipy import stats
+    from statsmodels.stats.multitest import multipletests
+
+    q = float(stats.t.ppf(0.5 + level / 2, max(df, 1)))
+    pvals, bounds = [], []
+    for b, se in logs:
+        bounds.append((math.exp(b), math.exp(b - q * se), math.exp(b + q * se)))
+        pvals.append(float(2 * stats.t.sf(abs(b / se), max(df, 1))) if se > 0 else 1.0)
+    adjusted = multipletests(pvals, alpha=1 - level, method="holm")[1] if pvals else []
+    return tuple(
+        Ratio(media_type=str(t), value=v, low=lo, high=hi, p_value=p, p_adjusted=float(pa))
+        for t, (v, lo, hi), p, pa in zip(types, bounds, pvals, adjusted, strict=True)
+    )
+
+
+def averaged(
+    chosen: int, logs: Sequence[tuple[float, float]], aics: Sequence[float]
+) -> tuple[float, float]:
+    """A log ratio under the chosen time control with a standard error that carries the
+    choice: sum_i w_i sqrt(se_i^2 + (b_i - b_chosen)^2) over the time controls fitted, w_i
+    their Akaike weights (Buckland, Burnham & Augustin 1997), never less than the chosen
+    control's own. Where one control wins by far the weights are ~(1, 0, ...) and nothing
+    changes; where the posts cannot tell the controls apart the interval widens by as much as
+    their estimates disagree."""
+    best = min(aics)
+    w = np.exp(-(np.asarray(aics, dtype=float) - best) / 2)
+    w = w / w.sum()
+    b0, own = logs[chosen]
+    se = float(
+        sum(wi * math.sqrt(s**2 + (b - b0) ** 2) for wi, (b, s) in zip(w, logs, strict=True))
+    )
+    return b0, max(se, own)  # never narrower than the chosen control's own
 
 
 def _fit_one(
@@ -696,27 +779,20 @@ def _fit_one(
     types: Sequence[str],
     level: float,
 ) -> _OneFit:
-    from scipy import stats
-    from statsmodels.stats.multitest import multipletests
-
     media = pd.DataFrame(
         {f"type_{t}": (g["media_type"] == t).astype(float) for t in types}, index=g.index
     )
     X = pd.concat([pd.DataFrame({"const": 1.0}, index=g.index), media, design.X], axis=1)
     X = _full_rank(X, 1 + len(types))
     params, cov, alpha, df, method, aic = _fit(yy, X, offset)
-    q = float(stats.t.ppf(0.5 + level / 2, max(df, 1)))
-    pvals, bounds = [], []
-    for t in types:
-        b = float(params[f"type_{t}"])
-        se = float(math.sqrt(max(_variance(cov, f"type_{t}"), 0.0)))
-        bounds.append((math.exp(b), math.exp(b - q * se), math.exp(b + q * se)))
-        pvals.append(float(2 * stats.t.sf(abs(b / se), max(df, 1))) if se > 0 else 1.0)
-    adjusted = multipletests(pvals, alpha=1 - level, method="holm")[1] if pvals else []
-    ratios = tuple(
-        Ratio(media_type=str(t), value=v, low=lo, high=hi, p_value=p, p_adjusted=float(pa))
-        for t, (v, lo, hi), p, pa in zip(types, bounds, pvals, adjusted, strict=True)
+    logs = tuple(
+        (
+            float(params[f"type_{t}"]),
+            float(math.sqrt(max(_variance(cov, f"type_{t}"), 0.0))),
+        )
+        for t in types
     )
+    ratios = _ratios(types, logs, df, level)
     prefix = {
         "trend": ("trend",),
         "quarter": ("quarter_",),
@@ -727,7 +803,7 @@ def _fit_one(
     columns = (
         sum(1 for c in X.columns if str(c).startswith(prefix[design.time])) if design.time else 0
     )
-    return _OneFit(design, columns, ratios, alpha, df, method, aic)
+    return _OneFit(design, columns, ratios, alpha, df, method, aic, logs)
 
 
 def robust_verdict(estimates: Sequence[tuple[float, bool]]) -> bool:
@@ -779,6 +855,19 @@ def fit(
     with_aic = [f for f in fits if f.aic is not None]
     best = min(with_aic, key=lambda f: f.aic or 0.0) if with_aic else fits[0]
     best_aic = best.aic
+    ratios = best.ratios
+    timed = [f for f in with_aic if f.design.time is not None]
+    chosen = next((i for i, f in enumerate(timed) if f is best), None)
+    if AVERAGE_TIME and chosen is not None and len(timed) > 1:
+        logs = tuple(
+            averaged(
+                chosen,
+                [f.logs[i] for f in timed],
+                [float(f.aic or 0.0) for f in timed],
+            )
+            for i in range(len(types))
+        )
+        ratios = _ratios(types, logs, best.df, level)
 
     def considered(f: _OneFit) -> bool:
         if f is best:
@@ -814,8 +903,14 @@ def fit(
             if f.design.time is not None
         )
         robust[str(t)] = robust_verdict([(e.value, e.clear) for e in under[str(t)] if e.considered])
+    trend = g["trend"]
+    has_time = bool(trend.notna().mean() >= 0.8 and trend.std() > 0)
+    least = None
+    if has_time and not any(f.columns >= FLEXIBLE_TIME for f in fits if f.design.time):
+        before = 1 if "paid" in best.design.controls else 0  # columns ahead of time
+        least = MIN_POSTS_PER_PARAM * (len(types) + 1 + before + 2 * FLEXIBLE_TIME - 1)
     return Fit(
-        ratios=best.ratios,
+        ratios=ratios,
         controls=tuple(best.design.controls),
         skipped=tuple(best.design.skipped),
         topics=best.design.topics,
@@ -827,6 +922,7 @@ def fit(
         time_models=models,
         under=under,
         robust=robust,
+        least=least,
     )
 
 
@@ -903,6 +999,8 @@ def uplift(
     fitted = fit(
         el.posts, y, exposure, types=el.types, basis=basis, exposure_name=exp_name, level=level
     )
+    if fitted.least is not None:
+        return _withheld(group, fitted, el, y, frame, raw_exposure, notes, fitted.least)
     effects = _effects(
         fitted,
         el,
@@ -934,6 +1032,59 @@ def uplift(
         ),
         dispersion=fitted.dispersion,
         time=fitted.time,
+        time_models=fitted.time_models,
+    )
+
+
+def _withheld(
+    group: partial[UpliftResult],
+    fitted: Fit,
+    el: Eligibility,
+    y: pd.Series,
+    frame: pd.DataFrame,
+    raw_exposure: pd.Series,
+    notes: list[str],
+    least: int,
+) -> UpliftResult:
+    """No ratios: the posts cannot afford a time control that follows steps and seasons
+    (`Fit.least` says how many would), so a change in level could pass for a media effect."""
+    short, apart = _left_out(el)
+    withheld = []
+    for t in el.types:
+        est = too_few_for_time_estimate(len(el.posts), least, el.counts[t])
+        withheld.append(
+            TypeEffect(
+                media_type=t,
+                posts=el.counts[t],
+                ratio=est,
+                p_value=None,
+                p_adjusted=None,
+                clear=False,
+                sentence=sentence(
+                    t,
+                    str(el.reference),
+                    est,
+                    metric="",
+                    basis="",
+                    exposure="",
+                    scope="",
+                    platform=None,
+                    comparisons=0,
+                    clear=False,
+                ),
+            )
+        )
+    return group(
+        posts=0,
+        effects=(*withheld, *apart, *short),
+        raw=tuple(_raw(frame.loc[frame["media_type"].notna()], y, raw_exposure)),
+        controls=(),
+        method="",
+        notes=(
+            *notes,
+            *(w.ratio.method for w in withheld[:1]),
+            *design_notes(["spline"], None),
+        ),
         time_models=fitted.time_models,
     )
 
