@@ -8,7 +8,9 @@
     python benchmarks/anomalies.py --module /tmp/old.py  # the product's detector from that file
 
 Each account-year is looked at in windows of --window days (default 91, four per year, like
-the pages' default of the last 90 days); false alarms are counted over the whole year.
+the pages' default of the last 90 days); false alarms are counted over the whole year. The
+product's detector is also given the days before each window (its HISTORY, as the page reads
+them) and flags only the window's days; the baselines see the window alone, as they did.
 
 Simulated daily counts, one year per account, negative binomial noise around a known level:
 
@@ -55,15 +57,19 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from socialdesk.analytics.anomalies import THRESHOLD, day_anomalies
+from socialdesk.analytics.anomalies import HISTORY, THRESHOLD, day_anomalies
 
-PRODUCT = {"day_anomalies": day_anomalies}  # --module swaps in another version's
+PRODUCT: dict[str, Any] = {
+    "day_anomalies": day_anomalies,
+    "history": HISTORY,
+}  # --module: another's
 
 DEVELOPMENT_SEED = 1
 EVALUATION_SEED = 2
@@ -335,8 +341,12 @@ DETECTORS: dict[str, Callable[[np.ndarray, Posts], dict[int, float]]] = {
 
 
 # -- the run -------------------------------------------------------------------------------------
-def windowed(detect: Callable[[np.ndarray, Posts], dict[int, float]], window: int):
-    """`detect` run on consecutive windows of `window` days, as a user looks at a period."""
+def windowed(
+    detect: Callable[[np.ndarray, Posts], dict[int, float]], window: int, history: int = 0
+):
+    """`detect` run on consecutive windows of `window` days, as a user looks at a period; with
+    `history`, given up to that many days before the window too (the flags in it dropped), as
+    the product reads the year before the period to learn what is usual."""
 
     def run_windows(counts: np.ndarray, posts: np.ndarray | None) -> dict[int, float]:
         flags: dict[int, float] = {}
@@ -345,12 +355,15 @@ def windowed(detect: Callable[[np.ndarray, Posts], dict[int, float]], window: in
             starts.pop()  # the last window takes the days left over
         for i, start in enumerate(starts):
             stop = starts[i + 1] if i + 1 < len(starts) else len(counts)
+            first = max(0, start - history)
             seen: Posts = None
             if posts is not None:
-                lead = posts[max(0, start - 3) : start]
-                seen = (posts[start:stop], np.concatenate([np.zeros(3 - len(lead)), lead]))
-            found = detect(counts[start:stop], seen)
-            flags.update({start + day: score for day, score in found.items()})
+                lead = posts[max(0, first - 3) : first]
+                seen = (posts[first:stop], np.concatenate([np.zeros(3 - len(lead)), lead]))
+            found = detect(counts[first:stop], seen)
+            flags.update(
+                {first + day: score for day, score in found.items() if first + day >= start}
+            )
         return flags
 
     return run_windows
@@ -427,7 +440,9 @@ def run(seed: int, accounts: int, window: int) -> dict[str, dict[str, dict[str, 
         false: dict[str, int] = dict.fromkeys(SHAPES, 0)
         kinds: dict[str, list[bool]] = {}
         for shape, counts, planted, posts in series:
-            flags = windowed(detect, window)(counts, posts)
+            flags = windowed(detect, window, PRODUCT["history"] if name == "product" else 0)(
+                counts, posts
+            )
             for day, size in planted.items():
                 right = day in flags and (flags[day] > 0) == (size > 1)
                 hits.setdefault((shape, size), []).append(right)
@@ -542,6 +557,7 @@ def main() -> int:
         sys.modules[spec.name] = other  # its dataclasses look their module up
         spec.loader.exec_module(other)
         PRODUCT["day_anomalies"] = other.day_anomalies
+        PRODUCT["history"] = getattr(other, "HISTORY", 0)
         print(f"product detector from {args.module}")
     if args.product_only:
         for name in [n for n in DETECTORS if n != "product"]:

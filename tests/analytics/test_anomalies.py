@@ -301,4 +301,32 @@ def test_clicks_that_keep_coming_in_for_days_after_a_post_are_not_spikes(half_li
         values, posts = _lognormal_clicks(np.random.default_rng(seed), half_life=half_life)
         found, _ = day_anomalies(_series(values), "clicks", post_days=_post_days(posts))
         ups += sum(a.score > 0 for a in found)
-    assert ups <= 1
+    assert ups <= 3  # the goal: at most one false alarm per account-year
+
+
+def _small_counts(rng, n):
+    weekday = np.array([1.1, 1.2, 1.2, 1.15, 1.0, 0.6, 0.5])  # weekends half, like clicks
+    mu = 3.0 * weekday[(np.arange(n) + dt.date(2026, 1, 1).weekday()) % 7]
+    return mu, rng.poisson(rng.gamma(10.0, mu / 10.0)).astype(float)
+
+
+def test_the_days_before_the_period_are_read_as_history_and_not_flagged():
+    # the page reads the year before the period to learn what is usual (benchmarks/anomalies.py:
+    # 5x days on accounts of about 3 a day found 70% instead of 50%, false alarms on
+    # posting-driven accounts 1.15 -> 0.90 a year); a spike in that history is not listed
+    start = dt.date(2026, 1, 1)
+    period = (start + dt.timedelta(days=273)).isoformat()
+    found_in_period = 0
+    for seed in range(20):
+        rng = np.random.default_rng(300 + seed)
+        mu, values = _small_counts(rng, 364)
+        day = 273 + int(rng.integers(5, 85))
+        values[day] = round(10 * mu[day])
+        early = int(rng.integers(10, 260))
+        values[early] = round(50 * mu[early])
+        everything, _ = day_anomalies(_series(values), "clicks")
+        assert (start + dt.timedelta(days=early)).isoformat() in {a.day for a in everything}
+        found, _ = day_anomalies(_series(values), "clicks", flag_from=period)
+        assert found and all(a.day >= period for a in found)
+        found_in_period += (start + dt.timedelta(days=day)).isoformat() in {a.day for a in found}
+    assert found_in_period >= 19

@@ -23,6 +23,12 @@ that one spike does not hide another (masking):
    for counts of 0-3), followed by one step of the pooled moment estimate with winsorised
    counts (_small_spread).
 
+A day does not vouch for itself: its level is the rolling level of the days around it, and
+where its weekday factor is a ratio of sums (small counts) the factor of the other days of that
+weekday (_own_share). History: the page reads HISTORY days before the period too (about a
+year with the default 90 days) and flags only the period's days: 13 weeks of counts of about 3
+give a noisy weekday pattern and spread.
+
 Posting days: when the account's posts per day are known, the expected count is quiet level ×
 weekday factor × (1 + posting lift), the lift a linear carry-over of posts: their effect on the
 day they are published, on each of the next CARRY_LAGS days, and of older posts fading
@@ -37,9 +43,10 @@ whose expected count comes mostly from earlier posts, and quiet days; a count be
 is scored by the less extreme of the log-normal score and the negative binomial's (the lower
 tail of a sum of posts' reach is a gamma's, heavier than a log-normal's).
 
-The score: below LOW_COUNT expected, the normal score of the negative binomial tail probability
-of the count; above it, log(count / expected) / sqrt(phi + 1/expected) (a log-normal tail,
-heavier than the gamma tail, as real bursts are). A day is unusual when its score is at least
+The score: below LOW_COUNT expected, the normal score of the negative binomial mid-p tail
+probability of the count (beyond it plus half of its own probability); above it,
+log(count / expected) / sqrt(phi + 1/expected) (a log-normal tail, heavier than the gamma
+tail, as real bursts are). A day is unusual when its score is at least
 THRESHOLD **and** the change is large enough to matter: at least MIN_RATIO× expected or at most
 1/MIN_RATIO of it. A change of BIG_RATIO× (or 1/BIG_RATIO) is scored against the robust spread
 alone when that gives the larger score (a 5× day on a spiky account), and is left out of the
@@ -73,6 +80,8 @@ from socialdesk.phrases import Num, Phrase
 
 THRESHOLD = 3.5
 MIN_DAYS = 28  # four weeks: a weekday pattern needs at least that
+HISTORY = 273  # days before the period that are read to learn what is usual (with a 90-day
+# period about a year): a weekday pattern and a spread from 13 weeks of small counts are noisy
 MIN_PEERS = 20
 MAD_SCALE = 1.4826
 WINDOW = 15  # days in the rolling median level: a week either side
@@ -400,7 +409,12 @@ def _nb_scores(y: np.ndarray, mu: np.ndarray, phi: np.ndarray | float) -> np.nda
     p = size / (size + mu)
     count = np.round(np.nan_to_num(y))
     up = count > mu
-    log_p = np.where(up, nbinom.logsf(count - 1, size, p), nbinom.logcdf(count, size, p))
+    # the mid-p tail (Lancaster): beyond the count plus half the count itself, so that a count
+    # is not judged as if it were the least extreme of its whole number (P(X >= count) is
+    # conservative for counts of a few: a 5x day on a weekend of 1.5 looked more usual than it is)
+    half = math.log(0.5) + nbinom.logpmf(count, size, p)
+    beyond = np.where(up, nbinom.logsf(count, size, p), nbinom.logcdf(count - 1, size, p))
+    log_p = np.logaddexp(beyond, half)
     log_p = np.clip(np.nan_to_num(log_p, nan=0.0, neginf=-1e4), -1e4, math.log(0.5))
     z = -ndtri_exp(log_p)
     return np.where(up, z, -z)
@@ -507,6 +521,28 @@ def _spreads(
     return out
 
 
+def _own_share(
+    y: np.ndarray, base: np.ndarray, weekdays: np.ndarray, use: np.ndarray, phi: np.ndarray
+) -> np.ndarray:
+    """Per day the correction that takes the day itself out of its weekday's factor where that
+    factor is a ratio of sums (small counts, _factor): the factor of the other days of that
+    weekday over the factor of all of them (1 for days not in `use` and for larger counts,
+    whose factor is a median). A 5× day of 16 among twelve Sundays of about 3 raised its own
+    Sunday's factor by a fifth even winsorised, and so its own expected count."""
+    out = np.ones(len(y))
+    for d in range(7):
+        on = use & (weekdays == d)
+        if on.sum() < 3 or float(np.median(base[on])) >= LOW_COUNT:
+            continue
+        f = _factor(y[on], base[on], float(np.median(phi[on])))
+        w = np.minimum(y[on], _cap(f * base[on], phi[on]))
+        total, exposure = float(w.sum()), float(base[on].sum())
+        out[on] = ((total - w + 0.5) / (exposure - base[on] + 0.5)) / (
+            (total + 0.5) / (exposure + 0.5)
+        )
+    return out
+
+
 def fit_days(
     values: np.ndarray,
     weekdays: np.ndarray,
@@ -567,7 +603,8 @@ def fit_days(
         post = lift(effect)
         weights = None if posts is None else factors[weekdays] * post
         level = _level(np.where(use, fit_y / (factors[weekdays] * post), np.nan), weights)
-        mu = np.maximum(level * factors[weekdays] * post, MIN_LEVEL)
+        own = _own_share(fit_y, level * post, weekdays, use, phi)
+        mu = np.maximum(level * factors[weekdays] * own * post, MIN_LEVEL)
         share = 1.0 - effect.quiet / np.maximum(post, 1e-12)
         kinds = np.where(fresh, 2, np.where(share >= POST_SHARE, 1, 0))
         phi = _spreads(y, mu, use, kinds, moments=round_ > 0)
@@ -674,11 +711,13 @@ def day_anomalies(
     metric: str,
     threshold: float = THRESHOLD,
     post_days: pd.DataFrame | None = None,
+    flag_from: str | None = None,
 ) -> tuple[list[DayAnomaly], list[Skipped]]:
     """`series`: day, account_id, platform, account, value (one metric, daily); `post_days`:
     account_id, day, posts (the posts each account published each day, from QUIET_DAYS days
     before the series starts; queries.posts_by_day), None when not known: then posting days are not
-    told apart from the others."""
+    told apart from the others. `flag_from` (an ISO day): the series before it is history, read to
+    learn what is usual (HISTORY days of it), and not flagged."""
     found: list[DayAnomaly] = []
     skipped: list[Skipped] = []
     acc: Any  # an account_id (an int column; pandas-stubs types a group key as Hashable)
@@ -722,6 +761,8 @@ def day_anomalies(
             lead = None
         fit = fit_days(full.to_numpy(dtype=float), weekdays, threshold, posts, lead)
         for i in np.flatnonzero(fit.flagged):
+            if flag_from is not None and index[int(i)].date().isoformat() < flag_from:
+                continue
             value, expected = float(full.iloc[i]), float(fit.expected[i])
             context = (
                 posting_context(float(posts[i]), float(since[i]))
@@ -823,13 +864,15 @@ def anomalies(
     posts: pd.DataFrame,
     threshold: float = THRESHOLD,
     post_days: pd.DataFrame | None = None,
+    flag_from: str | None = None,
 ) -> AnomalyResult:
     """`post_days`: the posts per account and day (queries.posts_by_day), so that posting days
-    and quiet days each have their own usual level."""
+    and quiet days each have their own usual level; `flag_from`: the first day that is flagged,
+    the days before it history (day_anomalies)."""
     days: list[DayAnomaly] = []
     skipped: list[Skipped] = []
     for metric, frame in day_series:
-        d, s = day_anomalies(frame, metric, threshold, post_days)
+        d, s = day_anomalies(frame, metric, threshold, post_days, flag_from)
         days += d
         skipped += s
     p, s = post_anomalies(posts, threshold)
@@ -842,12 +885,14 @@ def anomalies(
         tuple(skipped),
         threshold,
         Phrase(
-            "days: a robust weekday baseline (rolling median, unusual days left out and refitted) "
+            "days: a robust weekday baseline (rolling median, unusual days left out and refitted, "
+            "learnt from up to %(history)s days before the period as well) "
             "times the usual effect of posting (days with posts, days since the last one) "
             "and a negative binomial spread, flagged at |score| ≥ %(threshold)s and a change of "
             "at least %(ratio)s× or down to 1/%(ratio)s; posts: robust z of log engagement rate "
             "among peers, |score| ≥ %(threshold)s",
             threshold=Num(threshold),
             ratio=Num(MIN_RATIO, ".0f"),
+            history=Num(HISTORY, ",.0f"),
         ),
     )

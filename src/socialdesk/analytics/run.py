@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from socialdesk.analytics import queries
 from socialdesk.analytics.anomalies import (
+    HISTORY,
     QUIET_DAYS,
     AnomalyResult,
     DayAnomaly,
@@ -343,6 +344,10 @@ def find_anomalies(
     session: Session, workspace_id: int, sl: Slice, threshold: float = 3.5
 ) -> AnomalyResult:
     names = queries.accounts(session, workspace_id).set_index("account_id")["account"].to_dict()
+    # the days before the period are read too (HISTORY of them), to learn what is usual: a
+    # weekday pattern and a spread from 13 weeks of small counts are noisy; only the period's
+    # days are flagged
+    history = replace(sl, start=sl.start - dt.timedelta(days=HISTORY))
     series = []
     for metric in DAY_METRICS:
         f = queries.pair_sums(
@@ -350,7 +355,7 @@ def find_anomalies(
             workspace_id,
             "account_days",
             [(metric, None)],
-            sl,
+            history,
             ["platform", "account", "day"],
         )
         f = f[f["n_0"] > 0]
@@ -370,8 +375,8 @@ def find_anomalies(
     # posts per day from a few days before the window: a day's reach also comes from the
     # posts of the days before
     lead = dt.timedelta(days=QUIET_DAYS)
-    post_days = queries.posts_by_day(session, workspace_id, replace(sl, start=sl.start - lead))
-    return anomalies(series, posts, threshold, post_days)
+    post_days = queries.posts_by_day(session, workspace_id, replace(sl, start=history.start - lead))
+    return anomalies(series, posts, threshold, post_days, flag_from=sl.start.isoformat())
 
 
 def find_best_times(session: Session, workspace_id: int, sl: Slice) -> tuple[PlatformTimes, ...]:
