@@ -19,6 +19,7 @@ from sqlalchemy import Engine, text
 
 from socialdesk.store.engine import make_engine, upgrade
 from socialdesk.store.session import WorkspaceHandle, ensure_workspace
+from tests.connectors.pds_client import PdsNetwork, PdsUnavailable, node_problem
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FORMATS = FIXTURES / "formats"
@@ -118,3 +119,37 @@ def importer(ws: WorkspaceHandle):
 
 def fixture_path(*parts: str) -> Path:
     return FORMATS.joinpath(*parts)
+
+
+# -- the local AT Protocol network ---------------------------------------------------------------
+# `pds` is one network per test session (per xdist worker): a PLC directory, a PDS and the
+# Bluesky AppView from @atproto/dev-env (tests/connectors/pds/start.mjs). The AppView keeps its
+# tables in two throw-away schemas of the PostgreSQL test database, dropped at the end.
+# scripts/pds-setup installs the node packages; nothing is downloaded here. Without node, the
+# packages or PostgreSQL the tests are skipped with the reason, except under CI=true.
+# Tests share the network, so each makes accounts of its own (`pds.new_account("alice")` gives a
+# unique handle) and never counts anything it did not write itself.
+
+
+def _pds_unavailable(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"the local PDS is required in CI: {reason}")
+    pytest.skip(f"local PDS unavailable: {reason}")
+
+
+@pytest.fixture(scope="session")
+def pds() -> Iterator[PdsNetwork]:
+    """A running PLC + PDS + AppView; `pds.client` writes and reads XRPC, `pds.process_all()`
+    waits until the AppView has indexed every write."""
+    problem = node_problem()
+    if problem:
+        _pds_unavailable(problem)
+    timeout = float(os.environ.get("SOCIALDESK_TEST_PDS_TIMEOUT", "120"))
+    try:
+        net = PdsNetwork.start(db_url=PG_URL, timeout=timeout)
+    except PdsUnavailable as exc:
+        _pds_unavailable(str(exc))
+    try:
+        yield net
+    finally:
+        net.stop()

@@ -303,7 +303,16 @@ EXTRACT_FROM = Path(__file__).parent / "web"
 # the connectors' titles, fields and reasons likewise, on /connections.
 PHRASES_FROM = tuple(
     Path(__file__).parent / part
-    for part in ("visual", "ads", "analytics", "marketing", "importers", "connectors", "worker")
+    for part in (
+        "visual",
+        "ads",
+        "analytics",
+        "marketing",
+        "importers",
+        "connectors",
+        "worker",
+        "publishing",
+    )
 )
 KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "_": None,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -528,6 +529,9 @@ class Membership(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(20))
+    # approving a calendar item sends it out once it is scheduled: a right an admin gives by
+    # name (to admins, editors, or stakeholders who are viewers), not a role
+    can_approve: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class LoginFailure(Base):
@@ -750,7 +754,8 @@ class Media(Base):
 # "analytics.goals"; the marketing plan is a document of its own (goals -> objectives ->
 # audiences -> channels -> KPIs, plus content pillars), versioned here. An objective may name
 # an analytics goal by its id, so both faces show the same target.
-PLAN_ITEM_STATUSES = ("idea", "draft", "approved", "scheduled", "published")
+PLAN_ITEM_STATUSES = ("idea", "draft", "review", "approved", "scheduled", "published", "failed")
+PUBLICATION_STATUSES = ("waiting", "scheduled", "sending", "published", "failed")
 TAG_TARGETS = ("post", "campaign", "link", "plan_item")
 TAG_DIMENSIONS = ("objective", "audience", "pillar")
 
@@ -796,6 +801,7 @@ class PlanItem(Base):
     match_score: Mapped[float | None] = mapped_column(Float)
     approved_by: Mapped[str | None] = mapped_column(String(150))
     approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    first_comment: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str | None] = mapped_column(String(150))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
@@ -939,3 +945,55 @@ class Job(Base):
     enqueued_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Publication(Base):
+    """One calendar item going out on one connected account. `text` is this network's own
+    text (None: the item's). Status: waiting (the item is not scheduled yet), scheduled (the
+    worker sends it at `due_at`, UTC: the item's time or a retry's), sending (an attempt is
+    recorded and the platform called: after a crash the worker looks for the post on the
+    platform before it sends again), published (`remote_id`, `url`, the stored `post_id`) or
+    failed (`error`). `key` is the idempotency key every attempt sends."""
+
+    __tablename__ = "publication"
+    __table_args__ = (
+        UniqueConstraint("plan_item_id", "connection_id"),
+        Index("ix_publication_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    plan_item_id: Mapped[int] = mapped_column(ForeignKey("plan_item.id", ondelete="CASCADE"))
+    connection_id: Mapped[int] = mapped_column(ForeignKey("connection.id", ondelete="CASCADE"))
+    network: Mapped[str] = mapped_column(String(30))
+    text: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="waiting")
+    key: Mapped[str] = mapped_column(String(64))
+    due_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    remote_id: Mapped[str | None] = mapped_column(String(500))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="SET NULL"))
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class PublishEvent(Base):
+    """The audit log of publishing: who did what to a calendar item when (drafted, approved,
+    scheduled, sent, published, failed, retried), what was sent and what the platform
+    answered (`detail`; never a credential)."""
+
+    __tablename__ = "publish_event"
+    __table_args__ = (Index("ix_publish_event_item_at", "plan_item_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    plan_item_id: Mapped[int] = mapped_column(ForeignKey("plan_item.id", ondelete="CASCADE"))
+    publication_id: Mapped[int | None] = mapped_column(
+        ForeignKey("publication.id", ondelete="SET NULL")
+    )
+    actor: Mapped[str] = mapped_column(String(150))
+    action: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)

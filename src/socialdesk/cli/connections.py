@@ -357,9 +357,12 @@ def worker(
     if again:
         console.print(f"{again} job(s) a stopped worker left running are queued again.")
     if once:
+        sent = w.publish_due()
         queued = w.schedule_due()
         ran = w.run_pending()
-        console.print(f"{len(queued)} sync(s) due, {ran} job(s) run.")
+        console.print(
+            f"{len(sent)} calendar post(s) handled, {len(queued)} sync(s) due, {ran} job(s) run."
+        )
         return
     where = "Redis" if "Redis" in type(w.huey).__name__ else f"{folder / 'jobs.db'}"
     console.print(f"Worker for {folder} (queue: {where}); Ctrl+C stops it.")

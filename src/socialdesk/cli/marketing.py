@@ -45,6 +45,9 @@ EndOpt = Annotated[
 def register(app: typer.Typer) -> None:
     app.add_typer(plan_app, name="plan")
     app.add_typer(calendar_app, name="calendar")
+    from socialdesk.cli import publishing
+
+    publishing.register(calendar_app)
     app.command("utm")(utm_command)
     app.command("utm-check")(utm_check_command)
     app.command("search-gaps")(search_gaps_command)

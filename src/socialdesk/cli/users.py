@@ -149,3 +149,29 @@ def set_password(
     with session_scope(handle.engine) as session:
         users.set_password(session, username, password)
     console.print(f"[green]✓[/] {username} has a new password; their sessions have ended.")
+
+
+@users_app.command("approver")
+def approver(
+    username: Annotated[str, typer.Argument()],
+    workspace: WorkspaceOpt = None,
+    off: Annotated[
+        bool, typer.Option("--off", help="Take the right to approve away again.")
+    ] = False,
+) -> None:
+    """Give a user (admin, editor or viewer) the right to approve calendar items: approving
+    lets a post go out at its time, so it is given by name."""
+    from socialdesk import users
+    from socialdesk.store import open_workspace, session_scope
+
+    handle = open_workspace(resolve_workspace(workspace))
+    try:
+        with session_scope(handle.engine) as session:
+            users.set_approver(session, handle.workspace_id, username, not off)
+    except KeyError:
+        err_console.print(f"[red]✗[/] {username!r} is not a member of {handle.slug}")
+        raise typer.Exit(1) from None
+    if off:
+        console.print(f"[green]✓[/] {username} may no longer approve calendar items.")
+    else:
+        console.print(f"[green]✓[/] {username} may approve calendar items in {handle.slug}.")

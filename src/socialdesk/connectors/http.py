@@ -203,11 +203,27 @@ class ApiClient:
         json: Any = None,
         data: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        content: bytes | None = None,
+        files: Mapping[str, Any] | None = None,
+        attempts: int | None = None,
     ) -> httpx.Response:
         """The response of a successful request (2xx), after retries; else ConnectorError,
-        whose detail never holds a credential this request carried."""
+        whose detail never holds a credential this request carried. `content` is a raw body
+        (an upload), `files` a multipart form (httpx's files); `attempts` overrides the
+        client's: 1 for a call that is not idempotent (a post that may have gone out must be
+        looked for before it is sent again, never resent blindly)."""
         try:
-            return self._request(method, url, params=params, json=json, data=data, headers=headers)
+            return self._request(
+                method,
+                url,
+                params=params,
+                json=json,
+                data=data,
+                headers=headers,
+                content=content,
+                files=files,
+                attempts=attempts,
+            )
         except ConnectorError as exc:
             sent = [*self.headers.values(), *(headers or {}).values(), *(data or {}).values()]
             if isinstance(json, dict):
@@ -229,11 +245,15 @@ class ApiClient:
         json: Any,
         data: Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
+        content: bytes | None = None,
+        files: Mapping[str, Any] | None = None,
+        attempts: int | None = None,
     ) -> httpx.Response:
         last: ConnectorError | None = None
         if params is not None:
             params = {k: v for k, v in params.items() if v is not None}
-        for attempt in range(self.attempts):
+        tries = self.attempts if attempts is None else max(1, attempts)
+        for attempt in range(tries):
             try:
                 response = self._http().request(
                     method,
@@ -241,13 +261,16 @@ class ApiClient:
                     params=params,
                     json=json,
                     data=data,
+                    content=content,
+                    files=files,
                     headers={**self.headers, **(headers or {})},
                 )
             except httpx.TimeoutException as exc:
                 last = ConnectorError(
                     "network", N_("the platform did not answer in time"), detail=type(exc).__name__
                 )
-                self._pause(attempt, None)
+                if attempt + 1 < tries:
+                    self._pause(attempt, None)
                 continue
             except httpx.TransportError as exc:
                 last = ConnectorError(
@@ -255,7 +278,8 @@ class ApiClient:
                     N_("the platform cannot be reached"),
                     detail=f"{type(exc).__name__}: {exc}",
                 )
-                self._pause(attempt, None)
+                if attempt + 1 < tries:
+                    self._pause(attempt, None)
                 continue
             self.requests += 1
             self.bytes_received += len(response.content)
@@ -269,7 +293,7 @@ class ApiClient:
                 error.retry_at = dt.datetime.fromtimestamp(self.clock() + asked, dt.UTC)
                 raise error
             last = error
-            if attempt + 1 < self.attempts:
+            if attempt + 1 < tries:
                 self._pause(attempt, asked)
         assert last is not None
         raise last

@@ -4,9 +4,11 @@ posts that arrive by import to the plan items they came from.
 Times: plan items are stored in UTC (as posts are); clashes, exports and the calendar view
 use the workspace's time zone (Europe/Amsterdam by default).
 
-- Status flow: idea -> draft -> approved -> scheduled -> published. A step forward goes one
-  status at a time (approved needs a person with the right to approve; the web and CLI check
-  that); a step back to draft or idea is always allowed (a rejected draft goes back).
+- Status flow: idea -> draft -> review -> approved -> scheduled -> published (or failed, set
+  by the publishing worker). A step forward goes one status at a time (a draft may be
+  approved without a review; approving needs the right to approve, publishing/run.py); a step
+  back to draft or idea is always allowed (a rejected draft goes back); a failed item may be
+  scheduled again.
 - Clash: two items (ideas excepted) on the same platform in the same local clock hour.
 - Gap: a pillar of the plan with nothing dated for `gap_days` (21) days or more inside the
   window, counting both plan items and the published posts counted to that pillar.
@@ -66,12 +68,24 @@ META_BULK_COLUMNS = (
 META_PLATFORMS = ("facebook", "instagram")
 
 
+FLOW = ("idea", "draft", "review", "approved", "scheduled", "published")
+
+
 def can_move(current: str, target: str) -> bool:
-    """Whether a plan item may go from `current` to `target` (one step forward, or back)."""
+    """Whether a plan item may go from `current` to `target`: one step forward along FLOW (a
+    draft may skip review), back to draft or idea, and a failed item scheduled again."""
     if current not in PLAN_ITEM_STATUSES or target not in PLAN_ITEM_STATUSES:
         return False
-    i, j = PLAN_ITEM_STATUSES.index(current), PLAN_ITEM_STATUSES.index(target)
-    return j == i + 1 or (j < i and target in ("idea", "draft")) or i == j
+    if current == target:
+        return True
+    if target in ("idea", "draft"):
+        return True
+    if current == "failed":
+        return target == "scheduled"
+    if target == "failed":
+        return False  # only the worker says a publication failed
+    i, j = FLOW.index(current), FLOW.index(target)
+    return j == i + 1 or (current, target) == ("draft", "approved")
 
 
 def _local(ts: dt.datetime | float | None, tz: str) -> dt.datetime | None:
@@ -81,10 +95,22 @@ def _local(ts: dt.datetime | float | None, tz: str) -> dt.datetime | None:
     return t.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(tz))
 
 
+class NonexistentTime(ValueError):
+    """A wall-clock time the clocks skip (02:30 on the last Sunday of March in Europe)."""
+
+
 def to_utc(local: dt.datetime, tz: str = TIMEZONE) -> dt.datetime:
-    """A wall-clock time in `tz` as the naive UTC the store keeps."""
+    """A wall-clock time in `tz` as the naive UTC the store keeps. A time that does not exist
+    there (the hour the clocks skip in spring) is refused with NonexistentTime rather than
+    moved silently; a time that exists twice (the hour repeated in autumn) is its first."""
     if local.tzinfo is None:
-        local = local.replace(tzinfo=ZoneInfo(tz))
+        local = local.replace(tzinfo=ZoneInfo(tz), fold=0)
+        back = local.astimezone(dt.UTC).astimezone(ZoneInfo(tz))
+        if back.replace(tzinfo=None) != local.replace(tzinfo=None):
+            raise NonexistentTime(
+                f"{local:%Y-%m-%d %H:%M} does not exist in {tz}: the clocks go forward that "
+                f"night ({local:%H:%M} would be {back:%H:%M}); choose another time"
+            )
     return local.astimezone(dt.UTC).replace(tzinfo=None)
 
 

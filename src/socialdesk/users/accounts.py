@@ -134,3 +134,29 @@ def set_password(session: Session, username: str, password: str) -> bool:
     )
     # an UPDATE's result is a CursorResult, which Session.execute's signature does not say
     return bool(cast(CursorResult[Any], done).rowcount)
+
+
+def may_approve(session: Session, workspace_id: int, username: str) -> bool:
+    """Whether `username` has been given the right to approve calendar items in this workspace
+    (approving lets a post go out once it is scheduled: a right an admin gives by name, not a
+    role). "local", the single user of a workspace without a team, may."""
+    if username == "local":
+        return True
+    row = session.execute(
+        select(Membership.can_approve)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.workspace_id == workspace_id, User.username == username)
+    ).first()
+    return bool(row and row[0])
+
+
+def set_approver(session: Session, workspace_id: int, username: str, allowed: bool) -> None:
+    """Give (or take) the right to approve; KeyError when the user is not a member."""
+    member = session.execute(
+        select(Membership)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.workspace_id == workspace_id, User.username == username)
+    ).scalar_one_or_none()
+    if member is None:
+        raise KeyError(username)
+    member.can_approve = allowed

@@ -93,6 +93,7 @@ class Worker:
 
         @huey.periodic_task(crontab(minute="*"), name="schedule")
         def schedule_task() -> int:
+            self.publish_due()
             return len(self.schedule_due())
 
         self._sync_task = sync_task
@@ -173,6 +174,25 @@ class Worker:
             if job is not None:
                 queued.append(job)
         return queued
+
+    def publish_due(self, now: dt.datetime | None = None) -> list[Any]:
+        """Sends the calendar items that are due (publishing/run.py: exactly once); a failure
+        is the item's (in its audit log), never the worker's."""
+        from socialdesk.connectors.run import secret_box
+        from socialdesk.publishing.run import publish_due
+
+        try:
+            return publish_due(
+                self.engine,
+                self.workspace_id,
+                self.folder,
+                secret_box(self.folder),
+                now=now,
+                http=self.http,
+            )
+        except Exception:  # one bad item must not stop the syncs
+            log.exception("publishing")
+            return []
 
     # -- running ------------------------------------------------------------------------
     def _job(self, session: Session, job_id: int) -> Job:

@@ -355,6 +355,11 @@ def marketing_calendar_add(
     link: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     at = _local(date, time) if date else None
+    try:
+        if at is not None:
+            run.to_utc(at)
+    except run.NonexistentTime as exc:
+        raise HTTPException(422, str(exc)) from None
     with session_scope(config.workspace.engine) as s:
         added = run.add_plan_item(
             s,
@@ -401,6 +406,8 @@ def marketing_calendar_move(
             moved = run.move_plan_item(s, ws, item_id, status=status or None, at=at, on=on)
     except run.ItemNotFound:
         raise HTTPException(404, N_("This plan item does not exist.")) from None
+    except run.NonexistentTime as exc:
+        raise HTTPException(422, str(exc)) from None
     except run.CannotMove:
         raise HTTPException(
             422, N_("An item moves one step forward, or back to draft or idea.")
