@@ -950,14 +950,16 @@ class Job(Base):
 class Publication(Base):
     """One calendar item going out on one connected account. `text` is this network's own
     text (None: the item's). Status: waiting (the item is not scheduled yet), scheduled (the
-    worker sends it at `due_at`, UTC: the item's time or a retry's), sending (an attempt is
+    worker sends it at `due_at`, UTC: the item's time or a retry's), handing/handed (given to
+    a network that publishes it itself at its time, `handed_id`), withdrawing (held there but
+    no longer wanted as it is: the worker takes it back), sending (an attempt is
     recorded and the platform called: after a crash the worker looks for the post on the
     platform before it sends again), published (`remote_id`, `url`, the stored `post_id`) or
     failed (`error`). `key` is the idempotency key every attempt sends."""
 
     __tablename__ = "publication"
     __table_args__ = (
-        UniqueConstraint("plan_item_id", "connection_id"),
+        UniqueConstraint("plan_item_id", "connection_id", "network"),
         Index("ix_publication_status_due", "status", "due_at"),
     )
 
@@ -977,6 +979,8 @@ class Publication(Base):
     post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id", ondelete="SET NULL"))
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     error: Mapped[str | None] = mapped_column(Text)
+    # the network's id of the post it holds to publish itself (Mastodon's scheduled status)
+    handed_id: Mapped[str | None] = mapped_column(String(100))
 
 
 class PublishEvent(Base):

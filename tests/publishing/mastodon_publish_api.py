@@ -5,7 +5,11 @@ processing; #get GET /api/v1/media/:id: 206 Partial Content while processing, 20
 (#create POST /api/v1/statuses with Idempotency-Key, kept for 1 hour; 422 for the character
 limit, for media not yet processed and for an empty status), entities Status and
 MediaAttachment, errors {"error": ...} with 401, 403 (outside the token's scopes) and 429 with
-X-RateLimit-Reset. The reads (verify_credentials, accounts/:id/statuses with Link paging) are
+X-RateLimit-Reset; scheduled statuses (statuses#create with scheduled_at, at least 5 minutes
+ahead: 200 ScheduledStatus {id, scheduled_at, params, media_attachments}; methods/
+scheduled_statuses GET and DELETE /api/v1/scheduled_statuses/:id, 404 "Record not found" once
+published or deleted; tick() publishes what is due, as the instance's scheduler does). The
+reads (verify_credentials, accounts/:id/statuses with Link paging) are
 tests/connectors/mastodon_api.py's FakeMastodon over the same list of statuses, newest first,
 so what is published here is what find() reads back."""
 
@@ -165,6 +169,7 @@ class FakeMastodonPublish:
     media_polls: list[str] = field(default_factory=list)  # every GET /api/v1/media/:id
     made: list[dict[str, Any]] = field(default_factory=list)  # the statuses made here
     _keys: dict[str, tuple[str, dt.datetime]] = field(default_factory=dict)
+    scheduled: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> the request
     _pending: dict[str, int] = field(default_factory=dict)
     _next_media: int = 22348641
     _seq: int = 0
@@ -179,6 +184,59 @@ class FakeMastodonPublish:
             side_effect=self._get_media
         )
         router.post(f"{INSTANCE}/api/v1/statuses").mock(side_effect=self._post_status)
+        one = rf"^{re.escape(INSTANCE)}/api/v1/scheduled_statuses/(?P<sid>\w+)$"
+        router.get(url__regex=one).mock(side_effect=self._get_scheduled)
+        router.delete(url__regex=one).mock(side_effect=self._delete_scheduled)
+
+    # -- scheduled statuses ---------------------------------------------------------------
+    def tick(self, to: dt.datetime) -> list[dict[str, Any]]:
+        """Move the instance's clock to `to` and publish the scheduled statuses due by then
+        (their created_at is their scheduled time), as Mastodon's scheduler does."""
+        made = []
+        for sid, held in sorted(self.scheduled.items(), key=lambda kv: kv[1]["at"]):
+            if held["at"] <= to:
+                self.now = held["at"]
+                form = held["form"]
+                made.append(
+                    self._make(form, (form.get("status") or [""])[0], form.get("media_ids[]", []))
+                )
+                del self.scheduled[sid]
+        self.now = max(self.now, to)
+        return made
+
+    def _scheduled_json(self, sid: str) -> dict[str, Any]:
+        held = self.scheduled[sid]
+        form = held["form"]
+        return {
+            "id": sid,
+            "scheduled_at": _iso(held["at"]),
+            "params": {
+                "text": (form.get("status") or [""])[0],
+                "media_ids": form.get("media_ids[]") or None,
+                "visibility": (form.get("visibility") or ["public"])[0],
+                "language": (form.get("language") or [None])[0],
+                "scheduled_at": None,
+                "in_reply_to_id": None,
+                "idempotency": held["key"],
+                "application_id": 7,
+            },
+            "media_attachments": [self.media[m] for m in form.get("media_ids[]", [])],
+        }
+
+    def _get_scheduled(self, request: httpx.Request, sid: str) -> httpx.Response:
+        if (answer := self._check(request, "scheduled", "read:statuses")) is not None:
+            return answer
+        if sid not in self.scheduled:
+            return httpx.Response(404, json={"error": "Record not found"})
+        return httpx.Response(200, json=self._scheduled_json(sid))
+
+    def _delete_scheduled(self, request: httpx.Request, sid: str) -> httpx.Response:
+        if (answer := self._check(request, "scheduled", "write:statuses")) is not None:
+            return answer
+        if sid not in self.scheduled:
+            return httpx.Response(404, json={"error": "Record not found"})
+        del self.scheduled[sid]
+        return httpx.Response(200, json={})
 
     # -- helpers a test uses --------------------------------------------------------------
     def status_by_id(self, status_id: str) -> dict[str, Any]:
@@ -287,6 +345,8 @@ class FakeMastodonPublish:
         remembered = self._keys.get(key) if key else None
         if remembered is not None and self.now - remembered[1] < IDEMPOTENCY_TTL:
             # PostStatusService: the status this key already made, nothing new
+            if remembered[0] in self.scheduled:
+                return httpx.Response(200, json=self._scheduled_json(remembered[0]))
             return self._answer(self.status_by_id(remembered[0]))
         text = (form.get("status") or [""])[0]
         media_ids = form.get("media_ids[]", [])
@@ -307,6 +367,22 @@ class FakeMastodonPublish:
         if media_ids and (self.not_ready > 0 or any(m in self._pending for m in media_ids)):
             self.not_ready = max(0, self.not_ready - 1)
             return httpx.Response(422, json={"error": NOT_READY})
+        if form.get("scheduled_at"):
+            at = dt.datetime.fromisoformat(form["scheduled_at"][0].replace("Z", "+00:00"))
+            if at < self.now + dt.timedelta(minutes=5):
+                return httpx.Response(
+                    422,
+                    json={
+                        "error": "Validation failed: Scheduled at The scheduled date must be "
+                        "in the future"
+                    },
+                )
+            self._seq += 1
+            sid = str(1000 + self._seq)
+            self.scheduled[sid] = {"at": at, "form": form, "key": key}
+            if key:
+                self._keys[key] = (sid, self.now)
+            return httpx.Response(200, json=self._scheduled_json(sid))
         made = self._make(form, text, media_ids)
         if key:
             self._keys[key] = (made["id"], self.now)

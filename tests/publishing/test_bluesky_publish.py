@@ -1,12 +1,15 @@
 """Publishing to Bluesky against a real local AT Protocol network (PLC, PDS and AppView from
 @atproto/dev-env, tests/connectors/pds): rich text with UTF-8 byte offsets, images with alt
-text, a link card, the first comment as a reply, exactly once by a deterministic record key,
-and a video refused before anything is sent. Every record is read back from the PDS."""
+text, a video with alt text and its shown aspect ratio, a link card, the first comment as a
+reply, exactly once by a deterministic record key, and what Bluesky cannot take (a video with
+images, a file that is no video) refused before anything is sent. Every record is read back
+from the PDS."""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +23,7 @@ from socialdesk.connectors.http import ApiClient
 from socialdesk.publishing import bluesky
 from socialdesk.publishing.base import Draft, MediaFile
 from tests.connectors.pds_client import Account, PdsNetwork, XrpcError, now_iso
+from tests.visual.test_video import LANDSCAPE, PORTRAIT
 
 HTTP = HttpOptions(sleep=lambda _s: None)
 POST = "app.bsky.feed.post"
@@ -325,22 +329,85 @@ def test_another_post_under_the_record_key_is_never_taken_for_this_one(pds, org)
     assert [r["uri"] for r in _posts(pds, account)] == [mine.remote_id]
 
 
-def test_a_video_is_refused_before_anything_is_sent(pds, org, tmp_path):
+def test_a_video_with_alt_text(pds, org, tmp_path):
+    """The simple way (uploadBlob, then app.bsky.embed.video): the blob is the file, its
+    aspect ratio the size the phone shows (a portrait video stored landscape, turned 90°)."""
     account, api = org
-    clip = tmp_path / "clip.mp4"
-    clip.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(64))
-    picture = _png(tmp_path / "p.png", (10, 10), "blue")
+    clip = Path(shutil.copy(PORTRAIT, tmp_path / "clip.mp4"))
     draft = Draft(
         "bluesky",
-        "Een filmpje",
+        "Een filmpje van de plantdag",
         created_at=_now(),
-        media=(MediaFile(picture, "image/png", alt="x"), MediaFile(clip, "video/mp4")),
+        media=(MediaFile(clip, "video/mp4", alt="Een eik wordt geplant, van dichtbij"),),
+        link="https://example.org/plantdag",  # the video wins over the link card
     )
+    sent = bluesky.publish(api, draft, "draft-video:bluesky")
+    assert sent.answer["blobs"] == 1
+    embed = _record(pds, sent.remote_id)["value"]["embed"]
+    assert embed["$type"] == "app.bsky.embed.video"
+    assert embed["alt"] == "Een eik wordt geplant, van dichtbij"
+    assert embed["aspectRatio"] == {"width": 36, "height": 64}
+    blob = embed["video"]
+    assert blob["$type"] == "blob" and blob["mimeType"] == "video/mp4"
+    assert blob["size"] == clip.stat().st_size
+    got = pds.client.http.get(
+        "/xrpc/com.atproto.sync.getBlob", params={"did": account.did, "cid": blob["ref"]["$link"]}
+    )
+    assert got.status_code == 200 and got.content == clip.read_bytes()
+    # a second publish with the key sends nothing new
+    assert bluesky.publish(api, draft, "draft-video:bluesky") == sent
+    assert len(_posts(pds, account)) == 1
+    pds.process_all()
+    view = pds.client.query("app.bsky.feed.getPosts", {"uris": [sent.remote_id]}, auth=account)
+    shown = view["posts"][0]["embed"]
+    # the AppView shows it as a video: its playlist and thumbnail come from the video service
+    assert shown["$type"] == "app.bsky.embed.video#view"
+    assert shown["cid"] == blob["ref"]["$link"] and shown["playlist"].endswith("playlist.m3u8")
+    assert (shown["alt"], shown["aspectRatio"]) == (embed["alt"], embed["aspectRatio"])
+
+
+def test_a_video_without_alt_text_and_with_the_draft_s_own_size(pds, org):
+    _account, api = org
+    draft = Draft(
+        "bluesky",
+        "Zonder beschrijving",
+        created_at=_now(),
+        media=(MediaFile(LANDSCAPE, "video/mp4", width=1920, height=1080),),
+    )
+    embed = _record(pds, bluesky.publish(api, draft, "draft-video-2").remote_id)["value"]["embed"]
+    assert embed["$type"] == "app.bsky.embed.video" and "alt" not in embed
+    assert embed["aspectRatio"] == {"width": 1920, "height": 1080}
+
+
+@pytest.mark.parametrize(
+    ("media", "says"),
+    [
+        ("image+video", "a Bluesky post takes images or a video, not both"),
+        ("two videos", "a Bluesky post takes one video"),
+        ("mov", "Bluesky takes MP4 videos only"),
+        ("not a video", "the video of the post is not an MP4 Bluesky can read"),
+    ],
+)
+def test_what_bluesky_cannot_take_is_refused_before_anything_is_sent(
+    pds, org, tmp_path, media, says
+):
+    account, api = org
+    fake = tmp_path / "clip.mp4"
+    fake.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(64))
+    picture = _png(tmp_path / "p.png", (10, 10), "blue")
+    video = MediaFile(LANDSCAPE, "video/mp4", alt="x")
+    files = {
+        "image+video": (MediaFile(picture, "image/png", alt="x"), video),
+        "two videos": (video, video),
+        "mov": (MediaFile(Path(shutil.copy(LANDSCAPE, tmp_path / "c.mov")), "video/quicktime"),),
+        "not a video": (MediaFile(fake, "video/mp4"),),
+    }[media]
+    draft = Draft("bluesky", "Een filmpje", created_at=_now(), media=files)
     before = api.requests
     with pytest.raises(ConnectorError) as refused:
-        bluesky.publish(api, draft, "draft-video:bluesky")
+        bluesky.publish(api, draft, "draft-refused:bluesky")
     assert refused.value.kind == "input"
-    assert refused.value.message == "video posts to Bluesky are not supported yet"
+    assert refused.value.message == says
     assert api.requests == before
     assert _posts(pds, account) == []
     blobs = pds.client.query("com.atproto.sync.listBlobs", {"did": account.did})

@@ -1,9 +1,10 @@
-"""The checks before scheduling (publishing/checks.py), on real image files written with Pillow:
-each limit at its edge, the files that are not what they claim, links, UTM tags, times and
-the clock changes of Europe/Amsterdam."""
+"""The checks before scheduling (publishing/checks.py), on real image files written with Pillow
+and real H.264 videos (tests/fixtures/video): each limit at its edge, the files that are not
+what they claim, links, UTM tags, times and the clock changes of Europe/Amsterdam."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -16,15 +17,19 @@ from socialdesk.phrases import Phrase
 from socialdesk.publishing import checks
 from socialdesk.publishing.base import Draft, MediaFile
 from socialdesk.publishing.checks import (
+    NETWORKS,
     NonexistentTime,
+    Note,
     Problem,
     UnknownNetwork,
     check_draft,
+    check_notes,
     local_time,
     remaining,
     text_length,
     utm_checker,
 )
+from tests.visual.test_video import GRAY_180, GRAY_181, LANDSCAPE, PORTRAIT, webm, without_duration
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 LATER = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
@@ -218,8 +223,7 @@ def test_a_bluesky_video_over_100_mb_and_of_the_wrong_type(tmp_path: Path) -> No
     problem = _only(_check(_draft("bluesky", media=(MediaFile(big, "video/mp4"),))), "media")
     assert "100,000,001" in problem.message and "100,000,000" in problem.message
 
-    mov = tmp_path / "clip.mov"
-    mov.write_bytes(b"\0" * 10)
+    mov = Path(shutil.copy(LANDSCAPE, tmp_path / "clip.mov"))  # QuickTime: the MP4 format
     problem = _only(_check(_draft("bluesky", media=(MediaFile(mov, "video/quicktime"),))), "media")
     assert "MOV" in problem.message and "clip.mov" in problem.message and "MP4" in problem.message
     assert _check(_draft("mastodon", media=(MediaFile(mov, "video/quicktime"),))) == ()
@@ -241,6 +245,127 @@ def test_media_counts(tmp_path: Path) -> None:
     two = (MediaFile(video, "video/mp4"), MediaFile(video, "video/mp4"))
     problem = _only(_check(_draft("bluesky", media=two)), "media_count")
     assert "2 videos" in problem.message and "at most 1." in problem.message
+
+
+# -- video duration ----------------------------------------------------------------------------
+def _video(path: Path, mime: str = "video/mp4") -> tuple[MediaFile, ...]:
+    return (MediaFile(path, mime, alt="A short clip"),)
+
+
+def test_a_video_one_second_too_long_for_bluesky_and_one_at_the_limit() -> None:
+    problem = _only(_check(_draft("bluesky", media=_video(GRAY_181))), "video")
+    assert problem.field == "media[0]"
+    assert problem.message == (
+        "gray-181s.mp4 is 3 min 1 s long; Bluesky takes videos up to 3 min. "
+        "Trim it to 3 min or less."
+    )
+    assert problem.message.msgid.startswith("%(file)s is %(length)s long;")
+    # exactly 3 minutes goes
+    assert _check(_draft("bluesky", media=_video(GRAY_180))) == ()
+    # X takes 20 minutes, Mastodon has no duration limit
+    assert _check(_draft("x", media=_video(GRAY_181))) == ()
+    assert _check(_draft("mastodon", media=_video(GRAY_181))) == ()
+
+
+def test_a_fraction_over_the_limit_is_shown_as_over(tmp_path: Path) -> None:
+    """180.04 s is shown rounded up (3 min 0.1 s), never as the limit itself."""
+    data = bytearray(GRAY_180.read_bytes())
+    at = data.index(b"mvhd") + 4
+    timescale = int.from_bytes(data[at + 12 : at + 16], "big")
+    data[at + 16 : at + 20] = (180 * timescale + timescale // 25).to_bytes(4, "big")
+    (tmp_path / "long.mp4").write_bytes(bytes(data))
+    problem = _only(_check(_draft("bluesky", media=_video(tmp_path / "long.mp4"))), "video")
+    assert "is 3 min 0.1 s long" in problem.message
+
+
+def test_a_video_shorter_than_instagram_takes(tmp_path: Path) -> None:
+    media = _video(LANDSCAPE)  # 2.02 s
+    problem = _only(_check(_draft("instagram", media=media)), "video")
+    assert problem.message == (
+        "landscape-2s.mp4 is 2 s long; Instagram takes videos of at least 3 s. "
+        "Use a clip of 3 s or more."
+    )
+    assert _check(_draft("linkedin", media=media)) != ()  # 3 s there too
+    assert _check(_draft("instagram", media=_video(GRAY_181))) == ()  # reels: up to 15 min
+
+
+def test_a_portrait_phone_video_and_a_mov_are_checked_alike(tmp_path: Path) -> None:
+    assert _check(_draft("bluesky", media=_video(PORTRAIT))) == ()
+    mov = Path(shutil.copy(LANDSCAPE, tmp_path / "clip.mov"))
+    problem = _only(_check(_draft("instagram", media=_video(mov, "video/quicktime"))), "video")
+    assert "clip.mov is 2 s long" in problem.message
+    long_mov = Path(shutil.copy(GRAY_181, tmp_path / "long.mov"))
+    assert _check(_draft("x", media=_video(long_mov, "video/quicktime"))) == ()
+
+
+def test_a_file_named_mp4_that_is_not_a_video(tmp_path: Path) -> None:
+    fake = tmp_path / "holiday.mp4"
+    fake.write_text("<html>Not found</html>")
+    for network in ("bluesky", "x"):
+        problem = _only(_check(_draft(network, media=_video(fake))), "video")
+        assert problem.field == "media[0]"
+        assert problem.message == (
+            "holiday.mp4 is not a video the platforms can read. Export it again as MP4."
+        )
+    # an image renamed .mp4 alike
+    _image(tmp_path / "still.png").rename(tmp_path / "still.mp4")
+    problem = _only(_check(_draft("mastodon", media=_video(tmp_path / "still.mp4"))), "video")
+    assert "still.mp4 is not a video" in problem.message
+    assert check_notes(_draft("bluesky", media=_video(fake))) == ()  # a problem, not a note
+
+
+def test_a_video_of_another_format_than_its_type_says(tmp_path: Path) -> None:
+    clip = webm(tmp_path / "clip.mp4")
+    problem = _only(_check(_draft("bluesky", media=_video(clip))), "video")
+    assert problem.message == (
+        "clip.mp4 is a video in the WebM format, not MP4. Export it again as MP4."
+    )
+    mp4 = Path(shutil.copy(GRAY_180, tmp_path / "clip.webm"))
+    problem = _only(_check(_draft("mastodon", media=_video(mp4, "video/webm"))), "video")
+    assert "in the MP4 format, not WebM" in problem.message
+
+
+def test_an_unreadable_duration_is_a_note_not_a_problem(tmp_path: Path) -> None:
+    live = without_duration(tmp_path / "live.mp4")
+    draft = _draft("bluesky", media=_video(live))
+    assert _check(draft) == ()  # it may be scheduled
+    assert check_notes(draft) == (
+        Note(
+            "video",
+            Phrase(
+                "socialdesk cannot read how long %(file)s is; %(limit)s. Check its length "
+                "before it goes out.",
+                file="live.mp4",
+                limit=Phrase("Bluesky takes videos up to 3 min"),
+            ),
+            "media[0]",
+        ),
+    )
+    (note,) = check_notes(_draft("instagram", media=_video(live)))
+    assert note.message == (
+        "socialdesk cannot read how long live.mp4 is; Instagram takes videos of 3 s to 15 min. "
+        "Check its length before it goes out."
+    )
+    # no duration limit, no note: a WebM on Mastodon is read as WebM and goes
+    clip = webm(tmp_path / "clip.webm")
+    assert _check(_draft("mastodon", media=_video(clip, "video/webm"))) == ()
+    assert check_notes(_draft("mastodon", media=_video(clip, "video/webm"))) == ()
+    # a video whose duration is read has no note; nor has a network socialdesk does not know
+    assert check_notes(_draft("bluesky", media=_video(GRAY_181))) == ()
+    assert check_notes(_draft("myspace", media=_video(live))) == ()
+
+
+def test_the_networks_video_limits() -> None:
+    """The figures the module cites (see the comments in NETWORKS for their sources)."""
+    limits = {n: (s.video_min_seconds, s.video_seconds, s.video_bytes) for n, s in NETWORKS.items()}
+    assert limits == {
+        "bluesky": (None, 180, 100_000_000),
+        "mastodon": (None, None, 99 * 1024 * 1024),
+        "x": (0.5, 1_200, 8_000_000_000),
+        "linkedin": (3, 1_800, 500_000_000),
+        "instagram": (3, 900, 300_000_000),
+        "facebook": (None, 14_400, 10_000_000_000),
+    }
 
 
 def test_an_empty_post(tmp_path: Path) -> None:
@@ -340,3 +465,14 @@ def test_an_unknown_network() -> None:
     assert "myspace" in problem.message and "bluesky" in problem.message
     with pytest.raises(UnknownNetwork):
         text_length("Hi", "myspace")
+
+
+def test_a_video_for_linkedin_is_refused_before_scheduling() -> None:
+    """socialdesk's LinkedIn publisher sends no videos yet: the check says so before an item
+    is scheduled, not the worker when it should go out."""
+    (problem,) = _check(_draft("linkedin", media=_video(GRAY_181)))
+    assert problem.check == "media_count"
+    assert problem.message == (
+        "socialdesk cannot send videos to LinkedIn yet. Post the video there yourself, or use "
+        "an image here."
+    )

@@ -214,3 +214,65 @@ def test_a_worker_killed_around_the_call_never_posts_twice_nor_loses_the_post(ws
         assert pub.status == "published" and pub.remote_id == records[0]["uri"]
         actions = [e.action for e in run.audit(s, ws.workspace_id, item)]
     assert actions[-3:] == ["sending", "looking", "published"]
+
+
+def test_the_worker_keeps_the_wall_clock_across_daylight_saving(ws, pds):
+    """Items planned around the clock changes go out at the Amsterdam time written on them:
+    03:30 on the last Sunday of March 2027 is 01:30 UTC (summer time), 02:30 on the last Sunday
+    of October 2026 (which happens twice) is its first, 00:30 UTC, and 02:30 on the March night
+    does not exist and is refused with the reason."""
+    org = pds.new_account("dst")
+    box = SecretBox.for_workspace(ws.folder)
+    with Session(ws.engine) as s, s.begin():
+        conn = connections.connect(
+            s,
+            ws.workspace_id,
+            "bluesky",
+            {"handle": org.handle, "app_password": org.app_password, "service": pds.pds_url},
+            box,
+            created_by="t",
+            http=HTTP,
+        ).id
+    planned = {
+        "spring": dt.datetime(2027, 3, 28, 3, 30),
+        "autumn": dt.datetime(2026, 10, 25, 2, 30),
+    }
+    items = {}
+    early = dt.datetime(2026, 10, 1)
+    with Session(ws.engine) as s, s.begin():
+        for name, local in planned.items():
+            items[name] = marketing.add_plan_item(
+                s,
+                ws.workspace_id,
+                title=name,
+                created_by="t",
+                status="draft",
+                at=local,
+                text=f"Planned for {local:%Y-%m-%d %H:%M} Amsterdam ({name})",
+            ).id
+            run.set_targets(s, ws.workspace_id, items[name], [conn], by="t")
+            run.approve(s, ws.workspace_id, items[name], by="local")
+            run.schedule(s, ws.workspace_id, items[name], ws.folder, by="t", now=early)
+        with pytest.raises(marketing.NonexistentTime):
+            run.save_content(
+                s,
+                ws.workspace_id,
+                items["spring"],
+                run.Content(at=dt.datetime(2027, 3, 28, 2, 30)),
+                by="t",
+            )
+    assert _due(ws, items["autumn"]) == dt.datetime(2026, 10, 25, 0, 30)
+    assert _due(ws, items["spring"]) == dt.datetime(2027, 3, 28, 1, 30)
+
+    def sent_at(now: dt.datetime) -> list[int]:
+        done = run.publish_due(ws.engine, ws.workspace_id, ws.folder, box, now=now, http=HTTP)
+        return [o.plan_item_id for o in done if o.status == "published"]
+
+    assert sent_at(dt.datetime(2026, 10, 25, 0, 29)) == []
+    assert sent_at(dt.datetime(2026, 10, 25, 0, 30)) == [items["autumn"]]  # 02:30 CEST
+    assert sent_at(dt.datetime(2027, 3, 28, 1, 29)) == []  # 03:29 CEST: not yet
+    assert sent_at(dt.datetime(2027, 3, 28, 1, 30)) == [items["spring"]]
+    texts = sorted(r["value"]["text"] for r in _records(pds, org))
+    assert texts == sorted(
+        f"Planned for {local:%Y-%m-%d %H:%M} Amsterdam ({name})" for name, local in planned.items()
+    )

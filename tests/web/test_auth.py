@@ -65,7 +65,18 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/marketing/site.json"): "viewer",
     ("POST", "/marketing/calendar"): "editor",
     ("POST", "/marketing/calendar/{item_id}/move"): "editor",
-    ("POST", "/marketing/calendar/{item_id}/review"): "viewer",  # stakeholders approve
+    ("POST", "/marketing/calendar/{item_id}/review"): "viewer",  # send back, comment
+    ("GET", "/marketing/calendar/{item_id}"): "viewer",
+    ("GET", "/marketing/calendar/{item_id}.json"): "viewer",
+    ("POST", "/marketing/calendar/{item_id}/compose"): "editor",
+    ("POST", "/marketing/calendar/{item_id}/preview"): "editor",
+    ("POST", "/marketing/calendar/{item_id}/media"): "editor",
+    # approving is a right given by name, whatever the role (tests/web/test_publishing.py)
+    ("POST", "/marketing/calendar/{item_id}/approve"): "viewer",
+    ("POST", "/marketing/calendar/{item_id}/schedule"): "editor",
+    ("POST", "/marketing/calendar/{item_id}/publish"): "editor",
+    ("POST", "/marketing/calendar/{item_id}/retry"): "editor",
+    ("GET", "/marketing/media/{name}"): "viewer",
     ("POST", "/marketing/links"): "editor",
     ("POST", "/marketing/plan"): "editor",
     ("POST", "/marketing/plan/objective"): "editor",
@@ -171,6 +182,10 @@ def _call(client, method: str, path: str, ids: dict[str, int]):
         from tests.web.test_inbox import _seed
 
         url = url.replace("999999", str(_seed(client.app.state.config.workspace)))
+    if method == "GET" and path.startswith("/marketing/calendar/{item_id}"):
+        url = url.replace("999999", str(_plan_item(client.app.state.config.workspace)))
+    if method == "GET" and path.startswith("/marketing/media/"):
+        url = url.replace("reach", _media_file(client.app.state.config.workspace))
     if method == "GET":
         return client.get(url)
     token = csrf_of(client)
@@ -186,6 +201,30 @@ def _call(client, method: str, path: str, ids: dict[str, int]):
             url, data={"csrf_token": token, "username": "viewer", "password": PASSWORD}
         )
     return client.post(url, data={"csrf_token": token})
+
+
+def _plan_item(ws) -> int:
+    """A real calendar item, so the allowed GET of its page answers 200."""
+    from socialdesk.model import PlanItem
+
+    with session_scope(ws.engine) as s:
+        item = PlanItem(workspace_id=ws.workspace_id, title="Open day", status="draft")
+        s.add(item)
+        s.flush()
+        return item.id
+
+
+def _media_file(ws) -> str:
+    """A real stored image, so the allowed GET of it answers 200."""
+    from PIL import Image
+
+    from socialdesk.publishing.media import store_upload
+    from socialdesk.publishing.run import media_root
+
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), (0, 90, 200)).save(out, "PNG")
+    out.seek(0)
+    return store_upload(media_root(ws.folder), "a.png", out).path
 
 
 @pytest.mark.parametrize("who", WHO)

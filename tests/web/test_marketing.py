@@ -195,7 +195,7 @@ def test_plan_calendar_and_links_writes(client, ws):
     assert links["checks"][0]["problems"] == []
 
 
-def test_viewers_review_but_do_not_edit(sqlite_ws):
+def test_viewers_review_but_do_not_edit_and_approve_only_with_the_right(sqlite_ws):
     _seed(sqlite_ws)
     add_members(sqlite_ws.engine, sqlite_ws.workspace_id)
     with session_scope(sqlite_ws.engine) as s:
@@ -222,6 +222,15 @@ def test_viewers_review_but_do_not_edit(sqlite_ws):
         viewer.post("/marketing/plan", data={"plan_yaml": PLAN, "csrf_token": token}).status_code
         == 403
     )
+    refused = viewer.post(
+        f"/marketing/calendar/{item}/review",
+        data={"decision": "approve", "comment": "Akkoord", "csrf_token": token},
+    )
+    assert refused.status_code == 403  # approving is a right an admin gives by name
+    with session_scope(sqlite_ws.engine) as s:
+        from socialdesk.users import set_approver
+
+        set_approver(s, sqlite_ws.workspace_id, "viewer", True)
     review = viewer.post(
         f"/marketing/calendar/{item}/review",
         data={"decision": "approve", "comment": "Akkoord", "csrf_token": token},

@@ -51,7 +51,8 @@ def _whoami() -> str:
 
 def connect(
     platform: Annotated[
-        str, typer.Argument(help="bluesky, mastodon, meta, youtube, ga4 or search_console.")
+        str,
+        typer.Argument(help="bluesky, mastodon, meta, linkedin, youtube, ga4 or search_console."),
     ],
     workspace: WorkspaceOpt = None,
     handle: Annotated[str | None, typer.Option(help="Bluesky: the handle.")] = None,
@@ -63,10 +64,18 @@ def connect(
     ] = None,
     instance: Annotated[str | None, typer.Option(help="Mastodon: the instance.")] = None,
     token: Annotated[
-        str | None, typer.Option(help="Mastodon: an access token; Meta: a Page access token.")
+        str | None,
+        typer.Option(
+            help="Mastodon: an access token; Meta: a Page access token; LinkedIn: a member's "
+            "access token."
+        ),
     ] = None,
     page: Annotated[
-        str | None, typer.Option(help="Meta: the Page (name or id), for a user token.")
+        str | None,
+        typer.Option(
+            help="Meta: the Page (name or id), for a user token; LinkedIn: the Page's number "
+            "or address."
+        ),
     ] = None,
     property_id: Annotated[
         str | None, typer.Option("--property", help="GA4: the property id.")

@@ -403,7 +403,27 @@ def calendar_move(
         _fail(f"there is no plan item {item}")
     except ValueError as exc:  # CannotMove, or a status that does not exist
         _fail(str(exc))
+    _take_back(ws, item)
     console.print(f"[green]✓[/] Plan item {item} updated.")
+
+
+def _take_back(ws, item: int) -> None:
+    """What a network holds to publish itself (Mastodon's scheduled statuses) for an item
+    sent back or moved is taken back there now; else the worker's next round does it."""
+    from socialdesk.connectors.errors import ConnectorError
+    from socialdesk.connectors.run import secret_box
+    from socialdesk.publishing.run import settle_withdrawals
+
+    try:
+        left = settle_withdrawals(
+            ws.engine, ws.workspace_id, ws.folder, secret_box(ws.folder), item_id=item
+        )
+    except (ConnectorError, OSError) as exc:
+        console.print(f"[yellow]![/] Not taken back from the network yet: {exc}")
+        return
+    for o in left:
+        if o.status == "retrying":
+            console.print(f"[yellow]![/] {o.network}: not taken back yet: {o.message}")
 
 
 def _month(text: str) -> dt.date:

@@ -55,7 +55,13 @@ def _refused(exc: Any) -> None:
 def targets(
     item: Annotated[int, typer.Argument(help="The calendar item's id.")],
     connection: Annotated[
-        list[int], typer.Option("--connection", "-c", help="A connection's id (repeatable).")
+        list[str],
+        typer.Option(
+            "--connection",
+            "-c",
+            help="A connection's id, or ID:NETWORK where one connection serves two networks "
+            "(a Meta connection: 4:facebook, 4:instagram). Repeatable.",
+        ),
     ],
     workspace: WorkspaceOpt = None,
     by: ByOpt = "local",
@@ -64,10 +70,17 @@ def targets(
     from socialdesk.publishing import run
     from socialdesk.store import session_scope
 
+    wanted: list[run.Target] = []
+    for value in connection:
+        cid, _, network = value.partition(":")
+        if not cid.strip().isdigit():
+            err_console.print(f"[red]✗[/] Not a connection id: {value!r} (e.g. 4 or 4:instagram).")
+            raise typer.Exit(2)
+        wanted.append((int(cid), network.strip().lower()) if network.strip() else int(cid))
     ws = open_handle(workspace)
     try:
         with session_scope(ws.engine) as s:
-            ids = run.set_targets(s, ws.workspace_id, item, connection, by=by)
+            ids = run.set_targets(s, ws.workspace_id, item, wanted, by=by)
     except run.PublishError as exc:
         _refused(exc)
     console.print(f"[green]✓[/] Item {item} goes out on {len(ids)} account(s).")
@@ -97,6 +110,8 @@ def check(
         console.print(f"{mark} {t.network} {t.handle}: {t.length} long, {t.remaining} left")
         for p in t.problems:
             console.print(f"    {p.check}: {p.message}")
+        for n in t.notes:
+            console.print(f"    [dim]note, {n.check}: {n.message}[/]")
     if any(t.problems for t in found):
         raise typer.Exit(1)
 

@@ -14,6 +14,7 @@ BUILTIN = (
     "socialdesk.connectors.bluesky",
     "socialdesk.connectors.mastodon",
     "socialdesk.connectors.meta",
+    "socialdesk.connectors.linkedin",
     "socialdesk.connectors.youtube",
     "socialdesk.connectors.ga4",
     "socialdesk.connectors.search_console",

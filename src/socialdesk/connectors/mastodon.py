@@ -219,7 +219,8 @@ CONNECTOR = Connector(
     title=N_("Mastodon"),
     how_to=N_(
         "In Mastodon: Preferences > Development > New application, with the scopes read:accounts, "
-        "read:statuses and read:notifications; copy 'Your access token'."
+        "read:statuses and read:notifications (and write:statuses and write:media to publish "
+        "from the calendar); copy 'Your access token'."
     ),
     fields=(
         Field("instance", N_("Instance"), help=N_("The server's address, e.g. mastodon.social")),

@@ -3,7 +3,9 @@ conversations; and, when the Page has an Instagram professional account, its med
 figures, their comments and Instagram direct messages.
 
 Connect with a long-lived Page access token (or a user token with --page: the Page's own
-token is then taken from /me/accounts). Permissions: pages_read_engagement, read_insights,
+token is then taken from /me/accounts). Publishing from the calendar (publishing/facebook.py,
+publishing/instagram.py) also needs pages_manage_posts, pages_manage_engagement (the first
+comment) and instagram_content_publish. Permissions: pages_read_engagement, read_insights,
 pages_read_user_content (comments), pages_messaging (Messenger), instagram_basic,
 instagram_manage_insights, instagram_manage_comments, instagram_manage_messages.
 
@@ -472,7 +474,8 @@ CONNECTOR = Connector(
         "In Meta's Graph API Explorer or your app: a long-lived Page access token with "
         "pages_read_engagement, read_insights, pages_read_user_content, pages_messaging and, "
         "for Instagram, instagram_basic, instagram_manage_insights, instagram_manage_comments "
-        "and instagram_manage_messages."
+        "and instagram_manage_messages. To publish from the calendar, add pages_manage_posts "
+        "and pages_manage_engagement, and for Instagram instagram_content_publish."
     ),
     fields=(
         Field("token", N_("Page access token"), secret=True),

@@ -27,6 +27,7 @@ from socialdesk.model import (
     PlanItemComment,
     Post,
     PostMetrics,
+    Publication,
     SearchPerformance,
     WebDay,
 )
@@ -369,11 +370,73 @@ def update_item(session: Session, workspace_id: int, item_id: int, **fields: Any
         raise ValueError(
             f"status {fields['status']!r} is not one of {', '.join(PLAN_ITEM_STATUSES)}"
         )
+    before_time, before_status = item.scheduled_at, item.status
     for key, value in fields.items():
         setattr(item, key, value)
     item.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    _keep_publications_in_step(session, item, before_time, before_status)
     session.flush()
     return item
+
+
+def _keep_publications_in_step(
+    session: Session, item: PlanItem, before_time: dt.datetime | None, before_status: str
+) -> None:
+    """What the calendar says is what goes out: an item moved to another time takes its
+    scheduled publications along; an item sent back (to idea, draft or review) takes them off
+    the worker's queue, so nothing goes out that is no longer approved. What a network holds
+    to publish itself is marked `withdrawing`: the faces and the worker take it back there."""
+    mine = list(session.scalars(select(Publication).where(Publication.plan_item_id == item.id)))
+    pending = [p for p in mine if p.status == "scheduled"]
+    # held by the network to publish itself (Mastodon's scheduled statuses): the worker takes
+    # it back there (and hands it over again at the new time)
+    held = [p for p in mine if p.status in ("handing", "handed")]
+    if item.status in ("idea", "draft", "review"):
+        for p in pending:
+            p.status, p.due_at = "waiting", None
+        for p in held:
+            p.status = "withdrawing"
+    elif item.scheduled_at != before_time and item.scheduled_at is not None:
+        for p in pending:
+            p.due_at = item.scheduled_at
+        for p in held:
+            p.status, p.due_at = "withdrawing", item.scheduled_at
+
+
+def publication_counts(session: Session, item_id: int) -> dict[str, int]:
+    """How many of an item's publications are in each status (waiting, scheduled, ...)."""
+    rows = session.execute(
+        select(Publication.status, func.count())
+        .where(Publication.plan_item_id == item_id)
+        .group_by(Publication.status)
+    )
+    return {str(status): int(n) for status, n in rows}
+
+
+def publications_of(
+    session: Session, workspace_id: int, item_ids: list[int]
+) -> dict[int, list[dict[str, Any]]]:
+    """Per plan item its publications: network, status, URL, the stored post."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    if not item_ids:
+        return out
+    rows = session.execute(
+        select(
+            Publication.plan_item_id,
+            Publication.network,
+            Publication.status,
+            Publication.url,
+            Publication.post_id,
+            Publication.error,
+        )
+        .where(Publication.workspace_id == workspace_id, Publication.plan_item_id.in_(item_ids))
+        .order_by(Publication.id)
+    )
+    for item_id, network, status, url, post_id, error in rows:
+        out.setdefault(int(item_id), []).append(
+            {"network": network, "status": status, "url": url, "post_id": post_id, "error": error}
+        )
+    return out
 
 
 def add_comment(

@@ -752,6 +752,22 @@ class CalendarItem:
     post_id: int | None
     approved_by: str | None
     next_statuses: tuple[str, ...]
+    # where it goes out and how far it got: network, status, url, post_id, error
+    publications: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class CalendarPost:
+    """A post that went out that day (published from the calendar, synced or imported)."""
+
+    id: int
+    platform: str
+    time: str  # local HH:MM
+    text: str  # the first words
+    permalink: str | None
+
+
+DAY_POSTS = 4  # posts shown in one day's cell; the rest is counted
 
 
 @dataclass(frozen=True)
@@ -759,6 +775,8 @@ class CalendarDay:
     date: dt.date
     in_month: bool
     items: tuple[CalendarItem, ...]
+    posts: tuple[CalendarPost, ...] = ()
+    more_posts: int = 0
 
 
 def _text(v: object) -> str | None:
@@ -816,6 +834,51 @@ class CalendarMonth:
     statuses: tuple[str, ...] = PLAN_ITEM_STATUSES
 
 
+def _with_publications(
+    session: Session, workspace_id: int, items: list[CalendarItem]
+) -> list[CalendarItem]:
+    found = queries.publications_of(session, workspace_id, [i.id for i in items])
+    return [replace(i, publications=tuple(found.get(i.id, ()))) for i in items]
+
+
+def _posts_by_day(
+    session: Session,
+    workspace_id: int,
+    first: dt.date,
+    last: dt.date,
+    items: list[CalendarItem],
+) -> dict[dt.date, list[CalendarPost]]:
+    """The posts that went out on each day of the window, on the workspace's own clock, oldest
+    first; a post a plan item stands for is shown on its item's card instead."""
+    frame = queries.posts(
+        session, workspace_id, first - dt.timedelta(days=1), last + dt.timedelta(days=1)
+    )
+    planned = {i.post_id for i in items if i.post_id is not None}
+    for i in items:
+        planned.update(p["post_id"] for p in i.publications if p.get("post_id"))
+    out: dict[dt.date, list[CalendarPost]] = {}
+    if frame.empty:
+        return out
+    r: Any
+    for r in frame.sort_values("published_at").itertuples(index=False):
+        if r.published_at is None or pd.isna(r.published_at):
+            continue
+        local = pd.Timestamp(r.published_at).to_pydatetime()  # posts keep the wall clock
+        if not first <= local.date() <= last or int(r.post_id) in planned:
+            continue
+        words = " ".join(str(_text(r.text) or _text(r.title) or "").split())
+        out.setdefault(local.date(), []).append(
+            CalendarPost(
+                id=int(r.post_id),
+                platform=str(r.platform),
+                time=local.strftime("%H:%M"),
+                text=words[:80] + ("…" if len(words) > 80 else ""),
+                permalink=_text(r.permalink),
+            )
+        )
+    return out
+
+
 def calendar_month(
     session: Session, workspace_id: int, *, month: dt.date | None = None
 ) -> CalendarMonth:
@@ -824,17 +887,23 @@ def calendar_month(
     nxt = (first + dt.timedelta(days=32)).replace(day=1)
     last = nxt - dt.timedelta(days=1)
     check = calendar_check(session, workspace_id, first, last)
-    items = [_item(r) for r in check.items.itertuples(index=False)]
+    items = _with_publications(
+        session, workspace_id, [_item(r) for r in check.items.itertuples(index=False)]
+    )
+    by_day = _posts_by_day(session, workspace_id, first, last, items)
     weeks: list[list[CalendarDay]] = []
     day = first - dt.timedelta(days=first.weekday())
     while day <= last or day.weekday() != 0:
         if day.weekday() == 0:
             weeks.append([])
+        posts = by_day.get(day, [])
         weeks[-1].append(
             CalendarDay(
                 date=day,
                 in_month=day.month == first.month,
                 items=tuple(i for i in items if i.date == day),
+                posts=tuple(posts[:DAY_POSTS]),
+                more_posts=max(0, len(posts) - DAY_POSTS),
             )
         )
         day += dt.timedelta(days=1)
@@ -891,6 +960,7 @@ def calendar_week(
     check = calendar_check(session, workspace_id, monday - dt.timedelta(days=1), sunday)
     items = [_item(r) for r in check.items.itertuples(index=False)]
     items = [i for i in items if i.date is not None and monday <= i.date <= sunday]
+    items = _with_publications(session, workspace_id, items)
     dates = [monday + dt.timedelta(days=k) for k in range(7)]
     days = tuple(
         CalendarDay(date=d, in_month=True, items=tuple(i for i in items if i.date == d))
@@ -993,6 +1063,19 @@ class CannotMove(ValueError):
         self.current, self.wanted = current, wanted
 
 
+class GoesOutBySchedule(CannotMove):
+    """The item has accounts to publish on: it is scheduled through the checks (the Schedule
+    button, `socialdesk calendar schedule`) and published by the worker, not moved there."""
+
+    def __init__(self, current: str, wanted: str) -> None:
+        ValueError.__init__(
+            self,
+            f"an item with accounts to publish on goes to {wanted} through the checks: use "
+            "the Schedule button or `socialdesk calendar schedule`",
+        )
+        self.current, self.wanted = current, wanted
+
+
 class NotADraft(ValueError):
     """Only a draft can be approved."""
 
@@ -1069,6 +1152,10 @@ def move_plan_item(
     if status:
         if not can_move(item.status, status):
             raise CannotMove(item.status, status)
+        counts = queries.publication_counts(session, item_id)
+        unsent = sum(n for st, n in counts.items() if st != "published")
+        if status in ("scheduled", "published") and status != item.status and unsent:
+            raise GoesOutBySchedule(item.status, status)
         changes["status"] = status
     moved = queries.update_item(session, workspace_id, item_id, **changes)
     return PlanItemSaved(id=item_id, status=moved.status, scheduled_at=moved.scheduled_at)

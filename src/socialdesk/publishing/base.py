@@ -1,7 +1,9 @@
 """What a publisher is: one module per network, as a connector is one per platform API.
 
 A publisher module names
-  NETWORK   the connector it publishes through (its credentials and client: bluesky, mastodon)
+  NETWORK   the network it publishes to (bluesky, mastodon, facebook, instagram, linkedin)
+  CONNECTOR the connector whose credentials and client it uses (the Meta connector serves
+            both a Page on facebook and its Instagram account on instagram)
   publish() sends one Draft with an idempotency `key` and returns what the network made of it
             (a Sent), or raises ConnectorError (socialdesk.connectors.errors) with the reason
   find()    looks on the network for a post this key (or, where the network keeps no key, this
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from socialdesk.connectors.http import ApiClient
+from socialdesk.importers.base import AccountRef
 
 __all__ = ["Draft", "MediaFile", "Publisher", "Sent"]
 
@@ -34,6 +37,12 @@ class MediaFile:
     alt: str = ""  # the alt text (Bluesky) or description (Mastodon)
     width: int | None = None
     height: int | None = None
+    name: str = ""  # the name it was added with (the stored file is named by its hash)
+
+    @property
+    def shown(self) -> str:
+        """The file's name in a sentence: the one it was added with."""
+        return self.name or self.path.name
 
     @property
     def kind(self) -> str:
@@ -66,6 +75,9 @@ class Sent:
     published_at: dt.datetime  # UTC, timezone-aware
     # the network's answer for the audit log: ids, uri, cid, media ids; never a credential
     answer: dict[str, Any] = field(default_factory=dict)
+    # the post's id as the connector's sync stores it, where that differs from remote_id
+    # (Facebook: the part after "<page id>_"), so the synced metrics land on the same post
+    post_id: str | None = None
 
 
 # publish(client, draft, key) -> Sent; find(client, draft, key, since) -> Sent | None.
@@ -75,8 +87,50 @@ Publish = Callable[[ApiClient, Draft, str], Sent]
 Find = Callable[[ApiClient, Draft, str, dt.datetime], "Sent | None"]
 
 
+# account(handle, external_id, settings) -> the account a published post belongs to, as the
+# connector's sync names it (Meta: the Page on facebook, its Instagram account on instagram)
+Account = Callable[[str, "str | None", dict[str, Any]], AccountRef]
+# available(settings) -> False when this connection cannot publish to the network (a Page
+# without an Instagram professional account)
+Available = Callable[[dict[str, Any]], bool]
+
+
+# Where the network can hold a post and publish it itself at its time (Mastodon's scheduled
+# statuses), so the machine running socialdesk may be off then:
+#   hand_over(client, draft, key, at) -> the network's id of the post it holds
+#   cancel(client, id) -> True when it still held it (False: published or deleted already)
+#   pending(client, id) -> whether it still holds it
+#   comment(client, draft, key, sent) -> sent, the first comment posted under the post
+HandOver = Callable[[ApiClient, Draft, str, dt.datetime], str]
+Cancel = Callable[[ApiClient, str], bool]
+Pending = Callable[[ApiClient, str], bool]
+Comment = Callable[[ApiClient, Draft, str, Sent], Sent]
+
+
 @dataclass(frozen=True)
 class Publisher:
-    network: str  # the connector's name
+    network: str  # where the post goes: bluesky, mastodon, facebook, instagram, linkedin
     publish: Publish
     find: Find
+    connector: str = ""  # the connector's name; "" = the same as the network
+    account: Account | None = None  # None: the connection's own handle on `network`
+    available: Available | None = None  # None: every connection of the connector
+    hand_over: HandOver | None = None  # None: the worker sends at the time
+    cancel: Cancel | None = None
+    pending: Pending | None = None
+    comment: Comment | None = None
+    ahead: dt.timedelta = dt.timedelta(minutes=10)  # hand over only this long before the time
+
+    @property
+    def connector_name(self) -> str:
+        return self.connector or self.network
+
+    def account_of(
+        self, handle: str, external_id: str | None, settings: dict[str, Any]
+    ) -> AccountRef:
+        if self.account is not None:
+            return self.account(handle, external_id, settings)
+        return AccountRef(self.network, handle, external_id=external_id)
+
+    def serves(self, settings: dict[str, Any]) -> bool:
+        return self.available is None or bool(self.available(settings))

@@ -1,5 +1,6 @@
 """Publishing to Bluesky (AT Protocol): one Draft becomes one app.bsky.feed.post record in the
-account's repository, with its rich text, images or link card, and the first comment as a reply.
+account's repository, with its rich text, images, video or link card, and the first comment as
+a reply.
 
 XRPC endpoints, all through the account's PDS with the connector's session
 (socialdesk.connectors.bluesky.client):
@@ -7,7 +8,8 @@ XRPC endpoints, all through the account's PDS with the connector's session
                                        client (kept in api.session["did"] / ["handle"])
   com.atproto.identity.resolveHandle   the DID of each @handle in the text (a mention facet);
                                        a handle that does not resolve stays plain text
-  com.atproto.repo.uploadBlob          each image's bytes (raw body, Content-Type = its mime)
+  com.atproto.repo.uploadBlob          each image's or the video's bytes (raw body,
+                                       Content-Type = its mime)
   com.atproto.repo.createRecord        the post, then the first comment (a reply to it);
                                        sent once (attempts=1), never retried blindly
   com.atproto.repo.getRecord           find(), and reading a record back that already exists
@@ -24,6 +26,21 @@ millisecond after the post) and the same rule, so a publish() after a crash betw
 and the comment sends only the comment. A record under the rkey whose text or createdAt is
 not this draft's (two drafts of one account at the same microsecond whose keys share a clock
 id) is never taken for this draft: publish() refuses with a ConnectorError instead.
+
+A video (one MP4 a post, without images) is embedded as app.bsky.embed.video {video: the
+blob, alt, aspectRatio: the size it is shown at, read by visual.video}. Bluesky documents two
+ways to send it (docs.bsky.app, "Uploading Video"):
+- the simple one, used here: uploadBlob to the account's PDS, as an image. Bluesky's video
+  service only sees the video when the post reaches the firehose, so for a few seconds the
+  post shows it as still processing;
+- the recommended one: a service-auth token (com.atproto.server.getServiceAuth, aud the PDS's
+  did:web, lxm com.atproto.repo.uploadBlob), app.bsky.video.uploadVideo to video.bsky.app,
+  app.bsky.video.getJobStatus until the job holds the blob (the service stores its transcoded
+  copy on the PDS), then the post. It needs the video service, which only Bluesky's own
+  network has (not a self-hosted PDS, nor the local one the tests run against), a verified
+  e-mail address and the account's daily video allowance.
+The simple way works on every PDS and can be verified end to end here; the video service is
+left for when the delay matters (it would go first, with this upload as its fallback).
 """
 
 from __future__ import annotations
@@ -38,12 +55,14 @@ from socialdesk.connectors.base import N_
 from socialdesk.connectors.errors import ConnectorError, shape_error
 from socialdesk.connectors.http import ApiClient
 from socialdesk.publishing.base import Draft, MediaFile, Publisher, Sent
+from socialdesk.visual.video import NotAVideo, read_video
 
 __all__ = ["PUBLISHER", "facets", "find", "publish", "record_key", "tid"]
 
 NETWORK = "bluesky"
 POST = "app.bsky.feed.post"
 MAX_IMAGES = 4  # app.bsky.embed.images
+VIDEO_MIME = "video/mp4"  # app.bsky.embed.video: video accept ["video/mp4"]
 MAX_TAG = 64  # graphemes of a hashtag (app.bsky.richtext.facet#tag: maxGraphemes 64)
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -218,6 +237,14 @@ def facets(api: ApiClient, text: str, cache: dict[str, str | None] | None = None
 def _aspect_ratio(media: MediaFile) -> dict[str, int] | None:
     if media.width and media.height:
         return {"width": media.width, "height": media.height}
+    if media.kind == "video":
+        try:
+            facts = read_video(media.path)
+        except (NotAVideo, OSError):
+            return None
+        if facts.width and facts.height:
+            return {"width": facts.width, "height": facts.height}
+        return None
     try:
         from PIL import Image
 
@@ -255,8 +282,21 @@ def _upload(api: ApiClient, media: MediaFile) -> dict[str, Any]:
 
 def _refuse_media(draft: Draft) -> None:
     """What Bluesky cannot take, refused before anything is sent."""
-    if any(m.kind == "video" for m in draft.media):
-        raise ConnectorError("input", N_("video posts to Bluesky are not supported yet"))
+    videos = [m for m in draft.media if m.kind == "video"]
+    if len(videos) > 1:
+        raise ConnectorError("input", N_("a Bluesky post takes one video"))
+    if videos and len(draft.media) > 1:
+        raise ConnectorError("input", N_("a Bluesky post takes images or a video, not both"))
+    if videos:
+        video = videos[0]
+        if video.mime != VIDEO_MIME:
+            raise ConnectorError("input", N_("Bluesky takes MP4 videos only"), detail=video.mime)
+        try:
+            read_video(video.path)
+        except (NotAVideo, OSError) as exc:
+            raise ConnectorError(
+                "input", N_("the video of the post is not an MP4 Bluesky can read"), detail=str(exc)
+            ) from None
     if len(draft.media) > MAX_IMAGES:
         raise ConnectorError("input", N_("a Bluesky post takes at most four images"))
 
@@ -275,7 +315,16 @@ def _post_record(api: ApiClient, draft: Draft, cache: dict[str, str | None]) -> 
         record["facets"] = found
     if draft.language:
         record["langs"] = [draft.language]
-    if draft.media:
+    if draft.media and draft.media[0].kind == "video":
+        video = draft.media[0]  # _refuse_media: the only one
+        embed: dict[str, Any] = {"$type": "app.bsky.embed.video", "video": _upload(api, video)}
+        if video.alt:
+            embed["alt"] = video.alt
+        ratio = _aspect_ratio(video)
+        if ratio:
+            embed["aspectRatio"] = ratio
+        record["embed"] = embed
+    elif draft.media:
         images = []
         for media in draft.media:
             image: dict[str, Any] = {"image": _upload(api, media), "alt": media.alt or ""}
@@ -378,6 +427,9 @@ def _sent(draft: Draft, handle: str, post: dict[str, Any], comment: dict[str, An
     rkey = str(post["uri"]).rsplit("/", 1)[-1]
     embed = post["value"].get("embed") or {}
     images = embed.get("images") if isinstance(embed, dict) else None
+    blobs = len(images) if isinstance(images, list) else 0
+    if isinstance(embed, dict) and isinstance(embed.get("video"), dict):
+        blobs = 1
     return Sent(
         remote_id=str(post["uri"]),
         url=f"https://bsky.app/profile/{handle}/post/{rkey}",
@@ -386,7 +438,7 @@ def _sent(draft: Draft, handle: str, post: dict[str, Any], comment: dict[str, An
             "uri": str(post["uri"]),
             "cid": str(post["cid"]),
             "rkey": rkey,
-            "blobs": len(images) if isinstance(images, list) else 0,
+            "blobs": blobs,
             "comment_uri": str(comment["uri"]) if comment else None,
         },
     )

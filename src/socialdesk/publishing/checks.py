@@ -2,9 +2,16 @@
 
 `check_draft` returns every `Problem` of one Draft: the text's length (counted as the network
 counts it), hashtags, the number and kind of media, each image (readable, its file size, the
-visual skill's feed specs) and video (type, file size), alt text, the link (well-formed: no
-network access), its UTM tags (through a callable the caller passes) and the time. Every
-message is a Phrase: a whole English sentence that says what is wrong and what to do.
+visual skill's feed specs) and video (type, file size, readable as a video, its duration
+against the network's longest and shortest), alt text, the link (well-formed: no network
+access), its UTM tags (through a callable the caller passes) and the time. Every message is a
+Phrase: a whole English sentence that says what is wrong and what to do.
+
+A video is read by the visual skill (visual.video.read_video: its headers, no frame decoded).
+A file that is not an MP4, MOV or WebM video, or whose content is another format than its
+type says, is a problem. A video whose duration cannot be read (a WebM: nothing here reads
+it; an MP4 whose headers give none) does not stand in the way: `check_notes` says so, where
+the network has a duration limit, so the user can check it by hand.
 
 How each network counts (`text_length`):
 - bluesky: grapheme clusters (what a reader sees as one character: an emoji with its skin tone
@@ -20,20 +27,23 @@ installed only as a dependency of yake's segtok, not declared in pyproject.toml)
 approximation in this module (combining marks, zero-width joiner sequences, variation selectors,
 skin tones, flags and tags; Hangul jamo sequences are counted per jamo).
 
-Not checked: a video's duration (no declared dependency reads it), Bluesky's 3,000-byte ceiling
-under its 300 graphemes, and URLs written without http(s)://.
+Not checked: a video's aspect ratio, size in pixels, frame rate and codec (visual.video reads
+the size and codec; the networks' figures for them are not in NETWORKS yet), Instagram's
+shorter limit for a video in a carousel, a Mastodon instance's own video limits, X Premium's
+longer videos (the default account's limits are checked), Bluesky's 3,000-byte ceiling under
+its 300 graphemes, and URLs written without http(s)://.
 """
 
 from __future__ import annotations
 
 import importlib
 import ipaddress
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, tzinfo
-from pathlib import Path
 from types import ModuleType
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -45,15 +55,18 @@ from socialdesk.phrases import Join, Num, Phrase
 from socialdesk.publishing.base import Draft, MediaFile
 from socialdesk.visual.images import NotAnImage, check_image
 from socialdesk.visual.specs import placements
+from socialdesk.visual.video import NotAVideo, read_video
 
 __all__ = [
     "DEFAULT_TZ",
     "NETWORKS",
     "Limits",
     "NonexistentTime",
+    "Note",
     "Problem",
     "UnknownNetwork",
     "check_draft",
+    "check_notes",
     "local_time",
     "remaining",
     "text_length",
@@ -70,7 +83,18 @@ class Problem:
     that says what is wrong and what to do, and the compose form's field it is about ("text",
     "media[0]", "link", "time"), or None for the post as a whole."""
 
-    # length, empty, hashtags, media_count, media, image, alt_text, link, utm, time, network
+    # length, empty, hashtags, media_count, media, image, video, alt_text, link, utm, time,
+    # network
+    check: str
+    message: Phrase
+    field: str | None
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the checks could not verify (a video's duration they cannot read): shown
+    beside the problems, it never stands in the way of scheduling. Fields as Problem's."""
+
     check: str
     message: Phrase
     field: str | None
@@ -91,7 +115,8 @@ class Limits:
     needs_media: bool = False
     image_bytes: int | None = None  # where the visual skill's specs.toml has no feed placement
     video_bytes: int | None = None
-    video_seconds: int | None = None  # recorded, not checked (see the module doc)
+    video_seconds: float | None = None  # the longest video
+    video_min_seconds: float | None = None  # the shortest
     # an image's alt text: graphemes where `counting` is "graphemes", else code points
     alt_chars: int | None = None
     video_alt_chars: int | None = None
@@ -101,6 +126,8 @@ class Limits:
 _JPEG, _PNG, _GIF, _WEBP = "image/jpeg", "image/png", "image/gif", "image/webp"
 _MP4, _MOV = "video/mp4", "video/quicktime"
 
+# File sizes in MB and GB are read as 1,000,000 and 1,000,000,000 bytes where a platform does
+# not say which it means: the stricter reading.
 NETWORKS: dict[str, Limits] = {
     "bluesky": Limits(
         "Bluesky",
@@ -118,7 +145,11 @@ NETWORKS: dict[str, Limits] = {
         image_bytes=1_000_000,
         video_bytes=100_000_000,
         # Bluesky blog "Video on Bluesky" (bsky.social/about/blog/09-11-2024-video) and the
-        # bsky.app post of 2025-03-12: one video a post, up to 3 minutes, 100 MB
+        # bsky.app post of 2025-03-12: one video a post, up to 3 minutes, 100 MB. Newer
+        # releases of bluesky-social/social-app (src/lib/constants.ts: VIDEO_MAX_DURATION_MS
+        # 10 minutes, VIDEO_MAX_SIZE 300 MB) send videos through the video service, which
+        # transcodes them; socialdesk uploads the file itself (publishing/bluesky.py), where
+        # the lexicon's 100,000,000 bytes hold, and keeps the 3 minutes Bluesky announced.
         video_seconds=180,
         # bluesky-social/social-app src/lib/constants.ts: MAX_ALT_TEXT = 2000 (graphemes)
         alt_chars=2_000,
@@ -142,6 +173,8 @@ NETWORKS: dict[str, Limits] = {
         mix=False,
         image_bytes=16 * 1024 * 1024,
         video_bytes=99 * 1024 * 1024,
+        # no duration limit: Mastodon limits a video's size, frame rate (120) and pixels
+        # (video_matrix_limit 8,294,400, 3840 x 2160), not its length
         alt_chars=1_500,
         video_alt_chars=1_500,
     ),
@@ -157,6 +190,14 @@ NETWORKS: dict[str, Limits] = {
         image_types=(_JPEG, _PNG, _GIF, _WEBP),
         video_types=(_MP4, _MOV),
         media=4,
+        # docs.x.com, X API "Media best practices" (xdevplatform/docs
+        # x-api/media/quickstart/best-practices.mdx), "Size and duration limits": a video on a
+        # Post 0.5 seconds to 20 minutes and 8 GB for default accounts, 125 minutes and 16 GB
+        # for X Premium / verified ones; the 140 seconds and 512 MB of earlier versions are now
+        # the limits of a video in a direct message
+        video_bytes=8_000_000_000,
+        video_seconds=20 * 60,
+        video_min_seconds=0.5,
         alt_chars=1_000,
     ),
     "linkedin": Limits(
@@ -166,10 +207,18 @@ NETWORKS: dict[str, Limits] = {
         chars=3_000,
         counting="chars",
         image_types=(_JPEG, _PNG, _GIF),
-        video_types=(_MP4,),
+        # LinkedIn takes one MP4 a post, but socialdesk's LinkedIn publisher does not send
+        # videos yet (publishing/linkedin.py): none is accepted, so it is refused here, before
+        # scheduling, not at the time it should go out
+        video_types=(),
         media=20,
-        videos=1,
+        videos=0,
         mix=False,
+        # LinkedIn Videos API (learn.microsoft.com, linkedin/marketing/community-management/
+        # shares/videos-api), "Video Specifications": 3 seconds to 30 minutes, 75 KB to 500 MB
+        video_bytes=500_000_000,
+        video_seconds=30 * 60,
+        video_min_seconds=3,
     ),
     "instagram": Limits(
         "Instagram",
@@ -183,6 +232,12 @@ NETWORKS: dict[str, Limits] = {
         media=10,
         needs_media=True,
         hashtags=30,
+        # Instagram Platform, IG User Media reference: a single video is published as a reel
+        # (media_type VIDEO ended 2023-11-09); reel specifications: 3 seconds to 15 minutes,
+        # 300 MB. A video in a carousel is held to 60 seconds there (not checked here).
+        video_bytes=300_000_000,
+        video_seconds=15 * 60,
+        video_min_seconds=3,
     ),
     "facebook": Limits(
         "Facebook",
@@ -191,6 +246,14 @@ NETWORKS: dict[str, Limits] = {
         counting="chars",
         image_types=(_JPEG, _PNG, _GIF),
         video_types=(_MP4, _MOV),
+        # one video a post, not together with photos (a Page post carries photos or a video:
+        # /{page}/photos with attached_media, or /{page}/videos; publishing/facebook.py)
+        videos=1,
+        mix=False,
+        # Facebook Help Center, video file sizes and lengths (the Graph API reference gives a
+        # Page's own limits in video_upload_limits, none in general): up to 240 minutes, 10 GB
+        video_bytes=10_000_000_000,
+        video_seconds=240 * 60,
     ),
 }
 
@@ -439,7 +502,14 @@ def _count_problems(media: tuple[MediaFile, ...], spec: Limits) -> list[Problem]
             over=Num(len(media) - spec.media, ",.0f"),
         )
         out.append(Problem("media_count", message, "media"))
-    if spec.videos is not None and videos > spec.videos:
+    if spec.videos == 0 and videos:
+        message = Phrase(
+            "socialdesk cannot send videos to %(network)s yet. Post the video there yourself, "
+            "or use an image here.",
+            network=spec.name,
+        )
+        out.append(Problem("media_count", message, "media"))
+    elif spec.videos is not None and videos > spec.videos:
         message = Phrase(
             "The post has %(n)s videos; %(network)s takes at most %(max)s. "
             "Remove %(over)s of them.",
@@ -461,27 +531,27 @@ def _count_problems(media: tuple[MediaFile, ...], spec: Limits) -> list[Problem]
 
 def _type_problems(m: MediaFile, spec: Limits, field: str) -> list[Problem]:
     accepted = spec.video_types if m.kind == "video" else spec.image_types
-    if m.mime in accepted:
+    if m.mime in accepted or not accepted:  # none accepted: the count check says so
         return []
     message = Phrase(
         "%(network)s does not take %(type)s files such as %(file)s. "
         "Convert it to one of these formats: %(types)s.",
         network=spec.name,
         type=_TYPE_NAMES.get(m.mime, m.mime),
-        file=m.path.name,
+        file=m.shown,
         types=Join.of(_TYPE_NAMES.get(t, t) for t in accepted),
     )
     return [Problem("media", message, field)]
 
 
-def _too_big(path: Path, most: int | None, spec: Limits, field: str) -> list[Problem]:
-    size = path.stat().st_size
+def _too_big(m: MediaFile, most: int | None, spec: Limits, field: str) -> list[Problem]:
+    size = m.path.stat().st_size
     if most is None or size <= most:
         return []
     message = Phrase(
         "%(file)s is %(size)s bytes; %(network)s takes files up to %(max)s bytes. "
         "Make it smaller: export it again at a lower quality or size.",
-        file=path.name,
+        file=m.shown,
         size=Num(size, ",.0f"),
         network=spec.name,
         max=Num(most, ",.0f"),
@@ -497,10 +567,10 @@ def _image_problems(m: MediaFile, network: str, spec: Limits, field: str) -> lis
     except (NotAnImage, OSError, SyntaxError, Image.DecompressionBombError):
         message = Phrase(
             "%(file)s is not an image the platforms can read. Export it again as JPEG or PNG.",
-            file=m.path.name,
+            file=m.shown,
         )
         return [Problem("media", message, field)]
-    out = _too_big(m.path, spec.image_bytes, spec, field)
+    out = _too_big(m, spec.image_bytes, spec, field)
     for check in report.placements:
         for finding in check.findings:
             if finding.status != "problem":
@@ -508,7 +578,7 @@ def _image_problems(m: MediaFile, network: str, spec: Limits, field: str) -> lis
             message = Phrase(
                 "%(file)s (%(value)s) does not meet the %(network)s feed specifications. "
                 "%(advice)s",
-                file=m.path.name,
+                file=m.shown,
                 value=finding.value,
                 network=spec.name,
                 advice=finding.advice,
@@ -517,13 +587,84 @@ def _image_problems(m: MediaFile, network: str, spec: Limits, field: str) -> lis
     return out
 
 
+def _duration(seconds: float) -> Phrase:
+    """A length in minutes and seconds to the tenth ("3 min", "3 min 0.1 s", "2.5 s"), as the
+    caller has rounded it (up for a video too long, down for one too short)."""
+    tenths = round(seconds * 10)
+    minutes, rest = divmod(tenths, 600)
+    secs = Num(rest / 10, ",.0f" if rest % 10 == 0 else ",.1f")
+    if not minutes:
+        return Phrase("%(seconds)s s", seconds=secs)
+    if not rest:
+        return Phrase("%(minutes)s min", minutes=Num(minutes, ",.0f"))
+    return Phrase("%(minutes)s min %(seconds)s s", minutes=Num(minutes, ",.0f"), seconds=secs)
+
+
+# what a container is, by the type a file claims
+_CONTAINER = {_MP4: "mp4", _MOV: "mp4", "video/webm": "webm"}
+
+
+def _unreadable_video(m: MediaFile, spec: Limits, field: str) -> Problem:
+    message = Phrase(
+        "%(file)s is not a video the platforms can read. Export it again as %(type)s.",
+        file=m.shown,
+        type=_TYPE_NAMES.get(spec.video_types[0], spec.video_types[0]),
+    )
+    return Problem("video", message, field)
+
+
+def _video_problems(m: MediaFile, spec: Limits, field: str) -> list[Problem]:
+    """The video read by the visual skill: a video at all, of the format its type says, and
+    its duration against the network's longest and shortest (an unknown duration is
+    check_notes')."""
+    try:
+        facts = read_video(m.path)
+    except (NotAVideo, OSError):
+        return [_unreadable_video(m, spec, field)]
+    claimed = _CONTAINER.get(m.mime)
+    if claimed is not None and facts.container != claimed:
+        message = Phrase(
+            "%(file)s is a video in the %(found)s format, not %(type)s. Export it again as "
+            "%(type)s.",
+            file=m.shown,
+            found="WebM" if facts.container == "webm" else "MP4",
+            type=_TYPE_NAMES.get(m.mime, m.mime),
+        )
+        return [Problem("video", message, field)]
+    seconds = facts.duration
+    if seconds is None:
+        return []
+    most, least = spec.video_seconds, spec.video_min_seconds
+    if most is not None and seconds > most:
+        message = Phrase(
+            "%(file)s is %(length)s long; %(network)s takes videos up to %(max)s. "
+            "Trim it to %(max)s or less.",
+            file=m.shown,
+            length=_duration(math.ceil(seconds * 10 - 1e-6) / 10),
+            network=spec.name,
+            max=_duration(most),
+        )
+        return [Problem("video", message, field)]
+    if least is not None and seconds < least:
+        message = Phrase(
+            "%(file)s is %(length)s long; %(network)s takes videos of at least %(min)s. "
+            "Use a clip of %(min)s or more.",
+            file=m.shown,
+            length=_duration(math.floor(seconds * 10 + 1e-6) / 10),
+            network=spec.name,
+            min=_duration(least),
+        )
+        return [Problem("video", message, field)]
+    return []
+
+
 def _alt_problems(m: MediaFile, spec: Limits, field: str) -> list[Problem]:
     alt = m.alt.strip()
     if m.kind == "image" and not alt:
         message = Phrase(
             "%(file)s has no alt text. Describe the image in a sentence or two for people who "
             "cannot see it.",
-            file=m.path.name,
+            file=m.shown,
         )
         return [Problem("alt_text", message, field)]
     most = spec.video_alt_chars if m.kind == "video" else spec.alt_chars
@@ -533,7 +674,7 @@ def _alt_problems(m: MediaFile, spec: Limits, field: str) -> list[Problem]:
     message = Phrase(
         "The alt text of %(file)s is %(n)s characters; %(network)s takes %(max)s. "
         "Shorten it by %(over)s.",
-        file=m.path.name,
+        file=m.shown,
         n=Num(n, ",.0f"),
         network=spec.name,
         max=Num(most, ",.0f"),
@@ -549,11 +690,11 @@ def _file_problems(m: MediaFile, network: str, spec: Limits, field: str) -> list
         message = Phrase(
             "%(file)s is missing from the media folder. Add the file again or remove it from "
             "the post.",
-            file=m.path.name,
+            file=m.shown,
         )
         return [Problem("media", message, field)]
     if m.kind == "video":
-        return _too_big(m.path, spec.video_bytes, spec, field)
+        return _too_big(m, spec.video_bytes, spec, field) + _video_problems(m, spec, field)
     return _image_problems(m, network, spec, field)
 
 
@@ -564,6 +705,46 @@ def _media_problems(draft: Draft, spec: Limits) -> list[Problem]:
         out += _file_problems(m, draft.network, spec, field)
         out += _alt_problems(m, spec, field)
     return out
+
+
+def _duration_note(m: MediaFile, spec: Limits, field: str) -> Note | None:
+    """A note for a video whose duration cannot be read, where the network limits it."""
+    if spec.video_seconds is None and spec.video_min_seconds is None:
+        return None
+    if m.mime not in spec.video_types or not m.path.is_file():
+        return None  # a problem already
+    try:
+        if read_video(m.path).duration is not None:
+            return None
+    except (NotAVideo, OSError):
+        return None  # a problem already
+    if spec.video_seconds is not None and spec.video_min_seconds is not None:
+        limit = Phrase(
+            "%(network)s takes videos of %(min)s to %(max)s",
+            network=spec.name,
+            min=_duration(spec.video_min_seconds),
+            max=_duration(spec.video_seconds),
+        )
+    elif spec.video_seconds is not None:
+        limit = Phrase(
+            "%(network)s takes videos up to %(max)s",
+            network=spec.name,
+            max=_duration(spec.video_seconds),
+        )
+    else:
+        assert spec.video_min_seconds is not None
+        limit = Phrase(
+            "%(network)s takes videos of at least %(min)s",
+            network=spec.name,
+            min=_duration(spec.video_min_seconds),
+        )
+    message = Phrase(
+        "socialdesk cannot read how long %(file)s is; %(limit)s. Check its length before it "
+        "goes out.",
+        file=m.shown,
+        limit=limit,
+    )
+    return Note("video", message, field)
 
 
 # -- link --------------------------------------------------------------------------------------
@@ -678,3 +859,19 @@ def check_draft(
         *_link_problems(draft.link, utm_problem),
         *_time_problems(draft.created_at, now, tz),
     )
+
+
+def check_notes(draft: Draft) -> tuple[Note, ...]:
+    """What the checks could not verify in `draft` and the user should look at: today each
+    video whose duration cannot be read (a WebM; an MP4 whose headers give none) on a network
+    that limits the duration. Notes never stand in the way of scheduling; () for a network
+    not in NETWORKS (check_draft says so)."""
+    spec = NETWORKS.get(draft.network)
+    if spec is None:
+        return ()
+    found = (
+        _duration_note(m, spec, f"media[{i}]")
+        for i, m in enumerate(draft.media)
+        if m.kind == "video"
+    )
+    return tuple(n for n in found if n is not None)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -40,7 +41,16 @@ from socialdesk.connectors.http import ApiClient
 from socialdesk.importers._messages import html_text
 from socialdesk.publishing.base import Draft, MediaFile, Publisher, Sent
 
-__all__ = ["PUBLISHER", "comparable", "find", "publish"]
+__all__ = [
+    "PUBLISHER",
+    "cancel",
+    "comment",
+    "comparable",
+    "find",
+    "hand_over",
+    "pending",
+    "publish",
+]
 
 NETWORK = "mastodon"
 STREAM = "publish"  # the `stream` an answer's shape error names
@@ -146,7 +156,87 @@ def _wait_processed(api: ApiClient, media: MediaFile, media_id: str) -> None:
     )
 
 
-def _post_status(api: ApiClient, form: dict[str, Any], key: str) -> dict[str, Any]:
+# -- scheduled statuses: the instance publishes at the time, this machine may be off --------
+SCHEDULE_AHEAD = dt.timedelta(minutes=10)  # Mastodon takes scheduled_at 5 minutes ahead or more
+
+
+def hand_over(api: ApiClient, draft: Draft, key: str, at: dt.datetime) -> str:
+    """Give the status to the instance as a scheduled status (POST /api/v1/statuses with
+    scheduled_at; methods/statuses#create, entities/ScheduledStatus): the instance publishes
+    it at `at` (UTC) whether or not socialdesk runs then. The Idempotency-Key is the run's key
+    and the time, so a retry within the hour gets the same scheduled status. Returns its id.
+    The first comment cannot be scheduled (its parent does not exist yet): the worker posts
+    it once the status is out (comment())."""
+    media_ids = [_upload(api, media) for media in draft.media]
+    when = at.astimezone(dt.UTC) if at.tzinfo else at.replace(tzinfo=dt.UTC)
+    scheduled = _post_status(
+        api,
+        {
+            "status": draft.text,
+            "media_ids[]": media_ids or None,
+            "visibility": draft.visibility,
+            "language": draft.language,
+            "scheduled_at": when.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        },
+        f"{key}:at:{when:%Y%m%dT%H%M%S}",
+        required=("id", "scheduled_at"),
+    )
+    return str(scheduled["id"])
+
+
+def cancel(api: ApiClient, handed_id: str) -> bool:
+    """Take a scheduled status back (DELETE /api/v1/scheduled_statuses/:id): True when it was
+    still waiting, False when the instance has none by that id (published or deleted)."""
+    try:
+        api.request("DELETE", f"/api/v1/scheduled_statuses/{handed_id}")
+    except ConnectorError as exc:
+        if exc.status == 404:
+            return False
+        raise _refused(exc, None) from None
+    return True
+
+
+def pending(api: ApiClient, handed_id: str) -> bool:
+    """Whether the instance still holds the scheduled status (GET
+    /api/v1/scheduled_statuses/:id: 200, or 404 once it is published or deleted)."""
+    try:
+        api.request("GET", f"/api/v1/scheduled_statuses/{handed_id}")
+    except ConnectorError as exc:
+        if exc.status == 404:
+            return False
+        raise
+    return True
+
+
+def comment(api: ApiClient, draft: Draft, key: str, sent: Sent) -> Sent:
+    """Post the first comment under a status the instance published by itself; a failure is
+    kept in answer["comment_error"], as publish() does."""
+    if not draft.first_comment or not draft.first_comment.strip():
+        return sent
+    if sent.answer.get("comment_id"):
+        return sent
+    try:
+        reply = _post_status(
+            api,
+            {
+                "status": draft.first_comment,
+                "in_reply_to_id": sent.remote_id,
+                "visibility": _comment_visibility(draft.visibility),
+                "language": draft.language,
+            },
+            f"{key}:comment",
+        )
+    except ConnectorError as exc:
+        return replace(sent, answer={**sent.answer, "comment_error": exc.as_dict()})
+    return replace(sent, answer={**sent.answer, "comment_id": str(reply["id"])})
+
+
+def _post_status(
+    api: ApiClient,
+    form: dict[str, Any],
+    key: str,
+    required: tuple[str, ...] = ("id", "created_at"),
+) -> dict[str, Any]:
     """POST /api/v1/statuses with the Idempotency-Key. The client retries network errors,
     429 and 5xx itself (the key makes a retry safe); a 422 "not finished processing" is
     waited out here a few times."""
@@ -169,7 +259,7 @@ def _post_status(api: ApiClient, form: dict[str, Any], key: str) -> dict[str, An
             api.sleep(pause)
             continue
         status = _object(response, "status")
-        for name in ("id", "created_at"):
+        for name in required:
             if not status.get(name):
                 raise shape_error(STREAM, f"status.{name}", "is missing")
         return status
@@ -355,4 +445,13 @@ def comparable(text: str | None) -> str:
     return " ".join(text.split())
 
 
-PUBLISHER = Publisher(network=NETWORK, publish=publish, find=find)
+PUBLISHER = Publisher(
+    network=NETWORK,
+    publish=publish,
+    find=find,
+    hand_over=hand_over,
+    cancel=cancel,
+    pending=pending,
+    comment=comment,
+    ahead=SCHEDULE_AHEAD,
+)

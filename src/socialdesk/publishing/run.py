@@ -41,9 +41,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from socialdesk.connectors import builtin_connectors
-from socialdesk.connectors.base import HttpOptions
+from socialdesk.connectors.base import N_, HttpOptions
 from socialdesk.connectors.errors import ConnectorError
-from socialdesk.connectors.secrets import SecretBox
+from socialdesk.connectors.secrets import SecretBox, SecretKeyError
 from socialdesk.errors import SocialdeskError
 from socialdesk.model import (
     Connection,
@@ -71,10 +71,33 @@ def _now() -> dt.datetime:
 
 
 def publishers() -> dict[str, Publisher]:
-    """The networks socialdesk publishes to, by connector name."""
-    from socialdesk.publishing import bluesky, mastodon
+    """The networks socialdesk publishes to, by network name."""
+    from socialdesk.publishing import bluesky, facebook, instagram, linkedin, mastodon
 
-    return {p.network: p for p in (bluesky.PUBLISHER, mastodon.PUBLISHER)}
+    found = (
+        bluesky.PUBLISHER,
+        mastodon.PUBLISHER,
+        facebook.PUBLISHER,
+        instagram.PUBLISHER,
+        linkedin.PUBLISHER,
+    )
+    return {p.network: p for p in found}
+
+
+def networks_of(conn: Connection, registry: dict[str, Publisher] | None = None) -> tuple[str, ...]:
+    """The networks a connection can publish to (a Meta connection: its Page on facebook and,
+    when the Page has one, its Instagram account)."""
+    registry = publishers() if registry is None else registry
+    settings = dict(conn.settings or {})
+    return tuple(
+        name
+        for name, p in registry.items()
+        if p.connector_name == conn.platform and p.serves(settings)
+    )
+
+
+# A target: a connection id (its first network) or (connection id, network).
+Target = int | tuple[int, str]
 
 
 class PublishError(SocialdeskError):
@@ -140,54 +163,71 @@ def _item(session: Session, workspace_id: int, item_id: int) -> PlanItem:
     return item
 
 
+def _target(session: Session, workspace_id: int, target: Target) -> tuple[Connection, str]:
+    cid, network = (target, None) if isinstance(target, int) else target
+    conn = session.get(Connection, cid)
+    if conn is None or conn.workspace_id != workspace_id:
+        raise PublishError(Phrase("There is no connection %(id)s.", id=cid))
+    networks = networks_of(conn)
+    if not networks or (network is not None and network not in networks):
+        raise PublishError(
+            Phrase(
+                "socialdesk cannot publish to %(platform)s with the connection %(handle)s.",
+                platform=network or conn.platform,
+                handle=conn.handle,
+            )
+        )
+    return conn, network or networks[0]
+
+
 def set_targets(
     session: Session,
     workspace_id: int,
     item_id: int,
-    connection_ids: Sequence[int],
+    targets: Sequence[Target],
     *,
     by: str,
-    texts: dict[int, str] | None = None,
+    texts: dict[Target, str] | None = None,
 ) -> tuple[int, ...]:
-    """The connected accounts the item goes out on (each with its own text in `texts`, else the
-    item's); a target already published or sending is kept. Returns the publications' ids."""
+    """The connected accounts the item goes out on: a connection id, or (connection id, network)
+    where one connection serves two networks (Meta: facebook, instagram). Each may have its own
+    text in `texts`, else the item's; a target already published or sending is kept. Returns
+    the publications' ids."""
     item = _item(session, workspace_id, item_id)
-    registry = publishers()
     texts = texts or {}
     current = {
-        p.connection_id: p
+        (p.connection_id, p.network): p
         for p in session.scalars(select(Publication).where(Publication.plan_item_id == item.id))
     }
-    wanted = list(dict.fromkeys(connection_ids))
-    for cid in wanted:
-        conn = session.get(Connection, cid)
-        if conn is None or conn.workspace_id != workspace_id:
-            raise PublishError(Phrase("There is no connection %(id)s.", id=cid))
-        if conn.platform not in registry:
-            raise PublishError(
-                Phrase("socialdesk cannot publish to %(platform)s yet.", platform=conn.platform)
-            )
-        pub = current.get(cid)
+    wanted: list[tuple[int, str]] = []
+    for target in targets:
+        conn, network = _target(session, workspace_id, target)
+        pair = (conn.id, network)
+        if pair in wanted:
+            continue
+        wanted.append(pair)
+        pub = current.get(pair)
         if pub is None:
             pub = Publication(
                 workspace_id=workspace_id,
                 plan_item_id=item.id,
-                connection_id=cid,
-                network=conn.platform,
+                connection_id=conn.id,
+                network=network,
                 status="waiting",
                 key=uuid.uuid4().hex,
                 attempts=0,
             )
             session.add(pub)
-            current[cid] = pub
-        if cid in texts:
-            pub.text = texts[cid] or None
-    for cid, pub in current.items():
-        if cid not in wanted and pub.status in ("waiting", "scheduled", "failed"):
+            current[pair] = pub
+        for name in (target, pair):
+            if name in texts:
+                pub.text = texts[name] or None
+    for pair, pub in current.items():
+        if pair not in wanted and pub.status in ("waiting", "scheduled", "failed"):
             session.delete(pub)
     session.flush()
-    _event(session, item, by, "targets", accounts=[current[c].network for c in wanted])
-    return tuple(current[c].id for c in wanted)
+    _event(session, item, by, "targets", accounts=[network for _, network in wanted])
+    return tuple(current[pair].id for pair in wanted)
 
 
 # -- the draft a network gets --------------------------------------------------------------------
@@ -206,22 +246,247 @@ def _media(item: PlanItem, folder: Path) -> tuple[MediaFile, ...]:
                 alt=str(f.get("alt") or ""),
                 width=f.get("width"),
                 height=f.get("height"),
+                name=str(f.get("name") or ""),
             )
         )
     return tuple(out)
 
 
+# Networks that show a link only when it is in the text (no link card or link field): the
+# tagged link is added at the end of the text there when the text does not hold it.
+LINK_IN_TEXT = ("mastodon",)
+
+
+def tagged_link(item: PlanItem, network: str) -> str | None:
+    """The item's link with the UTM tags this network's post carries: utm_source the network,
+    utm_medium social (the link's own medium kept when it has one), utm_campaign the link's
+    own, else the item's objective, else its title; utm_content the link's own. The plan's
+    rules check the result (check_item), they do not rewrite it."""
+    from socialdesk.marketing.utm import build_utm, check_link
+
+    if not item.link or not item.link.strip():
+        return None
+    own = check_link(item.link.strip()).params
+    try:
+        return build_utm(
+            item.link.strip(),
+            source=network,
+            medium=own.get("utm_medium") or "social",
+            campaign=own.get("utm_campaign") or item.objective or item.title,
+            content=own.get("utm_content"),
+            term=own.get("utm_term"),
+        ).url
+    except ValueError:
+        return item.link.strip()  # not a URL: the link check says so
+
+
+def with_campaign(link: str | None, campaign: str) -> str | None:
+    """The link with utm_campaign set to `campaign` (taken off when empty), its other
+    parameters as they were."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    if not link or not link.strip():
+        return link
+    parts = urlsplit(link.strip())
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    query = [(k, v) for k, v in query if k.lower() != "utm_campaign"]
+    if campaign.strip():
+        query.append(("utm_campaign", campaign.strip()))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def campaign_of(link: str | None) -> str | None:
+    from urllib.parse import parse_qsl, urlsplit
+
+    if not link:
+        return None
+    query = parse_qsl(urlsplit(link.strip()).query)
+    return next((v for k, v in query if k.lower() == "utm_campaign"), None)
+
+
+def _with_link(text: str, link: str | None, raw: str | None, network: str) -> str:
+    if not link:
+        return text
+    raw = (raw or "").strip()
+    if raw and raw in text:
+        return text.replace(raw, link)
+    if network in LINK_IN_TEXT and link not in text:
+        return f"{text.rstrip()}\n\n{link}" if text.strip() else link
+    return text
+
+
 def draft_for(item: PlanItem, pub: Publication, folder: Path) -> Draft:
     when = item.scheduled_at or _now()
+    link = tagged_link(item, pub.network)
+    text = pub.text if pub.text is not None else (item.text or "")
     return Draft(
         network=pub.network,
-        text=pub.text if pub.text is not None else (item.text or ""),
+        text=_with_link(text, link, item.link, pub.network),
         created_at=when.replace(tzinfo=dt.UTC),
         media=_media(item, folder),
-        link=item.link,
+        link=link,
         link_title=item.title,
         first_comment=item.first_comment,
     )
+
+
+# -- composing -----------------------------------------------------------------------------------
+APPROVED = ("approved", "scheduled", "failed")
+# a publication the network holds to publish itself (handing: being given; handed: given)
+HANDED = ("handing", "handed")
+
+
+def item_of(session: Session, workspace_id: int, item_id: int) -> PlanItem:
+    """The workspace's calendar item (PublishError when there is none)."""
+    return _item(session, workspace_id, item_id)
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    connection_id: int
+    network: str
+    own_text: str | None
+    status: str
+
+
+def target_rows(session: Session, workspace_id: int, item_id: int) -> tuple[TargetRow, ...]:
+    """The item's chosen accounts as stored: connection, network, own text, status."""
+    item = _item(session, workspace_id, item_id)
+    session.flush()
+    return tuple(
+        TargetRow(p.connection_id, p.network, p.text, p.status)
+        for p in session.scalars(
+            select(Publication).where(Publication.plan_item_id == item.id).order_by(Publication.id)
+        )
+    )
+
+
+def withdraw(session: Session, item: PlanItem, by: str, what: Sequence[str]) -> None:
+    """Public name of _withdraw, for a face that changes the accounts."""
+    _withdraw(session, item, by, what)
+
+
+def _withdraw(session: Session, item: PlanItem, by: str, what: Sequence[str]) -> None:
+    """A change to what goes out after approval sends the item back to draft: what was
+    approved is what goes out, so it is approved again."""
+    if item.status not in APPROVED:
+        return
+    item.status, item.approved_by, item.approved_at = "draft", None, None
+    for pub in session.scalars(select(Publication).where(Publication.plan_item_id == item.id)):
+        if pub.status == "scheduled":
+            pub.status, pub.due_at = "waiting", None
+        elif pub.status in HANDED:
+            pub.status = "withdrawing"  # the network holds it: the worker takes it back
+    _event(session, item, by, "approval_withdrawn", changed=list(what))
+
+
+@dataclass(frozen=True)
+class Content:
+    """What an editor may change in the compose form; None leaves a field as it is."""
+
+    title: str | None = None
+    text: str | None = None
+    link: str | None = None
+    first_comment: str | None = None
+    at: dt.datetime | None = None  # local wall-clock time (Europe/Amsterdam)
+    alts: dict[int, str] | None = None  # media index -> alt text
+    remove: tuple[int, ...] = ()  # media indexes to take off the item
+    campaign: str | None = None  # the link's utm_campaign ("" takes it off)
+
+
+def save_content(
+    session: Session, workspace_id: int, item_id: int, content: Content, *, by: str
+) -> tuple[str, ...]:
+    """Save the compose form: returns the fields that changed. A change of the text, link,
+    first comment or media of an approved item withdraws the approval (_withdraw); a new time
+    moves its scheduled publications along."""
+    from socialdesk.marketing.calendar import to_utc
+
+    item = _item(session, workspace_id, item_id)
+    if item.status == "published":
+        raise PublishError(Phrase("This item is published already."))
+    changed: list[str] = []
+
+    def put(name: str, value: str | None) -> None:
+        if value is None:
+            return
+        value = value.strip() or None
+        if getattr(item, name) != value:
+            setattr(item, name, value)
+            changed.append(name)
+
+    if content.title is not None and content.title.strip():
+        put("title", content.title)
+    put("text", content.text)
+    link = content.link
+    if content.campaign is not None:
+        link = with_campaign(item.link if link is None else link, content.campaign)
+    put("link", link)
+    put("first_comment", content.first_comment)
+    files = [dict(f) for f in (item.media or {}).get("files") or []]
+    kept = []
+    for i, f in enumerate(files):
+        if i in content.remove:
+            changed.append(f"media[{i}]")
+            continue
+        alt = (content.alts or {}).get(i)
+        if alt is not None and alt.strip() != (f.get("alt") or ""):
+            f["alt"] = alt.strip()
+            changed.append(f"media[{i}].alt")
+        kept.append(f)
+    if kept != files:
+        item.media = {**(item.media or {}), "files": kept}
+    if content.at is not None:
+        when = to_utc(content.at)
+        if when != item.scheduled_at:
+            item.scheduled_at = when
+            changed.append("time")
+            for pub in session.scalars(
+                select(Publication).where(Publication.plan_item_id == item.id)
+            ):
+                if pub.status == "scheduled":
+                    pub.due_at = when
+                elif pub.status in HANDED:  # taken back, then handed over at the new time
+                    pub.status, pub.due_at = "withdrawing", when
+    if not changed:
+        return ()
+    if item.status == "idea" and item.scheduled_at is not None:
+        item.status = "draft"
+    item.updated_at = _now()
+    what = [c for c in changed if c not in ("title", "time")]
+    if what:
+        _withdraw(session, item, by, what)
+    _event(session, item, by, "edited", changed=changed)
+    return tuple(changed)
+
+
+def add_media(
+    session: Session,
+    workspace_id: int,
+    item_id: int,
+    folder: Path,
+    name: str,
+    stream: Any,
+    *,
+    by: str,
+    alt: str = "",
+) -> dict[str, Any]:
+    """Store an uploaded image or video in the workspace's media folder and add it to the
+    item (media.MediaRefused when it is not one); an approved item goes back to draft."""
+    from socialdesk.publishing.media import store_upload
+
+    item = _item(session, workspace_id, item_id)
+    if item.status == "published":
+        raise PublishError(Phrase("This item is published already."))
+    stored = store_upload(media_root(folder), name, stream).as_dict()
+    stored["alt"] = alt.strip()
+    files = list((item.media or {}).get("files") or [])
+    files.append(stored)
+    item.media = {**(item.media or {}), "files": files}
+    item.updated_at = _now()
+    _withdraw(session, item, by, [f"media[{len(files) - 1}]"])
+    _event(session, item, by, "media_added", file=stored["name"], mime=stored["mime"])
+    return stored
 
 
 # -- checks and scheduling -----------------------------------------------------------------------
@@ -230,10 +495,17 @@ class TargetCheck:
     publication_id: int
     network: str
     handle: str
-    text: str
+    text: str  # as it goes out: the item's text or this network's own, the tagged link in it
     length: int
     remaining: int
     problems: tuple[Any, ...]  # checks.Problem
+    own_text: str | None = None  # this network's own text (None: the item's)
+    notes: tuple[Any, ...] = ()  # checks.Note: what the checks could not verify
+    link: str | None = None  # the tagged link this network's post carries
+    status: str = "waiting"  # the publication's: waiting, scheduled, sending, published, failed
+    url: str | None = None
+    error: str | None = None
+    connection_id: int = 0
 
 
 def _connection_problem(conn: Connection, now: dt.datetime) -> Phrase | None:
@@ -265,10 +537,12 @@ def check_item(
     now: dt.datetime | None = None,
 ) -> tuple[TargetCheck, ...]:
     """Per target the text as it goes out, its length and what is wrong with it."""
+    from socialdesk.marketing.run import current_plan
     from socialdesk.publishing import checks
 
     now = now or _now()
     item = _item(session, workspace_id, item_id)
+    utm_problem = checks.utm_checker(current_plan(session, workspace_id)[1].utm_rules())
     out = []
     pubs = session.scalars(
         select(Publication).where(Publication.plan_item_id == item.id).order_by(Publication.id)
@@ -279,7 +553,13 @@ def check_item(
         draft = draft_for(item, pub, folder)
         limit = (conn.settings or {}).get("max_characters")
         problems = list(
-            checks.check_draft(draft, now=now.replace(tzinfo=dt.UTC), limit=limit, tz=TIMEZONE)
+            checks.check_draft(
+                draft,
+                now=now.replace(tzinfo=dt.UTC),
+                limit=limit,
+                utm_problem=utm_problem,
+                tz=TIMEZONE,
+            )
         )
         why = _connection_problem(conn, now)
         if why is not None:
@@ -290,6 +570,8 @@ def check_item(
                     "time", Phrase("The item has no date and time: give it one."), "time"
                 )
             )
+        if pub.status == "published":
+            problems = []  # what went out is not checked again
         out.append(
             TargetCheck(
                 pub.id,
@@ -299,9 +581,116 @@ def check_item(
                 checks.text_length(draft.text, pub.network),
                 checks.remaining(draft.text, pub.network, limit),
                 tuple(problems),
+                own_text=pub.text,
+                notes=checks.check_notes(draft) if pub.status != "published" else (),
+                link=draft.link,
+                status=pub.status,
+                url=pub.url,
+                error=pub.error,
+                connection_id=conn.id,
             )
         )
     return tuple(out)
+
+
+# -- the compose page ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TargetOption:
+    """A connected account and network the item can go out on."""
+
+    value: str  # "connection id:network", the form's value
+    connection_id: int
+    network: str
+    handle: str
+    chosen: bool
+    usable: bool  # active and not refused by the platform
+
+
+@dataclass(frozen=True)
+class ComposeItem:
+    """One calendar item as the compose page shows it (/marketing/calendar/ID[.json])."""
+
+    id: int
+    title: str
+    status: str
+    date: dt.date | None  # local (Europe/Amsterdam)
+    time: str | None  # local HH:MM
+    text: str | None
+    link: str | None
+    first_comment: str | None
+    media: tuple[dict[str, Any], ...]  # path, name, mime, bytes, width, height, alt
+    approved_by: str | None
+    targets: tuple[TargetCheck, ...]
+    options: tuple[TargetOption, ...]
+    audit: tuple[AuditEvent, ...]
+    may_approve: bool  # the person asking has the right to approve
+    problems: int  # in all targets
+    campaign: str | None = None  # the link's utm_campaign
+    campaigns: tuple[str, ...] = ()  # the plan's campaign names for UTM links
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.targets) and self.problems == 0
+
+
+def compose_item(
+    session: Session,
+    workspace_id: int,
+    item_id: int,
+    folder: Path,
+    *,
+    username: str,
+    now: dt.datetime | None = None,
+) -> ComposeItem:
+    from zoneinfo import ZoneInfo
+
+    from socialdesk.marketing.run import current_plan
+
+    item = _item(session, workspace_id, item_id)
+    found = check_item(session, workspace_id, item_id, folder, now=now)
+    chosen = {(t.connection_id, t.network) for t in found}
+    plan = current_plan(session, workspace_id)[1]
+    options = []
+    registry = publishers()
+    conns = session.scalars(
+        select(Connection)
+        .where(Connection.workspace_id == workspace_id)
+        .order_by(Connection.platform, Connection.handle)
+    )
+    for conn in conns:
+        for network in networks_of(conn, registry):
+            options.append(
+                TargetOption(
+                    f"{conn.id}:{network}",
+                    conn.id,
+                    network,
+                    conn.handle,
+                    (conn.id, network) in chosen,
+                    conn.status == "active" and not (conn.settings or {}).get("blocked"),
+                )
+            )
+    local = None
+    if item.scheduled_at is not None:
+        local = item.scheduled_at.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(TIMEZONE))
+    return ComposeItem(
+        id=item.id,
+        title=item.title,
+        status=item.status,
+        date=local.date() if local else None,
+        time=local.strftime("%H:%M") if local else None,
+        text=item.text,
+        link=item.link,
+        first_comment=item.first_comment,
+        media=tuple(dict(f) for f in (item.media or {}).get("files") or []),
+        approved_by=item.approved_by,
+        targets=found,
+        options=tuple(options),
+        audit=audit(session, workspace_id, item_id)[-50:],
+        may_approve=may_approve(session, workspace_id, username),
+        problems=sum(len(t.problems) for t in found),
+        campaign=campaign_of(item.link),
+        campaigns=plan.utm_rules().campaigns,
+    )
 
 
 def approve(session: Session, workspace_id: int, item_id: int, *, by: str) -> None:
@@ -357,6 +746,8 @@ def schedule(
     for pub in session.scalars(select(Publication).where(Publication.plan_item_id == item.id)):
         if pub.status in ("waiting", "failed", "scheduled"):
             pub.status, pub.due_at, pub.error = "scheduled", item.scheduled_at, None
+        elif pub.status in HANDED and pub.due_at != item.scheduled_at:
+            pub.status, pub.due_at = "withdrawing", item.scheduled_at
     item.status = "scheduled"
     _event(session, item, by, "scheduled", at=f"{item.scheduled_at:%Y-%m-%d %H:%M} UTC")
     return found
@@ -414,6 +805,11 @@ def publish_due(
     """Send every due publication of the workspace (or of one item), exactly once; see the
     module's docstring. `now` is naive UTC."""
     ctx = _Context(engine, workspace_id, Path(folder), box, http or HttpOptions(), now or _now())
+    early = [
+        *_settle(ctx, item_id),
+        *_hand_over_due(ctx, item_id),
+        *_confirm_handed(ctx, item_id),
+    ]
     with Session(engine) as session:
         q = select(Publication.id).where(
             Publication.workspace_id == workspace_id,
@@ -425,7 +821,266 @@ def publish_due(
         if item_id is not None:
             q = q.where(Publication.plan_item_id == item_id)
         ids = list(session.scalars(q.order_by(Publication.due_at, Publication.id)))
-    return [o for pid in ids if (o := _send_one(ctx, pid)) is not None]
+    return [*early, *(o for pid in ids if (o := _send_one(ctx, pid)) is not None)]
+
+
+# -- handing over: the network publishes at the time (Mastodon's scheduled statuses) --------------
+CONFIRM_AFTER = dt.timedelta(minutes=2)  # a handed post is looked for this long after its time
+GIVE_UP_AFTER = dt.timedelta(minutes=30)  # neither out nor held by then: it failed
+
+
+def settle_withdrawals(
+    engine: Engine,
+    workspace_id: int,
+    folder: Path,
+    box: SecretBox,
+    *,
+    item_id: int | None = None,
+    http: HttpOptions | None = None,
+) -> list[Outcome]:
+    """Take back from the network what it holds for items sent back, changed or moved, now
+    (the faces call this right after such a change; the worker's round does it too)."""
+    ctx = _Context(engine, workspace_id, Path(folder), box, http or HttpOptions(), _now())
+    return _settle(ctx, item_id)
+
+
+def _ids(ctx: _Context, item_id: int | None, *conditions: Any) -> list[int]:
+    with Session(ctx.engine) as session:
+        q = select(Publication.id).where(Publication.workspace_id == ctx.workspace_id, *conditions)
+        if item_id is not None:
+            q = q.where(Publication.plan_item_id == item_id)
+        return list(session.scalars(q.order_by(Publication.due_at, Publication.id)))
+
+
+@dataclass
+class _Job:
+    """What one publication needs to talk to its network."""
+
+    pid: int
+    item_id: int
+    network: str
+    key: str
+    draft: Draft
+    handed_id: str | None
+    due_at: dt.datetime | None
+    publisher: Publisher
+    api: Any
+
+
+def _job(ctx: _Context, pid: int) -> _Job:
+    with Session(ctx.engine) as session:
+        pub = session.get(Publication, pid)
+        assert pub is not None
+        item = session.get(PlanItem, pub.plan_item_id)
+        conn = session.get(Connection, pub.connection_id)
+        assert item is not None and conn is not None
+        draft = draft_for(item, pub, ctx.folder)
+        connector = builtin_connectors()[conn.platform]
+        try:
+            credentials = ctx.box.open(conn.secret)
+        except SecretKeyError as exc:
+            raise ConnectorError(
+                "input",
+                N_(
+                    "The stored credential of this connection cannot be read with this "
+                    "workspace's key: set SOCIALDESK_SECRET_KEY to the key it was saved with, "
+                    "or connect the account again."
+                ),
+                detail=str(exc),
+            ) from None
+        settings = dict(conn.settings or {})
+        api = connector.client(credentials, settings, ctx.http)
+        api.session.setdefault("handle", conn.handle)
+        api.session.setdefault("settings", settings)
+        if conn.external_id:
+            api.session.setdefault("external_id", conn.external_id)
+        return _Job(
+            pid,
+            item.id,
+            pub.network,
+            pub.key,
+            draft,
+            pub.handed_id,
+            pub.due_at,
+            ctx.registry[pub.network],
+            api,
+        )
+
+
+def _note(ctx: _Context, pid: int, action: str, **detail: Any) -> None:
+    with Session(ctx.engine) as session, session.begin():
+        pub = session.get(Publication, pid)
+        assert pub is not None
+        item = session.get(PlanItem, pub.plan_item_id)
+        assert item is not None
+        _event(session, item, "worker", action, pub, **detail)
+
+
+def _settle(ctx: _Context, item_id: int | None) -> list[Outcome]:
+    """Publications the network holds that are no longer wanted as they are: cancel them
+    there; then back to `scheduled` (the item is still scheduled: handed over again at its
+    new time) or `waiting`. A post the network published before it was taken back is
+    recorded as published: the audit log says it went out after all."""
+    out = []
+    for pid in _ids(ctx, item_id, Publication.status == "withdrawing"):
+        try:
+            job = _job(ctx, pid)
+            with job.api:
+                held = (
+                    job.publisher.cancel(job.api, job.handed_id)
+                    if (job.handed_id and job.publisher.cancel)
+                    else False
+                )
+                sent = None
+                if job.handed_id and not held and job.due_at is not None:
+                    sent = job.publisher.find(
+                        job.api, job.draft, job.key, job.due_at - dt.timedelta(minutes=1)
+                    )
+        except ConnectorError as exc:
+            _note(ctx, pid, "withdraw_retry", error=str(exc.message), detail=exc.detail)
+            with Session(ctx.engine) as session:
+                network = session.get(Publication, pid).network  # type: ignore[union-attr]
+            out.append(Outcome(pid, 0, network, "retrying", None, str(exc.message)))
+            continue
+        if sent is not None:
+            out.append(_record(ctx, pid, job.draft, sent, False))
+            _note(ctx, pid, "withdrawn_too_late")
+            continue
+        with Session(ctx.engine) as session, session.begin():
+            pub = session.get(Publication, pid)
+            item = session.get(PlanItem, job.item_id)
+            assert pub is not None and item is not None
+            if pub.status != "withdrawing":
+                continue
+            pub.handed_id = None
+            if item.status == "scheduled":
+                pub.status, pub.due_at = "scheduled", pub.due_at or item.scheduled_at
+            else:
+                pub.status, pub.due_at = "waiting", None
+            _event(session, item, "worker", "taken_back", pub, held=held)
+    return out
+
+
+def _hand_over_due(ctx: _Context, item_id: int | None) -> list[Outcome]:
+    """Scheduled publications on a network that can hold a post (Mastodon), due later than
+    the network needs: handed over, so they go out at their time even when this machine is
+    off. A hand-over that fails leaves them to the worker, which sends at the time."""
+    capable = [n for n, p in ctx.registry.items() if p.hand_over is not None]
+    if not capable:
+        return []
+    out = []
+    stale = ctx.now - STALE
+    ids = _ids(
+        ctx,
+        item_id,
+        Publication.network.in_(capable),
+        (
+            (Publication.status == "scheduled") & Publication.handed_id.is_(None)
+            | (Publication.status == "handing") & (Publication.attempt_at <= stale)
+        ),
+        Publication.due_at > ctx.now,
+    )
+    for pid in ids:
+        with Session(ctx.engine) as session, session.begin():
+            pub = session.get(Publication, pid)
+            assert pub is not None
+            item = session.get(PlanItem, pub.plan_item_id)
+            publisher = ctx.registry[pub.network]
+            if (
+                item is None
+                or item.status != "scheduled"
+                or pub.due_at is None
+                or pub.due_at < ctx.now + publisher.ahead
+            ):
+                continue
+            done = session.execute(
+                update(Publication)
+                .where(Publication.id == pid, Publication.status == pub.status)
+                .values(status="handing", attempt_at=ctx.now)
+            )
+            if done.rowcount != 1:  # type: ignore[attr-defined]
+                continue
+        try:
+            job = _job(ctx, pid)
+            assert job.publisher.hand_over is not None and job.due_at is not None
+            with job.api:
+                handed = job.publisher.hand_over(
+                    job.api, job.draft, job.key, job.due_at.replace(tzinfo=dt.UTC)
+                )
+        except ConnectorError as exc:
+            with Session(ctx.engine) as session, session.begin():
+                session.execute(
+                    update(Publication)
+                    .where(Publication.id == pid, Publication.status == "handing")
+                    .values(status="scheduled")
+                )
+            _note(ctx, pid, "hand_over_failed", error=str(exc.message), detail=exc.detail)
+            continue
+        with Session(ctx.engine) as session, session.begin():
+            done = session.execute(
+                update(Publication)
+                .where(Publication.id == pid, Publication.status == "handing")
+                .values(status="handed", handed_id=handed, error=None)
+            )
+            if done.rowcount != 1:  # type: ignore[attr-defined]
+                # sent back meanwhile (`withdrawing`): keep the id so it is taken back
+                session.execute(
+                    update(Publication).where(Publication.id == pid).values(handed_id=handed)
+                )
+            pub = session.get(Publication, pid)
+            item = session.get(PlanItem, job.item_id)
+            assert pub is not None and item is not None
+            _event(session, item, "worker", "handed_over", pub, id=handed)
+            out.append(Outcome(pid, item.id, pub.network, "handed", None))
+    return out
+
+
+def _confirm_handed(ctx: _Context, item_id: int | None) -> list[Outcome]:
+    """Handed publications whose time has passed: the post is looked for on the account and
+    recorded (its first comment posted under it); one the network neither published nor holds
+    any more (deleted there) fails with the reason, and `retry` sends it."""
+    out = []
+    ids = _ids(
+        ctx,
+        item_id,
+        Publication.status == "handed",
+        Publication.due_at <= ctx.now - CONFIRM_AFTER,
+    )
+    for pid in ids:
+        try:
+            job = _job(ctx, pid)
+            assert job.due_at is not None
+            with job.api:
+                sent = job.publisher.find(
+                    job.api, job.draft, job.key, job.due_at - dt.timedelta(minutes=1)
+                )
+                if sent is not None and job.publisher.comment is not None:
+                    sent = job.publisher.comment(job.api, job.draft, job.key, sent)
+                held = (
+                    sent is None
+                    and job.publisher.pending is not None
+                    and job.handed_id is not None
+                    and job.publisher.pending(job.api, job.handed_id)
+                )
+        except ConnectorError as exc:
+            _note(ctx, pid, "look_retry", error=str(exc.message), detail=exc.detail)
+            continue
+        if sent is not None:
+            out.append(_record(ctx, pid, job.draft, sent, False))
+        elif not held and ctx.now - job.due_at >= GIVE_UP_AFTER:
+            gone = ConnectorError(
+                "not_found",
+                N_(
+                    "the network no longer holds the scheduled post and it is not on the "
+                    "account: it was deleted there. Try again to send it now"
+                ),
+            )
+            with Session(ctx.engine) as session, session.begin():
+                pub = session.get(Publication, pid)
+                assert pub is not None
+                pub.handed_id = None
+            out.append(_failed_attempt(ctx, pid, gone))
+    return out
 
 
 def _claim(ctx: _Context, pid: int) -> tuple[bool, dt.datetime | None] | None:
@@ -437,6 +1092,9 @@ def _claim(ctx: _Context, pid: int) -> tuple[bool, dt.datetime | None] | None:
             return None
         before, since = pub.status, pub.attempt_at
         if before == "scheduled":
+            owner = session.get(PlanItem, pub.plan_item_id)
+            if owner is None or owner.status != "scheduled":
+                return None  # sent back or changed since: nothing goes out unapproved
             cond = (Publication.status == "scheduled") & (Publication.due_at <= ctx.now)
         elif before == "sending":
             cond = (Publication.status == "sending") & (Publication.attempt_at == since)
@@ -476,13 +1134,29 @@ def _send_one(ctx: _Context, pid: int) -> Outcome | None:
         draft = draft_for(item, pub, ctx.folder)
         key, network = pub.key, pub.network
         connector = builtin_connectors()[conn.platform]
-        credentials = ctx.box.open(conn.secret)
+        try:
+            credentials = ctx.box.open(conn.secret)
+        except SecretKeyError as exc:
+            unreadable = ConnectorError(
+                "input",
+                N_(
+                    "The stored credential of this connection cannot be read with this "
+                    "workspace's key: set SOCIALDESK_SECRET_KEY to the key it was saved with, "
+                    "or connect the account again."
+                ),
+                detail=str(exc),
+            )
+            if was_sending:  # the last attempt's outcome is unknown: stay `sending`, look later
+                log.warning("publication %s: %s", pid, exc)
+                return Outcome(pid, item.id, pub.network, "retrying", None, unreadable.message)
+            return _failed_attempt(ctx, pid, unreadable)
         settings = dict(conn.settings or {})
         handle, external_id = conn.handle, conn.external_id
     publisher = ctx.registry[network]
     try:
         api = connector.client(credentials, settings, ctx.http)
         api.session.setdefault("handle", handle)
+        api.session.setdefault("settings", settings)
         if external_id:
             api.session.setdefault("external_id", external_id)
         with api:
@@ -505,7 +1179,7 @@ def _record(ctx: _Context, pid: int, draft: Draft, sent: Sent, found: bool) -> O
         item = session.get(PlanItem, pub.plan_item_id)
         conn = session.get(Connection, pub.connection_id)
         assert item is not None and conn is not None
-        post_id = _store_post(session, conn, draft, sent)
+        post_id = _store_post(session, conn, ctx.registry[pub.network], draft, sent)
         pub.status, pub.remote_id, pub.url = "published", sent.remote_id, sent.url
         pub.published_at = sent.published_at.astimezone(dt.UTC).replace(tzinfo=None)
         pub.post_id, pub.error = post_id, None
@@ -533,21 +1207,23 @@ def _record(ctx: _Context, pid: int, draft: Draft, sent: Sent, found: bool) -> O
         return Outcome(pid, item.id, pub.network, "found" if found else "published", sent.url)
 
 
-def _store_post(session: Session, conn: Connection, draft: Draft, sent: Sent) -> int | None:
+def _store_post(
+    session: Session, conn: Connection, publisher: Publisher, draft: Draft, sent: Sent
+) -> int | None:
     """The published post as a post of the account (the importers' Loader, as a sync writes
     it), so its metrics sync in to the same row."""
     import pandas as pd
 
     from socialdesk.connectors.records import posts_frame, wall_clock
-    from socialdesk.importers.base import AccountRef, Chunk
+    from socialdesk.importers.base import Chunk
     from socialdesk.importers.load import Loader
 
     digest = hashlib.sha256(f"publish {conn.id} {sent.remote_id}".encode()).hexdigest()
     batch = ImportBatch(
         workspace_id=conn.workspace_id,
         sha256=digest,
-        format=f"{conn.platform}_publish",
-        filename=f"{conn.platform} publish: {conn.handle}"[:500],
+        format=f"{publisher.network}_publish",
+        filename=f"{publisher.network} publish: {conn.handle}"[:500],
         size_bytes=0,
         imported_by="publishing",
         counts={},
@@ -561,10 +1237,11 @@ def _store_post(session: Session, conn: Connection, draft: Draft, sent: Sent) ->
     elif draft.link:
         media_type = "link"
     published = sent.published_at.astimezone(dt.UTC).replace(tzinfo=None)
+    external = sent.post_id or sent.remote_id
     frame = posts_frame(
         [
             {
-                "external_id": sent.remote_id,
+                "external_id": external,
                 "published_at": wall_clock(published, TIMEZONE),
                 "text": draft.text,
                 "media_type": media_type,
@@ -573,7 +1250,7 @@ def _store_post(session: Session, conn: Connection, draft: Draft, sent: Sent) ->
         ],
         published.date(),
     )
-    account = AccountRef(conn.platform, conn.handle, external_id=conn.external_id)
+    account = publisher.account_of(conn.handle, conn.external_id, dict(conn.settings or {}))
     loader = Loader(session, conn.workspace_id, batch.id)
     loader.load(
         Chunk(
@@ -585,7 +1262,7 @@ def _store_post(session: Session, conn: Connection, draft: Draft, sent: Sent) ->
     loader.finish()
     return session.scalar(
         select(Post.id).where(
-            Post.account_id == loader.account_id(account), Post.external_id == sent.remote_id
+            Post.account_id == loader.account_id(account), Post.external_id == external
         )
     )
 
@@ -693,22 +1370,37 @@ __all__ = [
     "MAX_ATTEMPTS",
     "STALE",
     "AuditEvent",
+    "ComposeItem",
+    "Content",
     "NotAllowed",
     "Outcome",
     "PublishError",
     "QueueRow",
+    "Target",
     "TargetCheck",
+    "TargetOption",
+    "TargetRow",
+    "add_media",
     "approve",
     "audit",
+    "campaign_of",
     "check_item",
+    "compose_item",
     "draft_for",
+    "item_of",
     "may_approve",
+    "networks_of",
     "publish_due",
     "publishers",
     "queue",
     "retry",
+    "save_content",
     "schedule",
     "send_now",
     "set_approver",
     "set_targets",
+    "settle_withdrawals",
+    "target_rows",
+    "with_campaign",
+    "withdraw",
 ]

@@ -15,6 +15,7 @@ from socialdesk.web.routes import (
     inbox,
     marketing,
     posts,
+    publishing,
     visual,
 )
 
@@ -27,6 +28,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin.router,
     visual.router,
     marketing.router,
+    publishing.router,
     analytics.router,
     inbox.router,
     connections.router,

@@ -4,13 +4,15 @@ Thin pages over the skill's seam (socialdesk.marketing.run): each page parses it
 calls one seam function and adds what only the HTML needs (the active tab, a form's state).
 `page()` declares each page and its `.json` twin at once; the twin serves the seam's result,
 field for field what `socialdesk plan show / calendar list / utm / search-gaps / site --json`
-prints. Changing the plan, the calendar or the links needs the editor role; a viewer (a
-stakeholder) may approve, reject and comment plan items.
+prints. Changing the plan, the calendar or the links needs the editor role; any member (a
+stakeholder who is a viewer too) may send an item back and comment; approving is a right an
+admin gives by name (issue #15: an approved item may go out by itself).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Annotated, Literal
@@ -47,6 +49,7 @@ from socialdesk.web.deps import (
 from socialdesk.web.pages import View, page
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 
 TABS = ("search", "site", "plan", "calendar", "links", "tags")
 QDate = Annotated[dt.date | None, Query()]
@@ -266,10 +269,33 @@ def _month(text: str | None) -> dt.date | None:
 
 @page(router, "/marketing/calendar", "marketing/calendar.html", name="marketing_calendar")
 def marketing_calendar(
-    session: SessionDep, ws: WorkspaceDep, _who: Viewer, month: str | None = None
+    session: SessionDep, ws: WorkspaceDep, who: Viewer, month: str | None = None
 ) -> View:
     """A month of plan items with clashes and pillar gaps (/marketing/calendar[.json])."""
-    return View(run.calendar_month(session, ws, month=_month(month)), tab="calendar")
+    return View(
+        run.calendar_month(session, ws, month=_month(month)),
+        tab="calendar",
+        may_approve=_may_approve(session, ws, who),
+    )
+
+
+def _take_back(config: WebConfig, ws: int, item_id: int) -> None:
+    """What a network holds to publish itself (Mastodon's scheduled statuses) for an item
+    sent back or moved is taken back there now, not at the worker's next round."""
+    from socialdesk.connectors.run import secret_box
+    from socialdesk.publishing.run import settle_withdrawals
+
+    folder = config.workspace.folder
+    try:
+        settle_withdrawals(config.workspace.engine, ws, folder, secret_box(folder), item_id=item_id)
+    except Exception:  # the worker's round tries again; the page must not fail for it
+        log.exception("taking back item %s from the networks", item_id)
+
+
+def _may_approve(session: Session, ws: int, who: Principal) -> bool:
+    from socialdesk.publishing.run import may_approve
+
+    return may_approve(session, ws, who.username)
 
 
 def _monday(text: str | None) -> dt.date | None:
@@ -283,11 +309,15 @@ def _monday(text: str | None) -> dt.date | None:
 
 @page(router, "/marketing/calendar/week", "marketing/week.html", name="marketing_calendar_week")
 def marketing_calendar_week(
-    session: SessionDep, ws: WorkspaceDep, _who: Viewer, week: str | None = None
+    session: SessionDep, ws: WorkspaceDep, who: Viewer, week: str | None = None
 ) -> View:
     """A week of plan items, one column per day and one row per hour
     (/marketing/calendar/week[.json]?week=YYYY-MM-DD, any day of the week)."""
-    return View(run.calendar_week(session, ws, day=_monday(week)), tab="calendar")
+    return View(
+        run.calendar_week(session, ws, day=_monday(week)),
+        tab="calendar",
+        may_approve=_may_approve(session, ws, who),
+    )
 
 
 def _local_time(when: dt.datetime) -> dt.datetime:
@@ -408,12 +438,23 @@ def marketing_calendar_move(
         raise HTTPException(404, N_("This plan item does not exist.")) from None
     except run.NonexistentTime as exc:
         raise HTTPException(422, str(exc)) from None
+    except run.GoesOutBySchedule:
+        raise HTTPException(
+            422,
+            N_(
+                "This item goes out on connected accounts: open it and use Schedule, which "
+                "checks it first."
+            ),
+        ) from None
     except run.CannotMove:
         raise HTTPException(
             422, N_("An item moves one step forward, or back to draft or idea.")
         ) from None
+    _take_back(config, ws, item_id)
     if request.headers.get("hx-request") == "true":
         return Response(status_code=204, headers={"hx-refresh": "true"})
+    if view == "item":
+        return RedirectResponse(f"/marketing/calendar/{item_id}?done=saved", status_code=303)
     return RedirectResponse(_back(view, moved.scheduled_at), status_code=303)
 
 
@@ -429,16 +470,30 @@ def marketing_calendar_review(
     comment: Annotated[str, Form(max_length=5000)] = "",
     view: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    """A stakeholder (any role, viewers included) approves a draft, sends it back, or comments."""
+    """Any member (viewers included) sends an item back or comments; approving needs the
+    right to approve, which an admin gives by name (publishing.run.approve checks it)."""
+    from socialdesk.publishing import run as publishing
+
     try:
         with session_scope(config.workspace.engine) as s:
+            if decision == "approve":
+                publishing.approve(s, ws, item_id, by=who.username)
+                decision = "comment"  # the comment, if any, is kept with the approval
             item = run.review_plan_item(
                 s, ws, item_id, decision=decision, by=who.username, comment=comment
             )
+    except publishing.NotAllowed as exc:
+        raise HTTPException(403, str(exc.reason)) from None
+    except publishing.PublishError as exc:
+        raise HTTPException(422, str(exc.reason)) from None
     except run.ItemNotFound:
         raise HTTPException(404, N_("This plan item does not exist.")) from None
     except run.NotADraft:
         raise HTTPException(422, N_("Only a draft can be approved.")) from None
+    if decision == "reject":
+        _take_back(config, ws, item_id)
+    if view == "item":
+        return RedirectResponse(f"/marketing/calendar/{item_id}", status_code=303)
     return RedirectResponse(_back(view, item.scheduled_at), status_code=303)
 
 
