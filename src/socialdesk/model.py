@@ -981,6 +981,9 @@ class Publication(Base):
     error: Mapped[str | None] = mapped_column(Text)
     # the network's id of the post it holds to publish itself (Mastodon's scheduled status)
     handed_id: Mapped[str | None] = mapped_column(String(100))
+    # what was given to the network (text, time, media, ...) at the claim or the hand-over:
+    # what the worker looks for after a crash or a take-back, whatever the item says by then
+    sent: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class PublishEvent(Base):

@@ -186,6 +186,7 @@ class FakeMastodonPublish:
         router.post(f"{INSTANCE}/api/v1/statuses").mock(side_effect=self._post_status)
         one = rf"^{re.escape(INSTANCE)}/api/v1/scheduled_statuses/(?P<sid>\w+)$"
         router.get(url__regex=one).mock(side_effect=self._get_scheduled)
+        router.get(f"{INSTANCE}/api/v1/scheduled_statuses").mock(side_effect=self._list_scheduled)
         router.delete(url__regex=one).mock(side_effect=self._delete_scheduled)
 
     # -- scheduled statuses ---------------------------------------------------------------
@@ -229,6 +230,13 @@ class FakeMastodonPublish:
         if sid not in self.scheduled:
             return httpx.Response(404, json={"error": "Record not found"})
         return httpx.Response(200, json=self._scheduled_json(sid))
+
+    def _list_scheduled(self, request: httpx.Request) -> httpx.Response:
+        """The account's scheduled statuses, newest id first, one page (this fake holds few)."""
+        if (answer := self._check(request, "scheduled", "read:statuses")) is not None:
+            return answer
+        ids = sorted(self.scheduled, key=int, reverse=True)
+        return httpx.Response(200, json=[self._scheduled_json(sid) for sid in ids])
 
     def _delete_scheduled(self, request: httpx.Request, sid: str) -> httpx.Response:
         if (answer := self._check(request, "scheduled", "write:statuses")) is not None:

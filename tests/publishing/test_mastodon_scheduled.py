@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+import httpx
 import pytest
 import respx
 from sqlalchemy import select
@@ -22,10 +23,13 @@ from socialdesk.marketing import run as marketing
 from socialdesk.model import PlanItem, Post, Publication
 from socialdesk.publishing import mastodon, run
 from socialdesk.publishing.base import Draft
-from tests.publishing.mastodon_publish_api import INSTANCE, START, TOKEN, sample
+from tests.publishing.mastodon_publish_api import INSTANCE, TOKEN, sample
 
 HTTP = HttpOptions(sleep=lambda _s: None)
 KEY = "plan-9:mastodon:1"
+# the instance's clock and the worker's: the present, as a move of an item in the calendar
+# is judged against the real clock (an item moved into the past is not sent by surprise)
+START = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0) + dt.timedelta(minutes=5)
 
 
 @pytest.fixture
@@ -36,7 +40,7 @@ def router() -> Iterator[respx.Router]:
 
 @pytest.fixture
 def fake(router):
-    api = sample()
+    api = sample(now=START)
     api.install(router)
     return api
 
@@ -56,7 +60,7 @@ def test_a_handed_status_waits_at_the_instance_and_goes_out_at_its_time(fake):
         handed = mastodon.hand_over(api, _draft(), KEY, at)
         assert mastodon.hand_over(api, _draft(), KEY, at) == handed  # the key: one, not two
         assert list(fake.scheduled) == [handed]
-        assert fake.posts[0]["form"]["scheduled_at"] == ["2026-11-30T15:05:00.000Z"]
+        assert fake.posts[0]["form"]["scheduled_at"] == [f"{at:%Y-%m-%dT%H:%M:%S}.000Z"]
         assert mastodon.pending(api, handed)
         assert mastodon.find(api, _draft(), KEY, at - dt.timedelta(minutes=1)) is None
         fake.tick(at + dt.timedelta(minutes=1))
@@ -186,7 +190,7 @@ def test_a_moved_item_is_handed_over_again_at_its_new_time(ws, fake):
         local = later.replace(tzinfo=dt.UTC).astimezone(marketing_tz()).replace(tzinfo=None)
         marketing.move_plan_item(s, ws.workspace_id, item, at=local)
     done = _round(ws, box, now + dt.timedelta(minutes=2))
-    assert [o.status for o in done] == ["handed"]
+    assert [o.status for o in done] == ["taken back", "handed"]
     pub = _pub(ws, item)
     assert pub.status == "handed" and pub.handed_id != first
     assert list(fake.scheduled) == [pub.handed_id]
@@ -216,3 +220,72 @@ def marketing_tz():
     from zoneinfo import ZoneInfo
 
     return ZoneInfo("Europe/Amsterdam")
+
+
+def test_moved_after_the_instance_published_it_is_recorded_not_sent_again(ws, fake):
+    """The instance published at the old time; the item is moved afterwards: taking it back
+    finds nothing held, looks for what was handed over (the snapshot: old text, old time)
+    and records it, instead of sending it a second time."""
+    box, item, at = _setup(ws, fake)
+    _round(ws, box, START.replace(tzinfo=None))
+    fake.tick(at.replace(tzinfo=dt.UTC) + dt.timedelta(seconds=30))
+    with Session(ws.engine) as s, s.begin():
+        later = (at + dt.timedelta(hours=1)).replace(tzinfo=dt.UTC).astimezone(marketing_tz())
+        marketing.move_plan_item(s, ws.workspace_id, item, at=later.replace(tzinfo=None))
+    done = _round(ws, box, at + dt.timedelta(minutes=1))
+    assert [o.status for o in done] == ["published"]
+    assert len(fake.made) == 1
+    _round(ws, box, at + dt.timedelta(hours=2))
+    assert len(fake.made) == 1
+    with Session(ws.engine) as s:
+        actions = [e.action for e in run.audit(s, ws.workspace_id, item)]
+    assert "withdrawn_too_late" in actions
+
+
+def test_a_hand_over_whose_answer_was_lost_is_found_by_text_and_time(ws, fake):
+    """The worker died after the instance took the scheduled status but before it kept the id:
+    after STALE the next round lists the instance's scheduled statuses, finds it by the
+    snapshot's text and time, and keeps it, instead of handing it over twice."""
+    box, item, _at = _setup(ws, fake)
+    now = START.replace(tzinfo=None)
+    _round(ws, box, now)
+    handed = _pub(ws, item).handed_id
+    with Session(ws.engine) as s, s.begin():  # as if the id had never been written
+        pub = s.scalars(select(Publication).where(Publication.plan_item_id == item)).one()
+        pub.status, pub.handed_id, pub.attempt_at = "handing", None, now
+    assert _round(ws, box, now + dt.timedelta(minutes=5)) == []  # not stale yet
+    done = _round(ws, box, now + run.STALE)
+    assert [o.status for o in done] == ["handed"]
+    assert _pub(ws, item).handed_id == handed and list(fake.scheduled) == [handed]
+
+
+def test_a_take_back_waits_for_a_hand_over_under_way(ws, fake):
+    box, item, _at = _setup(ws, fake)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)  # settle_withdrawals runs now
+    with Session(ws.engine) as s, s.begin():  # a hand-over claimed, its answer not yet back
+        pub = s.scalars(select(Publication).where(Publication.plan_item_id == item)).one()
+        pub.status, pub.attempt_at = "withdrawing", now
+    assert run.settle_withdrawals(ws.engine, ws.workspace_id, ws.folder, box, http=HTTP) == []
+    assert _pub(ws, item).status == "withdrawing"  # left to the hand-over's end
+
+
+def test_an_attempt_lost_before_the_instance_and_then_sent_back_is_not_sent(ws, fake):
+    box, item, at = _setup(ws, fake, minutes=6)
+    fake.faults["status"] = [httpx.ConnectError("connection reset")] * 5
+    done = _round(ws, box, at)
+    assert [o.status for o in done] == ["retrying"] and _pub(ws, item).status == "sending"
+    with Session(ws.engine) as s, s.begin():
+        marketing.review_plan_item(s, ws.workspace_id, item, decision="reject", by="boss")
+    done = _round(ws, box, at + run.STALE)
+    assert [o.status for o in done] == ["not sent"]
+    assert fake.made == [] and _pub(ws, item).status == "waiting"
+
+
+def test_try_again_is_only_for_a_failed_item(ws, fake):
+    _box, item, _at = _setup(ws, fake)
+    with Session(ws.engine) as s, s.begin():
+        marketing.review_plan_item(s, ws.workspace_id, item, decision="reject", by="boss")
+        for p in s.scalars(select(Publication).where(Publication.plan_item_id == item)):
+            p.status = "failed"
+    with Session(ws.engine) as s, s.begin(), pytest.raises(run.PublishError):
+        run.retry(s, ws.workspace_id, item, by="editor")

@@ -372,3 +372,60 @@ def test_compose_approve_publish_against_the_real_pds_then_calendar_and_posts(sq
     again = client.post(f"/marketing/calendar/{item}/publish", data={"csrf_token": token})
     assert again.status_code == 422  # published already: nothing goes out twice
     assert len(pds.client.list_records(org.did, "app.bsky.feed.post")) == 1
+
+
+def test_a_connection_with_items_to_go_out_is_not_removed(sqlite_seeded):
+    from socialdesk.connectors import run as connections
+
+    ws = sqlite_seeded.ws
+    conn = _connection(ws)
+    item = _item(ws, status="scheduled")
+    with Session(ws.engine) as s, s.begin():
+        run.set_targets(s, ws.workspace_id, item, [(conn, "mastodon")], by="t")
+        for p in s.scalars(select(Publication)):
+            p.status = "scheduled"
+    with Session(ws.engine) as s, s.begin(), pytest.raises(connections.RemoveRefused):
+        connections.remove(s, ws.workspace_id, conn)
+    client = make_client(ws)
+    answer = client.post(f"/connections/{conn}/remove", data={"csrf_token": csrf_of(client)})
+    assert answer.status_code == 409 and "calendar item" in answer.text
+
+
+def test_a_scheduled_item_moved_into_the_past_is_not_sent_by_surprise(sqlite_seeded):
+    from socialdesk.marketing import run as marketing
+
+    ws = sqlite_seeded.ws
+    conn = _connection(ws)
+    item = _item(ws, status="scheduled")
+    with Session(ws.engine) as s, s.begin():
+        run.set_targets(s, ws.workspace_id, item, [(conn, "mastodon")], by="t")
+        for p in s.scalars(select(Publication)):
+            p.status = "scheduled"
+    yesterday = dt.datetime.now(TZ).replace(tzinfo=None) - dt.timedelta(days=1)
+    with Session(ws.engine) as s, s.begin():
+        marketing.move_plan_item(s, ws.workspace_id, item, at=yesterday.replace(microsecond=0))
+    assert _status(ws, item) == "approved"  # scheduled again, checks and all, to go out
+    with Session(ws.engine) as s:
+        assert [p.status for p in s.scalars(select(Publication))] == ["waiting"]
+
+
+def test_local_is_not_a_team_member_name(sqlite_seeded):
+    from socialdesk.users import add_user
+
+    ws = sqlite_seeded.ws
+    with Session(ws.engine) as s, s.begin(), pytest.raises(ValueError, match="reserved"):
+        add_user(s, ws.workspace_id, "Local", "a-long-password-42", "admin")
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(sqlite_seeded):
+    from socialdesk.web import app as web_app
+
+    client = make_client(sqlite_seeded.ws)
+    token = csrf_of(client)
+    answer = client.post(
+        "/marketing/calendar/1/media",
+        data={"csrf_token": token},
+        headers={"content-length": str(web_app.MAX_BODY + 1)},
+        files={"file": ("a.png", io.BytesIO(b"x"), "image/png")},
+    )
+    assert answer.status_code == 413

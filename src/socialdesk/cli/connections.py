@@ -268,13 +268,13 @@ def resume(connection: ConnectionArg, workspace: WorkspaceOpt = None) -> None:
 @connections_app.command("remove")
 def remove(connection: ConnectionArg, workspace: WorkspaceOpt = None) -> None:
     """Delete the connection and its stored credential (the data it brought stays)."""
-    from socialdesk.connectors.run import SyncRefused
+    from socialdesk.connectors.run import RemoveRefused, SyncRefused
     from socialdesk.connectors.run import remove as do_remove
 
     try:
         with workspace_session(workspace) as (session, ws):
             handle = do_remove(session, ws, connection)
-    except SyncRefused as exc:
+    except (SyncRefused, RemoveRefused) as exc:
         err_console.print(f"[red]✗[/] {exc}")
         raise typer.Exit(1) from None
     console.print(

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from socialdesk.connectors import builtin_connectors
@@ -27,7 +27,7 @@ from socialdesk.connectors.errors import ConnectorError
 from socialdesk.connectors.secrets import SecretBox, SecretKeyError
 from socialdesk.connectors.sync import SyncRefused, SyncReport, sync_connection
 from socialdesk.errors import SocialdeskError
-from socialdesk.model import Connection, Job, SyncCursor, SyncRun
+from socialdesk.model import Connection, Job, Publication, SyncCursor, SyncRun
 
 Translate = Callable[[str], str]
 
@@ -345,9 +345,28 @@ def set_status(session: Session, workspace_id: int, connection_id: int, status: 
     _row(session, workspace_id, connection_id).status = status
 
 
+class RemoveRefused(SocialdeskError):
+    """A connection with calendar items still to go out on it is not removed."""
+
+
+PENDING = ("scheduled", "handing", "handed", "withdrawing", "sending")
+
+
 def remove(session: Session, workspace_id: int, connection_id: int) -> str:
-    """Deletes the connection and its credential (the data it brought stays)."""
+    """Deletes the connection and its credential (the data it brought stays). Refused while
+    calendar items are scheduled on it, held by the network or being sent: removing it would
+    leave a post the network publishes by itself, or one that never goes out, unrecorded."""
     row = _row(session, workspace_id, connection_id)
+    pending = session.scalar(
+        select(func.count()).where(
+            Publication.connection_id == row.id, Publication.status.in_(PENDING)
+        )
+    )
+    if pending:
+        raise RemoveRefused(
+            f"{row.handle} has {pending} calendar item(s) scheduled or underway: send them back "
+            "to draft (or take this account off them) first, then remove the connection"
+        )
     handle = row.handle
     session.delete(row)
     return handle

@@ -391,12 +391,20 @@ def _keep_publications_in_step(
     # held by the network to publish itself (Mastodon's scheduled statuses): the worker takes
     # it back there (and hands it over again at the new time)
     held = [p for p in mine if p.status in ("handing", "handed")]
-    if item.status in ("idea", "draft", "review"):
-        for p in pending:
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    moved = item.scheduled_at != before_time and item.scheduled_at is not None
+    if moved and item.status == "scheduled" and (pending or held):
+        assert item.scheduled_at is not None
+        if item.scheduled_at < now - dt.timedelta(minutes=1):
+            # moved into the past: not sent at once by surprise; scheduled again (checks and
+            # all) at a time to come
+            item.status = "approved"
+    if item.status in ("idea", "draft", "review", "approved"):
+        for p in [*pending, *(p for p in mine if p.status == "failed")]:
             p.status, p.due_at = "waiting", None
         for p in held:
             p.status = "withdrawing"
-    elif item.scheduled_at != before_time and item.scheduled_at is not None:
+    elif moved:
         for p in pending:
             p.due_at = item.scheduled_at
         for p in held:
@@ -684,6 +692,10 @@ def campaigns(session: Session, workspace_id: int) -> pd.DataFrame:
 def match_item_to_post(
     session: Session, workspace_id: int, item_id: int, post_id: int, score: float
 ) -> None:
+    """An imported post matched to an open plan item. An item that goes out on connected
+    accounts is left alone: what it published is recorded by the worker, not guessed."""
+    if session.scalar(select(func.count()).where(Publication.plan_item_id == item_id)):
+        return
     update_item(
         session, workspace_id, item_id, post_id=post_id, match_score=score, status="published"
     )

@@ -1192,6 +1192,8 @@ def review_plan_item(
             approved_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
         )
     elif decision == "reject":
+        if item.status not in ("review", "approved", "scheduled", "failed"):
+            raise CannotMove(item.status, "draft")
         queries.update_item(
             session, workspace_id, item_id, status="draft", approved_by=None, approved_at=None
         )

@@ -105,6 +105,9 @@ HandOver = Callable[[ApiClient, Draft, str, dt.datetime], str]
 Cancel = Callable[[ApiClient, str], bool]
 Pending = Callable[[ApiClient, str], bool]
 Comment = Callable[[ApiClient, Draft, str, Sent], Sent]
+#   held(client, draft, at) -> the ids of what the network holds with this text for this time
+#   (when a hand-over's answer was lost)
+Held = Callable[[ApiClient, Draft, dt.datetime], list[str]]
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,7 @@ class Publisher:
     cancel: Cancel | None = None
     pending: Pending | None = None
     comment: Comment | None = None
+    held: Held | None = None
     ahead: dt.timedelta = dt.timedelta(minutes=10)  # hand over only this long before the time
 
     @property

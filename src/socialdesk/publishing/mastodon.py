@@ -208,6 +208,39 @@ def pending(api: ApiClient, handed_id: str) -> bool:
     return True
 
 
+def held(api: ApiClient, draft: Draft, at: dt.datetime) -> list[str]:
+    """The scheduled statuses the account holds with the draft's text for `at` (GET
+    /api/v1/scheduled_statuses, methods/scheduled_statuses#get, Link paging): after a
+    hand-over whose answer was lost, what the instance made of it."""
+    when = at.astimezone(dt.UTC) if at.tzinfo else at.replace(tzinfo=dt.UTC)
+    wanted = comparable(draft.text)
+    found: list[str] = []
+    max_id: str | None = None
+    for _ in range(FIND_PAGES):
+        response = api.request(
+            "GET", "/api/v1/scheduled_statuses", params={"limit": PAGE, "max_id": max_id}
+        )
+        try:
+            body = response.json()
+        except ValueError:
+            raise shape_error(STREAM, "scheduled_statuses", "is not JSON") from None
+        if not isinstance(body, list):
+            raise shape_error(STREAM, "scheduled_statuses", "is not a list")
+        for i, raw in enumerate(body):
+            if not isinstance(raw, dict) or not raw.get("id") or not raw.get("scheduled_at"):
+                raise shape_error(STREAM, f"scheduled_statuses[{i}]", "is not a scheduled status")
+            params: dict[str, Any] = raw["params"] if isinstance(raw.get("params"), dict) else {}
+            same_time = abs(
+                _when(raw["scheduled_at"], f"scheduled_statuses[{i}].scheduled_at") - when
+            ) < dt.timedelta(seconds=1)
+            if same_time and comparable(str(params.get("text") or "")) == wanted:
+                found.append(str(raw["id"]))
+        max_id = _next_max_id(response)
+        if max_id is None:
+            break
+    return found
+
+
 def comment(api: ApiClient, draft: Draft, key: str, sent: Sent) -> Sent:
     """Post the first comment under a status the instance published by itself; a failure is
     kept in answer["comment_error"], as publish() does."""
@@ -453,5 +486,6 @@ PUBLISHER = Publisher(
     cancel=cancel,
     pending=pending,
     comment=comment,
+    held=held,
     ahead=SCHEDULE_AHEAD,
 )

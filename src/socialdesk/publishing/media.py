@@ -114,6 +114,14 @@ def store_upload(
                     fmt = img.format or ""
                     width, height = img.size
                     img.verify()
+            except Image.DecompressionBombError:
+                raise MediaRefused(
+                    Phrase(
+                        "%(file)s has more pixels than any network shows. Export it again "
+                        "at a smaller size.",
+                        file=shown,
+                    )
+                ) from None
             except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
                 fmt = ""
             mime = _IMAGE_TYPES.get(fmt)

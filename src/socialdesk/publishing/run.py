@@ -59,7 +59,9 @@ from socialdesk.users.accounts import may_approve, set_approver
 
 log = logging.getLogger(__name__)
 
-STALE = dt.timedelta(minutes=10)  # a `sending` attempt older than this is looked for
+# a `sending` attempt older than this is looked for: longer than the longest upload (a
+# Facebook video of 1 GB), so a running attempt is never taken for a dead one
+STALE = dt.timedelta(minutes=30)
 MAX_ATTEMPTS = 6
 RETRY_DELAY = dt.timedelta(minutes=1)  # doubled per attempt: 1, 2, 4, 8, 16 minutes
 TIMEZONE = "Europe/Amsterdam"
@@ -220,11 +222,16 @@ def set_targets(
             session.add(pub)
             current[pair] = pub
         for name in (target, pair):
-            if name in texts:
-                pub.text = texts[name] or None
+            if name in texts and pub.status in ("waiting", "scheduled", "failed"):
+                pub.text = texts[name] or None  # what is out or underway keeps its text
     for pair, pub in current.items():
-        if pair not in wanted and pub.status in ("waiting", "scheduled", "failed"):
+        if pair in wanted:
+            continue
+        if pub.status in ("waiting", "scheduled", "failed"):
             session.delete(pub)
+        elif pub.status in (*HANDED, "withdrawing"):
+            # the network holds it: taken back there, then removed (_settle_one)
+            pub.status, pub.sent = "withdrawing", {**(pub.sent or {}), "removed": True}
     session.flush()
     _event(session, item, by, "targets", accounts=[network for _, network in wanted])
     return tuple(current[pair].id for pair in wanted)
@@ -373,7 +380,7 @@ def _withdraw(session: Session, item: PlanItem, by: str, what: Sequence[str]) ->
         return
     item.status, item.approved_by, item.approved_at = "draft", None, None
     for pub in session.scalars(select(Publication).where(Publication.plan_item_id == item.id)):
-        if pub.status == "scheduled":
+        if pub.status in ("scheduled", "failed"):
             pub.status, pub.due_at = "waiting", None
         elif pub.status in HANDED:
             pub.status = "withdrawing"  # the network holds it: the worker takes it back
@@ -803,25 +810,34 @@ def publish_due(
     item_id: int | None = None,
 ) -> list[Outcome]:
     """Send every due publication of the workspace (or of one item), exactly once; see the
-    module's docstring. `now` is naive UTC."""
+    module's docstring. First what networks hold is settled: taken back where it is no longer
+    wanted, handed over where it is due later, recorded where it went out. `now` is naive
+    UTC. One publication's trouble never stops the others'."""
     ctx = _Context(engine, workspace_id, Path(folder), box, http or HttpOptions(), now or _now())
     early = [
         *_settle(ctx, item_id),
+        *_recover_handing(ctx, item_id),
         *_hand_over_due(ctx, item_id),
         *_confirm_handed(ctx, item_id),
     ]
-    with Session(engine) as session:
-        q = select(Publication.id).where(
-            Publication.workspace_id == workspace_id,
-            (
-                (Publication.status == "scheduled") & (Publication.due_at <= ctx.now)
-                | (Publication.status == "sending") & (Publication.attempt_at <= ctx.now - STALE)
-            ),
-        )
-        if item_id is not None:
-            q = q.where(Publication.plan_item_id == item_id)
-        ids = list(session.scalars(q.order_by(Publication.due_at, Publication.id)))
-    return [*early, *(o for pid in ids if (o := _send_one(ctx, pid)) is not None)]
+    ids = _ids(
+        ctx,
+        item_id,
+        (Publication.status == "scheduled") & (Publication.due_at <= ctx.now)
+        | (Publication.status == "sending") & (Publication.attempt_at <= ctx.now - STALE),
+    )
+    return [*early, *(o for pid in ids if (o := _guarded(_send_one, ctx, pid)) is not None)]
+
+
+def _guarded(step: Any, ctx: _Context, pid: int) -> Outcome | None:
+    """One publication's step; an unexpected error is logged and left for the next round
+    (the publication keeps its status, so nothing is lost or sent twice)."""
+    try:
+        found: Outcome | None = step(ctx, pid)
+        return found
+    except Exception:
+        log.exception("publication %s: %s failed; the next round tries again", pid, step.__name__)
+        return None
 
 
 # -- handing over: the network publishes at the time (Mastodon's scheduled statuses) --------------
@@ -852,19 +868,86 @@ def _ids(ctx: _Context, item_id: int | None, *conditions: Any) -> list[int]:
         return list(session.scalars(q.order_by(Publication.due_at, Publication.id)))
 
 
+# What was given to the network (at the claim before sending, or before handing over), kept in
+# publication.sent: the worker looks for exactly that after a crash or a take-back, whatever the
+# item says by then.
+def _snapshot(draft: Draft) -> dict[str, Any]:
+    return {
+        "text": draft.text,
+        "at": draft.created_at.astimezone(dt.UTC).isoformat(),
+        "media": [
+            {
+                "path": str(m.path),
+                "mime": m.mime,
+                "alt": m.alt,
+                "width": m.width,
+                "height": m.height,
+                "name": m.name,
+            }
+            for m in draft.media
+        ],
+        "link": draft.link,
+        "link_title": draft.link_title,
+        "first_comment": draft.first_comment,
+        "language": draft.language,
+        "visibility": draft.visibility,
+    }
+
+
+def _from_snapshot(network: str, snap: dict[str, Any] | None) -> Draft | None:
+    if not snap or "text" not in snap:
+        return None
+    return Draft(
+        network=network,
+        text=str(snap["text"]),
+        created_at=dt.datetime.fromisoformat(str(snap["at"])),
+        media=tuple(
+            MediaFile(
+                path=Path(str(m["path"])),
+                mime=str(m["mime"]),
+                alt=str(m.get("alt") or ""),
+                width=m.get("width"),
+                height=m.get("height"),
+                name=str(m.get("name") or ""),
+            )
+            for m in snap.get("media") or []
+        ),
+        link=snap.get("link"),
+        link_title=snap.get("link_title"),
+        first_comment=snap.get("first_comment"),
+        language=snap.get("language"),
+        visibility=str(snap.get("visibility") or "public"),
+    )
+
+
 @dataclass
 class _Job:
     """What one publication needs to talk to its network."""
 
     pid: int
     item_id: int
+    item_status: str
     network: str
     key: str
-    draft: Draft
+    draft: Draft  # as the item says now
+    seen: Draft  # as it was given to the network (the snapshot), else as now
     handed_id: str | None
     due_at: dt.datetime | None
+    removed: bool  # taken off the item's accounts while the network held it
     publisher: Publisher
     api: Any
+
+
+def _unreadable(exc: SecretKeyError) -> ConnectorError:
+    return ConnectorError(
+        "input",
+        N_(
+            "The stored credential of this connection cannot be read with this "
+            "workspace's key: set SOCIALDESK_SECRET_KEY to the key it was saved with, "
+            "or connect the account again."
+        ),
+        detail=str(exc),
+    )
 
 
 def _job(ctx: _Context, pid: int) -> _Job:
@@ -875,19 +958,13 @@ def _job(ctx: _Context, pid: int) -> _Job:
         conn = session.get(Connection, pub.connection_id)
         assert item is not None and conn is not None
         draft = draft_for(item, pub, ctx.folder)
+        snap = dict(pub.sent or {})
+        seen = _from_snapshot(pub.network, snap) or draft
         connector = builtin_connectors()[conn.platform]
         try:
             credentials = ctx.box.open(conn.secret)
         except SecretKeyError as exc:
-            raise ConnectorError(
-                "input",
-                N_(
-                    "The stored credential of this connection cannot be read with this "
-                    "workspace's key: set SOCIALDESK_SECRET_KEY to the key it was saved with, "
-                    "or connect the account again."
-                ),
-                detail=str(exc),
-            ) from None
+            raise _unreadable(exc) from None
         settings = dict(conn.settings or {})
         api = connector.client(credentials, settings, ctx.http)
         api.session.setdefault("handle", conn.handle)
@@ -897,11 +974,14 @@ def _job(ctx: _Context, pid: int) -> _Job:
         return _Job(
             pid,
             item.id,
+            item.status,
             pub.network,
             pub.key,
             draft,
+            seen,
             pub.handed_id,
             pub.due_at,
+            bool(snap.get("removed")),
             ctx.registry[pub.network],
             api,
         )
@@ -916,194 +996,286 @@ def _note(ctx: _Context, pid: int, action: str, **detail: Any) -> None:
         _event(session, item, "worker", action, pub, **detail)
 
 
+def _held(job: _Job) -> list[str]:
+    """The ids of what the network holds for this publication: the one it gave, or, when a
+    hand-over's answer was lost, what it lists with the snapshot's text and time."""
+    if job.handed_id:
+        return [job.handed_id]
+    if job.publisher.held is None:
+        return []
+    return job.publisher.held(job.api, job.seen, job.seen.created_at)
+
+
 def _settle(ctx: _Context, item_id: int | None) -> list[Outcome]:
-    """Publications the network holds that are no longer wanted as they are: cancel them
-    there; then back to `scheduled` (the item is still scheduled: handed over again at its
-    new time) or `waiting`. A post the network published before it was taken back is
-    recorded as published: the audit log says it went out after all."""
-    out = []
-    for pid in _ids(ctx, item_id, Publication.status == "withdrawing"):
-        try:
-            job = _job(ctx, pid)
-            with job.api:
-                held = (
-                    job.publisher.cancel(job.api, job.handed_id)
-                    if (job.handed_id and job.publisher.cancel)
-                    else False
-                )
-                sent = None
-                if job.handed_id and not held and job.due_at is not None:
-                    sent = job.publisher.find(
-                        job.api, job.draft, job.key, job.due_at - dt.timedelta(minutes=1)
-                    )
-        except ConnectorError as exc:
-            _note(ctx, pid, "withdraw_retry", error=str(exc.message), detail=exc.detail)
-            with Session(ctx.engine) as session:
-                network = session.get(Publication, pid).network  # type: ignore[union-attr]
-            out.append(Outcome(pid, 0, network, "retrying", None, str(exc.message)))
-            continue
-        if sent is not None:
-            out.append(_record(ctx, pid, job.draft, sent, False))
-            _note(ctx, pid, "withdrawn_too_late")
-            continue
-        with Session(ctx.engine) as session, session.begin():
-            pub = session.get(Publication, pid)
-            item = session.get(PlanItem, job.item_id)
-            assert pub is not None and item is not None
-            if pub.status != "withdrawing":
-                continue
-            pub.handed_id = None
-            if item.status == "scheduled":
-                pub.status, pub.due_at = "scheduled", pub.due_at or item.scheduled_at
-            else:
-                pub.status, pub.due_at = "waiting", None
-            _event(session, item, "worker", "taken_back", pub, held=held)
-    return out
+    return [
+        o
+        for pid in _ids(ctx, item_id, Publication.status == "withdrawing")
+        if (o := _guarded(_settle_one, ctx, pid)) is not None
+    ]
+
+
+def _settle_one(ctx: _Context, pid: int) -> Outcome | None:
+    """A publication the network holds that is no longer wanted as it is: cancel it there;
+    then back to `scheduled` (the item is still scheduled: handed over again at its time),
+    `waiting`, or gone (taken off the item's accounts). A post the network published before
+    it could be taken back is recorded as published: the audit log says it went out after
+    all. While a hand-over is still under way (no id yet, claimed less than STALE ago) it
+    waits: the hand-over's end keeps the id for it."""
+    with Session(ctx.engine) as session:
+        pub = session.get(Publication, pid)
+        if pub is None or pub.status != "withdrawing":
+            return None
+        if pub.handed_id is None and pub.attempt_at and pub.attempt_at > ctx.now - STALE:
+            return None
+    try:
+        job = _job(ctx, pid)
+        at = job.seen.created_at
+        with job.api:
+            cancelled = [
+                h
+                for h in _held(job)
+                if job.publisher.cancel is not None and job.publisher.cancel(job.api, h)
+            ]
+            sent = None
+            if not cancelled and at <= ctx.now.replace(tzinfo=dt.UTC):
+                # not held (any more) and its time has passed: it may be out
+                sent = job.publisher.find(job.api, job.seen, job.key, at - dt.timedelta(minutes=1))
+                if sent is None and ctx.now.replace(tzinfo=dt.UTC) - at < GIVE_UP_AFTER:
+                    return None  # the network may not show it yet: look again next round
+    except ConnectorError as exc:
+        _note(ctx, pid, "withdraw_retry", error=str(exc.message), detail=exc.detail)
+        return Outcome(pid, 0, "", "retrying", None, str(exc.message))
+    if sent is not None:
+        _note(ctx, pid, "withdrawn_too_late")
+        return _record(ctx, pid, job.seen, sent, False)
+    with Session(ctx.engine) as session, session.begin():
+        pub = session.get(Publication, pid)
+        item = session.get(PlanItem, job.item_id)
+        if pub is None or item is None or pub.status != "withdrawing":
+            return None
+        _event(session, item, "worker", "taken_back", pub, cancelled=len(cancelled))
+        if job.removed:
+            session.delete(pub)
+            return None
+        pub.handed_id, pub.sent = None, None
+        if item.status in ("scheduled", "failed"):
+            pub.status, pub.due_at = "scheduled", item.scheduled_at
+        else:
+            pub.status, pub.due_at = "waiting", None
+        return Outcome(pid, item.id, pub.network, "taken back", None)
+
+
+def _recover_handing(ctx: _Context, item_id: int | None) -> list[Outcome]:
+    return [
+        o
+        for pid in _ids(
+            ctx,
+            item_id,
+            Publication.status == "handing",
+            Publication.attempt_at <= ctx.now - STALE,
+        )
+        if (o := _guarded(_recover_one, ctx, pid)) is not None
+    ]
+
+
+def _recover_one(ctx: _Context, pid: int) -> Outcome | None:
+    """A hand-over whose worker died (`handing` for longer than STALE): what the network holds
+    with the snapshot's text and time is taken as handed; else, when its time has passed, the
+    post is looked for on the account; else it is scheduled again (handed over again, or sent
+    by the worker at its time)."""
+    job = _job(ctx, pid)
+    at = job.seen.created_at
+    try:
+        with job.api:
+            held = _held(job)
+            sent = None
+            if not held and at <= ctx.now.replace(tzinfo=dt.UTC):
+                sent = job.publisher.find(job.api, job.seen, job.key, at - dt.timedelta(minutes=1))
+            for extra in held[1:]:
+                if job.publisher.cancel is not None:
+                    job.publisher.cancel(job.api, extra)
+    except ConnectorError as exc:
+        _note(ctx, pid, "look_retry", error=str(exc.message), detail=exc.detail)
+        return None
+    if sent is not None:
+        return _record(ctx, pid, job.seen, sent, True)
+    with Session(ctx.engine) as session, session.begin():
+        done = session.execute(
+            update(Publication)
+            .where(Publication.id == pid, Publication.status == "handing")
+            .values(
+                status="handed" if held else "scheduled",
+                handed_id=held[0] if held else None,
+            )
+        )
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        pub = session.get(Publication, pid)
+        item = session.get(PlanItem, job.item_id)
+        assert pub is not None and item is not None
+        _event(session, item, "worker", "handed_over" if held else "hand_over_lost", pub)
+        return Outcome(pid, item.id, pub.network, "handed" if held else "retrying", None)
 
 
 def _hand_over_due(ctx: _Context, item_id: int | None) -> list[Outcome]:
     """Scheduled publications on a network that can hold a post (Mastodon), due later than
     the network needs: handed over, so they go out at their time even when this machine is
-    off. A hand-over that fails leaves them to the worker, which sends at the time."""
+    off. A hand-over that fails is not tried again: the worker sends at the time."""
     capable = [n for n, p in ctx.registry.items() if p.hand_over is not None]
     if not capable:
         return []
-    out = []
-    stale = ctx.now - STALE
     ids = _ids(
         ctx,
         item_id,
         Publication.network.in_(capable),
-        (
-            (Publication.status == "scheduled") & Publication.handed_id.is_(None)
-            | (Publication.status == "handing") & (Publication.attempt_at <= stale)
-        ),
+        Publication.status == "scheduled",
+        Publication.handed_id.is_(None),
         Publication.due_at > ctx.now,
     )
-    for pid in ids:
+    return [o for pid in ids if (o := _guarded(_hand_over_one, ctx, pid)) is not None]
+
+
+def _hand_over_one(ctx: _Context, pid: int) -> Outcome | None:
+    with Session(ctx.engine) as session, session.begin():
+        pub = session.get(Publication, pid)
+        assert pub is not None
+        item = session.get(PlanItem, pub.plan_item_id)
+        conn = session.get(Connection, pub.connection_id)
+        publisher = ctx.registry[pub.network]
+        if (
+            item is None
+            or conn is None
+            or conn.status != "active"
+            or item.status not in ("scheduled", "failed")
+            or pub.due_at is None
+            or pub.due_at < ctx.now + publisher.ahead
+            or (pub.sent or {}).get("hand_over") == "failed"
+        ):
+            return None
+        snap = _snapshot(draft_for(item, pub, ctx.folder))
+        done = session.execute(
+            update(Publication)
+            .where(Publication.id == pid, Publication.status == "scheduled")
+            .values(status="handing", attempt_at=ctx.now, sent=snap)
+        )
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+    try:
+        job = _job(ctx, pid)
+        assert job.publisher.hand_over is not None
+        with job.api:
+            handed = job.publisher.hand_over(job.api, job.seen, job.key, job.seen.created_at)
+    except ConnectorError as exc:
         with Session(ctx.engine) as session, session.begin():
-            pub = session.get(Publication, pid)
-            assert pub is not None
-            item = session.get(PlanItem, pub.plan_item_id)
-            publisher = ctx.registry[pub.network]
-            if (
-                item is None
-                or item.status != "scheduled"
-                or pub.due_at is None
-                or pub.due_at < ctx.now + publisher.ahead
-            ):
-                continue
-            done = session.execute(
-                update(Publication)
-                .where(Publication.id == pid, Publication.status == pub.status)
-                .values(status="handing", attempt_at=ctx.now)
-            )
-            if done.rowcount != 1:  # type: ignore[attr-defined]
-                continue
-        try:
-            job = _job(ctx, pid)
-            assert job.publisher.hand_over is not None and job.due_at is not None
-            with job.api:
-                handed = job.publisher.hand_over(
-                    job.api, job.draft, job.key, job.due_at.replace(tzinfo=dt.UTC)
-                )
-        except ConnectorError as exc:
-            with Session(ctx.engine) as session, session.begin():
-                session.execute(
-                    update(Publication)
-                    .where(Publication.id == pid, Publication.status == "handing")
-                    .values(status="scheduled")
-                )
-            _note(ctx, pid, "hand_over_failed", error=str(exc.message), detail=exc.detail)
-            continue
-        with Session(ctx.engine) as session, session.begin():
-            done = session.execute(
+            session.execute(
                 update(Publication)
                 .where(Publication.id == pid, Publication.status == "handing")
-                .values(status="handed", handed_id=handed, error=None)
+                .values(status="scheduled", sent={"hand_over": "failed"})
             )
-            if done.rowcount != 1:  # type: ignore[attr-defined]
-                # sent back meanwhile (`withdrawing`): keep the id so it is taken back
-                session.execute(
-                    update(Publication).where(Publication.id == pid).values(handed_id=handed)
-                )
-            pub = session.get(Publication, pid)
-            item = session.get(PlanItem, job.item_id)
-            assert pub is not None and item is not None
-            _event(session, item, "worker", "handed_over", pub, id=handed)
-            out.append(Outcome(pid, item.id, pub.network, "handed", None))
-    return out
+        _note(ctx, pid, "hand_over_failed", error=str(exc.message), detail=exc.detail)
+        return None
+    with Session(ctx.engine) as session, session.begin():
+        done = session.execute(
+            update(Publication)
+            .where(Publication.id == pid, Publication.status == "handing")
+            .values(status="handed", handed_id=handed, error=None)
+        )
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            # sent back or moved meanwhile (`withdrawing`): keep the id so it is taken back
+            session.execute(
+                update(Publication)
+                .where(Publication.id == pid, Publication.status == "withdrawing")
+                .values(handed_id=handed)
+            )
+        pub = session.get(Publication, pid)
+        item = session.get(PlanItem, job.item_id)
+        assert pub is not None and item is not None
+        _event(session, item, "worker", "handed_over", pub, id=handed)
+        return Outcome(pid, item.id, pub.network, "handed", None)
 
 
 def _confirm_handed(ctx: _Context, item_id: int | None) -> list[Outcome]:
-    """Handed publications whose time has passed: the post is looked for on the account and
-    recorded (its first comment posted under it); one the network neither published nor holds
-    any more (deleted there) fails with the reason, and `retry` sends it."""
-    out = []
     ids = _ids(
         ctx,
         item_id,
         Publication.status == "handed",
         Publication.due_at <= ctx.now - CONFIRM_AFTER,
     )
-    for pid in ids:
-        try:
-            job = _job(ctx, pid)
-            assert job.due_at is not None
-            with job.api:
-                sent = job.publisher.find(
-                    job.api, job.draft, job.key, job.due_at - dt.timedelta(minutes=1)
-                )
-                if sent is not None and job.publisher.comment is not None:
-                    sent = job.publisher.comment(job.api, job.draft, job.key, sent)
-                held = (
-                    sent is None
-                    and job.publisher.pending is not None
-                    and job.handed_id is not None
-                    and job.publisher.pending(job.api, job.handed_id)
-                )
-        except ConnectorError as exc:
-            _note(ctx, pid, "look_retry", error=str(exc.message), detail=exc.detail)
-            continue
-        if sent is not None:
-            out.append(_record(ctx, pid, job.draft, sent, False))
-        elif not held and ctx.now - job.due_at >= GIVE_UP_AFTER:
-            gone = ConnectorError(
-                "not_found",
-                N_(
-                    "the network no longer holds the scheduled post and it is not on the "
-                    "account: it was deleted there. Try again to send it now"
-                ),
+    return [o for pid in ids if (o := _guarded(_confirm_one, ctx, pid)) is not None]
+
+
+def _confirm_one(ctx: _Context, pid: int) -> Outcome | None:
+    """A handed publication whose time has passed: the post is looked for on the account and
+    recorded (its first comment posted under it); one the network neither published nor holds
+    any more (deleted there) fails with the reason, and `retry` sends it."""
+    try:
+        job = _job(ctx, pid)
+        assert job.due_at is not None
+        with job.api:
+            sent = job.publisher.find(
+                job.api, job.seen, job.key, job.seen.created_at - dt.timedelta(minutes=1)
             )
-            with Session(ctx.engine) as session, session.begin():
-                pub = session.get(Publication, pid)
-                assert pub is not None
-                pub.handed_id = None
-            out.append(_failed_attempt(ctx, pid, gone))
-    return out
+            if sent is not None and job.publisher.comment is not None:
+                sent = job.publisher.comment(job.api, job.seen, job.key, sent)
+            held = (
+                sent is None
+                and job.publisher.pending is not None
+                and job.handed_id is not None
+                and job.publisher.pending(job.api, job.handed_id)
+            )
+    except ConnectorError as exc:
+        _note(ctx, pid, "look_retry", error=str(exc.message), detail=exc.detail)
+        return None
+    if sent is not None:
+        return _record(ctx, pid, job.seen, sent, False)
+    if held or ctx.now - job.due_at < GIVE_UP_AFTER:
+        return None
+    with Session(ctx.engine) as session, session.begin():
+        done = session.execute(
+            update(Publication)
+            .where(Publication.id == pid, Publication.status == "handed")
+            .values(status="sending", handed_id=None, attempt_at=ctx.now)
+        )
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+    gone = ConnectorError(
+        "not_found",
+        N_(
+            "the network no longer holds the scheduled post and it is not on the "
+            "account: it was deleted there. Try again to send it now"
+        ),
+    )
+    return _failed_attempt(ctx, pid, gone)
 
 
+# -- sending: claim, send, record ----------------------------------------------------------------
 def _claim(ctx: _Context, pid: int) -> tuple[bool, dt.datetime | None] | None:
-    """Mark the publication `sending` in its own transaction before the platform is called:
-    (was it already sending, since when), or None when another worker took it."""
+    """Mark the publication `sending` in its own transaction before the platform is called,
+    with a snapshot of what goes out: (was it already sending, since when), or None when
+    another worker took it or it may not go out (its item sent back, its connection paused:
+    the latter fails it with the reason)."""
     with Session(ctx.engine) as session, session.begin():
         pub = session.get(Publication, pid)
         if pub is None:
             return None
         before, since = pub.status, pub.attempt_at
+        values: dict[str, Any] = {
+            "status": "sending",
+            "attempts": Publication.attempts + 1,
+            "attempt_at": ctx.now,
+        }
         if before == "scheduled":
             owner = session.get(PlanItem, pub.plan_item_id)
-            if owner is None or owner.status != "scheduled":
+            if owner is None or owner.status not in ("scheduled", "failed"):
                 return None  # sent back or changed since: nothing goes out unapproved
             cond = (Publication.status == "scheduled") & (Publication.due_at <= ctx.now)
+            values["sent"] = _snapshot(draft_for(owner, pub, ctx.folder))
         elif before == "sending":
             cond = (Publication.status == "sending") & (Publication.attempt_at == since)
         else:
             return None
         done = session.execute(
-            update(Publication)
-            .where(Publication.id == pid, cond)
-            .values(status="sending", attempts=Publication.attempts + 1, attempt_at=ctx.now)
+            update(Publication).where(Publication.id == pid, cond).values(**values)
         )
         if done.rowcount != 1:  # type: ignore[attr-defined]
             return None
@@ -1127,62 +1299,80 @@ def _send_one(ctx: _Context, pid: int) -> Outcome | None:
     was_sending, since = claimed
     with Session(ctx.engine) as session:
         pub = session.get(Publication, pid)
-        assert pub is not None
-        item = session.get(PlanItem, pub.plan_item_id)
-        conn = session.get(Connection, pub.connection_id)
-        assert item is not None and conn is not None
-        draft = draft_for(item, pub, ctx.folder)
-        key, network = pub.key, pub.network
-        connector = builtin_connectors()[conn.platform]
-        try:
-            credentials = ctx.box.open(conn.secret)
-        except SecretKeyError as exc:
-            unreadable = ConnectorError(
+        conn = session.get(Connection, pub.connection_id) if pub else None
+        assert pub is not None and conn is not None
+        paused = conn.status != "active"
+        handle = conn.handle
+    if paused and not was_sending:
+        return _failed_attempt(
+            ctx,
+            pid,
+            ConnectorError(
                 "input",
-                N_(
-                    "The stored credential of this connection cannot be read with this "
-                    "workspace's key: set SOCIALDESK_SECRET_KEY to the key it was saved with, "
-                    "or connect the account again."
-                ),
-                detail=str(exc),
-            )
-            if was_sending:  # the last attempt's outcome is unknown: stay `sending`, look later
-                log.warning("publication %s: %s", pid, exc)
-                return Outcome(pid, item.id, pub.network, "retrying", None, unreadable.message)
-            return _failed_attempt(ctx, pid, unreadable)
-        settings = dict(conn.settings or {})
-        handle, external_id = conn.handle, conn.external_id
-    publisher = ctx.registry[network]
+                N_("the connection is paused: resume it on the Connections page, then try again"),
+                detail=handle,
+            ),
+        )
     try:
-        api = connector.client(credentials, settings, ctx.http)
-        api.session.setdefault("handle", handle)
-        api.session.setdefault("settings", settings)
-        if external_id:
-            api.session.setdefault("external_id", external_id)
-        with api:
-            sent: Sent | None = None
+        job = _job(ctx, pid)
+    except ConnectorError as exc:
+        if was_sending:  # the last attempt's outcome is unknown: stay `sending`, look later
+            log.warning("publication %s: %s", pid, exc.detail)
+            return Outcome(pid, 0, "", "retrying", None, exc.message)
+        return _failed_attempt(ctx, pid, exc)
+    try:
+        with job.api:
             if was_sending:  # the last attempt's outcome is unknown: look before sending again
-                sent = publisher.find(api, draft, key, (since or ctx.now) - dt.timedelta(minutes=1))
-            found = sent is not None
-            if sent is None:
-                sent = publisher.publish(api, draft, key)
+                since_at = (since or ctx.now) - dt.timedelta(minutes=1)
+                sent = job.publisher.find(job.api, job.seen, job.key, since_at)
+                if sent is not None:
+                    return _record(ctx, pid, job.seen, sent, True)
+                if job.item_status not in ("scheduled", "failed"):
+                    return _not_sent(ctx, pid)  # not out, and no longer approved: not sent
+            sent = job.publisher.publish(job.api, job.draft, job.key)
     except ConnectorError as exc:
         return _failed_attempt(ctx, pid, exc)
-    return _record(ctx, pid, draft, sent, found)
+    return _record(ctx, pid, job.draft, sent, False)
+
+
+def _not_sent(ctx: _Context, pid: int) -> Outcome | None:
+    """A publication whose last attempt did not reach the network and whose item was sent
+    back since: back to waiting, nothing sent."""
+    with Session(ctx.engine) as session, session.begin():
+        done = session.execute(
+            update(Publication)
+            .where(Publication.id == pid, Publication.status == "sending")
+            .values(status="waiting", due_at=None, sent=None)
+        )
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        pub = session.get(Publication, pid)
+        item = session.get(PlanItem, pub.plan_item_id) if pub else None
+        assert pub is not None and item is not None
+        _event(session, item, "worker", "not_sent", pub, reason="sent back before it went out")
+        return Outcome(pid, item.id, pub.network, "not sent", None)
+
+
+def _web_url(url: str | None) -> str | None:
+    """Only an http(s) address from a platform's answer is kept (it becomes a link)."""
+    return url if url and url.lower().startswith(("https://", "http://")) else None
 
 
 def _record(ctx: _Context, pid: int, draft: Draft, sent: Sent, found: bool) -> Outcome:
-    """The platform has the post: store it as a post and mark the publication published."""
+    """The platform has the post: store it as a post and mark the publication published (once:
+    a second record of the same publication changes nothing)."""
     with Session(ctx.engine) as session, session.begin():
         pub = session.get(Publication, pid)
         assert pub is not None
         item = session.get(PlanItem, pub.plan_item_id)
         conn = session.get(Connection, pub.connection_id)
         assert item is not None and conn is not None
+        if pub.status == "published":
+            return Outcome(pid, item.id, pub.network, "found", pub.url)
         post_id = _store_post(session, conn, ctx.registry[pub.network], draft, sent)
-        pub.status, pub.remote_id, pub.url = "published", sent.remote_id, sent.url
+        pub.status, pub.remote_id, pub.url = "published", sent.remote_id, _web_url(sent.url)
         pub.published_at = sent.published_at.astimezone(dt.UTC).replace(tzinfo=None)
-        pub.post_id, pub.error = post_id, None
+        pub.post_id, pub.error, pub.handed_id = post_id, None, None
         _event(
             session,
             item,
@@ -1191,7 +1381,7 @@ def _record(ctx: _Context, pid: int, draft: Draft, sent: Sent, found: bool) -> O
             pub,
             sent={
                 "text": draft.text,
-                "media": [m.path.name for m in draft.media],
+                "media": [m.shown for m in draft.media],
                 "link": draft.link,
             },
             answer=sent.answer,
@@ -1204,7 +1394,7 @@ def _record(ctx: _Context, pid: int, draft: Draft, sent: Sent, found: bool) -> O
             item.status = "published"
         if item.post_id is None:
             item.post_id = post_id
-        return Outcome(pid, item.id, pub.network, "found" if found else "published", sent.url)
+        return Outcome(pid, item.id, pub.network, "found" if found else "published", pub.url)
 
 
 def _store_post(
@@ -1307,8 +1497,17 @@ def _failed_attempt(ctx: _Context, pid: int, exc: ConnectorError) -> Outcome:
 
 
 def retry(session: Session, workspace_id: int, item_id: int, *, by: str) -> int:
-    """Send a failed item's failed publications again now; returns how many."""
+    """Send a failed item's failed publications again now; returns how many. Only a failed
+    item: one sent back or changed since is approved and scheduled again instead."""
     item = _item(session, workspace_id, item_id)
+    if item.status != "failed":
+        raise PublishError(
+            Phrase(
+                "Only a failed item is tried again; this one is %(status)s. Approve and "
+                "schedule it instead.",
+                status=item.status,
+            )
+        )
     n = 0
     for pub in session.scalars(select(Publication).where(Publication.plan_item_id == item.id)):
         if pub.status == "failed":
@@ -1347,7 +1546,11 @@ def queue(
         .where(Publication.workspace_id == workspace_id)
     )
     if not everything:
-        q = q.where(Publication.status.in_(("scheduled", "sending", "failed")))
+        q = q.where(
+            Publication.status.in_(
+                ("scheduled", "handing", "handed", "withdrawing", "sending", "failed")
+            )
+        )
     rows = session.execute(q.order_by(Publication.due_at, Publication.id).limit(limit)).all()
     return tuple(
         QueueRow(

@@ -17,6 +17,10 @@ from sqlalchemy.orm import Session
 from socialdesk.model import ROLES, Membership, User
 from socialdesk.users.passwords import check_password_strength, hash_password
 
+# the one person of a workspace without logins (local mode): may do everything, approve too;
+# no team member may take this name
+LOCAL_USER = "local"
+
 
 def role_rank(role: str) -> int:
     """A role's place in ROLES (each may do what the ones before it may); -1 if unknown."""
@@ -83,6 +87,11 @@ def add_user(
     An existing user keeps their password (`password` is then not used)."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+    if username.strip().lower() == LOCAL_USER:
+        raise ValueError(
+            f"{username!r} is reserved for the one person of a workspace without logins; "
+            "choose another user name"
+        )
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         weak = check_password_strength(password)
@@ -140,7 +149,7 @@ def may_approve(session: Session, workspace_id: int, username: str) -> bool:
     """Whether `username` has been given the right to approve calendar items in this workspace
     (approving lets a post go out once it is scheduled: a right an admin gives by name, not a
     role). "local", the single user of a workspace without a team, may."""
-    if username == "local":
+    if username == LOCAL_USER:
         return True
     row = session.execute(
         select(Membership.can_approve)

@@ -62,7 +62,45 @@ def create_app(config: WebConfig) -> FastAPI:
         app.include_router(router)
     _add_middleware(app)
     _add_error_pages(app)
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY)
     return app
+
+
+# The largest request body: a media upload of publishing.media.MAX_BYTES and its form around it
+# (an import's files stay far below). A bigger one is refused before it is read.
+MAX_BODY = 1024 * 1024 * 1024 + 1024 * 1024
+
+
+class BodyLimit:
+    """Refuses a request whose body is larger than `max_bytes`: by its Content-Length with 413
+    before anything is read, and, for a body without one, by counting while it is read (the
+    request then ends as if the client had gone). Bounds what anybody, logged in or not, can
+    make the server spool to disk."""
+
+    def __init__(self, app: Any, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            response = PlainTextResponse("The request is too large.", status_code=413)
+            await response(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Any:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    return {"type": "http.disconnect"}
+            return message
+
+        await self.app(scope, counted, send)
 
 
 def _wants_html(request: Request) -> bool:

@@ -146,9 +146,11 @@ def _act(session, ws: int, connection_id: int, action: str, config) -> str:
     "/connections/{connection_id}/{action}", name="connections_act", dependencies=[CsrfDep]
 )
 def connections_act(
+    request: Request,
     session: SessionDep,
     ws: WorkspaceDep,
     config: ConfigDep,
+    locale: LocaleDep,
     _who: Admin,
     connection_id: int,
     action: str,
@@ -160,5 +162,9 @@ def connections_act(
     except run.SyncRefused:
         session.rollback()
         return Response(status_code=404)
+    except run.RemoveRefused as exc:
+        session.rollback()
+        view = _view(session, ws, locale, True, notice=None, error=str(exc), detail=None)
+        return render(request, "connections/index.html", view, status_code=409)
     session.commit()
     return RedirectResponse(f"/connections?done={done}", status_code=303)

@@ -490,6 +490,10 @@ def marketing_calendar_review(
         raise HTTPException(404, N_("This plan item does not exist.")) from None
     except run.NotADraft:
         raise HTTPException(422, N_("Only a draft can be approved.")) from None
+    except run.CannotMove:
+        raise HTTPException(
+            422, N_("Only an item in review, approved, scheduled or failed is sent back.")
+        ) from None
     if decision == "reject":
         _take_back(config, ws, item_id)
     if view == "item":

@@ -447,9 +447,13 @@ def marketing_item_publish(
     session.commit()
     from socialdesk.connectors.run import secret_box
 
-    outcomes = run.publish_due(
-        config.workspace.engine, ws, folder, secret_box(folder), item_id=item_id
-    )
+    try:
+        outcomes = run.publish_due(
+            config.workspace.engine, ws, folder, secret_box(folder), item_id=item_id
+        )
+    except Exception:  # scheduled already: the worker's round sends it
+        log.exception("publishing item %s now", item_id)
+        return _back(item_id, "retrying")
     if any(o.status == "failed" for o in outcomes):
         return _back(item_id, "failed")
     if any(o.status == "retrying" for o in outcomes) or not outcomes:
