@@ -193,6 +193,7 @@ def test_a_change_after_approval_withdraws_it(sqlite_seeded):
     client = make_client(ws)
     with Session(ws.engine) as s, s.begin():
         run.set_targets(s, ws.workspace_id, item, [(conn, "mastodon")], by="t")
+        s.get(PlanItem, item).status = "approved"  # type: ignore[union-attr]
         s.get(PlanItem, item).approved_by = "boss"  # type: ignore[union-attr]
     response = client.post(
         f"/marketing/calendar/{item}/compose",
@@ -211,6 +212,7 @@ def test_moving_an_item_with_accounts_to_scheduled_goes_through_the_checks(sqlit
     item = _item(ws, status="approved")
     with Session(ws.engine) as s, s.begin():
         run.set_targets(s, ws.workspace_id, item, [(conn, "mastodon")], by="t")
+        s.get(PlanItem, item).status = "approved"  # type: ignore[union-attr]
     client = make_client(ws)
     moved = client.post(
         f"/marketing/calendar/{item}/move",
@@ -284,6 +286,7 @@ def test_every_calendar_action_per_role(team_clients, sqlite_seeded, who, action
     item = _item(ws, status=status)
     with Session(ws.engine) as s, s.begin():
         run.set_targets(s, ws.workspace_id, item, [(conn, "mastodon")], by="t")
+        s.get(PlanItem, item).status = status  # type: ignore[union-attr]
         if status == "failed":
             for p in s.scalars(select(Publication)):
                 p.status = "failed"
@@ -382,6 +385,7 @@ def test_a_connection_with_items_to_go_out_is_not_removed(sqlite_seeded):
     item = _item(ws, status="scheduled")
     with Session(ws.engine) as s, s.begin():
         run.set_targets(s, ws.workspace_id, item, [(conn, "mastodon")], by="t")
+        s.get(PlanItem, item).status = "scheduled"  # type: ignore[union-attr]
         for p in s.scalars(select(Publication)):
             p.status = "scheduled"
     with Session(ws.engine) as s, s.begin(), pytest.raises(connections.RemoveRefused):
@@ -399,6 +403,7 @@ def test_a_scheduled_item_moved_into_the_past_is_not_sent_by_surprise(sqlite_see
     item = _item(ws, status="scheduled")
     with Session(ws.engine) as s, s.begin():
         run.set_targets(s, ws.workspace_id, item, [(conn, "mastodon")], by="t")
+        s.get(PlanItem, item).status = "scheduled"  # type: ignore[union-attr]
         for p in s.scalars(select(Publication)):
             p.status = "scheduled"
     yesterday = dt.datetime.now(TZ).replace(tzinfo=None) - dt.timedelta(days=1)
@@ -429,3 +434,19 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(sqlite_seeded):
         files={"file": ("a.png", io.BytesIO(b"x"), "image/png")},
     )
     assert answer.status_code == 413
+
+
+def test_changing_the_accounts_of_an_approved_item_withdraws_the_approval(sqlite_seeded):
+    """Through the seam, as `socialdesk calendar targets` does, not only through the page."""
+    ws = sqlite_seeded.ws
+    first, second = _connection(ws), _connection(ws, handle="org2@social.example")
+    item = _item(ws)
+    with Session(ws.engine) as s, s.begin():
+        run.set_targets(s, ws.workspace_id, item, [(first, "mastodon")], by="t")
+        run.approve(s, ws.workspace_id, item, by="local")
+    with Session(ws.engine) as s, s.begin():
+        run.set_targets(s, ws.workspace_id, item, [(first, "mastodon")], by="t")  # the same
+    assert _status(ws, item) == "approved"
+    with Session(ws.engine) as s, s.begin():
+        run.set_targets(s, ws.workspace_id, item, [first, (second, "mastodon")], by="t")
+    assert _status(ws, item) == "draft"

@@ -1152,6 +1152,8 @@ def move_plan_item(
     if status:
         if not can_move(item.status, status):
             raise CannotMove(item.status, status)
+        if status in ("idea", "draft", "review"):
+            changes.update(approved_by=None, approved_at=None)  # an approval is not kept
         counts = queries.publication_counts(session, item_id)
         unsent = sum(n for st, n in counts.items() if st != "published")
         if status in ("scheduled", "published") and status != item.status and unsent:

@@ -201,6 +201,7 @@ def set_targets(
         (p.connection_id, p.network): p
         for p in session.scalars(select(Publication).where(Publication.plan_item_id == item.id))
     }
+    before = {(c, n, p.text) for (c, n), p in current.items() if p.status != "withdrawing"}
     wanted: list[tuple[int, str]] = []
     for target in targets:
         conn, network = _target(session, workspace_id, target)
@@ -233,6 +234,13 @@ def set_targets(
             # the network holds it: taken back there, then removed (_settle_one)
             pub.status, pub.sent = "withdrawing", {**(pub.sent or {}), "removed": True}
     session.flush()
+    after = {
+        (p.connection_id, p.network, p.text)
+        for p in session.scalars(select(Publication).where(Publication.plan_item_id == item.id))
+        if p.status != "withdrawing"
+    }
+    if after != before:
+        _withdraw(session, item, by, ["accounts"])  # what was approved is what goes out
     _event(session, item, by, "targets", accounts=[network for _, network in wanted])
     return tuple(current[pair].id for pair in wanted)
 
@@ -460,7 +468,8 @@ def save_content(
     if item.status == "idea" and item.scheduled_at is not None:
         item.status = "draft"
     item.updated_at = _now()
-    what = [c for c in changed if c not in ("title", "time")]
+    # the title is the link card's title and the link's campaign when none is set
+    what = [c for c in changed if c != "time" and (c != "title" or item.link)]
     if what:
         _withdraw(session, item, by, what)
     _event(session, item, by, "edited", changed=changed)

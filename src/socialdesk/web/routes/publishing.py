@@ -212,18 +212,8 @@ def _apply(session: Session, ws: int, item_id: int, form: FormData, by: str) -> 
     changed = run.save_content(session, ws, item_id, content, by=by)
     if form.get("targets_sent") == "1":
         targets = _targets(form)
-        before = {(t.connection_id, t.network, t.own_text) for t in _current(session, ws, item_id)}
         run.set_targets(session, ws, item_id, targets, by=by, texts=_texts(form, targets))
-        after = {(t.connection_id, t.network, t.own_text) for t in _current(session, ws, item_id)}
-        if before != after:
-            item = run.item_of(session, ws, item_id)
-            run.withdraw(session, item, by, ["accounts"])
-            changed += ("accounts",)
     return changed
-
-
-def _current(session: Session, ws: int, item_id: int) -> tuple[run.TargetRow, ...]:
-    return run.target_rows(session, ws, item_id)
 
 
 @router.post(
