@@ -300,7 +300,8 @@ def formats(locale: str) -> Formats:
 # The skills' sentences are `Phrase("…", **values)` (socialdesk.phrases), translated when shown.
 EXTRACT_FROM = Path(__file__).parent / "web"
 # The import formats' titles and how-to texts are `N_("…")` in the importers, shown on /imports;
-# the connectors' titles, fields and reasons likewise, on /connections.
+# the connectors' titles, fields and reasons likewise, on /connections; the reports' templates
+# use `_("…")` and their sentences are Phrases.
 PHRASES_FROM = tuple(
     Path(__file__).parent / part
     for part in (
@@ -312,6 +313,7 @@ PHRASES_FROM = tuple(
         "connectors",
         "worker",
         "publishing",
+        "reports",
     )
 )
 KEYWORDS: dict[str, tuple[int, ...] | None] = {
@@ -400,7 +402,11 @@ def update_catalogues() -> list[Path]:
         catalog.obsolete.clear()
         for en, by_lang in names.items():
             entry = catalog.get(en)
-            if entry is not None and not entry.string and by_lang.get(lang) not in (None, en):
+            if entry is None:
+                continue
+            if lang == "en" and entry.string and entry.string != en:
+                entry.string = ""  # English is the source: its name is the message itself
+            elif not entry.string and by_lang.get(lang) not in (None, en):
                 entry.string = by_lang[lang]
         with po.open("wb") as fh:
             write_po(

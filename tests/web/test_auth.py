@@ -120,6 +120,8 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/connections.json"): "viewer",
     ("POST", "/connections"): "admin",
     ("POST", "/connections/{connection_id}/{action}"): "admin",
+    ("GET", "/reports"): "viewer",
+    ("GET", "/reports/monthly.{fmt}"): "viewer",
     ("GET", "/login"): "public",
     ("POST", "/login"): "public",
     ("POST", "/logout"): "public",
@@ -164,6 +166,7 @@ def _url(path: str, ids: dict[str, int] | None = None) -> str:
         .replace("{name}", "reach")
         .replace("{connection_id}", "999999")
         .replace("{action}", "pause")
+        .replace("/reports/monthly.{fmt}", "/reports/monthly.html?month=2026-10")
     )
 
 

@@ -102,3 +102,17 @@ def test_p_values_never_read_zero():
     assert nl.p_value(0.0004) == "< 0,001" and en.p_value(0.0004) == "< 0.001"
     assert nl.p_value(0.0012) == "0,001" and nl.p_value(0.42) == "0,420"
     assert nl.p_value(None) == en.p_value(None)  # the page's "no data" dash
+
+
+def test_the_english_catalogue_does_not_translate_english_into_dutch():
+    """English is the source language: a message's English text is the message itself (an
+    earlier update wrote the metrics' Dutch names into the English catalogue, so "Reach"
+    read "Bereik" on English pages)."""
+    from babel.messages.pofile import read_po
+
+    from socialdesk.i18n import LOCALE_DIR
+
+    with (LOCALE_DIR / "en" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        catalog = read_po(fh, locale="en")
+    changed = [m.id for m in catalog if m.id and m.string and m.string != m.id]
+    assert changed == []

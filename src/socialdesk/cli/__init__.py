@@ -12,6 +12,7 @@ from socialdesk.cli import imports as _imports
 from socialdesk.cli import inbox as _inbox
 from socialdesk.cli import marketing as _marketing
 from socialdesk.cli import overview as _overview
+from socialdesk.cli import reports as _reports
 from socialdesk.cli import serve as _serve
 from socialdesk.cli import users as _users
 from socialdesk.cli import visual as _visual
@@ -34,6 +35,7 @@ _ads.register(app)
 _marketing.register(app)
 _inbox.register(app)
 _connections.register(app)
+_reports.register(app)
 
 
 def main() -> None:

@@ -66,6 +66,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("inbox", "Inbox", "/inbox"),
     NavItem("imports", "Imports", "/imports"),
     NavItem("connections", "Connections", "/connections"),
+    NavItem("reports", "Reports", "/reports"),
     NavItem("users", "Users", "/admin/users", role="admin"),
 )
 

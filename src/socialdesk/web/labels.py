@@ -72,6 +72,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "inbox": N_("Inbox"),
         "imports": N_("Imports"),
         "connections": N_("Connections"),
+        "reports": N_("Reports"),
         "users": N_("Users"),
     },
 }

@@ -16,6 +16,7 @@ from socialdesk.web.routes import (
     marketing,
     posts,
     publishing,
+    reports,
     visual,
 )
 
@@ -32,6 +33,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     analytics.router,
     inbox.router,
     connections.router,
+    reports.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -1,0 +1,132 @@
+"""Reports for stakeholders (/reports): the monthly report previewed in the page and downloaded
+as HTML or PDF (issue #16). Viewers may read and download them: stakeholders are who they are
+for.
+
+GET /reports                       choose the month and the language; the preview; downloads
+GET /reports/monthly.html|.pdf     the report itself (?month=YYYY-MM&lang=nl|en)
+
+Making a report reads every skill's seam and renders charts and a PDF: seconds of work. One
+report is made at a time per server (a second request waits up to REPORT_WAIT seconds, then
+is told to try again), so many viewers at once cannot exhaust the machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
+
+from socialdesk.i18n import N_
+from socialdesk.reports import run
+from socialdesk.web.deps import ConfigDep, LocaleDep, SessionDep, Viewer, WorkspaceDep, render
+from socialdesk.web.pages import View
+
+router = APIRouter()
+
+REPORT_WAIT = 5.0  # seconds a request waits for the report being made (then 503, try again)
+_ONE_AT_A_TIME = threading.BoundedSemaphore(1)
+QMonth = Annotated[str | None, Query(max_length=7)]
+QLang = Annotated[str | None, Query(max_length=2)]
+
+
+def _previous_month(today: dt.date | None = None) -> dt.date:
+    first = (today or dt.date.today()).replace(day=1)
+    return (first - dt.timedelta(days=1)).replace(day=1)
+
+
+def _month(text: str | None) -> dt.date:
+    if not text:
+        return _previous_month()
+    try:
+        return dt.date.fromisoformat(text + "-01")
+    except ValueError:
+        raise HTTPException(422, N_("Write the month as YYYY-MM.")) from None
+
+
+def _lang(text: str | None, locale: str) -> str:
+    lang = (text or locale or "nl").lower()
+    return lang if lang in ("nl", "en") else "nl"
+
+
+class ReportsPage:
+    """What /reports shows: the month and language chosen, the months one can choose."""
+
+    def __init__(self, month: dt.date, lang: str, error: str | None) -> None:
+        self.month = month.strftime("%Y-%m")
+        self.lang = lang
+        self.error = error
+        months, at = [], _previous_month()
+        for _ in range(36):  # the last three years, and the month asked if it is older
+            months.append(at.strftime("%Y-%m"))
+            at = (at - dt.timedelta(days=1)).replace(day=1)
+        if self.month not in months:
+            months.append(self.month)
+        self.months = tuple(months)
+
+
+@router.get("/reports", name="reports")
+def reports_page(
+    request: Request,
+    session: SessionDep,
+    ws: WorkspaceDep,
+    _who: Viewer,
+    locale: LocaleDep,
+    month: QMonth = None,
+    lang: QLang = None,
+) -> Response:
+    """The reports page: a month (the last whole one with data unless asked), a language,
+    the preview and the downloads."""
+    chosen = _month(month) if month else run.default_month(session, ws)
+    return render(
+        request, "reports/index.html", View(ReportsPage(chosen, _lang(lang, locale), None))
+    )
+
+
+def _make(session: Any, ws: int, config: Any, month: dt.date, lang: str, fmt: run.Format) -> bytes:
+    if not _ONE_AT_A_TIME.acquire(timeout=REPORT_WAIT):
+        raise HTTPException(
+            503, N_("Another report is being made. Try again in a moment."), {"retry-after": "10"}
+        )
+    try:
+        report = run.monthly(session, ws, month, lang)
+        return run.render(report, fmt)
+    except run.NoDataForMonth as exc:
+        raise HTTPException(404, str(exc)) from None
+    finally:
+        _ONE_AT_A_TIME.release()
+
+
+@router.get("/reports/monthly.{fmt}", name="reports_monthly")
+def reports_monthly(
+    session: SessionDep,
+    ws: WorkspaceDep,
+    config: ConfigDep,
+    locale: LocaleDep,
+    _who: Viewer,
+    fmt: str,
+    month: QMonth = None,
+    lang: QLang = None,
+    download: bool = False,
+) -> Response:
+    """The monthly report as HTML (shown in the page's preview) or PDF."""
+    if fmt not in run.FORMATS:
+        raise HTTPException(404, N_("This page does not exist."))
+    chosen, language = _month(month), _lang(lang, locale)
+    data = _make(session, ws, config, chosen, language, fmt)
+    name = f"socialdesk-{config.workspace.slug}-{chosen:%Y-%m}-{language}.{fmt}"
+    disposition = "attachment" if download or fmt == "pdf" else "inline"
+    headers = {
+        "content-disposition": f'{disposition}; filename="{name}"',
+        "x-frame-options": "SAMEORIGIN",  # the page previews the HTML in a frame
+        # the report is a document: its own styles and inline charts, no script, nothing
+        # fetched; framed by this cockpit's own pages only
+        "content-security-policy": (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+            "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+        ),
+    }
+    media = "application/pdf" if fmt == "pdf" else "text/html; charset=utf-8"
+    return Response(data, media_type=media, headers=headers)

@@ -1,0 +1,42 @@
+"""The reports page: the monthly report previewed and downloaded, for viewers too, in Dutch
+and English; a month without data says so."""
+
+from __future__ import annotations
+
+from tests.web.conftest import make_client
+
+
+def test_the_reports_page_previews_the_month_and_offers_the_downloads(sqlite_seeded):
+    client = make_client(sqlite_seeded.ws)
+    page = client.get("/reports?month=2026-10&lang=nl")
+    assert page.status_code == 200
+    assert 'src="/reports/monthly.html?month=2026-10&amp;lang=nl"' in page.text
+    assert 'href="/reports/monthly.pdf?month=2026-10&amp;lang=nl"' in page.text
+    html = client.get("/reports/monthly.html?month=2026-10&lang=nl")
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert html.headers["x-frame-options"] == "SAMEORIGIN"
+    csp = html.headers["content-security-policy"]
+    assert "frame-ancestors 'self'" in csp and "script-src" not in csp  # no script at all
+    assert "inline" in html.headers["content-disposition"]
+    pdf = client.get("/reports/monthly.pdf?month=2026-10&lang=en")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.headers["content-disposition"].startswith("attachment;")
+    assert "2026-10-en.pdf" in pdf.headers["content-disposition"]
+
+
+def test_a_month_without_data_says_so(sqlite_seeded):
+    client = make_client(sqlite_seeded.ws)
+    answer = client.get("/reports/monthly.html?month=2019-01&lang=en")
+    assert answer.status_code == 404
+
+
+def test_a_bad_month_or_format_is_refused(sqlite_seeded):
+    client = make_client(sqlite_seeded.ws)
+    assert client.get("/reports/monthly.html?month=oct").status_code == 422
+    assert client.get("/reports/monthly.docx?month=2026-10").status_code == 404
+
+
+def test_without_a_month_the_page_shows_the_last_whole_month_with_data(sqlite_seeded):
+    """The seeded data ends on 2026-11-20: the last whole month is October 2026."""
+    page = make_client(sqlite_seeded.ws).get("/reports")
+    assert 'src="/reports/monthly.html?month=2026-10&amp;lang=nl"' in page.text
