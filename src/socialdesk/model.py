@@ -1004,3 +1004,46 @@ class PublishEvent(Base):
     action: Mapped[str] = mapped_column(String(30))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class MailSettings(Base):
+    """The workspace's outgoing mail server, for the reports sent on a schedule. `secret` is
+    the password sealed with the workspace's SecretBox (a Fernet token, None: no login); it
+    never leaves socialdesk.reports.mail."""
+
+    __tablename__ = "mail_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspace.id", ondelete="CASCADE"), unique=True
+    )
+    host: Mapped[str] = mapped_column(String(300))
+    port: Mapped[int] = mapped_column(Integer)
+    security: Mapped[str] = mapped_column(String(10))  # starttls, ssl or none
+    username: Mapped[str | None] = mapped_column(String(300))
+    secret: Mapped[str | None] = mapped_column(Text)
+    sender: Mapped[str] = mapped_column(String(300))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class ReportSchedule(Base):
+    """A report sent by e-mail on the first working day of each month at 09:00 (Amsterdam),
+    of the month before. `last_sent_month` (YYYY-MM) is the last month sent; the worker claims
+    a schedule by setting `last_attempt_at` in a conditional UPDATE before it sends, so one
+    month goes out once; `last_error` says why the last attempt did not send."""
+
+    __tablename__ = "report_schedule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspace.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), default="monthly")
+    lang: Mapped[str] = mapped_column(String(5))
+    recipients: Mapped[list[str]] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[str] = mapped_column(String(150))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    last_sent_month: Mapped[str | None] = mapped_column(String(7))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

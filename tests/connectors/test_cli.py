@@ -57,6 +57,7 @@ def test_connect_sync_and_health_from_the_command_line(tmp_path, api, monkeypatc
     assert _run("connections", "pause", str(conn["id"]), "-w", w).exit_code == 0
     once = _run("worker", "-w", w, "--once")
     assert "0 sync(s) due" in once.output  # a paused connection is left alone
+    assert "0 scheduled report(s) handled" in once.output  # the cron path e-mails reports too
     assert _run("connections", "resume", str(conn["id"]), "-w", w).exit_code == 0
     assert _run("connections", "remove", str(conn["id"]), "-w", w).exit_code == 0
     assert json.loads(_run("connections", "-w", w, "--json").output)["connections"] == []

@@ -356,7 +356,8 @@ def worker(
     ] = False,
     threads: Annotated[int, typer.Option(help="Jobs run at the same time.")] = 1,
 ) -> None:
-    """Run the job worker: scheduled syncs (queue in the workspace, or SOCIALDESK_REDIS_URL)."""
+    """Run the job worker: scheduled syncs, the calendar's posts and the scheduled reports
+    (queue in the workspace, or SOCIALDESK_REDIS_URL)."""
     from socialdesk.worker import make_worker
 
     folder = resolve_workspace(workspace)
@@ -367,10 +368,12 @@ def worker(
         console.print(f"{again} job(s) a stopped worker left running are queued again.")
     if once:
         sent = w.publish_due()
+        mailed = w.send_reports()
         queued = w.schedule_due()
         ran = w.run_pending()
         console.print(
-            f"{len(sent)} calendar post(s) handled, {len(queued)} sync(s) due, {ran} job(s) run."
+            f"{len(sent)} calendar post(s) handled, {len(mailed)} scheduled report(s) handled, "
+            f"{len(queued)} sync(s) due, {ran} job(s) run."
         )
         return
     where = "Redis" if "Redis" in type(w.huey).__name__ else f"{folder / 'jobs.db'}"

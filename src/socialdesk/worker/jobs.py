@@ -11,6 +11,8 @@
   after 30 s, 1, 2 and 4 minutes, or when the platform said it may be; one a person must fix
   (an expired token, a missing permission) is not: the connection shows why.
 - A job whose worker died (killed, machine restarted) is queued again when a worker starts.
+- The scheduler also sends the calendar's due items (publishing) and e-mails the reports whose
+  schedule is due (socialdesk.reports.mail), each failure its own, never the round's.
 """
 
 from __future__ import annotations
@@ -94,6 +96,7 @@ class Worker:
         @huey.periodic_task(crontab(minute="*"), name="schedule")
         def schedule_task() -> int:
             self.publish_due()
+            self.send_reports()
             return len(self.schedule_due())
 
         self._sync_task = sync_task
@@ -192,6 +195,17 @@ class Worker:
             )
         except Exception:  # one bad item must not stop the syncs
             log.exception("publishing")
+            return []
+
+    def send_reports(self, now: dt.datetime | None = None) -> list[Any]:
+        """E-mails the reports whose schedule is due (reports/mail.py: once per month); a
+        failure is the schedule's (its last_error), never the worker's."""
+        from socialdesk.reports.mail import send_due
+
+        try:
+            return list(send_due(self.engine, self.workspace_id, self.folder, now=now))
+        except Exception:  # a broken report must not stop the syncs
+            log.exception("sending the scheduled reports")
             return []
 
     # -- running ------------------------------------------------------------------------
