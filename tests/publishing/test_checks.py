@@ -476,3 +476,20 @@ def test_a_video_for_linkedin_is_refused_before_scheduling() -> None:
         "socialdesk cannot send videos to LinkedIn yet. Post the video there yourself, or use "
         "an image here."
     )
+
+
+def test_the_visual_skills_advice_on_an_image_is_a_note(tmp_path: Path) -> None:
+    """Advice from the visual skill's feed check (here: a 3:1 banner, outside Instagram's 4:5
+    to 1.91:1, which the platform crops) is a note beside the problems, never in the way of
+    scheduling; asked again for the same file version, the image is not measured again."""
+    wide = tmp_path / "banner.png"
+    Image.new("RGB", (1500, 500), (10, 120, 200)).save(wide)
+    media = (MediaFile(wide, "image/png", alt="Our banner", width=1500, height=500),)
+    draft = _draft("instagram", media=media)
+    assert [p.check for p in _check(draft)] == []
+    notes = check_notes(draft)
+    assert [n.check for n in notes] == ["image"]
+    assert "the platform crops it" in notes[0].message and notes[0].field == "media[0]"
+    before = checks._cached_report.cache_info().hits
+    check_notes(draft)
+    assert checks._cached_report.cache_info().hits > before

@@ -44,6 +44,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, tzinfo
+from functools import lru_cache
+from pathlib import Path
 from types import ModuleType
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -53,7 +55,7 @@ from PIL import Image
 from socialdesk.marketing.utm import UtmRules, check_link
 from socialdesk.phrases import Join, Num, Phrase
 from socialdesk.publishing.base import Draft, MediaFile
-from socialdesk.visual.images import NotAnImage, check_image
+from socialdesk.visual.images import ImageReport, NotAnImage, check_image
 from socialdesk.visual.specs import placements
 from socialdesk.visual.video import NotAVideo, read_video
 
@@ -559,11 +561,45 @@ def _too_big(m: MediaFile, most: int | None, spec: Limits, field: str) -> list[P
     return [Problem("media", message, field)]
 
 
+def _image_report(path: Path, network: str) -> ImageReport:
+    """The visual skill's report of an image for the network's feed, kept per file version:
+    the compose page's previews ask again at every keystroke."""
+    stat = path.stat()
+    return _cached_report(str(path), stat.st_mtime_ns, stat.st_size, network)
+
+
+@lru_cache(maxsize=256)
+def _cached_report(path: str, _mtime: int, _size: int, network: str) -> ImageReport:
+    return check_image(Path(path), placements(network, "feed"))
+
+
+def _image_advice(m: MediaFile, network: str, spec: Limits, field: str) -> list[Note]:
+    """The visual skill's advice on an image (a face in the platform's buttons, the safe
+    zone, the crop): worth a look, never in the way of scheduling."""
+    try:
+        report = _image_report(m.path, network)
+    except (NotAnImage, OSError, SyntaxError, Image.DecompressionBombError):
+        return []  # check_draft says the file is not an image
+    out = []
+    for check in report.placements:
+        for finding in check.findings:
+            if finding.status != "advice" or not finding.advice:
+                continue
+            message = Phrase(
+                "%(file)s on %(network)s: %(advice)s",
+                file=m.shown,
+                network=spec.name,
+                advice=finding.advice,
+            )
+            out.append(Note("image", message, field))
+    return out
+
+
 def _image_problems(m: MediaFile, network: str, spec: Limits, field: str) -> list[Problem]:
     """The image read and measured by the visual skill, against the network's feed placement
     where specs.toml has one ("problem" findings only), and its file size."""
     try:
-        report = check_image(m.path, placements(network, "feed"))
+        report = _image_report(m.path, network)
     except (NotAnImage, OSError, SyntaxError, Image.DecompressionBombError):
         message = Phrase(
             "%(file)s is not an image the platforms can read. Export it again as JPEG or PNG.",
@@ -862,16 +898,20 @@ def check_draft(
 
 
 def check_notes(draft: Draft) -> tuple[Note, ...]:
-    """What the checks could not verify in `draft` and the user should look at: today each
-    video whose duration cannot be read (a WebM; an MP4 whose headers give none) on a network
-    that limits the duration. Notes never stand in the way of scheduling; () for a network
-    not in NETWORKS (check_draft says so)."""
+    """What the user should look at in `draft` that does not stand in the way of scheduling:
+    each video whose duration cannot be read (a WebM; an MP4 whose headers give none) on a
+    network that limits the duration, and the visual skill's advice on each image for the
+    network's feed (a face or the subject in the safe zone the platform covers). () for a
+    network not in NETWORKS (check_draft says so)."""
     spec = NETWORKS.get(draft.network)
     if spec is None:
         return ()
-    found = (
-        _duration_note(m, spec, f"media[{i}]")
-        for i, m in enumerate(draft.media)
-        if m.kind == "video"
-    )
-    return tuple(n for n in found if n is not None)
+    found: list[Note] = []
+    for i, m in enumerate(draft.media):
+        if m.kind == "video":
+            note = _duration_note(m, spec, f"media[{i}]")
+            if note is not None:
+                found.append(note)
+        elif m.mime in spec.image_types:
+            found.extend(_image_advice(m, draft.network, spec, f"media[{i}]"))
+    return tuple(found)
