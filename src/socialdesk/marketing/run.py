@@ -762,12 +762,13 @@ class CalendarPost:
 
     id: int
     platform: str
-    time: str  # local HH:MM
+    time: str  # local HH:MM ("" when the source gives the day only)
     text: str  # the first words
     permalink: str | None
 
 
-DAY_POSTS = 4  # posts shown in one day's cell; the rest is counted
+DAY_POSTS = 3  # posts shown in one day's cell; the rest is counted
+SNIPPET = 40  # characters of a post's text shown in the cell
 
 
 @dataclass(frozen=True)
@@ -871,8 +872,9 @@ def _posts_by_day(
             CalendarPost(
                 id=int(r.post_id),
                 platform=str(r.platform),
-                time=local.strftime("%H:%M"),
-                text=words[:80] + ("…" if len(words) > 80 else ""),
+                # an export with dates only (LinkedIn's) gives midnight: no time then
+                time="" if (local.hour, local.minute) == (0, 0) else local.strftime("%H:%M"),
+                text=words[:SNIPPET] + ("…" if len(words) > SNIPPET else ""),
                 permalink=_text(r.permalink),
             )
         )
