@@ -18,6 +18,7 @@ the translation and number formats are passed in by the face that shows the phra
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -87,6 +88,18 @@ class Cap:
 
 
 @dataclass(frozen=True)
+class Day:
+    """A date in a sentence: "14 okt 2026" in Dutch, "Oct 14, 2026" in English (the locale's
+    `date` format when it has one, else ISO)."""
+
+    value: dt.date
+
+    def local(self, fmt: Any) -> str:
+        writer = getattr(fmt, "date", None)
+        return str(writer(self.value)) if writer is not None else self.value.isoformat()
+
+
+@dataclass(frozen=True)
 class Join:
     """Values written one after the other with `sep` between them."""
 
@@ -146,6 +159,8 @@ def _say(value: Any, translate: Translate | None, fmt: NumberFormats | None) -> 
     if isinstance(value, Cap):
         text = _say(value.value, translate, fmt)
         return text[:1].upper() + text[1:]
+    if isinstance(value, Day):
+        return value.local(fmt)
     if isinstance(value, Join):
         return value.sep.join(_say(v, translate, fmt) for v in value.values)
     if isinstance(value, bool) or value is None:
@@ -161,4 +176,4 @@ def say(value: Any, translate: Translate | None = None, fmt: NumberFormats | Non
     return _say(value, translate, fmt)
 
 
-__all__ = ["Cap", "Join", "Num", "NumberFormats", "Phrase", "number", "say"]
+__all__ = ["Cap", "Day", "Join", "Num", "NumberFormats", "Phrase", "number", "say"]

@@ -95,7 +95,7 @@ def test_advice_keeps_intervals_and_the_most_pressing_first():
         Estimate(0.75, 0.69, 0.81, 0.95, 200, "Wilson"),
         Estimate(150.0, 100.0, 400.0, 0.95, 150, "bootstrap"),
     )
-    care = CareSection(dt.date(2026, 10, 1), True, 60, slow, (), (), 0)
+    care = CareSection(dt.date(2026, 10, 1), 60, slow, (), (), 0)
     ads = AdsSection(
         totals=(),
         campaigns=(),

@@ -40,3 +40,20 @@ def test_without_a_month_the_page_shows_the_last_whole_month_with_data(sqlite_se
     """The seeded data ends on 2026-11-20: the last whole month is October 2026."""
     page = make_client(sqlite_seeded.ws).get("/reports")
     assert 'src="/reports/monthly.html?month=2026-10&amp;lang=nl"' in page.text
+
+
+def test_the_care_and_audit_reports_are_chosen_on_the_page(sqlite_seeded):
+    from tests.reports.test_care import seed_inbox
+
+    seed_inbox(sqlite_seeded.ws.engine, sqlite_seeded.ws.workspace_id)
+    client = make_client(sqlite_seeded.ws)
+    page = client.get("/reports?kind=care&month=2026-10&lang=en")
+    assert 'src="/reports/care.html?month=2026-10&amp;lang=en"' in page.text
+    assert '<option value="care" selected>' in page.text
+    care = client.get("/reports/care.html?month=2026-10&lang=en")
+    assert care.status_code == 200 and "21 messages came in this month" in care.text
+    assert "no conversations" in client.get("/reports/care.html?month=2019-01").text
+    audit = client.get("/reports/audit.pdf?month=2026-10&lang=nl")
+    assert audit.status_code == 200 and audit.content.startswith(b"%PDF")
+    assert "socialdesk-audit-" in audit.headers["content-disposition"]
+    assert client.get("/reports?kind=nonsense").status_code == 200  # the monthly report

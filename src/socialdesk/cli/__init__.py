@@ -6,6 +6,7 @@ import typer
 
 from socialdesk.cli import ads as _ads
 from socialdesk.cli import analytics as _analytics
+from socialdesk.cli import audit as _audit
 from socialdesk.cli import connections as _connections
 from socialdesk.cli import demo as _demo
 from socialdesk.cli import imports as _imports
@@ -14,6 +15,7 @@ from socialdesk.cli import marketing as _marketing
 from socialdesk.cli import overview as _overview
 from socialdesk.cli import reports as _reports
 from socialdesk.cli import serve as _serve
+from socialdesk.cli import settings as _settings
 from socialdesk.cli import users as _users
 from socialdesk.cli import visual as _visual
 
@@ -36,6 +38,8 @@ _marketing.register(app)
 _inbox.register(app)
 _connections.register(app)
 _reports.register(app)
+_audit.register(app)
+_settings.register(app)
 
 
 def main() -> None:

@@ -2,6 +2,8 @@
 
 socialdesk report monthly [--month 2026-10] [--lang nl|en] [--pdf FILE] [--html FILE]
                           [--organisation NAME] [--json]
+socialdesk report care    [--month 2026-10] [--lang nl|en] [--pdf FILE] [--html FILE] [--json]
+socialdesk report audit   [--month 2026-10] [--lang nl|en] [--pdf FILE] [--html FILE] [--json]
 socialdesk report mail-settings [--host H --port 587 --security starttls --username U
                                  --password-stdin --sender S]   (no options: show them)
 socialdesk report schedule add --lang nl --to a@x.nl [--to b@y.nl]
@@ -18,9 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from socialdesk.reports.run import Format, Report
 
 from socialdesk.cli.console import (
     JsonOpt,
@@ -73,7 +78,7 @@ def monthly_command(
 ) -> None:
     """The month against the month before: what changed, why and what to do next, then a
     page per area with data (reach, top posts, goals, plan, inbox, ads, unusual days)."""
-    from socialdesk.i18n import LOCALES, gettext, normalise
+    from socialdesk.i18n import LOCALES, normalise
     from socialdesk.reports import run
     from socialdesk.reports.monthly import NoDataForMonth, parse_month, previous_month
 
@@ -93,10 +98,20 @@ def monthly_command(
             report = run.monthly(session, ws, first, language, organisation=organisation)
         except NoDataForMonth as exc:
             _fail(str(exc))
+    _write(report, language, pdf=pdf, html=html, as_json=as_json)
+
+
+def _write(
+    report: Report, language: str, *, pdf: Path | None, html: Path | None, as_json: bool
+) -> None:
+    """Print the report (--json) or its opening sentences, and write the files asked."""
+    from socialdesk.i18n import gettext
+    from socialdesk.reports import run
+
     if as_json:
         print_json(report)
         return
-    targets: dict[run.Format, Path] = {}
+    targets: dict[Format, Path] = {}
     if html is not None:
         targets["html"] = html
     if pdf is not None:
@@ -120,6 +135,81 @@ def monthly_command(
         console.print("Add --pdf FILE and/or --html FILE to write the report.")
     for path, size in written:
         console.print(f"[green]✓[/] wrote {path} ({size / 1024:,.0f} KB)")
+
+
+@report_app.command("care")
+def care_command(
+    workspace: WorkspaceOpt = None,
+    month: Annotated[
+        str | None,
+        typer.Option(help="The month, YYYY-MM (default: the previous calendar month)."),
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language of the report: nl or en.")] = "nl",
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Write the PDF to this file.")] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write the HTML page to this file.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The inbox's month against the month before: what came in, the replies against the
+    target (the SLA), the mood of the messages and surges of negative messages."""
+    from socialdesk.i18n import LOCALES, normalise
+    from socialdesk.reports import run
+    from socialdesk.reports.monthly import parse_month, previous_month
+
+    language = normalise(lang)
+    if language is None:
+        _fail(f"--lang must be one of {', '.join(LOCALES)} (got {lang!r})", 2)
+    assert language is not None
+    try:
+        first = parse_month(month) if month else previous_month(dt.date.today())
+    except ValueError as exc:
+        _fail(f"--month: {exc}", 2)
+    with (
+        console.status(f"Gathering {first:%Y-%m}…"),
+        workspace_session(workspace) as (session, ws),
+    ):
+        try:
+            report = run.care(session, ws, first, language)
+        except run.NoCareData as exc:
+            _fail(str(exc))
+    _write(report, language, pdf=pdf, html=html, as_json=as_json)
+
+
+@report_app.command("audit")
+def audit_command(
+    workspace: WorkspaceOpt = None,
+    month: Annotated[
+        str | None,
+        typer.Option(help="Judge as of this month's last day, YYYY-MM (default: today)."),
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language of the report: nl or en.")] = "nl",
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Write the PDF to this file.")] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write the HTML page to this file.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The five-skills audit as a report: each skill's score, the evidence behind it and the
+    most valuable next steps (socialdesk audit prints the same scorecard as a table)."""
+    from socialdesk.i18n import LOCALES, normalise
+    from socialdesk.reports import run
+    from socialdesk.reports.monthly import parse_month
+
+    language = normalise(lang)
+    if language is None:
+        _fail(f"--lang must be one of {', '.join(LOCALES)} (got {lang!r})", 2)
+    assert language is not None
+    try:
+        day = run.month_end(parse_month(month)) if month else None
+    except ValueError as exc:
+        _fail(f"--month: {exc}", 2)
+    with (
+        console.status("Judging the five skills…"),
+        workspace_session(workspace) as (session, ws),
+    ):
+        report = run.audit(session, ws, language, today=day)
+    _write(report, language, pdf=pdf, html=html, as_json=as_json)
 
 
 # -- by e-mail (socialdesk.reports.mail) ---------------------------------------------------------

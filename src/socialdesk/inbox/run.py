@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -44,6 +44,7 @@ from socialdesk.inbox.sla import (
     parse_days,
     parse_window,
     response_report,
+    share,
     sla_clocks,
 )
 from socialdesk.inbox.triage import prioritise, triage_frame, triage_text
@@ -546,33 +547,125 @@ class FiguresResult:
         default_factory=InboxSettings,
         metadata={"help": "The workspace's business hours, time zone and SLA target"},
     )
+    until: dt.date | None = None
 
 
-def figures(session: Session, workspace_id: int, *, since: dt.date | None = None) -> FiguresResult:
+def figures(
+    session: Session,
+    workspace_id: int,
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> FiguresResult:
     """None as the report when there are no messages (from `since`) or no threads.
+
+    With `until`, only the threads opened before that day count (a conversation is counted in
+    the period it began in), with their replies whenever they came: a message that arrived on
+    the month's last evening and was answered the next morning counts as answered, after the
+    time it took.
 
     Threads read as spam or abuse (the workspace's `left_out` intents) are not in the
     figures at all: no answer is owed to them, so they are neither in the response rate's
-    denominator nor in the times. Business hours are the workspace's."""
+    denominator nor in the times. Business hours and the SLA target are the workspace's."""
     settings = inbox_settings(session, workspace_id)
     start = dt.datetime.combine(since, dt.time()) if since else None
     msgs = queries.messages(session, workspace_id, since=start)
     threads = queries.threads(session, workspace_id)
+    empty = FiguresResult(
+        since=since, report=None, left_out_intents=settings.left_out, settings=settings
+    )
     if msgs.empty or threads.empty:
-        return FiguresResult(
-            since=since, report=None, left_out_intents=settings.left_out, settings=settings
-        )
+        return empty
     flagged = left_out_threads(msgs, settings.left_out)
     responses = first_responses(msgs, threads)
+    if until is not None:
+        opened_before = pd.to_datetime(responses["opened_at"]) < pd.Timestamp(until)
+        responses = responses[opened_before]
+        flagged = flagged[flagged.index.isin(responses["thread_id"])]
     responses = responses[~responses["thread_id"].isin(flagged.index)]
     # threads nobody answered (or a workspace where nobody answered yet) count as unanswered:
     # their response times are absent, never zero
     return FiguresResult(
         since=since,
-        report=response_report(responses, settings.hours) if len(responses) else None,
+        report=(
+            response_report(responses, settings.hours, sla_minutes=settings.sla_minutes)
+            if len(responses)
+            else None
+        ),
         left_out=len(flagged),
         left_out_intents=settings.left_out,
         settings=settings,
+        until=until,
+    )
+
+
+@dataclass(frozen=True)
+class MixRow:
+    """One value (a sentiment, an intent, a language, a platform) of the messages in."""
+
+    value: str  # "" when the message has none (not triaged)
+    messages: int
+    share: Estimate  # of the messages in the period, Wilson interval
+
+
+@dataclass(frozen=True)
+class MixResult:
+    """What came in between `since` and `until` (the day before): the messages from outside
+    by sentiment, intent, language and platform (a person's label over triage's reading)."""
+
+    since: dt.date | None
+    until: dt.date | None
+    messages: int
+    threads: int
+    sentiment: tuple[MixRow, ...]
+    intent: tuple[MixRow, ...]
+    language: tuple[MixRow, ...]
+    platform: tuple[MixRow, ...]
+    daily: tuple[tuple[dt.date, str, int], ...] = ()  # day, platform, messages in
+
+
+def _mix_rows(values: pd.Series, total: int) -> tuple[MixRow, ...]:
+    counts = values.fillna("").astype(str).value_counts()
+    rows = [
+        MixRow(str(v), int(n), share(int(n), total, "share of messages in"))
+        for v, n in counts.items()
+    ]
+    return tuple(sorted(rows, key=lambda r: (-r.messages, r.value)))
+
+
+def mix(
+    session: Session,
+    workspace_id: int,
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> MixResult:
+    """The messages from outside that arrived from `since` to before `until`, by sentiment,
+    intent, language and platform, each share with its 95% interval."""
+    start = dt.datetime.combine(since, dt.time()) if since else None
+    end = dt.datetime.combine(until, dt.time()) if until else None
+    msgs = queries.messages(session, workspace_id, since=start, until=end)
+    inbound = msgs.loc[~msgs["is_from_org"].astype(bool)] if len(msgs) else msgs
+    total = len(inbound)
+    if not total:
+        return MixResult(since, until, 0, 0, (), (), (), ())
+    days = pd.to_datetime(inbound["received_at"]).dt.date
+    per_day = inbound.groupby([days, inbound["platform"]]).size()
+    daily = tuple(
+        (cast(dt.date, key[0]), str(key[1]), int(n))
+        for key, n in sorted(per_day.items())
+        if isinstance(key, tuple)
+    )
+    return MixResult(
+        since,
+        until,
+        total,
+        int(inbound["thread_id"].nunique()),
+        _mix_rows(inbound["sentiment"], total),
+        _mix_rows(inbound["intent"], total),
+        _mix_rows(inbound["language"], total),
+        _mix_rows(inbound["platform"], total),
+        daily,
     )
 
 

@@ -185,6 +185,9 @@ class ResponseFigures:
     response_rate: Estimate
     first_response: TimeFigures
     resolution: TimeFigures
+    # the share of threads whose first reply came within the SLA target (an unanswered thread
+    # counts as outside it); None when no target was given
+    within_sla: Estimate | None = None
 
 
 @dataclass(frozen=True)
@@ -297,7 +300,19 @@ def response_rate(answered: int, threads: int) -> Estimate:
     return share(answered, threads, "share answered")
 
 
-def _figures(group: str, frame: pd.DataFrame, seed: int) -> ResponseFigures:
+def within_sla(frame: pd.DataFrame, sla_minutes: int) -> Estimate:
+    """The share of `frame`'s threads first answered within `sla_minutes` (Wilson interval);
+    a thread without an answer counts as outside the target."""
+    if len(frame) == 0:
+        return Estimate.not_enough(0, "no threads from outside")
+    times = pd.to_numeric(frame["first_response_min"], errors="coerce")
+    k = int((times <= sla_minutes).sum())
+    return share(k, len(frame), f"share answered within {sla_minutes} minutes")
+
+
+def _figures(
+    group: str, frame: pd.DataFrame, seed: int, sla_minutes: int | None = None
+) -> ResponseFigures:
     answered = int(frame["answered_at"].notna().sum())
     return ResponseFigures(
         group,
@@ -306,17 +321,24 @@ def _figures(group: str, frame: pd.DataFrame, seed: int) -> ResponseFigures:
         response_rate(answered, len(frame)),
         _times(frame["first_response_min"], seed),
         _times(frame["resolution_min"], seed),
+        within_sla(frame, sla_minutes) if sla_minutes else None,
     )
 
 
 def response_report(
-    responses: pd.DataFrame, hours: BusinessHours | None = None, *, seed: int = 0
+    responses: pd.DataFrame,
+    hours: BusinessHours | None = None,
+    *,
+    seed: int = 0,
+    sla_minutes: int | None = None,
 ) -> ResponseReport:
-    """Response figures overall and split by platform, person and business hours."""
+    """Response figures overall and split by platform, person and business hours; with
+    `sla_minutes`, the share answered within that target too (overall, per platform and per
+    business hours; a person only has the threads they answered)."""
     hours = hours or BusinessHours()
-    overall = _figures("all", responses, seed)
+    overall = _figures("all", responses, seed, sla_minutes)
     by_platform = [
-        _figures(f"platform={p}", part, seed)
+        _figures(f"platform={p}", part, seed, sla_minutes)
         for p, part in responses.groupby("platform", sort=True)
     ]
     answered = responses[responses["answered_at"].notna()]
@@ -333,7 +355,7 @@ def response_report(
     )
     by_hours = (
         [
-            _figures(f"hours={'inside' if flag else 'outside'}", part, seed)
+            _figures(f"hours={'inside' if flag else 'outside'}", part, seed, sla_minutes)
             for flag, part in responses.groupby(inside.to_numpy(), sort=True)
         ]
         if len(responses)

@@ -323,8 +323,6 @@ def _in_unit(minutes: float, unit: str) -> Num:
 
 
 def _care(care: CareSection) -> list[Phrase]:
-    if not care.whole_month:
-        return []  # its figures run on past the month: no advice on this month from them
     median: Estimate = care.overall.median_first_response
     rate: Estimate = care.overall.response_rate
     if median.ok and median.value is not None and median.value > care.sla_minutes:

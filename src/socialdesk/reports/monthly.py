@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -229,6 +230,7 @@ class CareRow:
     answered: int
     response_rate: Estimate
     median_first_response: Estimate  # minutes
+    within_sla: Estimate | None = None  # share first answered within the target
 
 
 @dataclass(frozen=True)
@@ -242,7 +244,6 @@ class CareAlert:
 @dataclass(frozen=True)
 class CareSection:
     start: dt.date
-    whole_month: bool  # False: the inbox's figures run on past the month's end (see the note)
     sla_minutes: int
     overall: CareRow
     platforms: tuple[CareRow, ...]
@@ -336,6 +337,8 @@ class MonthlyReport:
     care: CareSection | None = None
     ads: AdsSection | None = None
     anomalies: AnomaliesSection | None = None
+    # the workspace's colours and logo (reports.branding.Branding), not part of the data
+    branding: Any = field(default=None, metadata={"json": False})
 
     @property
     def days_with_data(self) -> int:
@@ -564,24 +567,24 @@ def coverage_section(session: Session, workspace_id: int, month: Month) -> Cover
 
 
 def _care_row(platform: str | None, f: ResponseFigures) -> CareRow:
-    return CareRow(platform, f.threads, f.answered, f.response_rate, f.first_response.median)
+    return CareRow(
+        platform,
+        f.threads,
+        f.answered,
+        f.response_rate,
+        f.first_response.median,
+        f.within_sla,
+    )
 
 
 def care_section(session: Session, workspace_id: int, month: Month) -> CareSection | None:
-    found = inbox_run.figures(session, workspace_id, since=month.start)
+    """The conversations that began in the month, with their replies whenever they came."""
+    found = inbox_run.figures(session, workspace_id, since=month.start, until=month.next().start)
     if found.report is None or not found.report.overall.threads:
         return None
-    # the seam counts from a day on, without an end: the month is whole when nothing came after,
-    # and has no conversations of its own when every one counted also went on after it
-    after = inbox_run.figures(session, workspace_id, since=month.next().start)
-    later = after.report.overall.threads if after.report is not None else 0
-    if later >= found.report.overall.threads:
-        return None
-    whole = later == 0
     alerts = inbox_run.alerts(session, workspace_id, since=month.start).alerts
     return CareSection(
         start=month.start,
-        whole_month=whole,
         sla_minutes=found.settings.sla_minutes,
         overall=_care_row(None, found.report.overall),
         platforms=tuple(
@@ -723,6 +726,7 @@ def monthly_report(
     lang: str,
     *,
     organisation: str | None = None,
+    branding: Any = None,
     today: dt.date | None = None,
 ) -> MonthlyReport:
     """The report of the calendar month of `month` against the month before, in `lang` (nl or
@@ -763,4 +767,5 @@ def monthly_report(
         care=care,
         ads=ads,
         anomalies=anomalies,
+        branding=branding,
     )

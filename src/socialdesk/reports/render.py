@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,8 @@ from socialdesk.reports.headline import duration
 if TYPE_CHECKING:
     import datetime as dt
 
+    from socialdesk.reports.audit import AuditReport
+    from socialdesk.reports.care import CareReport
     from socialdesk.reports.monthly import MonthlyReport
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -131,11 +134,40 @@ def _charts(report: MonthlyReport, lang: str, _: Callable[..., str]) -> dict[str
     return out
 
 
-def to_html(report: MonthlyReport, lang: str | None = None) -> str:
-    """The report as one self-contained HTML page (its CSS and charts inline). `lang`: the
-    language of the page's words (default: the report's; the labels taken from the metrics
-    catalogue are in the language the report was made in)."""
-    lang = normalise(lang or report.lang) or DEFAULT_LOCALE
+DEFAULT_PRIMARY = "#1f4e79"  # report.css's headings
+DEFAULT_ACCENT = "#2e6b3a"
+HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True)
+class Brand:
+    """What the page shows of the organisation: its colours (checked hex) and its logo as a
+    `data:` URI (PNG or JPEG re-encoded by the branding seam), or None."""
+
+    primary: str = DEFAULT_PRIMARY
+    accent: str = DEFAULT_ACCENT
+    logo: str | None = None
+
+
+def brand_of(report: Any) -> Brand:
+    """The report's branding (the workspace settings' colours and logo), or the defaults. A
+    colour that is not a 6-digit hex value is never written into the style sheet."""
+    found = getattr(report, "branding", None)
+    if found is None:
+        return Brand()
+    primary = getattr(found, "primary", None) or DEFAULT_PRIMARY
+    accent = getattr(found, "accent", None) or DEFAULT_ACCENT
+    logo = found.logo_data_uri() if hasattr(found, "logo_data_uri") else None
+    return Brand(
+        primary if HEX.match(primary) else DEFAULT_PRIMARY,
+        accent if HEX.match(accent) else DEFAULT_ACCENT,
+        logo if logo and logo.startswith(("data:image/png;", "data:image/jpeg;")) else None,
+    )
+
+
+def document_context(report: Any, lang: str) -> dict[str, Any]:
+    """What every report's template gets: the words and formats of `lang`, `say` for
+    Phrases, the brand, and the helpers for names, durations and links."""
     fmt = formats(lang)
     _ = _translator(lang)
 
@@ -146,6 +178,40 @@ def to_html(report: MonthlyReport, lang: str | None = None) -> str:
             return str(value.say(lambda m: gettext(lang, m), fmt))
         return str(value)
 
+    return {
+        "report": report,
+        "lang": lang,
+        "fmt": fmt,
+        "_": _,
+        "say": say,
+        "brand": brand_of(report),
+        "css_string": css_string,
+        "platform_name": platform_name,
+        "figure_label": lambda key: DEFINITIONS[key].label_in(lang),
+        "duration": lambda minutes: say(duration(minutes)),
+        "link_host": link_host,
+        "metric_label": lambda name: get_metric(name).short_in(lang),
+        "toc": False,
+        "left_out": [],
+        "sections": (),
+        "titles": {},
+    }
+
+
+def render_document(template: str, report: Any, lang: str | None, **context: Any) -> str:
+    """`template` (one extending _document.html) rendered for `report` in `lang`."""
+    language = normalise(lang or getattr(report, "lang", None)) or DEFAULT_LOCALE
+    values = document_context(report, language)
+    values.update(context)
+    return _env().get_template(template).render(values)
+
+
+def to_html(report: MonthlyReport, lang: str | None = None) -> str:
+    """The report as one self-contained HTML page (its CSS and charts inline). `lang`: the
+    language of the page's words (default: the report's; the labels taken from the metrics
+    catalogue are in the language the report was made in)."""
+    lang = normalise(lang or report.lang) or DEFAULT_LOCALE
+    _ = _translator(lang)
     titles = {
         "reach": _("Reach and engagement"),
         "top_posts": _("Top posts"),
@@ -156,27 +222,80 @@ def to_html(report: MonthlyReport, lang: str | None = None) -> str:
         "anomalies": _("Unusual days and posts"),
     }
     sections = report.sections
-    context = {
-        "report": report,
-        "lang": lang,
-        "fmt": fmt,
-        "_": _,
-        "say": say,
-        "titles": titles,
-        "sections": sections,
-        "toc": len(sections) >= TOC_FROM,
-        "left_out": [titles[s] for s in report.left_out],
-        "month_title": month_title(report.month.start, lang),
-        "previous_title": month_title(report.previous.start, lang),
-        "charts": _charts(report, lang, _),
-        "css_string": css_string,
-        "platform_name": platform_name,
-        "figure_label": lambda key: DEFINITIONS[key].label_in(lang),
-        "duration": lambda minutes: say(duration(minutes)),
-        "link_host": link_host,
-        "metric_label": lambda name: get_metric(name).short_in(lang),
+    return render_document(
+        "monthly.html",
+        report,
+        lang,
+        titles=titles,
+        sections=sections,
+        toc=len(sections) >= TOC_FROM,
+        left_out=[titles[s] for s in report.left_out],
+        month_title=month_title(report.month.start, lang),
+        previous_title=month_title(report.previous.start, lang),
+        charts=_charts(report, lang, _),
+    )
+
+
+def _value_name(lang: str) -> Callable[[str, str], str]:
+    from babel import Locale
+
+    from socialdesk.reports.care import VALUE_WORDS
+
+    names = Locale.parse(lang).languages
+
+    def name(kind: str, value: str) -> str:
+        if kind == "language":
+            return names.get(value, value) if value else gettext(lang, "not read yet")
+        word = VALUE_WORDS.get(kind, {}).get(value)
+        return gettext(lang, word) if word is not None else value
+
+    return name
+
+
+def care_html(report: CareReport, lang: str | None = None) -> str:
+    """The customer-care report as one self-contained HTML page."""
+    lang = normalise(lang or report.lang) or DEFAULT_LOCALE
+    _ = _translator(lang)
+    titles = {
+        "volume": _("What came in"),
+        "response": _("Replies against the target"),
+        "mood": _("Mood and questions"),
+        "alerts": _("Surges of negative messages"),
     }
-    return _env().get_template("monthly.html").render(context)
+    charts_: dict[str, Markup] = {}
+    spec = charts.daily_lines(
+        [(day, platform_name(p), float(n)) for day, p, n in report.daily],
+        value_title=_("Messages in per day"),
+        description=_("Messages in per day and platform"),
+        locale=lang,
+    )
+    if spec is not None:
+        charts_["volume"] = Markup(charts.to_svg(spec))
+    sections = report.sections
+    return render_document(
+        "care.html",
+        report,
+        lang,
+        titles=titles,
+        sections=sections,
+        toc=len(sections) >= TOC_FROM,
+        month_title=month_title(report.month.start, lang),
+        previous_title=month_title(report.previous.start, lang),
+        charts=charts_,
+        value_name=_value_name(lang),
+    )
+
+
+def audit_html(report: AuditReport, lang: str | None = None) -> str:
+    """The five-skills audit as one self-contained HTML page: the scores, then a section per
+    skill with its checks, their evidence and the next steps."""
+    lang = normalise(lang or report.lang) or DEFAULT_LOCALE
+    _ = _translator(lang)
+    titles = {"scores": _("Scores")}
+    say = document_context(report, lang)["say"]
+    titles.update({s.skill: say(s.title) for s in report.audit.skills})
+    sections = ("scores", *report.sections)
+    return render_document("audit.html", report, lang, titles=titles, sections=sections, toc=True)
 
 
 def _offline_fetcher() -> Any:

@@ -1,10 +1,12 @@
 """The reports' seam: what the CLI, the cockpit and (later) the worker call.
 
     report = monthly(session, workspace_id, month, lang)   # a MonthlyReport (plain data)
+    report = care(session, workspace_id, month, lang)      # the inbox's month (CareReport)
     data = render(report, "pdf")                           # or "html": the file's bytes
 
-`monthly` reads the skills' seams once; `render` makes the files from that data without the
-database, so one report can be written as HTML and PDF, previewed and sent alike.
+`monthly` and `care` read the skills' seams once (and the workspace's branding: name, logo,
+colours); `render` makes the files from that data without the database, so one report can be
+written as HTML and PDF, previewed and sent alike.
 """
 
 from __future__ import annotations
@@ -15,11 +17,16 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
+from socialdesk.reports import branding as branding_seam
+from socialdesk.reports.audit import AuditReport, audit_report
+from socialdesk.reports.care import CareReport, NoCareData, care_report
 from socialdesk.reports.monthly import MonthlyReport, NoDataForMonth, monthly_report
-from socialdesk.reports.render import to_html, to_pdf
+from socialdesk.reports.render import audit_html, care_html, to_html, to_pdf
 
 Format = Literal["html", "pdf"]
 FORMATS: tuple[Format, ...] = ("html", "pdf")
+Report = MonthlyReport | CareReport | AuditReport
+KINDS = ("monthly", "care", "audit")  # the reports one can make of a month
 
 
 def monthly(
@@ -31,8 +38,75 @@ def monthly(
     organisation: str | None = None,
 ) -> MonthlyReport:
     """The monthly report of the calendar month of `month` (any day in it) against the month
-    before, in `lang` (nl or en). NoDataForMonth names a month without data."""
-    return monthly_report(session, workspace_id, month, lang, organisation=organisation)
+    before, in `lang` (nl or en), with the workspace's branding. NoDataForMonth names a month
+    without data."""
+    brand = branding_seam.load(session, workspace_id)
+    return monthly_report(
+        session,
+        workspace_id,
+        month,
+        lang,
+        organisation=organisation or brand.name or None,
+        branding=brand,
+    )
+
+
+def care(
+    session: Session,
+    workspace_id: int,
+    month: dt.date,
+    lang: str,
+    *,
+    organisation: str | None = None,
+) -> CareReport:
+    """The customer-care report of the calendar month of `month`: what came in, the replies
+    against the target, the mood, surges. NoCareData when no conversation began in it."""
+    brand = branding_seam.load(session, workspace_id)
+    return care_report(
+        session,
+        workspace_id,
+        month,
+        lang,
+        organisation=organisation or brand.name or None,
+        branding=brand,
+    )
+
+
+def audit(
+    session: Session,
+    workspace_id: int,
+    lang: str,
+    *,
+    today: dt.date | None = None,
+    organisation: str | None = None,
+) -> AuditReport:
+    """The five-skills audit as of `today` (default: the real today) as a report."""
+    brand = branding_seam.load(session, workspace_id)
+    return audit_report(
+        session,
+        workspace_id,
+        lang,
+        today=today,
+        organisation=organisation or brand.name or None,
+        branding=brand,
+    )
+
+
+def month_end(month: dt.date, today: dt.date | None = None) -> dt.date:
+    """The last day of `month`'s calendar month, or `today` when that lies before it."""
+    after = (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return min(after - dt.timedelta(days=1), today or dt.date.today())
+
+
+def of_kind(kind: str, session: Session, workspace_id: int, month: dt.date, lang: str) -> Report:
+    """The report `kind` (one of KINDS) of a month."""
+    if kind == "care":
+        return care(session, workspace_id, month, lang)
+    if kind == "audit":  # as of the month's last day
+        return audit(session, workspace_id, lang, today=month_end(month))
+    if kind == "monthly":
+        return monthly(session, workspace_id, month, lang)
+    raise ValueError(f"a report of a month is one of {', '.join(KINDS)} (got {kind!r})")
 
 
 def default_month(session: Session, workspace_id: int, today: dt.date | None = None) -> dt.date:
@@ -54,29 +128,43 @@ def default_month(session: Session, workspace_id: int, today: dt.date | None = N
     return month
 
 
-def render(report: MonthlyReport, fmt: Format) -> bytes:
+def render(report: Report, fmt: Format) -> bytes:
     """The report as an HTML page (UTF-8) or a PDF document."""
     return render_all(report, (fmt,))[fmt]
 
 
-def render_all(report: MonthlyReport, fmts: Sequence[Format]) -> dict[Format, bytes]:
+def render_all(report: Report, fmts: Sequence[Format]) -> dict[Format, bytes]:
     """The report in several formats, its HTML (and charts) made once."""
     unknown = [f for f in fmts if f not in FORMATS]
     if unknown:
         raise ValueError(f"a report is made as html or pdf (got {unknown[0]!r})")
     if not fmts:
         return {}
-    html = to_html(report)
+    if isinstance(report, CareReport):
+        html = care_html(report)
+    elif isinstance(report, AuditReport):
+        html = audit_html(report)
+    else:
+        html = to_html(report)
     return {f: html.encode("utf-8") if f == "html" else to_pdf(html) for f in fmts}
 
 
 __all__ = [
     "FORMATS",
+    "KINDS",
+    "AuditReport",
+    "CareReport",
     "Format",
     "MonthlyReport",
+    "NoCareData",
     "NoDataForMonth",
+    "Report",
+    "audit",
+    "care",
     "default_month",
+    "month_end",
     "monthly",
+    "of_kind",
     "render",
     "render_all",
 ]

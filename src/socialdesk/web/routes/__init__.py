@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from socialdesk.web.routes import (
     admin,
     ads,
+    audit,
     analytics,
     auth,
     connections,
@@ -17,11 +18,13 @@ from socialdesk.web.routes import (
     posts,
     publishing,
     reports,
+    settings,
     visual,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
     home.router,
+    audit.router,
     posts.router,
     ads.router,
     imports.router,
@@ -34,6 +37,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     inbox.router,
     connections.router,
     reports.router,
+    settings.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -105,7 +105,8 @@ def overview(
     platform: Platform = None,
 ) -> View:
     """Per platform and account, the last 30/90/365 days against the days before (/overview,
-    /overview.json)."""
+    /overview.json); the page loads the five-skills audit's card after it has shown itself
+    (routes/audit.py), so the overview never waits for the audit."""
     result = run.overview(session, ws, days=days, end=date_or_none(end), platform=platform or None)
     metrics = [
         MetricInfo(k, DEFINITIONS[k].label_in(locale), DEFINITIONS[k].text_in(locale))

@@ -2,8 +2,11 @@
 as HTML or PDF (issue #16). Viewers may read and download them: stakeholders are who they are
 for.
 
-GET /reports                       choose the month and the language; the preview; downloads
-GET /reports/monthly.html|.pdf     the report itself (?month=YYYY-MM&lang=nl|en)
+GET /reports                       choose the report, the month and the language; the preview
+GET /reports/monthly.html|.pdf     the monthly report (?month=YYYY-MM&lang=nl|en)
+GET /reports/care.html|.pdf        the customer-care report (the inbox's month)
+GET /reports/audit.html|.pdf       the five-skills audit (as of the month's last day; without a
+                                   month, as of today)
 
 Making a report reads every skill's seam and renders charts and a PDF: seconds of work. One
 report is made at a time per server (a second request waits up to REPORT_WAIT seconds, then
@@ -30,6 +33,7 @@ REPORT_WAIT = 5.0  # seconds a request waits for the report being made (then 503
 _ONE_AT_A_TIME = threading.BoundedSemaphore(1)
 QMonth = Annotated[str | None, Query(max_length=7)]
 QLang = Annotated[str | None, Query(max_length=2)]
+QKind = Annotated[str | None, Query(max_length=20)]
 
 
 def _previous_month(today: dt.date | None = None) -> dt.date:
@@ -52,11 +56,14 @@ def _lang(text: str | None, locale: str) -> str:
 
 
 class ReportsPage:
-    """What /reports shows: the month and language chosen, the months one can choose."""
+    """What /reports shows: the report, month and language chosen, the months one can choose."""
 
-    def __init__(self, month: dt.date, lang: str, error: str | None) -> None:
+    kinds = run.KINDS
+
+    def __init__(self, month: dt.date, lang: str, error: str | None, kind: str = "monthly") -> None:
         self.month = month.strftime("%Y-%m")
         self.lang = lang
+        self.kind = kind
         self.error = error
         months, at = [], _previous_month()
         for _ in range(36):  # the last three years, and the month asked if it is older
@@ -76,27 +83,74 @@ def reports_page(
     locale: LocaleDep,
     month: QMonth = None,
     lang: QLang = None,
+    kind: QKind = None,
 ) -> Response:
-    """The reports page: a month (the last whole one with data unless asked), a language,
-    the preview and the downloads."""
+    """The reports page: a report (monthly or customer care), a month (the last whole one
+    with data unless asked), a language, the preview and the downloads."""
     chosen = _month(month) if month else run.default_month(session, ws)
+    which = kind if kind in run.KINDS else "monthly"
     return render(
-        request, "reports/index.html", View(ReportsPage(chosen, _lang(lang, locale), None))
+        request,
+        "reports/index.html",
+        View(ReportsPage(chosen, _lang(lang, locale), None, which)),
     )
 
 
-def _make(session: Any, ws: int, config: Any, month: dt.date, lang: str, fmt: run.Format) -> bytes:
+def _make(
+    session: Any,
+    ws: int,
+    month: dt.date,
+    lang: str,
+    fmt: run.Format,
+    kind: str = "monthly",
+) -> bytes:
     if not _ONE_AT_A_TIME.acquire(timeout=REPORT_WAIT):
         raise HTTPException(
             503, N_("Another report is being made. Try again in a moment."), {"retry-after": "10"}
         )
     try:
-        report = run.monthly(session, ws, month, lang)
+        # an audit of the month as of its last day; of this month (or none given): of today
+        report = run.of_kind(kind, session, ws, month, lang)
         return run.render(report, fmt)
-    except run.NoDataForMonth as exc:
+    except (run.NoDataForMonth, run.NoCareData) as exc:
         raise HTTPException(404, str(exc)) from None
     finally:
         _ONE_AT_A_TIME.release()
+
+
+def _file(
+    session: Any,
+    ws: int,
+    config: Any,
+    kind: str,
+    fmt: str,
+    month: str | None,
+    lang: str,
+    download: bool,
+) -> Response:
+    if fmt not in run.FORMATS:
+        raise HTTPException(404, N_("This page does not exist."))
+    if kind == "audit" and not month:
+        chosen = dt.date.today()  # the audit as of today
+    else:
+        chosen = _month(month)
+    data = _make(session, ws, chosen, lang, fmt, kind)
+    prefix = "socialdesk" if kind == "monthly" else f"socialdesk-{kind}"
+    stamp = f"{chosen:%Y-%m-%d}" if kind == "audit" and not month else f"{chosen:%Y-%m}"
+    name = f"{prefix}-{config.workspace.slug}-{stamp}-{lang}.{fmt}"
+    disposition = "attachment" if download or fmt == "pdf" else "inline"
+    headers = {
+        "content-disposition": f'{disposition}; filename="{name}"',
+        "x-frame-options": "SAMEORIGIN",  # the page previews the HTML in a frame
+        # the report is a document: its own styles and inline charts, no script, nothing
+        # fetched; framed by this cockpit's own pages only
+        "content-security-policy": (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+            "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+        ),
+    }
+    media = "application/pdf" if fmt == "pdf" else "text/html; charset=utf-8"
+    return Response(data, media_type=media, headers=headers)
 
 
 @router.get("/reports/monthly.{fmt}", name="reports_monthly")
@@ -112,21 +166,36 @@ def reports_monthly(
     download: bool = False,
 ) -> Response:
     """The monthly report as HTML (shown in the page's preview) or PDF."""
-    if fmt not in run.FORMATS:
-        raise HTTPException(404, N_("This page does not exist."))
-    chosen, language = _month(month), _lang(lang, locale)
-    data = _make(session, ws, config, chosen, language, fmt)
-    name = f"socialdesk-{config.workspace.slug}-{chosen:%Y-%m}-{language}.{fmt}"
-    disposition = "attachment" if download or fmt == "pdf" else "inline"
-    headers = {
-        "content-disposition": f'{disposition}; filename="{name}"',
-        "x-frame-options": "SAMEORIGIN",  # the page previews the HTML in a frame
-        # the report is a document: its own styles and inline charts, no script, nothing
-        # fetched; framed by this cockpit's own pages only
-        "content-security-policy": (
-            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-            "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
-        ),
-    }
-    media = "application/pdf" if fmt == "pdf" else "text/html; charset=utf-8"
-    return Response(data, media_type=media, headers=headers)
+    return _file(session, ws, config, "monthly", fmt, month, _lang(lang, locale), download)
+
+
+@router.get("/reports/care.{fmt}", name="reports_care")
+def reports_care(
+    session: SessionDep,
+    ws: WorkspaceDep,
+    config: ConfigDep,
+    locale: LocaleDep,
+    _who: Viewer,
+    fmt: str,
+    month: QMonth = None,
+    lang: QLang = None,
+    download: bool = False,
+) -> Response:
+    """The customer-care report (the inbox's month) as HTML or PDF."""
+    return _file(session, ws, config, "care", fmt, month, _lang(lang, locale), download)
+
+
+@router.get("/reports/audit.{fmt}", name="reports_audit")
+def reports_audit(
+    session: SessionDep,
+    ws: WorkspaceDep,
+    config: ConfigDep,
+    locale: LocaleDep,
+    _who: Viewer,
+    fmt: str,
+    month: QMonth = None,
+    lang: QLang = None,
+    download: bool = False,
+) -> Response:
+    """The five-skills audit as HTML or PDF: as of the month's last day, or of today."""
+    return _file(session, ws, config, "audit", fmt, month, _lang(lang, locale), download)
