@@ -301,7 +301,7 @@ def formats(locale: str) -> Formats:
 EXTRACT_FROM = Path(__file__).parent / "web"
 # The import formats' titles and how-to texts are `N_("…")` in the importers, shown on /imports;
 # the connectors' titles, fields and reasons likewise, on /connections; the reports' templates
-# use `_("…")` and their sentences are Phrases.
+# use `_("…")` and their sentences are Phrases, as are the five-skills audit's.
 PHRASES_FROM = tuple(
     Path(__file__).parent / part
     for part in (
@@ -314,6 +314,7 @@ PHRASES_FROM = tuple(
         "worker",
         "publishing",
         "reports",
+        "audit",
     )
 )
 KEYWORDS: dict[str, tuple[int, ...] | None] = {

@@ -177,3 +177,17 @@ def test_sparkline_tooltips_speak_the_language(page, live_server):
             else:
                 when = dt.date.fromisoformat(str(day)[:10])
             assert label == f"{fmt.date(when)}: {fmt.number(value)}", (lang, label)
+
+
+def test_the_home_page_loads_the_five_skills_after_it(page, live_server):
+    """The overview shows at once; htmx then loads the audit's card into it."""
+    _login(page, live_server.url)
+    page.goto(f"{live_server.url}/overview?lang=nl")
+    assert page.get_by_role("heading", level=1).inner_text() == "Overzicht"
+    card = page.locator("#audit-card .audit-skill")
+    card.first.wait_for(timeout=30000)
+    assert card.count() == 5
+    assert page.locator("#audit-empathy h3").inner_text() == "Empathie"
+    page.locator("#audit-card").get_by_role("link", name="de hele scan").click()
+    page.wait_for_url("**/audit")
+    assert page.get_by_role("heading", level=1).inner_text() == "De vijf-vaardighedenscan"

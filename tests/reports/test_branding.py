@@ -191,3 +191,14 @@ def test_the_command_line_shows_and_changes_the_branding(tmp_path):
     removed = run(app, ["settings", "branding", "-w", str(folder), "--remove-logo", "--json"])
     assert removed.exit_code == 0 and '"logo": false' in removed.stdout
     assert '"primary": "#0b3d2e"' in removed.stdout  # the refused colour was not stored
+
+
+def test_a_truncated_logo_is_refused_after_weasyprint_was_imported(ws):
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES when imported; a cut-off PNG must still
+    be refused, whatever ran before in the process."""
+    import weasyprint.images  # noqa: F401
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    with Session(ws.engine) as s, pytest.raises(BrandingError, match="not a PNG or JPEG"):
+        branding.save(s, ws.workspace_id, logo=_image("PNG")[:60])

@@ -122,10 +122,54 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/connections/{connection_id}/{action}"): "admin",
     ("GET", "/reports"): "viewer",
     ("GET", "/reports/monthly.{fmt}"): "viewer",
+    ("GET", "/reports/care.{fmt}"): "viewer",
+    ("GET", "/reports/audit.{fmt}"): "viewer",
+    ("GET", "/reports/campaign.{fmt}"): "viewer",
+    ("GET", "/audit"): "viewer",
+    ("GET", "/audit.json"): "viewer",
+    ("GET", "/audit/card"): "viewer",
+    ("GET", "/settings"): "viewer",
+    ("GET", "/settings.json"): "viewer",
+    ("GET", "/settings/logo.png"): "viewer",
+    ("POST", "/settings/branding"): "admin",
+    ("POST", "/settings/mail"): "admin",
+    ("POST", "/settings/mail/test"): "admin",
+    ("POST", "/settings/schedules"): "admin",
+    ("POST", "/settings/schedules/{schedule_id}/remove"): "admin",
     ("GET", "/login"): "public",
     ("POST", "/login"): "public",
     ("POST", "/logout"): "public",
 }
+# Every page whose tables download as CSV and Excel (web/exports.py): the same role as the page.
+EXPORTED = (
+    "/ads",
+    "/ads/budget",
+    "/ads/fatigue",
+    "/ads/pacing",
+    "/ads/tests",
+    "/analytics/anomalies",
+    "/analytics/best-times",
+    "/analytics/goals",
+    "/analytics/kpi-tree",
+    "/analytics/metrics",
+    "/analytics/metrics/{name}",
+    "/connections",
+    "/imports",
+    "/inbox",
+    "/inbox/figures",
+    "/inbox/labels",
+    "/inbox/replies",
+    "/marketing",
+    "/marketing/links",
+    "/marketing/plan",
+    "/marketing/site",
+    "/marketing/tags",
+    "/posts",
+    "/visual",
+)
+MATRIX.update(
+    {("GET", path + ext): MATRIX[("GET", path)] for path in EXPORTED for ext in (".csv", ".xlsx")}
+)
 RANK = {"viewer": 0, "editor": 1, "admin": 2}
 WHO = ("anonymous", "viewer", "editor", "admin")
 
@@ -166,7 +210,11 @@ def _url(path: str, ids: dict[str, int] | None = None) -> str:
         .replace("{name}", "reach")
         .replace("{connection_id}", "999999")
         .replace("{action}", "pause")
+        .replace("{schedule_id}", "999999")
         .replace("/reports/monthly.{fmt}", "/reports/monthly.html?month=2026-10")
+        .replace("/reports/care.{fmt}", "/reports/care.html?month=2026-10")
+        .replace("/reports/audit.{fmt}", "/reports/audit.html?month=2026-10")
+        .replace("/reports/campaign.{fmt}", "/reports/campaign.html?name=Campaign%20eur")
     )
 
 
@@ -187,6 +235,10 @@ def _call(client, method: str, path: str, ids: dict[str, int]):
         url = url.replace("999999", str(_seed(client.app.state.config.workspace)))
     if method == "GET" and path.startswith("/marketing/calendar/{item_id}"):
         url = url.replace("999999", str(_plan_item(client.app.state.config.workspace)))
+    if method == "GET" and path == "/settings/logo.png":
+        _logo(client.app.state.config.workspace)
+    if method == "GET" and path == "/reports/care.{fmt}":
+        _conversations(client.app.state.config.workspace)
     if method == "GET" and path.startswith("/marketing/media/"):
         url = url.replace("reach", _media_file(client.app.state.config.workspace))
     if method == "GET":
@@ -215,6 +267,25 @@ def _plan_item(ws) -> int:
         s.add(item)
         s.flush()
         return item.id
+
+
+def _logo(ws) -> None:
+    """A stored logo, so the allowed GET of it answers 200."""
+    from PIL import Image
+
+    from socialdesk.reports import branding
+
+    out = io.BytesIO()
+    Image.new("RGB", (60, 20), (0, 90, 200)).save(out, "PNG")
+    with session_scope(ws.engine) as s:
+        branding.save(s, ws.workspace_id, logo=out.getvalue())
+
+
+def _conversations(ws) -> None:
+    """October's conversations, so the allowed GET of the care report answers 200."""
+    from tests.reports.test_care import seed_inbox
+
+    seed_inbox(ws.engine, ws.workspace_id)
 
 
 def _media_file(ws) -> str:

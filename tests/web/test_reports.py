@@ -57,3 +57,20 @@ def test_the_care_and_audit_reports_are_chosen_on_the_page(sqlite_seeded):
     assert audit.status_code == 200 and audit.content.startswith(b"%PDF")
     assert "socialdesk-audit-" in audit.headers["content-disposition"]
     assert client.get("/reports?kind=nonsense").status_code == 200  # the monthly report
+
+
+def test_a_campaigns_report_is_chosen_by_its_name(sqlite_seeded):
+    client = make_client(sqlite_seeded.ws)
+    page = client.get("/reports?kind=campaign&lang=en")
+    assert page.status_code == 200
+    assert '<option value="Campaign eur"' in page.text
+    assert 'src="/reports/campaign.html?name=Campaign%20eur&amp;lang=en"' in page.text
+    html = client.get("/reports/campaign.html?name=campaign%20EUR&lang=en")
+    assert html.status_code == 200 and "Campaign eur" in html.text
+    assert html.headers["content-security-policy"].startswith("default-src 'none'")
+    pdf = client.get("/reports/campaign.pdf?name=Campaign%20usd&lang=nl")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert "socialdesk-campaign-campaign-usd-nl.pdf" in pdf.headers["content-disposition"]
+    missing = client.get("/reports/campaign.html?name=Campagne")
+    assert missing.status_code == 404 and "Campaign eur" in missing.text
+    assert client.get("/reports/campaign.html").status_code == 422

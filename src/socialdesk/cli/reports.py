@@ -3,6 +3,8 @@
 socialdesk report monthly [--month 2026-10] [--lang nl|en] [--pdf FILE] [--html FILE]
                           [--organisation NAME] [--json]
 socialdesk report care    [--month 2026-10] [--lang nl|en] [--pdf FILE] [--html FILE] [--json]
+socialdesk report campaign NAME [--start D --end D] [--utm-campaign V] [--lang nl|en]
+                          [--pdf FILE] [--html FILE] [--json]
 socialdesk report audit   [--month 2026-10] [--lang nl|en] [--pdf FILE] [--html FILE] [--json]
 socialdesk report mail-settings [--host H --port 587 --security starttls --username U
                                  --password-stdin --sender S]   (no options: show them)
@@ -172,6 +174,53 @@ def care_command(
         try:
             report = run.care(session, ws, first, language)
         except run.NoCareData as exc:
+            _fail(str(exc))
+    _write(report, language, pdf=pdf, html=html, as_json=as_json)
+
+
+@report_app.command("campaign")
+def campaign_command(
+    name: Annotated[str, typer.Argument(help="The campaign's name, as in the ads' exports.")],
+    workspace: WorkspaceOpt = None,
+    start: Annotated[
+        str | None, typer.Option(help="From this day, YYYY-MM-DD (default: its first day).")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option(help="To this day, YYYY-MM-DD (default: its last day).")
+    ] = None,
+    utm_campaign: Annotated[
+        str | None,
+        typer.Option(help="The utm_campaign of its links, when it is not the name."),
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language of the report: nl or en.")] = "nl",
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Write the PDF to this file.")] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write the HTML page to this file.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """One campaign start to finish: spend, results per type and their cost, ROAS, the
+    ads and ad sets, tests, tired ads, its response curve and its place in the plan."""
+    from socialdesk.cli.console import parse_day
+    from socialdesk.i18n import LOCALES, normalise
+    from socialdesk.reports import run
+
+    language = normalise(lang)
+    if language is None:
+        _fail(f"--lang must be one of {', '.join(LOCALES)} (got {lang!r})", 2)
+    assert language is not None
+    first, last = parse_day(start, "--start"), parse_day(end, "--end")
+    if first and last and first > last:
+        _fail("--start lies after --end", 2)
+    with (
+        console.status(f"Gathering {name}…"),
+        workspace_session(workspace) as (session, ws),
+    ):
+        try:
+            report = run.campaign(
+                session, ws, name, language, start=first, end=last, utm_campaign=utm_campaign
+            )
+        except run.NoSuchCampaign as exc:
             _fail(str(exc))
     _write(report, language, pdf=pdf, html=html, as_json=as_json)
 

@@ -152,6 +152,12 @@ def clean_logo(data: bytes) -> bytes:
     if not data:
         raise _not_an_image()
     try:
+        # verify() reads the whole file: a truncated one fails here even though WeasyPrint,
+        # once imported, lets Pillow load truncated images (ImageFile.LOAD_TRUNCATED_IMAGES)
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format not in _FORMATS:
+                raise _not_an_image()
+            probe.verify()
         with Image.open(io.BytesIO(data)) as img:
             if img.format not in _FORMATS:
                 raise _not_an_image()

@@ -702,6 +702,11 @@ def _money(value: float) -> Num:
     return Num(value, ",.2f")
 
 
+def _cost(value: float) -> Num:
+    """A cost per result: cents, or four decimals below 0.10 (a reach costs 0.0143)."""
+    return Num(value, ",.2f" if abs(value) >= 0.1 else ",.4f")
+
+
 def _count(value: float) -> Num:
     return Num(value, ",.0f")
 
@@ -774,7 +779,7 @@ def campaign_headline(report: CampaignReport) -> tuple[Phrase, ...]:
                         "A result (%(type)s) cost %(cpa)s %(currency)s; the conversion value was "
                         "%(roas)s times the spend (ROAS).",
                         type=t.result_type,
-                        cpa=_money(t.cpa),
+                        cpa=_cost(t.cpa),
                         currency=t.currency,
                         roas=Num(t.roas, ",.2f"),
                     )
@@ -784,7 +789,7 @@ def campaign_headline(report: CampaignReport) -> tuple[Phrase, ...]:
                     Phrase(
                         "A result (%(type)s) cost %(cpa)s %(currency)s.",
                         type=t.result_type,
-                        cpa=_money(t.cpa),
+                        cpa=_cost(t.cpa),
                         currency=t.currency,
                     )
                 )
@@ -792,8 +797,8 @@ def campaign_headline(report: CampaignReport) -> tuple[Phrase, ...]:
     if h is not None and h.change.low is not None and h.change.high is not None:
         values = {
             "type": h.result_type,
-            "late": _money(h.second_cpa),
-            "early": _money(h.first_cpa),
+            "late": _cost(h.second_cpa),
+            "early": _cost(h.first_cpa),
             "currency": h.currency,
             "change": Num(h.change.value or 0.0, "+.0%"),
             "low": Num(h.change.low, "+.0%"),
@@ -897,7 +902,7 @@ def campaign_advice(report: CampaignReport) -> list[Phrase]:
                     spend=_money(c.current_spend),
                     currency=c.currency or "",
                     type=c.result_type or "",
-                    cost=_money(c.marginal_cost.value),
+                    cost=_cost(c.marginal_cost.value),
                 )
             )
     if not todo:

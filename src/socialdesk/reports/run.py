@@ -19,13 +19,20 @@ from sqlalchemy.orm import Session
 
 from socialdesk.reports import branding as branding_seam
 from socialdesk.reports.audit import AuditReport, audit_report
+from socialdesk.reports.campaign import (
+    CampaignReport,
+    NoSuchCampaign,
+    campaign_html,
+    campaign_names,
+    campaign_report,
+)
 from socialdesk.reports.care import CareReport, NoCareData, care_report
 from socialdesk.reports.monthly import MonthlyReport, NoDataForMonth, monthly_report
 from socialdesk.reports.render import audit_html, care_html, to_html, to_pdf
 
 Format = Literal["html", "pdf"]
 FORMATS: tuple[Format, ...] = ("html", "pdf")
-Report = MonthlyReport | CareReport | AuditReport
+Report = MonthlyReport | CareReport | AuditReport | CampaignReport
 KINDS = ("monthly", "care", "audit")  # the reports one can make of a month
 
 
@@ -92,6 +99,34 @@ def audit(
     )
 
 
+def campaign(
+    session: Session,
+    workspace_id: int,
+    name: str,
+    lang: str,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    utm_campaign: str | None = None,
+    organisation: str | None = None,
+) -> CampaignReport:
+    """The campaign called `name` start to finish (or from `start` to `end`): spend, results
+    per type, cost per result, tests, fatigue, its response curve, its plan entry.
+    NoSuchCampaign names the closest campaigns when there is none of that name."""
+    brand = branding_seam.load(session, workspace_id)
+    return campaign_report(
+        session,
+        workspace_id,
+        name,
+        lang,
+        start=start,
+        end=end,
+        utm_campaign=utm_campaign,
+        organisation=organisation or brand.name or None,
+        branding=brand,
+    )
+
+
 def month_end(month: dt.date, today: dt.date | None = None) -> dt.date:
     """The last day of `month`'s calendar month, or `today` when that lies before it."""
     after = (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
@@ -144,6 +179,8 @@ def render_all(report: Report, fmts: Sequence[Format]) -> dict[Format, bytes]:
         html = care_html(report)
     elif isinstance(report, AuditReport):
         html = audit_html(report)
+    elif isinstance(report, CampaignReport):
+        html = campaign_html(report)
     else:
         html = to_html(report)
     return {f: html.encode("utf-8") if f == "html" else to_pdf(html) for f in fmts}
@@ -153,13 +190,17 @@ __all__ = [
     "FORMATS",
     "KINDS",
     "AuditReport",
+    "CampaignReport",
     "CareReport",
     "Format",
     "MonthlyReport",
     "NoCareData",
     "NoDataForMonth",
+    "NoSuchCampaign",
     "Report",
     "audit",
+    "campaign",
+    "campaign_names",
     "care",
     "default_month",
     "month_end",

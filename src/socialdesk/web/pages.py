@@ -11,6 +11,13 @@ registers `GET /ads/tests` (the template rendered with `page` = the View) and
 `--json` uses too), both with the function's one parameter list, as Datasette answers every
 page with a `.json` suffix. The function may also return the result itself (no extras), or a
 `Response` (a redirect, a partial) that both routes answer as is.
+
+With `tables=` (a function `(result, locale) -> Sequence[Table]`, socialdesk.web.exports,
+declared next to the route) the page's tables come out too: `path + ".csv"` (one table,
+`?table=<key>`, default the first) and `path + ".xlsx"` (every table, a sheet each), with the
+page's parameter list, so its filters apply the same way. The tables function may also take
+any of the page function's parameters by name after those two (`session`, `ws`, a filter),
+for a page that exports more than it shows (every matching post, not one page of them).
 """
 
 from __future__ import annotations
@@ -18,12 +25,18 @@ from __future__ import annotations
 import inspect
 import typing
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from socialdesk.i18n import N_
+from socialdesk.web import exports
 from socialdesk.web.deps import render, render_json
+
+QTable = Annotated[
+    str | None, Query(max_length=60, description="the table to export (CSV), by its key")
+]
 
 
 class View:
@@ -80,9 +93,11 @@ def page(
     *,
     name: str,
     json: bool = True,
+    tables: exports.Tables | None = None,
     **route: Any,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register `path` (HTML) and, unless `json=False`, `path + ".json"` from one function."""
+    """Register `path` (HTML) and, unless `json=False`, `path + ".json"` from one function;
+    with `tables`, `path + ".csv"` and `path + ".xlsx"` too."""
 
     def decorate(build: Callable[..., Any]) -> Callable[..., Any]:
         if inspect.iscoroutinefunction(build):
@@ -111,8 +126,14 @@ def page(
                 return render_json(out.result, status_code=out.status_code)
             return render_json(out)
 
-        for endpoint, suffix in ((html, ""), (as_json, "_json")):
-            endpoint.__signature__ = signature  # type: ignore[attr-defined]
+        endpoints: list[tuple[Callable[..., Any], str, inspect.Signature]] = [
+            (html, "", signature),
+            (as_json, "_json", signature),
+        ]
+        if tables is not None:
+            endpoints += _export_endpoints(build, call, tables, signature, name)
+        for endpoint, suffix, sig in endpoints:
+            endpoint.__signature__ = sig  # type: ignore[attr-defined]
             endpoint.__name__ = build.__name__ + suffix
             endpoint.__doc__ = build.__doc__
             endpoint.__module__ = build.__module__
@@ -123,9 +144,68 @@ def page(
             router.add_api_route(
                 path + ".json", as_json, methods=["GET"], name=f"{name}_json", **route
             )
+        for endpoint, suffix, _sig in endpoints[2:]:
+            ext = suffix.removeprefix("_")
+            router.add_api_route(
+                f"{path}.{ext}", endpoint, methods=["GET"], name=f"{name}_{ext}", **route
+            )
         router.add_api_route(path, html, methods=["GET"], name=name, **route)
         build.html = html  # type: ignore[attr-defined]
         build.json = as_json  # type: ignore[attr-defined]
         return build
 
     return decorate
+
+
+def _export_endpoints(
+    build: Callable[..., Any],
+    call: Callable[[Request, dict[str, Any]], Any],
+    tables: exports.Tables,
+    signature: inspect.Signature,
+    name: str,
+) -> list[tuple[Callable[..., Any], str, inspect.Signature]]:
+    """The `.csv` and `.xlsx` endpoints of a page with tables (see the module's doc)."""
+    page_params = set(signature.parameters)
+    if "table" in page_params:
+        raise TypeError(f"{build.__name__}() takes a 'table' parameter: the exports use it")
+    wanted = list(inspect.signature(tables).parameters)[2:]
+    unknown = [p for p in wanted if p not in page_params]
+    if unknown:
+        raise TypeError(f"the tables of {build.__name__}() ask for {unknown}: not page parameters")
+
+    def found(request: Request, kwargs: dict[str, Any]) -> Response | list[exports.Table]:
+        given = {p: kwargs[p] for p in wanted if p in kwargs}
+        out = call(request, kwargs)
+        if isinstance(out, Response):
+            return out
+        result = out.result if isinstance(out, View) else out
+        if "request" in wanted:
+            given["request"] = request
+        return list(tables(result, request.state.locale, **given))
+
+    def as_csv(request: Request, table: str | None = None, **kwargs: Any) -> Response:
+        out = found(request, kwargs)
+        if isinstance(out, Response):
+            return out
+        chosen = next((t for t in out if table in (None, "", t.key)), None)
+        if chosen is None:
+            raise HTTPException(status_code=404, detail=N_("This page has no such table."))
+        return exports.csv_response(
+            chosen,
+            request.state.locale,
+            exports.filename(name, chosen.key if len(out) > 1 else None, "csv"),
+        )
+
+    def as_xlsx(request: Request, **kwargs: Any) -> Response:
+        out = found(request, kwargs)
+        if isinstance(out, Response):
+            return out
+        return exports.xlsx_response(
+            out, request.state.locale, exports.filename(name, None, "xlsx")
+        )
+
+    table_param = inspect.Parameter(
+        "table", inspect.Parameter.KEYWORD_ONLY, annotation=QTable, default=None
+    )
+    csv_signature = signature.replace(parameters=[*signature.parameters.values(), table_param])
+    return [(as_csv, "_csv", csv_signature), (as_xlsx, "_xlsx", signature)]

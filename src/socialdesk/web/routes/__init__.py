@@ -7,8 +7,8 @@ from fastapi import APIRouter
 from socialdesk.web.routes import (
     admin,
     ads,
-    audit,
     analytics,
+    audit,
     auth,
     connections,
     home,

@@ -28,6 +28,7 @@ from socialdesk.analytics.kpi_tree import factor_label
 from socialdesk.catalogue import UnknownMetric
 from socialdesk.charts import SCHEMA
 from socialdesk.i18n import N_, formats, gettext
+from socialdesk.overview.definitions import platform_name
 from socialdesk.phrases import say
 from socialdesk.web.deps import (
     CsrfDep,
@@ -39,6 +40,7 @@ from socialdesk.web.deps import (
     date_or_none,
     render,
 )
+from socialdesk.web.exports import Column, Table, estimate_cells, estimate_columns
 from socialdesk.web.pages import View, page
 
 router = APIRouter()
@@ -54,14 +56,79 @@ WEEKDAYS = (
 )
 
 
+DIRECTIONS = {"up": N_("higher"), "down": N_("lower")}
+GOAL_STATUS = {
+    "on-track": N_("on track"),
+    "at-risk": N_("at risk"),
+    "off-track": N_("off track"),
+    "not-started": N_("not started"),
+    "not-enough-data": N_("not enough data"),
+}
+
+
 # -- metrics catalogue -------------------------------------------------------------------------
-@page(router, "/analytics/metrics", "analytics/metrics.html", name="analytics_metrics")
+def _metrics_tables(result: run.Catalogue, locale: str) -> list[Table]:
+    rows = (
+        (
+            m.label,
+            m.name,
+            m.definition,
+            m.unit,
+            m.formula_text,
+            gettext(locale, DIRECTIONS[m.direction]) if m.direction in DIRECTIONS else None,
+            ", ".join(dict.fromkeys(platform_name(s.platform) for s in m.sources)),
+            m.available,
+        )
+        for m in result.metrics
+    )
+    columns = (
+        Column("metric", N_("Metric")),
+        Column("name", N_("Name")),
+        Column("definition", N_("Definition")),
+        Column("unit", N_("Unit")),
+        Column("formula", N_("Formula")),
+        Column("better_when", N_("Better when")),
+        Column("platforms", N_("Platforms")),
+        Column("available", N_("Imported")),
+    )
+    return [Table("metrics", N_("Metrics"), columns, rows)]
+
+
+def _metric_tables(result: run.MetricInfo, locale: str) -> list[Table]:
+    rows = (
+        (platform_name(s.platform), s.header, s.sheet, s.format, s.table, s.note)
+        for s in result.sources
+    )
+    columns = (
+        Column("platform", N_("Platform")),
+        Column("column", N_("Export column")),
+        Column("sheet", N_("Sheet")),
+        Column("export", N_("Export")),
+        Column("table", N_("Table")),
+        Column("definition", N_("The platform's own definition")),
+    )
+    return [Table("sources", N_("Per platform"), columns, rows)]
+
+
+@page(
+    router,
+    "/analytics/metrics",
+    "analytics/metrics.html",
+    name="analytics_metrics",
+    tables=_metrics_tables,
+)
 def analytics_metrics(locale: LocaleDep, _who: Viewer) -> run.Catalogue:
     """The metrics catalogue (/analytics/metrics): every metric in the page's language."""
     return run.catalogue(lang=locale)
 
 
-@page(router, "/analytics/metrics/{name}", "analytics/metric.html", name="analytics_metric")
+@page(
+    router,
+    "/analytics/metrics/{name}",
+    "analytics/metric.html",
+    name="analytics_metric",
+    tables=_metric_tables,
+)
 def analytics_metric(name: str, locale: LocaleDep, _who: Viewer) -> run.MetricInfo:
     """One metric (/analytics/metrics/{name}): definition, formula, the platforms' columns."""
     try:
@@ -116,7 +183,69 @@ QGroup = Annotated[str, Query(pattern="^(platform|account|)$")]
 QDays = Annotated[int, Query(ge=1, le=3660)]
 
 
-@page(router, "/analytics/kpi-tree", "analytics/kpi_tree.html", name="analytics_kpi_tree")
+def _group_name(group: dict[str, object], locale: str) -> str:
+    if not group:
+        return gettext(locale, "Total")
+    return " · ".join(
+        platform_name(str(v)) if k == "platform" else str(v) for k, v in group.items()
+    )
+
+
+def _tree_tables(result: run.TreeReport, locale: str) -> list[Table]:
+    """The change per group, and each factor's contribution to it."""
+    changes = (
+        (_group_name(g, locale), c.before, c.after, c.change, c.note or None)
+        for g, c in result.changes
+    )
+    factors = (
+        (
+            _group_name(g, locale),
+            result.labels.get(f.name, f.name),
+            f.before,
+            f.after,
+            f.contribution,
+            f.share,
+        )
+        for g, c in result.changes
+        if c.decomposable
+        for f in c.factors
+    )
+    return [
+        Table(
+            "changes",
+            N_("KPI tree"),
+            (
+                Column("group", N_("Group")),
+                Column("before", N_("before")),
+                Column("after", N_("after")),
+                Column("change", N_("change")),
+                Column("note", N_("Note")),
+            ),
+            changes,
+        ),
+        Table(
+            "contributions",
+            N_("Contributions"),
+            (
+                Column("group", N_("Group")),
+                Column("factor", N_("Factor")),
+                Column("before", N_("before")),
+                Column("after", N_("after")),
+                Column("contribution", N_("Contribution")),
+                Column("share", N_("Share")),
+            ),
+            factors,
+        ),
+    ]
+
+
+@page(
+    router,
+    "/analytics/kpi-tree",
+    "analytics/kpi_tree.html",
+    name="analytics_kpi_tree",
+    tables=_tree_tables,
+)
 def analytics_kpi_tree(
     session: SessionDep,
     ws: WorkspaceDep,
@@ -150,7 +279,48 @@ def analytics_kpi_tree(
 
 
 # -- goals -------------------------------------------------------------------------------------
-@page(router, "/analytics/goals", "analytics/goals.html", name="analytics_goals")
+def _goals_tables(result: run.GoalsReport, locale: str) -> list[Table]:
+    rows = (
+        (
+            s.goal.name,
+            platform_name(s.goal.platform) if s.goal.platform else None,
+            result.metric_choices.get(s.goal.metric, s.metric_label),
+            s.goal.start,
+            s.goal.end,
+            s.goal.target if s.goal.kind == "change" else None,
+            s.target_value,
+            s.observed,
+            s.progress,
+            *estimate_cells(s.forecast),
+            gettext(locale, GOAL_STATUS[s.status]) if s.status in GOAL_STATUS else s.status,
+            s.note or None,
+        )
+        for s in result.goals
+    )
+    columns = (
+        Column("goal", N_("Goal")),
+        Column("platform", N_("Platform")),
+        Column("metric", N_("Metric")),
+        Column("start", N_("Start")),
+        Column("end", N_("End")),
+        Column("target_change", N_("Target change")),
+        Column("target", N_("target")),
+        Column("so_far", N_("so far")),
+        Column("progress", N_("progress")),
+        *estimate_columns("forecast", N_("forecast (95% interval)")),
+        Column("status", N_("Status")),
+        Column("note", N_("Note")),
+    )
+    return [Table("goals", N_("Goals"), columns, rows)]
+
+
+@page(
+    router,
+    "/analytics/goals",
+    "analytics/goals.html",
+    name="analytics_goals",
+    tables=_goals_tables,
+)
 def analytics_goals(
     session: SessionDep,
     ws: WorkspaceDep,
@@ -223,7 +393,83 @@ QPlatform = Annotated[str | None, Query(max_length=40)]
 QThreshold = Annotated[float, Query(gt=0, le=100)]
 
 
-@page(router, "/analytics/anomalies", "analytics/anomalies.html", name="analytics_anomalies")
+def _anomalies_tables(result: run.AnomalyReport, locale: str) -> list[Table]:
+    def label(name: str) -> str:
+        return _say(factor_label(name, locale), locale)
+
+    days = (
+        (
+            d.day,
+            platform_name(d.platform),
+            d.account,
+            label(d.metric),
+            d.value,
+            d.expected,
+            d.low,
+            d.high,
+            d.score,
+            d.explanation,
+        )
+        for d in result.days
+    )
+    posts = (
+        (
+            p.published_at,
+            p.post_id,
+            platform_name(p.platform),
+            p.account,
+            p.media_type,
+            " / ".join(label(x) for x in p.metric.split(" / ")),
+            p.rate,
+            p.expected_rate,
+            p.score,
+        )
+        for p in result.posts
+    )
+    return [
+        Table(
+            "days",
+            N_("Unusual days"),
+            (
+                Column("day", N_("Day")),
+                Column("platform", N_("Platform")),
+                Column("account", N_("Account")),
+                Column("metric", N_("Metric")),
+                Column("value", N_("value")),
+                Column("expected", N_("expected")),
+                Column("low", N_("low")),
+                Column("high", N_("high")),
+                Column("score", N_("score")),
+                Column("why", N_("Why")),
+            ),
+            days,
+        ),
+        Table(
+            "posts",
+            N_("Unusual posts"),
+            (
+                Column("published", N_("Published")),
+                Column("post", N_("Post")),
+                Column("platform", N_("Platform")),
+                Column("account", N_("Account")),
+                Column("media_type", N_("Media type")),
+                Column("metric", N_("Rate")),
+                Column("rate", N_("rate")),
+                Column("expected", N_("expected")),
+                Column("score", N_("score")),
+            ),
+            posts,
+        ),
+    ]
+
+
+@page(
+    router,
+    "/analytics/anomalies",
+    "analytics/anomalies.html",
+    name="analytics_anomalies",
+    tables=_anomalies_tables,
+)
 def analytics_anomalies(
     session: SessionDep,
     ws: WorkspaceDep,
@@ -251,7 +497,40 @@ def analytics_anomalies(
     return View(result, labels=labels)
 
 
-@page(router, "/analytics/best-times", "analytics/best_times.html", name="analytics_best_times")
+def _best_times_tables(result: run.BestTimesReport, locale: str) -> list[Table]:
+    """The hours and the weekdays, each a table, one row per platform and slot."""
+
+    def slots(kind: str) -> Table:
+        rows = (
+            (
+                platform_name(p.platform),
+                f"{e.slot:02d}:00" if kind == "hours" else gettext(locale, WEEKDAYS[e.slot]),
+                e.posts,
+                *estimate_cells(e.vs_best),
+                e.contender,
+            )
+            for p in result.platforms
+            for e in (p.hours if kind == "hours" else p.weekdays)
+        )
+        columns = (
+            Column("platform", N_("Platform")),
+            Column("slot", N_("Hour") if kind == "hours" else N_("Weekday")),
+            Column("posts", N_("posts")),
+            *estimate_columns("vs_best", N_("vs the best (95% interval)")),
+            Column("contender", N_("Contender")),
+        )
+        return Table(kind, N_("Hour") if kind == "hours" else N_("Weekday"), columns, rows)
+
+    return [slots("hours"), slots("weekdays")]
+
+
+@page(
+    router,
+    "/analytics/best-times",
+    "analytics/best_times.html",
+    name="analytics_best_times",
+    tables=_best_times_tables,
+)
 def analytics_best_times(
     session: SessionDep,
     ws: WorkspaceDep,

@@ -30,6 +30,7 @@ from socialdesk.web.deps import (
     WorkspaceDep,
     render,
 )
+from socialdesk.web.exports import Column, Table
 from socialdesk.web.pages import View, page
 
 router = APIRouter()
@@ -51,7 +52,107 @@ def _view(session: Session, ws: int, locale: str, admin: bool, **extras: Any) ->
     return View(result, admin=admin, **extras)
 
 
-@page(router, "/connections", "connections/index.html", name="connections")
+HEALTH_WORDS = {
+    "ok": N_("working"),
+    "failing": N_("failing"),
+    "paused": N_("paused"),
+    "never synced": N_("not synced yet"),
+}
+STATUS_WORDS = {
+    "ok": N_("ok"),
+    "failed": N_("failed"),
+    "partial": N_("partly"),
+    "running": N_("running"),
+    "not run": N_("not run"),
+    "queued": N_("queued"),
+    "retrying": N_("retrying"),
+    "done": N_("done"),
+    "skipped": N_("skipped"),
+    "refused": N_("refused"),
+}
+
+
+def _connections_tables(result: run.ConnectionsResult, locale: str) -> list[Table]:
+    """The connections (a stream a row: its account's health beside it) and the recent jobs."""
+
+    def word(words: dict[str, str], key: str | None) -> str | None:
+        return gettext(locale, words.get(key, key)) if key else None
+
+    def problem(text: str | None) -> str | None:
+        return gettext(locale, text) if text else None
+
+    streams = (
+        (
+            c.title,
+            c.handle,
+            c.name,
+            word(HEALTH_WORDS, c.health),
+            c.last_sync_at,
+            c.expires_at,
+            gettext(locale, s.title) if s else None,
+            word(STATUS_WORDS, s.last_status) if s else None,
+            s.last_items if s else None,
+            s.synced_up_to if s else None,
+            problem(c.last_error),
+        )
+        for c in result.connections
+        for s in (c.streams or (None,))
+    )
+    jobs = (
+        (
+            j.id,
+            j.connection_id,
+            word(STATUS_WORDS, j.status),
+            j.attempts,
+            j.enqueued_at,
+            j.finished_at,
+            problem(j.error),
+        )
+        for j in result.jobs
+    )
+    return [
+        Table(
+            "connections",
+            N_("Connections"),
+            (
+                Column("account", N_("Account")),
+                Column("handle", N_("Handle")),
+                Column("name", N_("Name")),
+                Column("health", N_("Health")),
+                Column("last_sync", N_("Last sync")),
+                Column("expires", N_("Credential expires")),
+                Column("stream", N_("Stream")),
+                Column("stream_status", N_("Status")),
+                Column("items", N_("Items")),
+                Column("synced_up_to", N_("Synced up to")),
+                Column("problem", N_("Problem")),
+            ),
+            streams,
+        ),
+        Table(
+            "jobs",
+            N_("Jobs"),
+            (
+                Column("job", N_("Job")),
+                Column("connection", N_("Connection")),
+                Column("status", N_("Status")),
+                Column("attempts", N_("Attempts")),
+                Column("queued", N_("Queued")),
+                Column("finished", N_("Finished")),
+                Column("problem", N_("Problem")),
+            ),
+            jobs,
+        ),
+    ]
+
+
+@page(
+    router,
+    "/connections",
+    "connections/index.html",
+    name="connections",
+    tables=_connections_tables,
+)
 def connections(
     session: SessionDep, ws: WorkspaceDep, locale: LocaleDep, who: Viewer, done: str = ""
 ) -> View:

@@ -27,6 +27,7 @@ from socialdesk.web.deps import (
     render,
     render_json,
 )
+from socialdesk.web.exports import Column, Table
 from socialdesk.web.pages import View, page
 
 router = APIRouter()
@@ -53,7 +54,33 @@ def _view(
     )
 
 
-@page(router, "/imports", "imports/index.html", name="imports")
+def _history_tables(result: run.ImportsResult, locale: str) -> list[Table]:
+    titles = result.format_titles
+    rows = (
+        (
+            b.started_at,
+            b.filename,
+            titles.get(b.format, b.format),
+            b.rows_read,
+            b.rows_added,
+            b.rows_updated,
+            b.imported_by,
+        )
+        for b in result.history
+    )
+    columns = (
+        Column("when", N_("When")),
+        Column("file", N_("File")),
+        Column("format", N_("Format")),
+        Column("rows", N_("Rows")),
+        Column("added", N_("Added")),
+        Column("updated", N_("Updated")),
+        Column("by", N_("By")),
+    )
+    return [Table("history", N_("Import history"), columns, rows)]
+
+
+@page(router, "/imports", "imports/index.html", name="imports", tables=_history_tables)
 def imports(
     session: SessionDep, ws: WorkspaceDep, config: ConfigDep, locale: LocaleDep, who: Viewer
 ) -> View:

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
-from typing import Annotated, TypedDict
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, TypedDict
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from socialdesk.i18n import N_
+from socialdesk.i18n import N_, gettext
 from socialdesk.inbox import run
 from socialdesk.inbox.drafts import VARIABLES
 from socialdesk.inbox.intent import INTENTS
@@ -33,7 +33,9 @@ from socialdesk.inbox.learning import MIN_LABELS
 from socialdesk.inbox.run import REPLY_LANGUAGES, STATUSES
 from socialdesk.inbox.sentiment import SENTIMENTS
 from socialdesk.inbox.sla import DAY_NAMES
+from socialdesk.overview.definitions import platform_name
 from socialdesk.web.deps import CsrfDep, Editor, SessionDep, Viewer, WorkspaceDep, render
+from socialdesk.web.exports import Column, Table, estimate_cells, estimate_columns
 from socialdesk.web.labels import LABELS
 from socialdesk.web.pages import View, page
 
@@ -108,7 +110,66 @@ def _utc(moment: dt.datetime | None) -> dt.datetime | None:
     return moment
 
 
-@page(router, "/inbox", "inbox/queue.html", name="inbox")
+def _words(locale: str) -> Callable[[str, str | None], str | None]:
+    """The inbox's code words in `locale` (None stays an empty cell)."""
+
+    def word(kind: str, key: str | None) -> str | None:
+        return LABELS.say(kind, key, locale, lambda m: gettext(locale, m)) if key else None
+
+    return word
+
+
+def _queue_tables(result: run.QueueResult, locale: str) -> list[Table]:
+    """The queue as the page shows it: the rows the seam returns (the page's `limit`, 500
+    unless asked, at most 5,000), the message's text whole."""
+    word = _words(locale)
+
+    def confidence(r: Mapping[str, Any], kind: str) -> Any:
+        return None if r.get(f"{kind}_by") else r.get(f"{kind}_confidence")
+
+    rows = (
+        (
+            r.get("author_name") or r.get("author_handle"),
+            r.get("text"),
+            platform_name(r["platform"]) if r.get("platform") else None,
+            word("language", r.get("language")),
+            word("sentiment", r.get("sentiment")),
+            r.get("sentiment_by"),
+            word("intent", r.get("intent")),
+            r.get("intent_by"),
+            r.get("urgency"),
+            confidence(r, "sentiment"),
+            confidence(r, "intent"),
+            r.get("minutes_waiting"),
+            bool(r.get("breached")),
+            word("thread_status", r.get("status")),
+            r.get("assignee"),
+            r.get("thread_id"),
+        )
+        for r in result.rows
+    )
+    columns = (
+        Column("author", N_("Author")),
+        Column("message", N_("Message")),
+        Column("platform", N_("Platform")),
+        Column("language", N_("Language")),
+        Column("sentiment", N_("Sentiment")),
+        Column("sentiment_by", N_("Sentiment set by")),
+        Column("intent", N_("Intent")),
+        Column("intent_by", N_("Intent set by")),
+        Column("urgency", N_("Urgency")),
+        Column("sentiment_confidence", N_("Confidence (sentiment)")),
+        Column("intent_confidence", N_("Confidence (intent)")),
+        Column("minutes_waiting", N_("Waiting (minutes)")),
+        Column("breached", N_("Past the SLA")),
+        Column("status", N_("Status")),
+        Column("assignee", N_("Assignee")),
+        Column("thread", N_("Thread")),
+    )
+    return [Table("queue", N_("Inbox"), columns, rows)]
+
+
+@page(router, "/inbox", "inbox/queue.html", name="inbox", tables=_queue_tables)
 def inbox(
     session: SessionDep,
     ws: WorkspaceDep,
@@ -242,7 +303,60 @@ def inbox_answered(
     return _back(item_id)
 
 
-@page(router, "/inbox/figures", "inbox/figures.html", name="inbox_figures")
+def _figures_tables(result: run.FiguresResult, locale: str) -> list[Table]:
+    report = result.report
+
+    def group(name: str) -> str:
+        kind, _sep, key = name.partition("=")
+        if kind == "all":
+            return gettext(locale, "All threads")
+        if kind == "platform":
+            return platform_name(key)
+        if kind == "hours":
+            inside = key == "inside"
+            if inside:
+                return gettext(locale, "inside business hours")
+            return gettext(locale, "outside business hours")
+        if kind == "person":
+            return gettext(locale, "answered by %(person)s") % {"person": key}
+        return name
+
+    found = (
+        [report.overall, *report.by_platform, *report.by_hours, *report.by_person]
+        if report is not None
+        else []
+    )
+    rows = (
+        (
+            group(f.group),
+            f.threads,
+            f.answered,
+            *estimate_cells(f.response_rate),
+            f.first_response.mean.value,
+            *estimate_cells(f.first_response.median),
+            *estimate_cells(f.resolution.median),
+        )
+        for f in found
+    )
+    columns = (
+        Column("group", N_("Group")),
+        Column("threads", N_("threads")),
+        Column("answered", N_("answered")),
+        *estimate_columns("response_rate", N_("Response rate")),
+        Column("first_mean", N_("First response, mean")),
+        *estimate_columns("first_median", N_("First response, median")),
+        *estimate_columns("resolution_median", N_("Resolution, median")),
+    )
+    return [Table("figures", N_("Response figures"), columns, rows)]
+
+
+@page(
+    router,
+    "/inbox/figures",
+    "inbox/figures.html",
+    name="inbox_figures",
+    tables=_figures_tables,
+)
 def inbox_figures(
     session: SessionDep, ws: WorkspaceDep, _who: Viewer, since: QSince = None
 ) -> View:
@@ -280,7 +394,28 @@ def _replies_view(
     )
 
 
-@page(router, "/inbox/replies", "inbox/replies.html", name="inbox_replies")
+def _replies_tables(result: run.SavedReplies, locale: str) -> list[Table]:
+    word = _words(locale)
+    rows = (
+        (r["name"], word("language", r["language"]), word("intent", r.get("intent")), r["text"])
+        for r in result.replies
+    )
+    columns = (
+        Column("name", N_("Name")),
+        Column("language", N_("Language")),
+        Column("intent", N_("Intent")),
+        Column("text", N_("Text")),
+    )
+    return [Table("replies", N_("Saved replies"), columns, rows)]
+
+
+@page(
+    router,
+    "/inbox/replies",
+    "inbox/replies.html",
+    name="inbox_replies",
+    tables=_replies_tables,
+)
 def inbox_replies(session: SessionDep, ws: WorkspaceDep, _who: Viewer, edit: QReply = None) -> View:
     """Saved replies (/inbox/replies): the team's own texts with {variables}."""
     result = run.saved_replies(session, ws)
@@ -347,7 +482,80 @@ def _labels_view(result: run.LabelsResult, trained: run.TrainReport | None = Non
     )
 
 
-@page(router, "/inbox/labels", "inbox/labels.html", name="inbox_labels")
+def _labels_tables(result: run.LabelsResult, locale: str) -> list[Table]:
+    """The messages least sure first, and who reads them (the models)."""
+    word = _words(locale)
+    rows = (
+        (
+            r.get("author_name") or r.get("author_handle"),
+            platform_name(r["platform"]) if r.get("platform") else None,
+            r.get("text"),
+            r.get("confidence"),
+            word("sentiment", r.get("sentiment")),
+            word("intent", r.get("intent")),
+            " + ".join(word("reader", p) or "" for p in (r.get("asked_by") or "").split("+"))
+            or None,
+        )
+        for r in result.rows
+    )
+    by_target = {m.target: m for m in result.models}
+    models = []
+    for target in ("sentiment", "intent"):
+        m = by_target.get(target)
+        models.append(
+            (
+                word("target", target),
+                result.label_counts.get(target, 0),
+                (
+                    gettext(locale, "the learnt model")
+                    if m and m.in_charge
+                    else gettext(locale, "the lexicon and rules")
+                ),
+                m.holdout_n if m else None,
+                m.score_model if m else None,
+                m.score_lexicon if m else None,
+                m.trained_at if m else None,
+            )
+        )
+    return [
+        Table(
+            "messages",
+            N_("Least sure first"),
+            (
+                Column("author", N_("Author")),
+                Column("platform", N_("Platform")),
+                Column("message", N_("Message")),
+                Column("certainty", N_("Certainty")),
+                Column("sentiment", N_("Sentiment")),
+                Column("intent", N_("Intent")),
+                Column("read_by", N_("Read by")),
+            ),
+            rows,
+        ),
+        Table(
+            "models",
+            N_("Who reads the messages"),
+            (
+                Column("reading", N_("Reading")),
+                Column("labels", N_("labels by people")),
+                Column("in_charge", N_("In charge")),
+                Column("held_back", N_("held back")),
+                Column("f1_model", N_("macro-F1 of the model")),
+                Column("f1_lexicon", N_("macro-F1 of the lexicon")),
+                Column("trained", N_("Trained")),
+            ),
+            models,
+        ),
+    ]
+
+
+@page(
+    router,
+    "/inbox/labels",
+    "inbox/labels.html",
+    name="inbox_labels",
+    tables=_labels_tables,
+)
 def inbox_labels(session: SessionDep, ws: WorkspaceDep, _who: Viewer) -> View:
     """Ask for labels (/inbox/labels): the messages triage is least sure about, first."""
     return _labels_view(run.labels(session, ws))

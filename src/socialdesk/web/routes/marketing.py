@@ -22,7 +22,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from socialdesk.i18n import N_
+from socialdesk.i18n import N_, gettext
 from socialdesk.marketing import run
 from socialdesk.marketing.calendar import TIMEZONE
 from socialdesk.marketing.plan import (
@@ -34,6 +34,7 @@ from socialdesk.marketing.plan import (
     put_audience,
     put_objective,
 )
+from socialdesk.overview.definitions import platform_name
 from socialdesk.store import session_scope
 from socialdesk.web.auth import Principal
 from socialdesk.web.deps import (
@@ -46,6 +47,7 @@ from socialdesk.web.deps import (
     WorkspaceDep,
     render,
 )
+from socialdesk.web.exports import Column, Table, estimate_cells, estimate_columns
 from socialdesk.web.pages import View, page
 
 router = APIRouter()
@@ -56,8 +58,71 @@ QDate = Annotated[dt.date | None, Query()]
 QMetric = Annotated[str, Query(max_length=100)]
 
 
+DIMENSIONS = {"objective": N_("Objective"), "audience": N_("Audience"), "pillar": N_("Pillar")}
+TOPIC_STATUS = {
+    "gap": N_("gap: nobody posts about it"),
+    "thin": N_("thin"),
+    "covered": N_("covered"),
+}
+
+
+def _word(words: dict[str, str], key: str, locale: str) -> str:
+    return gettext(locale, words[key]) if key in words else key
+
+
 # -- search next to social -------------------------------------------------------------------
-@page(router, "/marketing", "marketing/search.html", name="marketing")
+def _search_tables(result: run.SearchResult, locale: str) -> list[Table]:
+    """The search topics (the gaps first as the page shows them) and the pages worth a push."""
+    r = result.search
+    topics = (
+        (
+            t.name,
+            t.keyphrase,
+            _word(TOPIC_STATUS, t.status, locale),
+            len(t.queries),
+            "; ".join(t.queries),
+            t.impressions,
+            t.demand_share.value,
+            t.position,
+            t.posts_covering,
+            *estimate_cells(t.post_share),
+        )
+        for t in r.topics
+    )
+    pages = ((p.page, p.position, p.impressions, *estimate_cells(p.ctr)) for p in r.pages)
+    return [
+        Table(
+            "topics",
+            N_("Search topics"),
+            (
+                Column("topic", N_("Topic")),
+                Column("keyphrase", N_("Keyphrase")),
+                Column("status", N_("Status")),
+                Column("queries", N_("Queries")),
+                Column("query_list", N_("Search queries")),
+                Column("impressions", N_("Impressions")),
+                Column("demand_share", N_("Share of demand")),
+                Column("position", N_("Position")),
+                Column("posts", N_("Posts")),
+                *estimate_columns("post_share", N_("Share of posts (95% interval)")),
+            ),
+            topics,
+        ),
+        Table(
+            "pages",
+            N_("Pages worth a push"),
+            (
+                Column("page", N_("Page")),
+                Column("position", N_("Position")),
+                Column("impressions", N_("Impressions")),
+                *estimate_columns("ctr", N_("Click-through (95% interval)")),
+            ),
+            pages,
+        ),
+    ]
+
+
+@page(router, "/marketing", "marketing/search.html", name="marketing", tables=_search_tables)
 def marketing(
     session: SessionDep, ws: WorkspaceDep, _who: Viewer, start: QDate = None, end: QDate = None
 ) -> View:
@@ -66,7 +131,76 @@ def marketing(
 
 
 # -- the site ------------------------------------------------------------------------------
-@page(router, "/marketing/site", "marketing/site.html", name="marketing_site")
+def _site_tables(result: run.SiteResult, locale: str) -> list[Table]:
+    """What social brings per platform, campaign and pillar (one table, `Per` says which),
+    and the ad campaigns with their UTM tags."""
+    site = result.site
+    groups = (
+        (N_("Per platform"), site.by_platform),
+        (N_("Per campaign"), site.by_campaign),
+        (N_("Per pillar"), site.by_pillar),
+    )
+    rows = (
+        (
+            gettext(locale, per),
+            platform_name(c.label) if c.paid is not None else c.label,
+            None
+            if c.paid is None
+            else (gettext(locale, "paid") if c.paid else gettext(locale, "organic")),
+            c.sessions,
+            c.share_of_sessions.value,
+            c.engaged_sessions,
+            c.conversions,
+            *estimate_cells(c.conversion_rate),
+            c.revenue,
+        )
+        for per, items in groups
+        for c in items
+    )
+    campaigns = (
+        (c.campaign, platform_name(c.platform), c.start, c.end, c.clicks, c.ga4_campaign)
+        for c in result.campaigns
+    )
+    return [
+        Table(
+            "channels",
+            N_("What social brings to the site"),
+            (
+                Column("per", N_("Per")),
+                Column("name", N_("Name")),
+                Column("paid", N_("Paid or organic")),
+                Column("sessions", N_("Sessions")),
+                Column("share", N_("Share")),
+                Column("engaged_sessions", N_("Engaged sessions")),
+                Column("key_events", N_("Key events")),
+                *estimate_columns("per_session", N_("Per session (95% interval)")),
+                Column("revenue", N_("Revenue")),
+            ),
+            rows,
+        ),
+        Table(
+            "campaigns",
+            N_("Ad campaigns and their UTM tags"),
+            (
+                Column("campaign", N_("Campaign")),
+                Column("platform", N_("Platform")),
+                Column("start", N_("Start")),
+                Column("end", N_("End")),
+                Column("clicks", N_("Clicks")),
+                Column("ga4_campaign", N_("GA4 campaign")),
+            ),
+            campaigns,
+        ),
+    ]
+
+
+@page(
+    router,
+    "/marketing/site",
+    "marketing/site.html",
+    name="marketing_site",
+    tables=_site_tables,
+)
 def marketing_site(
     session: SessionDep, ws: WorkspaceDep, _who: Viewer, start: QDate = None, end: QDate = None
 ) -> View:
@@ -98,7 +232,146 @@ def _plan_view(
     )
 
 
-@page(router, "/marketing/plan", "marketing/plan.html", name="marketing_plan")
+def _plan_tables(result: run.PlanResult, locale: str) -> list[Table]:
+    """The plan's coverage (effort and results per objective, audience and pillar), that of
+    the ad campaigns and the links, and the plan's objectives and audiences."""
+    c = result.coverage
+
+    def name(key: str, text: str) -> str:
+        return "(" + gettext(locale, "untagged") + ")" if key == "(untagged)" else text
+
+    posts = (
+        (
+            _word(DIMENSIONS, dim, locale),
+            name(r.key, r.name),
+            r.posts,
+            r.share_of_posts.value,
+            r.results,
+            r.share_of_results.value,
+            *estimate_cells(r.results_per_post),
+        )
+        for dim, rows in c.dimensions.items()
+        for r in rows
+    )
+    tables = [
+        Table(
+            "coverage",
+            N_("Share of effort and results"),
+            (
+                Column("per", N_("Per")),
+                Column("name", N_("Name")),
+                Column("posts", N_("Posts")),
+                Column("share_of_posts", N_("Share of posts")),
+                Column("results", lambda loc: f"{gettext(loc, 'Results')} ({c.metric})"),
+                Column("share_of_results", N_("Share of results")),
+                *estimate_columns("per_post", N_("Per post (95% interval)")),
+            ),
+            posts,
+        )
+    ]
+    for target, key, title, count, effort, results in (
+        (
+            c.campaigns,
+            "campaigns",
+            N_("Ad campaigns"),
+            N_("Campaigns"),
+            N_("Spend"),
+            N_("Link clicks"),
+        ),
+        (c.links, "links", N_("Links"), N_("Links"), N_("Links"), N_("Sessions")),
+    ):
+        if target is None:
+            continue
+        tables.append(
+            Table(
+                key,
+                title,
+                (
+                    Column("per", N_("Per")),
+                    Column("name", N_("Name")),
+                    Column("count", count),
+                    Column("effort", effort),
+                    Column("share_of_effort", N_("Share of effort")),
+                    Column("results", results),
+                    Column("share_of_results", N_("Share of results")),
+                ),
+                [
+                    (
+                        _word(DIMENSIONS, dim, locale),
+                        name(r.key, r.name),
+                        r.count,
+                        r.effort,
+                        r.share_of_effort.value,
+                        r.results,
+                        r.share_of_results.value,
+                    )
+                    for dim, rows in target.dimensions.items()
+                    for r in rows
+                ],
+            )
+        )
+    objectives = (
+        (
+            o.get("goal"),
+            o.get("name"),
+            o.get("key"),
+            o.get("metric"),
+            o.get("target"),
+            o.get("due"),
+            ", ".join(o.get("audiences") or ()),
+        )
+        for o in result.objectives
+    )
+    audiences = (
+        (
+            a.get("name"),
+            a.get("key"),
+            a.get("description"),
+            ", ".join(a.get("platforms") or ()),
+            ", ".join(a.get("interests") or ()),
+        )
+        for a in result.audiences
+    )
+    tables.append(
+        Table(
+            "objectives",
+            N_("Objectives"),
+            (
+                Column("goal", N_("Goal")),
+                Column("objective", N_("Objective")),
+                Column("key", N_("Key")),
+                Column("metric", N_("Metric")),
+                Column("target", N_("Target")),
+                Column("date", N_("Date")),
+                Column("audiences", N_("Audiences")),
+            ),
+            objectives,
+        )
+    )
+    tables.append(
+        Table(
+            "audiences",
+            N_("Audiences"),
+            (
+                Column("audience", N_("Audience")),
+                Column("key", N_("Key")),
+                Column("description", N_("Description")),
+                Column("platforms", N_("Platforms")),
+                Column("interests", N_("Interests")),
+            ),
+            audiences,
+        )
+    )
+    return tables
+
+
+@page(
+    router,
+    "/marketing/plan",
+    "marketing/plan.html",
+    name="marketing_plan",
+    tables=_plan_tables,
+)
 def marketing_plan(
     session: SessionDep,
     ws: WorkspaceDep,
@@ -505,7 +778,40 @@ def marketing_calendar_review(
 QUtm = Annotated[str, Query(max_length=2000)]
 
 
-@page(router, "/marketing/links", "marketing/links.html", name="marketing_links")
+def _links_tables(result: run.LinksResult, locale: str) -> list[Table]:
+    rows = (
+        (
+            link.get("url"),
+            link.get("utm_source"),
+            link.get("utm_medium"),
+            link.get("utm_campaign"),
+            link.get("utm_content"),
+            link.get("utm_term"),
+            check.ok,
+            "; ".join(p.message for p in check.problems) or None,
+        )
+        for link, check in zip(result.links, result.checks, strict=False)
+    )
+    columns = (
+        Column("link", N_("Link")),
+        Column("utm_source", "utm_source"),
+        Column("utm_medium", "utm_medium"),
+        Column("utm_campaign", "utm_campaign"),
+        Column("utm_content", "utm_content"),
+        Column("utm_term", "utm_term"),
+        Column("ok", N_("Check")),
+        Column("problems", N_("Problems")),
+    )
+    return [Table("links", N_("Saved links"), columns, rows)]
+
+
+@page(
+    router,
+    "/marketing/links",
+    "marketing/links.html",
+    name="marketing_links",
+    tables=_links_tables,
+)
 def marketing_links(
     session: SessionDep,
     ws: WorkspaceDep,
@@ -567,7 +873,46 @@ def marketing_links_save(
 
 
 # -- tags: posts, campaigns and links tied to an objective, audience and pillar ------------------
-@page(router, "/marketing/tags", "marketing/tags.html", name="marketing_tags")
+def _tags_tables(result: run.TagsResult, locale: str) -> list[Table]:
+    """The rows the page shows (its kind, filter and page: the seam reads a page at a time),
+    each tie with the suggestion where no person set one."""
+    dims = ("objective", "audience", "pillar")
+    rows = (
+        (
+            r.id,
+            r.label,
+            platform_name(r.platform) if r.platform else None,
+            r.detail,
+            r.when,
+            *[x for d in dims for x in (r.tags.get(d), r.suggested.get(d))],
+        )
+        for r in result.rows
+    )
+    columns = (
+        Column("id", "id"),
+        Column("what", N_("What")),
+        Column("platform", N_("Platform")),
+        Column("detail", N_("Detail")),
+        Column("when", N_("Date")),
+        *[
+            col
+            for d in dims
+            for col in (
+                Column(d, DIMENSIONS[d]),
+                Column(f"{d}_suggested", N_("suggested")),
+            )
+        ],
+    )
+    return [Table("tags", N_("Objective, audience and pillar"), columns, rows)]
+
+
+@page(
+    router,
+    "/marketing/tags",
+    "marketing/tags.html",
+    name="marketing_tags",
+    tables=_tags_tables,
+)
 def marketing_tags(
     session: SessionDep,
     ws: WorkspaceDep,

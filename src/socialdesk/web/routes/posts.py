@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.orm import Session
 
 from socialdesk import charts
@@ -19,7 +14,6 @@ from socialdesk.overview import DEFINITIONS, run
 from socialdesk.overview.definitions import platform_name
 from socialdesk.overview.run import PostsQuery
 from socialdesk.web.deps import (
-    ConfigDep,
     LocaleDep,
     SessionDep,
     Viewer,
@@ -28,6 +22,7 @@ from socialdesk.web.deps import (
     int_or_none,
     is_htmx,
 )
+from socialdesk.web.exports import Column, Table
 from socialdesk.web.labels import metric_label
 from socialdesk.web.pages import View, page
 
@@ -79,7 +74,42 @@ def _query_params(
 PostsParams = Annotated[PostsQuery, Depends(_query_params)]
 
 
-@page(router, "/posts", "posts/list.html", name="posts")
+# -- exports -------------------------------------------------------------------------------
+def _posts_tables(result: run.PostsResult, locale: str, session: Session, ws: int) -> list[Table]:
+    """Every post that matches the page's filters (not one page of them: the seam's
+    `export_posts` reads them in order as they are written, up to its EXPORT_LIMIT), with
+    what the table shows and more: the account, the text, the figures' date and the link."""
+    rows = (
+        (
+            row.published_at,
+            platform_name(row.platform),
+            row.account,
+            row.text,
+            row.media_type,
+            *[row.metrics.get(m) for m in COLUMN_METRICS],
+            row.engagement_rate,
+            row.as_of,
+            row.permalink,
+            row.id,
+        )
+        for row in run.export_posts(session, ws, result.query)
+    )
+    columns = (
+        Column("published", N_("Published")),
+        Column("platform", N_("Platform")),
+        Column("account", N_("Account")),
+        Column("text", N_("Text")),
+        Column("media_type", N_("Media type")),
+        *[Column(m, DEFINITIONS[m].label_in) for m in COLUMN_METRICS],
+        Column("engagement_rate", DEFINITIONS["engagement_rate"].label_in),
+        Column("as_of", N_("Figures as of")),
+        Column("link", N_("Link")),
+        Column("id", "id"),
+    )
+    return [Table("posts", N_("Posts"), columns, rows)]
+
+
+@page(router, "/posts", "posts/list.html", name="posts", tables=_posts_tables)
 def posts(
     request: Request, session: SessionDep, ws: WorkspaceDep, _who: Viewer, query: PostsParams
 ) -> View:
@@ -93,115 +123,6 @@ def posts(
         per_page_choices=PER_PAGE_CHOICES,
         periods=PERIODS,
         metrics=COLUMN_METRICS,
-    )
-
-
-# -- exports -------------------------------------------------------------------------------
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """A cell a spreadsheet shows as text, never runs as a formula (CSV/XLSX injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _export_header(locale: str) -> list[str]:
-    return [
-        gettext(locale, "Published"),
-        gettext(locale, "Platform"),
-        gettext(locale, "Account"),
-        gettext(locale, "Text"),
-        gettext(locale, "Media type"),
-        *[DEFINITIONS[m].label_in(locale) for m in COLUMN_METRICS],
-        DEFINITIONS["engagement_rate"].label_in(locale),
-        gettext(locale, "Figures as of"),
-        gettext(locale, "Link"),
-        "id",
-    ]
-
-
-def _export_rows(session: Session, workspace_id: int, query: PostsQuery) -> Iterator[list[Any]]:
-    for row in run.export_posts(session, workspace_id, query):
-        yield [
-            row.published_at,
-            platform_name(row.platform),
-            safe_cell(row.account),
-            safe_cell(row.text),
-            row.media_type,
-            *[row.metrics.get(m) for m in COLUMN_METRICS],
-            row.engagement_rate,
-            row.as_of,
-            safe_cell(row.permalink),
-            row.id,
-        ]
-
-
-def _filename(ext: str) -> str:
-    return f"socialdesk-posts-{dt.date.today().isoformat()}.{ext}"
-
-
-@router.get("/posts.csv", name="posts_csv")
-def posts_csv(
-    config: ConfigDep, ws: WorkspaceDep, locale: LocaleDep, _who: Viewer, query: PostsParams
-) -> Response:
-    """UTF-8 (with BOM, for Excel), comma-separated, ISO dates and dot decimals."""
-
-    def lines() -> Iterator[str]:
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        buf.write("\ufeff")
-        writer.writerow(_export_header(locale))
-        with config.workspace.session() as session:
-            for i, row in enumerate(_export_rows(session, ws, query)):
-                writer.writerow(
-                    [
-                        "" if v is None else (v.isoformat() if hasattr(v, "isoformat") else v)
-                        for v in row
-                    ]
-                )
-                if i % 500 == 0:
-                    yield buf.getvalue()
-                    buf.seek(0)
-                    buf.truncate()
-        yield buf.getvalue()
-
-    return StreamingResponse(
-        lines(),
-        media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="{_filename("csv")}"'},
-    )
-
-
-@router.get("/posts.xlsx", name="posts_xlsx")
-def posts_xlsx(
-    session: SessionDep, ws: WorkspaceDep, locale: LocaleDep, _who: Viewer, query: PostsParams
-) -> Response:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    wb = Workbook(write_only=True)
-    sheet = wb.create_sheet(gettext(locale, "Posts")[:31])
-    sheet.append(_export_header(locale))
-    for row in _export_rows(session, ws, query):
-        cells = []
-        for v in row:
-            cell = WriteOnlyCell(sheet, value=v)
-            if isinstance(v, str):
-                cell.data_type = "s"  # text stays text: never a formula
-            elif isinstance(v, dt.datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(v, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-            cells.append(cell)
-        sheet.append(cells)
-    out = io.BytesIO()
-    wb.save(out)
-    return Response(
-        out.getvalue(),
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"content-disposition": f'attachment; filename="{_filename("xlsx")}"'},
     )
 
 

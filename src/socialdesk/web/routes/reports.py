@@ -5,6 +5,7 @@ for.
 GET /reports                       choose the report, the month and the language; the preview
 GET /reports/monthly.html|.pdf     the monthly report (?month=YYYY-MM&lang=nl|en)
 GET /reports/care.html|.pdf        the customer-care report (the inbox's month)
+GET /reports/campaign.html|.pdf    one campaign start to finish (?name=...)
 GET /reports/audit.html|.pdf       the five-skills audit (as of the month's last day; without a
                                    month, as of today)
 
@@ -16,6 +17,7 @@ is told to try again), so many viewers at once cannot exhaust the machine.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from typing import Annotated, Any
 
@@ -34,6 +36,8 @@ _ONE_AT_A_TIME = threading.BoundedSemaphore(1)
 QMonth = Annotated[str | None, Query(max_length=7)]
 QLang = Annotated[str | None, Query(max_length=2)]
 QKind = Annotated[str | None, Query(max_length=20)]
+QName = Annotated[str | None, Query(max_length=300)]
+KINDS = (*run.KINDS, "campaign")  # the campaign report is of a campaign, not of a month
 
 
 def _previous_month(today: dt.date | None = None) -> dt.date:
@@ -58,12 +62,23 @@ def _lang(text: str | None, locale: str) -> str:
 class ReportsPage:
     """What /reports shows: the report, month and language chosen, the months one can choose."""
 
-    kinds = run.KINDS
+    kinds = KINDS
 
-    def __init__(self, month: dt.date, lang: str, error: str | None, kind: str = "monthly") -> None:
+    def __init__(
+        self,
+        month: dt.date,
+        lang: str,
+        error: str | None,
+        kind: str = "monthly",
+        campaigns: tuple[str, ...] = (),
+        campaign: str | None = None,
+    ) -> None:
         self.month = month.strftime("%Y-%m")
         self.lang = lang
         self.kind = kind
+        self.campaigns = campaigns
+        # the campaign asked, else the first; the page's links carry it
+        self.campaign = campaign if campaign in campaigns else (campaigns[0] if campaigns else "")
         self.error = error
         months, at = [], _previous_month()
         for _ in range(36):  # the last three years, and the month asked if it is older
@@ -84,15 +99,18 @@ def reports_page(
     month: QMonth = None,
     lang: QLang = None,
     kind: QKind = None,
+    name: QName = None,
 ) -> Response:
-    """The reports page: a report (monthly or customer care), a month (the last whole one
-    with data unless asked), a language, the preview and the downloads."""
+    """The reports page: a report (monthly, customer care, five-skills audit, or a
+    campaign's), a month (the last whole one with data unless asked) or a campaign, a
+    language, the preview and the downloads."""
     chosen = _month(month) if month else run.default_month(session, ws)
-    which = kind if kind in run.KINDS else "monthly"
+    which = kind if kind in KINDS else "monthly"
+    names = run.campaign_names(session, ws) if which == "campaign" else ()
     return render(
         request,
         "reports/index.html",
-        View(ReportsPage(chosen, _lang(lang, locale), None, which)),
+        View(ReportsPage(chosen, _lang(lang, locale), None, which, names, name)),
     )
 
 
@@ -138,6 +156,10 @@ def _file(
     prefix = "socialdesk" if kind == "monthly" else f"socialdesk-{kind}"
     stamp = f"{chosen:%Y-%m-%d}" if kind == "audit" and not month else f"{chosen:%Y-%m}"
     name = f"{prefix}-{config.workspace.slug}-{stamp}-{lang}.{fmt}"
+    return _respond(data, fmt, name, download)
+
+
+def _respond(data: bytes, fmt: str, name: str, download: bool) -> Response:
     disposition = "attachment" if download or fmt == "pdf" else "inline"
     headers = {
         "content-disposition": f'{disposition}; filename="{name}"',
@@ -199,3 +221,35 @@ def reports_audit(
 ) -> Response:
     """The five-skills audit as HTML or PDF: as of the month's last day, or of today."""
     return _file(session, ws, config, "audit", fmt, month, _lang(lang, locale), download)
+
+
+@router.get("/reports/campaign.{fmt}", name="reports_campaign")
+def reports_campaign(
+    session: SessionDep,
+    ws: WorkspaceDep,
+    config: ConfigDep,
+    locale: LocaleDep,
+    _who: Viewer,
+    fmt: str,
+    name: QName = None,
+    lang: QLang = None,
+    download: bool = False,
+) -> Response:
+    """One campaign's report, start to finish, as HTML or PDF."""
+    if fmt not in run.FORMATS:
+        raise HTTPException(404, N_("This page does not exist."))
+    if not name or not name.strip():
+        raise HTTPException(422, N_("Choose a campaign."))
+    language = _lang(lang, locale)
+    if not _ONE_AT_A_TIME.acquire(timeout=REPORT_WAIT):
+        raise HTTPException(
+            503, N_("Another report is being made. Try again in a moment."), {"retry-after": "10"}
+        )
+    try:
+        data = run.render(run.campaign(session, ws, name, language), fmt)
+    except run.NoSuchCampaign as exc:
+        raise HTTPException(404, str(exc)) from None
+    finally:
+        _ONE_AT_A_TIME.release()
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "campaign"
+    return _respond(data, fmt, f"socialdesk-campaign-{slug}-{language}.{fmt}", download)

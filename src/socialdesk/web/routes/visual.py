@@ -19,6 +19,7 @@ from starlette.datastructures import UploadFile
 from socialdesk.charts import SCHEMA
 from socialdesk.i18n import N_, gettext
 from socialdesk.model import MEDIA_TYPES
+from socialdesk.overview.definitions import platform_name
 from socialdesk.visual import ImageReport, NotAnImage, check_image, run
 from socialdesk.visual.specs import PLATFORMS, placements
 from socialdesk.visual.uplift import BASES, METRICS, WORDS, UpliftResult
@@ -32,6 +33,8 @@ from socialdesk.web.deps import (
     render,
     render_json,
 )
+from socialdesk.web.exports import Column, Table, estimate_cells, estimate_columns
+from socialdesk.web.labels import LABELS
 from socialdesk.web.pages import View, page
 from socialdesk.web.routes.imports import safe_filename
 
@@ -188,7 +191,53 @@ QExplain = Annotated[
 ]
 
 
-@page(router, "/visual", "visual/index.html", name="visual")
+def _uplift_tables(report: run.UpliftReport | None, locale: str) -> list[Table]:
+    """The page's tables in one: a row per scope (all accounts, a platform, an account) and
+    media type, the reference's ratio left empty."""
+
+    def scope(r: UpliftResult) -> str:
+        if r.scope == "pooled":
+            return gettext(locale, "All accounts")
+        if r.scope == "platform":
+            return platform_name(r.platform or "")
+        return f"{platform_name(r.platform or '')} · {r.account}"
+
+    def media(key: str) -> str:
+        return LABELS.say("media", key, locale, lambda m: gettext(locale, m))
+
+    def rows() -> Any:
+        for r in report.results if report is not None else ():
+            effects = {e.media_type: e for e in r.effects}
+            for raw in r.raw:
+                e = effects.get(raw.media_type)
+                reference = raw.media_type == r.reference
+                yield (
+                    scope(r),
+                    media(raw.media_type),
+                    raw.posts,
+                    raw.median_metric,
+                    raw.median_exposure,
+                    raw.median_per_1000,
+                    reference,
+                    *estimate_cells(e.ratio if e is not None and not reference else None),
+                    e.p_adjusted if e is not None and not reference else None,
+                )
+
+    columns = (
+        Column("scope", N_("Accounts")),
+        Column("media_type", N_("Media type")),
+        Column("posts", N_("posts")),
+        Column("median", N_("median")),
+        Column("median_exposure", N_("median exposure")),
+        Column("per_1000", N_("per 1000")),
+        Column("reference", N_("reference")),
+        *estimate_columns("ratio", N_("ratio (95% interval)")),
+        Column("p_holm", N_("p (Holm)")),
+    )
+    return [Table("uplift", N_("Visuals"), columns, rows())]
+
+
+@page(router, "/visual", "visual/index.html", name="visual", tables=_uplift_tables)
 def visual(
     session: SessionDep,
     ws: WorkspaceDep,
