@@ -70,3 +70,45 @@ def test_the_card_says_so_when_the_audit_fails(sqlite_seeded, monkeypatch) -> No
     card = client.get("/audit/card")
     assert card.status_code == 200 and 'id="audit-empathy"' not in card.text
     assert "broken &lt;script&gt;" in card.text
+
+
+def test_the_card_answers_200_when_busy_or_broken(sqlite_seeded, monkeypatch) -> None:
+    """htmx swaps only a 200: a busy server asks again in a few seconds, a bug says one line."""
+    from socialdesk.web.routes import audit
+
+    client = make_client(sqlite_seeded.ws)
+    assert audit._ONE_AT_A_TIME.acquire(timeout=1)
+    monkeypatch.setattr(audit, "AUDIT_WAIT", 0.01)
+    try:
+        busy = client.get("/audit/card")
+    finally:
+        audit._ONE_AT_A_TIME.release()
+    assert busy.status_code == 200 and 'hx-trigger="load delay:5s"' in busy.text
+
+    def bug(*_a, **_k):
+        raise ZeroDivisionError("x")
+
+    monkeypatch.setattr(audit.audit_run, "recent_audit", bug)
+    broken = client.get("/audit/card")
+    assert broken.status_code == 200 and 'id="audit-empathy"' not in broken.text
+
+
+def test_the_cockpits_audit_is_made_again_when_the_data_changes(ws, monkeypatch) -> None:
+    made = []
+    real = run.audit
+
+    def counting(*a, **k):
+        made.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(run, "audit", counting)
+    with session_scope(ws.engine) as s:
+        first = run.recent_audit(s, ws.workspace_id)
+        assert run.recent_audit(s, ws.workspace_id) is first and len(made) == 1
+        assert run.recent_audit(s, ws.workspace_id, max_age=0) is not first  # too old
+    from tests.reports.conftest import seed_report_workspace
+
+    seed_report_workspace(ws.engine, ws.workspace_id)  # new data: a new version
+    with session_scope(ws.engine) as s:
+        run.recent_audit(s, ws.workspace_id)
+    assert len(made) == 3

@@ -87,6 +87,10 @@ def test_spend_steered_on_the_cost_per_result() -> None:
     assert check.figures["share"] == pytest.approx(300 / 500)
     assert check.points == 15.0 and check.items == ("dear",)
     assert sc.spend_steered([], 90).points is None
+    # spend whose exports name no result type is not judged, never counted as off target
+    unknown = sc.CampaignSpend("no results column", 400, None, None)
+    assert sc.spend_steered([unknown], 90).points is None
+    assert sc.spend_steered([*camps, unknown], 90).figures["share"] == pytest.approx(300 / 500)
 
 
 def test_tests_fatigue_and_budget_rules() -> None:

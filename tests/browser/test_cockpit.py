@@ -122,7 +122,7 @@ def test_upload_an_export_and_see_its_result(page, live_server):
     page.reload()
     assert (
         "meta_business_suite_facebook_posts_nl.csv"
-        in page.locator("#history + .table-wrap").inner_text()
+        in page.locator("#history ~ .table-wrap").first.inner_text()
     )
 
 
@@ -139,7 +139,7 @@ def test_export_csv(page, live_server):
     download = info.value
     assert download.suggested_filename.startswith("socialdesk-posts-")
     content = open(download.path(), encoding="utf-8-sig").read()
-    rows = list(csv.reader(io.StringIO(content)))
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))  # Dutch: ; and a decimal comma
     assert rows[0][0] == "Geplaatst" and len(rows) == 11
     assert {r[1] for r in rows[1:]} == {"Instagram"}
 

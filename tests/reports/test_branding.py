@@ -202,3 +202,13 @@ def test_a_truncated_logo_is_refused_after_weasyprint_was_imported(ws):
     assert ImageFile.LOAD_TRUNCATED_IMAGES
     with Session(ws.engine) as s, pytest.raises(BrandingError, match="not a PNG or JPEG"):
         branding.save(s, ws.workspace_id, logo=_image("PNG")[:60])
+
+
+def test_a_truncated_jpeg_is_refused_too(ws):
+    import weasyprint.images  # noqa: F401  (lets Pillow load truncated images)
+
+    whole = _image("JPEG", colour=(200, 30, 30))
+    with Session(ws.engine) as s:
+        with pytest.raises(BrandingError, match="not a PNG or JPEG"):
+            branding.save(s, ws.workspace_id, logo=whole[: len(whole) * 2 // 3])
+        assert branding.save(s, ws.workspace_id, logo=whole).logo is not None

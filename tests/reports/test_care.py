@@ -194,3 +194,23 @@ def test_cli_care_writes_the_files_and_json(tmp_path):
     assert "daily" not in data and "branding" not in data
     out = runner.invoke(app, [*base, "2026-07"])
     assert out.exit_code == 1 and "no conversations" in " ".join(out.output.split())
+
+
+def test_a_thread_still_inside_its_target_is_undecided():
+    """On the live figures a thread opened ten minutes ago without a reply is neither within
+    nor outside a 60-minute target yet; one that waited two hours is outside it."""
+    import pandas as pd
+
+    from socialdesk.inbox.sla import within_sla
+
+    now = dt.datetime(2026, 11, 2, 12, 0)
+    frame = pd.DataFrame(
+        {
+            "opened_at": [now - dt.timedelta(minutes=10), now - dt.timedelta(hours=2), now],
+            "answered_at": [None, None, now + dt.timedelta(minutes=5)],
+            "first_response_min": [None, None, 5.0],
+        }
+    )
+    live = within_sla(frame, 60, now)
+    assert (live.n, live.value) == (2, 0.5)
+    assert within_sla(frame, 60).n == 3  # a past period: every thread is decided

@@ -244,3 +244,30 @@ def test_viewers_download_like_they_see_the_page(team_clients):
     for suffix in (".csv", ".xlsx"):
         response = nobody.get("/ads" + suffix)
         assert response.status_code in (302, 303, 401), response.status_code
+
+
+def test_formulas_after_spaces_and_control_characters_in_excel():
+    """Spreadsheets that skip leading spaces still never run a formula; a control character
+    Excel forbids (a vertical tab from Word) becomes a space instead of failing the file."""
+    assert exports.neutralise(" =1+1") == "' =1+1"
+    assert exports.neutralise("\u00a0=HYPERLINK(1)").startswith("'")
+    assert exports.neutralise("\uff1d1+1") == "'\uff1d1+1"
+    assert exports.neutralise("hallo =1") == "hallo =1"
+    table = exports.Table(
+        "t", "Total", (exports.Column("a", "Name"),), [("regel\x0bregel\x1b",), ("=1+1",)]
+    )
+    raw = io.BytesIO()
+    exports.write_xlsx([table], "en", raw)
+    sheet = load_workbook(raw).worksheets[0]
+    values = [row[0].value for row in sheet.iter_rows(min_row=2)]
+    assert values == ["regel regel ", "'=1+1"]
+    assert all(row[0].data_type == "s" for row in sheet.iter_rows(min_row=2))
+
+
+def test_a_posts_export_that_was_cut_says_so(seeded, monkeypatch):
+    monkeypatch.setattr(exports, "MAX_ROWS", 3)
+    from socialdesk.web.routes import posts
+
+    monkeypatch.setattr(posts, "MAX_ROWS", 3)
+    rows = _csv(make_client(seeded.ws).get("/posts.csv?lang=en"), ",")
+    assert len(rows) == 5 and "3" in rows[-1][0]  # the header, three posts, the note

@@ -32,6 +32,7 @@ def clients(sqlite_ws):
     def client_for(role: str):
         client = make_client(sqlite_ws, team=True)
         assert login(client, role).status_code == 303
+        client.get("/settings?lang=en")  # the pages' words in English (remembered)
         return client
 
     return client_for
@@ -189,7 +190,7 @@ def test_the_mail_password_is_never_shown_and_an_empty_field_keeps_it(clients, s
 def test_a_test_email_goes_out_through_the_stored_server(clients, sqlite_ws, smtp):  # noqa: F811
     admin = clients("admin")
     no_server = _post(admin, "/settings/mail/test", {"to": "a@x.nl"})
-    assert no_server.status_code == 409 and "no mail server is set" in no_server.text
+    assert no_server.status_code == 409 and "No mail server is set" in no_server.text
     _post(
         admin,
         "/settings/mail",

@@ -352,4 +352,32 @@ def audit(session: Session, workspace_id: int, *, today: dt.date | None = None) 
     return Audit(today=day, skills=tuple(skills))
 
 
-__all__ = ["PATHS", "Audit", "Check", "SkillScore", "audit"]
+# -- the cockpit's audit ---------------------------------------------------------------------
+RECENT_SECONDS = 300.0  # the cockpit shows an audit at most this old (a new import: at once)
+RECENT_KEPT = 16
+_RECENT: dict[tuple[Any, ...], tuple[float, Audit]] = {}
+_RECENT_LOCK = threading.Lock()
+
+
+def recent_audit(session: Session, workspace_id: int, *, max_age: float = RECENT_SECONDS) -> Audit:
+    """The audit as of today, made again when the data changed (an import or a sync: the
+    overview's status) or when the last one is older than `max_age` seconds (a label set, a
+    goal or the plan changed). The home page asks for it on every visit; this keeps that to
+    one read of the status on most visits."""
+    import time
+
+    key = (*_data_version(session, workspace_id), dt.date.today())
+    now = time.monotonic()
+    with _RECENT_LOCK:
+        found = _RECENT.get(key)
+        if found is not None and now - found[0] <= max_age:
+            return found[1]
+    made = audit(session, workspace_id)
+    with _RECENT_LOCK:
+        if len(_RECENT) >= RECENT_KEPT:
+            _RECENT.pop(min(_RECENT, key=lambda k: _RECENT[k][0]))
+        _RECENT[key] = (time.monotonic(), made)
+    return made
+
+
+__all__ = ["PATHS", "Audit", "Check", "SkillScore", "audit", "recent_audit"]

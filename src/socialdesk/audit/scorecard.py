@@ -147,6 +147,13 @@ def _pts(possible: float, share: float) -> float:
     return round(possible * min(1.0, max(0.0, share)), 1)
 
 
+def _media(kind: str) -> Phrase | str:
+    """A media type's code as a word the catalogue translates ("photo" -> "foto"; the words
+    are the cockpit's, web/labels.py); an unknown code stays as it is ("" is never looked up:
+    gettext("") is the catalogue's header)."""
+    return Phrase(kind) if kind else ""
+
+
 def _names(values: Iterable[str], n: int = 3) -> Join:
     return Join.of(list(values)[:n])
 
@@ -206,8 +213,8 @@ def media_mix(mixes: Sequence[AccountMix], possible: float = 40) -> Check:
         step = Phrase(
             "Post more %(best)s and fewer %(weak)s on %(account)s: they get clearly fewer "
             "interactions per person reached there.",
-            best=worst.best or "",
-            weak=_names(sorted(worst.weak, key=lambda t: -worst.weak[t])),
+            best=_media(worst.best or ""),
+            weak=Join.of(_media(t) for t in sorted(worst.weak, key=lambda t: -worst.weak[t])[:3]),
             account=worst.account,
         )
     return Check(
@@ -431,8 +438,18 @@ class CampaignSpend:
 
 def spend_steered(campaigns: Sequence[CampaignSpend], days: int, possible: float = 25) -> Check:
     """The share of spend on campaigns whose cost per result is within CPA_SLACK times the
-    best of their result type (a campaign alone in its type counts when it has results)."""
+    best of their result type (a campaign alone in its type counts when it has results; one
+    with a result type but no results spent without result). Campaigns whose exports name no
+    result type cannot be judged and are left out; with none left, the check is not judged."""
     spent = [c for c in campaigns if c.spend > 0]
+    if spent and not any(c.result_type for c in spent):
+        return not_judged(
+            "spend_on_results",
+            T_STEER,
+            possible,
+            Phrase("The ads' exports name no result type, so cost per result is unknown."),
+        )
+    spent = [c for c in spent if c.result_type]
     total = sum(c.spend for c in spent)
     if total <= 0:
         return not_judged(

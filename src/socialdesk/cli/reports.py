@@ -5,7 +5,7 @@ socialdesk report monthly [--month 2026-10] [--lang nl|en] [--pdf FILE] [--html 
 socialdesk report care    [--month 2026-10] [--lang nl|en] [--pdf FILE] [--html FILE] [--json]
 socialdesk report campaign NAME [--start D --end D] [--utm-campaign V] [--lang nl|en]
                           [--pdf FILE] [--html FILE] [--json]
-socialdesk report audit   [--month 2026-10] [--lang nl|en] [--pdf FILE] [--html FILE] [--json]
+socialdesk report audit   [--lang nl|en] [--pdf FILE] [--html FILE] [--json]
 socialdesk report mail-settings [--host H --port 587 --security starttls --username U
                                  --password-stdin --sender S]   (no options: show them)
 socialdesk report schedule add --lang nl --to a@x.nl [--to b@y.nl]
@@ -228,10 +228,6 @@ def campaign_command(
 @report_app.command("audit")
 def audit_command(
     workspace: WorkspaceOpt = None,
-    month: Annotated[
-        str | None,
-        typer.Option(help="Judge as of this month's last day, YYYY-MM (default: today)."),
-    ] = None,
     lang: Annotated[str, typer.Option(help="Language of the report: nl or en.")] = "nl",
     pdf: Annotated[Path | None, typer.Option("--pdf", help="Write the PDF to this file.")] = None,
     html: Annotated[
@@ -239,25 +235,20 @@ def audit_command(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """The five-skills audit as a report: each skill's score, the evidence behind it and the
-    most valuable next steps (socialdesk audit prints the same scorecard as a table)."""
+    """The five-skills audit of today as a report: each skill's score, the evidence behind
+    it and the most valuable next steps (socialdesk audit prints the scorecard as a table)."""
     from socialdesk.i18n import LOCALES, normalise
     from socialdesk.reports import run
-    from socialdesk.reports.monthly import parse_month
 
     language = normalise(lang)
     if language is None:
         _fail(f"--lang must be one of {', '.join(LOCALES)} (got {lang!r})", 2)
     assert language is not None
-    try:
-        day = run.month_end(parse_month(month)) if month else None
-    except ValueError as exc:
-        _fail(f"--month: {exc}", 2)
     with (
         console.status("Judging the five skills…"),
         workspace_session(workspace) as (session, ws),
     ):
-        report = run.audit(session, ws, language, today=day)
+        report = run.audit(session, ws, language)
     _write(report, language, pdf=pdf, html=html, as_json=as_json)
 
 

@@ -588,7 +588,9 @@ def figures(
     return FiguresResult(
         since=since,
         report=(
-            response_report(responses, settings.hours, sla_minutes=settings.sla_minutes)
+            response_report(
+                responses, settings.hours, sla_minutes=settings.sla_minutes, now=_utc_now()
+            )
             if len(responses)
             else None
         ),

@@ -300,9 +300,16 @@ def response_rate(answered: int, threads: int) -> Estimate:
     return share(answered, threads, "share answered")
 
 
-def within_sla(frame: pd.DataFrame, sla_minutes: int) -> Estimate:
+def within_sla(frame: pd.DataFrame, sla_minutes: int, now: dt.datetime | None = None) -> Estimate:
     """The share of `frame`'s threads first answered within `sla_minutes` (Wilson interval);
-    a thread without an answer counts as outside the target."""
+    a thread without an answer counts as outside the target once its time is up. One still
+    inside its time at `now` (naive UTC) is undecided and left out."""
+    if now is not None and len(frame):
+        waiting = frame["answered_at"].isna() & (
+            pd.to_datetime(frame["opened_at"])
+            > pd.Timestamp(now) - pd.Timedelta(minutes=sla_minutes)
+        )
+        frame = frame[~waiting]
     if len(frame) == 0:
         return Estimate.not_enough(0, "no threads from outside")
     times = pd.to_numeric(frame["first_response_min"], errors="coerce")
@@ -311,7 +318,11 @@ def within_sla(frame: pd.DataFrame, sla_minutes: int) -> Estimate:
 
 
 def _figures(
-    group: str, frame: pd.DataFrame, seed: int, sla_minutes: int | None = None
+    group: str,
+    frame: pd.DataFrame,
+    seed: int,
+    sla_minutes: int | None = None,
+    now: dt.datetime | None = None,
 ) -> ResponseFigures:
     answered = int(frame["answered_at"].notna().sum())
     return ResponseFigures(
@@ -321,7 +332,7 @@ def _figures(
         response_rate(answered, len(frame)),
         _times(frame["first_response_min"], seed),
         _times(frame["resolution_min"], seed),
-        within_sla(frame, sla_minutes) if sla_minutes else None,
+        within_sla(frame, sla_minutes, now) if sla_minutes else None,
     )
 
 
@@ -331,14 +342,15 @@ def response_report(
     *,
     seed: int = 0,
     sla_minutes: int | None = None,
+    now: dt.datetime | None = None,
 ) -> ResponseReport:
     """Response figures overall and split by platform, person and business hours; with
     `sla_minutes`, the share answered within that target too (overall, per platform and per
     business hours; a person only has the threads they answered)."""
     hours = hours or BusinessHours()
-    overall = _figures("all", responses, seed, sla_minutes)
+    overall = _figures("all", responses, seed, sla_minutes, now)
     by_platform = [
-        _figures(f"platform={p}", part, seed, sla_minutes)
+        _figures(f"platform={p}", part, seed, sla_minutes, now)
         for p, part in responses.groupby("platform", sort=True)
     ]
     answered = responses[responses["answered_at"].notna()]
@@ -355,7 +367,7 @@ def response_report(
     )
     by_hours = (
         [
-            _figures(f"hours={'inside' if flag else 'outside'}", part, seed, sla_minutes)
+            _figures(f"hours={'inside' if flag else 'outside'}", part, seed, sla_minutes, now)
             for flag, part in responses.groupby(inside.to_numpy(), sort=True)
         ]
         if len(responses)

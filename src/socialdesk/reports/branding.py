@@ -53,7 +53,7 @@ DEFAULT_ACCENT = "#d9822b"  # the charts' second colour (reports/charts.py PALET
 MAX_NAME = 120
 MAX_LOGO_UPLOAD = 2 * 1024 * 1024  # what an upload may be, before it is shrunk
 MAX_LOGO_STORED = 200 * 1024  # what the stored PNG may be
-MAX_LOGO_PIXELS = 40_000_000  # refused before decoding (a decompression bomb)
+MAX_LOGO_PIXELS = 25_000_000  # refused before decoding (a decompression bomb: ~100 MB RGBA)
 LOGO_BOX = (600, 200)
 MIN_CONTRAST = 4.5
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -157,7 +157,9 @@ def clean_logo(data: bytes) -> bytes:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format not in _FORMATS:
                 raise _not_an_image()
-            probe.verify()
+            probe.verify()  # checks a PNG's chunks; a JPEG's verify reads nothing
+            if probe.format == "JPEG" and not data.rstrip(b"\0").endswith(b"\xff\xd9"):
+                raise _not_an_image()  # a JPEG cut off before its end marker
         with Image.open(io.BytesIO(data)) as img:
             if img.format not in _FORMATS:
                 raise _not_an_image()

@@ -50,10 +50,14 @@ from sqlalchemy.orm import Session
 from socialdesk.ads import run as ads_run
 from socialdesk.errors import SocialdeskError
 from socialdesk.estimates import Estimate
+from socialdesk.i18n import N_
 from socialdesk.marketing import run as marketing_run
 from socialdesk.phrases import Day, Join, Num, Phrase
 from socialdesk.reports import charts, render
 from socialdesk.reports.monthly import organisation_name
+
+# result types that count people, not events: never added over days for a comparison
+NOT_ADDITIVE = re.compile(r"reach|bereik|unique|uniek", re.IGNORECASE)
 
 if TYPE_CHECKING:
     from socialdesk.ads.creative_tests import CreativeTest
@@ -93,6 +97,16 @@ class NoSuchCampaign(SocialdeskError):
             listed = ", ".join(repr(n) for n in self.suggestions)
             hint = f"campaigns: {listed}" + (f" and {more} more" if more > 0 else "")
         super().__init__(f"no campaign is called {name.strip()!r}; {hint}")
+        if not names:
+            self.reason = Phrase(
+                "This workspace has no ad campaigns yet. Import the ads' exports first."
+            )
+        else:
+            self.reason = Phrase(
+                "No campaign is called “%(name)s”. Campaigns: %(names)s.",
+                name=name.strip(),
+                names=Join.of(self.suggestions, "; "),
+            )
 
 
 # -- the report's data ---------------------------------------------------------------------------
@@ -432,7 +446,11 @@ def halves(
     daily: Iterable[tuple[dt.date, str, str, float, float]], currency: str, result_type: str
 ) -> Halves | None:
     """The second half's cost per result against the first half's (see the module doc), or
-    None when either half has too few days with spend or too few results."""
+    None when either half has too few days with spend or too few results, or when the
+    results are people reached: daily reach counts a person again each day, so it is neither
+    a count of events nor addable over days."""
+    if NOT_ADDITIVE.search(result_type):
+        return None
     days = sorted(
         (d, s, n) for d, c, k, s, n in daily if c == currency and k == result_type and s > 0
     )
@@ -805,19 +823,19 @@ def campaign_headline(report: CampaignReport) -> tuple[Phrase, ...]:
             "high": Num(h.change.high, "+.0%"),
         }
         if h.change.low > 0:
-            msg = (
+            msg = N_(
                 "In the second half of the period a result (%(type)s) cost more: %(late)s "
                 "%(currency)s against %(early)s in the first half, %(change)s (between %(low)s "
                 "and %(high)s)."
             )
         elif h.change.high < 0:
-            msg = (
+            msg = N_(
                 "In the second half of the period a result (%(type)s) cost less: %(late)s "
                 "%(currency)s against %(early)s in the first half, %(change)s (between %(low)s "
                 "and %(high)s)."
             )
         else:
-            msg = (
+            msg = N_(
                 "A result (%(type)s) cost about the same in both halves of the period: "
                 "%(early)s %(currency)s in the first half, %(late)s in the second (a change "
                 "between %(low)s and %(high)s)."

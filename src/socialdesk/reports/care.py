@@ -24,6 +24,7 @@ from socialdesk.estimates import Estimate
 from socialdesk.i18n import N_
 from socialdesk.inbox import run as inbox_run
 from socialdesk.inbox.run import MixResult, MixRow
+from socialdesk.inbox.sla import share
 from socialdesk.phrases import Day, Num, Phrase
 from socialdesk.reports.headline import _in_unit, duration
 from socialdesk.reports.monthly import (
@@ -71,6 +72,11 @@ class NoCareData(SocialdeskError):
         super().__init__(
             f"no conversations in the inbox began in {month:%Y-%m}; import the platforms' "
             "comments and messages first, or choose another month with --month"
+        )
+        self.reason = Phrase(
+            "No conversation in the inbox began in %(month)s. Import the platforms' comments "
+            "and messages first, or choose another month.",
+            month=month.strftime("%Y-%m"),
         )
 
 
@@ -129,9 +135,22 @@ class CareReport:
         return ()
 
 
-def _shares(now: tuple[MixRow, ...], before: tuple[MixRow, ...]) -> tuple[MixShare, ...]:
+def _shares(
+    now: tuple[MixRow, ...], before: tuple[MixRow, ...], before_total: int
+) -> tuple[MixShare, ...]:
+    """Each value's share this month and last; a value last month's messages did not have
+    is 0% of them (when there were any), not unknown."""
     old = {r.value: r.share for r in before}
-    return tuple(MixShare(r.value, r.messages, r.share, old.get(r.value)) for r in now)
+    return tuple(
+        MixShare(
+            r.value,
+            r.messages,
+            r.share,
+            old.get(r.value)
+            or (share(0, before_total, "share of messages in") if before_total else None),
+        )
+        for r in now
+    )
 
 
 def _volume(now: MixResult, before: MixResult, comparable: bool) -> tuple[VolumeRow, ...]:
@@ -191,8 +210,8 @@ def care_report(
         else ()
     )
     hours = tuple(_care_row(f.group.removeprefix("hours="), f) for f in rep.by_hours) if rep else ()
-    sentiment = _shares(mix_now.sentiment, mix_before.sentiment)
-    intents = _shares(mix_now.intent[:TOP_INTENTS], mix_before.intent)
+    sentiment = _shares(mix_now.sentiment, mix_before.sentiment, mix_before.messages)
+    intents = _shares(mix_now.intent[:TOP_INTENTS], mix_before.intent, mix_before.messages)
     # last month is a comparison when the inbox's messages reach back to its first week (an
     # inbox imported from mid-month on would show a rise that is only the import's start)
     first_day = min((d for d, _p, _n in mix_before.daily), default=None)
@@ -213,7 +232,7 @@ def care_report(
         hours=hours,
         sentiment=sentiment,
         intents=intents,
-        languages=_shares(mix_now.language, mix_before.language),
+        languages=_shares(mix_now.language, mix_before.language, mix_before.messages),
         alerts=alerts,
         left_out=found.left_out,
         daily=mix_now.daily,

@@ -53,7 +53,12 @@ _ADDRESS = re.compile(r"^[^@\s<>,;:\"()\[\]]+@[^@\s<>,;:\"()\[\]]+$")
 
 
 class MailSettingsError(SocialdeskError):
-    """A mail setting or schedule that cannot be used (the message says which and why)."""
+    """A mail setting or schedule that cannot be used (the message says which and why;
+    `reason` says it as a sentence the cockpit shows in the reader's language)."""
+
+    def __init__(self, message: str, reason: Phrase | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def _now() -> dt.datetime:
@@ -174,7 +179,10 @@ def _address(value: str, what: str) -> str:
     text = value.strip()
     _name, addr = parseaddr(text)
     if not text or any(c in text for c in "\r\n") or not _ADDRESS.match(addr):
-        raise MailSettingsError(f"{what}: {value!r} is not an e-mail address")
+        raise MailSettingsError(
+            f"{what}: {value!r} is not an e-mail address",
+            Phrase("%(value)s is not an e-mail address.", value=value.strip()[:120] or '""'),
+        )
     return text
 
 
@@ -194,9 +202,15 @@ def set_mail_settings(
     it; it is stored sealed with `box`."""
     host = host.strip()
     if not host or any(c.isspace() for c in host):
-        raise MailSettingsError(f"host: {host!r} is not a host name")
+        raise MailSettingsError(
+            f"host: {host!r} is not a host name",
+            Phrase("%(host)s is not a server name.", host=host.strip()[:120] or '""'),
+        )
     if not 0 < port < 65536:
-        raise MailSettingsError(f"port: {port} is not a port (1 to 65535)")
+        raise MailSettingsError(
+            f"port: {port} is not a port (1 to 65535)",
+            Phrase("The port is a number from 1 to 65535 (587 for STARTTLS, 465 for SSL)."),
+        )
     if security not in SECURITY:
         raise MailSettingsError(f"security must be one of {', '.join(SECURITY)} (got {security!r})")
     sender = _address(sender, "sender")
@@ -281,7 +295,10 @@ def add_schedule(
         raise MailSettingsError(f"kind must be one of {', '.join(KINDS)} (got {kind!r})")
     to = list(dict.fromkeys(_address(r, "recipient") for r in recipients))
     if not to:
-        raise MailSettingsError("a schedule needs at least one recipient")
+        raise MailSettingsError(
+            "a schedule needs at least one recipient",
+            Phrase("A schedule needs at least one recipient."),
+        )
     utc = _utc(now)
     month, moment = report_month(utc)
     row = ReportSchedule(

@@ -30,7 +30,7 @@ from socialdesk.marketing import run as marketing_run
 from socialdesk.model import Workspace
 from socialdesk.overview import run as overview_run
 from socialdesk.overview.summary import OverviewResult
-from socialdesk.phrases import Phrase
+from socialdesk.phrases import Day, Phrase
 from socialdesk.reports.headline import headline
 
 # the overview's figures the report shows, in this order: the posts published in the month,
@@ -64,6 +64,21 @@ class NoDataForMonth(SocialdeskError):
                 f"try --month {suggested_month(first, last):%Y-%m}"
             )
         super().__init__(f"no data for {name} ({month:%Y-%m}) in this workspace{hint}")
+        # what the cockpit says (no command-line options in it)
+        if span is None:
+            self.reason = Phrase(
+                "This workspace has no data for %(month)s. Import an export first.",
+                month=month.strftime("%Y-%m"),
+            )
+        else:
+            self.reason = Phrase(
+                "This workspace has no data for %(month)s; it has data from %(first)s to "
+                "%(last)s. Choose %(suggested)s.",
+                month=month.strftime("%Y-%m"),
+                first=Day(span[0]),
+                last=Day(span[1]),
+                suggested=suggested_month(*span).strftime("%Y-%m"),
+            )
 
 
 def suggested_month(first: dt.date, last: dt.date) -> dt.date:

@@ -127,18 +127,12 @@ def campaign(
     )
 
 
-def month_end(month: dt.date, today: dt.date | None = None) -> dt.date:
-    """The last day of `month`'s calendar month, or `today` when that lies before it."""
-    after = (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    return min(after - dt.timedelta(days=1), today or dt.date.today())
-
-
 def of_kind(kind: str, session: Session, workspace_id: int, month: dt.date, lang: str) -> Report:
     """The report `kind` (one of KINDS) of a month."""
     if kind == "care":
         return care(session, workspace_id, month, lang)
-    if kind == "audit":  # as of the month's last day
-        return audit(session, workspace_id, lang, today=month_end(month))
+    if kind == "audit":  # the audit reads the data as it is now: it is of today, any month
+        return audit(session, workspace_id, lang)
     if kind == "monthly":
         return monthly(session, workspace_id, month, lang)
     raise ValueError(f"a report of a month is one of {', '.join(KINDS)} (got {kind!r})")
@@ -203,7 +197,6 @@ __all__ = [
     "campaign_names",
     "care",
     "default_month",
-    "month_end",
     "monthly",
     "of_kind",
     "render",

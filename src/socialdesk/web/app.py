@@ -16,7 +16,8 @@ from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse,
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from socialdesk.i18n import N_, negotiate, normalise
+from socialdesk.i18n import N_, formats, gettext, negotiate, normalise
+from socialdesk.phrases import Phrase
 from socialdesk.web import auth
 from socialdesk.web.deps import NotAuthenticated, WebConfig, make_env, render
 from socialdesk.web.routes import ROUTERS
@@ -195,7 +196,11 @@ def _add_error_pages(app: FastAPI) -> None:
             return PlainTextResponse(str(exc.detail), status_code=exc.status_code)
         from socialdesk.web.routes.home import ErrorPage
 
-        detail = str(exc.detail)
+        if isinstance(exc.detail, Phrase):  # a sentence with values, said in the page's language
+            locale = request.state.locale
+            detail = exc.detail.say(lambda m: gettext(locale, m), formats(locale))
+        else:
+            detail = str(exc.detail)
         if exc.status_code == 404 and detail == "Not Found":
             detail = N_("This page does not exist.")
         page = ErrorPage(status=exc.status_code, detail=detail)

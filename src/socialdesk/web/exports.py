@@ -51,7 +51,7 @@ FLUSH_ROWS = 500  # CSV rows written to the file at a time
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d")
 _CUT = N_("Cut off after %(n)s rows: narrow the page's filters to get the rest.")
 
 
@@ -102,8 +102,19 @@ def estimate_cells(estimate: Estimate | None) -> tuple[Any, Any, Any]:
 
 
 def neutralise(text: str) -> str:
-    """Text a spreadsheet shows, never runs (CSV/XLSX formula injection)."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """Text a spreadsheet shows, never runs (CSV/XLSX formula injection): a cell that starts
+    with = + - @ (or its full-width =), a tab or a carriage return, also after spaces or
+    no-break spaces some spreadsheets skip, gets a leading '."""
+    stripped = text.lstrip(" \u00a0")
+    return "'" + text if stripped.startswith(_FORMULA_START) else text
+
+
+def xlsx_text(text: str) -> str:
+    """Text an XLSX cell can hold: control characters the format forbids (a vertical tab
+    from Word, an escape) become a space, instead of failing the whole file."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub(" ", text)
 
 
 def _number(value: float | int | Decimal) -> float | int | Decimal | None:
@@ -234,7 +245,7 @@ def write_xlsx(tables: Sequence[Table], locale: str, out: IO[bytes]) -> None:
         def cell(value: Any, sheet: Any = sheet) -> Any:
             value = _plain(value)
             if isinstance(value, Phrase | Join | str):
-                c = WriteOnlyCell(sheet, value=cells.text(value))
+                c = WriteOnlyCell(sheet, value=xlsx_text(cells.text(value)))
                 c.data_type = "s"  # text stays text: never a formula
                 return c
             if isinstance(value, int | float | Decimal) and not isinstance(value, bool):

@@ -4,6 +4,9 @@ GET /audit          the scorecard: per skill its score, every check with its poi
                     evidence, and the three most valuable next steps (/audit.json: the data)
 GET /audit/card     the compact scorecard the home page loads after it has shown itself
 
+The cockpit's audit is made again when the data changes (an import or a sync) or when it is
+older than five minutes (audit.run.recent_audit).
+
 An audit reads every skill's seam and fits the media-type uplift on a new data version:
 seconds of work. The home page therefore never waits for it (htmx loads the card after the
 page), and one audit is made at a time per server: a second request waits up to AUDIT_WAIT
@@ -12,6 +15,7 @@ seconds, then is told to try again, so many viewers at once cannot exhaust the m
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -26,6 +30,7 @@ from socialdesk.web.deps import SessionDep, Viewer, WorkspaceDep, render
 from socialdesk.web.pages import View, page
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 
 AUDIT_WAIT = 10.0  # seconds a request waits for the audit being made (then 503, try again)
 _ONE_AT_A_TIME = threading.BoundedSemaphore(1)
@@ -37,7 +42,7 @@ def _audit(session: Any, ws: int) -> Audit:
             503, N_("Another audit is being made. Try again in a moment."), {"retry-after": "10"}
         )
     try:
-        return audit_run.audit(session, ws)
+        return audit_run.recent_audit(session, ws)
     finally:
         _ONE_AT_A_TIME.release()
 
@@ -51,10 +56,18 @@ def audit_page(session: SessionDep, ws: WorkspaceDep, _who: Viewer) -> View:
 
 @router.get("/audit/card", name="audit_card", include_in_schema=False)
 def audit_card(request: Request, session: SessionDep, ws: WorkspaceDep, _who: Viewer) -> Response:
-    """The home page's scorecard (an HTML fragment); an audit that cannot be made says so in
-    one line and leaves the rest of the page as it is."""
+    """The home page's scorecard (an HTML fragment, always answered with 200 so htmx swaps
+    it in): while another audit is being made it asks again in a few seconds; an audit that
+    cannot be made says so in one line and leaves the rest of the page as it is."""
     try:
         found = _audit(session, ws)
+    except HTTPException as exc:
+        if exc.status_code == 503:
+            return render(request, "audit/_card_wait.html", View(None))
+        raise
     except SocialdeskError as exc:
         return render(request, "audit/_card_error.html", View(None, error=str(exc)))
+    except Exception:  # a fragment never takes the page down; the log keeps the cause
+        log.exception("the five-skills audit failed")
+        return render(request, "audit/_card_error.html", View(None, error=None))
     return render(request, "audit/_card.html", View(found))

@@ -22,7 +22,7 @@ from socialdesk.web.deps import (
     int_or_none,
     is_htmx,
 )
-from socialdesk.web.exports import Column, Table
+from socialdesk.web.exports import MAX_ROWS, Column, Table
 from socialdesk.web.labels import metric_label
 from socialdesk.web.pages import View, page
 
@@ -92,7 +92,8 @@ def _posts_tables(result: run.PostsResult, locale: str, session: Session, ws: in
             row.permalink,
             row.id,
         )
-        for row in run.export_posts(session, ws, result.query)
+        # one more than the export's cap, so a file that was cut says so in its last row
+        for row in run.export_posts(session, ws, result.query, limit=MAX_ROWS + 1)
     )
     columns = (
         Column("published", N_("Published")),

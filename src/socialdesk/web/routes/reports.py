@@ -6,8 +6,7 @@ GET /reports                       choose the report, the month and the language
 GET /reports/monthly.html|.pdf     the monthly report (?month=YYYY-MM&lang=nl|en)
 GET /reports/care.html|.pdf        the customer-care report (the inbox's month)
 GET /reports/campaign.html|.pdf    one campaign start to finish (?name=...)
-GET /reports/audit.html|.pdf       the five-skills audit (as of the month's last day; without a
-                                   month, as of today)
+GET /reports/audit.html|.pdf       the five-skills audit, of today
 
 Making a report reads every skill's seam and renders charts and a PDF: seconds of work. One
 report is made at a time per server (a second request waits up to REPORT_WAIT seconds, then
@@ -18,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shlex
 import threading
 from typing import Annotated, Any
 
@@ -79,6 +79,17 @@ class ReportsPage:
         self.campaigns = campaigns
         # the campaign asked, else the first; the page's links carry it
         self.campaign = campaign if campaign in campaigns else (campaigns[0] if campaigns else "")
+        # the same report from the command line; a campaign's name comes from the exports, so
+        # it is quoted for the shell (a name like x$(...) must not run when pasted)
+        if kind == "campaign":
+            args = ["campaign", self.campaign]
+        elif kind == "audit":
+            args = ["audit"]
+        else:
+            args = [kind, "--month", self.month]
+        self.command = "socialdesk report " + shlex.join(
+            [*args, "--lang", lang, "--pdf", "report.pdf"]
+        )
         self.error = error
         months, at = [], _previous_month()
         for _ in range(36):  # the last three years, and the month asked if it is older
@@ -127,11 +138,10 @@ def _make(
             503, N_("Another report is being made. Try again in a moment."), {"retry-after": "10"}
         )
     try:
-        # an audit of the month as of its last day; of this month (or none given): of today
         report = run.of_kind(kind, session, ws, month, lang)
         return run.render(report, fmt)
     except (run.NoDataForMonth, run.NoCareData) as exc:
-        raise HTTPException(404, str(exc)) from None
+        raise HTTPException(404, exc.reason) from None
     finally:
         _ONE_AT_A_TIME.release()
 
@@ -148,13 +158,11 @@ def _file(
 ) -> Response:
     if fmt not in run.FORMATS:
         raise HTTPException(404, N_("This page does not exist."))
-    if kind == "audit" and not month:
-        chosen = dt.date.today()  # the audit as of today
-    else:
-        chosen = _month(month)
+    # the audit reads the data as it is now: it is of today, whatever month is asked
+    chosen = dt.date.today() if kind == "audit" else _month(month)
     data = _make(session, ws, chosen, lang, fmt, kind)
     prefix = "socialdesk" if kind == "monthly" else f"socialdesk-{kind}"
-    stamp = f"{chosen:%Y-%m-%d}" if kind == "audit" and not month else f"{chosen:%Y-%m}"
+    stamp = f"{chosen:%Y-%m-%d}" if kind == "audit" else f"{chosen:%Y-%m}"
     name = f"{prefix}-{config.workspace.slug}-{stamp}-{lang}.{fmt}"
     return _respond(data, fmt, name, download)
 
@@ -219,7 +227,7 @@ def reports_audit(
     lang: QLang = None,
     download: bool = False,
 ) -> Response:
-    """The five-skills audit as HTML or PDF: as of the month's last day, or of today."""
+    """The five-skills audit of today as HTML or PDF."""
     return _file(session, ws, config, "audit", fmt, month, _lang(lang, locale), download)
 
 
@@ -248,7 +256,7 @@ def reports_campaign(
     try:
         data = run.render(run.campaign(session, ws, name, language), fmt)
     except run.NoSuchCampaign as exc:
-        raise HTTPException(404, str(exc)) from None
+        raise HTTPException(404, exc.reason) from None
     finally:
         _ONE_AT_A_TIME.release()
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "campaign"

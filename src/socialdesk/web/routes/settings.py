@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from socialdesk.connectors.secrets import SecretBox, SecretKeyError
 from socialdesk.i18n import N_
 from socialdesk.model import MailSettings
+from socialdesk.phrases import Phrase
 from socialdesk.reports import branding, mail
 from socialdesk.web.auth import Principal
 from socialdesk.web.deps import (
@@ -266,7 +267,7 @@ def settings_mail(
             password="" if clear_password else (password or None),
         )
     except mail.MailSettingsError as exc:
-        return _refused(request, session, ws, who, str(exc), "mail", form)
+        return _refused(request, session, ws, who, exc.reason or str(exc), "mail", form)
     except SecretKeyError as exc:
         return _refused(request, session, ws, who, str(exc), "mail", form, status_code=500)
     session.commit()
@@ -278,10 +279,16 @@ def _send_test(session: Session, ws: int, config: WebConfig, to: str, who: str) 
     server said, or could not be reached."""
     row = session.scalar(select(MailSettings).where(MailSettings.workspace_id == ws))
     if row is None:
-        raise mail.MailSettingsError("no mail server is set yet: save one first")
+        raise mail.MailSettingsError(
+            "no mail server is set yet: save one first",
+            Phrase("No mail server is set yet: save one first."),
+        )
     address = parseaddr(to)[1] if to.strip() else parseaddr(row.sender)[1]
     if not address or "@" not in address or any(c in to for c in "\r\n"):
-        raise mail.MailSettingsError(f"recipient: {to!r} is not an e-mail address")
+        raise mail.MailSettingsError(
+            f"recipient: {to!r} is not an e-mail address",
+            Phrase("%(value)s is not an e-mail address.", value=to.strip()[:120] or '""'),
+        )
     try:
         box = SecretBox.for_workspace(config.workspace.folder)
         password = box.open(row.secret)["password"] if row.secret else None
@@ -313,13 +320,19 @@ def _send_test(session: Session, ws: int, config: WebConfig, to: str, who: str) 
     except smtplib.SMTPResponseException as exc:
         said = exc.smtp_error
         text = said.decode("utf-8", "replace") if isinstance(said, bytes) else str(said)
-        raise mail.MailSettingsError(f"the mail server answered {exc.smtp_code} {text}") from None
+        raise mail.MailSettingsError(
+            f"the mail server answered {exc.smtp_code} {text}",
+            Phrase("The mail server answered: %(answer)s", answer=f"{exc.smtp_code} {text}"),
+        ) from None
     except smtplib.SMTPRecipientsRefused as exc:
         raise mail.MailSettingsError(
             f"the mail server refused {', '.join(exc.recipients)}"
         ) from None
     except (smtplib.SMTPException, OSError) as exc:
-        raise mail.MailSettingsError(f"the mail server cannot be reached: {exc}") from None
+        raise mail.MailSettingsError(
+            f"the mail server cannot be reached: {exc}",
+            Phrase("The mail server cannot be reached: %(why)s", why=str(exc)),
+        ) from None
 
 
 @router.post("/settings/mail/test", name="settings_mail_test", dependencies=[CsrfDep])
@@ -333,12 +346,13 @@ def settings_mail_test(
 ) -> Response:
     """Send a test e-mail to `to` (default: the sender) through the stored server."""
     if mail.mail_settings(session, ws) is None:
-        error = "no mail server is set yet: save one first"
+        error = Phrase("No mail server is set yet: save one first.")
         return _refused(request, session, ws, who, error, "test", {"to": to}, 409)
     try:
         _send_test(session, ws, config, to, who.username)
     except mail.MailSettingsError as exc:
-        return _refused(request, session, ws, who, str(exc), "test", {"to": to}, 502)
+        why = exc.reason or str(exc)
+        return _refused(request, session, ws, who, why, "test", {"to": to}, 502)
     return _done("test", "mail")
 
 
@@ -359,7 +373,7 @@ def settings_schedule_add(
     try:
         mail.add_schedule(session, ws, lang=lang, recipients=to, created_by=who.username)
     except mail.MailSettingsError as exc:
-        return _refused(request, session, ws, who, str(exc), "schedule", form)
+        return _refused(request, session, ws, who, exc.reason or str(exc), "schedule", form)
     session.commit()
     return _done("added", "schedules")
 
