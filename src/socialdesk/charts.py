@@ -217,3 +217,86 @@ def history(
         },
         "config": {"locale": {"number": NUMBER_LOCALES.get(locale, NUMBER_LOCALES["en"])}},
     }
+
+
+def best_times_heatmap(
+    cells: Sequence[tuple[int, int, float | None, str]],
+    *,
+    weekdays: Sequence[str],
+    value_title: str,
+    description: str,
+    locale: str = "nl",
+    width: int = 620,
+    height: int = 190,
+) -> Spec | None:
+    """A weekday × hour heat map: one rect per (weekday 0 = Monday, hour 0–23, value or None,
+    label) in `cells`; weekdays on y (Monday first, named by `weekdays`), hours on x, colour the
+    value. Cells without a value stay grey, not zero. The labels arrive formatted for the
+    reader (the tooltip); Vega writes the legend's numbers in `locale`'s format. None when no
+    cell has a value."""
+    if not any(v is not None for _d, _h, v, _l in cells):
+        return None
+    values = [
+        {
+            "day": weekdays[d],
+            "hour": h,
+            "value": None if v is None else round(float(v), 4),
+            "label": label,
+        }
+        for d, h, v, label in cells
+    ]
+    lang = locale if locale in NUMBER_LOCALES else "en"
+    enc: dict[str, Any] = {
+        "x": {
+            "field": "hour",
+            "type": "ordinal",
+            "title": None,
+            "scale": {"domain": list(range(24))},
+            "axis": {
+                "labelAngle": 0,
+                "labelExpr": (
+                    "datum.value % 3 === 0"
+                    " ? (datum.value < 10 ? '0' : '') + datum.value + ':00' : ''"
+                ),
+            },
+        },
+        "y": {
+            "field": "day",
+            "type": "ordinal",
+            "title": None,
+            "scale": {"domain": list(weekdays)},
+        },
+        "tooltip": {"field": "label", "type": "nominal"},
+    }
+    return {
+        "$schema": SCHEMA,
+        "description": description,
+        "width": width,
+        "height": height,
+        "data": {"values": values},
+        "layer": [
+            {  # every cell, grey: the ones without enough posts stay so
+                "mark": {"type": "rect", "color": "#eceff3", "stroke": "#ffffff"},
+                "encoding": enc,
+            },
+            {
+                "transform": [{"filter": "isValid(datum.value)"}],
+                "mark": {"type": "rect", "stroke": "#ffffff"},
+                "encoding": {
+                    **enc,
+                    "color": {
+                        "field": "value",
+                        "type": "quantitative",
+                        "title": value_title,
+                        "scale": {"scheme": "blues", "zero": False},
+                        "legend": {"format": ".2f", "orient": "right"},
+                    },
+                },
+            },
+        ],
+        "config": {
+            "view": {"stroke": None},
+            "background": None,
+            "locale": {"number": NUMBER_LOCALES[lang]},
+        },
+    }

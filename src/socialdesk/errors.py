@@ -38,29 +38,30 @@ class FileUnreadable(ImportError_):
 
 @dataclass(frozen=True)
 class Candidate:
-    """A format that nearly fitted a file, with the columns it missed."""
+    """A format that nearly fitted a file: the columns it missed, and the file's columns that
+    rule it out (columns its files never have), the reason when it missed none."""
 
     format: str
     score: float
     missing: tuple[str, ...]
+    ruled_out_by: tuple[str, ...] = ()
 
 
 class FormatNotRecognised(ImportError_):
-    def __init__(self, file: str, candidates: Sequence[Candidate], columns: Sequence[str] = ()):
+    """No format fits the file. `message` says so with the columns found and the closest
+    candidates (built by the importers' detection, a Phrase the cockpit translates)."""
+
+    def __init__(
+        self,
+        file: str,
+        candidates: Sequence[Candidate],
+        columns: Sequence[str] = (),
+        *,
+        message: str,
+    ) -> None:
         self.candidates = tuple(candidates)
         self.columns = tuple(columns)
-        lines = ["no supported export format fits this file."]
-        if columns:
-            shown = ", ".join(repr(c) for c in list(columns)[:12])
-            more = f" (+{len(columns) - 12} more)" if len(columns) > 12 else ""
-            lines.append(f"  Columns found: {shown}{more}")
-        for cand in self.candidates[:3]:
-            missing = ", ".join(repr(m) for m in cand.missing[:8]) or "nothing"
-            lines.append(
-                f"  Closest: {cand.format} ({cand.score:.0%} of its columns), missing {missing}"
-            )
-        lines.append("  Run 'socialdesk formats' for the list, or import it with a mapping file.")
-        super().__init__(file, "\n".join(lines))
+        super().__init__(file, message)
 
 
 class RowInvalid(ImportError_):

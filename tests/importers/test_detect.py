@@ -14,6 +14,7 @@ from socialdesk.importers.base import Chunk, ExportFormat, ReadContext
 from socialdesk.importers.detect import detect, map_fields
 from socialdesk.importers.generic_posts_mapped import NAME as GENERIC
 from socialdesk.importers.tabular import Table
+from socialdesk.phrases import Phrase
 from tests.conftest import fixture_path
 
 
@@ -171,6 +172,64 @@ def test_no_words_in_common_still_lists_the_columns(tmp_path):
         detect(path, [POSTS, DAILY])
     assert err.value.columns == ("Alpha", "Beta", "Gamma") and not err.value.candidates
     assert "Columns found: 'Alpha', 'Beta', 'Gamma'" in str(err.value)
+
+
+def test_a_format_ruled_out_by_a_column_says_so_not_missing_nothing(tmp_path):
+    """Issue #17: "Closest: youtube_studio_totals_csv (100% of its columns), missing nothing"
+    for a file that was still refused. Totals.csv is Date and YouTube metrics only: a column
+    that is neither rules the format out, and the message names it."""
+    path = _file(tmp_path, "Date,Views,Country,Region\n2024-01-01,5,NL,Utrecht\n", "Totals.csv")
+    with pytest.raises(FormatNotRecognised) as err:
+        detect(path, builtin_formats())
+    closest = err.value.candidates[0]
+    assert (closest.format, closest.score, closest.missing) == ("youtube_studio_totals_csv", 1, ())
+    assert closest.ruled_out_by == ("Country", "Region")
+    message = err.value.message
+    assert "missing nothing" not in message
+    assert (
+        "  Closest: youtube_studio_totals_csv: all its columns are there, "
+        "but its files never have 'Country', 'Region'\n"
+    ) in message
+    assert message.startswith("no supported export format fits this file.\n")
+    assert "  Columns found: 'Date', 'Views', 'Country', 'Region'\n" in message
+
+
+def test_a_near_miss_with_a_ruling_out_column_names_both(tmp_path):
+    fmt = _fmt(
+        "fb_posts_csv",
+        {**POSTS.columns, "user": ("Account username",)},
+        ("id", "time", "views"),
+        forbidden=("user",),
+    )
+    path = _file(tmp_path, "Post ID,Publish time,Account username\n1,x,a\n")
+    with pytest.raises(FormatNotRecognised) as err:
+        detect(path, [fmt])
+    [cand] = err.value.candidates
+    assert cand.missing == ("Views",) and cand.ruled_out_by == ("Account username",)
+    assert (
+        "Closest: fb_posts_csv (67% of its columns), missing 'Views'; "
+        "its files never have 'Account username'"
+    ) in str(err.value)
+
+
+def test_the_message_is_a_phrase_the_cockpit_translates(tmp_path):
+    path = _file(tmp_path, "Post ID,Publish time,Account username,Views\n1,x,a,2\n")
+    with pytest.raises(FormatNotRecognised) as err:
+        detect(path, [FB_POSTS_WITH_USER])
+    message = err.value.message
+    assert isinstance(message, Phrase)
+    dutch = {
+        "no supported export format fits this file.": "geen ondersteund exportformaat past.",
+        "Closest: %(format)s: all its columns are there, but its files never have %(never)s": (
+            "Dichtstbij: %(format)s: alle kolommen zijn er, maar nooit %(never)s"
+        ),
+    }
+    said = message.say(lambda m: dutch.get(m, m))
+    assert said.startswith("geen ondersteund exportformaat past.\n")
+    assert (
+        "  Dichtstbij: fb_posts_csv: alle kolommen zijn er, maar nooit 'Account username'" in said
+    )
+    assert message.startswith("no supported export format fits this file.\n")  # English as str
 
 
 # -- the built-in formats -----------------------------------------------------------------

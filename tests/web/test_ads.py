@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import numpy as np
 import pytest
 
-from tests.ads.seeding import curve_days, write_rows
+from tests.ads.seeding import START, curve_days, write_rows
 from tests.web.conftest import make_client
 
 PAGES = ("/ads", "/ads/pacing", "/ads/tests", "/ads/fatigue", "/ads/curves", "/ads/budget")
@@ -61,3 +64,135 @@ def test_team_mode_needs_a_login(team_clients):
     assert anonymous.get("/ads/budget").status_code == 303
     assert anonymous.get("/ads/budget.json").status_code == 401
     assert team_clients("viewer").get("/ads/curves.json").status_code == 200
+
+
+# -- fatigue: the verdict before the evidence -------------------------------------------------
+def _ad_days(rng, ad: str, slope: float, days: int = 40) -> list[dict]:
+    """One ad's daily rows: CTR 2% at frequency 1.2, times (frequency / 1.2) ** slope."""
+    out = []
+    for d in range(days):
+        freq = 1.2 + 2.8 * d / max(days - 1, 1)
+        impressions = float(rng.integers(4000, 6000))
+        clicks = float(rng.binomial(int(impressions), 0.02 * (freq / 1.2) ** slope))
+        out.append(
+            {
+                "campaign_name": "Lente",
+                "ad_set_name": "Set",
+                "ad_name": ad,
+                "date_start": START + dt.timedelta(days=d),
+                "date_end": START + dt.timedelta(days=d),
+                "spend": impressions / 150,
+                "impressions": impressions,
+                "reach": impressions / freq,
+                "frequency": freq,
+                "clicks": clicks,
+                "link_clicks": clicks,
+            }
+        )
+    return out
+
+
+def _verdicts(html: str) -> dict[str, str]:
+    """Ad name -> the verdict key of its row (data-tired)."""
+    rows = re.findall(
+        r"<tr class=\"tired-[^\"]*\">\s*<td>(.*?)<br>.*?data-tired=\"(\w+)\"", html, re.S
+    )
+    return {name.strip(): verdict for name, verdict in rows}
+
+
+def test_fatigue_says_tired_yes_no_or_too_little_data_before_the_evidence(sqlite_ws):
+    rng = np.random.default_rng(2)
+    rows = (
+        _ad_days(rng, "Falling", -0.6) + _ad_days(rng, "Flat", 0.0) + _ad_days(rng, "Short", 0.0, 8)
+    )
+    write_rows(sqlite_ws, rows)
+    client = make_client(sqlite_ws)
+    html = client.get("/ads/fatigue?lang=en").text
+    assert _verdicts(html) == {"Falling": "yes", "Flat": "no", "Short": "unknown"}
+    main = html.split('id="main"', 1)[1]
+    # the verdict words, then the statistics folded under "How it is calculated"
+    for word in (">yes<", ">no<", "too little data"):
+        assert word in main
+    assert main.count("<summary>How it is calculated</summary>") == 2  # not for "Short"
+    folded = main.split("<summary>How it is calculated</summary>", 1)[1]
+    assert "odds x" in folded and "after Holm" in folded
+    assert main.index('data-tired="yes"') < main.index("How it is calculated")
+    # the advice opens the page
+    lead = re.search(r'<p class="lead advice">(.*?)</p>', main, re.S).group(1)
+    assert "Tired: 1 of the 2 ads checked (Falling)" in lead
+    assert "Ads with too little data to judge: 1." in lead
+    assert main.index("lead advice") < main.index('class="data"')
+    # the export carries the verdict too
+    csv = client.get("/ads/fatigue.csv?lang=en").text.splitlines()
+    assert "Tired" in csv[0] and any(line.startswith("Falling") and ",yes," in line for line in csv)
+
+
+def test_fatigue_advice_when_nothing_is_tired(sqlite_ws):
+    rng = np.random.default_rng(4)
+    write_rows(sqlite_ws, _ad_days(rng, "Flat", 0.0) + _ad_days(rng, "Flat too", 0.0))
+    html = make_client(sqlite_ws).get("/ads/fatigue?lang=en").text
+    assert "None of the ads checked shows fatigue (2 checked)." in html
+    assert set(_verdicts(html).values()) == {"no"}
+
+
+# -- the budget: a rounded total, a value per result, the expected extra results ---------------
+@pytest.fixture
+def mixed_client(sqlite_ws):
+    """Two campaigns of purchases and a smaller one of link clicks."""
+    rng = np.random.default_rng(8)
+    clicks = curve_days(rng, "Clicks", 400.0, 20.0, 1.0)
+    for r in clicks:
+        r["result_type"] = "Link clicks"
+    rows = curve_days(rng, "Small", 12.0, 25.0, 1.2) + curve_days(rng, "Big", 30.0, 150.0, 1.1)
+    write_rows(sqlite_ws, rows + clicks)
+    return make_client(sqlite_ws)
+
+
+def _lead(html: str) -> str:
+    return re.search(r'<p class="lead advice">(.*?)</p>', html, re.S).group(1)
+
+
+def test_budget_total_is_rounded_in_the_form(client):
+    html = client.get("/ads/budget?total=3000.4&lang=en").text
+    assert 'name="total" min="1" step="any" value="3000"' in html
+    default = client.get("/ads/budget?lang=en").text
+    assert re.search(r'name="total" min="1" step="any" value="\d+"', default)
+
+
+def test_budget_asks_a_value_per_result_and_advises_every_campaign_with_it(mixed_client):
+    plain = mixed_client.get("/ads/budget.json?total=3000").json()["plan"]
+    assert {a["campaign"] for a in plain["allocations"]} == {"Small", "Big"}
+    html = mixed_client.get("/ads/budget?total=3000&lang=en").text
+    # an input per kind of result, the campaigns named beside it
+    assert '<input type="hidden" name="value_type" value="Link clicks">' in html
+    assert '<input type="hidden" name="value_type" value="Purchases">' in html
+    lead = _lead(html)
+    assert "Left out because their results are of another kind: Clicks." in lead
+    assert "Expected extra results" in html and "Expected gain" not in html
+
+    query = "total=3000&value_type=Purchases&value=40&value_type=Link+clicks&value=0.5"
+    valued = mixed_client.get(f"/ads/budget.json?{query}").json()["plan"]
+    assert valued["objective"] == "value"
+    assert {a["campaign"] for a in valued["allocations"]} == {"Small", "Big", "Clicks"}
+    html = mixed_client.get(f"/ads/budget?{query}&lang=en").text
+    assert _lead(html) != lead and "Left out" not in _lead(html)
+    assert "Expected extra value" in html
+    assert re.search(r'name="value" min="0.01" step="any" value="40"', html)
+    # one type without a value: its campaigns wait for one
+    partial = mixed_client.get("/ads/budget?total=3000&value_type=Purchases&value=40&lang=en")
+    assert "Left out for want of a value per result: Clicks." in _lead(partial.text)
+    # a blank input is no value; a negative one is refused
+    blank = mixed_client.get("/ads/budget.json?total=3000&value_type=Purchases&value=").json()
+    assert blank["plan"]["objective"] == plain["objective"]
+    bad = mixed_client.get("/ads/budget.json?value_type=Purchases&value=-1")
+    assert bad.status_code == 422
+
+
+def test_budget_advice_names_the_move_and_its_gain(client):
+    data = client.get("/ads/budget.json?total=3000").json()["plan"]
+    lead = _lead(client.get("/ads/budget?total=3000&lang=en").text)
+    gain = data["expected_gain"]
+    if gain["low"] > 0:
+        assert lead.startswith("Move ") and f"more {data['objective']} in 30 days" in lead
+    else:
+        assert lead.startswith("Keep the current split")

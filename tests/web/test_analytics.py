@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 
@@ -148,3 +149,68 @@ def test_kpi_tree_and_best_times_from_posts(sqlite_ws):
     assert times["best_hour"] == 18
     best = client.get("/analytics/best-times?start=2026-01-01&end=2026-12-31&lang=nl").text
     assert "18:00" in best and "Beste uur" in best
+
+
+def _chart(html: str, key: str) -> dict:
+    found = re.search(
+        rf'<script type="application/json" id="chart-{key}">(.*?)</script>', html, re.S
+    )
+    assert found, key
+    return json.loads(found.group(1))
+
+
+def _advice(html: str) -> str:
+    return re.search(r'<section class="advice"[^>]*>(.*?)</section>', html, re.S).group(1)
+
+
+@pytest.mark.parametrize(
+    ("rates", "advice"),
+    [
+        ({9: 1.0, 12: 1.0, 15: 1.0, 18: 1.8}, "Post at 18:00: "),
+        ({9: 1.0, 12: 1.0, 18: 1.0}, "No clear best hour: none of the other 2 hours"),
+    ],
+)
+def test_best_times_heat_map_and_advice(sqlite_ws, rates, advice):
+    import numpy as np
+
+    from tests.analytics.seeding import hourly_posts, seed_posts
+
+    posts = hourly_posts(np.random.default_rng(21), 500, dt.date(2026, 1, 1), rates)
+    seed_posts(sqlite_ws.engine, sqlite_ws.workspace_id, "instagram", posts, "ig")
+    client = make_client(sqlite_ws)
+    query = "start=2026-01-01&end=2026-12-31"
+    data = client.get(f"/analytics/best-times.json?{query}").json()
+    (times,) = data["platforms"]
+    html = client.get(f"/analytics/best-times?{query}&lang=en").text
+    main = html.split('id="main"', 1)[1]
+    # the advice opens the page, before the heat map
+    sentences = _advice(main)
+    assert advice in sentences
+    assert main.index('class="advice"') < main.index('data-chart="bt-0"')
+    if advice.startswith("Post at"):
+        assert re.search(r"Post at 18:00: \d\.\d\d× \(95% interval \d\.\d\d–\d\.\d\d\)", sentences)
+    assert "weekday" in sentences  # and a word on the weekday
+    # the heat map: 7 × 24 cells, Monday first, colour only where hour and weekday have data
+    spec = _chart(main, "bt-0")
+    cells = spec["data"]["values"]
+    assert len(cells) == 7 * 24
+    assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"][0] == "Monday"
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == list(range(24))
+    with_data = [c for c in cells if c["value"] is not None]
+    hours = {e["slot"] for e in times["hours"] if e["vs_best"]["value"] is not None}
+    days = {e["slot"] for e in times["weekdays"] if e["vs_best"]["value"] is not None}
+    assert len(with_data) == len(hours) * len(days) and hours == set(rates)
+    assert max(c["value"] for c in with_data) == pytest.approx(1.0)
+    empty = next(c for c in cells if c["hour"] == 3)
+    assert empty["value"] is None and "not enough data" in empty["label"]
+    best = next(c for c in with_data if c["value"] == max(x["value"] for x in with_data))
+    assert re.search(r"1\.00× the best time \(95% interval", best["label"])
+    assert f"{times['best_hour']:02d}:00" in best["label"]
+    # the tables stay, folded, and are still what the exports give
+    assert "<summary>The figures per hour and per weekday</summary>" in main
+    csv = client.get(f"/analytics/best-times.csv?{query}&table=hours&lang=en").text
+    assert len(csv.strip().splitlines()) == 1 + 24
+    # Dutch: the legend's numbers in Dutch, the tooltips with a decimal comma
+    nl = _chart(client.get(f"/analytics/best-times?{query}&lang=nl").text, "bt-0")
+    assert nl["config"]["locale"]["number"]["decimal"] == ","
+    assert re.search(r"1,00×", next(c["label"] for c in nl["data"]["values"] if c["value"] == 1.0))

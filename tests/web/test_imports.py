@@ -106,3 +106,26 @@ def test_path_in_an_uploaded_name_is_dropped(sqlite_seeded):
         accept="application/json",
     ).json()["results"]
     assert results[0]["file"] == "evil.csv"
+
+
+def test_a_refused_file_says_why_in_the_pages_language(sqlite_seeded, monkeypatch):
+    """The not-recognised message is a Phrase: the results table shows it through gettext."""
+    from socialdesk.web import deps
+
+    real = deps.gettext
+    never = "Closest: %(format)s: all its columns are there, but its files never have %(never)s"
+    monkeypatch.setattr(
+        deps,
+        "gettext",
+        lambda locale, m: (
+            "Dichtstbij: %(format)s, maar nooit %(never)s" if m == never else real(locale, m)
+        ),
+    )
+    client = make_client(sqlite_seeded.ws)
+    totals = b"Date,Views,Country\n2024-01-01,5,NL\n"
+    page = _post(client, {"files": ("Totals.csv", totals, "text/csv")}).text
+    assert "Dichtstbij: youtube_studio_totals_csv, maar nooit &#39;Country&#39;" in page
+    answer = _post(
+        client, {"files": ("Totals.csv", totals, "text/csv")}, accept="application/json"
+    ).json()
+    assert "but its files never have 'Country'" in answer["results"][0]["error"]  # JSON: English

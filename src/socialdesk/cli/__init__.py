@@ -43,7 +43,18 @@ _settings.register(app)
 
 
 def main() -> None:
-    app()
+    """The `socialdesk` command. An error socialdesk explains (a malformed workspace marker, a
+    setting it cannot use) is printed as its message alone, without a traceback."""
+    from rich.markup import escape
+
+    from socialdesk.cli.console import err_console
+    from socialdesk.errors import SocialdeskError
+
+    try:
+        app()
+    except SocialdeskError as exc:
+        err_console.print(f"[red]✗[/] {escape(str(exc))}")
+        raise SystemExit(1) from None
 
 
 __all__ = ["app", "main"]

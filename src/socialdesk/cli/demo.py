@@ -28,6 +28,10 @@ def demo(
     """Build a realistic demo organisation from a seed, through the real importers."""
     from socialdesk.demo import build_demo
 
+    if not no_serve:  # before the build: a port in use should not cost the wait
+        from socialdesk.cli.serve import check_port_or_exit
+
+        check_port_or_exit("127.0.0.1", port, "socialdesk demo")
     folder = resolve_workspace(workspace)
     result = build_demo(folder, seed=seed, console=console)
     triaged = triage_new_messages(result.folder)
@@ -39,7 +43,13 @@ def demo(
     if not no_serve:
         from socialdesk.cli.serve import run_server
 
-        run_server(result.folder, host="127.0.0.1", port=port, open_browser=not no_browser)
+        run_server(
+            result.folder,
+            host="127.0.0.1",
+            port=port,
+            open_browser=not no_browser,
+            command="socialdesk demo",
+        )
 
 
 def _save_demo_plan(folder: Path) -> bool:

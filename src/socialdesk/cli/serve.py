@@ -7,10 +7,13 @@ the workspace (`socialdesk users add`), or --team.
 
 from __future__ import annotations
 
+import errno
+import logging
+import socket
 import threading
 import webbrowser
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -23,6 +26,72 @@ def register(app: typer.Typer) -> None:
 
 class RefusedToServe(Exception):
     """Serving as asked would expose the workspace; the message says what to do instead."""
+
+
+class CannotListen(Exception):
+    """The port cannot be listened on (in use, not allowed); the message says what to do."""
+
+
+def _bind_error(host: str, port: int) -> OSError | None:
+    """The error binding host:port would give now (bound and closed at once), else None.
+
+    Binds as uvicorn will (every address the host resolves to, SO_REUSEADDR as asyncio sets
+    it), so a port left in TIME_WAIT by a cockpit just stopped counts as free."""
+    try:
+        infos = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except socket.gaierror as exc:
+        return OSError(errno.EADDRNOTAVAIL, str(exc.strerror))
+    for family, kind, proto, _name, address in infos:
+        try:
+            with socket.socket(family, kind, proto) as sock:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                if family == socket.AF_INET6:
+                    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                sock.bind(address)
+        except OSError as exc:
+            return exc
+    return None
+
+
+def free_port(host: str, near: int) -> int | None:
+    """A port on `host` that is free now: the first of the next twenty, else one the system
+    picks."""
+    for port in range(near + 1, min(near + 21, 65536)):
+        if _bind_error(host, port) is None:
+            return port
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+            sock.bind((host, 0))
+            return int(sock.getsockname()[1])
+    except OSError:
+        return None
+
+
+def cannot_listen(host: str, port: int, error: OSError, command: str) -> CannotListen:
+    """The one-line message for an address socialdesk cannot listen on."""
+    if error.errno == errno.EADDRINUSE:
+        other = free_port(host, port)
+        hint = f"{command} --port {other}" if other else f"{command} --port N"
+        return CannotListen(
+            f"Port {port} on {host} is already in use (another cockpit or program listens "
+            f"there): stop it, or choose a free port: {hint}"
+        )
+    if error.errno == errno.EACCES:
+        return CannotListen(
+            f"Not allowed to listen on port {port} on {host} (ports below 1024 need "
+            f"administrator rights): choose another, e.g. {command} --port 8765"
+        )
+    reason = error.strerror or str(error)
+    return CannotListen(f"Cannot listen on {host}, port {port} ({reason}): check --host and --port")
+
+
+def check_port(host: str, port: int, command: str = "socialdesk serve") -> None:
+    """Raises CannotListen when the cockpit could not listen on host:port."""
+    error = _bind_error(host, port)
+    if error is not None:
+        raise cannot_listen(host, port, error, command)
 
 
 def decide_mode(host: str, team_flag: bool, has_users: bool) -> bool:
@@ -55,11 +124,14 @@ def run_server(
     open_browser: bool = True,
     team: bool = False,
     worker: bool | None = None,
+    command: str = "socialdesk serve",
 ) -> None:
     """Serve the workspace in `folder` until interrupted (used by `serve` and `demo`).
 
     `worker`: run the job worker in a thread beside the web server (default: in local mode,
-    so one person needs one command; a team runs `socialdesk worker` processes)."""
+    so one person needs one command; a team runs `socialdesk worker` processes). A port
+    that cannot be listened on is one line naming it (exit 1), never a traceback; `command`
+    is the command the line suggests running again with another --port."""
     import uvicorn
 
     from socialdesk.store import open_workspace, session_scope
@@ -75,6 +147,7 @@ def run_server(
     except RefusedToServe as exc:
         err_console.print(f"[red]✗[/] {exc}")
         raise typer.Exit(2) from None
+    check_port_or_exit(host, port, command)
     local = is_local_host(host)
     config = WebConfig(
         workspace=handle,
@@ -106,11 +179,54 @@ def run_server(
         consumer = jobs.consumer(quiet=True)
         consumer.start()
         console.print("The job worker runs beside it (scheduled syncs of the connections).")
+    uvicorn_log = logging.getLogger("uvicorn.error")
+    bind_errors = _BindErrors()  # uvicorn logs a failed bind and exits: said below our way
+    uvicorn_log.addFilter(bind_errors)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+    except OSError as exc:  # taken between the check and uvicorn's bind
+        if exc.errno not in _CANNOT_LISTEN:
+            raise
+        _exit_cannot_listen(cannot_listen(host, port, exc, command))
+    except SystemExit:
+        if not bind_errors.seen:
+            raise
+        _exit_cannot_listen(cannot_listen(host, port, bind_errors.seen[-1], command))
     finally:
+        uvicorn_log.removeFilter(bind_errors)
         if consumer is not None:
             consumer.stop(graceful=True)
+
+
+class _BindErrors(logging.Filter):
+    """Keeps uvicorn's log record of a failed bind (the OSError itself) out of the log, and
+    the error, for the one line run_server says instead."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[OSError] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, OSError) and record.msg.errno in _CANNOT_LISTEN:
+            self.seen.append(record.msg)
+            return False
+        return True
+
+
+_CANNOT_LISTEN = (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL)
+
+
+def check_port_or_exit(host: str, port: int, command: str) -> None:
+    """check_port for a command: the one-line error and exit 1 when the port cannot be used."""
+    try:
+        check_port(host, port, command)
+    except CannotListen as exc:
+        _exit_cannot_listen(exc)
+
+
+def _exit_cannot_listen(exc: CannotListen) -> NoReturn:
+    err_console.print(f"[red]✗[/] {exc}", soft_wrap=True)
+    raise typer.Exit(1) from None
 
 
 def serve(

@@ -18,6 +18,7 @@ from pathlib import Path
 from socialdesk.errors import Candidate, FormatNotRecognised
 from socialdesk.importers.base import ExportFormat
 from socialdesk.importers.tabular import Probe, Table, dedupe, normalise_header, probe_file
+from socialdesk.phrases import Join, Num, Phrase
 
 _WORD = re.compile(r"[^\W_]{3,}")  # words of three letters or digits and more
 _STOPWORDS = frozenset({"the", "and", "for", "van", "het", "een", "per", "with", "your", "from"})
@@ -111,13 +112,32 @@ def _score_table(
                 score += 0.25
             if req_score > best_cand.score and fmt.required:
                 shown = [fmt.spellings(m)[0] for m in missing]
-                best_cand = Candidate(fmt.name, req_score, tuple(shown))
+                ruling = _ruling_out(fmt, header, normal, fields)
+                best_cand = Candidate(fmt.name, req_score, tuple(shown), ruling)
             if missing or any(f in fields for f in fmt.forbidden):
                 continue
             if best is None or score > best.score:
                 table = Table(probe, sheet.name, index, header, fields=fields)
                 best = Match(fmt, table, score)
     return best, best_cand
+
+
+def _ruling_out(
+    fmt: ExportFormat, header: Sequence[str], normal: Sequence[str], fields: dict[str, str]
+) -> tuple[str, ...]:
+    """The columns of this header row that rule the format out: every column matching one of
+    its forbidden fields (not just the first, as map_fields maps), in the file's order."""
+    present = [f for f in fmt.forbidden if f in fields]
+    if not present:
+        return ()
+    used = {name for field, name in fields.items() if field not in fmt.forbidden}
+    matchers = [_matcher(tuple(fmt.columns[f])) for f in present]
+    return tuple(
+        name
+        for name, norm in zip(header, normal, strict=True)
+        if name not in used
+        and any(norm in exact or any(p.fullmatch(norm) for p in pats) for exact, pats in matchers)
+    )
 
 
 def detect(path: Path, formats: Sequence[ExportFormat], display: str | None = None) -> Match:
@@ -144,7 +164,70 @@ def detect_probe(probe: Probe, formats: Sequence[ExportFormat]) -> Match:
     if not candidates:
         candidates = _resembling(formats, words)
     candidates.sort(key=lambda c: -c.score)
-    raise FormatNotRecognised(probe.display, candidates, columns)
+    raise FormatNotRecognised(
+        probe.display, candidates, columns, message=not_recognised(candidates, columns)
+    )
+
+
+_LINES = "%(head)s\n  %(lines)s"  # the first line, then the rest indented: Phrases each
+
+
+def not_recognised(candidates: Sequence[Candidate], columns: Sequence[str]) -> Phrase:
+    """What detection says when no format fits: the columns found, the closest formats and
+    what keeps each from fitting (columns it misses, or columns its files never have)."""
+    lines: list[Phrase] = []
+    if columns:
+        shown = Join.of(repr(c) for c in list(columns)[:12])
+        if len(columns) > 12:
+            lines.append(
+                Phrase(
+                    "Columns found: %(columns)s (+%(more)s more)",
+                    columns=shown,
+                    more=len(columns) - 12,
+                )
+            )
+        else:
+            lines.append(Phrase("Columns found: %(columns)s", columns=shown))
+    for cand in candidates[:3]:
+        share = Num(cand.score, ".0%")
+        missing = Join.of(repr(m) for m in cand.missing[:8])
+        never = Join.of(repr(c) for c in cand.ruled_out_by[:8])
+        if cand.ruled_out_by and not cand.missing:
+            # every column it needs is there: what rules it out is a column it never has
+            lines.append(
+                Phrase(
+                    "Closest: %(format)s: all its columns are there, "
+                    "but its files never have %(never)s",
+                    format=cand.format,
+                    never=never,
+                )
+            )
+        elif cand.ruled_out_by:
+            lines.append(
+                Phrase(
+                    "Closest: %(format)s (%(share)s of its columns), missing %(missing)s; "
+                    "its files never have %(never)s",
+                    format=cand.format,
+                    share=share,
+                    missing=missing,
+                    never=never,
+                )
+            )
+        else:
+            lines.append(
+                Phrase(
+                    "Closest: %(format)s (%(share)s of its columns), missing %(missing)s",
+                    format=cand.format,
+                    share=share,
+                    missing=missing if cand.missing else Phrase("nothing"),
+                )
+            )
+    lines.append(Phrase("Run 'socialdesk formats' for the list, or import it with a mapping file."))
+    return Phrase(
+        _LINES,
+        head=Phrase("no supported export format fits this file."),
+        lines=Join(tuple(lines), "\n  "),
+    )
 
 
 # -- when nothing fits: what was found, and what it resembles -------------------------------

@@ -11,6 +11,7 @@ import datetime as dt
 import getpass
 import hashlib
 import re
+import shutil
 import tempfile
 import zipfile
 import zlib
@@ -107,33 +108,98 @@ def snapshot_date(path: Path, display: str) -> dt.date:
     return dt.datetime.fromtimestamp(path.stat().st_mtime).date()
 
 
+# Bounds on what zips unpack to (zip bombs): members are written to a temporary folder before
+# they are read, so a small upload (the cockpit takes up to 512 MB), a zip given to `import`
+# or a folder of zips can never fill the disk. Sizes are the members' declared sizes, which
+# zipfile holds them to while unpacking (a member that unpacks to more is damaged).
+MAX_ZIP_MEMBERS = 1000  # files in one zip
+MAX_UNZIPPED_BYTES = 1 << 30  # 1 GiB: all members of one zip together
+MAX_UNZIPPED_TOTAL = 4 << 30  # 4 GiB: all zips of one import (a folder of zips) together
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One file to import: where it is, its name in reports, the zip it came from (its
+    members are each other's siblings), or why it cannot be imported at all."""
+
+    path: Path
+    display: str
+    archive: Path | None = None
+    refused: str | None = None
+
+
+def _is_zip(path: Path) -> bool:
+    return path.suffix.lower() == ".zip" and zipfile.is_zipfile(path)
+
+
+def _zip_too_large(infos: Sequence[zipfile.ZipInfo], budget: int) -> str | None:
+    """Why these members are not unpacked (a zip bomb's signature), else None."""
+    if len(infos) > MAX_ZIP_MEMBERS:
+        return (
+            f"this zip holds {len(infos):,} files, more than the {MAX_ZIP_MEMBERS:,} socialdesk "
+            "unpacks: unzip it yourself and import the files you need."
+        )
+    size = sum(i.file_size for i in infos)
+    limit = min(MAX_UNZIPPED_BYTES, budget)
+    if size > limit:
+        return (
+            f"this zip would unpack to {size / 1e6:,.0f} MB, more than the "
+            f"{limit / 1e6:,.0f} MB socialdesk unpacks at once: unzip it yourself and import "
+            "the files, or import fewer zips together."
+        )
+    return None
+
+
+def _unzip(
+    path: Path, prefix: str, whole: str, folder: Path, budget: int
+) -> tuple[list[_Item], int]:
+    """The members of one zip, unpacked into `folder`, named "<prefix>:<member>", and the
+    bytes they took. A damaged or encrypted zip is the zip itself, named `whole` (import_file
+    says what is wrong); one that would unpack to too much is refused, nothing unpacked."""
+    items: list[_Item] = []
+    used = 0
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = [
+                i
+                for i in zf.infolist()
+                if not i.is_dir() and not Path(i.filename).name.startswith(".")
+            ]
+            problem = _zip_too_large(infos, budget)
+            if problem:
+                return [_Item(path, whole, refused=problem)], 0
+            for i, info in enumerate(infos):
+                # a folder per zip and member: two zips may both hold Queries.csv
+                target = folder / str(i) / Path(info.filename).name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with zf.open(info) as src, target.open("wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+                used += info.file_size
+                items.append(_Item(target, f"{prefix}:{info.filename}", archive=path))
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError):
+        return [_Item(path, whole)], used  # damaged or encrypted: import_file says so
+    return items, used
+
+
 @contextmanager
-def _expanded(paths: Iterable[Path]) -> Iterator[list[tuple[Path, str]]]:
-    """Files to import: zips are opened and each member becomes its own file."""
+def _expanded(paths: Iterable[Path]) -> Iterator[list[_Item]]:
+    """Files to import: a folder is walked (sub-folders too), and each zip, given or found
+    in a folder, is opened: each of its members becomes its own file, "<zip>:<member>"."""
     with tempfile.TemporaryDirectory(prefix="socialdesk-zip-") as tmp:
-        out: list[tuple[Path, str]] = []
-        for path in paths:
-            if path.is_dir():
-                out.extend((p, str(p)) for p in sorted(path.rglob("*")) if p.is_file())
-                continue
-            if zipfile.is_zipfile(path) and path.suffix.lower() == ".zip":
-                members: list[tuple[Path, str]] = []
-                try:
-                    with zipfile.ZipFile(path) as zf:
-                        for i, info in enumerate(zf.infolist()):
-                            if info.is_dir() or Path(info.filename).name.startswith("."):
-                                continue
-                            # a folder per zip and member: two zips may both hold Queries.csv
-                            target = Path(tmp) / f"{len(out)}-{i}" / Path(info.filename).name
-                            target.parent.mkdir(parents=True, exist_ok=True)
-                            with zf.open(info) as src, target.open("wb") as dst:
-                                dst.write(src.read())
-                            members.append((target, f"{path.name}:{info.filename}"))
-                except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError):
-                    members = [(path, str(path))]  # damaged or encrypted: import_file says so
-                out.extend(members)
-                continue
-            out.append((path, str(path)))
+        out: list[_Item] = []
+        budget = MAX_UNZIPPED_TOTAL
+        for n, path in enumerate(paths):
+            if path.is_dir():  # named by their path, as the folder's other files
+                found = [(p, str(p), str(p)) for p in sorted(path.rglob("*")) if p.is_file()]
+            else:  # a zip given by name: its members by the zip's name, itself by its path
+                found = [(path, path.name, str(path))]
+            for m, (file, prefix, whole) in enumerate(found):
+                if not _is_zip(file):
+                    out.append(_Item(file, whole))
+                    continue
+                items, used = _unzip(file, prefix, whole, Path(tmp) / f"{n}-{m}", budget)
+                budget -= used
+                out.extend(items)
         yield out
 
 
@@ -160,16 +226,21 @@ class Importer:
     ) -> list[FileReport]:
         reports = []
         with _expanded(paths) as files:
-            for path, display in files:
+            for item in files:
+                if item.refused:
+                    reports.append(FileReport(item.display, "failed", error=item.refused))
+                    continue
                 siblings = {
-                    p.name: p
-                    for p, d in files
-                    if p != path and d.rsplit(":", 1)[0] == display.rsplit(":", 1)[0] and ":" in d
+                    other.path.name: other.path
+                    for other in files
+                    if item.archive is not None
+                    and other.archive == item.archive
+                    and other.path != item.path
                 }
                 reports.append(
                     self.import_file(
-                        path,
-                        display,
+                        item.path,
+                        item.display,
                         dry_run=dry_run,
                         account=account,
                         as_of=as_of,

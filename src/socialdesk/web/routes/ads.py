@@ -9,16 +9,19 @@ each page and its `.json` twin at once; the twin serves the seam's result, field
 from __future__ import annotations
 
 import functools
+import math
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query
 
 from socialdesk import charts
 from socialdesk.ads import run
+from socialdesk.ads.budget import BudgetPlan
+from socialdesk.ads.fatigue import FatigueCheck
 from socialdesk.ads.response_curves import ResponseCurve, curve_points
 from socialdesk.i18n import N_, formats
 from socialdesk.overview.definitions import platform_name
-from socialdesk.phrases import Join, Phrase
+from socialdesk.phrases import Join, Num, Phrase
 from socialdesk.web.deps import LocaleDep, SessionDep, Viewer, WorkspaceDep
 from socialdesk.web.exports import Column, Table, estimate_cells, estimate_columns
 from socialdesk.web.pages import View, page
@@ -35,6 +38,14 @@ QRate = Annotated[Literal["ctr", "conversion_rate"], Query()]
 QTotal = Annotated[float | None, Query(gt=0, le=1e12)]
 QBudgetDays = Annotated[int, Query(ge=1, le=366)]
 QChange = Annotated[float, Query(ge=0, le=1)]
+QValueTypes = Annotated[
+    list[str] | None,
+    Query(max_length=20, description="result types, each with the `value` at the same place"),
+]
+QValues = Annotated[
+    list[str] | None,
+    Query(max_length=20, description="the value of one result of the `value_type` at its place"),
+]
 
 
 # -- the campaign table --------------------------------------------------------------------
@@ -218,12 +229,51 @@ def ads_tests(
     return View(run.tests(session, ws, metric=metric, level=level), tab="tests")
 
 
+# Is the ad tired? "yes": flagged; "no": checked and not flagged; "unknown": not checked
+# (too few days, events or frequency spread, or no model fit: no p-value to judge by).
+TIRED = {"yes": N_("yes"), "no": N_("no"), "unknown": N_("too little data")}
+
+
+def tired(c: FatigueCheck) -> str:
+    """The verdict on one ad: a key of TIRED."""
+    if c.flagged:
+        return "yes"
+    if c.p_adjusted is not None and c.odds_ratio_per_doubling.ok:
+        return "no"
+    return "unknown"
+
+
+def _fatigue_advice(checks: tuple[FatigueCheck, ...]) -> tuple[str, ...]:
+    """One or two sentences on the fatigue checks, from their verdicts."""
+    verdicts = [tired(c) for c in checks]
+    judged = sum(v != "unknown" for v in verdicts)
+    unknown = verdicts.count("unknown")
+    tired_ads = [c.ad for c, v in zip(checks, verdicts, strict=True) if v == "yes"]
+    out: list[str] = []
+    if tired_ads:
+        out.append(
+            Phrase(
+                "Tired: %(n)s of the %(m)s ads checked (%(ads)s). Refresh their creative or "
+                "widen their audience.",
+                n=len(tired_ads),
+                m=judged,
+                ads=Join.of([*tired_ads[:5], *(["…"] if len(tired_ads) > 5 else [])]),
+            )
+        )
+    elif judged:
+        out.append(Phrase("None of the ads checked shows fatigue (%(m)s checked).", m=judged))
+    if unknown:
+        out.append(Phrase("Ads with too little data to judge: %(n)s.", n=unknown))
+    return tuple(out)
+
+
 def _fatigue_tables(result: run.FatigueResult, locale: str) -> list[Table]:
     rows = (
         (
             c.ad,
             c.campaign,
             c.ad_set,
+            Phrase(TIRED[tired(c)]),
             c.frequency_low,
             *estimate_cells(c.rate_low),
             c.frequency_high,
@@ -237,6 +287,7 @@ def _fatigue_tables(result: run.FatigueResult, locale: str) -> list[Table]:
         Column("ad", N_("Ad")),
         Column("campaign", N_("Campaign")),
         Column("ad_set", N_("Ad set")),
+        Column("tired", N_("Tired")),
         Column("frequency_low", N_("Frequency, low days")),
         *estimate_columns("rate_low", N_("Low frequency")),
         Column("frequency_high", N_("Frequency, high days")),
@@ -249,8 +300,16 @@ def _fatigue_tables(result: run.FatigueResult, locale: str) -> list[Table]:
 
 @page(router, "/ads/fatigue", "ads/fatigue.html", name="ads_fatigue", tables=_fatigue_tables)
 def ads_fatigue(session: SessionDep, ws: WorkspaceDep, _who: Viewer, metric: QRate = "ctr") -> View:
-    """Ads whose rate falls as frequency rises (/ads/fatigue, /ads/fatigue.json)."""
-    return View(run.fatigue(session, ws, metric=metric), tab="fatigue")
+    """Ads whose rate falls as frequency rises (/ads/fatigue, /ads/fatigue.json): the verdict
+    per ad first, the statistics folded under it."""
+    result = run.fatigue(session, ws, metric=metric)
+    return View(
+        result,
+        tab="fatigue",
+        rows=[(c, tired(c)) for c in result.checks],
+        tired_words=TIRED,
+        advice=_fatigue_advice(result.checks),
+    )
 
 
 # -- response curves and the budget --------------------------------------------------------
@@ -329,6 +388,119 @@ def _budget_tables(result: run.BudgetResult, locale: str) -> list[Table]:
     return [Table("budget", N_("Budget split"), columns, rows)]
 
 
+def _values(types: list[str] | None, amounts: list[str] | None) -> dict[str, float]:
+    """`value_type` and `value` pairs (a form's inputs: a blank value is no value) as the
+    seam's value per result type; 422 on a value that is not a positive number."""
+    found: dict[str, float] = {}
+    for kind, text in zip(types or (), amounts or (), strict=False):
+        text = text.strip().replace(",", ".")
+        if not kind.strip() or not text:
+            continue
+        try:
+            amount = float(text)
+        except ValueError:
+            amount = math.nan
+        if not (math.isfinite(amount) and amount > 0):
+            raise HTTPException(
+                status_code=422, detail=N_("A value per result must be a positive number.")
+            )
+        found[kind.strip()[:120]] = amount
+    return found
+
+
+def _result_types(plan: BudgetPlan) -> dict[str, list[str]]:
+    """The result types the running campaigns deliver, each with its campaigns: those in the
+    plan, and those left out for their kind of result (their reason names it)."""
+    types: dict[str, list[str]] = {}
+    for a in plan.allocations:
+        if a.result_type:
+            types.setdefault(a.result_type, []).append(a.campaign)
+    for campaign, why in plan.excluded:
+        kind = why.values.get("type") if isinstance(why, Phrase) else None
+        if kind:
+            types.setdefault(str(kind), []).append(campaign)
+    return types
+
+
+def _left_out(plan: BudgetPlan) -> list[str]:
+    """The running campaigns left out of the plan for their kind of result."""
+    return [c for c, why in plan.excluded if isinstance(why, Phrase) and why.values.get("type")]
+
+
+def _budget_advice(plan: BudgetPlan) -> tuple[str, ...]:
+    """One or two sentences from the plan: the move and its expected gain when the interval
+    says it gains, else to keep the split; the campaigns a value per result would add."""
+    out: list[str] = []
+    gain = plan.expected_gain
+    total = plan.total or 1.0
+    up = [a for a in plan.allocations if a.change > 0.005 * total]
+    down = [a for a in plan.allocations if a.change < -0.005 * total]
+    is_value = plan.objective == "value"
+    digits = ",.0f" if is_value else ",.1f"
+    if not plan.allocations:
+        pass
+    elif not gain.ok or gain.low is None or gain.high is None:
+        out.append(Phrase("No advice on the split: %(why)s", why=gain.method))
+    elif gain.low > 0 and up and down:
+        values = {
+            "amount": Num(sum(a.change for a in up), ",.0f"),
+            "currency": plan.currency or "",
+            "down": Join.of(a.campaign for a in down),
+            "up": Join.of(a.campaign for a in up),
+            "gain": Num(gain.value or 0.0, digits),
+            "low": Num(gain.low, digits),
+            "high": Num(gain.high, digits),
+            "days": plan.days,
+        }
+        if is_value:
+            out.append(
+                Phrase(
+                    "Move %(amount)s %(currency)s from %(down)s to %(up)s: about %(gain)s "
+                    "%(currency)s more value in %(days)s days (95%% interval %(low)s to "
+                    "%(high)s).",
+                    **values,
+                )
+            )
+        else:
+            out.append(
+                Phrase(
+                    "Move %(amount)s %(currency)s from %(down)s to %(up)s: about %(gain)s more "
+                    "%(unit)s in %(days)s days (95%% interval %(low)s to %(high)s).",
+                    unit=plan.objective,
+                    **values,
+                )
+            )
+    else:
+        out.append(
+            Phrase(
+                "Keep the current split: no move within the limits gains clearly more "
+                "(%(gain)s, 95%% interval %(low)s to %(high)s, in %(days)s days).",
+                gain=Num(gain.value or 0.0, digits),
+                low=Num(gain.low, digits),
+                high=Num(gain.high, digits),
+                days=plan.days,
+            )
+        )
+    left = _left_out(plan)
+    if left and is_value:
+        out.append(
+            Phrase(
+                "Left out for want of a value per result: %(campaigns)s. Give one below to "
+                "advise them too.",
+                campaigns=Join.of(left),
+            )
+        )
+    elif left:
+        out.append(
+            Phrase(
+                "Left out because their results are of another kind: %(campaigns)s. Give a "
+                "value per result below to advise them too.",
+                campaigns=Join.of(left),
+            )
+        )
+    return tuple(out)
+
+
 @page(router, "/ads/budget", "ads/budget.html", name="ads_budget", tables=_budget_tables)
 def ads_budget(
     session: SessionDep,
@@ -337,7 +509,21 @@ def ads_budget(
     total: QTotal = None,
     days: QBudgetDays = 30,
     max_change: QChange = 0.3,
+    value_type: QValueTypes = None,
+    value: QValues = None,
 ) -> View:
-    """The recommended budget split (/ads/budget, /ads/budget.json)."""
-    result = run.budget(session, ws, total=total, days=days, max_change=max_change)
-    return View(result, tab="budget")
+    """The recommended budget split (/ads/budget, /ads/budget.json); with `value_type` and
+    `value` (a value per result type, as `--value` on the command line) campaigns of
+    different kinds of results are weighed together."""
+    values = _values(value_type, value)
+    result = run.budget(
+        session, ws, total=total, days=days, max_change=max_change, values=values or None
+    )
+    types = _result_types(result.plan)
+    return View(
+        result,
+        tab="budget",
+        advice=_budget_advice(result.plan),
+        value_inputs=[(kind, camps, values.get(kind)) for kind, camps in types.items()],
+        values=values,
+    )

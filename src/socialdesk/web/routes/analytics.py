@@ -18,18 +18,23 @@ best-times --json` prints.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+from statistics import NormalDist
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from socialdesk import charts
 from socialdesk.analytics import run
+from socialdesk.analytics.best_times import MIN_POSTS, PlatformTimes, SlotEffect
 from socialdesk.analytics.kpi_tree import factor_label
 from socialdesk.catalogue import UnknownMetric
 from socialdesk.charts import SCHEMA
 from socialdesk.i18n import N_, formats, gettext
 from socialdesk.overview.definitions import platform_name
-from socialdesk.phrases import say
+from socialdesk.phrases import Join, Num, Phrase, say
 from socialdesk.web.deps import (
     CsrfDep,
     Editor,
@@ -534,13 +539,15 @@ def _best_times_tables(result: run.BestTimesReport, locale: str) -> list[Table]:
 def analytics_best_times(
     session: SessionDep,
     ws: WorkspaceDep,
+    locale: LocaleDep,
     _who: Viewer,
     start: str | None = None,
     end: str | None = None,
     days: QDays = 365,
     platform: QPlatform = None,
 ) -> View:
-    """Best times (/analytics/best-times): hour and weekday effects per platform."""
+    """Best times (/analytics/best-times): hour and weekday effects per platform, the advice
+    they support and a weekday × hour heat map per platform."""
     result = run.best_times_report(
         session,
         ws,
@@ -549,4 +556,162 @@ def analytics_best_times(
         end=date_or_none(end),
         platform=platform or None,
     )
-    return View(result, weekdays=WEEKDAYS)
+    found: dict[str, Any] = {}
+    for i, p in enumerate(result.platforms):
+        spec = _heatmap(p, locale)
+        if spec:
+            found[f"bt-{i}"] = spec
+    advice = [(p.platform, _best_time_advice(p)) for p in result.platforms]
+    return View(result, weekdays=WEEKDAYS, charts=found, advice=advice, min_posts=MIN_POSTS)
+
+
+# -- best times: the advice and the heat map -----------------------------------------------------
+Z95 = NormalDist().inv_cdf(0.975)
+
+
+def _clock(hour: int) -> str:
+    return f"{hour:02d}:00"
+
+
+def _log_se(e: SlotEffect, which: str = "rate_ratio") -> float | None:
+    """The standard error of log(estimate), from its 95% Wald interval; None without one."""
+    est = getattr(e, which)
+    if not est.ok or not est.low or not est.high or est.high <= est.low:
+        return None
+    return (math.log(est.high) - math.log(est.low)) / (2 * Z95)
+
+
+def _clearly_better(slots: Sequence[SlotEffect]) -> list[SlotEffect]:
+    """The slots (hours or weekdays) whose rate against the most used slot stays above 1 with
+    the interval widened for the number of slots compared (Bonferroni: of 16 hours, one clears
+    a plain 95% interval by chance alone more often than not), best first."""
+    fitted = [(e, se) for e in slots if (se := _log_se(e)) is not None]
+    if not fitted:
+        return []
+    z = NormalDist().inv_cdf(1 - 0.025 / len(fitted))
+    out = [e for e, se in fitted if math.log(e.rate_ratio.value or 1.0) - z * se > 0]
+    return sorted(out, key=lambda e: -(e.rate_ratio.value or 0.0))
+
+
+def _weekday(slot: int) -> Phrase:
+    return Phrase(WEEKDAYS[slot])
+
+
+def _best_time_advice(p: PlatformTimes) -> tuple[str, ...]:
+    """One or two sentences: the hour (and the weekday) to post at when the intervals support
+    it, else that there is no clear best; the platform's note when it has no estimates."""
+    if not p.ok or p.reference_hour is None:
+        return (p.note,) if p.note else ()
+    out: list[str] = []
+    hours = _clearly_better(p.hours)
+    compared = sum(1 for e in p.hours if _log_se(e) is not None)  # the most used hour aside
+    if hours:
+        top = hours[0].rate_ratio
+        values = {
+            "best": _clock(hours[0].slot),
+            "ratio": Num(top.value or 0.0, ".2f"),
+            "low": Num(top.low or 0.0, ".2f"),
+            "high": Num(top.high or 0.0, ".2f"),
+            "ref": _clock(p.reference_hour),
+        }
+        if len(hours) == 1:
+            out.append(
+                Phrase(
+                    "Post at %(best)s: %(ratio)s× (95%% interval %(low)s–%(high)s) the "
+                    "interaction rate of your most used hour, %(ref)s.",
+                    **values,
+                )
+            )
+        else:
+            out.append(
+                Phrase(
+                    "Post at %(hours)s: at %(best)s, %(ratio)s× (95%% interval "
+                    "%(low)s–%(high)s) the interaction rate of your most used hour, %(ref)s.",
+                    hours=Join.of(_clock(e.slot) for e in hours[:3]),
+                    **values,
+                )
+            )
+    else:
+        out.append(
+            Phrase(
+                "No clear best hour: none of the other %(m)s hours does clearly better than "
+                "your most used one, %(ref)s.",
+                m=compared,
+                ref=_clock(p.reference_hour),
+            )
+        )
+    if p.reference_weekday is not None:
+        days = _clearly_better(p.weekdays)
+        if days:
+            top = days[0].rate_ratio
+            out.append(
+                Phrase(
+                    "%(day)s does best: %(ratio)s× (95%% interval %(low)s–%(high)s) the "
+                    "interaction rate of your most used weekday, %(ref)s.",
+                    day=_weekday(days[0].slot),
+                    ratio=Num(top.value or 0.0, ".2f"),
+                    low=Num(top.low or 0.0, ".2f"),
+                    high=Num(top.high or 0.0, ".2f"),
+                    ref=_weekday(p.reference_weekday),
+                )
+            )
+        else:
+            out.append(
+                Phrase(
+                    "No weekday does clearly better than your most used one, %(ref)s.",
+                    ref=_weekday(p.reference_weekday),
+                )
+            )
+    return tuple(out)
+
+
+def _cell(hour: SlotEffect, day: SlotEffect) -> tuple[float | None, Phrase]:
+    """A weekday × hour cell against the best time: the model adds hour and weekday on the log
+    scale, so the cell is their product; its interval adds the two standard errors (the widest
+    their covariance allows, so at least 95%)."""
+    where = {"day": _weekday(day.slot), "hour": _clock(hour.slot)}
+    posts = {"hour_posts": hour.posts, "day_posts": day.posts}
+    h, d = hour.vs_best, day.vs_best
+    if not (h.ok and d.ok):
+        return None, Phrase(
+            "%(day)s %(hour)s: not enough data (%(hour_posts)s posts at this hour, "
+            "%(day_posts)s on this weekday; at least %(min)s each)",
+            min=MIN_POSTS,
+            **where,
+            **posts,
+        )
+    value = (h.value or 0.0) * (d.value or 0.0)
+    se = sum(_log_se(e, "vs_best") or 0.0 for e in (hour, day))
+    return value, Phrase(
+        "%(day)s %(hour)s: %(ratio)s× the best time (95%% interval %(low)s–%(high)s); "
+        "%(hour_posts)s posts at this hour, %(day_posts)s on this weekday",
+        ratio=Num(value, ".2f"),
+        low=Num(value * math.exp(-Z95 * se), ".2f"),
+        high=Num(value * math.exp(Z95 * se), ".2f"),
+        **where,
+        **posts,
+    )
+
+
+def _heatmap(p: PlatformTimes, locale: str) -> dict[str, Any] | None:
+    """The platform's weekday × hour heat map (None without hour and weekday estimates)."""
+    if len(p.hours) != 24 or len(p.weekdays) != 7:
+        return None
+    cells = []
+    for day in p.weekdays:
+        for hour in p.hours:
+            value, label = _cell(hour, day)
+            cells.append((day.slot, hour.slot, value, _say(label, locale)))
+    return charts.best_times_heatmap(
+        cells,
+        weekdays=[gettext(locale, w) for w in WEEKDAYS],
+        value_title=gettext(locale, "× the best time"),
+        description=_say(
+            Phrase(
+                "%(platform)s: interaction rate per weekday and hour against the best time",
+                platform=platform_name(p.platform),
+            ),
+            locale,
+        ),
+        locale=locale,
+    )
