@@ -326,25 +326,41 @@ def daily_table(
     rows = rows.assign(
         currency=rows["currency"].where(rows["currency"].notna(), rows["account_currency"])
     )
-    g = rows.groupby(
-        ["campaign_id", "campaign", "platform", "currency", "date_start"], dropna=False
-    )
-    out = (
-        g.agg(
-            spend=("spend", lambda s: s.sum(min_count=1)),
-            impressions=("impressions", lambda s: s.sum(min_count=1)),
-            clicks=("clicks", lambda s: s.sum(min_count=1)),
-            link_clicks=("link_clicks", lambda s: s.sum(min_count=1)),
-            result=("result", lambda s: s.sum(min_count=1)),
-            result_label=(
-                "result_label",
-                lambda s: s.dropna().mode().iloc[0] if s.notna().any() else None,
-            ),
-            conversion_value=("conversion_value", lambda s: s.sum(min_count=1)),
-        )
+    keys = ["campaign_id", "campaign", "platform", "currency", "date_start"]
+    sums = (
+        rows.groupby(keys, dropna=False)[
+            ["spend", "impressions", "clicks", "link_clicks", "result", "conversion_value"]
+        ]
+        .sum(min_count=1)  # vectorised: a group without any figure stays empty, never 0
         .reset_index()
-        .rename(columns={"date_start": "date"})
     )
+    # the result label a group names most often (ties: the first in sort order), as the
+    # mode of each group's labels
+    labelled = rows[rows["result_label"].notna()]
+    if labelled.empty:
+        sums["result_label"] = None
+    else:
+        counts = (
+            labelled.groupby([*keys, "result_label"], dropna=False)
+            .size()
+            .rename("n")
+            .reset_index()
+            .sort_values([*keys, "n", "result_label"], ascending=[True] * 5 + [False, True])
+        )
+        modes = counts.drop_duplicates(keys, keep="first")[[*keys, "result_label"]]
+        sums = sums.merge(modes, on=keys, how="left")
+    out = sums[
+        [
+            *keys,
+            "spend",
+            "impressions",
+            "clicks",
+            "link_clicks",
+            "result",
+            "result_label",
+            "conversion_value",
+        ]
+    ].rename(columns={"date_start": "date"})
     return out
 
 

@@ -35,9 +35,13 @@ from socialdesk.ads.kpis import (
 from socialdesk.ads.mmm import MmmAllocation
 from socialdesk.ads.pacing import PacingRow, PlanInvalid, budget_lines, compute_pacing
 from socialdesk.ads.response_curves import ResponseCurve, fit_curves
+from socialdesk.model import Account, Ad, AdDay, AdSet, Campaign
+from socialdesk.store.memo import memo
 
 LEVELS = ("account", "campaign", "ad_set", "ad")
 TEST_LEVELS = ("ad", "ad_set")
+# what ad delivery is read from: a kept fit is made again when any of these gets a row
+AD_TABLES = (Account, Campaign, AdSet, Ad, AdDay)
 RATES = ("ctr", "conversion_rate")
 
 
@@ -191,10 +195,15 @@ def tests(
     if level not in TEST_LEVELS:
         raise ValueError(f"level must be one of {', '.join(TEST_LEVELS)} (got {level!r})")
     start, end = period.resolve(session, workspace_id)
-    frame = queries.ad_delivery(session, workspace_id, start=start, end=end)
-    rows = additive_rows(frame, start=start, end=end, level=level).rows
-    found = compare_variants(rows, metric=metric, level=level, min_lift=min_lift)
-    return TestsResult(metric, level, tuple(found))
+
+    def compute() -> TestsResult:
+        frame = queries.ad_delivery(session, workspace_id, start=start, end=end)
+        rows = additive_rows(frame, start=start, end=end, level=level).rows
+        found = compare_variants(rows, metric=metric, level=level, min_lift=min_lift)
+        return TestsResult(metric, level, tuple(found))
+
+    key = (metric, level, start, end, min_lift)
+    return memo(session, workspace_id, "ads.tests", key, AD_TABLES, compute)
 
 
 @dataclass(frozen=True)
@@ -211,9 +220,13 @@ def fatigue(
     if metric not in RATES:
         raise ValueError(f"metric must be one of {', '.join(RATES)} (got {metric!r})")
     start, end = period.resolve(session, workspace_id)
-    frame = queries.ad_delivery(session, workspace_id, start=start, end=end)
-    rows = additive_rows(frame, start=start, end=end, level="ad").rows
-    return FatigueResult(metric, tuple(check_fatigue(rows, metric=metric)))
+
+    def compute() -> FatigueResult:
+        frame = queries.ad_delivery(session, workspace_id, start=start, end=end)
+        rows = additive_rows(frame, start=start, end=end, level="ad").rows
+        return FatigueResult(metric, tuple(check_fatigue(rows, metric=metric)))
+
+    return memo(session, workspace_id, "ads.fatigue", (metric, start, end), AD_TABLES, compute)
 
 
 # -- response curves and the budget ----------------------------------------------------------
@@ -225,9 +238,15 @@ class CurvesResult:
 
 
 def _fit(session: Session, workspace_id: int, period: Period) -> tuple[ResponseCurve, ...]:
+    """The response curves, kept per data version (the budget page and the curves page fit
+    them once per import, not per request)."""
     start, end = period.resolve(session, workspace_id)
-    frame = queries.ad_delivery(session, workspace_id, start=start, end=end)
-    return tuple(fit_curves(daily_table(frame, start=start, end=end)))
+
+    def compute() -> tuple[ResponseCurve, ...]:
+        frame = queries.ad_delivery(session, workspace_id, start=start, end=end)
+        return tuple(fit_curves(daily_table(frame, start=start, end=end)))
+
+    return memo(session, workspace_id, "ads.curves", (start, end), AD_TABLES, compute)
 
 
 def curves(session: Session, workspace_id: int, *, period: Period = ALL_TIME) -> CurvesResult:

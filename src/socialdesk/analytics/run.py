@@ -45,6 +45,8 @@ from socialdesk.analytics.kpis import (
 from socialdesk.analytics.queries import Slice
 from socialdesk.catalogue import Metric, get_metric
 from socialdesk.catalogue import metrics as all_metrics
+from socialdesk.model import Account, AccountDay, Post, PostMetrics
+from socialdesk.store.memo import memo
 
 
 def default_window(
@@ -626,7 +628,16 @@ def anomaly_report(
     1/2) from the usual for its weekday (see analytics/anomalies.py); a post at `threshold`
     robust standard deviations from its peers."""
     first, last = _period(session, workspace_id, days, start, end)
-    found = find_anomalies(session, workspace_id, Slice(first, last, platform), threshold)
+    sl = Slice(first, last, platform)
+    # kept per data version: the robust fits over every account's days take most of a second
+    found = memo(
+        session,
+        workspace_id,
+        "analytics.anomalies",
+        (first, last, platform, threshold),
+        (Account, AccountDay, Post, PostMetrics),
+        lambda: find_anomalies(session, workspace_id, sl, threshold),
+    )
     return AnomalyReport(
         start=first,
         end=last,

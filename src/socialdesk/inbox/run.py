@@ -13,6 +13,7 @@ too: the demo build and the imports call them.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
@@ -48,6 +49,8 @@ from socialdesk.inbox.sla import (
     sla_clocks,
 )
 from socialdesk.inbox.triage import prioritise, triage_frame, triage_text
+from socialdesk.model import Message, MessageLabel
+from socialdesk.store.memo import memo
 
 TARGETS = ("sentiment", "intent")
 
@@ -527,6 +530,9 @@ def draft(
 
 
 # -- figures and alerts ------------------------------------------------------------------------
+FIGURES_KEPT_SECONDS = 300  # the longest the figures page shows figures kept from before
+
+
 @dataclass(frozen=True)
 class FiguresResult:
     """Response rate, first response and resolution times (minutes), from `since` on."""
@@ -566,8 +572,33 @@ def figures(
 
     Threads read as spam or abuse (the workspace's `left_out` intents) are not in the
     figures at all: no answer is owed to them, so they are neither in the response rate's
-    denominator nor in the times. Business hours and the SLA target are the workspace's."""
+    denominator nor in the times. Business hours and the SLA target are the workspace's.
+
+    The bootstrap intervals take a few hundred milliseconds on a real inbox: the figures are
+    kept per data version (a new message, reply or label) and settings, for at most
+    FIGURES_KEPT_SECONDS (a thread marked done or a triage in between shows after that)."""
     settings = inbox_settings(session, workspace_id)
+    now = _utc_now()
+    bucket = int(now.timestamp() // FIGURES_KEPT_SECONDS)
+    key = (since, until, json.dumps(settings.stored(), sort_keys=True), bucket)
+    return memo(
+        session,
+        workspace_id,
+        "inbox.figures",
+        key,
+        (Message, MessageLabel),
+        lambda: _figures(session, workspace_id, since, until, settings, now),
+    )
+
+
+def _figures(
+    session: Session,
+    workspace_id: int,
+    since: dt.date | None,
+    until: dt.date | None,
+    settings: InboxSettings,
+    now: dt.datetime,
+) -> FiguresResult:
     start = dt.datetime.combine(since, dt.time()) if since else None
     msgs = queries.messages(session, workspace_id, since=start)
     threads = queries.threads(session, workspace_id)
@@ -588,9 +619,7 @@ def figures(
     return FiguresResult(
         since=since,
         report=(
-            response_report(
-                responses, settings.hours, sla_minutes=settings.sla_minutes, now=_utc_now()
-            )
+            response_report(responses, settings.hours, sla_minutes=settings.sla_minutes, now=now)
             if len(responses)
             else None
         ),

@@ -9,7 +9,9 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from socialdesk.model import Account, AccountDay, Post, PostMetrics
 from socialdesk.phrases import NumberFormats, Translate
+from socialdesk.store.memo import memo
 from socialdesk.visual import queries
 from socialdesk.visual.brief import OBJECTIVES, Brief, make_brief
 from socialdesk.visual.images import NotAnImage, measure
@@ -67,6 +69,28 @@ def uplift_report(
         raise ValueError(f"metric must be one of {', '.join(METRICS)} (got {metric!r})")
     if basis not in BASES:
         raise ValueError(f"basis must be one of {', '.join(BASES)} (got {basis!r})")
+    # the fits take seconds: kept per data version (a new import or sync fits again, once)
+    return memo(
+        session,
+        workspace_id,
+        "visual.uplift_report",
+        (platform, metric, basis, reference, explain_totals),
+        (Post, PostMetrics, Account, AccountDay),
+        lambda: _uplift_report(
+            session, workspace_id, platform, metric, basis, reference, explain_totals
+        ),
+    )
+
+
+def _uplift_report(
+    session: Session,
+    workspace_id: int,
+    platform: str | None,
+    metric: str,
+    basis: str,
+    reference: str | None,
+    explain_totals: bool,
+) -> UpliftReport:
     frame = load_posts(session, workspace_id, platform)
     if frame.empty:
         return UpliftReport(metric, basis, platform, (), {}, 0)

@@ -1,0 +1,89 @@
+"""Results kept per data version (store/memo.py): a second request with the same data reads
+the kept result, a new import or row makes a new version, and memory stays bounded."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from socialdesk.model import Account, ImportBatch, Post
+from socialdesk.store import memo as memo_module
+from socialdesk.store.memo import data_version, memo
+from socialdesk.store.session import session_scope
+
+
+def _account(ws) -> int:
+    with session_scope(ws.engine) as s:
+        acc = Account(workspace_id=ws.workspace_id, platform="facebook", handle="groenfonds")
+        s.add(acc)
+        s.flush()
+        return acc.id
+
+
+def test_a_result_is_kept_until_the_data_changes(ws):
+    account = _account(ws)
+    calls: list[int] = []
+
+    def compute() -> tuple[int, ...]:
+        calls.append(1)
+        return (len(calls),)
+
+    def ask():
+        with session_scope(ws.engine) as s:
+            return memo(s, ws.workspace_id, "test.kind", ("a",), (Post,), compute)
+
+    first = ask()
+    assert ask() is first and len(calls) == 1  # same data: the kept result
+    with session_scope(ws.engine) as s:  # a row written without a batch: a new version
+        s.add(Post(account_id=account, external_id="p1", published_at=dt.datetime(2026, 1, 1)))
+    assert ask() == (2,)
+    with session_scope(ws.engine) as s:  # an import that only updated rows writes a batch
+        s.add(
+            ImportBatch(
+                workspace_id=ws.workspace_id,
+                sha256="0" * 64,
+                format="test",
+                filename="x.csv",
+                size_bytes=1,
+                imported_by="test",
+            )
+        )
+    assert ask() == (3,)
+    with session_scope(ws.engine) as s:
+        assert memo(s, ws.workspace_id, "test.kind", ("b",), (Post,), compute) == (4,)
+        assert memo(s, ws.workspace_id + 1, "test.kind", ("a",), (Post,), compute) == (5,)
+
+
+def test_the_version_reads_each_table_once(ws):
+    with session_scope(ws.engine) as s:
+        assert data_version(s, (Post, Account)) == data_version(s, (Post, Account))
+        assert len(data_version(s, (Post, Account))) == 3
+
+
+def test_memory_stays_bounded(ws, monkeypatch):
+    monkeypatch.setattr(memo_module, "KEPT", 3)
+    memo_module.clear()
+    with session_scope(ws.engine) as s:
+        for i in range(10):
+            memo(s, ws.workspace_id, "test.bounded", (i,), (), lambda i=i: i)
+    assert memo_module.stats()["kept"] == 3
+
+
+def test_the_uplift_fits_once_per_data_version(ws, monkeypatch):
+    """The visual page's fits (seconds on a real workspace) run once per import."""
+    from socialdesk.visual import run as visual
+    from tests.web import seeding
+
+    seeding.seed(ws.engine, ws.workspace_id)
+    fits: list[int] = []
+    real = visual._uplift_report
+
+    def counting(*a, **k):
+        fits.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(visual, "_uplift_report", counting)
+    with session_scope(ws.engine) as s:
+        a = visual.uplift_report(s, ws.workspace_id)
+        b = visual.uplift_report(s, ws.workspace_id)
+        c = visual.uplift_report(s, ws.workspace_id, metric="comments")
+    assert a is b and c is not a and len(fits) == 2
