@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import html as htmllib
 import re
 
 import numpy as np
 import pytest
+from markupsafe import escape
 
 from tests.ads.seeding import START, curve_days, write_rows
 from tests.web.conftest import make_client
@@ -196,3 +198,120 @@ def test_budget_advice_names_the_move_and_its_gain(client):
         assert lead.startswith("Move ") and f"more {data['objective']} in 30 days" in lead
     else:
         assert lead.startswith("Keep the current split")
+
+
+# -- tests and curves: the advice in words first, the statistics folded ------------------------
+def _variant_days(rng, ad_set: str, ad: str, ctr: float, impressions: int, days: int = 20):
+    out = []
+    for d in range(days):
+        clicks = float(rng.binomial(impressions, ctr))
+        out.append(
+            {
+                "campaign_name": "Lente",
+                "ad_set_name": ad_set,
+                "ad_name": ad,
+                "date_start": START + dt.timedelta(days=d),
+                "date_end": START + dt.timedelta(days=d),
+                "spend": impressions / 150,
+                "impressions": float(impressions),
+                "clicks": clicks,
+                "link_clicks": clicks,
+            }
+        )
+    return out
+
+
+@pytest.fixture
+def tests_client(sqlite_ws):
+    """A clear winner, a leader on a small sample, and two equal variants on a large one."""
+    rng = np.random.default_rng(5)
+    rows = (
+        _variant_days(rng, "Clear", "Photo", 0.030, 5000)
+        + _variant_days(rng, "Clear", "Text", 0.015, 5000)
+        + _variant_days(rng, "Small", "Reel", 0.012, 60)
+        + _variant_days(rng, "Small", "Still", 0.010, 60)
+        + _variant_days(rng, "Equal", "Left", 0.020, 8000)
+        + _variant_days(rng, "Equal", "Right", 0.020, 8000)
+    )
+    write_rows(sqlite_ws, rows)
+    return make_client(sqlite_ws)
+
+
+def _main(html: str) -> str:
+    return html.split('id="main"', 1)[1]
+
+
+def test_tests_page_says_the_verdict_in_words_before_the_statistics(tests_client):
+    tests = {t["group"]: t for t in tests_client.get("/ads/tests.json").json()["tests"]}
+    assert set(tests) == {"Clear", "Small", "Equal"}
+    main = _main(tests_client.get("/ads/tests?lang=en").text)
+    lead = htmllib.unescape(_lead(main))
+    sentences = [s for s in re.split(r"(?<=\.) ", lead.strip()) if s]
+    assert 1 <= len(sentences) <= 3
+    # the winner: its name, the runner-up, the ratio's interval and what to do
+    clear = tests["Clear"]
+    assert clear["winner"] and clear["winner"] == clear["leader"]
+    other = next(v["name"] for v in clear["variants"] if v["name"] != clear["winner"])
+    assert re.search(
+        rf"{clear['winner']} wins in Clear: \d\.\d\d× the click rate of {other} \(95% interval "
+        r"\d\.\d\d× to \d\.\d\d×\); give it the other variants' budget\.",
+        sentences[0],
+    )
+    # the leader without enough data: how many more impressions per variant
+    small = tests["Small"]
+    assert small["winner"] is None and small["smallest_variant"] < small["needed_per_variant"]
+    more = f"{small['needed_per_variant'] - small['smallest_variant']:,.0f}"
+    assert (
+        f"{small['leader']} leads in Small, but the test needs about {more} more impressions "
+        "per variant before it can say." in sentences
+    )
+    # no difference: the sample is in and no variant wins
+    equal = tests["Equal"]
+    assert equal["winner"] is None and equal["smallest_variant"] >= equal["needed_per_variant"]
+    assert "No variant wins in Equal" in sentences[2]
+    # every card: its sentence first, the pairwise statistics folded
+    assert main.count("<summary>How it is calculated</summary>") == 3
+    for card in main.split('<section class="card')[1:]:
+        advice = card.index('class="advice"')
+        folded = card.index("<summary>How it is calculated</summary>")
+        assert advice < folded
+        assert "after Holm correction" in card[folded:] and "p " in card[folded:]
+        assert "after Holm correction" not in card[:folded]
+    assert main.index("lead advice") < main.index('<section class="card')
+
+
+def test_curves_page_says_where_each_campaign_stands(client):
+    curves = client.get("/ads/curves.json").json()["curves"]
+    main = _main(client.get("/ads/curves?lang=en").text)
+    lead = _lead(main)
+    fitted = [c for c in curves if c["ok"]]
+    assert fitted and main.count("<summary>How it is calculated</summary>") == len(fitted)
+    for c in fitted:
+        name = str(escape(c["campaign"]))
+        m = c["current_marginal"]
+        cost = 1 / m["value"]
+        past = c["saturation_seen"] and c["current_spend"] >= c["k"]["value"]
+        sentence = (
+            f"{name}: at {c['current_spend']:,.0f} EUR a day the next result costs about "
+            f"{cost:,.2f} EUR, past the half-way point: more budget buys fewer results."
+            if past
+            else f"{name}: room to grow: at {c['current_spend']:,.0f} EUR a day"
+        )
+        assert sentence in main
+        if past:
+            assert sentence in lead  # past the half-way point is the most pressing
+    # the fit's details folded: parameters, pseudo-R², dispersion
+    folded = main.split("<summary>How it is calculated</summary>", 1)[1]
+    assert "Pseudo-R²" in folded and "Dispersion" in folded and "Shape" in folded
+    assert main.index("lead advice") < main.index("How it is calculated")
+
+
+def test_curves_without_a_curve_say_why_in_one_line(sqlite_ws):
+    rng = np.random.default_rng(3)
+    write_rows(sqlite_ws, curve_days(rng, "Steady", 5.0, 40.0, 1.0, lo=0.95, hi=1.0))
+    client = make_client(sqlite_ws)
+    (curve,) = client.get("/ads/curves.json").json()["curves"]
+    assert not curve["ok"]
+    main = _main(client.get("/ads/curves?lang=en").text)
+    assert _lead(main) == str(escape(f"Steady: no curve, {curve['reason']}."))
+    assert "<details>" not in main

@@ -214,3 +214,92 @@ def test_best_times_heat_map_and_advice(sqlite_ws, rates, advice):
     nl = _chart(client.get(f"/analytics/best-times?{query}&lang=nl").text, "bt-0")
     assert nl["config"]["locale"]["number"]["decimal"] == ","
     assert re.search(r"1,00×", next(c["label"] for c in nl["data"]["values"] if c["value"] == 1.0))
+
+
+def _lead_advice(html: str) -> str:
+    main = html.split('id="main"', 1)[1]
+    found = re.search(r'<p class="lead advice">(.*?)</p>', main, re.S)
+    assert found, "no advice"
+    return found.group(1)
+
+
+def _pct(value: float, digits: int) -> str:
+    return f"{value:.{digits}%}"
+
+
+def _posts_client(ws):
+    import numpy as np
+
+    from tests.analytics.seeding import hourly_posts, seed_posts
+
+    rng = np.random.default_rng(21)
+    posts = hourly_posts(rng, 400, dt.date(2026, 1, 1), {9: 1.0, 12: 1.0, 18: 1.6})
+    seed_posts(ws.engine, ws.workspace_id, "instagram", posts, "ig")
+    return make_client(ws)
+
+
+def test_kpi_tree_opens_with_its_why(sqlite_ws):
+    """The advice names the factor that drove the change, with the twin's figures."""
+    client = _posts_client(sqlite_ws)
+    query = (
+        "tree=engagement&before_start=2026-08-01&before_end=2026-08-31"
+        "&after_start=2026-09-01&after_end=2026-09-30"
+    )
+    data = client.get(f"/analytics/kpi-tree.json?{query}").json()
+    html = client.get(f"/analytics/kpi-tree?{query}&lang=en").text
+    advice = _lead_advice(html)
+    print("KPI tree:", re.sub(r"\s+", " ", advice))
+    total = next(c for g, c in data["changes"] if not g)
+    assert total["decomposable"] and total["change"]
+    sign = 1 if total["change"] > 0 else -1
+    main = max(total["factors"], key=lambda f: sign * f["contribution"])
+    verb = "rose" if sign > 0 else "fell"
+    assert f" {verb} {_pct(abs(total['change'] / total['before']), 1)}, mostly because" in advice
+    label = data["labels"][main["name"]]
+    assert label.lower() in advice.lower()
+    assert f"({main['contribution']:+,.0f}" in advice
+    against = min(total["factors"], key=lambda f: sign * f["contribution"])
+    if -sign * against["contribution"] >= 0.25 * abs(main["contribution"]):
+        assert f"worked against it ({against['contribution']:+,.0f})" in advice
+    # the formula and the method folded away, after the advice
+    main_html = html.split('id="main"', 1)[1]
+    assert "<summary>How it is calculated</summary>" in main_html
+    folded = main_html.split("<summary>How it is calculated</summary>", 1)[1]
+    assert "LMDI" in folded and "LMDI" not in advice
+    assert main_html.index('class="lead advice"') < main_html.index("<summary>How it is")
+    nl = _lead_advice(client.get(f"/analytics/kpi-tree?{query}&lang=nl").text)
+    assert f"{abs(total['change'] / total['before']) * 100:.1f}".replace(".", ",") in nl
+
+
+def test_anomalies_open_with_the_strongest_day_in_words(sqlite_ws):
+    client = _posts_client(sqlite_ws)
+    query = "start=2026-01-01&end=2026-12-31"
+    data = client.get(f"/analytics/anomalies.json?{query}").json()
+    html = client.get(f"/analytics/anomalies?{query}&lang=en").text
+    advice = _lead_advice(html)
+    print("Anomalies:", re.sub(r"\s+", " ", advice))
+    if data["days"]:
+        first = data["days"][0]
+        day = dt.date.fromisoformat(first["day"][:10])
+        assert f"On {day:%b} {day.day}, {day.year} " in advice or first["day"] in advice
+        assert first["explanation"] in advice
+        if first["score"] > 0:
+            assert "find out what happened and repeat it" in advice
+        else:
+            assert "check whether a post or campaign stopped" in advice
+        assert advice.index(first["explanation"]) < 200
+    elif not data["posts"]:
+        assert "No unusual days or posts in this period." in advice
+    else:
+        assert "No unusual days in this period." in advice
+    if data["posts"]:
+        assert "post of" in advice
+    main = html.split('id="main"', 1)[1]
+    folded = main.split("<summary>How it is calculated</summary>", 1)[1].split("</details>")[0]
+    assert f"{data['threshold']:.1f}" in folded  # the threshold and the scores are folded
+    assert "negative binomial" in folded and "negative binomial" not in advice
+    # an empty period says so
+    quiet = _lead_advice(
+        client.get("/analytics/anomalies?start=2020-01-01&end=2020-01-31&lang=en").text
+    )
+    assert "No unusual days" in quiet

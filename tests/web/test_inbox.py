@@ -419,3 +419,42 @@ def test_settings_page_form_and_rights(ws):
     assert client.get("/inbox/settings.json").json()["settings"]["timezone"] == "Europe/Brussels"
     figures = client.get("/inbox/figures?lang=nl").text
     assert "Europe/Brussels" in figures and "data-left-out" in figures
+
+
+def test_figures_open_with_advice_against_the_target(ws):
+    """The advice: the share answered, the median first reply with its interval against the
+    target and the share within it, from the twin's figures; the method folded away."""
+    _seed(ws)  # one Facebook thread nobody answered
+    start = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=3)
+    for i, hours in enumerate((0.5, 2, 3, 5, 7, 9)):
+        opened = start + dt.timedelta(hours=i)
+        _thread_with(
+            ws,
+            [
+                (f"Vraag {i}", opened, False),
+                ("Antwoord", opened + dt.timedelta(hours=hours), True),
+            ],
+        )
+    client = make_client(ws)
+    page = client.get("/inbox/figures.json").json()
+    overall = page["report"]["overall"]
+    sla = page["settings"]["sla_minutes"]
+    html = client.get("/inbox/figures?lang=en").text
+    advice = re.search(r'<p class="lead advice">(.*?)</p>', html, re.S).group(1)
+    print("Inbox:", re.sub(r"\s+", " ", advice))
+    rate = overall["response_rate"]["value"]
+    assert advice.startswith(f"{rate:.0%} of the conversations got a reply")
+    median = overall["first_response"]["median"]
+    assert f"the median first reply took {median['value'] / 60:.1f} hours" in advice
+    assert f"(between {median['low'] / 60:.1f} and {median['high'] / 60:.1f} hours)" in advice
+    assert f"against a target of {sla} minutes" in advice
+    within = overall["within_sla"]["value"]
+    assert f"{within:.0%} got their first reply within the target" in advice
+    assert ("answer faster" in advice) == (median["value"] > sla or within < 0.9)
+    main = html.split('id="main"', 1)[1]
+    folded = main.split("<summary>How it is calculated</summary>", 1)[1].split("</details>")[0]
+    assert "bootstrap" in folded and "bootstrap" not in advice
+    assert "data-within-sla" in folded
+    assert main.index('class="lead advice"') < main.index("<summary>How it is calculated")
+    nl = client.get("/inbox/figures?lang=nl").text
+    assert f"{median['value'] / 60:.1f}".replace(".", ",") in nl

@@ -17,8 +17,10 @@ from fastapi import APIRouter, HTTPException, Query
 from socialdesk import charts
 from socialdesk.ads import run
 from socialdesk.ads.budget import BudgetPlan
+from socialdesk.ads.creative_tests import CreativeTest, Variant
 from socialdesk.ads.fatigue import FatigueCheck
 from socialdesk.ads.response_curves import ResponseCurve, curve_points
+from socialdesk.estimates import Estimate
 from socialdesk.i18n import N_, formats
 from socialdesk.overview.definitions import platform_name
 from socialdesk.phrases import Join, Num, Phrase
@@ -217,6 +219,112 @@ def _tests_tables(result: run.TestsResult, locale: str) -> list[Table]:
     return [Table("variants", N_("Tests"), columns, rows)]
 
 
+# -- tests: the verdict in words ---------------------------------------------------------
+# What each metric's rate is, in words, for "1.4x the click rate of B".
+_RATE_WORDS = {
+    "ctr": N_("the click rate"),
+    "conversion_rate": N_("the conversion rate"),
+    "cpa": N_("the results for the same spend"),
+}
+# How pressing a test's advice is: a winner to act on first, a test without data last.
+_URGENCY = {"winner": 0, "leader": 1, "same": 2, "none": 3}
+
+
+def _test_kind(t: CreativeTest) -> str:
+    """A key of _URGENCY: a winner, a leader that needs more data, no difference, or too
+    little data to compare."""
+    if t.winner:
+        return "winner"
+    if t.needed_per_variant is None or t.leader is None:
+        return "none"
+    if t.smallest_variant < t.needed_per_variant:
+        return "leader"
+    return "same"
+
+
+def _ratio(t: CreativeTest) -> tuple[Variant, Estimate] | None:
+    """The leader's rate over the next best variant's, with its 95% interval: a ratio of
+    proportions (CTR, conversion rate) or of Poisson rates (results per spend)."""
+    lead = next((v for v in t.variants if v.name == t.leader), None)
+    others = [v for v in t.variants if v.name != t.leader and v.rate.ok and v.rate.value]
+    if lead is None or not others or not lead.successes:
+        return None
+    second = max(others, key=lambda v: v.rate.value or 0.0)
+    args = (lead.successes, lead.trials, second.successes, second.trials)
+    if t.metric == "cpa":
+        from statsmodels.stats.rates import confint_poisson_2indep
+
+        low, high = confint_poisson_2indep(*args, compare="ratio")
+    else:
+        from statsmodels.stats.proportion import confint_proportions_2indep
+
+        low, high = confint_proportions_2indep(*args, compare="ratio")
+    value = (lead.successes / lead.trials) / (second.successes / second.trials)
+    method = "ratio of the leader's rate to the next best, 95% interval"
+    return second, Estimate(value, float(low), float(high), 0.95, int(sum(args)), method)
+
+
+def _more(t: CreativeTest) -> Phrase:
+    """'about N more impressions per variant', the test's unit."""
+    more = Num(max((t.needed_per_variant or 0.0) - t.smallest_variant, 0.0), ",.0f")
+    if t.metric == "cpa":
+        return Phrase("about %(more)s more in spend per variant", more=more)
+    if t.metric == "conversion_rate":
+        return Phrase("about %(more)s more link clicks per variant", more=more)
+    return Phrase("about %(more)s more impressions per variant", more=more)
+
+
+def _test_advice(t: CreativeTest) -> str:
+    """One sentence on a test, in plain words: act on a winner, wait for a leader, or no
+    difference (the statistics behind it are folded on the page)."""
+    kind = _test_kind(t)
+    if kind == "winner":
+        found = _ratio(t)
+        low, high = (found[1].low, found[1].high) if found else (None, None)
+        if found is not None and low and high:
+            second, ratio = found
+            return Phrase(
+                "%(winner)s wins in %(group)s: %(ratio)s× %(rate)s of %(second)s (95%% "
+                "interval %(low)s× to %(high)s×); give it the other variants' budget.",
+                winner=t.winner,
+                group=t.group,
+                ratio=Num(ratio.value or 0.0, ".2f"),
+                rate=Phrase(_RATE_WORDS[t.metric]),
+                second=second.name,
+                low=Num(low, ".2f"),
+                high=Num(high, ".2f"),
+            )
+        return Phrase(
+            "%(winner)s wins in %(group)s; give it the other variants' budget.",
+            winner=t.winner,
+            group=t.group,
+        )
+    if kind == "leader":
+        return Phrase(
+            "%(leader)s leads in %(group)s, but the test needs %(more)s before it can say.",
+            leader=t.leader,
+            group=t.group,
+            more=_more(t),
+        )
+    if kind == "same":
+        return Phrase(
+            "No variant wins in %(group)s: the test is large enough, and they do about "
+            "equally well.",
+            group=t.group,
+        )
+    return Phrase(
+        "Too little data in %(group)s to compare its variants: no clicks or results yet.",
+        group=t.group,
+    )
+
+
+def _tests_advice(tests: tuple[CreativeTest, ...]) -> tuple[str, ...]:
+    """The three most pressing tests' sentences: winners first, then leaders waiting for
+    data, then the tests without a difference."""
+    ranked = sorted(tests, key=lambda t: _URGENCY[_test_kind(t)])
+    return tuple(_test_advice(t) for t in ranked[:3])
+
+
 @page(router, "/ads/tests", "ads/tests.html", name="ads_tests", tables=_tests_tables)
 def ads_tests(
     session: SessionDep,
@@ -225,8 +333,15 @@ def ads_tests(
     metric: QMetric = "ctr",
     level: QTestLevel = "ad",
 ) -> View:
-    """Creative and audience tests (/ads/tests, /ads/tests.json)."""
-    return View(run.tests(session, ws, metric=metric, level=level), tab="tests")
+    """Creative and audience tests (/ads/tests, /ads/tests.json): each test's verdict in words
+    first, the pairwise statistics folded under it."""
+    result = run.tests(session, ws, metric=metric, level=level)
+    return View(
+        result,
+        tab="tests",
+        rows=[(t, _test_advice(t)) for t in result.tests],
+        advice=_tests_advice(result.tests),
+    )
 
 
 # Is the ad tired? "yes": flagged; "no": checked and not flagged; "unknown": not checked
@@ -345,16 +460,93 @@ def _curve_chart(curve: ResponseCurve, description: str) -> dict[str, Any] | Non
     }
 
 
+def _past_half(c: ResponseCurve) -> bool:
+    """The current daily spend is past the half-saturation spend (as the campaign report)."""
+    k = c.k.value
+    return c.saturation_seen and k is not None and c.current_spend >= k
+
+
+def _next_cost(c: ResponseCurve) -> float | None:
+    """What the next result costs at the current daily spend: 1 / the curve's slope."""
+    m = c.current_marginal
+    return 1.0 / m.value if m.ok and m.value else None
+
+
+def _cost(value: float) -> Num:
+    """A cost per result: in cents, or two significant digits below a tenth."""
+    return Num(value, ",.2f" if value >= 0.1 else ".2g")
+
+
+def _curve_advice(c: ResponseCurve) -> str:
+    """Where a campaign stands on its curve, in a sentence; without a curve, why not."""
+    if not c.ok:
+        return Phrase("%(campaign)s: no curve, %(why)s.", campaign=c.campaign, why=c.reason)
+    cost = _next_cost(c)
+    values = {
+        "campaign": c.campaign,
+        "spend": Num(c.current_spend, ",.0f"),
+        "currency": c.currency or "",
+    }
+    if cost is None:
+        return Phrase(
+            "%(campaign)s: at %(spend)s %(currency)s a day the curve gives no cost of the next "
+            "result.",
+            **values,
+        )
+    if _past_half(c):
+        return Phrase(
+            "%(campaign)s: at %(spend)s %(currency)s a day the next result costs about "
+            "%(cost)s %(currency)s, past the half-way point: more budget buys fewer results.",
+            cost=_cost(cost),
+            **values,
+        )
+    made = c.predict(c.current_spend).value
+    average = c.current_spend / made if made else None
+    if average is not None and cost < average:
+        return Phrase(
+            "%(campaign)s: room to grow: at %(spend)s %(currency)s a day the next result "
+            "costs about %(cost)s %(currency)s, below its average of %(average)s %(currency)s.",
+            cost=_cost(cost),
+            average=_cost(average),
+            **values,
+        )
+    return Phrase(
+        "%(campaign)s: room to grow: at %(spend)s %(currency)s a day, below the half-way "
+        "point, the next result costs about %(cost)s %(currency)s.",
+        cost=_cost(cost),
+        **values,
+    )
+
+
+def _curves_advice(curves: tuple[ResponseCurve, ...]) -> tuple[str, ...]:
+    """At most three sentences: the campaigns past the half-way point first (dearest next
+    result first), then those with room to grow, then those without a curve."""
+
+    def urgency(c: ResponseCurve) -> tuple[int, float]:
+        cost = _next_cost(c)
+        rank = 0 if _past_half(c) and cost else 1 if c.ok else 2
+        return rank, -(cost or 0.0)
+
+    return tuple(_curve_advice(c) for c in sorted(curves, key=urgency)[:3])
+
+
 @page(router, "/ads/curves", "ads/curves.html", name="ads_curves")
 def ads_curves(session: SessionDep, ws: WorkspaceDep, _who: Viewer) -> View:
-    """Response curves per campaign (/ads/curves, /ads/curves.json)."""
+    """Response curves per campaign (/ads/curves, /ads/curves.json): where each campaign
+    stands on its curve in words first, the fit folded under it."""
     result = run.curves(session, ws)
     found = {}
     for c in result.curves:
         spec = _curve_chart(c, c.campaign)
         if spec:
             found[f"curve-{c.campaign_id}"] = spec
-    return View(result, tab="curves", charts=found)
+    return View(
+        result,
+        tab="curves",
+        charts=found,
+        rows=[(c, _curve_advice(c)) for c in result.curves],
+        advice=_curves_advice(result.curves),
+    )
 
 
 def _budget_tables(result: run.BudgetResult, locale: str) -> list[Table]:

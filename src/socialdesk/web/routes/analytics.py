@@ -18,6 +18,7 @@ best-times --json` prints.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from statistics import NormalDist
@@ -28,13 +29,16 @@ from fastapi.responses import RedirectResponse, Response
 
 from socialdesk import charts
 from socialdesk.analytics import run
+from socialdesk.analytics.anomalies import EXPOSURES, DayAnomaly, PostAnomaly
 from socialdesk.analytics.best_times import MIN_POSTS, PlatformTimes, SlotEffect
-from socialdesk.analytics.kpi_tree import factor_label
-from socialdesk.catalogue import UnknownMetric
+from socialdesk.analytics.kpi_tree import TreeChange, factor_label
+from socialdesk.catalogue import UnknownMetric, get_metric
 from socialdesk.charts import SCHEMA
 from socialdesk.i18n import N_, formats, gettext
 from socialdesk.overview.definitions import platform_name
-from socialdesk.phrases import Join, Num, Phrase, say
+from socialdesk.phrases import Cap, Day, Join, Num, Phrase, say
+from socialdesk.reports.headline import SIDE_EFFECT, factor_value, factor_words
+from socialdesk.reports.monthly import Factor
 from socialdesk.web.deps import (
     CsrfDep,
     Editor,
@@ -280,7 +284,137 @@ def analytics_kpi_tree(
     )
     labels = {name: _say(text, locale) for name, text in result.labels.items()}
     chart = _tree_chart(result, labels, gettext(locale, "total"))
-    return View(result, labels=labels, charts={"tree": chart})
+    return View(result, labels=labels, charts={"tree": chart}, advice=_tree_advice(result, locale))
+
+
+# -- KPI tree: the advice ------------------------------------------------------------------------
+def _unit(name: str) -> str:
+    """fraction, count or decimal: how a factor's (or a goal's) values are written."""
+    if name == "posts":
+        return "count"
+    try:
+        unit = get_metric(name).unit
+    except KeyError:
+        return "decimal"
+    if unit == "fraction":
+        return "fraction"
+    return "count" if unit == "count" else "decimal"
+
+
+def _in_goal(unit: str, value: float) -> Num:
+    """A contribution in the goal's units, signed: "+2,212", "−0.12"."""
+    if unit == "count" or abs(value) >= 100:
+        return Num(value, "+,.0f")
+    if unit == "fraction":
+        return Num(value, "+.2%")
+    return Num(value, "+,.2f")
+
+
+def _group_words(group: dict[str, object]) -> str:
+    return " · ".join(
+        platform_name(str(v)) if k == "platform" else str(v) for k, v in group.items()
+    )
+
+
+def _tree_advice(result: run.TreeReport, locale: str) -> tuple[str, ...]:
+    """What moved the goal, in words: the factor that drove the change and the one that worked
+    against it (the monthly report's "why", reports/headline.py), and the group where most of
+    it happened; the note when the change cannot be split."""
+    total = next((c for g, c in result.changes if not g), None)
+    if total is None:
+        return ()
+    goal_unit = _unit(total.goal)
+    goal = Cap(factor_label(total.goal, locale))
+    if not total.decomposable or total.change is None or total.before is None:
+        if total.note:
+            return (
+                Phrase("The change cannot be split into its factors (%(note)s).", note=total.note),
+            )
+        return ()
+    if total.change == 0 or not total.factors:
+        return (
+            Phrase(
+                "%(goal)s stayed the same: %(value)s in both periods.",
+                goal=goal,
+                value=factor_value(Factor(total.goal, "", goal_unit, 0, 0, 0), total.after or 0),
+            ),
+        )
+    factors = [
+        Factor(
+            f.name, factor_label(f.name, locale), _unit(f.name), f.before, f.after, f.contribution
+        )
+        for f in total.factors
+    ]
+    sign = 1.0 if total.change > 0 else -1.0
+    main = max(factors, key=lambda f: sign * f.contribution)
+    against = min(factors, key=lambda f: sign * f.contribution)
+    if sign * main.contribution <= 0 or not total.before:
+        return ()
+    values: dict[str, object] = {
+        "goal": goal,
+        "change": Num(abs(total.change / total.before), ".1%"),
+        "driver": factor_words(main),
+        "before": factor_value(main, main.before),
+        "after": factor_value(main, main.after),
+        "contribution": _in_goal(goal_unit, main.contribution),
+    }
+    out: list[str] = []
+    if main is not against and -sign * against.contribution >= SIDE_EFFECT * abs(main.contribution):
+        values |= {
+            "other": factor_words(against),
+            "other_before": factor_value(against, against.before),
+            "other_after": factor_value(against, against.after),
+            "other_contribution": _in_goal(goal_unit, against.contribution),
+        }
+        if sign > 0:
+            why = Phrase(
+                "%(goal)s rose %(change)s, mostly because %(driver)s went from %(before)s to "
+                "%(after)s (%(contribution)s); %(other)s, from %(other_before)s to "
+                "%(other_after)s, worked against it (%(other_contribution)s).",
+                **values,
+            )
+        else:
+            why = Phrase(
+                "%(goal)s fell %(change)s, mostly because %(driver)s went from %(before)s to "
+                "%(after)s (%(contribution)s); %(other)s, from %(other_before)s to "
+                "%(other_after)s, worked against it (%(other_contribution)s).",
+                **values,
+            )
+    elif sign > 0:
+        why = Phrase(
+            "%(goal)s rose %(change)s, mostly because %(driver)s went from %(before)s to "
+            "%(after)s (%(contribution)s).",
+            **values,
+        )
+    else:
+        why = Phrase(
+            "%(goal)s fell %(change)s, mostly because %(driver)s went from %(before)s to "
+            "%(after)s (%(contribution)s).",
+            **values,
+        )
+    out.append(why)
+    out += _tree_where(result.changes, sign, goal_unit)
+    return tuple(out)
+
+
+def _tree_where(
+    changes: tuple[tuple[dict[str, object], TreeChange], ...], sign: float, unit: str
+) -> list[str]:
+    """The group (platform, account) whose change went furthest the total's way, when there
+    are several."""
+    groups = [(g, c) for g, c in changes if g and c.change is not None]
+    if len(groups) < 2:
+        return []
+    group, top = max(groups, key=lambda gc: sign * (gc[1].change or 0.0))
+    if sign * (top.change or 0.0) <= 0:
+        return []
+    return [
+        Phrase(
+            "Most of the change was on %(group)s (%(change)s).",
+            group=_group_words(group),
+            change=_in_goal(unit, top.change or 0.0),
+        )
+    ]
 
 
 # -- goals -------------------------------------------------------------------------------------
@@ -499,7 +633,84 @@ def analytics_anomalies(
     names = {d.metric for d in result.days}
     names |= {x for p in result.posts for x in p.metric.split(" / ")}
     labels = {name: _say(factor_label(name, locale), locale) for name in names}
-    return View(result, labels=labels)
+    return View(result, labels=labels, advice=_anomaly_advice(result, locale))
+
+
+# -- anomalies: the advice -----------------------------------------------------------------------
+def _day_of(text: str) -> Day | str:
+    try:
+        return Day(dt.date.fromisoformat(text[:10]))
+    except ValueError:
+        return text
+
+
+def _lower(label: str) -> str:
+    """A catalogue label inside a sentence (a Phrase, translated when shown, as it is)."""
+    if isinstance(label, Phrase) or len(label) < 2 or not label[1].islower():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def _unusual_day(d: DayAnomaly, locale: str) -> Phrase:
+    values = {
+        "day": _day_of(d.day),
+        "platform": platform_name(d.platform),
+        "metric": _lower(factor_label(d.metric, locale)),
+        "explanation": d.explanation,
+    }
+    if d.score > 0:
+        return Phrase(
+            "On %(day)s %(platform)s %(metric)s was %(explanation)s: find out what happened "
+            "and repeat it.",
+            **values,
+        )
+    return Phrase(
+        "On %(day)s %(platform)s %(metric)s was %(explanation)s: check whether a post or "
+        "campaign stopped.",
+        **values,
+    )
+
+
+def _unusual_post(p: PostAnomaly) -> Phrase:
+    ratio = p.rate / p.expected_rate if p.expected_rate > 0 else math.inf
+    exposure = p.metric.split(" / ")[-1]
+    values = {
+        "day": _day_of(p.published_at),
+        "platform": platform_name(p.platform),
+        "exposure": EXPOSURES.get(exposure, exposure),
+    }
+    if p.score > 0:
+        return Phrase(
+            "The %(platform)s post of %(day)s got %(ratio)s× the interactions per %(exposure)s "
+            "usual for such posts: find out what made it work and do it again.",
+            ratio=Num(ratio, ",.0f") if ratio >= 10 else Num(ratio, ".1f"),
+            **values,
+        )
+    return Phrase(
+        "The %(platform)s post of %(day)s got %(share)s of the interactions per %(exposure)s "
+        "usual for such posts: check what was different about it.",
+        share=Num(ratio, ".0%"),
+        **values,
+    )
+
+
+def _anomaly_advice(result: run.AnomalyReport, locale: str) -> tuple[str, ...]:
+    """The strongest unusual day (and the strongest of the other direction) and post in words,
+    or that there were none. The days and posts come strongest first."""
+    out: list[str] = []
+    if result.days:
+        first = result.days[0]
+        out.append(_unusual_day(first, locale))
+        other = next((d for d in result.days if (d.score > 0) != (first.score > 0)), None)
+        if other is not None:
+            out.append(_unusual_day(other, locale))
+    else:
+        out.append(Phrase("No unusual days in this period."))
+    if result.posts:
+        out.append(_unusual_post(result.posts[0]))
+    elif not result.days:
+        out[-1] = Phrase("No unusual days or posts in this period.")
+    return tuple(out)
 
 
 def _best_times_tables(result: run.BestTimesReport, locale: str) -> list[Table]:

@@ -32,8 +32,10 @@ from socialdesk.inbox.intent import INTENTS
 from socialdesk.inbox.learning import MIN_LABELS
 from socialdesk.inbox.run import REPLY_LANGUAGES, STATUSES
 from socialdesk.inbox.sentiment import SENTIMENTS
-from socialdesk.inbox.sla import DAY_NAMES
+from socialdesk.inbox.sla import DAY_NAMES, ResponseFigures
 from socialdesk.overview.definitions import platform_name
+from socialdesk.phrases import Num, Phrase
+from socialdesk.reports.headline import duration
 from socialdesk.web.deps import CsrfDep, Editor, SessionDep, Viewer, WorkspaceDep, render
 from socialdesk.web.exports import Column, Table, estimate_cells, estimate_columns
 from socialdesk.web.labels import LABELS
@@ -361,7 +363,93 @@ def inbox_figures(
     session: SessionDep, ws: WorkspaceDep, _who: Viewer, since: QSince = None
 ) -> View:
     """Response figures (/inbox/figures): rate, first response and resolution times."""
-    return View(run.figures(session, ws, since=since))
+    result = run.figures(session, ws, since=since)
+    return View(result, advice=_figures_advice(result))
+
+
+# -- figures: the advice -------------------------------------------------------------------------
+SLA_SHARE = 0.9  # the share of conversations answered (and within the target) that is enough
+
+
+def _in_unit(minutes: float, unit: str) -> Num:
+    """The bare number of `duration(minutes, unit)`: the low end of "between 3.9 and 9.5 hours"
+    (as the monthly report writes it, reports/headline.py)."""
+    if unit == "minutes":
+        return Num(round(minutes), ",.0f")
+    return Num(minutes / 60, ",.1f")
+
+
+def _slowest_platform(figures: list[ResponseFigures]) -> str | None:
+    """The platform whose median first reply took longest, when there are several."""
+    timed = [f for f in figures if f.first_response.median.value is not None]
+    if len(timed) < 2:
+        return None
+    slowest = max(timed, key=lambda f: f.first_response.median.value or 0.0)
+    return platform_name(slowest.group.partition("=")[2])
+
+
+def _figures_advice(result: run.FiguresResult) -> tuple[str, ...]:
+    """One or two sentences against the SLA target: the share answered, the median first reply
+    with its interval, the share answered within the target, and what to do."""
+    report = result.report
+    if report is None:
+        return ()
+    o = report.overall
+    sla = result.settings.sla_minutes
+    rate = o.response_rate.value or 0.0
+    median = o.first_response.median
+    if median.value is None:
+        return (
+            Phrase(
+                "None of the %(n)s conversations got a reply yet: answer them, the oldest first.",
+                n=o.threads,
+            ),
+        )
+    unit = "minutes" if median.value < 120 else "hours"
+    values = {
+        "rate": Num(rate, ".0%"),
+        "median": duration(median.value, unit),
+        "sla": duration(sla),
+    }
+    if median.low is not None and median.high is not None:
+        first = Phrase(
+            "%(rate)s of the conversations got a reply; the median first reply took %(median)s "
+            "(between %(low)s and %(high)s) against a target of %(sla)s.",
+            low=_in_unit(median.low, unit),
+            high=duration(median.high, unit),
+            **values,
+        )
+    else:
+        first = Phrase(
+            "%(rate)s of the conversations got a reply; the median first reply took %(median)s "
+            "against a target of %(sla)s.",
+            **values,
+        )
+    within = o.within_sla.value if o.within_sla is not None else None
+    slow = median.value > sla or (within is not None and within < SLA_SHARE)
+    slowest = _slowest_platform(report.by_platform)
+    if slow and within is not None:
+        if slowest:
+            then = Phrase(
+                "%(within)s got their first reply within the target: answer faster, "
+                "%(platform)s first.",
+                within=Num(within, ".0%"),
+                platform=slowest,
+            )
+        else:
+            then = Phrase(
+                "%(within)s got their first reply within the target: answer faster.",
+                within=Num(within, ".0%"),
+            )
+    elif slow and slowest:
+        then = Phrase("Answer faster, %(platform)s first.", platform=slowest)
+    elif slow:
+        then = Phrase("Answer faster.")
+    elif rate < SLA_SHARE:
+        then = Phrase("Replies come in time: now answer the rest of the conversations too.")
+    else:
+        then = Phrase("Replies come in time: keep it that way.")
+    return (first, then)
 
 
 # -- saved replies -------------------------------------------------------------------------------

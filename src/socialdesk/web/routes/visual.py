@@ -20,9 +20,18 @@ from socialdesk.charts import SCHEMA
 from socialdesk.i18n import N_, gettext
 from socialdesk.model import MEDIA_TYPES
 from socialdesk.overview.definitions import platform_name
+from socialdesk.phrases import Num, Phrase
 from socialdesk.visual import ImageReport, NotAnImage, check_image, run
 from socialdesk.visual.specs import PLATFORMS, placements
-from socialdesk.visual.uplift import BASES, METRICS, WORDS, UpliftResult
+from socialdesk.visual.uplift import (
+    BASES,
+    CONTROLS,
+    METRICS,
+    WORDS,
+    UpliftResult,
+    plural,
+    word,
+)
 from socialdesk.web.deps import (
     CsrfDep,
     LocaleDep,
@@ -119,6 +128,108 @@ def _labels(locale: str) -> dict[str, str]:
     return {k: gettext(locale, v) for k, v in LABELS["media"].items()}
 
 
+MAX_ADVICE = 3
+# what the ratio of a per-exposure fit is per, in the middle of a sentence
+PER_EXPOSURE = {
+    "reach": Phrase("per person reached"),
+    "impressions": Phrase("per impression"),
+    "views": Phrase("per view"),
+    "followers": Phrase("per follower"),
+    "mixed": Phrase("per unit of exposure"),
+}
+
+
+def _advised(report: run.UpliftReport) -> list[UpliftResult]:
+    """The results the advice speaks of: per platform (the platform's own fit when it has
+    several accounts, else its one account), or per account when the page shows one
+    platform. The pooled fit mixes platforms and gives no advice."""
+    fitted = [r for r in report.results if r.ok and r.reference]
+    if report.platform:
+        return [r for r in fitted if r.scope == "account"]
+    platforms = {r.platform for r in fitted if r.scope == "platform"}
+    return [
+        r
+        for r in fitted
+        if r.scope == "platform" or (r.scope == "account" and r.platform not in platforms)
+    ]
+
+
+def _place(r: UpliftResult, per_account: bool) -> str:
+    name = platform_name(r.platform or "")
+    return f"{name} · {r.account}" if per_account and r.account else name
+
+
+def _spec(value: float) -> str:
+    """The precision of a ratio, as the uplift's sentences write it."""
+    return ".0f" if value >= 10 else ".1f" if value >= 1 else ".2f"
+
+
+def uplift_advice(report: run.UpliftReport | None) -> tuple[str, ...]:
+    """At most three sentences: per platform (or account) the clearly best media type
+    against the reference (the most used type unless another was chosen), the largest
+    ratios first; where no type does clearly better, that said."""
+    if report is None:
+        return ()
+    per_account = bool(report.platform)
+    wins: list[tuple[float, str]] = []
+    none_better: list[str] = []
+    for r in _advised(report):
+        reference = str(r.reference)
+        most_used = max(r.raw, key=lambda x: x.posts).media_type if r.raw else reference
+        place = _place(r, per_account)
+        better = [
+            e
+            for e in r.effects
+            if e.clear and e.ratio.ok and e.ratio.value is not None and e.ratio.value > 1
+        ]
+        if not better:
+            role = Phrase("the most used") if reference == most_used else Phrase("the reference")
+            none_better.append(
+                Phrase(
+                    "No media type does clearly better on %(place)s than %(reference)s (%(role)s).",
+                    place=place,
+                    reference=plural(reference),
+                    role=role,
+                )
+            )
+            continue
+        best = max(better, key=lambda e: e.ratio.value or 0.0)
+        ratio = best.ratio
+        value = ratio.value or 0.0
+        spec = _spec(value)
+        values = {
+            "types": plural(best.media_type),
+            "place": place,
+            "ratio": Num(value, spec),
+            "low": Num(ratio.low or 0.0, spec),
+            "high": Num(ratio.high or 0.0, spec),
+            "reference": plural(reference),
+        }
+        if r.basis == "exposure":
+            text = Phrase(
+                "Post more %(types)s on %(place)s: %(ratio)s× the %(what)s of %(reference)s "
+                "(95%% interval %(low)s–%(high)s).",
+                what=word(r.exposure),
+                **values,
+            )
+        else:
+            per = (
+                PER_EXPOSURE.get(r.exposure, PER_EXPOSURE["mixed"])
+                if r.basis == "per_exposure"
+                else Phrase("per post")
+            )
+            text = Phrase(
+                "Post more %(types)s on %(place)s: %(ratio)s× the %(what)s %(per)s of "
+                "%(reference)s (95%% interval %(low)s–%(high)s).",
+                what=word(r.metric),
+                per=per,
+                **values,
+            )
+        wins.append((value, text))
+    wins.sort(key=lambda w: -w[0])
+    return tuple([text for _, text in wins] + none_better)[:MAX_ADVICE]
+
+
 def _view(
     report: run.UpliftReport | None,
     locale: str,
@@ -154,6 +265,8 @@ def _view(
         error=error,
         charts=charts,
         words=dict(WORDS),
+        controls=dict(CONTROLS),
+        advice=uplift_advice(report),
     )
 
 
