@@ -31,8 +31,11 @@ def test_uplift_page_and_json_twin(ws):
     values = json.loads(spec)["data"]["values"]
     assert [v["type"] for v in values] == ["link"]
     assert values[0]["ratio"] == link["ratio"]["value"]
+    assert json.loads(spec)["config"]["locale"]["number"]["decimal"] == "."
     nl = client.get("/visual?lang=nl").text
     assert "per bereikte persoon" in nl and "Een beeld controleren" in nl
+    nl_spec = nl.split('id="chart-forest-0">', 1)[1].split("</script>", 1)[0]
+    assert json.loads(nl_spec)["config"]["locale"]["number"]["decimal"] == ","  # 0,5 on the axis
     assert client.get("/visual?metric=nonsense").status_code in (400, 422)
 
 

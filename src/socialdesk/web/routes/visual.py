@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from socialdesk.charts import SCHEMA
+from socialdesk.charts import NUMBER_LOCALES, SCHEMA
 from socialdesk.i18n import N_, gettext
 from socialdesk.model import MEDIA_TYPES
 from socialdesk.overview.definitions import platform_name
@@ -57,8 +57,10 @@ def forest(
     reference_label: str,
     labels: dict[str, str],
     description: str | None = None,
+    locale: str = "en",
 ) -> dict[str, Any]:
-    """A forest plot: each type's ratio against the reference with its 95% interval (log x)."""
+    """A forest plot: each type's ratio against the reference with its 95% interval (log x);
+    Vega writes the axis and the tooltips' numbers in `locale`'s format (0,5 in Dutch)."""
     rows = [
         {
             "type": labels.get(e.media_type, e.media_type),
@@ -118,7 +120,11 @@ def forest(
                 "encoding": {"x": {"field": "one", "type": "quantitative"}},
             },
         ],
-        "config": {"view": {"stroke": None}, "background": None},
+        "config": {
+            "view": {"stroke": None},
+            "background": None,
+            "locale": {"number": NUMBER_LOCALES.get(locale, NUMBER_LOCALES["en"])},
+        },
     }
 
 
@@ -252,7 +258,7 @@ def _view(
             if r.ok:
                 reference = labels.get(r.reference or "", r.reference or "")
                 against = gettext(locale, "ratios against %(reference)s") % {"reference": reference}
-                charts[f"forest-{i}"] = forest(r, reference, labels, against)
+                charts[f"forest-{i}"] = forest(r, reference, labels, against, locale)
     return View(
         report,
         status_code=status_code,
