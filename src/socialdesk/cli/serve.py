@@ -170,6 +170,10 @@ def run_server(
     if open_browser:
         threading.Timer(1.0, lambda: webbrowser.open(url)).start()
     settle_for_serving()
+    from socialdesk.web.warm import Warmer
+
+    # the pages' slow results made again after every import or sync, before anybody asks
+    warmer = Warmer(handle).start()
     consumer = None
     if worker if worker is not None else not team_mode:
         from socialdesk.worker import make_worker
@@ -194,6 +198,7 @@ def run_server(
         _exit_cannot_listen(cannot_listen(host, port, bind_errors.seen[-1], command))
     finally:
         uvicorn_log.removeFilter(bind_errors)
+        warmer.stop(timeout=1.0)
         if consumer is not None:
             consumer.stop(graceful=True)
 

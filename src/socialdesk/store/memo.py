@@ -13,7 +13,9 @@ an import the next request fits again, once.
 
 The kept results are frozen dataclasses that nobody changes; they are shared between
 requests. At most `KEPT` results are kept per process (least recently used out first), so
-the memory stays bounded whatever the number of workspaces and parameters. Only computations
+the memory stays bounded whatever the number of workspaces and parameters. Two threads that
+ask for the same missing result (the cockpit's warmer and a request, web/warm.py) compute it
+once: the second waits for the first's answer. Only computations
 whose answer depends on the database's rows and their own parameters may be kept: nothing that
 reads the clock, the workspace's settings or a person's labels.
 """
@@ -36,6 +38,7 @@ KEPT = 64  # results per process
 _KEPT: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
 _LOCK = threading.Lock()
 _STATS = {"hits": 0, "misses": 0}
+_COMPUTING: dict[tuple[Hashable, ...], threading.Lock] = {}  # the keys being computed now
 
 
 def data_version(session: Session, tables: Sequence[type[Any]] = ()) -> tuple[int, ...]:
@@ -70,13 +73,26 @@ def memo(
             _KEPT.move_to_end(key)
             _STATS["hits"] += 1
             return _KEPT[key]  # type: ignore[no-any-return]
-        _STATS["misses"] += 1
-    result = compute()
-    with _LOCK:
-        _KEPT[key] = result
-        _KEPT.move_to_end(key)
-        while len(_KEPT) > KEPT:
-            _KEPT.popitem(last=False)
+        busy = _COMPUTING.setdefault(key, threading.Lock())
+    with busy:  # one computation per key at a time: a second asker waits for the first
+        with _LOCK:
+            if key in _KEPT:
+                _KEPT.move_to_end(key)
+                _STATS["hits"] += 1
+                return _KEPT[key]  # type: ignore[no-any-return]
+            _STATS["misses"] += 1
+        try:
+            result = compute()
+        except BaseException:
+            with _LOCK:
+                _COMPUTING.pop(key, None)
+            raise
+        with _LOCK:
+            _KEPT[key] = result
+            _KEPT.move_to_end(key)
+            while len(_KEPT) > KEPT:
+                _KEPT.popitem(last=False)
+            _COMPUTING.pop(key, None)
     return result
 
 

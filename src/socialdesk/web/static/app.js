@@ -1,6 +1,18 @@
 /* socialdesk: the little the pages need beyond HTML. No inline scripts (the CSP forbids them). */
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
+
+  // The phone menu: a button opens and closes the navigation.
+  function phoneMenu() {
+    var button = document.querySelector(".menu-toggle");
+    var menu = document.getElementById("side-menu");
+    if (!button || !menu) return;
+    button.addEventListener("click", function () {
+      var open = menu.classList.toggle("open");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
 
   function csrfToken() {
     var meta = document.querySelector('meta[name="csrf-token"]');
@@ -105,6 +117,7 @@
     drawCharts(document);
     autosubmit(document);
     uploadProgress();
+    phoneMenu();
   });
   document.addEventListener("htmx:afterSettle", function (evt) { drawCharts(evt.target); });
 })();
