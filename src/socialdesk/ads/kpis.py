@@ -273,9 +273,8 @@ def _daily(part: pd.DataFrame) -> tuple[tuple[dt.date, float, float], ...]:
     main = days["result_label"].dropna()
     label = main.value_counts().index[0] if len(main) else None
     res = days["result"].where(days["result_label"] == label, 0.0) if label else days["result"]
-    g = days.assign(_res=res).groupby("date_start").agg(spend=("spend", "sum"), res=("_res", "sum"))
-    g = g.sort_index()
-    return tuple(zip(g.index, g["spend"].astype(float), g["res"].astype(float), strict=True))
+    g = days.assign(_res=res).groupby("date_start", sort=True)[["spend", "_res"]].sum()
+    return tuple(zip(g.index, g["spend"].astype(float), g["_res"].astype(float), strict=True))
 
 
 @dataclass(frozen=True)

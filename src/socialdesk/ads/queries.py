@@ -59,11 +59,12 @@ CAMPAIGN_COLUMNS: tuple[str, ...] = (
 
 
 def _dates(frame: pd.DataFrame, *cols: str) -> pd.DataFrame:
+    """Columns of dates as `datetime.date` objects (None where missing), converted in one
+    vectorised step (a loop over the values took seconds at agency scale)."""
     for c in cols:
         values = pd.to_datetime(frame[c])
-        frame[c] = pd.Series(
-            [None if pd.isna(v) else v.date() for v in values], index=frame.index, dtype=object
-        )
+        days = pd.Series(values.dt.date, index=frame.index, dtype=object)
+        frame[c] = days.where(values.notna(), None)
     return frame
 
 
@@ -168,6 +169,18 @@ def delivery_range(session: Session, workspace_id: int) -> tuple[dt.date | None,
         return None if v is None else pd.Timestamp(v).date()
 
     return conv(first), conv(last)
+
+
+def last_daily_day(session: Session, workspace_id: int) -> dt.date | None:
+    """The last day with daily delivery (a row of one day) in the workspace."""
+    stmt = (
+        select(func.max(AdDay.date_start))
+        .join(Campaign, Campaign.id == AdDay.campaign_id)
+        .join(Account, Account.id == Campaign.account_id)
+        .where(Account.workspace_id == workspace_id, AdDay.date_start == AdDay.date_end)
+    )
+    found = session.scalar(stmt)
+    return None if found is None else pd.Timestamp(found).date()
 
 
 def budget_plans(session: Session, workspace_id: int) -> list[dict[str, Any]]:

@@ -671,5 +671,13 @@ def best_times_report(
 ) -> BestTimesReport:
     """The last `days` days up to `end` (default: the last day with data), or `start` to `end`."""
     first, last = _period(session, workspace_id, days, start, end)
-    found = find_best_times(session, workspace_id, Slice(first, last, platform))
+    # kept per data version: a year of an agency's posts takes seconds to compare hour by hour
+    found = memo(
+        session,
+        workspace_id,
+        "analytics.best_times",
+        (first, last, platform),
+        (Account, Post, PostMetrics),
+        lambda: find_best_times(session, workspace_id, Slice(first, last, platform)),
+    )
     return BestTimesReport(start=first, end=last, platform=platform, platforms=tuple(found))

@@ -58,15 +58,17 @@ def _visual(session: Session, ws: int) -> None:
 def _ads(session: Session, ws: int) -> None:
     from socialdesk.ads import run
 
+    run.report(session, ws, period=run.Period(90), level="campaign")
     run.tests(session, ws, metric="ctr", level="ad")
     run.fatigue(session, ws, metric="ctr")
     run.curves(session, ws)  # also the budget page's fit
 
 
-def _anomalies(session: Session, ws: int) -> None:
+def _analytics(session: Session, ws: int) -> None:
     from socialdesk.analytics import run
 
     run.anomaly_report(session, ws, days=90, platform=None, threshold=3.5)
+    run.best_times_report(session, ws, days=365, platform=None)
 
 
 def _inbox(session: Session, ws: int) -> None:
@@ -85,7 +87,7 @@ def _audit(session: Session, ws: int) -> None:
 WARMUPS: tuple[tuple[str, Callable[[Session, int], None]], ...] = (
     ("visual", _visual),
     ("ads", _ads),
-    ("anomalies", _anomalies),
+    ("analytics", _analytics),
     ("inbox", _inbox),
     ("audit", _audit),
 )
