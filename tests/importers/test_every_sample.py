@@ -56,6 +56,8 @@ SAMPLES: dict[str, str] = {
     "inbox/meta_graph_conversations.json": "meta_graph_comments_json",
     "inbox/twcs_layout.csv": "twcs_csv",
     "linkedin/linkedin_campaign_manager_campaign_performance.csv": "linkedin_campaign_manager_csv",
+    "linkedin/groendak_followers_1754039912345.xls": "linkedin_followers_xls",
+    "linkedin/groendak_visitors_1754039912345.xls": "linkedin_visitors_xls",
     "linkedin/linkedin_page_content_export.xls": "linkedin_page_content_xls",
     "meta/Acme India-Campaigns-1-Sep-202430-Sep-2024.csv": "meta_ads_manager_csv",
     "meta/Facebook Insights Data Export (Post Level) - USC Clinical Trials - 2017-01-19.csv": "facebook_insights_posts_csv",

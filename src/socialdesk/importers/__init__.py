@@ -20,6 +20,8 @@ BUILTIN_FORMATS: tuple[str, ...] = (
     "socialdesk.importers.generic_posts_mapped",
     "socialdesk.importers.generic_ads_mapped",
     "socialdesk.importers.linkedin_page_content_xls",
+    "socialdesk.importers.linkedin_followers_xls",
+    "socialdesk.importers.linkedin_visitors_xls",
     "socialdesk.importers.linkedin_campaign_manager_csv",
     "socialdesk.importers.x_tweet_activity_metrics_csv",
     "socialdesk.importers.x_account_analytics_content_csv",

@@ -8,11 +8,25 @@ visits…) fill different columns of the same days. Columns beside `Primary` (a 
 period, if Meta adds one) are not imported; the import says so.
 
 The metric name decides the platform and the column. A leading "Facebook" or "Instagram"
-names the platform (no prefix: Facebook), the rest the metric, matched case-insensitively
-against METRIC_NAMES: follows → followers_gained, unfollows → followers_lost, reach → reach,
-views → views, impressions → impressions, visits / page visits / profile visits →
-profile_views, content interactions / interactions / engagements → engagements, reactions,
-comments, shares → those columns; link clicks (not all clicks) go to extra:link_clicks. A
+(in Dutch joined by a hyphen: "Facebook-volgers", "Instagram-bereik") names the platform (no
+prefix: Facebook), the rest the metric, matched case-insensitively against METRIC_NAMES:
+
+- followers / page followers (Dutch volgers) → `followers`, the number of followers on the
+  day (a total); follows / new follows / new followers (volgacties, nieuwe volgers) →
+  `followers_gained`; unfollows → `followers_lost`. A total and a change never share a
+  column, so the overview can show both the count and how it changed.
+- reach / accounts reached (bereik) → reach, views (weergaven) → views, impressions →
+  impressions, visits / page visits / profile visits (bezoeken, profielbezoeken) →
+  profile_views, content interactions / interactions / engagements → engagements,
+  reactions, comments, shares (reacties, opmerkingen, deelacties) → those columns.
+- link clicks (clicks on links in posts, not all clicks) → extra:link_clicks; Instagram's
+  website taps / external link taps (the link in the profile) → extra:website_taps.
+
+Instagram's account insights come through this same export, with the "Instagram" prefix:
+reach, views, profile visits, follows, unfollows, followers and website taps land in the
+columns above, on the Instagram account. The English names come from documentation; the
+Dutch ones (and the Dutch header `"Datum","Primair"`) are ASSUMED from Meta's Dutch terms in
+the real Dutch posts export and its Dutch UI: no Dutch page-level export has been seen. A
 name it does not know is stored in the days' extra figures under its own name (e.g.
 extra:facebook_minutes_viewed), and the import names it, so nothing is silently misfiled.
 
@@ -33,28 +47,73 @@ from socialdesk.importers.tabular import ROW_COL, Table, normalise_header
 from socialdesk.importers.values import dates, numbers
 
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "date": ("Date",),
-    "primary": ("Primary",),
+    "date": ("Date", "Datum"),  # Dutch ASSUMED
+    "primary": ("Primary", "Primair"),  # Dutch ASSUMED
 }
 
 # The metric's name without its platform prefix, folded -> the account_day column it fills.
+# English names from documentation; the Dutch ones are ASSUMED (no Dutch page-level export
+# seen): Meta's Dutch terms of the real posts export (Weergaven, Bereik, Reacties,
+# Opmerkingen, Deelacties) and of its Dutch UI (Volgers, Volgacties, Profielbezoeken, ...).
 METRIC_NAMES: dict[str, str] = {
+    # the number of followers on the day (a total, not a change)
+    "followers": "followers",
+    "page followers": "followers",
+    "total followers": "followers",
+    "volgers": "followers",
+    "paginavolgers": "followers",
+    "totaal aantal volgers": "followers",
+    # people who started following that day
     "follows": "followers_gained",
     "new follows": "followers_gained",
+    "new followers": "followers_gained",
+    "page follows": "followers_gained",
+    "volgacties": "followers_gained",
+    "nieuwe volgers": "followers_gained",
+    "nieuwe volgacties": "followers_gained",
+    # people who stopped following that day
     "unfollows": "followers_lost",
+    "page unfollows": "followers_lost",
+    "ontvolgacties": "followers_lost",
+    "ontvolgingen": "followers_lost",
+    "niet meer volgen": "followers_lost",
     "reach": "reach",
+    "accounts reached": "reach",
+    "bereik": "reach",
+    "bereikte accounts": "reach",
     "views": "views",
+    "weergaven": "views",
     "impressions": "impressions",
+    "impressies": "impressions",
     "visits": "profile_views",
     "page visits": "profile_views",
     "profile visits": "profile_views",
+    "bezoeken": "profile_views",
+    "paginabezoeken": "profile_views",
+    "profielbezoeken": "profile_views",
     "content interactions": "engagements",
     "interactions": "engagements",
     "engagements": "engagements",
+    "interacties": "engagements",
+    "interacties met content": "engagements",
+    "contentinteracties": "engagements",
     "reactions": "reactions",
+    "reacties": "reactions",
     "comments": "comments",
+    "opmerkingen": "comments",
     "shares": "shares",
+    "deelacties": "shares",
+    # clicks on links in posts (not all clicks)
     "link clicks": "extra:link_clicks",
+    "linkklikken": "extra:link_clicks",
+    "klikken op link": "extra:link_clicks",
+    # taps on the website link of an Instagram profile (Meta renamed them external link taps)
+    "website taps": "extra:website_taps",
+    "website clicks": "extra:website_taps",
+    "external link taps": "extra:website_taps",
+    "tikken op website": "extra:website_taps",
+    "websitetikken": "extra:website_taps",
+    "tikken op externe link": "extra:website_taps",
 }
 PLATFORMS = {
     "facebook": ("facebook", "Facebook page"),
@@ -79,8 +138,9 @@ def resolve(name: str) -> tuple[str, str, bool]:
     folded = normalise_header(name)
     platform = "facebook"
     for prefix in PLATFORMS:
-        if folded.startswith(prefix + " "):
-            platform, folded = prefix, folded[len(prefix) + 1 :]
+        # "Facebook follows"; Dutch joins the words: "Facebook-volgers", "Instagram-bereik"
+        if folded.startswith((prefix + " ", prefix + "-")):
+            platform, folded = prefix, folded[len(prefix) + 1 :].strip()
             break
     target = METRIC_NAMES.get(folded)
     if target:
