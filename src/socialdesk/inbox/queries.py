@@ -6,11 +6,25 @@ Every statement filters on the workspace and runs on SQLite and PostgreSQL alike
 from __future__ import annotations
 
 import datetime as dt
+import math
+import sqlite3
 from collections.abc import Sequence
 from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import CursorResult, Result, and_, case, delete, func, select, update
+from sqlalchemy import (
+    CursorResult,
+    DateTime,
+    Result,
+    Select,
+    and_,
+    case,
+    delete,
+    func,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
@@ -212,35 +226,97 @@ def write_triage(session: Session, workspace_id: int, frame: pd.DataFrame) -> in
     return len(params)
 
 
-def queue(
+QUEUE_COLUMNS = [
+    "thread_id",
+    "platform",
+    "kind",
+    "status",
+    "assignee",
+    "subject",
+    "waiting_since",
+    "message_id",
+    "author_handle",
+    "author_name",
+    "author_followers",
+    "text",
+    "language",
+    *SHOWN,
+    "urgency",
+    "triaged_by",
+    "received_at",
+    "permalink",
+]
+
+
+def _ensure_log10(session: Session) -> None:
+    """SQLite has log10 only when built with its math functions: add it where it is missing
+    (PostgreSQL always has it)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    raw = session.connection().connection.driver_connection
+    if raw is None:
+        return
+    try:
+        raw.execute("SELECT log10(10)").fetchone()
+    except sqlite3.OperationalError:  # no such function
+        raw.create_function("log10", 1, _log10, deterministic=True)
+
+
+def _log10(value: float | None) -> float | None:
+    return math.log10(value) if value is not None and value > 0 else None
+
+
+def _hours_since(session: Session, column: Any, now: dt.datetime) -> ColumnElement[Any]:
+    """Hours from `column` to `now`, in SQL both engines run."""
+    if session.get_bind().dialect.name == "sqlite":
+        stamp = now.isoformat(sep=" ")
+        return (func.julianday(stamp) - func.julianday(column)) * 24.0
+    return func.extract("epoch", literal(now, DateTime) - column) / 3600.0
+
+
+def _queue_select(
     session: Session,
     workspace_id: int,
     *,
-    statuses: Sequence[str] = OPEN,
-    platform: str | None = None,
-    assignee: str | None = None,
-    intent: str | None = None,
-    sentiment: str | None = None,
-    limit: int = 200,
-) -> pd.DataFrame:
-    """Open threads with their latest message from outside and what triage said of it.
+    statuses: Sequence[str],
+    platform: str | None,
+    assignee: str | None,
+    intent: str | None,
+    sentiment: str | None,
+    exclude_intent: str | None,
+    now: dt.datetime,
+) -> tuple[Select[Any], ColumnElement[Any], Any, tuple[Subquery, Subquery]]:
+    """The queue's statement (the ids of the open threads matching the filters, joined to
+    their latest message from outside and its post), the priority in SQL, the waiting-since
+    column and the person-label subqueries (for the caller's columns).
 
-    `waiting_since` is the first message from outside after the organisation's last answer.
-    A person's sentiment or intent label wins over the reading (also in the filters).
-    """
+    Only the messages of threads in `statuses` are read: the work grows with the open threads,
+    not with the workspace's whole history."""
     ps, pi = _person_label(workspace_id, "sentiment"), _person_label(workspace_id, "intent")
+    chosen = select(MessageThread.id).where(
+        MessageThread.workspace_id == workspace_id, MessageThread.status.in_(list(statuses))
+    )
+    if platform:
+        chosen = chosen.where(MessageThread.platform == platform)
+    if assignee:
+        chosen = chosen.where(MessageThread.assignee == assignee)
+    open_ids = chosen.subquery("open_threads")
     last_org = (
         select(Message.thread_id, func.max(Message.received_at).label("answered"))
+        .join(open_ids, open_ids.c.id == Message.thread_id)
         .where(Message.workspace_id == workspace_id, Message.is_from_org.is_(True))
         .group_by(Message.thread_id)
         .subquery()
     )
+    # the person's own time of writing (received_at is the platform's created time of the
+    # message, never the moment of the import)
     waiting = (
         select(
             Message.thread_id,
             func.min(Message.received_at).label("since"),
             func.max(Message.id).label("last_id"),
         )
+        .join(open_ids, open_ids.c.id == Message.thread_id)
         .outerjoin(last_org, last_org.c.thread_id == Message.thread_id)
         .where(
             Message.workspace_id == workspace_id,
@@ -250,63 +326,145 @@ def queue(
         .group_by(Message.thread_id)
         .subquery()
     )
+    hours = _hours_since(session, waiting.c.since, now)
+    waited = case((hours <= 0, 1.0), (hours >= 48, 3.0), else_=1.0 + hours / 24.0)
+    followers = Message.author_followers
+    reach = case(
+        (followers.is_(None) | (followers < 0), 1.0),
+        else_=1.0 + func.log10(1.0 + followers) / 2.0,
+    )
+    priority = func.coalesce(Message.urgency, 0.2) * reach * waited
+    shown_intent = func.coalesce(pi.c.value, Message.intent)
     q = (
-        select(
-            MessageThread.id,
-            MessageThread.platform,
-            MessageThread.kind,
-            MessageThread.status,
-            MessageThread.assignee,
-            MessageThread.subject,
-            waiting.c.since,
-            Message.id,
-            Message.author_handle,
-            Message.author_name,
-            Message.author_followers,
-            Message.text,
-            Message.language,
-            *[_shown(c, ps, pi) for c in SHOWN],
-            Message.urgency,
-            Message.triaged_by,
-            Message.received_at,
-        )
+        select(MessageThread.id)
+        .select_from(MessageThread)
         .join(waiting, waiting.c.thread_id == MessageThread.id)
         .join(Message, Message.id == waiting.c.last_id)
         .outerjoin(ps, ps.c.message_id == Message.id)
         .outerjoin(pi, pi.c.message_id == Message.id)
-        .where(MessageThread.workspace_id == workspace_id, MessageThread.status.in_(list(statuses)))
+        .outerjoin(
+            Post,
+            (Post.account_id == MessageThread.account_id)
+            & (Post.external_id == MessageThread.post_external_id),
+        )
+        .where(MessageThread.workspace_id == workspace_id)
     )
-    if platform:
-        q = q.where(MessageThread.platform == platform)
-    if assignee:
-        q = q.where(MessageThread.assignee == assignee)
     if intent:
-        q = q.where(func.coalesce(pi.c.value, Message.intent) == intent)
+        q = q.where(shown_intent == intent)
+    elif exclude_intent:
+        q = q.where((shown_intent.is_(None)) | (shown_intent != exclude_intent))
     if sentiment:
         q = q.where(func.coalesce(ps.c.value, Message.sentiment) == sentiment)
-    q = q.order_by(waiting.c.since).limit(limit)
-    cols = [
-        "thread_id",
-        "platform",
-        "kind",
-        "status",
-        "assignee",
-        "subject",
-        "waiting_since",
-        "message_id",
-        "author_handle",
-        "author_name",
-        "author_followers",
-        "text",
-        "language",
-        *SHOWN,
-        "urgency",
-        "triaged_by",
-        "received_at",
-    ]
-    frame = _frame(session.execute(q).all(), cols)
+    return q, priority, waiting.c.since, (ps, pi)
+
+
+def queue(
+    session: Session,
+    workspace_id: int,
+    *,
+    statuses: Sequence[str] = OPEN,
+    platform: str | None = None,
+    assignee: str | None = None,
+    intent: str | None = None,
+    sentiment: str | None = None,
+    exclude_intent: str | None = None,
+    now: dt.datetime | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> pd.DataFrame:
+    """One page of open threads, most urgent first, with their latest message from outside,
+    what triage said of it and a link to it on the platform (the message's or its post's).
+
+    Urgent is priority = urgency x reach x waiting (socialdesk.inbox.triage), computed in SQL
+    at `now` so a page is LIMIT/OFFSET over the ranked threads. `waiting_since` is the first
+    message from outside after the organisation's last answer (its own time, as written). A
+    person's sentiment or intent label wins over the reading (also in the filters);
+    `exclude_intent` leaves those threads out (the queue folds spam away), `intent` wins
+    over it.
+    """
+    moment = now or _now()
+    _ensure_log10(session)
+    q, priority, since, (ps, pi) = _queue_select(
+        session,
+        workspace_id,
+        statuses=statuses,
+        platform=platform,
+        assignee=assignee,
+        intent=intent,
+        sentiment=sentiment,
+        exclude_intent=exclude_intent,
+        now=moment,
+    )
+    q = q.with_only_columns(
+        MessageThread.id,
+        MessageThread.platform,
+        MessageThread.kind,
+        MessageThread.status,
+        MessageThread.assignee,
+        MessageThread.subject,
+        since,
+        Message.id,
+        Message.author_handle,
+        Message.author_name,
+        Message.author_followers,
+        Message.text,
+        Message.language,
+        *[_shown(c, ps, pi) for c in SHOWN],
+        Message.urgency,
+        Message.triaged_by,
+        Message.received_at,
+        func.coalesce(Message.permalink, Post.permalink),
+        maintain_column_froms=False,
+    )
+    q = q.order_by(priority.desc(), since, MessageThread.id).limit(limit).offset(offset)
+    frame = _frame(session.execute(q).all(), QUEUE_COLUMNS)
     frame["waiting_since"] = pd.to_datetime(frame["waiting_since"])
     return frame
+
+
+def queue_count(
+    session: Session,
+    workspace_id: int,
+    *,
+    statuses: Sequence[str] = OPEN,
+    platform: str | None = None,
+    assignee: str | None = None,
+    intent: str | None = None,
+    sentiment: str | None = None,
+    exclude_intent: str | None = None,
+    cap: int = 10_000,
+) -> int:
+    """How many threads the queue holds with these filters, counted up to cap + 1 (a count
+    above `cap` says "more than")."""
+    q, _priority, _since, _labels = _queue_select(
+        session,
+        workspace_id,
+        statuses=statuses,
+        platform=platform,
+        assignee=assignee,
+        intent=intent,
+        sentiment=sentiment,
+        exclude_intent=exclude_intent,
+        now=_now(),
+    )
+    bounded = q.limit(cap + 1).subquery()
+    return int(session.scalar(select(func.count()).select_from(bounded)) or 0)
+
+
+def queue_choices(session: Session, workspace_id: int, *, limit: int = 200) -> dict[str, list[str]]:
+    """The platforms and assignees of the workspace's threads (the queue's filter lists)."""
+    out: dict[str, list[str]] = {}
+    for name in ("platform", "assignee"):
+        col = getattr(MessageThread, name)
+        q = (
+            select(col)
+            .where(MessageThread.workspace_id == workspace_id, col.is_not(None))
+            .distinct()
+            .order_by(col)
+            .limit(limit)
+        )
+        out[name] = [str(v) for v in session.scalars(q)]
+    return out
 
 
 def thread_messages(session: Session, workspace_id: int, thread_id: int) -> pd.DataFrame:
@@ -681,6 +839,8 @@ __all__ = [
     "posts_media",
     "put_saved_reply",
     "queue",
+    "queue_choices",
+    "queue_count",
     "replies",
     "save_draft",
     "save_inbox_settings",

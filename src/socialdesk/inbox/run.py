@@ -17,6 +17,7 @@ import json
 import math
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -199,7 +200,6 @@ def current_alerts(
 STATUSES = ("new", "open", "waiting", "done")
 LABEL_KINDS = ("sentiment", "intent")
 REPLY_LANGUAGES = ("nl", "en")
-QUEUE_FETCH = 5000  # threads read before ranking; `limit` keeps the most urgent
 
 
 class ThreadNotFound(LookupError):
@@ -242,9 +242,14 @@ class QueueFilters:
     assignee: str | None = None
 
 
+QUEUE_COUNT_CAP = 10_000  # the queue counts its threads this far, then says "more than"
+SPAM = "spam"
+
+
 @dataclass(frozen=True)
 class QueueResult:
-    """Open threads, most urgent first (urgency x reach x time waiting), with their SLA clock."""
+    """Open threads, most urgent first (urgency x reach x time waiting), with their SLA clock:
+    one page of them (`offset`, `limit`) and how many there are (`total`)."""
 
     now: dt.datetime = field(metadata={"help": "The moment waiting is counted to (UTC)"})
     limit: int
@@ -253,8 +258,10 @@ class QueueResult:
         metadata={
             "help": "Per thread: the latest message from outside, its triage (a person's "
             "label wins: sentiment_by / intent_by name the person, sentiment_read / "
-            "intent_read keep the reading), priority, minutes_waiting, minutes_left and "
-            "breached (against the workspace's SLA target, sla_minutes)"
+            "intent_read keep the reading), priority, minutes_waiting (from waiting_since, "
+            "the time the person wrote the first unanswered message), minutes_left and "
+            "breached (against the workspace's SLA target, sla_minutes), permalink (the "
+            "message or its post on the platform; http(s) only, else null)"
         }
     )
     alerts: tuple[CrisisAlert, ...] = field(
@@ -266,6 +273,39 @@ class QueueResult:
     platforms: tuple[str, ...] = ()  # the platforms and assignees of the inbox's threads
     assignees: tuple[str, ...] = ()
     sla_minutes: int = 60  # the workspace's SLA target the clocks count down to
+    timezone: str = "Europe/Amsterdam"  # the workspace's time zone (times are shown in it)
+    offset: int = 0
+    total: int = field(
+        default=0, metadata={"help": "Threads matching the filters (at most total_cap + 1)"}
+    )
+    total_capped: bool = field(
+        default=False, metadata={"help": "True when there are more than `total` threads"}
+    )
+    spam_folded: bool = field(
+        default=False,
+        metadata={"help": "Threads whose latest message reads as spam are left out of rows"},
+    )
+    spam: int | None = field(
+        default=None,
+        metadata={"help": "With spam_folded: how many threads were left out as spam"},
+    )
+    spam_capped: bool = False  # there are more than `spam`
+
+
+def safe_link(value: Any) -> str | None:
+    """`value` when it is an absolute http(s) address, else None (never javascript: or data:)."""
+    if not isinstance(value, str):
+        return None
+    link = value.strip()
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    if any(c.isspace() or ord(c) < 32 for c in link):
+        return None
+    return link
 
 
 def queue(
@@ -275,37 +315,60 @@ def queue(
     filters: QueueFilters = QueueFilters(),
     now: dt.datetime | None = None,
     limit: int = 500,
+    offset: int = 0,
+    fold_spam: bool = True,
 ) -> QueueResult:
-    """The `limit` most urgent open threads matching `filters`, waiting counted to `now`."""
+    """The `limit` most urgent open threads matching `filters` from `offset` on, waiting
+    counted to `now` from the time each person wrote. With `fold_spam` (the default, on every
+    face) threads whose latest message reads as spam stay out unless the intent filter asks
+    for spam, and `spam` counts them. Ranking, paging and counting happen in SQL; the count
+    stops past QUEUE_COUNT_CAP."""
     moment = now or _utc_now()
     statuses = (filters.status,) if filters.status in STATUSES else queries.OPEN
-    q = queries.queue(
-        session,
-        workspace_id,
-        statuses=statuses,
-        platform=filters.platform or None,
-        assignee=filters.assignee or None,
-        intent=filters.intent or None,
-        sentiment=filters.sentiment or None,
-        limit=QUEUE_FETCH,
-    )
-    target = inbox_settings(session, workspace_id).sla_minutes
+    where: dict[str, Any] = {
+        "statuses": statuses,
+        "platform": filters.platform or None,
+        "assignee": filters.assignee or None,
+        "intent": filters.intent or None,
+        "sentiment": filters.sentiment or None,
+        "exclude_intent": SPAM if fold_spam and not filters.intent else None,
+    }
+    q = queries.queue(session, workspace_id, now=moment, limit=limit, offset=offset, **where)
+    total = queries.queue_count(session, workspace_id, cap=QUEUE_COUNT_CAP, **where)
+    spam = None
+    if fold_spam and not filters.intent:
+        spam = queries.queue_count(
+            session,
+            workspace_id,
+            cap=QUEUE_COUNT_CAP,
+            **{**where, "intent": SPAM, "exclude_intent": None},
+        )
+    own = inbox_settings(session, workspace_id)
+    target = own.sla_minutes
     rows: tuple[dict[str, Any], ...] = ()
     if not q.empty:
-        clocks = sla_clocks(prioritise(q, moment), moment, dt.timedelta(minutes=target))
-        rows = _rows(clocks.head(limit))
-    threads = queries.threads(session, workspace_id)
-    platforms = sorted({str(p) for p in threads["platform"].dropna()})
-    assignees = sorted({str(a) for a in threads["assignee"].dropna()})
+        q = q.assign(rank=range(len(q)))
+        ranked = prioritise(q, moment).sort_values("rank", kind="stable")  # SQL's order
+        clocks = sla_clocks(ranked.drop(columns="rank"), moment, dt.timedelta(minutes=target))
+        clocks["permalink"] = [safe_link(v) for v in clocks["permalink"]]
+        rows = _rows(clocks)
+    choices = queries.queue_choices(session, workspace_id)
     return QueueResult(
         now=moment,
         limit=limit,
         filters=filters,
         rows=rows,
         alerts=tuple(current_alerts(session, workspace_id)),
-        platforms=tuple(platforms),
-        assignees=tuple(assignees),
+        platforms=tuple(choices["platform"]),
+        assignees=tuple(choices["assignee"]),
         sla_minutes=target,
+        timezone=own.timezone,
+        offset=offset,
+        total=min(total, QUEUE_COUNT_CAP),
+        total_capped=total > QUEUE_COUNT_CAP,
+        spam_folded=spam is not None,
+        spam=None if spam is None else min(spam, QUEUE_COUNT_CAP),
+        spam_capped=spam is not None and spam > QUEUE_COUNT_CAP,
     )
 
 

@@ -100,6 +100,8 @@ CHOICES: _Choices = {"intents": INTENTS, "sentiments": SENTIMENTS, "statuses": S
 QText = Annotated[str | None, Query(max_length=150)]
 QNow = Annotated[dt.datetime | None, Query(description="The time to count waiting from (ISO, UTC)")]
 QLimit = Annotated[int, Query(ge=1, le=5000)]
+QPage = Annotated[int, Query(ge=1, le=run.QUEUE_COUNT_CAP, description="The page (1 = first)")]
+PAGE_SIZE = 50  # threads on one page of the queue
 QReply = Annotated[int | None, Query(ge=1, le=2**31)]
 QSince = Annotated[dt.date | None, Query(description="From this date (YYYY-MM-DD)")]
 QSaved = Annotated[int, Query(ge=0, le=1, description="1 right after saving")]
@@ -122,8 +124,9 @@ def _words(locale: str) -> Callable[[str, str | None], str | None]:
 
 
 def _queue_tables(result: run.QueueResult, locale: str) -> list[Table]:
-    """The queue as the page shows it: the rows the seam returns (the page's `limit`, 500
-    unless asked, at most 5,000), the message's text whole."""
+    """The queue as the page shows it: the rows of the page asked for (`limit`, 50 unless
+    asked, at most 5,000; `page`), the message's text whole, spam folded away as on the page
+    (`intent=spam` exports the spam)."""
     word = _words(locale)
 
     def confidence(r: Mapping[str, Any], kind: str) -> Any:
@@ -147,6 +150,8 @@ def _queue_tables(result: run.QueueResult, locale: str) -> list[Table]:
             word("thread_status", r.get("status")),
             r.get("assignee"),
             r.get("thread_id"),
+            r.get("waiting_since"),
+            r.get("permalink"),
         )
         for r in result.rows
     )
@@ -167,6 +172,8 @@ def _queue_tables(result: run.QueueResult, locale: str) -> list[Table]:
         Column("status", N_("Status")),
         Column("assignee", N_("Assignee")),
         Column("thread", N_("Thread")),
+        Column("waiting_since", N_("Waiting since (UTC)")),
+        Column("link", N_("Link on the platform")),
     )
     return [Table("queue", N_("Inbox"), columns, rows)]
 
@@ -182,9 +189,11 @@ def inbox(
     status: QText = None,
     assignee: QText = None,
     now: QNow = None,
-    limit: QLimit = 500,
+    limit: QLimit = PAGE_SIZE,
+    page: QPage = 1,
 ) -> View:
-    """The queue (/inbox, /inbox.json): open threads, most urgent first."""
+    """The queue (/inbox, /inbox.json): open threads, most urgent first, a page at a time
+    (`page`, `limit` threads each), spam folded away (`intent=spam` shows it)."""
     filters = run.QueueFilters(
         platform=platform or None,
         intent=intent or None,
@@ -192,8 +201,9 @@ def inbox(
         status=status or None,
         assignee=assignee or None,
     )
-    result = run.queue(session, ws, filters=filters, now=_utc(now), limit=limit)
-    return View(result, **CHOICES)
+    offset = min((page - 1) * limit, run.QUEUE_COUNT_CAP)
+    result = run.queue(session, ws, filters=filters, now=_utc(now), limit=limit, offset=offset)
+    return View(result, page_no=page, **CHOICES)
 
 
 def _not_found() -> HTTPException:
