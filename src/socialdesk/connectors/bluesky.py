@@ -36,7 +36,13 @@ from socialdesk.connectors.base import (
 )
 from socialdesk.connectors.errors import ConnectorError, shape_error
 from socialdesk.connectors.http import ApiClient
-from socialdesk.connectors.records import checked_address, newest, posts_frame, wall_clock
+from socialdesk.connectors.records import (
+    checked_address,
+    newest,
+    posts_frame,
+    thumbnail,
+    wall_clock,
+)
 from socialdesk.importers._messages import message_frame, utc
 from socialdesk.importers.base import AccountRef, Chunk
 from socialdesk.importers.bluesky_notifications_json import PLATFORM, message_record
@@ -174,6 +180,23 @@ def _media_type(embed: dict[str, Any] | None) -> str:
     return "text"
 
 
+def _thumbnail(embed: Any) -> dict[str, str]:
+    """The preview of a post's embed as the AppView gives it (images, video, link card)."""
+    if not isinstance(embed, dict):
+        return {}
+    kind = str(embed.get("$type") or "")
+    if "recordWithMedia" in kind:
+        return _thumbnail(embed.get("media"))
+    if "embed.images" in kind:
+        images = [i for i in embed.get("images") or [] if isinstance(i, dict)]
+        return thumbnail(images[0].get("thumb"), images[0].get("alt")) if images else {}
+    if "embed.video" in kind:
+        return thumbnail(embed.get("thumbnail"), embed.get("alt"))
+    if "embed.external" in kind:
+        return thumbnail((embed.get("external") or {}).get("thumb"))
+    return {}
+
+
 def _count(ctx: StreamContext, i: int, post: dict[str, Any], name: str) -> int:
     value = post.get(name, 0)  # the AppView leaves a zero count out
     if not isinstance(value, int):
@@ -246,6 +269,7 @@ def _posts(ctx: StreamContext, cursor: str | None) -> Page:
                 "language": langs[0] if langs else None,
                 **counts,
                 "engagements": sum(counts.values()),
+                **_thumbnail(post.get("embed")),
             }
         )
     chunks = []

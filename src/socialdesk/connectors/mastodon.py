@@ -32,7 +32,13 @@ from socialdesk.connectors.base import (
 )
 from socialdesk.connectors.errors import ConnectorError, shape_error
 from socialdesk.connectors.http import ApiClient
-from socialdesk.connectors.records import checked_address, newest, posts_frame, wall_clock
+from socialdesk.connectors.records import (
+    checked_address,
+    newest,
+    posts_frame,
+    thumbnail,
+    wall_clock,
+)
 from socialdesk.importers._messages import html_text, message_frame, utc
 from socialdesk.importers.base import AccountRef, Chunk
 from socialdesk.importers.mastodon_notifications_json import PLATFORM, status_record
@@ -125,6 +131,18 @@ def _media_type(status: dict[str, Any]) -> str:
     return "text"
 
 
+def _thumbnail(status: dict[str, Any]) -> dict[str, str]:
+    """The first attachment's preview (its alt text: the author's description), else the
+    link card's image."""
+    for m in status.get("media_attachments") or []:
+        if isinstance(m, dict) and m.get("preview_url"):
+            return thumbnail(m.get("preview_url"), m.get("description"))
+    card = status.get("card")
+    if isinstance(card, dict) and card.get("image"):
+        return thumbnail(card.get("image"), card.get("image_description"))
+    return {}
+
+
 def _account_ref(ctx: StreamContext) -> AccountRef:
     return AccountRef(PLATFORM, ctx.handle, external_id=ctx.external_id)
 
@@ -162,6 +180,7 @@ def _statuses(ctx: StreamContext, cursor: str | None) -> Page:
                     "language": status.get("language"),
                     **counts,
                     "engagements": sum(counts.values()),
+                    **_thumbnail(status),
                 }
             )
         else:

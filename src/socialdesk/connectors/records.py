@@ -32,6 +32,25 @@ def posts_frame(records: Iterable[Mapping[str, Any]], as_of: dt.date) -> pd.Data
     return frame
 
 
+THUMBNAIL_URL = "extra:thumbnail_url"
+THUMBNAIL_ALT = "extra:thumbnail_alt"
+
+
+def thumbnail(url: Any, alt: Any = None) -> dict[str, str]:
+    """A post's preview image as the snapshot's extra fields (`thumbnail_url`, and
+    `thumbnail_alt` where the author gave one): only an http(s) address, never another
+    scheme (a `javascript:` or `data:` one stays out); nothing when there is none."""
+    if not isinstance(url, str):
+        return {}
+    url = url.strip()
+    if len(url) > 1000 or not url.lower().startswith(("https://", "http://")) or " " in url:
+        return {}
+    out = {THUMBNAIL_URL: url}
+    if isinstance(alt, str) and alt.strip():
+        out[THUMBNAIL_ALT] = alt.strip()[:500]
+    return out
+
+
 def newest(times: Iterable[dt.datetime | None]) -> dt.datetime | None:
     return max((t for t in times if t is not None), default=None)
 

@@ -43,7 +43,7 @@ from socialdesk.connectors.base import (
 )
 from socialdesk.connectors.errors import ConnectorError, shape_error
 from socialdesk.connectors.http import ApiClient
-from socialdesk.connectors.records import newest, posts_frame, wall_clock
+from socialdesk.connectors.records import newest, posts_frame, thumbnail, wall_clock
 from socialdesk.importers._messages import message_frame, utc
 from socialdesk.importers._youtube_studio import PLATFORM
 from socialdesk.importers.base import AccountRef, Chunk
@@ -179,6 +179,7 @@ def _videos(ctx: StreamContext, cursor: str | None) -> Page:
                     "views": _number(stats, "viewCount"),
                     "likes": _number(stats, "likeCount"),
                     "comments": _number(stats, "commentCount"),
+                    **_thumbnail(snippet),
                 }
             )
     chunks = [Chunk("posts", _account(ctx), posts_frame(rows, ctx.as_of))] if rows else []
@@ -188,6 +189,17 @@ def _videos(ctx: StreamContext, cursor: str | None) -> Page:
         newest(times),
         items=len(body["items"]),
     )
+
+
+def _thumbnail(snippet: dict[str, Any]) -> dict[str, str]:
+    """The video's thumbnail of 320 px wide (else the smallest there is); no alt text: the
+    title stands beside it."""
+    shots = snippet.get("thumbnails") or {}
+    for size in ("medium", "default", "high"):
+        shot = shots.get(size) if isinstance(shots, dict) else None
+        if isinstance(shot, dict) and shot.get("url"):
+            return thumbnail(shot["url"])
+    return {}
 
 
 def _days(ctx: StreamContext, cursor: str | None) -> Page:

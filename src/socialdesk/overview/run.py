@@ -18,11 +18,13 @@ from dataclasses import dataclass, replace
 from sqlalchemy.orm import Session
 
 from socialdesk.model import MEDIA_TYPES
-from socialdesk.overview import queries
+from socialdesk.overview import answers, queries
 from socialdesk.overview.periods import PERIOD_CHOICES, bucket_step, comparison_windows
+from socialdesk.overview.posts_figures import USUAL_WINDOW, UsualPost, usual_post
 from socialdesk.overview.queries import (
     HISTORY_METRICS,
     MAX_OFFSET,
+    POST_COLUMNS,
     POST_TABLE_METRICS,
     SORTS,
     AccountRow,
@@ -31,6 +33,7 @@ from socialdesk.overview.queries import (
     PostRow,
 )
 from socialdesk.overview.summary import OverviewResult, assemble
+from socialdesk.overview.top import TOP_N
 from socialdesk.store.status import WorkspaceStatus, workspace_status
 
 SEARCH_COUNT_CAP = 10_000  # a text search reads every text: count this far, then "more than"
@@ -46,8 +49,10 @@ def build_overview(
     end: dt.date | None = None,
     platform: str | None = None,
     today: dt.date | None = None,
+    top_n: int = TOP_N,
 ) -> OverviewResult:
-    """The overview of `days` days up to `end` (default: the last day with data, up to today)."""
+    """The overview of `days` days up to `end` (default: the last day with data, up to today),
+    with its first answers: followers, the top `top_n` posts, what changed and the ads."""
     accounts = queries.workspace_accounts(session, workspace_id, platform)
     ids = [a.id for a in accounts]
     today = today or dt.date.today()
@@ -58,7 +63,8 @@ def build_overview(
     flows, points = queries.daily_figures(session, ids, current, previous, step)
     posts, post_figures = queries.post_totals(session, ids, current, previous)
     followers_now, followers_before = queries.last_followers(session, ids, current, previous)
-    return assemble(
+    spend = queries.spend(session, ids, current, previous)
+    result = assemble(
         current,
         previous,
         step,
@@ -67,9 +73,12 @@ def build_overview(
         followers_now=followers_now,
         followers_before=followers_before,
         posts=posts,
-        spend=queries.spend(session, ids, current, previous),
+        spend=spend,
         points=points,
         post_figures=post_figures,
+    )
+    return answers.add_answers(
+        session, result, accounts, followers_now, followers_before, spend, top_n=top_n
     )
 
 
@@ -145,6 +154,34 @@ class PostsResult:
     accounts: tuple[AccountRow, ...]
     capped: bool  # the page asked for lies past the deepest one served
     total_capped: bool = False  # there are more than `total`
+    columns: tuple[str, ...] = ()  # the figure columns some post of this page has
+
+
+# the posts table's figure columns, in order (`PostRow.figure` gives each: the engagement
+# rate per impression, else per view, for a post without reach, and views in the impressions
+# column where a platform counts views instead); a page shows those that some post of it has
+LIST_COLUMNS: tuple[str, ...] = (
+    "likes",
+    "comments",
+    "shares",
+    "saves",
+    "engagements",
+    "engagement_rate",
+    "reach",
+    "impressions",
+    "clicks",
+)
+# the posts export's figure columns: every one, each in full
+EXPORT_COLUMNS: tuple[str, ...] = (
+    *POST_COLUMNS,
+    "engagement_rate",
+    "engagement_rate_impressions",
+)
+
+
+def page_columns(rows: tuple[PostRow, ...]) -> tuple[str, ...]:
+    """The figure columns that some row has (an empty column is left off the page)."""
+    return tuple(c for c in LIST_COLUMNS if any(r.figure(c) is not None for r in rows))
 
 
 def _filter(
@@ -212,6 +249,7 @@ def posts(session: Session, workspace_id: int, query: PostsQuery | None = None) 
         accounts=tuple(queries.workspace_accounts(session, workspace_id)),
         capped=capped,
         total_capped=total_capped,
+        columns=page_columns(tuple(rows)),
     )
 
 
@@ -232,10 +270,12 @@ class PostNotFound(LookupError):
 
 @dataclass(frozen=True)
 class PostResult:
-    """One post with its metric history (/posts/{id})."""
+    """One post with its metric history and its latest figures against the account's usual
+    post (/posts/{id})."""
 
     detail: PostDetail
     metrics: tuple[str, ...]  # the history's metrics that have a figure
+    usual: UsualPost  # the latest figures against the account's last posts before it
 
 
 def post(session: Session, workspace_id: int, post_id: int) -> PostResult:
@@ -246,7 +286,15 @@ def post(session: Session, workspace_id: int, post_id: int) -> PostResult:
     metrics = tuple(
         m for m in HISTORY_METRICS if any(s.get(m) is not None for s in detail.snapshots)
     )
-    return PostResult(detail, metrics)
+    latest = detail.snapshots[-1] if detail.snapshots else {}
+    earlier = queries.earlier_posts(
+        session,
+        detail.post.account_id,
+        before=detail.post.published_at,
+        post_id=detail.post.id,
+        limit=USUAL_WINDOW,
+    )
+    return PostResult(detail, metrics, usual_post(latest, earlier, window=USUAL_WINDOW))
 
 
 def status(session: Session, workspace_id: int, *, slug: str, database: str) -> WorkspaceStatus:
@@ -255,8 +303,10 @@ def status(session: Session, workspace_id: int, *, slug: str, database: str) -> 
 
 
 __all__ = [
+    "EXPORT_COLUMNS",
     "EXPORT_LIMIT",
     "HISTORY_METRICS",
+    "LIST_COLUMNS",
     "MAX_OFFSET",
     "PERIOD_CHOICES",
     "POST_TABLE_METRICS",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from socialdesk.overview.periods import (
     Comparison,
@@ -16,6 +16,12 @@ from socialdesk.overview.periods import (
     compare_stock,
 )
 from socialdesk.overview.queries import FLOW_METRICS, AccountRow, FlowTotals
+
+if TYPE_CHECKING:
+    from socialdesk.overview.advertising import AdsBlock
+    from socialdesk.overview.followers import FollowersBlock
+    from socialdesk.overview.highlights import Highlights
+    from socialdesk.overview.top import TopPosts
 
 SERIES_METRICS: tuple[str, ...] = ("followers", *FLOW_METRICS)
 FIGURES: tuple[str, ...] = (
@@ -64,6 +70,11 @@ class OverviewResult:
     step: int
     points: list[dt.date]  # first day of each sparkline point
     platforms: list[PlatformOverview] = field(default_factory=list)
+    # the answers a manager asks first (issue #17), set by `run.build_overview`
+    followers: FollowersBlock | None = None  # followers per network and in total
+    top: TopPosts | None = None  # the period's top posts
+    highlights: Highlights | None = None  # what changed most
+    ads: AdsBlock | None = None  # ad spend, results and cost per result
 
     __json_properties__: ClassVar[tuple[str, ...]] = ("without_data",)
 
@@ -74,6 +85,11 @@ class OverviewResult:
     @property
     def with_data(self) -> list[PlatformOverview]:
         return [p for p in self.platforms if p.keys_with_data]
+
+    @property
+    def organic(self) -> list[PlatformOverview]:
+        """The platforms with figures other than ad spend (spend is the ads block's)."""
+        return [p for p in self.platforms if any(k != "spend" for k in p.keys_with_data)]
 
     @property
     def without_data(self) -> list[str]:
@@ -148,6 +164,14 @@ def platform_overview(platform: str, accounts: list[AccountOverview]) -> Platfor
         cur = _sum([a.figures[name].current for a in accounts])
         prev = _sum([a.figures[name].previous for a in accounts])
         figures[name] = Comparison(cur, prev, _rel(cur, prev))
+    # followers are a level: a sum over accounts compares only when every account with a
+    # count now had one before too (one account's first count is no rise of the network)
+    if any(
+        (a.figures["followers"].current is None) != (a.figures["followers"].previous is None)
+        for a in accounts
+    ):
+        f = figures["followers"]
+        figures["followers"] = Comparison(f.current, None, None)
     for name in FLOW_METRICS:
         having = [
             a.figures[name]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from sqlalchemy.orm import Session
 
 from socialdesk import charts
+from socialdesk.catalogue.catalogue import registry
 from socialdesk.i18n import N_, formats, gettext
 from socialdesk.model import MEDIA_TYPES
 from socialdesk.overview import DEFINITIONS, run
@@ -31,6 +33,37 @@ router = APIRouter()
 PER_PAGE_CHOICES = (25, 50, 100, 200)
 PERIODS = (0, 30, 90, 365)  # 0: all time
 COLUMN_METRICS = run.POST_TABLE_METRICS
+# the catalogue metric whose name a column of the posts table bears
+_COLUMN_METRIC = {
+    "engagements": "interactions",
+    "engagement_rate_impressions": "engagement_rate_impressions",
+}
+
+
+def column_label(key: str, locale: str) -> str:
+    """A figure column's full name (the export's header, the table header's title)."""
+    if key == "likes":
+        return gettext(locale, "Likes or reactions")
+    return metric_label(_COLUMN_METRIC.get(key, key), locale) or key
+
+
+def _headers(locale: str) -> dict[str, tuple[str, str]]:
+    """Per figure column of the table: a short header and what it says below it."""
+    rate = DEFINITIONS["engagement_rate"].label_in(locale)
+    out = {k: (metric_label(k, locale) or k, "") for k in run.LIST_COLUMNS}
+    out["likes"] = (gettext(locale, "Likes"), "")
+    out["engagements"] = (DEFINITIONS["engagements"].label_in(locale), "")
+    out["engagement_rate"] = (rate, gettext(locale, "by reach"))
+    return out
+
+
+def _stand_ins(locale: str) -> dict[tuple[str, str], str]:
+    """What a cell says under a figure that stands in for the column's own."""
+    return {
+        ("engagement_rate", "impressions"): gettext(locale, "by impressions"),
+        ("engagement_rate", "views"): gettext(locale, "by views"),
+        ("impressions", "views"): gettext(locale, "views"),
+    }
 
 
 QText = Annotated[str, Query(alias="q", max_length=200, description="text search in the post")]
@@ -86,10 +119,12 @@ def _posts_tables(result: run.PostsResult, locale: str, session: Session, ws: in
             row.account,
             row.text,
             row.media_type,
-            *[row.metrics.get(m) for m in COLUMN_METRICS],
+            *[row.metrics.get(m) for m in run.POST_COLUMNS],
             row.engagement_rate,
+            row.engagement_rate_impressions,
             row.as_of,
             row.permalink,
+            row.thumbnail,
             row.id,
         )
         # one more than the export's cap, so a file that was cut says so in its last row
@@ -101,10 +136,10 @@ def _posts_tables(result: run.PostsResult, locale: str, session: Session, ws: in
         Column("account", N_("Account")),
         Column("text", N_("Text")),
         Column("media_type", N_("Media type")),
-        *[Column(m, DEFINITIONS[m].label_in) for m in COLUMN_METRICS],
-        Column("engagement_rate", DEFINITIONS["engagement_rate"].label_in),
+        *[Column(m, partial(column_label, m)) for m in run.EXPORT_COLUMNS],
         Column("as_of", N_("Figures as of")),
         Column("link", N_("Link")),
+        Column("thumbnail", N_("Image")),
         Column("id", "id"),
     )
     return [Table("posts", N_("Posts"), columns, rows)]
@@ -112,7 +147,12 @@ def _posts_tables(result: run.PostsResult, locale: str, session: Session, ws: in
 
 @page(router, "/posts", "posts/list.html", name="posts", tables=_posts_tables)
 def posts(
-    request: Request, session: SessionDep, ws: WorkspaceDep, _who: Viewer, query: PostsParams
+    request: Request,
+    session: SessionDep,
+    ws: WorkspaceDep,
+    locale: LocaleDep,
+    _who: Viewer,
+    query: PostsParams,
 ) -> View:
     """The posts table, each post at its latest snapshot (/posts, /posts.json)."""
     template = "posts/_results.html" if is_htmx(request, "posts-results") else None
@@ -124,6 +164,9 @@ def posts(
         per_page_choices=PER_PAGE_CHOICES,
         periods=PERIODS,
         metrics=COLUMN_METRICS,
+        headers=_headers(locale),
+        titles={k: column_label(k, locale) for k in run.LIST_COLUMNS},
+        stand_ins=_stand_ins(locale),
     )
 
 
@@ -141,7 +184,7 @@ def _history_chart(result: run.PostResult, locale: str) -> dict[str, Any] | None
         [
             m
             for m in result.metrics
-            if m in ("impressions", "reach", "engagements", "clicks", "views")
+            if m in ("impressions", "reach", "interactions", "clicks", "views")
         ],
         metric_label=label,
         value_label=lambda v: fmt.number(v),
@@ -162,4 +205,23 @@ def post(
         raise HTTPException(
             status_code=404, detail=N_("This post does not exist in this workspace.")
         ) from exc
-    return View(result, chart=_history_chart(result, locale))
+    return View(
+        result,
+        chart=_history_chart(result, locale),
+        figure_labels={f.key: _figure_label(f.key, result, locale) for f in result.usual.figures},
+        history_labels={m: metric_label(m, locale) or m for m in result.metrics},
+        directions={f.key: _direction(f.key) for f in result.usual.figures if _direction(f.key)},
+    )
+
+
+def _direction(key: str) -> str | None:
+    """ "up" where more is better (the catalogue's direction), "down" where less is."""
+    metric = registry().metrics.get(key)
+    return getattr(metric, "direction", None) if metric is not None else None
+
+
+def _figure_label(key: str, result: run.PostResult, locale: str) -> str:
+    """A figure's name on the post page; the engagement rate names its denominator."""
+    if key == "engagement_rate" and result.usual.rate_basis == "impressions":
+        return metric_label("engagement_rate_impressions", locale) or key
+    return metric_label(key, locale) or key
