@@ -7,7 +7,7 @@ rest of the audit goes on (the home page still renders). docs/audit.md states th
 
 The media-type uplift is the one slow figure (a negative binomial per account with every
 time control): it is fitted per platform (no pooled fit, which the audit does not use) and
-kept per workspace and data version (the overview's status: rows and imports), so a second
+kept per workspace and data version (the highest ids, store/memo.py), so a second
 audit of unchanged data does not fit again.
 """
 
@@ -62,11 +62,21 @@ _UPLIFT_LOCK = threading.Lock()
 
 
 def _data_version(session: Session, workspace_id: int) -> tuple[Any, ...]:
-    from socialdesk.overview import run as overview
+    """The data version of what the audit reads (store/memo.py: the highest id of
+    import_batch and of each table; a few indexed reads, not a count of every row)."""
+    from socialdesk.model import (
+        Account,
+        AccountDay,
+        AdDay,
+        Message,
+        MessageLabel,
+        Post,
+        PostMetrics,
+    )
+    from socialdesk.store.memo import data_version
 
-    st = overview.status(session, workspace_id, slug="", database="")
-    rows = tuple(sorted((a.platform, a.handle, tuple(sorted(a.rows.items()))) for a in st.accounts))
-    return (str(session.get_bind().engine.url), workspace_id, st.imports, st.last_import, rows)
+    tables = (Account, AccountDay, Post, PostMetrics, AdDay, Message, MessageLabel)
+    return (str(session.get_bind().engine.url), workspace_id, *data_version(session, tables))
 
 
 def _mixes(session: Session, workspace_id: int) -> tuple[sc.AccountMix, ...]:

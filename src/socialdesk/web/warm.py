@@ -69,6 +69,7 @@ def _analytics(session: Session, ws: int) -> None:
 
     run.anomaly_report(session, ws, days=90, platform=None, threshold=3.5)
     run.best_times_report(session, ws, days=365, platform=None)
+    run.tree_report(session, ws, "engagement", days=28, group_by="platform")
 
 
 def _inbox(session: Session, ws: int) -> None:
