@@ -170,8 +170,11 @@ def history(
     width: int = 640,
     height: int = 240,
     locale: str = "nl",
+    y_title: str | None = None,
 ) -> Spec | None:
-    """A post's lifetime totals per snapshot date, one line per metric (two snapshots or more)."""
+    """A post's lifetime totals per snapshot date, one line per metric (two snapshots or more);
+    the dates on the axis as the reader writes them (6 dec 2026), `y_title` on the values'
+    axis ("Totaal tot die dag")."""
     if len({snap["as_of"] for snap in snapshots}) < 2:
         return None
     values = []
@@ -204,9 +207,13 @@ def history(
                 "field": "day",
                 "type": "temporal",
                 "title": None,
-                "axis": {"format": "%Y-%m-%d", "labelAngle": 0, "tickCount": 6},
+                "axis": {
+                    "format": DAY_FORMATS.get(locale, DAY_FORMATS["en"]),
+                    "labelAngle": 0,
+                    "tickCount": 6,
+                },
             },
-            "y": {"field": "value", "type": "quantitative", "title": None},
+            "y": {"field": "value", "type": "quantitative", "title": y_title},
             "color": {
                 "field": "metric",
                 "type": "nominal",
@@ -215,7 +222,7 @@ def history(
             },
             "tooltip": {"field": "label", "type": "nominal"},
         },
-        "config": {"locale": {"number": NUMBER_LOCALES.get(locale, NUMBER_LOCALES["en"])}},
+        "config": {"locale": vega_locale(locale)},
     }
 
 
@@ -300,3 +307,54 @@ def best_times_heatmap(
             "locale": {"number": NUMBER_LOCALES[lang]},
         },
     }
+
+
+def vega_locale(locale: str) -> dict[str, Any]:
+    """The number and time formats Vega writes axes, legends and `format()` in, for
+    `config.locale` (Dutch: 10.000, −2.000, 6 dec)."""
+    lang = locale if locale in NUMBER_LOCALES else "en"
+    return {"number": NUMBER_LOCALES[lang], "time": time_locale(lang)}
+
+
+def _titled(node: Any, channel: str, title: str) -> Any:
+    """`node` (a spec or a layer) with `title` on every `channel` encoding that has a field."""
+    if isinstance(node, list):
+        return [_titled(n, channel, title) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = dict(node)
+    enc = out.get("encoding")
+    if isinstance(enc, dict) and isinstance(enc.get(channel), dict) and "field" in enc[channel]:
+        out["encoding"] = {**enc, channel: {**enc[channel], "title": title}}
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        if key in out:
+            out[key] = _titled(out[key], channel, title)
+    if isinstance(out.get("spec"), dict):
+        out["spec"] = _titled(out["spec"], channel, title)
+    return out
+
+
+def localise(
+    spec: Spec | None,
+    locale: str,
+    *,
+    x: str | None = None,
+    y: str | None = None,
+    color: str | None = None,
+) -> Spec | None:
+    """A copy of a full Vega-Lite spec that Vega writes in `locale`'s number and date formats
+    (`config.locale`, as far as the spec does not set its own), with the axis titles `x`, `y`
+    and the legend title `color` when given (a unit in the title: "Uitgaven per dag (EUR)").
+
+    Sparkline data without `$schema` is returned as it is: the page's shared base spec
+    (`sparkline_base(locale=)`) carries the locale. None stays None."""
+    if spec is None or "$schema" not in spec:
+        return spec
+    out = dict(spec)
+    config = dict(out.get("config") or {})
+    config["locale"] = {**vega_locale(locale), **(config.get("locale") or {})}
+    out["config"] = config
+    for channel, title in (("x", x), ("y", y), ("color", color)):
+        if title is not None:
+            out = _titled(out, channel, title)
+    return out

@@ -268,15 +268,22 @@ class Formats:
         assert minutes is not None
         return format_timedelta(dt.timedelta(minutes=minutes), threshold=1.1, locale=self.locale)
 
-    def date(self, value: dt.date | dt.datetime | None) -> str:
-        if value is None:
+    def date(self, value: dt.date | dt.datetime | str | None) -> str:
+        """A day as the reader writes it: "6 dec 2026", "Dec 6, 2026" (an ISO date string, as
+        the JSON twins carry days, is read first)."""
+        if value is None or value == "":
             return NO_DATA
+        if isinstance(value, str):
+            value = dt.date.fromisoformat(value[:10])
         return format_date(value, "medium", locale=self.locale)
 
-    def datetime(self, value: dt.datetime | None) -> str:
-        """A wall-clock time as stored (post times are the account's local time)."""
-        if value is None:
+    def datetime(self, value: dt.datetime | str | None) -> str:
+        """A wall-clock time as stored (post times are the account's local time): "6 dec 2026
+        09:05" (an ISO string is read first)."""
+        if value is None or value == "":
             return NO_DATA
+        if isinstance(value, str):
+            value = dt.datetime.fromisoformat(value)
         return format_datetime(value, "d MMM y HH:mm", locale=self.locale)
 
     def timestamp(self, value: dt.datetime | None, timezone: str = "Europe/Amsterdam") -> str:

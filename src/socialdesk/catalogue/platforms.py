@@ -23,6 +23,13 @@ PLATFORM_NAMES: dict[str, str] = {
 }
 
 
-def platform_name(platform: str) -> str:
-    """ "LinkedIn" for "linkedin"; an unknown key as it is."""
-    return PLATFORM_NAMES.get(platform, platform)
+# Names that are words rather than brands, in the languages other than English.
+LOCAL_NAMES: dict[str, dict[str, str]] = {
+    "nl": {"other": "Overig", "google_business_profile": "Google Bedrijfsprofiel"},
+}
+
+
+def platform_name(platform: str, locale: str = "en") -> str:
+    """ "LinkedIn" for "linkedin"; "Overig" for "other" in Dutch; an unknown key as it is."""
+    local = LOCAL_NAMES.get(locale, {}).get(platform)
+    return local if local is not None else PLATFORM_NAMES.get(platform, platform)

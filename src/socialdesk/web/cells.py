@@ -13,13 +13,16 @@ from typing import Any
 
 from markupsafe import Markup
 
+from socialdesk.charts import localise
 from socialdesk.i18n import formats, gettext
 
 
 class FigureCells:
-    """`value` and `change` of a Comparison (`overview.periods.Comparison`) in one language."""
+    """`value` and `change` of a Comparison (`overview.periods.Comparison`) in one language,
+    and `chart`: a Vega-Lite spec in that language's number and date formats."""
 
     def __init__(self, locale: str) -> None:
+        self.locale = locale
         self.fmt = formats(locale)
         self._no_data = Markup('<span class="nodata" title="{0}">{0}</span>').format(
             gettext(locale, "no data")
@@ -62,6 +65,18 @@ class FigureCells:
             self._vs,
             self._amount(c.previous, key, currency),
         )
+
+    def chart(
+        self,
+        spec: dict[str, Any] | None,
+        x: str | None = None,
+        y: str | None = None,
+        color: str | None = None,
+    ) -> dict[str, Any] | None:
+        """A chart's spec as Vega should draw it on this page: Dutch numbers and dates on a
+        Dutch page, with axis titles (`charts.localise`). In a template:
+        `{{ cells.chart(spec, x=_("Daily spend") ~ " (EUR)")|tojson }}`."""
+        return localise(spec, self.locale, x=x, y=y, color=color)
 
 
 @functools.cache
