@@ -95,7 +95,7 @@ def test_result_types_currencies_and_stopped_campaigns_are_kept_apart():
     plan = recommend_budget(curves, 3000, days=30)
     assert {a.campaign for a in plan.allocations} == {"C1", "C2"}
     why = dict(plan.excluded)
-    assert "not Purchases" in why["C3"] and "GBP" in why["C4"] and "not running" in why["C5"]
+    assert "not purchases" in why["C3"] and "GBP" in why["C4"] and "not running" in why["C5"]
     weighed = recommend_budget(
         curves, 3000, days=30, values={"Purchases": 40.0, "Link clicks": 0.5}
     )

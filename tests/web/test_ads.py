@@ -195,7 +195,7 @@ def test_budget_advice_names_the_move_and_its_gain(client):
     lead = _lead(client.get("/ads/budget?total=3000&lang=en").text)
     gain = data["expected_gain"]
     if gain["low"] > 0:
-        assert lead.startswith("Move ") and f"more {data['objective']} in 30 days" in lead
+        assert lead.startswith("Move ") and f"more {data['objective'].lower()} in 30 days" in lead
     else:
         assert lead.startswith("Keep the current split")
 

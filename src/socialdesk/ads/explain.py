@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from socialdesk.catalogue.words import result_type_word
 from socialdesk.estimates import Estimate
 from socialdesk.phrases import Num, Phrase
 
@@ -35,12 +36,14 @@ def excluded(x: Exclusion) -> str:
             chosen=x.chosen,
         )
     if x.why == "no value":
-        return Phrase("no value was given for its results (%(type)s)", type=x.found)
+        return Phrase(
+            "no value was given for its results (%(type)s)", type=result_type_word(x.found or "")
+        )
     return Phrase(
         "its results (%(type)s) are not %(chosen)s; give a value per result type "
         "to weigh them together",
-        type=x.found,
-        chosen=x.chosen,
+        type=result_type_word(x.found or ""),
+        chosen=result_type_word(x.chosen or ""),
     )
 
 
@@ -134,7 +137,7 @@ def reasons(
     seen_bend = k <= c.spend_max
     here = float(c.slope(np.array([rec[i]]))[0])
     others = [m for j, m in margins.items() if j != i]
-    unit = c.result_type or Phrase("results")
+    unit = result_type_word(c.result_type) if c.result_type else Phrase("results")
     if abs(change) < 0.02 * cur[i]:
         return [Phrase("about right where it is: its last euro buys about as much as elsewhere")]
     if change < 0 and cur[i] > c.spend_max + 1e-6:

@@ -18,6 +18,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from socialdesk.catalogue.catalogue import Word
+from socialdesk.catalogue.platforms import platform_name
 from socialdesk.phrases import Join, Num, Phrase
 
 SKILLS = ("visual", "empathy", "advertising", "marketing", "analytics")
@@ -156,6 +158,13 @@ def _media(kind: str) -> Phrase | str:
 
 def _names(values: Iterable[str], n: int = 3) -> Join:
     return Join.of(list(values)[:n])
+
+
+def _platform_names(keys: Iterable[str], n: int = 3) -> Join:
+    """Platforms by their names in the reader's language ("Google Bedrijfsprofiel")."""
+    return Join.of(
+        Word({"nl": platform_name(k, "nl"), "en": platform_name(k, "en")}) for k in list(keys)[:n]
+    )
 
 
 # -- visual --------------------------------------------------------------------------------------
@@ -833,7 +842,9 @@ def freshness(last: dict[str, dt.date], today: dt.date, possible: float = 35) ->
         ),
         figures={"platforms": len(ages), "stale": len(stale), "oldest_days": max(ages.values())},
         items=tuple(stale),
-        next_step=Phrase("Import or sync fresh data for %(platforms)s.", platforms=_names(stale))
+        next_step=Phrase(
+            "Import or sync fresh data for %(platforms)s.", platforms=_platform_names(stale)
+        )
         if stale
         else None,
     )

@@ -189,8 +189,11 @@ def _add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if not _wants_html(request) and request.headers.get("hx-request") != "true":
+            detail: Any = exc.detail
+            if isinstance(detail, Phrase):  # the API speaks English
+                detail = detail.say(lambda m: m, formats("en"))
             return JSONResponse(
-                {"error": exc.detail},
+                {"error": detail},
                 status_code=exc.status_code,
                 headers=getattr(exc, "headers", None),
             )
@@ -210,10 +213,10 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg')}"
-            for e in exc.errors()
-        )
+        from socialdesk.web.labels import validation_problems
+
+        # one plain sentence per problem, in the page's language ("Aantal: geef een getal")
+        problems = validation_problems(exc.errors())
         return await http_error(request, StarletteHTTPException(status_code=422, detail=problems))
 
 

@@ -118,8 +118,8 @@ def page_context(request: Request, page: Any) -> dict[str, Any]:
         "url_with": lambda **kw: url_with(request, **kw),
         "team_mode": request.app.state.config.team,
         "definitions": {k: d.label_in(locale) for k, d in DEFINITIONS.items()},
-        "platform_name": platform_name,
-        "platform_names": lambda platforms: ", ".join(platform_name(p) for p in platforms),
+        "platform_name": lambda p: platform_name(p, locale),
+        "platform_names": lambda platforms: ", ".join(platform_name(p, locale) for p in platforms),
         "label": lambda kind, key: LABELS.say(kind, key, locale, _),
     }
 

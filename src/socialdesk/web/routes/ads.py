@@ -20,6 +20,7 @@ from socialdesk.ads.budget import BudgetPlan
 from socialdesk.ads.creative_tests import CreativeTest, Variant
 from socialdesk.ads.fatigue import FatigueCheck
 from socialdesk.ads.response_curves import ResponseCurve, curve_points
+from socialdesk.catalogue.words import result_type_word
 from socialdesk.estimates import Estimate
 from socialdesk.i18n import N_, formats
 from socialdesk.overview.definitions import platform_name
@@ -609,6 +610,7 @@ def _result_types(plan: BudgetPlan) -> dict[str, list[str]]:
             types.setdefault(a.result_type, []).append(a.campaign)
     for campaign, why in plan.excluded:
         kind = why.values.get("type") if isinstance(why, Phrase) else None
+        kind = getattr(kind, "raw", kind)  # the export's own text, as the form sends it back
         if kind:
             types.setdefault(str(kind), []).append(campaign)
     return types
@@ -658,7 +660,7 @@ def _budget_advice(plan: BudgetPlan) -> tuple[str, ...]:
                 Phrase(
                     "Move %(amount)s %(currency)s from %(down)s to %(up)s: about %(gain)s more "
                     "%(unit)s in %(days)s days (95%% interval %(low)s to %(high)s).",
-                    unit=plan.objective,
+                    unit=result_type_word(plan.objective),
                     **values,
                 )
             )

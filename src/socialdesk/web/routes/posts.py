@@ -191,6 +191,7 @@ def _history_chart(result: run.PostResult, locale: str) -> dict[str, Any] | None
         date_label=fmt.date,
         description=gettext(locale, "Lifetime totals per snapshot date"),
         locale=locale,
+        y_title=gettext(locale, "Lifetime total (count)"),
     )
 
 
