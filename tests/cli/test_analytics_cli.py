@@ -91,7 +91,7 @@ def test_goals_add_list_remove(tmp_path):
     assert r.exit_code == 0, r.output
     goal_id = json.loads(r.output)["id"]
     r = runner.invoke(app, ["goals", "list", "-w", ws, "--today", "2026-02-10", "--json"])
-    (status,) = json.loads(r.output)["goals"]
+    (status,) = json.loads(r.output)["stored"]
     assert status["goal"]["id"] == goal_id and status["status"] in (
         "on-track",
         "at-risk",

@@ -92,6 +92,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("GET", "/analytics/goals.json"): "viewer",
     ("POST", "/analytics/goals"): "editor",
     ("POST", "/analytics/goals/{item_id}/delete"): "editor",
+    ("POST", "/analytics/goals/{item_id}/to-plan"): "editor",
     ("GET", "/analytics/anomalies"): "viewer",
     ("GET", "/analytics/anomalies.json"): "viewer",
     ("GET", "/analytics/best-times"): "viewer",
@@ -164,6 +165,7 @@ EXPORTED = (
     "/marketing/plan",
     "/marketing/site",
     "/marketing/tags",
+    "/overview",
     "/posts",
     "/visual",
 )

@@ -13,6 +13,12 @@ the remaining days and the uncertainty of the mean (t quantile over the days see
 Forecast of a rate (CTR, engagement rate): the ratio of sums over the days so far, with its
 delta-method interval; the period's end value is expected to stay inside it.
 
+A goal is usually an objective of the marketing plan (issue #17: goals and the plan are one
+thing): `goal_for_objective` makes the Goal of an objective with a metric, a target and a date,
+counted from its start (1 January of the due year when the plan names none) to its date.
+Goals stored by the analytics skill before that (`socialdesk goals add`) are tracked the same
+way until they are moved into the plan.
+
 Status (for a metric where more is better; reversed where less is better):
   on-track   the interval's low end reaches the target
   off-track  the interval's high end stays below the target
@@ -51,6 +57,7 @@ class Goal:
     kind: str = "total"  # total | change
     platform: str | None = None
     account_id: int | None = None
+    objective: str | None = None  # the plan objective's key when the goal is one
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -69,6 +76,7 @@ class Goal:
             kind=str(d.get("kind", "total")),
             platform=d.get("platform"),
             account_id=d.get("account_id"),
+            objective=d.get("objective"),
         )
 
     @property
@@ -116,6 +124,28 @@ def new_goal(
         raise ValueError("the goal ends before it starts")
     value, kind = parse_target(target)
     return Goal(uuid.uuid4().hex[:8], name, m.name, start, end, value, kind, platform, account_id)
+
+
+def goal_for_objective(
+    key: str,
+    name: str,
+    metric: str,
+    target: float,
+    start: dt.date,
+    due: dt.date,
+    kind: str = "total",
+    platform: str | None = None,
+) -> Goal:
+    """The goal a plan objective stands for: its metric and target over start..due. A
+    ValueError when the metric has no daily figures or the dates are reversed, as new_goal."""
+    m = get_metric(metric)
+    if m.kind in ("growth",) or not m.available:
+        raise ValueError(f"{m.name} cannot be a steering metric yet (no daily figures)")
+    if due < start:
+        raise ValueError("the objective's date lies before its start")
+    if kind not in ("total", "change"):
+        raise ValueError(f"target kind {kind!r}: total or change")
+    return Goal(key, name, m.name, start, due, float(target), kind, platform, None, key)
 
 
 @dataclass(frozen=True)

@@ -294,7 +294,7 @@ def marketing(session: Session, workspace_id: int, today: dt.date) -> SkillScore
 
 # -- analytics -----------------------------------------------------------------------------------
 def analytics(session: Session, workspace_id: int, today: dt.date) -> SkillScore:
-    from socialdesk.analytics import run as an
+    from socialdesk.goals import plan_goals
     from socialdesk.overview import run as overview
 
     last: dict[str, dt.date] = {}
@@ -313,13 +313,14 @@ def analytics(session: Session, workspace_id: int, today: dt.date) -> SkillScore
 
     def goals() -> Check:
         nonlocal report
-        report = an.goals_report(session, workspace_id, today=today)
+        # the plan's objectives are the goals (socialdesk.goals), then goals stored before
+        report = plan_goals(session, workspace_id, today=today)
         running = [g for g in report.goals if g.goal.start <= today <= g.goal.end]
         ended = [g for g in report.goals if g.goal.end < today]
         return sc.goals_set(has_data or bool(report.goals), len(running), len(ended))
 
     def track() -> Check:
-        found = report or an.goals_report(session, workspace_id, today=today)
+        found = report or plan_goals(session, workspace_id, today=today)
         return sc.on_track(
             [(g.goal.name, g.status) for g in found.goals if g.goal.start <= today <= g.goal.end]
         )

@@ -362,11 +362,13 @@ def goals_list(
     lang: Lang = "en",
     as_json: JsonOpt = False,
 ) -> None:
-    """Every goal with its progress, forecast and status."""
+    """Every goal with its progress, forecast and status: the marketing plan's objectives,
+    then goals stored before (as /analytics/goals shows them)."""
     from socialdesk.analytics import run
+    from socialdesk.goals import plan_goals
 
     with workspace_session(workspace) as (session, ws):
-        result = run.goals_report(session, ws, today=parse_day(today, "--today"), lang=lang)
+        result = plan_goals(session, ws, today=parse_day(today, "--today"), lang=lang)
     if as_json:
         print_json(result)
         return

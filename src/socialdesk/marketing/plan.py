@@ -14,11 +14,19 @@ one row per saved version). Everything refers to everything else by `key` (lower
             name: 150 aanmeldingen voor de vrijwilligersdag
             metric: conversions          # a metric of the catalogue
             target: 150
+            start: 2026-03-01              # counted from (default: 1 January of the due year)
             due: 2026-05-31
+            unit: aanmeldingen             # the word for what is counted (default: the metric)
+            platform: null                 # count one platform only (default: all)
             audiences: [natuurliefhebbers]
             channels: [instagram, facebook]
             kpis: [link_clicks, sessions]
-            analytics_goal: null          # the id of an analytics goal, when one tracks it
+            analytics_goal: null          # the analytics goal it was moved from, if any
+
+An objective with a metric, a target and a date is a goal: /analytics/goals and the plan
+page show its progress against its target and a forecast (socialdesk.analytics.goals). Its
+target is a total (150) or, with `target_kind: change`, a relative change against the same
+number of days before `start` (0.2 = +20%).
     audiences:
       - key: natuurliefhebbers
         name: Natuurliefhebbers 18-45
@@ -96,6 +104,27 @@ class Objective:
     channels: tuple[str, ...] = ()
     kpis: tuple[str, ...] = ()
     analytics_goal: str | None = None
+    start: dt.date | None = None  # counted from; None: 1 January of the due year
+    platform: str | None = None  # count this platform only; None: all
+    unit: str | None = None  # the word for what is counted ("aanmeldingen"); None: the metric
+    target_kind: str = "total"  # total | change (target 0.2 = +20% on the period before)
+
+    @property
+    def period(self) -> tuple[dt.date, dt.date] | None:
+        """The days counted towards the target: `start` (or 1 January of the due year) to
+        `due`; None without a due date."""
+        if self.due is None:
+            return None
+        start = self.start or dt.date(self.due.year, 1, 1)
+        return (min(start, self.due), self.due)
+
+    @property
+    def trackable(self) -> bool:
+        """Whether progress can be counted: a metric, a target and a date."""
+        return bool(self.metric) and self.target is not None and self.due is not None
+
+
+TARGET_KINDS = ("total", "change")
 
 
 @dataclass(frozen=True)
@@ -213,6 +242,13 @@ def _number(value: Any, where: str, problems: list[str]) -> float | None:
         return None
 
 
+def _kind(value: Any, where: str, problems: list[str]) -> str:
+    kind = str(value or "total").strip()
+    if kind not in TARGET_KINDS:
+        problems.append(f"{where}: {value!r} is not total or change")
+    return kind
+
+
 def plan_from_dict(doc: dict[str, Any]) -> Plan:
     """A Plan from its document; PlanInvalid lists every structural problem."""
     problems: list[str] = []
@@ -247,6 +283,10 @@ def plan_from_dict(doc: dict[str, Any]) -> Plan:
                     channels=tuple(c.lower() for c in _strs(o, "channels", ow, problems)),
                     kpis=_strs(o, "kpis", ow, problems),
                     analytics_goal=(str(o["analytics_goal"]) if o.get("analytics_goal") else None),
+                    start=_date(o.get("start"), f"{ow}.start", problems),
+                    platform=(str(o["platform"]).strip().lower() if o.get("platform") else None),
+                    unit=(str(o["unit"]).strip() if o.get("unit") else None),
+                    target_kind=_kind(o.get("target_kind"), f"{ow}.target_kind", problems),
                 )
             )
         goals.append(PlanGoal(gkey, str(g.get("name") or gkey), tuple(objectives)))
@@ -311,17 +351,28 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """The plan as its document (dates as ISO text), the inverse of plan_from_dict."""
 
     def objective(o: Objective) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "key": o.key,
             "name": o.name,
             "metric": o.metric,
             "target": o.target,
-            "due": o.due.isoformat() if o.due else None,
-            "audiences": list(o.audiences),
-            "channels": list(o.channels),
-            "kpis": list(o.kpis),
-            "analytics_goal": o.analytics_goal,
         }
+        if o.target_kind != "total":
+            d["target_kind"] = o.target_kind
+        if o.start is not None:
+            d["start"] = o.start.isoformat()
+        d["due"] = o.due.isoformat() if o.due else None
+        if o.unit:
+            d["unit"] = o.unit
+        if o.platform:
+            d["platform"] = o.platform
+        d.update(
+            audiences=list(o.audiences),
+            channels=list(o.channels),
+            kpis=list(o.kpis),
+            analytics_goal=o.analytics_goal,
+        )
+        return d
 
     return {
         "name": plan.name,
@@ -447,6 +498,8 @@ def check_plan(
             out.append(
                 Finding(w, "warning", Phrase("its date %(due)s has passed", due=o.due.isoformat()))
             )
+        if o.start is not None and o.due is not None and o.start > o.due:
+            out.append(Finding(w, "error", Phrase("starts after its date")))
         if not o.metric:
             out.append(Finding(w, "error", Phrase("has no metric: say what is counted")))
         for m in (o.metric, *o.kpis):

@@ -7,6 +7,7 @@ on SQLite and PostgreSQL alike and is filtered by workspace.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -190,6 +191,89 @@ def posts(
             Post.published_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
         )
     return _frame(session.execute(stmt.order_by(Post.published_at)), POST_COLUMNS)
+
+
+DAY_POST_COLUMNS = ["post_id", "platform", "published_at", "text", "title", "permalink", "day_n"]
+
+
+def day_posts(
+    session: Session,
+    workspace_id: int,
+    first: dt.date,
+    last: dt.date,
+    per_day: int,
+    exclude: Sequence[int] = (),
+    snippet: int = 200,
+) -> pd.DataFrame:
+    """At most `per_day` posts of each day from `first` to `last` (oldest first), with
+    `day_n`, how many that day has in all; posts in `exclude` are left out. Bounded: one
+    window over the month's posts in SQL, the first `snippet` characters of each text."""
+    day = func.date(Post.published_at)
+    inner = (
+        select(
+            Post.id.label("post_id"),
+            Account.platform,
+            Post.published_at,
+            func.substr(Post.text, 1, snippet).label("text"),
+            func.substr(Post.title, 1, snippet).label("title"),
+            Post.permalink,
+            func.row_number()
+            .over(partition_by=day, order_by=(Post.published_at, Post.id))
+            .label("rn"),
+            func.count().over(partition_by=day).label("day_n"),
+        )
+        .join(Account, Account.id == Post.account_id)
+        .where(
+            Account.workspace_id == workspace_id,
+            Post.published_at >= dt.datetime.combine(first, dt.time()),
+            Post.published_at < dt.datetime.combine(last + dt.timedelta(days=1), dt.time()),
+        )
+    )
+    if exclude:
+        inner = inner.where(Post.id.not_in(list(exclude)))
+    sub = inner.subquery()
+    stmt = (
+        select(*(sub.c[c] for c in DAY_POST_COLUMNS))
+        .where(sub.c.rn <= per_day)
+        .order_by(sub.c.published_at, sub.c.post_id)
+    )
+    return _frame(session.execute(stmt), DAY_POST_COLUMNS)
+
+
+def calendar_data(
+    session: Session, workspace_id: int, first: dt.date, nxt: dt.date
+) -> tuple[bool, dt.datetime | None]:
+    """Whether the month first..nxt holds a plan item or a post, and the last moment with
+    either (plan items: scheduled_at in UTC; posts: published_at on their own clock)."""
+    lo, hi = dt.datetime.combine(first, dt.time()), dt.datetime.combine(nxt, dt.time())
+    in_month = session.scalar(
+        select(
+            exists().where(
+                PlanItem.workspace_id == workspace_id,
+                PlanItem.scheduled_at >= lo,
+                PlanItem.scheduled_at < hi,
+            )
+        )
+    ) or session.scalar(
+        select(
+            exists().where(
+                Post.account_id == Account.id,
+                Account.workspace_id == workspace_id,
+                Post.published_at >= lo,
+                Post.published_at < hi,
+            )
+        )
+    )
+    last_item = session.scalar(
+        select(func.max(PlanItem.scheduled_at)).where(PlanItem.workspace_id == workspace_id)
+    )
+    last_post = session.scalar(
+        select(func.max(Post.published_at))
+        .join(Account, Account.id == Post.account_id)
+        .where(Account.workspace_id == workspace_id)
+    )
+    found = [t for t in (last_item, last_post) if t is not None]
+    return bool(in_month), (max(found) if found else None)
 
 
 def web_rows(

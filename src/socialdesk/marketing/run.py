@@ -515,7 +515,11 @@ def _objective_row(o: Objective) -> dict[str, Any]:
         "goal": o.goal,
         "metric": o.metric,
         "target": o.target,
+        "target_kind": o.target_kind,
+        "start": o.start,
         "due": o.due,
+        "unit": o.unit,
+        "platform": o.platform,
         "audiences": list(o.audiences),
         "channels": list(o.channels),
     }
@@ -848,27 +852,25 @@ def _posts_by_day(
     first: dt.date,
     last: dt.date,
     items: list[CalendarItem],
-) -> dict[dt.date, list[CalendarPost]]:
+) -> dict[dt.date, tuple[list[CalendarPost], int]]:
     """The posts that went out on each day of the window, on the workspace's own clock, oldest
-    first; a post a plan item stands for is shown on its item's card instead."""
-    frame = queries.posts(
-        session, workspace_id, first - dt.timedelta(days=1), last + dt.timedelta(days=1)
-    )
+    first: at most DAY_POSTS per day, with the number left out; a post a plan item stands for
+    is shown on its item's card instead."""
     planned = {i.post_id for i in items if i.post_id is not None}
     for i in items:
         planned.update(p["post_id"] for p in i.publications if p.get("post_id"))
-    out: dict[dt.date, list[CalendarPost]] = {}
-    if frame.empty:
-        return out
+    frame = queries.day_posts(
+        session, workspace_id, first, last, DAY_POSTS, sorted(planned), snippet=SNIPPET * 4
+    )
+    out: dict[dt.date, tuple[list[CalendarPost], int]] = {}
     r: Any
-    for r in frame.sort_values("published_at").itertuples(index=False):
+    for r in frame.itertuples(index=False):
         if r.published_at is None or pd.isna(r.published_at):
             continue
         local = pd.Timestamp(r.published_at).to_pydatetime()  # posts keep the wall clock
-        if not first <= local.date() <= last or int(r.post_id) in planned:
-            continue
         words = " ".join(str(_text(r.text) or _text(r.title) or "").split())
-        out.setdefault(local.date(), []).append(
+        posts, _more = out.get(local.date(), ([], 0))
+        posts.append(
             CalendarPost(
                 id=int(r.post_id),
                 platform=str(r.platform),
@@ -878,14 +880,27 @@ def _posts_by_day(
                 permalink=_text(r.permalink),
             )
         )
+        out[local.date()] = (posts, max(0, int(r.day_n) - DAY_POSTS))
     return out
+
+
+def calendar_start(session: Session, workspace_id: int, today: dt.date | None = None) -> dt.date:
+    """The month the calendar opens on: this month when it holds a plan item or a post, else
+    the last month that does (this month when there is nothing at all)."""
+    first = (today or dt.date.today()).replace(day=1)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    in_month, last = queries.calendar_data(session, workspace_id, first, nxt)
+    if in_month or last is None:
+        return first
+    return pd.Timestamp(last).date().replace(day=1)
 
 
 def calendar_month(
     session: Session, workspace_id: int, *, month: dt.date | None = None
 ) -> CalendarMonth:
-    """The month holding `month` (default: this month)."""
-    first = (month or dt.date.today()).replace(day=1)
+    """The month holding `month` (default: calendar_start, this month or the last with data):
+    its plan items and, marked apart, the posts that went out (at most DAY_POSTS a day)."""
+    first = (month or calendar_start(session, workspace_id)).replace(day=1)
     nxt = (first + dt.timedelta(days=32)).replace(day=1)
     last = nxt - dt.timedelta(days=1)
     check = calendar_check(session, workspace_id, first, last)
@@ -898,14 +913,14 @@ def calendar_month(
     while day <= last or day.weekday() != 0:
         if day.weekday() == 0:
             weeks.append([])
-        posts = by_day.get(day, [])
+        posts, more = by_day.get(day, ([], 0))
         weeks[-1].append(
             CalendarDay(
                 date=day,
                 in_month=day.month == first.month,
                 items=tuple(i for i in items if i.date == day),
-                posts=tuple(posts[:DAY_POSTS]),
-                more_posts=max(0, len(posts) - DAY_POSTS),
+                posts=tuple(posts),
+                more_posts=more,
             )
         )
         day += dt.timedelta(days=1)
@@ -1354,6 +1369,7 @@ __all__ = [
     "add_plan_item",
     "calendar_check",
     "calendar_month",
+    "calendar_start",
     "calendar_week",
     "calendar_window",
     "campaign_coverage",

@@ -537,7 +537,10 @@ def top_posts_section(session: Session, workspace_id: int, month: Month) -> TopP
 def goals_section(
     session: Session, workspace_id: int, month: Month, lang: str
 ) -> GoalsSection | None:
-    found = analytics_run.goals_report(session, workspace_id, today=month.end, lang=lang)
+    from socialdesk.goals import plan_goals
+
+    # the plan's objectives are the goals (socialdesk.goals), then goals stored before
+    found = plan_goals(session, workspace_id, today=month.end, lang=lang)
     rows = []
     for s in found.goals:
         g = s.goal

@@ -3,9 +3,10 @@
 GET  /analytics/metrics[.json]              every metric: labels, definitions, sources
 GET  /analytics/metrics/{name}[.json]       one metric
 GET  /analytics/kpi-tree[.json]             a tree's change between two periods, per factor
-GET  /analytics/goals[.json]                goals with progress and forecast
-POST /analytics/goals                       add a goal (editor)
-POST /analytics/goals/{item_id}/delete      remove a goal (editor)
+GET  /analytics/goals[.json]                the plan's objectives with progress and forecast
+POST /analytics/goals                       add a goal: an objective in the plan (editor)
+POST /analytics/goals/{item_id}/to-plan     move a goal stored before into the plan (editor)
+POST /analytics/goals/{item_id}/delete      remove a goal stored before (editor)
 GET  /analytics/anomalies[.json]            unusual days and posts
 GET  /analytics/best-times[.json]           hour and weekday effects per platform
 
@@ -31,10 +32,12 @@ from socialdesk import charts
 from socialdesk.analytics import run
 from socialdesk.analytics.anomalies import EXPOSURES, DayAnomaly, PostAnomaly
 from socialdesk.analytics.best_times import MIN_POSTS, PlatformTimes, SlotEffect
+from socialdesk.analytics.goals import GoalStatus, new_goal
 from socialdesk.analytics.kpi_tree import TreeChange, factor_label
 from socialdesk.catalogue import UnknownMetric, get_metric
 from socialdesk.charts import SCHEMA
 from socialdesk.i18n import N_, formats, gettext
+from socialdesk.marketing.plan import PlanInvalid
 from socialdesk.overview.definitions import platform_name
 from socialdesk.phrases import Cap, Day, Join, Num, Phrase, say
 from socialdesk.reports.headline import SIDE_EFFECT, factor_value, factor_words
@@ -51,6 +54,7 @@ from socialdesk.web.deps import (
 )
 from socialdesk.web.exports import Column, Table, estimate_cells, estimate_columns
 from socialdesk.web.pages import View, page
+from socialdesk import goals as goal_progress
 
 router = APIRouter()
 
@@ -418,25 +422,38 @@ def _tree_where(
 
 
 # -- goals -------------------------------------------------------------------------------------
-def _goals_tables(result: run.GoalsReport, locale: str) -> list[Table]:
-    rows = (
-        (
-            s.goal.name,
-            platform_name(s.goal.platform) if s.goal.platform else None,
-            result.metric_choices.get(s.goal.metric, s.metric_label),
-            s.goal.start,
-            s.goal.end,
-            s.goal.target if s.goal.kind == "change" else None,
-            s.target_value,
-            s.observed,
-            s.progress,
-            *estimate_cells(s.forecast),
-            gettext(locale, GOAL_STATUS[s.status]) if s.status in GOAL_STATUS else s.status,
-            s.note or None,
-        )
-        for s in result.goals
+# Goals are the plan's objectives (issue #17, socialdesk/goals.py): this page lists
+# them with progress, forecast and verdict; adding a goal here adds an objective to the plan;
+# goals stored here before are listed after them until an editor moves them into the plan.
+def _goal_row(s: GoalStatus, metric: str, locale: str, objective: str | None) -> tuple[Any, ...]:
+    return (
+        objective,
+        s.goal.name,
+        platform_name(s.goal.platform) if s.goal.platform else None,
+        metric,
+        s.goal.start,
+        s.goal.end,
+        s.goal.target if s.goal.kind == "change" else None,
+        s.target_value,
+        s.observed,
+        s.progress,
+        *estimate_cells(s.forecast),
+        gettext(locale, GOAL_STATUS[s.status]) if s.status in GOAL_STATUS else s.status,
+        s.note or None,
     )
+
+
+def _goals_tables(result: goal_progress.PlanGoals, locale: str) -> list[Table]:
+    rows = [
+        _goal_row(o.status, result.metric_choices.get(o.metric or "", ""), locale, o.key)
+        for o in result.objectives
+        if o.status is not None
+    ] + [
+        _goal_row(s, result.metric_choices.get(s.goal.metric, s.metric_label), locale, None)
+        for s in result.stored
+    ]
     columns = (
+        Column("objective", N_("Objective")),
         Column("goal", N_("Goal")),
         Column("platform", N_("Platform")),
         Column("metric", N_("Metric")),
@@ -467,16 +484,19 @@ def analytics_goals(
     _who: Viewer,
     today: str | None = None,
 ) -> View:
-    """Goals (/analytics/goals): progress, forecast with its interval, and a verdict, as of
-    `today` (default: today)."""
-    result = run.goals_report(session, ws, today=date_or_none(today), lang=locale)
+    """Goals (/analytics/goals): the plan's objectives with progress, forecast with its
+    interval, and a verdict, as of `today` (default: today); then goals stored here before
+    that are not in the plan yet."""
+    result = goal_progress.plan_goals(session, ws, today=date_or_none(today), lang=locale)
     return View(result, error=None)
 
 
 @router.post("/analytics/goals", name="analytics_goal_add", dependencies=[CsrfDep])
 async def analytics_goal_add(
-    request: Request, session: SessionDep, ws: WorkspaceDep, locale: LocaleDep, _who: Editor
+    request: Request, session: SessionDep, ws: WorkspaceDep, locale: LocaleDep, who: Editor
 ) -> Response:
+    """Add a goal: an objective in the plan (a new plan version), under the plan goal chosen
+    (or a new plan goal "Goals")."""
     form = await request.form()
 
     def text(key: str, limit: int = 200) -> str:
@@ -486,6 +506,7 @@ async def analytics_goal_add(
     start, end = date_or_none(text("start")), date_or_none(text("end"))
     name, metric, target = text("name"), text("metric", 60), text("target", 30)
     platform = text("platform", 30) or None
+    plan_goal = text("plan_goal", 100) or goal_progress.MOVED_GOAL
     error: str | None = None
     if platform is not None and platform not in run.platforms(session, ws).platforms:
         error = N_("Choose one of the platforms of this workspace.")
@@ -493,25 +514,42 @@ async def analytics_goal_add(
         error = N_("Fill in a name, a metric, a start, an end and a target.")
     else:
         try:
-            run.add_goal(
+            goal = new_goal(name, metric, start, end, target, platform)
+            goal_progress.add_objective(
                 session,
                 ws,
-                name=name,
-                metric=metric,
-                start=start,
-                end=end,
-                target=target,
-                platform=platform,
+                goal,
+                plan_goal=plan_goal,
+                plan_goal_name=gettext(locale, "Goals"),
+                saved_by=who.username,
+                note=f"goal {name} (added on /analytics/goals)",
             )
             session.commit()
-        except (ValueError, UnknownMetric):
+        except (ValueError, UnknownMetric, PlanInvalid):
+            session.rollback()
             error = N_(
                 "This goal cannot be tracked: check the metric, the dates and the target "
                 "(a number, or a change such as +20%)."
             )
     if error:
-        view = View(run.goals_report(session, ws, lang=locale), error=error)
+        view = View(goal_progress.plan_goals(session, ws, lang=locale), error=error)
         return render(request, "analytics/goals.html", view, status_code=400)
+    return RedirectResponse("/analytics/goals", status_code=303)
+
+
+@router.post(
+    "/analytics/goals/{item_id}/to-plan", name="analytics_goal_to_plan", dependencies=[CsrfDep]
+)
+def analytics_goal_to_plan(
+    item_id: str, session: SessionDep, ws: WorkspaceDep, locale: LocaleDep, who: Editor
+) -> Response:
+    """Move a goal stored here before into the plan, as an objective (nothing is lost)."""
+    moved = goal_progress.move_goal_to_plan(
+        session, ws, item_id[:40], goal_name=gettext(locale, "Goals"), saved_by=who.username
+    )
+    if moved is None:
+        raise HTTPException(status_code=404, detail=N_("No such goal."))
+    session.commit()
     return RedirectResponse("/analytics/goals", status_code=303)
 
 
@@ -521,6 +559,7 @@ async def analytics_goal_add(
 def analytics_goal_remove(
     item_id: str, session: SessionDep, ws: WorkspaceDep, _who: Editor
 ) -> Response:
+    """Remove a goal stored here before (a plan objective is removed on the plan page)."""
     if not run.remove_goal(session, ws, item_id[:40]):
         raise HTTPException(status_code=404, detail=N_("No such goal."))
     session.commit()

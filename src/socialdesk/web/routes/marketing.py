@@ -41,6 +41,7 @@ from socialdesk.web.deps import (
     ConfigDep,
     CsrfDep,
     Editor,
+    LocaleDep,
     SessionDep,
     Viewer,
     WebConfig,
@@ -49,6 +50,7 @@ from socialdesk.web.deps import (
 )
 from socialdesk.web.exports import Column, Table, estimate_cells, estimate_columns
 from socialdesk.web.pages import View, page
+from socialdesk import goals as goal_progress
 
 router = APIRouter()
 log = logging.getLogger(__name__)
@@ -217,14 +219,23 @@ def _plan_view(
     objective: str | None = None,
     audience: str | None = None,
     status_code: int = 200,
+    session: Session | None = None,
+    ws: int | None = None,
 ) -> View:
     """The plan page: the seam's result, the form state (the objective or audience the form
-    edits, problems with what was sent) and, after a refused save, the YAML as it was sent."""
+    edits, problems with what was sent), each objective's progress against its target (the
+    goals of /analytics/goals, issue #17) and, after a refused save, the YAML as it was sent."""
     extra = {} if text is None else {"yaml": text}
+    progress = {}
+    if session is not None and ws is not None:
+        _v, in_force = run.current_plan(session, ws)
+        found = goal_progress.objective_progress(session, ws, in_force, dt.date.today())
+        progress = {p.key: p for p in found}
     return View(
         result,
         status_code=status_code,
         tab="plan",
+        progress=progress,
         errors=list(errors),
         edit_objective=next((o for o in result.objectives if o["key"] == objective), None),
         edit_audience=next((a for a in result.audiences if a["key"] == audience), None),
@@ -385,7 +396,7 @@ def marketing_plan(
     """The plan in force, its findings and coverage (/marketing/plan[.json]); editors save a
     new version by posting its YAML. `objective` and `audience` pick what the forms edit."""
     result = run.plan(session, ws, start=start, end=end, metric=metric)
-    return _plan_view(result, objective=objective, audience=audience)
+    return _plan_view(result, objective=objective, audience=audience, session=session, ws=ws)
 
 
 def _refused(
@@ -396,7 +407,9 @@ def _refused(
     text: str | None = None,
 ) -> Response:
     """The plan page again, with what is wrong with what was sent (422)."""
-    view = _plan_view(run.plan(session, ws), errors=problems, text=text, status_code=422)
+    view = _plan_view(
+        run.plan(session, ws), errors=problems, text=text, status_code=422, session=session, ws=ws
+    )
     return render(request, "marketing/plan.html", view, status_code=422)
 
 
@@ -437,6 +450,8 @@ def marketing_plan_objective(
     metric: Annotated[str, Form(max_length=100)] = "",
     target: Annotated[str, Form(max_length=30)] = "",
     due: Annotated[str, Form(max_length=10)] = "",
+    start: Annotated[str, Form(max_length=10)] = "",
+    unit: Annotated[str, Form(max_length=100)] = "",
     audiences: Annotated[list[str] | None, Form()] = None,
     channels: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
@@ -448,12 +463,17 @@ def marketing_plan_objective(
             number = float(target.replace(",", ".").strip())
         except ValueError:
             problems.append(f"target {target!r} is not a number")
-    when = None
+    when = since = None
     if due:
         try:
             when = dt.date.fromisoformat(due)
         except ValueError:
             problems.append(f"date {due!r} is not a date (YYYY-MM-DD)")
+    if start:
+        try:
+            since = dt.date.fromisoformat(start)
+        except ValueError:
+            problems.append(f"start {start!r} is not a date (YYYY-MM-DD)")
     if problems:
         return _refused(request, session, ws, problems)
     objective = Objective(
@@ -463,6 +483,8 @@ def marketing_plan_objective(
         metric=metric or None,
         target=number,
         due=when,
+        start=since,
+        unit=unit.strip() or None,
         audiences=tuple(audiences or ()),
         channels=tuple(c.lower() for c in _words(channels)),
     )
@@ -470,8 +492,14 @@ def marketing_plan_objective(
     def change(plan: Plan) -> Plan:
         old = plan.objective(objective.key)
         kept = objective
-        if old is not None:  # the form does not show KPIs nor the analytics goal: keep them
-            kept = replace(objective, kpis=old.kpis, analytics_goal=old.analytics_goal)
+        if old is not None:  # the form does not show these: keep them
+            kept = replace(
+                objective,
+                kpis=old.kpis,
+                analytics_goal=old.analytics_goal,
+                platform=old.platform,
+                target_kind=old.target_kind,
+            )
         return put_objective(plan, goal.strip(), kept, goal_name)
 
     return _save_form_plan(
@@ -540,15 +568,32 @@ def _month(text: str | None) -> dt.date | None:
     return None
 
 
+def month_name(month: str, locale: str) -> str:
+    """'2026-12' as the reader writes it: "december 2026" (nl), "December 2026" (en)."""
+    from babel.dates import format_date
+
+    return format_date(dt.date.fromisoformat(month + "-01"), "LLLL y", locale=locale)
+
+
 @page(router, "/marketing/calendar", "marketing/calendar.html", name="marketing_calendar")
 def marketing_calendar(
-    session: SessionDep, ws: WorkspaceDep, who: Viewer, month: str | None = None
+    session: SessionDep,
+    ws: WorkspaceDep,
+    who: Viewer,
+    locale: LocaleDep,
+    month: str | None = None,
 ) -> View:
-    """A month of plan items with clashes and pillar gaps (/marketing/calendar[.json])."""
+    """A month of plan items and published posts, with clashes and pillar gaps
+    (/marketing/calendar[.json]); without `month` it opens on this month when that holds
+    anything, else on the last month that does."""
+    result = run.calendar_month(session, ws, month=_month(month))
     return View(
-        run.calendar_month(session, ws, month=_month(month)),
+        result,
         tab="calendar",
         may_approve=_may_approve(session, ws, who),
+        month_name=month_name(result.month, locale),
+        previous_name=month_name(result.previous, locale),
+        next_name=month_name(result.next, locale),
     )
 
 
