@@ -60,8 +60,9 @@ def test_follower_growth_recovers_the_true_daily_rate(demo):
     with handle.session() as s:
         result = kpi(s, handle.workspace_id, "follower_growth", year, ("platform",))
     by = {v.group["platform"]: v for v in result.values}
-    assert set(by) == {"tiktok"}  # the only export with a daily follower count
-    tiktok = by["tiktok"]
-    true = recorded["organic"]["tiktok"]["followers"]
-    assert tiktok.detail["daily_rate"].contains(true["daily_growth_rate"])
-    assert tiktok.value.value == pytest.approx(true["end"] / tiktok.denominator - 1, rel=0.01)
+    # the exports with a daily follower count: TikTok's history, Meta's follower series
+    assert set(by) == {"facebook", "instagram", "tiktok"}
+    for platform, found in by.items():
+        true = recorded["organic"][platform]["followers"]
+        assert found.detail["daily_rate"].contains(true["daily_growth_rate"]), platform
+        assert found.value.value == pytest.approx(true["end"] / found.denominator - 1, rel=0.01)

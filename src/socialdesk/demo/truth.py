@@ -47,6 +47,16 @@ MEDIA_LABELS: dict[str, dict[str, str]] = {
     "tiktok": {"video": "every post is a video"},
     "youtube": {"video": "a video longer than 60 s", "reel": "a Short: 60 s or less"},
 }
+# The follower figures each platform's exports give per day (what the overview can show):
+# a count (the followers on the day), followers gained, followers lost.
+FOLLOWER_FIGURES: dict[str, list[str]] = {
+    "facebook": ["count", "gained", "lost"],  # Business Suite insights
+    "instagram": ["count", "gained", "lost"],  # Business Suite insights
+    "linkedin": ["gained"],  # the followers export: new followers only
+    "x": ["gained", "lost"],  # the account overview
+    "tiktok": ["count"],  # FollowerHistory (its day-to-day difference is not stored)
+    "youtube": ["gained", "lost"],  # Studio Totals with the chart on subscribers
+}
 HILL = "results = top * spend^s / (k^s + spend^s), spend in EUR per day"
 
 
@@ -98,6 +108,9 @@ def _organic(world: World, stored: dict[str, list[str]]) -> dict[str, Any]:
             "followers": {
                 "start": int(spec.followers),
                 "end": int(followers.iloc[-1]),
+                "gained": int(world.days[platform]["followers_gained"].sum()),
+                "lost": int(world.days[platform]["followers_lost"].sum()),
+                "exports_give": FOLLOWER_FIGURES[platform],
                 "daily_growth_rate": eff.growth,
                 "monthly_growth_rate": _r((1 + eff.growth) ** (365.25 / 12) - 1),
                 "daily_churn_rate": CHURN,

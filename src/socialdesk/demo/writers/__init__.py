@@ -8,11 +8,12 @@ from pathlib import Path
 from socialdesk.demo.world import World
 from socialdesk.demo.writers.base import ExportFile
 from socialdesk.demo.writers.google import write_ga4, write_google_ads, write_search_console
-from socialdesk.demo.writers.linkedin import write_linkedin
+from socialdesk.demo.writers.linkedin import write_linkedin, write_linkedin_followers
 from socialdesk.demo.writers.meta import write_facebook, write_instagram, write_meta_ads
+from socialdesk.demo.writers.meta_insights import write_meta_page_daily
 from socialdesk.demo.writers.tiktok import write_tiktok_account, write_tiktok_content
 from socialdesk.demo.writers.x import write_x_activity, write_x_overview
-from socialdesk.demo.writers.youtube import write_youtube
+from socialdesk.demo.writers.youtube import write_youtube, write_youtube_subscribers
 
 Writer = Callable[[World, Path], "ExportFile | list[ExportFile]"]
 
@@ -20,12 +21,15 @@ Writer = Callable[[World, Path], "ExportFile | list[ExportFile]"]
 WRITERS: tuple[tuple[str, Writer], ...] = (
     ("Facebook posts (Meta Business Suite)", write_facebook),
     ("Instagram posts (Meta Business Suite)", write_instagram),
+    ("Facebook and Instagram insights per day (Meta Business Suite)", write_meta_page_daily),
     ("LinkedIn page content", write_linkedin),
+    ("LinkedIn followers", write_linkedin_followers),
     ("X tweet activity, monthly", write_x_activity),
     ("X account overview", write_x_overview),
     ("TikTok content, monthly", write_tiktok_content),
     ("TikTok overview, followers, viewers", write_tiktok_account),
     ("YouTube Studio content", write_youtube),
+    ("YouTube Studio subscribers gained and lost", write_youtube_subscribers),
     ("Meta Ads Manager", write_meta_ads),
     ("Google Ads campaigns", write_google_ads),
     ("GA4 traffic acquisition", write_ga4),

@@ -5,6 +5,11 @@ No BOM, LF, minimal quoting. Table data starts with a "Total" row; publish time 
 "Aug 12, 2024"; durations in seconds; average view duration H:MM:SS; percentages 0-100
 under "(%)" headers; 2025+ names ("Thumbnail impressions"). Chart data is long: one row per
 day per video for the chart's metric (Views); Totals is the channel's daily views.
+
+Studio's Totals hold only the chart's metric, so the channel's subscribers gained and lost
+per day come from two more exports of the same report with the chart switched to those
+metrics (write_youtube_subscribers). Studio gives no subscriber count per day: YouTube shows
+subscribers gained and lost only.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ TABLE_HEADER = (
     "Thumbnail impressions",
     "Thumbnail click-through rate (%)",
 )
+CHART_ITEMS = 5  # videos Studio draws in a chart: the top ones by its metric (ASSUMED)
 CHART_HEADER = ("Date", "Content", "Video title", "Video publish time", "Duration", "Views")
 
 
@@ -117,18 +123,27 @@ def _table(world: World, rng: np.random.Generator) -> tuple[pd.DataFrame, list[l
     return posts, rows
 
 
-def _chart(world: World, posts: pd.DataFrame, rng: np.random.Generator) -> list[list[str]]:
+def _chart(
+    world: World,
+    posts: pd.DataFrame,
+    rng: np.random.Generator,
+    metric: str = "Views",
+    totals: np.ndarray | None = None,
+) -> list[list[str]]:
+    """One row per video per day since its publication: each video's `totals` (its views
+    unless given) spread over the days after it, the chart's metric in the last column."""
     weights = decay_weights(world.effects["youtube"].spec.half_life)
-    rows = [list(CHART_HEADER)]
+    rows = [[*CHART_HEADER[:-1], metric]]
     end = world.period.end
-    for p in records(posts):
+    values = posts["exposure"].to_numpy() if totals is None else totals
+    for p, total in zip(records(posts), values, strict=True):
         first = p.published_at.date()
         span = (end - first).days + 1
         w = np.zeros(span)
         m = min(span, len(weights))
         w[:m] = weights[:m]
         w /= w.sum()
-        daily = rng.multinomial(int(p.exposure), w)
+        daily = rng.multinomial(int(total), w)
         published = youtube_date(first)
         for j in range(span):
             day = first + dt.timedelta(days=j)
@@ -136,6 +151,23 @@ def _chart(world: World, posts: pd.DataFrame, rng: np.random.Generator) -> list[
                 [day.isoformat(), p.video_id, p.title, published, str(p.duration), str(daily[j])]
             )
     return rows
+
+
+def _zip_name(world: World, copy: int = 0) -> str:
+    """Studio names the zip after the report, period and channel; the browser adds " (1)"
+    to a second download of the same name."""
+    start, end = world.period.start, world.period.end
+    suffix = f" ({copy})" if copy else ""
+    return f"Content {start:%Y-%m-%d}_{end:%Y-%m-%d} {world.org.handle('youtube')}{suffix}.zip"
+
+
+def _write_zip(
+    world: World, folder: Path, name: str, members: list[tuple[str, list[list[str]]]]
+) -> ExportFile:
+    path = folder / "youtube" / name
+    data = [(member, csv_text(rows, "minimal").encode("utf-8")) for member, rows in members]
+    fixed_zip(path, data, world.period.end)
+    return ExportFile(path, "youtube", world.period.end, world.org.handle("youtube"))
 
 
 def write_youtube(world: World, folder: Path) -> ExportFile:
@@ -146,16 +178,34 @@ def write_youtube(world: World, folder: Path) -> ExportFile:
     totals = [["Date", "Views"]] + [
         [world.period.day(i).isoformat(), str(v)] for i, v in enumerate(days["exposure"])
     ]
-    start, end = world.period.start, world.period.end
-    name = f"Content {start:%Y-%m-%d}_{end:%Y-%m-%d} {world.org.handle('youtube')}.zip"
-    path = folder / "youtube" / name
-    members = [
-        (member, csv_text(rows, "minimal").encode("utf-8"))
-        for member, rows in (
-            ("Table data.csv", table),
-            ("Chart data.csv", chart),
-            ("Totals.csv", totals),
-        )
-    ]
-    fixed_zip(path, members, end)
-    return ExportFile(path, "youtube", end, world.org.handle("youtube"))
+    members = [("Table data.csv", table), ("Chart data.csv", chart), ("Totals.csv", totals)]
+    return _write_zip(world, folder, _zip_name(world), members)
+
+
+def write_youtube_subscribers(world: World, folder: Path) -> list[ExportFile]:
+    """The same report exported twice more, with the chart switched to "Subscribers gained"
+    and then to "Subscribers lost": Table data is the same file again (imported once),
+    Chart data the videos' subscribers per day, Totals the channel's per day (which include
+    subscribers won on the channel page, not through a video). Studio draws the top
+    CHART_ITEMS videos in the chart, so Chart data holds only those."""
+    posts, table = _table(world, rng_for(world.seed, "write:youtube"))  # the same table
+    rng = rng_for(world.seed, "write:youtube-subscribers")
+    net = posts["subscribers"].to_numpy()
+    lost = rng.poisson(0.12 * net)
+    days = world.days["youtube"]
+    out = []
+    for copy, (metric, per_video, column) in enumerate(
+        (
+            ("Subscribers gained", net + lost, "followers_gained"),
+            ("Subscribers lost", lost, "followers_lost"),
+        ),
+        start=1,
+    ):
+        top = np.sort(np.argsort(-per_video, kind="stable")[:CHART_ITEMS])
+        chart = _chart(world, posts.iloc[top], rng, metric, per_video[top])
+        totals = [["Date", metric]] + [
+            [world.period.day(i).isoformat(), str(v)] for i, v in enumerate(days[column])
+        ]
+        members = [("Table data.csv", table), ("Chart data.csv", chart), ("Totals.csv", totals)]
+        out.append(_write_zip(world, folder, _zip_name(world, copy), members))
+    return out
