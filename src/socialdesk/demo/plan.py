@@ -32,13 +32,20 @@ def _obj(
     audiences: tuple[str, ...],
     channels: tuple[str, ...],
     kpis: tuple[str, ...],
+    *,
+    start: dt.date,
+    unit: str,
+    platform: str | None = None,
 ) -> dict[str, Any]:
     return {
         "key": key,
         "name": name,
         "metric": metric,
         "target": target,
+        "start": start.isoformat(),
         "due": due.isoformat(),
+        "unit": unit,
+        **({"platform": platform} if platform else {}),
         "audiences": list(audiences),
         "channels": list(channels),
         "kpis": list(kpis),
@@ -61,14 +68,20 @@ def _end_of(campaigns: list[Campaign], objective: str, fallback: dt.date) -> dt.
     return max(ends) if ends else fallback
 
 
+def _start_of(campaigns: list[Campaign], objective: str, fallback: dt.date) -> dt.date:
+    starts = [c.start for c in campaigns if c.spec.plan[0] == objective]
+    return min(starts) if starts else fallback
+
+
 def demo_plan(org: Organisation, period: Period, campaigns: list[Campaign]) -> dict[str, Any]:
     """The plan document of the demo year (the layout of `socialdesk plan import`); its
     campaigns are `campaigns` (paid.plan_campaigns). The demo does not import marketing."""
     end = period.end
-    due = {
-        key: _end_of(campaigns, key, end)
-        for key in ("aanmeldingen_voorjaar", "bereik_dakendag", "donateurs_najaar")
-    }
+    keys = ("aanmeldingen_voorjaar", "bereik_dakendag", "donateurs_najaar")
+    due = {key: _end_of(campaigns, key, end) for key in keys}
+    # each objective counts from its campaign's start; the year's from 1 January
+    start = {key: _start_of(campaigns, key, period.start) for key in keys}
+    year_start = dt.date(end.year, 1, 1)
     goals = (
         _goal(
             "meer_vrijwilligers",
@@ -76,14 +89,16 @@ def demo_plan(org: Organisation, period: Period, campaigns: list[Campaign]) -> d
             (
                 _obj(
                     "aanmeldingen_voorjaar",
-                    "150 aanmeldingen voor de vrijwilligersdagen",
+                    "600 aanmeldingen voor de vrijwilligersdagen",
                     "meer_vrijwilligers",
                     "conversions",
-                    150,
+                    600,
                     due["aanmeldingen_voorjaar"],
                     ("natuurliefhebbers",),
                     ("instagram", "facebook", "tiktok", "meta_ads"),
                     ("link_clicks", "sessions"),
+                    start=start["aanmeldingen_voorjaar"],
+                    unit="aanmeldingen",
                 ),
             ),
         ),
@@ -93,25 +108,29 @@ def demo_plan(org: Organisation, period: Period, campaigns: list[Campaign]) -> d
             (
                 _obj(
                     "omzet_webshop",
-                    f"1.500 bestellingen in {end.year}",
+                    f"3.000 bestellingen in {end.year}",
                     "webshop",
                     "conversions",
-                    1500,
+                    3000,
                     dt.date(end.year, 12, 31),
                     ("tuinbezitters",),
                     ("facebook", "instagram", "meta_ads", "google_ads"),
                     ("sessions", "conversions", "conversion_value"),
+                    start=year_start,
+                    unit="bestellingen",
                 ),
                 _obj(
                     "subsidie_uitleg",
-                    "Bezoekers vinden de subsidieregelingen",
+                    f"450.000 bezoeken aan de website in {end.year}",
                     "webshop",
                     "sessions",
-                    5000,
-                    end,
+                    450000,
+                    dt.date(end.year, 12, 31),
                     ("tuinbezitters",),
                     ("website", "seo", "sea", "google_ads"),
                     ("sessions",),
+                    start=year_start,
+                    unit="bezoeken",
                 ),
             ),
         ),
@@ -121,25 +140,30 @@ def demo_plan(org: Organisation, period: Period, campaigns: list[Campaign]) -> d
             (
                 _obj(
                     "bereik_dakendag",
-                    "250.000 mensen bereikt rond de Dakendag",
+                    "350.000 mensen bereikt rond de Dakendag",
                     "bekendheid",
                     "reach",
-                    250000,
+                    350000,
                     due["bereik_dakendag"],
                     ("tuinbezitters",),
                     ("facebook", "instagram", "meta_ads"),
                     ("reach", "impressions"),
+                    start=start["bereik_dakendag"],
+                    unit="mensen bereikt",
                 ),
                 _obj(
                     "donateurs_najaar",
-                    "5.000 klikken naar de donateurspagina in het najaar",
+                    "20.000 klikken naar de donateurspagina in het najaar",
                     "bekendheid",
                     "link_clicks",
-                    5000,
+                    20000,
                     due["donateurs_najaar"],
                     ("betrokken_buren",),
                     ("facebook", "meta_ads"),
                     ("link_clicks", "sessions"),
+                    start=start["donateurs_najaar"],
+                    unit="klikken",
+                    platform="meta_ads",
                 ),
             ),
         ),
