@@ -25,10 +25,17 @@ def default_workspace(settings: Settings | None = None) -> Path:
     return (settings or Settings()).data_dir / "default"
 
 
-def workspace_slug(folder: Path) -> str:
-    """A stable name for a workspace folder, used as its key in a shared database."""
-    name = folder.expanduser().resolve().name or "default"
+def slug_of_name(name: str) -> str:
+    """The slug a workspace folder of this name starts with: lower case, runs of anything
+    but a-z and 0-9 as one "-" ("Klant A (2024)" -> "klant-a-2024"), "default" when none is
+    left. A slug is a readable name, never the workspace's key: that is the uid in its
+    folder's marker (`store.identity`)."""
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "default"
+
+
+def workspace_slug(folder: Path) -> str:
+    """The slug a new workspace in `folder` starts with: `slug_of_name` of its name."""
+    return slug_of_name(folder.expanduser().resolve().name or "default")
 
 
 def database_url_for(folder: Path, settings: Settings | None = None) -> str:

@@ -7,6 +7,7 @@ NULL means "the source did not give this", never zero.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
@@ -78,6 +79,11 @@ class Workspace(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # the uuid in the folder's marker (store/identity.py): the workspace's key, never its
+    # name. NULL only for a workspace made before migration 0014 that no folder opened since.
+    uid: Mapped[str | None] = mapped_column(
+        String(36), unique=True, index=True, default=lambda: str(uuid.uuid4())
+    )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
@@ -544,6 +550,21 @@ class LoginFailure(Base):
     username: Mapped[str] = mapped_column(String(150))
     ip: Mapped[str] = mapped_column(String(64))
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class UserSession(Base):
+    """A logged-in session of team mode. The signed cookie holds a random id; this row holds
+    its SHA-256 digest (reading the table gives nobody a session). Logging out deletes the
+    row; a new password, a disabled user or lost access deletes every row of the user, so a
+    copied cookie stops working at once. Read by primary key on every request."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie's id
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
 
 
 # Indexes the cockpit's pages need at agency scale (1 M posts), declared here so the model

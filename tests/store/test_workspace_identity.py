@@ -1,19 +1,22 @@
-"""A workspace folder keeps its data when it is renamed (#17): the marker
-`socialdesk-workspace.json` holds the workspace's slug, on SQLite and on PostgreSQL."""
+"""A workspace folder keeps its data when it is renamed (#17), and is who it is (#18): the
+marker `socialdesk-workspace.json` holds the workspace's uuid (`Workspace.uid`), the key it is
+found by on SQLite and on PostgreSQL; two folders of one name on a shared database are two
+workspaces."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 
 from socialdesk.config import workspace_slug
 from socialdesk.importers.runner import Importer
 from socialdesk.model import ImportBatch, Workspace
-from socialdesk.store import make_engine, open_workspace, session_scope
+from socialdesk.store import make_engine, open_workspace, session_scope, upgrade
 from socialdesk.store.identity import (
     MARKER_FILE,
     Marker,
@@ -22,6 +25,7 @@ from socialdesk.store.identity import (
     read_marker,
 )
 from socialdesk.store.session import WorkspaceHandle, ensure_workspace
+from socialdesk.users import add_user, members
 from tests.conftest import fixture_path
 
 EXPORT = fixture_path("meta", "meta_business_suite_instagram_posts_other_order.csv")
@@ -212,19 +216,177 @@ def test_postgresql_folders_keep_their_own_workspaces_through_a_rename(tmp_path,
         b2.engine.dispose()
 
 
-def test_postgresql_without_a_marker_keys_by_the_folders_name(tmp_path, pg_engine, pg_url):
+def test_postgresql_a_new_folder_never_takes_a_workspace_by_its_name(tmp_path, pg_engine, pg_url):
     tag = uuid.uuid4().hex[:8]
-    # a workspace made before markers by a folder of this name (e.g. on a colleague's machine)
+    # a workspace of this slug that a folder owns already (it has a uid)
     ensure_workspace(pg_engine, f"team-{tag}", f"team-{tag}")
-    ensure_workspace(pg_engine, f"other-{tag}", f"other-{tag}")  # never adopted on a shared db
     handle = open_workspace(tmp_path / f"team-{tag}", url=pg_url)
     try:
         with session_scope(handle.engine) as s:
-            expected = s.scalar(select(Workspace.id).where(Workspace.slug == f"team-{tag}"))
-        assert handle.workspace_id == expected
-        assert _marker(tmp_path / f"team-{tag}")["slug"] == f"team-{tag}"
+            theirs = s.scalar(select(Workspace.id).where(Workspace.slug == f"team-{tag}"))
+        assert handle.workspace_id != theirs
+        assert handle.slug == f"team-{tag}-2"
+        assert _workspaces(handle.engine)[f"team-{tag}-2"] == f"team-{tag}"  # the name kept
+        assert _marker(tmp_path / f"team-{tag}")["slug"] == f"team-{tag}-2"
+        assert _marker(tmp_path / f"team-{tag}")["uuid"] == handle.uid == _uid(handle)
     finally:
         handle.engine.dispose()
+
+
+# -- #18: one name, two folders; identity through renames; workspaces made before uids --------
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def shared_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database shared by several folders: an explicit SQLite file, or PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'shared.db'}"
+    return request.getfixturevalue("pg_url")
+
+
+def _uid(handle: WorkspaceHandle) -> str | None:
+    with session_scope(handle.engine) as s:
+        return s.scalar(select(Workspace.uid).where(Workspace.id == handle.workspace_id))
+
+
+def _members(handle: WorkspaceHandle) -> list[str]:
+    with session_scope(handle.engine) as s:
+        return [m.username for m in members(s, handle.workspace_id).members]
+
+
+def test_two_folders_of_one_name_on_a_shared_database_are_two_workspaces(tmp_path, shared_url):
+    name = f"klant-{uuid.uuid4().hex[:8]}"
+    a = open_workspace(tmp_path / "a" / name, url=shared_url)
+    b = open_workspace(tmp_path / "b" / name, url=shared_url)
+    try:
+        assert a.workspace_id != b.workspace_id
+        assert (a.slug, b.slug) == (name, f"{name}-2")
+        names = _workspaces(a.engine)
+        assert names[name] == names[f"{name}-2"] == name  # both show the folder's name
+        _import(a)
+        assert (_imports(a), _imports(b)) == (1, 0)  # a's data never shows in b
+        assert a.uid != b.uid
+        assert _uid(a) == _marker(tmp_path / "a" / name)["uuid"]
+        assert _uid(b) == _marker(tmp_path / "b" / name)["uuid"]
+    finally:
+        a.engine.dispose()
+        b.engine.dispose()
+    # opened again (in the other order): each finds its own
+    b2 = open_workspace(tmp_path / "b" / name, url=shared_url)
+    a2 = open_workspace(tmp_path / "a" / name, url=shared_url)
+    try:
+        assert (a2.workspace_id, b2.workspace_id) == (a.workspace_id, b.workspace_id)
+        assert (_imports(a2), _imports(b2)) == (1, 0)
+    finally:
+        a2.engine.dispose()
+        b2.engine.dispose()
+
+
+@pytest.mark.parametrize("db", ["own", "sqlite", "postgresql"])
+def test_a_renamed_folder_keeps_its_data_and_its_team(tmp_path, db, request):
+    url = {
+        "own": None,
+        "sqlite": f"sqlite:///{tmp_path / 'shared.db'}",
+        "postgresql": request.getfixturevalue("pg_url") if db == "postgresql" else None,
+    }[db]
+    name = f"bureau-{uuid.uuid4().hex[:8]}"
+    first = open_workspace(tmp_path / name, url=url)
+    _import(first)
+    with session_scope(first.engine) as s:
+        add_user(s, first.workspace_id, f"anna-{name}", "a long passphrase 123", "admin")
+    first.engine.dispose()
+    moved = (tmp_path / name).rename(tmp_path / f"{name}-archief")
+    # a new folder of the old name appears meanwhile: a workspace of its own
+    newcomer = open_workspace(tmp_path / name, url=url)
+    again = open_workspace(moved, url=url)
+    try:
+        assert again.workspace_id == first.workspace_id
+        assert (_imports(again), _members(again)) == (1, [f"anna-{name}"])
+        assert newcomer.uid != first.uid
+        assert (_imports(newcomer), _members(newcomer)) == (0, [])
+    finally:
+        again.engine.dispose()
+        newcomer.engine.dispose()
+
+
+def _database_at_0013(kind: str, tmp_path: Path, pg_engine_factory) -> str:
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp_path / 'old.db'}"
+    else:
+        url = pg_engine_factory()
+    engine = make_engine(url)
+    upgrade(engine, "0013")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "insert into workspace (slug, name, created_at) "
+                "values ('klant', 'klant', :t), ('oud', 'oud', :t)"
+            ),
+            {"t": dt.datetime(2026, 1, 1)},
+        )
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def new_database(request: pytest.FixtureRequest):
+    """Makes empty PostgreSQL databases for a test (dropped at its end): `new_database()`."""
+    made: list[str] = []
+    pg_engine = request.getfixturevalue("pg_engine")
+    admin = make_engine(
+        pg_engine.url.set(database="postgres").render_as_string(hide_password=False),
+        isolation_level="AUTOCOMMIT",
+    )
+
+    def make() -> str:
+        name = f"sd_t18_{uuid.uuid4().hex[:10]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        made.append(name)
+        return pg_engine.url.set(database=name).render_as_string(hide_password=False)
+
+    yield make
+    with admin.connect() as conn:
+        for name in made:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_workspaces_made_before_uids_are_claimed_once(tmp_path, kind, request):
+    factory = request.getfixturevalue("new_database") if kind == "postgresql" else None
+    url = _database_at_0013(kind, tmp_path, factory)
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        ids = dict(conn.execute(text("select slug, id from workspace")).all())
+    # two folders of #17 with a marker of slug "klant" each: they shared one workspace
+    first, second = tmp_path / "a" / "klant", tmp_path / "b" / "klant"
+    for folder in (first, second):
+        folder.mkdir(parents=True)
+        publish_marker(folder, Marker.new("klant", folder))
+    a = open_workspace(first, url=url)  # upgrades to head, claims the row
+    b = open_workspace(second, url=url)
+    # a folder of before markers, holding files: takes up its name's row once
+    old = tmp_path / "c" / "oud"
+    old.mkdir(parents=True)
+    (old / "secret.key").write_text("x")
+    c = open_workspace(old, url=url)
+    # an empty folder of the same name never does
+    d = open_workspace(tmp_path / "d" / "oud", url=url)
+    try:
+        assert a.workspace_id == ids["klant"]
+        assert _uid(a) == _marker(first)["uuid"]
+        assert b.workspace_id not in ids.values() and b.slug == "klant-2"
+        assert c.workspace_id == ids["oud"] and _uid(c) == _marker(old)["uuid"]
+        assert d.workspace_id not in ids.values() and d.slug == "oud-2"
+        with engine.begin() as conn:
+            assert (
+                conn.execute(text("select count(*) from workspace where uid is null")).scalar() == 0
+            )
+    finally:
+        for h in (a, b, c, d):
+            h.engine.dispose()
+        engine.dispose()
 
 
 # -- the marker itself ----------------------------------------------------------------------------

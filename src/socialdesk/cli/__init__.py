@@ -7,6 +7,7 @@ import typer
 from socialdesk.cli import ads as _ads
 from socialdesk.cli import analytics as _analytics
 from socialdesk.cli import audit as _audit
+from socialdesk.cli import backup as _backup
 from socialdesk.cli import connections as _connections
 from socialdesk.cli import demo as _demo
 from socialdesk.cli import imports as _imports
@@ -40,20 +41,33 @@ _connections.register(app)
 _reports.register(app)
 _audit.register(app)
 _settings.register(app)
+_backup.register(app)
 
 
 def main() -> None:
     """The `socialdesk` command. An error socialdesk explains (a malformed workspace marker, a
-    setting it cannot use) is printed as its message alone, without a traceback."""
+    setting it cannot use) is printed as its message alone, without a traceback. So is a
+    database error: one line, the database's own message, never the statement or its values
+    (a failed `users add` would print the new password's hash)."""
     from rich.markup import escape
+    from sqlalchemy.exc import DBAPIError
 
     from socialdesk.cli.console import err_console
     from socialdesk.errors import SocialdeskError
+    from socialdesk.store.engine import is_locked
 
     try:
         app()
     except SocialdeskError as exc:
         err_console.print(f"[red]✗[/] {escape(str(exc))}")
+        raise SystemExit(1) from None
+    except DBAPIError as exc:
+        if is_locked(exc):
+            said = "the database is busy: an import is running; try again in a minute."
+        else:  # the driver's message alone: no SQL, no parameters
+            first = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
+            said = f"the database refused: {first[:300]}"
+        err_console.print(f"[red]✗[/] {escape(said)}", soft_wrap=True)
         raise SystemExit(1) from None
 
 

@@ -7,10 +7,11 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.errors import MarkupError
 
 from socialdesk.config import Settings, default_workspace
 
@@ -19,8 +20,27 @@ if TYPE_CHECKING:
 
     from socialdesk.store.session import WorkspaceHandle
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+
+class _Console(Console):
+    """Rich's console with a safety net under markup: data (a post, a header, a file name)
+    is escaped where it is put into a markup string, but should one slip through and hold
+    something Rich cannot parse ("[/x]"), the same output is printed with markup off (the
+    text as it is) instead of a traceback."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        try:
+            super().print(*objects, **kwargs)
+        except MarkupError:
+            markup = self._markup
+            self._markup = False  # table cells and titles are read with the console's setting
+            try:
+                super().print(*objects, **{**kwargs, "markup": False})
+            finally:
+                self._markup = markup
+
+
+console = _Console(highlight=False)
+err_console = _Console(stderr=True, highlight=False)
 
 WorkspaceOpt = Annotated[
     Path | None,

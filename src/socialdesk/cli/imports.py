@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from socialdesk.cli.console import (
     JsonOpt,
@@ -94,7 +96,7 @@ def import_files(
 
         def tick(file: str, rows: int) -> None:
             if file not in tasks:
-                tasks[file] = progress.add_task(Path(file).name, total=None)
+                tasks[file] = progress.add_task(escape(Path(file).name), total=None)
             progress.update(tasks[file], completed=rows)
 
         reports = importer.import_paths(
@@ -133,8 +135,8 @@ def _print_reports(reports: list[FileReport], dry_run: bool) -> None:
         table.add_column(col, justify="right" if col in ("Rows", "Added", "Updated") else "left")
     for r in reports:
         table.add_row(
-            Path(r.file).name if ":" not in r.file else r.file,
-            r.format_title or "–",
+            Text(Path(r.file).name if ":" not in r.file else r.file),
+            Text(r.format_title or "–"),
             _STATUS_STYLE.get(r.status, r.status),
             f"{r.rows_read:,}",
             f"{r.rows_added:,}",
@@ -143,9 +145,9 @@ def _print_reports(reports: list[FileReport], dry_run: bool) -> None:
     console.print(table)
     for r in reports:
         if r.error:
-            console.print(f"[red]✗[/] {r.file}: {r.error}", markup=True)
+            console.print(f"[red]✗[/] {escape(r.file)}: {escape(str(r.error))}")
         for note in r.notes:
-            console.print(f"[dim]•[/] {Path(r.file).name}: {note}")
+            console.print(f"[dim]•[/] {escape(Path(r.file).name)}: {escape(str(note))}")
 
 
 def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
@@ -162,8 +164,8 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     if as_json:
         print_json(st)
         return
-    console.print(f"[bold]Workspace[/] {st.workspace}  [dim]{st.database}[/]")
-    console.print(f"{st.imports} imported files, last {st.last_import or '–'}")
+    console.print(f"[bold]Workspace[/] {escape(str(st.workspace))}  [dim]{escape(st.database)}[/]")
+    console.print(f"{st.imports} imported files, last {escape(str(st.last_import or '–'))}")
     totals = Table(title="Rows per entity", title_justify="left")
     totals.add_column("Entity")
     totals.add_column("Rows", justify="right")
@@ -192,7 +194,9 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     for a in st.accounts:
         held = ", ".join(f"{a.rows[k]:,} {label}" for k, label in labels.items() if a.rows.get(k))
         period = f"{a.first} – {a.last}" if a.first and a.last else "–"
-        per.add_row(f"{a.name or a.handle}\n[dim]{a.platform}[/]", held or "–", period)
+        per.add_row(
+            f"{escape(a.name or a.handle)}\n[dim]{escape(a.platform)}[/]", held or "–", period
+        )
     console.print(per)
 
 
@@ -227,12 +231,12 @@ def imports(
         table.add_row(
             str(b.id),
             f"{b.started_at:%Y-%m-%d %H:%M}",
-            b.filename,
-            titles.get(b.format, b.format),
+            Text(b.filename),
+            Text(titles.get(b.format, b.format)),
             f"{b.rows_read:,}",
             f"{b.rows_added:,}",
             f"{b.rows_updated:,}",
-            b.imported_by,
+            Text(b.imported_by or ""),
         )
     console.print(table)
 
@@ -253,14 +257,14 @@ def undo(
         with session_scope(handle.engine) as session:
             result = undo_batch(session, handle.workspace_id, batch, dry_run=dry_run)
     except UndoRefused as exc:
-        err_console.print(f"[red]✗[/] {exc}")
+        err_console.print(f"[red]✗[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
     if as_json:
         print_json(result)
         return
     what = ", ".join(f"{n:,} {t.replace('_', ' ')}" for t, n in result.deleted.items()) or "nothing"
     verb = "would remove" if dry_run else "removed"
-    console.print(f"[green]✓[/] import {batch} ({result.filename}): {verb} {what}")
+    console.print(f"[green]✓[/] import {batch} ({escape(result.filename)}): {verb} {what}")
 
 
 def _translator(lang: str) -> Callable[[str], str]:
@@ -292,5 +296,7 @@ def formats(lang: LangOpt = "en", as_json: JsonOpt = False) -> None:
     table.add_column("Format")
     table.add_column("How to download")
     for f in fmts:
-        table.add_row(f.platform, f"{f.title}\n[dim]{f.name}[/]", f.how_to)
+        table.add_row(
+            escape(f.platform), f"{escape(f.title)}\n[dim]{escape(f.name)}[/]", escape(f.how_to)
+        )
     console.print(table)

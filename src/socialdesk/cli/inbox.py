@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from socialdesk.cli.console import (
@@ -62,8 +63,8 @@ def classify(
     frame = _read_table(file, sheet)
     if text_column not in frame.columns:
         err_console.print(
-            f"[red]{file.name} has no column {text_column!r}.[/] "
-            f"Columns: {', '.join(map(str, frame.columns))}"
+            f"[red]{escape(file.name)} has no column {escape(repr(text_column))}.[/] "
+            f"Columns: {escape(', '.join(map(str, frame.columns)))}"
         )
         raise typer.Exit(2)
     result = triage_frame(frame, text_column=text_column)
@@ -78,11 +79,13 @@ def classify(
         output.to_csv(out, index=False)
     counts = result["sentiment"].value_counts()
     console.print(
-        f"{len(output):,} rows classified into {out}: "
+        f"{len(output):,} rows classified into {escape(str(out))}: "
         + ", ".join(f"{counts.get(s, 0):,} {s}" for s in ("negative", "neutral", "positive"))
     )
     if clash:
-        console.print(f"columns already present, written with _triage: {', '.join(clash)}")
+        console.print(
+            f"columns already present, written with _triage: {escape(', '.join(map(str, clash)))}"
+        )
 
 
 @inbox_app.command("triage")
@@ -103,8 +106,9 @@ def triage(
 
 
 def _short(text: str | None, width: int = 60) -> str:
+    """The text on one line, cut to `width`, escaped for Rich markup (it is data)."""
     text = " ".join((text or "").split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return escape(text if len(text) <= width else text[: width - 1] + "…")
 
 
 @inbox_app.command("queue")
@@ -149,7 +153,7 @@ def queue(
     for r in result.rows:
         table.add_row(
             f"{r['priority']:.2f}",
-            r["platform"],
+            escape(str(r["platform"])),
             _short(r["author_handle"], 18),
             _short(r["text"], 48),
             _reading(r, "sentiment"),
@@ -162,7 +166,7 @@ def queue(
 def _reading(row: dict, kind: str) -> str:
     """A reading with its confidence, or a person's label with who set it."""
     if row.get(f"{kind}_by"):
-        return f"{row[kind]} (set by {row[f'{kind}_by']})"
+        return escape(f"{row[kind]} (set by {row[f'{kind}_by']})")
     return f"{row[kind] or '?'} ({(row[f'{kind}_confidence'] or 0):.0%})"
 
 
@@ -208,7 +212,7 @@ def figures(
     for f in [report.overall, *report.by_platform, *report.by_hours, *report.by_person]:
         rate = f.response_rate
         table.add_row(
-            f.group,
+            escape(str(f.group)),
             f"{f.threads:,}",
             f"{f.answered:,}",
             "–" if rate.value is None else f"{rate.value:.0%} ({rate.low:.0%}–{rate.high:.0%})",
@@ -219,12 +223,14 @@ def figures(
     console.print(table)
     if result.left_out_intents:
         console.print(
-            f"{result.left_out:,} threads read as {' or '.join(result.left_out_intents)} are "
-            "left out: no answer is owed to them."
+            f"{result.left_out:,} threads read as "
+            f"{escape(' or '.join(result.left_out_intents))} are left out: no answer is owed to "
+            "them."
         )
     st = result.settings
     console.print(
-        f"business hours {st.start:%H:%M}-{st.end:%H:%M} {st.timezone} (socialdesk inbox settings)"
+        f"business hours {st.start:%H:%M}-{st.end:%H:%M} {escape(st.timezone)} "
+        "(socialdesk inbox settings)"
     )
 
 
@@ -271,17 +277,17 @@ def settings(
                 else tuple(i.strip() for i in left_out.split(",") if i.strip()),
             )
             if change.refused is not None:
-                err_console.print(f"[red]{change.detail}[/]")
+                err_console.print(f"[red]{escape(str(change.detail))}[/]")
                 raise typer.Exit(2)
         result = run.settings(session, handle.workspace_id)
     if as_json:
         print_json(result)
         return
     st = result.settings
-    console.print(f"business hours  {result.days} {result.business_hours}")
-    console.print(f"time zone       {st.timezone}")
-    console.print(f"SLA target      {st.sla_minutes} minutes")
-    console.print(f"left out        {', '.join(st.left_out) or '-'}")
+    console.print(f"business hours  {result.days} {result.business_hours}", markup=False)
+    console.print(f"time zone       {st.timezone}", markup=False)
+    console.print(f"SLA target      {st.sla_minutes} minutes", markup=False)
+    console.print(f"left out        {', '.join(st.left_out) or '-'}", markup=False)
 
 
 @inbox_app.command("train")
@@ -294,7 +300,7 @@ def train(workspace: WorkspaceOpt = None) -> None:
     with session_scope(handle.engine) as session:
         report = run.train_models(session, handle.workspace_id)
     for message in report.messages:
-        console.print(message)
+        console.print(message, markup=False)
 
 
 @inbox_app.command("alerts")
@@ -323,7 +329,7 @@ def alerts(
     for a in found[:30]:
         table.add_row(
             str(a.day),
-            a.topic,
+            escape(str(a.topic)),
             str(a.negative),
             f"{a.baseline.value:.2f}",
             f"{a.ratio:.1f}",
@@ -350,4 +356,4 @@ def draft(
     except run.ThreadNotFound:
         err_console.print(f"[red]Thread {thread} has no message from outside in this workspace.[/]")
         raise typer.Exit(1) from None
-    console.print(d.text)
+    console.print(d.text, markup=False)

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from socialdesk.cli.console import (
     JsonOpt,
@@ -68,7 +70,7 @@ def _date(text: str | None) -> dt.date | None:
 
 
 def _fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[red]✗[/] {message}")
+    err_console.print(f"[red]✗[/] {escape(str(message))}")
     raise typer.Exit(code)
 
 
@@ -110,7 +112,7 @@ def plan_show(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
             "(see docs/marketing.md for the layout)."
         )
         return
-    console.print(f"[bold]{result.name}[/] (version {result.version})")
+    console.print(f"[bold]{escape(str(result.name))}[/] (version {result.version})")
     t = Table("goal", "objective", "metric", "target", "due", "audiences", "channels")
     for g in result.plan["goals"]:
         for o in g["objectives"]:
@@ -130,7 +132,7 @@ def plan_show(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
         )
     for f in result.findings:
         mark = "[red]✗[/]" if f.severity == "error" else "[yellow]![/]"
-        console.print(f"{mark} {f.where}: {f.message}")
+        console.print(f"{mark} {escape(str(f.where))}: {escape(str(f.message))}")
 
 
 @plan_app.command("export")
@@ -181,7 +183,7 @@ def plan_import(
     )
     for f in saved.findings:
         mark = "[red]✗[/]" if f.severity == "error" else "[yellow]![/]"
-        console.print(f"{mark} {f.where}: {f.message}")
+        console.print(f"{mark} {escape(str(f.where))}: {escape(str(f.message))}")
 
 
 @plan_app.command("coverage")
@@ -419,11 +421,14 @@ def _take_back(ws, item: int) -> None:
             ws.engine, ws.workspace_id, ws.folder, secret_box(ws.folder), item_id=item
         )
     except (ConnectorError, OSError) as exc:
-        console.print(f"[yellow]![/] Not taken back from the network yet: {exc}")
+        console.print(f"[yellow]![/] Not taken back from the network yet: {escape(str(exc))}")
         return
     for o in left:
         if o.status == "retrying":
-            console.print(f"[yellow]![/] {o.network}: not taken back yet: {o.message}")
+            console.print(
+                f"[yellow]![/] {escape(str(o.network))}: not taken back yet: "
+                f"{escape(str(o.message))}"
+            )
 
 
 def _month(text: str) -> dt.date:
@@ -492,19 +497,21 @@ def calendar_list(
             str(i.id),
             i.date.isoformat() if i.date else "",
             i.time or "",
-            i.platform or "",
-            i.status,
-            i.pillar or "",
-            i.title,
+            Text(i.platform or ""),  # the data's own text, never read as Rich markup
+            Text(i.status),
+            Text(i.pillar or ""),
+            Text(i.title),
         )
     console.print(t)
     for c in result.clashes:
         console.print(
-            f"[yellow]![/] clash on {c.platform} at {c.hour}: items " + ", ".join(map(str, c.items))
+            f"[yellow]![/] clash on {escape(str(c.platform))} at {c.hour}: items "
+            + ", ".join(map(str, c.items))
         )
     for g in getattr(result, "gaps", ()):
         console.print(
-            f"[yellow]![/] nothing for pillar {g.pillar} from {g.start} to {g.end} ({g.days} days)"
+            f"[yellow]![/] nothing for pillar {escape(str(g.pillar))} from {g.start} to {g.end} "
+            f"({g.days} days)"
         )
 
 
@@ -614,7 +621,7 @@ def utm_command(
     else:
         for p in link.problems:
             mark = "[red]✗[/]" if p.severity == "error" else "[yellow]![/]"
-            err_console.print(f"{mark} {p.message}")
+            err_console.print(f"{mark} {escape(str(p.message))}")
         typer.echo(link.url)
     if not link.ok:
         raise typer.Exit(1)
@@ -638,7 +645,7 @@ def utm_check_command(
         for c in checks:
             console.print(("[green]✓[/] " if c.ok else "[red]✗[/] ") + c.url)
             for p in c.problems:
-                console.print(f"    {p.severity}: {p.message}")
+                console.print(f"    {p.severity}: {escape(str(p.message))}")
     if not all(c.ok for c in checks):
         raise typer.Exit(1)
 
@@ -662,7 +669,7 @@ def search_gaps_command(
     r = result.search
     console.print(
         f"{r.n_queries} search queries ({num(r.query_impressions)} impressions), "
-        f"{r.n_posts} posts. Shared terms: {', '.join(r.shared_terms) or '–'}"
+        f"{r.n_posts} posts. Shared terms: {escape(', '.join(r.shared_terms) or '–')}"
     )
     t = Table(
         "topic",
@@ -695,12 +702,14 @@ def search_gaps_command(
         )
     for p in r.pages:
         console.print(
-            f"Page to promote: {p.page} (position {p.position:.1f}, "
+            f"Page to promote: {escape(str(p.page))} (position {p.position:.1f}, "
             f"{num(p.impressions)} impressions, CTR {pct(p.ctr.value)} "
             f"[{interval(p.ctr)}], no post links to it)"
         )
     for paid in r.paid_terms:
-        console.print(f"Paid term social could support: {paid.term!r} ({num(paid.clicks)} clicks)")
+        console.print(
+            f"Paid term social could support: {escape(repr(paid.term))} ({num(paid.clicks)} clicks)"
+        )
     for n in r.notes:
         console.print(f"[dim]{n}[/]")
 
@@ -762,8 +771,8 @@ def site_command(
         if camp.tagged:
             continue
         console.print(
-            f"[red]✗[/] {camp.campaign} ({camp.platform}, {camp.start} – {camp.end}, "
-            f"{num(camp.clicks)} clicks): {camp.note}"
+            f"[red]✗[/] {escape(str(camp.campaign))} ({camp.platform}, {camp.start} – {camp.end}, "
+            f"{num(camp.clicks)} clicks): {escape(str(camp.note))}"
         )
         if camp.likely_landing:
             est = camp.likely_landing.sessions

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import socket
 import threading
 import webbrowser
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -116,6 +117,44 @@ def decide_mode(host: str, team_flag: bool, has_users: bool) -> bool:
     return True
 
 
+TRUSTED_PROXIES_ENV = "SOCIALDESK_TRUSTED_PROXIES"
+
+
+def trusted_proxies(named: list[str] | None) -> tuple[str, ...]:
+    """The addresses (or networks, 10.0.0.0/8) of the reverse proxies whose forwarded headers
+    (X-Forwarded-For, X-Forwarded-Proto) are believed: those named with --trusted-proxy,
+    else those in SOCIALDESK_TRUSTED_PROXIES (separated by commas or spaces), else none.
+    Raises ValueError naming anything that is not an address or network."""
+    import ipaddress
+
+    if named:
+        given = [part for item in named for part in item.replace(",", " ").split()]
+    else:
+        given = os.environ.get(TRUSTED_PROXIES_ENV, "").replace(",", " ").split()
+    found: list[str] = []
+    for item in given:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ValueError(
+                f"--trusted-proxy {item!r} is not an IP address or network "
+                "(e.g. 127.0.0.1, ::1 or 10.0.0.0/8)"
+            ) from None
+        if item not in found:
+            found.append(item)
+    return tuple(found)
+
+
+def proxy_options(proxies: tuple[str, ...]) -> dict[str, Any]:
+    """uvicorn's settings for forwarded headers: believed only from the named proxies. With
+    none named, no forwarded header is read at all: the client is the connection's address,
+    so a changing X-Forwarded-For cannot pass for another client (uvicorn would otherwise
+    trust it from 127.0.0.1 by default)."""
+    if not proxies:
+        return {"proxy_headers": False, "forwarded_allow_ips": ""}
+    return {"proxy_headers": True, "forwarded_allow_ips": list(proxies)}
+
+
 def run_server(
     folder: Path,
     *,
@@ -125,13 +164,15 @@ def run_server(
     team: bool = False,
     worker: bool | None = None,
     command: str = "socialdesk serve",
+    proxies: tuple[str, ...] = (),
 ) -> None:
     """Serve the workspace in `folder` until interrupted (used by `serve` and `demo`).
 
     `worker`: run the job worker in a thread beside the web server (default: in local mode,
     so one person needs one command; a team runs `socialdesk worker` processes). A port
     that cannot be listened on is one line naming it (exit 1), never a traceback; `command`
-    is the command the line suggests running again with another --port."""
+    is the command the line suggests running again with another --port. `proxies`: the
+    reverse proxies whose X-Forwarded-* headers are believed (trusted_proxies())."""
     import uvicorn
 
     from socialdesk.store import open_workspace, session_scope
@@ -166,6 +207,10 @@ def run_server(
     console.print(
         f"socialdesk cockpit for [bold]{handle.folder}[/] at [link={url}]{url}[/] ({mode})"
     )
+    if proxies:
+        console.print(
+            "Forwarded headers (X-Forwarded-For, -Proto) are believed from: " + ", ".join(proxies)
+        )
     console.print("Stop it with Ctrl+C.")
     if open_browser:
         threading.Timer(1.0, lambda: webbrowser.open(url)).start()
@@ -187,7 +232,7 @@ def run_server(
     bind_errors = _BindErrors()  # uvicorn logs a failed bind and exits: said below our way
     uvicorn_log.addFilter(bind_errors)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+        uvicorn.run(app, host=host, port=port, log_level="warning", **proxy_options(proxies))
     except OSError as exc:  # taken between the check and uvicorn's bind
         if exc.errno not in _CANNOT_LISTEN:
             raise
@@ -260,8 +305,27 @@ def serve(
             show_default=False,
         ),
     ] = None,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trusted-proxy",
+            help=(
+                "Address (or network) of your reverse proxy: only its X-Forwarded-For and "
+                "X-Forwarded-Proto are believed. Repeat for more; or set "
+                f"{TRUSTED_PROXIES_ENV}. Default: none, forwarded headers are ignored."
+            ),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the web cockpit of a workspace (local mode on 127.0.0.1, team mode elsewhere)."""
+    try:
+        proxies = trusted_proxies(trusted_proxy)
+    except ValueError as exc:
+        from rich.markup import escape
+
+        err_console.print(f"[red]✗[/] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(2) from None
     run_server(
         resolve_workspace(workspace),
         host=host,
@@ -269,4 +333,5 @@ def serve(
         open_browser=not no_browser,
         team=team,
         worker=worker,
+        proxies=proxies,
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from socialdesk.errors import Candidate, FormatNotRecognised
+from socialdesk.errors import Candidate, FileUnreadable, FormatNotRecognised
 from socialdesk.importers.base import ExportFormat
 from socialdesk.importers.tabular import Probe, Table, dedupe, normalise_header, probe_file
 from socialdesk.phrases import Join, Num, Phrase
@@ -159,7 +159,9 @@ def detect_probe(probe: Probe, formats: Sequence[ExportFormat]) -> Match:
         if cand.score > 0:
             candidates.append(cand)
     if matches:
-        return max(matches, key=lambda m: m.score)
+        best = max(matches, key=lambda m: m.score)
+        _refuse_ambiguous_duplicates(best)
+        return best
     columns, words = _columns_found(probe, formats)
     if not candidates:
         candidates = _resembling(formats, words)
@@ -167,6 +169,59 @@ def detect_probe(probe: Probe, formats: Sequence[ExportFormat]) -> Match:
     raise FormatNotRecognised(
         probe.display, candidates, columns, message=not_recognised(candidates, columns)
     )
+
+
+def column_letter(index: int) -> str:
+    """A 0-based column index as a spreadsheet names it: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _refuse_ambiguous_duplicates(match: Match) -> None:
+    """Refuse a header in which a column the format reads has the same name as another column
+    that it does not read: which of the two holds the figures cannot be known (reading the
+    first would silently drop the other). Formats that know their repeated columns (legacy
+    Facebook Insights names both "Lifetime Organic Video Views" and "... [2]") read both."""
+    table = match.table
+    raw = next((sh.rows for sh in table.probe.sheets if sh.name == table.sheet), [])
+    if table.header_index >= len(raw):
+        return
+    row = raw[table.header_index]
+    used = set(table.fields.values())
+    groups: dict[str, list[int]] = {}
+    for i, cell in enumerate(row[: len(table.header)]):
+        key = normalise_header(cell)
+        if key:
+            groups.setdefault(key, []).append(i)
+    for positions in groups.values():
+        if len(positions) < 2:
+            continue
+        read = [i for i in positions if table.header[i] in used]
+        unread = [i for i in positions if table.header[i] not in used]
+        if read and unread:
+            first, second = read[0], unread[0]
+            a, b = sorted((first, second))
+            exc = FileUnreadable(
+                table.display,
+                Phrase(
+                    "row %(row)s has two columns called %(name)s: column %(a)s (%(a_letter)s) "
+                    "and column %(b)s (%(b_letter)s); socialdesk cannot tell which one holds the "
+                    "figures. Rename or remove one of them and import the file again.",
+                    row=table.header_index + 1,
+                    name=repr(str(row[first]).strip()),
+                    a=a + 1,
+                    a_letter=column_letter(a),
+                    b=b + 1,
+                    b_letter=column_letter(b),
+                ),
+            )
+            exc.row = table.header_index + 1  # type: ignore[attr-defined]
+            exc.column = f"{column_letter(a)} / {column_letter(b)}"  # type: ignore[attr-defined]
+            raise exc
 
 
 _LINES = "%(head)s\n  %(lines)s"  # the first line, then the rest indented: Phrases each

@@ -1,10 +1,17 @@
-"""Writing canonical chunks into the store with natural-key upserts (both databases)."""
+"""Writing canonical chunks into the store with natural-key upserts (both databases).
+
+An import reads and checks its whole file into `Staged` before it writes anything, so the
+write lock (SQLite has one writer) is held only while the rows are written, not while the file
+is parsed (docs/decisions.md, "Writers wait their turn").
+"""
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -58,6 +65,45 @@ class Counts:
     def add(self, pair: tuple[int, int]) -> None:
         self.added += pair[0]
         self.updated += pair[1]
+
+
+class Staged:
+    """A file's chunks, read and checked, spooled to an unnamed temporary file (0600, gone
+    when closed) so that memory stays flat whatever the file's size; read back in order.
+
+        with Staged() as staged:
+            for chunk in fmt.read(table, ctx):
+                staged.add(chunk)
+            ...take the write lock...
+            for chunk in staged:
+                loader.load(chunk)
+    """
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="socialdesk-stage-")
+        self._count = 0
+
+    def add(self, chunk: Chunk) -> None:
+        pickle.dump(chunk, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._count += 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Chunk]:
+        self._file.flush()
+        self._file.seek(0)
+        for _ in range(self._count):
+            yield pickle.load(self._file)  # our own file, written just now
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> Staged:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 @dataclass

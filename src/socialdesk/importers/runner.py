@@ -11,7 +11,6 @@ import datetime as dt
 import getpass
 import hashlib
 import re
-import shutil
 import tempfile
 import zipfile
 import zlib
@@ -19,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,8 +27,10 @@ from socialdesk.errors import FileUnreadable, ImportError_
 from socialdesk.importers import builtin_formats
 from socialdesk.importers.base import ExportFormat, ReadContext
 from socialdesk.importers.detect import detect
-from socialdesk.importers.load import Loader
+from socialdesk.importers.load import Loader, Staged
 from socialdesk.model import ImportBatch
+from socialdesk.phrases import Num, Phrase
+from socialdesk.store.engine import wait_for_write_turn
 
 Progress = Callable[[str, int], None]  # (file, rows read so far)
 
@@ -108,13 +110,23 @@ def snapshot_date(path: Path, display: str) -> dt.date:
     return dt.datetime.fromtimestamp(path.stat().st_mtime).date()
 
 
-# Bounds on what zips unpack to (zip bombs): members are written to a temporary folder before
-# they are read, so a small upload (the cockpit takes up to 512 MB), a zip given to `import`
-# or a folder of zips can never fill the disk. Sizes are the members' declared sizes, which
-# zipfile holds them to while unpacking (a member that unpacks to more is damaged).
+# Bounds on what zips unpack to (zip bombs), in this one place for every zip socialdesk opens:
+# one given to `import`, one found in a folder, one uploaded to the cockpit (which takes up to
+# 512 MB). Members are streamed to a temporary folder in blocks of 1 MB before they are read,
+# so memory stays flat and the disk cannot fill up. The declared sizes are checked before
+# anything is unpacked (zipfile holds a member to its declared size while unpacking: one that
+# unpacks to more is damaged) and the bytes written are counted again while unpacking.
 MAX_ZIP_MEMBERS = 1000  # files in one zip
+MAX_MEMBER_BYTES = 500_000_000  # 500 MB: one member unpacked
 MAX_UNZIPPED_BYTES = 1 << 30  # 1 GiB: all members of one zip together
 MAX_UNZIPPED_TOTAL = 4 << 30  # 4 GiB: all zips of one import (a folder of zips) together
+MAX_RATIO = 100  # unpacked : packed, for members that unpack to more than RATIO_FROM
+RATIO_FROM = 8 << 20  # 8 MiB: small members may be as repetitive as they like
+_BLOCK = 1 << 20
+
+
+def _mb(size: int) -> Num:
+    return Num(size / 1e6, ",.0f")
 
 
 @dataclass(frozen=True)
@@ -132,22 +144,79 @@ def _is_zip(path: Path) -> bool:
     return path.suffix.lower() == ".zip" and zipfile.is_zipfile(path)
 
 
-def _zip_too_large(infos: Sequence[zipfile.ZipInfo], budget: int) -> str | None:
+def unsafe_member(name: str) -> bool:
+    """Whether a member's name climbs out of the folder it is unpacked to ('..' among its
+    parts) or is absolute (/x, \\x, C:x): such a member is reported and never unpacked."""
+    parts = re.split(r"[/\\]", name)
+    return (
+        name.startswith(("/", "\\"))
+        or bool(re.match(r"[A-Za-z]:", name))
+        or any(p == ".." for p in parts)
+    )
+
+
+def _member_too_large(info: zipfile.ZipInfo) -> Phrase | None:
+    """Why one member is not unpacked (too large, or packed like a zip bomb), else None."""
+    if info.file_size > MAX_MEMBER_BYTES:
+        return Phrase(
+            "%(member)s would unpack to %(size)s MB, more than the %(limit)s MB socialdesk "
+            "unpacks for one file: unzip it yourself and import the file.",
+            member=repr(info.filename),
+            size=_mb(info.file_size),
+            limit=_mb(MAX_MEMBER_BYTES),
+        )
+    if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(1, info.compress_size):
+        return Phrase(
+            "%(member)s is packed %(ratio)s times smaller than it unpacks (%(size)s MB), more "
+            "than the %(limit)s times of any export: a zip bomb or a damaged zip. Unzip it "
+            "yourself if you trust it.",
+            member=repr(info.filename),
+            ratio=Num(info.file_size / max(1, info.compress_size), ",.0f"),
+            size=_mb(info.file_size),
+            limit=MAX_RATIO,
+        )
+    return None
+
+
+def _zip_too_large(infos: Sequence[zipfile.ZipInfo], budget: int) -> Phrase | None:
     """Why these members are not unpacked (a zip bomb's signature), else None."""
     if len(infos) > MAX_ZIP_MEMBERS:
-        return (
-            f"this zip holds {len(infos):,} files, more than the {MAX_ZIP_MEMBERS:,} socialdesk "
-            "unpacks: unzip it yourself and import the files you need."
+        return Phrase(
+            "this zip holds %(count)s files, more than the %(limit)s socialdesk unpacks: "
+            "unzip it yourself and import the files you need.",
+            count=Num(len(infos), ","),
+            limit=Num(MAX_ZIP_MEMBERS, ","),
         )
+    for info in infos:
+        problem = _member_too_large(info)
+        if problem:
+            return problem
     size = sum(i.file_size for i in infos)
     limit = min(MAX_UNZIPPED_BYTES, budget)
     if size > limit:
-        return (
-            f"this zip would unpack to {size / 1e6:,.0f} MB, more than the "
-            f"{limit / 1e6:,.0f} MB socialdesk unpacks at once: unzip it yourself and import "
-            "the files, or import fewer zips together."
+        return Phrase(
+            "this zip would unpack to %(size)s MB, more than the %(limit)s MB socialdesk "
+            "unpacks at once: unzip it yourself and import the files, or import fewer zips "
+            "together.",
+            size=_mb(size),
+            limit=_mb(limit),
         )
     return None
+
+
+class _Overflow(Exception):
+    """A member unpacked to more than its declared size allowed (never, with zipfile)."""
+
+
+def _copy_member(src: IO[bytes], dst: IO[bytes], limit: int) -> int:
+    """Copy a member in blocks, at most `limit` bytes: the bytes written."""
+    written = 0
+    while block := src.read(_BLOCK):
+        written += len(block)
+        if written > limit:
+            raise _Overflow
+        dst.write(block)
+    return written
 
 
 def _unzip(
@@ -155,27 +224,53 @@ def _unzip(
 ) -> tuple[list[_Item], int]:
     """The members of one zip, unpacked into `folder`, named "<prefix>:<member>", and the
     bytes they took. A damaged or encrypted zip is the zip itself, named `whole` (import_file
-    says what is wrong); one that would unpack to too much is refused, nothing unpacked."""
+    says what is wrong); one that would unpack to too much is refused, nothing unpacked.
+    Members whose names climb out of the folder ('..', absolute paths) are reported, never
+    unpacked; hidden files (.DS_Store, macOS' ._ resource forks) are left out silently."""
     items: list[_Item] = []
     used = 0
     try:
         with zipfile.ZipFile(path) as zf:
-            infos = [
-                i
-                for i in zf.infolist()
-                if not i.is_dir() and not Path(i.filename).name.startswith(".")
-            ]
+            infos = []
+            for info in zf.infolist():
+                if info.is_dir() or Path(info.filename).name.startswith("."):
+                    if not unsafe_member(info.filename):
+                        continue
+                if unsafe_member(info.filename):
+                    items.append(
+                        _Item(
+                            path,
+                            f"{prefix}:{info.filename}",
+                            archive=path,
+                            refused=Phrase(
+                                "skipped: unsafe path (a name with '..' or an absolute path "
+                                "points outside the zip); nothing of it was imported."
+                            ),
+                        )
+                    )
+                    continue
+                infos.append(info)
             problem = _zip_too_large(infos, budget)
             if problem:
-                return [_Item(path, whole, refused=problem)], 0
+                return [*items, _Item(path, whole, refused=problem)], 0
+            limit = min(MAX_UNZIPPED_BYTES, budget)
             for i, info in enumerate(infos):
                 # a folder per zip and member: two zips may both hold Queries.csv
                 target = folder / str(i) / Path(info.filename).name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with zf.open(info) as src, target.open("wb") as dst:
-                    shutil.copyfileobj(src, dst, 1 << 20)
-                used += info.file_size
+                    used += _copy_member(src, dst, min(MAX_MEMBER_BYTES, limit - used))
                 items.append(_Item(target, f"{prefix}:{info.filename}", archive=path))
+    except _Overflow:
+        return [
+            _Item(
+                path,
+                whole,
+                refused=Phrase(
+                    "this zip unpacks to more than it declares: it is damaged or a zip bomb."
+                ),
+            )
+        ], used
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError):
         return [_Item(path, whole)], used  # damaged or encrypted: import_file says so
     return items, used
@@ -375,16 +470,26 @@ class Importer:
             counts={},
             notes={},
         )
-        session.add(batch)
-        session.flush()
-        loader = Loader(session, self.workspace_id, batch.id)
-        for chunk in match.format.read(match.table, ctx):
-            report.rows_read += len(chunk.frame)
-            report.rows_skipped += chunk.rows_skipped
-            loader.load(chunk)
-            if progress:
-                progress(display, report.rows_read)
-        loader.finish()
+        with Staged() as staged:  # read and checked whole before the write lock is taken
+            for chunk in match.format.read(match.table, ctx):
+                report.rows_read += len(chunk.frame)
+                report.rows_skipped += chunk.rows_skipped
+                staged.add(chunk)
+                if progress:
+                    progress(display, report.rows_read)
+            wait_for_write_turn(session, self.workspace_id)  # another import: queue, not fail
+            if (known := self._known_batch(digest)) is not None:  # imported while we waited
+                report.status, report.batch_id, report.format = "unchanged", *known
+                report.notes.append(
+                    f"this exact file was imported before (batch {known[0]}); nothing changed."
+                )
+                return
+            session.add(batch)
+            session.flush()
+            loader = Loader(session, self.workspace_id, batch.id)
+            for chunk in staged:
+                loader.load(chunk)
+            loader.finish()
         report.counts = {
             k: {"added": v.added, "updated": v.updated} for k, v in loader.counts.items()
         }

@@ -174,17 +174,33 @@ def zip_problem(path: Path) -> str | None:
     return "this is a zip archive, not a CSV or Excel export: import the files inside it."
 
 
+class FieldTooLarge(Exception):
+    """A field of the probed text is longer than csv's limit before any row was read whole."""
+
+    def __init__(self, row: int) -> None:
+        super().__init__(row)
+        self.row = row
+
+
 def probe_rows(text: str, delimiter: str, *, cut: bool) -> list[list[str]]:
-    """The first records of the text, parsed leniently (detection only looks)."""
+    """The first records of the text, parsed leniently (detection only looks).
+
+    A field longer than csv's limit ends the probe: the rows before it are whole and kept
+    (reading the file names the row and column of the long field); when it is in the first
+    record, FieldTooLarge says so, as no row is left to detect the format by."""
     rows: list[list[str]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    too_large = False
     try:
         for row in reader:
             rows.append(row)
             if len(rows) > PROBE_ROWS:
                 break
-    except csv.Error:
-        pass  # detection works with what was read; frames() names the bad row
-    if cut and len(rows) <= PROBE_ROWS and rows:
+    except csv.Error as exc:
+        # detection works with what was read; frames() names the bad row
+        too_large = "field larger than field limit" in str(exc)
+        if too_large and not rows:
+            raise FieldTooLarge(1) from exc
+    if cut and not too_large and len(rows) <= PROBE_ROWS and rows:
         rows.pop()  # the last record may be cut by the probe
     return rows[:PROBE_ROWS]

@@ -45,6 +45,7 @@ import pandas as pd
 from socialdesk.errors import FileUnreadable, ImportError_, RowInvalid
 from socialdesk.importers.sniff import (
     PROBE_ROWS,
+    FieldTooLarge,
     Probe,
     Sheet,
     binary_kind,
@@ -152,7 +153,10 @@ def probe_file(
     if more and lines:
         lines = lines[:-1]  # the last line may be cut by the probe
     delim = delimiter or sniff_delimiter(lines)
-    rows = probe_rows(text, delim, cut=more)
+    try:
+        rows = probe_rows(text, delim, cut=more)
+    except FieldTooLarge as exc:
+        raise _unreadable(display, _field_too_large(exc.row, None), exc.row) from exc
     return Probe(path, display, "csv", enc, delim, [Sheet("", rows)])
 
 
@@ -172,11 +176,46 @@ class _NulByte(Exception):
     """A NUL character inside a text file: binary data where text belongs."""
 
 
-def _checked_lines(fh: IO[str]) -> Iterator[str]:
-    for line in fh:
-        if "\x00" in line:
+class _LongLine(Exception):
+    """A line longer than _MAX_LINE: never read whole (a zip bomb's member may be one line)."""
+
+
+# The longest line read: far beyond any export's row (csv refuses a cell over 128 KB anyway),
+# and what bounds memory when a file is one endless line.
+_MAX_LINE = 8 << 20
+
+
+def _lines(fh: IO[str], *, nul: bool = True) -> Iterator[str]:
+    """The file's lines, each at most _MAX_LINE characters (else _LongLine); with `nul`, a NUL
+    character raises _NulByte."""
+    while line := fh.readline(_MAX_LINE + 1):
+        if len(line) > _MAX_LINE:
+            raise _LongLine
+        if nul and "\x00" in line:
             raise _NulByte
         yield line
+
+
+def _checked_lines(fh: IO[str]) -> Iterator[str]:
+    return _lines(fh)
+
+
+def _short_line(fh: IO[str]) -> str:
+    """One line for the fast reader; a very long one is left to the careful reader."""
+    line = fh.readline(_MAX_LINE + 1)
+    if len(line) > _MAX_LINE:
+        raise _Refused
+    return line
+
+
+def _field_too_large(row: int, column: str | None) -> str:
+    limit = csv.field_size_limit() // 1024
+    where = f"row {row}" if column is None else f"row {row}, column {column!r}"
+    return (
+        f"{where} holds a cell longer than {limit} KB, the most socialdesk reads in one cell "
+        "(no export has cells this long): a quote without its closing quote, or a file that "
+        "is not an export. Shorten or remove that cell, or download the export again."
+    )
 
 
 class _Refused(Exception):
@@ -353,7 +392,7 @@ class Table:
         with self._open_text() as fh:
             # the rows above the data (titles, the header) one record at a time: a quoted
             # header cell may hold a line break
-            above = csv.reader(iter(fh.readline, ""), delimiter=delimiter, strict=True)
+            above = csv.reader(iter(lambda: _short_line(fh), ""), delimiter=delimiter, strict=True)
             for _ in range(skip):
                 if next(above, None) is None:
                     return
@@ -427,12 +466,15 @@ class Table:
         rows: list[list[str]] = []
         numbers: list[int] = []
         row = 0  # records read so far; the one being read is row + 1
+        start = 0  # the lines before the record being read
         last: list[str] = []
         last_row = 0
         try:
             with self._open_text() as fh:
-                for rec in csv.reader(_checked_lines(fh), delimiter=delimiter, strict=True):
+                reader = csv.reader(_checked_lines(fh), delimiter=delimiter, strict=True)
+                for rec in reader:
                     row += 1
+                    start = reader.line_num
                     if row <= skip or not any(rec):
                         continue
                     last, last_row = rec, row
@@ -446,7 +488,11 @@ class Table:
                         yield self._frame(rows, numbers)
                         rows, numbers = [], []
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise self._too_large(row + 1, start) from exc
             raise self._csv_error(exc, row + 1) from exc
+        except _LongLine as exc:
+            raise self._too_large(row + 1, start, long_line=True) from exc
         except _NulByte as exc:
             raise _unreadable(
                 self.display,
@@ -499,6 +545,75 @@ class Table:
             message = f"row {row} is not valid CSV ({text}): a stray quote inside a value?"
         return _unreadable(self.display, message, row)
 
+    def _too_large(self, row: int, start: int, *, long_line: bool = False) -> ImportError_:
+        """A cell longer than csv's limit (or a line longer than _MAX_LINE) in the record on
+        row `row`, which starts after `start` lines: named with its column where it is found."""
+        index = self._long_field_index(start)
+        if index is not None:
+            column = self._column_name(row, index)
+            exc = RowInvalid(self.display, row, column, "")
+            exc.message = _field_too_large(row, column)
+            exc.detail = exc.message
+            return exc
+        if long_line:
+            return _unreadable(
+                self.display,
+                f"row {row} is longer than {_MAX_LINE >> 20} MB without a line break: this is "
+                "not an export socialdesk can read.",
+                row,
+            )
+        return _unreadable(self.display, _field_too_large(row, None), row)
+
+    def _long_field_index(self, start: int) -> int | None:
+        """The 0-based field index of the first cell over csv's limit in the record that
+        starts after `start` lines, reading no further than that cell's first bytes (and
+        never beyond _MAX_LINE characters: None when no cell is found by then)."""
+        limit = csv.field_size_limit()
+        delimiter = self.probe.delimiter or ","
+        index = length = 0
+        quoted = False
+        try:
+            with self._open_text(errors="replace") as fh:
+                for _ in range(start):
+                    if not fh.readline(_MAX_LINE + 1):
+                        return None
+                read = 0
+                while read <= _MAX_LINE and (chunk := fh.read(min(64 * 1024, limit))):
+                    read += len(chunk)
+                    if not quoted and '"' not in chunk:  # the common case, without a loop
+                        breaks = [i for i in (chunk.find("\n"), chunk.find("\r")) if i >= 0]
+                        end = min(breaks, default=len(chunk))
+                        line = chunk[:end]
+                        first = line.find(delimiter)
+                        if first < 0:
+                            length += len(line)
+                        else:  # a chunk is shorter than the limit: only its ends can be long
+                            if length + first > limit:
+                                return index
+                            index += line.count(delimiter)
+                            length = len(line) - line.rfind(delimiter) - 1
+                        if length > limit:
+                            return index
+                        if breaks:
+                            return None
+                        continue
+                    for ch in chunk:
+                        if ch == '"':
+                            quoted = not quoted
+                        elif quoted:
+                            length += 1
+                        elif ch == delimiter:
+                            index, length = index + 1, 0
+                        elif ch in "\r\n":
+                            return None
+                        else:
+                            length += 1
+                        if length > limit:
+                            return index
+        except (OSError, FileUnreadable):
+            return None
+        return None
+
     def _decode_error(self) -> ImportError_:
         """Name the first row (and column) holding bytes the file's encoding cannot decode."""
         name = encoding_name(self.probe.encoding or "")
@@ -508,7 +623,7 @@ class Table:
         )
         row = 0
         with self._open_text(errors="socialdesk-mark") as fh:
-            reader = csv.reader(fh, delimiter=self.probe.delimiter or ",")
+            reader = csv.reader(_lines(fh, nul=False), delimiter=self.probe.delimiter or ",")
             try:
                 for rec in reader:
                     row += 1
@@ -516,7 +631,7 @@ class Table:
                         if _BAD_MARK in value:
                             column = self._column_name(row, i)
                             return RowInvalid(self.display, row, column, advice)
-            except csv.Error:
+            except (csv.Error, _LongLine):
                 pass
         return _unreadable(self.display, f"row {row + 1} {advice}", row + 1)
 

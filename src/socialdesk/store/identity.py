@@ -1,9 +1,12 @@
 """A workspace folder's identity: `socialdesk-workspace.json`, the key of its data.
 
-The marker sits beside `socialdesk.db` and `secret.key` and holds the workspace's slug (its
-key in the database) and a random uuid. The slug is written once, when the folder is first
-opened, and never derived from the folder's name again: renaming or moving the folder keeps
-its data. The marker is written atomically (a temporary file, then a rename).
+The marker sits beside `socialdesk.db` and `secret.key` and holds the workspace's uuid (its
+key: `Workspace.uid` in the database), its slug (a readable name, unique in the database)
+and the folder's name when it was last written. The uuid is made once, when the folder is
+first opened, and the workspace is found by it, never by the folder's name: renaming,
+moving or restoring the folder under another name keeps its data, and two folders of one
+name on a shared database are two workspaces. The marker is written atomically (a
+temporary file, then a rename).
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ import datetime as dt
 import json
 import logging
 import os
-import re
 import tempfile
 import uuid
 from dataclasses import dataclass
@@ -28,7 +30,7 @@ MARKER_FILE = "socialdesk-workspace.json"
 FORMAT = 1
 _ABOUT = (
     "This folder's workspace in the socialdesk database. Keep this file when you rename, "
-    "move or back up the folder: its slug is the key of the folder's data."
+    "move or back up the folder: its uuid is the key of the folder's data."
 )
 _SLUG_MAX = 100  # Workspace.slug is String(100)
 
@@ -41,8 +43,9 @@ class MarkerError(ConfigError):
         self.reason = reason
         super().__init__(
             f"{path}: {reason}. This file names the folder's workspace in the database (its "
-            "slug); fix it, restore it from a backup, or remove it to fall back to the "
-            "folder's name."
+            "uuid); fix it or restore it from a backup. Without it a folder with its own "
+            "socialdesk.db finds its data again, but on a shared database it starts a new, "
+            "empty workspace."
         )
 
 
@@ -69,11 +72,6 @@ class Marker:
 
 def marker_path(folder: Path) -> Path:
     return folder / MARKER_FILE
-
-
-def slug_of_name(name: str) -> str:
-    """The slug a folder of this name gets (what `config.workspace_slug` does to a path)."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "default"
 
 
 def read_marker(folder: Path) -> Marker | None:

@@ -14,7 +14,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from socialdesk.model import ROLES, Membership, User
+from socialdesk.model import ROLES, Membership, User, UserSession
 from socialdesk.users.passwords import check_password_strength, hash_password
 
 # the one person of a workspace without logins (local mode): may do everything, approve too;
@@ -118,9 +118,19 @@ def add_user(
     return user
 
 
+def end_sessions(session: Session, user_id: int, workspace_id: int | None = None) -> int:
+    """End the user's logged-in sessions (in one workspace, or everywhere): every cookie of
+    theirs stops working at the next request. How many ended."""
+    query = delete(UserSession).where(UserSession.user_id == user_id)
+    if workspace_id is not None:
+        query = query.where(UserSession.workspace_id == workspace_id)
+    done = session.execute(query)
+    return int(cast(CursorResult[Any], done).rowcount or 0)
+
+
 def remove_member(session: Session, workspace_id: int, username: str) -> bool:
-    """Take the user's access to the workspace away (their sessions end at once: they are no
-    longer a member). False when there is no such user."""
+    """Take the user's access to the workspace away and end their sessions there at once.
+    False when there is no such user."""
     user_id = session.scalar(select(User.id).where(User.username == username))
     if user_id is None:
         return False
@@ -129,20 +139,24 @@ def remove_member(session: Session, workspace_id: int, username: str) -> bool:
             Membership.user_id == user_id, Membership.workspace_id == workspace_id
         )
     )
+    end_sessions(session, user_id, workspace_id)
     return True
 
 
 def set_password(session: Session, username: str, password: str) -> bool:
-    """Give the user a new password (every session of theirs ends: the session cookie holds a
-    fingerprint of the old hash). False when there is no such user; ValueError when weak."""
+    """Give the user a new password and end every session of theirs, in every workspace.
+    False when there is no such user; ValueError when weak."""
     weak = check_password_strength(password)
     if weak:
         raise ValueError(f"password too weak: {weak}")
-    done = session.execute(
-        update(User).where(User.username == username).values(password_hash=hash_password(password))
+    user_id = session.scalar(select(User.id).where(User.username == username))
+    if user_id is None:
+        return False
+    session.execute(
+        update(User).where(User.id == user_id).values(password_hash=hash_password(password))
     )
-    # an UPDATE's result is a CursorResult, which Session.execute's signature does not say
-    return bool(cast(CursorResult[Any], done).rowcount)
+    end_sessions(session, user_id)
+    return True
 
 
 def may_approve(session: Session, workspace_id: int, username: str) -> bool:

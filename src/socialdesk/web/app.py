@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from socialdesk.i18n import N_, formats, gettext, negotiate, normalise
@@ -130,14 +131,17 @@ def _add_middleware(app: FastAPI) -> None:
         request.state.session_dirty = fresh
         request.state.principal = None
         if config.team and not fresh and "u" in request.state.session:
+            # one read by primary keys: the session's row (gone after logging out, a new
+            # password or lost access), its user and their role here
             with config.workspace.session() as db:
                 request.state.principal = auth.principal_for(
                     db,
                     config.workspace.workspace_id,
                     int(request.state.session["u"]),
+                    str(request.state.session.get("s", "")),
                     str(request.state.session.get("h", "")),
                 )
-            if request.state.principal is None:  # user removed, disabled or password changed
+            if request.state.principal is None:  # logged out, removed, disabled, new password
                 request.state.session = auth.new_session()
                 request.state.session_dirty = True
         asked = normalise(request.query_params.get("lang"))
@@ -218,6 +222,28 @@ def _add_error_pages(app: FastAPI) -> None:
         # one plain sentence per problem, in the page's language ("Aantal: geef een getal")
         problems = validation_problems(exc.errors())
         return await http_error(request, StarletteHTTPException(status_code=422, detail=problems))
+
+    @app.exception_handler(OperationalError)
+    async def database_busy(request: Request, exc: OperationalError) -> Response:
+        """SQLite's "database is locked": another writer (an import) held the write lock
+        longer than a request waits (store.engine.BUSY_TIMEOUT_MS). Not a fault: 503 with
+        what to do, as a page for a browser (a form's POST too), else as JSON."""
+        from socialdesk.store.engine import is_locked
+
+        if not is_locked(exc):
+            raise exc
+        message = N_("An import is running; try again in a minute.")
+        headers = {"retry-after": "60"}
+        accept = request.headers.get("accept", "")
+        browser = "text/html" in accept and not request.url.path.endswith(
+            (".json", ".csv", ".xlsx")
+        )
+        if not browser or not hasattr(request.state, "locale"):
+            return JSONResponse({"error": message}, status_code=503, headers=headers)
+        from socialdesk.web.routes.home import ErrorPage
+
+        page = ErrorPage(status=503, detail=message)
+        return render(request, "error.html", page, status_code=503, headers=headers)
 
 
 def _quote(target: str) -> str:

@@ -3,12 +3,18 @@
 The users, their roles and their passwords live in socialdesk.users; this module is the web's
 side of them:
 
-- The session is a signed cookie (itsdangerous): the user id, a fingerprint of the password
-  hash (so changing a password ends every session) and the CSRF token. HttpOnly,
-  SameSite=Lax, Secure when the request came over https.
+- The session is a signed cookie (itsdangerous) holding the CSRF token and, once logged in,
+  the user id, a random session id and a fingerprint of the password hash. The session id
+  is only good while its row is in the store (model.UserSession, by its SHA-256 digest):
+  logging out deletes the row, a new password or lost access deletes every row of the
+  user, so a copy of the cookie stops working at once (the fingerprint also ends sessions
+  when the hash is changed behind the cockpit's back). HttpOnly, SameSite=Lax, Secure when
+  the request came over https.
 - Every form carries the CSRF token, and HTMX sends it as the X-CSRF-Token header.
 - Failed logins are counted per user name and address in the database (every worker sees
-  them): after MAX_FAILURES within FAILURE_WINDOW the next attempts are refused.
+  them): after MAX_FAILURES within FAILURE_WINDOW the next attempts are refused. The
+  address is the connection's, or what a reverse proxy named with `serve --trusted-proxy`
+  forwarded; no other X-Forwarded-For is believed (cli/serve.py, proxy_options).
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from socialdesk.model import LoginFailure, Membership, User
+from socialdesk.model import LoginFailure, Membership, User, UserSession
 from socialdesk.users import hash_password, needs_rehash, role_rank, verify_password
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
@@ -65,19 +71,64 @@ def fingerprint(password_hash: str) -> str:
     return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
-def principal_for(session: Session, workspace_id: int, user_id: int, fp: str) -> Principal | None:
-    """The logged-in user of a session cookie, if still active, unchanged and a member."""
+def session_digest(session_id: str) -> str:
+    """What the store keeps of a session id: its SHA-256, never the id itself."""
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def start_session(session: Session, workspace_id: int, user_id: int) -> str:
+    """A new session of the user in the workspace: its random id, for the cookie. Sessions
+    past their end are forgotten on the way (the table holds only live sessions)."""
+    now = _now()
+    session.execute(delete(UserSession).where(UserSession.expires_at <= now))
+    session_id = secrets.token_urlsafe(32)
+    session.add(
+        UserSession(
+            id=session_digest(session_id),
+            user_id=user_id,
+            workspace_id=workspace_id,
+            created_at=now,
+            expires_at=now + dt.timedelta(seconds=SESSION_MAX_AGE),
+        )
+    )
+    return session_id
+
+
+def end_session(session: Session, session_id: str | None) -> None:
+    """Log the session out: its cookie (and every copy of it) no longer logs anybody in."""
+    if session_id:
+        session.execute(delete(UserSession).where(UserSession.id == session_digest(session_id)))
+
+
+def principal_for(
+    session: Session, workspace_id: int, user_id: int, session_id: str, fp: str
+) -> Principal | None:
+    """The logged-in user of a session cookie, if the session is still open (not logged out,
+    not ended by a new password or lost access, not expired), the user active, the password
+    unchanged and the user a member. One read by primary keys: it runs on every request."""
+    if not session_id:
+        return None
     row = session.execute(
-        select(User, Membership.role)
-        .join(Membership, Membership.user_id == User.id)
-        .where(User.id == user_id, Membership.workspace_id == workspace_id)
+        select(User.id, User.username, User.is_active, User.password_hash, Membership.role)
+        .select_from(UserSession)
+        .join(User, User.id == UserSession.user_id)
+        .join(
+            Membership,
+            (Membership.user_id == User.id) & (Membership.workspace_id == workspace_id),
+        )
+        .where(
+            UserSession.id == session_digest(session_id),
+            UserSession.user_id == user_id,
+            UserSession.workspace_id == workspace_id,
+            UserSession.expires_at > _now(),
+        )
     ).first()
     if row is None:
         return None
-    user, role = row
-    if not user.is_active or not hmac.compare_digest(fingerprint(user.password_hash), fp):
+    uid, username, is_active, password_hash, role = row
+    if not is_active or not hmac.compare_digest(fingerprint(password_hash), fp):
         return None
-    return Principal(username=user.username, role=role, user_id=user.id)
+    return Principal(username=username, role=role, user_id=uid)
 
 
 # -- login throttling ----------------------------------------------------------------------

@@ -51,17 +51,21 @@ def login(
     if not config.team:
         return RedirectResponse(target, status_code=303)
     ip = request.client.host if request.client else "unknown"
+    workspace_id = config.workspace.workspace_id
     with session.begin():
-        principal, problem = auth.authenticate(
-            session, config.workspace.workspace_id, username, password, ip
-        )
-        fp = None
-        if principal is not None:
+        principal, problem = auth.authenticate(session, workspace_id, username, password, ip)
+        fp = session_id = None
+        if principal is not None and principal.user_id is not None:
             from socialdesk.model import User
 
             user = session.get(User, principal.user_id)
-            fp = auth.fingerprint(user.password_hash) if user else None
-    if principal is None or fp is None:
+            if user is not None:
+                fp = auth.fingerprint(user.password_hash)
+                # the session this browser had before ends (no session fixation), a new one
+                # starts: only its row in the store makes the cookie good
+                auth.end_session(session, request.state.session.get("s"))
+                session_id = auth.start_session(session, workspace_id, user.id)
+    if principal is None or fp is None or session_id is None:
         messages = {
             "throttled": (N_("Too many failed attempts. Wait 15 minutes and try again."), 429),
             "no-access": (N_("Your account has no access to this workspace. Ask an admin."), 403),
@@ -70,16 +74,23 @@ def login(
         page = LoginPage(next=target, username=username, error=message)
         return render(request, "auth/login.html", page, status_code=status)
     # a new session (and CSRF token) on login: no session fixation
-    request.state.session = {**auth.new_session(), "u": principal.user_id, "h": fp}
+    request.state.session = {
+        **auth.new_session(),
+        "u": principal.user_id,
+        "s": session_id,
+        "h": fp,
+    }
     request.state.session_dirty = True
     return RedirectResponse(target, status_code=303)
 
 
 @router.post("/logout", name="logout", dependencies=[CsrfDep])
-def logout(request: Request) -> Response:
+def logout(request: Request, session: SessionDep, config: ConfigDep) -> Response:
+    """Ends the session in the store, so a copy of the cookie no longer logs anybody in."""
+    if config.team and request.state.session.get("s"):
+        with session.begin():
+            auth.end_session(session, str(request.state.session["s"]))
     request.state.session = auth.new_session()
     request.state.session_dirty = True
     request.state.principal = None
-    return RedirectResponse(
-        "/login" if request.app.state.config.team else "/overview", status_code=303
-    )
+    return RedirectResponse("/login" if config.team else "/overview", status_code=303)
