@@ -13,6 +13,14 @@ Then it sends --requests requests (default 200) to each page through the ASGI ap
 process and measures the server time (request in, last byte of the answer out), and prints
 median and p95 per page, against the goal (p95 under 300 ms), and the plans of the
 statements that took the longest.
+
+Every other page of the navigation (every GET page without a path parameter: the analysis
+pages, the inbox, marketing, reports...) follows with --heavy-requests requests each (default
+10) after its first request, which is timed on its own: the first makes the page's slow
+results once per data version (in `serve` the warmer makes them after an import, before
+anybody asks, web/warm.py). Goal (issue #17): p95 under 1 s at 1 M posts once made. The
+memory column is the process's peak resident memory after the page (it only grows: the
+page that raised it is the one to look at); goal (issue #18): under 1 GB.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import resource
 import statistics
 import sys
 import time
@@ -389,6 +398,8 @@ def run(db: str, args: argparse.Namespace) -> list[tuple[str, str, float, float,
             f"   (this process's CPU: median {results[-1][4]:6.1f}, p95 {results[-1][5]:6.1f})",
             flush=True,
         )
+    if not args.only:
+        results += every_page(db, client, app, args)
     print(f"\n  the statement that dominates each page ({db}):")
     for name, statements in log.by_page.items():
         stmt, ms = max(statements.items(), key=lambda kv: statistics.median(kv[1]))
@@ -406,6 +417,60 @@ def run(db: str, args: argparse.Namespace) -> list[tuple[str, str, float, float,
     return results
 
 
+HEAVY_GOAL_MS = 1000.0
+SKIP = ("/login", "/logout", "/static", "/audit/card", "/reports/", "/overview", "/posts")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def every_page(
+    db: str, client: Any, app: Timed, args: argparse.Namespace
+) -> list[tuple[str, str, float, float, float, float]]:
+    """Every other GET page of the navigation: the first request, then --heavy-requests."""
+
+    def leaves(routes: Any) -> Iterator[Any]:
+        for route in routes:
+            inner = getattr(route, "original_router", None)
+            yield from leaves(inner.routes) if inner is not None else (route,)
+
+    paths = sorted(
+        {
+            r.path
+            for r in leaves(app.app.routes)
+            if "GET" in getattr(r, "methods", set())
+            and "{" not in r.path
+            and not r.path.endswith((".json", ".csv", ".xlsx", ".ics", ".png", ".pdf", ".html"))
+            and not r.path.startswith(SKIP)
+            and r.path != "/"
+        }
+    )
+    print(f"\n  every other page ({db}): first request, then {args.heavy_requests}", flush=True)
+    results = []
+    for path in paths:
+        response = client.get(path)
+        first = app.last_ms
+        if response.status_code != 200:
+            print(f"  skipped {path}: {response.status_code}", flush=True)
+            continue
+        times, cpu = [], []
+        for _ in range(args.heavy_requests):
+            client.get(path)
+            times.append(app.last_ms)
+            cpu.append(app.last_cpu_ms)
+        med, p95 = statistics.median(times), pct(times, 0.95)
+        results.append((db, path, med, p95, statistics.median(cpu), pct(cpu, 0.95)))
+        flag = "ok " if p95 < HEAVY_GOAL_MS else "SLOW"
+        print(
+            f"  {flag} {path:<30} first {first:9.0f} ms   median {med:7.1f} ms   p95 {p95:7.1f} ms"
+            f"   peak memory {_peak_mb():6.0f} MB",
+            flush=True,
+        )
+    print(f"  peak memory of the process: {_peak_mb():.0f} MB (goal: under 1024 MB)", flush=True)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -414,6 +479,7 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=200)
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--heavy-requests", type=int, default=10)
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--cache", default="/tmp/socialdesk-bench")
     parser.add_argument("--only", default="", help="only the pages whose name contains this")
@@ -427,12 +493,15 @@ def main() -> None:
             flush=True,
         )
         all_results += run(db, args)
-    print(f"\n== summary (goal: p95 under {GOAL_MS:.0f} ms on this machine) ==")
+    print(
+        f"\n== summary (goal: p95 under {GOAL_MS:.0f} ms for the overview, posts and post pages, "
+        f"under {HEAVY_GOAL_MS:.0f} ms for every other page, on this machine) =="
+    )
     print(f"  {'':<10} {'page':<52} {'median':>7}  {'p95':>7}  {'cpu med':>7}  {'cpu p95':>7}")
     for db, name, med, p95, cpu_med, cpu_p95 in all_results:
         print(
             f"  {db:<10} {name:<52} {med:7.1f}  {p95:7.1f}  {cpu_med:7.1f}  {cpu_p95:7.1f}  "
-            f"{'ok' if p95 < GOAL_MS else 'over'}"
+            f"{'ok' if p95 < (HEAVY_GOAL_MS if name.startswith('/') else GOAL_MS) else 'over'}"
         )
     print(
         "  (ms of server time per request; cpu: this process's CPU time, which leaves out "

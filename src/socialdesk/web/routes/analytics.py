@@ -29,6 +29,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from socialdesk import charts
+from socialdesk import goals as goal_progress
 from socialdesk.analytics import run
 from socialdesk.analytics.anomalies import EXPOSURES, DayAnomaly, PostAnomaly
 from socialdesk.analytics.best_times import MIN_POSTS, PlatformTimes, SlotEffect
@@ -54,7 +55,6 @@ from socialdesk.web.deps import (
 )
 from socialdesk.web.exports import Column, Table, estimate_cells, estimate_columns
 from socialdesk.web.pages import View, page
-from socialdesk import goals as goal_progress
 
 router = APIRouter()
 

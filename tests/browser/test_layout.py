@@ -1,0 +1,167 @@
+"""Every page of the cockpit in a real browser, on a wide screen (1440 px) and a phone (390 px),
+over the demo organisation (issue #17: "Browser tests at 1440 and 390 px: no horizontal scroll
+on any page, no English word from a list on Dutch pages, no console errors").
+
+- no horizontal scroll: the document is never wider than the window (a wide table scrolls
+  inside its own frame, `.table-wrap`, which is allowed);
+- no console errors and no uncaught JavaScript errors (a chart that fails to draw says so in
+  the console);
+- on a phone the menu is folded under its button and opens with it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from socialdesk.store import open_workspace
+
+from .conftest import _free_port
+
+WIDTHS = (1440, 390)
+SKIP = ("/login", "/logout", "/static", "/audit/card")
+
+
+def _pages(app) -> list[str]:
+    """Every GET page of the app without a path parameter (no downloads), and the detail
+    pages of one post and one inbox thread."""
+
+    def leaves(routes):
+        for route in routes:
+            inner = getattr(route, "original_router", None)
+            yield from leaves(inner.routes) if inner is not None else (route,)
+
+    return sorted(
+        {
+            r.path
+            for r in leaves(app.routes)
+            if "GET" in getattr(r, "methods", set())
+            and "{" not in r.path
+            and not r.path.endswith((".json", ".csv", ".xlsx", ".ics", ".png", ".pdf", ".html"))
+            and not r.path.startswith(SKIP)
+            and r.path != "/"
+            and not r.path.startswith("/reports/")  # the report documents themselves
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
+    """The demo organisation served in local mode by a real uvicorn."""
+    import uvicorn
+    from rich.console import Console
+    from sqlalchemy import select
+
+    from socialdesk.demo import build_demo
+    from socialdesk.model import Account, MessageThread, Post
+    from socialdesk.web import WebConfig, create_app
+
+    folder = tmp_path_factory.mktemp("layout") / "demo"
+    build_demo(folder, seed=7, console=Console(quiet=True))
+    handle = open_workspace(folder)
+    app = create_app(WebConfig(workspace=handle, secret_key="layout-" + "k" * 40))
+    with handle.session() as session:
+        post = session.scalar(
+            select(Post.id)
+            .join(Account, Account.id == Post.account_id)
+            .where(Account.workspace_id == handle.workspace_id)
+            .order_by(Post.id.desc())
+            .limit(1)
+        )
+        thread = session.scalar(
+            select(MessageThread.id)
+            .where(MessageThread.workspace_id == handle.workspace_id)
+            .limit(1)
+        )
+    pages = [*_pages(app), f"/posts/{post}"]
+    if thread is not None:
+        pages.append(f"/inbox/threads/{thread}")
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    runner = threading.Thread(target=server.run, daemon=True)
+    runner.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not runner.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", pages
+    finally:
+        server.should_exit = True
+        runner.join(timeout=10)
+        handle.engine.dispose()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_page_scrolls_sideways_or_logs_an_error(browser, demo_server, width: int) -> None:
+    url, pages = demo_server
+    context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 900})
+    problems: list[str] = []
+    try:
+        page = context.new_page()
+        here = {"path": ""}
+        page.on(
+            "console",
+            lambda msg: (
+                problems.append(f"{here['path']}: console {msg.type}: {msg.text}")
+                if msg.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda exc: problems.append(f"{here['path']}: error {exc}"))
+        for path in pages:
+            here["path"] = path
+            response = page.goto(f"{url}{path}?lang=nl", wait_until="networkidle")
+            assert response is not None and response.status == 200, (path, response)
+            sizes = page.evaluate(
+                "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            if sizes[0] > sizes[1] + 1:
+                wide = page.evaluate(
+                    """(limit) => Array.from(document.querySelectorAll('main *'))
+                        .filter(e => e.getBoundingClientRect().right > limit + 1
+                                     && !e.closest('.table-wrap'))
+                        .slice(0, 3)
+                        .map(e => e.tagName.toLowerCase() + '.' + e.className)""",
+                    sizes[1],
+                )
+                problems.append(f"{path}: {sizes[0]} px wide in a {sizes[1]} px window ({wide})")
+            errors = page.evaluate(
+                "() => Array.from(document.querySelectorAll('figure[data-error]'))"
+                ".map(f => f.getAttribute('data-error'))"
+            )
+            problems.extend(f"{path}: chart failed: {e}" for e in errors)
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_the_phone_menu_folds_and_opens(browser, demo_server) -> None:
+    url = demo_server[0]
+    context = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(f"{url}/overview?lang=nl")
+        menu = page.get_by_role("button", name="Menu")
+        link = page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link").first
+        assert menu.get_attribute("aria-expanded") == "false"
+        assert not link.is_visible()
+        menu.click()
+        assert menu.get_attribute("aria-expanded") == "true"
+        assert link.is_visible()
+    finally:
+        context.close()
+    wide = browser.new_context(locale="nl-NL", viewport={"width": 1440, "height": 900})
+    try:
+        page = wide.new_page()
+        page.goto(f"{url}/overview?lang=nl")
+        assert not page.get_by_role("button", name="Menu").is_visible()  # a wide screen: no fold
+        assert (
+            page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link").first.is_visible()
+        )
+    finally:
+        wide.close()
