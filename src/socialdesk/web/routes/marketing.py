@@ -22,6 +22,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from socialdesk import goals as goal_progress
 from socialdesk.i18n import N_, gettext
 from socialdesk.marketing import run
 from socialdesk.marketing.calendar import TIMEZONE
@@ -50,7 +51,6 @@ from socialdesk.web.deps import (
 )
 from socialdesk.web.exports import Column, Table, estimate_cells, estimate_columns
 from socialdesk.web.pages import View, page
-from socialdesk import goals as goal_progress
 
 router = APIRouter()
 log = logging.getLogger(__name__)
