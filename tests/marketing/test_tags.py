@@ -12,6 +12,7 @@ from socialdesk.marketing.coverage import UNTAGGED
 from socialdesk.marketing.plan import from_yaml
 from socialdesk.model import Account, AdDay, Campaign, Post, PostMetrics
 from socialdesk.store import session_scope
+from socialdesk.store.rollups import refresh_accounts
 
 PLAN = """
 name: Tags
@@ -52,6 +53,8 @@ def _seed(ws) -> dict[str, int]:
             s.flush()
             s.add(PostMetrics(post_id=p.id, as_of=dt.date(2026, 4, 1), engagements=eng))
             posts.append(p.id)
+        s.flush()
+        refresh_accounts(s.connection(), [acc.id])  # the store's latest figures, as an import
         camps = []
         for name, spend, clicks in (("voorjaar", 100.0, 40.0), ("najaar", 300.0, 60.0)):
             c = Campaign(account_id=ads.id, key=name, name=name)

@@ -10,6 +10,7 @@ import pytest
 from socialdesk.marketing import queries
 from socialdesk.model import Account, Post, PostMetrics, SearchPerformance, WebDay
 from socialdesk.store import session_scope
+from socialdesk.store.rollups import refresh_accounts
 from socialdesk.store.upsert import upsert_frame
 from tests.web.conftest import add_members, csrf_of, login, make_client
 
@@ -329,6 +330,8 @@ def _post(ws, text: str, engagements: float) -> int:
         s.add(p)
         s.flush()
         s.add(PostMetrics(post_id=p.id, as_of=dt.date(2026, 3, 9), engagements=engagements))
+        s.flush()
+        refresh_accounts(s.connection(), [acc.id])  # the store's latest figures, as an import
         return p.id
 
 

@@ -27,6 +27,7 @@ from socialdesk.model import (
     PlanItem,
     PlanItemComment,
     Post,
+    PostLatest,
     PostMetrics,
     Publication,
     SearchPerformance,
@@ -155,12 +156,8 @@ def posts(
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> pd.DataFrame:
-    """Posts published in the window with their latest snapshot's figures."""
-    latest = (
-        select(PostMetrics.post_id, func.max(PostMetrics.as_of).label("as_of"))
-        .group_by(PostMetrics.post_id)
-        .subquery()
-    )
+    """Posts published in the window with their latest snapshot's figures (found through the
+    store's post_latest row: grouping every snapshot per request took a second at 1M posts)."""
     stmt = (
         select(
             Post.id,
@@ -178,9 +175,9 @@ def posts(
             PostMetrics.clicks,
         )
         .join(Account, Account.id == Post.account_id)
-        .outerjoin(latest, latest.c.post_id == Post.id)
+        .outerjoin(PostLatest, PostLatest.post_id == Post.id)
         .outerjoin(
-            PostMetrics, and_(PostMetrics.post_id == Post.id, PostMetrics.as_of == latest.c.as_of)
+            PostMetrics, and_(PostMetrics.post_id == Post.id, PostMetrics.as_of == PostLatest.as_of)
         )
         .where(Account.workspace_id == workspace_id)
     )

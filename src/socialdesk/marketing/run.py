@@ -446,7 +446,18 @@ class SearchResult:
 def search(
     session: Session, workspace_id: int, *, start: dt.date | None = None, end: dt.date | None = None
 ) -> SearchResult:
-    found = search_gaps_for(session, workspace_id, start, end)
+    from socialdesk.model import Account, Post, PostMetrics, SearchPerformance
+    from socialdesk.store.memo import memo
+
+    # kept per data version: reading the topics of an agency's million posts takes seconds
+    found = memo(
+        session,
+        workspace_id,
+        "marketing.search",
+        (start, end),
+        (Account, Post, PostMetrics, SearchPerformance),
+        lambda: search_gaps_for(session, workspace_id, start, end),
+    )
     return SearchResult(start=start, end=end, search=found, gaps=tuple(t.key for t in found.gaps))
 
 

@@ -38,6 +38,7 @@ from socialdesk.model import (
     MessageLabel,
     Post,
     PostMetrics,
+    SearchPerformance,
 )
 from socialdesk.store.memo import data_version
 from socialdesk.store.session import WorkspaceHandle
@@ -45,7 +46,17 @@ from socialdesk.store.session import WorkspaceHandle
 log = logging.getLogger("socialdesk.warm")
 
 # What the warm-ups read: a new row in any of them is a new data version.
-TABLES = (Account, AccountDay, Post, PostMetrics, Ad, AdDay, Message, MessageLabel)
+TABLES = (
+    Account,
+    AccountDay,
+    Post,
+    PostMetrics,
+    Ad,
+    AdDay,
+    Message,
+    MessageLabel,
+    SearchPerformance,
+)
 
 
 def _visual(session: Session, ws: int) -> None:
@@ -72,6 +83,12 @@ def _analytics(session: Session, ws: int) -> None:
     run.tree_report(session, ws, "engagement", days=28, group_by="platform")
 
 
+def _marketing(session: Session, ws: int) -> None:
+    from socialdesk.marketing import run
+
+    run.search(session, ws)
+
+
 def _inbox(session: Session, ws: int) -> None:
     from socialdesk.inbox import run
 
@@ -89,6 +106,7 @@ WARMUPS: tuple[tuple[str, Callable[[Session, int], None]], ...] = (
     ("visual", _visual),
     ("ads", _ads),
     ("analytics", _analytics),
+    ("marketing", _marketing),
     ("inbox", _inbox),
     ("audit", _audit),
 )
