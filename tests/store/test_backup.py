@@ -254,3 +254,48 @@ def test_the_commands(tmp_path):
     bad = runner.invoke(app, ["restore", os.devnull, "--workspace", str(tmp_path / "k3")])
     assert bad.exit_code == 1 and "Traceback" not in bad.output
     assert "not a readable backup archive" in _said(bad)
+
+
+def _damaged_copy(archive: Path, out: Path) -> None:
+    """`archive` with one file's bytes changed (its checksum no longer matches)."""
+    import io
+
+    with tarfile.open(archive) as tar:
+        members_ = [(m, tar.extractfile(m).read() if m.isfile() else None) for m in tar]
+    with tarfile.open(out, "w:gz") as tar:
+        for m, data in members_:
+            if m.name == "files/exports/plan.yaml":
+                data = b"goals: [changed]\n"[: m.size].ljust(m.size, b" ")
+            tar.addfile(m, io.BytesIO(data) if data is not None else None)
+
+
+def test_a_damaged_backup_replaces_nothing_even_with_force(tmp_path):
+    """Every member is checked before anything is replaced: the folder's database, its files
+    and its job queue (scheduled posts) stay as they were."""
+    src = _seed(tmp_path / "klant", None)
+    backup_workspace(tmp_path / "klant", tmp_path / "b.tar.gz")
+    src.engine.dispose()
+    _damaged_copy(tmp_path / "b.tar.gz", tmp_path / "bad.tar.gz")
+    other = open_workspace(tmp_path / "ander")
+    other.engine.dispose()
+    (tmp_path / "ander" / "jobs.db").write_bytes(b"queue")
+    before = (tmp_path / "ander" / "socialdesk.db").read_bytes()
+    marker = (tmp_path / "ander" / MARKER_FILE).read_text()
+    with pytest.raises(BackupError, match="damaged"):
+        restore_workspace(tmp_path / "bad.tar.gz", tmp_path / "ander", force=True)
+    assert (tmp_path / "ander" / "socialdesk.db").read_bytes() == before
+    assert (tmp_path / "ander" / MARKER_FILE).read_text() == marker
+    assert (tmp_path / "ander" / "jobs.db").read_bytes() == b"queue"
+    assert not (tmp_path / "ander" / "exports").exists()
+
+
+def test_a_backup_into_the_folder_holds_no_earlier_backup_or_temporary_copy(tmp_path):
+    src = _seed(tmp_path / "klant", None)
+    src.engine.dispose()
+    backup_workspace(tmp_path / "klant", tmp_path / "klant" / "b1.tar.gz")
+    backup_workspace(tmp_path / "klant", tmp_path / "klant" / "b2.tar.gz")
+    with tarfile.open(tmp_path / "klant" / "b2.tar.gz") as tar:
+        names = tar.getnames()
+    assert "files/b1.tar.gz" not in names
+    assert not [n for n in names if ".socialdesk-backup-" in n]
+    assert names.count("database/socialdesk.db") == 1

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 
 from socialdesk.config import workspace_slug
+from socialdesk.errors import ConfigError
 from socialdesk.importers.runner import Importer
 from socialdesk.model import ImportBatch, Workspace
 from socialdesk.store import make_engine, open_workspace, session_scope, upgrade
@@ -320,7 +321,7 @@ def _database_at_0013(kind: str, tmp_path: Path, pg_engine_factory) -> str:
         conn.execute(
             text(
                 "insert into workspace (slug, name, created_at) "
-                "values ('klant', 'klant', :t), ('oud', 'oud', :t)"
+                "values ('klant', 'klant', :t), ('oud', 'oud', :t), ('derde', 'derde', :t)"
             ),
             {"t": dt.datetime(2026, 1, 1)},
         )
@@ -365,6 +366,10 @@ def test_workspaces_made_before_uids_are_claimed_once(tmp_path, kind, request):
         folder.mkdir(parents=True)
         publish_marker(folder, Marker.new("klant", folder))
     a = open_workspace(first, url=url)  # upgrades to head, claims the row
+    # the second folder's marker names the row the first claimed: it says so, never empty
+    with pytest.raises(ConfigError, match="belongs to another folder"):
+        open_workspace(second, url=url)
+    (second / "socialdesk-workspace.json").unlink()  # as the message says: start it anew
     b = open_workspace(second, url=url)
     # a folder of before markers, holding files: takes up its name's row once
     old = tmp_path / "c" / "oud"
@@ -373,18 +378,24 @@ def test_workspaces_made_before_uids_are_claimed_once(tmp_path, kind, request):
     c = open_workspace(old, url=url)
     # an empty folder of the same name never does
     d = open_workspace(tmp_path / "d" / "oud", url=url)
+    # nor does a folder that only holds an export (socialdesk never used it)
+    stranger = tmp_path / "e" / "derde"
+    stranger.mkdir(parents=True)
+    (stranger / "export.csv").write_text("Date,Primary\n")
+    e = open_workspace(stranger, url=url)
     try:
         assert a.workspace_id == ids["klant"]
         assert _uid(a) == _marker(first)["uuid"]
         assert b.workspace_id not in ids.values() and b.slug == "klant-2"
         assert c.workspace_id == ids["oud"] and _uid(c) == _marker(old)["uuid"]
         assert d.workspace_id not in ids.values() and d.slug == "oud-2"
-        with engine.begin() as conn:
-            assert (
-                conn.execute(text("select count(*) from workspace where uid is null")).scalar() == 0
-            )
+        assert e.workspace_id not in ids.values() and e.slug == "derde-2"
+        with engine.begin() as conn:  # only 'derde' waits for its own folder
+            assert conn.execute(text("select slug from workspace where uid is null")).all() == [
+                ("derde",)
+            ]
     finally:
-        for h in (a, b, c, d):
+        for h in (a, b, c, d, e):
             h.engine.dispose()
         engine.dispose()
 

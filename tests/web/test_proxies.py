@@ -158,6 +158,8 @@ def test_trusted_proxies_are_addresses_or_networks(monkeypatch):
     monkeypatch.setenv("SOCIALDESK_TRUSTED_PROXIES", "192.0.2.1 192.0.2.2")
     assert trusted_proxies(None) == ("192.0.2.1", "192.0.2.2")
     assert trusted_proxies(["127.0.0.1"]) == ("127.0.0.1",)  # the option wins
+    # host bits in a network are dropped, as uvicorn needs it (else it never matches)
+    assert trusted_proxies(["10.0.0.5/8", "192.0.2.7/32"]) == ("10.0.0.0/8", "192.0.2.7")
     for wrong in ("*", "proxy.example", "10.0.0.300"):
         with pytest.raises(ValueError, match="not an IP address or network"):
             trusted_proxies([wrong])

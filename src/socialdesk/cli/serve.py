@@ -134,14 +134,17 @@ def trusted_proxies(named: list[str] | None) -> tuple[str, ...]:
     found: list[str] = []
     for item in given:
         try:
-            ipaddress.ip_network(item, strict=False)
+            network = ipaddress.ip_network(item, strict=False)
         except ValueError:
             raise ValueError(
                 f"--trusted-proxy {item!r} is not an IP address or network "
                 "(e.g. 127.0.0.1, ::1 or 10.0.0.0/8)"
             ) from None
-        if item not in found:
-            found.append(item)
+        # as uvicorn reads it: an address, or a network without host bits (10.0.0.5/8 is
+        # 10.0.0.0/8; uvicorn would keep the text as a name that never matches)
+        shown = str(network.network_address) if network.num_addresses == 1 else str(network)
+        if shown not in found:
+            found.append(shown)
     return tuple(found)
 
 

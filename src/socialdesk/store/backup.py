@@ -174,16 +174,33 @@ def _folder_files(folder: Path, skip: set[Path]) -> Iterator[tuple[Path, str]]:
     """The folder's regular files (path, name in the archive), without the database, the
     job queue, temporary files and `skip`; symbolic links are not followed."""
     for root, dirs, names in os.walk(folder, followlinks=False):
-        dirs.sort()
+        # our own temporary folders (a backup written into the folder itself) stay out
+        dirs[:] = sorted(d for d in dirs if not d.startswith(_TEMP_PREFIXES))
         base = Path(root)
         for name in sorted(names):
             path = base / name
             rel = path.relative_to(folder).as_posix()
             if rel in _NOT_FILES or path in skip or name.endswith(".tmp"):
                 continue
-            if path.is_symlink() or not path.is_file():
+            if path.is_symlink() or not path.is_file() or _is_backup(path):
                 continue
             yield path, rel
+
+
+_TEMP_PREFIXES = (".socialdesk-backup-", ".socialdesk-restore-")
+
+
+def _is_backup(path: Path) -> bool:
+    """Whether `path` is a socialdesk backup (an earlier one kept in the folder: never
+    packed into the next, which would grow with every backup)."""
+    if not path.name.endswith((".tar.gz", ".tgz")):
+        return False
+    try:
+        with tarfile.open(path, mode="r:gz") as tar:
+            first = tar.next()
+            return first is not None and first.name == MANIFEST
+    except (tarfile.TarError, OSError, EOFError, zlib.error):
+        return False
 
 
 # -- backup -----------------------------------------------------------------------------------
@@ -470,9 +487,6 @@ def restore_workspace(
                 "Restore into a new folder, or add --force to replace it."
             )
         replaced = held
-        for name in ("jobs.db", "jobs.db-wal", "jobs.db-shm"):  # the replaced one's queue
-            with contextlib.suppress(FileNotFoundError):
-                (folder / name).unlink()
     own = (
         kind == "sqlite"
         and target_file is not None
@@ -503,7 +517,11 @@ def restore_workspace(
             tarfile.open(archive, mode="r:gz") as tar,
             tempfile.TemporaryDirectory(prefix=".socialdesk-restore-", dir=folder) as tmp,
         ):
-            marker_member: tarfile.TarInfo | None = None
+            # first every member, checked against the manifest, into the temporary folder:
+            # a damaged or incomplete backup stops here, before anything is replaced
+            staged = Path(tmp) / "files"
+            dump: Path | None = None
+            files: list[str] = []
             for member in tar:
                 if member.name == db["member"]:
                     if not member.isfile():
@@ -516,24 +534,36 @@ def restore_workspace(
                         db["sha256"],
                         "the database",
                     )
-                    if kind == "sqlite":
-                        _restore_sqlite(dump, Path(target_file or ""))
-                    else:
-                        _restore_pg(dump, target_url, clear=force)
-                    dump.unlink()
                     continue
                 rel = _safe_name(member.name)
                 if rel is None or not member.isfile() or rel not in wanted:
                     continue  # the manifest, or a member no backup of ours writes: not copied
-                if rel == MARKER_FILE:
-                    marker_member = member  # last: the folder names the workspace once all is in
-                    continue
-                _copy_member(tar, member, folder / rel, wanted[rel])
-                restored += 1
-            if marker_member is None:
+                (staged / rel).parent.mkdir(parents=True, exist_ok=True)
+                _copy_member(tar, member, staged / rel, wanted[rel])
+                files.append(rel)
+            if dump is None:
+                raise BackupError(f"{archive} holds no database")
+            if MARKER_FILE not in files:
                 raise BackupError(f"{archive} holds no workspace marker ({MARKER_FILE})")
-            _copy_member(tar, marker_member, folder / MARKER_FILE, wanted[MARKER_FILE])
-            restored += 1
+            # then the database, then the files, the marker last: the folder names the
+            # workspace once all is in
+            if kind == "sqlite":
+                _restore_sqlite(dump, Path(target_file or ""))
+            else:
+                _restore_pg(dump, target_url, clear=force)
+            root = folder.resolve()
+            for rel in sorted(files, key=lambda r: r == MARKER_FILE):
+                dest = folder / rel
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                if root not in dest.parent.resolve().parents and dest.parent.resolve() != root:
+                    raise BackupError(f"{rel}: a folder in the way leads outside {folder}")
+                if dest.is_symlink():
+                    dest.unlink()
+                os.replace(staged / rel, dest)
+                restored += 1
+            for name in ("jobs.db", "jobs.db-wal", "jobs.db-shm"):  # the replaced one's queue
+                with contextlib.suppress(FileNotFoundError):
+                    (folder / name).unlink()
     except (tarfile.TarError, EOFError, zlib.error) as exc:
         raise BackupError(f"{archive} is damaged ({exc})") from None
     marker = read_marker(folder)

@@ -85,14 +85,16 @@ def memo(
             result = compute()
         except BaseException:
             with _LOCK:
-                _COMPUTING.pop(key, None)
+                if _COMPUTING.get(key) is busy:  # a waiter may already compute under a new one
+                    del _COMPUTING[key]
             raise
         with _LOCK:
             _KEPT[key] = result
             _KEPT.move_to_end(key)
             while len(_KEPT) > KEPT:
                 _KEPT.popitem(last=False)
-            _COMPUTING.pop(key, None)
+            if _COMPUTING.get(key) is busy:
+                del _COMPUTING[key]
     return result
 
 

@@ -19,7 +19,13 @@ from socialdesk.config import Settings, database_url_for, slug_of_name, workspac
 from socialdesk.errors import ConfigError
 from socialdesk.model import Base, Workspace
 from socialdesk.store.engine import make_engine, upgrade
-from socialdesk.store.identity import Marker, publish_marker, read_marker, write_marker
+from socialdesk.store.identity import (
+    MARKER_FILE,
+    Marker,
+    publish_marker,
+    read_marker,
+    write_marker,
+)
 
 log = logging.getLogger("socialdesk.store")
 _SLUG_MAX = 100  # Workspace.slug is String(100)
@@ -97,6 +103,10 @@ def _unmarked_slug(engine: Engine, folder: Path) -> tuple[str, bool]:
     return others[0], True
 
 
+# files socialdesk writes into a workspace folder the first time it opens it
+OWN_FILES = ("secret.key", ".socialdesk-secret", "jobs.db")
+
+
 def _legacy_row(engine: Engine, folder: Path, *, own: bool, new: bool) -> tuple[str, str | None]:
     """A folder without a marker: the slug of the workspace it takes up, and that
     workspace's uid when it has one (None: a new workspace, or one made before uids).
@@ -146,7 +156,9 @@ def _free_slug(session: Session, base: str) -> str:
         n += 1
 
 
-def _workspace_of(engine: Engine, marker: Marker, name: str, *, claim: bool) -> tuple[int, str]:
+def _workspace_of(
+    engine: Engine, marker: Marker, name: str, *, claim: bool, strict: bool = False
+) -> tuple[int, str]:
     """The id and slug of the marker's workspace, found by its uid.
 
     With `claim`, a workspace of the marker's slug made before uids (uid NULL) becomes the
@@ -169,6 +181,17 @@ def _workspace_of(engine: Engine, marker: Marker, name: str, *, claim: bool) -> 
                     )
                     if cast(CursorResult[Any], done).rowcount == 1:
                         continue  # found by its uid on the next round
+                if strict and session.scalar(
+                    select(Workspace.id).where(Workspace.slug == marker.slug)
+                ):
+                    # the marker names a workspace another folder has claimed (before uids,
+                    # two folders of one name shared it): never start this one empty silently
+                    raise ConfigError(
+                        f"this folder's workspace {marker.slug!r} belongs to another folder on "
+                        "this database. If this folder should show the same workspace (a second "
+                        f"server), copy {MARKER_FILE} from that folder into this one; to start "
+                        f"this folder as a new, empty workspace, remove its {MARKER_FILE}."
+                    )
                 slug = _free_slug(session, marker.slug)
                 ws = Workspace(uid=marker.uuid, slug=slug, name=name[:200])
                 session.add(ws)
@@ -228,7 +251,9 @@ def open_workspace(
     the database has gets a workspace of its own (slug `klant-2`, name `klant`). A folder
     without a marker gets one here (see `_legacy_row` for the workspaces made before)."""
     folder = folder.expanduser().resolve()
-    new = _is_new(folder)
+    # a folder socialdesk used before holds its key files; a folder that merely holds files
+    # (a new one with an export in it) never takes up a workspace of its name
+    new = _is_new(folder) or not any((folder / n).exists() for n in OWN_FILES)
     folder.mkdir(parents=True, exist_ok=True)
     marker = read_marker(folder)  # a malformed marker stops here, before any database work
     engine = make_engine(url or database_url_for(folder, settings))
@@ -245,7 +270,7 @@ def open_workspace(
         if marker.uuid == proposed.uuid:
             _follow_folder_name(engine, ws_id, None, folder)
     else:
-        ws_id, slug = _workspace_of(engine, marker, folder.name, claim=True)
+        ws_id, slug = _workspace_of(engine, marker, folder.name, claim=True, strict=not own)
         if marker.folder != folder.name:
             _follow_folder_name(engine, ws_id, marker.folder, folder)
     if (marker.slug, marker.folder) != (slug, folder.name):
