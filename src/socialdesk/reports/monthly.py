@@ -728,13 +728,21 @@ def organisation_name(session: Session, workspace_id: int) -> str:
 
 
 def _data_span(session: Session, workspace_id: int) -> tuple[dt.date, dt.date] | None:
-    """The first and last day with data (only asked when a month has none)."""
-    found = overview_run.status(session, workspace_id, slug="", database="")
-    firsts = [a.first for a in found.accounts if a.first]
-    lasts = [a.last for a in found.accounts if a.last]
-    if not firsts or not lasts:
-        return None
-    return dt.date.fromisoformat(min(firsts)), dt.date.fromisoformat(max(lasts))
+    """The first and last day with data, kept per data version (the status it is read from
+    counts every row: seconds at a million posts, and /reports asks on every visit)."""
+    from socialdesk.model import Account, AccountDay, AdDay, Post, PostMetrics
+    from socialdesk.store.memo import memo
+
+    def compute() -> tuple[dt.date, dt.date] | None:
+        found = overview_run.status(session, workspace_id, slug="", database="")
+        firsts = [a.first for a in found.accounts if a.first]
+        lasts = [a.last for a in found.accounts if a.last]
+        if not firsts or not lasts:
+            return None
+        return dt.date.fromisoformat(min(firsts)), dt.date.fromisoformat(max(lasts))
+
+    tables = (Account, AccountDay, Post, PostMetrics, AdDay)
+    return memo(session, workspace_id, "reports.data_span", (), tables, compute)
 
 
 def monthly_report(

@@ -87,12 +87,19 @@ def _marketing(session: Session, ws: int) -> None:
     from socialdesk.marketing import run
 
     run.search(session, ws)
+    run.coverage_for(session, ws)  # the plan page's coverage
 
 
 def _inbox(session: Session, ws: int) -> None:
     from socialdesk.inbox import run
 
     run.figures(session, ws, since=None)
+
+
+def _reports(session: Session, ws: int) -> None:
+    from socialdesk.reports import run
+
+    run.default_month(session, ws)  # the /reports page's month (the data's span)
 
 
 def _audit(session: Session, ws: int) -> None:
@@ -108,6 +115,7 @@ WARMUPS: tuple[tuple[str, Callable[[Session, int], None]], ...] = (
     ("analytics", _analytics),
     ("marketing", _marketing),
     ("inbox", _inbox),
+    ("reports", _reports),
     ("audit", _audit),
 )
 
