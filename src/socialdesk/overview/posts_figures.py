@@ -58,22 +58,18 @@ def rate_basis(figures: Mapping[str, float | None]) -> str | None:
         return None
     if figures.get("reach"):
         return "reach"
-    if _shown(figures):
+    if figures.get("impressions"):
         return "impressions"
+    if figures.get("views"):
+        return "views"
     return None
-
-
-def _shown(figures: Mapping[str, float | None]) -> float | None:
-    """Impressions, else views (the catalogue's `impressions|views`)."""
-    value = figures.get("impressions")
-    return figures.get("views") if value is None else value
 
 
 def engagement_rate(figures: Mapping[str, float | None], basis: str | None) -> float | None:
     interactions = figures.get("interactions")
     if interactions is None or basis is None:
         return None
-    below = figures.get("reach") if basis == "reach" else _shown(figures)
+    below = figures.get(basis)
     return interactions / below if below else None
 
 
@@ -101,7 +97,7 @@ class UsualPost:
     posts: int  # earlier posts found
     first: dt.datetime | None  # the oldest of them
     last: dt.datetime | None  # the newest of them
-    rate_basis: str | None  # "reach" or "impressions" (impressions, else views)
+    rate_basis: str | None  # "reach", "impressions" or "views": the first the post has
     figures: tuple[Figure, ...]
 
 

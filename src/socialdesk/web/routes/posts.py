@@ -225,4 +225,7 @@ def _figure_label(key: str, result: run.PostResult, locale: str) -> str:
     """A figure's name on the post page; the engagement rate names its denominator."""
     if key == "engagement_rate" and result.usual.rate_basis == "impressions":
         return metric_label("engagement_rate_impressions", locale) or key
+    if key == "engagement_rate" and result.usual.rate_basis == "views":
+        name = metric_label(key, locale) or key
+        return f"{name} ({gettext(locale, 'by views')})"
     return metric_label(key, locale) or key
