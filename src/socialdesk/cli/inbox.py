@@ -73,10 +73,18 @@ def classify(
     output = frame.copy()
     for c in added:
         output[f"{c}_triage" if c in clash else c] = result[c]
+    # through the one formula-safe writer: an input text like `=HYPERLINK(...)` is written
+    # with a leading ', never as a live formula (issue #18)
+    from socialdesk import sheets
+
+    header = [str(c) for c in output.columns]
+    rows = output.itertuples(index=False, name=None)
     if out.suffix.lower() == ".xlsx":
-        output.to_excel(out, index=False)
+        with out.open("wb") as fh:
+            sheets.write_xlsx([sheets.Sheet("Sheet1", header, rows)], fh)
     else:
-        output.to_csv(out, index=False)
+        with out.open("w", encoding="utf-8", newline="") as fh:
+            sheets.write_csv(header, rows, fh, sheets.CsvStyle(lineterminator="\n"))
     counts = result["sentiment"].value_counts()
     console.print(
         f"{len(output):,} rows classified into {escape(str(out))}: "

@@ -22,13 +22,11 @@ use the workspace's time zone (Europe/Amsterdam by default).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import difflib
-import io
 import itertools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,6 +34,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from socialdesk.model import PLAN_ITEM_STATUSES
+from socialdesk.sheets import CsvStyle, csv_text, neutralise
 
 TIMEZONE = "Europe/Amsterdam"
 GAP_DAYS = 21
@@ -201,42 +200,49 @@ def to_ics(items: pd.DataFrame, name: str = "socialdesk", minutes: int = 30) -> 
     return cal.to_ical()
 
 
-def _cell(v: object) -> str:
-    return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
-
-
-def to_csv(items: pd.DataFrame, tz: str = TIMEZONE) -> str:
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
+# Both CSVs go through socialdesk.sheets, the one formula-safe writer: a text cell that starts
+# with = + - @ (a tab, a carriage return, also after spaces) gets a leading ', the defence
+# OWASP recommends for a file a person opens in a spreadsheet; numbers, dates, hashtags and
+# every other text are written as they are.
+#
+# - The calendar CSV is for people: opened in Excel or Sheets, shared with a team.
+# - The Meta bulk file is uploaded to Meta, but Meta's bulk-upload flow is a template filled in
+#   and checked in a spreadsheet before the upload, so it is opened by a person too, and a
+#   plan item's text may come from anyone who may edit the plan. It is neutralised the same
+#   way. The price: the rare post text that starts with = + - @ ("-20% korting!") arrives in
+#   Meta with the ' in front, visible in the upload's preview, where it can be taken out
+#   (`meta_bulk_neutralised` counts them so a face can say so). Running a formula on the
+#   machine of whoever opens the file is worse than a quote to remove by hand.
+def _rows(items: pd.DataFrame, tz: str) -> Iterator[list[Any]]:
     r: Any  # a row: its columns' types, which pandas-stubs can't know
     for r in items.itertuples(index=False):
         local = _local(r.scheduled_at, tz)
-        w.writerow(
-            [
-                r.id,
-                r.title,
-                r.status,
-                _cell(r.platform),
-                local.strftime("%Y-%m-%d") if local else "",
-                local.strftime("%H:%M") if local else "",
-                _cell(r.pillar),
-                _cell(r.audience),
-                _cell(r.objective),
-                _cell(r.owner),
-                _cell(r.text),
-                _cell(r.link),
-            ]
-        )
-    return out.getvalue()
+        yield [
+            r.id,
+            r.title,
+            r.status,
+            r.platform,
+            local.strftime("%Y-%m-%d") if local else "",
+            local.strftime("%H:%M") if local else "",
+            r.pillar,
+            r.audience,
+            r.objective,
+            r.owner,
+            r.text,
+            r.link,
+        ]
 
 
-def to_meta_bulk_csv(items: pd.DataFrame, tz: str = TIMEZONE) -> str:
-    """Approved/scheduled Facebook and Instagram items in the bulk-upload layout (see
-    META_BULK_COLUMNS); the media column holds the first media file or URL when one is set."""
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(META_BULK_COLUMNS)
+def to_csv(items: pd.DataFrame, tz: str = TIMEZONE) -> str:
+    """Every plan item in CSV_COLUMNS, formula-safe (see above)."""
+    return csv_text(CSV_COLUMNS, _rows(items, tz), CsvStyle(lineterminator="\n"))
+
+
+def _missing(v: object) -> bool:
+    return v is None or (isinstance(v, float) and pd.isna(v))
+
+
+def _meta_rows(items: pd.DataFrame, tz: str) -> Iterator[list[Any]]:
     r: Any  # a row: its columns' types, which pandas-stubs can't know
     for r in items.itertuples(index=False):
         if r.platform not in META_PLATFORMS or r.status not in ("approved", "scheduled"):
@@ -244,16 +250,29 @@ def to_meta_bulk_csv(items: pd.DataFrame, tz: str = TIMEZONE) -> str:
         local = _local(r.scheduled_at, tz)
         media = getattr(r, "media", None)
         first = (media or {}).get("files", [""])[0] if isinstance(media, dict) else ""
-        w.writerow(
-            [
-                _cell(r.text) or r.title,
-                _cell(r.link),
-                first,
-                local.strftime("%m/%d/%Y") if local else "",
-                local.strftime("%H:%M") if local else "",
-            ]
-        )
-    return out.getvalue()
+        text = "" if _missing(r.text) else str(r.text)
+        yield [
+            text or r.title,
+            r.link,
+            first,
+            local.strftime("%m/%d/%Y") if local else "",
+            local.strftime("%H:%M") if local else "",
+        ]
+
+
+def to_meta_bulk_csv(items: pd.DataFrame, tz: str = TIMEZONE) -> str:
+    """Approved/scheduled Facebook and Instagram items in the bulk-upload layout (see
+    META_BULK_COLUMNS); the media column holds the first media file or URL when one is set.
+    Formula-safe, texts that start with = + - @ with a leading ' (see above)."""
+    return csv_text(META_BULK_COLUMNS, _meta_rows(items, tz), CsvStyle(lineterminator="\n"))
+
+
+def meta_bulk_neutralised(items: pd.DataFrame, tz: str = TIMEZONE) -> int:
+    """How many cells of `to_meta_bulk_csv` got a leading ' (a post text that starts with
+    = + - @ arrives in Meta with it: worth telling the person who uploads it)."""
+    return sum(
+        1 for row in _meta_rows(items, tz) for v in row if isinstance(v, str) and neutralise(v) != v
+    )
 
 
 # -- matching published posts to plan items ------------------------------------------------
@@ -336,6 +355,7 @@ __all__ = [
     "clashes",
     "gaps",
     "match_posts",
+    "meta_bulk_neutralised",
     "to_csv",
     "to_ics",
     "to_meta_bulk_csv",
