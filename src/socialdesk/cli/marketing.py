@@ -534,7 +534,15 @@ def calendar_export(
         out.write_bytes(found.content)
     else:
         out.write_text(found.content, encoding="utf-8")
-    console.print(f"[green]✓[/] {found.items} plan items written to {out} ({fmt}).")
+    console.print(
+        f"[green]✓[/] {found.items} plan items written to {escape(str(out))} ({escape(fmt)})."
+    )
+    if found.neutralised:
+        console.print(
+            f"[yellow]![/] {found.neutralised} text(s) start with = + - or @ and got a leading ' "
+            "so a spreadsheet shows them as text, never runs them: remove it in Meta's upload "
+            "preview."
+        )
 
 
 @calendar_app.command("match")

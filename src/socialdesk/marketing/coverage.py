@@ -26,6 +26,8 @@ on three posts does not look certain.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -113,11 +115,7 @@ def mean_interval(values: np.ndarray, level: float = LEVEL, seed: int = 0) -> Es
     if n > LARGE:
         # the bootstrap would draw 2,000 x n values (an agency's year: gigabytes and seconds);
         # at this size the mean's sampling distribution is normal (central limit theorem)
-        from scipy.stats import t
-
-        mean = float(values.mean())
-        half = float(t.ppf(0.5 + level / 2, n - 1) * values.std(ddof=1) / np.sqrt(n))
-        return Estimate(mean, mean - half, mean + half, level, n, "mean per post, t interval")
+        return t_interval(n, float(values.mean()), float(values.std(ddof=1)), level)
     from scipy.stats import bootstrap
 
     res = bootstrap(
@@ -138,6 +136,59 @@ def mean_interval(values: np.ndarray, level: float = LEVEL, seed: int = 0) -> Es
         n,
         "mean per post, percentile bootstrap",
     )
+
+
+def t_interval(n: int, mean: float, sd: float, level: float = LEVEL) -> Estimate:
+    """The mean of n values with Student's t interval, from the mean and the standard deviation."""
+    from scipy.stats import t
+
+    half = float(t.ppf(0.5 + level / 2, n - 1) * sd / np.sqrt(n))
+    return Estimate(mean, mean - half, mean + half, level, n, "mean per post, t interval")
+
+
+class _Group:
+    """One value of a dimension, fed batch by batch: the posts counted, their sources, and the
+    finite results: kept as values while they are few (the bootstrap needs them), as count,
+    mean and sum of squared deviations once past LARGE (Chan et al.'s pairwise update), so
+    memory stays bounded however many posts the store holds."""
+
+    def __init__(self) -> None:
+        self.posts = 0
+        self.sources: Counter[str] = Counter()
+        self.values: list[np.ndarray] = []
+        self.kept = 0
+        self.moments: tuple[int, float, float] | None = None  # n, mean, M2
+        self.total = 0.0
+
+    def add(self, posts: int, values: np.ndarray, sources: Iterable[str]) -> None:
+        self.posts += posts
+        self.sources.update(sources)
+        self.total += float(values.sum())
+        if self.moments is None:
+            self.values.append(values)
+            self.kept += len(values)
+            if self.kept <= LARGE:
+                return
+            values = np.concatenate(self.values)
+            self.values, self.moments = [], (0, 0.0, 0.0)
+        n_a, mean_a, m2_a = self.moments
+        n_b = len(values)
+        if n_b == 0:
+            return
+        mean_b = float(values.mean())
+        m2_b = float(((values - mean_b) ** 2).sum())
+        n = n_a + n_b
+        delta = mean_b - mean_a
+        self.moments = (n, mean_a + delta * n_b / n, m2_a + m2_b + delta**2 * n_a * n_b / n)
+
+    def per_post(self, level: float = LEVEL) -> Estimate:
+        if self.moments is None:
+            values = np.concatenate(self.values) if self.values else np.array([], dtype=float)
+            return mean_interval(values, level)
+        n, mean, m2 = self.moments
+        if m2 == 0.0:
+            return Estimate(mean, mean, mean, level, n, "mean (all values equal)")
+        return t_interval(n, mean, float(np.sqrt(m2 / (n - 1))), level)
 
 
 def pillar_by_keywords(texts: list[str], plan: Plan) -> list[str | None]:
@@ -269,7 +320,7 @@ def target_coverage(
 
 
 def coverage(
-    posts: pd.DataFrame,
+    posts: pd.DataFrame | Iterable[pd.DataFrame],
     tags: pd.DataFrame,
     items: pd.DataFrame,
     plan: Plan,
@@ -277,10 +328,10 @@ def coverage(
     campaigns: TargetCoverage | None = None,
     links: TargetCoverage | None = None,
 ) -> CoverageResult:
-    """Shares of effort and results per objective, audience and pillar (posts: queries.posts);
-    `campaigns` and `links` (from target_coverage) ride along and count as content."""
+    """Shares of effort and results per objective, audience and pillar (posts: queries.posts,
+    or its batches from queries.post_batches: memory stays at one batch); `campaigns` and
+    `links` (from target_coverage) ride along and count as content."""
     notes: list[str] = []
-    n = len(posts)
     names = _names(plan)
     served = set()
     if not tags.empty:
@@ -297,6 +348,32 @@ def coverage(
                 for s in target.dimensions.get("objective", ())
                 if s.key != UNTAGGED and s.count
             }
+    n = with_metric = 0
+    total_results = 0.0
+    groups: dict[str, dict[str, _Group]] = {dim: {} for dim in DIMENSIONS}
+    with_content: set[str] = set(served)
+    for batch in [posts] if isinstance(posts, pd.DataFrame) else posts:
+        if batch.empty:
+            continue
+        given = assign(batch, tags, items, plan)
+        values = (
+            pd.to_numeric(batch[metric], errors="coerce").to_numpy(dtype=float)
+            if metric in batch
+            else np.full(len(batch), np.nan)
+        )
+        finite = np.isfinite(values)
+        n += len(batch)
+        with_metric += int(finite.sum())
+        total_results += float(values[finite].sum())
+        with_content |= set(given["objective"].dropna())
+        for dim in DIMENSIONS:
+            col = given[dim].fillna(UNTAGGED).to_numpy()
+            sources = given[f"{dim}_source"].fillna("none").to_numpy()
+            for key in set(col):
+                mask = col == key
+                groups[dim].setdefault(key, _Group()).add(
+                    int(mask.sum()), values[mask & finite], sources[mask]
+                )
     if n == 0:
         bare = tuple(o.key for o in plan.objectives if o.key not in served)
         return CoverageResult(
@@ -309,48 +386,33 @@ def coverage(
             campaigns,
             links,
         )
-    given = assign(posts, tags, items, plan)
-    values = (
-        pd.to_numeric(posts[metric], errors="coerce").to_numpy(dtype=float)
-        if metric in posts
-        else np.full(n, np.nan)
-    )
-    with_metric = int(np.isfinite(values).sum())
     if with_metric < n:
         notes.append(
             f"{n - with_metric} of {n} posts do not report {metric}: "
             "they count to effort, not to results"
         )
-    total_results = float(np.nansum(values))
     dims: dict[str, tuple[Share, ...]] = {}
     for dim in DIMENSIONS:
-        col = given[dim].fillna(UNTAGGED)
         rows = []
-        for key in sorted(set(col), key=lambda k: (k == UNTAGGED, k)):
-            mask = (col == key).to_numpy()
-            v = values[mask]
-            v = v[np.isfinite(v)]
-            k = int(mask.sum())
-            res = float(v.sum())
-            src = given.loc[mask, f"{dim}_source"].fillna("none").value_counts().to_dict()
+        for key in sorted(groups[dim], key=lambda k: (k == UNTAGGED, k)):
+            g = groups[dim][key]
             rows.append(
                 Share(
                     key=key,
                     name=names.get(key, key),
-                    posts=k,
-                    share_of_posts=Estimate.exact(k / n, n, "share of posts"),
-                    results=res,
+                    posts=g.posts,
+                    share_of_posts=Estimate.exact(g.posts / n, n, "share of posts"),
+                    results=g.total,
                     share_of_results=Estimate.exact(
-                        res / total_results if total_results else 0.0,
+                        g.total / total_results if total_results else 0.0,
                         with_metric,
                         f"share of {metric}",
                     ),
-                    results_per_post=mean_interval(v),
-                    by_source={str(a): int(b) for a, b in src.items()},
+                    results_per_post=g.per_post(),
+                    by_source={str(a): int(b) for a, b in g.sources.most_common()},
                 )
             )
         dims[dim] = tuple(rows)
-    with_content = set(given["objective"].dropna()) | served
     bare = tuple(o.key for o in plan.objectives if o.key not in with_content)
     return CoverageResult(metric, n, with_metric, dims, bare, tuple(notes), campaigns, links)
 

@@ -29,6 +29,7 @@ from socialdesk.marketing.calendar import (
     clashes,
     gaps,
     match_posts,
+    meta_bulk_neutralised,
     to_csv,
     to_ics,
     to_meta_bulk_csv,
@@ -173,7 +174,7 @@ def coverage_for(
 
     def compute() -> CoverageResult:
         return coverage(
-            queries.posts(session, workspace_id, start, end),
+            queries.post_batches(session, workspace_id, start, end),
             tags,
             items,
             plan,
@@ -1080,11 +1081,14 @@ def calendar_window(
 
 @dataclass(frozen=True)
 class CalendarExport:
-    """The calendar as a file: ICS (a calendar app subscribes), CSV, or Meta's bulk upload."""
+    """The calendar as a file: ICS (a calendar app subscribes), CSV, or Meta's bulk upload.
+    `neutralised`: the Meta bulk file's cells that got a leading ' to stay text in a
+    spreadsheet (a post text that starts with = + - @ arrives in Meta with it)."""
 
     format: str
     items: int
     content: bytes | str
+    neutralised: int = 0
 
 
 EXPORT_FORMATS = ("ics", "csv", "meta")
@@ -1098,13 +1102,15 @@ def export_calendar(
         raise ValueError(f"unknown format {fmt!r}: use ics, csv or meta")
     items = queries.plan_items(session, workspace_id)
     content: bytes | str
+    neutralised = 0
     if fmt == "ics":
         content = to_ics(items, name=name)
     elif fmt == "csv":
         content = to_csv(items)
     else:
         content = to_meta_bulk_csv(items)
-    return CalendarExport(format=fmt, items=len(items), content=content)
+        neutralised = meta_bulk_neutralised(items)
+    return CalendarExport(format=fmt, items=len(items), content=content, neutralised=neutralised)
 
 
 class ItemNotFound(LookupError):

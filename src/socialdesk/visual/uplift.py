@@ -47,7 +47,7 @@ import pandas as pd
 
 from socialdesk.catalogue import get_metric
 from socialdesk.estimates import Estimate
-from socialdesk.phrases import Phrase
+from socialdesk.phrases import Num, Phrase
 from socialdesk.visual import features as F
 from socialdesk.visual.explain import (
     Explanation,
@@ -92,6 +92,16 @@ TIME_CONTROLS = ("trend", "quarter", "month", "spline", "season")  # their names
 FLEXIBLE_TIME = 2
 # the interval of the chosen time control carries the choice: Akaike-weighted over the fits
 AVERAGE_TIME = True
+# Bounded memory and time at any size (issue #18): a group of more posts is fitted on a random
+# sample of this many. The design matrix is posts x controls (an account column per account in
+# a pooled fit: 1 M posts x 200 columns is 1.6 GB per copy, and each time control is a fit).
+# The sample is drawn per media type, a covariate of the model, so the regression stays
+# unbiased given the type (sampling on X, never on y); a type keeps at least FIT_SAMPLE_MIN_TYPE
+# posts (all when it has fewer) so rare types are not thinned to nothing. The interval is the
+# sample's: honest, and at this size already narrow (1/sqrt(n) shrinks slowly past it).
+FIT_SAMPLE_POSTS = 50_000
+FIT_SAMPLE_MIN_TYPE = 2_000
+FIT_SAMPLE_SEED = 20261206
 LEVEL = 0.95
 BASES = ("per_exposure", "total", "exposure")
 METRICS = (
@@ -996,8 +1006,18 @@ def uplift(
             notes=(*notes, why_not(el)),
         )
 
+    posts = fit_sample(el.posts)
+    if len(posts) < len(el.posts):
+        notes.append(
+            Phrase(
+                "fitted on a random sample of %(k)s of the %(n)s posts (drawn per type, every "
+                "type kept); the intervals are the sample's",
+                k=Num(len(posts), ","),
+                n=Num(len(el.posts), ","),
+            )
+        )
     fitted = fit(
-        el.posts, y, exposure, types=el.types, basis=basis, exposure_name=exp_name, level=level
+        posts, y, exposure, types=el.types, basis=basis, exposure_name=exp_name, level=level
     )
     if fitted.least is not None:
         return _withheld(group, fitted, el, y, frame, raw_exposure, notes, fitted.least)
@@ -1034,6 +1054,30 @@ def uplift(
         time=fitted.time,
         time_models=fitted.time_models,
     )
+
+
+def fit_sample(
+    posts: pd.DataFrame,
+    size: int | None = None,
+    min_type: int | None = None,
+    seed: int = FIT_SAMPLE_SEED,
+) -> pd.DataFrame:
+    """The posts a fit reads: all of them up to `size`, else a random sample drawn per media
+    type in proportion (at least `min_type` of each type, all of a smaller type), in the
+    posts' own order. Deterministic for the same posts (a fixed seed), so a page shows the
+    same figures until the data changes."""
+    size = FIT_SAMPLE_POSTS if size is None else size
+    min_type = FIT_SAMPLE_MIN_TYPE if min_type is None else min_type
+    n = len(posts)
+    if n <= size:
+        return posts
+    rng = np.random.default_rng(seed)
+    keep: list[np.ndarray] = []
+    for _type, found in posts.groupby("media_type", sort=True, dropna=False).indices.items():
+        idx = np.asarray(found)
+        quota = max(min_type, round(size * len(idx) / n))
+        keep.append(idx if len(idx) <= quota else rng.choice(idx, size=quota, replace=False))
+    return posts.iloc[np.sort(np.concatenate(keep))]
 
 
 def _withheld(
