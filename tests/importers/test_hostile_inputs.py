@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from socialdesk.importers import runner
+from socialdesk.importers import limits, runner
 from tests.conftest import fixture_path
 from tests.importers.test_bad_input import table_counts
 
@@ -79,7 +79,7 @@ def test_a_member_packed_like_a_bomb_is_refused_by_its_ratio(importer, ws, tmp_p
 
 
 def test_the_member_limit_is_one_of_the_limits(importer, ws, tmp_path, monkeypatch):
-    monkeypatch.setattr(runner, "MAX_MEMBER_BYTES", 1000)
+    monkeypatch.setattr(limits, "MAX_MEMBER_BYTES", 1000)
     archive = tmp_path / "export.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("Posts.csv", GOOD.read_bytes() + b"\n" * 2000)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from socialdesk.importers import runner
+from socialdesk.importers import limits
 from socialdesk.model import Account, ImportBatch, Post, SearchPerformance
 from tests.conftest import fixture_path
 from tests.importers.test_bad_input import table_counts
@@ -201,7 +201,7 @@ def test_a_zip_that_would_unpack_too_much_is_refused_before_unpacking(
     folder.mkdir()
     _zip(folder / "bomb.zip", {"Posts.csv": GOOD.read_bytes() + b"\n" * 50_000})
     (folder / "Posts.csv").write_bytes(GOOD.read_bytes())
-    monkeypatch.setattr(runner, "MAX_UNZIPPED_BYTES", 10_000)
+    monkeypatch.setattr(limits, "MAX_UNZIPPED_BYTES", 10_000)
     before = table_counts(ws.engine)
     reports = {r.file: r for r in importer.import_paths([folder])}
     bomb = reports[str(folder / "bomb.zip")]
@@ -216,13 +216,13 @@ def test_zips_of_one_import_share_one_budget(importer, ws, tmp_path, monkeypatch
     folder.mkdir()
     _zip(folder / "a.zip", {"Posts.csv": GOOD.read_bytes()})
     _zip(folder / "b.zip", {"Posts.csv": GOOD.read_bytes().replace(b"9110", b"9120")})
-    monkeypatch.setattr(runner, "MAX_UNZIPPED_TOTAL", len(GOOD.read_bytes()) + 10)
+    monkeypatch.setattr(limits, "MAX_UNZIPPED_TOTAL", len(GOOD.read_bytes()) + 10)
     reports = {r.file: r.status for r in importer.import_paths([folder])}
     assert reports == {f"{folder}/a.zip:Posts.csv": "imported", str(folder / "b.zip"): "failed"}
 
 
 def test_a_zip_of_too_many_files_is_refused(importer, ws, tmp_path, monkeypatch):
-    monkeypatch.setattr(runner, "MAX_ZIP_MEMBERS", 2)
+    monkeypatch.setattr(limits, "MAX_ZIP_MEMBERS", 2)
     archive = _zip(tmp_path / "many.zip", {f"{i}.csv": b"a,b\n1,2\n" for i in range(3)})
     [report] = importer.import_paths([archive])
     assert report.file == str(archive) and report.status == "failed"

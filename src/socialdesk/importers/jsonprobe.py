@@ -6,15 +6,20 @@ header row, so its probe makes one: the dotted paths of the fields its records h
 "$<key>" naming the list the records were found in ("$data", "$feed", "$notifications";
 "$" for a top-level array). A JSON format module lists those paths as its column spellings
 and is detected like any CSV format; its reader re-reads the records with `json_records`.
+
+A JSON file is parsed whole (json.loads), so one larger than `limits.MAX_JSON_BYTES` is refused
+before it is read, naming the file and the limit; so is one nested too deeply to parse.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from socialdesk.errors import FileUnreadable
+from socialdesk.importers import limits
 from socialdesk.importers.tabular import PROBE_ROWS, Probe, Sheet
 
 MAX_DEPTH = 4
@@ -23,7 +28,20 @@ MAX_DEPTH = 4
 def _load(path: Path, display: str) -> Any:
     try:
         with path.open("rb") as fh:
-            return json.loads(fh.read().decode("utf-8-sig"))
+            size = os.fstat(fh.fileno()).st_size
+            problem = limits.json_problem(size)
+            if problem is None:
+                raw = fh.read(limits.MAX_JSON_BYTES + 1)  # never more, should the file grow
+                problem = limits.json_problem(len(raw))
+        if problem:
+            raise FileUnreadable(display, problem)
+        return json.loads(raw.decode("utf-8-sig"))
+    except OSError as exc:
+        raise FileUnreadable(display, f"cannot be read ({exc.strerror}).") from exc
+    except RecursionError as exc:
+        raise FileUnreadable(
+            display, "this JSON file is nested too deeply to read: it is not an export."
+        ) from exc
     except UnicodeDecodeError as exc:
         raise FileUnreadable(display, "this .json file is not UTF-8 text.") from exc
     except json.JSONDecodeError as exc:

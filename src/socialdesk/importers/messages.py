@@ -21,7 +21,6 @@ from sqlalchemy import select, update
 
 from socialdesk.importers.base import AccountRef, Chunk
 from socialdesk.model import Message, MessageLabel, MessageThread
-from socialdesk.store.upsert import upsert, upsert_frame
 
 if TYPE_CHECKING:
     from socialdesk.importers.load import Loader
@@ -154,8 +153,7 @@ def load_messages(loader: Loader, chunk: Chunk) -> None:
     ]
     loader._count(
         "message_thread",
-        upsert(
-            loader.session,
+        loader.upsert(
             MessageThread.__table__,
             thread_rows,
             keys=("workspace_id", "platform", "external_id"),
@@ -171,6 +169,10 @@ def load_messages(loader: Loader, chunk: Chunk) -> None:
             MessageThread.external_id.in_(keys[i : i + _STEP]),
         )
         thread_ids.update(dict(loader.session.execute(q).all()))
+    if loader.dry_run:  # the threads it would have added
+        for key in keys:
+            if key not in thread_ids:
+                thread_ids[key] = loader.made_up_id(MessageThread.__table__, (ws, platform, key))
     # messages
     rows = pd.DataFrame(
         {
@@ -193,8 +195,7 @@ def load_messages(loader: Loader, chunk: Chunk) -> None:
         values = frame[col].map(_none)
         if values.notna().any():
             rows[col] = pd.to_numeric(values) if col == "author_followers" else values
-    res = upsert_frame(
-        loader.session,
+    res = loader.upsert_frame(
         Message.__table__,
         rows,
         keys=("workspace_id", "platform", "external_id"),
@@ -222,15 +223,15 @@ def load_messages(loader: Loader, chunk: Chunk) -> None:
     if label_rows:
         loader._count(
             "message_label",
-            upsert(
-                loader.session,
+            loader.upsert(
                 MessageLabel.__table__,
                 label_rows,
                 keys=("message_id", "kind", "value"),
                 update=["set_at"],
             ),
         )
-    _refresh_threads(loader, list(thread_ids.values()))
+    if not loader.dry_run:
+        _refresh_threads(loader, list(thread_ids.values()))
 
 
 def _refresh_threads(loader: Loader, ids: list[int]) -> None:

@@ -24,13 +24,14 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from socialdesk.errors import FileUnreadable, ImportError_
-from socialdesk.importers import builtin_formats
+from socialdesk.importers import builtin_formats, limits
 from socialdesk.importers.base import ExportFormat, ReadContext
 from socialdesk.importers.detect import detect
+from socialdesk.importers.limits import unsafe_member
 from socialdesk.importers.load import Loader, Staged
 from socialdesk.model import ImportBatch
-from socialdesk.phrases import Num, Phrase
-from socialdesk.store.engine import wait_for_write_turn
+from socialdesk.phrases import Phrase
+from socialdesk.store.engine import tune_for_import, wait_for_write_turn
 
 Progress = Callable[[str, int], None]  # (file, rows read so far)
 
@@ -110,23 +111,7 @@ def snapshot_date(path: Path, display: str) -> dt.date:
     return dt.datetime.fromtimestamp(path.stat().st_mtime).date()
 
 
-# Bounds on what zips unpack to (zip bombs), in this one place for every zip socialdesk opens:
-# one given to `import`, one found in a folder, one uploaded to the cockpit (which takes up to
-# 512 MB). Members are streamed to a temporary folder in blocks of 1 MB before they are read,
-# so memory stays flat and the disk cannot fill up. The declared sizes are checked before
-# anything is unpacked (zipfile holds a member to its declared size while unpacking: one that
-# unpacks to more is damaged) and the bytes written are counted again while unpacking.
-MAX_ZIP_MEMBERS = 1000  # files in one zip
-MAX_MEMBER_BYTES = 500_000_000  # 500 MB: one member unpacked
-MAX_UNZIPPED_BYTES = 1 << 30  # 1 GiB: all members of one zip together
-MAX_UNZIPPED_TOTAL = 4 << 30  # 4 GiB: all zips of one import (a folder of zips) together
-MAX_RATIO = 100  # unpacked : packed, for members that unpack to more than RATIO_FROM
-RATIO_FROM = 8 << 20  # 8 MiB: small members may be as repetitive as they like
-_BLOCK = 1 << 20
-
-
-def _mb(size: int) -> Num:
-    return Num(size / 1e6, ",.0f")
+_BLOCK = 1 << 20  # members are unpacked in blocks of 1 MB (bounds: see limits)
 
 
 @dataclass(frozen=True)
@@ -142,66 +127,6 @@ class _Item:
 
 def _is_zip(path: Path) -> bool:
     return path.suffix.lower() == ".zip" and zipfile.is_zipfile(path)
-
-
-def unsafe_member(name: str) -> bool:
-    """Whether a member's name climbs out of the folder it is unpacked to ('..' among its
-    parts) or is absolute (/x, \\x, C:x): such a member is reported and never unpacked."""
-    parts = re.split(r"[/\\]", name)
-    return (
-        name.startswith(("/", "\\"))
-        or bool(re.match(r"[A-Za-z]:", name))
-        or any(p == ".." for p in parts)
-    )
-
-
-def _member_too_large(info: zipfile.ZipInfo) -> Phrase | None:
-    """Why one member is not unpacked (too large, or packed like a zip bomb), else None."""
-    if info.file_size > MAX_MEMBER_BYTES:
-        return Phrase(
-            "%(member)s would unpack to %(size)s MB, more than the %(limit)s MB socialdesk "
-            "unpacks for one file: unzip it yourself and import the file.",
-            member=repr(info.filename),
-            size=_mb(info.file_size),
-            limit=_mb(MAX_MEMBER_BYTES),
-        )
-    if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(1, info.compress_size):
-        return Phrase(
-            "%(member)s is packed %(ratio)s times smaller than it unpacks (%(size)s MB), more "
-            "than the %(limit)s times of any export: a zip bomb or a damaged zip. Unzip it "
-            "yourself if you trust it.",
-            member=repr(info.filename),
-            ratio=Num(info.file_size / max(1, info.compress_size), ",.0f"),
-            size=_mb(info.file_size),
-            limit=MAX_RATIO,
-        )
-    return None
-
-
-def _zip_too_large(infos: Sequence[zipfile.ZipInfo], budget: int) -> Phrase | None:
-    """Why these members are not unpacked (a zip bomb's signature), else None."""
-    if len(infos) > MAX_ZIP_MEMBERS:
-        return Phrase(
-            "this zip holds %(count)s files, more than the %(limit)s socialdesk unpacks: "
-            "unzip it yourself and import the files you need.",
-            count=Num(len(infos), ","),
-            limit=Num(MAX_ZIP_MEMBERS, ","),
-        )
-    for info in infos:
-        problem = _member_too_large(info)
-        if problem:
-            return problem
-    size = sum(i.file_size for i in infos)
-    limit = min(MAX_UNZIPPED_BYTES, budget)
-    if size > limit:
-        return Phrase(
-            "this zip would unpack to %(size)s MB, more than the %(limit)s MB socialdesk "
-            "unpacks at once: unzip it yourself and import the files, or import fewer zips "
-            "together.",
-            size=_mb(size),
-            limit=_mb(limit),
-        )
-    return None
 
 
 class _Overflow(Exception):
@@ -250,16 +175,16 @@ def _unzip(
                     )
                     continue
                 infos.append(info)
-            problem = _zip_too_large(infos, budget)
+            problem = limits.zip_too_large(infos, budget)
             if problem:
                 return [*items, _Item(path, whole, refused=problem)], 0
-            limit = min(MAX_UNZIPPED_BYTES, budget)
+            limit = min(limits.MAX_UNZIPPED_BYTES, budget)
             for i, info in enumerate(infos):
                 # a folder per zip and member: two zips may both hold Queries.csv
                 target = folder / str(i) / Path(info.filename).name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with zf.open(info) as src, target.open("wb") as dst:
-                    used += _copy_member(src, dst, min(MAX_MEMBER_BYTES, limit - used))
+                    used += _copy_member(src, dst, min(limits.MAX_MEMBER_BYTES, limit - used))
                 items.append(_Item(target, f"{prefix}:{info.filename}", archive=path))
     except _Overflow:
         return [
@@ -282,7 +207,7 @@ def _expanded(paths: Iterable[Path]) -> Iterator[list[_Item]]:
     in a folder, is opened: each of its members becomes its own file, "<zip>:<member>"."""
     with tempfile.TemporaryDirectory(prefix="socialdesk-zip-") as tmp:
         out: list[_Item] = []
-        budget = MAX_UNZIPPED_TOTAL
+        budget = limits.MAX_UNZIPPED_TOTAL
         for n, path in enumerate(paths):
             if path.is_dir():  # named by their path, as the folder's other files
                 found = [(p, str(p), str(p)) for p in sorted(path.rglob("*")) if p.is_file()]
@@ -417,9 +342,9 @@ class Importer:
             )
             try:
                 with session.begin():
-                    self._run(session, path, display, digest, match, ctx, report, progress)
+                    self._run(session, path, display, digest, match, ctx, report, progress, dry_run)
                     if dry_run:
-                        raise _DryRun
+                        raise _DryRun  # nothing was written: a read-only transaction ends
             except _DryRun:
                 report.status = "would-import"
                 report.batch_id = None
@@ -459,7 +384,11 @@ class Importer:
         ctx: ReadContext,
         report: FileReport,
         progress: Progress | None,
+        dry_run: bool = False,
     ) -> None:
+        """Read, check and write one file. A dry run reads the file and counts what it would
+        change with reads only: it takes no write lock, so it neither waits for another
+        import nor holds one up."""
         batch = ImportBatch(
             workspace_id=self.workspace_id,
             sha256=digest,
@@ -477,16 +406,20 @@ class Importer:
                 staged.add(chunk)
                 if progress:
                     progress(display, report.rows_read)
-            wait_for_write_turn(session, self.workspace_id)  # another import: queue, not fail
-            if (known := self._known_batch(digest)) is not None:  # imported while we waited
-                report.status, report.batch_id, report.format = "unchanged", *known
-                report.notes.append(
-                    f"this exact file was imported before (batch {known[0]}); nothing changed."
-                )
-                return
-            session.add(batch)
-            session.flush()
-            loader = Loader(session, self.workspace_id, batch.id)
+            if dry_run:
+                loader = Loader(session, self.workspace_id, None, dry_run=True)
+            else:
+                wait_for_write_turn(session, self.workspace_id)  # another import: queue
+                tune_for_import(session)  # SQLite: a page cache for this transaction
+                if (known := self._known_batch(digest)) is not None:  # imported meanwhile
+                    report.status, report.batch_id, report.format = "unchanged", *known
+                    report.notes.append(
+                        f"this exact file was imported before (batch {known[0]}); nothing changed."
+                    )
+                    return
+                session.add(batch)
+                session.flush()
+                loader = Loader(session, self.workspace_id, batch.id)
             for chunk in staged:
                 loader.load(chunk)
             loader.finish()
@@ -514,6 +447,8 @@ class Importer:
             report.rows_updated = loader.counts[main].updated
         if report.rows_read == 0:
             ctx.note("the file holds no data rows (only a header).")
+        if dry_run:
+            return
         batch.rows_read = report.rows_read
         batch.rows_added = report.rows_added
         batch.rows_updated = report.rows_updated

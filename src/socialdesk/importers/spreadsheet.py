@@ -4,6 +4,12 @@ Every cell becomes the text a CSV export of it would hold: numbers as Python flo
 dates and times ISO 8601, booleans TRUE/FALSE, empty cells "". `probe_xlsx` and `probe_xls`
 read the first rows of each sheet for detection; `iter_xlsx_rows` and `iter_xls_rows` stream
 one sheet for `Table.frames()`.
+
+Memory stays bounded: an .xlsx is opened read-only (openpyxl streams a sheet row by row) and
+only after `limits.xlsx_problem` found nothing wrong with it (a zip bomb, a sheet of millions of
+cells, a row wider than Excel allows); an .xls is read by xlrd whole, one sheet at a time, and
+only up to `limits.MAX_XLS_BYTES`, its rows as long as their cells (ragged: a single cell far
+down and to the right does not fill a whole grid).
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from socialdesk.errors import FileUnreadable
+from socialdesk.errors import FileUnreadable, ImportError_
+from socialdesk.importers import limits
 from socialdesk.importers.sniff import PROBE_ROWS, Probe, Sheet
 
 
@@ -46,19 +53,34 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def open_xlsx(path: Path) -> object:
-    """The workbook, read-only; openpyxl's warning about a workbook without a default style
-    (X Ads reports) says nothing a user can act on."""
+def open_xlsx(path: Path, display: str | None = None) -> object:
+    """The workbook, read-only, once `limits.xlsx_problem` finds nothing wrong with it (else
+    FileUnreadable naming the file and the part); openpyxl's warning about a workbook without
+    a default style (X Ads reports) says nothing a user can act on."""
     import openpyxl
 
+    problem = limits.xlsx_problem(path)
+    if problem:
+        raise FileUnreadable(display or path.name, problem)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Workbook contains no default style")
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
 
 
-def iter_xlsx_rows(path: Path, sheet_name: str) -> Iterator[list[str]]:
+def open_xls(path: Path, display: str | None = None) -> Any:
+    """The .xls workbook, its sheets loaded on demand with ragged rows, once it is no larger
+    than `limits.MAX_XLS_BYTES` (else FileUnreadable)."""
+    import xlrd
+
+    problem = limits.xls_problem(path)
+    if problem:
+        raise FileUnreadable(display or path.name, problem)
+    return xlrd.open_workbook(str(path), on_demand=True, ragged_rows=True)
+
+
+def iter_xlsx_rows(path: Path, sheet_name: str, display: str | None = None) -> Iterator[list[str]]:
     """Every row of one sheet of an .xlsx workbook, as text."""
-    wb: Any = open_xlsx(path)
+    wb: Any = open_xlsx(path, display)
     try:
         ws = wb[sheet_name]
         ws.reset_dimensions()  # some exports carry a wrong <dimension ref="A1">
@@ -68,11 +90,9 @@ def iter_xlsx_rows(path: Path, sheet_name: str) -> Iterator[list[str]]:
         wb.close()
 
 
-def iter_xls_rows(path: Path, sheet_name: str) -> Iterator[list[str]]:
+def iter_xls_rows(path: Path, sheet_name: str, display: str | None = None) -> Iterator[list[str]]:
     """Every row of one sheet of an .xls workbook, as text."""
-    import xlrd
-
-    book = xlrd.open_workbook(str(path), on_demand=True)
+    book = open_xls(path, display)
     try:
         sh = book.sheet_by_name(sheet_name)
         for r in range(sh.nrows):
@@ -87,6 +107,8 @@ def open_workbook(
     """`opener(path, display)`; a workbook it cannot open is FileUnreadable (damaged)."""
     try:
         return opener(path, display)
+    except ImportError_:  # refused by a limit: the message says why
+        raise
     except Exception as exc:  # openpyxl and xlrd raise many kinds
         first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         raise FileUnreadable(
@@ -96,7 +118,7 @@ def open_workbook(
 
 def probe_xlsx(path: Path, display: str) -> Probe:
     """The first PROBE_ROWS rows of each worksheet of an .xlsx workbook."""
-    wb: Any = open_xlsx(path)
+    wb: Any = open_xlsx(path, display)
     sheets = []
     try:
         for ws in wb.worksheets:
@@ -115,18 +137,19 @@ def probe_xlsx(path: Path, display: str) -> Probe:
 
 
 def probe_xls(path: Path, display: str) -> Probe:
-    """The first PROBE_ROWS rows of each sheet of an .xls workbook."""
-    import xlrd
-
-    book = xlrd.open_workbook(str(path), on_demand=True)
+    """The first PROBE_ROWS rows of each sheet of an .xls workbook (one sheet in memory at a
+    time)."""
+    book = open_xls(path, display)
     sheets = []
     try:
-        for sh in book.sheets():
+        for i in range(book.nsheets):
+            sh = book.sheet_by_index(i)
             rows = [
                 [xls_text(c.value, c.ctype, book.datemode) for c in sh.row(r)]
                 for r in range(min(sh.nrows, PROBE_ROWS))
             ]
             sheets.append(Sheet(sh.name, rows))
+            book.unload_sheet(i)
     finally:
         book.release_resources()
     return Probe(path, display, "xls", sheets=sheets)

@@ -671,9 +671,9 @@ class Table:
 
     def _sheet_frames_unchecked(self, chunksize: int) -> Iterator[pd.DataFrame]:
         rows_iter: Iterable[list[str]] = (
-            iter_xlsx_rows(self.probe.path, self.sheet)
+            iter_xlsx_rows(self.probe.path, self.sheet, self.display)
             if self.probe.kind == "xlsx"
-            else iter_xls_rows(self.probe.path, self.sheet)
+            else iter_xls_rows(self.probe.path, self.sheet, self.display)
         )
         width = len(self.header)
         skip = self.header_index + 1 + self.skip_after_header

@@ -35,6 +35,7 @@ from sqlalchemy import (
     true,
     union,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from socialdesk.catalogue.sql import metric_column
@@ -80,6 +81,46 @@ def _latest_select(where: Any) -> Any:
 _COLUMNS = ["post_id", "account_id", "published_at", "as_of", *LATEST_FIGURES]
 
 
+def _touched_select(where: Any) -> Any:
+    """Per post matching `where`: its account, time and latest snapshot's figures, the
+    latest snapshot found through the (post_id, as_of) key, one index probe per post.
+    `_latest_select`'s anti-join reads as much of post_metrics as the planner likes (on
+    PostgreSQL all of it), which grows with the store; this grows with the posts given."""
+    latest = aliased(PostMetrics, name="latest")
+    newest = aliased(PostMetrics, name="newest")
+    last = select(func.max(newest.as_of)).where(newest.post_id == Post.id).scalar_subquery()
+    return (
+        select(
+            Post.id,
+            Post.account_id,
+            Post.published_at,
+            latest.as_of,
+            *[metric_column(latest, m) for m in LATEST_FIGURES],
+        )
+        .select_from(Post)
+        .outerjoin(latest, and_(latest.post_id == Post.id, latest.as_of == last))
+        .where(where)
+    )
+
+
+def _upsert_latest(conn: Conn, where: Any) -> None:
+    """`post_latest` of the posts matching `where`, written as one upsert: a new post's row
+    is added, a changed one updated in place, an unchanged one left alone (no index entry
+    rewritten; delete-and-insert rewrote every row and its index entries). A post deleted
+    since takes its row with it (ON DELETE CASCADE), so no row outlives its post."""
+    dialect = _dialect(conn)
+    stmt: Any = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(PostLatest)
+    stmt = stmt.from_select(_COLUMNS, _touched_select(where))
+    kept = PostLatest.__table__.c
+    changed = [kept[c].is_distinct_from(stmt.excluded[c]) for c in _COLUMNS[1:]]
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["post_id"],
+        set_={c: stmt.excluded[c] for c in _COLUMNS[1:]},
+        where=or_(*changed),
+    )
+    conn.execute(stmt)
+
+
 def refresh_post_latest(
     conn: Conn, *, batch_id: int | None = None, post_ids: Iterable[int] | None = None
 ) -> None:
@@ -90,28 +131,19 @@ def refresh_post_latest(
             select(Post.id).where(Post.import_batch_id == batch_id),
             select(PostMetrics.post_id).where(PostMetrics.import_batch_id == batch_id),
         ).subquery()
-        conn.execute(delete(PostLatest).where(PostLatest.post_id.in_(select(touched.c[0]))))
-        conn.execute(
-            insert(PostLatest).from_select(
-                _COLUMNS, _latest_select(Post.id.in_(select(touched.c[0])))
-            )
-        )
+        _upsert_latest(conn, Post.id.in_(select(touched.c[0])))
         return
     if post_ids is None:
         conn.execute(delete(PostLatest))
         conn.execute(insert(PostLatest).from_select(_COLUMNS, _latest_select(true())))
         return
     ids = sorted(set(post_ids))
-    if len(ids) > _CHUNK:  # an import's posts: one statement each through a temporary table
+    if len(ids) > _CHUNK:  # an import's posts: one statement through a temporary table
         with _id_table(conn, ids) as posts:
-            conn.execute(delete(PostLatest).where(PostLatest.post_id.in_(posts)))
-            fresh = _latest_select(Post.id.in_(posts))
-            conn.execute(insert(PostLatest).from_select(_COLUMNS, fresh))
+            _upsert_latest(conn, Post.id.in_(posts))
         return
     for i in range(0, len(ids), _CHUNK):
-        part = ids[i : i + _CHUNK]
-        conn.execute(delete(PostLatest).where(PostLatest.post_id.in_(part)))
-        conn.execute(insert(PostLatest).from_select(_COLUMNS, _latest_select(Post.id.in_(part))))
+        _upsert_latest(conn, Post.id.in_(ids[i : i + _CHUNK]))
 
 
 _IDS = Table("_rollup_ids", MetaData(), Column("id", Integer, primary_key=True))
