@@ -541,7 +541,8 @@ class Membership(Base):
 
 
 class LoginFailure(Base):
-    """A failed login, kept for throttling (so every web worker sees the same count)."""
+    """A failed login, kept for throttling (so every web worker sees the same count). On
+    SQLite kept with the sessions in their own file (socialdesk.users.sessions)."""
 
     __tablename__ = "login_failure"
     __table_args__ = (Index("ix_login_failure_username_at", "username", "at"),)
@@ -556,7 +557,9 @@ class UserSession(Base):
     """A logged-in session of team mode. The signed cookie holds a random id; this row holds
     its SHA-256 digest (reading the table gives nobody a session). Logging out deletes the
     row; a new password, a disabled user or lost access deletes every row of the user, so a
-    copied cookie stops working at once. Read by primary key on every request."""
+    copied cookie stops working at once. Read by primary key on every request. On SQLite
+    the rows live in a file of their own, socialdesk.sessions.db (socialdesk.users.sessions),
+    so a login never waits for an import; this table is then unused."""
 
     __tablename__ = "user_session"
 

@@ -23,9 +23,9 @@ import pytest
 from sqlalchemy import select
 
 from socialdesk.cli.serve import proxy_options, trusted_proxies
-from socialdesk.model import LoginFailure
 from socialdesk.store import open_workspace, session_scope
 from socialdesk.users import add_user
+from socialdesk.users.sessions import FAILURES, SessionStore
 from socialdesk.web.auth import MAX_FAILURES
 from tests.web.conftest import PASSWORD
 
@@ -101,8 +101,9 @@ def _attempt(url: str, forwarded: str, password: str) -> int:
 def _failure_addresses(folder: Path) -> set[str]:
     handle = open_workspace(folder)
     try:
-        with session_scope(handle.engine) as s:
-            return set(s.scalars(select(LoginFailure.ip)))
+        # failed logins are kept with the sessions: a file of their own on SQLite
+        with session_scope(SessionStore.for_engine(handle.engine).engine or handle.engine) as s:
+            return set(s.scalars(select(FAILURES.c.ip)))
     finally:
         handle.engine.dispose()
 

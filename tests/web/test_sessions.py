@@ -13,9 +13,10 @@ import pytest
 from sqlalchemy import event, func, select, update
 from typer.testing import CliRunner
 
-from socialdesk.model import Membership, User, UserSession
+from socialdesk.model import Membership, User
 from socialdesk.store.session import WorkspaceHandle, session_scope
 from socialdesk.users import add_user, hash_password, remove_member, set_password
+from socialdesk.users.sessions import SESSIONS, SessionStore
 from socialdesk.web.auth import SESSION_COOKIE, SessionSigner, fingerprint, session_digest
 from tests.web.conftest import PASSWORD, csrf_of, login, make_client
 
@@ -61,14 +62,17 @@ def _logged_out(client) -> bool:
     )
 
 
+def _store(ws: WorkspaceHandle):
+    """Where the sessions are kept: a file of their own on SQLite, the main database on
+    PostgreSQL (socialdesk.users.sessions)."""
+    return SessionStore.for_engine(ws.engine).engine or ws.engine
+
+
 def _rows(ws: WorkspaceHandle, username: str) -> int:
     with session_scope(ws.engine) as s:
-        return s.scalar(
-            select(func.count())
-            .select_from(UserSession)
-            .join(User, User.id == UserSession.user_id)
-            .where(User.username == username)
-        )
+        uid = s.scalar(select(User.id).where(User.username == username))
+    with session_scope(_store(ws)) as s:
+        return s.scalar(select(func.count()).select_from(SESSIONS).where(SESSIONS.c.user_id == uid))
 
 
 def test_logout_ends_every_copy_of_the_cookie(ws):
@@ -130,16 +134,16 @@ def test_a_new_role_holds_at_the_next_request(ws):
 def test_an_expired_session_is_over(ws):
     people = _people(ws, anna="viewer")
     anna = _logged_in(ws, people["anna"])
-    with session_scope(ws.engine) as s:
-        s.execute(update(UserSession).values(expires_at=dt.datetime(2020, 1, 1)))
+    with session_scope(_store(ws)) as s:
+        s.execute(update(SESSIONS).values(expires_at=dt.datetime(2020, 1, 1)))
     assert _logged_out(anna)
     _logged_in(ws, people["anna"])  # logging in forgets the expired rows on the way
-    with session_scope(ws.engine) as s:
+    with session_scope(_store(ws)) as s:
         assert (
             s.scalar(
                 select(func.count())
-                .select_from(UserSession)
-                .where(UserSession.expires_at < dt.datetime(2021, 1, 1))
+                .select_from(SESSIONS)
+                .where(SESSIONS.c.expires_at < dt.datetime(2021, 1, 1))
             )
             == 0
         )
@@ -176,8 +180,8 @@ def test_the_store_keeps_only_a_digest_of_the_session_id(ws):
     client = _logged_in(ws, people["anna"])
     signer = SessionSigner("test-secret-" + "x" * 32)
     sid = signer.loads(client.cookies.get(SESSION_COOKIE))["s"]
-    with session_scope(ws.engine) as s:
-        ids = s.scalars(select(UserSession.id)).all()
+    with session_scope(_store(ws)) as s:
+        ids = s.scalars(select(SESSIONS.c.id)).all()
     assert session_digest(sid) in ids and sid not in ids
 
 
@@ -190,11 +194,11 @@ def test_a_logged_in_page_reads_the_session_once(ws):
     def seen(_conn, _cursor, statement, *_args) -> None:
         statements.append(statement)
 
-    event.listen(ws.engine, "before_cursor_execute", seen)
+    event.listen(_store(ws), "before_cursor_execute", seen)
     try:
         assert client.get("/overview.json").status_code == 200
     finally:
-        event.remove(ws.engine, "before_cursor_execute", seen)
+        event.remove(_store(ws), "before_cursor_execute", seen)
     touching = [s for s in statements if "user_session" in s]
     assert len(touching) == 1 and touching[0].lstrip().upper().startswith("SELECT")
 

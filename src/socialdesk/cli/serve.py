@@ -158,6 +158,58 @@ def proxy_options(proxies: tuple[str, ...]) -> dict[str, Any]:
     return {"proxy_headers": True, "forwarded_allow_ips": list(proxies)}
 
 
+FORWARDED_IGNORED = (
+    "Requests arrive with X-Forwarded-For, but no reverse proxy is trusted, so the header is "
+    "ignored: every client counts as the proxy's address (for login throttling too) and "
+    "the session cookie is not marked Secure even when the proxy speaks https. Name the "
+    "proxy: socialdesk serve --trusted-proxy ADDRESS (or set "
+    f"{TRUSTED_PROXIES_ENV})."
+)
+
+
+def exposure_warning(host: str, proxies: tuple[str, ...]) -> str | None:
+    """What to say at start when the cockpit listens beyond this computer, else None. It
+    speaks plain http: the session cookie is marked Secure only on a request that came over
+    https, which needs a reverse proxy in front (named with --trusted-proxy, so its
+    X-Forwarded-Proto counts)."""
+    from socialdesk.web.auth import is_local_host
+
+    if is_local_host(host):
+        return None
+    front = (
+        "an https reverse proxy (named with --trusted-proxy)"
+        if not proxies
+        else "the https reverse proxy you named"
+    )
+    return (
+        f"Listening on {host} over plain http: passwords and session cookies cross the "
+        "network unencrypted, and the session cookie is marked Secure only for requests "
+        f"that came over https. Let people reach the cockpit only through {front}."
+    )
+
+
+class ForwardedNotice:
+    """Wraps the app when no proxy is trusted: the first request carrying X-Forwarded-For is
+    said once (`say(FORWARDED_IGNORED)`), as a cockpit behind an unnamed proxy would
+    otherwise throttle and cookie everyone as the proxy, silently."""
+
+    def __init__(self, app: Any, say: Any) -> None:
+        self.app, self.say, self.told = app, say, False
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if not self.told and scope["type"] == "http":
+            if any(name == b"x-forwarded-for" for name, _value in scope.get("headers") or ()):
+                self.told = True
+                self.say(FORWARDED_IGNORED)
+        await self.app(scope, receive, send)
+
+
+def _warn(message: str) -> None:
+    from rich.markup import escape
+
+    err_console.print(f"[yellow]![/] {escape(message)}", soft_wrap=True)
+
+
 def run_server(
     folder: Path,
     *,
@@ -214,6 +266,9 @@ def run_server(
         console.print(
             "Forwarded headers (X-Forwarded-For, -Proto) are believed from: " + ", ".join(proxies)
         )
+    exposed = exposure_warning(host, proxies)
+    if exposed:
+        _warn(exposed)
     console.print("Stop it with Ctrl+C.")
     if open_browser:
         threading.Timer(1.0, lambda: webbrowser.open(url)).start()
@@ -235,7 +290,8 @@ def run_server(
     bind_errors = _BindErrors()  # uvicorn logs a failed bind and exits: said below our way
     uvicorn_log.addFilter(bind_errors)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", **proxy_options(proxies))
+        served = app if proxies else ForwardedNotice(app, _warn)
+        uvicorn.run(served, host=host, port=port, log_level="warning", **proxy_options(proxies))
     except OSError as exc:  # taken between the check and uvicorn's bind
         if exc.errno not in _CANNOT_LISTEN:
             raise

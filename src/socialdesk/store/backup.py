@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from sqlalchemy import Connection, Engine, func, inspect, select, text
+from sqlalchemy import Connection, Engine, delete, func, inspect, select, text
 from sqlalchemy.engine import URL, make_url
 
 from socialdesk import __version__
@@ -54,9 +54,9 @@ MANIFEST = "manifest.json"
 SQLITE_MEMBER = "database/socialdesk.db"
 PG_MEMBER = "database/socialdesk.dump"
 FILES = "files/"
-# made and kept by the database or the job queue, never copied as files: the database is
-# copied through its backup API, the queue (jobs.db) holds pending jobs that must not run
-# twice from a restored copy (a scheduled post would be published by both)
+# made and kept by the database, the job queue or the logins, never copied as files: the
+# database is copied through its backup API, the queue (jobs.db) holds pending jobs that must
+# not run twice from a restored copy (a scheduled post would be published by both)
 _NOT_FILES = {
     "socialdesk.db",
     "socialdesk.db-wal",
@@ -66,6 +66,11 @@ _NOT_FILES = {
     "jobs.db-wal",
     "jobs.db-shm",
     "jobs.db-journal",
+    # the logins' own file (socialdesk.users.sessions): live sessions are never restored
+    "socialdesk.sessions.db",
+    "socialdesk.sessions.db-wal",
+    "socialdesk.sessions.db-shm",
+    "socialdesk.sessions.db-journal",
 }
 _SECRET_FILES = {MARKER_FILE, "secret.key", ".socialdesk-secret"}
 _CHUNK = 1 << 20
@@ -444,15 +449,12 @@ def _target_state(url: str) -> tuple[list[dict[str, str]], list[str]]:
         engine.dispose()
 
 
-def _clear_pg(url: str) -> None:
-    """Drop socialdesk's tables (and nothing else) so the dump's tables can be made again."""
-    engine = make_engine(url)
-    try:
-        with engine.begin() as conn:
-            Base.metadata.drop_all(conn, checkfirst=True)
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    finally:
-        engine.dispose()
+def _drop_ours() -> str:
+    """SQL dropping socialdesk's tables (and nothing else), run in the restore's transaction
+    before the dump's statements make them again."""
+    names = [t.name for t in reversed(Base.metadata.sorted_tables)] + ["alembic_version"]
+    quoted = ['"' + name.replace('"', '""') + '"' for name in names]
+    return "".join(f"DROP TABLE IF EXISTS {name} CASCADE;\n" for name in quoted)
 
 
 def restore_workspace(
@@ -550,7 +552,7 @@ def restore_workspace(
             if kind == "sqlite":
                 _restore_sqlite(dump, Path(target_file or ""))
             else:
-                _restore_pg(dump, target_url, clear=force)
+                _restore_pg(dump, target_url)
             root = folder.resolve()
             for rel in sorted(files, key=lambda r: r == MARKER_FILE):
                 dest = folder / rel
@@ -571,6 +573,7 @@ def restore_workspace(
         raise BackupError(f"{archive}: its marker does not name the backup's workspace")
     handle = open_workspace(folder, settings, url=target_url)
     try:
+        _forget_logins(handle.engine)
         with handle.engine.connect() as conn:
             posts, users = _counts(conn, marker.uuid)
     finally:
@@ -613,21 +616,83 @@ def _restore_sqlite(copy: Path, target: Path) -> None:
     os.chmod(target, 0o600)
 
 
-def _restore_pg(dump: Path, url: str, *, clear: bool) -> None:
-    tool = _pg_tool("pg_restore")
-    if clear:
-        _clear_pg(url)
-    uri, env = _libpq(make_engine(url).url)
-    _run(
-        [
-            tool,
-            "--no-owner",
-            "--no-privileges",
-            "--single-transaction",
-            "--exit-on-error",
-            f"--dbname={uri}",
-            str(dump),
-        ],
-        env,
-        "pg_restore",
-    )
+def _restore_pg(dump: Path, url: str) -> None:
+    """Restore the dump in one transaction: psql runs what pg_restore writes (the dump as
+    SQL, streamed), after dropping socialdesk's tables (restore_workspace has made sure the
+    database holds no workspace but the backup's, and --force if it holds those): exactly
+    the backup's rows after, no merge, no duplicate keys. psql stops at the first error and
+    COMMIT is sent only once pg_restore wrote all of the dump, so a restore that fails midway
+    changes nothing: the old tables and rows are still there."""
+    reader_tool, psql_tool = _pg_tool("pg_restore"), _pg_tool("psql")
+    uri, env = _libpq(make_url(url))
+    head = "SET client_min_messages = warning;\nBEGIN;\n" + _drop_ours()
+    with tempfile.TemporaryFile() as reader_err, tempfile.TemporaryFile() as psql_err:
+        reader = subprocess.Popen(
+            [reader_tool, "--no-owner", "--no-privileges", "--file=-", str(dump)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=reader_err,
+        )
+        psql = subprocess.Popen(
+            [psql_tool, "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1", f"--dbname={uri}"],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=psql_err,
+        )
+        assert reader.stdout is not None and psql.stdin is not None
+        committed = False
+        try:
+            psql.stdin.write(head.encode())
+            while chunk := reader.stdout.read(_CHUNK):
+                psql.stdin.write(chunk)
+            if reader.wait() == 0:
+                psql.stdin.write(b"COMMIT;\n")
+                committed = True
+        except BrokenPipeError:
+            pass  # psql stopped at an error (rolled back): its message says which
+        finally:
+            with contextlib.suppress(BrokenPipeError):
+                psql.stdin.close()
+            if reader.poll() is None:
+                reader.kill()
+            reader.wait()
+            psql.wait()
+        if committed and psql.returncode == 0:
+            return
+        lines = _last_lines(psql_err) or _last_lines(reader_err)
+        raise BackupError(
+            "pg_restore failed: "
+            + (" / ".join(lines) or f"exit {psql.returncode or reader.returncode}")
+            + ". Nothing was changed: the database is as it was (the restore runs in one "
+            "transaction)."
+        )
+
+
+def _last_lines(fh: IO[bytes]) -> list[str]:
+    fh.seek(0)
+    text_ = fh.read().decode("utf-8", "replace")
+    return [ln.strip() for ln in text_.splitlines() if ln.strip()][-5:]
+
+
+def _forget_logins(engine: Engine) -> None:
+    """Nobody stays logged in across a restore: the sessions and failed logins of the
+    replaced state (SQLite: the logins' own file) and those the backup held (PostgreSQL:
+    its tables) are forgotten."""
+    from socialdesk.model import LoginFailure, UserSession
+    from socialdesk.store.session import sessions_file
+
+    with engine.begin() as conn:
+        conn.execute(delete(UserSession))
+        conn.execute(delete(LoginFailure))
+    path = sessions_file(engine)
+    if path is None or not path.exists():
+        return
+    side = sqlite3.connect(str(path), timeout=60)
+    try:
+        for table in ("user_session", "login_failure"):
+            with contextlib.suppress(sqlite3.OperationalError):  # a file without it
+                side.execute(f"DELETE FROM {table}")  # our own names
+        side.commit()
+    finally:
+        side.close()

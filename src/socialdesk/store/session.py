@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from socialdesk.config import Settings, database_url_for, slug_of_name, workspace_slug
 from socialdesk.errors import ConfigError
 from socialdesk.model import Base, Workspace
-from socialdesk.store.engine import make_engine, upgrade
+from socialdesk.store.engine import make_engine, sqlite_file, upgrade
 from socialdesk.store.identity import (
     MARKER_FILE,
     Marker,
@@ -101,6 +101,23 @@ def _unmarked_slug(engine: Engine, folder: Path) -> tuple[str, bool]:
         if len(others) != 1 or (same and _holds_data(session, same[0])):
             return derived, False
     return others[0], True
+
+
+# Logins keep their sessions and failed attempts in a small SQLite file of their own beside
+# an SQLite database (socialdesk.db -> socialdesk.sessions.db), so an import's write lock never
+# holds them up (socialdesk.users.sessions); on PostgreSQL they stay in the main database.
+SESSIONS_SUFFIX = ".sessions.db"
+
+
+def sessions_file(engine: Engine) -> Path | None:
+    """The sessions file beside an SQLite database file; None on PostgreSQL (and for an
+    in-memory SQLite database, which keeps them in its own tables)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    db = sqlite_file(engine.url.render_as_string(hide_password=False))
+    if db is None:
+        return None
+    return db.with_name(db.name.removesuffix(".db") + SESSIONS_SUFFIX)
 
 
 # files socialdesk writes into a workspace folder the first time it opens it

@@ -1,6 +1,7 @@
 """Users and memberships: the people who log in to the cockpit in team mode, their roles in
-each workspace and their passwords (argon2id). Nothing here is about HTTP: sessions, cookies
-and CSRF live in socialdesk.web.auth, which reads the users through this package.
+each workspace and their passwords (argon2id), and where logged-in sessions and failed logins
+are kept (users.sessions). Nothing here is about HTTP: cookies and CSRF live in
+socialdesk.web.auth, which reads the users and their sessions through this package.
 
 It sits in the skills' layer: it reads and writes the store, and the faces (the CLI's
 `socialdesk users`, the web's login and /admin/users) call it.

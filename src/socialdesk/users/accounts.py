@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from socialdesk.model import ROLES, Membership, User, UserSession
+from socialdesk.model import ROLES, Membership, User
 from socialdesk.users.passwords import check_password_strength, hash_password
 
 # the one person of a workspace without logins (local mode): may do everything, approve too;
@@ -120,12 +119,12 @@ def add_user(
 
 def end_sessions(session: Session, user_id: int, workspace_id: int | None = None) -> int:
     """End the user's logged-in sessions (in one workspace, or everywhere): every cookie of
-    theirs stops working at the next request. How many ended."""
-    query = delete(UserSession).where(UserSession.user_id == user_id)
-    if workspace_id is not None:
-        query = query.where(UserSession.workspace_id == workspace_id)
-    done = session.execute(query)
-    return int(cast(CursorResult[Any], done).rowcount or 0)
+    theirs stops working at the next request. How many ended. On SQLite the sessions are in
+    a file of their own (socialdesk.users.sessions) and end at once, whatever becomes of the
+    caller's transaction."""
+    from socialdesk.users.sessions import SessionStore
+
+    return SessionStore.for_session(session).end_user(session, user_id, workspace_id)
 
 
 def remove_member(session: Session, workspace_id: int, username: str) -> bool:

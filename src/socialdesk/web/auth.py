@@ -5,14 +5,17 @@ side of them:
 
 - The session is a signed cookie (itsdangerous) holding the CSRF token and, once logged in,
   the user id, a random session id and a fingerprint of the password hash. The session id
-  is only good while its row is in the store (model.UserSession, by its SHA-256 digest):
-  logging out deletes the row, a new password or lost access deletes every row of the
-  user, so a copy of the cookie stops working at once (the fingerprint also ends sessions
-  when the hash is changed behind the cockpit's back). HttpOnly, SameSite=Lax, Secure when
-  the request came over https.
+  is only good while its record is in the session store (socialdesk.users.sessions, by its
+  SHA-256 digest): logging out deletes it, a new password or lost access deletes every one
+  of the user, so a copy of the cookie stops working at once (the fingerprint also ends
+  sessions when the hash is changed behind the cockpit's back). HttpOnly, SameSite=Lax,
+  Secure when the request came over https (directly, or through `serve --trusted-proxy`).
+- Logging in never waits for an import's write lock: on SQLite the session store is a file
+  of its own, and the bookkeeping in the main database (last login, a rehashed password) is
+  written only when the database is free at once, else skipped (`_best_effort`).
 - Every form carries the CSRF token, and HTMX sends it as the X-CSRF-Token header.
-- Failed logins are counted per user name and address in the database (every worker sees
-  them): after MAX_FAILURES within FAILURE_WINDOW the next attempts are refused. The
+- Failed logins are counted per user name and address in the session store (every worker
+  sees them): after MAX_FAILURES within FAILURE_WINDOW the next attempts are refused. The
   address is the connection's, or what a reverse proxy named with `serve --trusted-proxy`
   forwarded; no other X-Forwarded-For is believed (cli/serve.py, proxy_options).
 """
@@ -22,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import os
 import secrets
 from dataclasses import dataclass
@@ -29,21 +33,29 @@ from pathlib import Path
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import delete, func, select
+from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from socialdesk.model import LoginFailure, Membership, User, UserSession
+from socialdesk.model import Membership, User
+from socialdesk.store.engine import is_locked
 from socialdesk.users import hash_password, needs_rehash, role_rank, verify_password
+from socialdesk.users.sessions import SESSION_MAX_AGE, SessionStore
+from socialdesk.users.sessions import session_digest as session_digest  # the store's name for it
+
+log = logging.getLogger("socialdesk.web")
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 SESSION_COOKIE = "sd_session"
 LANG_COOKIE = "sd_lang"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
-SESSION_MAX_AGE = 14 * 24 * 3600
 MAX_FAILURES = 5
 MAX_FAILURES_PER_ADDRESS = 20
 FAILURE_WINDOW = dt.timedelta(minutes=15)
+# how long login bookkeeping in the main database waits for another writer, then is skipped
+BOOKKEEPING_WAIT_MS = 200
 
 
 def is_local_host(host: str) -> bool:
@@ -71,33 +83,14 @@ def fingerprint(password_hash: str) -> str:
     return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
-def session_digest(session_id: str) -> str:
-    """What the store keeps of a session id: its SHA-256, never the id itself."""
-    return hashlib.sha256(session_id.encode()).hexdigest()
-
-
 def start_session(session: Session, workspace_id: int, user_id: int) -> str:
-    """A new session of the user in the workspace: its random id, for the cookie. Sessions
-    past their end are forgotten on the way (the table holds only live sessions)."""
-    now = _now()
-    session.execute(delete(UserSession).where(UserSession.expires_at <= now))
-    session_id = secrets.token_urlsafe(32)
-    session.add(
-        UserSession(
-            id=session_digest(session_id),
-            user_id=user_id,
-            workspace_id=workspace_id,
-            created_at=now,
-            expires_at=now + dt.timedelta(seconds=SESSION_MAX_AGE),
-        )
-    )
-    return session_id
+    """A new session of the user in the workspace: its random id, for the cookie."""
+    return SessionStore.for_session(session).start(session, workspace_id, user_id, SESSION_MAX_AGE)
 
 
 def end_session(session: Session, session_id: str | None) -> None:
     """Log the session out: its cookie (and every copy of it) no longer logs anybody in."""
-    if session_id:
-        session.execute(delete(UserSession).where(UserSession.id == session_digest(session_id)))
+    SessionStore.for_session(session).end(session, session_id)
 
 
 def principal_for(
@@ -105,23 +98,16 @@ def principal_for(
 ) -> Principal | None:
     """The logged-in user of a session cookie, if the session is still open (not logged out,
     not ended by a new password or lost access, not expired), the user active, the password
-    unchanged and the user a member. One read by primary keys: it runs on every request."""
-    if not session_id:
+    unchanged and the user a member. Two reads by primary keys: it runs on every request."""
+    if not SessionStore.for_session(session).is_open(session, session_id, user_id, workspace_id):
         return None
     row = session.execute(
         select(User.id, User.username, User.is_active, User.password_hash, Membership.role)
-        .select_from(UserSession)
-        .join(User, User.id == UserSession.user_id)
         .join(
             Membership,
             (Membership.user_id == User.id) & (Membership.workspace_id == workspace_id),
         )
-        .where(
-            UserSession.id == session_digest(session_id),
-            UserSession.user_id == user_id,
-            UserSession.workspace_id == workspace_id,
-            UserSession.expires_at > _now(),
-        )
+        .where(User.id == user_id)
     ).first()
     if row is None:
         return None
@@ -137,38 +123,54 @@ def _now() -> dt.datetime:
 
 
 def throttled(session: Session, username: str, ip: str) -> bool:
-    since = _now() - FAILURE_WINDOW
-    per_user = (
-        session.scalar(
-            select(func.count())
-            .select_from(LoginFailure)
-            .where(
-                LoginFailure.username == username, LoginFailure.ip == ip, LoginFailure.at >= since
-            )
-        )
-        or 0
-    )
-    per_ip = (
-        session.scalar(
-            select(func.count())
-            .select_from(LoginFailure)
-            .where(LoginFailure.ip == ip, LoginFailure.at >= since)
-        )
-        or 0
-    )
+    store = SessionStore.for_session(session)
+    per_user, per_ip = store.failures(session, username, ip, _now() - FAILURE_WINDOW)
     return per_user >= MAX_FAILURES or per_ip >= MAX_FAILURES_PER_ADDRESS
 
 
 def record_failure(session: Session, username: str, ip: str) -> None:
-    session.add(LoginFailure(username=username[:150], ip=ip[:64], at=_now()))
-    # keep the table small: forget failures older than a day
-    session.execute(delete(LoginFailure).where(LoginFailure.at < _now() - dt.timedelta(days=1)))
+    SessionStore.for_session(session).record_failure(session, username, ip)
+
+
+def _best_effort(session: Session, statement: Any) -> bool:
+    """Run a bookkeeping write on the main database in a transaction of its own, only if the
+    database is free now (BOOKKEEPING_WAIT_MS at most): an import holding SQLite's write lock
+    makes it skip, never fail or hold up the login. Whether it was written."""
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    sqlite = engine.dialect.name == "sqlite"
+    try:
+        with engine.connect() as conn:
+            before = None
+            if sqlite:  # the pooled connection's own wait, given back below
+                before = int(conn.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0)
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={BOOKKEEPING_WAIT_MS}")
+                conn.commit()
+            try:
+                if not sqlite:
+                    conn.exec_driver_sql(f"SET LOCAL lock_timeout = {BOOKKEEPING_WAIT_MS}")
+                conn.execute(statement)
+                conn.commit()
+            finally:
+                conn.rollback()
+                if sqlite:  # the pooled connection waits as long as it did again
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout={int(before or 0)}")
+                    conn.commit()
+    except OperationalError as exc:
+        if not (is_locked(exc) or "lock timeout" in str(exc.orig).lower()):
+            raise
+        log.info("the database is busy (an import?): login bookkeeping skipped")
+        return False
+    return True
 
 
 def authenticate(
     session: Session, workspace_id: int, username: str, password: str, ip: str
 ) -> tuple[Principal | None, str | None]:
-    """(principal, None) on success, else (None, reason): 'throttled', 'invalid', 'no-access'."""
+    """(principal, None) on success, else (None, reason): 'throttled', 'invalid', 'no-access'.
+
+    It writes nothing into the caller's transaction on the main database: failed attempts go
+    to the session store, the last login and a rehashed password are best-effort."""
     username = username.strip()
     if throttled(session, username, ip):
         return None, "throttled"
@@ -185,12 +187,15 @@ def authenticate(
     )
     if role is None:
         return None, "no-access"
+    now = _now()
+    values: dict[str, Any] = {"last_login_at": now}
     if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.last_login_at = _now()
-    session.execute(
-        delete(LoginFailure).where(LoginFailure.username == username, LoginFailure.ip == ip)
-    )
+        values["password_hash"] = hash_password(password)
+    if _best_effort(session, update(User).where(User.id == user.id).values(**values)):
+        # the stored values, not changes of this session (which would need the write lock)
+        for key, value in values.items():
+            set_committed_value(user, key, value)
+    SessionStore.for_session(session).forget_failures(session, username, ip)
     return Principal(username=user.username, role=role, user_id=user.id), None
 
 
