@@ -167,7 +167,9 @@ def add_objective(
     made: list[Objective] = []
 
     def change(plan: Plan) -> Plan:
-        o = objective_of_goal(goal, objective_key(goal.name, {x.key for x in plan.objectives}), "")
+        o = objective_of_goal(
+            goal, objective_key(goal.name, {x.key for x in plan.objectives}), plan_goal
+        )
         o = replace(o, analytics_goal=None)
         made.append(o)
         return put_objective(plan, plan_goal, o, plan_goal_name)

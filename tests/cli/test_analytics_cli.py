@@ -89,10 +89,13 @@ def test_goals_add_list_remove(tmp_path):
         ],
     )
     assert r.exit_code == 0, r.output
-    goal_id = json.loads(r.output)["id"]
+    key = json.loads(r.output)["key"]  # a goal added is an objective of the plan (#17)
     r = runner.invoke(app, ["goals", "list", "-w", ws, "--today", "2026-02-10", "--json"])
-    (status,) = json.loads(r.output)["stored"]
-    assert status["goal"]["id"] == goal_id and status["status"] in (
+    listed = json.loads(r.output)
+    assert listed["stored"] == []
+    (objective,) = listed["objectives"]
+    status = objective["status"]
+    assert objective["key"] == key and status["status"] in (
         "on-track",
         "at-risk",
         "off-track",
@@ -117,8 +120,8 @@ def test_goals_add_list_remove(tmp_path):
         ],
     )
     assert r.exit_code == 2 and "percentage" in r.output
-    assert runner.invoke(app, ["goals", "remove", goal_id, "-w", ws]).exit_code == 0
-    assert runner.invoke(app, ["goals", "remove", goal_id, "-w", ws]).exit_code == 1
+    # an objective is changed in the plan, not removed here
+    assert runner.invoke(app, ["goals", "remove", key, "-w", ws]).exit_code == 1
 
 
 def test_tree_anomalies_and_best_times_answer_honestly_on_little_data(tmp_path):

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from socialdesk.cli.console import (
@@ -154,7 +155,7 @@ def report(
         _no_data()
         return
     span = f"{rep.start or 'start'} to {rep.end or 'end'}"
-    table = Table(title=f"Ads per {level.replace('_', ' ')}, {span}", title_justify="left")
+    table = Table(title=f"Ads per {escape(level.replace('_', ' '))}, {span}", title_justify="left")
     for col in (
         "Platform",
         "Name",
@@ -176,25 +177,25 @@ def report(
     for row in rep.rows:
         f = row.figures
         res = ", ".join(f"{v:,.0f} {k}" for k, v in f.results.items()) or "–"
-        table.add_row(
-            row.platform,
-            row.name,
-            f"{_n(f.spend, 2)} {f.currency or '?'}",
+        table.add_row(  # names, result types and currencies come from the exports: escaped
+            escape(str(row.platform)),
+            escape(str(row.name)),
+            f"{_n(f.spend, 2)} {escape(str(f.currency or '?'))}",
             _n(f.impressions),
             _n(f.clicks),
             _pct(f.ctr),
             _n(f.cpc, 2),
             _n(f.cpm, 2),
-            res,
+            escape(res),
             _n(f.cpa, 2),
             _n(f.roas, 2),
-            ", ".join(f.attribution) or "not in the export",
+            escape(", ".join(f.attribution)) or "not in the export",
         )
     console.print(table)
     for cur, tot in rep.totals.items():
         console.print(
-            f"Total {cur}: spend {_n(tot.spend, 2)}, {_n(tot.impressions)} impressions, "
-            f"{_n(tot.clicks)} clicks, CTR {_pct(tot.ctr)}"
+            f"Total {escape(str(cur))}: spend {_n(tot.spend, 2)}, "
+            f"{_n(tot.impressions)} impressions, {_n(tot.clicks)} clicks, CTR {_pct(tot.ctr)}"
         )
     if converted:
         rate_text = ", ".join(
@@ -202,9 +203,12 @@ def report(
             for k, v in converted.rates.items()
             if k != converted.currency
         )
-        console.print(f"All spend in {converted.currency}: {converted.spend:,.2f} (at {rate_text})")
+        console.print(
+            f"All spend in {escape(str(converted.currency))}: {converted.spend:,.2f} "
+            f"(at {escape(rate_text)})"
+        )
     for note in rep.notes:
-        console.print(f"[dim]•[/] {note}")
+        console.print(f"[dim]•[/] {escape(str(note))}")
 
 
 def _print_daily(days: Any, as_json: bool) -> None:
@@ -219,12 +223,12 @@ def _print_daily(days: Any, as_json: bool) -> None:
         table.add_column(col, justify="left" if col in ("Day", "Campaign", "Results") else "right")
     for r in days.itertuples(index=False):
         ctr = f"{r.clicks / r.impressions:.2%}" if r.impressions and r.clicks == r.clicks else "–"
-        res = f"{r.result:,.0f} {r.result_label}" if r.result == r.result else "–"
+        res = f"{r.result:,.0f} {escape(str(r.result_label))}" if r.result == r.result else "–"
         cpa = f"{r.spend / r.result:,.2f}" if r.result and r.result == r.result else "–"
         table.add_row(
             str(r.date),
-            str(r.campaign),
-            f"{_n(r.spend, 2)} {r.currency or ''}",
+            escape(str(r.campaign)),
+            f"{_n(r.spend, 2)} {escape(str(r.currency or ''))}",
             _n(r.impressions),
             _n(r.clicks),
             ctr,
@@ -282,7 +286,9 @@ def tests(
         return
     name = {"ctr": "CTR", "conversion_rate": "Conv. rate", "cpa": "CPA"}[metric]
     for t in found:
-        table = Table(title=f"{t.campaign} › {t.group}", title_justify="left")
+        table = Table(
+            title=f"{escape(str(t.campaign))} › {escape(str(t.group))}", title_justify="left"
+        )
         for col in ("Variant", name, "95% interval", "Chance best"):
             table.add_column(col, justify="left" if col == "Variant" else "right")
         for v in t.variants:
@@ -298,16 +304,17 @@ def tests(
                     if v.rate.ok and v.rate.low is not None
                     else "–"
                 )
-            table.add_row(v.name, value, interval, f"{v.prob_best:.0%}")
+            table.add_row(escape(str(v.name)), value, interval, f"{v.prob_best:.0%}")
         console.print(table)
         for p in t.pairs:
             mark = "[green]significant[/]" if p.significant else "not significant"
             console.print(
-                f"  {p.a} vs {p.b}: p = {p.p_value:.3g}, after Holm {p.p_adjusted:.3g} ({mark})"
+                f"  {escape(str(p.a))} vs {escape(str(p.b))}: p = {p.p_value:.3g}, "
+                f"after Holm {p.p_adjusted:.3g} ({mark})"
             )
-        console.print(f"  [bold]{t.verdict}[/]")
+        console.print(f"  [bold]{escape(str(t.verdict))}[/]")
         if t.peeking_warning:
-            console.print(f"  [yellow]⚠ {t.peeking_warning}[/]")
+            console.print(f"  [yellow]⚠ {escape(str(t.peeking_warning))}[/]")
 
 
 # -- fatigue -------------------------------------------------------------------------------
@@ -335,7 +342,9 @@ def fatigue(
     console.print(f"{len(flagged)} of {len(checks)} ads show fatigue.")
     for c in checks:
         mark = "[red]fatigue[/]" if c.flagged else "[green]ok[/]"
-        console.print(f"{mark} {c.campaign} › {c.ad}: {c.evidence}")
+        console.print(
+            f"{mark} {escape(str(c.campaign))} › {escape(str(c.ad))}: {escape(str(c.evidence))}"
+        )
 
 
 # -- curves --------------------------------------------------------------------------------
@@ -376,11 +385,11 @@ def curves(
     for c in found:
         if not c.ok:
             table.add_row(
-                c.campaign,
-                c.result_type or "–",
+                escape(str(c.campaign)),
+                escape(str(c.result_type or "–")),
                 str(c.n_days),
                 f"{c.spend_min:,.0f}–{c.spend_max:,.0f}",
-                f"[dim]{c.reason}[/]",
+                f"[dim]{escape(str(c.reason))}[/]",
                 "",
                 _n(c.current_spend, 2),
                 "",
@@ -388,8 +397,8 @@ def curves(
             continue
         unseen = "[dim]not reached in the spend seen[/]"
         table.add_row(
-            c.campaign,
-            c.result_type or "–",
+            escape(str(c.campaign)),
+            escape(str(c.result_type or "–")),
             str(c.n_days),
             f"{c.spend_min:,.0f}–{c.spend_max:,.0f}",
             _est(c.top) if c.saturation_seen else unseen,
@@ -467,11 +476,12 @@ def budget(
             "No running campaign to allocate to."
         )
         for camp, why in plan.excluded:
-            console.print(f"[dim]•[/] {camp}: {why}")
+            console.print(f"[dim]•[/] {escape(str(camp))}: {escape(str(why))}")
         return
-    cur = plan.currency or ""
+    cur = escape(str(plan.currency or ""))
+    objective = escape(str(plan.objective))  # a result type, named as in the exports
     table = Table(
-        title=f"Budget {plan.total:,.2f} {cur} over {days} days, maximising {plan.objective}",
+        title=f"Budget {plan.total:,.2f} {cur} over {days} days, maximising {objective}",
         title_justify="left",
     )
     for col in (
@@ -485,7 +495,7 @@ def budget(
         table.add_column(col, justify="left" if col == "Campaign" else "right")
     for a in plan.allocations:
         table.add_row(
-            a.campaign,
+            escape(str(a.campaign)),
             _n(a.current, 0),
             _n(a.recommended, 0),
             f"{a.change:+,.0f} ({a.change / a.current:+.0%})" if a.current else "–",
@@ -496,15 +506,15 @@ def budget(
     g = plan.expected_gain
     if g.ok:
         console.print(
-            f"Expected gain: {g.value:+,.1f} {plan.objective} "
+            f"Expected gain: {g.value:+,.1f} {objective} "
             f"(95% {g.low:+,.1f} to {g.high:+,.1f}) over {days} days"
         )
     for a in plan.allocations:
-        console.print(f"[bold]{a.campaign}[/]: " + "; ".join(a.reasons))
+        console.print(f"[bold]{escape(str(a.campaign))}[/]: " + escape("; ".join(a.reasons)))
     for camp, why in plan.excluded:
-        console.print(f"[dim]• not in the plan: {camp}: {why}[/]")
+        console.print(f"[dim]• not in the plan: {escape(str(camp))}: {escape(str(why))}[/]")
     for note in plan.notes:
-        console.print(f"[dim]•[/] {note}")
+        console.print(f"[dim]•[/] {escape(str(note))}")
 
 
 # -- pacing and plans ----------------------------------------------------------------------
@@ -535,7 +545,7 @@ def pacing(
         when = (y, m)
     result = _ask(workspace, run.pacing, today=parse_day(today, "--today"), month=when)
     if result.error:
-        err_console.print(f"[red]A saved budget cannot be used:[/] {result.error}")
+        err_console.print(f"[red]A saved budget cannot be used:[/] {escape(str(result.error))}")
         raise typer.Exit(1)
     if as_json:
         print_json(result)
@@ -556,13 +566,13 @@ def pacing(
     for r in rows:
         b = r.budget
         table.add_row(
-            f"{b.scope}\n[dim]{b.source}[/]",
+            f"{escape(str(b.scope))}\n[dim]{escape(str(b.source))}[/]",
             f"{b.start} – {b.end}",
-            f"{b.amount:,.2f} {b.currency or ''}",
+            f"{b.amount:,.2f} {escape(str(b.currency or ''))}",
             _n(r.spent, 2),
             _n(r.expected_to_date, 2),
             _est(r.projected, 0),
-            r.status,
+            escape(str(r.status)),
         )
     console.print(table)
 
@@ -615,8 +625,8 @@ def plan_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     for i, p in enumerate(plans, start=1):
         period = p.get("month") or f"{p.get('start')} – {p.get('end')}"
         console.print(
-            f"{i}. {p.get('campaign', '*')}: {p['amount']:,.2f} "
-            f"{p.get('currency', '')} for {period}"
+            f"{i}. {escape(str(p.get('campaign', '*')))}: {p['amount']:,.2f} "
+            f"{escape(str(p.get('currency', '')))} for {escape(str(period))}"
         )
 
 
@@ -644,7 +654,7 @@ def mmm(
     try:
         found = _ask(workspace, run.mmm, total=total, weeks=weeks)
     except MissingExtra as exc:
-        err_console.print(str(exc))
+        err_console.print(escape(str(exc)))
         raise typer.Exit(1) from exc
     if as_json:
         print_json(found)
@@ -652,7 +662,7 @@ def mmm(
             raise typer.Exit(1)
         return
     if found.allocation is None:
-        console.print(f"Not enough data: {found.reason}.")
+        console.print(f"Not enough data: {escape(str(found.reason))}.")
         raise typer.Exit(1)
     result = found.allocation
     table = Table(
@@ -661,5 +671,5 @@ def mmm(
     for col in ("Channel", "Now / week", "Recommended / week"):
         table.add_column(col, justify="left" if col == "Channel" else "right")
     for c in result.channels:
-        table.add_row(c, _n(result.current[c], 2), _n(result.recommended[c], 2))
+        table.add_row(escape(str(c)), _n(result.current[c], 2), _n(result.recommended[c], 2))
     console.print(table)

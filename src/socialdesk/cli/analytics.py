@@ -8,11 +8,11 @@ Each command parses its options, calls one function of the skill's seam
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from socialdesk.cli.console import (
@@ -87,7 +87,7 @@ def _estimate(est: Estimate, unit: str) -> tuple[str, str]:
 
 
 def _fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[red]✗[/] {message}")
+    err_console.print(f"[red]✗[/] {escape(message)}")  # it names what was given: data
     raise typer.Exit(code)
 
 
@@ -113,7 +113,9 @@ def metrics_command(
         for col in ("label", "unit", "formula"):
             table.add_column(col)
         for info in found.metrics:
-            table.add_row(info.name, info.label, info.unit, info.formula_text)
+            table.add_row(
+                *(escape(str(v)) for v in (info.name, info.label, info.unit, info.formula_text))
+            )
         console.print(table)
         console.print("'socialdesk metrics NAME' explains one.")
         return
@@ -125,18 +127,18 @@ def metrics_command(
     if as_json:
         print_json(m)
         return
-    console.print(f"[bold]{m.name}[/] — {m.label}")
-    console.print(m.definition)
+    console.print(f"[bold]{escape(m.name)}[/] — {escape(str(m.label))}")
+    console.print(escape(str(m.definition)))
     direction = {"up": "more is better", "down": "less is better", "neutral": "neither"}[
         m.direction
     ]
-    console.print(f"unit: {m.unit} · {direction} · formula: {m.formula_text}")
+    console.print(f"unit: {escape(m.unit)} · {direction} · formula: {escape(m.formula_text)}")
     if m.counted:
         table = Table(title="What is summed, per platform")
         table.add_column("platform")
         table.add_column("counted")
         for platform, what in m.counted.items():
-            table.add_row(platform, what)
+            table.add_row(escape(str(platform)), escape(str(what)))
         console.print(table)
     if m.sources:
         table = Table(title="Where each platform's export puts it")
@@ -144,10 +146,11 @@ def metrics_command(
             table.add_column(col)
         for s in m.sources:
             fmt = s.format + (f" ({s.sheet} sheet)" if s.sheet else "")
-            table.add_row(s.platform, fmt, s.header, s.table, s.note)
+            # the export's own column names ("Reach [organic]") are data
+            table.add_row(*(escape(str(v)) for v in (s.platform, fmt, s.header, s.table, s.note)))
         console.print(table)
     elif m.kind != "base":
-        console.print(f"computed from: {', '.join(m.inputs)}")
+        console.print(f"computed from: {escape(', '.join(m.inputs))}")
 
 
 # -- kpi -------------------------------------------------------------------------------------
@@ -200,20 +203,22 @@ def kpi_command(
         print_json(result)
         return
     console.print(
-        f"[bold]{m.label}[/] ({m.name}) {result.start} – {result.end}, from {result.domain or '–'}"
+        f"[bold]{escape(str(m.label))}[/] ({escape(m.name)}) {result.start} – {result.end}, "
+        f"from {escape(str(result.domain or '–'))}"
     )
-    console.print(f"formula: {m.formula}")
+    console.print(f"formula: {escape(str(m.formula))}")
     if result.note:
-        console.print(result.note)
+        console.print(escape(str(result.note)))
     table = Table()
     shown = list(result.values[0].group) if result.values else list(group_by)
     for g in shown:
-        table.add_column(g)
-    for col in ("value", "95% interval", result.unit_name or "units"):
+        table.add_column(escape(str(g)))
+    for col in ("value", "95% interval", escape(str(result.unit_name or "units"))):
         table.add_column(col, justify="right")
     for v in result.values:
         value, interval = _estimate(v.value, m.unit)
-        table.add_row(*(str(v.group.get(g)) for g in shown), value, interval, str(v.value.n))
+        groups = (escape(str(v.group.get(g))) for g in shown)  # account names, campaigns…
+        table.add_row(*groups, value, escape(interval), str(v.value.n))
     console.print(table)
 
 
@@ -268,18 +273,19 @@ def kpi_tree_command(
     if as_json:
         print_json(result)
         return
-    console.print(f"[bold]{result.title}[/]")
+    console.print(f"[bold]{escape(str(result.title))}[/]")
     console.print(
         f"{result.before[0]} – {result.before[1]}  →  {result.after[0]} – {result.after[1]}"
     )
     for group, change in result.changes:
-        who = ", ".join(f"{k}={v}" for k, v in group.items()) or "total"
+        who = escape(", ".join(f"{k}={v}" for k, v in group.items()) or "total")
+        note = escape(str(change.note or ""))
         if change.before is None:
-            console.print(f"\n[bold]{who}[/]: {change.note}")
+            console.print(f"\n[bold]{who}[/]: {note}")
             continue
         console.print(
-            f"\n[bold]{who}[/]: {change.goal} {change.before:,.4g} → {change.after:,.4g} "
-            f"(change {change.change:+,.4g})" + (f" — {change.note}" if change.note else "")
+            f"\n[bold]{who}[/]: {escape(str(change.goal))} {change.before:,.4g} → "
+            f"{change.after:,.4g} (change {change.change:+,.4g})" + (f" — {note}" if note else "")
         )
         table = Table()
         for col in ("factor", "before", "after", "contribution", "share"):
@@ -287,7 +293,9 @@ def kpi_tree_command(
         for f in change.factors:
             share = "–" if f.share is None else f"{f.share * 100:.0f}%"
             contrib = "–" if math.isnan(f.contribution) else f"{f.contribution:+,.4g}"
-            table.add_row(f.name, f"{f.before:,.4g}", f"{f.after:,.4g}", contrib, share)
+            table.add_row(
+                escape(str(f.name)), f"{f.before:,.4g}", f"{f.after:,.4g}", contrib, share
+            )
         console.print(table)
 
 
@@ -306,35 +314,64 @@ def goals_add(
     end: Annotated[str, typer.Option(help="Last day, YYYY-MM-DD.")],
     workspace: WorkspaceOpt = None,
     platform: Platform = None,
-    account: Account = None,
+    plan_goal: Annotated[
+        str,
+        typer.Option(
+            "--plan-goal",
+            help="The key of the plan's goal the objective goes under (made when missing).",
+        ),
+    ] = "goals",  # socialdesk.goals.MOVED_GOAL, as on the web
+    by: Annotated[str, typer.Option("--by", help="Who saves the plan version.")] = "cli",
+    lang: Annotated[
+        str, typer.Option(help="Language of the plan goal's name when one is made: nl or en.")
+    ] = "en",
     as_json: JsonOpt = False,
 ) -> None:
-    """Set a goal."""
+    """Add a goal: an objective in the marketing plan (a new plan version), as a goal added
+    on /analytics/goals is."""
+    from socialdesk import goals as goal_progress
     from socialdesk.analytics import run
+    from socialdesk.analytics.goals import new_goal
     from socialdesk.catalogue import UnknownMetric
+    from socialdesk.i18n import gettext, normalise
+    from socialdesk.marketing import run as marketing
+    from socialdesk.marketing.plan import PlanInvalid
 
+    first, last = parse_day(start, "--start"), parse_day(end, "--end")
+    assert first is not None and last is not None  # both options are required
     try:
         with workspace_session(workspace) as (session, ws):
-            goal = run.add_goal(
+            found = run.platforms(session, ws).platforms
+            if platform is not None and platform not in found:
+                raise ValueError(
+                    f"no platform {platform!r} in this workspace; choose one of "
+                    f"{', '.join(found) or '(none yet: import an export first)'}"
+                )
+            goal = new_goal(name, metric, first, last, target, platform)
+            added = goal_progress.add_objective(
                 session,
                 ws,
-                name=name,
-                metric=metric,
-                start=dt.date.fromisoformat(start),
-                end=dt.date.fromisoformat(end),
-                target=target,
-                platform=platform,
-                account_id=account,
+                goal,
+                plan_goal=plan_goal,
+                plan_goal_name=gettext(normalise(lang) or "en", "Goals"),
+                saved_by=by,
+                note=f"goal {name} (added with socialdesk goals add)",
             )
+            # as saved: under its plan goal
+            objective = marketing.current_plan(session, ws)[1].objective(added.key) or added
     except (ValueError, UnknownMetric) as exc:
         _fail(str(exc.args[0]) if exc.args else str(exc))
         return
+    except PlanInvalid as exc:
+        _fail("; ".join(exc.problems))
+        return
     if as_json:
-        print_json(goal)
+        print_json(objective)
         return
     console.print(
-        f"[green]✓[/] goal {goal.id} '{goal.name}' set: {goal.metric} {target} "
-        f"from {goal.start} to {goal.end}."
+        f"[green]✓[/] goal '{escape(objective.name)}' added to the plan as objective "
+        f"{escape(objective.key)} (plan goal {escape(objective.goal)}): {escape(goal.metric)} "
+        f"{escape(target)} from {goal.start} to {goal.end}."
     )
 
 
@@ -343,14 +380,22 @@ def goals_remove(
     goal_id: Annotated[str, typer.Argument(help="The goal's id (see 'socialdesk goals list').")],
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Remove a goal."""
+    """Remove a goal stored here before (the plan's objectives are changed in the plan)."""
     from socialdesk.analytics import run
+    from socialdesk.marketing import run as marketing
 
     with workspace_session(workspace) as (session, ws):
         removed = run.remove_goal(session, ws, goal_id)
+        in_plan = not removed and marketing.current_plan(session, ws)[1].objective(goal_id)
+    if in_plan:
+        _fail(
+            f"{goal_id!r} is an objective of the marketing plan: change the plan "
+            "('socialdesk plan export', then 'socialdesk plan import', or /marketing/plan)",
+            1,
+        )
     if not removed:
         _fail(f"no goal {goal_id!r}; 'socialdesk goals list' shows the ids", 1)
-    console.print(f"[green]✓[/] goal {goal_id} removed.")
+    console.print(f"[green]✓[/] goal {escape(goal_id)} removed.")
 
 
 @goals_app.command("list")
@@ -386,15 +431,15 @@ def goals_list(
         value, interval = _estimate(st.forecast, unit)
         forecast = f"{value} ({interval})" if interval else st.forecast.method
         scope = st.goal.platform or "all"
-        table.add_row(
-            st.goal.id,
-            st.goal.name,
-            f"{st.goal.metric} · {scope}",
+        table.add_row(  # names and ids typed by people, in the plan or here: data
+            escape(str(st.goal.id)),
+            escape(str(st.goal.name)),
+            escape(f"{st.goal.metric} · {scope}"),
             f"{st.goal.start} – {st.goal.end}",
             fmt_value(st.observed, unit),
             fmt_value(st.target_value, unit),
-            forecast,
-            st.status,
+            escape(str(forecast)),
+            escape(str(st.status)),
         )
     console.print(table)
 
@@ -435,7 +480,7 @@ def anomalies_command(
         f"[bold]Anomalies[/] {result.start} – {result.end}: {len(result.days)} days, "
         f"{len(result.posts)} posts"
     )
-    console.print(result.method)
+    console.print(escape(str(result.method)))
     if result.days:
         table = Table(title="Days")
         cols = (
@@ -452,16 +497,16 @@ def anomalies_command(
         for col in cols:
             table.add_column(col)
         for a in result.days[:limit]:
-            table.add_row(
-                a.day,
-                a.platform,
-                a.account,
-                a.metric,
+            table.add_row(  # account names and explanations naming them: data
+                escape(str(a.day)),
+                escape(str(a.platform)),
+                escape(str(a.account)),
+                escape(str(a.metric)),
                 f"{a.value:,.0f}",
                 f"{a.expected:,.0f}",
                 f"{a.low:,.0f} – {a.high:,.0f}",
                 f"{a.score:+.1f}",
-                a.explanation,
+                escape(str(a.explanation)),
             )
         console.print(table)
     if result.posts:
@@ -470,17 +515,17 @@ def anomalies_command(
             table.add_column(col)
         for p in result.posts[:limit]:
             table.add_row(
-                p.published_at[:16],
-                p.platform,
-                p.media_type,
+                escape(str(p.published_at)[:16]),
+                escape(str(p.platform)),
+                escape(str(p.media_type)),
                 f"{p.rate * 100:.2f}%",
                 f"{p.expected_rate * 100:.2f}%",
                 f"{p.score:+.1f}",
-                str(p.post_id),
+                escape(str(p.post_id)),
             )
         console.print(table)
     for s in result.skipped:
-        console.print(f"[dim]{s.what}: {s.reason}[/]")
+        console.print(f"[dim]{escape(str(s.what))}: {escape(str(s.reason))}[/]")
 
 
 def best_times_command(
@@ -510,11 +555,12 @@ def best_times_command(
     console.print(f"[bold]Best times to post[/] {result.start} – {result.end}")
     for pt in result.platforms:
         if not pt.ok:
-            console.print(f"\n[bold]{pt.platform}[/]: {pt.note}")
+            console.print(f"\n[bold]{escape(str(pt.platform))}[/]: {escape(str(pt.note))}")
             continue
         contenders = [e.slot for e in pt.hours if e.contender]
         console.print(
-            f"\n[bold]{pt.platform}[/] ({pt.posts} posts, per {pt.exposure}): best hour "
+            f"\n[bold]{escape(str(pt.platform))}[/] ({pt.posts} posts, per "
+            f"{escape(str(pt.exposure))}): best hour "
             f"{pt.best_hour}:00; not clearly worse: "
             f"{', '.join(f'{h}:00' for h in contenders)}; best weekday "
             f"{WEEKDAYS[pt.best_weekday or 0]}"
@@ -535,4 +581,4 @@ def best_times_command(
             else:
                 table.add_row(f"{e.slot}:00", str(e.posts), "–", "not enough data")
         console.print(table)
-        console.print(f"[dim]{pt.method}[/]")
+        console.print(f"[dim]{escape(str(pt.method))}[/]")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from socialdesk.cli.console import (
@@ -111,7 +112,8 @@ def connect(
     known = {p.platform: p for p in platforms()}
     if platform not in known:
         err_console.print(
-            f"[red]✗[/] unknown platform {platform!r}; choose one of {', '.join(sorted(known))}"
+            f"[red]✗[/] unknown platform {escape(repr(platform))}; "
+            f"choose one of {', '.join(sorted(known))}"
         )
         raise typer.Exit(2)
     values = {
@@ -132,7 +134,9 @@ def connect(
         try:
             values["service_account"] = key_file.read_text(encoding="utf-8")
         except OSError as exc:
-            err_console.print(f"[red]✗[/] {key_file}: cannot be read ({exc.strerror})")
+            err_console.print(
+                f"[red]✗[/] {escape(str(key_file))}: cannot be read ({escape(str(exc.strerror))})"
+            )
             raise typer.Exit(2) from None
     if client_file is not None:
         values.update(_youtube_consent(client_file))
@@ -147,15 +151,17 @@ def connect(
                 session, ws, platform, values, secret_box(folder), created_by=_whoami()
             )
     except SecretKeyError as exc:
-        err_console.print(f"[red]✗[/] {exc}")
+        err_console.print(f"[red]✗[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
-    except ConnectRefused as refused:
-        err_console.print(f"[red]✗[/] {known[platform].title}: {refused.error.message}")
+    except ConnectRefused as refused:  # what the platform answered is data
+        err_console.print(
+            f"[red]✗[/] {escape(known[platform].title)}: {escape(str(refused.error.message))}"
+        )
         if refused.error.detail:
-            err_console.print(f"  the platform said: {refused.error.detail}")
+            err_console.print(f"  the platform said: {escape(str(refused.error.detail))}")
         raise typer.Exit(1) from None
     console.print(
-        f"[green]✓[/] connected {health.title} {health.handle} "
+        f"[green]✓[/] connected {escape(str(health.title))} {escape(str(health.handle))} "
         f"(connection {health.id}); run [bold]socialdesk sync[/] or "
         "[bold]socialdesk worker[/] to bring its data in."
     )
@@ -172,17 +178,19 @@ def _youtube_consent(client_file: Path) -> dict[str, str]:
 
     def show(url: str) -> None:
         console.print("Give consent in the browser (or open this address):")
-        console.print(url, soft_wrap=True)
+        console.print(url, soft_wrap=True, markup=False)
         webbrowser.open(url)
 
     try:
         client_id, secret = read_client_secret(client_file.read_text(encoding="utf-8"))
         refresh = consent(client_id, secret, SCOPES, show, HttpOptions())
     except OSError as exc:
-        err_console.print(f"[red]✗[/] {client_file}: cannot be read ({exc.strerror})")
+        err_console.print(
+            f"[red]✗[/] {escape(str(client_file))}: cannot be read ({escape(str(exc.strerror))})"
+        )
         raise typer.Exit(2) from None
     except ConnectorError as exc:
-        err_console.print(f"[red]✗[/] YouTube: {exc.message}")
+        err_console.print(f"[red]✗[/] YouTube: {escape(str(exc.message))}")
         raise typer.Exit(1) from None
     return {"client_id": client_id, "client_secret": secret, "refresh_token": refresh}
 
@@ -225,14 +233,15 @@ def connections(
         )
         colour = {"ok": "green", "failing": "red", "paused": "yellow"}.get(c.health, "")
         account = c.handle + (f"\n(expires {c.expires_at:%Y-%m-%d})" if c.expires_at else "")
-        table.add_row(
+        health = escape(str(c.health))
+        table.add_row(  # handles and the platforms' error messages are data
             str(c.id),
-            c.title,
-            account,
-            f"[{colour}]{c.health}[/]" if colour else c.health,
+            escape(str(c.title)),
+            escape(account),
+            f"[{colour}]{health}[/]" if colour else health,
             _when(c.last_sync_at),
-            streams,
-            c.last_error or "",
+            escape(streams),
+            escape(str(c.last_error or "")),
         )
     console.print(table)
 
@@ -244,7 +253,7 @@ def _set(connection: int, workspace: Path | None, status: str) -> None:
         with workspace_session(workspace) as (session, ws):
             set_status(session, ws, connection, status)
     except SyncRefused as exc:
-        err_console.print(f"[red]✗[/] {exc}")
+        err_console.print(f"[red]✗[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
 
 
@@ -275,10 +284,10 @@ def remove(connection: ConnectionArg, workspace: WorkspaceOpt = None) -> None:
         with workspace_session(workspace) as (session, ws):
             handle = do_remove(session, ws, connection)
     except (SyncRefused, RemoveRefused) as exc:
-        err_console.print(f"[red]✗[/] {exc}")
+        err_console.print(f"[red]✗[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
     console.print(
-        f"[green]✓[/] removed connection {connection} ({handle}); its credential "
+        f"[green]✓[/] removed connection {connection} ({escape(str(handle))}); its credential "
         "is deleted, its data stays."
     )
 
@@ -317,7 +326,7 @@ def sync(
             force=force,
         )
     except (SyncRefused, SecretKeyError) as exc:
-        err_console.print(f"[red]✗[/] {exc}")
+        err_console.print(f"[red]✗[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
     if any(r.added for r in reports):
         triage_new_messages(folder)
@@ -328,22 +337,24 @@ def sync(
             console.print("No active connections to sync.")
         for r in reports:
             mark = {"ok": "[green]✓[/]", "partial": "[yellow]![/]"}.get(r.status, "[red]✗[/]")
+            who = escape(f"{r.platform} {r.handle}")
             if r.status == "refused":
-                console.print(f"{mark} {r.platform} {r.handle}: not synced: {r.message}")
+                console.print(f"{mark} {who}: not synced: {escape(str(r.message))}")
                 continue
             console.print(
-                f"{mark} {r.platform} {r.handle}: {r.added} new, {r.updated} "
+                f"{mark} {who}: {r.added} new, {r.updated} "
                 f"updated, {r.requests} requests (run {r.run_id}, batch {r.batch_id})"
             )
             for s in r.streams:
-                line = f"    {s.name}: {s.status}, {s.items} items in {s.pages} pages"
+                line = escape(f"    {s.name}: {s.status}, {s.items} items in {s.pages} pages")
                 if s.resumed:
                     line += ", resumed where the last run stopped"
                 console.print(line)
                 if s.error:
+                    detail = s.error.get("detail")
                     console.print(
-                        f"      [red]{s.error['message']}[/]"
-                        + (f" ({s.error['detail']})" if s.error.get("detail") else "")
+                        f"      [red]{escape(str(s.error['message']))}[/]"
+                        + (f" ({escape(str(detail))})" if detail else "")
                     )
     if any(r.status in ("failed", "refused") for r in reports):
         raise typer.Exit(1)
@@ -377,5 +388,5 @@ def worker(
         )
         return
     where = "Redis" if "Redis" in type(w.huey).__name__ else f"{folder / 'jobs.db'}"
-    console.print(f"Worker for {folder} (queue: {where}); Ctrl+C stops it.")
+    console.print(f"Worker for {escape(str(folder))} (queue: {escape(where)}); Ctrl+C stops it.")
     w.consumer(workers=threads).run()

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from socialdesk.cli.console import WorkspaceOpt, console, resolve_workspace, triage_new_messages
 
@@ -39,7 +40,7 @@ def demo(
         console.print(f"Triaged {triaged:,} comments and messages for the inbox.")
     if _save_demo_plan(result.folder):
         console.print("Saved the demo's marketing plan (exports/plan.yaml) as version 1.")
-    console.print(f"Demo workspace ready in [bold]{result.folder}[/]")
+    console.print(f"Demo workspace ready in [bold]{escape(str(result.folder))}[/]")
     if not no_serve:
         from socialdesk.cli.serve import run_server
 

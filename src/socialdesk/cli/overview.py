@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -72,7 +73,7 @@ def overview(
     shown = found.with_data
     table.add_column("")
     for p in shown:
-        table.add_column(platform_name(p.platform), justify="right")
+        table.add_column(escape(platform_name(p.platform)), justify="right")
     for key in FIGURES:
         if not any(key in p.keys_with_data for p in shown):
             continue
@@ -86,10 +87,10 @@ def overview(
         for p in shown:
             c = p.spend.get(currency)
             cells.append("–" if c is None else f"{_n(c.current)} {_change(c.change)}".strip())
-        table.add_row(f"Spend ({currency})", *cells)
+        table.add_row(f"Spend ({escape(str(currency))})", *cells)  # as in the exports
     console.print(table)
     if found.without_data:
-        names = ", ".join(platform_name(p) for p in found.without_data)
+        names = escape(", ".join(platform_name(p) for p in found.without_data))
         console.print(f"[dim]Without these figures: {names}[/]")
 
 
@@ -152,9 +153,9 @@ def posts(
         text = (r.text or "").replace("\n", " ")
         table.add_row(
             f"{r.published_at:%Y-%m-%d}" if r.published_at else "–",
-            platform_name(r.platform),
+            Text(platform_name(r.platform)),
             Text(r.account),  # the data's own text, never read as Rich markup
-            r.media_type or "–",
+            Text(r.media_type or "–"),
             Text(text[:120] + ("…" if len(text) > 120 else "")),
             _n(r.metrics.get("reach")),
             _n(r.metrics.get("engagements")),

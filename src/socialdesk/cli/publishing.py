@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from socialdesk.cli.console import (
@@ -46,9 +47,9 @@ def register(calendar_app: typer.Typer) -> None:
 
 
 def _refused(exc: Any) -> None:
-    err_console.print(f"[red]✗[/] {exc.reason}")
+    err_console.print(f"[red]✗[/] {escape(str(exc.reason))}")
     for p in getattr(exc, "problems", ()):
-        err_console.print(f"    {p.check}: {p.message}")
+        err_console.print(f"    {escape(str(p.check))}: {escape(str(p.message))}")
     raise typer.Exit(1)
 
 
@@ -74,7 +75,9 @@ def targets(
     for value in connection:
         cid, _, network = value.partition(":")
         if not cid.strip().isdigit():
-            err_console.print(f"[red]✗[/] Not a connection id: {value!r} (e.g. 4 or 4:instagram).")
+            err_console.print(
+                f"[red]✗[/] Not a connection id: {escape(repr(value))} (e.g. 4 or 4:instagram)."
+            )
             raise typer.Exit(2)
         wanted.append((int(cid), network.strip().lower()) if network.strip() else int(cid))
     ws = open_handle(workspace)
@@ -107,11 +110,13 @@ def check(
         return
     for t in found:
         mark = "[green]✓[/]" if not t.problems else "[red]✗[/]"
-        console.print(f"{mark} {t.network} {t.handle}: {t.length} long, {t.remaining} left")
+        console.print(
+            f"{mark} {escape(f'{t.network} {t.handle}')}: {t.length} long, {t.remaining} left"
+        )
         for p in t.problems:
-            console.print(f"    {p.check}: {p.message}")
+            console.print(f"    {escape(str(p.check))}: {escape(str(p.message))}")
         for n in t.notes:
-            console.print(f"    [dim]note, {n.check}: {n.message}[/]")
+            console.print(f"    [dim]note, {escape(str(n.check))}: {escape(str(n.message))}[/]")
     if any(t.problems for t in found):
         raise typer.Exit(1)
 
@@ -131,7 +136,7 @@ def approve(
             run.approve(s, ws.workspace_id, item, by=by)
     except run.PublishError as exc:
         _refused(exc)
-    console.print(f"[green]✓[/] Item {item} approved by {by}.")
+    console.print(f"[green]✓[/] Item {item} approved by {escape(by)}.")
 
 
 def schedule(
@@ -184,12 +189,15 @@ def publish(
     if not outcomes:
         console.print(f"Nothing of item {item} is due; `--now` sends it now.")
     for o in outcomes:
+        network = escape(str(o.network))
         if o.status in ("published", "found"):
-            console.print(f"[green]✓[/] {o.network}: published {o.url}")
+            console.print(f"[green]✓[/] {network}: published {escape(str(o.url))}")
         elif o.status == "retrying":
-            console.print(f"[yellow]![/] {o.network}: not yet, retried later: {o.message}")
+            console.print(
+                f"[yellow]![/] {network}: not yet, retried later: {escape(str(o.message))}"
+            )
         else:
-            console.print(f"[red]✗[/] {o.network}: failed: {o.message}")
+            console.print(f"[red]✗[/] {network}: failed: {escape(str(o.message))}")
     if any(o.status == "failed" for o in outcomes):
         raise typer.Exit(1)
 
@@ -215,15 +223,15 @@ def queue(
     table = Table("item", "title", "network", "account", "status", "due (UTC)", "tries", "note")
     for r in rows:
         due = f"{r.due_at:%Y-%m-%d %H:%M}" if r.due_at else "–"
-        table.add_row(
+        table.add_row(  # titles, handles and the platforms' errors are data
             str(r.plan_item_id),
-            r.title,
-            r.network,
-            r.handle,
-            r.status,
+            escape(str(r.title)),
+            escape(str(r.network)),
+            escape(str(r.handle)),
+            escape(str(r.status)),
             due,
             str(r.attempts),
-            r.url or r.error or "",
+            escape(str(r.url or r.error or "")),
         )
     console.print(table)
 
@@ -263,4 +271,6 @@ def audit(
         return
     for e in events:
         stamp = f"{e.at:%Y-%m-%d %H:%M:%S}" if isinstance(e.at, dt.datetime) else str(e.at)
-        console.print(f"{stamp} UTC  {e.actor:<12} {e.action:<10} {e.network or ''} {e.detail}")
+        console.print(
+            f"{stamp} UTC  {e.actor:<12} {e.action:<10} {e.network or ''} {e.detail}", markup=False
+        )

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 
 if TYPE_CHECKING:
     from socialdesk.reports.run import Format, Report
@@ -56,7 +57,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _fail(message: str, code: int = 1) -> None:
-    err_console.print(f"[red]✗[/] {message}")
+    err_console.print(f"[red]✗[/] {escape(message)}")  # it names what was given: data
     raise typer.Exit(code)
 
 
@@ -136,7 +137,7 @@ def _write(
     if not written:
         console.print("Add --pdf FILE and/or --html FILE to write the report.")
     for path, size in written:
-        console.print(f"[green]✓[/] wrote {path} ({size / 1024:,.0f} KB)")
+        console.print(f"[green]✓[/] wrote {escape(str(path))} ({size / 1024:,.0f} KB)")
 
 
 @report_app.command("care")
@@ -213,7 +214,7 @@ def campaign_command(
     if first and last and first > last:
         _fail("--start lies after --end", 2)
     with (
-        console.status(f"Gathering {name}…"),
+        console.status(f"Gathering {escape(name)}…"),  # a status is read as markup too
         workspace_session(workspace) as (session, ws),
     ):
         try:
@@ -362,8 +363,8 @@ def schedule_add_command(
             _fail(str(exc), 2)
         configured = mail.mail_settings(session, ws) is not None
     console.print(
-        f"[green]✓[/] schedule {made.id}: the monthly report ({made.lang}) to "
-        f"{', '.join(made.recipients)}; next {mail.local_time(mail.next_moment())}"
+        f"[green]✓[/] schedule {made.id}: the monthly report ({escape(made.lang)}) to "
+        f"{escape(', '.join(made.recipients))}; next {mail.local_time(mail.next_moment())}"
     )
     if not configured:
         console.print("Set the mail server first: socialdesk report mail-settings …", markup=False)
@@ -386,12 +387,12 @@ def schedule_list_command(workspace: WorkspaceOpt = None, as_json: JsonOpt = Fal
         return
     table = Table("id", "report", "to", "last sent", "last error")
     for s in found:
-        table.add_row(
+        table.add_row(  # addresses and the mail server's errors are data
             str(s.id),
-            f"{s.kind} ({s.lang})" + ("" if s.active else ", paused"),
-            ", ".join(s.recipients),
-            s.last_sent_month or "-",
-            s.last_error or "",
+            escape(f"{s.kind} ({s.lang})") + ("" if s.active else ", paused"),
+            escape(", ".join(s.recipients)),
+            escape(s.last_sent_month or "-"),
+            escape(s.last_error or ""),
         )
     console.print(table)
 
@@ -452,8 +453,8 @@ def send_due_command(
     for o in outcomes:
         if o.status == "sent":
             console.print(
-                f"[green]✓[/] schedule {o.schedule_id}: sent the report of {o.month} to "
-                f"{', '.join(o.recipients)}",
+                f"[green]✓[/] schedule {o.schedule_id}: sent the report of {escape(str(o.month))} "
+                f"to {escape(', '.join(o.recipients))}",
             )
         else:
             err_console.print(

@@ -9,6 +9,7 @@ import sys
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from socialdesk.cli.console import (
@@ -50,7 +51,9 @@ def add(
     from socialdesk.users import ROLES, add_user, user_exists
 
     if role not in ROLES:
-        err_console.print(f"[red]✗[/] unknown role {role!r}; choose one of {', '.join(ROLES)}")
+        err_console.print(
+            f"[red]✗[/] unknown role {escape(repr(role))}; choose one of {', '.join(ROLES)}"
+        )
         raise typer.Exit(2)
     handle = open_workspace(resolve_workspace(workspace))
     with session_scope(handle.engine) as session:
@@ -60,7 +63,8 @@ def add(
         add_user(session, handle.workspace_id, username, password, role, display_name=name)
     verb = "now has" if exists else "created with"
     console.print(
-        f"[green]✓[/] {username} {verb} the {role} role in workspace {handle.slug}. "
+        f"[green]✓[/] {escape(username)} {verb} the {role} role in workspace "
+        f"{escape(handle.slug)}. "
         "The cockpit now runs in team mode: everyone logs in."
     )
 
@@ -75,7 +79,7 @@ def _new_password(from_stdin: bool) -> str:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     weak = check_password_strength(password)
     if weak:
-        err_console.print(f"[red]✗[/] password too weak: {weak}")
+        err_console.print(f"[red]✗[/] password too weak: {escape(str(weak))}")
         raise typer.Exit(2)
     return password
 
@@ -95,14 +99,14 @@ def list_users(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None
     if not result.members:
         console.print("No users: the cockpit runs in local mode (127.0.0.1 only, no login).")
         return
-    table = Table(title=f"Users of {handle.slug}", title_justify="left")
+    table = Table(title=f"Users of {escape(handle.slug)}", title_justify="left")
     for col in ("User", "Name", "Role", "Active", "Last login"):
         table.add_column(col)
     for m in result.members:
-        table.add_row(
-            m.username,
-            m.display_name or "",
-            m.role,
+        table.add_row(  # names people chose: data
+            escape(m.username),
+            escape(m.display_name or ""),
+            escape(m.role),
             "yes" if m.active else "no",
             str(m.last_login_at)[:16] if m.last_login_at else "–",
         )
@@ -119,9 +123,9 @@ def remove(username: Annotated[str, typer.Argument()], workspace: WorkspaceOpt =
     with session_scope(handle.engine) as session:
         found = remove_member(session, handle.workspace_id, username)
     if not found:
-        err_console.print(f"[red]✗[/] no user {username!r}")
+        err_console.print(f"[red]✗[/] no user {escape(repr(username))}")
         raise typer.Exit(1)
-    console.print(f"[green]✓[/] {username} no longer has access to {handle.slug}.")
+    console.print(f"[green]✓[/] {escape(username)} no longer has access to {escape(handle.slug)}.")
 
 
 @users_app.command("set-password")
@@ -143,12 +147,12 @@ def set_password(
     with session_scope(handle.engine) as session:
         exists = users.user_exists(session, username)
     if not exists:
-        err_console.print(f"[red]✗[/] no user {username!r}")
+        err_console.print(f"[red]✗[/] no user {escape(repr(username))}")
         raise typer.Exit(1)
     password = _new_password(password_stdin)
     with session_scope(handle.engine) as session:
         users.set_password(session, username, password)
-    console.print(f"[green]✓[/] {username} has a new password; their sessions have ended.")
+    console.print(f"[green]✓[/] {escape(username)} has a new password; their sessions have ended.")
 
 
 @users_app.command("approver")
@@ -169,9 +173,12 @@ def approver(
         with session_scope(handle.engine) as session:
             users.set_approver(session, handle.workspace_id, username, not off)
     except KeyError:
-        err_console.print(f"[red]✗[/] {username!r} is not a member of {handle.slug}")
+        err_console.print(
+            f"[red]✗[/] {escape(repr(username))} is not a member of {escape(handle.slug)}"
+        )
         raise typer.Exit(1) from None
+    who = escape(username)
     if off:
-        console.print(f"[green]✓[/] {username} may no longer approve calendar items.")
+        console.print(f"[green]✓[/] {who} may no longer approve calendar items.")
     else:
-        console.print(f"[green]✓[/] {username} may approve calendar items in {handle.slug}.")
+        console.print(f"[green]✓[/] {who} may approve calendar items in {escape(handle.slug)}.")

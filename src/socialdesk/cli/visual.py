@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from socialdesk.cli.console import (
@@ -57,7 +58,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[red]✗[/] {message}")
+    err_console.print(f"[red]✗[/] {escape(message)}")  # it names what was given: data
     raise typer.Exit(code)
 
 
@@ -103,22 +104,22 @@ def uplift_command(
     if not report.results:
         console.print(
             "No posts in this workspace"
-            + (f" on {platform}" if platform else "")
+            + (f" on {escape(platform)}" if platform else "")
             + ": import exports first ('socialdesk import FILE')."
         )
         return
     for r in report.results:
-        console.rule(f"[bold]{r.label}[/]")
-        console.print(
-            f"{r.posts} posts in the model · {r.metric} per post, median · "
-            f"exposure: {r.exposure} · reference: {r.reference or '–'}"
+        console.rule(f"[bold]{escape(str(r.label))}[/]")
+        console.print(  # media types are named as in the exports: data
+            f"{r.posts} posts in the model · {escape(str(r.metric))} per post, median · "
+            f"exposure: {escape(str(r.exposure))} · reference: {escape(str(r.reference or '–'))}"
         )
         table = Table(show_edge=False)
         for col, justify in (
             ("type", "left"),
             ("posts", "right"),
             ("median", "right"),
-            (f"median {r.exposure}", "right"),
+            (f"median {escape(str(r.exposure))}", "right"),
             ("per 1000", "right"),
             ("ratio (95%)", "right"),
             ("p (Holm)", "right"),
@@ -139,7 +140,7 @@ def uplift_command(
                 )
                 p = f"{e.p_adjusted:.3f}" if e.p_adjusted is not None else ""
             table.add_row(
-                raw.media_type,
+                escape(str(raw.media_type)),
                 str(raw.posts),
                 _num(raw.median_metric),
                 _num(raw.median_exposure),
@@ -149,14 +150,15 @@ def uplift_command(
             )
         console.print(table)
         for e in r.effects:
-            console.print(f"• {e.sentence}")
+            console.print(f"• {escape(str(e.sentence))}")
         for x in report.explanations.get(r.label, ()):
-            console.print(f"  [dim]↳[/] {x.sentence}")
+            console.print(f"  [dim]↳[/] {escape(str(x.sentence))}")
         for note in r.notes:
             warn = any(w in note for w in ("not enough", "left out", "too few", "only"))
-            console.print(f"[yellow]![/] {note}" if warn else f"[dim]· {note}[/]")
+            text = escape(str(note))
+            console.print(f"[yellow]![/] {text}" if warn else f"[dim]· {text}[/]")
         if r.method:
-            console.print(f"[dim]{r.method}[/]")
+            console.print(f"[dim]{escape(str(r.method))}[/]")
     console.print("[dim]~ = not clearly different from the reference after the Holm correction.[/]")
     if any(not e.robust for r in report.results for e in r.effects):
         console.print("[dim]‡ = not robust: the verdict depends on how time is modelled.[/]")
@@ -199,21 +201,23 @@ def check_command(
         return
     for rep in reports:
         f = rep.features
-        console.rule(f"[bold]{Path(f.path).name}[/]")
+        console.rule(f"[bold]{escape(Path(f.path).name)}[/]")
         console.print(
             f"{f.width}×{f.height} px · ratio {f.aspect:.2f} · "
-            f"{f.file_size / 1_000_000:.2f} MB · {f.format or '?'}"
+            f"{f.file_size / 1_000_000:.2f} MB · {escape(str(f.format or '?'))}"
         )
         for g in rep.general:
             mark = "[green]✓[/]" if g.status == "ok" else "[yellow]![/]"
-            console.print(f"{mark} {g.check}: {g.value}" + (f" — {g.advice}" if g.advice else ""))
+            line = f"{g.check}: {g.value}" + (f" — {g.advice}" if g.advice else "")
+            console.print(f"{mark} {escape(line)}")
         table = Table(show_edge=False)
         for col in ("placement", "spec", "status", "what to change"):
             table.add_column(col)
         for pc in rep.placements:
             todo = " ".join(x.advice for x in pc.findings if x.advice)
             spec = f"{pc.placement.size_text}, {pc.placement.ratio_text}"
-            table.add_row(pc.placement.key, spec, pc.status, todo or "–")
+            cells = (pc.placement.key, spec, pc.status, todo or "–")
+            table.add_row(*(escape(str(c)) for c in cells))
         console.print(table)
     if places:
         console.print(
@@ -236,11 +240,10 @@ def specs_command(platform: Platform = None, as_json: JsonOpt = False) -> None:
         table.add_column(col)
     for p in places:
         if not p.available:
-            table.add_row(p.key, "–", "–", "–", p.note)
+            table.add_row(escape(p.key), "–", "–", "–", escape(str(p.note)))
             continue
-        table.add_row(
-            p.key, p.size_text, p.ratio_text, f"{p.max_mb:g} MB", f"{p.source} ({p.as_of})"
-        )
+        cells = (p.key, p.size_text, p.ratio_text, f"{p.max_mb:g} MB", f"{p.source} ({p.as_of})")
+        table.add_row(*(escape(str(c)) for c in cells))
     console.print(table)
 
 
@@ -268,7 +271,9 @@ def crop_command(
                 f", {c.faces_kept}/{c.faces_total} faces in the safe area" if c.faces_total else ""
             )
             small = " (smaller than recommended: use a larger original)" if c.upscale_needed else ""
-            console.print(f"{c.path} ← {c.placement.key}: {c.width}×{c.height}{faces}{small}")
+            console.print(
+                f"{c.path} ← {c.placement.key}: {c.width}×{c.height}{faces}{small}", markup=False
+            )
 
 
 # -- media files and their features -----------------------------------------------------------
@@ -294,7 +299,7 @@ def media_command(
         "joined to a post."
     )
     for name in result.unreadable:
-        console.print(f"[yellow]![/] {name}: not an image socialdesk can read")
+        console.print(f"[yellow]![/] {escape(str(name))}: not an image socialdesk can read")
 
 
 @visual_app.command("features")
@@ -313,11 +318,13 @@ def features_command(
     if as_json:
         print_json(result)
         return
-    console.print(f"{result.posts} posts with an analysed image · exposure: {result.exposure}")
+    console.print(
+        f"{result.posts} posts with an analysed image · exposure: {result.exposure}", markup=False
+    )
     for e in result.effects:
-        console.print(f"• {e.sentence}")
+        console.print(f"• {escape(str(e.sentence))}")
     for note in result.notes:
-        console.print(f"[yellow]![/] {note}")
+        console.print(f"[yellow]![/] {escape(str(note))}")
 
 
 # -- the designer brief ----------------------------------------------------------------------------
@@ -361,6 +368,6 @@ def brief_command(
     md = out / f"{stem}.md"
     md.write_text(to_markdown(brief), encoding="utf-8")
     pdf = write_pdf(brief, out / f"{stem}.pdf")
-    console.print(f"Wrote {md} and {pdf}.")
-    for line in (*brief.dos[:3], *brief.donts[:2]):
-        console.print(f"• {line}")
+    console.print(f"Wrote {md} and {pdf}.", markup=False)
+    for line in (*brief.dos[:3], *brief.donts[:2]):  # they quote the audience's words
+        console.print(f"• {line}", markup=False)
