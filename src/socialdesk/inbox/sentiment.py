@@ -32,13 +32,14 @@ The evidence (`lexicon_features`):
 
 The fusion (`fusion_probabilities`): per language a multinomial logistic regression over these
 numbers turns them into the probabilities of negative / neutral / positive. Its few weights
-(data/sentiment_fusion.json, 3 x 16 for English, 3 x 15 for Dutch) are fitted by
-benchmarks/fit_sentiment_fusion.py on public *validation* data only (the TweetEval sentiment
-validation split for English, the Dutch political tweets' train split for Dutch), with
-balanced class weights; no word of those data sets is part of the product, and their test
-splits are only scored (benchmarks/triage_quality.py). The label is the most probable class and
-the confidence its probability; the score (-1..1) stays the lexicon's polarity (VADER's
-compound, the Dutch lexicon's sum), which intent and urgency read.
+(data/sentiment_fusion.json) come from licence-clean inputs only (issue #19; data/SOURCES.md
+says how each number was made): English fitted by benchmarks/fit_sentiment_fusion.py on the
+project's own labelled English messages, Dutch set by a documented rule over the Dutch
+lexicon's polarity (one threshold, chosen on the project's own Dutch customer-service
+messages). No evaluate-only data set (TweetEval, the Dutch political tweets) trained or chose
+any of them; their test splits are only scored (benchmarks/triage_quality.py). The label is
+the most probable class and the confidence its probability; the score (-1..1) stays the
+lexicon's polarity (VADER's compound, the Dutch lexicon's sum), which intent and urgency read.
 """
 
 # ruff: noqa: E501 - tables of patterns and phrases read best one per line
