@@ -112,3 +112,16 @@ def test_share_interval_matches_clopper_pearson():
     assert e.value == pytest.approx(3 / 40)
     assert e.low == pytest.approx(beta.ppf(0.025, 3, 38))
     assert e.high == pytest.approx(beta.ppf(0.975, 4, 37))
+
+
+def test_posts_read_in_batches_give_what_one_frame_gives():
+    """Issue #18: the page reads an agency's posts in batches (two passes); the answer is the
+    one a single frame gives, examples and counts included."""
+    whole = search_gaps(QUERIES, POSTS, PAGES, PAID, brand=["Stichting Groen Dak"])
+
+    def batches():
+        return (POSTS.iloc[i : i + 2] for i in range(0, len(POSTS), 2))
+
+    batched = search_gaps(QUERIES, batches, PAGES, PAID, brand=["Stichting Groen Dak"])
+    assert batched == whole
+    assert search_gaps(QUERIES.head(3), batches) == search_gaps(QUERIES.head(3), POSTS)

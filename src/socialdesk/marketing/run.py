@@ -110,9 +110,13 @@ def search_gaps_for(
     q = rows[(rows["dimension"] == "query") & (rows["platform"] == "search_console")]
     pages = rows[(rows["dimension"] == "page") & (rows["platform"] == "search_console")]
     paid = rows[rows["dimension"] == "search_term"]
-    posts = queries.posts(session, workspace_id, start, end)
     result = search_gaps(
-        q, posts, pages, paid, settings, brand=queries.account_names(session, workspace_id)
+        q,
+        lambda: queries.post_batches(session, workspace_id, start, end),  # read in batches
+        pages,
+        paid,
+        settings,
+        brand=queries.account_names(session, workspace_id),
     )
     if notes:
         result = replace(result, notes=(*result.notes, *notes))

@@ -39,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlparse
@@ -46,7 +47,14 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from socialdesk.estimates import Estimate
-from socialdesk.marketing.terms import MODIFIERS, hashtags, stems, surface_names, term_sets
+from socialdesk.marketing.terms import (
+    MODIFIERS,
+    count_surfaces,
+    hashtags,
+    names_of,
+    stems,
+    term_sets,
+)
 
 LEVEL = 0.95
 MIN_QUERIES = 5
@@ -256,16 +264,28 @@ def group_queries(
     return dict(topics), sets, generic
 
 
-def _linked(page: str, texts: list[str]) -> int:
-    path = urlparse(page).path.rstrip("/") if "://" in page else page.rstrip("/")
-    if not path or path == "/":
-        return 0
-    return sum(1 for t in texts if path in t)
+Posts = pd.DataFrame | Callable[[], Iterable[pd.DataFrame]]
+
+
+def _batches(posts: Posts) -> Iterable[pd.DataFrame]:
+    return [posts] if isinstance(posts, pd.DataFrame) else posts()
+
+
+def _texts(batch: pd.DataFrame) -> list[str]:
+    if batch.empty:
+        return []
+    n = len(batch)
+    titles = batch["title"] if "title" in batch else [None] * n
+    bodies = batch["text"] if "text" in batch else [None] * n
+    return [
+        " ".join(str(v) for v in (t, x) if isinstance(v, str))
+        for t, x in zip(titles, bodies, strict=True)
+    ]
 
 
 def search_gaps(
     queries: pd.DataFrame,
-    posts: pd.DataFrame,
+    posts: Posts,
     pages: pd.DataFrame | None = None,
     paid_terms: pd.DataFrame | None = None,
     settings: SearchGapSettings | None = None,
@@ -274,26 +294,36 @@ def search_gaps(
     """Topics of search demand set against the posts' topics.
 
     queries, pages, paid_terms: value, clicks, impressions, position (any rows: summed per
-    value). posts: text (and optionally title, language). brand: the organisation's names
-    (its accounts' names): their words are brand demand, not topics.
+    value). posts: text (and optionally title, language), as one frame or as a function that
+    gives its batches (read twice: memory stays at one batch whatever the store holds).
+    brand: the organisation's names (its accounts' names): their words are brand demand, not
+    topics.
     """
     settings = settings or SearchGapSettings()
     q = _totals(queries)
-    texts = (
-        [
-            " ".join(str(v) for v in (r.get("title"), r.get("text")) if isinstance(v, str))
-            for r in posts.to_dict("records")
-        ]
-        if not posts.empty
-        else []
-    )
-    langs = list(posts["language"]) if "language" in posts and not posts.empty else None
+    enough_queries = len(q) >= MIN_QUERIES
+    # first pass: how many posts, their words (compounds are split on the words of queries and
+    # posts together), how people write them, and what the posts push (their hashtags)
+    n_posts = 0
+    vocabulary: set[str] = set()
+    surfaces: dict[str, dict[str, int]] = {}
+    pushed: set[str] = set()
+    if enough_queries:
+        vocabulary.update(*term_sets(q["value"], vocabulary=set()))
+        count_surfaces(q["value"], surfaces)
+    for batch in _batches(posts):
+        texts = _texts(batch)
+        n_posts += len(texts)
+        if enough_queries and texts:
+            vocabulary.update(*term_sets(texts, vocabulary=set()))
+            count_surfaces(texts, surfaces)
+            pushed |= pushed_terms(texts)
     notes: list[str] = []
-    if len(q) < MIN_QUERIES:
+    if not enough_queries:
         notes.append(f"not enough data: {len(q)} search queries, at least {MIN_QUERIES} needed")
         return SearchGapsResult(
             len(q),
-            len(texts),
+            n_posts,
             float(q["impressions"].sum()) if len(q) else 0.0,
             (),
             (),
@@ -302,20 +332,45 @@ def search_gaps(
             (),
             tuple(notes),
         )
-    if len(texts) < MIN_POSTS:
-        notes.append(f"only {len(texts)} posts: coverage shares are wide")
-    raw_vocab = term_sets(list(q["value"]) + texts, vocabulary=set())
-    vocabulary = {t for s in raw_vocab for t in s}
     brand_terms = frozenset(t for name in brand for t in stems(name))
     topics_rows, q_sets, generic = group_queries(q, settings, vocabulary, brand_terms)
-    post_sets = term_sets(texts, langs, vocabulary=vocabulary)
-    n_posts = len(post_sets)
     total_imp = float(q["impressions"].sum())
-    names = surface_names(list(q["value"]) + texts)
-
+    names = names_of(surfaces)
     paid = _totals(paid_terms) if paid_terms is not None and not paid_terms.empty else None
     paid_sets = term_sets(paid["value"], vocabulary=vocabulary) if paid is not None else []
+    paid_specific = [t - generic - MODIFIERS for t in paid_sets]
+    candidates = _page_candidates(pages, settings) if pages is not None else []
 
+    # second pass: the posts that cover each topic (and the first three as examples), use each
+    # pushed term, hold each paid term's words, link each page
+    heads = frozenset(topics_rows)
+    covering: dict[str, int] = dict.fromkeys(topics_rows, 0)
+    examples: dict[str, list[str]] = {h: [] for h in topics_rows}
+    uses: dict[str, int] = defaultdict(int)
+    paid_covering = [0] * len(paid_specific)
+    linking = [0] * len(candidates)
+    n_posts = 0  # counted again: the shares are of the posts this pass read
+    for batch in _batches(posts):
+        texts = _texts(batch)
+        if not texts:
+            continue
+        n_posts += len(texts)
+        langs = list(batch["language"]) if "language" in batch else None
+        for text, terms in zip(texts, term_sets(texts, langs, vocabulary=vocabulary), strict=True):
+            for head in terms & heads:
+                covering[head] += 1
+                if len(examples[head]) < 3:
+                    examples[head].append(text[:140])
+            for term in terms & pushed:
+                uses[term] += 1
+            for j, specific in enumerate(paid_specific):
+                if specific and specific <= terms:
+                    paid_covering[j] += 1
+        for k, (_row, path) in enumerate(candidates):
+            linking[k] += sum(1 for t in texts if path in t)
+
+    if n_posts < MIN_POSTS:
+        notes.append(f"only {n_posts} posts: coverage shares are wide")
     topics: list[SearchTopic] = []
     for head, rows in topics_rows.items():
         part = q.iloc[rows]
@@ -326,12 +381,11 @@ def search_gaps(
             if wimp.sum() > 0
             else None
         )
-        covering = [i for i, s in enumerate(post_sets) if head in s]
-        post_share = share_interval(len(covering), n_posts)
+        post_share = share_interval(covering[head], n_posts)
         demand = imp / total_imp if total_imp else 0.0
         if n_posts < MIN_POSTS:
             status = "unknown"  # too few posts to say what social covers
-        elif not covering and demand >= settings.min_gap_share:
+        elif not covering[head] and demand >= settings.min_gap_share:
             status = "gap"
         elif post_share.ok and post_share.high is not None and post_share.high < demand / 10:
             status = "thin"
@@ -339,7 +393,7 @@ def search_gaps(
             status = "covered"
         p_imp = p_clicks = 0.0
         if paid is not None:
-            hit = [i for i, s in enumerate(paid_sets) if head in s]
+            hit = [i for i, st in enumerate(paid_sets) if head in st]
             p_imp = float(paid["impressions"].iloc[hit].sum())
             p_clicks = float(paid["clicks"].iloc[hit].sum())
         topics.append(
@@ -354,23 +408,21 @@ def search_gaps(
                 clicks=clicks,
                 demand_share=Estimate.exact(demand, len(rows), "share of query impressions"),
                 position=pos,
-                posts_covering=len(covering),
+                posts_covering=covering[head],
                 post_share=post_share,
                 paid_impressions=p_imp,
                 paid_clicks=p_clicks,
                 status=status,
-                example_posts=tuple(texts[i][:140] for i in covering[:3]),
+                example_posts=tuple(examples[head]),
             )
         )
     topics.sort(key=lambda t: (t.status != "gap", t.status != "thin", -t.impressions))
 
-    query_terms = {t for s in q_sets for t in s}
-    social_only = _social_only(texts, post_sets, query_terms | brand_terms, names, settings)
-    pages_out = _pages(pages, texts, settings) if pages is not None else ()
+    query_terms = {t for st in q_sets for t in st}
+    social_only = _social_only(uses, n_posts, query_terms | brand_terms, names, settings)
+    pages_out = _pages(candidates, linking, settings)
     paid_out = (
-        _paid(paid, paid_sets, post_sets, topics_rows, generic, settings)
-        if paid is not None
-        else ()
+        _paid(paid, paid_specific, paid_covering, topics_rows, settings) if paid is not None else ()
     )
     return SearchGapsResult(
         n_queries=len(q),
@@ -410,32 +462,26 @@ def keyphrase(queries: list[str], weights: list[float], head: str | None = None)
 
 
 def _social_only(
-    texts: list[str],
-    post_sets: list[frozenset[str]],
+    uses: dict[str, int],
+    n: int,
     query_terms: set[str] | frozenset[str],
     names: dict[str, str],
     settings: SearchGapSettings,
 ) -> tuple[SocialOnlyTerm, ...]:
-    n = len(post_sets)
+    """Pushed terms (hashtags) that `uses[t]` of the `n` posts hold and no query does."""
     if n < MIN_POSTS:
         return ()
-    pushed = pushed_terms(texts)
-    counts: dict[str, int] = defaultdict(int)
-    for s in post_sets:
-        for t in s & pushed:
-            counts[t] += 1
     found = [
         SocialOnlyTerm(t, names.get(t, t), c, share_interval(c, n))
-        for t, c in counts.items()
+        for t, c in uses.items()
         if c / n >= settings.min_social_share and t not in query_terms and t not in MODIFIERS
     ]
     found.sort(key=lambda s: (-s.posts, s.key))
     return tuple(found[: settings.max_items])
 
 
-def _pages(
-    pages: pd.DataFrame, texts: list[str], settings: SearchGapSettings
-) -> tuple[PageToPromote, ...]:
+def _page_candidates(pages: pd.DataFrame, settings: SearchGapSettings) -> list[tuple[Any, str]]:
+    """Pages on page one's edge with enough impressions, and the path a post would link."""
     p = _totals(pages)
     lo, hi = settings.striking
     out = []
@@ -444,17 +490,29 @@ def _pages(
         pos = None if r.position is None or math.isnan(r.position) else float(r.position)
         if pos is None or not lo <= pos <= hi or r.impressions < settings.min_page_impressions:
             continue
-        linking = _linked(str(r.value), texts)
-        if linking:
+        page = str(r.value)
+        path = urlparse(page).path.rstrip("/") if "://" in page else page.rstrip("/")
+        if not path or path == "/":
+            path = ""  # the home page: no post "links" it by its path
+        out.append((r, path))
+    return out
+
+
+def _pages(
+    candidates: list[tuple[Any, str]], linking: list[int], settings: SearchGapSettings
+) -> tuple[PageToPromote, ...]:
+    out = []
+    for (r, path), linked in zip(candidates, linking, strict=True):
+        if path and linked:
             continue
         out.append(
             PageToPromote(
                 str(r.value),
                 float(r.impressions),
                 float(r.clicks),
-                pos,
+                float(r.position),
                 ctr_interval(r.clicks, r.impressions),
-                linking,
+                0,
             )
         )
     return tuple(out[: settings.max_items])
@@ -462,22 +520,19 @@ def _pages(
 
 def _paid(
     paid: pd.DataFrame,
-    paid_sets: list[frozenset[str]],
-    post_sets: list[frozenset[str]],
+    paid_specific: list[frozenset[str]],
+    paid_covering: list[int],
     topics_rows: dict[str, list[int]],
-    generic: set[str],
     settings: SearchGapSettings,
 ) -> tuple[PaidTermToSupport, ...]:
     """Paid terms whose specific words (not brand, generic or modifier) no post holds."""
     out = []
     heads = set(topics_rows)
     r: Any  # a row of `paid`: value, impressions, clicks
-    for r, all_terms in zip(paid.itertuples(index=False), paid_sets, strict=True):
-        terms = all_terms - generic - MODIFIERS
-        if not terms:
-            continue
-        covering = sum(1 for s in post_sets if terms <= s)
-        if covering or r.clicks <= 0:
+    for r, terms, covering in zip(
+        paid.itertuples(index=False), paid_specific, paid_covering, strict=True
+    ):
+        if not terms or covering or r.clicks <= 0:
             continue
         topic = next((t for t in sorted(terms) if t in heads), None)
         out.append(PaidTermToSupport(str(r.value), topic, float(r.impressions), float(r.clicks), 0))

@@ -174,16 +174,31 @@ def term_sets(
 def surface_names(texts: Iterable[str | None], language: str = "nl") -> dict[str, str]:
     """stem -> the word most often written for it (to name a topic as people write it)."""
     counts: dict[str, dict[str, int]] = {}
+    count_surfaces(texts, counts, language)
+    return names_of(counts)
+
+
+def count_surfaces(
+    texts: Iterable[str | None], counts: dict[str, dict[str, int]], language: str = "nl"
+) -> None:
+    """Add the words of `texts` to `counts` (stem -> word -> times written), text by text, so
+    that texts read in batches give the names `surface_names` gives them all at once."""
     for text in texts:
         for t in tokens(text):
             by = counts.setdefault(stem(t, language), {})
             by[t] = by.get(t, 0) + 1
+
+
+def names_of(counts: dict[str, dict[str, int]]) -> dict[str, str]:
+    """stem -> the word most often written for it, from `count_surfaces`'s counts."""
     return {s: max(sorted(by), key=lambda w: by[w]) for s, by in counts.items()}
 
 
 __all__ = [
     "MODIFIERS",
+    "count_surfaces",
     "hashtags",
+    "names_of",
     "split_compound",
     "stem",
     "stems",
