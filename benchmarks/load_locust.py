@@ -15,8 +15,8 @@ import re
 
 from locust import HttpUser, between, events, task
 
-USER = os.environ["LOAD_USER"]
-PASSWORD = os.environ["LOAD_PASSWORD"]
+USER = os.environ.get("LOAD_USER", "")
+PASSWORD = os.environ.get("LOAD_PASSWORD", "")
 IMPORT_FILE = os.environ.get("LOAD_IMPORT_FILE", "")
 MAX_REQUESTS = int(os.environ.get("LOAD_MAX_REQUESTS", "0"))
 WORDS = ("vrijwilligers", "groen", "actie", "klimaat", "dak", "nieuwsbrief", "zaterdag")
@@ -71,7 +71,9 @@ class TeamMember(HttpUser):
             },
             name="POST /login",
         )
-        overview = self.client.get("/overview", name="/overview")
+        with self.client.get("/overview", name="/overview", catch_response=True) as overview:
+            if 'action="/logout"' not in overview.text:  # not logged in: every page is /login
+                overview.failure("not logged in")
         token = _CSRF.search(overview.text)
         self.csrf = token.group(1) if token else ""
         self.posts = [int(p) for p in _POST.findall(self.client.get("/posts", name="/posts").text)]

@@ -10,9 +10,9 @@ import pytest
 
 from socialdesk.marketing.coverage import coverage
 
-cov = importlib.import_module("socialdesk.marketing.coverage")  # the package names a function so
-
 from .test_coverage import PLAN
+
+cov = importlib.import_module("socialdesk.marketing.coverage")  # the package names a function so
 
 
 def _posts(n: int, seed: int = 3) -> pd.DataFrame:

@@ -87,3 +87,50 @@ def test_the_uplift_fits_once_per_data_version(ws, monkeypatch):
         b = visual.uplift_report(s, ws.workspace_id)
         c = visual.uplift_report(s, ws.workspace_id, metric="comments")
     assert a is b and c is not a and len(fits) == 2
+
+
+def test_processes_that_share_a_folder_make_a_result_once(ws, tmp_path):
+    """`serve --workers N` (issue #18): a result one process made is read from the shared
+    folder by the others (here: the kept results forgotten, as in a new process)."""
+    account = _account(ws)
+    calls: list[int] = []
+
+    def compute() -> tuple[int, ...]:
+        calls.append(1)
+        return (len(calls), account)
+
+    def ask():
+        with session_scope(ws.engine) as s:
+            return memo(s, ws.workspace_id, "test.shared", ("a",), (Post,), compute)
+
+    memo_module.share(tmp_path / "shared")
+    try:
+        first = ask()
+        memo_module.clear()  # another process: nothing kept in memory
+        assert ask() == first and len(calls) == 1
+        assert len(list((tmp_path / "shared").glob("*.pickle"))) == 1
+        with session_scope(ws.engine) as s:  # new data: made again, by one process
+            s.add(Post(account_id=account, external_id="p2", published_at=dt.datetime(2026, 1, 2)))
+        memo_module.clear()
+        assert ask() == (2, account)
+        assert len(list((tmp_path / "shared").glob("*.pickle"))) == 2  # one per version
+        memo_module.clear()
+        for p in (tmp_path / "shared").glob("*.pickle"):
+            p.write_bytes(b"not a pickle")  # damaged: made again, never an error
+        assert ask() == (3, account)
+    finally:
+        memo_module.share(None)
+        memo_module.clear()
+
+
+def test_the_shared_folder_keeps_the_most_recent_results(ws, tmp_path, monkeypatch):
+    monkeypatch.setattr(memo_module, "SHARED_FILES", 3)
+    memo_module.share(tmp_path / "shared")
+    try:
+        with session_scope(ws.engine) as s:
+            for i in range(6):
+                memo(s, ws.workspace_id, "test.prune", (i,), (Post,), lambda i=i: i)
+        assert len(list((tmp_path / "shared").glob("*.pickle"))) == 3
+    finally:
+        memo_module.share(None)
+        memo_module.clear()

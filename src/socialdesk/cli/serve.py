@@ -8,6 +8,7 @@ the workspace (`socialdesk users add`), or --team.
 from __future__ import annotations
 
 import errno
+import json
 import logging
 import os
 import socket
@@ -220,8 +221,12 @@ def run_server(
     worker: bool | None = None,
     command: str = "socialdesk serve",
     proxies: tuple[str, ...] = (),
+    workers: int = 1,
 ) -> None:
     """Serve the workspace in `folder` until interrupted (used by `serve` and `demo`).
+
+    `workers`: web processes (uvicorn's); more than one serves a team's requests side by
+    side, each process with its own app, database connections and warmer (`worker_app`).
 
     `worker`: run the job worker in a thread beside the web server (default: in local mode,
     so one person needs one command; a team runs `socialdesk worker` processes). A port
@@ -251,7 +256,7 @@ def run_server(
         secret_key=secret_key_for(handle.folder),
         allowed_hosts=tuple(h.strip("[]") for h in LOCAL_HOSTS) if local and not team_mode else (),
     )
-    app = create_app(config)
+    app = create_app(config) if workers == 1 else None
     shown_host = f"[{host}]" if ":" in host else host
     url = f"http://{shown_host}:{port}/"
     mode = (
@@ -269,14 +274,19 @@ def run_server(
     exposed = exposure_warning(host, proxies)
     if exposed:
         _warn(exposed)
+    if workers > 1:
+        console.print(f"{workers} web processes serve it side by side.")
     console.print("Stop it with Ctrl+C.")
     if open_browser:
         threading.Timer(1.0, lambda: webbrowser.open(url)).start()
     settle_for_serving()
+    from socialdesk.store import memo
     from socialdesk.web.warm import Warmer
 
+    memo.share(shared_results(handle.folder))
     # the pages' slow results made again after every import or sync, before anybody asks
-    warmer = Warmer(handle).start()
+    # (with several web processes each has its own results and warmer: worker_app)
+    warmer = Warmer(handle).start() if app is not None else None
     consumer = None
     if worker if worker is not None else not team_mode:
         from socialdesk.worker import make_worker
@@ -290,8 +300,27 @@ def run_server(
     bind_errors = _BindErrors()  # uvicorn logs a failed bind and exits: said below our way
     uvicorn_log.addFilter(bind_errors)
     try:
-        served = app if proxies else ForwardedNotice(app, _warn)
-        uvicorn.run(served, host=host, port=port, log_level="warning", **proxy_options(proxies))
+        if app is None:
+            os.environ[_WORKER_SPEC] = json.dumps(
+                {
+                    "folder": str(handle.folder),
+                    "team": team_mode,
+                    "allowed_hosts": list(config.allowed_hosts),
+                    "proxies": list(proxies),
+                }
+            )
+            uvicorn.run(
+                "socialdesk.cli.serve:worker_app",
+                factory=True,
+                workers=workers,
+                host=host,
+                port=port,
+                log_level="warning",
+                **proxy_options(proxies),
+            )
+        else:
+            served = app if proxies else ForwardedNotice(app, _warn)
+            uvicorn.run(served, host=host, port=port, log_level="warning", **proxy_options(proxies))
     except OSError as exc:  # taken between the check and uvicorn's bind
         if exc.errno not in _CANNOT_LISTEN:
             raise
@@ -302,9 +331,45 @@ def run_server(
         _exit_cannot_listen(cannot_listen(host, port, bind_errors.seen[-1], command))
     finally:
         uvicorn_log.removeFilter(bind_errors)
-        warmer.stop(timeout=1.0)
+        if warmer is not None:
+            warmer.stop(timeout=1.0)
         if consumer is not None:
             consumer.stop(graceful=True)
+
+
+def shared_results(folder: Path) -> Path:
+    """Where the web processes of a server share their slow results (store/memo.py): in the
+    workspace's folder, left out of backups."""
+    return folder / SHARED_RESULTS
+
+
+SHARED_RESULTS = ".socialdesk-cache"
+_WORKER_SPEC = "SOCIALDESK_SERVE_WORKER"  # run_server -> worker_app: what each process serves
+
+
+def worker_app() -> Any:
+    """The app of one web process when `serve --workers N` runs several (uvicorn imports this
+    in each process it starts): the workspace run_server opened, in the same mode, with its
+    own connections and its own warmer thread; the secret key is the workspace's, which
+    run_server made before starting them, so a session cookie is good in every process."""
+    from socialdesk.store import memo, open_workspace
+    from socialdesk.web import WebConfig, create_app, settle_for_serving
+    from socialdesk.web.auth import secret_key_for
+    from socialdesk.web.warm import Warmer
+
+    spec = json.loads(os.environ[_WORKER_SPEC])
+    handle = open_workspace(Path(spec["folder"]))
+    config = WebConfig(
+        workspace=handle,
+        team=bool(spec["team"]),
+        secret_key=secret_key_for(handle.folder),
+        allowed_hosts=tuple(spec["allowed_hosts"]),
+    )
+    app = create_app(config)
+    settle_for_serving()
+    memo.share(shared_results(handle.folder))  # one process makes a result, the others read it
+    Warmer(handle).start()  # a daemon thread: it ends with the process
+    return app if spec["proxies"] else ForwardedNotice(app, _warn)
 
 
 class _BindErrors(logging.Filter):
@@ -364,6 +429,18 @@ def serve(
             show_default=False,
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help=(
+                "Web processes serving side by side (a team's server: about one per core). "
+                "Each keeps its own cache of slow results."
+            ),
+        ),
+    ] = 1,
     trusted_proxy: Annotated[
         list[str] | None,
         typer.Option(
@@ -393,4 +470,5 @@ def serve(
         team=team,
         worker=worker,
         proxies=proxies,
+        workers=workers,
     )

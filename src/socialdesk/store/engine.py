@@ -34,6 +34,12 @@ log = logging.getLogger("socialdesk.store")
 # How long a writer waits for another writer's lock before "database is locked": bounded, so a
 # web request answers (503) while an import writes. Read at connect.
 BUSY_TIMEOUT_MS = 10_000
+# Database connections per process: POOL_SIZE kept, up to POOL_OVERFLOW more at busy times.
+# The web serves at most web.app.WEB_THREADS requests at once per process, below this, so a
+# request never waits for a connection; four web processes on PostgreSQL stay within its
+# default max_connections (100) with room for the job workers.
+POOL_SIZE = 5
+POOL_OVERFLOW = 15
 # How long an import waits for its turn to write (another import, a long write) before it fails.
 IMPORT_WAIT = 3600.0
 # PostgreSQL: the advisory lock's first key, the second is the workspace ("sd" in ASCII)
@@ -123,6 +129,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     kwargs.setdefault("hide_parameters", True)
+    if not url.startswith("sqlite") or sqlite_file(url) is not None:  # a pooled database
+        kwargs.setdefault("pool_size", POOL_SIZE)
+        kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     if url.startswith("sqlite"):
         db_file = sqlite_file(url)
         if db_file is not None:

@@ -18,13 +18,26 @@ ask for the same missing result (the cockpit's warmer and a request, web/warm.py
 once: the second waits for the first's answer. Only computations
 whose answer depends on the database's rows and their own parameters may be kept: nothing that
 reads the clock, the workspace's settings or a person's labels.
+
+Several web processes of one server (`serve --workers N`) share their results through a
+folder (`share(folder)`: the workspace's `.socialdesk-cache`): a result one process made is
+read by the others from a file instead of being made again, and a lock file per result lets
+one process make it while the others wait for it (so N warmers cost one). At most
+`SHARED_FILES` results are kept there (the oldest removed first). A result that cannot be
+pickled is simply not shared.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
@@ -39,6 +52,16 @@ _KEPT: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
 _LOCK = threading.Lock()
 _STATS = {"hits": 0, "misses": 0}
 _COMPUTING: dict[tuple[Hashable, ...], threading.Lock] = {}  # the keys being computed now
+SHARED_FILES = 256  # results kept in the shared folder
+_SHARED: dict[str, Path | None] = {"folder": None}
+log = logging.getLogger("socialdesk.store.memo")
+
+
+def share(folder: Path | None) -> None:
+    """Share results with the other processes that share `folder` (None: this process only)."""
+    if folder is not None:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _SHARED["folder"] = folder
 
 
 def data_version(session: Session, tables: Sequence[type[Any]] = ()) -> tuple[int, ...]:
@@ -82,7 +105,7 @@ def memo(
                 return _KEPT[key]  # type: ignore[no-any-return]
             _STATS["misses"] += 1
         try:
-            result = compute()
+            result = _shared(key, compute)
         except BaseException:
             with _LOCK:
                 if _COMPUTING.get(key) is busy:  # a waiter may already compute under a new one
@@ -98,6 +121,56 @@ def memo(
     return result
 
 
+def _shared(key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+    """compute(), or the result another process sharing the folder made for `key`."""
+    folder = _SHARED["folder"]
+    if folder is None:
+        return compute()
+    from filelock import FileLock
+
+    name = hashlib.sha256(repr(key).encode()).hexdigest()
+    path = folder / f"{name}.pickle"
+    with FileLock(str(folder / f"{name}.lock")):
+        try:
+            with path.open("rb") as fh:
+                found: T = pickle.load(fh)  # written by a process of this server, below
+            os.utime(path)
+            return found
+        except FileNotFoundError:
+            pass
+        except Exception as exc:  # damaged or from another version: made again
+            log.info("a shared result could not be read (%s): made again", exc)
+        result = compute()
+        try:
+            data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:
+            log.info("%s is not shared: %s", key[2], exc)
+            return result
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    _prune(folder)
+    return result
+
+
+def _prune(folder: Path) -> None:
+    """Keep the SHARED_FILES most recently used results of the folder."""
+    dated = []
+    for path in folder.glob("*.pickle"):
+        try:
+            dated.append((path.stat().st_mtime, path))
+        except OSError:  # removed by another process meanwhile
+            continue
+    dated.sort(reverse=True)
+    for _mtime, old in dated[SHARED_FILES:]:
+        for gone in (old, old.with_suffix(".lock")):
+            try:
+                gone.unlink()
+            except OSError:
+                pass
+
+
 def stats() -> dict[str, int]:
     """Hits, misses and results kept (for tests and benchmarks)."""
     with _LOCK:
@@ -110,4 +183,4 @@ def clear() -> None:
         _KEPT.clear()
 
 
-__all__ = ["KEPT", "clear", "data_version", "memo", "stats"]
+__all__ = ["KEPT", "SHARED_FILES", "clear", "data_version", "memo", "share", "stats"]

@@ -7,6 +7,8 @@ token and, in team mode, the user) and the security headers.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from socialdesk.i18n import N_, formats, gettext, negotiate, normalise
@@ -54,10 +58,27 @@ def settle_for_serving() -> None:
     gc.freeze()
 
 
+# Requests served at once per process (the threads that run the routes): fewer than the
+# database connections a process may hold (store.engine.POOL_SIZE + POOL_OVERFLOW, 20), with
+# room for the warmer and the login's bookkeeping, so a request waits for a thread, in order,
+# and never times out waiting for a connection.
+WEB_THREADS = 16
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    import anyio.to_thread
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = WEB_THREADS
+    yield
+
+
 def create_app(config: WebConfig) -> FastAPI:
     if not config.secret_key:
         raise ValueError("WebConfig.secret_key is empty: sessions cannot be signed")
-    app = FastAPI(title="socialdesk", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="socialdesk", docs_url=None, redoc_url=None, openapi_url=None, lifespan=_lifespan
+    )
     app.state.config = config
     app.state.jinja = make_env()
     app.state.signer = auth.SessionSigner(config.secret_key)
@@ -133,14 +154,21 @@ def _add_middleware(app: FastAPI) -> None:
         if config.team and not fresh and "u" in request.state.session:
             # one read by primary keys: the session's row (gone after logging out, a new
             # password or lost access), its user and their role here
-            with config.workspace.session() as db:
-                request.state.principal = auth.principal_for(
-                    db,
-                    config.workspace.workspace_id,
-                    int(request.state.session["u"]),
-                    str(request.state.session.get("s", "")),
-                    str(request.state.session.get("h", "")),
-                )
+            session_payload = dict(request.state.session)
+
+            def whose() -> auth.Principal | None:
+                with config.workspace.session() as db:
+                    return auth.principal_for(
+                        db,
+                        config.workspace.workspace_id,
+                        int(session_payload["u"]),
+                        str(session_payload.get("s", "")),
+                        str(session_payload.get("h", "")),
+                    )
+
+            # in a worker thread, never on the event loop: a wait for a database connection
+            # there would hold up every request of the process
+            request.state.principal = await run_in_threadpool(whose)
             if request.state.principal is None:  # logged out, removed, disabled, new password
                 request.state.session = auth.new_session()
                 request.state.session_dirty = True
@@ -223,6 +251,12 @@ def _add_error_pages(app: FastAPI) -> None:
         problems = validation_problems(exc.errors())
         return await http_error(request, StarletteHTTPException(status_code=422, detail=problems))
 
+    @app.exception_handler(PoolTimeout)
+    async def too_busy(request: Request, exc: PoolTimeout) -> Response:
+        """Every database connection of this process was in use for the pool's whole wait:
+        the server is overloaded, not broken. 503 with when to try again."""
+        return _busy(request, N_("The server is busy; try again in a minute."))
+
     @app.exception_handler(OperationalError)
     async def database_busy(request: Request, exc: OperationalError) -> Response:
         """SQLite's "database is locked": another writer (an import) held the write lock
@@ -232,18 +266,20 @@ def _add_error_pages(app: FastAPI) -> None:
 
         if not is_locked(exc):
             raise exc
-        message = N_("An import is running; try again in a minute.")
-        headers = {"retry-after": "60"}
-        accept = request.headers.get("accept", "")
-        browser = "text/html" in accept and not request.url.path.endswith(
-            (".json", ".csv", ".xlsx")
-        )
-        if not browser or not hasattr(request.state, "locale"):
-            return JSONResponse({"error": message}, status_code=503, headers=headers)
-        from socialdesk.web.routes.home import ErrorPage
+        return _busy(request, N_("An import is running; try again in a minute."))
 
-        page = ErrorPage(status=503, detail=message)
-        return render(request, "error.html", page, status_code=503, headers=headers)
+
+def _busy(request: Request, message: str) -> Response:
+    """503 with `message` (what to do): a page for a browser (a form's POST too), else JSON."""
+    headers = {"retry-after": "60"}
+    accept = request.headers.get("accept", "")
+    browser = "text/html" in accept and not request.url.path.endswith((".json", ".csv", ".xlsx"))
+    if not browser or not hasattr(request.state, "locale"):
+        return JSONResponse({"error": message}, status_code=503, headers=headers)
+    from socialdesk.web.routes.home import ErrorPage
+
+    page = ErrorPage(status=503, detail=message)
+    return render(request, "error.html", page, status_code=503, headers=headers)
 
 
 def _quote(target: str) -> str:

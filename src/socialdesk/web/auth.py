@@ -36,7 +36,6 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from socialdesk.model import Membership, User
 from socialdesk.store.engine import is_locked
@@ -164,13 +163,24 @@ def _best_effort(session: Session, statement: Any) -> bool:
     return True
 
 
+_BOOKKEEPING = "socialdesk.login_bookkeeping"
+
+
+def bookkeep(session: Session) -> bool:
+    """After a login's transaction: its bookkeeping (`authenticate`), best-effort. Whether it
+    was written (then a rehashed password is the one stored)."""
+    statement = session.info.pop(_BOOKKEEPING, None)
+    return statement is not None and _best_effort(session, statement)
+
+
 def authenticate(
     session: Session, workspace_id: int, username: str, password: str, ip: str
 ) -> tuple[Principal | None, str | None]:
     """(principal, None) on success, else (None, reason): 'throttled', 'invalid', 'no-access'.
 
     It writes nothing into the caller's transaction on the main database: failed attempts go
-    to the session store, the last login and a rehashed password are best-effort."""
+    to the session store; the last login and a rehashed password are written best-effort by
+    `bookkeep`, which the caller calls after its transaction."""
     username = username.strip()
     if throttled(session, username, ip):
         return None, "throttled"
@@ -191,10 +201,10 @@ def authenticate(
     values: dict[str, Any] = {"last_login_at": now}
     if needs_rehash(user.password_hash):
         values["password_hash"] = hash_password(password)
-    if _best_effort(session, update(User).where(User.id == user.id).values(**values)):
-        # the stored values, not changes of this session (which would need the write lock)
-        for key, value in values.items():
-            set_committed_value(user, key, value)
+    # written by `bookkeep` once the caller's transaction has given its connection back: a
+    # second connection taken while this one is held can wait for ever when every pooled
+    # connection is held by a login doing the same (50 logins at once did)
+    session.info[_BOOKKEEPING] = update(User).where(User.id == user.id).values(**values)
     SessionStore.for_session(session).forget_failures(session, username, ip)
     return Principal(username=user.username, role=role, user_id=user.id), None
 

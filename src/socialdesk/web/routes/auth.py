@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 
 from socialdesk.i18n import N_
 from socialdesk.web import auth
@@ -54,17 +55,26 @@ def login(
     workspace_id = config.workspace.workspace_id
     with session.begin():
         principal, problem = auth.authenticate(session, workspace_id, username, password, ip)
-        fp = session_id = None
+        stored_hash = session_id = None
         if principal is not None and principal.user_id is not None:
             from socialdesk.model import User
 
             user = session.get(User, principal.user_id)
             if user is not None:
-                fp = auth.fingerprint(user.password_hash)
+                stored_hash = user.password_hash
                 # the session this browser had before ends (no session fixation), a new one
                 # starts: only its row in the store makes the cookie good
                 auth.end_session(session, request.state.session.get("s"))
                 session_id = auth.start_session(session, workspace_id, user.id)
+    # the transaction gave its connection back: the last login (and a rehash) on one of its own
+    if auth.bookkeep(session) and principal is not None and principal.user_id is not None:
+        from socialdesk.model import User
+
+        with session.begin():
+            stored_hash = session.scalar(
+                select(User.password_hash).where(User.id == principal.user_id)
+            )
+    fp = auth.fingerprint(stored_hash) if stored_hash is not None else None
     if principal is None or fp is None or session_id is None:
         messages = {
             "throttled": (N_("Too many failed attempts. Wait 15 minutes and try again."), 429),
