@@ -323,3 +323,26 @@ def test_a_dry_run_of_a_zip_reads_each_member_without_the_lock(ws, tmp_path, mon
     by_file = {r.file: r for r in reports[0]}
     assert by_file["export.zip:Posts.csv"].status == "would-import"
     assert by_file["export.zip:../evil.csv"].error.startswith("skipped: unsafe path")
+
+
+def test_an_xlsx_naming_a_row_past_excels_last_is_refused(importer, ws, tmp_path):
+    """A 5 KB sheet with <row r="50000000">: openpyxl would yield 50 million empty rows."""
+    book = _workbook(tmp_path / "far.xlsx", [["Date", "Impressions"], ["2026-01-01", 5]])
+    far = tmp_path / "far_row.xlsx"
+    with zipfile.ZipFile(book) as src, zipfile.ZipFile(far, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = (
+                    data.replace(b'<row r="2"', b'<row r="50000000"')
+                    .replace(b'r="A2"', b'r="A50000000"')
+                    .replace(b'r="B2"', b'r="B50000000"')
+                )
+            out.writestr(item, data)
+    before = table_counts(ws.engine)
+    t = time.monotonic()
+    [report] = importer.import_paths([far])
+    assert time.monotonic() - t < 5
+    assert report.status == "failed"
+    assert f"the sheet '{SHEET}' names row 50,000,000, past the last row" in report.error
+    assert table_counts(ws.engine) == before

@@ -11,9 +11,12 @@ import errno
 import json
 import logging
 import os
+import shutil
 import socket
+import tempfile
 import threading
 import webbrowser
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -280,10 +283,8 @@ def run_server(
     if open_browser:
         threading.Timer(1.0, lambda: webbrowser.open(url)).start()
     settle_for_serving()
-    from socialdesk.store import memo
     from socialdesk.web.warm import Warmer
 
-    memo.share(shared_results(handle.folder))
     # the pages' slow results made again after every import or sync, before anybody asks
     # (with several web processes each has its own results and warmer: worker_app)
     warmer = Warmer(handle).start() if app is not None else None
@@ -296,17 +297,24 @@ def run_server(
         consumer = jobs.consumer(quiet=True)
         consumer.start()
         console.print("The job worker runs beside it (scheduled syncs of the connections).")
+    cleanup: list[Callable[[], None]] = []
     uvicorn_log = logging.getLogger("uvicorn.error")
     bind_errors = _BindErrors()  # uvicorn logs a failed bind and exits: said below our way
     uvicorn_log.addFilter(bind_errors)
     try:
         if app is None:
+            # the processes share their slow results through a private folder of this run:
+            # made by this process (0700, a fresh random name), so nobody else can put a
+            # result there, and gone when the server stops (nothing outlives an upgrade)
+            shared = tempfile.mkdtemp(prefix="socialdesk-results-")
+            cleanup.append(lambda: shutil.rmtree(shared, ignore_errors=True))
             os.environ[_WORKER_SPEC] = json.dumps(
                 {
                     "folder": str(handle.folder),
                     "team": team_mode,
                     "allowed_hosts": list(config.allowed_hosts),
                     "proxies": list(proxies),
+                    "shared": shared,
                 }
             )
             uvicorn.run(
@@ -331,19 +339,14 @@ def run_server(
         _exit_cannot_listen(cannot_listen(host, port, bind_errors.seen[-1], command))
     finally:
         uvicorn_log.removeFilter(bind_errors)
+        for done in cleanup:
+            done()
         if warmer is not None:
             warmer.stop(timeout=1.0)
         if consumer is not None:
             consumer.stop(graceful=True)
 
 
-def shared_results(folder: Path) -> Path:
-    """Where the web processes of a server share their slow results (store/memo.py): in the
-    workspace's folder, left out of backups."""
-    return folder / SHARED_RESULTS
-
-
-SHARED_RESULTS = ".socialdesk-cache"
 _WORKER_SPEC = "SOCIALDESK_SERVE_WORKER"  # run_server -> worker_app: what each process serves
 
 
@@ -367,7 +370,7 @@ def worker_app() -> Any:
     )
     app = create_app(config)
     settle_for_serving()
-    memo.share(shared_results(handle.folder))  # one process makes a result, the others read it
+    memo.share(Path(spec["shared"]))  # one process makes a result, the others read it
     Warmer(handle).start()  # a daemon thread: it ends with the process
     return app if spec["proxies"] else ForwardedNotice(app, _warn)
 

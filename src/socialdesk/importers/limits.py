@@ -114,6 +114,10 @@ _WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
 _PREFIX = re.compile(rb"<[A-Za-z_][\w.-]*:(?=(?:c|row)[\s/>])")
 _ROW = re.compile(rb"<row[\s/>]")
 _CELL = re.compile(rb"<c[\s/>]")
+# a row's number (<row r="50000000">): openpyxl yields every missing row before it, so a 5 KB
+# sheet naming a far row would keep an import busy for minutes
+_ROW_NUMBER = re.compile(rb'[^>]*?\br="(\d{1,15})"')
+MAX_ROW_NUMBER = 1_048_576  # Excel's last row
 _BLOCK = 1 << 20
 
 
@@ -165,6 +169,14 @@ def _sheet_problem(fh: IO[bytes], member: str) -> Phrase | None:
             break
     else:
         counter.add(tail)
+    if counter.far_row:
+        return Phrase(
+            "the sheet %(member)s names row %(row)s, past the last row a spreadsheet has "
+            "(%(limit)s): this is not an export socialdesk can read.",
+            member=repr(member),
+            row=Num(counter.far_row, ","),
+            limit=Num(MAX_ROW_NUMBER, ","),
+        )
     if counter.in_row > MAX_ROW_CELLS:
         return Phrase(
             "the sheet %(member)s holds a row (row %(row)s) of more than %(limit)s cells, more "
@@ -187,7 +199,7 @@ class _CellCounter:
     """Rows and cells of a worksheet's XML, counted from its start tags block by block."""
 
     def __init__(self) -> None:
-        self.cells = self.rows = self.in_row = 0
+        self.cells = self.rows = self.in_row = self.far_row = 0
 
     def add(self, part: bytes) -> bool:
         """Count the tags in `part`; True once a limit is passed."""
@@ -197,6 +209,10 @@ class _CellCounter:
             if i:
                 self.rows += 1
                 self.in_row = 0
+                number = _ROW_NUMBER.match(piece)
+                if number and int(number.group(1)) > MAX_ROW_NUMBER:
+                    self.far_row = int(number.group(1))
+                    return True
             n = len(_CELL.findall(piece))
             self.in_row += n
             self.cells += n

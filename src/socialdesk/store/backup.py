@@ -192,8 +192,7 @@ def _folder_files(folder: Path, skip: set[Path]) -> Iterator[tuple[Path, str]]:
             yield path, rel
 
 
-# our own temporary folders, and the web processes' shared results (cli/serve.py: made again)
-_TEMP_PREFIXES = (".socialdesk-backup-", ".socialdesk-restore-", ".socialdesk-cache")
+_TEMP_PREFIXES = (".socialdesk-backup-", ".socialdesk-restore-")
 
 
 def _is_backup(path: Path) -> bool:
@@ -567,9 +566,6 @@ def restore_workspace(
             for name in ("jobs.db", "jobs.db-wal", "jobs.db-shm"):  # the replaced one's queue
                 with contextlib.suppress(FileNotFoundError):
                     (folder / name).unlink()
-            # the web processes' shared results were made from the replaced data: a restored
-            # store can have the same data version with other rows
-            shutil.rmtree(folder / ".socialdesk-cache", ignore_errors=True)
     except (tarfile.TarError, EOFError, zlib.error) as exc:
         raise BackupError(f"{archive} is damaged ({exc})") from None
     marker = read_marker(folder)

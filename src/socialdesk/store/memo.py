@@ -20,15 +20,17 @@ whose answer depends on the database's rows and their own parameters may be kept
 reads the clock, the workspace's settings or a person's labels.
 
 Several web processes of one server (`serve --workers N`) share their results through a
-folder (`share(folder)`: the workspace's `.socialdesk-cache`): a result one process made is
-read by the others from a file instead of being made again, and a lock file per result lets
-one process make it while the others wait for it (so N warmers cost one). At most
-`SHARED_FILES` results are kept there (the oldest removed first). A result that cannot be
-pickled is simply not shared.
+folder (`share(folder)`: a private folder the server makes for its run, 0700 with a random
+name, removed when it stops; results are unpickled from it, so it must never be a folder
+anybody else can write): a result one process made is read by the others from a file instead
+of being made again, and a lock file per result lets one process make it while the others
+wait for it (so N warmers cost one). At most `SHARED_FILES` results are kept there (the
+oldest removed first). A result that cannot be pickled or written is simply not shared.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -146,10 +148,19 @@ def _shared(key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
         except Exception as exc:
             log.info("%s is not shared: %s", key[2], exc)
             return result
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
+        try:
+            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                os.replace(tmp, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError as exc:  # a full disk: the result is good, only not shared
+            log.info("%s is not shared: %s", key[2], exc)
+            return result
     _prune(folder)
     return result
 
@@ -163,12 +174,9 @@ def _prune(folder: Path) -> None:
         except OSError:  # removed by another process meanwhile
             continue
     dated.sort(reverse=True)
-    for _mtime, old in dated[SHARED_FILES:]:
-        for gone in (old, old.with_suffix(".lock")):
-            try:
-                gone.unlink()
-            except OSError:
-                pass
+    for _mtime, old in dated[SHARED_FILES:]:  # lock files stay: another may hold one
+        with contextlib.suppress(OSError):
+            old.unlink()
 
 
 def stats() -> dict[str, int]:

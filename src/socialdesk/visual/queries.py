@@ -106,14 +106,51 @@ def posts(
     )
     if platform is not None:
         stmt = stmt.where(Account.platform == platform)
+    # read in batches, each made compact before the next (issue #18: a million posts read as
+    # one list of rows took 1.9 GB): numbers as float64, the few distinct names of a column
+    # (platform, account, type, language) as one shared string each, one shared empty `extra`
+    shared: dict[str, dict[Any, Any]] = {c: {} for c in _REPEATED}
+    parts: dict[str, list[Any]] = {c: [] for c in POST_COLUMNS}
     if account_id is not None:
-        stmt = stmt.where(Post.account_id == account_id)
-    frame = pd.DataFrame(session.execute(stmt).all(), columns=list(POST_COLUMNS))
+        accounts = [account_id]
+    else:  # one account at a time (in the order asked): each read is small, whatever the total
+        which = select(Account.id).where(Account.workspace_id == workspace_id)
+        if platform is not None:
+            which = which.where(Account.platform == platform)
+        accounts = list(session.scalars(which.order_by(Account.id)))
+    for acc in accounts:
+        rows = session.execute(stmt.where(Post.account_id == acc)).all()
+        if not rows:
+            continue
+        batch = _compact(pd.DataFrame(rows, columns=list(POST_COLUMNS)), shared)
+        for c in POST_COLUMNS:
+            parts[c].append(batch[c])
+        del batch, rows
+    if not parts[POST_COLUMNS[0]]:
+        return _compact(pd.DataFrame(columns=list(POST_COLUMNS)), shared)
+    # column by column, each batch's column let go once joined: never all of it twice
+    columns = {}
+    for c in POST_COLUMNS:
+        chunks = parts.pop(c)
+        columns[c] = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+        del chunks
+    return pd.DataFrame(columns)
+
+
+_REPEATED = ("platform", "account", "media_type", "language", "is_paid")
+_NO_EXTRA: dict[str, Any] = {}  # shared by every post without extra figures: read, never changed
+
+
+def _compact(frame: pd.DataFrame, shared: dict[str, dict[Any, Any]]) -> pd.DataFrame:
     frame["published_at"] = pd.to_datetime(frame["published_at"])
     frame["as_of"] = pd.to_datetime(frame["as_of"])
     for c in (*METRIC_COLUMNS, "duration_seconds"):
         frame[c] = pd.to_numeric(frame[c], errors="coerce").astype("float64")
-    frame["extra"] = frame["extra"].map(lambda v: v if isinstance(v, dict) else {})
+    for c in _REPEATED:
+        seen = shared[c]
+        frame[c] = [seen.setdefault(v, v) for v in frame[c]]
+    extras: list[Any] = [v if isinstance(v, dict) and v else _NO_EXTRA for v in frame["extra"]]
+    frame["extra"] = pd.Series(extras, index=frame.index, dtype=object)
     return frame
 
 

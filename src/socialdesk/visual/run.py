@@ -50,7 +50,7 @@ class UpliftReport:
 def load_posts(session: Session, workspace_id: int, platform: str | None = None) -> pd.DataFrame:
     """The workspace's posts (latest snapshots) with followers and timing, ready to model."""
     posts = queries.posts(session, workspace_id, platform=platform)
-    return prepare(posts, queries.followers(session, workspace_id))
+    return prepare(posts, queries.followers(session, workspace_id), copy=False)
 
 
 def uplift_report(

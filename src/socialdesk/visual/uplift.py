@@ -252,9 +252,12 @@ class UpliftResult:
 
 
 # -- preparing ---------------------------------------------------------------------------------
-def prepare(posts: pd.DataFrame, followers: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The posts of `queries.posts()` with followers and timing added."""
-    out = posts.copy()
+def prepare(
+    posts: pd.DataFrame, followers: pd.DataFrame | None = None, *, copy: bool = True
+) -> pd.DataFrame:
+    """The posts of `queries.posts()` with followers and timing added (to `posts` itself when
+    not `copy`: a caller that drops them saves a copy of a million rows)."""
+    out = posts.copy() if copy else posts
     out["followers"] = F.followers_at_post(
         out,
         followers

@@ -168,7 +168,16 @@ def _add_middleware(app: FastAPI) -> None:
 
             # in a worker thread, never on the event loop: a wait for a database connection
             # there would hold up every request of the process
-            request.state.principal = await run_in_threadpool(whose)
+            try:
+                request.state.principal = await run_in_threadpool(whose)
+            except PoolTimeout:  # outside the app's own error handlers: said here
+                return _busy(request, N_("The server is busy; try again in a minute."))
+            except OperationalError as exc:
+                from socialdesk.store.engine import is_locked
+
+                if not is_locked(exc):
+                    raise
+                return _busy(request, N_("An import is running; try again in a minute."))
             if request.state.principal is None:  # logged out, removed, disabled, new password
                 request.state.session = auth.new_session()
                 request.state.session_dirty = True
