@@ -26,6 +26,8 @@ HOSTILE = (
     "\r=1+1",
     "   =1+1",
     "\u00a0=1+1",
+    "\n=1+1",  # a line break first (reviewer's read, #18)
+    "\u3000=1+1",  # an ideographic space first
 )
 PLAIN = ("#zomer", "Doe mee! #vrijwilligers", "hallo =1", "20% korting", "", "'al tekst")
 

@@ -42,8 +42,9 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "
 
 def neutralise(text: str) -> str:
     """Text a spreadsheet shows, never runs: a cell that starts with one of FORMULA_START,
-    also after spaces or no-break spaces some spreadsheets skip, gets a leading '."""
-    stripped = text.lstrip(" \u00a0")
+    also after white space some spreadsheets skip (spaces, no-break and ideographic spaces,
+    line breaks), gets a leading '."""
+    stripped = text.lstrip(" \u00a0\u3000\n\r\t")
     return "'" + text if stripped.startswith(FORMULA_START) else text
 
 

@@ -204,7 +204,11 @@ def authenticate(
     # written by `bookkeep` once the caller's transaction has given its connection back: a
     # second connection taken while this one is held can wait for ever when every pooled
     # connection is held by a login doing the same (50 logins at once did)
-    session.info[_BOOKKEEPING] = update(User).where(User.id == user.id).values(**values)
+    statement = update(User).where(User.id == user.id)
+    if "password_hash" in values:  # only over the hash it verified: a login rehashing at the
+        # same moment keeps its own (its session's fingerprint stays good)
+        statement = statement.where(User.password_hash == user.password_hash)
+    session.info[_BOOKKEEPING] = statement.values(**values)
     SessionStore.for_session(session).forget_failures(session, username, ip)
     return Principal(username=user.username, role=role, user_id=user.id), None
 
