@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import hashlib
+import logging
 import re
 import tempfile
 import zipfile
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from socialdesk.errors import FileUnreadable, ImportError_
@@ -42,6 +43,8 @@ _MONTHS = {
         start=1,
     )
 }
+
+log = logging.getLogger("socialdesk.importers")
 
 
 class _DryRun(Exception):
@@ -361,6 +364,8 @@ class Importer:
                 report.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
                 report.rows_added = report.rows_updated = 0
                 report.batch_id = None
+        if report.status == "imported":
+            refresh_statistics(self.engine, report.counts)
         report.notes.extend(ctx.notes)
         return report
 
@@ -458,6 +463,48 @@ class Importer:
         batch.finished_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         report.batch_id = batch.id
         report.status = "imported"
+
+
+# the tables an import's rows also change (kept by the store beside them)
+_DERIVED = {
+    "post": ("post_latest", "post_week"),
+    "post_metrics": ("post_latest", "post_week"),
+    "ad_day": ("ad_week",),
+    "account_day": ("account_week",),
+    "message": ("message_thread",),
+}
+STATISTICS_MIN_ROWS = 200  # fewer changed rows than this: PostgreSQL's autovacuum suffices
+
+
+def refresh_statistics(engine: Engine, counts: dict[str, dict[str, int]]) -> None:
+    """PostgreSQL: ANALYZE the tables an import changed a good part of (and those derived from
+    them), right after it committed. The planner otherwise plans the next pages on the
+    statistics of before the import (or on none, for new tables) until autovacuum comes by:
+    the inbox's queue on the freshly imported demo took 4.3 s a request instead of 90 ms.
+    SQLite's planner needs no statistics for these queries. Best-effort: a failure is logged."""
+    if engine.dialect.name != "postgresql":
+        return
+    changed = {t: c.get("added", 0) + c.get("updated", 0) for t, c in counts.items()}
+    candidates = [t for t, n in changed.items() if n >= STATISTICS_MIN_ROWS]
+    if not candidates:
+        return
+    try:
+        with engine.connect() as conn:
+            known: dict[str, float] = dict(
+                conn.execute(
+                    text("SELECT relname, reltuples FROM pg_class WHERE relname = ANY(:names)"),
+                    {"names": candidates},
+                ).all()
+            )
+            tables: list[str] = []
+            for t in candidates:
+                if t in known and (known[t] <= 0 or changed[t] > 0.1 * known[t]):
+                    tables += [t, *_DERIVED.get(t, ())]
+            for t in dict.fromkeys(tables):  # the model's own table names, no user input
+                conn.execute(text(f'ANALYZE "{t}"'))
+            conn.commit()
+    except Exception as exc:  # statistics are an optimisation: the import stands
+        log.warning("ANALYZE after the import failed: %s", exc)
 
 
 def _user() -> str:
