@@ -44,7 +44,7 @@ def neutralise(text: str) -> str:
     """Text a spreadsheet shows, never runs: a cell that starts with one of FORMULA_START,
     also after white space some spreadsheets skip (spaces, no-break and ideographic spaces,
     line breaks), gets a leading '."""
-    stripped = text.lstrip(" \u00a0\u3000\n\r\t")
+    stripped = text.lstrip(" \u00a0\u3000\n")  # a tab or CR is itself a trigger
     return "'" + text if stripped.startswith(FORMULA_START) else text
 
 
