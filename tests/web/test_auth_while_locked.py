@@ -45,7 +45,8 @@ def test_a_login_while_an_import_holds_the_write_lock(team_clients, sqlite_seede
         response = login(client, "editor")
         took = time.monotonic() - started
         assert response.status_code == 303, response.text[:300]
-        assert took < 1.0, took
+        # never the lock's wait (BUSY_TIMEOUT_MS, 10 s): argon2 and a busy CI machine only
+        assert took < 5.0, took
         assert client.get("/overview.json").status_code == 200
         copy = make_client(ws, team=True)
         copy.cookies.set(SESSION_COOKIE, client.cookies.get(SESSION_COOKIE))
@@ -53,7 +54,7 @@ def test_a_login_while_an_import_holds_the_write_lock(team_clients, sqlite_seede
         # logging out works while the lock is held, and ends every copy of the cookie
         started = time.monotonic()
         out = client.post("/logout", data={"csrf_token": csrf_of(client)})
-        assert out.status_code == 303 and time.monotonic() - started < 1.0
+        assert out.status_code == 303 and time.monotonic() - started < 5.0
         assert client.get("/overview.json").status_code == 401
         assert copy.get("/overview.json").status_code == 401
     assert _last_login(ws, "editor") is None  # skipped while the database was busy
