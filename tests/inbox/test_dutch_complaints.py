@@ -128,6 +128,9 @@ def test_the_gated_rules_answer_as_running_every_rule():
         *QUESTIONS,
         "we stonden 20 minuten aan de balie voordat er iemand kwam",
         "Pakket was zoek, maar toch nog ontvangen. Dank!",
+        *(t for t, _c in S6_COMPLAINTS),
+        "Geen enkel probleem gehad met de bezorging, top!",
+        "Ik zoek een cadeau voor mijn moeder, hebben jullie tips?",
     )
     for text in texts:
         assert sentiment.dutch_complaint_evidence(text) == every_rule(text), text
@@ -184,3 +187,63 @@ def test_the_learnt_model_ships_its_origin_and_reads_dutch_only():
     assert 0.0 <= lexicon_features("Hoe laat sluiten jullie?", "nl")["complaint_model"] <= 1.0
     assert "staff" in dutch_complaints("Personeel keek niet op of om.")
     assert read_sentiment("Personeel keek niet op of om.", "nl").label == "negative"
+
+
+# Session 6 (issue #13 part 3): the "s6c" classes of data/nl_complaint_phrases.txt, the
+# "absent" category and the broader "resolved" forms. Written for this test, not taken from
+# the evaluation set.
+S6_COMPLAINTS = (
+    ("Er stond weer een lange rij bij de kassa.", "wait"),
+    ("Niemand kon me zeggen waar mijn pakket was.", "unmet"),
+    ("Na de reparatie brandt het storingslampje.", "broken"),
+    ("De factuur is hoger dan de offerte.", "money"),
+    ("Opeens is mijn abonnement duurder.", "money"),
+    ("Het vakantiehuis zag er verwaarloosd uit.", "state"),
+    ("Er staat een dubbele afschrijving op mijn rekening.", "money"),
+    ("Ze blijven elke maand incasseren.", "money"),
+    ("Slechts één kassa open op zaterdag.", "shortfall"),
+    ("Mijn aanvraag ligt al weken stil.", "wait"),
+)
+
+
+@pytest.mark.parametrize(("text", "category"), S6_COMPLAINTS)
+def test_session_6_classes_read_complaints(text, category):
+    assert category in dutch_complaints(text), text
+    assert read_sentiment(text, "nl").label == "negative", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    (
+        "Kon niet beter!",
+        "Mijn koffer was kwijt, maar binnen twee uur hadden jullie hem gevonden. Super!",
+        "Schade werd binnen een week uitgekeerd, zonder gedoe.",
+    ),
+)
+def test_an_absent_or_resolved_problem_is_no_complaint(text):
+    assert dutch_complaints(text) == (), text
+    assert read_sentiment(text, "nl").label != "negative", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    (
+        "Ik zoek een cadeau voor mijn moeder, hebben jullie tips?",
+        "Ik wil de fiets een dag later ophalen, kan dat?",
+    ),
+)
+def test_requests_that_share_a_word_with_a_complaint_stay_neutral(text):
+    assert dutch_complaints(text) == (), text
+    assert read_sentiment(text, "nl").label == "neutral", text
+
+
+def test_gates_of_top_level_alternatives_and_nested_classes():
+    from socialdesk.inbox import sentiment
+
+    # each top-level alternative opens with plain words: the gate is their union
+    assert sentiment._leading_words(r"\b(a|b) x|\b(c) y") == {"a", "b", "c"}
+    # a class may use a class defined above it ("count" uses "num"): no "<name>" is left
+    for _category, rx in sentiment._nl_complaint_rules():
+        assert "<num>" not in rx.pattern and "<count>" not in rx.pattern, rx.pattern
+    assert "resolved" not in dutch_complaints("Binnen twintig minuten opgelost, dank!")
+    assert sentiment.dutch_complaint_evidence("Binnen twintig minuten opgelost, dank!")[1]
