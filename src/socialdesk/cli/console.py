@@ -1,4 +1,7 @@
-"""The Rich console, the workspace option and progress display shared by the commands."""
+"""The Rich console, the workspace option and progress display shared by the commands.
+
+Every command imports this module, so it imports nothing heavy at the top (the settings
+and the store are imported where they are used: issue #19 part 4)."""
 
 from __future__ import annotations
 
@@ -12,8 +15,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 from rich.errors import MarkupError
-
-from socialdesk.config import Settings, default_workspace
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -66,6 +67,8 @@ def print_json(value: object) -> None:
 
 
 def resolve_workspace(workspace: Path | None) -> Path:
+    from socialdesk.config import Settings, default_workspace
+
     return (workspace or default_workspace(Settings())).expanduser()
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -18,6 +19,7 @@ from socialdesk.cli.console import (
     parse_day,
     print_json,
     resolve_workspace,
+    workspace_session,
 )
 
 inbox_app = typer.Typer(
@@ -27,19 +29,75 @@ inbox_app = typer.Typer(
 )
 
 
+model_app = typer.Typer(
+    name="model",
+    help="A sentiment model of your choice from a folder on this machine (optional extra).",
+    no_args_is_help=True,
+)
+inbox_app.add_typer(model_app, name="model")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(inbox_app, name="inbox")
 
 
-def _read_table(path: Path, sheet: str | None):  # -> pd.DataFrame
+CHUNK = 2000  # rows of a file triaged at once: memory stays flat in the file's size
+ADDED = ("language", "sentiment", "intent", "urgency", "confidence")
+
+
+class _BadRow(Exception):
+    pass
+
+
+def _csv_rows(path: Path) -> tuple[list[str], Iterator[list[str]]]:
+    """A CSV's header and its rows, read as they are needed. The delimiter alone is sniffed
+    from the first line (as pandas' sep=None does; quotes are Excel's); blank lines are skipped;
+    a short row is filled with empty cells, a row with more cells than the header is refused
+    with its line number."""
+    import csv
+
+    fh = path.open(encoding="utf-8-sig", newline="")
+    first = fh.readline()
+    try:
+        delimiter = csv.Sniffer().sniff(first).delimiter if first.strip() else ","
+    except csv.Error:
+        delimiter = ","
+    fh.seek(0)
+    reader = csv.reader(fh, csv.excel, delimiter=delimiter)
+    header = next((row for row in reader if row), [])
+
+    def rows() -> Iterator[list[str]]:
+        with fh:
+            width = len(header)
+            for row in reader:
+                if not row:
+                    continue
+                if len(row) > width:
+                    raise _BadRow(
+                        f"line {reader.line_num} has {len(row)} cells, the header {width}"
+                    )
+                yield row + [""] * (width - len(row))
+
+    return header, rows()
+
+
+def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[str], Iterator[list[str]]]:
     import pandas as pd
 
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xls"):
-        return pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False)
-    return pd.read_csv(
-        path, dtype=str, keep_default_na=False, sep=None, engine="python", encoding="utf-8-sig"
-    )
+    frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False)
+    header = [str(c) for c in frame.columns]
+    return header, (list(r) for r in frame.itertuples(index=False, name=None))
+
+
+def _chunks(rows: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
+    chunk: list[list[str]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 @inbox_app.command("classify")
@@ -52,44 +110,85 @@ def classify(
     sheet: Annotated[
         str | None, typer.Option(help="Sheet of a workbook (default: the first).")
     ] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            help="A model folder on this machine to read the sentiment with (see `inbox model "
+            "use`); a read_by column says which reader read each row.",
+        ),
+    ] = None,
+    labels: Annotated[
+        str | None,
+        typer.Option(help="The model's labels as sentiments, e.g. LABEL_0=negative,LABEL_1=..."),
+    ] = None,
 ) -> None:
     """Add language, sentiment, intent, urgency and confidence to every row of a file.
 
     Every input column is kept. Nothing leaves the machine; the lexicon and rules are used
-    (a workspace's learnt model is not: the file belongs to no workspace).
+    (a workspace's learnt model is not: the file belongs to no workspace), or the model
+    folder given with --model. The file is read and written in chunks of 2,000 rows.
     """
-    from socialdesk.inbox.triage import triage_frame
+    from collections import Counter
 
-    frame = _read_table(file, sheet)
-    if text_column not in frame.columns:
+    from socialdesk import sheets
+    from socialdesk.inbox.triage import triage_texts
+
+    folder = None
+    if model is not None:
+        from socialdesk.inbox import model_folder
+
+        try:
+            folder = model_folder.load(model, model_folder.parse_labels(labels))
+        except model_folder.ModelFolderError as exc:
+            err_console.print(
+                f"[yellow]{escape(str(exc))}[/]: the lexicon reads the sentiment instead."
+            )
+    is_xlsx = file.suffix.lower() in (".xlsx", ".xls")
+    header, rows = _xlsx_rows(file, sheet) if is_xlsx else _csv_rows(file)
+    if text_column not in header:
         err_console.print(
             f"[red]{escape(file.name)} has no column {escape(repr(text_column))}.[/] "
-            f"Columns: {escape(', '.join(map(str, frame.columns)))}"
+            f"Columns: {escape(', '.join(header))}"
         )
         raise typer.Exit(2)
-    result = triage_frame(frame, text_column=text_column)
-    added = ["language", "sentiment", "intent", "urgency", "confidence"]
-    clash = [c for c in added if c in frame.columns]
-    output = frame.copy()
-    for c in added:
-        output[f"{c}_triage" if c in clash else c] = result[c]
+    where = header.index(text_column)
+    added = [*ADDED, "read_by"] if model is not None else list(ADDED)
+    clash = [c for c in added if c in header]
+    counts: Counter[str] = Counter()
+    written = 0
+
+    def classified() -> Iterator[list[Any]]:
+        nonlocal written
+        for chunk in _chunks(rows, CHUNK):
+            triaged = triage_texts([r[where] for r in chunk], folder=folder)
+            for row, t in zip(chunk, triaged, strict=True):
+                counts[t.sentiment] += 1
+                extra: list[Any] = [t.language, t.sentiment, t.intent, t.urgency, t.confidence]
+                if model is not None:
+                    extra.append(t.triaged_by)
+                yield [*row, *extra]
+            written += len(chunk)
+
     # through the one formula-safe writer: an input text like `=HYPERLINK(...)` is written
     # with a leading ', never as a live formula (issue #18)
-    from socialdesk import sheets
-
-    header = [str(c) for c in output.columns]
-    rows = output.itertuples(index=False, name=None)
-    if out.suffix.lower() == ".xlsx":
-        with out.open("wb") as fh:
-            sheets.write_xlsx([sheets.Sheet("Sheet1", header, rows)], fh)
-    else:
-        with out.open("w", encoding="utf-8", newline="") as fh:
-            sheets.write_csv(header, rows, fh, sheets.CsvStyle(lineterminator="\n"))
-    counts = result["sentiment"].value_counts()
+    names = [*header, *(f"{c}_triage" if c in clash else c for c in added)]
+    try:
+        if out.suffix.lower() == ".xlsx":
+            with out.open("wb") as binary:
+                sheets.write_xlsx([sheets.Sheet("Sheet1", names, classified())], binary)
+        else:
+            with out.open("w", encoding="utf-8", newline="") as text:
+                sheets.write_csv(names, classified(), text, sheets.CsvStyle(lineterminator="\n"))
+    except _BadRow as exc:
+        err_console.print(f"[red]{escape(file.name)}: {escape(str(exc))}.[/]")
+        raise typer.Exit(2) from None
     console.print(
-        f"{len(output):,} rows classified into {escape(str(out))}: "
+        f"{written:,} rows classified into {escape(str(out))}: "
         + ", ".join(f"{counts.get(s, 0):,} {s}" for s in ("negative", "neutral", "positive"))
     )
+    if folder is not None:
+        console.print(f"sentiment read by {escape(folder.reader)}")
     if clash:
         console.print(
             f"columns already present, written with _triage: {escape(', '.join(map(str, clash)))}"
@@ -104,11 +203,14 @@ def triage(
     ] = False,
 ) -> None:
     """Triage the workspace's messages that have no triage yet."""
-    from socialdesk.inbox import run
+    from socialdesk.inbox import model_folder, run
     from socialdesk.store import open_workspace, session_scope
 
     handle = open_workspace(resolve_workspace(workspace))
     with session_scope(handle.engine) as session:
+        _folder, problem = model_folder.workspace_reader(session, handle.workspace_id)
+        if problem is not None:
+            err_console.print(f"[yellow]{escape(problem)}.[/]")
         result = run.triage(session, handle.workspace_id, all_=all_)
     console.print(f"{result.triaged:,} messages triaged.")
 
@@ -157,7 +259,9 @@ def queue(
     if not result.rows:
         console.print("The queue is empty.")
         return
-    table = Table("priority", "platform", "author", "message", "sentiment", "intent", "waiting")
+    table = Table(
+        "priority", "platform", "author", "message", "sentiment", "intent", "waiting", "read by"
+    )
     for r in result.rows:
         table.add_row(
             f"{r['priority']:.2f}",
@@ -167,6 +271,7 @@ def queue(
             _reading(r, "sentiment"),
             _reading(r, "intent"),
             f"{r['minutes_waiting'] / 60:.1f} h" + (" [red]late[/]" if r["breached"] else ""),
+            escape(str(r.get("triaged_by") or "–")),
         )
     console.print(table)
 
@@ -365,3 +470,80 @@ def draft(
         err_console.print(f"[red]Thread {thread} has no message from outside in this workspace.[/]")
         raise typer.Exit(1) from None
     console.print(d.text, markup=False)
+
+
+@model_app.command("use")
+def model_use(
+    path: Annotated[Path, typer.Argument(help="The model's folder (saved with save_pretrained).")],
+    labels: Annotated[
+        str | None,
+        typer.Option(
+            help="The model's labels as sentiments when its config does not name them, "
+            "e.g. LABEL_0=negative,LABEL_1=neutral,LABEL_2=positive."
+        ),
+    ] = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Read the sentiment of new messages with the model in PATH (nothing is downloaded).
+
+    The folder is loaded and reads one text first; if it cannot, nothing changes. Run
+    `socialdesk inbox triage --all` to read the earlier messages with it too.
+    """
+    from socialdesk.inbox import model_folder
+
+    try:
+        given = model_folder.parse_labels(labels)
+    except model_folder.ModelFolderError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    with workspace_session(workspace) as (session, ws):
+        result = model_folder.use(session, ws, path, given)
+    if result.problem is not None:
+        err_console.print(f"[red]{escape(result.problem)}.[/] The lexicon keeps reading.")
+        raise typer.Exit(2)
+    if as_json:
+        print_json(result)
+        return
+    console.print(f"The sentiment is now read by the model in {result.path}.", markup=False)
+    _print_mapping(result.mapping)
+    console.print("socialdesk inbox triage --all reads the earlier messages with it.", markup=False)
+
+
+def _print_mapping(mapping: dict[str, str]) -> None:
+    for label, sentiment in mapping.items():
+        console.print(f"  {label} -> {sentiment}", markup=False)
+
+
+@model_app.command("show")
+def model_show(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """Which model folder reads the sentiment, its labels, and whether it loads."""
+    from socialdesk.inbox import model_folder
+
+    with workspace_session(workspace) as (session, ws):
+        choice = model_folder.chosen(session, ws)
+    result = None if choice is None else model_folder.check(choice.path, choice.labels)
+    if as_json:
+        print_json({"chosen": choice, "check": result})
+        return
+    if choice is None or result is None:
+        console.print("No model folder: the lexicon reads the sentiment.")
+        return
+    console.print(f"model folder  {choice.path}", markup=False)
+    if result.problem is not None:
+        err_console.print(f"[yellow]{escape(result.problem)}.[/] The lexicon reads the sentiment.")
+        raise typer.Exit(1)
+    _print_mapping(result.mapping)
+
+
+@model_app.command("off")
+def model_off(workspace: WorkspaceOpt = None) -> None:
+    """Stop reading with the model folder: the lexicon reads the sentiment again."""
+    from socialdesk.inbox import model_folder
+
+    with workspace_session(workspace) as (session, ws):
+        had = model_folder.turn_off(session, ws)
+    console.print(
+        "The lexicon reads the sentiment again."
+        if had
+        else "No model folder was chosen: the lexicon reads the sentiment."
+    )

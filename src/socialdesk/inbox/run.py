@@ -23,7 +23,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from socialdesk.estimates import Estimate
-from socialdesk.inbox import queries
+from socialdesk.inbox import embeddings, model_folder, queries
 from socialdesk.inbox.alerts import BASELINE_DAYS, CrisisAlert, crisis_alerts
 from socialdesk.inbox.drafts import (
     Tone,
@@ -35,6 +35,7 @@ from socialdesk.inbox.drafts import (
 )
 from socialdesk.inbox.intent import INTENTS
 from socialdesk.inbox.learning import LearntModel, TrainResult, macro_f1_estimate, train
+from socialdesk.inbox.model_folder import FolderModel
 from socialdesk.inbox.sentiment import SENTIMENTS
 from socialdesk.inbox.sla import (
     InboxSettings,
@@ -56,8 +57,12 @@ from socialdesk.store.memo import memo
 TARGETS = ("sentiment", "intent")
 
 
-def load_models(session: Session, workspace_id: int) -> dict[str, LearntModel]:
-    out = {}
+def load_models(session: Session, workspace_id: int) -> dict[str, LearntModel | FolderModel]:
+    """The workspace's learnt models, and the model folder the team chose (it reads the
+    sentiment: `socialdesk inbox model use PATH`; a folder that no longer loads is left out
+    here and named by the faces)."""
+    out: dict[str, LearntModel | FolderModel] = {}
+    vectors = embeddings.vectors_for(session)
     for row in queries.models(session, workspace_id):
         nothing = Estimate.not_enough(row.holdout_n, "stored model")
         out[row.target] = LearntModel(
@@ -68,7 +73,11 @@ def load_models(session: Session, workspace_id: int) -> dict[str, LearntModel]:
             nothing,
             nothing,
             row.in_charge,
+            vectors=vectors,
         )
+    folder, _problem = model_folder.workspace_reader(session, workspace_id)
+    if folder is not None:
+        out["sentiment"] = folder  # the team's chosen model folder reads the sentiment
     return out
 
 
@@ -97,6 +106,7 @@ def triage_workspace(
 def train_workspace(session: Session, workspace_id: int, *, seed: int = 0) -> list[TrainResult]:
     """Fit a model per target on the team's labels; store it with its held-back scores."""
     results = []
+    vectors = embeddings.vectors_for(session)  # each text embedded once, kept
     for target in TARGETS:
         labelled = queries.labels(session, workspace_id, target)
         if labelled.empty:
@@ -113,6 +123,7 @@ def train_workspace(session: Session, workspace_id: int, *, seed: int = 0) -> li
             labelled["label"].tolist(),
             lexicon,
             seed=seed,
+            vectors=vectors,
         )
         if result.model is not None:
             m = result.model
@@ -169,7 +180,7 @@ def ask_for_labels(
                 candidates["text"].fillna("").tolist(), candidates["language"].tolist()
             )
             sure[target] = pd.Series(proba, index=candidates.index, dtype=float)
-            readers.append(f"{target} model")
+            readers.append(getattr(model, "reader", f"{target} model"))
         else:
             sure[target] = stored
     confidence = pd.concat(sure, axis=1).min(axis=1)

@@ -3,7 +3,13 @@
 `triage_frame` reads a frame of messages and returns it with the triage columns added. It
 uses the lexicon and rules out of the box; when the workspace has a learnt model that beat
 the lexicon on the team's held-back labels (learning.py), that model decides instead and
-`triaged_by` says so.
+`triaged_by` says so. A model folder the team chose (model_folder.py: a transformers model
+on this machine) reads the sentiment instead of the lexicon and of a learnt sentiment model;
+`triaged_by` then names it ("model <folder>"), and the intent rules read the message again
+with its sentiment score.
+
+`triage_texts` is the batch path of the command line (`inbox classify` streams a file through
+it in chunks): it needs no pandas, which is imported only by the frame functions.
 
 Priority = urgency x reach of the author x time waiting:
 - urgency (0..1) from intent.py;
@@ -20,13 +26,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from socialdesk.inbox.intent import read_intent, urgency
 from socialdesk.inbox.language import LanguageReading, detect_language, detect_languages
+from socialdesk.inbox.model_folder import FolderModel
 from socialdesk.inbox.sentiment import lexicon_features, reading_from_features
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from socialdesk.inbox.learning import LearntModel
 
 TRIAGE_COLUMNS = (
@@ -72,15 +79,43 @@ def triage_text(text: str, language: str | None = None) -> Triage:
 
 
 def triage_texts(
-    texts: Sequence[str], languages: Sequence[str | None] | None = None
+    texts: Sequence[str],
+    languages: Sequence[str | None] | None = None,
+    *,
+    folder: FolderModel | None = None,
 ) -> list[Triage]:
-    """Triage many texts: the same answers as triage_text, the language detected in one batch."""
+    """Triage many texts: the same answers as triage_text, the language detected in one batch.
+
+    With `folder`, that model reads the sentiment (in its batches) and the intent is read with
+    its score; `triaged_by` names it."""
     given = list(languages) if languages is not None else [None] * len(texts)
     todo = [i for i, lang in enumerate(given) if lang is None]
     readings: list[LanguageReading] = [LanguageReading(lang, 1.0) for lang in given]
     for i, reading in zip(todo, detect_languages([texts[i] or "" for i in todo]), strict=True):
         readings[i] = reading
-    return [_triage(t or "", r) for t, r in zip(texts, readings, strict=True)]
+    rows = [_triage(t or "", r) for t, r in zip(texts, readings, strict=True)]
+    if folder is not None and rows:
+        rows = [
+            _with_folder(row, t or "", f, folder.reader)
+            for row, t, f in zip(rows, texts, folder.read([t or "" for t in texts]), strict=True)
+        ]
+    return rows
+
+
+def _with_folder(row: Triage, text: str, reading: Any, reader: str) -> Triage:
+    """`row` with the folder model's sentiment, and the intent read again with its score."""
+    intent = read_intent(text, reading.score)
+    return Triage(
+        row.language,
+        row.language_confidence,
+        reading.sentiment,
+        reading.score,
+        reading.confidence,
+        intent.intent,
+        intent.confidence,
+        urgency(intent.intent, reading.score, text),
+        reader,
+    )
 
 
 def _triage(text: str, reading: LanguageReading) -> Triage:
@@ -106,12 +141,15 @@ def triage_frame(
     *,
     text_column: str = "text",
     language_column: str | None = None,
-    models: Mapping[str, LearntModel] | None = None,
+    models: Mapping[str, LearntModel | FolderModel] | None = None,
 ) -> pd.DataFrame:
     """`frame` with the triage columns added (see TRIAGE_COLUMNS); the input is not changed.
 
     `models` maps "sentiment" / "intent" to the workspace's learnt models; a model is used only
-    when it is in charge (it beat the lexicon on held-back labels).
+    when it is in charge (it beat the lexicon on held-back labels). A FolderModel under
+    "sentiment" (the team's chosen model folder) reads the sentiment of every message, and the
+    intent is read again with its score, before a learnt intent model in charge reads the
+    intent.
     """
     texts = frame[text_column].fillna("").astype(str).tolist() if len(frame) else []
     given: Sequence[Any] = (
@@ -119,18 +157,21 @@ def triage_frame(
         if language_column and language_column in frame
         else [None] * len(texts)
     )
+    chosen = (models or {}).get("sentiment")
+    folder = chosen if isinstance(chosen, FolderModel) else None
     rows = triage_texts(
         texts,
         [
             None if (g is None or (isinstance(g, float) and math.isnan(g)) or g == "") else str(g)
             for g in given
         ],
+        folder=folder,
     )
     out = frame.copy()
     for col in TRIAGE_COLUMNS:
         out[col] = [getattr(r, col) for r in rows]
     for target, model in (models or {}).items():
-        if not model.in_charge or not len(out):
+        if model is folder or not model.in_charge or not len(out):
             continue
         labels, confidence = model.predict(texts, out["language"].tolist())
         if target == "sentiment":
@@ -162,6 +203,8 @@ def reach_factor(followers: float | None) -> float:
 
 
 def waiting_factor(received_at: dt.datetime | None, now: dt.datetime) -> float:
+    import pandas as pd
+
     if received_at is None or pd.isna(received_at):
         return 1.0
     hours = max(0.0, (now - pd.Timestamp(received_at).to_pydatetime()).total_seconds() / 3600)
@@ -180,6 +223,8 @@ def prioritise(queue: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
 
     Needs columns urgency, author_followers and waiting_since (the oldest unanswered message).
     """
+    import pandas as pd
+
     out = queue.copy()
     if out.empty:
         for col in ("reach", "waiting", "priority"):
