@@ -378,7 +378,7 @@ def run(db: str, args: argparse.Namespace) -> list[tuple[str, str, float, float,
     }
     results = []
     for name, url in pages.items():
-        if args.only not in name:
+        if args.only not in name or args.page:
             continue
         for _ in range(3):  # warm the caches the way a running server has them
             client.get(url())
@@ -398,7 +398,7 @@ def run(db: str, args: argparse.Namespace) -> list[tuple[str, str, float, float,
             f"   (this process's CPU: median {results[-1][4]:6.1f}, p95 {results[-1][5]:6.1f})",
             flush=True,
         )
-    if not args.only:
+    if not args.only or args.page:
         results += every_page(db, client, app, args)
     print(f"\n  the statement that dominates each page ({db}):")
     for name, statements in log.by_page.items():
@@ -444,6 +444,7 @@ def every_page(
             and not r.path.endswith((".json", ".csv", ".xlsx", ".ics", ".png", ".pdf", ".html"))
             and not r.path.startswith(SKIP)
             and r.path != "/"
+            and (not args.page or r.path in args.page)
         }
     )
     print(f"\n  every other page ({db}): first request, then {args.heavy_requests}", flush=True)
@@ -483,6 +484,13 @@ def main() -> None:
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--cache", default="/tmp/socialdesk-bench")
     parser.add_argument("--only", default="", help="only the pages whose name contains this")
+    parser.add_argument(
+        "--page",
+        action="append",
+        default=[],
+        help="only this page of the navigation (repeatable; e.g. --page /visual): its peak "
+        "memory in a fresh process",
+    )
     args = parser.parse_args()
     dbs = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
     all_results = []

@@ -56,7 +56,76 @@ def test_a_result_is_kept_until_the_data_changes(ws):
 def test_the_version_reads_each_table_once(ws):
     with session_scope(ws.engine) as s:
         assert data_version(s, (Post, Account)) == data_version(s, (Post, Account))
-        assert len(data_version(s, (Post, Account))) == 3
+        # the number of batches, the highest batch id, one highest id per table
+        assert len(data_version(s, (Post, Account))) == 4
+
+
+def _batch(ws, name: str) -> int:
+    with session_scope(ws.engine) as s:
+        batch = ImportBatch(
+            workspace_id=ws.workspace_id,
+            sha256=name[0] * 64,
+            format="test",
+            filename=name,
+            size_bytes=1,
+            imported_by="test",
+        )
+        s.add(batch)
+        s.flush()
+        return batch.id
+
+
+def test_undoing_an_older_batch_makes_a_new_version(ws):
+    """An undone older import leaves every highest id as it was; the kept results read its
+    rows all the same, so the version must change (the batch count does)."""
+    account = _account(ws)
+    older = _batch(ws, "a.csv")
+    newer = _batch(ws, "b.csv")
+    with session_scope(ws.engine) as s:
+        s.add(
+            Post(
+                account_id=account,
+                external_id="p1",
+                published_at=dt.datetime(2026, 1, 1),
+                import_batch_id=older,
+            )
+        )
+        s.add(
+            Post(
+                account_id=account,
+                external_id="p2",
+                published_at=dt.datetime(2026, 1, 2),
+                import_batch_id=newer,
+            )
+        )
+    from socialdesk.importers.undo import undo_batch
+
+    with session_scope(ws.engine) as s:
+        before = data_version(s, (Post,))
+        counted = memo(
+            s,
+            ws.workspace_id,
+            "test.posts",
+            (),
+            (Post,),
+            lambda: s.query(Post).filter(Post.account_id == account).count(),
+        )
+        assert counted == 2
+    with session_scope(ws.engine) as s:
+        undo_batch(s, ws.workspace_id, older)
+    with session_scope(ws.engine) as s:
+        assert data_version(s, (Post,)) != before
+        assert (
+            memo(
+                s,
+                ws.workspace_id,
+                "test.posts",
+                (),
+                (Post,),
+                lambda: s.query(Post).filter(Post.account_id == account).count(),
+            )
+            == 1
+        )
 
 
 def test_memory_stays_bounded(ws, monkeypatch):

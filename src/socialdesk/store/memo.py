@@ -5,8 +5,9 @@ cached per data version and refreshed after an import or sync").
                   lambda: compute())
 
 A result is kept under its kind, its parameters and the **data version** of the workspace's
-database: the highest id of `import_batch` (every import, sync and publication writes one, also
-when it only updates rows) and of each table the computation reads (a row written without a
+database: the number of import batches (an undo removes one) and the highest id of
+`import_batch` (every import, sync and publication writes one, also when it only updates rows)
+and of each table the computation reads (a row written without a
 batch, as the tests and the demo's seeding do, still makes a new version). Reading the version
 is one indexed `max(id)` per table, so a page whose fit is kept answers in milliseconds; after
 an import the next request fits again, once.
@@ -67,9 +68,10 @@ def share(folder: Path | None) -> None:
 
 
 def data_version(session: Session, tables: Sequence[type[Any]] = ()) -> tuple[int, ...]:
-    """The highest id of `import_batch` and of each of `tables` (0 when empty): it changes
-    with every import, sync or written row."""
-    out = []
+    """The number of import batches, and the highest id of `import_batch` and of each of
+    `tables` (0 when empty): it changes with every import, sync or written row, and with the
+    undo of any batch (an undone older batch leaves every highest id as it was)."""
+    out = [int(session.scalar(select(func.count()).select_from(ImportBatch)) or 0)]
     for model in (ImportBatch, *tables):
         column = model.__table__.c.id  # type: ignore[attr-defined]
         out.append(int(session.scalar(select(func.max(column))) or 0))
