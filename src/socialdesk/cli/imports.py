@@ -1,6 +1,9 @@
 """socialdesk import / imports / status / formats.
 
 `imports --json` prints what the web's /imports.json answers (socialdesk.importers.run.imports).
+
+The importers, the store and the overview are imported by the command that runs (issue #19
+part 4): loading this module for one command costs no pandas or SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -8,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -26,10 +29,9 @@ from socialdesk.cli.console import (
     safe_db_url,
     triage_new_messages,
 )
-from socialdesk.importers import run as importers_run
-from socialdesk.importers.runner import FileReport, Importer
-from socialdesk.overview import run
-from socialdesk.store import open_workspace, session_scope
+
+if TYPE_CHECKING:
+    from socialdesk.importers.runner import FileReport
 
 
 def register(app: typer.Typer) -> None:
@@ -76,6 +78,9 @@ def import_files(
     """Detect each file's export format and import it.
 
     Atomic per file; re-importing a file changes nothing."""
+    from socialdesk.importers.runner import Importer
+    from socialdesk.store import open_workspace
+
     folder = resolve_workspace(workspace)
     handle = open_workspace(folder)
     importer = Importer(handle.engine, handle.workspace_id)
@@ -152,6 +157,9 @@ def _print_reports(reports: list[FileReport], dry_run: bool) -> None:
 
 def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """What the workspace holds: rows per entity, per platform and account, and date ranges."""
+    from socialdesk.overview import run
+    from socialdesk.store import open_workspace, session_scope
+
     folder = resolve_workspace(workspace)
     handle = open_workspace(folder)
     with session_scope(handle.engine) as session:
@@ -210,6 +218,9 @@ def imports(
     as_json: JsonOpt = False,
 ) -> None:
     """The workspace's last imported files (newest first), as the Imports page lists them."""
+    from socialdesk.importers import run as importers_run
+    from socialdesk.store import open_workspace, session_scope
+
     handle = open_workspace(resolve_workspace(workspace))
     with session_scope(handle.engine) as session:
         result = importers_run.imports(
@@ -251,6 +262,7 @@ def undo(
 ) -> None:
     """Undo an import or a sync run: remove the rows it brought in."""
     from socialdesk.importers.run import UndoRefused, undo_batch
+    from socialdesk.store import open_workspace, session_scope
 
     handle = open_workspace(resolve_workspace(workspace))
     try:
@@ -284,6 +296,8 @@ def _lang(lang: str) -> str:
 
 def formats(lang: LangOpt = "en", as_json: JsonOpt = False) -> None:
     """Every supported export format, with where to download it."""
+    from socialdesk.importers import run as importers_run
+
     result = importers_run.formats(_translator(lang))
     if as_json:
         print_json(result)
