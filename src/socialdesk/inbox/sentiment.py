@@ -502,23 +502,36 @@ def dutch_lexicon() -> dict[str, tuple[float, float]]:
 
 
 @cache
-def _emoji_valence() -> dict[str, float]:
-    """emoji -> VADER compound of its description (e.g. "😡" -> "enraged face" -> -0.58)."""
+def _emoji_value(ch: str) -> float | None:
+    """The valence of one emoji: VADER's compound of its description (e.g. "😡" -> "enraged
+    face" -> -0.58), else the value in emoji_valences.txt, else None. Scored when first seen
+    (scoring all ~3,600 descriptions up front took a few tenths of a second at start-up)."""
     vader = _vader()
-    out = {}
-    for emoji, description in vader.emojis.items():
+    description = vader.emojis.get(ch)
+    if description is not None:
         compound = vader.polarity_scores(description)["compound"]
         if compound:
-            out[emoji] = compound
-    for emoji, value in word_values("emoji_valences.txt").items():
-        out.setdefault(emoji, value)
-    return out
+            return float(compound)
+    return _emoji_file().get(ch)
+
+
+@cache
+def _emoji_file() -> dict[str, float]:
+    return dict(word_values("emoji_valences.txt"))
 
 
 def emoji_valences(text: str) -> list[float]:
     """The valence (-1..1) of each emoji in a text that carries one."""
-    valence = _emoji_valence()
-    return [valence[ch] for ch in text if ch in valence]
+    if text.isascii():
+        return []
+    out = []
+    for ch in text:
+        if ord(ch) < 0x2000:  # letters, digits, punctuation: no emoji
+            continue
+        value = _emoji_value(ch)
+        if value is not None:
+            out.append(value)
+    return out
 
 
 def emoji_score(text: str) -> tuple[float, int]:

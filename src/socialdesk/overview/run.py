@@ -17,7 +17,16 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
-from socialdesk.model import MEDIA_TYPES
+from socialdesk.model import (
+    MEDIA_TYPES,
+    Account,
+    AccountDay,
+    Ad,
+    AdDay,
+    Campaign,
+    Post,
+    PostMetrics,
+)
 from socialdesk.overview import answers, queries
 from socialdesk.overview.periods import PERIOD_CHOICES, bucket_step, comparison_windows
 from socialdesk.overview.posts_figures import USUAL_WINDOW, UsualPost, usual_post
@@ -34,6 +43,7 @@ from socialdesk.overview.queries import (
 )
 from socialdesk.overview.summary import OverviewResult, assemble
 from socialdesk.overview.top import TOP_N
+from socialdesk.store.memo import memo
 from socialdesk.store.status import WorkspaceStatus, workspace_status
 
 SEARCH_COUNT_CAP = 10_000  # a text search reads every text: count this far, then "more than"
@@ -107,10 +117,26 @@ def overview(
     found = tuple(queries.workspace_platforms(session, workspace_id))
     if platform not in found:
         platform = None
-    result = build_overview(
-        session, workspace_id, days=days, end=end, platform=platform, today=today
+    today = today or dt.date.today()
+    # the most visited page: kept per data version and day (an import, a sync or a new day
+    # makes it again, once; the warmer makes the default view after an import), so viewers
+    # asking again cost a version check, not a dozen statements over a million posts
+    result = memo(
+        session,
+        workspace_id,
+        "overview.build",
+        (days, end, platform, today),
+        OVERVIEW_TABLES,
+        lambda: build_overview(
+            session, workspace_id, days=days, end=end, platform=platform, today=today
+        ),
     )
     return OverviewReport(days, end, platform, found, result)
+
+
+# what the overview reads: a row written to any of them is a new data version (accounts change
+# only through imports and syncs, which write an import batch)
+OVERVIEW_TABLES = (Account, AccountDay, Post, PostMetrics, Campaign, Ad, AdDay)
 
 
 def platforms(session: Session, workspace_id: int) -> tuple[str, ...]:

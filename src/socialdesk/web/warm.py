@@ -59,6 +59,12 @@ TABLES = (
 )
 
 
+def _overview(session: Session, ws: int) -> None:
+    from socialdesk.overview import run
+
+    run.overview(session, ws, days=30)  # as /overview asks by default
+
+
 def _visual(session: Session, ws: int) -> None:
     from socialdesk.visual import run
 
@@ -110,6 +116,7 @@ def _audit(session: Session, ws: int) -> None:
 
 # (name, warm-up): the default views whose results take more than a moment to make
 WARMUPS: tuple[tuple[str, Callable[[Session, int], None]], ...] = (
+    ("overview", _overview),
     ("visual", _visual),
     ("ads", _ads),
     ("analytics", _analytics),
