@@ -4,6 +4,9 @@ the kept result, a new import or row makes a new version, and memory stays bound
 from __future__ import annotations
 
 import datetime as dt
+import threading
+
+import pytest
 
 from socialdesk.model import Account, ImportBatch, Post
 from socialdesk.store import memo as memo_module
@@ -203,3 +206,36 @@ def test_the_shared_folder_keeps_the_most_recent_results(ws, tmp_path, monkeypat
     finally:
         memo_module.share(None)
         memo_module.clear()
+
+
+def test_slow_results_are_made_a_few_at_a_time(ws, monkeypatch):
+    """A viewer asking for many windows at once must not start as many fits side by side: a
+    computation beyond the slots waits, and is refused with Busy when none frees up; a result
+    needed inside another one is made in its slot (no deadlock)."""
+    monkeypatch.setattr(memo_module, "_SLOTS", threading.BoundedSemaphore(1))
+    monkeypatch.setattr(memo_module, "MAKE_WAIT", 0.5)
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> str:
+        with session_scope(ws.engine) as s:  # a nested result: made in the same slot
+            inner = memo(s, ws.workspace_id, "test.inner", (), (Post,), lambda: "inner")
+        started.set()
+        release.wait(30)
+        return "slow " + inner
+
+    def ask(kind: str, compute):
+        with session_scope(ws.engine) as s:
+            return memo(s, ws.workspace_id, kind, (), (Post,), compute)
+
+    out: list[str] = []
+    holder = threading.Thread(target=lambda: out.append(ask("test.slow", slow)))
+    holder.start()
+    assert started.wait(30)
+    try:
+        with pytest.raises(memo_module.Busy):
+            ask("test.other", lambda: "other")
+    finally:
+        release.set()
+        holder.join(30)
+    assert out == ["slow inner"]
+    assert ask("test.other", lambda: "other") == "other"  # the slot is free again

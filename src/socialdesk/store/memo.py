@@ -46,11 +46,20 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from socialdesk.errors import SocialdeskError
 from socialdesk.model import ImportBatch
 
 T = TypeVar("T")
 
 KEPT = 64  # results per process
+# Slow results made at once per process (a viewer asking for many windows or filters must not
+# start as many fits side by side: each can take hundreds of MB at a million posts); a
+# computation inside another one runs in its slot. One that waits longer than MAKE_WAIT
+# seconds for a slot is refused with `Busy` (the cockpit answers 503 "try again").
+MAKING = 2
+MAKE_WAIT = 120.0
+_SLOTS = threading.BoundedSemaphore(MAKING)
+_HELD = threading.local()
 _KEPT: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
 _LOCK = threading.Lock()
 _STATS = {"hits": 0, "misses": 0}
@@ -109,7 +118,7 @@ def memo(
                 return _KEPT[key]  # type: ignore[no-any-return]
             _STATS["misses"] += 1
         try:
-            result = _shared(key, compute)
+            result = _in_a_slot(kind, lambda: _shared(key, compute))
         except BaseException:
             with _LOCK:
                 if _COMPUTING.get(key) is busy:  # a waiter may already compute under a new one
@@ -123,6 +132,29 @@ def memo(
             if _COMPUTING.get(key) is busy:
                 del _COMPUTING[key]
     return result
+
+
+class Busy(SocialdeskError):
+    """Every slot for slow results stayed taken for MAKE_WAIT seconds."""
+
+
+def _in_a_slot(kind: str, make: Callable[[], T]) -> T:
+    """make() in one of the process's MAKING slots (re-entrant: nested results share it)."""
+    depth = getattr(_HELD, "depth", 0)
+    if depth:
+        _HELD.depth = depth + 1
+        try:
+            return make()
+        finally:
+            _HELD.depth = depth
+    if not _SLOTS.acquire(timeout=MAKE_WAIT):
+        raise Busy(f"{kind}: every slot for slow results is taken; try again in a minute")
+    _HELD.depth = 1
+    try:
+        return make()
+    finally:
+        _HELD.depth = 0
+        _SLOTS.release()
 
 
 def _shared(key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:

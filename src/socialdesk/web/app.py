@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from socialdesk.i18n import N_, formats, gettext, negotiate, normalise
 from socialdesk.phrases import Phrase
+from socialdesk.store.memo import Busy
 from socialdesk.web import auth
 from socialdesk.web.deps import NotAuthenticated, WebConfig, make_env, render
 from socialdesk.web.routes import ROUTERS
@@ -264,6 +265,11 @@ def _add_error_pages(app: FastAPI) -> None:
     async def too_busy(request: Request, exc: PoolTimeout) -> Response:
         """Every database connection of this process was in use for the pool's whole wait:
         the server is overloaded, not broken. 503 with when to try again."""
+        return _busy(request, N_("The server is busy; try again in a minute."))
+
+    @app.exception_handler(Busy)
+    async def making_busy(request: Request, exc: Busy) -> Response:
+        """Every slot for slow results stayed taken (store.memo.MAKING): 503, try again."""
         return _busy(request, N_("The server is busy; try again in a minute."))
 
     @app.exception_handler(OperationalError)
