@@ -5,6 +5,7 @@
     python benchmarks/anomalies.py --seed 2           # one seed only
     python benchmarks/anomalies.py --window 365       # look at the whole year at once
     python benchmarks/anomalies.py --product-only     # skip the two baselines
+    python benchmarks/anomalies.py --shapes posting,clicks  # the detectors on these only
     python benchmarks/anomalies.py --module /tmp/old.py  # the product's detector from that file
 
 Each account-year is looked at in windows of --window days (default 91, four per year, like
@@ -32,6 +33,17 @@ An ORACLE that knows each day's true distribution (no fitting) and spends the sa
 budget (at most one a year: a per-day threshold on the true tail, 1/730 each side) shows what
 is detectable at all; where it finds less than 95%, the goal is its recall minus MARGIN.
 Spikes (5x and more) and drops (to 1/5 and less) are judged apart.
+
+Two budgets. Per series-year (one false alarm a year in each day series), and per ACCOUNT-year
+as issue #13 asks: the product runs up to seven day series an account (analytics/run.py
+DAY_METRICS; the demo's X and LinkedIn accounts four), so an account of METRICS series of a
+shape has METRICS times the false alarms of one (expectations add, whatever the metrics'
+correlation), and the oracle's budget per series is 1/(730 x METRICS) each side. Accounts
+mixed as the demo's run their series (posting + clicks + clicks + sparse) are summed too.
+Where even the oracle finds less than 95% at a budget, the goal is infeasible as stated; the
+table "within the normal range" shows why: the share of planted days that a clean day reaches
+on its own at least once a year. The product's flags at stricter thresholds (SWEEP) are read
+off the same run, to show what the account-year budget would cost in recall.
 
 In every account one day of each size is planted (posting: each size on a posting day in half
 of the accounts and on a quiet day in the other half; recall per kind of day is printed too) at a random day (at least 10 days apart):
@@ -78,6 +90,7 @@ START = dt.date(2025, 1, 6)  # a Monday
 SIZES = (2.0, 3.0, 5.0, 10.0, 50.0, 260.0, 1 / 5, 1 / 10)
 SHAPES = ("steady", "seasonal", "spiky", "sparse", "steps", "posting", "clicks")
 POSTING_SHAPES = ("posting", "clicks")
+RUN_SHAPES = set(SHAPES)  # --shapes: the detectors run on these only (all are simulated)
 
 
 def size_name(size: float) -> str:
@@ -333,6 +346,9 @@ def baseline_flags(counts: np.ndarray, posts: Posts = None) -> dict[int, float]:
 
 
 ORACLE = "ORACLE (knows the truth)"
+NORMAL_RANGE = "within the normal range"
+SWEPT = "product at threshold"
+SWEEP = (4.0, 4.5, 5.0)  # stricter thresholds read off the product's run
 DETECTORS: dict[str, Callable[[np.ndarray, Posts], dict[int, float]]] = {
     "baseline (STL+MAD, before #13)": baseline_flags,
     "previous (0202922: no posting days)": previous_flags,
@@ -369,10 +385,28 @@ def windowed(
     return run_windows
 
 
-ALPHA = 1.0 / 365  # the oracle's false-alarm budget: one a year, half on each side
+ALPHA = 1.0 / 365  # the oracle's false-alarm budget of a series: one a year, half on each side
+# The issue's budget is per ACCOUNT-year: at most one false alarm a year summed over the day
+# series the product runs for an account (analytics/run.py DAY_METRICS: up to 7; the demo's X
+# and LinkedIn accounts run 4: impressions, engagements or clicks, interactions, followers
+# gained; Facebook and YouTube 2; TikTok and Instagram 1). A shape is judged as an account of
+# METRICS series of that shape: its false alarms per account-year are METRICS x those per
+# series (expectations add, whatever the metrics' correlation), and the oracle's budget per
+# series is ALPHA / METRICS.
+METRICS = 4
+ORACLE_ACCOUNT = "ORACLE at the account-year budget"
+# accounts as the demo's run their day series: their false alarms per account-year are the
+# sums of their series' (posting: impressions, reach or views; clicks: small counts from posts,
+# as engagements, interactions and clicks; sparse: followers gained)
+MIXED_ACCOUNTS = {
+    "X, LinkedIn (posting + 2 clicks + sparse)": ("posting", "clicks", "clicks", "sparse"),
+    "Facebook, YouTube (posting + sparse)": ("posting", "sparse"),
+}
+NORMAL = 1.0 / DAYS  # a planted day "within the normal range": a clean day that extreme comes
+# at least once a year in that direction
 
 
-def oracle_hits(
+def oracle_tails(
     shape: str,
     mu: np.ndarray,
     k: float,
@@ -380,18 +414,19 @@ def oracle_hits(
     planted: dict[int, float],
     sample: Sampler | None,
     rng: np.random.Generator,
-) -> dict[int, bool]:
-    """ORACLE: per planted day, is it beyond the day's threshold under the TRUE distribution
-    of a clean day (the true rate and noise, no fitting), the thresholds giving at most ALPHA
-    false alarms a day (one a year, half each side)? What any detector with this false-alarm
-    budget could at best find. NB shapes exactly (spiky: the mixture with its bursts); posting
-    shapes by simulating 4,000 more years with the same posts."""
+) -> dict[int, float]:
+    """ORACLE: per planted day, the probability that a clean day (the TRUE distribution: the
+    true rate and noise, no fitting) is at least as extreme in the planted direction. A day is
+    found by the oracle with a budget of `alpha` false alarms a day when this is at most
+    alpha / 2 (half each side): what any detector with that budget could at best find. NB
+    shapes exactly (spiky: the mixture with its bursts); posting shapes by simulating 20,000
+    more years with the same posts (so tails down to 1/2,920 a side are resolved)."""
     from scipy.stats import nbinom
 
     days = np.array(sorted(planted))
     v = counts[days]
     if sample is not None:
-        draws = sample(rng, 4000)[:, days]
+        draws = sample(rng, 20000)[:, days]
         upper = ((draws >= v).sum(axis=0) + 1) / (len(draws) + 1)
         lower = ((draws <= v).sum(axis=0) + 1) / (len(draws) + 1)
     else:
@@ -402,8 +437,7 @@ def oracle_hits(
         upper = sum(w * nbinom.sf(v - 1, k, k / (k + m * u)) for w, u in mixture)
         lower = sum(w * nbinom.cdf(v, k, k / (k + m * u)) for w, u in mixture)
     return {
-        int(d): bool((upper[i] if planted[int(d)] > 1 else lower[i]) <= ALPHA / 2)
-        for i, d in enumerate(days)
+        int(d): float(upper[i] if planted[int(d)] > 1 else lower[i]) for i, d in enumerate(days)
     }
 
 
@@ -413,7 +447,7 @@ def run(seed: int, accounts: int, window: int) -> dict[str, dict[str, dict[str, 
     rng = np.random.default_rng(seed)
     oracle_rng = np.random.default_rng(seed + 1000)
     series = []
-    oracle: dict[tuple[str, float], list[bool]] = {}
+    oracle: dict[tuple[str, float], list[float]] = {}
     for shape in SHAPES:
         for j in range(accounts):
             posts = sample = None
@@ -426,38 +460,85 @@ def run(seed: int, accounts: int, window: int) -> dict[str, dict[str, dict[str, 
                 mu, counts, k = simulate(rng, shape)
             planted_counts, planted = plant(rng, mu, counts, posts, j)
             series.append((shape, planted_counts, planted, posts))
-            found = oracle_hits(shape, mu, k, planted_counts, planted, sample, oracle_rng)
+            tails = oracle_tails(shape, mu, k, planted_counts, planted, sample, oracle_rng)
             for day, size in planted.items():
-                oracle.setdefault((shape, size), []).append(found[day])
-    out: dict[str, dict[str, dict[str, float]]] = {
-        ORACLE: {
-            shape: {size_name(s): float(np.mean(oracle[(shape, s)])) for s in SIZES}
+                oracle.setdefault((shape, size), []).append(tails[day])
+
+    def share(at: float, *, beyond: bool = True) -> dict[str, dict[str, float]]:
+        return {
+            shape: {
+                size_name(s): float(
+                    np.mean(
+                        np.asarray(oracle[(shape, s)]) <= at
+                        if beyond
+                        else np.asarray(oracle[(shape, s)]) > at
+                    )
+                )
+                for s in SIZES
+            }
             for shape in SHAPES
         }
+
+    out: dict[str, dict[str, dict[str, float]]] = {
+        ORACLE: share(ALPHA / 2),
+        ORACLE_ACCOUNT: share(ALPHA / METRICS / 2),
+        NORMAL_RANGE: share(NORMAL, beyond=False),
     }
+    scores: dict[tuple[str, float], list[float]] = {}  # the product's |score| of each planted
+    noise: dict[str, list[float]] = {}  # day (0: not found) and of each false alarm
     for name, detect in DETECTORS.items():
         hits: dict[tuple[str, float], list[bool]] = {}
         false: dict[str, int] = dict.fromkeys(SHAPES, 0)
+        ups: dict[str, int] = dict.fromkeys(SHAPES, 0)
         kinds: dict[str, list[bool]] = {}
         for shape, counts, planted, posts in series:
+            if shape not in RUN_SHAPES:
+                continue
             flags = windowed(detect, window, PRODUCT["history"] if name == "product" else 0)(
                 counts, posts
             )
             for day, size in planted.items():
                 right = day in flags and (flags[day] > 0) == (size > 1)
                 hits.setdefault((shape, size), []).append(right)
+                if name == "product":
+                    scores.setdefault((shape, size), []).append(abs(flags[day]) if right else 0.0)
                 if posts is not None and shape == "posting" and (size >= 5 or size <= 1 / 5):
                     kind = "posting days" if posts[day] > 0 else "quiet days"
                     kinds.setdefault(kind, []).append(right)
             false[shape] += sum(1 for day in flags if day not in planted)
+            ups[shape] += sum(1 for day, z in flags.items() if day not in planted and z > 0)
+            if name == "product":
+                noise.setdefault(shape, []).extend(
+                    abs(z) for day, z in flags.items() if day not in planted
+                )
         out[name] = {
             shape: {
-                **{size_name(s): float(np.mean(hits[(shape, s)])) for s in SIZES},
+                **{size_name(s): float(np.mean(hits.get((shape, s), np.nan))) for s in SIZES},
                 "false alarms / account-year": false[shape] / accounts * 365 / DAYS,
+                "false alarms up": ups[shape] / max(false[shape], 1),
             }
             for shape in SHAPES
         }
         out[name]["posting, 5x+ and 1/5-"] = {k: float(np.mean(v)) for k, v in kinds.items()}
+    if "product" in out:
+        # the product's flags at stricter thresholds, read off the same run (the days left
+        # out of the fit are those of the default threshold: an approximation)
+        for t in SWEEP:
+            out[f"{SWEPT} {t:g}"] = {
+                shape: {
+                    **{
+                        size_name(s): float(
+                            np.mean(np.asarray(scores.get((shape, s), np.nan)) >= t)
+                        )
+                        for s in SIZES
+                    },
+                    "false alarms / account-year": sum(z >= t for z in noise.get(shape, []))
+                    / accounts
+                    * 365
+                    / DAYS,
+                }
+                for shape in SHAPES
+            }
     return out
 
 
@@ -473,16 +554,29 @@ def report(seed: int, accounts: int, window: int) -> bool:
         f"{DAYS} days each, looked at in windows of {window} days; product threshold "
         f"{THRESHOLD} =="
     )
-    cols = [size_name(s) for s in SIZES] + ["FA/yr"]
+    cols = [size_name(s) for s in SIZES] + ["FA/ser", "FA/acc", "up"]
+    titles = {
+        ORACLE: f"{ORACLE}: recall per planted size with the true rate and noise and at most "
+        "one false alarm a SERIES-year (a per-day threshold on the true tail, 1/730 each side)",
+        ORACLE_ACCOUNT: f"{ORACLE_ACCOUNT}: the same with at most one false alarm an "
+        f"ACCOUNT-year of {METRICS} series (1/{730 * METRICS:,} each side per series-day)",
+        NORMAL_RANGE: f"share of the planted days {NORMAL_RANGE}: a clean day is at least as "
+        "extreme in that direction once a year or more (true tail above 1/365)",
+    }
     ok = True
     for name, shapes in result.items():
-        if name == ORACLE:
-            print(
-                f"\n{ORACLE}: recall per planted size with the true rate and noise and at most "
-                "one false alarm a year (a per-day threshold on the true tail, 1/730 each side)"
+        print(
+            "\n"
+            + titles.get(
+                name,
+                f"{name} (read off the default's run): recall, false alarms per series-year "
+                f"and per account-year"
+                if name.startswith(SWEPT)
+                else f"{name}: recall per planted size, false alarms per series-year and per "
+                f"account-year ({METRICS} series: {METRICS} x per series), the share of the "
+                "false alarms that are up",
             )
-        else:
-            print(f"\n{name}: recall per planted size, false alarms per account-year")
+        )
         print(f"  {'shape':<9}" + "".join(f"{c:>7}" for c in cols))
         for shape, row in shapes.items():
             if shape not in SHAPES:
@@ -493,35 +587,56 @@ def report(seed: int, accounts: int, window: int) -> bool:
                 continue
             cells = [row[size_name(s)] for s in SIZES]
             fa = row.get("false alarms / account-year")
-            fa_cell = f"{fa:>7.2f}" if fa is not None else f"{'-':>7}"
-            print(f"  {shape:<9}" + "".join(f"{c:>7.0%}" for c in cells) + fa_cell)
-    product, best = result["product"], result[ORACLE]
+            fa_cells = (
+                f"{fa:>7.2f}{METRICS * fa:>7.2f}"
+                + (f"{row['false alarms up']:>7.0%}" if "false alarms up" in row else "")
+                if fa is not None
+                else ""
+            )
+            print(f"  {shape:<9}" + "".join(f"{c:>7.0%}" for c in cells) + fa_cells)
+    product = result["product"]
+    print("\nfalse alarms per account-year of accounts as the demo's run their day series:")
+    for label, metrics in MIXED_ACCOUNTS.items():
+        parts = [product[m]["false alarms / account-year"] for m in metrics]
+        print(f"  {label}: " + " + ".join(f"{v:.2f}" for v in parts) + f" = {sum(parts):.2f}")
     print(
         "\nGoal per shape, spikes (5x and more) and drops (to 1/5 and less) apart: the worst "
-        f"recall at least 95%, or where the {ORACLE} itself finds less, at least its recall "
-        f"minus {MARGIN:.0%}; at most one false alarm per account-year."
+        f"recall at least 95%, or where the oracle itself finds less at that budget, at least "
+        f"its recall minus {MARGIN:.0%}; false alarms at most one a year. Judged twice: per "
+        f"series-year (the {ORACLE}, as before) and per account-year as the issue asks "
+        f"({METRICS} series of the shape, the {ORACLE_ACCOUNT}). 'normal' is the share of the "
+        "worst size's planted days within the normal range."
     )
-    for shape in SHAPES:
-        row, top = product[shape], best[shape]
-        parts = []
-        good = row["false alarms / account-year"] <= 1.0
-        for kind, sizes in (
-            ("spikes", [s for s in SIZES if s >= 5]),
-            ("drops", [s for s in SIZES if s <= 1 / 5]),
-        ):
-            worst = min(row[size_name(s)] for s in sizes)
-            worst_oracle = min(top[size_name(s)] for s in sizes)
-            need = min(0.95, worst_oracle - MARGIN)
-            good &= worst >= need
-            parts.append(
-                f"{kind} {worst:.0%} (oracle {worst_oracle:.0%}, needed {max(need, 0):.0%})"
+    for budget, oracle_name, times in (
+        ("series-year", ORACLE, 1),
+        ("account-year", ORACLE_ACCOUNT, METRICS),
+    ):
+        print(f" per {budget}:")
+        best, normal = result[oracle_name], result[NORMAL_RANGE]
+        for shape in SHAPES:
+            row, top = product[shape], best[shape]
+            parts = []
+            fa = times * row["false alarms / account-year"]
+            good = fa <= 1.0
+            for kind, sizes in (
+                ("spikes", [s for s in SIZES if s >= 5]),
+                ("drops", [s for s in SIZES if s <= 1 / 5]),
+            ):
+                worst = min(row[size_name(s)] for s in sizes)
+                weakest = min(sizes, key=lambda s: top[size_name(s)])
+                worst_oracle = top[size_name(weakest)]
+                need = min(0.95, worst_oracle - MARGIN)
+                good &= worst >= need
+                parts.append(
+                    f"{kind} {worst:.0%} (oracle {worst_oracle:.0%}, "
+                    f"normal {normal[shape][size_name(weakest)]:.0%}, needed {max(need, 0):.0%})"
+                )
+            if times > 1:
+                ok &= good
+            print(
+                f"  {shape:<9} " + "; ".join(parts) + f"; false alarms {fa:.2f}/yr: "
+                f"{'met' if good else 'NOT met'}"
             )
-        ok &= good
-        fa = row["false alarms / account-year"]
-        print(
-            f"  {shape:<9} " + "; ".join(parts) + f"; false alarms {fa:.2f}/yr: "
-            f"{'met' if good else 'NOT met'}"
-        )
     print(f"  {time.perf_counter() - started:.0f} s")
     return ok
 
@@ -534,6 +649,11 @@ def main() -> int:
     parser.add_argument("--seed", type=int, help="one seed (default: development, evaluation)")
     parser.add_argument(
         "--product-only", action="store_true", help="skip the two baselines (faster)"
+    )
+    parser.add_argument(
+        "--shapes",
+        help="run the detectors on these shapes only, comma-separated (the others are still "
+        "simulated, so the series are the same; their rows are empty)",
     )
     parser.add_argument(
         "--window",
@@ -562,6 +682,8 @@ def main() -> int:
     if args.product_only:
         for name in [n for n in DETECTORS if n != "product"]:
             del DETECTORS[name]
+    if args.shapes:
+        RUN_SHAPES.intersection_update(args.shapes.split(","))
     seeds = [args.seed] if args.seed is not None else [DEVELOPMENT_SEED, EVALUATION_SEED]
     results = [report(seed, args.accounts, args.window) for seed in seeds]
     return 0 if results[-1] else 1

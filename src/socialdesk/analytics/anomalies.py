@@ -41,7 +41,18 @@ two weeks after the last one, are both what the account usually has. Each kind o
 own phi: days with a post of their own (one post's reach or clicks, the most variable), days
 whose expected count comes mostly from earlier posts, and quiet days; a count below the usual
 is scored by the less extreme of the log-normal score and the negative binomial's (the lower
-tail of a sum of posts' reach is a gamma's, heavier than a log-normal's).
+tail of a sum of posts' reach is a gamma's, heavier than a log-normal's). A post's carry-over
+follows how well it did on its own day, as a person reads it ("a weak post, so a weak day
+after it"): its posting day's ratio to the usual, shrunk by the slope with which the days
+after posting days follow them in this series (_post_quality). A posting day left out of the
+fit (flagged, suspect) may be a real big post, whose days after it are big too, or a one-off
+day whose days after it are usual: the days after it are judged against the band between a
+usual post's carry-over and this post's own (what it drew beyond the usual), at the point of
+the band nearest their count; so a big post's echo is not flagged again, a planted spike does
+not make the next day look low, and a day after either that drew next to nothing still is a
+drop. On such accounts a very big drop is scored against the robust spread alone only where
+DROP_RESCORE or more is expected (a small count there is one post's clicks, whose lower tail is
+far heavier than the central half of the days says).
 
 The score: below LOW_COUNT expected, the normal score of the negative binomial mid-p tail
 probability of the count (beyond it plus half of its own probability); above it,
@@ -99,6 +110,9 @@ HUBER_STEPS = 6
 PHI_MAX = 20.0  # small counts' phi is sought between PHI_MIN and this
 HUBER_FIT = 2.0  # the posting profile's fit weighs down residuals beyond this many sd
 IRLS_STEPS = 8
+DROP_RESCORE = 30.0  # posting-driven accounts: a very big drop is rescored from this expected
+# count up (below it a day is mostly one post's clicks; 10 and never were tried on seed 1)
+QUALITY_CLIP = math.log(4.0)  # a posting day's ratio counts for a post's quality up to 4×
 PROFILE_FLOOR = 1e-3  # the posting profile (mean 1) is never taken below this
 PHI_GRID = tuple(float(v) for v in np.geomspace(PHI_MIN, PHI_MAX, 40))
 
@@ -318,14 +332,19 @@ def days_since_post(posts: np.ndarray, lead: np.ndarray | None = None) -> np.nda
     return since[len(before) :]
 
 
-def carry_over(posts: np.ndarray, lead: np.ndarray | None, decay: float) -> np.ndarray:
+def carry_over(
+    posts: np.ndarray, lead: np.ndarray | None, decay: float, weight: np.ndarray | None = None
+) -> np.ndarray:
     """Per day the posting covariates (columns): posts that day, the day before, two days
     before, and the posts of three or more days before fading by `decay` a day (a geometric
     adstock: posts 3 days ago + decay × 4 days ago + decay² × ...); `lead` the posts of the
-    days before the series (oldest first); a day's posts count up to POST_CAP."""
+    days before the series (oldest first); a day's posts count up to POST_CAP, times its
+    `weight` when given (per day of the series; the lead's weigh 1)."""
     before = np.zeros(0) if lead is None else np.nan_to_num(np.asarray(lead, dtype=float))
     every = np.concatenate([before, np.nan_to_num(np.asarray(posts, dtype=float))])
     every = np.minimum(every, POST_CAP)
+    if weight is not None:
+        every = every * np.concatenate([np.ones(len(before)), weight])
     n = len(every)
     out = np.zeros((n, 1 + CARRY_LAGS + 1))
     for lag in range(CARRY_LAGS + 1):
@@ -543,6 +562,46 @@ def _own_share(
     return out
 
 
+def _post_quality(
+    y: np.ndarray, mu: np.ndarray, posts: np.ndarray, use: np.ndarray, fresh: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per day the weight of its posts in the days after it: how well they did on their own
+    day, as a person reads it ("a weak post, so the day after is weak too"). A post's reach or
+    clicks on the next days follow its first day's: the log ratio of a day after a posting day
+    (without posts of its own) is regressed on the posting day's (both in `use`, each clipped
+    at ±QUALITY_CLIP), the slope (0-1) shrinks the posting day's ratio: weight = exp(slope ×
+    log ratio). Two weights: (usual, own). In the first the days not in `use` (flagged,
+    suspect) weigh 1, as a usual post; in the second they weigh what their own post drew
+    (1 + the day's count beyond its expected over `fresh`, the expected part from that day's
+    posts, at least 0): a big post leaves big days after it, a planted day the usual ones, and
+    fit_days judges the days after such a day against both. Needs MIN_KIND_DAYS pairs, else
+    the usual weights are all 1."""
+    posted = np.nan_to_num(posts) > 0
+    own = np.ones(len(y))
+    masked = posted & ~use & np.isfinite(y) & (fresh > 0)
+    own[masked] = np.maximum(1.0 + (y[masked] - mu[masked]) / fresh[masked], 0.0)
+    e = np.clip(np.log((np.nan_to_num(y) + 0.5) / (mu + 0.5)), -QUALITY_CLIP, QUALITY_CLIP)
+    pairs = np.flatnonzero(posted[:-1] & ~posted[1:] & use[:-1] & use[1:])
+    usual = np.ones(len(y))
+    if len(pairs) < MIN_KIND_DAYS:
+        return usual, own
+    x, z = e[pairs], e[pairs + 1]
+    var = float(np.var(x))
+    if var <= 0:
+        return usual, own
+    slope = min(max(float(np.cov(x, z, bias=True)[0, 1]) / var, 0.0), 1.0)
+    usual[posted & use] = np.exp(slope * e[posted & use])
+    own[posted & use] = usual[posted & use]
+    return usual, own
+
+
+def _nearest(y: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per day the point of the band between expected counts `a` and `b` nearest to the count
+    `y` (NaN counts: the lower end)."""
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    return np.where(np.isfinite(y), np.clip(np.nan_to_num(y), lo, hi), lo)
+
+
 def fit_days(
     values: np.ndarray,
     weekdays: np.ndarray,
@@ -577,8 +636,8 @@ def fit_days(
         if off.sum() < MIN_KIND_DAYS:
             off = known & (today == 0)
         if on.any() and off.any():  # a first guess: posting days' median over quiet days'
-            ratio = (float(np.median(y[on])) + 0.5) / (float(np.median(y[off])) + 0.5)
-            lift0 = max(ratio - 1.0, 0.0)
+            guess = (float(np.median(y[on])) + 0.5) / (float(np.median(y[off])) + 0.5)
+            lift0 = max(guess - 1.0, 0.0)
             first = PostingEffect(1.0, (lift0, 0.1 * lift0, 0.03 * lift0, 0.0), DECAYS[1])
             scale = float(np.mean(lift(first)[known])) or 1.0
             effect = PostingEffect(1.0 / scale, tuple(v / scale for v in first.effects), DECAYS[1])
@@ -605,6 +664,23 @@ def fit_days(
         level = _level(np.where(use, fit_y / (factors[weekdays] * post), np.nan), weights)
         own = _own_share(fit_y, level * post, weekdays, use, phi)
         mu = np.maximum(level * factors[weekdays] * own * post, MIN_LEVEL)
+        if posts is not None:  # the days after a post follow how well it did on its own day
+            # a post left out of the fit (flagged, suspect) may be a real big post, whose days
+            # after it are big too, or a planted day, whose days after it are usual: they are
+            # judged against the band between the two (the point of it nearest their count)
+            unit = level * factors[weekdays] * own  # the expected count of a profile of 1
+            fresh_part = unit * covariates[effect.decay][:, 0] * effect.effects[0]
+            quality, passed = _post_quality(y, mu, posts, use, fresh_part)
+            bands = []
+            for weight in (quality, passed):
+                weighted = carry_over(posts, lead, effect.decay, weight)
+                weighted[:, 0] = covariates[effect.decay][:, 0]
+                post = np.maximum(
+                    effect.quiet + weighted @ np.asarray(effect.effects), PROFILE_FLOOR
+                )
+                bands.append(np.maximum(unit * post, MIN_LEVEL))
+            mu = _nearest(y, bands[0], bands[1])
+            post = np.maximum(mu / unit, PROFILE_FLOOR)
         share = 1.0 - effect.quiet / np.maximum(post, 1e-12)
         kinds = np.where(fresh, 2, np.where(share >= POST_SHARE, 1, 0))
         phi = _spreads(y, mu, use, kinds, moments=round_ > 0)
@@ -612,9 +688,15 @@ def fit_days(
         z = _tail_scores(y, mu, phi, robust if posts is not None else None)
         ratio = (y + 0.5) / (mu + 0.5)
         big = (ratio >= BIG_RATIO) | (ratio <= 1.0 / BIG_RATIO)
-        if big.any():  # a very big change is scored against the robust spread alone
+        # a very big change is scored against the robust spread alone; on posting-driven
+        # accounts a drop only where DROP_RESCORE or more is expected: a small count there is
+        # one post's clicks, whose lower tail is far heavier than the robust spread of the
+        # central half says (a post that drew a tenth of the usual clicks comes about once a
+        # year), while a large one is a sum of reach from several posts and the quiet part
+        rescored = big if posts is None else big & ((ratio > 1) | (mu >= DROP_RESCORE))
+        if rescored.any():
             core = _tail_scores(y, mu, robust)
-            z = np.where(big & (np.abs(core) > np.abs(z)), core, z)
+            z = np.where(rescored & (np.abs(core) > np.abs(z)), core, z)
         changed = (ratio >= MIN_RATIO) | (ratio <= 1.0 / MIN_RATIO)
         flagged = known & changed & (np.abs(z) >= threshold)
         # the next round leaves out the flagged days and the suspect ones: a very big change
