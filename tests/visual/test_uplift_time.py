@@ -158,3 +158,19 @@ def test_a_yearly_season_is_a_time_control_chosen_by_fit():
 def test_no_season_under_a_year_and_a_half():
     result = uplift(_season_page(n=400, years_=1.2), basis="total", reference="photo")
     assert "season" not in {m.time for m in result.time_models}
+
+
+def test_a_small_account_spanning_years_controls_its_season(monkeypatch):
+    """64 posts over three years with a strong season that the links follow (truly no link
+    effect): too few for a spline beside the season, so one yearly sine/cosine pair and a
+    linear trend ("cycle") control it; without it, the season reads as a link effect."""
+    frame = _season_page(1, n=64)
+    result = uplift(frame, basis="total", reference="photo")
+    (link,) = result.effects
+    assert result.time == "cycle"
+    assert "yearly season and linear trend, the lowest AIC of" in result.method
+    assert next(m for m in result.time_models if m.time == "cycle").columns == 3
+    assert link.ratio.contains(1.0) and not link.clear
+    monkeypatch.setattr(U, "SEASON_SMALL", False)  # the method before: no season this small
+    before = uplift(frame, basis="total", reference="photo")
+    assert before.time != "cycle" and before.effects[0].clear

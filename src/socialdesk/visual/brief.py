@@ -49,6 +49,10 @@ T = {
         "en": "Wait before acting on {types} against {reference}: ",
         "nl": "Wacht nog met {types} tegenover {reference}: ",
     },
+    "in_total": {
+        "en": "{types} or {reference}: no clear difference {per}, but in total there is one: ",
+        "nl": "{types} of {reference}: geen duidelijk verschil {per}, in totaal wel: ",
+    },
     "sources": {"en": "Specs as of", "nl": "Specificaties per"},
     "no_thumbs": {
         "en": "No thumbnails: the workspace has no image files for these posts (add them with "
@@ -244,8 +248,9 @@ def make_brief(
     the face's gettext and number formats for `lang`, say them in the brief's language;
     without them they are English), with `explanations` (`uplift.explain`: how per exposure
     and in total combine) beside them, so the brief says what the uplift says: a do or don't
-    carries its total-basis explanation when that points elsewhere, and a comparison that
-    depends on how time is modelled is no do or don't."""
+    carries its total-basis explanation when that points elsewhere, a comparison with no clear
+    difference per exposure but a clear one in total says so (not "no clear difference"), and a
+    comparison that depends on how time is modelled is no do or don't."""
     if lang not in LANGS:
         raise ValueError(f"lang must be nl or en (got {lang!r})")
     metric, basis = OBJECTIVES.get(objective.casefold(), ("interactions", "per_exposure"))
@@ -275,7 +280,10 @@ def make_brief(
             if x is not None:
                 uplift_lines.append(say(x.sentence, translate, fmt))
             if not e.robust:
-                unclear.append(_t("not_robust", lang).format(types=typ, reference=ref) + line)
+                point = line
+                if x is not None and _totals_differ(x, e.ratio.value or 1.0):
+                    point += " " + say(x.sentence, translate, fmt)
+                unclear.append(_t("not_robust", lang).format(types=typ, reference=ref) + point)
             elif e.clear:
                 point = line
                 if x is not None and _totals_differ(x, e.ratio.value or 1.0):
@@ -293,6 +301,13 @@ def make_brief(
                         )
                         + point
                     )
+            elif x is not None and x.total_clear:
+                # not clear per exposure, clear in total: the brief says both, as the uplift
+                per = PER[lang].get(exposure) or ("per eenheid" if lang == "nl" else "per unit")
+                unclear.append(
+                    _t("in_total", lang).format(types=typ.capitalize(), reference=ref, per=per)
+                    + say(x.sentence, translate, fmt)
+                )
             else:
                 unclear.append(
                     f"{typ.capitalize()} of {ref}: kies op inhoud, de cijfers "

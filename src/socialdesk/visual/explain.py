@@ -224,9 +224,12 @@ def wald(method_code: str, df: int) -> str:
 # -- time: which control was chosen, and ratios that depend on it ------------------------------
 def time_label(code: str, columns: int) -> str:
     """A time control with its size: "quarter effects (23 periods)", "spline in time (6 df)",
-    "spline in time and yearly season (8 df)" (the spline's and the harmonics' together)."""
+    "spline in time and yearly season (8 df)" (the spline's and the harmonics' together),
+    "yearly season and linear trend" (one sine/cosine pair and a trend: `uplift._cycle`)."""
     if code in ("quarter", "month"):
         return Phrase("%(control)s (%(n)s periods)", control=control(code), n=columns + 1)
+    if code == "cycle":  # one sine/cosine pair, and a linear trend when it has 3 columns
+        return Phrase("yearly season and linear trend") if columns >= 3 else control(code)
     if code in ("spline", "season"):
         return Phrase("%(control)s (%(n)s df)", control=control(code), n=columns)
     return control(code)
@@ -443,6 +446,10 @@ class Explanation:
     distribution: Estimate
     total: Estimate
     sentence: str
+    # False when the ratio in total or in distribution changes its verdict under another
+    # reasonable time control (`TypeEffect.robust` of those fits); the sentence then says so
+    robust: bool = True
+    total_clear: bool = False  # the ratio in total is clearly different (Holm, its own fit)
 
 
 def explain(
@@ -455,6 +462,11 @@ def explain(
         return {e.media_type: e.ratio for e in r.effects}
 
     pe, di, to = by_type(per_exposure), by_type(distribution), by_type(total)
+    clear_total = {e.media_type: e.clear for e in total.effects}
+    steady: dict[str, bool] = {}  # type -> robust in total and in distribution
+    for r in (total, distribution):
+        for e in r.effects:
+            steady[e.media_type] = steady.get(e.media_type, True) and e.robust
     ref = per_exposure.reference
     exp = per_exposure.exposure
     out = []
@@ -493,6 +505,13 @@ def explain(
                 "%(sentence)s A good part of the difference in totals is distribution.",
                 sentence=text,
             )
+        robust = steady.get(t, True)
+        if not robust:
+            text = Phrase(
+                "%(sentence)s Not robust: in total or in distribution this depends on how "
+                "time is modelled; don't act on it yet.",
+                sentence=text,
+            )
         out.append(
             Explanation(
                 media_type=t,
@@ -500,6 +519,8 @@ def explain(
                 distribution=di[t],
                 total=to[t],
                 sentence=text,
+                robust=robust,
+                total_clear=clear_total.get(t, False),
             )
         )
     return tuple(out)

@@ -61,12 +61,20 @@ def followers_at_post(posts: pd.DataFrame, followers: pd.DataFrame) -> pd.Series
     publish day; for mapped data without that, an extra figure page_total_likes."""
     out = pd.Series(np.nan, index=posts.index, dtype="float64")
     if not followers.empty and posts["published_at"].notna().any():
-        dated = posts[posts["published_at"].notna()].copy()
-        dated["_day"] = dated["published_at"].dt.normalize().astype("datetime64[ns]")
-        dated["_i"] = dated.index
+        # only the two columns the match needs (a copy of every column of a million posts
+        # was a few hundred MB at once)
+        published = posts["published_at"]
+        known = published.notna()
+        dated = pd.DataFrame(
+            {
+                "_i": posts.index[known.to_numpy()],
+                "_day": published[known].dt.normalize().astype("datetime64[ns]").to_numpy(),
+                "account_id": posts.loc[known, "account_id"].to_numpy(),
+            }
+        )
         f = followers.assign(date=followers["date"].astype("datetime64[ns]")).sort_values("date")
         merged = pd.merge_asof(
-            dated.sort_values("_day")[["_i", "_day", "account_id"]],
+            dated.sort_values("_day"),
             f,
             left_on="_day",
             right_on="date",

@@ -7,6 +7,7 @@ returns a DataFrame with explicit columns.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -63,42 +64,57 @@ MEDIA_COLUMNS = (
 )
 
 
+# What a fit reads of a post's text and extra figures (`fit=True`): its hashtags (the topic
+# control, features.topics) and the extra figures features.py reads (followers, UCI timing,
+# category); everything else of them stays in the database.
+FIT_EXTRA = ("page_total_likes", "post_hour", "post_weekday", "post_month", "category")
+_NOT_FITTED = ("external_id", "title", "permalink", "as_of")
+_HASHTAG = re.compile(r"#\w[\w-]*", re.UNICODE)
+
+
 def posts(
     session: Session,
     workspace_id: int,
     *,
     platform: str | None = None,
     account_id: int | None = None,
+    fit: bool = False,
 ) -> pd.DataFrame:
     """One row per post of the workspace with the figures of its latest snapshot.
 
-    Posts that have no snapshot at all are left out (there is nothing to analyse).
+    Posts that have no snapshot at all are left out (there is nothing to analyse). With
+    `fit`, only what the models read (issue #18: a million posts' texts, links and ids held
+    for a fit were most of /visual's memory): no external id, title, link or snapshot time,
+    `text` holding only the post's hashtags (one shared string per set of tags) and `extra`
+    only the FIT_EXTRA figures.
     """
+    columns = [c for c in POST_COLUMNS if not (fit and c in _NOT_FITTED)]
     latest = (
         select(func.max(PostMetrics.as_of))
         .where(PostMetrics.post_id == Post.id)
         .correlate(Post)
         .scalar_subquery()
     )
+    selected = {
+        "post_id": Post.id,
+        "account_id": Post.account_id,
+        "platform": Account.platform,
+        "account": func.coalesce(Account.name, Account.handle),
+        "external_id": Post.external_id,
+        "published_at": Post.published_at,
+        "media_type": Post.media_type,
+        "is_paid": Post.is_paid,
+        "language": Post.language,
+        "text": Post.text,
+        "title": Post.title,
+        "permalink": Post.permalink,
+        "duration_seconds": Post.duration_seconds,
+        "as_of": PostMetrics.as_of,
+        **{c: getattr(PostMetrics, c) for c in METRIC_COLUMNS},
+        "extra": PostMetrics.extra,
+    }
     stmt = (
-        select(
-            Post.id,
-            Post.account_id,
-            Account.platform,
-            func.coalesce(Account.name, Account.handle),
-            Post.external_id,
-            Post.published_at,
-            Post.media_type,
-            Post.is_paid,
-            Post.language,
-            Post.text,
-            Post.title,
-            Post.permalink,
-            Post.duration_seconds,
-            PostMetrics.as_of,
-            *(getattr(PostMetrics, c) for c in METRIC_COLUMNS),
-            PostMetrics.extra,
-        )
+        select(*(selected[c] for c in columns))
         .join(Account, Account.id == Post.account_id)
         .join(PostMetrics, and_(PostMetrics.post_id == Post.id, PostMetrics.as_of == latest))
         .where(Account.workspace_id == workspace_id)
@@ -109,8 +125,8 @@ def posts(
     # read in batches, each made compact before the next (issue #18: a million posts read as
     # one list of rows took 1.9 GB): numbers as float64, the few distinct names of a column
     # (platform, account, type, language) as one shared string each, one shared empty `extra`
-    shared: dict[str, dict[Any, Any]] = {c: {} for c in _REPEATED}
-    parts: dict[str, list[Any]] = {c: [] for c in POST_COLUMNS}
+    shared: dict[str, dict[Any, Any]] = {c: {} for c in (*_REPEATED, "text", "extra")}
+    parts: dict[str, list[Any]] = {c: [] for c in columns}
     if account_id is not None:
         accounts = [account_id]
     else:  # one account at a time (in the order asked): each read is small, whatever the total
@@ -118,40 +134,73 @@ def posts(
         if platform is not None:
             which = which.where(Account.platform == platform)
         accounts = list(session.scalars(which.order_by(Account.id)))
+    connection = session.connection()
     for acc in accounts:
-        rows = session.execute(stmt.where(Post.account_id == acc)).all()
+        # plain rows through the connection (no ORM row processing), turned into columns at
+        # once: a frame built from row objects asks each of them what it is
+        rows = connection.execute(stmt.where(Post.account_id == acc)).fetchall()
         if not rows:
             continue
-        batch = _compact(pd.DataFrame(rows, columns=list(POST_COLUMNS)), shared)
-        for c in POST_COLUMNS:
+        values = list(zip(*rows, strict=True))
+        del rows
+        batch = _compact(
+            pd.DataFrame({c: list(v) for c, v in zip(columns, values, strict=True)}),
+            shared,
+            fit=fit,
+        )
+        del values
+        for c in columns:
             parts[c].append(batch[c])
-        del batch, rows
-    if not parts[POST_COLUMNS[0]]:
-        return _compact(pd.DataFrame(columns=list(POST_COLUMNS)), shared)
+        del batch
+    if not parts[columns[0]]:
+        return _compact(pd.DataFrame(columns=columns), shared, fit=fit)
     # column by column, each batch's column let go once joined: never all of it twice
-    columns = {}
-    for c in POST_COLUMNS:
+    out = {}
+    for c in columns:
         chunks = parts.pop(c)
-        columns[c] = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+        out[c] = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
         del chunks
-    return pd.DataFrame(columns)
+    return pd.DataFrame(out, copy=False)  # not consolidated into blocks: no second copy
 
 
 _REPEATED = ("platform", "account", "media_type", "language", "is_paid")
 _NO_EXTRA: dict[str, Any] = {}  # shared by every post without extra figures: read, never changed
 
 
-def _compact(frame: pd.DataFrame, shared: dict[str, dict[Any, Any]]) -> pd.DataFrame:
+def _compact(
+    frame: pd.DataFrame, shared: dict[str, dict[Any, Any]], *, fit: bool = False
+) -> pd.DataFrame:
     frame["published_at"] = pd.to_datetime(frame["published_at"])
-    frame["as_of"] = pd.to_datetime(frame["as_of"])
+    if "as_of" in frame:
+        frame["as_of"] = pd.to_datetime(frame["as_of"])
     for c in (*METRIC_COLUMNS, "duration_seconds"):
         frame[c] = pd.to_numeric(frame[c], errors="coerce").astype("float64")
     for c in _REPEATED:
         seen = shared[c]
         frame[c] = [seen.setdefault(v, v) for v in frame[c]]
-    extras: list[Any] = [v if isinstance(v, dict) and v else _NO_EXTRA for v in frame["extra"]]
+    if fit:  # the hashtags and the extra figures a fit reads, each distinct value held once
+        tags, kept = shared["text"], shared["extra"]
+        frame["text"] = pd.Series(
+            [tags.setdefault(t, t) for t in map(_tags_of, frame["text"])],
+            index=frame.index,
+            dtype=object,
+        )
+        extras: list[Any] = []
+        for v in frame["extra"]:
+            small = {k: v[k] for k in FIT_EXTRA if k in v} if isinstance(v, dict) else {}
+            key = tuple(sorted(small.items(), key=lambda kv: kv[0])) if small else ()
+            extras.append(kept.setdefault(key, small) if small else _NO_EXTRA)
+    else:
+        extras = [v if isinstance(v, dict) and v else _NO_EXTRA for v in frame["extra"]]
     frame["extra"] = pd.Series(extras, index=frame.index, dtype=object)
     return frame
+
+
+def _tags_of(text: Any) -> str | None:
+    """A post's hashtags in the order written, as one string ("#a #b"), or None."""
+    if not isinstance(text, str) or "#" not in text:
+        return None
+    return " ".join(_HASHTAG.findall(text)) or None
 
 
 def followers(session: Session, workspace_id: int) -> pd.DataFrame:

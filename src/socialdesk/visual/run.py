@@ -47,9 +47,12 @@ class UpliftReport:
         return any(r.ok for r in self.results)
 
 
-def load_posts(session: Session, workspace_id: int, platform: str | None = None) -> pd.DataFrame:
-    """The workspace's posts (latest snapshots) with followers and timing, ready to model."""
-    posts = queries.posts(session, workspace_id, platform=platform)
+def load_posts(
+    session: Session, workspace_id: int, platform: str | None = None, *, fit: bool = False
+) -> pd.DataFrame:
+    """The workspace's posts (latest snapshots) with followers and timing, ready to model;
+    with `fit`, only what the models read (see `queries.posts`)."""
+    posts = queries.posts(session, workspace_id, platform=platform, fit=fit)
     return prepare(posts, queries.followers(session, workspace_id), copy=False)
 
 
@@ -91,12 +94,11 @@ def _uplift_report(
     reference: str | None,
     explain_totals: bool,
 ) -> UpliftReport:
-    frame = load_posts(session, workspace_id, platform)
+    # the fits read no links, ids, titles or texts beyond their hashtags: never held (a
+    # million posts' texts, links and ids are a few hundred MB)
+    frame = load_posts(session, workspace_id, platform, fit=True)
     if frame.empty:
         return UpliftReport(metric, basis, platform, (), {}, 0)
-    # the fits read no links, ids or titles: let them go before the groups are cut (a
-    # million posts' links and ids are a few hundred MB)
-    frame = frame.drop(columns=[c for c in _NOT_FITTED if c in frame])
     results = uplift_all(frame, metric=metric, basis=basis, reference=reference)
     explanations: dict[str, tuple[Explanation, ...]] = {}
     if explain_totals and basis == "per_exposure":
@@ -112,9 +114,6 @@ def _uplift_report(
             )
             explanations[r.label] = explain(r, total, dist)
     return UpliftReport(metric, basis, platform, tuple(results), explanations, len(frame))
-
-
-_NOT_FITTED = ("permalink", "external_id", "title", "as_of")
 
 
 def _group(frame: pd.DataFrame, r: UpliftResult) -> pd.DataFrame:

@@ -83,8 +83,11 @@ MONTHS_BELOW_YEARS = 1.0  # spans shorter than this get month effects, longer on
 TREND_WITHIN_AIC = 10.0  # the linear trend is a reasonable alternative within this AIC of the best
 SEASON_MIN_YEARS = 1.5  # a yearly cycle is a candidate only when the posts span this many years
 SEASON_HARMONICS = 2  # yearly sine/cosine pairs of the season control (1 when the posts are few)
+# posts too few for a spline beside the season get one pair and a linear trend ("cycle")
+SEASON_SMALL = True
 TIME_KINDS = ("trend", "period", "spline", "season")  # the time controls compared by AIC
-TIME_CONTROLS = ("trend", "quarter", "month", "spline", "season")  # their names in `controls`
+# their names in `controls` ("cycle": the season of posts too few for a spline beside it)
+TIME_CONTROLS = ("trend", "quarter", "month", "spline", "season", "cycle")
 # the time control columns (a spline of 2 df, three periods) it takes to follow a step or a
 # season; with fewer (a straight line, two periods) a change in level that the media mix
 # follows reads as a media effect, and the interval cannot show it: such fits say
@@ -150,6 +153,7 @@ CONTROLS = {
     "month": Phrase("month effects"),
     "spline": Phrase("spline in time"),
     "season": Phrase("spline in time and yearly season"),
+    "cycle": Phrase("yearly season"),
     "account size": Phrase("account size"),
     "hour": Phrase("hour"),
     "weekend": Phrase("weekend"),
@@ -278,9 +282,14 @@ def _exposures(frame: pd.DataFrame, basis: str) -> tuple[pd.Series, str, dict[st
         return pd.Series(np.nan, index=frame.index), "none", {}
     out = pd.Series(np.nan, index=frame.index, dtype="float64")
     names: dict[str, str] = {}
-    for platform, g in frame.groupby("platform", sort=True):
-        cols = g if basis == "per_exposure" else g.drop(columns=["followers"], errors="ignore")
-        values, name = F.exposure_of(cols, str(platform))
+    # each platform's exposure columns only (iterating over a groupby copies the whole frame,
+    # sorted, before the first group: a few hundred MB at a million posts)
+    wanted = list(dict.fromkeys(c for c in (*F.EXPOSURES, *F.VIEWS_FIRST) if c in frame))
+    if basis != "per_exposure":
+        wanted = [c for c in wanted if c != "followers"]
+    for platform, rows in _groups(frame, "platform"):
+        g = frame.iloc[rows][wanted]
+        values, name = F.exposure_of(g, str(platform))
         out.loc[g.index] = values
         names[str(platform)] = name
     kinds = sorted(set(names.values()))
@@ -326,18 +335,22 @@ def eligibility(
     """The posts with a media type and values, the types with MIN_TYPE_POSTS posts, the
     reference (the most common of them unless given), at least MIN_POSTS posts, and the types
     posted in the reference's period."""
-    g = frame[frame["media_type"].notna()]
-    without_type = len(frame) - len(g)
+    # the checks narrow one mask of rows; the posts are copied out once, at the end (at a
+    # million posts each copy of the frame is a few hundred MB: issue #18)
+    typed = frame["media_type"].notna()
+    without_type = len(frame) - int(typed.sum())
     if basis != "total" and exposure_name == "none":
         return Eligibility(
-            posts=g, reference=None, without_type=without_type, why_not="no exposure"
+            posts=frame[typed], reference=None, without_type=without_type, why_not="no exposure"
         )
-    keep = y.loc[g.index].notna() & (y.loc[g.index] >= 0)
+    values = y.reindex(frame.index)
+    keep = values.notna() & (values >= 0)
     if basis != "total":
-        keep &= exposure.loc[g.index] > 0
-    without_values = int((~keep).sum())
-    g = g[keep]
-    counts = {str(t): int(c) for t, c in g["media_type"].value_counts().items()}
+        keep &= exposure.reindex(frame.index) > 0
+    without_values = int((typed & ~keep).sum())
+    mask = typed & keep
+    kinds = frame["media_type"][mask]
+    counts = {str(t): int(c) for t, c in kinds.value_counts().items()}
     usable = [t for t, c in counts.items() if c >= MIN_TYPE_POSTS]
     short = {t: c for t, c in counts.items() if c < MIN_TYPE_POSTS}
     if reference is None:
@@ -359,15 +372,19 @@ def eligibility(
         else None
     )
     if why_not is not None:
-        return checked(posts=g, reference=reference, why_not=why_not)
-    g = g[g["media_type"].isin(usable)]
-    if len(g) < MIN_POSTS:
-        return checked(posts=g, reference=reference, why_not="posts")
-    apart, partly = _overlap(g, str(reference), [u for u in usable if u != reference])
-    g = g[~g["media_type"].isin(apart)]
+        return checked(posts=frame[mask], reference=reference, why_not=why_not)
+    mask &= frame["media_type"].isin(usable)
+    if int(mask.sum()) < MIN_POSTS:
+        return checked(posts=frame[mask], reference=reference, why_not="posts")
+    apart, partly = _overlap(
+        frame.loc[mask, ["media_type", "trend"]],
+        str(reference),
+        [u for u in usable if u != reference],
+    )
+    mask &= ~frame["media_type"].isin(apart)
     types = tuple(t for t in usable if t != reference and t not in apart)
     return checked(
-        posts=g,
+        posts=frame[mask],
         reference=reference,
         types=types,
         apart=apart,
@@ -505,14 +522,28 @@ def _season(g: pd.DataFrame, max_columns: int) -> pd.DataFrame | None:
     while pairs > 1 and max_columns - 2 * pairs < 3:
         pairs -= 1
     spline = _spline(g, max_columns - 2 * pairs)
-    if spline is None:
-        return None
     x = 2 * math.pi * _year_fraction(g)
     cycle = {}
     for k in range(1, pairs + 1):
         cycle[f"season_sin{k}"] = np.sin(k * x)
         cycle[f"season_cos{k}"] = np.cos(k * x)
+    if spline is None:
+        return _cycle(g, max_columns, cycle) if SEASON_SMALL else None
     return pd.concat([spline, pd.DataFrame(cycle, index=g.index)], axis=1)
+
+
+def _cycle(g: pd.DataFrame, max_columns: int, cycle: dict[str, np.ndarray]) -> pd.DataFrame | None:
+    """The season of posts too few for a spline beside it: one sine/cosine pair of the day of
+    the year and a linear trend (three columns; the pair alone when only two are left), so a
+    small account spanning years can still tell a season its media mix follows from a media
+    effect. None with fewer than two columns."""
+    if max_columns < 2:
+        return None
+    out = pd.DataFrame({k: v for k, v in cycle.items() if k.endswith("1")}, index=g.index)
+    if max_columns >= 3:
+        t = g["trend"].fillna(g["trend"].median())
+        out["season_trend"] = t - t.mean()
+    return out
 
 
 def _time_block(
@@ -533,7 +564,10 @@ def _time_block(
         return None if found is None else (found[1], found[0], found[2])
     if kind == "season":
         season = _season(g, cap)
-        return None if season is None else ("season", season, None)
+        if season is None:
+            return None
+        small = not any(str(c).startswith("spline_") for c in season.columns)
+        return ("cycle" if small else "season"), season, None
     spline = _spline(g, cap)
     return None if spline is None else ("spline", spline, None)
 
@@ -812,6 +846,7 @@ def _fit_one(
         "month": ("month_",),
         "spline": ("spline_",),
         "season": ("spline_", "season_"),
+        "cycle": ("season_",),
     }
     columns = (
         sum(1 for c in X.columns if str(c).startswith(prefix[design.time])) if design.time else 0
@@ -848,7 +883,8 @@ def fit(
     Time is controlled by the kind in TIME_KINDS with the lowest AIC (or by `time` when
     given): a linear trend, period effects (quarters, months for spans under a year, sparse
     periods merged), a natural spline in time, and that spline with a yearly cycle (posts
-    spanning SEASON_MIN_YEARS or more), each as far as the posts afford it. The ratios under
+    spanning SEASON_MIN_YEARS or more; posts too few for a spline beside it get one yearly
+    pair and a linear trend, "cycle"), each as far as the posts afford it. The ratios under
     the others are kept; a ratio is robust when every reasonable alternative (period effects,
     the spline and the spline with the season always, the linear trend only within
     TREND_WITHIN_AIC of the best) gives the same verdict (`robust_verdict`)."""
@@ -1221,6 +1257,14 @@ def _effects(
     return effects
 
 
+def _groups(frame: pd.DataFrame, column: str) -> list[tuple[Any, np.ndarray]]:
+    """(value, row positions) per value of `column`, in sorted order: each group is copied out
+    by the caller when it is used, never the whole frame at once (iterating over a groupby
+    copies all of it, sorted, first)."""
+    found: dict[Any, Any] = dict(frame.groupby(column, sort=True).indices)
+    return [(k, np.asarray(found[k])) for k in sorted(found)]
+
+
 def uplift_all(
     frame: pd.DataFrame,
     *,
@@ -1232,15 +1276,22 @@ def uplift_all(
     """Every account on its own, every platform with more than one account, and all posts
     pooled (with an account effect) when there is more than one account."""
     out: list[UpliftResult] = []
-    for _acc, g in frame.groupby("account_id", sort=True):
+    for _acc, rows in _groups(frame, "account_id"):
         out.append(
-            uplift(g, metric=metric, basis=basis, reference=reference, scope="account", level=level)
+            uplift(
+                frame.iloc[rows],
+                metric=metric,
+                basis=basis,
+                reference=reference,
+                scope="account",
+                level=level,
+            )
         )
-    for _platform, g in frame.groupby("platform", sort=True):
-        if g["account_id"].nunique() > 1:
+    for _platform, rows in _groups(frame, "platform"):
+        if frame["account_id"].iloc[rows].nunique() > 1:
             out.append(
                 uplift(
-                    g,
+                    frame.iloc[rows],
                     metric=metric,
                     basis=basis,
                     reference=reference,
