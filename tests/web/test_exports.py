@@ -271,3 +271,19 @@ def test_a_posts_export_that_was_cut_says_so(seeded, monkeypatch):
     monkeypatch.setattr(posts, "MAX_ROWS", 3)
     rows = _csv(make_client(seeded.ws).get("/posts.csv?lang=en"), ",")
     assert len(rows) == 5 and "3" in rows[-1][0]  # the header, three posts, the note
+
+
+def test_a_download_holds_no_database_connection_while_it_streams(seeded, monkeypatch):
+    """A slow client downloading a large export must not keep one of the pool's connections
+    (issue #18): the session ends when the page function returns, before the file streams."""
+    monkeypatch.setattr(exports, "CHUNK_BYTES", 64)  # many chunks: the body streams in parts
+    engine = seeded.ws.engine
+    client = make_client(seeded.ws)
+    with client.stream("GET", "/posts.csv?lang=en") as response:
+        assert response.status_code == 200
+        chunks = response.iter_bytes()
+        first = next(chunks)
+        assert first
+        assert engine.pool.checkedout() == 0  # mid-download
+        rest = b"".join(chunks)
+    assert len(first + rest) > 64  # the whole file came through after the check

@@ -234,7 +234,9 @@ async def verify_csrf(request: Request) -> None:
         )
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# the session ends when the page function returns, before the answer is sent (an export
+# streams its spooled file without holding a database connection for a slow download)
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 LocaleDep = Annotated[str, Depends(get_locale)]
 ConfigDep = Annotated[WebConfig, Depends(get_config)]
 WorkspaceDep = Annotated[int, Depends(get_workspace_id)]
