@@ -33,6 +33,7 @@ from socialdesk.model import (
     SearchPerformance,
     WebDay,
 )
+from socialdesk.store.memo import memo
 
 SEARCH_COLUMNS = [
     "account_id",
@@ -776,9 +777,44 @@ def tag_targets(
                 MarketingTag.target_id == id_col,
             )
         )
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    if target_id is None:
+        total = _target_count(session, workspace_id, kind, untagged_only=untagged_only)
+    else:
+        total = int(
+            session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+        )
     frame = _frame(session.execute(stmt.limit(limit).offset(offset)), TAG_TARGET_COLUMNS)
-    return frame, int(total or 0)
+    return frame, total
+
+
+def _target_count(session: Session, workspace_id: int, kind: str, *, untagged_only: bool) -> int:
+    """How many targets of `kind` there are (untagged: less those with a tag). Counting the
+    untagged posts with NOT EXISTS read every post on each request (~0.5 s at a million, and
+    the tags page asks twice); the posts are counted once per data version and the tagged
+    ones (a person's few) subtracted, each counted once however many tags it has."""
+    base, id_col = _target_select(kind, workspace_id)
+
+    def every() -> int:
+        found = session.scalar(select(func.count()).select_from(base.order_by(None).subquery()))
+        return int(found or 0)
+
+    # posts change only through imports and syncs (a new data version); campaigns and links
+    # are few, and links are made and removed by people: counted each time
+    n = (
+        memo(session, workspace_id, "marketing.target_count", (kind,), (Post,), every)
+        if kind == "post"
+        else every()
+    )
+    if not untagged_only:
+        return n
+    tagged = session.scalar(
+        select(func.count(func.distinct(MarketingTag.target_id))).where(
+            MarketingTag.workspace_id == workspace_id,
+            MarketingTag.target_kind == kind,
+            base.order_by(None).where(id_col == MarketingTag.target_id).exists(),
+        )
+    )
+    return max(0, n - int(tagged or 0))
 
 
 def target_exists(session: Session, workspace_id: int, kind: str, target_id: int) -> bool:

@@ -669,10 +669,31 @@ def analytics_anomalies(
         platform=platform or None,
         threshold=threshold,
     )
-    names = {d.metric for d in result.days}
-    names |= {x for p in result.posts for x in p.metric.split(" / ")}
+    # an agency's 200 accounts can have thousands of unusual days in a period: the page
+    # shows the strongest (in the report's order), the downloads every one
+    days_shown = _strongest(result.days)
+    posts_shown = _strongest(result.posts)
+    names = {d.metric for d in days_shown}
+    names |= {x for p in posts_shown for x in p.metric.split(" / ")}
     labels = {name: _say(factor_label(name, locale), locale) for name in names}
-    return View(result, labels=labels, advice=_anomaly_advice(result, locale))
+    return View(
+        result,
+        labels=labels,
+        advice=_anomaly_advice(result, locale),
+        days_shown=days_shown,
+        posts_shown=posts_shown,
+    )
+
+
+ANOMALIES_SHOWN = 100  # rows of each table on the page (the CSV and Excel have all)
+
+
+def _strongest(rows: Sequence[Any]) -> tuple[Any, ...]:
+    """The ANOMALIES_SHOWN rows with the largest |score|, in their own order."""
+    if len(rows) <= ANOMALIES_SHOWN:
+        return tuple(rows)
+    keep = sorted(range(len(rows)), key=lambda i: -abs(rows[i].score))[:ANOMALIES_SHOWN]
+    return tuple(rows[i] for i in sorted(keep))
 
 
 # -- anomalies: the advice -----------------------------------------------------------------------
