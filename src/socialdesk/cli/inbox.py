@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.markup import escape
@@ -59,7 +59,10 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[list[str]]]:
     fh = path.open(encoding="utf-8-sig", newline="")
     first = fh.readline()
     try:
-        delimiter = csv.Sniffer().sniff(first).delimiter if first.strip() else ","
+        # only the usual separators (a one-column header "text" is not split on its t)
+        delimiter = (
+            csv.Sniffer().sniff(first, delimiters=",;\t|").delimiter if first.strip() else ","
+        )
     except csv.Error:
         delimiter = ","
     fh.seek(0)
@@ -98,6 +101,14 @@ def _chunks(rows: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+def _not_utf8(file: Path, exc: UnicodeDecodeError) -> NoReturn:
+    err_console.print(
+        f"[red]{escape(file.name)} is not UTF-8 text[/] ({escape(exc.reason)}): save it as "
+        "CSV UTF-8. Nothing was written."
+    )
+    raise typer.Exit(2) from None
 
 
 @inbox_app.command("classify")
@@ -144,8 +155,17 @@ def classify(
             err_console.print(
                 f"[yellow]{escape(str(exc))}[/]: the lexicon reads the sentiment instead."
             )
+    if out.exists() and out.resolve() == file.resolve():
+        err_console.print(
+            f"[red]--out names the input file {escape(file.name)}[/]: write the result to "
+            "another file (the input is read as the result is written)."
+        )
+        raise typer.Exit(2)
     is_xlsx = file.suffix.lower() in (".xlsx", ".xls")
-    header, rows = _xlsx_rows(file, sheet) if is_xlsx else _csv_rows(file)
+    try:
+        header, rows = _xlsx_rows(file, sheet) if is_xlsx else _csv_rows(file)
+    except UnicodeDecodeError as exc:
+        _not_utf8(file, exc)
     if text_column not in header:
         err_console.print(
             f"[red]{escape(file.name)} has no column {escape(repr(text_column))}.[/] "
@@ -173,16 +193,32 @@ def classify(
     # through the one formula-safe writer: an input text like `=HYPERLINK(...)` is written
     # with a leading ', never as a live formula (issue #18)
     names = [*header, *(f"{c}_triage" if c in clash else c for c in added)]
+    # written beside the output and put in its place at the end: a bad row, an encoding
+    # error or a stop half-way leaves no half-written file (and an --out that names the
+    # input itself, read as it is written, is refused above)
+    import os
+    import tempfile
+
+    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+    tmp = Path(tmp_name)
     try:
         if out.suffix.lower() == ".xlsx":
-            with out.open("wb") as binary:
+            with os.fdopen(fd, "wb") as binary:
                 sheets.write_xlsx([sheets.Sheet("Sheet1", names, classified())], binary)
         else:
-            with out.open("w", encoding="utf-8", newline="") as text:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as text:
                 sheets.write_csv(names, classified(), text, sheets.CsvStyle(lineterminator="\n"))
+        os.replace(tmp, out)
     except _BadRow as exc:
-        err_console.print(f"[red]{escape(file.name)}: {escape(str(exc))}.[/]")
+        tmp.unlink(missing_ok=True)
+        err_console.print(f"[red]{escape(file.name)}: {escape(str(exc))}.[/] Nothing was written.")
         raise typer.Exit(2) from None
+    except UnicodeDecodeError as exc:
+        tmp.unlink(missing_ok=True)
+        _not_utf8(file, exc)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     console.print(
         f"{written:,} rows classified into {escape(str(out))}: "
         + ", ".join(f"{counts.get(s, 0):,} {s}" for s in ("negative", "neutral", "positive"))

@@ -179,7 +179,13 @@ def _with_lingua(values: Any, words: _Words) -> tuple[LanguageReading, bool]:
         return LanguageReading("en", 0.6), False
     if words.strong_dutch and not words.english and "nl" in top and best.language != "nl":
         return LanguageReading("nl", 0.6), False
-    return best, best.confidence < _SURE and any(code in top for code in _ARBITERS)
+    # the English/Dutch models only settle a text that lingua reads as one of the two, or as
+    # a toss-up with one of them next: asked about "No funciona" (pt, es) they would pick
+    # between English and Dutch with confidence, and a French or Spanish message would lose
+    # its language
+    second = top[1] if len(top) > 1 else None
+    close = second in _ARBITERS and values[0].value < 0.5
+    return best, best.confidence < _SURE and (best.language in _ARBITERS or close)
 
 
 def detect_language(text: str) -> LanguageReading:

@@ -213,8 +213,12 @@ def load(path: str | Path, labels: Mapping[str, str] | None = None) -> FolderMod
     except ImportError:
         raise ModelFolderError(f"a model folder needs transformers and torch: {INSTALL}") from None
     try:
-        tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
-        model = AutoModelForSequenceClassification.from_pretrained(folder, local_files_only=True)
+        tokenizer = AutoTokenizer.from_pretrained(
+            folder, local_files_only=True, trust_remote_code=False
+        )
+        model = AutoModelForSequenceClassification.from_pretrained(
+            folder, local_files_only=True, trust_remote_code=False
+        )
     except Exception as exc:  # a broken folder says so in many ways: one line of it
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise ModelFolderError(f"{folder} could not be loaded as a model: {first[:300]}") from None
@@ -287,6 +291,8 @@ def check(path: str | Path, labels: Mapping[str, str] | None = None) -> FolderCh
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         return FolderCheck(folder, {}, f"{folder} could not read a text: {first[:300]}")
     names = [str(model.model.config.id2label[i]) for i in sorted(model.model.config.id2label)]
+    if len(names) != len(model.sentiments):  # a config whose names and outputs disagree
+        names = [f"LABEL_{i}" for i in range(len(model.sentiments))]
     return FolderCheck(folder, dict(zip(names, model.sentiments, strict=True)))
 
 

@@ -801,7 +801,15 @@ def _target_count(session: Session, workspace_id: int, kind: str, *, untagged_on
     # posts change only through imports and syncs (a new data version); campaigns and links
     # are few, and links are made and removed by people: counted each time
     n = (
-        memo(session, workspace_id, "marketing.target_count", (kind,), (Post,), every)
+        memo(
+            session,
+            workspace_id,
+            "marketing.target_count",
+            (kind,),
+            (Post,),
+            every,
+            slot=False,
+        )
         if kind == "post"
         else every()
     )

@@ -425,6 +425,7 @@ def calendar_check(
         (start, end, gap_days, *state),
         (Account, Post, PostMetrics),
         compute,
+        slot=False,  # one month's posts: small, no slot needed
     )
 
 

@@ -130,6 +130,7 @@ def overview(
         lambda: build_overview(
             session, workspace_id, days=days, end=end, platform=platform, today=today
         ),
+        slot=False,  # a few grouped statements: no slot needed
     )
     return OverviewReport(days, end, platform, found, result)
 

@@ -742,7 +742,7 @@ def _data_span(session: Session, workspace_id: int) -> tuple[dt.date, dt.date] |
         return dt.date.fromisoformat(min(firsts)), dt.date.fromisoformat(max(lasts))
 
     tables = (Account, AccountDay, Post, PostMetrics, AdDay)
-    return memo(session, workspace_id, "reports.data_span", (), tables, compute)
+    return memo(session, workspace_id, "reports.data_span", (), tables, compute, slot=False)
 
 
 def monthly_report(

@@ -71,6 +71,11 @@ _NOT_FILES = {
     "socialdesk.sessions.db-wal",
     "socialdesk.sessions.db-shm",
     "socialdesk.sessions.db-journal",
+    # the inbox's sentence vectors (inbox/embeddings.py): a cache, made again when needed
+    "socialdesk.vectors.db",
+    "socialdesk.vectors.db-wal",
+    "socialdesk.vectors.db-shm",
+    "socialdesk.vectors.db-journal",
 }
 _SECRET_FILES = {MARKER_FILE, "secret.key", ".socialdesk-secret"}
 _CHUNK = 1 << 20

@@ -39,7 +39,7 @@ import pickle
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -55,9 +55,11 @@ KEPT = 64  # results per process
 # Slow results made at once per process (a viewer asking for many windows or filters must not
 # start as many fits side by side: each can take hundreds of MB at a million posts); a
 # computation inside another one runs in its slot. One that waits longer than MAKE_WAIT
-# seconds for a slot is refused with `Busy` (the cockpit answers 503 "try again").
+# seconds for a slot is refused with `Busy` (the cockpit answers 503 "try again"). Cheap
+# results (`slot=False`: a page's few grouped statements) and the warmer (`own_slot()`: one
+# thread, one result at a time) never wait for one.
 MAKING = 2
-MAKE_WAIT = 120.0
+MAKE_WAIT = 20.0
 _SLOTS = threading.BoundedSemaphore(MAKING)
 _HELD = threading.local()
 _KEPT: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
@@ -76,13 +78,18 @@ def share(folder: Path | None) -> None:
     _SHARED["folder"] = folder
 
 
-def data_version(session: Session, tables: Sequence[type[Any]] = ()) -> tuple[int, ...]:
-    """The number of import batches, and the highest id of `import_batch` and of each of
-    `tables` (0 when empty): it changes with every import, sync or written row, and with the
-    undo of any batch (an undone older batch leaves every highest id as it was)."""
-    out = [int(session.scalar(select(func.count()).select_from(ImportBatch)) or 0)]
-    for model in (ImportBatch, *tables):
-        column = model.__table__.c.id  # type: ignore[attr-defined]
+def data_version(session: Session, tables: Sequence[type[Any]] = ()) -> tuple[Any, ...]:
+    """The number of import batches, the highest id and latest start of `import_batch`, and
+    the highest id of each of `tables` (0 when empty): it changes with every import, sync or
+    written row, and with the undo of any batch (an undone older batch leaves every highest id
+    as it was; SQLite gives an undone newest batch's id to the next import, whose start is
+    later)."""
+    count, top, started = session.execute(
+        select(func.count(), func.max(ImportBatch.id), func.max(ImportBatch.started_at))
+    ).one()
+    out: list[Any] = [int(count or 0), int(top or 0), str(started or "")]
+    for model in tables:
+        column = model.__table__.c.id
         out.append(int(session.scalar(select(func.max(column))) or 0))
     return tuple(out)
 
@@ -94,8 +101,11 @@ def memo(
     params: tuple[Hashable, ...],
     tables: Sequence[type[Any]],
     compute: Callable[[], T],
+    *,
+    slot: bool = True,
 ) -> T:
-    """`compute()`'s result, kept under (database, workspace, kind, params, data version)."""
+    """`compute()`'s result, kept under (database, workspace, kind, params, data version);
+    made in one of the process's MAKING slots unless `slot` is False (a cheap result)."""
     bind = session.get_bind()
     key = (
         str(bind.engine.url),
@@ -118,7 +128,9 @@ def memo(
                 return _KEPT[key]  # type: ignore[no-any-return]
             _STATS["misses"] += 1
         try:
-            result = _in_a_slot(kind, lambda: _shared(key, compute))
+            result = (
+                _in_a_slot(kind, lambda: _shared(key, compute)) if slot else _shared(key, compute)
+            )
         except BaseException:
             with _LOCK:
                 if _COMPUTING.get(key) is busy:  # a waiter may already compute under a new one
@@ -136,6 +148,18 @@ def memo(
 
 class Busy(SocialdeskError):
     """Every slot for slow results stayed taken for MAKE_WAIT seconds."""
+
+
+@contextlib.contextmanager
+def own_slot() -> Iterator[None]:
+    """Results made inside need no slot (the warmer: one thread making one result at a time,
+    which must not be refused after an import nor take a viewer's slot)."""
+    depth = getattr(_HELD, "depth", 0)
+    _HELD.depth = depth + 1
+    try:
+        yield
+    finally:
+        _HELD.depth = depth
 
 
 def _in_a_slot(kind: str, make: Callable[[], T]) -> T:

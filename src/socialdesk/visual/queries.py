@@ -7,6 +7,7 @@ returns a DataFrame with explicit columns.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -188,7 +189,7 @@ def _compact(
         extras: list[Any] = []
         for v in frame["extra"]:
             small = {k: v[k] for k in FIT_EXTRA if k in v} if isinstance(v, dict) else {}
-            key = tuple(sorted(small.items(), key=lambda kv: kv[0])) if small else ()
+            key = json.dumps(small, sort_keys=True, default=str) if small else ""
             extras.append(kept.setdefault(key, small) if small else _NO_EXTRA)
     else:
         extras = [v if isinstance(v, dict) and v else _NO_EXTRA for v in frame["extra"]]

@@ -26,6 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -40,7 +41,7 @@ from socialdesk.model import (
     PostMetrics,
     SearchPerformance,
 )
-from socialdesk.store.memo import data_version
+from socialdesk.store.memo import data_version, own_slot
 from socialdesk.store.session import WorkspaceHandle
 
 log = logging.getLogger("socialdesk.warm")
@@ -136,11 +137,11 @@ class Warmer:
     warmups: tuple[tuple[str, Callable[[Session, int], None]], ...] = WARMUPS
     rounds: int = 0  # warm-ups done (for tests and the log)
     last_seconds: float = 0.0
-    _seen: tuple[int, ...] | None = None
+    _seen: tuple[Any, ...] | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
-    def version(self) -> tuple[int, ...]:
+    def version(self) -> tuple[Any, ...]:
         with self.handle.session() as session:
             return data_version(session, TABLES)
 
@@ -153,8 +154,8 @@ class Warmer:
         for name, warmup in self.warmups:
             if self._stop.is_set():
                 return False
-            try:
-                with self.handle.session() as session:
+            try:  # in its own slot: never refused, never a viewer's slot
+                with self.handle.session() as session, own_slot():
                     warmup(session, self.handle.workspace_id)
             except Exception:  # a page that cannot warm fits on request, as before
                 log.warning("warming %s failed", name, exc_info=True)
