@@ -138,3 +138,35 @@ def test_tree_anomalies_and_best_times_answer_honestly_on_little_data(tmp_path):
     r = runner.invoke(app, ["anomalies", "-w", ws, "--json"])
     assert r.exit_code == 0
     assert any("not enough data" in s["reason"] for s in json.loads(r.output)["skipped"])
+
+
+def test_anomalies_read_whole_in_a_narrow_terminal(tmp_path):
+    # a flagged day prints its explanation on a line of its own (not squeezed into a table
+    # column, where an 80-column terminal broke it into one word a line)
+    import datetime as dt
+
+    import numpy as np
+
+    from socialdesk.store import open_workspace
+    from tests.analytics.seeding import seed_days
+
+    handle = open_workspace(tmp_path / "ws")
+    rng = np.random.default_rng(21)
+    days = {}
+    for i in range(120):
+        day = dt.date(2026, 8, 1) + dt.timedelta(days=i)
+        days[day] = {"impressions": round(1000.0 * rng.lognormal(0, 0.05))}
+    days[dt.date(2026, 10, 15)] = {"impressions": 9000}  # a Thursday
+    seed_days(handle.engine, handle.workspace_id, "facebook", days, "fb")
+    handle.engine.dispose()
+    r = runner.invoke(
+        app,
+        ["anomalies", "-w", str(tmp_path / "ws"), "--start", "2026-10-01", "--end", "2026-10-31"],
+        env={"COLUMNS": "80"},
+    )
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    (why,) = [line for line in lines if "the usual Thursday" in line]
+    assert why.strip().startswith("9.0× the usual Thursday (about")
+    assert lines[0].endswith(": 1 day, 0 posts")
+    assert any(line.startswith("2026-10-15") and "impressions: 9,000" in line for line in lines)

@@ -43,8 +43,20 @@ def test_uplift_table_and_json(tmp_path):
     assert result["basis"] == "total" and result["reference"] == "photo"
     link = next(e for e in result["effects"] if e["media_type"] == "link")
     assert link["ratio"]["low"] < link["ratio"]["value"] < link["ratio"]["high"]
+    assert result["raw_exposure"] == "reach"  # the medians' column: the platform's reach
     bad = runner.invoke(app, ["visual", "uplift", "-w", str(ws), "--metric", "nonsense"])
     assert bad.exit_code == 2
+
+
+def test_uplift_totals_name_their_columns(tmp_path):
+    # totals have no exposure in the model; the raw medians still show the reach, named so
+    ws = _workspace(tmp_path)
+    r = runner.invoke(
+        app, ["visual", "uplift", "-w", str(ws), "--basis", "total"], env={"COLUMNS": "160"}
+    )
+    assert r.exit_code == 0, r.output
+    assert "median reach" in r.output and "median none" not in r.output
+    assert "none (totals per post)" in r.output
 
 
 def test_check_and_crop(tmp_path):

@@ -477,38 +477,25 @@ def anomalies_command(
         print_json(result)
         return
     console.print(
-        f"[bold]Anomalies[/] {result.start} – {result.end}: {len(result.days)} days, "
-        f"{len(result.posts)} posts"
+        f"[bold]Anomalies[/] {result.start} – {result.end}: "
+        f"{len(result.days)} day{'' if len(result.days) == 1 else 's'}, "
+        f"{len(result.posts)} post{'' if len(result.posts) == 1 else 's'}"
     )
     console.print(escape(str(result.method)))
     if result.days:
-        table = Table(title="Days")
-        cols = (
-            "day",
-            "platform",
-            "account",
-            "metric",
-            "value",
-            "expected",
-            "range",
-            "score",
-            "why",
-        )
-        for col in cols:
-            table.add_column(col)
+        # two lines a day, so the explanation (which names the expected value) reads whole in
+        # an 80-column terminal
+        console.print("\n[bold]Days[/]")
         for a in result.days[:limit]:
-            table.add_row(  # account names and explanations naming them: data
-                escape(str(a.day)),
-                escape(str(a.platform)),
-                escape(str(a.account)),
-                escape(str(a.metric)),
-                f"{a.value:,.0f}",
-                f"{a.expected:,.0f}",
-                f"{a.low:,.0f} – {a.high:,.0f}",
-                f"{a.score:+.1f}",
-                escape(str(a.explanation)),
+            console.print(  # account names and explanations naming them: data
+                f"[bold]{escape(str(a.day))}[/]  {escape(str(a.platform))} · "
+                f"{escape(str(a.account))} · {escape(str(a.metric))}: "
+                f"[bold]{a.value:,.0f}[/] · score {a.score:+.1f} "
+                f"(normal {a.low:,.0f} – {a.high:,.0f})"
             )
-        console.print(table)
+            console.print(f"    {escape(str(a.explanation))}", style="dim")
+        if len(result.days) > limit:
+            console.print(f"[dim]… and {len(result.days) - limit} more (--limit)[/]")
     if result.posts:
         table = Table(title="Posts")
         for col in ("published", "platform", "media", "rate", "expected", "score", "post id"):

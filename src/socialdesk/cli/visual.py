@@ -112,14 +112,15 @@ def uplift_command(
         console.rule(f"[bold]{escape(str(r.label))}[/]")
         console.print(  # media types are named as in the exports: data
             f"{r.posts} posts in the model · {escape(str(r.metric))} per post, median · "
-            f"exposure: {escape(str(r.exposure))} · reference: {escape(str(r.reference or '–'))}"
+            f"exposure: {escape(_exposure_label(r))} · "
+            f"reference: {escape(str(r.reference or '–'))}"
         )
         table = Table(show_edge=False)
         for col, justify in (
             ("type", "left"),
             ("posts", "right"),
             ("median", "right"),
-            (f"median {escape(str(r.exposure))}", "right"),
+            (f"median {escape(str(r.raw_exposure or r.exposure))}", "right"),
             ("per 1000", "right"),
             ("ratio (95%)", "right"),
             ("p (Holm)", "right"),
@@ -162,6 +163,12 @@ def uplift_command(
     console.print("[dim]~ = not clearly different from the reference after the Holm correction.[/]")
     if any(not e.robust for r in report.results for e in r.effects):
         console.print("[dim]‡ = not robust: the verdict depends on how time is modelled.[/]")
+
+
+def _exposure_label(r: Any) -> str:
+    if r.basis == "total":
+        return "none (totals per post)"
+    return str(r.exposure)
 
 
 # -- image checks and crops ----------------------------------------------------------------------

@@ -231,6 +231,9 @@ class UpliftResult:
     dispersion: float | None = None
     time: str | None = None  # the time control chosen by AIC (None: none could be afforded)
     time_models: tuple[TimeModel, ...] = ()  # every time control fitted
+    # what the raw medians' exposure column holds (basis "total": the reach or views the
+    # platform gives, shown for context although the model has no offset); "" = `exposure`
+    raw_exposure: str = ""
 
     @property
     def ok(self) -> bool:
@@ -1018,7 +1021,9 @@ def uplift(
 
     exposure, exp_name, exp_names = _exposures(frame, basis)
     y = exposure.copy() if basis == "exposure" else F.metric_values(frame, metric)
-    raw_exposure = exposure if basis != "total" else _exposures(frame, "per_exposure")[0]
+    raw_exposure, raw_name = (
+        (exposure, exp_name) if basis != "total" else _exposures(frame, "per_exposure")[:2]
+    )
     el = eligibility(frame, y, exposure, basis=basis, exposure_name=exp_name, reference=reference)
     group = partial(
         UpliftResult,
@@ -1029,6 +1034,7 @@ def uplift(
         basis=basis,
         exposure=exp_name,
         reference=el.reference,
+        raw_exposure=raw_name,
     )
     notes = [
         *exposure_notes(exp_names, exp_name),
