@@ -9,7 +9,9 @@ snapshot. Two stores of the same schema (migrations at head, same indexes) take 
 file by file in turn, so that a busy machine slows both alike:
 
 - the full import (`Importer.import_file`: hash, detect, read, check, map, stage, upsert,
-  refresh the rollups, one transaction per file);
+  refresh the rollups, one transaction per file; then, on PostgreSQL, ANALYZE of the tables
+  it changed by more than a tenth); its wall time is also printed per phase, and each
+  phase's cost per row of all rows against that of the first 200k;
 - the same-work SQL pipeline written here: `pandas.read_csv` with the columns mapped by hand,
   the rows staged into one temporary table (executemany on SQLite, COPY on PostgreSQL), then
   `INSERT ... SELECT ... ON CONFLICT` upserts of the account, the posts, their snapshots and
@@ -624,13 +626,23 @@ def run_store(
     pipe = SqlPipeline(urls[1], root / f"ws-{label}-sql")
     clocks = Clock(full.handle.engine, names[0]), Clock(pipe.handle.engine, names[1])
     PHASES.clear()
-    from socialdesk.importers.load import Loader
+    from socialdesk.importers import load, runner
 
-    undo = [_timed(Loader, "load", "write rows"), _timed(Loader, "finish", "rollups")]
+    undo = [
+        _timed(load.Loader, "load", "write rows"),
+        _timed(load, "refresh_post_latest", "post_latest"),
+        _timed(load, "refresh_weeks", "weeks"),
+        _timed(runner, "refresh_statistics", "ANALYZE after commit"),
+    ]
+    early: dict[str, float] = {}  # the phases of the first 200k rows
     try:
+        done = 0
         for path, _ in files:  # in turn, so that the machine's load falls on both alike
             clocks[0].run(lambda path=path: full(path))
             clocks[1].run(lambda path=path: pipe(path))
+            done += sizes[len(clocks[0].wall) - 1]
+            if not early and done >= 200_000:
+                early = dict(PHASES, rows=done)
     finally:
         for u in undo:
             u()
@@ -648,9 +660,16 @@ def run_store(
         f"{label:10s} import / pipeline: {wall_ratio:.2f}x wall, {cpu_ratio:.2f}x CPU"
         "  (goal <= 1.1x)"
     )
-    rest = sum(clocks[0].wall) - PHASES.get("write rows", 0) - PHASES.get("rollups", 0)
-    phases = ", ".join(f"{k} {v:.2f}s" for k, v in PHASES.items())
+    rest = sum(clocks[0].wall) - sum(PHASES.values())
+    phases = ", ".join(f"{k} {v:.2f}s" for k, v in PHASES.items() if v >= 0.01)
     print(f"{'':10s}   import's wall time: {phases}, read, check, map, commit {rest:.2f}s")
+    if early and rows >= 2 * early["rows"]:  # each phase's wall time per row, all / first
+        growth = ", ".join(
+            f"{k} {v / rows / (early[k] / early['rows']):.2f}x"
+            for k, v in PHASES.items()
+            if early.get(k, 0) >= 0.01
+        )
+        print(f"{'':10s}   per row, all / first {early['rows'] // 1000:.0f}k: {growth}")
     if rows >= 2 * 200_000:
         for name, clock in (("import", clocks[0]), ("pipeline", clocks[1])):
             w0, c0, first = _per_row(clock, sizes, 200_000)

@@ -103,14 +103,49 @@ def _touched_select(where: Any) -> Any:
     )
 
 
-def _upsert_latest(conn: Conn, where: Any) -> None:
-    """`post_latest` of the posts matching `where`, written as one upsert: a new post's row
-    is added, a changed one updated in place, an unchanged one left alone (no index entry
-    rewritten; delete-and-insert rewrote every row and its index entries). A post deleted
-    since takes its row with it (ON DELETE CASCADE), so no row outlives its post."""
+def _touched_select_pg(where: Any, ids: Any = None) -> Any:
+    """PostgreSQL: `_touched_select` driven by key. Each post's latest snapshot is one
+    backward probe of the (post_id, as_of) key (a LATERAL ... LIMIT 1); the form above lets
+    PostgreSQL's planner hash all of post_metrics (spilling to disk) and probe the key twice
+    per post, which grew with the store. With `ids` (the temporary table of the touched
+    posts) the posts are read from it into `post` by key; the caller bounds their id range
+    too, so that the posts are found by a range of the key, not by reading all of `post`."""
+    m = aliased(PostMetrics, name="m")
+    latest = (
+        select(m.as_of, *[metric_column(m, f).label(f) for f in LATEST_FIGURES])
+        .where(m.post_id == Post.id)
+        .order_by(m.as_of.desc())
+        .limit(1)
+        .lateral("latest")
+    )
+    posts: Any = Post.__table__ if ids is None else ids.join(Post, Post.id == ids.c.id)
+    return (
+        select(
+            Post.id,
+            Post.account_id,
+            Post.published_at,
+            latest.c.as_of,
+            *[latest.c[f] for f in LATEST_FIGURES],
+        )
+        .select_from(posts.outerjoin(latest, true()))
+        .where(where)
+    )
+
+
+def _upsert_latest(conn: Conn, where: Any, ids: Any = None) -> None:
+    """`post_latest` of the posts matching `where` (and in the id table `ids`, if given),
+    written as one upsert: a new post's row is added, a changed one updated in place, an
+    unchanged one left alone (no index entry rewritten; delete-and-insert rewrote every row
+    and its index entries). A post deleted since takes its row with it (ON DELETE CASCADE),
+    so no row outlives its post."""
     dialect = _dialect(conn)
     stmt: Any = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(PostLatest)
-    stmt = stmt.from_select(_COLUMNS, _touched_select(where))
+    if dialect == "postgresql":
+        stmt = stmt.from_select(_COLUMNS, _touched_select_pg(where, ids))
+    else:  # SQLite has no LATERAL, and reads `post.id IN (table)` by key already
+        if ids is not None:
+            where = and_(where, Post.id.in_(select(ids.c.id)))
+        stmt = stmt.from_select(_COLUMNS, _touched_select(where))
     kept = PostLatest.__table__.c
     changed = [kept[c].is_distinct_from(stmt.excluded[c]) for c in _COLUMNS[1:]]
     stmt = stmt.on_conflict_do_update(
@@ -139,8 +174,12 @@ def refresh_post_latest(
         return
     ids = sorted(set(post_ids))
     if len(ids) > _CHUNK:  # an import's posts: one statement through a temporary table
-        with _id_table(conn, ids) as posts:
-            _upsert_latest(conn, Post.id.in_(posts))
+        with _id_table(conn, ids) as table:
+            # PostgreSQL: the range holds them all; a file's new posts have neighbouring
+            # ids, so `post` is read over their own part of the key whatever its size
+            # (SQLite looks each id up in the key already)
+            pg = _dialect(conn) == "postgresql"
+            _upsert_latest(conn, Post.id.between(ids[0], ids[-1]) if pg else true(), table)
         return
     for i in range(0, len(ids), _CHUNK):
         _upsert_latest(conn, Post.id.in_(ids[i : i + _CHUNK]))
@@ -152,7 +191,7 @@ _IDS = Table("_rollup_ids", MetaData(), Column("id", Integer, primary_key=True))
 @contextmanager
 def _id_table(conn: Conn, ids: list[int]) -> Iterator[Any]:
     """A temporary table holding `ids` for the transaction (filled through the driver:
-    executemany on SQLite, COPY on PostgreSQL), as a subquery of them."""
+    executemany on SQLite, COPY on PostgreSQL); its one column is `id`."""
     connection = conn.connection() if isinstance(conn, Session) else conn
     raw = connection.connection.driver_connection
     assert raw is not None  # a connection in use holds its driver's
@@ -172,7 +211,7 @@ def _id_table(conn: Conn, ids: list[int]) -> Iterator[Any]:
     finally:
         cur.close()
     try:
-        yield select(_IDS.c.id)
+        yield _IDS
     finally:
         conn.execute(text("DROP TABLE IF EXISTS _rollup_ids"))
 
