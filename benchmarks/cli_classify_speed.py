@@ -22,7 +22,9 @@ start-up counted once. Peak memory: the maximum resident set of each child, from
 printed, and every round's figures. On a machine shared with other work the wall clock
 swings (the same run 2x apart from round to round): the CPU seconds of each child (user +
 system, from `/usr/bin/time` or psutil) are printed next to it, and the net rate per CPU
-second, which a busy machine moves much less; compare either to VADER's in the same run.
+second, which a busy machine moves much less; compare either to VADER's in the same run. The
+machine's load average (1 minute) is printed before and after the rounds: above the number of
+cores, the wall-clock figures say more about the other work than about classify.
 
 Goals: the CLI at least 2,000 messages/s net with the offline default (the lexicon), start-up
 under 1 s, peak memory under 300 MB.
@@ -131,6 +133,14 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     return wall, peak / 2**20, cpu  # the CPU time as last sampled: a little short
 
 
+def _load() -> str:
+    """The 1-minute load average, or "?" where the system does not tell."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except (AttributeError, OSError):
+        return "?"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=10_000)
@@ -161,6 +171,7 @@ def main() -> None:
             "vader": [],
             "vader_one": [],
         }
+        load_before = _load()
         for r in range(args.rounds):
             runs["help"].append(timed([*cli, "--help"], env))
             runs["one"].append(timed(classify(one), env))
@@ -200,7 +211,10 @@ def main() -> None:
         )
 
     print()
-    print(f"medians of {args.rounds} rounds, {args.rows:,} messages")
+    print(
+        f"medians of {args.rounds} rounds, {args.rows:,} messages (load average {load_before} "
+        f"before, {_load()} after, {os.cpu_count()} cores)"
+    )
     print(line("socialdesk --help", "help"))
     print(line("classify, 1 message", "one"))
     print(

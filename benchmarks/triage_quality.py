@@ -25,12 +25,15 @@
    (the train texts are not in the snapshot); and on the Dutch test set, fitted on 200, 500
    and 899 labels of the Dutch train split.
    Each size is fitted twice: the learnt model as it is, and with the sentence vectors of
-   the `embeddings` extra (when installed); macro-recall and macro-F1 of each, printed once.
+   the `embeddings` extra (when installed); macro-recall (with its 95% bootstrap interval)
+   and macro-F1 of each, printed once.
 3. Throughput of triage (language + sentiment + intent + urgency) on one core, next to
    VADER alone on the same texts: one message at a time (triage_text) and in one batch
    (triage_texts, which triage_frame uses: lingua asked once for the whole batch).
 4. Throughput on 2 cores of the triage of new messages with the extra: two worker
-   processes of one thread each (wall clock and per CPU-second).
+   processes of one thread each (wall clock and per CPU-second); before it (4b) the parts
+   of one message's reading timed on one core, with the learnt model reading the lexicon
+   numbers again and handed those triage read (`predict(..., lexicon=...)`).
 5. Honest evaluation: the offline default, the learnt model and the learnt model with the
    extra, each fitted once on all the labels a set offers and scored once on its test part
    (TweetEval test, the Dutch tweets' test, the customer-service set's validation parts
@@ -361,19 +364,20 @@ def learning_curve(root: Path, sizes_en: list[int], sizes_nl: list[int]) -> None
             f"{name}: lexicon (0 labels) macro-recall {lexicon[0]:.3f}, macro-F1 {lexicon[1]:.3f}"
         )
         print(
-            f"  {'labels':>7} {'learnt: recall':>15} {'F1':>6} {'fit':>6}   {'+ embeddings: recall':>21} {'F1':>6} {'fit':>6}"
+            f"  {'labels':>7} {'learnt: recall (95%)':>22} {'F1':>6} {'fit':>6}   "
+            f"{'+ embeddings: recall (95%)':>26} {'F1':>6} {'fit':>6}"
         )
         rng = np.random.default_rng(7)
         for n in sizes:
             idx = _subset(labels, n, rng)
             part, ys = [texts[i] for i in idx], [labels[i] for i in idx]
             pipe, fit_s = _fit(part, ys, lang, None)
-            r, f = _scores(truth, _predict(pipe, test_texts, lang, None))
-            line = f"  {len(idx):7,} {r:15.3f} {f:6.3f} {fit_s:5.1f}s"
+            r, f = _figures(truth, _predict(pipe, test_texts, lang, None))
+            line = f"  {len(idx):7,} {_cell(r):>22} {f[0]:6.3f} {fit_s:5.1f}s"
             if pool_vectors is not None and test_vectors is not None:
                 pipe, fit_s = _fit(part, ys, lang, pool_vectors[idx])
-                r, f = _scores(truth, _predict(pipe, test_texts, lang, test_vectors))
-                line += f"   {r:21.3f} {f:6.3f} {fit_s:5.1f}s"
+                r, f = _figures(truth, _predict(pipe, test_texts, lang, test_vectors))
+                line += f"   {_cell(r):>26} {f[0]:6.3f} {fit_s:5.1f}s"
             else:
                 line += "   (embeddings extra not installed)"
             print(line, flush=True)
@@ -508,6 +512,72 @@ def throughput_two_cores(root: Path, n: int) -> None:
     )
 
 
+def lexicon_once(root: Path, n: int = 2000) -> None:
+    """The learnt model with the extra handed the lexicon numbers that triage read, against
+    reading them a second time: messages per CPU-second of one core, each part timed on the
+    same n new texts (the least of three runs)."""
+    from socialdesk.inbox.embeddings import Vectors
+    from socialdesk.inbox.learning import LearntModel, lexicon_matrix
+    from socialdesk.inbox.sentiment import lexicon_features
+    from socialdesk.inbox.triage import triage_texts
+
+    print("== 4b. The lexicon numbers read once: one core, per CPU-second, same texts ==")
+    te, val = _tweeteval(root, "test"), _tweeteval(root, "val")
+    if te is None or val is None:
+        print("  TweetEval not found: skipped.")
+        return
+    vectors = _vectors(val[0])
+    if vectors is None:
+        print("  the embeddings extra is not installed: skipped.")
+        return
+    pipe = _fit(val[0], val[1], "en", vectors)[0]
+    model = LearntModel("sentiment", pipe, 0, 0, None, None, True)  # type: ignore[arg-type]
+    model.vectors = Vectors(None)
+    rng = np.random.default_rng(5)
+    sample = [f"{te[0][i]} ({k})" for k, i in enumerate(rng.integers(0, len(te[0]), n + 200))]
+    warm, texts = sample[:200], sample[200:]
+    model.predict(warm, [r.language for r in triage_texts(warm)])
+
+    def cpu(run, rounds: int = 3):
+        best, out = float("inf"), None
+        for _ in range(rounds):
+            c0 = time.process_time()
+            out = run()
+            best = min(best, time.process_time() - c0)
+        return best, out
+
+    t_triage, rows = cpu(lambda: triage_texts(texts))
+    langs = [r.language for r in rows]
+    t_embed, _ = cpu(lambda: model.vectors(texts), rounds=1)  # kept from here on
+    t_features, features = cpu(
+        lambda: [lexicon_features(t, g) for t, g in zip(texts, langs, strict=True)]
+    )
+    t_matrix, matrix = cpu(lambda: lexicon_matrix(texts, langs))
+    t_again, again = cpu(lambda: model.predict(texts, langs))
+    t_given, given = cpu(lambda: model.predict(texts, langs, lexicon=features))
+    t_frame, framed = cpu(lambda: model.predict(texts, langs, lexicon=matrix))
+    assert again == given == framed, "the numbers handed over changed the answers"
+    ms = 1000 / len(texts)
+    print(
+        f"  ms a message: triage {t_triage * ms:.3f}, embedding {t_embed * ms:.3f}, lexicon "
+        f"numbers {t_features * ms:.3f} (+ fusion {(t_matrix - t_features) * ms:.3f}); the "
+        f"model reading them again {t_again * ms:.3f}, given them {t_given * ms:.3f} "
+        f"(the fusion's too: {t_frame * ms:.3f})"
+    )
+    rates = {
+        "one model, the numbers read again (before)": t_triage + t_embed + t_again,
+        "one model, handed the numbers triage read": t_triage + t_embed + t_given,
+        "sentiment + intent models, each reading them again (before)": (
+            t_triage + t_embed + 2 * t_again
+        ),
+        "sentiment + intent models, read once for both (triage_frame)": (
+            t_triage + t_embed + t_matrix + 2 * t_frame
+        ),
+    }
+    for name, seconds in rates.items():
+        print(f"  {name:64} {len(texts) / seconds:6,.0f} messages a CPU-second")
+
+
 def throughput(root: Path, n: int) -> None:
     from socialdesk.inbox.language import detect_language
     from socialdesk.inbox.triage import triage_text, triage_texts
@@ -597,6 +667,7 @@ def main() -> int:
         elif args.only == "honest":
             honest_evaluation(args.data)
         else:
+            lexicon_once(args.data)
             throughput_two_cores(args.data, 8000)
         return 0
     out_of_the_box(args.data)
@@ -609,6 +680,7 @@ def main() -> int:
     else:
         learning_curve(args.data, [200, 500, 1000, 2000], [200, 500, 899])
         throughput(args.data, 20000)
+    lexicon_once(args.data)
     throughput_two_cores(args.data, 2400 if args.quick else 8000)
     honest_evaluation(args.data)
     return 0

@@ -16,7 +16,7 @@ import pytest
 
 from socialdesk.inbox import embeddings
 from socialdesk.inbox.embeddings import DIM, Vectors, vector_file
-from socialdesk.inbox.learning import LearntModel, train
+from socialdesk.inbox.learning import C_GRID_VECTORS, LearntModel, train
 from tests.conftest import IN_CI
 
 
@@ -145,6 +145,7 @@ def test_the_model_reads_the_vectors_and_retrains_on_the_new_labels_only(tmp_pat
     store = Vectors(tmp_path / "socialdesk.vectors.db")
     with_vectors = train("intent", texts, langs, labels, lexicon, vectors=store).model
     assert with_vectors is not None and with_vectors.uses_embeddings and with_vectors.in_charge
+    assert with_vectors.pipeline.named_steps["classify"].C in C_GRID_VECTORS
     assert store.embedded == len(set(texts))
     nl = [*DELIVERY_NL, *BILLING_NL]
     predicted, _ = with_vectors.predict(nl, ["nl"] * len(nl))

@@ -134,3 +134,84 @@ def test_the_vector_block_replaces_the_n_grams_and_old_models_read_none():
         "words",
         "lexicon",
     }
+
+
+def test_the_model_takes_the_lexicon_numbers_triage_read(monkeypatch):
+    from socialdesk.inbox import learning
+    from socialdesk.inbox.sentiment import lexicon_features
+
+    texts, labels = _labelled(90, seed=5)
+    result = train("sentiment", texts, [None] * 90, labels, ["neutral"] * 90, use_embeddings=False)
+    model = result.model
+    assert model is not None
+    new = ["Mijn pakketje kwijt!", "tickets arrived today", "adres gewijzigd", ""]
+    langs = ["nl", "en", None, None]
+    expected = model.predict_proba(new, langs)
+    features = [lexicon_features(t, lang) for t, lang in zip(new, langs, strict=True)]
+    frame = learning.lexicon_matrix(new, langs)
+
+    def not_again(*_args, **_kwargs):
+        raise AssertionError("the lexicon numbers were read again")
+
+    monkeypatch.setattr(learning, "lexicon_features", not_again)
+    # given as triage read them (lexicon_features) or as lexicon_matrix's frame: same answer
+    np.testing.assert_allclose(model.predict_proba(new, langs, lexicon=features), expected)
+    np.testing.assert_allclose(model.predict_proba(new, langs, lexicon=frame), expected)
+    assert model.predict(new, langs, lexicon=frame) == model.predict(new, langs, lexicon=features)
+    with pytest.raises(ValueError, match="lexicon"):
+        model.predict(new, langs, lexicon=features[:2])
+    with pytest.raises(AssertionError, match="read again"):
+        model.predict(new, langs)  # without them the model reads them itself
+
+
+def test_triage_reads_the_lexicon_numbers_once_for_both_models(monkeypatch):
+    import pandas as pd
+
+    from socialdesk.inbox import learning
+    from socialdesk.inbox.triage import triage_frame
+
+    texts, labels = _labelled(90, seed=6)
+    model = train("sentiment", texts, [None] * 90, labels, ["neutral"] * 90, use_embeddings=False)
+    assert model.model is not None
+    sentiment = model.model
+    sentiment.in_charge = True
+    intent = LearntModel(
+        "intent", sentiment.pipeline, 90, 23, sentiment.score_model, sentiment.score_lexicon, True
+    )
+    frame = pd.DataFrame({"text": ["pakketje kwijt vandaag", "tickets arrived", "bij ons"]})
+    alone = sentiment.predict(frame["text"].tolist(), [None] * 3)[0]
+    calls = []
+    real = learning.lexicon_matrix
+    monkeypatch.setattr(
+        learning, "lexicon_matrix", lambda *a, **k: calls.append(len(a[0])) or real(*a, **k)
+    )
+    out = triage_frame(frame, models={"sentiment": sentiment, "intent": intent})
+    assert calls == [3]  # one batch read, for both models
+    assert out["sentiment"].tolist() == alone
+    assert set(out["triaged_by"]) == {"sentiment model+intent model"}
+
+
+def test_the_vector_model_chooses_c_by_macro_recall():
+    from sklearn.metrics import f1_score, recall_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    from socialdesk.inbox.learning import C_SCORE_VECTORS, DEFAULT_C, _choose_c, _classifier
+
+    assert C_SCORE_VECTORS == "macro-recall"
+    rng = np.random.default_rng(1)
+    labels = ["a"] * 100 + ["b"] * 20 + ["c"] * 30
+    x = np.c_[
+        np.r_[rng.normal(0, 1, 100), rng.normal(1, 1, 20), rng.normal(-1, 1, 30)],
+        rng.normal(0, 1, (150, 3)),
+    ]
+    grid = (0.001, 0.01, 0.1, 1.0)
+    folds = StratifiedKFold(3, shuffle=True, random_state=0)
+    predicted = {c: cross_val_predict(_classifier(c), x, labels, cv=folds) for c in grid}
+    best = {}
+    for name, measure in (("macro-recall", recall_score), ("macro-F1", f1_score)):
+        scores = {c: round(measure(labels, predicted[c], average="macro"), 4) for c in grid}
+        best[name] = max(grid, key=lambda c: (scores[c], -c))
+    assert best["macro-recall"] != best["macro-F1"]  # the two measures disagree here
+    for name, c in best.items():
+        assert _choose_c(x, labels, 20, 0, grid, name) == c
+    assert _choose_c(x, labels, 2, 0, grid, "macro-recall") == DEFAULT_C  # too few per class

@@ -133,3 +133,30 @@ def test_bad_fusion_file_is_named(tmp_path):
     bad.write_text(json.dumps(spec), encoding="utf-8")
     with pytest.raises(ValueError, match="weights do not match"):
         load_fusions(bad)
+
+
+def test_fusion_reads_as_the_formula_and_refuses_weights_that_do_not_fit():
+    import random
+
+    from socialdesk.inbox.sentiment import Fusion, fusions
+
+    rng = random.Random(3)
+    for language, fusion in fusions().items():
+        for _ in range(200):
+            features = {name: rng.uniform(-3.0, 60.0) for name in FEATURES}
+            z = [
+                max(-5.0, min(5.0, (features[name] - m) / s))
+                for name, m, s in zip(fusion.features, fusion.mean, fusion.scale, strict=True)
+            ]
+            logits = [
+                b + sum(w * x for w, x in zip(row, z, strict=True))
+                for row, b in zip(fusion.coef, fusion.intercept, strict=True)
+            ]
+            exps = [math.exp(v - max(logits)) for v in logits]
+            expected = {c: e / sum(exps) for c, e in zip(fusion.classes, exps, strict=True)}
+            assert fusion.probabilities(features) == expected, language  # to the last bit
+    one = Fusion(SENTIMENTS, ("emoji",), (0.0,), (1.0,), ((-1.0,), (0.0,), (1.0,)), (0, 0, 0))
+    assert max(one.probabilities({"emoji": -1.0}).items(), key=lambda kv: kv[1])[0] == "negative"
+    short = Fusion(SENTIMENTS, ("emoji", "length"), (0.0,), (1.0, 1.0), ((1.0, 1.0),) * 3, (0,) * 3)
+    with pytest.raises(ValueError):
+        short.probabilities({"emoji": 1.0, "length": 2.0})

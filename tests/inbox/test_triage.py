@@ -203,3 +203,113 @@ def test_triage_frame_keeps_columns_and_uses_given_language():
     ).all()
     assert triage_text("").sentiment == "neutral"
     assert not math.isnan(triage_text("Top!").urgency)
+
+
+def _project_texts() -> list[str]:
+    """The project's own English and Dutch messages (benchmarks/data, Apache-2.0)."""
+    import csv
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
+    texts = []
+    for path in (
+        data / "english_messages" / "messages.csv",
+        *sorted((data / "dutch_customer_service").glob("*.csv")),
+    ):
+        with path.open(encoding="utf-8", newline="") as fh:
+            texts += [row["text"] for row in csv.DictReader(fh)]
+    return texts
+
+
+def _rule_texts(patterns: list[str], count: int = 3000) -> list[str]:
+    """Texts glued from the words and phrases of the rules themselves, so that nearly every
+    rule matches some of them (with a question mark, an emoji, a link or capitals here and
+    there): the gates must let every match through."""
+    import random
+    import re
+
+    pieces = re.findall(r"[\w' #:/.@-]+", " ".join(patterns))
+    rng = random.Random(7)
+    out = []
+    for i in range(count):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 5)))
+        text += rng.choice(("", "?", "!", " 👍", " ❤️", "\nhoe gaat het", " https://x.nl"))
+        out.append(text.upper() if i % 7 == 0 else text)
+    return out
+
+
+def test_intent_gates_give_the_answers_of_every_rule():
+    from socialdesk.inbox import intent
+
+    def every_rule(text: str) -> dict[str, float]:  # intent_evidence without the gates
+        low = text.lower()
+        out: dict[str, float] = {}
+        for name, rules in intent._COMPILED.items():
+            total = sum(w for w, rx in rules if rx.search(low))
+            if total:
+                out[name] = total
+        return out
+
+    patterns = [rx for rules in intent._RULES.values() for _w, rx in rules]
+    texts = _project_texts() + _rule_texts(patterns)
+    matched = 0
+    for text in texts:
+        expected = every_rule(text)
+        got = intent.intent_evidence(text)
+        assert got == expected and list(got) == list(expected), text
+        matched += bool(expected)
+    assert matched > len(texts) // 2  # the texts do reach the rules
+    # every rule is gated by what its matches open with, or runs always; none is forgotten
+    gate = intent._GATE
+    gated = set(gate.always)
+    for rules in (*gate.by_key.values(), *(r for _t, r in gate.by_text)):
+        gated.update(rules)
+    assert gated == set(range(len(intent._FLAT)))
+
+
+def test_service_gates_give_the_answers_of_every_rule():
+    from socialdesk.inbox import sentiment
+
+    rules = sentiment._SERVICE_RULES
+    texts = _project_texts() + _rule_texts([rx.pattern for _n, rx in rules])
+    for text in texts:
+        low = text.lower()
+        assert service_signals(text) == tuple(n for n, rx in rules if rx.search(low)), text
+
+
+def test_rule_gate_reads_what_a_match_opens_with():
+    import re
+
+    from socialdesk.inbox.intent import RuleGate
+
+    patterns = [
+        re.compile(r"\b(klacht|klagen|complain\w*)"),  # 0: runs that open with klac, klag, comp
+        re.compile(r"\?"),  # 1: a "?" anywhere
+        re.compile(r"\d+ dagen"),  # 2: a class of characters first: always runs
+        re.compile(r"\b(refund|#metoo)"),  # 3: refu at a run's start, or "#metoo" anywhere
+        re.compile(r"^\s*(hoe|wat)\b", re.MULTILINE),  # 4: a line's first word
+        re.compile(r"(?i)\bstop"),  # 5: ignoring case: always runs
+    ]
+    gate = RuleGate.of(patterns)
+    assert gate.always == {2, 5}
+    assert gate.candidates("ik heb een klacht") == {0, 2, 5}
+    assert gate.candidates("de klachtenlijn, en een refund?") == {0, 1, 2, 3, 5}
+    assert gate.candidates("zie #metoo") == {2, 3, 5}
+    assert gate.candidates("  hoe dan") == {2, 4, 5}
+    assert gate.candidates("zie een plaatje") == {2, 5}  # "klac" inside a word: not a start
+    assert gate.candidates("wat") == {2, 4, 5}  # a word met before, from the memo
+    assert gate.candidates("wat") == {2, 4, 5}
+
+
+def test_triage_texts_reads_a_repeated_text_once_and_the_same():
+    texts = ["Still no refund after 3 weeks!", "Top service, dank je wel", "", None, "mooi"]
+    repeated = [*texts, *texts, "mooi"]
+    rows = triage_texts(repeated)  # type: ignore[arg-type]
+    assert rows == [triage_text(t or "") for t in repeated]
+    assert rows[0] is rows[len(texts)]  # one reading for the same text
+    # the same text with another language given is read again, in that language
+    given = triage_texts(["mooi", "mooi", "mooi"], ["nl", "en", None])
+    assert [r.language for r in given[:2]] == ["nl", "en"]
+    assert given[0].sentiment != given[1].sentiment
+    with pytest.raises(ValueError):
+        triage_texts(["a", "b"], ["nl"])

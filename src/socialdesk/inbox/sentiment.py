@@ -48,11 +48,15 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import cache
+from itertools import repeat
+from operator import itemgetter, mul, sub, truediv
 from pathlib import Path
 from typing import Any
+
+from socialdesk.inbox.intent import RuleGate
 
 DATA = Path(__file__).parent / "data"
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -520,14 +524,15 @@ def _emoji_file() -> dict[str, float]:
     return dict(word_values("emoji_valences.txt"))
 
 
+_FROM_EMOJI_RANGE = re.compile("[^\x00-\u1fff]")  # characters from U+2000 on
+
+
 def emoji_valences(text: str) -> list[float]:
     """The valence (-1..1) of each emoji in a text that carries one."""
     if text.isascii():
         return []
     out = []
-    for ch in text:
-        if ord(ch) < 0x2000:  # letters, digits, punctuation: no emoji
-            continue
+    for ch in _FROM_EMOJI_RANGE.findall(text):  # letters, digits, punctuation: no emoji
         value = _emoji_value(ch)
         if value is not None:
             out.append(value)
@@ -542,15 +547,19 @@ def emoji_score(text: str) -> tuple[float, int]:
     return sum(found) / len(found), len(found)
 
 
-_ANY_SERVICE = re.compile("|".join(f"(?:{rx.pattern})" for _n, rx in _SERVICE_RULES))
+# the rules a text's words can match at all (intent.RuleGate: the same answers, fewer searches)
+_SERVICE_GATE = RuleGate.of([rx for _n, rx in _SERVICE_RULES])
 
 
 def service_signals(text: str) -> tuple[str, ...]:
     """The service-complaint rules a text matches (delay, refund, still_waiting...)."""
     text = text.lower()
-    if not _ANY_SERVICE.search(text):
+    todo = _SERVICE_GATE.candidates(text)
+    if not todo:
         return ()
-    return tuple(name for name, rx in _SERVICE_RULES if rx.search(text))
+    return tuple(
+        name for i, (name, rx) in enumerate(_SERVICE_RULES) if i in todo and rx.search(text)
+    )
 
 
 def _clean(text: str) -> str:
@@ -709,6 +718,7 @@ def english_scores(words: Sequence[str]) -> tuple[float, float, int, float, int]
     """
     lex = english_lexicon()
     happy = happiness_lexicon()
+    negations = _en_negations()
     pols: list[float] = []
     subs: list[float] = []
     moods: list[float] = []
@@ -718,7 +728,7 @@ def english_scores(words: Sequence[str]) -> tuple[float, float, int, float, int]
         mood = happy.get(word)
         if mood is not None and abs(mood) >= _HAPPINESS_STOP:
             moods.append(mood)
-        if _is_negation(word):
+        if word in negations or word.endswith(("n't", "n’t")):  # _is_negation
             since_negation = 0
             continue
         since_negation += 1
@@ -868,7 +878,8 @@ def lexicon_features(text: str, language: str | None) -> dict[str, float]:
         en_pol, en_subj, en_n, happiness, happy_n = english_scores(words)
         vader_lex = _vader().lexicon
         valences = [vader_lex[w] / 4.0 for w in words if w in vader_lex]
-        negated = any(_is_negation(w) for w in words)
+        negations = _en_negations()
+        negated = any(w in negations or w.endswith(("n't", "n’t")) for w in words)
         length = len(words)
     if dutch:
         tokens = [t.casefold().lstrip("#") for t in _TOKEN.findall(clean)]
@@ -906,8 +917,9 @@ def lexicon_features(text: str, language: str | None) -> dict[str, float]:
         "negation": float(negated),
         "elongated": float(bool(_ELONGATED.search(text))),
         "shouting": float(bool(_SHOUTING.search(text))),
-        "link": float(bool(_URL.search(text))),
-        "mention": float(min(3, len(_MENTION.findall(text)))),
+        # the regular expressions only where their text is ("://" or "www.", "@")
+        "link": float(("://" in text or "www." in text.lower()) and bool(_URL.search(text))),
+        "mention": float(min(3, len(_MENTION.findall(text)))) if "@" in text else 0.0,
         "hashtags": float(min(3, text.count("#"))),
         "length": float(min(length, _LENGTH_CAP)),
         "digits": float(bool(_DIGIT.search(clean))),
@@ -932,15 +944,34 @@ class Fusion:
     coef: tuple[tuple[float, ...], ...]
     intercept: tuple[float, ...]
 
+    # every feature read at once, or None when the weights' lengths do not match the features
+    # (probabilities then takes the step-by-step way, which says so)
+    _pick: Callable[[dict[str, float]], tuple[float, ...]] | None = field(
+        init=False, repr=False, compare=False, default=None
+    )
+
+    def __post_init__(self) -> None:
+        n = len(self.features)
+        if n and {len(self.mean), len(self.scale), *map(len, self.coef)} == {n}:
+            pick = itemgetter(*self.features) if n > 1 else (lambda f: (f[self.features[0]],))
+            object.__setattr__(self, "_pick", pick)
+
     def probabilities(self, features: dict[str, float]) -> dict[str, float]:
-        z = [  # standardised, and no further out than the fitting data reached
-            max(-_Z_LIMIT, min(_Z_LIMIT, (features[name] - m) / s))
-            for name, m, s in zip(self.features, self.mean, self.scale, strict=True)
-        ]
-        logits = [
-            b + sum(w * x for w, x in zip(row, z, strict=True))
-            for row, b in zip(self.coef, self.intercept, strict=True)
-        ]
+        if self._pick is None:
+            z = [  # standardised, and no further out than the fitting data reached
+                max(-_Z_LIMIT, min(_Z_LIMIT, (features[name] - m) / s))
+                for name, m, s in zip(self.features, self.mean, self.scale, strict=True)
+            ]
+            logits = [
+                b + sum(w * x for w, x in zip(row, z, strict=True))
+                for row, b in zip(self.coef, self.intercept, strict=True)
+            ]
+        else:  # the same operations in the same order, by map: this runs for every message
+            scaled = map(truediv, map(sub, self._pick(features), self.mean), self.scale)
+            z = list(map(max, repeat(-_Z_LIMIT), map(min, repeat(_Z_LIMIT), scaled)))
+            logits = [
+                b + sum(map(mul, row, z)) for row, b in zip(self.coef, self.intercept, strict=True)
+            ]
         top = max(logits)
         exps = [math.exp(v - top) for v in logits]
         total = sum(exps)

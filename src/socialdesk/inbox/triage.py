@@ -89,11 +89,19 @@ def triage_texts(
     With `folder`, that model reads the sentiment (in its batches) and the intent is read with
     its score; `triaged_by` names it."""
     given = list(languages) if languages is not None else [None] * len(texts)
-    todo = [i for i, lang in enumerate(given) if lang is None]
-    readings: list[LanguageReading] = [LanguageReading(lang, 1.0) for lang in given]
-    for i, reading in zip(todo, detect_languages([texts[i] or "" for i in todo]), strict=True):
+    # each distinct (text, language) read once: an inbox repeats itself (retweets, the same
+    # complaint pasted by many), and every reading depends on the text and language alone
+    where: dict[tuple[str, str | None], int] = {}
+    slots = [
+        where.setdefault((t or "", lang), len(where)) for t, lang in zip(texts, given, strict=True)
+    ]
+    distinct = list(where)
+    todo = [i for i, (_text, lang) in enumerate(distinct) if lang is None]
+    readings: list[LanguageReading] = [LanguageReading(lang, 1.0) for _text, lang in distinct]
+    for i, reading in zip(todo, detect_languages([distinct[i][0] for i in todo]), strict=True):
         readings[i] = reading
-    rows = [_triage(t or "", r) for t, r in zip(texts, readings, strict=True)]
+    done = [_triage(text, r) for (text, _lang), r in zip(distinct, readings, strict=True)]
+    rows = [done[slot] for slot in slots]
     if folder is not None and rows:
         rows = [
             _with_folder(row, t or "", f, folder.reader)
@@ -170,10 +178,18 @@ def triage_frame(
     out = frame.copy()
     for col in TRIAGE_COLUMNS:
         out[col] = [getattr(r, col) for r in rows]
+    lexicon = None  # the lexicon numbers of the batch: read once for every learnt model
     for target, model in (models or {}).items():
         if model is folder or not model.in_charge or not len(out):
             continue
-        labels, confidence = model.predict(texts, out["language"].tolist())
+        if isinstance(model, FolderModel):
+            labels, confidence = model.predict(texts, out["language"].tolist())
+        else:
+            from socialdesk.inbox.learning import lexicon_matrix
+
+            if lexicon is None:
+                lexicon = lexicon_matrix(texts, out["language"].tolist())
+            labels, confidence = model.predict(texts, out["language"].tolist(), lexicon=lexicon)
         if target == "sentiment":
             out["sentiment"] = labels
             out["sentiment_confidence"] = confidence
