@@ -153,3 +153,25 @@ def pds() -> Iterator[PdsNetwork]:
         yield net
     finally:
         net.stop()
+
+
+# -- the demo organisation, built once per test process ------------------------------------------
+_DEMO: dict[str, Path] = {}
+
+
+def demo_copy(tmp_path_factory: pytest.TempPathFactory, name: str = "demo") -> Path:
+    """A fresh copy of the demo organisation (seed 7, its default year) in a folder of its
+    own, for a module that reads it or changes it. The demo is built once per test process
+    (10-20 s a build; several modules read it) and its folder copied: each copy has its own
+    SQLite database and files, so what one module changes no other sees."""
+    if "pristine" not in _DEMO:
+        from rich.console import Console
+
+        from socialdesk.demo import build_demo
+
+        folder = tmp_path_factory.mktemp("demo-pristine") / "demo"
+        build_demo(folder, seed=7, console=Console(quiet=True))
+        _DEMO["pristine"] = folder
+    target = tmp_path_factory.mktemp(name) / "demo"
+    shutil.copytree(_DEMO["pristine"], target)
+    return target

@@ -14,17 +14,16 @@ from typer.testing import CliRunner
 from socialdesk.demo import messages as demo_messages
 from socialdesk.demo.search import GAP_TOPIC
 from socialdesk.model import WorkspaceFact
+from tests.conftest import demo_copy
 
 END = dt.date(2026, 10, 31)  # the demo's last day (demo.organisation.DEFAULT_END)
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from socialdesk.demo import build_demo
     from socialdesk.store import open_workspace
 
-    folder = tmp_path_factory.mktemp("demo")
-    build_demo(folder, seed=7, end=END)
+    folder = demo_copy(tmp_path_factory)  # seed 7, ending on END
     handle = open_workspace(folder)
     with handle.session() as s:
         truth = s.scalar(

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 import pytest
 
 from socialdesk.store import open_workspace
+from tests.conftest import demo_copy
 
 from .conftest import _free_port
 
@@ -52,15 +53,12 @@ def _pages(app) -> list[str]:
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
     """The demo organisation served in local mode by a real uvicorn."""
     import uvicorn
-    from rich.console import Console
     from sqlalchemy import select
 
-    from socialdesk.demo import build_demo
     from socialdesk.model import Account, MessageThread, Post
     from socialdesk.web import WebConfig, create_app
 
-    folder = tmp_path_factory.mktemp("layout") / "demo"
-    build_demo(folder, seed=7, console=Console(quiet=True))
+    folder = demo_copy(tmp_path_factory, "layout")
     handle = open_workspace(folder)
     app = create_app(WebConfig(workspace=handle, secret_key="layout-" + "k" * 40))
     with handle.session() as session:

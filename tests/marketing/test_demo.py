@@ -8,15 +8,14 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from socialdesk.model import WorkspaceFact
+from tests.conftest import demo_copy
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from socialdesk.demo import build_demo
     from socialdesk.store import open_workspace
 
-    folder = tmp_path_factory.mktemp("demo")
-    build_demo(folder, seed=7)
+    folder = demo_copy(tmp_path_factory)
     return open_workspace(folder)
 
 

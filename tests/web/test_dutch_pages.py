@@ -25,6 +25,7 @@ from socialdesk.charts import NUMBER_LOCALES
 from socialdesk.i18n import formats, gettext
 from socialdesk.model import Base
 from socialdesk.store import open_workspace
+from tests.conftest import demo_copy
 from tests.web.conftest import make_client
 
 # English words that are no Dutch words (so "of", "per", "video", "link", "data", "week" and
@@ -178,13 +179,10 @@ def _pages(app) -> list[str]:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory):
     """The demo organisation, a client on it in local mode, its pages and stored strings."""
-    from rich.console import Console
 
-    from socialdesk.demo import build_demo
     from socialdesk.model import Account, Campaign, MessageThread, Post
 
-    folder: Path = tmp_path_factory.mktemp("dutch") / "demo"
-    build_demo(folder, seed=7, console=Console(quiet=True))
+    folder: Path = demo_copy(tmp_path_factory, "dutch")
     handle = open_workspace(folder)
     client = make_client(handle)
     with handle.session() as s:
