@@ -16,7 +16,10 @@ file by file in turn, so that a busy machine slows both alike:
   the rows staged into one temporary table (executemany on SQLite, COPY on PostgreSQL), then
   `INSERT ... SELECT ... ON CONFLICT` upserts of the account, the posts, their snapshots and
   `post_latest` (in index order, with the import's SQLite page cache), and the same weekly
-  rollups (`refresh_weeks`), one transaction per file.
+  rollups (`refresh_weeks` of the account), one transaction per file. The import sums again
+  only the weeks its rows touched (its "weeks" phase: finding them, then summing them); each
+  file here holds posts of every week of 2025, so that is every week of its account, the
+  same work.
 
 Goals (issue #18): the full import at most 1.1x the pipeline; the cost per row of 1 M rows at
 most 1.2x that of the first 200k (the store grows under the import: index upkeep); peak
@@ -631,6 +634,7 @@ def run_store(
     undo = [
         _timed(load.Loader, "load", "write rows"),
         _timed(load, "refresh_post_latest", "post_latest"),
+        _timed(load, "post_weeks", "weeks"),  # the posts' old and new weeks, then their sums
         _timed(load, "refresh_weeks", "weeks"),
         _timed(runner, "refresh_statistics", "ANALYZE after commit"),
     ]

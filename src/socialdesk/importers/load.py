@@ -47,7 +47,7 @@ from socialdesk.model import (
     SearchPerformance,
     WebDay,
 )
-from socialdesk.store.rollups import refresh_post_latest, refresh_weeks
+from socialdesk.store.rollups import TouchedWeeks, post_weeks, refresh_post_latest, refresh_weeks
 from socialdesk.store.upsert import UpsertResult, existing_keys, upsert, upsert_frame
 
 POST_FIELDS = (
@@ -124,6 +124,11 @@ class Loader:
     counts: dict[str, Counts] = field(default_factory=dict)
     _accounts: dict[tuple[str, str], int] = field(default_factory=dict)
     _posts: set[int] = field(default_factory=set)  # the posts this file touched
+    # the posts among them that may have been stored before (of chunks that updated any):
+    # their old weeks are read at the end, before their post_latest rows change
+    _known: set[int] = field(default_factory=set)
+    # the weeks whose sums the rows written so far may have changed
+    _weeks: TouchedWeeks = field(default_factory=TouchedWeeks)
     dry_run: bool = False  # count what would change, reading only (see the module docstring)
     # dry run: the natural keys it would have added, per table, with their made-up ids
     _added: dict[str, dict[tuple[Any, ...], int]] = field(default_factory=dict)
@@ -255,12 +260,17 @@ class Loader:
         run has nothing to refresh)."""
         if self.dry_run:
             return
+        weeks: TouchedWeeks | None = self._weeks
         if self._posts:  # every post this file wrote, or wrote a snapshot of
+            # a post stored before may have left its old week (its date changed): the weeks
+            # of those posts as post_latest still has them (and as post has them now)
+            self._weeks.post |= post_weeks(self.session, self._known)
             refresh_post_latest(self.session, post_ids=self._posts)
         elif self.batch_id is not None and ("post" in self.counts or "post_metrics" in self.counts):
             refresh_post_latest(self.session, batch_id=self.batch_id)
+            weeks = None  # posts not known one by one: every week of the file's accounts
         if {"post", "post_metrics", "account_day", "ad_day"} & set(self.counts):
-            refresh_weeks(self.session, self._accounts.values())
+            refresh_weeks(self.session, self._accounts.values(), weeks=weeks)
 
     # -- dispatch ---------------------------------------------------------------------
     def load(self, chunk: Chunk) -> None:
@@ -309,13 +319,18 @@ class Loader:
             account_id=account_id,
             import_batch_id=self.batch_id,
         )
+        posts = _by_time(posts)
         res = self.upsert_frame(
-            Post.__table__, _by_time(posts), keys=("account_id", "external_id"), return_ids=True
+            Post.__table__, posts, keys=("account_id", "external_id"), return_ids=True
         )
         self._count("post", res.pair)
         assert res.ids is not None
         ids = {ext: pid for (_acc, ext), pid in res.ids.items()}
         self._posts.update(ids.values())
+        if res.updated:  # some were stored before (a chunk of new posts has no old weeks)
+            self._known.update(ids.values())
+        if "published_at" in posts.columns:  # the weeks the posts are in now
+            self._weeks.post |= _weeks_of(posts["account_id"], posts["published_at"])
         metric_cols = [c for c in POST_METRICS if c in frame.columns]
         if not metric_cols:
             return
@@ -352,6 +367,7 @@ class Loader:
                 encoded_json=ENCODED,
             ).pair,
         )
+        self._weeks.account |= _weeks_of(rows["account_id"], rows["date"])
 
     def _load_audience(self, account_id: int, frame: pd.DataFrame) -> None:
         rows = self._frame(
@@ -525,6 +541,7 @@ class Loader:
             "ad_day",
             self.upsert_frame(AdDay.__table__, rows, keys=keys, encoded_json=ENCODED).pair,
         )
+        self._weeks.ad |= _weeks_of(rows["campaign_id"], rows["date_start"])
 
     def _ids(
         self, model: Any, parent: str, rows: Sequence[dict[str, Any]]
@@ -541,6 +558,20 @@ class Loader:
                 if key not in out:
                     out[key] = self.made_up_id(model.__table__, key)
         return out
+
+
+def _weeks_of(owners: pd.Series, dates: pd.Series) -> set[tuple[int, dt.date]]:
+    """The (owner, Monday) pairs of a frame's rows: each date or time as upsert_frame stores
+    it (the wall-clock day of `pd.to_datetime`), and the Monday of its week (`week_of`'s);
+    none for a missing date."""
+    days = pd.to_datetime(dates)
+    if days.dt.tz is not None:
+        days = days.dt.tz_localize(None)
+    days = days.dt.floor("D")
+    mondays = days - pd.to_timedelta(days.dt.day_of_week, unit="D")
+    pairs = pd.DataFrame({"owner": owners.to_numpy(), "week": mondays.to_numpy()})
+    pairs = pairs.dropna().drop_duplicates()
+    return {(int(o), pd.Timestamp(w).date()) for o, w in pairs.itertuples(index=False)}
 
 
 def _by_time(posts: pd.DataFrame) -> pd.DataFrame:

@@ -3,7 +3,8 @@
 Every row an import or a sync writes names its batch (`import_batch_id`: the last batch that
 wrote it). Undoing a batch deletes those rows: the snapshots, days, search and audience rows
 and messages it wrote, the posts it created (with their snapshots), threads left without a
-message; then the store's rollups of the touched accounts are computed again.
+message; then the store's rollups are computed again: the latest figures of the posts it
+wrote snapshots of, and the weeks its rows fell in (read before they go).
 
 A batch that also *changed* rows an earlier import had written cannot be undone that way
 (the earlier values are gone; deleting the rows would lose the earlier import's data too): it
@@ -30,7 +31,13 @@ from socialdesk.model import (
     SearchPerformance,
     WebDay,
 )
-from socialdesk.store.rollups import refresh_post_latest, refresh_weeks
+from socialdesk.store.rollups import (
+    TouchedWeeks,
+    post_weeks,
+    refresh_post_latest,
+    refresh_weeks,
+    weeks_where,
+)
 
 # the tables whose "updated" count makes an undo lose data; accounts and threads are shared
 # containers (an upsert that finds them counts as "updated" without changing their data)
@@ -73,12 +80,9 @@ def undo_batch(
             "sync again) to set them back."
         )
     deleted: dict[str, int] = {}
-    accounts: set[int] = set()
     for model in (PostMetrics, AccountDay, AdDay, WebDay, SearchPerformance, AudienceShare):
         table = model.__table__
         where = table.c.import_batch_id == batch_id
-        if "account_id" in table.c:
-            accounts.update(session.scalars(select(table.c.account_id).where(where).distinct()))
         n = session.scalar(select(func.count()).select_from(table).where(where)) or 0
         if n:
             deleted[table.name] = n
@@ -86,7 +90,6 @@ def undo_batch(
         session.scalars(select(PostMetrics.post_id).where(PostMetrics.import_batch_id == batch_id))
     )
     new_posts = set(session.scalars(select(Post.id).where(Post.import_batch_id == batch_id)))
-    accounts.update(session.scalars(select(Post.account_id).where(Post.id.in_(new_posts))))
     if new_posts:
         deleted["post"] = len(new_posts)
     threads = set(
@@ -99,6 +102,17 @@ def undo_batch(
         deleted["message"] = int(n_messages)
     if dry_run:
         return UndoResult(batch_id, batch.filename, batch.format, deleted, dry_run=True)
+    # the weeks whose sums lose rows, read before the rows go: the weeks of the batch's
+    # account days and ad days, and of the posts it created or wrote snapshots of
+    weeks = TouchedWeeks(
+        account=weeks_where(
+            session, AccountDay.account_id, AccountDay.date, AccountDay.import_batch_id == batch_id
+        ),
+        post=post_weeks(session, touched_posts | new_posts),
+        ad=weeks_where(
+            session, AdDay.campaign_id, AdDay.date_start, AdDay.import_batch_id == batch_id
+        ),
+    )
     for model in (PostMetrics, AccountDay, AdDay, WebDay, SearchPerformance, AudienceShare):
         session.execute(delete(model).where(model.__table__.c.import_batch_id == batch_id))
     session.execute(delete(Message).where(Message.import_batch_id == batch_id))
@@ -116,8 +130,8 @@ def undo_batch(
     left = touched_posts - new_posts
     if left:
         refresh_post_latest(session, post_ids=left)
-    if accounts:
-        refresh_weeks(session, accounts)
+    if weeks:
+        refresh_weeks(session, weeks=weeks)
     filename, fmt = batch.filename, batch.format
     session.delete(batch)
     session.flush()

@@ -10,9 +10,11 @@ come from, and the tests hold every import to them.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
@@ -21,6 +23,7 @@ from sqlalchemy import (
     Date,
     Integer,
     MetaData,
+    String,
     Table,
     and_,
     case,
@@ -29,11 +32,13 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    literal,
     or_,
     select,
     text,
     true,
     union,
+    union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
@@ -308,9 +313,171 @@ _ACCOUNT_WEEK_COLUMNS = [
 _POST_WEEK_COLUMNS = ["account_id", "week", "posts", "reach", "engagements"]
 
 
-def refresh_weeks(conn: Conn, account_ids: Iterable[int] | None = None) -> None:
-    """Recompute `account_week`, `post_week` and `ad_week` for these accounts (None: all). A week is
-    cheap to sum again, so a whole account is redone whenever any of its rows changed."""
+@dataclass
+class TouchedWeeks:
+    """The weeks whose sums an import or an undo may have changed: (owner id, Monday) pairs
+    per weekly table (`account_week` and `post_week` by account, `ad_week` by campaign).
+    `refresh_weeks(conn, weeks=...)` sums those weeks again, and no others."""
+
+    account: set[tuple[int, dt.date]] = field(default_factory=set)
+    post: set[tuple[int, dt.date]] = field(default_factory=set)
+    ad: set[tuple[int, dt.date]] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.account or self.post or self.ad)
+
+
+def post_weeks(conn: Conn, post_ids: Iterable[int]) -> set[tuple[int, dt.date]]:
+    """The (account, week) pairs of these posts' `post_week` rows, before and after their
+    `post_latest` rows are refreshed: the week of each post's publication date as
+    `post_latest` holds it (the old one) and as `post` holds it (the new one; the same
+    unless the post was moved). Read by key, so it costs what the posts do, not the store.
+    Call it before `refresh_post_latest` (a post's old week is gone after it) and before
+    posts are deleted."""
+    ids = sorted(set(post_ids))
+    out: set[tuple[int, dt.date]] = set()
+    dialect = _dialect(conn)
+    sources: tuple[tuple[Any, Any, Any], ...] = (
+        (PostLatest.__table__, PostLatest.account_id, PostLatest.published_at),
+        (Post.__table__, Post.account_id, Post.published_at),
+    )
+
+    def read(where: Any, ids_table: Any = None) -> None:
+        for table, account, published in sources:
+            key = table.c.post_id if table is PostLatest.__table__ else table.c.id
+            rows: Any = table if ids_table is None else ids_table.join(table, key == ids_table.c.id)
+            q = (
+                select(account, week_of(published, dialect))
+                .select_from(rows)
+                .where(published.is_not(None), where(key))
+                .distinct()
+            )
+            out.update((int(a), _as_date(w)) for a, w in conn.execute(q))
+
+    if len(ids) > _CHUNK:  # an import's posts: through a temporary table
+        with _id_table(conn, ids) as table:
+            if dialect == "postgresql":  # into each table by key, over the ids' own range
+                read(lambda key: key.between(ids[0], ids[-1]), table)
+            else:  # SQLite looks each id up in the key already
+                read(lambda key: key.in_(select(table.c.id)))
+        return out
+    for i in range(0, len(ids), _CHUNK):
+        part = ids[i : i + _CHUNK]
+        read(lambda key, part=part: key.in_(part))
+    return out
+
+
+def weeks_where(conn: Conn, owner: Any, day: Any, where: Any) -> set[tuple[int, dt.date]]:
+    """The (owner, week) pairs of the rows matching `where`, `day` their date column (an
+    undo's: the weeks of the rows it is about to delete)."""
+    found = select(owner, week_of(day, _dialect(conn))).where(where).distinct()
+    return {(int(o), _as_date(w)) for o, w in conn.execute(found)}
+
+
+def _as_date(value: Any) -> dt.date:
+    """A week as the engine gives it back (SQLite: ISO text) as a date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+_WEEK = dt.timedelta(days=7)
+
+
+def _week_ranges(pairs: Iterable[tuple[int, dt.date]]) -> list[tuple[int, dt.date, dt.date]]:
+    """(owner, first Monday, Monday after the last) per run of consecutive weeks."""
+    out: list[tuple[int, dt.date, dt.date]] = []
+    for owner, week in sorted(set(pairs)):
+        if out and out[-1][0] == owner and out[-1][2] == week:
+            out[-1] = (owner, out[-1][1], week + _WEEK)
+        else:
+            out.append((owner, week, week + _WEEK))
+    return out
+
+
+_RANGES = 50  # week ranges per statement (SQLite takes 500 parts of a compound select)
+
+
+def _in_weeks(owner: Any, column: Any, dialect: str, run: tuple[int, dt.date, dt.date]) -> Any:
+    """Rows of one owner whose `column` (a date or timestamp) falls in a run of weeks (from
+    the Monday `lo` up to the Monday `hi`): a range of the (owner, date) key, exactly the
+    rows `week_of` puts in those weeks. PostgreSQL compares dates and timestamps; SQLite
+    stores both as text that opens with the ISO date, so the bounds are the dates' text:
+    a time on `lo` sorts after "lo" and one on `hi` after "hi" (no `week_of` per row)."""
+    o, lo, hi = run
+
+    def bound(day: dt.date) -> Any:
+        return literal(day.isoformat(), String()) if dialect == "sqlite" else literal(day, Date())
+
+    return and_(owner == o, column >= bound(lo), column < bound(hi))
+
+
+def _kept_weeks(owner: Any, week: Any, ranges: list[tuple[int, dt.date, dt.date]]) -> Any:
+    """Rows of a weekly table in the week ranges."""
+    return or_(
+        *(
+            and_(owner == o, week >= literal(lo, Date()), week < literal(hi, Date()))
+            for o, lo, hi in ranges
+        )
+    )
+
+
+def _refresh_touched(conn: Conn, weeks: TouchedWeeks) -> None:
+    """Sum again only the weeks in `weeks` (deleted first: a week left without rows goes)."""
+    dialect = _dialect(conn)
+    for pairs, table, columns, select_rows, owner, column in (
+        (
+            weeks.account,
+            AccountWeek,
+            _ACCOUNT_WEEK_COLUMNS,
+            _account_week_select,
+            AccountDay.account_id,
+            AccountDay.date,
+        ),
+        (
+            weeks.post,
+            PostWeek,
+            _POST_WEEK_COLUMNS,
+            _post_week_select,
+            PostLatest.account_id,
+            PostLatest.published_at,
+        ),
+        (
+            weeks.ad,
+            AdWeek,
+            _AD_WEEK_COLUMNS,
+            _ad_week_select,
+            AdDay.campaign_id,
+            AdDay.date_start,
+        ),
+    ):
+        ranges = _week_ranges(pairs)
+        kept_owner = table.__table__.c[columns[0]]
+        for i in range(0, len(ranges), _RANGES):
+            part = ranges[i : i + _RANGES]
+            conn.execute(delete(table).where(_kept_weeks(kept_owner, table.week, part)))
+            # one select per run of weeks, each read by its own range of the key (an OR of
+            # them let SQLite's planner read from the first run's start to the owner's end)
+            # (typed Any: mypy 2.4 crashed inferring union_all's generic row type here)
+            runs: list[Any] = [
+                select_rows(conn, _in_weeks(owner, column, dialect, run)) for run in part
+            ]
+            rows: Any = runs[0] if len(runs) == 1 else union_all(*runs)
+            conn.execute(insert(table).from_select(columns, rows))
+
+
+def refresh_weeks(
+    conn: Conn, account_ids: Iterable[int] | None = None, *, weeks: TouchedWeeks | None = None
+) -> None:
+    """Recompute `account_week`, `post_week` and `ad_week`: with `weeks`, the weeks it names
+    and no others (an import's or an undo's: the same rows as summing everything again,
+    at the cost of the weeks touched, not of the accounts' whole history); otherwise every
+    week of these accounts (None: of all)."""
+    if weeks is not None:
+        _refresh_touched(conn, weeks)
+        return
     if account_ids is None:
         parts: list[list[int] | None] = [None]
     else:
