@@ -37,11 +37,15 @@ geometrically (an adstock whose decay is chosen per series from DECAYS by fit). 
 (iteratively reweighted non-negative least squares with Huber weights; the decay by the
 deviance), together with a rescaling of the quiet level, alternating with the rolling level and
 the weekday factors. So reach that keeps coming in for days after a post, and next to nothing
-two weeks after the last one, are both what the account usually has. Each kind of day has its
-own phi: days with a post of their own (one post's reach or clicks, the most variable), days
-whose expected count comes mostly from earlier posts, and quiet days; a count below the usual
-is scored by the less extreme of the log-normal score and the negative binomial's (the lower
-tail of a sum of posts' reach is a gamma's, heavier than a log-normal's). A post's carry-over
+two weeks after the last one, are both what the account usually has. Where the counts are
+large, a posting day's own part and the quiet part then each get a level of their own, the
+usual of the 14 days of their kind nearest (_two_levels): the rolling level is led by the
+posting days and moved with the last few posts' reach, and the quiet days with it.
+Each kind of day has its own phi: days with a post of their own (one post's reach or clicks,
+the most variable), days whose expected count comes mostly from earlier posts, and quiet
+days; a count below the usual is scored by the less extreme of the log-normal score and the
+negative binomial's (the lower tail of a sum of posts' reach is a gamma's, heavier than a
+log-normal's). A post's carry-over
 follows how well it did on its own day, as a person reads it ("a weak post, so a weak day
 after it"): its posting day's ratio to the usual, shrunk by the slope with which the days
 after posting days follow them in this series (_post_quality). A posting day left out of the
@@ -595,6 +599,73 @@ def _post_quality(
     return usual, own
 
 
+def _nearest_level(values: np.ndarray, on: np.ndarray, k: int) -> np.ndarray:
+    """Per day the usual of `values` over the `k` days in `on` nearest to it (the day itself
+    left out): their mean, each winsorised HUBER robust standard deviations (1.4826 × MAD)
+    from their median (a Huber estimate: a mean, as the expected count is, also of a skewed
+    spread such as a post's clicks, whose median is a quarter below it, while one spike
+    among them counts as an ordinary high day); NaN where there are no more than `k` such
+    days in all."""
+    at = np.flatnonzero(on)
+    out = np.full(len(values), np.nan)
+    if len(at) <= k:
+        return out
+    distance = np.abs(np.arange(len(values))[:, None] - at[None, :]).astype(float)
+    distance[distance == 0] = np.inf  # not the day itself
+    near = values[at][np.argpartition(distance, k - 1, axis=1)[:, :k]]
+    centre = np.median(near, axis=1, keepdims=True)
+    spread = HUBER * MAD_SCALE * np.median(np.abs(near - centre), axis=1, keepdims=True)
+    return np.mean(np.clip(near, centre - spread, centre + spread), axis=1)
+
+
+def _two_levels(
+    y: np.ndarray,
+    seasonal: np.ndarray,
+    level: np.ndarray,
+    post: np.ndarray,
+    fresh: np.ndarray,
+    quiet: float,
+    posting_days: np.ndarray,
+    quiet_days: np.ndarray,
+) -> np.ndarray:
+    """The expected counts of a posting-driven account, its posts' own days and its quiet
+    part each on a level of their own: `post` is the day's posting profile, of which `fresh`
+    is the part from the day's own posts and `quiet` the part without posts. The level of the
+    own posts' part is the usual over the WINDOW − 1 posting days (`posting_days`) nearest to
+    the day, that of the quiet part the same over the quiet days (`quiet_days`, mostly the
+    quiet part), the day itself left out (_nearest_level). The carry-over of earlier posts
+    stays on the rolling `level` it was fitted with, as does a part with too few days of its
+    kind and one whose usual count, or the account's, is below LOW_COUNT (there the rolling
+    level is a mean over WIDE_WINDOW days already). The rolling level over WINDOW days of
+    every kind holds about six posting days and is led by them: it moved with the last few
+    posts' reach (±18% where a post varies ±35%), and the quiet part with it, so quiet days of
+    about 40 were expected at 25 one week and 77 another."""
+    k = WINDOW - 1
+    count = np.nan_to_num(y)
+    quiet_unit = seasonal * quiet
+    carry = level * seasonal * np.maximum(post - quiet - fresh, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own = _nearest_level(
+            (count - carry - level * quiet_unit) / (seasonal * fresh), posting_days & (fresh > 0), k
+        )
+    own_part = level * seasonal * fresh
+    on = posting_days & (fresh > 0)
+    if on.any() and min(float(np.median(own_part[on])), float(np.median(level))) >= LOW_COUNT:
+        own_part = np.where(np.isfinite(own), np.maximum(own, 0.0), level) * seasonal * fresh
+    with np.errstate(divide="ignore", invalid="ignore"):
+        calm = _nearest_level(
+            (count - own_part - carry) / quiet_unit, quiet_days & (quiet_unit > 0), k
+        )
+    on = quiet_days & (quiet_unit > 0)
+    if (
+        not on.any()
+        or min(float(np.median((level * quiet_unit)[on])), float(np.median(level))) < LOW_COUNT
+    ):
+        calm = level
+    calm = np.where(np.isfinite(calm), np.maximum(calm, 0.0), level)
+    return np.maximum(own_part + carry + calm * quiet_unit, MIN_LEVEL)
+
+
 def _nearest(y: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Per day the point of the band between expected counts `a` and `b` nearest to the count
     `y` (NaN counts: the lower end)."""
@@ -683,6 +754,18 @@ def fit_days(
             post = np.maximum(mu / unit, PROFILE_FLOOR)
         share = 1.0 - effect.quiet / np.maximum(post, 1e-12)
         kinds = np.where(fresh, 2, np.where(share >= POST_SHARE, 1, 0))
+        if posts is not None:  # the posts' part and the quiet part each have their own level
+            own_profile = covariates[effect.decay][:, 0] * effect.effects[0]
+            mu = _two_levels(
+                y,
+                factors[weekdays] * own,
+                level,
+                post,
+                own_profile,
+                effect.quiet,
+                use & fresh,
+                use & (kinds == 0),
+            )
         phi = _spreads(y, mu, use, kinds, moments=round_ > 0)
         robust = _spreads(y, mu, use, kinds, moments=False)
         z = _tail_scores(y, mu, phi, robust if posts is not None else None)
