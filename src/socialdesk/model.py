@@ -726,7 +726,13 @@ class SavedReply(Base):
 class InboxModel(Base):
     """The classifier a workspace learnt from its team's labels, with its held-back scores.
 
-    `in_charge` is true only when the model beat the lexicon on the held-back labels.
+    `in_charge` is true when the model reads any message: it was at least as good as the
+    lexicon on the held-back labels of some language. `languages` (JSON) holds the verdict per
+    language: {"min_held_back": n, "languages": {code: {n_labels, holdout_n, score_model,
+    score_lexicon (value, low, high, n, method), enough, in_charge}}}; the model reads only
+    the languages whose `in_charge` is true (inbox/learning.py). NULL for a model stored
+    before the per-language verdict (revision 0015): `in_charge` then covers every language,
+    as it did.
     `payload` is the fitted scikit-learn pipeline, pickled and base64-encoded.
     """
 
@@ -743,6 +749,7 @@ class InboxModel(Base):
     score_lexicon: Mapped[float | None] = mapped_column(Float)
     metric: Mapped[str] = mapped_column(String(50), default="macro-F1")
     in_charge: Mapped[bool] = mapped_column(default=False)
+    languages: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     payload: Mapped[str] = mapped_column(Text)
 
 

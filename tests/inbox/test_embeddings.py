@@ -139,7 +139,7 @@ def _topics(n: int) -> tuple[list[str], list[str]]:
 
 
 def test_the_model_reads_the_vectors_and_retrains_on_the_new_labels_only(tmp_path):
-    texts, labels = _topics(60)
+    texts, labels = _topics(80)
     langs = ["en"] * len(texts)
     lexicon = ["other"] * len(texts)
     store = Vectors(tmp_path / "socialdesk.vectors.db")

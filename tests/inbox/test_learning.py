@@ -174,7 +174,7 @@ def test_triage_reads_the_lexicon_numbers_once_for_both_models(monkeypatch):
     model = train("sentiment", texts, [None] * 90, labels, ["neutral"] * 90, use_embeddings=False)
     assert model.model is not None
     sentiment = model.model
-    sentiment.in_charge = True
+    sentiment.in_charge, sentiment.languages = True, None  # in charge of every language
     intent = LearntModel(
         "intent", sentiment.pipeline, 90, 23, sentiment.score_model, sentiment.score_lexicon, True
     )
@@ -215,3 +215,117 @@ def test_the_vector_model_chooses_c_by_macro_recall():
     for name, c in best.items():
         assert _choose_c(x, labels, 20, 0, grid, name) == c
     assert _choose_c(x, labels, 2, 0, grid, "macro-recall") == DEFAULT_C  # too few per class
+
+
+# -- the takeover is decided per language (issue #19) --------------------------------------------
+EN_WORDS = {
+    "negative": ["parcel missing", "driver never showed up"],
+    "positive": ["tickets arrived", "spring box delivered"],
+    "neutral": ["address changed", "new account number"],
+}
+NL_TEXTS = {
+    "negative": "Waardeloos, echt slecht!",
+    "positive": "Top, heel erg bedankt!",
+    "neutral": "De bus rijdt om tien uur",
+}
+
+
+def _two_languages(n_en: int, n_nl: int, seed: int = 0):
+    """English messages in the team's own words (the lexicon does not know them) and Dutch
+    messages labelled as the lexicon reads them."""
+    rng = np.random.default_rng(seed)
+    texts, languages, labels = [], [], []
+    for i in range(n_en):
+        label = ("negative", "positive", "neutral")[i % 3]
+        fill = rng.choice(["today", "this morning", "at ten", ""])
+        texts.append(f"{rng.choice(EN_WORDS[label])} {fill}".strip())
+        languages.append("en")
+        labels.append(label)
+    for i in range(n_nl):
+        label = ("negative", "positive", "neutral")[i % 3]
+        texts.append(f"{NL_TEXTS[label]} ({i})")
+        languages.append("nl")
+        labels.append(label)
+    lexicon = [triage_text(t, lang).sentiment for t, lang in zip(texts, languages, strict=True)]
+    return texts, languages, labels, lexicon
+
+
+def test_a_language_with_too_few_held_back_labels_keeps_the_lexicon():
+    from socialdesk.inbox.learning import MIN_HELD_BACK_PER_LANGUAGE
+
+    texts, languages, labels, lexicon = _two_languages(200, 40)
+    model = train("sentiment", texts, languages, labels, lexicon, use_embeddings=False).model
+    assert model is not None and model.languages is not None
+    en, nl = model.languages["en"], model.languages["nl"]
+    # held back by label and language: a quarter of each language
+    assert (en.n_labels, en.holdout_n) == (200, 50) and (nl.n_labels, nl.holdout_n) == (40, 10)
+    assert en.enough and en.score_model.value > en.score_lexicon.value and en.in_charge
+    assert nl.holdout_n < MIN_HELD_BACK_PER_LANGUAGE and not nl.enough and not nl.in_charge
+    assert model.in_charge and model.languages_in_charge == ("en",)
+    assert model.reads("en") and not model.reads("nl")
+    assert not model.reads(None) and not model.reads("de")  # no labels: the lexicon
+    assert model.holdout_n == 60 and model.score_model.n == 60  # the overall scores stay
+    result = train("sentiment", texts, languages, labels, lexicon, use_embeddings=False)
+    assert "en: the model" in result.message and "nl: the lexicon (10 held-back" in result.message
+
+
+def test_a_language_where_the_model_loses_keeps_the_lexicon():
+    from socialdesk.inbox.learning import _decide_per_language
+
+    truth = ["negative", "positive", "neutral"] * 10
+    keys = ["en"] * 30 + ["nl"] * 30 + ["de"] * 30
+    held = keys
+    right = truth * 3
+    # English: the model right, the lexicon wrong on a third; Dutch: the other way round;
+    # German: both equally right (a tie goes to the model: "at least the lexicon's")
+    wrong_third = [("positive" if i % 3 == 0 else t) for i, t in enumerate(truth)]
+    model = [*truth, *wrong_third, *wrong_third]
+    lexicon = [*wrong_third, *truth, *wrong_third]
+    decisions = _decide_per_language(keys, held, right, model, lexicon, seed=0)
+    assert {k: d.in_charge for k, d in decisions.items()} == {"de": True, "en": True, "nl": False}
+    nl = decisions["nl"]
+    assert nl.enough and nl.score_model.value < nl.score_lexicon.value
+    assert nl.score_lexicon.low <= nl.score_lexicon.value <= nl.score_lexicon.high
+
+
+def test_triage_lets_the_model_read_only_its_languages():
+    import pandas as pd
+
+    from socialdesk.inbox.triage import triage_frame
+
+    texts, languages, labels, lexicon = _two_languages(200, 40)
+    model = train("sentiment", texts, languages, labels, lexicon, use_embeddings=False).model
+    assert model is not None and model.languages_in_charge == ("en",)
+    frame = pd.DataFrame(
+        {
+            "text": ["parcel missing again", "Waardeloos, echt slecht!", "parcel missing", "ok"],
+            "language": ["en", "nl", "nl", None],
+        }
+    )
+    out = triage_frame(frame, language_column="language", models={"sentiment": model})
+    assert out["triaged_by"].tolist() == ["sentiment model", "lexicon", "lexicon", "lexicon"]
+    assert out["sentiment"].tolist()[0] == "negative"  # the team's words, read by the model
+    lexicon_only = triage_frame(frame, language_column="language")
+    for column in ("sentiment", "sentiment_confidence", "triaged_by"):
+        assert out[column].tolist()[1:] == lexicon_only[column].tolist()[1:]
+    # a model stored before the per-language verdict reads every language, as it did
+    old = LearntModel(
+        "sentiment", model.pipeline, 240, 60, model.score_model, model.score_lexicon, True
+    )
+    assert old.languages is None and old.reads("nl") and old.reads(None)
+    everyone = triage_frame(frame, language_column="language", models={"sentiment": old})
+    assert set(everyone["triaged_by"]) == {"sentiment model"}
+
+
+def test_the_per_language_verdict_round_trips_through_the_stored_json():
+    import json
+
+    from socialdesk.inbox.learning import decisions_from, decisions_plain
+
+    texts, languages, labels, lexicon = _two_languages(200, 40)
+    model = train("sentiment", texts, languages, labels, lexicon, use_embeddings=False).model
+    assert model is not None
+    stored = json.loads(json.dumps(decisions_plain(model.languages)))
+    assert stored["min_held_back"] == 20
+    assert decisions_from(stored) == model.languages
+    assert decisions_from(None) is None and decisions_plain(None) is None

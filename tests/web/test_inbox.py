@@ -297,7 +297,8 @@ def test_ask_for_labels_and_train_now(ws):
         "neutral": ["adres gewijzigd", "nieuw rekeningnummer"],
     }
     ids = []
-    for i in range(45):
+    # 80 labels: a quarter held back is 20 Dutch ones, enough to decide for Dutch
+    for i in range(80):
         label = ("negative", "positive", "neutral")[i % 3]
         text = f"{words[label][i % 2]} {i}"
         tid = _thread_with(ws, [(text, at + dt.timedelta(minutes=i), False)])
@@ -342,19 +343,73 @@ def test_ask_for_labels_and_train_now(ws):
     html = client.post("/inbox/train", data={"csrf_token": token, "lang": "nl"}).text
     assert "Zojuist getraind" in html
     # the stored messages are triaged again by the model now in charge, and the page says so
-    assert 'data-retriaged="45"' in html
+    assert 'data-retriaged="80"' in html
     with Session(ws.engine) as s:
         readers = {m.triaged_by for m in s.query(Message).filter_by(workspace_id=ws.workspace_id)}
     assert readers == {"sentiment model"}
     trained = client.get("/inbox/labels.json").json()
     (model,) = trained["models"]
-    assert model["target"] == "sentiment" and model["n_labels"] == 45
-    assert model["holdout_n"] == 12  # a quarter held back
+    assert model["target"] == "sentiment" and model["n_labels"] == 80
+    assert model["holdout_n"] == 20  # a quarter held back
     assert model["score_model"] >= model["score_lexicon"] and model["in_charge"]
+    (dutch,) = model["languages"]
+    assert (dutch["language"], dutch["holdout_n"], dutch["in_charge"]) == ("nl", 20, True)
+    assert model["languages_in_charge"] == ["nl"]
     nl = client.get("/inbox/labels?lang=nl").text
-    assert 'data-in-charge="model"' in nl and "het geleerde model" in nl
+    assert 'data-in-charge="model"' in nl and "het geleerde model (Nederlands)" in nl
     # every message now has a sentiment label: nothing left to ask
     assert trained["rows"] == []
+
+
+def test_the_labels_page_shows_who_reads_each_language(ws):
+    """Issue 19: many English labels teach the model, the Dutch ones are too few to decide
+    on: the model reads English only, the Dutch messages stay with the lexicon, and the page
+    and its twin say so per language with the held-back scores and their intervals."""
+    from tests.inbox.test_in_charge_per_language import _seed as seed_two_languages
+
+    seed_two_languages(ws.engine, ws.workspace_id, n_en=200, n_nl=40)
+    client = make_client(ws)
+    html = client.post("/inbox/train", data={"csrf_token": csrf_of(client), "lang": "nl"}).text
+    assert 'data-retriaged="240"' in html
+    with Session(ws.engine) as s:
+        readers = {
+            (m.language, m.triaged_by)
+            for m in s.query(Message).filter_by(workspace_id=ws.workspace_id)
+        }
+    assert readers == {("en", "sentiment model"), ("nl", "lexicon")}
+    page = client.get("/inbox/labels.json").json()
+    (model,) = page["models"]
+    # the overall fields as before, the per-language verdict added
+    assert {"target", "n_labels", "holdout_n", "score_model", "score_lexicon", "in_charge"} <= set(
+        model
+    )
+    assert model["in_charge"] and model["languages_in_charge"] == ["en"]
+    en, nl = model["languages"]
+    assert (en["language"], en["holdout_n"], en["enough"], en["in_charge"]) == (
+        "en",
+        50,
+        True,
+        True,
+    )
+    assert (nl["language"], nl["holdout_n"], nl["enough"], nl["in_charge"]) == (
+        "nl",
+        10,
+        False,
+        False,
+    )
+    assert en["score_model"]["low"] <= en["score_model"]["value"] <= en["score_model"]["high"]
+    assert en["score_lexicon"]["value"] < en["score_model"]["value"]
+    dutch = client.get("/inbox/labels?lang=nl").text
+    assert 'data-languages="en"' in dutch and "het geleerde model (Engels)" in dutch
+    rows = dict(re.findall(r'data-language="(\w+)" data-in-charge="(\w+)"', dutch))
+    assert rows == {"en": "model", "nl": "lexicon"}
+    assert "data-too-few" in dutch.split('data-language="nl"')[1]
+    english = client.get("/inbox/labels?lang=en").text
+    assert "too few held-back labels: at least 20 needed" in english
+    sheet = client.get("/inbox/labels.csv?table=languages&lang=en")
+    assert sheet.status_code == 200
+    lines = sheet.text.splitlines()
+    assert "macro-F1 of the model: low" in lines[0] and len(lines) == 3
 
 
 def test_a_persons_label_shows_at_once_on_every_page(ws):

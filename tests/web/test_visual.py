@@ -153,3 +153,18 @@ def test_advice_and_folded_statistics(ws):
     carousel = next(e for e in ig["effects"] if e["media_type"] == "carousel")
     assert f"{carousel['ratio']['value']:.1f}".replace(".", ",") in nl and "carrousels" in nl
     assert "Hoe berekend" in client.get("/visual?lang=nl").text
+
+
+def test_an_account_that_cannot_be_compared_says_why_outside_the_folded_method(ws):
+    # one media type only: no comparison; the reason shows under the account's heading,
+    # not folded away behind "How it is calculated" under an empty table
+    rng = np.random.default_rng(3)
+    seed(ws.engine, ws.workspace_id, nb_posts(rng, {"photo": 40}, {"photo": 1.0}), platform="x")
+    client = make_client(ws)
+    html = client.get("/visual?basis=total&lang=en").text
+    section = html.split('class="uplift"', 1)[1].split("</section>", 1)[0]
+    shown = section.split("<details", 1)[0]
+    assert "only one media type has enough posts to compare" in shown
+    assert "none (totals per post)" in shown
+    nl = client.get("/visual?basis=total&lang=nl").text
+    assert "geen (totalen per bericht)" in nl

@@ -440,16 +440,64 @@ def settings(
 
 
 @inbox_app.command("train")
-def train(workspace: WorkspaceOpt = None) -> None:
-    """Learn from the team's labels; the model takes over only if it beats the lexicon."""
+def train(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """Learn from the team's labels; the model takes over a language only if it is at least as
+    good as the lexicon on enough held-back labels of that language."""
     from socialdesk.inbox import run
     from socialdesk.store import open_workspace, session_scope
 
     handle = open_workspace(resolve_workspace(workspace))
     with session_scope(handle.engine) as session:
         report = run.train_models(session, handle.workspace_id)
+    if as_json:
+        print_json(report)
+        return
     for message in report.messages:
         console.print(message, markup=False)
+    for model in report.models:
+        _print_languages(model)
+
+
+def _f1(est: Any) -> str:
+    """A macro-F1 with its 95% interval, or "–" when there was none."""
+    if est.value is None:
+        return "–"
+    if est.low is None or est.high is None:
+        return f"{est.value:.3f}"
+    return f"{est.value:.3f} ({est.low:.3f}–{est.high:.3f})"
+
+
+def _print_languages(model: Any) -> None:
+    """Per language: held-back labels, model and lexicon macro-F1 with intervals, who reads."""
+    if model.languages is None:
+        who = "the model" if model.in_charge else "the lexicon"
+        console.print(f"{model.target}: trained before the per-language verdict; {who} reads")
+        return
+    table = Table(
+        "language",
+        "held back",
+        "model macro-F1 (95%)",
+        "lexicon macro-F1 (95%)",
+        "in charge",
+        title=f"{model.target} per language",
+        title_justify="left",
+    )
+    for lang in model.languages:
+        if lang.in_charge:
+            who = "the model"
+        elif lang.enough:
+            who = "the lexicon"
+        else:
+            who = f"the lexicon (too few: at least {lang.min_held_back} held back)"
+        table.add_row(
+            escape(lang.language),
+            f"{lang.holdout_n:,}",
+            _f1(lang.score_model),
+            _f1(lang.score_lexicon),
+            who,
+        )
+    console.print(table)
+    console.print("Languages without labels are read by the lexicon.")
 
 
 @inbox_app.command("alerts")

@@ -787,7 +787,10 @@ def save_model(
     score_model: float | None,
     score_lexicon: float | None,
     in_charge: bool,
+    languages: dict[str, Any] | None = None,
 ) -> None:
+    """Store (or replace) the workspace's model for `target`; `languages`: the verdict per
+    language (learning.decisions_plain; None: `in_charge` covers every language)."""
     from socialdesk.store.upsert import upsert
 
     upsert(
@@ -804,6 +807,7 @@ def save_model(
                 "score_lexicon": score_lexicon,
                 "metric": "macro-F1",
                 "in_charge": in_charge,
+                "languages": languages,
                 "payload": payload,
             }
         ],

@@ -34,7 +34,14 @@ from socialdesk.inbox.drafts import (
     unknown_variables,
 )
 from socialdesk.inbox.intent import INTENTS
-from socialdesk.inbox.learning import LearntModel, TrainResult, macro_f1_estimate, train
+from socialdesk.inbox.learning import (
+    LearntModel,
+    TrainResult,
+    decisions_from,
+    decisions_plain,
+    macro_f1_estimate,
+    train,
+)
 from socialdesk.inbox.model_folder import FolderModel
 from socialdesk.inbox.sentiment import SENTIMENTS
 from socialdesk.inbox.sla import (
@@ -74,6 +81,7 @@ def load_models(session: Session, workspace_id: int) -> dict[str, LearntModel | 
             nothing,
             row.in_charge,
             vectors=vectors,
+            languages=decisions_from(row.languages),  # None: stored before, every language
         )
     folder, _problem = model_folder.workspace_reader(session, workspace_id)
     if folder is not None:
@@ -137,6 +145,7 @@ def train_workspace(session: Session, workspace_id: int, *, seed: int = 0) -> li
                 score_model=m.score_model.value,
                 score_lexicon=m.score_lexicon.value,
                 in_charge=m.in_charge,
+                languages=decisions_plain(m.languages),
             )
         results.append(result)
     return results
@@ -881,6 +890,10 @@ class TrainReport:
 
     messages: tuple[str, ...]
     retriaged: int | None = None
+    models: tuple[ModelSummary, ...] = field(
+        default=(),
+        metadata={"help": "The stored models after training, with their per-language verdicts"},
+    )
 
 
 def train_models(
@@ -891,12 +904,37 @@ def train_models(
     results = train_workspace(session, workspace_id, seed=seed)
     session.flush()
     retriaged = triage_workspace(session, workspace_id, all_=True) if retriage else None
-    return TrainReport(messages=tuple(r.message for r in results), retriaged=retriaged)
+    return TrainReport(
+        messages=tuple(r.message for r in results),
+        retriaged=retriaged,
+        models=model_summaries(session, workspace_id),
+    )
+
+
+@dataclass(frozen=True)
+class LanguageSummary:
+    """One language of a stored model: its held-back labels, the model's and the lexicon's
+    macro-F1 on them (with 95% intervals), and whether the model reads that language.
+    `enough` is False when there were too few held-back labels to decide on (at least
+    `min_held_back`): the lexicon keeps the language then."""
+
+    language: str
+    n_labels: int
+    holdout_n: int
+    score_model: Estimate
+    score_lexicon: Estimate
+    enough: bool
+    in_charge: bool
+    min_held_back: int
 
 
 @dataclass(frozen=True)
 class ModelSummary:
-    """A stored model: its labels, held-back scores (macro-F1) and whether it is in charge."""
+    """A stored model: its labels, held-back scores (macro-F1) and whether it is in charge.
+
+    `in_charge`: whether it reads any message; `languages`: the verdict per language (a
+    language not listed stays with the lexicon), or None for a model trained before the
+    per-language verdict, which reads every language when in charge."""
 
     target: str
     trained_at: dt.datetime | None
@@ -906,6 +944,56 @@ class ModelSummary:
     score_lexicon: float | None
     metric: str | None
     in_charge: bool
+    languages: tuple[LanguageSummary, ...] | None = None
+    languages_in_charge: tuple[str, ...] | None = None
+
+
+def _language_summaries(stored: Any) -> tuple[LanguageSummary, ...] | None:
+    decisions = decisions_from(stored)
+    if decisions is None:
+        return None
+    floor = int(stored.get("min_held_back", 0))
+    return tuple(
+        LanguageSummary(
+            language=d.language,
+            n_labels=d.n_labels,
+            holdout_n=d.holdout_n,
+            score_model=d.score_model,
+            score_lexicon=d.score_lexicon,
+            enough=d.enough,
+            in_charge=d.in_charge,
+            min_held_back=floor,
+        )
+        for d in decisions.values()
+    )
+
+
+def model_summaries(session: Session, workspace_id: int) -> tuple[ModelSummary, ...]:
+    """The workspace's stored models, sentiment first, with their per-language verdicts."""
+    stored = sorted(queries.models(session, workspace_id), key=lambda m: m.target != "sentiment")
+    out = []
+    for m in stored:
+        languages = _language_summaries(m.languages)
+        in_charge_of: tuple[str, ...] | None
+        if languages is None:
+            in_charge_of = None if m.in_charge else ()
+        else:
+            in_charge_of = tuple(x.language for x in languages if x.in_charge)
+        out.append(
+            ModelSummary(
+                target=m.target,
+                trained_at=m.trained_at,
+                n_labels=m.n_labels,
+                holdout_n=m.holdout_n,
+                score_model=m.score_model,
+                score_lexicon=m.score_lexicon,
+                metric=m.metric,
+                in_charge=m.in_charge,
+                languages=languages,
+                languages_in_charge=in_charge_of,
+            )
+        )
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -923,22 +1011,9 @@ class LabelsResult:
 
 
 def labels(session: Session, workspace_id: int, *, k: int = 25) -> LabelsResult:
-    stored = sorted(queries.models(session, workspace_id), key=lambda m: m.target != "sentiment")
     return LabelsResult(
         rows=_rows(ask_for_labels(session, workspace_id, k=k)),
-        models=tuple(
-            ModelSummary(
-                target=m.target,
-                trained_at=m.trained_at,
-                n_labels=m.n_labels,
-                holdout_n=m.holdout_n,
-                score_model=m.score_model,
-                score_lexicon=m.score_lexicon,
-                metric=m.metric,
-                in_charge=m.in_charge,
-            )
-            for m in stored
-        ),
+        models=model_summaries(session, workspace_id),
         label_counts=queries.label_counts(session, workspace_id),
     )
 
@@ -1015,6 +1090,7 @@ __all__ = [
     "DraftResult",
     "FiguresResult",
     "LabelsResult",
+    "LanguageSummary",
     "ModelSummary",
     "QueueFilters",
     "QueueResult",
@@ -1040,6 +1116,7 @@ __all__ = [
     "lexicon_agreement",
     "load_models",
     "mark_answered",
+    "model_summaries",
     "queue",
     "save_reply",
     "save_settings",

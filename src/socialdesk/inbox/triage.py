@@ -153,8 +153,10 @@ def triage_frame(
 ) -> pd.DataFrame:
     """`frame` with the triage columns added (see TRIAGE_COLUMNS); the input is not changed.
 
-    `models` maps "sentiment" / "intent" to the workspace's learnt models; a model is used only
-    when it is in charge (it beat the lexicon on held-back labels). A FolderModel under
+    `models` maps "sentiment" / "intent" to the workspace's learnt models; a model reads only
+    the messages of the languages it is in charge of (it was at least as good as the lexicon
+    on enough held-back labels of that language: learning.LearntModel.reads), the lexicon
+    reads the others, and each message's `triaged_by` names its reader. A FolderModel under
     "sentiment" (the team's chosen model folder) reads the sentiment of every message, and the
     intent is read again with its score, before a learnt intent model in charge reads the
     intent.
@@ -178,32 +180,63 @@ def triage_frame(
     out = frame.copy()
     for col in TRIAGE_COLUMNS:
         out[col] = [getattr(r, col) for r in rows]
-    lexicon = None  # the lexicon numbers of the batch: read once for every learnt model
+    languages = out["language"].tolist() if len(out) else []
+
+    def put(column: str, rows: Sequence[int], values: Sequence[Any]) -> None:
+        """`column` set at the positions `rows` to `values`, the other rows kept."""
+        cells = out[column].tolist()
+        for i, value in zip(rows, values, strict=True):
+            cells[i] = value
+        out[column] = cells
+
+    # who reads which rows: a FolderModel every row; a learnt model the rows of the languages
+    # it is in charge of (learning.LearntModel.reads), the rest stay with the lexicon
+    readers: list[tuple[str, LearntModel | FolderModel, list[int]]] = []
     for target, model in (models or {}).items():
         if model is folder or not model.in_charge or not len(out):
             continue
         if isinstance(model, FolderModel):
-            labels, confidence = model.predict(texts, out["language"].tolist())
+            readers.append((target, model, list(range(len(out)))))
+        else:
+            read = [i for i, lang in enumerate(languages) if model.reads(lang)]
+            if read:
+                readers.append((target, model, read))
+    lexicon = None  # the lexicon numbers of the rows learnt models read: read once for all
+    for target, model, read in readers:
+        part = [texts[i] for i in read]
+        part_languages = [languages[i] for i in read]
+        if isinstance(model, FolderModel):
+            labels, confidence = model.predict(part, part_languages)
         else:
             from socialdesk.inbox.learning import lexicon_matrix
 
             if lexicon is None:
-                lexicon = lexicon_matrix(texts, out["language"].tolist())
-            labels, confidence = model.predict(texts, out["language"].tolist(), lexicon=lexicon)
+                wanted = sorted(
+                    {i for _t, m, r in readers if not isinstance(m, FolderModel) for i in r}
+                )
+                lexicon = lexicon_matrix([texts[i] for i in wanted], [languages[i] for i in wanted])
+                lexicon.index = wanted
+            labels, confidence = model.predict(
+                part, part_languages, lexicon=lexicon.loc[read].reset_index(drop=True)
+            )
         if target == "sentiment":
-            out["sentiment"] = labels
-            out["sentiment_confidence"] = confidence
+            put("sentiment", read, labels)
+            put("sentiment_confidence", read, confidence)
         elif target == "intent":
-            out["intent"] = labels
-            out["intent_confidence"] = confidence
-            out["urgency"] = [
-                urgency(i, s, t)
-                for i, s, t in zip(labels, out["sentiment_score"], texts, strict=True)
-            ]
-        out["triaged_by"] = [
-            f"{tb}+{target} model" if tb != LEXICON else f"{target} model"
-            for tb in out["triaged_by"]
-        ]
+            scores = out["sentiment_score"].tolist()
+            put("intent", read, labels)
+            put("intent_confidence", read, confidence)
+            put(
+                "urgency",
+                read,
+                [urgency(i, scores[r], texts[r]) for i, r in zip(labels, read, strict=True)],
+            )
+        by = out["triaged_by"].tolist()
+        put(
+            "triaged_by",
+            read,
+            [f"{by[r]}+{target} model" if by[r] != LEXICON else f"{target} model" for r in read],
+        )
     out["confidence"] = out[["sentiment_confidence", "intent_confidence"]].min(axis=1)
     return out
 

@@ -29,7 +29,7 @@ from socialdesk.i18n import N_, gettext
 from socialdesk.inbox import run
 from socialdesk.inbox.drafts import VARIABLES
 from socialdesk.inbox.intent import INTENTS
-from socialdesk.inbox.learning import MIN_LABELS
+from socialdesk.inbox.learning import MIN_HELD_BACK_PER_LANGUAGE, MIN_LABELS
 from socialdesk.inbox.run import REPLY_LANGUAGES, STATUSES
 from socialdesk.inbox.sentiment import SENTIMENTS
 from socialdesk.inbox.sla import DAY_NAMES, ResponseFigures
@@ -82,7 +82,7 @@ INBOX_LABELS: dict[str, dict[str, str]] = {
         "sentiment model": N_("learnt sentiment model"),
         "intent model": N_("learnt intent model"),
     },
-    "language": {"nl": N_("Dutch"), "en": N_("English")},
+    "language": {"nl": N_("Dutch"), "en": N_("English"), "und": N_("language unknown")},
     "target": {"sentiment": N_("Sentiment"), "intent": N_("Intent")},
 }
 LABELS.update(INBOX_LABELS)
@@ -577,6 +577,7 @@ def _labels_view(result: run.LabelsResult, trained: run.TrainReport | None = Non
         min_labels=MIN_LABELS,
         intents=INTENTS,
         sentiments=SENTIMENTS,
+        min_held_back=MIN_HELD_BACK_PER_LANGUAGE,
     )
 
 
@@ -597,6 +598,10 @@ def _labels_tables(result: run.LabelsResult, locale: str) -> list[Table]:
         for r in result.rows
     )
     by_target = {m.target: m for m in result.models}
+    model_word, lexicon_word = (
+        gettext(locale, "the learnt model"),
+        gettext(locale, "the lexicon and rules"),
+    )
     models = []
     for target in ("sentiment", "intent"):
         m = by_target.get(target)
@@ -604,17 +609,26 @@ def _labels_tables(result: run.LabelsResult, locale: str) -> list[Table]:
             (
                 word("target", target),
                 result.label_counts.get(target, 0),
-                (
-                    gettext(locale, "the learnt model")
-                    if m and m.in_charge
-                    else gettext(locale, "the lexicon and rules")
-                ),
+                _in_charge_words(m, word, model_word, lexicon_word),
                 m.holdout_n if m else None,
                 m.score_model if m else None,
                 m.score_lexicon if m else None,
                 m.trained_at if m else None,
             )
         )
+    languages = (
+        (
+            word("target", m.target),
+            word("language", lang.language),
+            lang.holdout_n,
+            *estimate_cells(lang.score_model),
+            *estimate_cells(lang.score_lexicon),
+            model_word if lang.in_charge else lexicon_word,
+            lang.enough,
+        )
+        for m in result.models
+        for lang in m.languages or ()
+    )
     return [
         Table(
             "messages",
@@ -644,7 +658,37 @@ def _labels_tables(result: run.LabelsResult, locale: str) -> list[Table]:
             ),
             models,
         ),
+        Table(
+            "languages",
+            N_("Who reads each language"),
+            (
+                Column("reading", N_("Reading")),
+                Column("language", N_("Language")),
+                Column("held_back", N_("held back")),
+                *estimate_columns("f1_model", N_("macro-F1 of the model")),
+                *estimate_columns("f1_lexicon", N_("macro-F1 of the lexicon")),
+                Column("in_charge", N_("In charge")),
+                Column("enough", N_("enough held-back labels")),
+            ),
+            languages,
+        ),
     ]
+
+
+def _in_charge_words(
+    m: run.ModelSummary | None,
+    word: Callable[[str, str | None], str | None],
+    model_word: str,
+    lexicon_word: str,
+) -> str:
+    """Who reads a target's messages: the lexicon, the learnt model (a model trained before
+    the per-language verdict reads every language), or the model for the languages named."""
+    if m is None or not m.in_charge:
+        return lexicon_word
+    if m.languages_in_charge is None:
+        return model_word
+    names = ", ".join(word("language", lang) or lang for lang in m.languages_in_charge)
+    return f"{model_word} ({names})"
 
 
 @page(
