@@ -80,3 +80,31 @@ def test_saved_replies_per_language(ws):
     with Session(ws.engine) as s:
         nl = queries.saved_replies(s, ws.workspace_id, "nl")
     assert nl["text"].tolist() == ["Hoi {name}, het geld komt terug."]
+
+
+def test_the_same_text_is_asked_once(ws, importer, tmp_path):
+    # a spam wave: one text from many accounts; asking for a label asks for it once, saying
+    # how many messages share it (@names, case and spacing aside)
+    rows = ["tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id"]
+    for i in range(6):
+        rows.append(
+            f"{2000 + i},spam_{i},True,Mon Mar 03 08:{10 + i}:00 +0000 2025,"
+            f'"@GroenFonds  Gratis volgers! Check my bio https://spam.example",,'
+        )
+    rows.append(
+        "2100,cust_1,True,Mon Mar 03 09:00:00 +0000 2025,"
+        '"@GroenFonds waar blijft mijn bevestiging?",,'
+    )
+    path = tmp_path / "wave.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    rep = importer.import_paths([path])[0]
+    assert rep.status == "imported", rep.error
+    with Session(ws.engine) as s, s.begin():
+        triage_workspace(s, ws.workspace_id)
+    with Session(ws.engine) as s:
+        asked = ask_for_labels(s, ws.workspace_id, k=10)
+    texts = asked["text"].tolist()
+    assert len(texts) == 2, texts
+    spam = asked[asked["text"].str.contains("Gratis")]
+    assert spam["same_text"].tolist() == [6]
+    assert asked[~asked["text"].str.contains("Gratis")]["same_text"].tolist() == [1]

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, cast
 from urllib.parse import urlsplit
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
@@ -196,7 +197,18 @@ def ask_for_labels(
     ranked = candidates.assign(
         confidence=confidence.round(3), asked_by=" + ".join(readers) or "lexicon"
     )
+    # one text asked once: a spam wave or a pasted complaint repeats the same words under many
+    # names, and a second label of the same text teaches the model nothing new
+    key = ranked["text"].fillna("").map(_same_text_key)
+    ranked = ranked.assign(same_text=key.map(key.value_counts()).astype(int))
+    ranked = ranked.iloc[np.argsort(ranked["confidence"].to_numpy(), kind="stable")]
+    ranked = ranked[~key.loc[ranked.index].duplicated()].reset_index(drop=True)
     return ranked.iloc[least_sure(ranked["confidence"].tolist(), k=k)].reset_index(drop=True)
+
+
+def _same_text_key(text: str) -> str:
+    """The words of a message without case, spacing or who it names (@someone)."""
+    return " ".join(w for w in text.casefold().split() if not w.startswith("@"))
 
 
 def current_alerts(
