@@ -329,3 +329,33 @@ def test_the_per_language_verdict_round_trips_through_the_stored_json():
     assert stored["min_held_back"] == 20
     assert decisions_from(stored) == model.languages
     assert decisions_from(None) is None and decisions_plain(None) is None
+
+
+@pytest.mark.parametrize("languages", [("nl", "en"), ("nl", "en", "de", "fr", "es")])
+def test_few_labels_in_many_languages_train_without_a_crash(languages):
+    # more label-and-language pairs than the held-back quarter can hold one of each: the
+    # rarest pairs are held back by label alone instead of refusing to split
+    intents = ("complaint", "question", "praise", "lead", "other")
+    texts, langs, labels = [], [], []
+    for n, lang in enumerate(languages):
+        for lab in intents:
+            for k in range(4 if n == 0 else 3):
+                texts.append(f"{lab} bericht {lang} {k}")
+                langs.append(lang)
+                labels.append(lab)
+    result = train("intent", texts, langs, labels, labels, use_embeddings=False)
+    assert result.model is not None, result.message
+    assert not result.model.in_charge  # too few held back in any language
+
+
+def test_language_codes_are_read_as_the_language_alone():
+    from socialdesk.inbox.learning import UNKNOWN_LANGUAGE, language_key
+
+    assert [language_key(x) for x in ("EN", "nl-NL", "nl_BE", " de ", None, "")] == [
+        "en",
+        "nl",
+        "nl",
+        "de",
+        UNKNOWN_LANGUAGE,
+        UNKNOWN_LANGUAGE,
+    ]

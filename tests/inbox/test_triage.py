@@ -313,3 +313,23 @@ def test_triage_texts_reads_a_repeated_text_once_and_the_same():
     assert given[0].sentiment != given[1].sentiment
     with pytest.raises(ValueError):
         triage_texts(["a", "b"], ["nl"])
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        (r"\bx(a?b)", "xab"),  # an optional item opening a group after text
+        (r"\bcan(t| ?not)", "i can not"),
+        (r"\bno(\s*way)", "no way"),
+        (r"(?a)\bfoo", "éfoo"),  # ASCII word boundaries: é is not a letter there
+        (r"(?i)\bKLACHT", "een klacht"),
+    ],
+)
+def test_the_gate_never_skips_a_rule_that_matches(pattern, text):
+    import re
+
+    from socialdesk.inbox.intent import RuleGate
+
+    rx = re.compile(pattern, re.MULTILINE)
+    assert rx.search(text)
+    assert RuleGate.of([rx]).candidates(text) == {0}

@@ -146,19 +146,21 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"  # re's \w for str patterns
 
 
-def _openings(items: Any, at_run: bool) -> list[tuple[str, bool]] | None:
+def _openings(items: Any, at_run: bool, inside: bool = False) -> list[tuple[str, bool]] | None:
     """The literal texts a match of a parsed sequence can open with (each with whether it
-    opens a run of word characters), or None when some match opens otherwise."""
+    opens a run of word characters), or None when some match opens otherwise. `inside`: the
+    sequence is a group after text already read, so an anchor or an optional item at its
+    start cannot start the match afresh (reading stops there instead)."""
     from re import _constants as c  # type: ignore[attr-defined]
 
     heads: list[tuple[str, bool]] = [("", at_run)]
     opened = False
     for op, av in items:
-        if op is c.AT and not opened:
+        if op is c.AT and not opened and not inside:
             # a match after "\b" or at a line's start opens a run when it opens with a letter
             at_run = av in (c.AT_BOUNDARY, c.AT_BEGINNING, c.AT_BEGINNING_LINE)
             heads = [("", at_run)]
-        elif op is c.MAX_REPEAT and av[0] == 0 and not opened:
+        elif op is c.MAX_REPEAT and av[0] == 0 and not opened and not inside:
             # optional: the text after it opens the match's rest; white space keeps a run's start
             space = [(c.IN, [(c.CATEGORY, c.CATEGORY_SPACE)])]
             at_run = at_run and list(av[2]) == space
@@ -179,7 +181,7 @@ def _openings(items: Any, at_run: bool) -> list[tuple[str, bool]] | None:
                 ways = av[1]
             tails: list[tuple[str, bool]] = []
             for way in ways:
-                found = _openings(list(way), at_run and not opened)
+                found = _openings(list(way), at_run and not opened, inside or opened)
                 if found is None:
                     tails = []
                     break
@@ -224,7 +226,9 @@ class RuleGate:
                 heads = _openings(list(_parser.parse(rx.pattern, rx.flags)), False)
             except Exception:  # an unknown construct: the rule always runs
                 heads = None
-            if heads is None or rx.flags & re.IGNORECASE:
+            # case-blind or ASCII/locale word rules: the gate's lower case and Unicode word
+            # runs would not be theirs, so such a rule always runs
+            if heads is None or rx.flags & (re.IGNORECASE | re.ASCII | re.LOCALE):
                 always.add(i)
                 continue
             for head, at_run in heads:

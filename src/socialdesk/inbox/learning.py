@@ -290,7 +290,9 @@ def language_key(language: Any) -> str:
     (None, an empty cell, NaN)."""
     if language is None or (isinstance(language, float) and math.isnan(language)):
         return UNKNOWN_LANGUAGE
-    return str(language) or UNKNOWN_LANGUAGE
+    # "EN", "nl-NL" and "nl_BE" as the detector writes them: lower case, the language alone
+    code = str(language).strip().lower().replace("_", "-").split("-")[0]
+    return code or UNKNOWN_LANGUAGE
 
 
 def _estimate_plain(estimate: Estimate) -> dict[str, Any]:
@@ -620,7 +622,21 @@ def _strata(labels: Sequence[str], keys: Sequence[str]) -> list[str]:
     pairs = [f"{lab}|{key}" for lab, key in zip(labels, keys, strict=True)]
     counts = pd.Series(pairs).value_counts()
     strata = [p if counts[p] >= 2 else lab for p, lab in zip(pairs, labels, strict=True)]
-    if pd.Series(strata).value_counts().min() < 2:
+    # each part must be able to hold one of every stratum (train_test_split refuses
+    # otherwise): while there are more strata than the smaller part holds, the rarest
+    # label-and-language pair joins its label's stratum (few labels in many languages)
+    n = len(labels)
+    held = math.ceil(HOLDOUT_SHARE * n)
+    room = min(held, n - held)
+    sizes = pd.Series(strata).value_counts()
+    while len(sizes) > room:
+        rare = [x for x in sizes.index[::-1] if "|" in x]
+        if not rare:
+            break
+        merged = rare[0]
+        strata = [x.split("|")[0] if x == merged else x for x in strata]
+        sizes = pd.Series(strata).value_counts()
+    if sizes.min() < 2 or len(sizes) > room:
         return list(labels)
     return strata
 
