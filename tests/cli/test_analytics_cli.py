@@ -101,6 +101,21 @@ def test_goals_add_list_remove(tmp_path):
         "off-track",
         "not-enough-data",
     )
+    # after the period the table says what the page says: reached or not, not "off-track"
+    r = runner.invoke(
+        app,
+        [
+            *("goals", "add", "January", "-w", ws, "--metric", "interactions"),
+            *("--target", "999999", "--start", "2026-01-01", "--end", "2026-01-10"),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["goals", "list", "-w", ws, "--today", "2026-03-15", "--json"])
+    january = next(o for o in json.loads(r.output)["objectives"] if o["name"] == "January")
+    assert january["status"]["status"] == "off-track" and january["status"]["days_left"] <= 0
+    r = runner.invoke(app, ["goals", "list", "-w", ws, "--today", "2026-03-15"])
+    words = " ".join(r.output.split())
+    assert "not reached" in words and "off-track" not in words
     r = runner.invoke(
         app,
         [

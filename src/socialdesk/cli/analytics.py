@@ -424,8 +424,9 @@ def goals_list(
         )
         return
     table = Table()
-    for col in ("id", "goal", "metric", "period", "so far", "target", "forecast (95%)", "status"):
+    for col in ("id", "goal", "metric", "period", "so far", "target", "forecast (95%)"):
         table.add_column(col)
+    table.add_column("status", no_wrap=True, min_width=11)  # the verdict reads whole
     for st in statuses:
         unit = run.metric_info(st.goal.metric).unit
         value, interval = _estimate(st.forecast, unit)
@@ -439,9 +440,18 @@ def goals_list(
             fmt_value(st.observed, unit),
             fmt_value(st.target_value, unit),
             escape(str(forecast)),
-            escape(str(st.status)),
+            escape(_goal_word(st.status, st.days_left)),
         )
     console.print(table)
+
+
+def _goal_word(status: str, days_left: int) -> str:
+    """The status as the goals page says it: once the period is over, reached or not."""
+    if days_left <= 0 and status == "on-track":
+        return "reached"
+    if days_left <= 0 and status in ("at-risk", "off-track"):
+        return "not reached"
+    return status
 
 
 # -- anomalies and best times ------------------------------------------------------------------
