@@ -49,6 +49,10 @@ def test_campaign_table_figures_match_the_skill(client):
     html = client.get("/ads?days=0&lang=nl").text
     assert "Small &lt;b&gt;" in html and "<b>" not in html.split('id="main"', 1)[1]
     assert 'data-chart="ad-' in html  # the spend sparkline
+    # results first: what is paid, what it brought and at what cost, before reach and clicks
+    head = html.split('<table class="data">', 1)[1].split("</thead>", 1)[0]
+    columns = [htmllib.unescape(c) for c in re.findall(r"<th[^>]*>([^<]*)</th>", head)]
+    assert columns[:5] == ["Naam", "Uitgaven", "Resultaten", "CPA", "ROAS"], columns
 
 
 def test_budget_page_lists_current_recommended_and_reasons(client):
