@@ -16,8 +16,9 @@ file by file in turn, so that a busy machine slows both alike:
   the rows staged into one temporary table (executemany on SQLite, COPY on PostgreSQL), then
   `INSERT ... SELECT ... ON CONFLICT` upserts of the account, the posts, their snapshots and
   `post_latest` (in index order, with the import's SQLite page cache), and the same weekly
-  rollups (`refresh_weeks` of the account), one transaction per file. The import sums again
-  only the weeks its rows touched (its "weeks" phase: finding them, then summing them); each
+  rollups (`refresh_weeks` of the account), one transaction per file. The import adds posts
+  new to the store to their weeks and sums again only the weeks that rows stored before
+  touched (its "weeks" phase: finding them, adding, summing); each
   file here holds posts of every week of 2025, so that is every week of its account, the
   same work.
 
@@ -635,6 +636,7 @@ def run_store(
         _timed(load.Loader, "load", "write rows"),
         _timed(load, "refresh_post_latest", "post_latest"),
         _timed(load, "post_weeks", "weeks"),  # the posts' old and new weeks, then their sums
+        _timed(load, "add_new_posts", "weeks"),  # new posts added to their weeks
         _timed(load, "refresh_weeks", "weeks"),
         _timed(runner, "refresh_statistics", "ANALYZE after commit"),
     ]

@@ -257,3 +257,40 @@ def test_the_comparison_sees_a_forgotten_old_week(ws, importer, tmp_path, monkey
     # week 0 kept some of its posts through the first move (their new week is theirs), so
     # it was summed again anyway; once its last posts leave, only their old week names it
     assert ("a week emptied", False) in seen
+
+
+def test_new_posts_are_added_to_weeks_whose_figures_were_missing(ws, importer, tmp_path):
+    # new posts are added to their weeks' rows (not summed again): a week whose posts had no
+    # reach (NULL) takes the new posts' reach, and a week with reach keeps it when the new
+    # posts have none, as a fresh sum says
+    def without_reach(path, ids, day):
+        _posts_file(path, {i: (_at(day), 1) for i in ids})
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        out = [lines[0]]
+        for line in lines[1:]:
+            cells = line.split(",")
+            cells[12] = ""  # Reach
+            out.append(",".join(cells))
+        path.write_text("\n".join(out) + "\n", encoding="utf-8-sig")
+        return path
+
+    steps = [
+        without_reach(tmp_path / "Jan-01-2026_Jan-31-2026.csv", range(0, 3), 1),
+        _posts_file(
+            tmp_path / "Feb-01-2026_Feb-28-2026.csv", {i: (_at(2), 40 + i) for i in range(10, 13)}
+        ),
+        _posts_file(
+            tmp_path / "Mar-01-2026_Mar-31-2026.csv", {i: (_at(8), 50 + i) for i in range(20, 23)}
+        ),
+        without_reach(tmp_path / "Apr-01-2026_Apr-30-2026.csv", range(30, 33), 9),
+    ]
+    for path in steps:
+        report = importer.import_file(path)
+        assert report.status == "imported", (path.name, report.error)
+        assert report.counts["post"]["updated"] == 0  # new posts only: added, not summed again
+        kept, full = _kept_and_full(ws)
+        assert kept == full, path.name
+    with Session(ws.engine) as s:
+        weeks = {str(r.week): (r.posts, r.reach) for r in s.scalars(select(PostWeek))}
+    assert weeks[str(START)] == (6, sum(40 + i for i in range(10, 13)))
+    assert weeks[str(START + dt.timedelta(days=7))] == (6, sum(50 + i for i in range(20, 23)))

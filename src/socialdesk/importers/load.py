@@ -47,7 +47,13 @@ from socialdesk.model import (
     SearchPerformance,
     WebDay,
 )
-from socialdesk.store.rollups import TouchedWeeks, post_weeks, refresh_post_latest, refresh_weeks
+from socialdesk.store.rollups import (
+    TouchedWeeks,
+    add_new_posts,
+    post_weeks,
+    refresh_post_latest,
+    refresh_weeks,
+)
 from socialdesk.store.upsert import UpsertResult, existing_keys, upsert, upsert_frame
 
 POST_FIELDS = (
@@ -261,11 +267,16 @@ class Loader:
         if self.dry_run:
             return
         weeks: TouchedWeeks | None = self._weeks
+        new_posts: set[int] = set()
         if self._posts:  # every post this file wrote, or wrote a snapshot of
-            # a post stored before may have left its old week (its date changed): the weeks
-            # of those posts as post_latest still has them (and as post has them now)
-            self._weeks.post |= post_weeks(self.session, self._known)
+            # a post stored before may have changed its figures or left its old week (its
+            # date changed): the weeks of those posts as post_latest still has them and as
+            # post has them now are summed again; the posts new to the store are added to
+            # their weeks (at their own cost, not their accounts' history)
+            self._weeks.post = post_weeks(self.session, self._known)
+            new_posts = self._posts - self._known
             refresh_post_latest(self.session, post_ids=self._posts)
+            add_new_posts(self.session, new_posts)
         elif self.batch_id is not None and ("post" in self.counts or "post_metrics" in self.counts):
             refresh_post_latest(self.session, batch_id=self.batch_id)
             weeks = None  # posts not known one by one: every week of the file's accounts
@@ -329,8 +340,6 @@ class Loader:
         self._posts.update(ids.values())
         if res.updated:  # some were stored before (a chunk of new posts has no old weeks)
             self._known.update(ids.values())
-        if "published_at" in posts.columns:  # the weeks the posts are in now
-            self._weeks.post |= _weeks_of(posts["account_id"], posts["published_at"])
         metric_cols = [c for c in POST_METRICS if c in frame.columns]
         if not metric_cols:
             return

@@ -468,6 +468,64 @@ def _refresh_touched(conn: Conn, weeks: TouchedWeeks) -> None:
             conn.execute(insert(table).from_select(columns, rows))
 
 
+def add_new_posts(conn: Conn, post_ids: Iterable[int]) -> None:
+    """Add posts that are new to the store (written by this import, none of them stored
+    before) to their weeks' `post_week` rows: their count and their latest reach and
+    engagements, grouped by week and added to what the row holds (a new row where there was
+    none). Costs what the new posts do, not what their accounts hold; call it after their
+    `post_latest` rows are written. A week that a post stored before also touched is to be
+    summed again afterwards (`refresh_weeks(weeks=...)`), which overwrites it whole. The
+    figures are whole counts, so added up they equal a fresh sum exactly."""
+    ids = sorted(set(post_ids))
+    if not ids:
+        return
+    dialect = _dialect(conn)
+    stmt: Any = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(PostWeek)
+
+    def added(name: str) -> Any:
+        kept, new = PostWeek.__table__.c[name], stmt.excluded[name]
+        return case((new.is_(None), kept), (kept.is_(None), new), else_=kept + new)
+
+    def write(where: Any, ids_table: Any = None) -> None:
+        latest: Any = PostLatest.__table__
+        rows: Any = latest if ids_table is None else ids_table.join(latest, where)
+        week = week_of(PostLatest.published_at, dialect)
+        grouped = (
+            select(
+                PostLatest.account_id,
+                week,
+                func.count(),
+                func.sum(PostLatest.reach),
+                func.sum(PostLatest.engagements),
+            )
+            .select_from(rows)
+            .where(PostLatest.published_at.is_not(None), true() if ids_table is not None else where)
+            .group_by(PostLatest.account_id, week)
+        )
+        upsert = stmt.from_select(_POST_WEEK_COLUMNS, grouped).on_conflict_do_update(
+            index_elements=["account_id", "week"],
+            set_={
+                "posts": PostWeek.__table__.c.posts + stmt.excluded.posts,
+                "reach": added("reach"),
+                "engagements": added("engagements"),
+            },
+        )
+        conn.execute(upsert)
+
+    if len(ids) > _CHUNK:  # an import's posts: through a temporary table
+        with _id_table(conn, ids) as table:
+            if dialect == "postgresql":  # into post_latest by key, over the ids' own range
+                key = and_(
+                    PostLatest.post_id == table.c.id, PostLatest.post_id.between(ids[0], ids[-1])
+                )
+                write(key, table)
+            else:  # SQLite looks each id up in the key (a join let it read all post_latest)
+                write(PostLatest.post_id.in_(select(table.c.id)))
+        return
+    for i in range(0, len(ids), _CHUNK):
+        write(PostLatest.post_id.in_(ids[i : i + _CHUNK]))
+
+
 def refresh_weeks(
     conn: Conn, account_ids: Iterable[int] | None = None, *, weeks: TouchedWeeks | None = None
 ) -> None:
