@@ -55,6 +55,17 @@ def test_campaign_table_figures_match_the_skill(client):
     assert columns[:5] == ["Naam", "Uitgaven", "Resultaten", "CPA", "ROAS"], columns
 
 
+def test_unknown_attribution_is_said_once_under_the_table(client):
+    """An export without the attribution setting (Google Ads never has it) is told once under
+    the table, not in every row's results."""
+    html = client.get("/ads?days=0&lang=en").text
+    main = html.split('id="main"', 1)[1]
+    assert "Attribution setting:" not in main
+    assert 'data-unattributed="2"' in main and "not in the export for 2 of 2 rows" in main
+    dutch = client.get("/ads?days=0&lang=nl").text
+    assert "Attributie-instelling niet in de export voor 2 van 2 rijen" in dutch
+
+
 def test_budget_page_lists_current_recommended_and_reasons(client):
     data = client.get("/ads/budget.json?total=3000&days=30").json()
     plan = data["plan"]
