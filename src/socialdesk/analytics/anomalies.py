@@ -57,6 +57,12 @@ not make the next day look low, and a day after either that drew next to nothing
 drop. On such accounts a very big drop is scored against the robust spread alone only where
 DROP_RESCORE or more is expected (a small count there is one post's clicks, whose lower tail is
 far heavier than the central half of the days says).
+On such accounts each kind of day's spread comes from its own days, in a 91-day look from as
+few as 14, and a spread from so few is as often too small as too large: the scores of the
+larger counts are Student t's with the degrees of freedom of their spread (SPREAD_DF, and
+ROBUST_DF for the robust one that the gamma lower tail and a very big drop are scored with),
+given as the normal score of their tail probability (_student_scores). A very big rise keeps
+the log-normal's upper tail, already heavier than that of a sum of posts' reach.
 
 The score: below LOW_COUNT expected, the normal score of the negative binomial mid-p tail
 probability of the count (beyond it plus half of its own probability); above it,
@@ -109,6 +115,8 @@ PHI_MIN = 0.05**2  # relative day-to-day noise is never taken below 5%
 MIN_LEVEL = 0.1  # an expected count is never taken below this
 ROUNDS = 4
 MAX_SCORE = 99.0
+BAND_STEPS = 40  # halvings of the bisection that finds a day's band (_Scoring.band)
+BAND_SPAN = 1e7  # the band's upper end is looked for up to this many times the expected
 HUBER = 3.0  # small counts are winsorised this many standard deviations above the usual
 HUBER_STEPS = 6
 PHI_MAX = 20.0  # small counts' phi is sought between PHI_MIN and this
@@ -119,6 +127,13 @@ DROP_RESCORE = 30.0  # posting-driven accounts: a very big drop is rescored from
 QUALITY_CLIP = math.log(4.0)  # a posting day's ratio counts for a post's quality up to 4×
 PROFILE_FLOOR = 1e-3  # the posting profile (mean 1) is never taken below this
 PHI_GRID = tuple(float(v) for v in np.geomspace(PHI_MIN, PHI_MAX, 40))
+# degrees of freedom per day a spread was estimated from (posting-driven accounts, where each
+# kind of day has its own, from 14 to 150 days of a 91-day to one-year look): phi as a variance
+# from that many days; the robust phi (a median absolute deviation, as precise as a standard
+# deviation of 37% as many normal days; its gamma lower tail is scored with it) from half of
+# them, between that 37% and all (0.37 and 1 were tried on seed 1: docs/decisions.md)
+SPREAD_DF = 1.0
+ROBUST_DF = 0.5
 
 WEEKDAY_NAMES = (
     Phrase("Monday"),
@@ -191,7 +206,7 @@ class DayFit:
     """One series scored: arrays over its days (NaN where a day is missing)."""
 
     expected: np.ndarray
-    low: np.ndarray
+    low: np.ndarray  # the band outside which a count is flagged: on the flagged days (else NaN)
     high: np.ndarray
     score: np.ndarray
     ratio: np.ndarray
@@ -443,25 +458,54 @@ def _nb_scores(y: np.ndarray, mu: np.ndarray, phi: np.ndarray | float) -> np.nda
     return np.where(up, z, -z)
 
 
+def _student_scores(z: np.ndarray, df: np.ndarray | float | None) -> np.ndarray:
+    """Normal scores `z` made honest about a spread estimated from few days: each read as a
+    Student t with `df` degrees of freedom (inf: unchanged) and given the normal score of that
+    t's tail probability. A log ratio over a spread estimated from n residuals is a t with
+    about n degrees of freedom, not a normal: with the spread of 14 quiet days (a 91-day
+    window) a ratio 3.5 of its standard deviations out comes about five times as often as
+    the normal says."""
+    from scipy.special import ndtri_exp
+    from scipy.stats import t as student
+
+    if df is None:
+        return z
+    df = np.broadcast_to(np.asarray(df, dtype=float), np.shape(z))
+    finite = np.isfinite(df)
+    if not finite.any():
+        return z
+    a = np.abs(z)
+    log_p = student.logsf(a, np.where(finite, np.maximum(df, 1.0), 1.0))
+    heavy = -ndtri_exp(np.minimum(log_p, math.log(0.5)))
+    return np.where(finite & (a > 0), np.sign(z) * heavy, z)
+
+
 def _tail_scores(
     y: np.ndarray,
     mu: np.ndarray,
     phi: np.ndarray | float,
     lower_phi: np.ndarray | float | None = None,
+    df: np.ndarray | float | None = None,
+    lower_df: np.ndarray | float | None = None,
 ) -> np.ndarray:
     """Signed scores of each count against the negative binomial (mu, phi): for small
     expected counts (below LOW_COUNT) the normal score of its tail probability, for larger
     ones above it the log ratio over its standard deviation sqrt(phi + 1/mu) (a log-normal
     tail: heavier than the negative binomial's gamma tail, as real bursts are), below it the
-    less extreme of that and the negative binomial's score with `lower_phi` when given."""
+    less extreme of that and the negative binomial's score with `lower_phi` when given.
+    With `df` (`lower_df`) the degrees of freedom of `phi` (`lower_phi`), per day, the scores
+    of the larger counts are read as Student t's (_student_scores): the spread of a kind of
+    day in a short window is estimated from a few dozen days or fewer."""
     small = _nb_scores(y, mu, phi)
     up = np.round(np.nan_to_num(y)) > mu
     large = np.log((np.nan_to_num(y) + 0.5) / (mu + 0.5)) / np.sqrt(phi + 1.0 / (mu + 0.5))
+    large = _student_scores(large, df)
     # with `lower_phi` (posting-driven accounts: a day's count is the sum of its posts' reach,
     # whose lower tail is a gamma's, heavier than the log-normal's) a count below the usual
     # gets the less extreme of the two scores, the gamma's with the robust phi
     if lower_phi is not None:
-        large = np.where(up, large, np.maximum(large, _nb_scores(y, mu, lower_phi)))
+        gamma = _student_scores(_nb_scores(y, mu, lower_phi), lower_df)
+        large = np.where(up, large, np.maximum(large, gamma))
     return np.clip(np.where(mu < LOW_COUNT, small, large), -MAX_SCORE, MAX_SCORE)
 
 
@@ -542,6 +586,17 @@ def _spreads(
         if on.sum() >= MIN_KIND_DAYS and on.sum() < use.sum():
             out[kinds == k] = _group_spread(y[on], mu[on], moments=moments)
     return out
+
+
+def _spread_days(use: np.ndarray, kinds: np.ndarray) -> np.ndarray:
+    """Per day the number of days its phi was estimated from (_spreads: the days of its kind
+    in `use`, else all days in `use`): the degrees of freedom of its spread."""
+    out = np.full(len(use), float(use.sum()))
+    for k in np.unique(kinds):
+        on = use & (kinds == k)
+        if on.sum() >= MIN_KIND_DAYS and on.sum() < use.sum():
+            out[kinds == k] = float(on.sum())
+    return np.maximum(out, 1.0)
 
 
 def _own_share(
@@ -673,6 +728,95 @@ def _nearest(y: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(y), np.clip(np.nan_to_num(y), lo, hi), lo)
 
 
+@dataclass(frozen=True)
+class _Scoring:
+    """How a series' days are scored once it is fitted: the one function behind both a day's
+    score and the band shown beside it ("normal 151 – 3,454"), so that a flagged count is
+    never inside its own band (the band was the main spread's alone, while a very big change
+    is scored on the robust spread and a drop on a posting-driven account on the gamma's
+    lower tail too: a count of 3,053 was flagged with a band up to 3,454)."""
+
+    mu: np.ndarray
+    phi: np.ndarray
+    robust: np.ndarray
+    days: np.ndarray | None  # per day the days its spread is estimated from (posting-driven)
+    posting: bool  # a posting-driven account
+
+    def __call__(self, y: np.ndarray) -> np.ndarray:
+        """Signed scores of counts `y` (one a day) against this fit."""
+        mu, days = self.mu, self.days
+        z = _tail_scores(
+            y,
+            mu,
+            self.phi,
+            self.robust if self.posting else None,
+            None if days is None else SPREAD_DF * days,
+            None if days is None else ROBUST_DF * days,
+        )
+        ratio = (y + 0.5) / (mu + 0.5)
+        big = (ratio >= BIG_RATIO) | (ratio <= 1.0 / BIG_RATIO)
+        # a very big change is scored against the robust spread alone; on posting-driven
+        # accounts a drop only where DROP_RESCORE or more is expected: a small count there is
+        # one post's clicks, whose lower tail is far heavier than the robust spread of the
+        # central half says (a post that drew a tenth of the usual clicks comes about once a
+        # year), while a large one is a sum of reach from several posts and the quiet part
+        rescored = big if not self.posting else big & ((ratio > 1) | (mu >= DROP_RESCORE))
+        if rescored.any():
+            # a drop against the robust spread alone is a t with that spread's degrees of
+            # freedom; a rise keeps the log-normal's upper tail, already heavier than that of
+            # a sum of posts' reach (and a post's clicks need it to stand out at 10×)
+            core = _tail_scores(
+                y,
+                mu,
+                self.robust,
+                df=None if days is None else np.where(ratio < 1, ROBUST_DF * days, np.inf),
+            )
+            z = np.where(rescored & (np.abs(core) > np.abs(z)), core, z)
+        return z
+
+    def at(self, where: np.ndarray) -> _Scoring:
+        """The same scoring for the days `where` (a mask or positions) alone."""
+        return _Scoring(
+            self.mu[where],
+            self.phi[where],
+            self.robust[where],
+            None if self.days is None else self.days[where],
+            self.posting,
+        )
+
+    def band(self, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+        """Per day the counts (low, high) beyond which a count is flagged: the score's
+        crossings of ±threshold, found by bisection on the log of the count (BAND_STEPS
+        halvings), and the least change that is flagged (MIN_RATIO). Where the expected count
+        is below LOW_COUNT the score is a whole count's: low and high are then the last whole
+        counts that are not flagged. About 80 scorings of the days: ask it for the days shown
+        (`at`), not for a whole series."""
+        mu = self.mu
+        start = np.log(mu + 0.5)
+        # upward: from the expected count to BAND_SPAN times it (MAX_SCORE caps every score)
+        below, above = start.copy(), start + math.log(BAND_SPAN)
+        for _ in range(BAND_STEPS):
+            mid = (below + above) / 2
+            hit = self(np.exp(mid) - 0.5) >= threshold
+            above, below = np.where(hit, mid, above), np.where(hit, below, mid)
+        high = np.exp(above) - 0.5
+        # downward: between no count at all and the expected one
+        at_zero = self(np.zeros_like(mu)) <= -threshold
+        lower, upper = np.full_like(mu, math.log(0.5)), start.copy()
+        for _ in range(BAND_STEPS):
+            mid = (lower + upper) / 2
+            hit = self(np.exp(mid) - 0.5) <= -threshold
+            lower, upper = np.where(hit, mid, lower), np.where(hit, upper, mid)
+        low = np.where(at_zero, np.exp(lower) - 0.5, 0.0)
+        # a change smaller than MIN_RATIO (count + 1/2 over expected + 1/2) is never flagged
+        high = np.maximum(high, (mu + 0.5) * MIN_RATIO - 0.5)
+        low = np.maximum(np.minimum(low, (mu + 0.5) / MIN_RATIO - 0.5), 0.0)
+        # counts are whole: the band's ends are the last whole counts inside it (a crossing at
+        # 4.3 is "normal from 5", so a flagged 4 is never shown as inside "4 - 89"; below
+        # LOW_COUNT a score is a rounded count's and crosses at a half: the same rule holds)
+        return np.ceil(low - 1e-9) + 0.0, np.floor(high + 1e-9)  # + 0.0: no "-0"
+
+
 def fit_days(
     values: np.ndarray,
     weekdays: np.ndarray,
@@ -683,8 +827,6 @@ def fit_days(
     """Score a daily count series (`values`, NaN where missing; `weekdays` 0 = Monday;
     `posts` the account's posts published each day, None when not known; `lead` those of
     the days just before the series, oldest first)."""
-    from scipy.stats import nbinom, norm
-
     y = np.asarray(values, dtype=float)
     known = np.isfinite(y)
     use = known.copy()
@@ -718,6 +860,7 @@ def fit_days(
     z = np.zeros(len(y))
     flagged = np.zeros(len(y), dtype=bool)
     fit_y = y  # the counts the usual is fitted to: winsorised at _cap once there is a fit
+    days: np.ndarray | None = None  # per day the days its spread is estimated from
     for round_ in range(ROUNDS):
         for inner in range(3 if posts is not None else 2):
             post = lift(effect)
@@ -768,18 +911,13 @@ def fit_days(
             )
         phi = _spreads(y, mu, use, kinds, moments=round_ > 0)
         robust = _spreads(y, mu, use, kinds, moments=False)
-        z = _tail_scores(y, mu, phi, robust if posts is not None else None)
+        # on posting-driven accounts each kind of day has a spread of its own, from as few as
+        # MIN_KIND_DAYS days: its scores are Student t's with degrees of freedom from them
+        days = _spread_days(use, kinds) if posts is not None else None
+        scoring = _Scoring(mu, phi, robust, days, posts is not None)
+        z = scoring(y)
         ratio = (y + 0.5) / (mu + 0.5)
         big = (ratio >= BIG_RATIO) | (ratio <= 1.0 / BIG_RATIO)
-        # a very big change is scored against the robust spread alone; on posting-driven
-        # accounts a drop only where DROP_RESCORE or more is expected: a small count there is
-        # one post's clicks, whose lower tail is far heavier than the robust spread of the
-        # central half says (a post that drew a tenth of the usual clicks comes about once a
-        # year), while a large one is a sum of reach from several posts and the quiet part
-        rescored = big if posts is None else big & ((ratio > 1) | (mu >= DROP_RESCORE))
-        if rescored.any():
-            core = _tail_scores(y, mu, robust)
-            z = np.where(rescored & (np.abs(core) > np.abs(z)), core, z)
         changed = (ratio >= MIN_RATIO) | (ratio <= 1.0 / MIN_RATIO)
         flagged = known & changed & (np.abs(z) >= threshold)
         # the next round leaves out the flagged days and the suspect ones: a very big change
@@ -787,21 +925,10 @@ def fit_days(
         # weekday's factor up); a suspect day is not flagged unless its own score is enough
         suspect = big & (np.abs(z) >= threshold - BIG_RELIEF)
         use = known & ~flagged & ~suspect
-    size = 1.0 / phi
-    tail = float(norm.sf(threshold))
-    sd = np.sqrt(phi + 1.0 / (mu + 0.5))
-    high = np.where(
-        mu < LOW_COUNT,
-        nbinom.isf(tail, size, size / (size + mu)),
-        (mu + 0.5) * np.exp(threshold * sd) - 0.5,
-    )
-    low = np.where(
-        mu < LOW_COUNT,
-        nbinom.ppf(tail, size, size / (size + mu)),
-        (mu + 0.5) * np.exp(-threshold * sd) - 0.5,
-    )
-    high = np.maximum(high, mu * MIN_RATIO)
-    low = np.minimum(low, mu / MIN_RATIO)
+    # the band of the flagged days (the days a band is shown for): NaN on the others
+    low, high = np.full(len(y), np.nan), np.full(len(y), np.nan)
+    if flagged.any():
+        low[flagged], high[flagged] = scoring.at(flagged).band(threshold)
     with np.errstate(divide="ignore", invalid="ignore"):
         plain = np.where(mu > 0, y / mu, np.nan)
     return DayFit(mu, low, high, z, plain, flagged, float(np.median(phi)))
