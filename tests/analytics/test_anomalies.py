@@ -330,3 +330,31 @@ def test_the_days_before_the_period_are_read_as_history_and_not_flagged():
         assert found and all(a.day >= period for a in found)
         found_in_period += (start + dt.timedelta(days=day)).isoformat() in {a.day for a in found}
     assert found_in_period >= 19
+
+
+def test_an_accounts_metrics_of_one_day_are_listed_together_and_counted_once():
+    # a big post lifts a day's impressions, engagements and clicks at once: the list had them
+    # rows apart (sorted by score alone) and the CLI counted "5 days" for 3
+    from socialdesk.analytics.anomalies import DayAnomaly, account_days, in_order
+
+    def day(d: str, account: int, metric: str, score: float) -> DayAnomaly:
+        return DayAnomaly(d, "x", account, "acc", metric, 10.0, 2.0, 0.0, 5.0, score, 5.0, "")
+
+    rows = [
+        day("2026-10-06", 1, "interactions", 4.6),
+        day("2026-09-29", 1, "followers_gained", 3.7),
+        day("2026-03-07", 2, "interactions", -3.6),
+        day("2026-10-06", 1, "engagements", 3.5),
+        day("2026-10-06", 2, "impressions", 3.55),  # another account, the same day
+        day("2026-10-06", 1, "impressions", 3.5),
+    ]
+    ordered = [(a.day, a.account_id, a.metric) for a in in_order(rows)]
+    assert ordered == [
+        ("2026-10-06", 1, "interactions"),
+        ("2026-10-06", 1, "engagements"),
+        ("2026-10-06", 1, "impressions"),
+        ("2026-09-29", 1, "followers_gained"),
+        ("2026-03-07", 2, "interactions"),
+        ("2026-10-06", 2, "impressions"),
+    ]
+    assert account_days(rows) == 4

@@ -70,7 +70,7 @@ def test_a_flagged_count_is_outside_the_band_shown_beside_it():
     rng = np.random.default_rng(77)
     checked = 0
     for seed in range(12):
-        counts, usual, posts, weekdays = _posting_year(np.random.default_rng(400 + seed), 120)
+        counts, _usual, posts, weekdays = _posting_year(np.random.default_rng(400 + seed), 120)
         planted = counts.copy()
         for day in rng.choice(len(counts), 6, replace=False):
             planted[day] = round(counts[day] * float(rng.choice([0.05, 0.2, 3.0, 4.5, 8.0])))

@@ -1151,6 +1151,26 @@ def post_anomalies(
     return found, skipped
 
 
+def in_order(days: Sequence[DayAnomaly]) -> tuple[DayAnomaly, ...]:
+    """Unusual days strongest first, an account's metrics of one day together: a big post
+    lifts its day's impressions, engagements and clicks at once, and that is one thing that
+    happened, read in one place (the day's strongest score places it), not three rows apart."""
+
+    def strength(a: DayAnomaly) -> tuple[float, float]:
+        return (abs(a.score), abs(math.log(a.ratio + 1e-9)))
+
+    groups: dict[tuple[int, str], list[DayAnomaly]] = {}
+    for a in days:
+        groups.setdefault((a.account_id, str(a.day)), []).append(a)
+    ordered = sorted(groups.values(), key=lambda g: max(strength(a) for a in g), reverse=True)
+    return tuple(a for g in ordered for a in sorted(g, key=strength, reverse=True))
+
+
+def account_days(days: Sequence[DayAnomaly]) -> int:
+    """How many account-days the unusual days are (an account's metrics of one day count once)."""
+    return len({(a.account_id, str(a.day)) for a in days})
+
+
 def anomalies(
     day_series: Sequence[tuple[str, pd.DataFrame]],
     posts: pd.DataFrame,
@@ -1169,10 +1189,9 @@ def anomalies(
         skipped += s
     p, s = post_anomalies(posts, threshold)
     skipped += s
-    days.sort(key=lambda a: (-abs(a.score), -abs(math.log(a.ratio + 1e-9))))
     p.sort(key=lambda a: -abs(a.score))
     return AnomalyResult(
-        tuple(days),
+        in_order(days),
         tuple(p),
         tuple(skipped),
         threshold,

@@ -470,6 +470,7 @@ def anomalies_command(
 ) -> None:
     """Days and posts far outside their expected range."""
     from socialdesk.analytics import run
+    from socialdesk.analytics.anomalies import account_days
 
     if threshold <= 0:
         raise typer.BadParameter("--threshold must be positive")
@@ -486,9 +487,12 @@ def anomalies_command(
     if as_json:
         print_json(result)
         return
+    # an account's unusual metrics of one day are one unusual day (listed together)
+    n_days, n_figures = account_days(result.days), len(result.days)
+    figures = f" ({n_figures} figures)" if n_figures != n_days else ""
     console.print(
         f"[bold]Anomalies[/] {result.start} – {result.end}: "
-        f"{len(result.days)} day{'' if len(result.days) == 1 else 's'}, "
+        f"{n_days} day{'' if n_days == 1 else 's'}{figures}, "
         f"{len(result.posts)} post{'' if len(result.posts) == 1 else 's'}"
     )
     console.print(escape(str(result.method)))
