@@ -477,3 +477,30 @@ def test_viewers_cannot_tag_or_edit_the_plan(sqlite_ws):
         assert viewer.post(path, data={**data, "csrf_token": token}).status_code == 403
     with sqlite_ws.session() as s:
         assert queries.tags(s, sqlite_ws.workspace_id).empty
+
+
+def test_a_plan_items_platform_is_chosen_and_stored_as_its_key(client, ws):
+    # the form had a free text field: "Instagram" was stored as typed, matched no imported
+    # post and never went out (the calendar compares keys); now a list, and a typed name is
+    # read as its key, an unknown one refused with the ones there are
+    page = client.get("/marketing/calendar?lang=nl").text
+    form = page.split('action="/marketing/calendar"', 1)[1].split("</form>", 1)[0]
+    assert '<select name="platform">' in form and '<option value="instagram">Instagram' in form
+    token = csrf_of(client)
+    for typed, key in (("Instagram", "instagram"), (" Twitter ", "x"), ("", None)):
+        added = client.post(
+            "/marketing/calendar",
+            data={"title": f"Tip {typed}", "platform": typed, "csrf_token": token},
+        )
+        assert added.status_code == 303
+        with ws.session() as s:
+            items = queries.plan_items(s, ws.workspace_id)
+        stored = items.loc[items["title"] == f"Tip {typed}", "platform"].iloc[0]
+        assert (None if pd.isna(stored) else stored) == key
+    refused = client.post(
+        "/marketing/calendar", data={"title": "Tip", "platform": "Insta", "csrf_token": token}
+    )
+    assert refused.status_code == 422 and "'Insta' is not one of facebook" in refused.text
+    assert queries.item_platform("LinkedIn") == "linkedin"
+    with pytest.raises(ValueError, match="not one of"):
+        queries.item_platform("Myspace")

@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from socialdesk.catalogue.platforms import platform_name
 from socialdesk.model import (
     PLAN_ITEM_STATUSES,
     TAG_DIMENSIONS,
@@ -459,12 +460,45 @@ def get_item(session: Session, workspace_id: int, item_id: int) -> PlanItem | No
     )
 
 
+# The platforms a plan item can be for (keys as the store writes them): where a post goes out
+ITEM_PLATFORMS = (
+    "facebook",
+    "instagram",
+    "linkedin",
+    "x",
+    "tiktok",
+    "youtube",
+    "bluesky",
+    "mastodon",
+    "threads",
+    "other",
+)
+_PLATFORM_ALIASES = {"twitter": "x", "x (twitter)": "x", "ig": "instagram", "fb": "facebook"}
+
+
+def item_platform(value: str | None) -> str | None:
+    """A plan item's platform as the store keys it: "Instagram", " instagram " and
+    "instagram" are "instagram", "Twitter" is "x", empty is None. Typed as people write it, a
+    name in capitals matched no imported post and never went out (the calendar compares keys).
+    ValueError names an unknown one and the ones there are."""
+    if value is None or not value.strip():
+        return None
+    word = " ".join(value.split()).casefold()
+    names = {platform_name(k).casefold(): k for k in ITEM_PLATFORMS}
+    found = word if word in ITEM_PLATFORMS else names.get(word) or _PLATFORM_ALIASES.get(word)
+    if found is None:
+        raise ValueError(f"platform {value.strip()!r} is not one of {', '.join(ITEM_PLATFORMS)}")
+    return found
+
+
 def add_item(
     session: Session, workspace_id: int, *, title: str, created_by: str, **fields: Any
 ) -> int:
     status = fields.get("status", "idea")
     if status not in PLAN_ITEM_STATUSES:
         raise ValueError(f"status {status!r} is not one of {', '.join(PLAN_ITEM_STATUSES)}")
+    if "platform" in fields:
+        fields["platform"] = item_platform(fields["platform"])
     item = PlanItem(workspace_id=workspace_id, title=title, created_by=created_by, **fields)
     session.add(item)
     session.flush()
@@ -479,6 +513,8 @@ def update_item(session: Session, workspace_id: int, item_id: int, **fields: Any
         raise ValueError(
             f"status {fields['status']!r} is not one of {', '.join(PLAN_ITEM_STATUSES)}"
         )
+    if "platform" in fields:
+        fields["platform"] = item_platform(fields["platform"])
     before_time, before_status = item.scheduled_at, item.status
     for key, value in fields.items():
         setattr(item, key, value)

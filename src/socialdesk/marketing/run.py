@@ -55,6 +55,7 @@ from socialdesk.marketing.plan import (
     plan_to_dict,
     to_yaml,
 )
+from socialdesk.marketing.queries import ITEM_PLATFORMS, item_platform
 from socialdesk.marketing.search import (
     SearchGapSettings,
     SearchGapsResult,
@@ -1407,6 +1408,7 @@ def check_links(
 
 __all__ = [
     "EXPORT_FORMATS",
+    "ITEM_PLATFORMS",
     "REVIEW_DECISIONS",
     "TAGS_PAGE_SIZE",
     "TAG_KINDS",
@@ -1449,6 +1451,7 @@ __all__ = [
     "coverage_for",
     "current_plan",
     "export_calendar",
+    "item_platform",
     "link_coverage",
     "links",
     "make_link",

@@ -594,6 +594,7 @@ def marketing_calendar(
         month_name=month_name(result.month, locale),
         previous_name=month_name(result.previous, locale),
         next_name=month_name(result.next, locale),
+        item_platforms=run.ITEM_PLATFORMS,
     )
 
 
@@ -707,6 +708,10 @@ def marketing_calendar_add(
         if at is not None:
             run.to_utc(at)
     except run.NonexistentTime as exc:
+        raise HTTPException(422, str(exc)) from None
+    try:
+        platform = run.item_platform(platform) or ""
+    except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     with session_scope(config.workspace.engine) as s:
         added = run.add_plan_item(
