@@ -318,3 +318,28 @@ def test_the_anomalies_page_shows_the_strongest_and_the_download_all():
     weakest_shown = min(abs(r.score) for r in shown)
     assert all(abs(r.score) <= weakest_shown for r in rows if r not in shown)
     assert page._strongest(rows[:5]) == tuple(rows[:5])
+
+
+def test_the_advice_names_the_strongest_day_of_the_other_direction():
+    # the days come by account-day (an account's figures of one day together): a weak drop
+    # beside a strong rise came before the strongest drop elsewhere, and the advice named it
+    from socialdesk.analytics.anomalies import DayAnomaly, in_order
+    from socialdesk.analytics.run import AnomalyReport
+    from socialdesk.web.routes.analytics import _anomaly_advice
+
+    def day(d: str, account: int, metric: str, score: float) -> DayAnomaly:
+        ratio = 5.0 if score > 0 else 0.1
+        return DayAnomaly(d, "x", account, f"acc{account}", metric, 1, 1, 0, 2, score, ratio, "")
+
+    rows = in_order(
+        [
+            day("2026-10-06", 1, "impressions", 9.0),
+            day("2026-10-06", 1, "followers_gained", -3.6),
+            day("2026-09-01", 2, "clicks", -8.0),
+        ]
+    )
+    assert rows[1].metric == "followers_gained"  # the weak drop comes second
+    report = AnomalyReport(dt.date(2026, 9, 1), dt.date(2026, 10, 31), None, rows, (), (), 3.5, "")
+    advice = " ".join(str(a) for a in _anomaly_advice(report, "en"))
+    assert "acc2" in advice or "clicks" in advice.lower(), advice
+    assert "followers" not in advice.lower(), advice

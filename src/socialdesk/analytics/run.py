@@ -28,6 +28,9 @@ from socialdesk.analytics.anomalies import (
     Skipped,
     anomalies,
 )
+from socialdesk.analytics.anomalies import (
+    account_days as account_days,  # re-exported: the faces count unusual days with it
+)
 from socialdesk.analytics.best_times import PlatformTimes, best_times
 from socialdesk.analytics.goals import Goal, GoalStatus, new_goal, track
 from socialdesk.analytics.kpi_tree import TREES, TreeChange, decompose, factor_label

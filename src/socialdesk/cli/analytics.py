@@ -470,7 +470,6 @@ def anomalies_command(
 ) -> None:
     """Days and posts far outside their expected range."""
     from socialdesk.analytics import run
-    from socialdesk.analytics.anomalies import account_days
 
     if threshold <= 0:
         raise typer.BadParameter("--threshold must be positive")
@@ -488,7 +487,7 @@ def anomalies_command(
         print_json(result)
         return
     # an account's unusual metrics of one day are one unusual day (listed together)
-    n_days, n_figures = account_days(result.days), len(result.days)
+    n_days, n_figures = run.account_days(result.days), len(result.days)
     figures = f" ({n_figures} figures)" if n_figures != n_days else ""
     console.print(
         f"[bold]Anomalies[/] {result.start} – {result.end}: "

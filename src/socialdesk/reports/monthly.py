@@ -679,7 +679,7 @@ def anomalies_section(
     found = analytics_run.anomaly_report(session, workspace_id, start=month.start, end=month.end)
     if not found.days and not found.posts:
         return None
-    days = sorted(found.days, key=lambda d: -abs(d.score))
+    days = found.days  # strongest first, an account's figures of one day together
     posts = sorted(found.posts, key=lambda p: -abs(p.score))
     return AnomaliesSection(
         days=tuple(
@@ -708,7 +708,7 @@ def anomalies_section(
             )
             for p in posts[:MAX_ANOMALIES]
         ),
-        days_found=len(found.days),
+        days_found=analytics_run.account_days(found.days),  # figures of one account-day: one
         posts_found=len(found.posts),
     )
 

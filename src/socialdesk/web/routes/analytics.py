@@ -756,12 +756,19 @@ def _unusual_post(p: PostAnomaly) -> Phrase:
 
 def _anomaly_advice(result: run.AnomalyReport, locale: str) -> tuple[str, ...]:
     """The strongest unusual day (and the strongest of the other direction) and post in words,
-    or that there were none. The days and posts come strongest first."""
+    or that there were none. The days come strongest account-day first, the posts strongest
+    first."""
     out: list[str] = []
     if result.days:
         first = result.days[0]
         out.append(_unusual_day(first, locale))
-        other = next((d for d in result.days if (d.score > 0) != (first.score > 0)), None)
+        # the strongest of the other direction: the days come by account-day (an account's
+        # figures of one day together), so a weak one beside a strong day may come first
+        other = max(
+            (d for d in result.days if (d.score > 0) != (first.score > 0)),
+            key=lambda d: abs(d.score),
+            default=None,
+        )
         if other is not None:
             out.append(_unusual_day(other, locale))
     else:
