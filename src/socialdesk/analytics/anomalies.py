@@ -5,9 +5,12 @@ weekday at that time, in three steps, repeated (ROUNDS) with the days found so f
 that one spike does not hide another (masking):
 
 1. The usual level: a rolling median over WINDOW days (a week either side) of the counts with
-   the weekday pattern divided out; a median follows a step in level at once and ignores a
-   few odd days. Where that level is below LOW_COUNT a day, a rolling mean over WIDE_WINDOW
-   days (a median of small counts jumps between whole numbers).
+   the weekday pattern divided out; a median ignores a few odd days. Where the week before
+   a day and the week after it are at clearly different levels (a step, STEP_Z standard
+   errors apart) the day's level is the median of the week on its own side (the one nearer
+   its count): a centred median mixes the two levels there, and near the end of a period
+   it keeps the old one (_step_median). Where that level is below LOW_COUNT a day, a
+   rolling mean over WIDE_WINDOW days (a median of small counts jumps between whole numbers).
 2. The weekday pattern: per weekday the median log ratio of count to level (on low counts the
    ratio of their sums, each count winsorised HUBER standard deviations above its expected
    count: a Huber estimate, so one 50× day does not make its weekday look busy and the rest of
@@ -61,8 +64,10 @@ On such accounts each kind of day's spread comes from its own days, in a 91-day 
 few as 14, and a spread from so few is as often too small as too large: the scores of the
 larger counts are Student t's with the degrees of freedom of their spread (SPREAD_DF, and
 ROBUST_DF for the robust one that the gamma lower tail and a very big drop are scored with),
-given as the normal score of their tail probability (_student_scores). A very big rise keeps
-the log-normal's upper tail, already heavier than that of a sum of posts' reach.
+given as the normal score of their tail probability (_student_scores). Without posts the
+one spread of all the days is read the same way (from MIN_DAYS degrees of freedom up).
+A very big rise keeps the log-normal's upper tail, already heavier than that of a sum of
+posts' reach.
 
 The score: below LOW_COUNT expected, the normal score of the negative binomial mid-p tail
 probability of the count (beyond it plus half of its own probability); above it,
@@ -107,6 +112,7 @@ MIN_PEERS = 20
 MAD_SCALE = 1.4826
 WINDOW = 15  # days in the rolling median level: a week either side
 WIDE_WINDOW = 29  # days in the rolling mean level of small counts
+STEP_Z = 3.0  # the halves of a day's window differ by this many standard errors: a step
 LOW_COUNT = 10.0  # a level below this many a day is a rolling mean, not a median
 MIN_RATIO = 2.0  # the least change (up, or down to 1/MIN_RATIO) that is flagged
 BIG_RATIO = 4.0  # a change this big (or down to 1/BIG_RATIO) is scored on the robust spread
@@ -115,7 +121,8 @@ PHI_MIN = 0.05**2  # relative day-to-day noise is never taken below 5%
 MIN_LEVEL = 0.1  # an expected count is never taken below this
 ROUNDS = 4
 MAX_SCORE = 99.0
-BAND_STEPS = 40  # halvings of the bisection that finds a day's band (_Scoring.band)
+BAND_GRID = 240  # counts looked at for a day's band, log-spaced (_Scoring.band)
+BAND_STEPS = 30  # halvings of the bisection between two of them
 BAND_SPAN = 1e7  # the band's upper end is looked for up to this many times the expected
 HUBER = 3.0  # small counts are winsorised this many standard deviations above the usual
 HUBER_STEPS = 6
@@ -203,7 +210,8 @@ def robust_z(values: np.ndarray) -> tuple[np.ndarray, float, float]:
 
 @dataclass(frozen=True)
 class DayFit:
-    """One series scored: arrays over its days (NaN where a day is missing)."""
+    """One series scored: arrays over its days (a missing day is never flagged; its score is
+    that of a count of 0)."""
 
     expected: np.ndarray
     low: np.ndarray  # the band outside which a count is flagged: on the flagged days (else NaN)
@@ -266,13 +274,52 @@ def _rolling_weighted(
     return out
 
 
-def _level(adjusted: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+def _step_median(adjusted: np.ndarray, own: np.ndarray | None) -> np.ndarray:
+    """The rolling median of _rolling_without_self over WINDOW days, except where the half
+    of the window before a day and the half after it differ by more than STEP_Z standard
+    errors of their medians (1.2533 × s / sqrt(days), s the robust sd of the log counts
+    around the rolling median, at least sqrt(PHI_MIN)): there the level steps inside the
+    window, and the day gets the median of the half nearer its `own` count (log scale; NaN:
+    the rolling median). A centred median of a window that straddles a step is a mix of the
+    two levels, and in the last days of a period, whose window has few days after the step,
+    the old level: on simulated series with a ×2 and a ×0.5 step, the days next to a step
+    were a good half of the false alarms (benchmarks/anomalies.py, `steps`, seed 1). Without
+    a step the halves agree (the test is passed by chance about 1 day in 370) and a planted
+    day is scored as before; next to a step it is scored against the level of its own side."""
+    centred = _rolling_without_self(adjusted, WINDOW, np.nanmedian, 4)
+    if own is None:
+        return centred
+    half = WINDOW // 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.log(_windows(adjusted, WINDOW) + 0.5)
+        before, after = logs[:, :half], logs[:, half + 1 :]
+        n_before, n_after = np.isfinite(before).sum(axis=1), np.isfinite(after).sum(axis=1)
+        x = np.log(own + 0.5)
+        ok = (n_before >= 1) & (n_after >= 1) & np.isfinite(x) & np.isfinite(centred)
+        e = np.log(adjusted + 0.5) - np.log(centred + 0.5)
+    if not ok.any() or not np.isfinite(e).any():
+        return centred
+    s = max(MAD_SCALE * float(np.nanmedian(np.abs(e - np.nanmedian(e)))), math.sqrt(PHI_MIN))
+    lo, hi = np.nanmedian(before[ok], axis=1), np.nanmedian(after[ok], axis=1)
+    se = 1.2533 * s * np.sqrt(1.0 / n_before[ok] + 1.0 / n_after[ok])
+    step = np.abs(lo - hi) > STEP_Z * se
+    side = np.where(np.abs(x[ok] - lo) <= np.abs(x[ok] - hi), lo, hi)
+    out = centred.copy()
+    out[np.flatnonzero(ok)[step]] = np.exp(side[step]) - 0.5
+    return out
+
+
+def _level(
+    adjusted: np.ndarray, weights: np.ndarray | None = None, own: np.ndarray | None = None
+) -> np.ndarray:
     """The usual deseasonalised level of each day from the days not left out (NaN); with
     `weights` (each day's expected share: weekday × posting profile) weighted by them, so that
-    a day expected to have next to nothing does not speak for the level with its noise."""
+    a day expected to have next to nothing does not speak for the level with its noise;
+    without them, with `own` (each day's deseasonalised count, also of the days left out) a
+    median that follows a step in level inside its window (_step_median)."""
     s = pd.Series(adjusted)
     if weights is None:
-        median = pd.Series(_rolling_without_self(adjusted, WINDOW, np.nanmedian, 4))
+        median = pd.Series(_step_median(adjusted, own))
         mean = pd.Series(_rolling_without_self(adjusted, WIDE_WINDOW, np.nanmean, 6))
     else:
         median = pd.Series(_rolling_weighted(adjusted, weights, WINDOW, 4, median=True))
@@ -463,8 +510,8 @@ def _student_scores(z: np.ndarray, df: np.ndarray | float | None) -> np.ndarray:
     Student t with `df` degrees of freedom (inf: unchanged) and given the normal score of that
     t's tail probability. A log ratio over a spread estimated from n residuals is a t with
     about n degrees of freedom, not a normal: with the spread of 14 quiet days (a 91-day
-    window) a ratio 3.5 of its standard deviations out comes about five times as often as
-    the normal says."""
+    window) a ratio 3.5 of its standard deviations out comes about 8 times as often as the
+    normal says (at the robust spread's 7 degrees of freedom, 21 times)."""
     from scipy.special import ndtri_exp
     from scipy.stats import t as student
 
@@ -739,12 +786,27 @@ class _Scoring:
     mu: np.ndarray
     phi: np.ndarray
     robust: np.ndarray
-    days: np.ndarray | None  # per day the days its spread is estimated from (posting-driven)
+    days: np.ndarray | None  # per day the days its spread is estimated from
     posting: bool  # a posting-driven account
+    # posting-driven: the day after a post left out of the fit is expected at the point of the
+    # band between a usual post's carry-over and this post's own nearest to its count, so its
+    # expected count moves with the count: (the rest of the day's expected count, the band's
+    # ends, the carry-over's threshold, the profile's floor), per day (the ends equal on
+    # other days). None: the expected counts stay.
+    moving: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def expected(self, y: np.ndarray) -> np.ndarray:
+        """The expected counts of the days were their counts `y` (see `moving`)."""
+        if self.moving is None:
+            return self.mu
+        rest, lo, hi, fixed, floor = self.moving
+        near = np.where(np.isfinite(y), np.clip(np.nan_to_num(y), lo, hi), lo)
+        carry = np.maximum(np.maximum(near, floor) - fixed, 0.0)
+        return np.maximum(rest + carry, MIN_LEVEL)
 
     def __call__(self, y: np.ndarray) -> np.ndarray:
         """Signed scores of counts `y` (one a day) against this fit."""
-        mu, days = self.mu, self.days
+        mu, days = self.expected(y), self.days
         z = _tail_scores(
             y,
             mu,
@@ -782,39 +844,60 @@ class _Scoring:
             self.robust[where],
             None if self.days is None else self.days[where],
             self.posting,
+            None if self.moving is None else tuple(a[where] for a in self.moving),
         )
 
+    def flags(self, y: np.ndarray, threshold: float) -> np.ndarray:
+        """+1 where count `y` would be flagged up, -1 down, 0 not: a score of `threshold` or
+        more and a change of at least MIN_RATIO (either way) from the day's expected count."""
+        z = self(y)
+        mu = self.expected(y)
+        ratio = (np.nan_to_num(y) + 0.5) / (mu + 0.5)
+        changed = (ratio >= MIN_RATIO) | (ratio <= 1.0 / MIN_RATIO)
+        return np.where(changed & (np.abs(z) >= threshold) & np.isfinite(y), np.sign(z), 0.0)
+
     def band(self, threshold: float) -> tuple[np.ndarray, np.ndarray]:
-        """Per day the counts (low, high) beyond which a count is flagged: the score's
-        crossings of ±threshold, found by bisection on the log of the count (BAND_STEPS
-        halvings), and the least change that is flagged (MIN_RATIO). Where the expected count
-        is below LOW_COUNT the score is a whole count's: low and high are then the last whole
-        counts that are not flagged. About 80 scorings of the days: ask it for the days shown
-        (`at`), not for a whole series."""
+        """Per day the whole counts (low, high) from which on a count is not flagged, up to
+        which it is not: the flags of BAND_GRID counts from none to BAND_SPAN times the
+        expected (log-spaced), from the expected count the nearest flagged one on each side,
+        and the crossing between it and its neighbour by bisection (BAND_STEPS halvings). A
+        grid first, as the score need not rise with the count everywhere: the day after a
+        post left out of the fit is expected at the point of a band nearest its count
+        (`moving`). Where nothing below is flagged, low is 0. About BAND_GRID + 2 × BAND_STEPS
+        scorings of each day: ask it for the days shown (`at`), not for a whole series."""
         mu = self.mu
-        start = np.log(mu + 0.5)
-        # upward: from the expected count to BAND_SPAN times it (MAX_SCORE caps every score)
-        below, above = start.copy(), start + math.log(BAND_SPAN)
+        k = len(mu)
+        if k == 0:
+            return np.zeros(0), np.zeros(0)
+        top = np.log(np.maximum(mu, 1.0) + 0.5) + math.log(BAND_SPAN)
+        steps = np.linspace(0.0, 1.0, BAND_GRID)
+        grid = math.log(0.5) + (top - math.log(0.5))[:, None] * steps[None, :]  # (k, grid)
+        tiled = self.at(np.repeat(np.arange(k), BAND_GRID))
+        seen = tiled.flags(np.exp(grid.ravel()) - 0.5, threshold).reshape(k, BAND_GRID)
+        centre = np.abs(grid - np.log(mu + 0.5)[:, None]).argmin(axis=1)
+        index = np.arange(BAND_GRID)[None, :]
+        up = np.where((seen > 0) & (index > centre[:, None]), index, BAND_GRID).min(axis=1)
+        down = np.where((seen < 0) & (index < centre[:, None]), index, -1).max(axis=1)
+        rows = np.arange(k)
+        # up: between the last count not flagged and the first flagged above the expected
+        has_up = up < BAND_GRID
+        j = np.minimum(up, BAND_GRID - 1)
+        below, above = grid[rows, np.maximum(j - 1, 0)], grid[rows, j]
         for _ in range(BAND_STEPS):
             mid = (below + above) / 2
-            hit = self(np.exp(mid) - 0.5) >= threshold
+            hit = self.flags(np.exp(mid) - 0.5, threshold) > 0
             above, below = np.where(hit, mid, above), np.where(hit, below, mid)
-        high = np.exp(above) - 0.5
-        # downward: between no count at all and the expected one
-        at_zero = self(np.zeros_like(mu)) <= -threshold
-        lower, upper = np.full_like(mu, math.log(0.5)), start.copy()
+        high = np.where(has_up, np.floor(np.exp(above) - 0.5), np.exp(top) - 0.5)
+        # down: between the last flagged count below the expected and the next one up
+        has_down = down >= 0
+        j = np.maximum(down, 0)
+        lower, upper = grid[rows, j], grid[rows, np.minimum(j + 1, BAND_GRID - 1)]
         for _ in range(BAND_STEPS):
             mid = (lower + upper) / 2
-            hit = self(np.exp(mid) - 0.5) <= -threshold
+            hit = self.flags(np.exp(mid) - 0.5, threshold) < 0
             lower, upper = np.where(hit, mid, lower), np.where(hit, upper, mid)
-        low = np.where(at_zero, np.exp(lower) - 0.5, 0.0)
-        # a change smaller than MIN_RATIO (count + 1/2 over expected + 1/2) is never flagged
-        high = np.maximum(high, (mu + 0.5) * MIN_RATIO - 0.5)
-        low = np.maximum(np.minimum(low, (mu + 0.5) / MIN_RATIO - 0.5), 0.0)
-        # counts are whole: the band's ends are the last whole counts inside it (a crossing at
-        # 4.3 is "normal from 5", so a flagged 4 is never shown as inside "4 - 89"; below
-        # LOW_COUNT a score is a rounded count's and crosses at a half: the same rule holds)
-        return np.ceil(low - 1e-9) + 0.0, np.floor(high + 1e-9)  # + 0.0: no "-0"
+        low = np.where(has_down, np.floor(np.maximum(np.exp(lower) - 0.5, 0.0)) + 1.0, 0.0)
+        return low + 0.0, high  # + 0.0: no "-0"
 
 
 def fit_days(
@@ -858,6 +941,7 @@ def fit_days(
     phi = np.full(len(y), 1.0)  # generous until the first fit: for the winsorisation only
     mu = np.full(len(y), MIN_LEVEL)
     z = np.zeros(len(y))
+    moving: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
     flagged = np.zeros(len(y), dtype=bool)
     fit_y = y  # the counts the usual is fitted to: winsorised at _cap once there is a fit
     days: np.ndarray | None = None  # per day the days its spread is estimated from
@@ -865,7 +949,11 @@ def fit_days(
         for inner in range(3 if posts is not None else 2):
             post = lift(effect)
             weights = None if posts is None else factors[weekdays] * post
-            level = _level(np.where(use, fit_y / (factors[weekdays] * post), np.nan), weights)
+            level = _level(
+                np.where(use, fit_y / (factors[weekdays] * post), np.nan),
+                weights,
+                y / (factors[weekdays] * post),
+            )
             factors = _weekday_factors(fit_y, level * post, weekdays, use, phi)
             if posts is not None:
                 effect = _fit_posting(
@@ -875,7 +963,11 @@ def fit_days(
                 fit_y = np.minimum(y, _cap(level * factors[weekdays] * lift(effect), phi))
         post = lift(effect)
         weights = None if posts is None else factors[weekdays] * post
-        level = _level(np.where(use, fit_y / (factors[weekdays] * post), np.nan), weights)
+        level = _level(
+            np.where(use, fit_y / (factors[weekdays] * post), np.nan),
+            weights,
+            y / (factors[weekdays] * post),
+        )
         own = _own_share(fit_y, level * post, weekdays, use, phi)
         mu = np.maximum(level * factors[weekdays] * own * post, MIN_LEVEL)
         if posts is not None:  # the days after a post follow how well it did on its own day
@@ -895,6 +987,7 @@ def fit_days(
                 bands.append(np.maximum(unit * post, MIN_LEVEL))
             mu = _nearest(y, bands[0], bands[1])
             post = np.maximum(mu / unit, PROFILE_FLOOR)
+            ends = (np.minimum(bands[0], bands[1]), np.maximum(bands[0], bands[1]))
         share = 1.0 - effect.quiet / np.maximum(post, 1e-12)
         kinds = np.where(fresh, 2, np.where(share >= POST_SHARE, 1, 0))
         if posts is not None:  # the posts' part and the quiet part each have their own level
@@ -909,17 +1002,22 @@ def fit_days(
                 use & fresh,
                 use & (kinds == 0),
             )
+            # the day's own carry-over moves with its count between the band's ends (the
+            # rest of its expected count comes from other days): see _Scoring.moving
+            fixed = unit * (effect.quiet + own_profile)
+            carry = np.maximum(np.maximum(_nearest(y, *ends), unit * PROFILE_FLOOR) - fixed, 0)
+            moving = (mu - carry, ends[0], ends[1], fixed, unit * PROFILE_FLOOR)
         phi = _spreads(y, mu, use, kinds, moments=round_ > 0)
         robust = _spreads(y, mu, use, kinds, moments=False)
-        # on posting-driven accounts each kind of day has a spread of its own, from as few as
-        # MIN_KIND_DAYS days: its scores are Student t's with degrees of freedom from them
-        days = _spread_days(use, kinds) if posts is not None else None
-        scoring = _Scoring(mu, phi, robust, days, posts is not None)
+        # the scores are Student t's with the degrees of freedom of their spread: on
+        # posting-driven accounts each kind of day has one of its own, from as few as
+        # MIN_KIND_DAYS days; otherwise one from all the days (from MIN_DAYS up)
+        days = _spread_days(use, kinds)
+        scoring = _Scoring(mu, phi, robust, days, posts is not None, moving)
         z = scoring(y)
         ratio = (y + 0.5) / (mu + 0.5)
         big = (ratio >= BIG_RATIO) | (ratio <= 1.0 / BIG_RATIO)
-        changed = (ratio >= MIN_RATIO) | (ratio <= 1.0 / MIN_RATIO)
-        flagged = known & changed & (np.abs(z) >= threshold)
+        flagged = known & (scoring.flags(y, threshold) != 0)
         # the next round leaves out the flagged days and the suspect ones: a very big change
         # at a score of THRESHOLD - BIG_RELIEF (left in, a 50× day on a sparse account drags its
         # weekday's factor up); a suspect day is not flagged unless its own score is enough
