@@ -184,3 +184,39 @@ def test_anomalies_read_whole_in_a_narrow_terminal(tmp_path):
     assert why.strip().startswith("9.0× the usual Thursday (about")
     assert lines[0].endswith(": 1 day, 0 posts")
     assert any(line.startswith("2026-10-15") and "impressions: 9,000" in line for line in lines)
+
+
+def test_anomalies_count_an_accounts_figures_of_one_day_as_one_day(tmp_path):
+    # a big day lifts several figures of an account at once: one day, listed together, and
+    # --limit counts days (it cut a day's figures in half and counted figures as days)
+    import datetime as dt
+
+    import numpy as np
+
+    from socialdesk.store import open_workspace
+    from tests.analytics.seeding import seed_days
+
+    handle = open_workspace(tmp_path / "ws")
+    rng = np.random.default_rng(22)
+    days = {}
+    for i in range(120):
+        day = dt.date(2026, 8, 1) + dt.timedelta(days=i)
+        days[day] = {
+            "impressions": round(1000.0 * rng.lognormal(0, 0.05)),
+            "engagements": round(200.0 * rng.lognormal(0, 0.05)),
+        }
+    days[dt.date(2026, 10, 15)] = {"impressions": 9000, "engagements": 1800}
+    days[dt.date(2026, 10, 22)] = {"impressions": 8000, "engagements": 205}
+    seed_days(handle.engine, handle.workspace_id, "facebook", days, "fb")
+    handle.engine.dispose()
+    args = ["anomalies", "-w", str(tmp_path / "ws"), "--start", "2026-10-01", "--end", "2026-10-31"]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0].endswith(": 2 days (3 figures), 0 posts"), lines[0]
+    dated = [line[:10] for line in lines if line.startswith("2026-10-")]
+    assert dated == ["2026-10-15", "2026-10-15", "2026-10-22"], dated
+    r = runner.invoke(app, [*args, "--limit", "1"])
+    dated = [line[:10] for line in r.output.splitlines() if line.startswith("2026-10-")]
+    assert dated == ["2026-10-15", "2026-10-15"], r.output
+    assert "… and 1 more day (--limit)" in " ".join(r.output.split())

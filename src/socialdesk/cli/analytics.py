@@ -499,7 +499,11 @@ def anomalies_command(
         # two lines a day, so the explanation (which names the expected value) reads whole in
         # an 80-column terminal
         console.print("\n[bold]Days[/]")
-        for a in result.days[:limit]:
+        # --limit counts days: an account's figures of one day are shown whole
+        keys = list(dict.fromkeys((a.account_id, str(a.day)) for a in result.days))[:limit]
+        wanted = set(keys)
+        shown = [a for a in result.days if (a.account_id, str(a.day)) in wanted]
+        for a in shown:
             console.print(  # account names and explanations naming them: data
                 f"[bold]{escape(str(a.day))}[/]  {escape(str(a.platform))} · "
                 f"{escape(str(a.account))} · {escape(str(a.metric))}: "
@@ -507,8 +511,9 @@ def anomalies_command(
                 f"(normal {a.low:,.0f} – {a.high:,.0f})"
             )
             console.print(f"    {escape(str(a.explanation))}", style="dim")
-        if len(result.days) > limit:
-            console.print(f"[dim]… and {len(result.days) - limit} more (--limit)[/]")
+        if n_days > len(keys):
+            more = n_days - len(keys)
+            console.print(f"[dim]… and {more} more day{'' if more == 1 else 's'} (--limit)[/]")
     if result.posts:
         table = Table(title="Posts")
         for col in ("published", "platform", "media", "rate", "expected", "score", "post id"):
