@@ -43,3 +43,28 @@ def test_a_populated_sqlite_workspace_keeps_its_rows_through_every_migration(tmp
         assert conn.execute(text("SELECT count(*) FROM account")).scalar() == 1
         assert conn.execute(text("SELECT count(*) FROM post")).scalar() == 1
     engine.dispose()
+
+
+def test_plan_items_stored_with_a_typed_platform_get_its_key(tmp_path: Path):
+    # the calendar's form stored the platform as typed: "Instagram" matched no imported post
+    engine = make_engine(f"sqlite:///{tmp_path / 'socialdesk.db'}")
+    upgrade(engine, "0006")
+    typed = {1: "Instagram", 2: " Twitter ", 3: "linkedin", 4: "Myspace", 5: None}
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO workspace (id, slug, name, created_at) VALUES (1, 'w', 'w', :t)"),
+            {"t": dt.datetime(2026, 1, 1)},
+        )
+        for item_id, platform in typed.items():
+            conn.execute(
+                text(
+                    "INSERT INTO plan_item (id, workspace_id, title, status, platform, "
+                    "created_at, updated_at) VALUES (:id, 1, 't', 'idea', :p, :t, :t)"
+                ),
+                {"id": item_id, "p": platform, "t": dt.datetime(2026, 1, 1)},
+            )
+    upgrade(engine)  # every head
+    with engine.connect() as conn:
+        stored = dict(conn.execute(text("SELECT id, platform FROM plan_item")).all())
+    assert stored == {1: "instagram", 2: "x", 3: "linkedin", 4: "Myspace", 5: None}
+    engine.dispose()
