@@ -320,6 +320,32 @@ def test_the_anomalies_page_shows_the_strongest_and_the_download_all():
     assert page._strongest(rows[:5]) == tuple(rows[:5])
 
 
+def test_the_days_shown_keep_a_days_figures_together_and_count_days():
+    # the days table took the 100 strongest rows by score, which split an account's figures
+    # of one day, and its note counted figures as days ("the 100 strongest of 160 unusual
+    # days" where they were 60 days)
+    from socialdesk.analytics.anomalies import DayAnomaly, in_order
+    from socialdesk.analytics.run import account_days
+    from socialdesk.web.routes import analytics as page
+
+    rows = []
+    for i in range(60):  # 60 account-days of one to four figures, strongest first
+        d = (dt.date(2026, 1, 1) + dt.timedelta(days=i)).isoformat()
+        for j in range(1 + i % 4):
+            score = 90.0 - i - j / 10
+            rows.append(DayAnomaly(d, "x", 1, "a", f"m{j}", 9, 1, 0, 2, score, 9.0, ""))
+    rows_in_order = in_order(rows)
+    shown = page._strongest_days(rows_in_order)
+    assert len(shown) >= page.ANOMALIES_SHOWN
+    assert shown == rows_in_order[: len(shown)]
+    last = shown[-1]
+    assert all(
+        (r.account_id, r.day) != (last.account_id, last.day) for r in rows_in_order[len(shown) :]
+    )
+    assert account_days(shown) < account_days(rows_in_order) == 60
+    assert page._strongest_days(rows_in_order[:5]) == rows_in_order[:5]
+
+
 def test_the_advice_names_the_strongest_day_of_the_other_direction():
     # the days come by account-day (an account's figures of one day together): a weak drop
     # beside a strong rise came before the strongest drop elsewhere, and the advice named it

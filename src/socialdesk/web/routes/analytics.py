@@ -671,7 +671,7 @@ def analytics_anomalies(
     )
     # an agency's 200 accounts can have thousands of unusual days in a period: the page
     # shows the strongest (in the report's order), the downloads every one
-    days_shown = _strongest(result.days)
+    days_shown = _strongest_days(result.days)
     posts_shown = _strongest(result.posts)
     names = {d.metric for d in days_shown}
     names |= {x for p in posts_shown for x in p.metric.split(" / ")}
@@ -681,6 +681,8 @@ def analytics_anomalies(
         labels=labels,
         advice=_anomaly_advice(result, locale),
         days_shown=days_shown,
+        days_shown_count=run.account_days(days_shown),
+        days_count=run.account_days(result.days),
         posts_shown=posts_shown,
     )
 
@@ -694,6 +696,21 @@ def _strongest(rows: Sequence[Any]) -> tuple[Any, ...]:
         return tuple(rows)
     keep = sorted(range(len(rows)), key=lambda i: -abs(rows[i].score))[:ANOMALIES_SHOWN]
     return tuple(rows[i] for i in sorted(keep))
+
+
+def _strongest_days(rows: Sequence[Any]) -> tuple[Any, ...]:
+    """The strongest unusual days (rows in run.in_order: an account's figures of one day
+    together, strongest day first) up to ANOMALIES_SHOWN rows, a day's figures never split."""
+    shown: list[Any] = []
+    for i, row in enumerate(rows):
+        same_day = bool(shown) and (row.account_id, row.day) == (
+            shown[-1].account_id,
+            shown[-1].day,
+        )
+        if i >= ANOMALIES_SHOWN and not same_day:
+            break
+        shown.append(row)
+    return tuple(shown)
 
 
 # -- anomalies: the advice -----------------------------------------------------------------------
