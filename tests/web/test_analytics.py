@@ -280,12 +280,12 @@ def test_anomalies_open_with_the_strongest_day_in_words(sqlite_ws):
     if data["days"]:
         first = data["days"][0]
         day = dt.date.fromisoformat(first["day"][:10])
-        assert f"On {day:%b} {day.day}, {day.year} " in advice or first["day"] in advice
+        assert f"On {day:%b} {day.day}, {day.year}, " in advice or first["day"] in advice
         assert first["explanation"] in advice
         if first["score"] > 0:
-            assert "find out what happened and repeat it" in advice
+            assert "Find out what happened and repeat it" in advice
         else:
-            assert "check whether a post or campaign stopped" in advice
+            assert "Check whether a post or campaign stopped" in advice
         assert advice.index(first["explanation"]) < 200
     elif not data["posts"]:
         assert "No unusual days or posts in this period." in advice

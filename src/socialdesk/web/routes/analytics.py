@@ -737,12 +737,13 @@ def _unusual_day(d: DayAnomaly, locale: str) -> Phrase:
     }
     if d.score > 0:
         return Phrase(
-            "On %(day)s %(platform)s %(metric)s was %(explanation)s: find out what happened "
+            # a colon, not "was": the metrics are plurals as often as not ("interactions")
+            "On %(day)s, %(platform)s %(metric)s: %(explanation)s. Find out what happened "
             "and repeat it.",
             **values,
         )
     return Phrase(
-        "On %(day)s %(platform)s %(metric)s was %(explanation)s: check whether a post or "
+        "On %(day)s, %(platform)s %(metric)s: %(explanation)s. Check whether a post or "
         "campaign stopped.",
         **values,
     )
