@@ -700,7 +700,8 @@ def _strongest(rows: Sequence[Any]) -> tuple[Any, ...]:
 
 def _strongest_days(rows: Sequence[Any]) -> tuple[Any, ...]:
     """The strongest unusual days (rows in run.in_order: an account's figures of one day
-    together, strongest day first) up to ANOMALIES_SHOWN rows, a day's figures never split."""
+    together, strongest day first): ANOMALIES_SHOWN rows, and the rest of the last day's
+    figures (a day's figures are never split)."""
     shown: list[Any] = []
     for i, row in enumerate(rows):
         same_day = bool(shown) and (row.account_id, row.day) == (
