@@ -20,7 +20,10 @@ Simulated daily counts, one year per account, negative binomial noise around a k
 - spiky      about 400 a day, ±29% noise and natural bursts (1 day in 12 the mean is 1.3-2×: a good
              post, not an anomaly)
 - sparse     about 3 a day (clicks, followers gained), weekday pattern
-- steps      about 800 a day, +50% trend over the year and two level steps (×2 and ×0.5)
+- steps      about 800 a day, +50% trend over the year and two level steps (×2 and ×0.5), at least
+             STEP_GAP days apart (two steps a few days apart are a short burst at twice the
+             level, which a person would call unusual: 14 of 35 "false alarms" on seed 1 were
+             the days of such bursts of 2-6 days)
 - posting    driven by posting days (the demo's X and TikTok accounts): posts on 2-4 random days a
              week (one in five of them two posts); a post brings 10-50× the quiet level (per
              account), each post its own ±35% (gamma), and 15% of it the next day, 5% the day
@@ -88,6 +91,7 @@ EVALUATION_SEED = 2
 DAYS = 365
 START = dt.date(2025, 1, 6)  # a Monday
 SIZES = (2.0, 3.0, 5.0, 10.0, 50.0, 260.0, 1 / 5, 1 / 10)
+STEP_GAP = 28  # days at least between the two level steps of `steps`
 SHAPES = ("steady", "seasonal", "spiky", "sparse", "steps", "posting", "clicks")
 POSTING_SHAPES = ("posting", "clicks")
 RUN_SHAPES = set(SHAPES)  # --shapes: the detectors run on these only (all are simulated)
@@ -197,6 +201,8 @@ def simulate(rng: np.random.Generator, shape: str) -> tuple[np.ndarray, np.ndarr
     elif shape == "steps":
         level = 800 * scale * (1 + 0.5 * t / DAYS)
         a, b = sorted(rng.choice(np.arange(40, DAYS - 40), 2, replace=False))
+        if b - a < STEP_GAP:  # moved apart without another draw: the other shapes' draws stay
+            a, b = (a, a + STEP_GAP) if a + STEP_GAP <= DAYS - 40 else (b - STEP_GAP, b)
         level = level * np.where(t >= a, 2.0, 1.0) * np.where(t >= b, 0.5, 1.0)
         mu, k = level * mild[wd], 30.0
     else:

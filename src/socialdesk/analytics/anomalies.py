@@ -11,7 +11,8 @@ that one spike does not hide another (masking):
    its count): a centred median mixes the two levels there, and near the end of a period
    it keeps the old one (_step_median). Where that level is below LOW_COUNT a day, a
    rolling mean (a median of small counts jumps between whole numbers) over the one of
-   WIDE_WINDOWS days that predicts the days left out best (_small_level).
+   WIDE_WINDOWS days that predicts the days left out best, or the widest that predicts
+   them as well within the noise of that comparison (_small_level).
 2. The weekday pattern: per weekday the median log ratio of count to level (on low counts the
    ratio of their sums, each count winsorised HUBER standard deviations above its expected
    count: a Huber estimate, so one 50× day does not make its weekday look busy and the rest of
@@ -116,7 +117,7 @@ MIN_PEERS = 20
 MAD_SCALE = 1.4826
 WINDOW = 15  # days in the rolling median level: a week either side (the least of MEDIAN_WINDOWS)
 MEDIAN_WINDOWS = (15, 29, 57)  # the rolling median level's days: chosen per series by fit
-WIDE_WINDOWS = (29, 57, 113)  # days in the rolling mean level of small counts: chosen by fit
+WIDE_WINDOWS = (29, 57, 113, 365)  # days in the rolling mean level of small counts: by fit
 STEP_Z = 3.0  # the halves of a day's window differ by this many standard errors: a step
 LOW_COUNT = 10.0  # a level below this many a day is a rolling mean, not a median
 MIN_RATIO = 2.0  # the least change (up, or down to 1/MIN_RATIO) that is flagged
@@ -139,6 +140,7 @@ DROP_RESCORE = 30.0  # posting-driven accounts: a very big drop is rescored from
 QUALITY_CLIP = math.log(4.0)  # a posting day's ratio counts for a post's quality up to 4×
 PROFILE_FLOOR = 1e-3  # the posting profile (mean 1) is never taken below this
 PHI_GRID = tuple(float(v) for v in np.geomspace(PHI_MIN, PHI_MAX, 40))
+BISECT_STEPS = 8  # between two of them: to within 0.1%
 # degrees of freedom per day a spread was estimated from (posting-driven accounts, where each
 # kind of day has its own, from 14 to 150 days of a 91-day to one-year look): phi as a variance
 # from that many days; the robust phi (a median absolute deviation, as precise as a standard
@@ -333,21 +335,37 @@ def _small_level(adjusted: np.ndarray, weights: np.ndarray | None, small: np.nda
     days (those whose level is a mean) best: the least Poisson deviance of each day's count
     against its level from the days around it (a leave-one-out cross-validation, as each
     day's level leaves the day out already; count = adjusted × share, so a day's deviance is
-    its share times that of `adjusted`). A month's mean of counts of about 3 is off by ±12%,
-    and a weekday factor with it; a steady account is read over a season, one whose level
-    moves over a month (on simulated accounts of about 3 a day the level's error went from
-    0.12 to 0.05, and false alarms of a post's clicks down by a third)."""
+    its share times that of `adjusted`), or the widest within one standard error of it
+    (_one_se_choice). A month's mean of counts of about 3 is off by ±12%, and a weekday
+    factor with it; a steady account is read over up to a year, one whose level moves over
+    a month (on simulated accounts of about 3 a day the level's error went from 0.12 to
+    0.05, and false alarms of a post's clicks down by a third; with the year and the rule,
+    0.075 -> 0.053 over a year, 0.126 -> 0.096 over 13 weeks: benchmarks/anomalies.py,
+    sparse, seed 1)."""
     w = np.ones(len(adjusted)) if weights is None else np.asarray(weights, dtype=float)
     means = [_rolling_weighted(adjusted, w, window, 6, median=False) for window in WIDE_WINDOWS]
     # over the days every window has a level for (a narrow one has none on more days)
     on = small & np.isfinite(adjusted) & (w > 0) & np.all([np.isfinite(m) for m in means], axis=0)
     if not on.any():
         return means[0]
-    losses = [
-        float(np.sum(w[on] * _poisson_deviance(adjusted[on], np.maximum(m[on], 1e-9))))
-        for m in means
-    ]
-    return means[int(np.argmin(losses))]
+    losses = [w[on] * _poisson_deviance(adjusted[on], np.maximum(m[on], 1e-9)) for m in means]
+    return means[_one_se_choice(losses)]
+
+
+def _one_se_choice(losses: Sequence[np.ndarray]) -> int:
+    """Of candidates ordered from the most to the least flexible, with each one's loss per
+    day (the same days), the last whose total loss exceeds the least by no more than one
+    standard error of the difference (paired over the days): the one-standard-error rule of
+    cross-validation (Hastie, Tibshirani & Friedman, The Elements of Statistical Learning,
+    7.10). The least loss alone picks a narrower window than the data need about one time in
+    three: the differences are small beside their noise."""
+    totals = [float(np.sum(v)) for v in losses]
+    best = int(np.argmin(totals))
+    for k in range(len(losses) - 1, best, -1):
+        d = np.asarray(losses[k]) - np.asarray(losses[best])
+        if len(d) > 1 and totals[k] - totals[best] <= float(np.std(d, ddof=1)) * math.sqrt(len(d)):
+            return k
+    return best
 
 
 def _median_window(adjusted: np.ndarray) -> int:
@@ -712,9 +730,30 @@ def _central_share(y: np.ndarray, mu: np.ndarray, phi: float) -> float:
     return float(np.mean(np.where(at > 1e-300, inside / np.maximum(at, 1e-300), 0.0)))
 
 
+def _central_phi(count: np.ndarray, mu: np.ndarray) -> float:
+    """The least phi at which half the days lie in the central half of their distribution
+    (_central_share): the first of PHI_GRID that reaches it, then bisected (BISECT_STEPS, on
+    the log scale) between it and the one before. The grid alone (steps of 26%) took phi up
+    to the next grid point, 13% too high on average."""
+    below = None
+    for phi in PHI_GRID:  # far out a very skewed distribution's centre moves below the mean
+        if _central_share(count, mu, phi) >= 0.5:
+            break
+        below = phi
+    else:
+        return PHI_GRID[-1]
+    if below is None:
+        return phi
+    lo, hi = math.log(below), math.log(phi)
+    for _ in range(BISECT_STEPS):
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if _central_share(count, mu, math.exp(mid)) >= 0.5 else (mid, hi)
+    return math.exp(hi)
+
+
 def _small_spread(y: np.ndarray, mu: np.ndarray, *, moments: bool = False) -> float:
-    """phi of small counts, in two steps. First robustly: the least phi on a log grid at which
-    half the days lie in the central half of their distribution (_central_share; each day
+    """phi of small counts, in two steps. First robustly: the least phi at which half the
+    days lie in the central half of their distribution (_central_phi; each day
     counts at most 1, so a spike weighs no more than an ordinary high day); then one step of
     the pooled moment estimate sum((w − mu)² − w) / sum(mu²) (the variance beyond Poisson,
     mu + phi·mu², over the days) with each count w winsorised at _cap of that robust phi;
@@ -726,11 +765,7 @@ def _small_spread(y: np.ndarray, mu: np.ndarray, *, moments: bool = False) -> fl
     if not len(y):
         return PHI_MIN
     count = np.round(y)
-    robust = PHI_GRID[-1]
-    for phi in PHI_GRID:  # far out a very skewed distribution's centre moves below the mean
-        if _central_share(count, mu, phi) >= 0.5:
-            robust = phi
-            break
+    robust = _central_phi(count, mu)
     w = count if moments else np.minimum(count, _cap(mu, robust))
     phi = float(np.sum((w - mu) ** 2 - w) / max(float(np.sum(mu**2)), 1e-9))
     return min(max(phi, robust if moments else PHI_MIN), PHI_MAX)
