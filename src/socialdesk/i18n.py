@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_timedelta
+from babel.dates import format_date, format_time, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import (
@@ -278,13 +278,17 @@ class Formats:
         return format_date(value, "medium", locale=self.locale)
 
     def datetime(self, value: dt.datetime | str | None) -> str:
-        """A wall-clock time as stored (post times are the account's local time): "6 dec 2026
-        09:05" (an ISO string is read first)."""
+        """A wall-clock time as stored (post times are the account's local time): "6 dec 2026,
+        09:05", "Dec 6, 2026, 09:05": the day as `date` writes it and the time on the 24-hour
+        clock, joined as the locale joins them (an ISO string is read first). The day was
+        "6 Dec 2026" in English beside days written "Dec 6, 2026" on the same page."""
         if value is None or value == "":
             return NO_DATA
         if isinstance(value, str):
             value = dt.datetime.fromisoformat(value)
-        return format_datetime(value, "d MMM y HH:mm", locale=self.locale)
+        joined = Locale.parse(self.locale).datetime_formats["medium"]
+        when = format_time(value, "HH:mm", locale=self.locale)
+        return str(joined).format(when, format_date(value, "medium", locale=self.locale))
 
     def timestamp(self, value: dt.datetime | None, timezone: str = "Europe/Amsterdam") -> str:
         """A moment stored in UTC (imports, logins), shown in `timezone`."""
@@ -293,9 +297,7 @@ class Formats:
         from zoneinfo import ZoneInfo
 
         aware = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
-        return format_datetime(
-            aware.astimezone(ZoneInfo(timezone)), "d MMM y HH:mm", locale=self.locale
-        )
+        return self.datetime(aware.astimezone(ZoneInfo(timezone)))
 
 
 def formats(locale: str) -> Formats:

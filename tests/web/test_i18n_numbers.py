@@ -1,6 +1,8 @@
-"""Whole numbers are written the way Babel writes them, only faster."""
+"""Numbers, waiting times and dates are written the way Babel writes them (numbers faster)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -57,3 +59,17 @@ def test_waiting_times_in_their_largest_unit():
         "2 maanden",
     ]
     assert en.duration(150) == "2 hours" and nl.duration(None) == "–"
+
+
+def test_a_time_is_written_with_its_day_as_the_day_is_written_alone():
+    # a post's time was "21 May 2026 00:00" in English beside days "May 21, 2026" on the
+    # same page: the day of a time is written as the day alone, with a 24-hour time
+    at = dt.datetime(2026, 5, 21, 9, 5)
+    for locale in ("en", "nl"):
+        f = formats(locale)
+        assert f.datetime(at).startswith(f.date(at.date())), locale
+        assert f.datetime("2026-05-21T09:05:00") == f.datetime(at)
+    assert formats("en").datetime(at) == "May 21, 2026, 09:05"
+    assert formats("nl").datetime(at) == "21 mei 2026, 09:05"
+    # imports and logins are stored in UTC and shown in Amsterdam time: 2 hours on in May
+    assert formats("nl").timestamp(at) == "21 mei 2026, 11:05"
