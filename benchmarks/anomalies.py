@@ -202,7 +202,7 @@ def simulate(rng: np.random.Generator, shape: str) -> tuple[np.ndarray, np.ndarr
         level = 800 * scale * (1 + 0.5 * t / DAYS)
         a, b = sorted(rng.choice(np.arange(40, DAYS - 40), 2, replace=False))
         if b - a < STEP_GAP:  # moved apart without another draw: the other shapes' draws stay
-            a, b = (a, a + STEP_GAP) if a + STEP_GAP <= DAYS - 40 else (b - STEP_GAP, b)
+            a, b = (a, a + STEP_GAP) if a + STEP_GAP < DAYS - 40 else (b - STEP_GAP, b)
         level = level * np.where(t >= a, 2.0, 1.0) * np.where(t >= b, 0.5, 1.0)
         mu, k = level * mild[wd], 30.0
     else:

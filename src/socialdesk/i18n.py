@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_time, format_timedelta
+from babel.dates import format_date, format_time, format_timedelta, get_datetime_format
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import (
@@ -286,9 +286,12 @@ class Formats:
             return NO_DATA
         if isinstance(value, str):
             value = dt.datetime.fromisoformat(value)
-        joined = Locale.parse(self.locale).datetime_formats["medium"]
+        if not isinstance(value, dt.datetime):  # a day alone: its midnight
+            value = dt.datetime.combine(value, dt.time())
+        # CLDR's "{1}, {0}" (a pattern may quote literal text: unquoted here)
+        joined = str(get_datetime_format("medium", locale=self.locale)).replace("'", "")
         when = format_time(value, "HH:mm", locale=self.locale)
-        return str(joined).format(when, format_date(value, "medium", locale=self.locale))
+        return joined.format(when, format_date(value, "medium", locale=self.locale))
 
     def timestamp(self, value: dt.datetime | None, timezone: str = "Europe/Amsterdam") -> str:
         """A moment stored in UTC (imports, logins), shown in `timezone`."""

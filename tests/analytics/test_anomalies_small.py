@@ -11,6 +11,7 @@ import numpy as np
 from socialdesk.analytics.anomalies import (
     WEEKDAY_GROUPINGS,
     _one_se_choice,
+    _rolling_weighted,
     _small_level,
     _small_spread,
     _weekday_groups,
@@ -190,3 +191,22 @@ def test_ordinary_low_days_of_a_noisy_account_of_twenty_a_day_are_not_drops():
         fit = fit_days(counts, np.arange(365) % 7)
         drops += int((fit.flagged & (fit.score < 0)).sum())
     assert drops <= 2
+
+
+def test_the_rolling_mean_from_running_sums_is_the_mean_of_the_days_around():
+    # the weighted mean over each day's window, the day itself left out, with gaps: by hand
+    rng = np.random.default_rng(5)
+    values = rng.gamma(2.0, 3.0, 400)
+    values[rng.random(400) < 0.2] = np.nan
+    weights = rng.uniform(0.0, 2.0, 400)
+    for window in (15, 113, 365):
+        got = _rolling_weighted(values, weights, window, 6, median=False)
+        half = window // 2
+        for day in range(0, 400, 7):
+            around = [d for d in range(day - half, day + half + 1) if 0 <= d < 400 and d != day]
+            on = [d for d in around if np.isfinite(values[d])]
+            if len(on) < 6:
+                assert np.isnan(got[day])
+                continue
+            want = sum(values[d] * weights[d] for d in on) / sum(weights[d] for d in on)
+            assert math.isclose(got[day], want, rel_tol=1e-9), (window, day)

@@ -71,5 +71,7 @@ def test_a_time_is_written_with_its_day_as_the_day_is_written_alone():
         assert f.datetime("2026-05-21T09:05:00") == f.datetime(at)
     assert formats("en").datetime(at) == "May 21, 2026, 09:05"
     assert formats("nl").datetime(at) == "21 mei 2026, 09:05"
+    # a day alone is its midnight
+    assert formats("en").datetime(dt.date(2026, 5, 21)) == "May 21, 2026, 00:00"
     # imports and logins are stored in UTC and shown in Amsterdam time: 2 hours on in May
     assert formats("nl").timestamp(at) == "21 mei 2026, 11:05"

@@ -265,7 +265,10 @@ def _rolling_weighted(
     days centred on it, the day itself left out; NaN with fewer than `least` days. With
     adjusted = count / expected share and weights = that share, the weighted mean is the
     ratio of the sums (the Poisson fit of a common level) and the weighted median its robust
-    counterpart (the least absolute deviations fit of count ≈ level × share)."""
+    counterpart (the least absolute deviations fit of count ≈ level × share). The mean from
+    running sums (a year's window over a year is no dearer than a month's)."""
+    if not median:
+        return _rolling_mean(adjusted, weights, window, least)
     a = _windows(adjusted, window)
     w = np.where(np.isfinite(a), _windows(np.where(np.isfinite(adjusted), weights, 0.0), window), 0)
     w = np.nan_to_num(w)
@@ -276,14 +279,31 @@ def _rolling_weighted(
     if not enough.any():
         return out
     a, w, total = np.nan_to_num(a[enough]), w[enough], total[enough]
-    if not median:
-        out[enough] = (a * w).sum(axis=1) / total
-        return out
     order = np.argsort(np.where(w > 0, a, np.inf), axis=1)
     sorted_a = np.take_along_axis(a, order, axis=1)
     cum = np.cumsum(np.take_along_axis(w, order, axis=1), axis=1)
     at = (cum < total[:, None] / 2).sum(axis=1)
     out[enough] = sorted_a[np.arange(len(at)), np.minimum(at, a.shape[1] - 1)]
+    return out
+
+
+def _rolling_mean(adjusted: np.ndarray, weights: np.ndarray, window: int, least: int) -> np.ndarray:
+    """_rolling_weighted's weighted mean: the sums over each day's window, the day itself
+    left out, as differences of running sums."""
+    n, half = len(adjusted), window // 2
+    known = np.isfinite(adjusted)
+    w = np.where(known, np.nan_to_num(np.asarray(weights, dtype=float)), 0.0)
+    parts = (np.where(known, adjusted, 0.0) * w, w, known.astype(float))
+    index = np.arange(n)
+    upper, lower = np.minimum(index + half + 1, n), np.maximum(index - half, 0)
+    sums = []
+    for x in parts:
+        running = np.concatenate([[0.0], np.cumsum(x)])
+        sums.append(running[upper] - running[lower] - x)
+    weighted, total, days = sums
+    out = np.full(n, np.nan)
+    enough = (days >= least - 0.5) & (total > 1e-12 * max(float(w.max(initial=0.0)), 1.0))
+    out[enough] = weighted[enough] / total[enough]
     return out
 
 
@@ -343,6 +363,8 @@ def _small_level(adjusted: np.ndarray, weights: np.ndarray | None, small: np.nda
     0.075 -> 0.053 over a year, 0.126 -> 0.096 over 13 weeks: benchmarks/anomalies.py,
     sparse, seed 1)."""
     w = np.ones(len(adjusted)) if weights is None else np.asarray(weights, dtype=float)
+    if not small.any():  # no day's level is a mean: a larger count's median stands
+        return np.full(len(adjusted), np.nan)
     means = [_rolling_weighted(adjusted, w, window, 6, median=False) for window in WIDE_WINDOWS]
     # over the days every window has a level for (a narrow one has none on more days)
     on = small & np.isfinite(adjusted) & (w > 0) & np.all([np.isfinite(m) for m in means], axis=0)
@@ -355,10 +377,11 @@ def _small_level(adjusted: np.ndarray, weights: np.ndarray | None, small: np.nda
 def _one_se_choice(losses: Sequence[np.ndarray]) -> int:
     """Of candidates ordered from the most to the least flexible, with each one's loss per
     day (the same days), the last whose total loss exceeds the least by no more than one
-    standard error of the difference (paired over the days): the one-standard-error rule of
-    cross-validation (Hastie, Tibshirani & Friedman, The Elements of Statistical Learning,
-    7.10). The least loss alone picks a narrower window than the data need about one time in
-    three: the differences are small beside their noise."""
+    standard error of the difference (paired over the days): a paired variant of the
+    one-standard-error rule of cross-validation (Hastie, Tibshirani & Friedman, The Elements
+    of Statistical Learning, 7.10, which takes the best one's own standard error: wider).
+    The least loss alone picks a narrower window than the data need about one time in three:
+    the differences are small beside their noise."""
     totals = [float(np.sum(v)) for v in losses]
     best = int(np.argmin(totals))
     for k in range(len(losses) - 1, best, -1):
