@@ -17,7 +17,9 @@ that one spike does not hide another (masking):
    ratio of their sums, each count winsorised HUBER standard deviations above its expected
    count: a Huber estimate, so one 50× day does not make its weekday look busy and the rest of
    that weekday low; and per weekday, per workweek and weekend, or none, whichever predicts
-   the days left out best: _weekday_groups). Expected = level × weekday factor. Once there is
+   the days left out best: _weekday_groups). Seven factors read per weekday are each shrunk
+   toward their workweek's or weekend's as far as their own days are too few to tell them
+   apart (empirical Bayes: _shrunk). Expected = level × weekday factor. Once there is
    a first fit, the level and the weekday pattern are fitted to counts winsorised the same way.
 3. The spread: a negative binomial count model, variance = mu + phi·mu², so small counts get
    their Poisson noise and large ones a relative noise of sqrt(phi). phi is the larger of a
@@ -101,7 +103,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 import pandas as pd
@@ -484,25 +486,102 @@ def _factor(y: np.ndarray, base: np.ndarray, phi: float = PHI_MIN) -> float:
     return math.exp(float(np.median(np.log((y + 0.5) / (base + 0.5)))))
 
 
+class Weekdays(NamedTuple):
+    """A weekday pattern: the factors (geometric mean 1), the grouping of WEEKDAY_GROUPINGS
+    they were read with, and per weekday the weight of its own days against its group's
+    (workweek or weekend) in the shrunk factor (1 where not shrunk: _shrunk)."""
+
+    factors: np.ndarray
+    groups: tuple[tuple[int, ...], ...]
+    weight: np.ndarray
+
+
 def _weekday_factors(
     y: np.ndarray,
     base: np.ndarray,
     weekdays: np.ndarray,
     use: np.ndarray,
     phi: np.ndarray | float = PHI_MIN,
-) -> np.ndarray:
+) -> Weekdays:
     """Multiplicative weekday factors (geometric mean 1) of `y` over `base` (level × posting
-    effect) from the days in `use` (`phi` the spread, for the winsorisation of small counts)."""
+    effect) from the days in `use` (`phi` the spread, for the winsorisation of small counts);
+    read per weekday, each shrunk toward its workweek or weekend as far as the data say
+    (_shrunk)."""
     factors = np.ones(7)
     phis = np.broadcast_to(np.asarray(phi, dtype=float), y.shape)
     groups = WEEKDAY_GROUPINGS[0]
-    if use.any() and float(np.median(base[use])) < LOW_COUNT:
+    small = bool(use.any()) and float(np.median(base[use])) < LOW_COUNT
+    if small:
         groups = _weekday_groups(y, base, weekdays, use, phis)
     for group in groups:
         on = use & np.isin(weekdays, group)
         if on.sum() >= 2:
             factors[list(group)] = _factor(y[on], base[on], float(np.median(phis[on])))
-    return factors / math.exp(float(np.mean(np.log(factors))))
+    weight = np.ones(7)
+    if groups == WEEKDAY_GROUPINGS[0]:
+        factors, weight = _shrunk(factors, y, base, weekdays, use, phis, small=small)
+    return Weekdays(factors / math.exp(float(np.mean(np.log(factors)))), groups, weight)
+
+
+def _shrunk(
+    factors: np.ndarray,
+    y: np.ndarray,
+    base: np.ndarray,
+    weekdays: np.ndarray,
+    use: np.ndarray,
+    phis: np.ndarray,
+    *,
+    small: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Seven weekday factors shrunk toward their workweek's or weekend's (empirical Bayes, as a
+    random-effects meta-analysis pools studies: DerSimonian & Laird 1986): each log factor l_d
+    is a draw around its group's with a spread tau² between weekdays and its own sampling
+    variance v_d; its shrunk value is the group's + tau²/(tau² + v_d) × (l_d − the group's).
+    v_d: on small counts (a ratio of sums, _factor) the negative binomial variance of the
+    weekday's total over its square, (Σm + phi·Σm²)/(Σm)²; on larger counts (a median of log
+    ratios) π/2 × the pooled robust variance of the log ratios over the weekday's days. tau²
+    by moments from the spread of the seven about their groups. Thirteen Tuesdays of a spiky
+    account gave a factor of 0.83 where the truth was 1.09; most weekday patterns of accounts
+    are a workweek and a weekend, and where a weekday really differs tau² says so. Returns the
+    factors and each weekday's weight tau²/(tau² + v_d) (1 where it has too few days)."""
+    logs = np.log(factors)
+    target = np.zeros(7)
+    variance = np.full(7, np.nan)
+    residuals: list[np.ndarray] = []
+    for group in WEEKDAY_GROUPINGS[1]:
+        on = use & np.isin(weekdays, group)
+        if on.sum() >= 2:
+            target[list(group)] = math.log(_factor(y[on], base[on], float(np.median(phis[on]))))
+    for d in range(7):
+        on = use & (weekdays == d)
+        if on.sum() < 2:
+            continue
+        if small:
+            m = factors[d] * base[on]
+            total = float(m.sum())
+            variance[d] = (total + float(np.median(phis[on])) * float(np.sum(m**2))) / max(
+                total, 1e-9
+            ) ** 2
+        else:
+            residuals.append(np.log((y[on] + 0.5) / (base[on] + 0.5)) - logs[d])
+    if not small and residuals:
+        pooled = np.concatenate(residuals)
+        sd = MAD_SCALE * float(np.median(np.abs(pooled - np.median(pooled))))
+        for d in range(7):
+            n = int((use & (weekdays == d)).sum())
+            if n >= 2:
+                variance[d] = math.pi / 2 * sd**2 / n
+    ok = np.isfinite(variance)
+    sizes = np.array(
+        [next(len(g) for g in WEEKDAY_GROUPINGS[1] if d in g) for d in range(7)], dtype=float
+    )
+    df = 1.0 - 1.0 / sizes  # a weekday's share of its group's spread about the group's mean
+    weight = np.ones(7)
+    if ok.sum() < 7:
+        return factors, weight
+    tau2 = max(0.0, (float(np.sum((logs - target) ** 2)) - float(np.sum(df * variance))) / df.sum())
+    weight = tau2 / (tau2 + np.maximum(variance, 1e-12))
+    return np.exp(target + weight * (logs - target)), weight
 
 
 # the weekday patterns small counts are read with: per weekday, workweek and weekend, none
@@ -831,29 +910,40 @@ def _spread_days(use: np.ndarray, kinds: np.ndarray) -> np.ndarray:
 
 
 def _own_share(
-    y: np.ndarray, base: np.ndarray, weekdays: np.ndarray, use: np.ndarray, phi: np.ndarray
+    y: np.ndarray,
+    base: np.ndarray,
+    weekdays: np.ndarray,
+    use: np.ndarray,
+    phi: np.ndarray,
+    pattern: Weekdays,
 ) -> np.ndarray:
     """Per day the correction that takes the day itself out of its weekday's factor where that
     factor is a ratio of sums (small counts, _factor): the factor of the other days of that
-    weekday (or group of weekdays, _weekday_groups) over the factor of all of them (1 for
-    days not in `use` and for larger counts, whose factor is a median). A 5× day of 16 among
-    twelve Sundays of about 3 raised its own Sunday's factor by a fifth even winsorised, and
-    so its own expected count."""
-    out = np.ones(len(y))
-    groups = WEEKDAY_GROUPINGS[0]
-    if use.any() and float(np.median(base[use])) < LOW_COUNT:
-        groups = _weekday_groups(y, base, weekdays, use, phi)
-    for group in groups:
-        on = use & np.isin(weekdays, group)
-        if on.sum() < 3 or float(np.median(base[on])) >= LOW_COUNT:
-            continue
-        f = _factor(y[on], base[on], float(np.median(phi[on])))
-        w = np.minimum(y[on], _cap(f * base[on], phi[on]))
-        total, exposure = float(w.sum()), float(base[on].sum())
-        out[on] = ((total - w + 0.5) / (exposure - base[on] + 0.5)) / (
-            (total + 0.5) / (exposure + 0.5)
-        )
-    return out
+    weekday (or group of weekdays, `pattern.groups`) over the factor of all of them (1 for
+    days not in `use` and for larger counts, whose factor is a median); where the factor was
+    shrunk toward its workweek or weekend (_shrunk), the two corrections weighed as the
+    factor was. A 5× day of 16 among twelve Sundays of about 3 raised its own Sunday's factor
+    by a fifth even winsorised, and so its own expected count."""
+    log_out = np.zeros(len(y))
+    shrunk = pattern.groups == WEEKDAY_GROUPINGS[0] and bool(np.any(pattern.weight < 1))
+    readings: list[tuple[tuple[tuple[int, ...], ...], np.ndarray | None]]
+    readings = [(pattern.groups, None)]
+    if shrunk:
+        readings = [(pattern.groups, pattern.weight), (WEEKDAY_GROUPINGS[1], 1 - pattern.weight)]
+    for groups, weight in readings:
+        for group in groups:
+            on = use & np.isin(weekdays, group)
+            if on.sum() < 3 or float(np.median(base[on])) >= LOW_COUNT:
+                continue
+            f = _factor(y[on], base[on], float(np.median(phi[on])))
+            w = np.minimum(y[on], _cap(f * base[on], phi[on]))
+            total, exposure = float(w.sum()), float(base[on].sum())
+            ratio = ((total - w + 0.5) / (exposure - base[on] + 0.5)) / (
+                (total + 0.5) / (exposure + 0.5)
+            )
+            share = 1.0 if weight is None else weight[weekdays[on]]
+            log_out[on] += share * np.log(ratio)
+    return np.exp(log_out)
 
 
 def _post_quality(
@@ -1117,6 +1207,7 @@ def fit_days(
     known = np.isfinite(y)
     use = known.copy()
     factors = np.ones(7)
+    pattern = Weekdays(factors, WEEKDAY_GROUPINGS[0], np.ones(7))
     n_effects = 1 + CARRY_LAGS + 1
     covariates = {0.0: np.zeros((len(y), n_effects))}
 
@@ -1157,7 +1248,8 @@ def fit_days(
             if posts is None and inner == 0:
                 window = _median_window(adjusted)
             level = _level(adjusted, weights, y / (factors[weekdays] * post), window)
-            factors = _weekday_factors(fit_y, level * post, weekdays, use, phi)
+            pattern = _weekday_factors(fit_y, level * post, weekdays, use, phi)
+            factors = pattern.factors
             if posts is not None:
                 effect = _fit_posting(
                     y, level * factors[weekdays], covariates, use, effect, known, phi
@@ -1172,7 +1264,7 @@ def fit_days(
             y / (factors[weekdays] * post),
             window,
         )
-        own = _own_share(fit_y, level * post, weekdays, use, phi)
+        own = _own_share(fit_y, level * post, weekdays, use, phi, pattern)
         mu = np.maximum(level * factors[weekdays] * own * post, MIN_LEVEL)
         if posts is not None:  # the days after a post follow how well it did on its own day
             # a post left out of the fit (flagged, suspect), or one whose own day scored
