@@ -121,6 +121,28 @@ def fixture_path(*parts: str) -> Path:
     return FORMATS.joinpath(*parts)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing() -> Iterator[None]:
+    """Passwords hashed with argon2id at its least cost (8 KiB, one pass) in this process: the
+    shipped cost (64 MiB, three passes, about 0.2 s a hash on purpose) made every login of the
+    role matrix's 700 tests wait for it. The same algorithm and code path; the shipped
+    parameters are checked in tests/web/test_sessions.py (test_passwords_are_hashed_at_the_
+    shipped_cost), in a fresh interpreter, and servers started as processes use them."""
+    from dataclasses import replace
+
+    from argon2 import PasswordHasher, profiles
+
+    from socialdesk.users import passwords
+
+    cheap = PasswordHasher.from_parameters(
+        replace(profiles.RFC_9106_LOW_MEMORY, time_cost=1, memory_cost=8, parallelism=1)
+    )
+    shipped = (passwords._hasher, passwords._DUMMY_HASH)
+    passwords._hasher, passwords._DUMMY_HASH = cheap, cheap.hash("not a password")
+    yield
+    passwords._hasher, passwords._DUMMY_HASH = shipped
+
+
 # -- the local AT Protocol network ---------------------------------------------------------------
 # `pds` is one network per test session (per xdist worker): a PLC directory, a PDS and the
 # Bluesky AppView from @atproto/dev-env (tests/connectors/pds/start.mjs). The AppView keeps its

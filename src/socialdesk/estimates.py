@@ -11,7 +11,10 @@ in `method` (e.g. "not enough data: 3 posts, at least 10 needed").
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -55,4 +58,23 @@ class Estimate:
         return Estimate(s(self.value), low, high, self.level, self.n, self.method)
 
 
-__all__ = ["Estimate"]
+def holm(p_values: Iterable[float]) -> list[float]:
+    """Holm's step-down adjusted p-values, in the order given: the i-th smallest of m times
+    (m - i + 1), made non-decreasing, at most 1. A comparison is clear at level alpha where
+    its adjusted p-value is below alpha; the family-wise error rate stays at most alpha.
+
+    The same figures as statsmodels' `multipletests(p, method="holm")[1]` (tested), which
+    runs a full garbage collection on every call: 0.1 s a call in a process the size of a
+    server's, and the media-type uplift makes a few dozen per page."""
+    p = np.asarray(list(p_values), dtype=float)
+    m = len(p)
+    if m == 0:
+        return []
+    order = np.argsort(p, kind="stable")
+    stepped = np.maximum.accumulate(p[order] * np.arange(m, 0, -1))
+    out = np.empty(m)
+    out[order] = np.minimum(stepped, 1.0)
+    return [float(v) for v in out]
+
+
+__all__ = ["Estimate", "holm"]

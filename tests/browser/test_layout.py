@@ -5,7 +5,8 @@ on any page, no English word from a list on Dutch pages, no console errors").
 - no horizontal scroll: the document is never wider than the window (a wide table scrolls
   inside its own frame, `.table-wrap`, which is allowed);
 - no console errors and no uncaught JavaScript errors (a chart that fails to draw says so in
-  the console);
+  the console), and every chart drawn once scrolled into view (below the fold and in a table
+  that scrolls sideways too);
 - on a phone the menu is folded under its button and opens with it.
 """
 
@@ -94,45 +95,95 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
         handle.engine.dispose()
 
 
+TABS = 8  # pages opened at once: each waits for the network to be still for 0.5 s, together
+
+
+# the charts are drawn as they scroll into view (app.js): scroll the page through, a window at
+# a time, then each chart not drawn yet into view (inside a table that scrolls sideways), and
+# wait until every chart drawn has its view or its error (at most 10 s)
+DRAW_ALL = """async () => {
+    const charts = () => document.querySelectorAll('figure[data-chart]');
+    if (!charts().length) return [0, 0];
+    const pause = (ms) => new Promise(done => setTimeout(done, ms));
+    for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight) {
+        window.scrollTo(0, y);
+        await pause(100);
+    }
+    // those still not drawn sit in a table that scrolls sideways (a phone): into view
+    for (const f of document.querySelectorAll('figure[data-chart]:not([data-drawn])')) {
+        f.scrollIntoView({block: 'center', inline: 'center'});
+        await pause(100);
+    }
+    const settled = () => Array.from(document.querySelectorAll('figure[data-drawn]'))
+        .every(f => f.vegaView || f.hasAttribute('data-error'));
+    for (let i = 0; i < 200 && !settled(); i++) await pause(50);
+    window.scrollTo(0, 0);
+    return [charts().length, document.querySelectorAll('figure[data-drawn]').length];
+}"""
+
+
+def _check(page, path: str, problems: list[str]) -> None:
+    """What is wrong with the loaded page at `path`: a document wider than the window (the
+    first few elements past its edge), a chart that failed to draw (each scrolled into view,
+    so that it is drawn) or was never drawn."""
+    charts, drawn = page.evaluate(DRAW_ALL)
+    if drawn < charts:
+        problems.append(f"{path}: {charts - drawn} of {charts} charts not drawn")
+    sizes = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    if sizes[0] > sizes[1] + 1:
+        wide = page.evaluate(
+            """(limit) => Array.from(document.querySelectorAll('main *'))
+                .filter(e => e.getBoundingClientRect().right > limit + 1
+                             && !e.closest('.table-wrap'))
+                .slice(0, 3)
+                .map(e => e.tagName.toLowerCase() + '.' + e.className)""",
+            sizes[1],
+        )
+        problems.append(f"{path}: {sizes[0]} px wide in a {sizes[1]} px window ({wide})")
+    errors = page.evaluate(
+        "() => Array.from(document.querySelectorAll('figure[data-error]'))"
+        ".map(f => f.getAttribute('data-error'))"
+    )
+    problems.extend(f"{path}: chart failed: {e}" for e in errors)
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_page_scrolls_sideways_or_logs_an_error(browser, demo_server, width: int) -> None:
+    """TABS pages at a time, each in its own tab: the pages are asked for one after the other
+    and then each waited for until its network has been still for half a second (Playwright's
+    "networkidle": the charts drawn, the overview's audit card fetched), the waits side by side."""
     url, pages = demo_server
     context = browser.new_context(locale="nl-NL", viewport={"width": width, "height": 900})
     problems: list[str] = []
-    try:
-        page = context.new_page()
-        here = {"path": ""}
-        page.on(
+
+    def listen(tab, path: str) -> None:
+        tab.on(
             "console",
             lambda msg: (
-                problems.append(f"{here['path']}: console {msg.type}: {msg.text}")
+                problems.append(f"{path}: console {msg.type}: {msg.text}")
                 if msg.type == "error"
                 else None
             ),
         )
-        page.on("pageerror", lambda exc: problems.append(f"{here['path']}: error {exc}"))
-        for path in pages:
-            here["path"] = path
-            response = page.goto(f"{url}{path}?lang=nl", wait_until="networkidle")
-            assert response is not None and response.status == 200, (path, response)
-            sizes = page.evaluate(
-                "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-            )
-            if sizes[0] > sizes[1] + 1:
-                wide = page.evaluate(
-                    """(limit) => Array.from(document.querySelectorAll('main *'))
-                        .filter(e => e.getBoundingClientRect().right > limit + 1
-                                     && !e.closest('.table-wrap'))
-                        .slice(0, 3)
-                        .map(e => e.tagName.toLowerCase() + '.' + e.className)""",
-                    sizes[1],
-                )
-                problems.append(f"{path}: {sizes[0]} px wide in a {sizes[1]} px window ({wide})")
-            errors = page.evaluate(
-                "() => Array.from(document.querySelectorAll('figure[data-error]'))"
-                ".map(f => f.getAttribute('data-error'))"
-            )
-            problems.extend(f"{path}: chart failed: {e}" for e in errors)
+        tab.on("pageerror", lambda exc: problems.append(f"{path}: error {exc}"))
+
+    try:
+        for first in range(0, len(pages), TABS):
+            batch = pages[first : first + TABS]
+            tabs = []
+            for path in batch:
+                tab = context.new_page()
+                listen(tab, path)
+                response = tab.goto(f"{url}{path}?lang=nl", wait_until="commit")
+                assert response is not None and response.status == 200, (path, response)
+                tabs.append(tab)
+            for tab, path in zip(tabs, batch, strict=True):
+                tab.wait_for_load_state("networkidle")
+                tab.bring_to_front()  # a tab behind the others is not drawn as it scrolls
+                _check(tab, path, problems)
+                tab.close()
     finally:
         context.close()
     assert not problems, "\n".join(problems)

@@ -37,7 +37,7 @@ import pandas as pd
 
 from socialdesk.ads import explain as E
 from socialdesk.ads.kpis import with_results
-from socialdesk.estimates import Estimate
+from socialdesk.estimates import Estimate, holm
 
 METRICS = ("ctr", "conversion_rate", "cpa")
 # results that are not conversions: a "conversion rate" of them per click means nothing
@@ -306,11 +306,10 @@ def _variants(
 
 def _pairs(variants: list[Variant], metric: str, alpha: float) -> tuple[PairTest, ...]:
     """Every pair of variants tested, Holm-corrected over the pairs of the test."""
-    from statsmodels.stats.multitest import multipletests
 
     pairs_raw = [(a, b, *_pair(a, b, metric)) for a, b in combinations(variants, 2)]
     pvals = [p for *_, p in pairs_raw]
-    adjusted = multipletests(pvals, alpha=alpha, method="holm")[1] if pvals else []
+    adjusted = holm(pvals)
     return tuple(
         PairTest(
             a=a.name,

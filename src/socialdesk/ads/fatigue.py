@@ -23,7 +23,7 @@ import pandas as pd
 
 from socialdesk.ads import explain as E
 from socialdesk.ads.kpis import with_results
-from socialdesk.estimates import Estimate
+from socialdesk.estimates import Estimate, holm
 from socialdesk.phrases import Phrase
 
 MIN_DAYS = 14
@@ -171,7 +171,6 @@ def check_fatigue(
     rows: pd.DataFrame, *, metric: str = "ctr", alpha: float = 0.05
 ) -> list[FatigueCheck]:
     """Fatigue checks of every ad in `rows` (additive daily rows at ad level)."""
-    from statsmodels.stats.multitest import multipletests
 
     if metric not in ("ctr", "conversion_rate"):
         raise ValueError("metric must be 'ctr' or 'conversion_rate'")
@@ -186,11 +185,8 @@ def check_fatigue(
         for ad_id, all_days in f.groupby("ad_id", sort=False)
         if _eligible(all_days.iloc[0], metric)
     ]
-    tested = [i for i, a in enumerate(ads) if a.p is not None]
-    adjusted: dict[int, float] = {}
-    if tested:
-        adj = multipletests([ads[i].p for i in tested], alpha=alpha, method="holm")[1]
-        adjusted = dict(zip(tested, (float(a) for a in adj), strict=True))
+    tested = {i: a.p for i, a in enumerate(ads) if a.p is not None}
+    adjusted = dict(zip(tested, holm(tested.values()), strict=True))
     out = []
     for i, a in enumerate(ads):
         reason = E.fatigue_reason(a) if a.why_not else None

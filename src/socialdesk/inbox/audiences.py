@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from socialdesk.estimates import Estimate
+from socialdesk.estimates import Estimate, holm
 from socialdesk.inbox.alerts import topics_of
 from socialdesk.inbox.sla import share
 
@@ -56,7 +56,6 @@ def audience_reactions(
     """`messages`: text, sentiment, language, platform, author_handle, author_followers,
     received_at, is_from_org, post_external_id; `posts`: external_id, media_type."""
     from scipy.stats import fisher_exact
-    from statsmodels.stats.multitest import multipletests
 
     m = messages[~messages["is_from_org"].astype(bool) & messages["sentiment"].notna()].copy()
     if m.empty:
@@ -90,11 +89,8 @@ def audience_reactions(
                 rneg = int((rest["sentiment"] == "negative").sum())
                 p = float(fisher_exact([[neg, n - neg], [rneg, len(rest) - rneg]])[1])
             raw.append((f"{kind}={value}", str(subject), n, neg, pos, p))
-    tested = [i for i, r in enumerate(raw) if r[5] is not None]
-    adjusted: dict[int, float] = {}
-    if tested:
-        _, padj, _, _ = multipletests([raw[i][5] for i in tested], method="holm")
-        adjusted = dict(zip(tested, (float(p) for p in padj), strict=True))
+    tested = {i: r[5] for i, r in enumerate(raw) if r[5] is not None}
+    adjusted = dict(zip(tested, holm(tested.values()), strict=True))
     cells = [
         AudienceCell(
             s,

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from socialdesk.estimates import Estimate
+from socialdesk.estimates import Estimate, holm
 from socialdesk.visual import features as F
 from socialdesk.visual.explain import exposure_notes
 from socialdesk.visual.explain import method as method_name
@@ -153,7 +153,6 @@ def features_vs_engagement(
     """Rate ratios of image features on `metric` per unit of exposure, for the posts of
     `frame` (rows of uplift.prepare()) that have an analysed image."""
     from scipy import stats
-    from statsmodels.stats.multitest import multipletests
 
     feats = feature_columns(media)
     g = frame.merge(feats, on="post_id", how="inner")
@@ -224,7 +223,7 @@ def features_vs_engagement(
             )
         )
         pvals.append(float(2 * stats.t.sf(abs(b / se), max(df, 1))) if se > 0 else 1.0)
-    adjusted = multipletests(pvals, alpha=1 - level, method="holm")[1]
+    adjusted = holm(pvals)
     effects = []
     for (name, est), pa in zip(zip(cols, ests, strict=True), adjusted, strict=True):
         clear = bool(pa < 1 - level)

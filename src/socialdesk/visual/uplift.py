@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from socialdesk.catalogue import get_metric
-from socialdesk.estimates import Estimate
+from socialdesk.estimates import Estimate, holm
 from socialdesk.phrases import Num, Phrase
 from socialdesk.visual import features as F
 from socialdesk.visual.explain import (
@@ -788,14 +788,13 @@ def _ratios(
     """Rate ratios from log ratios and standard errors: Wald intervals with Student's t on
     `df` degrees of freedom, p-values Holm-adjusted over the types."""
     from scipy import stats
-    from statsmodels.stats.multitest import multipletests
 
     q = float(stats.t.ppf(0.5 + level / 2, max(df, 1)))
     pvals, bounds = [], []
     for b, se in logs:
         bounds.append((math.exp(b), math.exp(b - q * se), math.exp(b + q * se)))
         pvals.append(float(2 * stats.t.sf(abs(b / se), max(df, 1))) if se > 0 else 1.0)
-    adjusted = multipletests(pvals, alpha=1 - level, method="holm")[1] if pvals else []
+    adjusted = holm(pvals)
     return tuple(
         Ratio(media_type=str(t), value=v, low=lo, high=hi, p_value=p, p_adjusted=float(pa))
         for t, (v, lo, hi), p, pa in zip(types, bounds, pvals, adjusted, strict=True)
