@@ -126,7 +126,7 @@ def cheap_password_hashing() -> Iterator[None]:
     """Passwords hashed with argon2id at its least cost (8 KiB, one pass) in this process: the
     shipped cost (64 MiB, three passes, about 0.2 s a hash on purpose) made every login of the
     role matrix's 700 tests wait for it. The same algorithm and code path; the shipped
-    parameters are checked in tests/web/test_sessions.py (test_passwords_are_hashed_at_the_
+    parameters are checked in tests/web/test_passwords.py (test_passwords_are_hashed_at_the_
     shipped_cost), in a fresh interpreter, and servers started as processes use them."""
     from dataclasses import replace
 
