@@ -210,3 +210,30 @@ def test_the_rolling_mean_from_running_sums_is_the_mean_of_the_days_around():
                 continue
             want = sum(values[d] * weights[d] for d in on) / sum(weights[d] for d in on)
             assert math.isclose(got[day], want, rel_tol=1e-9), (window, day)
+
+
+def test_a_posts_clicks_are_scored_against_a_log_normal_upper_tail():
+    """A posting day's small count is one post's clicks, which vary log-normally from post to
+    post: scored against the negative binomial (a gamma rate) with the same mean and variance,
+    the days at 3.5 or more came 2-6 times as often as a score of 3.5 says; against the less
+    extreme of that and the Poisson log-normal's, about as often (true mean and phi given, so
+    that only the tail's shape is tested). Days without a post of their own keep the negative
+    binomial's."""
+    from scipy.stats import norm
+
+    from socialdesk.analytics.anomalies import _tail_scores
+
+    rng = np.random.default_rng(3)
+    nominal, n, sigma = float(norm.sf(3.5)), 100_000, 0.8
+    phi = math.expm1(sigma**2)
+    for mu in (2.0, 5.0, 8.0):
+        y = rng.poisson(mu * rng.lognormal(-(sigma**2) / 2, sigma, n)).astype(float)
+        expected = np.full(n, mu)
+        gamma = _tail_scores(y, expected, phi)
+        lognormal = _tail_scores(y, expected, phi, lognormal_up=np.ones(n, dtype=bool))
+        assert np.mean(gamma >= 3.5) > 2.5 * nominal, mu  # the tail this fixes
+        assert 0.5 * nominal < np.mean(lognormal >= 3.5) < 1.6 * nominal, mu
+        # below the expected count, and on the days not marked, nothing changes
+        assert np.array_equal(lognormal[y <= mu], gamma[y <= mu])
+        off = _tail_scores(y, expected, phi, lognormal_up=np.zeros(n, dtype=bool))
+        assert np.array_equal(off, gamma)

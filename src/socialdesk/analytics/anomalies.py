@@ -77,20 +77,24 @@ A very big rise keeps the log-normal's upper tail, already heavier than that of 
 posts' reach.
 
 The score: below LOW_COUNT expected, the normal score of the negative binomial mid-p tail
-probability of the count (beyond it plus half of its own probability); above it,
-log(count / expected) / sqrt(phi + 1/expected) (a log-normal tail, heavier than the gamma
-tail, as real bursts are). A day is unusual when its score is at least
-THRESHOLD **and** the change is large enough to matter: at least MIN_RATIO× expected or at most
+probability of the count (beyond it plus half of its own probability); above it, log(count /
+expected) / sqrt(phi + 1/expected) (a log-normal tail, heavier than the gamma tail, as real
+bursts are). On a posting-driven account's days with a post of their own, a small count above
+the expected is scored by the less extreme of the negative binomial's tail and the Poisson
+log-normal's with the same mean and variance (_pln_scores): such a count is one post's clicks,
+which vary log-normally from post to post, so the small counts' upper tail is then the same
+shape as the larger counts' (with the gamma's alone, a post's clicks of 4-5× the usual were most
+of the false alarms of such series). A day is unusual when its score is at least THRESHOLD
+**and** the change is large enough to matter: at least MIN_RATIO× expected or at most
 1/MIN_RATIO of it. A change of BIG_RATIO× (or 1/BIG_RATIO) is scored against the robust spread
 alone when that gives the larger score (a 5× day on a spiky account), and is left out of the
 next fit at THRESHOLD − BIG_RELIEF, but never flagged below THRESHOLD: every flag is improbable
 under the model. So a 5× day on a steady account stands out and the everyday ups and downs of a
-spiky account do not.
-Flagged days are left out and everything is refitted, ROUNDS times, so one spike does not hide
-another. Each flag says how big the change is in words ("20× the usual Tuesday (about 960)");
-`low`–`high` is the band outside which a count would be flagged on its score. The constants
-were chosen on simulations (benchmarks/anomalies.py, development seed 1) and checked on
-another (evaluation seed 2).
+spiky account do not. Flagged days are left out and everything is refitted, ROUNDS times, so one
+spike does not hide another. Each flag says how big the change is in words ("20× the usual
+Tuesday (about 960)"); `low`–`high` is the band outside which a count would be flagged on its
+score. The constants were chosen on simulations (benchmarks/anomalies.py, development seed 1)
+and checked on another (evaluation seed 2).
 
 Posts: per platform (and media type when there are enough of them), the post's engagement
 rate on the log scale (interactions per unit of exposure: reach, else impressions, else
@@ -156,6 +160,13 @@ ROBUST_DF = 0.5
 # and its own (0, 1.5, 2 and 2.5 were tried on seed 1: 1.5 kept every planted day of 60
 # accounts found and took 13 false alarms to 5; 0 lost a drop to 1/5 on a posting day)
 ODD_POST = 1.5
+# the Poisson log-normal's tail (posting-driven small counts on a day with a post of their own):
+# integrated over the rate's normal score on PLN_NODES points between ±PLN_SPAN (the trapezoid
+# rule; within 0.01 of adaptive quadrature for every score below 6, phi 0.003-20, mu 0.2-10)
+PLN_NODES = 181
+PLN_SPAN = 9.0
+_Z = np.linspace(-PLN_SPAN, PLN_SPAN, PLN_NODES)
+_Z_WEIGHTS = np.exp(-(_Z**2) / 2) / math.sqrt(2 * math.pi) * (_Z[1] - _Z[0])
 
 WEEKDAY_NAMES = (
     Phrase("Monday"),
@@ -754,6 +765,23 @@ def _nb_scores(y: np.ndarray, mu: np.ndarray, phi: np.ndarray | float) -> np.nda
     return np.where(up, z, -z)
 
 
+def _pln_scores(y: np.ndarray, mu: np.ndarray, phi: np.ndarray | float) -> np.ndarray:
+    """Normal scores of each count's upper mid-p tail probability (beyond it plus half its
+    own, as _nb_scores) under a Poisson log-normal of mean mu and variance mu + phi·mu²: the
+    negative binomial's (mu, phi) with a log-normal rate (sigma² = log(1 + phi)) in place of
+    its gamma, whose upper tail is lighter. Integrated over the rate's normal score (_Z)."""
+    from scipy.special import gammaln, ndtri, pdtrc
+
+    mu = np.asarray(mu, dtype=float)
+    phi = np.broadcast_to(np.asarray(phi, dtype=float), mu.shape)
+    sigma = np.sqrt(np.log1p(phi))[..., None]
+    rate = mu[..., None] * np.exp(sigma * _Z - sigma**2 / 2)
+    count = np.round(np.nan_to_num(y))[..., None]
+    own = np.exp(count * np.log(rate) - rate - gammaln(count + 1))
+    p = np.sum(_Z_WEIGHTS * (pdtrc(count, rate) + 0.5 * own), axis=-1)
+    return -ndtri(np.clip(p, 1e-300, 0.5))
+
+
 def _student_scores(z: np.ndarray, df: np.ndarray | float | None) -> np.ndarray:
     """Normal scores `z` made honest about a spread estimated from few days: each read as a
     Student t with `df` degrees of freedom (inf: unchanged) and given the normal score of that
@@ -783,9 +811,13 @@ def _tail_scores(
     lower_phi: np.ndarray | float | None = None,
     df: np.ndarray | float | None = None,
     lower_df: np.ndarray | float | None = None,
+    lognormal_up: np.ndarray | None = None,
 ) -> np.ndarray:
     """Signed scores of each count against the negative binomial (mu, phi): for small
-    expected counts (below LOW_COUNT) the normal score of its tail probability, for larger
+    expected counts (below LOW_COUNT) the normal score of its tail probability (on the days
+    of `lognormal_up`, a count above mu by the less extreme of that and the Poisson
+    log-normal's, _pln_scores: one post's clicks vary log-normally from post to post, as
+    the larger counts' upper tail below is taken to), for larger
     ones above it the log ratio over its standard deviation sqrt(phi + 1/mu) (a log-normal
     tail: heavier than the negative binomial's gamma tail, as real bursts are), below it the
     less extreme of that and the negative binomial's score with `lower_phi` when given.
@@ -794,6 +826,19 @@ def _tail_scores(
     day in a short window is estimated from a few dozen days or fewer."""
     small = _nb_scores(y, mu, phi)
     up = np.round(np.nan_to_num(y)) > mu
+    if lognormal_up is not None:
+        at = up & lognormal_up & (np.asarray(mu) < LOW_COUNT)
+        if at.any():
+            shape = np.shape(small)
+            small = small.copy()
+            small[at] = np.minimum(
+                small[at],
+                _pln_scores(
+                    np.asarray(y)[at],
+                    np.broadcast_to(mu, shape)[at],
+                    np.broadcast_to(phi, shape)[at],
+                ),
+            )
     large = np.log((np.nan_to_num(y) + 0.5) / (mu + 0.5)) / np.sqrt(phi + 1.0 / (mu + 0.5))
     large = _student_scores(large, df)
     # with `lower_phi` (posting-driven accounts: a day's count is the sum of its posts' reach,
@@ -1076,6 +1121,9 @@ class _Scoring:
     # ends, the carry-over's threshold, the profile's floor), per day (the ends equal on
     # other days). None: the expected counts stay.
     moving: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+    # posting-driven: the days with a post of their own, whose small counts' upper tail is a
+    # Poisson log-normal's (_tail_scores, `lognormal_up`). None: the negative binomial's.
+    fresh: np.ndarray | None = None
 
     def expected(self, y: np.ndarray) -> np.ndarray:
         """The expected counts of the days were their counts `y` (see `moving`)."""
@@ -1096,6 +1144,7 @@ class _Scoring:
             self.robust if self.posting else None,
             None if days is None else SPREAD_DF * days,
             None if days is None else ROBUST_DF * days,
+            lognormal_up=self.fresh,
         )
         if not self.posting:
             # a count below the usual against the robust spread (the moment estimate counts
@@ -1128,6 +1177,7 @@ class _Scoring:
                 mu,
                 self.robust,
                 df=None if days is None else np.where(ratio < 1, ROBUST_DF * days, np.inf),
+                lognormal_up=self.fresh,
             )
             z = np.where(rescored & (np.abs(core) > np.abs(z)), core, z)
         return z
@@ -1141,6 +1191,7 @@ class _Scoring:
             None if self.days is None else self.days[where],
             self.posting,
             None if self.moving is None else tuple(a[where] for a in self.moving),
+            None if self.fresh is None else self.fresh[where],
         )
 
     def flags(self, y: np.ndarray, threshold: float) -> np.ndarray:
@@ -1322,7 +1373,9 @@ def fit_days(
         # posting-driven accounts each kind of day has one of its own, from as few as
         # MIN_KIND_DAYS days; otherwise one from all the days (from MIN_DAYS up)
         days = _spread_days(use, kinds)
-        scoring = _Scoring(mu, phi, robust, days, posts is not None, moving)
+        scoring = _Scoring(
+            mu, phi, robust, days, posts is not None, moving, fresh if posts is not None else None
+        )
         z = scoring(y)
         mu = scoring.expected(y)
         scoring = replace(scoring, mu=mu)
