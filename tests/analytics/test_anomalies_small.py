@@ -237,3 +237,60 @@ def test_a_posts_clicks_are_scored_against_a_log_normal_upper_tail():
         assert np.array_equal(lognormal[y <= mu], gamma[y <= mu])
         off = _tail_scores(y, expected, phi, lognormal_up=np.zeros(n, dtype=bool))
         assert np.array_equal(off, gamma)
+
+
+def test_the_log_normal_tail_is_the_integral_it_says():
+    """_pln_scores against adaptive quadrature of the same mid-p tail (beyond the count plus
+    half its own probability, as the negative binomial's), at phi near the floor (a Poisson's
+    mid-p tail) and at a post's ±80%; a tail beyond the floating point is infinite, so the
+    negative binomial's finite score is kept."""
+    from scipy import integrate
+    from scipy.stats import norm, poisson
+
+    from socialdesk.analytics.anomalies import PHI_MIN, _pln_scores, _tail_scores
+
+    def exact(y: float, mu: float, phi: float) -> float:
+        s = math.sqrt(math.log1p(phi))
+
+        def at(z: float) -> float:
+            rate = mu * math.exp(s * z - s * s / 2)
+            return norm.pdf(z) * (poisson.sf(y, rate) + 0.5 * poisson.pmf(y, rate))
+
+        p, _ = integrate.quad(at, -12, 12, limit=400, points=[(math.log(y / mu) + s * s / 2) / s])
+        return float(-norm.ppf(p))
+
+    for y, mu, phi in ((4, 1.0, PHI_MIN), (15, 3.0, PHI_MIN), (28, 6.0, 0.9), (60, 8.0, 0.9)):
+        got = float(_pln_scores(np.array([float(y)]), np.array([mu]), phi)[0])
+        assert abs(got - exact(y, mu, phi)) < 0.01, (y, mu, phi)
+    poisson_mid_p = poisson.sf(15, 3.0) + 0.5 * poisson.pmf(15, 3.0)
+    assert (
+        abs(
+            float(_pln_scores(np.array([15.0]), np.array([3.0]), 1e-9)[0]) + norm.ppf(poisson_mid_p)
+        )
+        < 1e-3
+    )
+    far, tiny = np.array([200.0]), np.array([0.1])
+    assert np.isinf(_pln_scores(far, tiny, PHI_MIN)[0])
+    one = np.ones(1, dtype=bool)
+    kept = _tail_scores(far, tiny, PHI_MIN, lognormal_up=one)[0]
+    assert np.isfinite(kept) and kept == _tail_scores(far, tiny, PHI_MIN)[0]
+
+
+def test_a_posting_days_band_and_score_agree_on_the_log_normal_tail():
+    """The days with a post of their own (`fresh`) reach both the score and the band of a
+    flagged day (_Scoring.at, used by the band): a count flagged is outside its own band, a
+    count inside is not flagged, and the band's upper end is higher than the negative
+    binomial's alone."""
+    from socialdesk.analytics.anomalies import THRESHOLD, _Scoring
+
+    mu, phi = np.array([4.0, 6.0, 8.0]), np.array([0.9, 0.9, 0.9])
+    days = np.full(3, 60.0)
+    fresh = np.ones(3, dtype=bool)
+    lognormal = _Scoring(mu, phi, phi * 0.6, days, True, None, fresh)
+    gamma = _Scoring(mu, phi, phi * 0.6, days, True, None, None)
+    _, high = lognormal.band(THRESHOLD)
+    _, gamma_high = gamma.band(THRESHOLD)
+    assert np.all(high > gamma_high)
+    assert np.all(lognormal.flags(high + 1, THRESHOLD) > 0)
+    assert not np.any(lognormal.flags(high, THRESHOLD))
+    assert np.all(gamma.flags(high, THRESHOLD) > 0)  # the gamma's alone flagged these counts

@@ -83,9 +83,9 @@ bursts are). On a posting-driven account's days with a post of their own, a smal
 the expected is scored by the less extreme of the negative binomial's tail and the Poisson
 log-normal's with the same mean and variance (_pln_scores): such a count is one post's clicks,
 which vary log-normally from post to post, so the small counts' upper tail is then the same
-shape as the larger counts' (with the gamma's alone, a post's clicks of 4-5× the usual were most
-of the false alarms of such series). A day is unusual when its score is at least THRESHOLD
-**and** the change is large enough to matter: at least MIN_RATIO× expected or at most
+shape as the larger counts' (with the gamma's alone, a post's clicks of 4-5× the usual were
+about half of the false alarms of such series). A day is unusual when its score is at least
+THRESHOLD **and** the change is large enough to matter: at least MIN_RATIO× expected or at most
 1/MIN_RATIO of it. A change of BIG_RATIO× (or 1/BIG_RATIO) is scored against the robust spread
 alone when that gives the larger score (a 5× day on a spiky account), and is left out of the
 next fit at THRESHOLD − BIG_RELIEF, but never flagged below THRESHOLD: every flag is improbable
@@ -162,7 +162,8 @@ ROBUST_DF = 0.5
 ODD_POST = 1.5
 # the Poisson log-normal's tail (posting-driven small counts on a day with a post of their own):
 # integrated over the rate's normal score on PLN_NODES points between ±PLN_SPAN (the trapezoid
-# rule; within 0.01 of adaptive quadrature for every score below 6, phi 0.003-20, mu 0.2-10)
+# rule; against adaptive quadrature, within 0.005 for every score below 6 with phi up to 1 and
+# mu 0.1-10, within 0.05 up to phi 20, where only counts of 60× and more are that far out)
 PLN_NODES = 181
 PLN_SPAN = 9.0
 _Z = np.linspace(-PLN_SPAN, PLN_SPAN, PLN_NODES)
@@ -772,14 +773,17 @@ def _pln_scores(y: np.ndarray, mu: np.ndarray, phi: np.ndarray | float) -> np.nd
     its gamma, whose upper tail is lighter. Integrated over the rate's normal score (_Z)."""
     from scipy.special import gammaln, ndtri, pdtrc
 
-    mu = np.asarray(mu, dtype=float)
-    phi = np.broadcast_to(np.asarray(phi, dtype=float), mu.shape)
+    y, mu, phi = np.broadcast_arrays(
+        np.asarray(y, dtype=float), np.asarray(mu, dtype=float), np.asarray(phi, dtype=float)
+    )
     sigma = np.sqrt(np.log1p(phi))[..., None]
     rate = mu[..., None] * np.exp(sigma * _Z - sigma**2 / 2)
     count = np.round(np.nan_to_num(y))[..., None]
     own = np.exp(count * np.log(rate) - rate - gammaln(count + 1))
     p = np.sum(_Z_WEIGHTS * (pdtrc(count, rate) + 0.5 * own), axis=-1)
-    return -ndtri(np.clip(p, 1e-300, 0.5))
+    # beyond the floating point's reach: infinite, so that the less extreme of this and the
+    # negative binomial's (_tail_scores) is the negative binomial's finite score
+    return np.where(p >= 1e-300, -ndtri(np.clip(p, 1e-300, 0.5)), np.inf)
 
 
 def _student_scores(z: np.ndarray, df: np.ndarray | float | None) -> np.ndarray:
