@@ -56,14 +56,15 @@ negative binomial's (the lower tail of a sum of posts' reach is a gamma's, heavi
 log-normal's). A post's carry-over
 follows how well it did on its own day, as a person reads it ("a weak post, so a weak day
 after it"): its posting day's ratio to the usual, shrunk by the slope with which the days
-after posting days follow them in this series (_post_quality). A posting day left out of the
-fit (flagged, suspect), or one whose own day scored ODD_POST or more either way, may be a real
-big (weak) post, whose days after it are big (weak) too, or a one-off day whose days after it
-are usual: the days after it are judged against the band between a usual post's carry-over
-and this post's own (what it drew beyond the usual, or its shrunk ratio), at the point of the
-band nearest their count, while their spread is measured from the shrunk ratio; so a big
-post's echo is not flagged again, a spike of 2-3× that is not flagged does not make the next
-day look low, and a day after either that drew next to nothing still is a drop. On such
+after posting days follow them in this series (_post_quality). But a posting day's count
+may be the post (a big or weak post, whose days after it are big or weak too) or the day
+alone (a one-off, whose days after it are usual), and on small counts its own day says
+little about the post: the days after every post are judged against the band between a
+usual post's carry-over and this post's own (what it drew beyond the usual when it was left
+out of the fit, else its shrunk ratio), at the point of the band nearest their count, while
+their spread is measured from the shrunk ratio; so a big post's echo is not flagged again, a
+spike of 2-3× or a dip that is not flagged does not make the next days look low or high, and
+a day after either that drew next to nothing still is a drop. On such
 accounts a very big drop is scored against the robust spread alone only where DROP_RESCORE or
 more is expected (a small count there is one post's clicks, whose lower tail is far heavier
 than the central half of the days says).
@@ -79,12 +80,13 @@ posts' reach.
 The score: below LOW_COUNT expected, the normal score of the negative binomial mid-p tail
 probability of the count (beyond it plus half of its own probability); above it, log(count /
 expected) / sqrt(phi + 1/expected) (a log-normal tail, heavier than the gamma tail, as real
-bursts are). On a posting-driven account's days with a post of their own, a small count above
-the expected is scored by the less extreme of the negative binomial's tail and the Poisson
-log-normal's with the same mean and variance (_pln_scores): such a count is one post's clicks,
-which vary log-normally from post to post, so the small counts' upper tail is then the same
-shape as the larger counts' (with the gamma's alone, a post's clicks of 4-5× the usual were
-about half of the false alarms of such series). A day is unusual when its score is at least
+bursts are). On a posting-driven account's days whose count comes mostly from posts (a post
+of their own, or earlier ones), a small count above the expected is scored by the less
+extreme of the negative binomial's tail and the Poisson log-normal's with the same mean and
+variance (_pln_scores): such a count is a post's clicks, which vary log-normally from post to
+post, so the small counts' upper tail is then the same shape as the larger counts' (with the
+gamma's alone, a post's clicks of 4-5× the usual were about half of the false alarms of such
+series, on its own day and on the days after it). A day is unusual when its score is at least
 THRESHOLD **and** the change is large enough to matter: at least MIN_RATIO× expected or at most
 1/MIN_RATIO of it. A change of BIG_RATIO× (or 1/BIG_RATIO) is scored against the robust spread
 alone when that gives the larger score (a 5× day on a spiky account), and is left out of the
@@ -154,13 +156,7 @@ BISECT_STEPS = 8  # between two of them: to within 0.1%
 # them, between that 37% and all (0.37 and 1 were tried on seed 1: docs/decisions.md)
 SPREAD_DF = 1.0
 ROBUST_DF = 0.5
-# posting-driven accounts: a post whose own day scored this far from the usual either way (in
-# the last round, not flagged) may be a one-off rather than a post that really did so well or
-# so badly, and the days after it are judged against the band between a usual post's carry-over
-# and its own (0, 1.5, 2 and 2.5 were tried on seed 1: 1.5 kept every planted day of 60
-# accounts found and took 13 false alarms to 5; 0 lost a drop to 1/5 on a posting day)
-ODD_POST = 1.5
-# the Poisson log-normal's tail (posting-driven small counts on a day with a post of their own):
+# the Poisson log-normal's tail (posting-driven small counts on days mostly from posts):
 # integrated over the rate's normal score on PLN_NODES points between ±PLN_SPAN (the trapezoid
 # rule; against adaptive quadrature, within 0.005 for every score below 6 with phi up to 1 and
 # mu 0.1-10, within 0.05 up to phi 20, where only counts of 60× and more are that far out)
@@ -820,7 +816,7 @@ def _tail_scores(
     """Signed scores of each count against the negative binomial (mu, phi): for small
     expected counts (below LOW_COUNT) the normal score of its tail probability (on the days
     of `lognormal_up`, a count above mu by the less extreme of that and the Poisson
-    log-normal's, _pln_scores: one post's clicks vary log-normally from post to post, as
+    log-normal's, _pln_scores: a post's clicks vary log-normally from post to post, as
     the larger counts' upper tail below is taken to), for larger
     ones above it the log ratio over its standard deviation sqrt(phi + 1/mu) (a log-normal
     tail: heavier than the negative binomial's gamma tail, as real bursts are), below it the
@@ -1118,16 +1114,16 @@ class _Scoring:
     robust: np.ndarray
     days: np.ndarray | None  # per day the days its spread is estimated from
     posting: bool  # a posting-driven account
-    # posting-driven: the day after a post left out of the fit (or whose own day scored
-    # ODD_POST or more) is expected at the point of the
-    # band between a usual post's carry-over and this post's own nearest to its count, so its
+    # posting-driven: the day after a post is expected at the point of the band between a
+    # usual post's carry-over and this post's own nearest to its count, so its
     # expected count moves with the count: (the rest of the day's expected count, the band's
     # ends, the carry-over's threshold, the profile's floor), per day (the ends equal on
     # other days). None: the expected counts stay.
     moving: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
-    # posting-driven: the days with a post of their own, whose small counts' upper tail is a
-    # Poisson log-normal's (_tail_scores, `lognormal_up`). None: the negative binomial's.
-    fresh: np.ndarray | None = None
+    # posting-driven: the days whose count comes mostly from posts (their own or earlier ones),
+    # whose small counts' upper tail is a Poisson log-normal's (_tail_scores, `lognormal_up`).
+    # None: the negative binomial's.
+    lognormal: np.ndarray | None = None
 
     def expected(self, y: np.ndarray) -> np.ndarray:
         """The expected counts of the days were their counts `y` (see `moving`)."""
@@ -1148,7 +1144,7 @@ class _Scoring:
             self.robust if self.posting else None,
             None if days is None else SPREAD_DF * days,
             None if days is None else ROBUST_DF * days,
-            lognormal_up=self.fresh,
+            lognormal_up=self.lognormal,
         )
         if not self.posting:
             # a count below the usual against the robust spread (the moment estimate counts
@@ -1181,7 +1177,7 @@ class _Scoring:
                 mu,
                 self.robust,
                 df=None if days is None else np.where(ratio < 1, ROBUST_DF * days, np.inf),
-                lognormal_up=self.fresh,
+                lognormal_up=self.lognormal,
             )
             z = np.where(rescored & (np.abs(core) > np.abs(z)), core, z)
         return z
@@ -1195,7 +1191,7 @@ class _Scoring:
             None if self.days is None else self.days[where],
             self.posting,
             None if self.moving is None else tuple(a[where] for a in self.moving),
-            None if self.fresh is None else self.fresh[where],
+            None if self.lognormal is None else self.lognormal[where],
         )
 
     def flags(self, y: np.ndarray, threshold: float) -> np.ndarray:
@@ -1325,19 +1321,22 @@ def fit_days(
         own = _own_share(fit_y, level * post, weekdays, use, phi, pattern)
         mu = np.maximum(level * factors[weekdays] * own * post, MIN_LEVEL)
         if posts is not None:  # the days after a post follow how well it did on its own day
-            # a post left out of the fit (flagged, suspect), or one whose own day scored
-            # ODD_POST or more, may be a real big (weak) post, whose days after it are big
-            # (weak) too, or a one-off day, whose days after it are usual: they are judged
-            # against the band between the two (the point of it nearest their count). Left
-            # at the carry-over of its own day's ratio, the ordinary day after a post that
-            # did 2-3× as well as usual without being flagged was flagged as a drop: 8 of 13
-            # false alarms on 60 simulated posting-driven accounts (seed 1)
+            # a posting day's count may be the post's (a real big or weak post, whose days
+            # after it are big or weak too) or the day's alone (a one-off, whose days after
+            # it are usual): the days after every post are judged against the band between
+            # the two (the point of it nearest their count). Left at the carry-over of its own
+            # day's ratio, the ordinary day after a post that did 2-3× as well as usual
+            # without being flagged was flagged as a drop (8 of 13 false alarms on 60
+            # simulated posting-driven accounts, seed 1); the band only for posts whose own
+            # day scored 1.5 or more either way left the ordinary days after a post whose
+            # clicks drew a tenth of the usual (1 where 7 was expected: a score of -1.4)
+            # flagged as rises: on 100 clicks series of seed 1, 46 false alarms with it, 37
+            # with the band for every post (docs/decisions.md)
             unit = level * factors[weekdays] * own  # the expected count of a profile of 1
             fresh_part = unit * covariates[effect.decay][:, 0] * effect.effects[0]
             quality, passed = _post_quality(y, mu, posts, use, fresh_part)
             bands = []
-            odd = np.abs(z) >= ODD_POST  # the posting days' own scores of the last round
-            for weight in (quality, passed, np.where(odd, 1.0, quality)):
+            for weight in (quality, passed, np.ones(len(y))):
                 weighted = carry_over(posts, lead, effect.decay, weight)
                 weighted[:, 0] = covariates[effect.decay][:, 0]
                 post = np.maximum(
@@ -1378,7 +1377,13 @@ def fit_days(
         # MIN_KIND_DAYS days; otherwise one from all the days (from MIN_DAYS up)
         days = _spread_days(use, kinds)
         scoring = _Scoring(
-            mu, phi, robust, days, posts is not None, moving, fresh if posts is not None else None
+            mu,
+            phi,
+            robust,
+            days,
+            posts is not None,
+            moving,
+            kinds >= 1 if posts is not None else None,
         )
         z = scoring(y)
         mu = scoring.expected(y)
