@@ -1670,7 +1670,8 @@ def anomalies(
             "days: a robust weekday baseline (rolling median, unusual days left out and refitted, "
             "learnt from up to %(history)s days before the period as well) "
             "times the usual effect of posting (days with posts, days since the last one) "
-            "and a negative binomial spread, flagged at |score| ≥ %(threshold)s and a change of "
+            "and a negative binomial spread with log-normal upper tails (of larger counts and of "
+            "what posts bring in), flagged at |score| ≥ %(threshold)s and a change of "
             "at least %(ratio)s× or down to 1/%(ratio)s; posts: robust z of log engagement rate "
             "among peers, |score| ≥ %(threshold)s",
             threshold=Num(threshold),
