@@ -293,6 +293,17 @@ class Formats:
         when = format_time(value, "HH:mm", locale=self.locale)
         return joined.format(when, format_date(value, "medium", locale=self.locale))
 
+    def post_time(self, value: dt.datetime | str | None) -> str:
+        """A post's publish time as `datetime` writes it, or its day alone where the time is
+        not known: a date-only export (LinkedIn's Created date) stores its posts at midnight,
+        which read as "21 mei 2026, 00:00" (visual.features.timing and the best times take
+        midnight as no time too)."""
+        if isinstance(value, str) and value:
+            value = dt.datetime.fromisoformat(value)
+        if isinstance(value, dt.datetime) and value.time() == dt.time():
+            return self.date(value)
+        return self.datetime(value)
+
     def timestamp(self, value: dt.datetime | None, timezone: str = "Europe/Amsterdam") -> str:
         """A moment stored in UTC (imports, logins), shown in `timezone`."""
         if value is None:

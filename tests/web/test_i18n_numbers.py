@@ -75,3 +75,21 @@ def test_a_time_is_written_with_its_day_as_the_day_is_written_alone():
     assert formats("en").datetime(dt.date(2026, 5, 21)) == "May 21, 2026, 00:00"
     # imports and logins are stored in UTC and shown in Amsterdam time: 2 hours on in May
     assert formats("nl").timestamp(at) == "21 mei 2026, 11:05"
+
+
+def test_a_post_without_a_known_time_shows_its_day_alone():
+    # a date-only export (LinkedIn's Created date) stores its posts at midnight, and the
+    # anomalies page and the CLI showed "21 mei 2026, 00:00" as if posted at midnight
+    nl, en = formats("nl"), formats("en")
+    assert nl.post_time(dt.datetime(2026, 5, 21)) == "21 mei 2026"
+    assert en.post_time("2026-05-21 00:00:00") == "May 21, 2026"
+    assert nl.post_time(dt.datetime(2026, 5, 21, 9, 5)) == "21 mei 2026, 09:05"
+    assert nl.post_time(dt.datetime(2026, 5, 21, 0, 0, 30)) == "21 mei 2026, 00:00"
+    assert nl.post_time(None) == nl.datetime(None)
+
+
+def test_the_cli_shows_a_post_without_a_known_time_as_its_day():
+    from socialdesk.cli.analytics import _post_time
+
+    assert _post_time("2026-05-21 00:00:00") == "2026-05-21"
+    assert _post_time("2025-12-26 20:10:00") == "2025-12-26 20:10"

@@ -520,7 +520,7 @@ def anomalies_command(
             table.add_column(col)
         for p in result.posts[:limit]:
             table.add_row(
-                escape(str(p.published_at)[:16]),
+                escape(_post_time(p.published_at)),
                 escape(str(p.platform)),
                 escape(str(p.media_type)),
                 f"{p.rate * 100:.2f}%",
@@ -587,3 +587,16 @@ def best_times_command(
                 table.add_row(f"{e.slot}:00", str(e.posts), "–", "not enough data")
         console.print(table)
         console.print(f"[dim]{escape(str(pt.method))}[/]")
+
+
+def _post_time(value: object) -> str:
+    """A post's publish time to the minute, or its day alone where the time is not known (a
+    date-only export stores its posts at midnight: i18n.Formats.post_time)."""
+    import datetime as dt
+
+    text = str(value)
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text[:16]
+    return f"{when:%Y-%m-%d}" if when.time() == dt.time() else f"{when:%Y-%m-%d %H:%M}"
