@@ -591,6 +591,9 @@ def report(seed: int, accounts: int, window: int) -> bool:
                     + ", ".join(f"{k}: {v:.0%}" for k, v in sorted(row.items()))
                 )
                 continue
+            if shape not in RUN_SHAPES and name not in (ORACLE, ORACLE_ACCOUNT, NORMAL_RANGE):
+                print(f"  {shape:<9} not run (--shapes)")
+                continue
             cells = [row[size_name(s)] for s in SIZES]
             fa = row.get("false alarms / account-year")
             fa_cells = (
@@ -603,6 +606,10 @@ def report(seed: int, accounts: int, window: int) -> bool:
     product = result["product"]
     print("\nfalse alarms per account-year of accounts as the demo's run their day series:")
     for label, metrics in MIXED_ACCOUNTS.items():
+        missing = sorted({m for m in metrics if m not in RUN_SHAPES})
+        if missing:  # --shapes: a sum without them would count them as 0
+            print(f"  {label}: n/a ({', '.join(missing)} not run)")
+            continue
         parts = [product[m]["false alarms / account-year"] for m in metrics]
         print(f"  {label}: " + " + ".join(f"{v:.2f}" for v in parts) + f" = {sum(parts):.2f}")
     print(
@@ -620,6 +627,9 @@ def report(seed: int, accounts: int, window: int) -> bool:
         print(f" per {budget}:")
         best, normal = result[oracle_name], result[NORMAL_RANGE]
         for shape in SHAPES:
+            if shape not in RUN_SHAPES:
+                print(f"  {shape:<9} not run (--shapes)")
+                continue
             row, top = product[shape], best[shape]
             parts = []
             fa = times * row["false alarms / account-year"]

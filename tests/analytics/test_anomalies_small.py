@@ -285,8 +285,8 @@ def test_a_posting_days_band_and_score_agree_on_the_log_normal_tail():
 
     mu, phi = np.array([4.0, 6.0, 8.0]), np.array([0.9, 0.9, 0.9])
     days = np.full(3, 60.0)
-    fresh = np.ones(3, dtype=bool)
-    lognormal = _Scoring(mu, phi, phi * 0.6, days, True, None, fresh)
+    marked = np.ones(3, dtype=bool)
+    lognormal = _Scoring(mu, phi, phi * 0.6, days, True, None, marked)
     gamma = _Scoring(mu, phi, phi * 0.6, days, True, None, None)
     _, high = lognormal.band(THRESHOLD)
     _, gamma_high = gamma.band(THRESHOLD)

@@ -58,13 +58,15 @@ follows how well it did on its own day, as a person reads it ("a weak post, so a
 after it"): its posting day's ratio to the usual, shrunk by the slope with which the days
 after posting days follow them in this series (_post_quality). But a posting day's count
 may be the post (a big or weak post, whose days after it are big or weak too) or the day
-alone (a one-off, whose days after it are usual), and on small counts its own day says
-little about the post: the days after every post are judged against the band between a
-usual post's carry-over and this post's own (what it drew beyond the usual when it was left
-out of the fit, else its shrunk ratio), at the point of the band nearest their count, while
-their spread is measured from the shrunk ratio; so a big post's echo is not flagged again, a
-spike of 2-3× or a dip that is not flagged does not make the next days look low or high, and
-a day after either that drew next to nothing still is a drop. On such
+alone (a one-off, whose days after it are usual): after a posting day left out of the fit
+(flagged, suspect), one whose own day scored ODD_POST or more either way, and every posting
+day expected below LOW_COUNT (on small counts a post's own day says little about it), the
+days after it are judged against the band between a usual post's carry-over and this post's
+own (what it drew beyond the usual when it was left out of the fit, else its shrunk ratio),
+at the point of the band nearest their count, while their spread is measured from the shrunk
+ratio; so a big post's echo is not flagged again, a spike of 2-3× or a dip that is not flagged
+does not make the next days look low or high, and a day after either that drew next to
+nothing still is a drop. On such
 accounts a very big drop is scored against the robust spread alone only where DROP_RESCORE or
 more is expected (a small count there is one post's clicks, whose lower tail is far heavier
 than the central half of the days says).
@@ -156,6 +158,14 @@ BISECT_STEPS = 8  # between two of them: to within 0.1%
 # them, between that 37% and all (0.37 and 1 were tried on seed 1: docs/decisions.md)
 SPREAD_DF = 1.0
 ROBUST_DF = 0.5
+# posting-driven accounts: a post whose own day scored this far from the usual either way (in
+# the last round, not flagged) may be a one-off rather than a post that really did so well or
+# so badly, and the days after it are judged against the band between a usual post's carry-over
+# and its own (0, 1.5, 2 and 2.5 were tried on seed 1: 1.5 kept every planted day of 60
+# accounts found and took 13 false alarms to 5; 0 lost a drop to 1/5 on a posting day). On
+# small counts (a posting day expected below LOW_COUNT) the days after every post are: a
+# post's clicks that drew a tenth of the usual score only -1.4 there
+ODD_POST = 1.5
 # the Poisson log-normal's tail (posting-driven small counts on days mostly from posts):
 # integrated over the rate's normal score on PLN_NODES points between ±PLN_SPAN (the trapezoid
 # rule; against adaptive quadrature, within 0.005 for every score below 6 with phi up to 1 and
@@ -1005,9 +1015,10 @@ def _post_quality(
     log ratio). Two weights: (usual, own). In the first the days not in `use` (flagged,
     suspect) weigh 1, as a usual post; in the second they weigh what their own post drew
     (1 + the day's count beyond its expected over `fresh`, the expected part from that day's
-    posts, at least 0): a big post leaves big days after it, a planted day the usual ones, and
-    fit_days judges the days after such a day against both. Needs MIN_KIND_DAYS pairs, else
-    the usual weights are all 1."""
+    posts, at least 0): a big post leaves big days after it, a planted day the usual ones.
+    fit_days measures the spread from the first and judges the days after a post that may be
+    a one-off against the band between the second and a usual post's (weight 1). Needs
+    MIN_KIND_DAYS pairs, else the usual weights are all 1."""
     posted = np.nan_to_num(posts) > 0
     own = np.ones(len(y))
     masked = posted & ~use & np.isfinite(y) & (fresh > 0)
@@ -1114,8 +1125,9 @@ class _Scoring:
     robust: np.ndarray
     days: np.ndarray | None  # per day the days its spread is estimated from
     posting: bool  # a posting-driven account
-    # posting-driven: the day after a post is expected at the point of the band between a
-    # usual post's carry-over and this post's own nearest to its count, so its
+    # posting-driven: the day after a post left out of the fit (or whose own day scored
+    # ODD_POST or more, or was expected below LOW_COUNT) is expected at the point of the band
+    # between a usual post's carry-over and this post's own nearest to its count, so its
     # expected count moves with the count: (the rest of the day's expected count, the band's
     # ends, the carry-over's threshold, the profile's floor), per day (the ends equal on
     # other days). None: the expected counts stay.
@@ -1209,9 +1221,9 @@ class _Scoring:
         expected (log-spaced), from the expected count the nearest flagged one on each side,
         and the crossing between it and its neighbour by bisection (BAND_STEPS halvings). A
         grid first, as the score need not rise with the count everywhere: the day after a
-        post left out of the fit is expected at the point of a band nearest its count
-        (`moving`). Where nothing below is flagged, low is 0. About BAND_GRID + 2 × BAND_STEPS
-        scorings of each day: ask it for the days shown (`at`), not for a whole series."""
+        post may be expected at the point of a band nearest its count (`moving`). Where
+        nothing below is flagged, low is 0. About BAND_GRID + 2 × BAND_STEPS scorings of each
+        day: ask it for the days shown (`at`), not for a whole series."""
         mu = self.mu
         k = len(mu)
         if k == 0:
@@ -1323,20 +1335,22 @@ def fit_days(
         if posts is not None:  # the days after a post follow how well it did on its own day
             # a posting day's count may be the post's (a real big or weak post, whose days
             # after it are big or weak too) or the day's alone (a one-off, whose days after
-            # it are usual): the days after every post are judged against the band between
-            # the two (the point of it nearest their count). Left at the carry-over of its own
-            # day's ratio, the ordinary day after a post that did 2-3× as well as usual
-            # without being flagged was flagged as a drop (8 of 13 false alarms on 60
-            # simulated posting-driven accounts, seed 1); the band only for posts whose own
-            # day scored 1.5 or more either way left the ordinary days after a post whose
-            # clicks drew a tenth of the usual (1 where 7 was expected: a score of -1.4)
-            # flagged as rises: on 100 clicks series of seed 1, 46 false alarms with it, 37
-            # with the band for every post (docs/decisions.md)
+            # it are usual): the days after a post whose own day scored ODD_POST or more
+            # either way, and after every post whose day is expected below LOW_COUNT (on
+            # small counts a post's own day says little about it), are judged against the
+            # band between the two (the point of it nearest their count). Left at the
+            # carry-over of its own day's ratio, the ordinary day after a post that did 2-3×
+            # as well as usual without being flagged was flagged as a drop (8 of 13 false
+            # alarms on 60 simulated posting-driven accounts, seed 1); and the ordinary days
+            # after a post whose clicks drew a tenth of the usual (1 where 7 was expected: a
+            # score of -1.4) were flagged as rises (docs/decisions.md)
             unit = level * factors[weekdays] * own  # the expected count of a profile of 1
             fresh_part = unit * covariates[effect.decay][:, 0] * effect.effects[0]
             quality, passed = _post_quality(y, mu, posts, use, fresh_part)
             bands = []
-            for weight in (quality, passed, np.ones(len(y))):
+            # `z`: the posting days' own scores of the last round
+            odd = (np.abs(z) >= ODD_POST) | (mu < LOW_COUNT)
+            for weight in (quality, passed, np.where(odd, 1.0, quality)):
                 weighted = carry_over(posts, lead, effect.decay, weight)
                 weighted[:, 0] = covariates[effect.decay][:, 0]
                 post = np.maximum(
