@@ -300,7 +300,9 @@ class Formats:
         midnight as no time too)."""
         if isinstance(value, str) and value:
             value = dt.datetime.fromisoformat(value)
-        if isinstance(value, dt.datetime) and value.time() == dt.time():
+        if isinstance(value, dt.date) and (
+            not isinstance(value, dt.datetime) or value.time() == dt.time()
+        ):  # a day alone, or its midnight (to the second: the calendar's rule is the minute)
             return self.date(value)
         return self.datetime(value)
 

@@ -300,7 +300,7 @@ def test_the_days_after_a_post_are_scored_on_the_log_normal_tail_too(monkeypatch
     """A day after a post whose count comes mostly from posts (their clicks keep coming in)
     is a post's clicks as much as its own day is: its small counts above the expected are
     scored on the Poisson log-normal's upper tail too (on 100 simulated clicks series of
-    the development seed, with the band after every post: 37 -> 33 false alarms; the days
+    the development seed, with the band after every post: 37 -> 34 false alarms; the days
     after a post were half of them). Quiet days long after a post keep the negative
     binomial's."""
     from socialdesk.analytics import anomalies

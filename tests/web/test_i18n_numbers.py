@@ -86,6 +86,7 @@ def test_a_post_without_a_known_time_shows_its_day_alone():
     assert nl.post_time(dt.datetime(2026, 5, 21, 9, 5)) == "21 mei 2026, 09:05"
     assert nl.post_time(dt.datetime(2026, 5, 21, 0, 0, 30)) == "21 mei 2026, 00:00"
     assert nl.post_time(None) == nl.datetime(None)
+    assert nl.post_time(dt.date(2026, 5, 21)) == "21 mei 2026"
 
 
 def test_the_cli_shows_a_post_without_a_known_time_as_its_day():

@@ -1348,7 +1348,9 @@ def fit_days(
             fresh_part = unit * covariates[effect.decay][:, 0] * effect.effects[0]
             quality, passed = _post_quality(y, mu, posts, use, fresh_part)
             bands = []
-            # `z`: the posting days' own scores of the last round
+            # `z`: the posting days' own scores of the last round; `mu`: this round's expected
+            # count of the posting day (before the band and _two_levels, which keep the
+            # rolling level of small counts)
             odd = (np.abs(z) >= ODD_POST) | (mu < LOW_COUNT)
             for weight in (quality, passed, np.where(odd, 1.0, quality)):
                 weighted = carry_over(posts, lead, effect.decay, weight)
