@@ -47,6 +47,7 @@ def main(folder: str) -> None:
         ("overview-en.png", "/overview?lang=en&days=30&platform=instagram", False),
         ("posts-nl.png", "/posts?lang=nl&days=90&sort=engagements", False),
         ("imports-nl.png", "/imports?lang=nl", False),
+        ("anomalies-nl.png", "/analytics/anomalies?lang=nl&days=365", False),
     ]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
