@@ -83,6 +83,7 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/marketing/plan/objective"): "editor",
     ("POST", "/marketing/plan/audience"): "editor",
     ("POST", "/marketing/tags"): "editor",
+    ("GET", "/analytics"): "viewer",
     ("GET", "/analytics/metrics"): "viewer",
     ("GET", "/analytics/metrics.json"): "viewer",
     ("GET", "/analytics/metrics/{name}"): "viewer",

@@ -161,6 +161,21 @@ def test_post_of_another_workspace_is_not_found(local_client, seeded, engine):
 def test_unknown_page_is_a_friendly_404(local_client):
     response = local_client.get("/nope?lang=nl")
     assert response.status_code == 404 and "Deze pagina bestaat niet." in response.text
+    # the menu is the way on: an address without a route resolved nobody, and it was empty
+    assert '<a href="/inbox">Inbox</a>' in response.text
+    assert '<a href="/overview">Overzicht</a>' in response.text
+
+
+def test_the_menu_marks_the_section_of_every_page(local_client):
+    """Analytics' menu entry leads to the metrics but stands for all of /analytics: on the
+    anomalies page it was not marked, while /analytics itself was a 404."""
+    html = local_client.get("/analytics/anomalies?lang=en").text
+    assert '<a href="/analytics/metrics" aria-current="page">Analytics</a>' in html
+    assert '<a href="/ads" aria-current="page">' not in html
+    html = local_client.get("/ads/budget?lang=en").text
+    assert '<a href="/ads" aria-current="page">Advertising</a>' in html
+    moved = local_client.get("/analytics?lang=nl")
+    assert moved.status_code == 307 and moved.headers["location"] == "/analytics/metrics?lang=nl"
 
 
 def test_json_twins_are_the_seam_results(local_client, seeded):

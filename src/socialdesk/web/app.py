@@ -250,6 +250,9 @@ def _add_error_pages(app: FastAPI) -> None:
             detail = str(exc.detail)
         if exc.status_code == 404 and detail == "Not Found":
             detail = N_("This page does not exist.")
+        if not request.app.state.config.team and getattr(request.state, "principal", None) is None:
+            # an address without a route resolves nobody: the menu is the way on from here
+            request.state.principal = auth.LOCAL_PRINCIPAL
         page = ErrorPage(status=exc.status_code, detail=detail)
         return render(request, "error.html", page, status_code=exc.status_code)
 

@@ -54,6 +54,12 @@ class NavItem:
     label: str  # an English msgid, translated in the template
     href: str
     role: str = "viewer"
+    section: str | None = None  # the address its pages start with (None: href)
+
+    def holds(self, path: str) -> bool:
+        """The page at `path` is one of this item's section: the menu marks the item."""
+        root = self.section or self.href
+        return path == root or path.startswith(root + "/")
 
 
 NAV: tuple[NavItem, ...] = (
@@ -62,7 +68,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("visual", "Visuals", "/visual"),
     NavItem("ads", "Advertising", "/ads"),
     NavItem("marketing", "Marketing", "/marketing"),
-    NavItem("analytics", "Analytics", "/analytics/metrics"),
+    NavItem("analytics", "Analytics", "/analytics/metrics", section="/analytics"),
     NavItem("inbox", "Inbox", "/inbox"),
     NavItem("imports", "Imports", "/imports"),
     NavItem("connections", "Connections", "/connections"),

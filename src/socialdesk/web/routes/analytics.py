@@ -123,6 +123,14 @@ def _metric_tables(result: run.MetricInfo, locale: str) -> list[Table]:
     return [Table("sources", N_("Per platform"), columns, rows)]
 
 
+@router.get("/analytics", include_in_schema=False)
+def analytics_home(request: Request, _who: Viewer) -> Response:
+    """The section's own address leads to its first page, as the menu does (a typed or
+    bookmarked /analytics was a 404)."""
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(f"/analytics/metrics{query}", status_code=307)
+
+
 @page(
     router,
     "/analytics/metrics",
