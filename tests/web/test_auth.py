@@ -335,6 +335,16 @@ def test_local_mode_serves_everything_without_login(sqlite_seeded, method, path)
         assert response.status_code in (200, 303, 307), response.status_code
 
 
+def test_a_404_shows_the_menu_only_to_who_may_see_it(team_clients):
+    """Team mode: nobody logged in sees no menu on a page that does not exist (local mode
+    shows it: tests/web/test_pages.py), a viewer sees theirs without the admin's Users."""
+    anonymous = team_clients(None).get("/nope?lang=en")
+    assert anonymous.status_code == 404 and 'href="/inbox"' not in anonymous.text
+    viewer = team_clients("viewer").get("/nope?lang=en")
+    assert viewer.status_code == 404 and '<a href="/inbox">Inbox</a>' in viewer.text
+    assert 'href="/admin/users"' not in viewer.text
+
+
 def test_viewer_sees_no_upload_form(team_clients):
     assert 'id="upload-form"' not in team_clients("viewer").get("/imports").text
     assert 'id="upload-form"' in team_clients("editor").get("/imports").text

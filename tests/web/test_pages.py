@@ -169,11 +169,17 @@ def test_unknown_page_is_a_friendly_404(local_client):
 def test_the_menu_marks_the_section_of_every_page(local_client):
     """Analytics' menu entry leads to the metrics but stands for all of /analytics: on the
     anomalies page it was not marked, while /analytics itself was a 404."""
-    html = local_client.get("/analytics/anomalies?lang=en").text
-    assert '<a href="/analytics/metrics" aria-current="page">Analytics</a>' in html
-    assert '<a href="/ads" aria-current="page">' not in html
-    html = local_client.get("/ads/budget?lang=en").text
-    assert '<a href="/ads" aria-current="page">Advertising</a>' in html
+    page = local_client.get("/analytics/anomalies?lang=en")
+    assert page.status_code == 200
+    assert page.text.count('aria-current="page">') == 2  # the menu's and the tab's
+    assert '<a href="/analytics/metrics" aria-current="page">Analytics</a>' in page.text
+    page = local_client.get("/ads/budget?lang=en")
+    assert page.status_code == 200
+    assert '<a href="/ads" aria-current="page">Advertising</a>' in page.text
+    page = local_client.get("/admin/users?lang=en")  # /admin is not /ads
+    assert page.status_code == 200
+    assert '<a href="/admin/users" aria-current="page">Users</a>' in page.text
+    assert '<a href="/ads" aria-current="page">' not in page.text
     moved = local_client.get("/analytics?lang=nl")
     assert moved.status_code == 307 and moved.headers["location"] == "/analytics/metrics?lang=nl"
 

@@ -151,7 +151,9 @@ def _add_middleware(app: FastAPI) -> None:
         fresh = payload is None or "c" not in payload
         request.state.session = auth.new_session() if fresh else payload
         request.state.session_dirty = fresh
-        request.state.principal = None
+        # local mode: the machine's user from the start, so that pages no route answers (a 404,
+        # "busy") show the menu too; team mode: the session's, read below
+        request.state.principal = None if config.team else auth.LOCAL_PRINCIPAL
         if config.team and not fresh and "u" in request.state.session:
             # one read by primary keys: the session's row (gone after logging out, a new
             # password or lost access), its user and their role here
@@ -250,9 +252,6 @@ def _add_error_pages(app: FastAPI) -> None:
             detail = str(exc.detail)
         if exc.status_code == 404 and detail == "Not Found":
             detail = N_("This page does not exist.")
-        if not request.app.state.config.team and getattr(request.state, "principal", None) is None:
-            # an address without a route resolves nobody: the menu is the way on from here
-            request.state.principal = auth.LOCAL_PRINCIPAL
         page = ErrorPage(status=exc.status_code, detail=detail)
         return render(request, "error.html", page, status_code=exc.status_code)
 
