@@ -155,6 +155,10 @@ def _stored_strings(handle) -> set[str]:
     return values
 
 
+# addresses that lead to a page listed anyway (a 307)
+REDIRECTS = ("/", "/analytics")
+
+
 def _pages(app) -> list[str]:
     """Every GET page without a path parameter (no downloads or documents)."""
 
@@ -171,7 +175,7 @@ def _pages(app) -> list[str]:
             and "{" not in r.path
             and not r.path.endswith((".json", ".csv", ".xlsx", ".ics", ".png", ".pdf", ".html"))
             and not r.path.startswith(SKIP_PATHS)
-            and r.path != "/"
+            and r.path not in REDIRECTS
         }
     )
 
